@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Entry point of the `rawprobe` command. Parsing and dispatch only: each command lives in
+// cli/commands/, does its work through lib/, and sets process.exitCode.
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
+
+const packageJson = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+function fail(message: string, exitCode: number): void {
+  process.stderr.write(`rawprobe: ${message}\n`);
+  process.exitCode = exitCode;
+}
+
+// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do.
+function exitQuietlyOnEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+}
+process.stdout.on('error', exitQuietlyOnEpipe);
+
+export async function main(argv: string[]): Promise<void> {
+  let failed = false;
+  const parser = yargs(argv)
+    .scriptName('rawprobe')
+    .usage('$0 <command> [options]')
+    .command(commands)
+    .demandCommand(1, 'name a command; see rawprobe --help')
+    .strict()
+    .strictCommands()
+    .version(packageJson.version)
+    .alias('h', 'help')
+    .help()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message: string | null, err: Error | undefined) => {
+      if (failed) return;
+      failed = true;
+      if (err) fail(describeError(err), exitCodeOf(err));
+      else fail(message ?? 'invalid usage', EXIT_ERROR);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (!failed) fail(describeError(err), exitCodeOf(err));
+  }
+}
+
+await main(hideBin(process.argv));

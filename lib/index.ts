@@ -1,0 +1,6 @@
+// The library face of rawprobe: everything a script needs to build, send, receive and check
+// packets. Each area is a namespace so names stay short and unambiguous.
+export * as wire from './wire/index.js';
+export * as socket from './socket/index.js';
+export * as pcap from './pcap/index.js';
+export * as lab from './lab/index.js';

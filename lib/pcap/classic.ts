@@ -1,0 +1,147 @@
+// Classic pcap (libpcap 2.4): the 24-byte global header, then 16-byte record headers each
+// followed by incl_len captured bytes. draft-ietf-opsawg-pcap sections 4 and 5.
+
+import { u16, u32 } from './bytes.js';
+import { PCAP_ERROR, PcapError } from './errors.js';
+import { GLOBAL_HEADER, MAX_CAPTURED_LENGTH, RECORD_HEADER } from './format.js';
+import {
+  newRecordView,
+  type FormatParser,
+  type OnInfo,
+  type OnRecord,
+  type PcapInfo,
+  type RecordView,
+} from './view.js';
+
+/** Link type field: bits 0-15 the type; bit 26 "FCS length present", bits 28-31 FCS in 16-bit words. */
+const FCS_PRESENT = 0x04000000;
+
+export class ClassicParser implements FormatParser {
+  info: PcapInfo | null = null;
+  index = 0;
+  stopped = false;
+  private readonly view: RecordView = newRecordView(Buffer.alloc(0));
+  /** Largest incl_len accepted: the snaplen when set, never above MAX_CAPTURED_LENGTH. */
+  private limit = MAX_CAPTURED_LENGTH;
+
+  constructor(
+    private readonly name: string,
+    private readonly littleEndian: boolean,
+    private readonly nanosecond: boolean,
+    private readonly onInfo: OnInfo | null,
+  ) {}
+
+  parse(buf: Buffer, pos: number, end: number, base: number, onRecord: OnRecord): number {
+    if (this.info === null) {
+      if (end - pos < GLOBAL_HEADER.LENGTH) return pos;
+      this.readGlobalHeader(buf, pos, base);
+      pos += GLOBAL_HEADER.LENGTH;
+    }
+    const le = this.littleEndian;
+    const limit = this.limit;
+    const fractionToNsec = this.nanosecond ? 1 : 1000;
+    const view = this.view;
+    view.buffer = buf;
+    while (end - pos >= RECORD_HEADER.LENGTH) {
+      const captured = u32(buf, pos + RECORD_HEADER.INCL_LEN, le);
+      // Checked before waiting for the bytes: a corrupt length must fail now, not make a
+      // streaming reader buffer gigabytes.
+      if (captured > limit) throw this.badLength(captured, base + pos);
+      const next = pos + RECORD_HEADER.LENGTH + captured;
+      if (next > end) break;
+      view.index = this.index++;
+      view.offset = pos + RECORD_HEADER.LENGTH;
+      view.fileOffset = base + pos + RECORD_HEADER.LENGTH;
+      view.capturedLength = captured;
+      view.originalLength = u32(buf, pos + RECORD_HEADER.ORIG_LEN, le);
+      view.tsSec = u32(buf, pos + RECORD_HEADER.TS_SEC, le);
+      view.tsNsec = u32(buf, pos + RECORD_HEADER.TS_FRACTION, le) * fractionToNsec;
+      pos = next;
+      if (onRecord(view) === false) {
+        this.stopped = true;
+        break;
+      }
+    }
+    return pos;
+  }
+
+  tailError(buf: Buffer, pos: number, end: number, base: number): PcapError {
+    const left = end - pos;
+    const at = base + pos;
+    if (this.info === null) {
+      return new PcapError(
+        PCAP_ERROR.TRUNCATED_GLOBAL_HEADER,
+        `${this.name}: truncated global header at byte offset ${at}: ${left} of ${GLOBAL_HEADER.LENGTH} bytes`,
+        0,
+        at,
+      );
+    }
+    if (left < RECORD_HEADER.LENGTH) {
+      return new PcapError(
+        PCAP_ERROR.TRUNCATED_RECORD_HEADER,
+        `${this.name}: truncated record header at packet index ${this.index}, byte offset ${at}: ` +
+          `${left} of ${RECORD_HEADER.LENGTH} bytes`,
+        this.index,
+        at,
+      );
+    }
+    const captured = u32(buf, pos + RECORD_HEADER.INCL_LEN, this.littleEndian);
+    return new PcapError(
+      PCAP_ERROR.TRUNCATED_PACKET,
+      `${this.name}: truncated packet at packet index ${this.index}, byte offset ${at}: captured length ` +
+        `${captured} but only ${left - RECORD_HEADER.LENGTH} bytes left in the file`,
+      this.index,
+      at,
+    );
+  }
+
+  finish(): void {}
+
+  private readGlobalHeader(buf: Buffer, pos: number, base: number): void {
+    const le = this.littleEndian;
+    const versionMajor = u16(buf, pos + GLOBAL_HEADER.VERSION_MAJOR, le);
+    const versionMinor = u16(buf, pos + GLOBAL_HEADER.VERSION_MINOR, le);
+    // libpcap accepts any minor version of major 2; so do we.
+    if (versionMajor !== 2) {
+      throw new PcapError(
+        PCAP_ERROR.UNSUPPORTED_VERSION,
+        `${this.name}: unsupported pcap version ${versionMajor}.${versionMinor} at byte offset ${base + pos}: ` +
+          'only 2.x is defined',
+        0,
+        base + pos,
+      );
+    }
+    const snaplen = u32(buf, pos + GLOBAL_HEADER.SNAPLEN, le);
+    const linkField = u32(buf, pos + GLOBAL_HEADER.LINKTYPE, le);
+    const linkType = linkField & 0xffff;
+    const fcsLength = linkField & FCS_PRESENT ? (linkField >>> 28) * 2 : 0;
+    if (snaplen !== 0 && snaplen < MAX_CAPTURED_LENGTH) this.limit = snaplen;
+    this.view.linkType = linkType;
+    this.view.fcsLength = fcsLength;
+    this.info = {
+      format: 'pcap',
+      byteOrder: le ? 'little' : 'big',
+      versionMajor,
+      versionMinor,
+      linkType,
+      snaplen,
+      nanosecond: this.nanosecond,
+      interfaces: [{ linkType, snaplen, fcsLength, unitsPerSecond: this.nanosecond ? 1e9 : 1e6 }],
+    };
+    if (this.onInfo !== null) this.onInfo(this.info);
+  }
+
+  private badLength(captured: number, at: number): PcapError {
+    const why =
+      captured > MAX_CAPTURED_LENGTH
+        ? `exceeds the ${MAX_CAPTURED_LENGTH}-byte limit`
+        : `exceeds the file's snaplen ${this.limit}`;
+    return new PcapError(
+      PCAP_ERROR.BAD_CAPTURED_LENGTH,
+      `${this.name}: corrupt record header at packet index ${this.index}, byte offset ${at}: captured length ` +
+        `${captured} ${why}`,
+      this.index,
+      at,
+    );
+  }
+}

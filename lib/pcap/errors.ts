@@ -1,0 +1,40 @@
+// The one error a capture file can raise: PcapError, for a file that is not a capture we can
+// read or that breaks part-way. It names where: the index of the packet that could not be read
+// (= the number of packets delivered before it) and the byte offset of the structure that broke,
+// so "keep the first <offset> bytes" is a valid repair.
+
+/** Why a capture could not be read further. Values are stable strings, fit for tests and JSON. */
+export const PCAP_ERROR = {
+  EMPTY_FILE: 'empty-file',
+  BAD_MAGIC: 'bad-magic',
+  UNSUPPORTED_FORMAT: 'unsupported-format',
+  UNSUPPORTED_VERSION: 'unsupported-version',
+  TRUNCATED_GLOBAL_HEADER: 'truncated-global-header',
+  TRUNCATED_RECORD_HEADER: 'truncated-record-header',
+  TRUNCATED_PACKET: 'truncated-packet',
+  /** incl_len above the file's snaplen, or above MAX_CAPTURED_LENGTH. */
+  BAD_CAPTURED_LENGTH: 'bad-captured-length',
+  /** pcapng: a block cut by the end of the file. */
+  TRUNCATED_BLOCK: 'truncated-block',
+  /** pcapng: a block whose lengths, byte-order magic, interface or options make no sense. */
+  CORRUPT_BLOCK: 'corrupt-block',
+} as const;
+
+export type PcapErrorReason = (typeof PCAP_ERROR)[keyof typeof PCAP_ERROR];
+
+export class PcapError extends Error {
+  /** Machine-readable cause. */
+  readonly reason: PcapErrorReason;
+  /** 0-based index of the packet that could not be read; also the count delivered before it. */
+  readonly packetIndex: number;
+  /** Byte offset in the file of the header, record or block that broke. */
+  readonly offset: number;
+
+  constructor(reason: PcapErrorReason, message: string, packetIndex: number, offset: number) {
+    super(message);
+    this.name = 'PcapError';
+    this.reason = reason;
+    this.packetIndex = packetIndex;
+    this.offset = offset;
+  }
+}

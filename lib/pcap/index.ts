@@ -1,0 +1,46 @@
+// The pcap area: read and write capture files. `import * as pcap from './pcap/index.js'`.
+
+export { PcapError, PCAP_ERROR, type PcapErrorReason } from './errors.js';
+export { LINKTYPE, MAGIC, MAX_CAPTURED_LENGTH, linkTypeName, type ByteOrder } from './format.js';
+export type { OnInfo, OnRecord, PcapInfo, PcapInterface, PcapTimestamp, RecordView } from './view.js';
+export { PcapDecoder } from './decoder.js';
+export {
+  DEFAULT_CHUNK_SIZE,
+  pcapRecords,
+  PcapRecordIterator,
+  readPcapBuffer,
+  readPcapFile,
+  toRecord,
+  type PcapRecord,
+  type PcapSource,
+  type PcapSummary,
+  type ReadOptions,
+  type StreamReadOptions,
+} from './read.js';
+export {
+  ADDRESS_FAMILY,
+  ARPHRD,
+  ETHERTYPE,
+  NOT_IPV4,
+  describeNotIpv4,
+  ipv4LinkHeader,
+  locateIpv4,
+  locateIpv4InRecord,
+  newIpv4Location,
+  type FrameRef,
+  type Ipv4Location,
+  type LinkHeaderOptions,
+  type NotIpv4Reason,
+} from './link.js';
+export {
+  DEFAULT_SNAPLEN,
+  PcapWriter,
+  encodePcap,
+  encodePcapHeader,
+  encodingLength,
+  type FrameSource,
+  type PcapWriteOptions,
+  type PcapWriteRecord,
+  type PcapWriterOptions,
+  type TimestampInput,
+} from './write.js';

@@ -1,0 +1,164 @@
+// Loads the native addon (build/Release/rawprobe.node, built from native/ by node-gyp) and
+// describes exactly what it exports. Nothing else in rawprobe touches the addon directly:
+// everything goes through lib/socket/.
+//
+// The addon is loaded on first use, not at import, so that code which never opens a socket
+// (checksum, decode) works even where the addon has not been built.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT } from './batch.js';
+import { ErrorCode, socketError } from './errors.js';
+
+/** Value shapes the native setOption/getOption understand (see native/sockopt.cc). */
+export type NativeOptionKind = 'int' | 'bool' | 'u32' | 'linger' | 'timeval' | 'bytes';
+
+/** One descriptor. Every method throws ERR_SOCKET_CLOSED once close() has run. */
+export interface NativeSocket {
+  readonly fd: number;
+  readonly receiving: boolean;
+  /** Returns true if this call closed the descriptor, false if it was already closed. */
+  close(): boolean;
+  ref(): void;
+  unref(): void;
+  bind(sockaddr: Uint8Array): void;
+  /** true when connected now; false when a stream connect is in progress (EINPROGRESS). */
+  connect(sockaddr: Uint8Array): boolean;
+  address(): NativeAddress;
+  remoteAddress(): NativeAddress;
+  /** Bytes sent; the send time is left in sendInfo[0]. */
+  send(buffer: Uint8Array, flags?: number): number;
+  sendTo(buffer: Uint8Array, sockaddr: Uint8Array, flags?: number): number;
+  /** Datagrams sent; sendInfo[0] = time before the first, sendInfo[1] = errno that stopped it. */
+  sendMany(
+    buffers: readonly Uint8Array[],
+    target: Uint8Array | readonly Uint8Array[] | null,
+    flags?: number,
+  ): number;
+  setOption(level: number, name: number, kind: NativeOptionKind, value: unknown, label?: string): void;
+  getOption(level: number, name: number, kind: NativeOptionKind, size?: number, label?: string): unknown;
+  attachFilter(program: Uint8Array): void;
+  detachFilter(): void;
+  startReceiving(
+    callback: NativeReceiveCallback,
+    slotCount: number,
+    slotSize: number,
+    maxPerWake: number,
+  ): void;
+  stopReceiving(): void;
+}
+
+export interface NativeAddress {
+  family: number;
+  address: string | null;
+  port: number | null;
+  scopeId: number | null;
+}
+
+/** An error-queue entry as the addon builds it (lib/socket/socket.ts names the origin). */
+export interface NativeErrQueueEntry {
+  payload: Buffer;
+  wireLength: number;
+  timestamp: number;
+  kernelTimestamp: boolean;
+  destination: NativeAddress | null;
+  errno: number | null;
+  code: string | null;
+  origin: number | null;
+  icmpType: number | null;
+  icmpCode: number | null;
+  info: number | null;
+  data: number | null;
+  offender: NativeAddress | null;
+}
+
+/**
+ * Called once per wake-up. kind is one of NativeBatchLayout's event* numbers:
+ * batch (data, meta, count, addresses), error (error), errqueue (entries), end ().
+ */
+export type NativeReceiveCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => void;
+
+export interface NativeBatchLayout {
+  readonly stride: number;
+  readonly offset: number;
+  readonly length: number;
+  readonly wireLength: number;
+  readonly timestamp: number;
+  readonly family: number;
+  readonly sourceV4: number;
+  readonly port: number;
+  readonly scopeId: number;
+  readonly msgFlags: number;
+  readonly hopLimit: number;
+  readonly tos: number;
+  readonly flags: number;
+  readonly flagKernelTimestamp: number;
+  readonly eventBatch: number;
+  readonly eventError: number;
+  readonly eventErrQueue: number;
+  readonly eventEnd: number;
+}
+
+export interface NativeAddon {
+  Socket: new (family: number, type: number, protocol: number) => NativeSocket;
+  constants: Readonly<Record<string, number>>;
+  batchLayout: NativeBatchLayout;
+  clock: { readonly baseEpochNs: bigint; readonly baseEpochMs: number };
+  now(): number;
+  sendInfo: Float64Array;
+  sockaddr(family: number, address?: string, port?: number, scopeId?: number): Buffer;
+  errnoError(errno: number, syscall: string): Error;
+}
+
+// dist/lib/socket/addon.js -> the repository root is three levels up.
+const ADDON_PATH = fileURLToPath(new URL('../../../build/Release/rawprobe.node', import.meta.url));
+
+let loaded: NativeAddon | null = null;
+
+/** The addon, loaded on first call. Throws ERR_ADDON_NOT_BUILT with what to do. */
+export function addon(): NativeAddon {
+  if (loaded !== null) return loaded;
+  if (!existsSync(ADDON_PATH)) {
+    throw socketError(
+      ErrorCode.addonNotBuilt,
+      `the rawprobe addon is not built: run npm ci or npm run build (looked for ${ADDON_PATH})`,
+    );
+  }
+  const require = createRequire(import.meta.url);
+  try {
+    const candidate = require(ADDON_PATH) as NativeAddon;
+    checkLayout(candidate.batchLayout);
+    loaded = candidate;
+  } catch (cause) {
+    if (cause instanceof Error && (cause as { code?: unknown }).code === ErrorCode.addonLoad) throw cause;
+    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw socketError(
+      ErrorCode.addonLoad,
+      `the rawprobe addon at ${ADDON_PATH} did not load (${why}): rebuild it with npm run build`,
+    );
+  }
+  return loaded;
+}
+
+
+// batch.ts reads receive batches with its own copy of the layout (constant indices keep the
+// hot path fast); a stale build with another layout must fail loudly, not misread packets.
+function checkLayout(native: NativeBatchLayout | undefined): void {
+  const expected: Record<string, number> = {
+    ...BATCH,
+    flagKernelTimestamp: FLAG_KERNEL_TIMESTAMP,
+    eventBatch: RECEIVE_EVENT.batch,
+    eventError: RECEIVE_EVENT.error,
+    eventErrQueue: RECEIVE_EVENT.errqueue,
+    eventEnd: RECEIVE_EVENT.end,
+  };
+  for (const [field, index] of Object.entries(expected)) {
+    if (native?.[field as keyof NativeBatchLayout] !== index) {
+      throw socketError(
+        ErrorCode.addonLoad,
+        `the rawprobe addon at ${ADDON_PATH} is out of date (receive batch layout differs): rebuild it with npm run build`,
+      );
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// The receive batch: what one wake-up of the event loop delivers, in one piece.
+//
+// When the socket becomes readable the addon drains every waiting datagram (recvmmsg, up
+// to maxPerWake) and calls JavaScript once with:
+//
+//   data       Buffer   all the datagrams' bytes, back to back (new for every batch: a kept
+//                       datagram is never overwritten by a later one)
+//   meta       Float64Array, BATCH.stride numbers per datagram, at the indices below
+//   count      number of datagrams
+//   addresses  null for AF_INET sockets (the source is meta[sourceV4]); otherwise one string
+//              per datagram: IPv6 text ("::1"), or a unix path ("" when the sender is
+//              unnamed, "\0name" in the abstract namespace)
+//
+// Per-datagram fields (meta[i * BATCH.stride + BATCH.<field>]):
+//
+//   field       meaning
+//   offset      where the datagram starts in data
+//   length      bytes of it in data (at most the receive slot size)
+//   wireLength  its real length; > length means it was truncated (MSG_TRUNC in msgFlags)
+//   timestamp   the kernel's receive time (SO_TIMESTAMPNS) in clock.ts units; if the kernel
+//               gave none, the time of the drain, and flags lacks FLAG_KERNEL_TIMESTAMP
+//   family      AF_* of the source address, 0 when the kernel gave none (stream sockets)
+//   sourceV4    IPv4 source as an unsigned 32-bit number (127.0.0.1 = 0x7f000001), else -1
+//   port        source port (0 on raw IP sockets), -1 for non-IP families
+//   scopeId     IPv6 scope id, -1 for other families
+//   msgFlags    recvmsg's msg_flags (constants.MSG_TRUNC, MSG_CTRUNC, ...)
+//   hopLimit    TTL / hop limit from IP_RECVTTL / IPV6_RECVHOPLIMIT, -1 when not asked for
+//   tos         TOS / traffic class from IP_RECVTOS / IPV6_RECVTCLASS, -1 when not asked for
+//   flags       rawprobe's flags: bit 0 = FLAG_KERNEL_TIMESTAMP
+//
+// Hot paths read meta and data directly and allocate nothing per datagram. The layout is
+// defined in native/socket.h; addon() checks at load that this copy matches it.
+
+export const BATCH = {
+  stride: 12,
+  offset: 0,
+  length: 1,
+  wireLength: 2,
+  timestamp: 3,
+  family: 4,
+  sourceV4: 5,
+  port: 6,
+  scopeId: 7,
+  msgFlags: 8,
+  hopLimit: 9,
+  tos: 10,
+  flags: 11,
+} as const;
+
+/** The first argument of the addon's receive callback: what happened (native/socket.h). */
+export const RECEIVE_EVENT = { batch: 0, error: 1, errqueue: 2, end: 3 } as const;
+
+/** meta[flags] bit: the timestamp came from the kernel (SO_TIMESTAMPNS). */
+export const FLAG_KERNEL_TIMESTAMP = 1;
+
+export interface ReceiveBatch {
+  readonly data: Buffer;
+  readonly meta: Float64Array;
+  readonly count: number;
+  readonly addresses: readonly string[] | null;
+}
+
+/** "a.b.c.d" for an IPv4 address held as an unsigned 32-bit number. */
+export function ipv4ToString(value: number): string {
+  return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
+}
+
+/** The unsigned 32-bit number for "a.b.c.d" (the form meta[sourceV4] uses), or -1 if not IPv4. */
+export function ipv4ToNumber(text: string): number {
+  const parts = text.split('.');
+  if (parts.length !== 4) return -1;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return -1;
+    const n = Number(part);
+    if (n > 255) return -1;
+    value = value * 256 + n;
+  }
+  return value;
+}
+
+/** The bytes of datagram i: a view into batch.data (no copy). */
+export function datagramAt(batch: ReceiveBatch, i: number): Buffer {
+  const base = i * BATCH.stride;
+  const offset = batch.meta[base + BATCH.offset] as number;
+  return batch.data.subarray(offset, offset + (batch.meta[base + BATCH.length] as number));
+}

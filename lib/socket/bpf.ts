@@ -1,0 +1,58 @@
+// Classic BPF socket filters (SO_ATTACH_FILTER): let the kernel drop packets meant for
+// someone else before they wake us. A program is a list of struct sock_filter
+// {u16 code; u8 jt; u8 jf; u32 k}, 8 bytes each in HOST byte order (the kernel reads them
+// as C structs, not as wire data). Opcode numbers come from linux/filter.h via the addon.
+import { constants } from './constants.js';
+
+export interface BpfInstruction {
+  code: number;
+  jt: number;
+  jf: number;
+  k: number;
+}
+
+/** An instruction that does not jump: BPF_STMT(code, k). */
+export function stmt(code: number, k: number): BpfInstruction {
+  return { code, jt: 0, jf: 0, k };
+}
+
+/** A conditional jump: BPF_JUMP(code, k, jt, jf); jt/jf count instructions to skip. */
+export function jump(code: number, k: number, jt: number, jf: number): BpfInstruction {
+  return { code, jt, jf, k };
+}
+
+/** The program as attachFilter() takes it: 8 bytes per instruction, host byte order. */
+export function encodeProgram(program: readonly BpfInstruction[]): Buffer {
+  const out = Buffer.alloc(program.length * 8);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  program.forEach((ins, i) => {
+    const o = i * 8;
+    view.setUint16(o, ins.code, little);
+    view.setUint8(o + 2, ins.jt);
+    view.setUint8(o + 3, ins.jf);
+    view.setUint32(o + 4, ins.k >>> 0, little);
+  });
+  return out;
+}
+
+/**
+ * iputils ping's filter for a raw IPv4 ICMP socket (the program sees the IP header first):
+ * pass ICMP messages carrying our echo identifier, pass every ICMP message that is not an
+ * echo reply (errors quote our probe, the engine matches them), drop other processes' echo
+ * replies.
+ */
+export function echoReplyFilterV4(identifier: number): BpfInstruction[] {
+  const c = constants;
+  const ECHO_REPLY = 0; // ICMP type, RFC 792
+  return [
+    stmt(c.BPF_LDX | c.BPF_B | c.BPF_MSH, 0), // X = IP header length (4 * IHL)
+    stmt(c.BPF_LD | c.BPF_H | c.BPF_IND, 4), // A = ICMP identifier
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, identifier & 0xffff, 0, 1),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // ours: pass all of it
+    stmt(c.BPF_LD | c.BPF_B | c.BPF_IND, 0), // A = ICMP type
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, ECHO_REPLY, 1, 0),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // not an echo reply: pass
+    stmt(c.BPF_RET | c.BPF_K, 0), // someone else's echo reply: drop
+  ];
+}

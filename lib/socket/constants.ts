@@ -1,0 +1,83 @@
+// The system constants rawprobe uses, exactly as the C headers define them on the machine
+// the addon was built for (native/constants.cc reads the macros). TypeScript never types
+// these numbers: this file only lists the names, so the object gets a precise type.
+//
+// The object is usable at import time but loads the addon only when a value is first read.
+import { addon } from './addon.js';
+
+export const CONSTANT_NAMES = [
+  // address families
+  'AF_UNSPEC', 'AF_INET', 'AF_INET6', 'AF_UNIX',
+  // socket types and socket() flags
+  'SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET', 'SOCK_NONBLOCK', 'SOCK_CLOEXEC',
+  // protocols (IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP are also option levels)
+  'IPPROTO_IP', 'IPPROTO_ICMP', 'IPPROTO_TCP', 'IPPROTO_UDP', 'IPPROTO_IPV6', 'IPPROTO_ICMPV6', 'IPPROTO_RAW',
+  // option levels that are not protocols
+  'SOL_SOCKET', 'SOL_RAW',
+  // SOL_SOCKET options
+  'SO_DEBUG', 'SO_REUSEADDR', 'SO_TYPE', 'SO_ERROR', 'SO_DONTROUTE', 'SO_BROADCAST', 'SO_SNDBUF', 'SO_RCVBUF',
+  'SO_KEEPALIVE', 'SO_OOBINLINE', 'SO_LINGER', 'SO_BSDCOMPAT', 'SO_REUSEPORT', 'SO_RCVLOWAT', 'SO_SNDLOWAT',
+  'SO_RCVTIMEO', 'SO_SNDTIMEO', 'SO_PRIORITY', 'SO_MARK', 'SO_BINDTODEVICE', 'SO_PROTOCOL', 'SO_DOMAIN',
+  'SO_TIMESTAMPNS', 'SCM_TIMESTAMPNS', 'SO_ATTACH_FILTER', 'SO_DETACH_FILTER', 'SO_LOCK_FILTER',
+  // IPPROTO_IP options and values
+  'IP_TOS', 'IP_TTL', 'IP_HDRINCL', 'IP_OPTIONS', 'IP_RECVERR', 'IP_MTU_DISCOVER', 'IP_MTU', 'IP_RECVTTL',
+  'IP_RECVTOS', 'IP_PMTUDISC_DONT', 'IP_PMTUDISC_WANT', 'IP_PMTUDISC_DO', 'IP_PMTUDISC_PROBE',
+  'IP_PMTUDISC_INTERFACE', 'IP_PMTUDISC_OMIT',
+  // IPPROTO_IPV6 options
+  'IPV6_UNICAST_HOPS', 'IPV6_TCLASS', 'IPV6_V6ONLY', 'IPV6_RECVERR', 'IPV6_MTU_DISCOVER', 'IPV6_RECVHOPLIMIT',
+  'IPV6_HOPLIMIT', 'IPV6_RECVTCLASS', 'IPV6_CHECKSUM',
+  // IPPROTO_TCP options
+  'TCP_NODELAY', 'TCP_MAXSEG',
+  // raw ICMP type filters
+  'ICMP_FILTER', 'ICMPV6_FILTER',
+  // send/recv flags
+  'MSG_OOB', 'MSG_PEEK', 'MSG_DONTROUTE', 'MSG_CTRUNC', 'MSG_TRUNC', 'MSG_DONTWAIT', 'MSG_EOR', 'MSG_WAITALL',
+  'MSG_CONFIRM', 'MSG_ERRQUEUE', 'MSG_NOSIGNAL', 'MSG_MORE',
+  // where an error-queue entry came from
+  'SO_EE_ORIGIN_NONE', 'SO_EE_ORIGIN_LOCAL', 'SO_EE_ORIGIN_ICMP', 'SO_EE_ORIGIN_ICMP6',
+  // classic BPF
+  'BPF_LD', 'BPF_LDX', 'BPF_ST', 'BPF_STX', 'BPF_ALU', 'BPF_JMP', 'BPF_RET', 'BPF_MISC', 'BPF_W', 'BPF_H',
+  'BPF_B', 'BPF_IMM', 'BPF_ABS', 'BPF_IND', 'BPF_MEM', 'BPF_LEN', 'BPF_MSH', 'BPF_ADD', 'BPF_SUB', 'BPF_MUL',
+  'BPF_DIV', 'BPF_OR', 'BPF_AND', 'BPF_LSH', 'BPF_RSH', 'BPF_NEG', 'BPF_MOD', 'BPF_XOR', 'BPF_JA', 'BPF_JEQ',
+  'BPF_JGT', 'BPF_JGE', 'BPF_JSET', 'BPF_K', 'BPF_X', 'BPF_A', 'BPF_TAX', 'BPF_TXA', 'BPF_MAXINSNS',
+  // errno values
+  'EPERM', 'ENOENT', 'EINTR', 'EBADF', 'EAGAIN', 'EWOULDBLOCK', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY',
+  'EEXIST', 'EINVAL', 'ENFILE', 'EMFILE', 'ENOSPC', 'EPIPE', 'ENOTSOCK', 'EDESTADDRREQ', 'EMSGSIZE',
+  'EPROTOTYPE', 'ENOPROTOOPT', 'EPROTONOSUPPORT', 'ESOCKTNOSUPPORT', 'EOPNOTSUPP', 'EPFNOSUPPORT',
+  'EAFNOSUPPORT', 'EADDRINUSE', 'EADDRNOTAVAIL', 'ENETDOWN', 'ENETUNREACH', 'ENETRESET', 'ECONNABORTED',
+  'ECONNRESET', 'ENOBUFS', 'EISCONN', 'ENOTCONN', 'ETIMEDOUT', 'ECONNREFUSED', 'EHOSTDOWN', 'EHOSTUNREACH',
+  'EALREADY', 'EINPROGRESS', 'EPROTO',
+] as const;
+
+export type ConstantName = (typeof CONSTANT_NAMES)[number];
+export type Constants = { readonly [K in ConstantName]: number };
+
+/**
+ * The constants by name: `constants.IPPROTO_ICMP`, `constants.SO_RCVBUF`. Each property starts
+ * as a getter that loads the addon; the first read replaces them all with plain values.
+ */
+export const constants: Constants = (() => {
+  const target = {} as Record<ConstantName, number>;
+  const materialize = (): void => {
+    const native = addon().constants;
+    for (const name of CONSTANT_NAMES) {
+      const value = native[name];
+      if (typeof value !== 'number') {
+        throw new Error(`the rawprobe addon does not export ${name}: rebuild it with npm run build`);
+      }
+      Object.defineProperty(target, name, { value, enumerable: true, writable: false, configurable: false });
+    }
+    Object.freeze(target);
+  };
+  for (const name of CONSTANT_NAMES) {
+    Object.defineProperty(target, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        materialize();
+        return target[name];
+      },
+    });
+  }
+  return target;
+})();

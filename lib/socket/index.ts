@@ -1,0 +1,44 @@
+// lib/socket: raw, datagram, stream and unix sockets for rawprobe, on the native addon.
+// Import as `import * as socket from './socket/index.js'`.
+export {
+  RawSocket,
+  openSocket,
+  rawIcmpSocket,
+  type OpenOptions,
+  type ReceiveOptions,
+  type RawIcmpOptions,
+  type SocketAddress,
+  type MessageInfo,
+  type ReceivedMessage,
+  type SendResult,
+  type SendManyResult,
+  type Destination,
+  type QueuedError,
+  type ErrorOrigin,
+  type RawSocketEvents,
+  type MessagesOptions,
+} from './socket.js';
+export {
+  OPTIONS,
+  OPTION_NAMES,
+  optionTable,
+  isOptionName,
+  icmpFilterMask,
+  icmpv6FilterBytes,
+  type OptionName,
+  type OptionSpec,
+  type OptionRow,
+  type OptionKind,
+  type OptionLevel,
+  type OptionAccess,
+  type OptionValue,
+  type OptionInput,
+  type Linger,
+  type Timeval,
+} from './options.js';
+export { constants, CONSTANT_NAMES, type Constants, type ConstantName } from './constants.js';
+export { BATCH, FLAG_KERNEL_TIMESTAMP, ipv4ToString, ipv4ToNumber, datagramAt, type ReceiveBatch } from './batch.js';
+export { stmt, jump, encodeProgram, echoReplyFilterV4, type BpfInstruction } from './bpf.js';
+export { now, clockBase, toEpochMs, toEpochNs, NS_PER_MS } from './clock.js';
+export { ErrorCode, socketError, isSocketError, type SocketError } from './errors.js';
+export { FAMILIES, SOCKET_TYPES, PROTOCOLS, type Family, type SocketType, type ProtocolName, type SocketKind } from './kinds.js';

@@ -1,0 +1,745 @@
+// RawSocket: the typed face of the addon's socket, shaped like node:dgram.
+//
+//   const s = openSocket({ family: 'inet', type: 'raw', protocol: 'icmp' });
+//   s.on('message', (msg, info) => ...);          // receiving starts with the first listener
+//   const { bytes, sentAt } = s.sendTo(packet, '127.0.0.1');
+//   s.close();
+//
+// Mechanism only: no timeouts, retries or matching here (lib/probe/ decides those). What
+// this layer adds to the addon is names instead of numbers, the option table, events, an
+// async iterator, and the sockaddr cache that keeps a flood's sendTo from parsing the same
+// address 260 000 times a second.
+import { EventEmitter } from 'node:events';
+
+import { addon, type NativeAddress, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
+import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, ipv4ToString, type ReceiveBatch } from './batch.js';
+import { encodeProgram, type BpfInstruction } from './bpf.js';
+import { constants } from './constants.js';
+import { ErrorCode, socketError, type SocketError } from './errors.js';
+import {
+  familyName,
+  familyNumber,
+  isFamily,
+  isProtocolName,
+  isSocketType,
+  protocolNumber,
+  typeNumber,
+  type Family,
+  type ProtocolName,
+  type SocketType,
+} from './kinds.js';
+import {
+  OPTIONS,
+  OPTION_NAMES,
+  icmpFilterMask,
+  icmpv6FilterBytes,
+  isOptionName,
+  type Linger,
+  type OptionInput,
+  type OptionKind,
+  type OptionLevel,
+  type OptionName,
+  type OptionValue,
+  type Timeval,
+} from './options.js';
+
+export interface OpenOptions {
+  family: Family;
+  type: SocketType;
+  /**
+   * The protocol number or name. Defaults: 'icmp' for inet raw, 'icmpv6' for inet6 raw
+   * (a raw socket needs one), 0 (the type's usual protocol) for everything else.
+   */
+  protocol?: ProtocolName | number;
+}
+
+export interface ReceiveOptions {
+  /** Datagrams per recvmmsg call, 1..1024 (default 64). */
+  slotCount?: number;
+  /** Bytes kept of each datagram (default 65536: any IPv4 packet whole); longer ones are truncated. */
+  slotSize?: number;
+  /** Most datagrams taken per wake-up before the loop gets a turn (default 1024). */
+  maxPerWake?: number;
+}
+
+/** A socket address as getsockname reports it. */
+export interface SocketAddress {
+  family: Family | null;
+  /** "127.0.0.1", "::1", a unix path ("" when unnamed, "\0name" when abstract). */
+  address: string;
+  /** null for unix sockets. */
+  port: number | null;
+  /** IPv6 scope id; null for other families. */
+  scopeId: number | null;
+}
+
+/** Everything known about one received datagram besides its bytes. */
+export interface MessageInfo {
+  /** Source address: "a.b.c.d", IPv6 text, or a unix path ("" when the sender is unnamed). */
+  address: string;
+  family: Family | null;
+  /** Source port; 0 on raw IP sockets, null for unix sockets. */
+  port: number | null;
+  scopeId: number | null;
+  /** Kernel receive time, in clock.ts units (ns since the clock base). */
+  timestamp: number;
+  /** false when the kernel gave no timestamp and `timestamp` is the time of the drain. */
+  kernelTimestamp: boolean;
+  /** The datagram's real length (more than msg.length when truncated). */
+  size: number;
+  truncated: boolean;
+  /** TTL / hop limit if IP_RECVTTL / IPV6_RECVHOPLIMIT is on, else null. */
+  hopLimit: number | null;
+  /** TOS / traffic class if IP_RECVTOS / IPV6_RECVTCLASS is on, else null. */
+  tos: number | null;
+  /** recvmsg's msg_flags (constants.MSG_TRUNC, ...). */
+  flags: number;
+}
+
+export interface ReceivedMessage {
+  msg: Buffer;
+  info: MessageInfo;
+}
+
+export interface SendResult {
+  bytes: number;
+  /** Taken right before the send syscall, in clock.ts units. */
+  sentAt: number;
+}
+
+export interface SendManyResult {
+  /** How many datagrams the kernel took (all of them unless `error` says why not). */
+  sent: number;
+  /** Taken right before the first sendmmsg, in clock.ts units. */
+  sentAt: number;
+  /** Why the kernel stopped before the end; null when everything went out. */
+  error: SocketError | null;
+}
+
+/** A destination for sendMany: an address (port 0) or an address and port. */
+export type Destination = string | { address: string; port?: number };
+
+/** Where an error-queue entry came from (struct sock_extended_err.ee_origin). */
+export type ErrorOrigin = 'none' | 'local' | 'icmp' | 'icmp6' | 'other';
+
+/** One entry of the socket error queue (IP_RECVERR / IPV6_RECVERR on). */
+export interface QueuedError {
+  /** The error as an errno name ('EHOSTUNREACH', 'EMSGSIZE', ...). */
+  code: string | null;
+  /** Negated, as in Node's errors. */
+  errno: number | null;
+  origin: ErrorOrigin | null;
+  /** ICMP type and code of the error message (origin icmp/icmp6). */
+  icmpType: number | null;
+  icmpCode: number | null;
+  /** ee_info: the next-hop MTU for "fragmentation needed" / EMSGSIZE. */
+  info: number | null;
+  data: number | null;
+  /** Who reported it (the router that sent the ICMP error), when known. */
+  offender: SocketAddress | null;
+  /** Where the datagram that failed was going. */
+  destination: SocketAddress | null;
+  /** The datagram (or its start) the error is about. */
+  payload: Buffer;
+  size: number;
+  timestamp: number;
+  kernelTimestamp: boolean;
+}
+
+export interface RawSocketEvents {
+  message: [msg: Buffer, info: MessageInfo];
+  batch: [batch: ReceiveBatch];
+  errqueue: [entry: QueuedError];
+  error: [error: SocketError];
+  /** A stream peer closed its side; receiving has stopped. */
+  end: [];
+  close: [];
+}
+
+export interface MessagesOptions {
+  /** Messages buffered before receiving pauses (the kernel then holds the rest) (default 1024). */
+  highWaterMark?: number;
+  /** Close the socket when the loop ends (break, return, throw). Default true, as streams do. */
+  close?: boolean;
+}
+
+const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 };
+
+const ORIGINS: ReadonlyArray<readonly [ErrorOrigin, 'SO_EE_ORIGIN_NONE' | 'SO_EE_ORIGIN_LOCAL' | 'SO_EE_ORIGIN_ICMP' | 'SO_EE_ORIGIN_ICMP6']> = [
+  ['none', 'SO_EE_ORIGIN_NONE'],
+  ['local', 'SO_EE_ORIGIN_LOCAL'],
+  ['icmp', 'SO_EE_ORIGIN_ICMP'],
+  ['icmp6', 'SO_EE_ORIGIN_ICMP6'],
+];
+
+function toAddress(native: NativeAddress | null): SocketAddress | null {
+  if (native === null) return null;
+  return {
+    family: familyName(native.family),
+    address: native.address ?? '',
+    port: native.port,
+    scopeId: native.scopeId,
+  };
+}
+
+function toQueuedError(e: NativeErrQueueEntry): QueuedError {
+  let origin: ErrorOrigin | null = null;
+  if (e.origin !== null) {
+    origin = 'other';
+    for (const [name, constant] of ORIGINS) if (constants[constant] === e.origin) origin = name;
+  }
+  return {
+    code: e.code,
+    errno: e.errno,
+    origin,
+    icmpType: e.icmpType,
+    icmpCode: e.icmpCode,
+    info: e.info,
+    data: e.data,
+    offender: toAddress(e.offender),
+    destination: toAddress(e.destination),
+    payload: e.payload,
+    size: e.wireLength,
+    timestamp: e.timestamp,
+    kernelTimestamp: e.kernelTimestamp,
+  };
+}
+
+function invalid(message: string): SocketError {
+  return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
+}
+
+/** The value shape of a numeric [level, name] option, from the value itself. */
+function kindOfValue(value: unknown): OptionKind {
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return 'int';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (typeof value === 'object' && value !== null) {
+    if ('enabled' in value) return 'linger';
+    if ('microseconds' in value) return 'timeval';
+  }
+  throw socketError(
+    ErrorCode.invalidArgType,
+    'an option value must be a number, a boolean, a Buffer, {enabled, seconds} or {seconds, microseconds}',
+    'TypeError',
+  );
+}
+
+function levelNumber(level: OptionLevel | number): number {
+  return typeof level === 'number' ? level : constants[level];
+}
+
+// Bounded cache of parsed destinations for sendMany (a sweep sends to many addresses, often
+// again and again). Cleared when full: simple, and a miss only costs one parse.
+const SOCKADDR_CACHE_LIMIT = 4096;
+
+export class RawSocket extends EventEmitter<RawSocketEvents> {
+  readonly family: Family;
+  readonly type: SocketType;
+  readonly protocol: number;
+
+  #native: NativeSocket;
+  #closed = false;
+  #familyNumber: number;
+  #receiveOptions: Required<ReceiveOptions> = DEFAULT_RECEIVE;
+  #paused = false;
+  #refed = true;
+  #sendInfo: Float64Array;
+
+  // The last sendTo destination, parsed: a flood sends to one address over and over.
+  #lastAddress: string | null = null;
+  #lastPort = -1;
+  #lastSockaddr: Buffer | null = null;
+  #sockaddrCache = new Map<string, Buffer>();
+
+  /** Opens a socket; see openSocket(). */
+  static open(options: OpenOptions): RawSocket {
+    return openSocket(options);
+  }
+
+  /** @internal use openSocket() or RawSocket.open(). */
+  constructor(native: NativeSocket, family: Family, type: SocketType, protocol: number) {
+    super();
+    this.#native = native;
+    this.family = family;
+    this.type = type;
+    this.protocol = protocol;
+    this.#familyNumber = familyNumber(family);
+    this.#sendInfo = addon().sendInfo;
+    // Receiving starts when someone listens, as a dgram socket starts when bound.
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if ((event === 'message' || event === 'batch') && !this.#closed && !this.#native.receiving && !this.#paused) {
+        this.startReceiving();
+      }
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The descriptor number, -1 once closed (for diagnostics; do not close it yourself). */
+  get fd(): number {
+    return this.#native.fd;
+  }
+
+  get receiving(): boolean {
+    return this.#native.receiving;
+  }
+
+  #check(what: string): NativeSocket {
+    if (this.#closed) {
+      throw socketError(ErrorCode.socketClosed, `cannot ${what}: the socket is closed`);
+    }
+    return this.#native;
+  }
+
+  #sockaddr(address: string, port: number): Buffer {
+    if (typeof address !== 'string') {
+      throw socketError(ErrorCode.invalidArgType, 'address must be a string', 'TypeError');
+    }
+    return addon().sockaddr(this.#familyNumber, address, port);
+  }
+
+  #cachedSockaddr(address: string, port: number): Buffer {
+    const key = `${port}|${address}`;
+    let sockaddr = this.#sockaddrCache.get(key);
+    if (sockaddr === undefined) {
+      sockaddr = this.#sockaddr(address, port);
+      if (this.#sockaddrCache.size >= SOCKADDR_CACHE_LIMIT) this.#sockaddrCache.clear();
+      this.#sockaddrCache.set(key, sockaddr);
+    }
+    return sockaddr;
+  }
+
+  #destination(target: Destination): Buffer {
+    if (typeof target === 'string') return this.#cachedSockaddr(target, 0);
+    if (typeof target === 'object' && target !== null) return this.#cachedSockaddr(target.address, target.port ?? 0);
+    throw socketError(ErrorCode.invalidArgType, 'a destination must be an address string or {address, port}', 'TypeError');
+  }
+
+  /** Binds to a local address ("0.0.0.0", "127.0.0.1", "::1", "fe80::1%eth0", a unix path, "\0name"). */
+  bind(address: string, port = 0): this {
+    const native = this.#check('bind');
+    native.bind(this.#sockaddr(address, port));
+    return this;
+  }
+
+  /**
+   * Connects (datagram sockets: fixes the peer so send() needs no address and only its
+   * datagrams arrive). Returns true when connected, false when a stream connect is still in
+   * progress (the socket is non-blocking).
+   */
+  connect(address: string, port = 0): boolean {
+    const native = this.#check('connect');
+    return native.connect(this.#sockaddr(address, port));
+  }
+
+  /** Dissolves a datagram socket's connection (connect to AF_UNSPEC). */
+  disconnect(): void {
+    const native = this.#check('disconnect');
+    native.connect(addon().sockaddr(constants.AF_UNSPEC));
+  }
+
+  /** The local address (getsockname). */
+  address(): SocketAddress {
+    return toAddress(this.#check('read the address').address()) as SocketAddress;
+  }
+
+  /** The connected peer's address (getpeername); ENOTCONN when not connected. */
+  remoteAddress(): SocketAddress {
+    return toAddress(this.#check('read the remote address').remoteAddress()) as SocketAddress;
+  }
+
+  /** Sends on a connected socket. */
+  send(buffer: Uint8Array, flags = 0): SendResult {
+    const bytes = this.#check('send').send(buffer, flags);
+    return { bytes, sentAt: this.#sendInfo[0] as number };
+  }
+
+  /**
+   * Sends one datagram to `address` (port: UDP/TCP port; leave 0 for raw IP sockets; unused
+   * for unix paths). An IPv6 zone goes in the address: "fe80::1%eth0".
+   */
+  sendTo(buffer: Uint8Array, address: string, port = 0, flags = 0): SendResult {
+    const native = this.#check('send');
+    if (address !== this.#lastAddress || port !== this.#lastPort) {
+      this.#lastSockaddr = this.#sockaddr(address, port);
+      this.#lastAddress = address;
+      this.#lastPort = port;
+    }
+    const bytes = native.sendTo(buffer, this.#lastSockaddr as Buffer, flags);
+    return { bytes, sentAt: this.#sendInfo[0] as number };
+  }
+
+  /**
+   * Sends several datagrams with sendmmsg: all to one destination, each to its own
+   * (`targets[i]` for `buffers[i]`), or, with no destination, on a connected socket.
+   * The kernel may stop early (a full buffer, an unreachable destination): `sent` says how
+   * many went out and `error` why the rest did not. If the very first is refused, it throws.
+   */
+  sendMany(buffers: readonly Uint8Array[], target?: Destination | readonly Destination[] | null, flags = 0): SendManyResult {
+    const native = this.#check('send');
+    let nativeTarget: Buffer | Buffer[] | null = null;
+    if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
+    else if (target !== undefined && target !== null) nativeTarget = this.#destination(target as Destination);
+    const sent = native.sendMany(buffers, nativeTarget, flags);
+    const stoppedBy = this.#sendInfo[1] as number;
+    return {
+      sent,
+      sentAt: this.#sendInfo[0] as number,
+      error:
+        sent < buffers.length && stoppedBy !== 0 ? (addon().errnoError(stoppedBy, 'sendmmsg') as SocketError) : null,
+    };
+  }
+
+  /**
+   * Sets an option by name from the option table (value in the option's shape), or by
+   * number as [level, name] (the shape then follows the value: number, boolean, Buffer,
+   * {enabled, seconds}, {seconds, microseconds}). By number nothing is refused on the
+   * kernel's behalf: that is the way to watch Linux accept SO_BSDCOMPAT and ignore it.
+   */
+  setOption<N extends OptionName>(name: N, value: OptionInput<N>): this;
+  setOption(option: readonly [level: OptionLevel | number, name: number], value: number | boolean | Uint8Array | Linger | Timeval): this;
+  setOption(option: OptionName | readonly [OptionLevel | number, number], value: unknown): this {
+    const native = this.#check('set an option');
+    if (typeof option === 'string') {
+      const spec = this.#spec(option);
+      if (spec.access === 'ignored' && value === true) {
+        throw socketError(
+          ErrorCode.optionIgnored,
+          `Linux accepts ${option} but ignores it (removed in 2.6); it always reads 0`,
+        );
+      }
+      native.setOption(constants[spec.level], constants[option], spec.kind, value, option);
+    } else {
+      const [level, name] = option;
+      native.setOption(levelNumber(level), name, kindOfValue(value), value);
+    }
+    return this;
+  }
+
+  /**
+   * Reads an option by name (in the option's shape), or by number as [level, name] with the
+   * shape to read ('int' unless told) and, for 'bytes', the buffer size.
+   */
+  getOption<N extends OptionName>(name: N): OptionValue<N>;
+  getOption(option: readonly [level: OptionLevel | number, name: number], kind?: OptionKind, size?: number): unknown;
+  getOption(option: OptionName | readonly [OptionLevel | number, number], kind: OptionKind = 'int', size?: number): unknown {
+    const native = this.#check('read an option');
+    if (typeof option === 'string') {
+      const spec = this.#spec(option);
+      return native.getOption(constants[spec.level], constants[option], spec.kind, spec.size ?? undefined, option);
+    }
+    const [level, name] = option;
+    return native.getOption(levelNumber(level), name, kind, size);
+  }
+
+  #spec(name: string): (typeof OPTIONS)[OptionName] {
+    if (!isOptionName(name)) {
+      throw socketError(
+        ErrorCode.unknownOption,
+        `unknown socket option '${name}': known options are ${OPTION_NAMES.join(', ')} (or pass [level, name] numbers)`,
+      );
+    }
+    return OPTIONS[name];
+  }
+
+  /** Attaches a classic BPF filter: encoded bytes, or instructions (see bpf.ts). */
+  attachFilter(program: Uint8Array | readonly BpfInstruction[]): this {
+    const native = this.#check('attach a filter');
+    native.attachFilter(program instanceof Uint8Array ? program : encodeProgram(program));
+    return this;
+  }
+
+  detachFilter(): this {
+    this.#check('detach a filter').detachFilter();
+    return this;
+  }
+
+  /**
+   * Starts receiving on the event loop (adding a 'message' or 'batch' listener does this for
+   * you). Options apply from now on; calling it while receiving changes nothing.
+   */
+  startReceiving(options: ReceiveOptions = {}): this {
+    const native = this.#check('receive');
+    this.#receiveOptions = { ...DEFAULT_RECEIVE, ...this.#receiveOptions, ...options };
+    this.#paused = false;
+    if (native.receiving) return this;
+    const { slotCount, slotSize, maxPerWake } = this.#receiveOptions;
+    native.startReceiving(this.#onNative, slotCount, slotSize, maxPerWake);
+    return this;
+  }
+
+  /** Stops receiving; datagrams wait in the kernel (up to SO_RCVBUF) until it starts again. */
+  stopReceiving(): this {
+    this.#check('stop receiving').stopReceiving();
+    return this;
+  }
+
+  /** Keep the process alive while receiving (the default). */
+  ref(): this {
+    this.#check('ref').ref();
+    this.#refed = true;
+    return this;
+  }
+
+  /** Let the process exit even while this socket is receiving. */
+  unref(): this {
+    this.#check('unref').unref();
+    this.#refed = false;
+    return this;
+  }
+
+  get refed(): boolean {
+    return this.#refed;
+  }
+
+  /** Closes the descriptor. Safe to call again; every other call afterwards throws ERR_SOCKET_CLOSED. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#native.close();
+    this.#lastSockaddr = null;
+    this.#sockaddrCache.clear();
+    process.nextTick(() => this.emit('close'));
+  }
+
+  // The addon calls this once per wake-up (see batch.ts for the batch format).
+  #onNative = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void => {
+    if (kind === RECEIVE_EVENT.batch) {
+      const batch: ReceiveBatch = {
+        data: a as Buffer,
+        meta: b as Float64Array,
+        count: c as number,
+        addresses: d as string[] | null,
+      };
+      // A throwing listener must not cost the datagrams after it (with one callback per
+      // datagram, as in node:dgram, it would not): deliver the whole batch, then rethrow.
+      let failures: unknown[] | null = null;
+      if (this.listenerCount('batch') > 0) {
+        try {
+          this.emit('batch', batch);
+        } catch (error) {
+          failures = [error];
+        }
+      }
+      if (this.listenerCount('message') > 0) failures = this.#emitMessages(batch, failures);
+      if (failures !== null) rethrow(failures);
+    } else if (kind === RECEIVE_EVENT.error) {
+      this.emit('error', a as SocketError);
+    } else if (kind === RECEIVE_EVENT.errqueue) {
+      for (const entry of a as NativeErrQueueEntry[]) {
+        if (this.#closed) break;
+        this.emit('errqueue', toQueuedError(entry));
+      }
+    } else if (kind === RECEIVE_EVENT.end) {
+      this.emit('end');
+    }
+  };
+
+  #emitMessages(batch: ReceiveBatch, failures: unknown[] | null): unknown[] | null {
+    const { data, meta, count, addresses } = batch;
+    const inet = constants.AF_INET;
+    for (let i = 0; i < count && !this.#closed; i++) {
+      const base = i * BATCH.stride;
+      const offset = meta[base + BATCH.offset] as number;
+      const length = meta[base + BATCH.length] as number;
+      const size = meta[base + BATCH.wireLength] as number;
+      const family = meta[base + BATCH.family] as number;
+      const port = meta[base + BATCH.port] as number;
+      const scopeId = meta[base + BATCH.scopeId] as number;
+      const hopLimit = meta[base + BATCH.hopLimit] as number;
+      const tos = meta[base + BATCH.tos] as number;
+      const info: MessageInfo = {
+        address:
+          family === inet ? ipv4ToString(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
+        family: familyName(family),
+        port: port < 0 ? null : port,
+        scopeId: scopeId < 0 ? null : scopeId,
+        timestamp: meta[base + BATCH.timestamp] as number,
+        kernelTimestamp: ((meta[base + BATCH.flags] as number) & FLAG_KERNEL_TIMESTAMP) !== 0,
+        size,
+        truncated: size > length,
+        hopLimit: hopLimit < 0 ? null : hopLimit,
+        tos: tos < 0 ? null : tos,
+        flags: meta[base + BATCH.msgFlags] as number,
+      };
+      try {
+        this.emit('message', data.subarray(offset, offset + length), info);
+      } catch (error) {
+        (failures ??= []).push(error);
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Received messages as an async iterator. Messages are buffered up to highWaterMark; past
+   * that, receiving pauses (the kernel keeps the rest, up to SO_RCVBUF) until the loop
+   * catches up. Ending the loop closes the socket unless `close: false`. An 'error' ends the
+   * iteration by throwing it.
+   */
+  messages(options: MessagesOptions = {}): AsyncIterableIterator<ReceivedMessage> {
+    const highWaterMark = options.highWaterMark ?? 1024;
+    const closeOnEnd = options.close ?? true;
+    if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw invalid('highWaterMark must be a positive integer');
+    const queue: ReceivedMessage[] = [];
+    const waiting: Array<{ resolve: (r: IteratorResult<ReceivedMessage>) => void; reject: (e: unknown) => void }> = [];
+    let finished = this.#closed;
+    let failure: unknown = null;
+
+    const onMessage = (msg: Buffer, info: MessageInfo): void => {
+      const waiter = waiting.shift();
+      if (waiter !== undefined) {
+        waiter.resolve({ value: { msg, info }, done: false });
+        return;
+      }
+      queue.push({ msg, info });
+      if (queue.length >= highWaterMark && !this.#paused && !this.#closed) {
+        this.#paused = true;
+        this.#native.stopReceiving();
+      }
+    };
+    const onError = (error: SocketError): void => {
+      failure = error;
+      for (const w of waiting.splice(0)) w.reject(error);
+      detach();
+    };
+    const onEnd = (): void => {
+      finished = true;
+      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
+      detach();
+    };
+    const detach = (): void => {
+      this.off('message', onMessage);
+      this.off('error', onError);
+      this.off('close', onEnd);
+      this.off('end', onEnd);
+      if (this.#paused && !this.#closed) {
+        this.#paused = false;
+        this.startReceiving();
+      }
+    };
+    const stop = (): IteratorResult<ReceivedMessage> => {
+      finished = true;
+      queue.length = 0;
+      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
+      detach();
+      if (closeOnEnd) this.close();
+      return { value: undefined, done: true };
+    };
+
+    if (!finished) {
+      this.on('error', onError);
+      this.on('close', onEnd);
+      this.on('end', onEnd);
+      this.on('message', onMessage); // starts receiving
+    }
+
+    const iterator: AsyncIterableIterator<ReceivedMessage> = {
+      next: (): Promise<IteratorResult<ReceivedMessage>> => {
+        const value = queue.shift();
+        if (value !== undefined) {
+          if (this.#paused && queue.length <= highWaterMark >>> 1 && !this.#closed) {
+            this.#paused = false;
+            this.startReceiving();
+          }
+          return Promise.resolve({ value, done: false });
+        }
+        if (failure !== null) {
+          const error = failure;
+          failure = null;
+          finished = true;
+          return Promise.reject(error);
+        }
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      },
+      return: (): Promise<IteratorResult<ReceivedMessage>> => Promise.resolve(stop()),
+      throw: (error?: unknown): Promise<IteratorResult<ReceivedMessage>> => {
+        stop();
+        return Promise.reject(error);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /** `for await (const { msg, info } of socket)`: messages() with its defaults. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<ReceivedMessage> {
+    return this.messages();
+  }
+}
+
+/** Throws the first error now (to the addon: uncaughtException) and the others on later ticks. */
+function rethrow(failures: unknown[]): never {
+  for (const later of failures.slice(1)) {
+    process.nextTick(() => {
+      throw later;
+    });
+  }
+  throw failures[0];
+}
+
+function resolveProtocol(family: Family, type: SocketType, protocol: ProtocolName | number | undefined): number {
+  if (protocol === undefined) {
+    if (type === 'raw' && family === 'inet') return protocolNumber('icmp');
+    if (type === 'raw' && family === 'inet6') return protocolNumber('icmpv6');
+    return 0;
+  }
+  if (typeof protocol === 'number') {
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 65535) {
+      throw invalid(`protocol must be an integer from 0 to 65535 (got ${protocol})`);
+    }
+    return protocol;
+  }
+  if (!isProtocolName(protocol)) {
+    throw invalid(`protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`);
+  }
+  return protocolNumber(protocol);
+}
+
+/**
+ * Opens a socket: non-blocking, close-on-exec, one descriptor. Raw sockets need
+ * CAP_NET_RAW (the error says how to get it).
+ */
+export function openSocket(options: OpenOptions): RawSocket {
+  const { family, type } = options;
+  if (!isFamily(family)) throw invalid(`family must be 'inet', 'inet6' or 'unix' (got '${String(family)}')`);
+  if (!isSocketType(type)) {
+    throw invalid(`type must be 'raw', 'dgram', 'stream', 'seqpacket' or 'rdm' (got '${String(type)}')`);
+  }
+  const protocol = resolveProtocol(family, type, options.protocol);
+  const native = new (addon().Socket)(familyNumber(family), typeNumber(type), protocol);
+  return new RawSocket(native, family, type, protocol);
+}
+
+export interface RawIcmpOptions {
+  /** 'inet' (default) for ICMP, 'inet6' for ICMPv6. */
+  family?: 'inet' | 'inet6';
+  /** IPv4 only: the data you send starts with your own IPv4 header (IP_HDRINCL). */
+  hdrincl?: boolean;
+  /** Only these ICMP types reach the socket (ICMP_FILTER / ICMPV6_FILTER); all when omitted. */
+  passTypes?: readonly number[];
+}
+
+/** The usual ping socket: raw ICMP (or ICMPv6), optionally with your own IPv4 header. */
+export function rawIcmpSocket(options: RawIcmpOptions = {}): RawSocket {
+  const family = options.family ?? 'inet';
+  if (options.hdrincl === true && family !== 'inet') throw invalid('hdrincl exists only for IPv4 (IPv6 has no IP_HDRINCL)');
+  const socket = openSocket({ family, type: 'raw', protocol: family === 'inet' ? 'icmp' : 'icmpv6' });
+  try {
+    if (options.hdrincl === true) socket.setOption('IP_HDRINCL', true);
+    if (options.passTypes !== undefined) {
+      if (family === 'inet') socket.setOption('ICMP_FILTER', icmpFilterMask(options.passTypes));
+      else socket.setOption('ICMPV6_FILTER', icmpv6FilterBytes(options.passTypes));
+    }
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  return socket;
+}

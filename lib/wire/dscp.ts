@@ -1,0 +1,68 @@
+// DSCP names (RFC 2474 class selectors, RFC 2597 AF, RFC 3246 EF, RFC 5865 VOICE-ADMIT,
+// RFC 8622 LE) and the TOS argument parser that `ping -Q`, `tos` and `send` share.
+//
+// The TOS byte is DSCP << 2 | ECN. A DSCP name given where a TOS byte is expected means that
+// DSCP with ECN 0 (so "EF" is 0xb8 = 184, as `ping -Q 0xb8` sends).
+
+import { ParseError } from './errors.js';
+
+export const DSCP = {
+  CS0: 0,
+  CS1: 8,
+  CS2: 16,
+  CS3: 24,
+  CS4: 32,
+  CS5: 40,
+  CS6: 48,
+  CS7: 56,
+  AF11: 10,
+  AF12: 12,
+  AF13: 14,
+  AF21: 18,
+  AF22: 20,
+  AF23: 22,
+  AF31: 26,
+  AF32: 28,
+  AF33: 30,
+  AF41: 34,
+  AF42: 36,
+  AF43: 38,
+  EF: 46,
+  VOICE_ADMIT: 44,
+  LE: 1,
+} as const;
+
+export type DscpName = keyof typeof DSCP;
+
+const BY_VALUE = new Map<number, DscpName>();
+for (const [name, value] of Object.entries(DSCP) as [DscpName, number][]) {
+  if (!BY_VALUE.has(value)) BY_VALUE.set(value, name);
+}
+
+/** The name of a DSCP value (0-63), or null when it has none. */
+export function dscpName(dscp: number): DscpName | null {
+  return BY_VALUE.get(dscp) ?? null;
+}
+
+const HELP = 'give 0-255, 0x00-0xff or a DSCP name (CS0-CS7, AF11-AF43, EF, VOICE-ADMIT, LE)';
+
+/**
+ * A TOS byte from text: decimal 0-255, hex 0x00-0xff, or a DSCP name (case-insensitive,
+ * "-" or "_" in VOICE-ADMIT), which gives dscp << 2. Throws ParseError otherwise.
+ */
+export function parseTos(text: string): number {
+  const t = String(text).trim();
+  if (/^[0-9]+$/.test(t)) {
+    const v = Number(t);
+    if (v > 255) throw new ParseError(`TOS ${t} is out of range 0-255 (${HELP})`, text, null);
+    return v;
+  }
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) {
+    const v = parseInt(t.slice(2), 16);
+    if (v > 255) throw new ParseError(`TOS ${t} is out of range 0x00-0xff (${HELP})`, text, null);
+    return v;
+  }
+  const key = t.toUpperCase().replace(/-/g, '_');
+  if (Object.prototype.hasOwnProperty.call(DSCP, key)) return DSCP[key as DscpName] << 2;
+  throw new ParseError(`bad TOS value "${text}": ${HELP}`, text, null);
+}

@@ -1,0 +1,109 @@
+// The three ways wire code can refuse input, each one line and each naming where the problem is:
+//   DecodeError  bytes that cannot be a packet (structure, not values: a bad checksum is data)
+//   EncodeError  a value that cannot be written (field name + allowed range)
+//   ParseError   text that cannot be read (hex dumps, dotted quads, TOS names)
+// All extend WireError so a caller can catch the family at once.
+
+export class WireError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Structurally malformed input. `offset` is absolute: counted from the start of the buffer the
+ * caller handed to decode, not from the header being read. `partial` holds whatever had been
+ * decoded before the problem (e.g. the IPv4 header when the UDP header is cut short), or null.
+ */
+export class DecodeError extends WireError {
+  readonly offset: number;
+  readonly reason: string;
+  partial: unknown;
+  constructor(reason: string, offset: number, partial: unknown = null) {
+    super(`${reason} (at byte ${offset})`);
+    this.reason = reason;
+    this.offset = offset;
+    this.partial = partial;
+  }
+}
+
+/**
+ * A value that cannot be put on the wire. `field` is the name (or JSON path) of the value,
+ * `allowed` says what would have been accepted. The message reads "ip.ttl: 300 is out of range 0-255".
+ */
+export class EncodeError extends WireError {
+  readonly field: string;
+  readonly value: unknown;
+  readonly problem: string;
+  readonly allowed: string;
+  constructor(field: string, value: unknown, problem: string, allowed = '') {
+    super(`${field}: ${problem}`);
+    this.field = field;
+    this.value = value;
+    this.problem = problem;
+    this.allowed = allowed;
+  }
+
+  /** The same error with `prefix.` in front of the field, for errors raised by a nested encoder. */
+  under(prefix: string): EncodeError {
+    if (prefix === '') return this;
+    const e = new EncodeError(`${prefix}.${this.field}`, this.value, this.problem, this.allowed);
+    e.stack = this.stack;
+    return e;
+  }
+}
+
+/** Text that cannot be parsed. `position` is the 0-based character index of the problem, or null. */
+export class ParseError extends WireError {
+  readonly input: string;
+  readonly position: number | null;
+  constructor(message: string, input: string, position: number | null = null) {
+    super(message);
+    this.input = input;
+    this.position = position;
+  }
+}
+
+// ---- value checks shared by every encoder -------------------------------------------------------
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (Array.isArray(v)) return 'an array';
+  return typeof v;
+}
+
+/** Throws EncodeError unless `v` is an integer in [0, max]. Returns it, typed. */
+export function checkUint(v: unknown, max: number, field: string): number {
+  if (v === undefined) {
+    throw new EncodeError(field, v, `missing (allowed 0-${max})`, `0-${max}`);
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new EncodeError(field, v, `${show(v)} is not an integer (allowed 0-${max})`, `0-${max}`);
+  }
+  if (v < 0 || v > max) {
+    throw new EncodeError(field, v, `${v} is out of range 0-${max}`, `0-${max}`);
+  }
+  return v;
+}
+
+export function checkBool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') {
+    throw new EncodeError(field, v, `${show(v)} is not a boolean (allowed true or false)`, 'true or false');
+  }
+  return v;
+}
+
+export function checkBytes(v: unknown, field: string, maxLength = 65535): Uint8Array {
+  if (!(v instanceof Uint8Array)) {
+    throw new EncodeError(field, v, `${show(v)} is not bytes (allowed a Buffer or Uint8Array)`, 'bytes');
+  }
+  if (v.length > maxLength) {
+    throw new EncodeError(field, v, `${v.length} bytes is more than the ${maxLength} that fit`, `0-${maxLength} bytes`);
+  }
+  return v;
+}
+
+export { show as showValue };

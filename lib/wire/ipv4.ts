@@ -1,0 +1,303 @@
+// IPv4 header (RFC 791 section 3.1; DSCP RFC 2474, ECN RFC 3168).
+//
+//    0                   1                   2                   3
+//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |Version|  IHL  |   DSCP    |ECN|          Total Length         |
+//   |         Identification        |R|D|M|      Fragment Offset    |
+//   |  Time to Live |    Protocol   |         Header Checksum       |
+//   |                       Source Address                          |
+//   |                    Destination Address                        |
+//   |                    Options                    |    Padding    |
+//
+// decode reports `headerLength` (IHL * 4) as the bytes it consumed; the payload follows.
+// encode writes the header only (options included, zero-padded to 32 bits) and returns it.
+
+import { addressValue, decodeSpan, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
+import { sum16, internetChecksum } from './checksum.js';
+import { checkBool, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import {
+  decodeOptions,
+  encodeOptions,
+  MAX_OPTIONS_LENGTH,
+  optionsLength,
+  type Ipv4Option,
+  type Ipv4OptionInit,
+} from './ipv4-options.js';
+
+/** Byte offsets of the fixed header fields. */
+export const FIELD = {
+  VER_IHL: 0,
+  TOS: 1,
+  TOTAL_LENGTH: 2,
+  ID: 4,
+  FLAGS_FRAGMENT: 6,
+  TTL: 8,
+  PROTOCOL: 9,
+  CHECKSUM: 10,
+  SRC: 12,
+  DST: 16,
+  OPTIONS: 20,
+} as const;
+
+/** Size of the header without options. */
+export const MIN_HEADER_LENGTH = 20;
+
+/** IANA protocol numbers we meet most. Any other number is carried as is. */
+export const PROTOCOL = {
+  ICMP: 1,
+  IGMP: 2,
+  TCP: 6,
+  UDP: 17,
+  GRE: 47,
+  ESP: 50,
+  AH: 51,
+  SCTP: 132,
+} as const;
+
+/** ECN codepoints (RFC 3168 section 5). */
+export const ECN = {
+  NOT_ECT: 0,
+  ECT1: 1,
+  ECT0: 2,
+  CE: 3,
+} as const;
+
+const FLAG_RESERVED = 0x8000;
+const FLAG_DF = 0x4000;
+const FLAG_MF = 0x2000;
+const FRAGMENT_MASK = 0x1fff;
+
+export interface Ipv4Flags {
+  reserved: boolean;
+  df: boolean;
+  mf: boolean;
+}
+
+export interface Ipv4Header {
+  version: number;
+  /** Header length in 32-bit words, as on the wire. */
+  ihl: number;
+  /** Header length in bytes (ihl * 4): the bytes decode consumed. */
+  headerLength: number;
+  /** The whole second byte (DSCP << 2 | ECN). */
+  tos: number;
+  dscp: number;
+  ecn: number;
+  totalLength: number;
+  id: number;
+  flags: Ipv4Flags;
+  /** In 8-byte units, as on the wire (multiply by 8 for bytes). */
+  fragmentOffset: number;
+  ttl: number;
+  protocol: number;
+  checksum: number;
+  checksumValid: boolean;
+  src: string;
+  dst: string;
+  options: Ipv4Option[];
+}
+
+/**
+ * What encode takes. Only src, dst and protocol are required. ihl, totalLength and checksum are
+ * computed when absent; when given they are written as given, right or wrong. Give `tos`, or
+ * `dscp` and `ecn`; both is fine when they agree.
+ */
+export interface Ipv4HeaderInit {
+  version?: number;
+  ihl?: number;
+  tos?: number;
+  dscp?: number;
+  ecn?: number;
+  totalLength?: number;
+  id?: number;
+  flags?: Partial<Ipv4Flags>;
+  fragmentOffset?: number;
+  ttl?: number;
+  protocol: number;
+  checksum?: number;
+  src: string | number;
+  dst: string | number;
+  options?: readonly Ipv4OptionInit[];
+}
+
+export interface Ipv4EncodeOptions {
+  /** Bytes that will follow the header, for the computed totalLength. Default 0. */
+  payloadLength?: number;
+  /** Compute ihl and totalLength when absent (default true); off writes 0 for them. */
+  fixLengths?: boolean;
+  /** Compute the checksum when absent (default true); off writes 0. */
+  computeChecksums?: boolean;
+  /** Protocol to write when init.protocol is absent (encodePacket derives it from the transport). */
+  protocol?: number;
+}
+
+// ---- decode -------------------------------------------------------------------------------------
+
+/**
+ * Decodes the header at buf[offset, offset + length). Throws DecodeError when fewer than 20
+ * bytes (or fewer than IHL * 4) are present, the version is not 4, IHL is below 5, or an
+ * option is malformed. totalLength is reported, not checked: it may describe more bytes than
+ * are present (a quoted or truncated datagram); decodePacket decides what that means.
+ */
+export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header {
+  const end = decodeSpan(buf, offset, length);
+  const b = buf;
+  const o = offset;
+  const present = end - o;
+  if (present < MIN_HEADER_LENGTH) {
+    throw new DecodeError(`IPv4 header needs 20 bytes, ${present} present`, o);
+  }
+  const version = b[o]! >>> 4;
+  const ihl = b[o]! & 0x0f;
+  const headerLength = ihl * 4;
+  const tos = b[o + FIELD.TOS]!;
+  const flagsFragment = u16(b, o + FIELD.FLAGS_FRAGMENT);
+  const header: Ipv4Header = {
+    version,
+    ihl,
+    headerLength,
+    tos,
+    dscp: tos >>> 2,
+    ecn: tos & 3,
+    totalLength: u16(b, o + FIELD.TOTAL_LENGTH),
+    id: u16(b, o + FIELD.ID),
+    flags: {
+      reserved: (flagsFragment & FLAG_RESERVED) !== 0,
+      df: (flagsFragment & FLAG_DF) !== 0,
+      mf: (flagsFragment & FLAG_MF) !== 0,
+    },
+    fragmentOffset: flagsFragment & FRAGMENT_MASK,
+    ttl: b[o + FIELD.TTL]!,
+    protocol: b[o + FIELD.PROTOCOL]!,
+    checksum: u16(b, o + FIELD.CHECKSUM),
+    checksumValid: false,
+    src: readIpv4(b, o + FIELD.SRC),
+    dst: readIpv4(b, o + FIELD.DST),
+    options: [],
+  };
+  if (version !== 4) {
+    throw new DecodeError(`IP version is ${version}, expected 4`, o, header);
+  }
+  if (ihl < 5) {
+    throw new DecodeError(`IPv4 IHL is ${ihl} (${headerLength} bytes), less than the 20-byte minimum`, o, header);
+  }
+  if (headerLength > present) {
+    throw new DecodeError(`IPv4 header needs ${headerLength} bytes (IHL ${ihl}), ${present} present`, o, header);
+  }
+  if (headerLength > MIN_HEADER_LENGTH) {
+    try {
+      header.options = decodeOptions(b, o + MIN_HEADER_LENGTH, o + headerLength);
+    } catch (e) {
+      if (e instanceof DecodeError) {
+        header.options = e.partial as Ipv4Option[];
+        e.partial = header;
+      }
+      throw e;
+    }
+  }
+  header.checksumValid = sum16(b, o, headerLength) === 0xffff;
+  return header;
+}
+
+// ---- encode -------------------------------------------------------------------------------------
+
+function paddedOptionsLength(init: Ipv4HeaderInit): number {
+  if (init.options !== undefined && !Array.isArray(init.options)) {
+    throw new EncodeError('options', init.options, `${showValue(init.options)} is not an array of options`, 'an array');
+  }
+  const n = optionsLength(init.options);
+  if (n > MAX_OPTIONS_LENGTH) {
+    throw new EncodeError('options', n, `${n} bytes of options do not fit the 40 an IPv4 header can hold`, '0-40 bytes');
+  }
+  return (n + 3) & ~3;
+}
+
+/** Bytes encode will write: 20 plus the options padded to a multiple of 4. */
+export function encodingLength(init: Ipv4HeaderInit): number {
+  return MIN_HEADER_LENGTH + paddedOptionsLength(init);
+}
+
+/** The TOS byte an init describes; throws when tos and dscp/ecn disagree. */
+export function tosOf(init: Pick<Ipv4HeaderInit, 'tos' | 'dscp' | 'ecn'>): number {
+  const dscp = init.dscp === undefined ? undefined : checkUint(init.dscp, 63, 'dscp');
+  const ecn = init.ecn === undefined ? undefined : checkUint(init.ecn, 3, 'ecn');
+  if (init.tos === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
+  const tos = checkUint(init.tos, 255, 'tos');
+  if ((dscp !== undefined && dscp !== tos >>> 2) || (ecn !== undefined && ecn !== (tos & 3))) {
+    throw new EncodeError(
+      'tos',
+      tos,
+      `${tos} (dscp ${tos >>> 2}, ecn ${tos & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give tos or dscp and ecn`,
+      'tos = dscp << 2 | ecn',
+    );
+  }
+  return tos;
+}
+
+/**
+ * Writes the header into `buf` at `offset` (or a new buffer) and returns the bytes written.
+ * Fields the caller gave are written as given; ihl, totalLength and checksum are computed when
+ * absent (see Ipv4EncodeOptions). The checksum is computed last, over the header as written.
+ */
+export function encode(init: Ipv4HeaderInit, buf?: Uint8Array, offset = 0, opts: Ipv4EncodeOptions = {}): Buffer {
+  if (init === null || typeof init !== 'object') {
+    throw new EncodeError('ip', init, `${showValue(init)} is not an IPv4 header object`, 'an object');
+  }
+  const fixLengths = opts.fixLengths ?? true;
+  const computeChecksums = opts.computeChecksums ?? true;
+  const payloadLength = opts.payloadLength ?? 0;
+  const headerLength = encodingLength(init);
+
+  // Validate the fixed fields before touching the buffer (a bad option value is only found while
+  // writing, so after a failed encode the target may hold partial bytes).
+  const version = init.version === undefined ? 4 : checkUint(init.version, 15, 'version');
+  const ihl = init.ihl !== undefined ? checkUint(init.ihl, 15, 'ihl') : fixLengths ? headerLength >>> 2 : 0;
+  const tos = tosOf(init);
+  let totalLength: number;
+  if (init.totalLength !== undefined) totalLength = checkUint(init.totalLength, 0xffff, 'totalLength');
+  else if (!fixLengths) totalLength = 0;
+  else {
+    totalLength = headerLength + payloadLength;
+    if (totalLength > 0xffff) {
+      throw new EncodeError('totalLength', totalLength, `${totalLength} bytes do not fit the 16-bit field (max 65535)`, '0-65535');
+    }
+  }
+  const id = init.id === undefined ? 0 : checkUint(init.id, 0xffff, 'id');
+  const flags = init.flags ?? {};
+  if (flags === null || typeof flags !== 'object') {
+    throw new EncodeError('flags', flags, `${showValue(flags)} is not an object {reserved, df, mf}`, '{reserved, df, mf}');
+  }
+  const reserved = flags.reserved === undefined ? false : checkBool(flags.reserved, 'flags.reserved');
+  const df = flags.df === undefined ? false : checkBool(flags.df, 'flags.df');
+  const mf = flags.mf === undefined ? false : checkBool(flags.mf, 'flags.mf');
+  const fragmentOffset = init.fragmentOffset === undefined ? 0 : checkUint(init.fragmentOffset, FRAGMENT_MASK, 'fragmentOffset');
+  const ttl = init.ttl === undefined ? 64 : checkUint(init.ttl, 255, 'ttl');
+  const protocol = checkUint(init.protocol ?? opts.protocol, 255, 'protocol');
+  const checksum = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
+  const src = addressValue(init.src, 'src');
+  const dst = addressValue(init.dst, 'dst');
+
+  const b = encodeTarget(buf, offset, headerLength);
+  const o = offset;
+  // Options first: their validation errors leave the fixed header unwritten too.
+  b.fill(0, o + MIN_HEADER_LENGTH, o + headerLength);
+  if (init.options) encodeOptions(init.options, b, o + MIN_HEADER_LENGTH, fixLengths);
+  b[o] = (version << 4) | ihl;
+  b[o + FIELD.TOS] = tos;
+  put16(b, o + FIELD.TOTAL_LENGTH, totalLength);
+  put16(b, o + FIELD.ID, id);
+  put16(
+    b,
+    o + FIELD.FLAGS_FRAGMENT,
+    (reserved ? FLAG_RESERVED : 0) | (df ? FLAG_DF : 0) | (mf ? FLAG_MF : 0) | fragmentOffset,
+  );
+  b[o + FIELD.TTL] = ttl;
+  b[o + FIELD.PROTOCOL] = protocol;
+  put32(b, o + FIELD.SRC, src);
+  put32(b, o + FIELD.DST, dst);
+  put16(b, o + FIELD.CHECKSUM, 0);
+  const sum = checksum !== undefined ? checksum : computeChecksums ? internetChecksum(b, o, headerLength) : 0;
+  put16(b, o + FIELD.CHECKSUM, sum);
+  return view(b, o, headerLength);
+}

@@ -1,0 +1,250 @@
+// TCP header (RFC 793 section 3.1; NS RFC 3540, CWR/ECE RFC 3168).
+//
+//    0                   1                   2                   3
+//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |          Source Port          |       Destination Port        |
+//   |                        Sequence Number                        |
+//   |                    Acknowledgment Number                      |
+//   |  Data |Res  |N|C|E|U|A|P|R|S|F|                               |
+//   | Offset|     |S|W|C|R|C|S|S|Y|I|            Window             |
+//   |       |     | |R|E|G|K|H|T|N|N|                               |
+//   |           Checksum            |         Urgent Pointer        |
+//   |                    Options (raw bytes)                        |
+//
+// decode reports `headerLength` (data offset * 4) as the bytes it consumed. encode writes the
+// header and its options; the checksum (pseudo-header: src, dst, zero, 6, TCP length) also
+// covers the payloadLength bytes that must already follow the header in the buffer.
+
+import { addressValue, decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { pseudoHeaderSum, sum16 } from './checksum.js';
+import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+
+export const FIELD = {
+  SRC_PORT: 0,
+  DST_PORT: 2,
+  SEQUENCE: 4,
+  ACKNOWLEDGMENT: 8,
+  DATA_OFFSET: 12,
+  FLAGS: 13,
+  WINDOW: 14,
+  CHECKSUM: 16,
+  URGENT_POINTER: 18,
+  OPTIONS: 20,
+} as const;
+
+export const MIN_HEADER_LENGTH = 20;
+export const PROTOCOL_NUMBER = 6;
+
+/** Bits of the 16-bit word at offset 12, below the data offset. */
+export const FLAG = {
+  NS: 0x100,
+  CWR: 0x80,
+  ECE: 0x40,
+  URG: 0x20,
+  ACK: 0x10,
+  PSH: 0x08,
+  RST: 0x04,
+  SYN: 0x02,
+  FIN: 0x01,
+} as const;
+
+/** Option kinds (IANA), for callers reading the raw option bytes. */
+export const OPTION_KIND = {
+  END: 0,
+  NOP: 1,
+  MSS: 2,
+  WINDOW_SCALE: 3,
+  SACK_PERMITTED: 4,
+  SACK: 5,
+  TIMESTAMPS: 8,
+} as const;
+
+export interface TcpFlags {
+  ns: boolean;
+  cwr: boolean;
+  ece: boolean;
+  urg: boolean;
+  ack: boolean;
+  psh: boolean;
+  rst: boolean;
+  syn: boolean;
+  fin: boolean;
+}
+
+export interface TcpHeader {
+  srcPort: number;
+  dstPort: number;
+  sequence: number;
+  acknowledgment: number;
+  /** Header length in 32-bit words, as on the wire. */
+  dataOffset: number;
+  /** dataOffset * 4: the bytes decode consumed. */
+  headerLength: number;
+  /** The 3 reserved bits between data offset and NS. */
+  reserved: number;
+  flags: TcpFlags;
+  window: number;
+  checksum: number;
+  /** null when unverifiable: segment cut (snaplen), a fragment, or no pseudo-header addresses. */
+  checksumValid: boolean | null;
+  urgentPointer: number;
+  /** The option bytes, raw (between byte 20 and the data offset). */
+  options: Buffer;
+}
+
+export interface TcpHeaderInit {
+  srcPort: number;
+  dstPort: number;
+  sequence?: number;
+  acknowledgment?: number;
+  /** Computed from the options when absent (fixLengths). */
+  dataOffset?: number;
+  reserved?: number;
+  flags?: Partial<TcpFlags>;
+  window?: number;
+  checksum?: number;
+  urgentPointer?: number;
+  /** Raw option bytes; zero-padded to a multiple of 4 when written. */
+  options?: Uint8Array;
+}
+
+export interface TcpDecodeOptions {
+  src?: string | number;
+  dst?: string | number;
+  truncated?: boolean;
+}
+
+export interface TcpEncodeOptions {
+  payloadLength?: number;
+  src?: string | number;
+  dst?: string | number;
+  fixLengths?: boolean;
+  computeChecksums?: boolean;
+}
+
+/**
+ * Decodes the header at buf[offset, offset + length), where the range is the whole segment as
+ * far as it is present (the checksum covers all of it).
+ */
+export function decode(buf: Uint8Array, offset = 0, length?: number, opts: TcpDecodeOptions = {}): TcpHeader {
+  const end = decodeSpan(buf, offset, length);
+  const b = buf;
+  const o = offset;
+  const present = end - o;
+  if (present < MIN_HEADER_LENGTH) {
+    throw new DecodeError(`TCP header needs 20 bytes, ${present} present`, o);
+  }
+  const word = u16(b, o + FIELD.DATA_OFFSET);
+  const dataOffset = word >>> 12;
+  const headerLength = dataOffset * 4;
+  const header: TcpHeader = {
+    srcPort: u16(b, o + FIELD.SRC_PORT),
+    dstPort: u16(b, o + FIELD.DST_PORT),
+    sequence: u32(b, o + FIELD.SEQUENCE),
+    acknowledgment: u32(b, o + FIELD.ACKNOWLEDGMENT),
+    dataOffset,
+    headerLength,
+    reserved: (word >>> 9) & 7,
+    flags: {
+      ns: (word & FLAG.NS) !== 0,
+      cwr: (word & FLAG.CWR) !== 0,
+      ece: (word & FLAG.ECE) !== 0,
+      urg: (word & FLAG.URG) !== 0,
+      ack: (word & FLAG.ACK) !== 0,
+      psh: (word & FLAG.PSH) !== 0,
+      rst: (word & FLAG.RST) !== 0,
+      syn: (word & FLAG.SYN) !== 0,
+      fin: (word & FLAG.FIN) !== 0,
+    },
+    window: u16(b, o + FIELD.WINDOW),
+    checksum: u16(b, o + FIELD.CHECKSUM),
+    checksumValid: null,
+    urgentPointer: u16(b, o + FIELD.URGENT_POINTER),
+    options: view(b, o + MIN_HEADER_LENGTH, 0),
+  };
+  if (dataOffset < 5) {
+    throw new DecodeError(`TCP data offset is ${dataOffset} (${headerLength} bytes), less than the 20-byte minimum`, o + FIELD.DATA_OFFSET, header);
+  }
+  if (headerLength > present) {
+    throw new DecodeError(`TCP header needs ${headerLength} bytes (data offset ${dataOffset}), ${present} present`, o, header);
+  }
+  header.options = view(b, o + MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH);
+  if (!opts.truncated && opts.src !== undefined && opts.dst !== undefined) {
+    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, present);
+    header.checksumValid = sum16(b, o, present, pseudo) === 0xffff;
+  }
+  return header;
+}
+
+function paddedOptions(init: TcpHeaderInit): number {
+  if (init.options === undefined) return 0;
+  const n = checkBytes(init.options, 'options', 40).length;
+  return (n + 3) & ~3;
+}
+
+/** Bytes encode writes: 20 plus the options padded to a multiple of 4. */
+export function encodingLength(init: TcpHeaderInit): number {
+  return MIN_HEADER_LENGTH + paddedOptions(init);
+}
+
+/**
+ * Writes the header (and options) into `buf` at `offset` (or a new buffer) and returns it.
+ * Missing dataOffset is computed from the options (fixLengths) or written as 0; a missing
+ * checksum is computed over pseudo-header, header and the payloadLength bytes that follow.
+ */
+export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: TcpEncodeOptions = {}): Buffer {
+  if (init === null || typeof init !== 'object') {
+    throw new EncodeError('tcp', init, `${showValue(init)} is not a TCP header object`, 'an object');
+  }
+  const fixLengths = opts.fixLengths ?? true;
+  const computeChecksums = opts.computeChecksums ?? true;
+  const payloadLength = opts.payloadLength ?? 0;
+  const headerLength = encodingLength(init);
+  const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
+  const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');
+  const sequence = init.sequence === undefined ? 0 : checkUint(init.sequence, 0xffffffff, 'sequence');
+  const acknowledgment = init.acknowledgment === undefined ? 0 : checkUint(init.acknowledgment, 0xffffffff, 'acknowledgment');
+  const dataOffset = init.dataOffset !== undefined ? checkUint(init.dataOffset, 15, 'dataOffset') : fixLengths ? headerLength >>> 2 : 0;
+  const reserved = init.reserved === undefined ? 0 : checkUint(init.reserved, 7, 'reserved');
+  const f = init.flags ?? {};
+  if (f === null || typeof f !== 'object') {
+    throw new EncodeError('flags', f, `${showValue(f)} is not an object of booleans {syn, ack, ...}`, '{ns, cwr, ece, urg, ack, psh, rst, syn, fin}');
+  }
+  let flags = 0;
+  for (const [name, bit] of Object.entries(FLAG)) {
+    const v = f[name.toLowerCase() as keyof TcpFlags];
+    if (v !== undefined && checkBool(v, `flags.${name.toLowerCase()}`)) flags |= bit;
+  }
+  const window = init.window === undefined ? 0 : checkUint(init.window, 0xffff, 'window');
+  const urgentPointer = init.urgentPointer === undefined ? 0 : checkUint(init.urgentPointer, 0xffff, 'urgentPointer');
+  const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
+  const compute = given === undefined && computeChecksums;
+  if (compute && (opts.src === undefined || opts.dst === undefined)) {
+    throw new EncodeError('checksum', undefined, 'cannot compute a TCP checksum without src and dst for the pseudo-header; pass them or give checksum', 'a number');
+  }
+  const available = buf === undefined ? 0 : buf.byteLength - offset - headerLength;
+  if (payloadLength > Math.max(0, available)) {
+    throw new EncodeError('payloadLength', payloadLength, `${payloadLength} payload bytes are not in the buffer after the header`, `0-${Math.max(0, available)}`);
+  }
+  const b = encodeTarget(buf, offset, headerLength);
+  const o = offset;
+  put16(b, o + FIELD.SRC_PORT, srcPort);
+  put16(b, o + FIELD.DST_PORT, dstPort);
+  put32(b, o + FIELD.SEQUENCE, sequence);
+  put32(b, o + FIELD.ACKNOWLEDGMENT, acknowledgment);
+  put16(b, o + FIELD.DATA_OFFSET, (dataOffset << 12) | (reserved << 9) | flags);
+  put16(b, o + FIELD.WINDOW, window);
+  put16(b, o + FIELD.CHECKSUM, 0);
+  put16(b, o + FIELD.URGENT_POINTER, urgentPointer);
+  b.fill(0, o + MIN_HEADER_LENGTH, o + headerLength);
+  if (init.options !== undefined) b.set(init.options, o + MIN_HEADER_LENGTH);
+  let checksum = given ?? 0;
+  if (compute) {
+    const segment = headerLength + payloadLength;
+    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, segment);
+    checksum = ~sum16(b, o, segment, pseudo) & 0xffff;
+  }
+  put16(b, o + FIELD.CHECKSUM, checksum);
+  return view(b, o, headerLength);
+}

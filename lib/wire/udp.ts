@@ -1,0 +1,160 @@
+// UDP header (RFC 768).
+//
+//    0      7 8     15 16    23 24    31
+//   +--------+--------+--------+--------+
+//   |   Source Port   |    Dest Port    |
+//   |     Length      |    Checksum     |
+//   +--------+--------+--------+--------+
+//
+// The checksum covers a pseudo-header (src, dst, zero, protocol 17, UDP length), the header and
+// the data. Checksum 0 means "no checksum"; a computed 0 is sent as 0xffff instead.
+// encode writes the 8-byte header only; the data must already sit right after it in the
+// buffer (payloadLength bytes) when a length or checksum is to be computed over it.
+
+import { addressValue, decodeSpan, encodeTarget, put16, u16, view } from './bytes.js';
+import { pseudoHeaderSum, sum16 } from './checksum.js';
+import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+
+export const FIELD = {
+  SRC_PORT: 0,
+  DST_PORT: 2,
+  LENGTH: 4,
+  CHECKSUM: 6,
+  PAYLOAD: 8,
+} as const;
+
+export const HEADER_LENGTH = 8;
+export const PROTOCOL_NUMBER = 17;
+
+export interface UdpHeader {
+  srcPort: number;
+  dstPort: number;
+  /** Header plus data in bytes, as on the wire. */
+  length: number;
+  checksum: number;
+  /**
+   * true/false when verified; null when it cannot be: the datagram is cut (snaplen), is a
+   * fragment, its length field is under 8 or runs past the bytes present, or no addresses were
+   * given for the pseudo-header. Checksum 0 (none sent) counts as valid, see checksumPresent.
+   */
+  checksumValid: boolean | null;
+  /** false when the sender put 0: "no checksum" (RFC 768). */
+  checksumPresent: boolean;
+  /** Always 8: the bytes decode consumed. */
+  headerLength: number;
+}
+
+export interface UdpHeaderInit {
+  srcPort: number;
+  dstPort: number;
+  length?: number;
+  checksum?: number;
+}
+
+/** What the pseudo-header needs, and whether the bytes given are the whole datagram. */
+export interface UdpDecodeOptions {
+  src?: string | number;
+  dst?: string | number;
+  /** The bytes given are not all of the datagram (snaplen, or a fragment): checksum is null. */
+  truncated?: boolean;
+}
+
+export interface UdpEncodeOptions {
+  /** Data bytes already written right after the header in the buffer. Default 0. */
+  payloadLength?: number;
+  /** Pseudo-header addresses, needed to compute the checksum. */
+  src?: string | number;
+  dst?: string | number;
+  fixLengths?: boolean;
+  computeChecksums?: boolean;
+}
+
+/**
+ * Decodes the header at buf[offset, offset + length), where the range is the whole UDP
+ * datagram as far as it is present (header and data), so the checksum can be verified.
+ */
+export function decode(buf: Uint8Array, offset = 0, length?: number, opts: UdpDecodeOptions = {}): UdpHeader {
+  const end = decodeSpan(buf, offset, length);
+  const b = buf;
+  const o = offset;
+  const present = end - o;
+  if (present < HEADER_LENGTH) {
+    throw new DecodeError(`UDP header needs 8 bytes, ${present} present`, o);
+  }
+  const udpLength = u16(b, o + FIELD.LENGTH);
+  const checksum = u16(b, o + FIELD.CHECKSUM);
+  let checksumValid: boolean | null;
+  if (checksum === 0) checksumValid = true;
+  else if (opts.truncated || opts.src === undefined || opts.dst === undefined || udpLength < HEADER_LENGTH || udpLength > present) {
+    checksumValid = null;
+  } else {
+    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, udpLength);
+    checksumValid = sum16(b, o, udpLength, pseudo) === 0xffff;
+  }
+  return {
+    srcPort: u16(b, o + FIELD.SRC_PORT),
+    dstPort: u16(b, o + FIELD.DST_PORT),
+    length: udpLength,
+    checksum,
+    checksumValid,
+    checksumPresent: checksum !== 0,
+    headerLength: HEADER_LENGTH,
+  };
+}
+
+export function encodingLength(_init?: UdpHeaderInit): number {
+  return HEADER_LENGTH;
+}
+
+/**
+ * Writes the header into `buf` at `offset` (or a new buffer) and returns its 8 bytes. Missing
+ * length = 8 + payloadLength; missing checksum is computed over the pseudo-header, the header
+ * and the payloadLength bytes that follow (they must be in place), or 0 when computeChecksums
+ * is off.
+ */
+export function encode(init: UdpHeaderInit, buf?: Uint8Array, offset = 0, opts: UdpEncodeOptions = {}): Buffer {
+  if (init === null || typeof init !== 'object') {
+    throw new EncodeError('udp', init, `${showValue(init)} is not a UDP header object`, 'an object');
+  }
+  const fixLengths = opts.fixLengths ?? true;
+  const computeChecksums = opts.computeChecksums ?? true;
+  const payloadLength = opts.payloadLength ?? 0;
+  const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
+  const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');
+  let length: number;
+  if (init.length !== undefined) length = checkUint(init.length, 0xffff, 'length');
+  else if (!fixLengths) length = 0;
+  else {
+    length = HEADER_LENGTH + payloadLength;
+    if (length > 0xffff) {
+      throw new EncodeError('length', length, `${length} bytes do not fit the 16-bit field (max 65535)`, '0-65535');
+    }
+  }
+  const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
+  const compute = given === undefined && computeChecksums;
+  if (compute && (opts.src === undefined || opts.dst === undefined)) {
+    throw new EncodeError('checksum', undefined, 'cannot compute a UDP checksum without src and dst for the pseudo-header; pass them or give checksum', 'a number');
+  }
+  const available = buf === undefined ? 0 : buf.byteLength - offset - HEADER_LENGTH;
+  if (payloadLength > Math.max(0, available)) {
+    throw new EncodeError('payloadLength', payloadLength, `${payloadLength} payload bytes are not in the buffer after the header`, `0-${Math.max(0, available)}`);
+  }
+  const b = encodeTarget(buf, offset, HEADER_LENGTH);
+  const o = offset;
+  put16(b, o + FIELD.SRC_PORT, srcPort);
+  put16(b, o + FIELD.DST_PORT, dstPort);
+  put16(b, o + FIELD.LENGTH, length);
+  put16(b, o + FIELD.CHECKSUM, 0);
+  let checksum = given ?? 0;
+  if (compute) {
+    // Cover what a receiver will: the length field's worth when it is sane, else all we wrote.
+    const actual = HEADER_LENGTH + payloadLength;
+    const covered = length >= HEADER_LENGTH && length <= actual ? length : actual;
+    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, length);
+    checksum = ~sum16(b, o, covered, pseudo) & 0xffff;
+    if (checksum === 0) checksum = 0xffff; // RFC 768: 0 would mean "no checksum"
+  }
+  put16(b, o + FIELD.CHECKSUM, checksum);
+  return view(b, o, HEADER_LENGTH);
+}
+

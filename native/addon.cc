@@ -1,0 +1,112 @@
+// rawprobe's native addon: module init. Exports
+//   Socket          the socket class (socket.h)
+//   constants       numbers from the system headers (constants.cc)
+//   batchLayout     where each fact sits in a receive batch's Float64Array (socket.h)
+//   clock           {baseEpochNs: bigint, baseEpochMs: number}: the base of every timestamp
+//   now()           nanoseconds since the base, CLOCK_REALTIME (clock.h)
+//   sendInfo        Float64Array(2): [last send timestamp, errno that stopped sendMany]
+//   sockaddr()      (family, address, port, scopeId) -> Buffer with a struct sockaddr
+//   errnoError()    (errno, syscall) -> the addon's Error for that errno
+#include <dlfcn.h>
+#include <napi.h>
+
+#include <mutex>
+
+#include "clock.h"
+#include "constants.h"
+#include "socket.h"
+
+namespace rawprobe {
+
+const timespec& ClockBase() {
+  // Taken once per process, the first time anyone asks (at addon load, below).
+  static const timespec base = [] {
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts;
+  }();
+  return base;
+}
+
+namespace {
+
+Napi::Object BatchLayout(Napi::Env env) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("stride", batch::kStride);
+  out.Set("offset", batch::kOffset);
+  out.Set("length", batch::kLength);
+  out.Set("wireLength", batch::kWireLength);
+  out.Set("timestamp", batch::kTimestamp);
+  out.Set("family", batch::kFamily);
+  out.Set("sourceV4", batch::kSourceV4);
+  out.Set("port", batch::kPort);
+  out.Set("scopeId", batch::kScopeId);
+  out.Set("msgFlags", batch::kMsgFlags);
+  out.Set("hopLimit", batch::kHopLimit);
+  out.Set("tos", batch::kTos);
+  out.Set("flags", batch::kFlags);
+  out.Set("flagKernelTimestamp", batch::kFlagKernelTimestamp);
+  out.Set("eventBatch", batch::kEventBatch);
+  out.Set("eventError", batch::kEventError);
+  out.Set("eventErrQueue", batch::kEventErrQueue);
+  out.Set("eventEnd", batch::kEventEnd);
+  out.Freeze();
+  return out;
+}
+
+Napi::Value Now(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), NowSinceBase());
+}
+
+// A closed poll handle is freed by a callback that libuv runs on a later loop turn. When a
+// worker thread exits, Node unloads the addon after the environment's cleanup but BEFORE its
+// loop runs those callbacks, so they would jump into unmapped code. Pinning the library
+// (RTLD_NODELETE) keeps every callback valid for the life of the process.
+void PinLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&PinLibrary), &info) != 0 && info.dli_fname != nullptr) {
+      dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE);  // the handle is kept on purpose
+    }
+  });
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  PinLibrary();
+  const timespec& base = ClockBase();
+  auto* data = new AddonData();
+  env.SetInstanceData<AddonData>(data);
+
+  Napi::Function socketClass = Socket::Define(env);
+  data->socketClass = Napi::Persistent(socketClass);
+  Napi::Float64Array sendInfo = Napi::Float64Array::New(env, 2);
+  data->sendInfo = Napi::Persistent(sendInfo);
+  data->sendInfoData = sendInfo.Data();
+
+  Napi::Object clock = Napi::Object::New(env);
+  const int64_t baseNs = static_cast<int64_t>(base.tv_sec) * 1000000000LL + base.tv_nsec;
+  clock.Set("baseEpochNs", Napi::BigInt::New(env, baseNs));
+  clock.Set("baseEpochMs", Napi::Number::New(env, static_cast<double>(base.tv_sec) * 1e3 +
+                                                      static_cast<double>(base.tv_nsec) / 1e6));
+  clock.Freeze();
+
+  exports.Set("Socket", socketClass);
+  exports.Set("constants", MakeConstants(env));
+  exports.Set("batchLayout", BatchLayout(env));
+  exports.Set("clock", clock);
+  exports.Set("now", Napi::Function::New<Now>(env, "now"));
+  exports.Set("sendInfo", sendInfo);
+  exports.Set("sockaddr", Napi::Function::New<MakeSockaddr>(env, "sockaddr"));
+  exports.Set("errnoError", Napi::Function::New<MakeErrnoError>(env, "errnoError"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace rawprobe
+
+static Napi::Object InitRawprobe(Napi::Env env, Napi::Object exports) {
+  return rawprobe::Init(env, exports);
+}
+
+NODE_API_MODULE(rawprobe, InitRawprobe)

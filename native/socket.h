@@ -1,0 +1,158 @@
+// One Socket object per descriptor: the addon's whole job, as mechanism only.
+//
+// The descriptor is opened non-blocking and close-on-exec. Sending happens right on the
+// caller's call (with a CLOCK_REALTIME stamp taken just before the syscall); receiving runs
+// on the libuv loop through a uv_poll_t the Socket owns, and drains everything waiting with
+// recvmmsg before calling JavaScript ONCE per wake-up with the whole batch.
+//
+// Policy (timeouts, retries, what an option means, how to print anything) is TypeScript's.
+#pragma once
+
+#include <napi.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "errors.h"
+
+namespace rawprobe {
+
+// What the addon shares with every Socket of one Node environment (main thread or worker).
+struct AddonData {
+  Napi::FunctionReference socketClass;
+  // Float64Array(2) shared with JavaScript: [0] the send timestamp of the last send call,
+  // [1] the errno that stopped the last sendMany early (0 if it sent everything). Writing
+  // a number here is far cheaper than building a result object per send.
+  Napi::Reference<Napi::Float64Array> sendInfo;
+  double* sendInfoData = nullptr;
+};
+
+// The batch a wake-up delivers: one Float64Array with kBatchStride numbers per datagram.
+namespace batch {
+constexpr int kOffset = 0;        // where the datagram's bytes start in the batch's Buffer
+constexpr int kLength = 1;        // bytes in the Buffer (capped at the receive slot size)
+constexpr int kWireLength = 2;    // the datagram's real length (> length when truncated)
+constexpr int kTimestamp = 3;     // kernel receive time (ns since the clock base)
+constexpr int kFamily = 4;        // AF_* of the source address, 0 if none was given
+constexpr int kSourceV4 = 5;      // IPv4 source as an unsigned 32-bit number, -1 if not IPv4
+constexpr int kPort = 6;          // source port (0 for raw IP), -1 for non-IP families
+constexpr int kScopeId = 7;       // IPv6 scope id, -1 for other families
+constexpr int kMsgFlags = 8;      // recvmsg msg_flags (MSG_TRUNC, MSG_CTRUNC, ...)
+constexpr int kHopLimit = 9;      // IP_TTL / IPV6_HOPLIMIT control message, -1 if absent
+constexpr int kTos = 10;          // IP_TOS / IPV6_TCLASS control message, -1 if absent
+constexpr int kFlags = 11;        // our flags, below
+constexpr int kStride = 12;
+
+constexpr int kFlagKernelTimestamp = 1;  // kTimestamp is the kernel's, not ours at drain
+
+// The first argument of the receive callback says what happened.
+constexpr int kEventBatch = 0;     // (kind, data: Buffer, meta: Float64Array, count, addresses)
+constexpr int kEventError = 1;     // (kind, error)
+constexpr int kEventErrQueue = 2;  // (kind, entries: object[])
+constexpr int kEventEnd = 3;       // (kind): the stream peer closed; receiving stopped
+}  // namespace batch
+
+// Scratch memory for recvmmsg, allocated when receiving starts. The slots are only address
+// space until the kernel writes into them, so a large slot size costs little.
+struct RecvScratch {
+  RecvScratch(size_t slot_count, size_t slot_size);
+  size_t slotCount;
+  size_t slotSize;
+  std::unique_ptr<uint8_t[]> data;
+  std::vector<mmsghdr> headers;
+  std::vector<iovec> iov;
+  std::vector<sockaddr_storage> names;
+  std::vector<std::array<uint64_t, 32>> control;  // 256 bytes, aligned for cmsghdr
+
+  // What one wake-up collected, copied out of the slots before the next recvmmsg.
+  std::vector<uint8_t> out;
+  std::vector<double> meta;
+  std::vector<std::string> addresses;
+};
+
+class Socket : public Napi::ObjectWrap<Socket> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Socket(const Napi::CallbackInfo& info);
+  ~Socket() override;
+
+ private:
+  // lifecycle
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Ref(const Napi::CallbackInfo& info);
+  Napi::Value Unref(const Napi::CallbackInfo& info);
+  Napi::Value GetFd(const Napi::CallbackInfo& info);
+  Napi::Value GetReceiving(const Napi::CallbackInfo& info);
+  // addresses
+  Napi::Value Bind(const Napi::CallbackInfo& info);
+  Napi::Value Connect(const Napi::CallbackInfo& info);
+  Napi::Value Address(const Napi::CallbackInfo& info);
+  Napi::Value RemoteAddress(const Napi::CallbackInfo& info);
+  // sending
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value SendTo(const Napi::CallbackInfo& info);
+  Napi::Value SendMany(const Napi::CallbackInfo& info);
+  // options and filters (sockopt.cc)
+  Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value GetOption(const Napi::CallbackInfo& info);
+  Napi::Value AttachFilter(const Napi::CallbackInfo& info);
+  Napi::Value DetachFilter(const Napi::CallbackInfo& info);
+  // receiving
+  Napi::Value StartReceiving(const Napi::CallbackInfo& info);
+  Napi::Value StopReceiving(const Napi::CallbackInfo& info);
+
+  // Throws ERR_SOCKET_CLOSED if the descriptor is gone.
+  void CheckOpen(Napi::Env env, const char* what) const;
+  ErrorContext Context(const char* syscall) const;
+  // Closes the descriptor and the poll handle; safe to call any number of times, from JS,
+  // from the environment cleanup hook or from the destructor.
+  void CloseNow();
+  void StopPoll();
+
+  static void OnPoll(uv_poll_t* handle, int status, int events);
+  static void OnPollClosed(uv_handle_t* handle);
+  static void OnEnvCleanup(Socket* self);
+  void HandleWake(int status);
+  // Drains up to the per-wake-up bound; returns how many datagrams it delivered.
+  size_t DrainData();
+  // One recvmmsg pass of at most `budget` datagrams, delivered as one batch.
+  size_t DrainBatch(size_t budget, bool* ended);
+  size_t DrainErrorQueue();
+  void Emit(const std::vector<napi_value>& args);
+  void EmitError(const Napi::Error& error);
+
+  int fd_ = -1;
+  int family_ = 0;
+  int type_ = 0;
+  int protocol_ = 0;
+
+  uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
+  bool refed_ = true;
+  bool pinned_ = false;        // ObjectWrap::Ref() held while receiving
+  int unexplainedErrors_ = 0;  // POLLERR wake-ups that found nothing to read, in a row
+  size_t maxPerWake_ = 1024;
+  Napi::FunctionReference callback_;
+  std::unique_ptr<Napi::AsyncContext> async_;
+  std::unique_ptr<RecvScratch> scratch_;
+
+  // Send scratch, kept to avoid allocating per sendMany.
+  std::vector<mmsghdr> sendHeaders_;
+  std::vector<iovec> sendIov_;
+
+  Napi::Env::CleanupHook<void (*)(Socket*), Socket> cleanupHook_;
+  bool cleanupRegistered_ = false;
+  AddonData* data_ = nullptr;
+};
+
+// Helpers shared by socket.cc, sockopt.cc and addon.cc.
+std::string FormatSockaddr(const sockaddr* addr, socklen_t len);
+// sockaddr(family, address, port, scopeId) -> Buffer holding the struct sockaddr_*.
+Napi::Value MakeSockaddr(const Napi::CallbackInfo& info);
+// errnoError(errno, syscall) -> the same Error the addon throws for that errno.
+Napi::Value MakeErrnoError(const Napi::CallbackInfo& info);
+
+}  // namespace rawprobe

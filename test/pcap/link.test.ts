@@ -1,0 +1,150 @@
+// Locating the IPv4 packet in a frame, per link type, from hand-written frames; and the link
+// headers we build for writers.
+
+import test from 'ava';
+import {
+  LINKTYPE,
+  NOT_IPV4,
+  describeNotIpv4,
+  ipv4LinkHeader,
+  locateIpv4,
+  locateIpv4InRecord,
+  newIpv4Location,
+  type Ipv4Location,
+} from '../../lib/pcap/index.js';
+import { icmpEchoPacket } from './helpers.js';
+
+const IP = icmpEchoPacket({ payload: 4 }); // 32 bytes
+const IPHEX = IP.toString('hex');
+const IPV6 = '6000000000083a40' + '00'.repeat(32) + '8000000000000000';
+const ARP = '0001080006040001' + '00'.repeat(20);
+const MACS = '020000000001' + '020000000002';
+
+interface Case {
+  name: string;
+  linkType: number;
+  frame: string;
+  /** Expected IPv4 offset, or the reason and value. */
+  offset?: number;
+  reason?: string;
+  value?: number | null;
+  describe?: string;
+}
+
+const CASES: Case[] = [
+  { name: 'RAW 101, IPv4', linkType: 101, frame: IPHEX, offset: 0 },
+  { name: 'RAW 101, IPv6', linkType: 101, frame: IPV6, reason: NOT_IPV4.IPV6, value: 6, describe: 'IPv6' },
+  { name: 'RAW 101, version 5', linkType: 101, frame: '55' + IPHEX.slice(2), reason: NOT_IPV4.OTHER_IP_VERSION, value: 5, describe: 'IP version 5' },
+  { name: 'RAW 101, empty', linkType: 101, frame: '', reason: NOT_IPV4.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'RAW as DLT 12', linkType: 12, frame: IPHEX, offset: 0 },
+  { name: 'RAW as DLT 14', linkType: 14, frame: IPHEX, offset: 0 },
+  { name: 'IPV4 228', linkType: 228, frame: IPHEX, offset: 0 },
+  { name: 'IPV6 229', linkType: 229, frame: IPV6, reason: NOT_IPV4.IPV6, value: 6 },
+  { name: 'Ethernet IPv4', linkType: 1, frame: MACS + '0800' + IPHEX, offset: 14 },
+  { name: 'Ethernet ARP', linkType: 1, frame: MACS + '0806' + ARP, reason: NOT_IPV4.ARP, value: 0x0806, describe: 'ARP' },
+  { name: 'Ethernet IPv6', linkType: 1, frame: MACS + '86dd' + IPV6, reason: NOT_IPV4.IPV6, value: 0x86dd },
+  { name: 'Ethernet 802.1Q VLAN 100, IPv4', linkType: 1, frame: MACS + '8100' + '0064' + '0800' + IPHEX, offset: 18 },
+  { name: 'Ethernet 802.1ad + 802.1Q (QinQ), IPv4', linkType: 1, frame: MACS + '88a8' + '00c8' + '8100' + '0064' + '0800' + IPHEX, offset: 22 },
+  { name: 'Ethernet old 0x9100 double tag, IPv4', linkType: 1, frame: MACS + '9100' + '0001' + '8100' + '0002' + '0800' + IPHEX, offset: 22 },
+  { name: 'Ethernet VLAN, ARP inside', linkType: 1, frame: MACS + '8100' + '0064' + '0806' + ARP, reason: NOT_IPV4.ARP, value: 0x0806 },
+  { name: 'Ethernet VLAN tag cut', linkType: 1, frame: MACS + '8100' + '00', reason: NOT_IPV4.TRUNCATED_LINK_HEADER, value: 0x8100 },
+  { name: 'Ethernet 802.3 length field', linkType: 1, frame: MACS + '0026' + 'aaaa03' + '00'.repeat(40), reason: NOT_IPV4.OTHER_ETHERTYPE, value: 0x26, describe: '802.3 frame (length field 38)' },
+  { name: 'Ethernet LLDP', linkType: 1, frame: MACS + '88cc' + '00'.repeat(30), reason: NOT_IPV4.OTHER_ETHERTYPE, value: 0x88cc, describe: 'ethertype 0x88cc' },
+  { name: 'Ethernet cut at 13 bytes', linkType: 1, frame: MACS + '08', reason: NOT_IPV4.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'Ethernet header only: IPv4 of 0 bytes (the IPv4 decoder reports that)', linkType: 1, frame: MACS + '0800', offset: 14 },
+  { name: 'SLL IPv4', linkType: 113, frame: '0000' + '0304' + '0006' + '000000000000' + '0000' + '0800' + IPHEX, offset: 16 },
+  { name: 'SLL ARP', linkType: 113, frame: '0001' + '0001' + '0006' + '020000000001' + '0000' + '0806' + ARP, reason: NOT_IPV4.ARP, value: 0x0806 },
+  { name: 'SLL VLAN IPv4', linkType: 113, frame: '0000' + '0001' + '0006' + '020000000001' + '0000' + '8100' + '0064' + '0800' + IPHEX, offset: 20 },
+  { name: 'SLL cut', linkType: 113, frame: '0000030400060000', reason: NOT_IPV4.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'SLL2 IPv4 (as tcpdump -i any writes lo)', linkType: 276, frame: '0800' + '0000' + '00000001' + '0304' + '00' + '06' + '0000000000000000' + IPHEX, offset: 20 },
+  { name: 'SLL2 IPv6', linkType: 276, frame: '86dd' + '0000' + '00000001' + '0304' + '04' + '06' + '0000000000000000' + IPV6, reason: NOT_IPV4.IPV6, value: 0x86dd },
+  { name: 'SLL2 VLAN IPv4 (tag after the 20-byte header)', linkType: 276, frame: '8100' + '0000' + '00000002' + '0001' + '00' + '06' + '0200000000010000' + '0064' + '0800' + IPHEX, offset: 24 },
+  { name: 'SLL2 cut', linkType: 276, frame: '0800' + '00'.repeat(17), reason: NOT_IPV4.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'NULL, family 2 little-endian', linkType: 0, frame: '02000000' + IPHEX, offset: 4 },
+  { name: 'NULL, family 2 big-endian (other host order)', linkType: 0, frame: '00000002' + IPHEX, offset: 4 },
+  { name: 'NULL, IPv6 NetBSD/OpenBSD 24', linkType: 0, frame: '18000000' + IPV6, reason: NOT_IPV4.IPV6, value: 24 },
+  { name: 'NULL, IPv6 FreeBSD 28 big-endian', linkType: 0, frame: '0000001c' + IPV6, reason: NOT_IPV4.IPV6, value: 28 },
+  { name: 'NULL, IPv6 Darwin 30', linkType: 0, frame: '1e000000' + IPV6, reason: NOT_IPV4.IPV6, value: 30 },
+  { name: 'NULL, family 7', linkType: 0, frame: '07000000' + '00'.repeat(20), reason: NOT_IPV4.OTHER_FAMILY, value: 7, describe: 'address family 7' },
+  { name: 'NULL cut', linkType: 0, frame: '020000', reason: NOT_IPV4.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'LOOP, family 2 (network order)', linkType: 108, frame: '00000002' + IPHEX, offset: 4 },
+  { name: 'LOOP, IPv6 24', linkType: 108, frame: '00000018' + IPV6, reason: NOT_IPV4.IPV6, value: 24 },
+  { name: 'LOOP is always network order: 02000000 is not AF_INET', linkType: 108, frame: '02000000' + IPHEX, reason: NOT_IPV4.OTHER_FAMILY, value: 0x02000000 },
+  { name: 'unknown link type 147', linkType: 147, frame: IPHEX, reason: NOT_IPV4.UNSUPPORTED_LINK_TYPE, value: 147, describe: 'unsupported link type LINKTYPE 147' },
+  { name: 'Wi-Fi 105 is not decoded', linkType: 105, frame: IPHEX, reason: NOT_IPV4.UNSUPPORTED_LINK_TYPE, value: 105 },
+];
+
+for (const c of CASES) {
+  test(`locateIpv4: ${c.name}`, (t) => {
+    const frame = Buffer.from(c.frame, 'hex');
+    // At a non-zero offset inside a larger buffer, as in a reader's chunk.
+    const buf = Buffer.alloc(frame.length + 11, 0xa5);
+    frame.copy(buf, 7);
+    const out = newIpv4Location();
+    const loc = locateIpv4(buf, 7, frame.length, c.linkType, out);
+    t.is(loc, out, 'fills the object given');
+    if (c.offset !== undefined) {
+      t.deepEqual(loc, {
+        reason: null,
+        offset: 7 + c.offset,
+        length: frame.length - c.offset,
+        linkHeaderLength: c.offset,
+        value: null,
+      });
+      t.is(describeNotIpv4(loc), 'IPv4');
+    } else {
+      t.is(loc.reason, c.reason as Ipv4Location['reason']);
+      t.is(loc.value, c.value ?? null);
+      t.is(loc.offset, 0);
+      t.is(loc.length, 0);
+      if (c.describe !== undefined) t.is(describeNotIpv4(loc), c.describe);
+    }
+  });
+}
+
+test('one location object reused: a miss after a hit leaves no stale offset', (t) => {
+  const out = newIpv4Location();
+  locateIpv4(Buffer.from(MACS + '0800' + IPHEX, 'hex'), 0, 14 + IP.length, 1, out);
+  t.is(out.offset, 14);
+  locateIpv4(Buffer.from(MACS + '0806' + ARP, 'hex'), 0, 14 + 28, 1, out);
+  t.deepEqual(out, { reason: 'arp', offset: 0, length: 0, linkHeaderLength: 0, value: 0x0806 });
+});
+
+test('locateIpv4InRecord leaves out the FCS', (t) => {
+  const frame = Buffer.from(MACS + '0800' + IPHEX + 'aabbccdd', 'hex');
+  const loc = locateIpv4InRecord({ buffer: frame, offset: 0, capturedLength: frame.length, linkType: 1, fcsLength: 4 });
+  t.deepEqual([loc.offset, loc.length], [14, IP.length]);
+  const none = locateIpv4InRecord({ buffer: frame, offset: 0, capturedLength: 2, linkType: 101, fcsLength: 4 });
+  t.is(none.reason, NOT_IPV4.TRUNCATED_LINK_HEADER);
+});
+
+const HEADERS: [string, number, object, string][] = [
+  ['RAW', LINKTYPE.RAW, {}, ''],
+  ['IPV4', LINKTYPE.IPV4, {}, ''],
+  ['ETHERNET', LINKTYPE.ETHERNET, {}, '000000000000' + '000000000000' + '0800'],
+  ['ETHERNET with VLAN 100 and MACs', LINKTYPE.ETHERNET, { vlanId: 100, source: Buffer.from('020000000001', 'hex'), destination: Buffer.from('020000000002', 'hex') }, '020000000002' + '020000000001' + '8100' + '0064' + '0800'],
+  ['LINUX_SLL', LINKTYPE.LINUX_SLL, {}, '0000' + '0304' + '0006' + '0000000000000000' + '0800'],
+  ['LINUX_SLL outgoing', LINKTYPE.LINUX_SLL, { packetType: 4 }, '0004' + '0304' + '0006' + '0000000000000000' + '0800'],
+  ['LINUX_SLL2', LINKTYPE.LINUX_SLL2, {}, '0800' + '0000' + '00000001' + '0304' + '00' + '06' + '0000000000000000'],
+  ['NULL little-endian', LINKTYPE.NULL, { byteOrder: 'little' }, '02000000'],
+  ['NULL big-endian', LINKTYPE.NULL, { byteOrder: 'big' }, '00000002'],
+  ['LOOP', LINKTYPE.LOOP, {}, '00000002'],
+];
+
+for (const [name, linkType, options, hex] of HEADERS) {
+  test(`ipv4LinkHeader ${name}: exact bytes, and locateIpv4 finds the packet after it`, (t) => {
+    const h = ipv4LinkHeader(linkType, options);
+    t.is(h.toString('hex'), hex);
+    const frame = Buffer.concat([h, IP]);
+    const loc = locateIpv4(frame, 0, frame.length, linkType);
+    t.is(loc.reason, null);
+    t.is(loc.offset, h.length);
+    t.is(frame.subarray(loc.offset).toString('hex'), IPHEX);
+  });
+}
+
+test('ipv4LinkHeader refuses what it cannot build', (t) => {
+  t.throws(() => ipv4LinkHeader(LINKTYPE.IPV6), { instanceOf: RangeError, message: /IPV6 \(229\)/ });
+  t.throws(() => ipv4LinkHeader(147), { instanceOf: RangeError, message: /LINKTYPE 147/ });
+  t.throws(() => ipv4LinkHeader(LINKTYPE.ETHERNET, { vlanId: 4096 }), { instanceOf: RangeError, message: /VLAN id 4096/ });
+});

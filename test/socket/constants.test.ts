@@ -1,0 +1,73 @@
+// The constants come from the system headers through the addon; these tests check that the
+// TypeScript name list and the addon agree, and compare the numbers with two independent
+// sources on this machine: Node's os.constants.errno and Python's socket module.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import test from 'ava';
+
+import { addon } from '../../lib/socket/addon.js';
+import { CONSTANT_NAMES, constants } from '../../lib/socket/index.js';
+
+test('the TypeScript name list and the addon export the same constants', (t) => {
+  t.deepEqual([...CONSTANT_NAMES].sort(), Object.keys(addon().constants).sort());
+  for (const name of CONSTANT_NAMES) t.true(Number.isInteger(constants[name]), name);
+  t.true(Object.isFrozen(constants));
+});
+
+test('errno values match Node’s own os.constants.errno', (t) => {
+  const errno = osConstants.errno as Record<string, number>;
+  let compared = 0;
+  for (const name of CONSTANT_NAMES) {
+    if (/^E[A-Z]+$/.test(name) && errno[name] !== undefined) {
+      t.is(constants[name], errno[name], name);
+      compared++;
+    }
+  }
+  t.true(compared >= 30, `${compared} errno values compared`);
+});
+
+test('socket constants match Python’s socket module where it has them', (t) => {
+  const names = CONSTANT_NAMES.filter((n) => /^(AF|SOCK|IPPROTO|SOL|SO|IP|IPV6|TCP|MSG)_/.test(n));
+  let python: Record<string, number>;
+  try {
+    const script = `import json, socket\nprint(json.dumps({n: getattr(socket, n) for n in ${JSON.stringify(names)} if hasattr(socket, n)}))`;
+    python = JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as Record<string, number>;
+  } catch {
+    t.log('python3 not available: nothing to compare with');
+    t.pass();
+    return;
+  }
+  const compared = Object.keys(python);
+  for (const name of compared) t.is(constants[name as keyof typeof constants], python[name] as number, name);
+  t.true(compared.length >= 40, `${compared.length} constants compared`);
+});
+
+test('the batch layout and event numbers agree with the addon', (t) => {
+  const layout = addon().batchLayout;
+  t.is(layout.stride, 12);
+  t.is(layout.timestamp, 3);
+  t.is(layout.eventBatch, 0);
+});
+
+test('without build/Release/rawprobe.node the error says how to build it', (t) => {
+  // A copy of dist/lib/socket somewhere with no build directory above it.
+  const root = mkdtempSync(join(tmpdir(), 'rawprobe-nobuild-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const from = fileURLToPath(new URL('../../lib/socket/', import.meta.url));
+  const to = join(root, 'dist', 'lib', 'socket');
+  cpSync(from, to, { recursive: true });
+  const script = `
+    import { addon } from ${JSON.stringify(pathToFileURL(join(to, 'addon.js')).href)};
+    try { addon(); console.log('loaded'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as {
+    code: string;
+    message: string;
+  };
+  t.is(out.code, 'ERR_ADDON_NOT_BUILT');
+  t.regex(out.message, /^the rawprobe addon is not built: run npm ci or npm run build/);
+});
