@@ -2,7 +2,7 @@
 // only; every decision is the library's.
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { getBorderCharacters, table } from 'table';
+import { renderTable } from '../format/table.js';
 import { labDown, labPrivilegeProblem, labShow, labUp, listLabs, loadLabFile, openLab } from '../../lib/lab/index.js';
 import type { Lab, LabStatus } from '../../lib/lab/index.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
@@ -204,7 +204,7 @@ function formatStatus(labs: LabStatus[]): string {
           n.impairments.join('\n'),
         ]),
       ];
-      return head + table(rows, { border: getBorderCharacters('norc'), drawHorizontalLine: (i, size) => i <= 1 || i === size });
+      return head + renderTable(rows[0] ?? [], rows.slice(1));
     })
     .join('\n');
 }
