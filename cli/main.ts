@@ -38,10 +38,14 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message: string | null, err: Error | undefined) => {
-      if (failed) return;
-      failed = true;
-      if (err) fail(describeError(err), exitCodeOf(err));
-      else fail(message ?? 'invalid usage', EXIT_ERROR);
+      if (!failed) {
+        failed = true;
+        if (err) fail(describeError(err), exitCodeOf(err));
+        else fail(message ?? 'invalid usage', EXIT_ERROR);
+      }
+      // With exitProcess(false), yargs goes on to run the command after a failed validation
+      // (an unknown option under strict()): throwing here is what stops it.
+      throw err ?? new Error(message ?? 'invalid usage');
     });
   try {
     await parser.parseAsync();

@@ -4,3 +4,6 @@ export * as wire from './wire/index.js';
 export * as socket from './socket/index.js';
 export * as pcap from './pcap/index.js';
 export * as lab from './lab/index.js';
+export * as check from './check/index.js';
+export * as craft from './craft/index.js';
+export * as sockopt from './sockopt/index.js';

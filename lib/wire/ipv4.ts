@@ -185,6 +185,9 @@ export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header
   if (headerLength > present) {
     throw new DecodeError(`IPv4 header needs ${headerLength} bytes (IHL ${ihl}), ${present} present`, o, header);
   }
+  // Before the options: a malformed option must not leave a right checksum reported wrong in
+  // the DecodeError's partial header.
+  header.checksumValid = sum16(b, o, headerLength) === 0xffff;
   if (headerLength > MIN_HEADER_LENGTH) {
     try {
       header.options = decodeOptions(b, o + MIN_HEADER_LENGTH, o + headerLength);
@@ -196,7 +199,6 @@ export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header
       throw e;
     }
   }
-  header.checksumValid = sum16(b, o, headerLength) === 0xffff;
   return header;
 }
 

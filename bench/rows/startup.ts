@@ -1,0 +1,69 @@
+// Row 6: whole-process start-up, the time a user waits before anything happens.
+//
+//   rawprobe --version        against node -e 0 (the floor any Node CLI stands on: what we add
+//                             over Node itself) and ping -V (what a C tool costs: the honest
+//                             comparison for a user, which Node cannot win)
+//   rawprobe ping -c 1 127.0.0.1   against iputils ping -c 1 127.0.0.1: start, one probe, exit
+//
+// Wall time from spawn to exit, and peak memory (GNU time %M). Each run is one process.
+
+import type { BenchContext, BenchGroup } from '../context.js';
+import { progress } from '../context.js';
+import { BETTER, rowsFor, runRounds, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
+import { expectExit, runProcess, type ProcResult } from '../proc.js';
+import { pendingUnless, rawprobeArgv, rawprobeStartProblem } from '../rawprobe.js';
+import { toolPath, toolProblem } from '../tools.js';
+
+const METRICS: Metric[] = [
+  { key: 'ms', what: 'start-up: whole process, spawn to exit', units: 'ms', better: BETTER.lower },
+  { key: 'rssMb', what: 'start-up: peak memory (max RSS)', units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
+];
+
+function figures(r: ProcResult): Record<string, number | null> {
+  return { ms: r.ms, rssMb: r.maxRssKb === null ? null : r.maxRssKb / 1024 };
+}
+
+function processContender(name: string, side: Contender['side'], argv: string[], unavailable: string | null, check?: (r: ProcResult) => void): Contender {
+  return {
+    name,
+    side,
+    command: argv.join(' '),
+    unavailable,
+    async run(): Promise<RunOutcome> {
+      const r = expectExit(await runProcess(argv, { memory: true, timeoutMs: 20_000 }), name);
+      check?.(r);
+      return { values: figures(r) };
+    },
+  };
+}
+
+/** A one-probe ping must have got its reply, or it measured something else. */
+function oneReply(name: string): (r: ProcResult) => void {
+  return (r) => {
+    if (!/\b1 packets transmitted, 1 received\b/.test(r.stdout)) throw new Error(`${name}: no "1 packets transmitted, 1 received" in its output`);
+  };
+}
+
+export const startupGroup: BenchGroup = {
+  id: 'startup',
+  number: '6',
+  title: 'whole-process start-up',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
+    const ping = pingProblem === null ? toolPath(ctx.tools, 'ping') : 'ping';
+    const starts = await rawprobeStartProblem();
+    const contenders: Contender[] = [
+      processContender('rawprobe --version', SIDE.ours, rawprobeArgv(['--version']), starts === null ? null : `failed: rawprobe does not start: ${starts}`),
+      processContender('node -e 0', SIDE.theirs, [process.execPath, '-e', '0'], null),
+      processContender('ping -V', SIDE.theirs, [ping, '-V'], pingProblem),
+      processContender('rawprobe ping -c 1 127.0.0.1', SIDE.ours, rawprobeArgv(['ping', '-c', '1', '127.0.0.1']), await pendingUnless('ping', ['-c']), oneReply('rawprobe ping')),
+      processContender('ping -c 1 127.0.0.1', SIDE.theirs, [ping, '-c', '1', '127.0.0.1'], pingProblem, oneReply('ping')),
+    ];
+    const results = await runRounds(contenders, { runs: ctx.runs ?? (ctx.quick ? 3 : 20), warmup: 1, onRun: progress(ctx, 'startup') });
+    return rowsFor('startup', '6', results, [
+      { ours: 'rawprobe --version', theirs: 'node -e 0', id: 'version-vs-node' },
+      { ours: 'rawprobe --version', theirs: 'ping -V', id: 'version-vs-ping' },
+      { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'ping -c 1 127.0.0.1', id: 'one-probe' },
+    ], METRICS);
+  },
+};

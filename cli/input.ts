@@ -1,0 +1,258 @@
+// Where `decode` and `checksum` (and `send --hex`) read packets from: one positional argument
+// that is a capture file, a file of hex text, or hex itself; or standard input holding either.
+//
+//   rawprobe decode capture.pcap          classic pcap (µs or ns, either byte order) or pcapng
+//   rawprobe decode packets.hex           hex text, one packet per line
+//   rawprobe decode 4500001c...           one packet as a hex string
+//   tcpdump -w - | rawprobe decode        pcap on stdin;   echo 4500... | rawprobe decode   hex on stdin
+//
+// Hex text: one packet per line, bytes as "45000054...", "45 00 00 54" or "45:00:00:54", an
+// optional 0x; blank lines and lines starting with # are skipped. Hex packets start with the
+// IPv4 header (link type RAW) and have no timestamp.
+//
+// Every packet reaches the caller as a RecordView (lib/pcap), ONE object reused for all of them:
+// read what you need in the callback. A break in the input stops reading after every packet
+// before it was delivered, with a CliError (exit 2) that names the packet index and byte offset.
+
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { PcapError, LINKTYPE, MAGIC, readPcapFile, type PcapInfo, type RecordView } from '../lib/pcap/index.js';
+import { newRecordView } from '../lib/pcap/view.js';
+import { ParseError, parseHex } from '../lib/wire/index.js';
+import { CliError, EXIT_ERROR } from './errors.js';
+
+export type InputKind = 'pcap' | 'hex';
+
+export interface InputInfo {
+  kind: InputKind;
+  /** For messages: the path, "stdin", or "hex argument". */
+  name: string;
+  /** The capture's header (pcap input only). */
+  pcap: PcapInfo | null;
+}
+
+export interface InputSummary {
+  info: InputInfo;
+  /** Packets delivered. */
+  packets: number;
+  /** True when the callback stopped the reading early. */
+  stopped: boolean;
+}
+
+/** Return false to stop reading. */
+export type OnPacket = (view: RecordView, info: InputInfo) => void | boolean;
+
+export interface ReadInputOptions {
+  /** Standard input (tests pass their own stream). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Called once, before the first packet, when the input's kind (and pcap header) is known. */
+  onInfo?: (info: InputInfo) => void;
+}
+
+/** Classic pcap magics in both byte orders, and pcapng's palindrome. */
+function isCaptureMagic(b: Uint8Array): boolean {
+  if (b.length < 4) return false;
+  const be = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  const le = ((b[3]! << 24) | (b[2]! << 16) | (b[1]! << 8) | b[0]!) >>> 0;
+  const known: number[] = [MAGIC.MICROSECOND, MAGIC.NANOSECOND, MAGIC.MODIFIED, MAGIC.PCAPNG];
+  return known.includes(be) || known.includes(le);
+}
+
+/** An argument meant as a file name: a directory part or a file extension. Anything else is read as hex. */
+export function looksLikePath(text: string): boolean {
+  return /[/\\]/.test(text) || /\.[A-Za-z][A-Za-z0-9]*$/.test(text);
+}
+
+/**
+ * Reads every packet of `source` (a path, hex, or undefined / "-" for stdin) into `onPacket`.
+ * Throws CliError (exit 2) for input that is missing, unreadable or broken part-way.
+ */
+export async function readInput(source: string | undefined, onPacket: OnPacket, options: ReadInputOptions = {}): Promise<InputSummary> {
+  // yargs hands a lone "-" over as "".
+  if (source === undefined || source === '-' || source === '') return readStdin(onPacket, options);
+  let head: Buffer | null = null;
+  try {
+    const fh = await open(source, 'r');
+    try {
+      head = Buffer.alloc(4);
+      const { bytesRead } = await fh.read(head, 0, 4, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Not a file: hex, unless it looks like a path (then the missing file is the news).
+    if (code === 'ENOENT' && !looksLikePath(source)) return readHexText(source, 'hex argument', onPacket, options);
+    if (code === 'ENOENT') throw new CliError(`${source}: no such file`, EXIT_ERROR);
+    if (code === 'EISDIR') throw new CliError(`${source}: is a directory, not a capture file`, EXIT_ERROR);
+    throw new CliError(`${source}: cannot read: ${(e as Error).message}`, EXIT_ERROR);
+  }
+  if (head.length === 0) {
+    throw new CliError(`${source}: empty file (0 bytes): no pcap header and no hex, at packet index 0, byte offset 0`, EXIT_ERROR);
+  }
+  if (isCaptureMagic(head) || !isText(head)) return readCapture(source, source, onPacket, options);
+  const { readFile } = await import('node:fs/promises');
+  return readHexText(await readFile(source, 'utf8'), source, onPacket, options);
+}
+
+/** The first bytes of a hex file are printable text; a pcap's magic is not. */
+function isText(b: Uint8Array): boolean {
+  for (const c of b) if (c !== 9 && c !== 10 && c !== 13 && (c < 32 || c > 126)) return false;
+  return true;
+}
+
+async function readCapture(
+  source: string | Readable,
+  name: string,
+  onPacket: OnPacket,
+  options: ReadInputOptions,
+): Promise<InputSummary> {
+  const info: InputInfo = { kind: 'pcap', name, pcap: null };
+  try {
+    const summary = await readPcapFile(source, (view) => onPacket(view, info), {
+      name,
+      onInfo: (pcap) => {
+        info.pcap = pcap;
+        options.onInfo?.(info);
+      },
+    });
+    return { info, packets: summary.records, stopped: summary.stopped };
+  } catch (e) {
+    throw inputError(e, name);
+  }
+}
+
+/** A CliError naming the packet index and byte offset, from whatever broke the reading. */
+export function inputError(e: unknown, name: string): unknown {
+  if (e instanceof CliError) return e;
+  if (e instanceof PcapError) {
+    // The reader's messages name the index and offset except where the break is the file's
+    // very start (bad magic, empty file, cut global header): say it there too.
+    const where = /packet index/.test(e.message) ? '' : ` (packet index ${e.packetIndex}, byte offset ${e.offset})`;
+    return new CliError(`${e.message}${where}`, EXIT_ERROR);
+  }
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && code.startsWith('E')) {
+    return new CliError(`${name}: cannot read: ${(e as Error).message}`, EXIT_ERROR);
+  }
+  return e;
+}
+
+async function readStdin(onPacket: OnPacket, options: ReadInputOptions): Promise<InputSummary> {
+  const stdin = options.stdin ?? process.stdin;
+  if (stdin.isTTY === true) {
+    throw new CliError('no input: give a pcap file, a hex file or a hex string, or pipe a capture or hex into stdin', EXIT_ERROR);
+  }
+  const chunks = (stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let have = 0;
+  let ended = false;
+  while (have < 4) {
+    const next = await chunks.next();
+    if (next.done === true) {
+      ended = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    first.push(chunk);
+    have += chunk.length;
+  }
+  const head = Buffer.concat(first);
+  if (head.length === 0) {
+    throw new CliError('stdin: empty input (0 bytes): no pcap header and no hex, at packet index 0, byte offset 0', EXIT_ERROR);
+  }
+  if (isCaptureMagic(head) || !isText(head.subarray(0, 4))) {
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield head;
+      if (ended) return;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done === true) return;
+        yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      }
+    }
+    return readCapture(Readable.from(rest(), { objectMode: false }), 'stdin', onPacket, options);
+  }
+  const parts: Buffer[] = [head];
+  if (!ended) {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done === true) break;
+      parts.push(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+    }
+  }
+  return readHexText(Buffer.concat(parts).toString('utf8'), 'stdin', onPacket, options);
+}
+
+/**
+ * Hex text, one packet per line. Packets are parsed and delivered one at a time, so the ones
+ * before a bad line are reported before the error.
+ */
+async function readHexText(text: string, name: string, onPacket: OnPacket, options: ReadInputOptions): Promise<InputSummary> {
+  const info: InputInfo = { kind: 'hex', name, pcap: null };
+  options.onInfo?.(info);
+  const view = newRecordView(Buffer.alloc(0));
+  view.linkType = LINKTYPE.RAW;
+  view.hasTimestamp = false;
+  view.fileOffset = -1;
+  const lines = text.split('\n');
+  let index = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    let bytes: Buffer;
+    try {
+      bytes = parseHex(line);
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      const where = name === 'hex argument' ? '' : ` (line ${n + 1})`;
+      // (an argument that is neither a file nor hex gets the hex error: it names the bad character)
+      const byte = e.position === null ? 0 : byteOffsetAt(line, e.position);
+      throw new CliError(`${name}: packet index ${index}${where}, byte offset ${byte}: ${e.message}`, EXIT_ERROR);
+    }
+    view.buffer = bytes;
+    view.index = index;
+    view.offset = 0;
+    view.capturedLength = bytes.length;
+    view.originalLength = bytes.length;
+    index++;
+    if (onPacket(view, info) === false) return { info, packets: index, stopped: true };
+  }
+  if (index === 0) {
+    throw new CliError(`${name}: no packets: the hex text has no non-empty line, at packet index 0, byte offset 0`, EXIT_ERROR);
+  }
+  return { info, packets: index, stopped: false };
+}
+
+/** Whole bytes written before character `position` of a hex line. */
+function byteOffsetAt(line: string, position: number): number {
+  let start = 0;
+  while (start < line.length && /\s/.test(line[start]!)) start++;
+  if (line[start] === '0' && (line[start + 1] === 'x' || line[start + 1] === 'X')) start += 2;
+  let digits = 0;
+  for (let i = start; i < position && i < line.length; i++) if (/[0-9a-fA-F]/.test(line[i]!)) digits++;
+  return digits >>> 1;
+}
+
+/** One packet with its own bytes (readAllPackets). */
+export interface InputPacket {
+  index: number;
+  linkType: number;
+  /** The captured frame, link-layer header included. */
+  bytes: Buffer;
+}
+
+/** Every packet's bytes, copied (for send; decode and checksum stream instead). */
+export async function readAllPackets(source: string | undefined, options: ReadInputOptions = {}): Promise<{ info: InputInfo; packets: InputPacket[] }> {
+  const packets: InputPacket[] = [];
+  const summary = await readInput(
+    source,
+    (v) => {
+      packets.push({ index: v.index, linkType: v.linkType, bytes: Buffer.from(v.buffer.subarray(v.offset, v.offset + v.capturedLength)) });
+    },
+    options,
+  );
+  return { info: summary.info, packets };
+}

@@ -1,0 +1,31 @@
+// lib/check: the checksum engine. Verify the IPv4, ICMP, UDP and TCP checksums of single packets
+// or of whole captures (streaming, nothing allocated per good packet), count them per layer,
+// and write a copy with the bad ones corrected. Import as `import * as check from './check/index.js'`.
+export {
+  STATUS,
+  STATUS_NAME,
+  LAYERS,
+  LAYER,
+  UNVERIFIABLE,
+  CHECKSUM_FIELD,
+  newPacketChecksums,
+  verifyIpv4,
+  ipv4HeaderChecksum,
+  icmpChecksum,
+  udpChecksum,
+  tcpChecksum,
+  type Status,
+  type StatusName,
+  type Layer,
+  type PacketChecksums,
+} from './verify.js';
+export { ChecksumTally, type BadChecksum, type ChecksumSummary, type LayerCounts, type MalformedPacket, type TallyOptions } from './tally.js';
+export { ChecksumFixer, applyFixes, type FixRecord } from './fix.js';
+export {
+  CaptureChecker,
+  checkCapture,
+  type CaptureCheckerOptions,
+  type CheckCaptureOptions,
+  type CheckCaptureResult,
+  type CheckRecord,
+} from './capture.js';

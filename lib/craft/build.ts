@@ -1,0 +1,175 @@
+// A packet from the handful of values a person types (`rawprobe send --ttl 7 --proto udp ...`):
+// CraftSpec in, lib/wire PacketInit out. Fields left out are computed by the encoder (lengths,
+// checksums) or take the defaults below; fields given are written as given, right or wrong, so a
+// bad length or checksum can be sent on purpose.
+//
+// Defaults: ICMP echo request (type 8 code 0), identifier = process id, sequence 1; TTL 64;
+// TOS 0; id 0 (the kernel then picks one: see hdrincl.ts); no flags; no payload.
+
+import { EncodeError } from '../wire/errors.js';
+import { kindOf, type IcmpMessageInit } from '../wire/icmpv4.js';
+import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
+import type { PacketInit } from '../wire/packet.js';
+import { FLAG as TCP_FLAG, type TcpFlags } from '../wire/tcp.js';
+
+export const PROTOCOL_NAMES = { icmp: 1, tcp: 6, udp: 17 } as const;
+
+export interface IcmpSpec {
+  type?: number;
+  code?: number;
+  /** Echo / timestamp identifier; for other types the high half of the rest of the header. */
+  identifier?: number;
+  /** Echo / timestamp sequence; for other types the low half of the rest of the header. */
+  sequence?: number;
+  checksum?: number;
+}
+
+export interface UdpSpec {
+  srcPort: number;
+  dstPort: number;
+  length?: number;
+  checksum?: number;
+}
+
+export interface TcpSpec {
+  srcPort: number;
+  dstPort: number;
+  sequence?: number;
+  acknowledgment?: number;
+  flags?: Partial<TcpFlags>;
+  window?: number;
+  urgentPointer?: number;
+  dataOffset?: number;
+  checksum?: number;
+  options?: Uint8Array;
+}
+
+export interface CraftSpec {
+  src: string | number;
+  dst: string | number;
+  /** 0-255; with a transport spec it must name that transport (or be left out). */
+  protocol?: number;
+  ttl?: number;
+  tos?: number;
+  id?: number;
+  df?: boolean;
+  mf?: boolean;
+  /** The reserved ("evil") flag bit. */
+  reserved?: boolean;
+  /** In 8-byte units, as on the wire. */
+  fragmentOffset?: number;
+  ihl?: number;
+  totalLength?: number;
+  checksum?: number;
+  options?: Ipv4OptionInit[];
+  icmp?: IcmpSpec;
+  udp?: UdpSpec;
+  tcp?: TcpSpec;
+  payload?: Uint8Array;
+}
+
+/** The protocol number for a name ("icmp", "udp", "tcp") or number text ("47"). Throws EncodeError. */
+export function protocolNumber(text: string | number): number {
+  if (typeof text === 'number') {
+    if (Number.isInteger(text) && text >= 0 && text <= 255) return text;
+  } else {
+    const t = text.trim().toLowerCase();
+    if (t in PROTOCOL_NAMES) return PROTOCOL_NAMES[t as keyof typeof PROTOCOL_NAMES];
+    if (/^\d+$/.test(t) && Number(t) <= 255) return Number(t);
+  }
+  throw new EncodeError('protocol', text, `${JSON.stringify(text)} is not a protocol: give icmp, udp, tcp or a number 0-255`, 'icmp, udp, tcp, 0-255');
+}
+
+/**
+ * TCP flags from text: letters as tcpdump prints them (S F R P U E W N, and A or "." for ACK:
+ * "S", "SA", "S.", "FPU") or names separated by commas ("syn,ack"). Throws EncodeError.
+ */
+export function parseTcpFlags(text: string): Partial<TcpFlags> {
+  const flags: Partial<TcpFlags> = {};
+  const t = text.trim();
+  if (t === '' || t.toLowerCase() === 'none') return flags;
+  const names = Object.keys(TCP_FLAG).map((n) => n.toLowerCase());
+  if (/[,a-z]{2,}/.test(t) && t === t.toLowerCase()) {
+    for (const name of t.split(',').map((s) => s.trim())) {
+      if (!names.includes(name)) {
+        throw new EncodeError('tcp.flags', text, `"${name}" is not a TCP flag (allowed ${names.join(', ')})`, names.join(', '));
+      }
+      flags[name as keyof TcpFlags] = true;
+    }
+    return flags;
+  }
+  const letters: Record<string, keyof TcpFlags> = { S: 'syn', F: 'fin', R: 'rst', P: 'psh', A: 'ack', '.': 'ack', U: 'urg', E: 'ece', W: 'cwr', C: 'cwr', N: 'ns' };
+  for (const c of t) {
+    const name = letters[c.toUpperCase()];
+    if (name === undefined) {
+      throw new EncodeError('tcp.flags', text, `"${c}" is not a TCP flag letter (S F R P A/. U E W/C N, or names like syn,ack)`, 'S F R P A U E W N');
+    }
+    flags[name] = true;
+  }
+  return flags;
+}
+
+function icmpInit(spec: IcmpSpec): IcmpMessageInit {
+  const type = spec.type ?? 8;
+  const kind = kindOf(type);
+  const base = {
+    ...(spec.code !== undefined ? { code: spec.code } : {}),
+    ...(spec.checksum !== undefined ? { checksum: spec.checksum } : {}),
+  };
+  switch (kind) {
+    case 'echo-request':
+    case 'echo-reply':
+    case 'timestamp-request':
+    case 'timestamp-reply':
+      return { kind, ...base, identifier: spec.identifier ?? process.pid & 0xffff, sequence: spec.sequence ?? 1 };
+    case 'unknown': {
+      const rest = Buffer.alloc(4);
+      rest.writeUInt16BE(spec.identifier ?? 0, 0);
+      rest.writeUInt16BE(spec.sequence ?? 0, 2);
+      return { kind, type, ...base, restOfHeader: rest };
+    }
+    default:
+      // Errors, redirect, source quench: the body (the quoted datagram) comes from the payload.
+      if (spec.identifier !== undefined || spec.sequence !== undefined) {
+        throw new EncodeError(
+          'icmp.identifier',
+          spec.identifier ?? spec.sequence,
+          `ICMP type ${type} (${kind}) has no identifier or sequence; put its body (the quoted datagram) in the payload`,
+          'echo or timestamp types only',
+        );
+      }
+      return { kind, ...base } as IcmpMessageInit;
+  }
+}
+
+/** The PacketInit a CraftSpec describes. Throws EncodeError for contradictions. */
+export function buildPacket(spec: CraftSpec): PacketInit {
+  const given = [spec.icmp ? 'icmp' : null, spec.udp ? 'udp' : null, spec.tcp ? 'tcp' : null].filter((x) => x !== null);
+  if (given.length > 1) throw new EncodeError('protocol', given.join('+'), `give one transport, not ${given.join(' and ')}`, 'icmp, udp or tcp');
+  const transport = given[0] ?? null;
+  // A protocol number that disagrees with the transport is written as given, on purpose: the
+  // header then says one thing and the bytes another.
+  const ip: PacketInit['ip'] = {
+    src: spec.src,
+    dst: spec.dst,
+    ...(spec.protocol !== undefined ? { protocol: spec.protocol } : {}),
+    ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
+    ...(spec.tos !== undefined ? { tos: spec.tos } : {}),
+    ...(spec.id !== undefined ? { id: spec.id } : {}),
+    flags: { df: spec.df ?? false, mf: spec.mf ?? false, reserved: spec.reserved ?? false },
+    ...(spec.fragmentOffset !== undefined ? { fragmentOffset: spec.fragmentOffset } : {}),
+    ...(spec.ihl !== undefined ? { ihl: spec.ihl } : {}),
+    ...(spec.totalLength !== undefined ? { totalLength: spec.totalLength } : {}),
+    ...(spec.checksum !== undefined ? { checksum: spec.checksum } : {}),
+    ...(spec.options !== undefined && spec.options.length > 0 ? { options: spec.options } : {}),
+  };
+  const init: PacketInit = { ip };
+  if (transport === 'icmp') init.icmp = icmpInit(spec.icmp!);
+  else if (transport === 'udp') init.udp = { ...spec.udp! };
+  else if (transport === 'tcp') init.tcp = { ...spec.tcp! };
+  else if (spec.protocol === undefined) {
+    throw new EncodeError('protocol', undefined, 'missing: give a protocol (icmp, udp, tcp or a number)', 'icmp, udp, tcp, 0-255');
+  }
+  if (spec.payload !== undefined && spec.payload.length > 0) init.payload = spec.payload;
+  return init;
+}

@@ -1,0 +1,25 @@
+// The one error type lib/probe throws for things the caller can fix: an option out of range,
+// a name that does not resolve, a destination with no route. `field` names the option (as
+// the PingOptions key) when one is at fault. Socket errors (no CAP_NET_RAW...) pass through
+// unchanged: lib/socket already words them.
+
+export const PROBE_ERROR = {
+  /** An option has an impossible value. */
+  option: 'ERR_PROBE_OPTION',
+  /** The host name did not resolve to an IPv4 address. */
+  resolve: 'ERR_PROBE_RESOLVE',
+  /** No route to the destination, or the source address is not ours. */
+  route: 'ERR_PROBE_ROUTE',
+} as const;
+export type ProbeErrorCode = (typeof PROBE_ERROR)[keyof typeof PROBE_ERROR];
+
+export class ProbeError extends Error {
+  readonly code: ProbeErrorCode;
+  readonly field: string | null;
+  constructor(code: ProbeErrorCode, message: string, field: string | null = null) {
+    super(message);
+    this.name = 'ProbeError';
+    this.code = code;
+    this.field = field;
+  }
+}

@@ -1,0 +1,127 @@
+// The engine's memory of probes: a ring of the last `capacity` probes, one typed array per
+// field (no object per probe), plus a Map from probe key to probe number.
+//
+// A probe is remembered after it is answered so that a second copy is recognised as a
+// duplicate and an answer after the timeout as late, as iputils' 64 Ki-bit "received" table
+// does for sequence numbers. When the ring wraps, the oldest probe is forgotten: an answer to
+// it is then nobody's (iputils forgets the same way when its sequence numbers wrap). Memory is
+// fixed at creation, whatever the number of targets or the length of the run.
+
+/** Life of a probe. */
+export const PROBE_STATE = {
+  /** Slot never used, or its probe forgotten. */
+  free: 0,
+  /** Encoded but not handed to the kernel yet (a full socket buffer asked us to wait). */
+  pending: 1,
+  /** Sent, no answer yet, not timed out. */
+  inFlight: 2,
+  /** A good reply came. */
+  replied: 3,
+  /** An ICMP error came (a reply may still follow). */
+  errored: 4,
+  /** Its time ran out before any answer. */
+  timedOut: 5,
+  /** A reply came after it had timed out. */
+  late: 6,
+  /** The kernel refused to send it. */
+  failed: 7,
+} as const;
+export type ProbeState = (typeof PROBE_STATE)[keyof typeof PROBE_STATE];
+
+export class ProbeTable {
+  readonly capacity: number;
+  readonly #mask: number;
+  /** Which probe number a slot holds (-1: none). */
+  readonly number: Float64Array;
+  readonly state: Uint8Array;
+  readonly key: Float64Array;
+  readonly target: Int32Array;
+  readonly ttl: Uint8Array;
+  readonly tos: Uint8Array;
+  /** ms to wait, until sent; then the deadline (clock.ts ns) */
+  readonly timeout: Float64Array;
+  readonly deadline: Float64Array;
+  readonly sentAt: Float64Array;
+  /** 1-based position of the probe among those sent to its target (iputils' sequence). */
+  readonly ordinal: Float64Array;
+  readonly #byKey = new Map<number, number>();
+
+  /** capacity is rounded up to a power of two (at least 16). */
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity) size *= 2;
+    this.capacity = size;
+    this.#mask = size - 1;
+    this.number = new Float64Array(size).fill(-1);
+    this.state = new Uint8Array(size);
+    this.key = new Float64Array(size);
+    this.target = new Int32Array(size);
+    this.ttl = new Uint8Array(size);
+    this.tos = new Uint8Array(size);
+    this.timeout = new Float64Array(size);
+    this.deadline = new Float64Array(size);
+    this.sentAt = new Float64Array(size);
+    this.ordinal = new Float64Array(size);
+  }
+
+  slot(n: number): number {
+    return n & this.#mask;
+  }
+
+  /** True when probe n is still remembered. */
+  has(n: number): boolean {
+    return n >= 0 && this.number[n & this.#mask] === n;
+  }
+
+  /** The state of probe n, PROBE_STATE.free when forgotten. */
+  stateOf(n: number): ProbeState {
+    const s = n & this.#mask;
+    return (this.number[s] === n ? this.state[s] : PROBE_STATE.free) as ProbeState;
+  }
+
+  /** The probe that occupies n's slot now (n itself, an older probe, or -1). */
+  occupant(n: number): number {
+    return this.number[n & this.#mask] as number;
+  }
+
+  /**
+   * Claims the slot for probe n (forgetting the slot's previous probe: the caller has dealt
+   * with it) and indexes it by key. A newer probe with the same key replaces an older one.
+   */
+  add(n: number, key: number, target: number, ttl: number, tos: number, timeoutMs: number): void {
+    const s = n & this.#mask;
+    this.forget(s);
+    this.number[s] = n;
+    this.state[s] = PROBE_STATE.pending;
+    this.key[s] = key;
+    this.target[s] = target;
+    this.ttl[s] = ttl;
+    this.tos[s] = tos;
+    this.timeout[s] = timeoutMs;
+    this.deadline[s] = Number.POSITIVE_INFINITY;
+    this.sentAt[s] = Number.NaN;
+    this.ordinal[s] = 0;
+    this.#byKey.set(key, n);
+  }
+
+  /** Empties slot s, removing its key from the index if the key still points at it. */
+  forget(s: number): void {
+    const old = this.number[s] as number;
+    if (old < 0) return;
+    const key = this.key[s] as number;
+    if (this.#byKey.get(key) === old) this.#byKey.delete(key);
+    this.number[s] = -1;
+    this.state[s] = PROBE_STATE.free;
+  }
+
+  /** The remembered probe with this key, or -1. */
+  lookup(key: number): number {
+    const n = this.#byKey.get(key);
+    return n === undefined ? -1 : n;
+  }
+
+  /** Keys indexed (for tests: the index never outgrows the ring). */
+  get indexed(): number {
+    return this.#byKey.size;
+  }
+}

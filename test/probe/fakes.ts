@@ -1,0 +1,166 @@
+// A fake clock and a fake raw socket for driving the probe engine without the kernel: time moves
+// only when a test says so, every send is recorded, and received datagrams are delivered as the
+// addon delivers them (one batch: data + meta in the BATCH layout).
+import { EventEmitter } from 'node:events';
+import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../lib/socket/batch.js';
+import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
+import type { EngineClock, ProbeSocket } from '../../lib/probe/engine.js';
+
+const NS_PER_MS = 1e6;
+
+export class FakeClock implements EngineClock {
+  t = 1_000 * NS_PER_MS; // ns
+  #timers: { at: number; fn: () => void; id: number }[] = [];
+  #ids = 0;
+
+  now(): number {
+    return this.t;
+  }
+
+  #deferring: Set<number> | null = null;
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.#ids;
+    if (ms === 0) this.#deferring?.add(id);
+    this.#timers.push({ at: this.t + ms * NS_PER_MS, fn, id });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers = this.#timers.filter((x) => x.id !== handle);
+  }
+
+  get pending(): number {
+    return this.#timers.length;
+  }
+
+  /**
+   * Moves time forward by `ms`, running every timer that falls due, in order. A 0 ms timer set
+   * by a timer in this call waits for the next call: it stands for "the next turn of the event
+   * loop", after I/O (a test delivers datagrams between the two calls).
+   */
+  advance(ms: number): void {
+    const end = this.t + ms * NS_PER_MS;
+    const deferred = new Set<number>();
+    this.#deferring = deferred;
+    for (;;) {
+      this.#timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.#timers.find((x) => !deferred.has(x.id));
+      if (next === undefined || next.at > end) break;
+      this.#timers.splice(this.#timers.indexOf(next), 1);
+      if (next.at > this.t) this.t = next.at;
+      next.fn();
+    }
+    this.#deferring = null;
+    this.t = end;
+  }
+}
+
+export interface SentPacket {
+  bytes: Buffer;
+  address: string;
+  at: number;
+}
+
+/** Fails the next sends with this code (EAGAIN, EMSGSIZE...), `times` times. */
+interface SendFailure {
+  code: string;
+  times: number;
+}
+
+export class FakeSocket extends EventEmitter implements ProbeSocket {
+  readonly sent: SentPacket[] = [];
+  sendManyCalls = 0;
+  failure: SendFailure | null = null;
+
+  constructor(private readonly clock: FakeClock) {
+    super();
+  }
+
+  #failing(): Error | null {
+    if (this.failure === null || this.failure.times <= 0) return null;
+    this.failure.times--;
+    return Object.assign(new Error(`send ${this.failure.code}: refused`), { code: this.failure.code });
+  }
+
+  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number } {
+    const error = this.#failing();
+    if (error !== null) throw error;
+    this.sent.push({ bytes: Buffer.from(buffer), address, at: this.clock.now() });
+    return { bytes: buffer.length, sentAt: this.clock.now() };
+  }
+
+  sendMany(buffers: readonly Uint8Array[], target: string | readonly string[]): { sent: number; sentAt: number; error: Error | null } {
+    this.sendManyCalls++;
+    const at = this.clock.now();
+    let sent = 0;
+    for (const [i, b] of buffers.entries()) {
+      const error = this.#failing();
+      if (error !== null) {
+        if (sent === 0) throw error;
+        return { sent, sentAt: at, error };
+      }
+      this.sent.push({ bytes: Buffer.from(b), address: typeof target === 'string' ? target : target[i]!, at });
+      sent++;
+    }
+    return { sent, sentAt: at, error: null };
+  }
+
+  /** Delivers datagrams as one receive batch, each stamped `at` (default now). */
+  deliver(datagrams: readonly Uint8Array[], at = this.clock.now()): void {
+    const data = Buffer.concat(datagrams.map((d) => Buffer.from(d)));
+    const meta = new Float64Array(datagrams.length * BATCH.stride);
+    let offset = 0;
+    datagrams.forEach((d, i) => {
+      const base = i * BATCH.stride;
+      meta[base + BATCH.offset] = offset;
+      meta[base + BATCH.length] = d.length;
+      meta[base + BATCH.wireLength] = d.length;
+      meta[base + BATCH.timestamp] = at;
+      meta[base + BATCH.family] = 2;
+      meta[base + BATCH.sourceV4] = -1;
+      meta[base + BATCH.hopLimit] = -1;
+      meta[base + BATCH.tos] = -1;
+      meta[base + BATCH.flags] = FLAG_KERNEL_TIMESTAMP;
+      offset += d.length;
+    });
+    const batch: ReceiveBatch = { data, meta, count: datagrams.length, addresses: null };
+    this.emit('batch', batch);
+  }
+
+  close(): void {}
+}
+
+/** The echo reply a host would send for an echo request we sent (optionally changed). */
+export function echoReplyFor(
+  request: Uint8Array,
+  change: { from?: string; ttl?: number; tos?: number; corrupt?: boolean; identifier?: number } = {},
+): Buffer {
+  const p = decodePacket(request);
+  if (p.icmp?.kind !== 'echo-request') throw new Error('not an echo request');
+  const reply = encodePacket({
+    ip: { src: change.from ?? p.ip.dst, dst: p.ip.src, ttl: change.ttl ?? 64, tos: change.tos ?? p.ip.tos },
+    icmp: { kind: 'echo-reply', identifier: change.identifier ?? p.icmp.identifier, sequence: p.icmp.sequence, data: p.icmp.data },
+  });
+  if (change.corrupt === true) reply[reply.length - 1] = reply[reply.length - 1]! ^ 0xff;
+  return reply;
+}
+
+/** An ICMP error from `router` quoting the first 28 bytes of `request` (RFC 792). */
+export function icmpErrorFor(
+  request: Uint8Array,
+  router: string,
+  kind: 'time-exceeded' | 'destination-unreachable' | 'redirect',
+  code = 0,
+  nextHopMtu: number | null = null,
+): Buffer {
+  const p = decodePacket(request);
+  const quoted = Buffer.from(request.subarray(0, p.ip.headerLength + 8));
+  const icmp =
+    kind === 'destination-unreachable'
+      ? { kind, code, nextHopMtu }
+      : kind === 'redirect'
+        ? { kind, code, gateway: router }
+        : { kind, code };
+  return encodePacket({ ip: { src: router, dst: p.ip.src, ttl: 63 }, icmp: icmp as never, payload: quoted });
+}
