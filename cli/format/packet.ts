@@ -187,6 +187,16 @@ function icmpDetail(m: IcmpMessage): { nextHopMtu?: number | null; gateway?: str
   return {};
 }
 
+/**
+ * The one note for an RFC 4884 length the message cannot hold (extensionLengthValid false), or
+ * null: "RFC 4884 length 40 words (160 bytes) overruns the 33 bytes there: read as no extensions".
+ */
+export function extensionLengthNote(m: IcmpMessage | null): string | null {
+  if (m === null || !('extensionLengthValid' in m) || m.extensionLengthValid) return null;
+  const present = m.quoted.ip.headerLength + m.quoted.payload.length;
+  return `RFC 4884 length ${m.extensionLength} words (${m.extensionLength * 4} bytes) overruns the ${present} bytes there: read as no extensions`;
+}
+
 /** "ICMP Echo Request (8/0) id 0x1234 seq 1", "ICMP Time to live exceeded (11/0) quoting ...". */
 export function describeIcmpMessage(m: IcmpMessage): string {
   let s = `ICMP ${describeIcmp(m.type, m.code, icmpDetail(m))} (${m.type}/${m.code})`;
@@ -259,7 +269,8 @@ export function summaryLine(d: DecodedFrame): string {
   const ipBytes = d.frame.capturedLength - d.frame.linkHeaderLength;
   if (d.packet !== null) {
     const p = d.packet;
-    return `${head.join(' ')} ${p.ip.src} > ${p.ip.dst} ${describeTransport(p)}, ${ipPart(p.ip, ipBytes)}, ${describeChecks(d.checks!)}`;
+    const note = extensionLengthNote(p.icmp);
+    return `${head.join(' ')} ${p.ip.src} > ${p.ip.dst} ${describeTransport(p)}, ${ipPart(p.ip, ipBytes)}, ${describeChecks(d.checks!)}${note === null ? '' : `, ${note}`}`;
   }
   const where = d.problem!.offset === null ? '' : ` (at byte ${d.problem!.offset})`;
   const ip = d.partial?.ip;
@@ -348,6 +359,7 @@ function meaningOf(path: string[], value: unknown, d: DecodedFrame, owner: Recor
       checksumValid: '',
       checksumPresent: '',
     };
+    if (key === 'extensionLengthValid') return value ? '' : (extensionLengthNote(owner as unknown as IcmpMessage) ?? '');
     return names[key] ?? '';
   }
   if (Buffer.isBuffer(value)) return `${value.length} bytes`;

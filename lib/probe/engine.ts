@@ -65,6 +65,12 @@ export interface ProbeHandler {
   timeout?(n: number): void;
   /** End of a burst of calls (a receive batch, a timer): flush buffered output here. */
   flush?(): void;
+  /**
+   * A datagram whose key is probe n's but whose address is not n's target's (as it is now): an
+   * answer to a forgotten probe whose key came round again, or, after setTarget(), to a probe
+   * sent through that index to its earlier address. Counted as ignored, never credited.
+   */
+  stray?(n: number, m: Match, receivedAt: number): void;
 }
 
 /** The socket as the engine uses it (RawSocket has this shape; tests pass a fake). */
@@ -125,6 +131,8 @@ export interface EngineOptions {
 }
 
 const NS_PER_MS = 1e6;
+/** What setTarget() resets a target's statistics to. */
+const FRESH_STATS: Readonly<TargetStats> = Object.freeze(newTargetStats());
 
 /** Send errors that mean "not now": the probe waits and goes out later. */
 const TRANSIENT_SEND_ERRORS = new Set(['EAGAIN', 'EWOULDBLOCK', 'ENOBUFS', 'EINTR']);
@@ -142,6 +150,9 @@ export class ProbeEngine {
   /** Datagrams received that matched no remembered probe of ours. */
   ignored = 0;
 
+  // the same arrays as targets and targetValues, writable by addTarget() and setTarget()
+  readonly #targetList: string[];
+  readonly #valueList: number[];
   readonly #socket: ProbeSocket;
   readonly #protocol: ProbeProtocol;
   readonly #handler: ProbeHandler;
@@ -199,8 +210,10 @@ export class ProbeEngine {
 
   constructor(options: EngineOptions) {
     if (options.targets.length === 0) throw new RangeError('the engine needs at least one target');
-    this.targets = options.targets;
-    this.targetValues = options.targets.map((t) => parseIpv4(t));
+    this.#targetList = [...options.targets];
+    this.#valueList = this.#targetList.map((t) => parseIpv4(t));
+    this.targets = this.#targetList;
+    this.targetValues = this.#valueList;
     this.#socket = options.socket;
     this.#protocol = options.protocol;
     this.#handler = options.handler;
@@ -268,6 +281,43 @@ export class ProbeEngine {
     this.#socket.off('batch', this.#onBatch);
     this.#socket.off('error', this.#onError);
     this.#resolve?.();
+  }
+
+  /**
+   * The application has something to send again after answering NEXT.wait (sweep: a new target
+   * came from its list, a delayed probe came due). Sending resumes on the next turn of the loop.
+   */
+  wake(): void {
+    if (this.#stopped || this.#finishing) return;
+    this.#appWaiting = false;
+    if (this.#started && !this.#pumping) this.#reschedule();
+  }
+
+  /**
+   * Adds a target and returns its index. A sweep keeps only the targets it is probing now: it
+   * adds indices as it needs more at once, and points finished ones elsewhere (setTarget).
+   */
+  addTarget(address: string): number {
+    const value = parseIpv4(address);
+    this.#targetList.push(address);
+    this.#valueList.push(value);
+    this.#stats.push(newTargetStats());
+    return this.#targetList.length - 1;
+  }
+
+  /**
+   * Points target index i at another address, its statistics starting again (the same object,
+   * reset: a sweep does this for every target, and a new object each time is garbage the GC
+   * must chase). Call it only when none of i's probes is in flight or pending. Answers to probes
+   * sent through i before then disagree with its address, so they are never credited to the new
+   * one (the handler hears of them through stray()).
+   */
+  setTarget(i: number, address: string): void {
+    if (!(i >= 0 && i < this.#targetList.length)) throw new RangeError(`no target ${i}`);
+    const value = parseIpv4(address);
+    this.#targetList[i] = address;
+    this.#valueList[i] = value;
+    Object.assign(this.#stats[i]!, FRESH_STATS);
   }
 
   /** Stops at clock time `t` at the latest (iputils' linger after the last probe). */
@@ -369,6 +419,7 @@ export class ProbeEngine {
     // must not complete a probe (same key, sequence wrapped) that went to another.
     if (this.targetValues[target] !== m.target) {
       this.ignored++;
+      this.#handler.stray?.(n, m, receivedAt);
       return;
     }
     const state = table.state[slot] as ProbeState;

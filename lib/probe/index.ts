@@ -42,3 +42,65 @@ export {
   type PingSessionParts,
   type PingSocket,
 } from './ping.js';
+export {
+  openSweep,
+  configureSweep,
+  batchFor,
+  socketDrops,
+  SweepSession,
+  SWEEP_DEFAULTS,
+  SWEEP_MEMORY,
+  type SweepOptions,
+  type SweepConfig,
+  type SweepParts,
+  type SweepHooks,
+  type SweepEvent,
+  type SweepResult,
+  type SweepReply,
+  type SweepTimeout,
+  type SweepDuplicate,
+  type SweepIcmp,
+  type SweepUnknown,
+  type SweepSendError,
+  type SweepSummary,
+} from './sweep.js';
+export { SweepHandler } from './sweep-handler.js';
+export {
+  parseTarget,
+  parseTargetLine,
+  parseTargetArguments,
+  readTargetFile,
+  checkTargetFile,
+  targetCount,
+  TargetListError,
+  TARGET_KIND,
+  type TargetKind,
+  type TargetSpec,
+  type TargetOrigin,
+} from './targets.js';
+export { TargetFeed, FEED, type FeedState, type FeedTarget, type TargetFeedOptions } from './targets-feed.js';
+export {
+  openTrace,
+  openTraceCapture,
+  configureTrace,
+  checkTraceOptions,
+  traceProtocol,
+  TraceSession,
+  TRACE_DEFAULTS,
+  type TraceOptions,
+  type TraceConfig,
+  type TraceStart,
+  type TraceProbe,
+  type TraceHop,
+  type TraceDone,
+  type TraceLaneResult,
+  type TraceHooks,
+  type TraceSessionParts,
+} from './trace.js';
+export { openTos, tosTraceOptions, tosRow, rewritePoint, TosSession, TOS_DEFAULTS, type TosOptions, type TosRow, type TosPath, type TosStart } from './tos.js';
+export { CHANGE_FIELDS, ChangeTracker, compareQuoted, quotedHeaderOffset, type ChangeField, type HeaderChange, type CompareOptions } from './changes.js';
+export { PROBE_KINDS, type ProbeKind, type TraceProtocol, type DatagramRef, type ProbeHeaderOptions } from './trace-protocol.js';
+export { IcmpProbe, type IcmpProbeOptions } from './trace-icmp.js';
+export { UdpProbe, UDP_BASE_PORT, type UdpProbeOptions } from './udp-probe.js';
+export { TcpSynProbe, type TcpSynOptions } from './tcp-syn.js';
+export { openTraceSocket, SocketGroup, type TraceSocket, type TraceSocketOptions } from './trace-socket.js';

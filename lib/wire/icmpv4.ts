@@ -15,7 +15,10 @@
 //                    source quench      unused(32)
 //   body of errors:  the original datagram (IPv4 header + at least 8 bytes of its payload);
 //                    when length != 0 (RFC 4884, types 3/11/12) the original datagram is exactly
-//                    length * 4 bytes and an extension structure follows.
+//                    length * 4 bytes and an extension structure follows. A length that runs
+//                    past the end of the message is not compliant: RFC 4884 section 5 has it
+//                    read as if there were no extension structure (the whole body is the
+//                    original datagram), and so does tshark; the byte is kept and flagged.
 //
 // Unlike the other headers, an ICMP message is decoded and encoded whole: its body belongs to
 // it (echo data, the quoted datagram). `headerLength` is the fixed 8-byte part.
@@ -199,9 +202,16 @@ export interface QuotedDatagram {
 }
 
 interface ErrorExtensions {
-  /** RFC 4884 length of the original datagram field in 32-bit words; 0 = no extensions. */
+  /** RFC 4884 length of the original datagram field in 32-bit words; 0 = no extensions. As on the wire. */
   extensionLength: number;
-  /** The bytes after the original datagram field when extensionLength != 0, else null. */
+  /**
+   * False when extensionLength claims more bytes than the message holds: the message is then
+   * read as if the length were 0 (RFC 4884 section 5), the quoted datagram running to the end
+   * and `extensions` null. True otherwise, a cut message (IcmpDecodeOptions.truncated) included:
+   * there the promised bytes are missing from the capture, not from the message.
+   */
+  extensionLengthValid: boolean;
+  /** The bytes after the original datagram field when extensionLength splits the body, else null. */
   extensions: Buffer | null;
 }
 
@@ -306,7 +316,7 @@ export interface IcmpDecodeOptions {
   /**
    * The bytes given are not the whole message (cut by snaplen, or the first fragment of a
    * fragmented datagram): the checksum is reported as null, and an RFC 4884 length running
-   * past the end is accepted.
+   * past the end is not flagged (extensionLengthValid stays true).
    */
   truncated?: boolean;
 }
@@ -342,7 +352,8 @@ function namedMask(type: number, code: number): number {
 /**
  * Decodes the message at buf[offset, offset + length) (the whole IP payload). Throws
  * DecodeError when the 8-byte header, a timestamp message's 20 bytes or an error's quoted IPv4
- * header are not all present, or when an RFC 4884 length runs past the end of a complete message.
+ * header are not all present. An RFC 4884 length running past the end of a complete message is
+ * data, not an error: extensionLengthValid false.
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number, opts: IcmpDecodeOptions = {}): IcmpMessage {
   const end = decodeSpan(buf, offset, length);
@@ -408,25 +419,25 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: IcmpD
     message = { kind, ...base, unused };
   } else {
     const extensionLength = b[o + FIELD.LENGTH]!;
-    message =
-      kind === 'destination-unreachable'
-        ? { kind, ...base, nextHopMtu: code === 4 ? u16(b, o + FIELD.NEXT_HOP_MTU) : null, extensionLength, unused }
-        : kind === 'parameter-problem'
-          ? { kind, ...base, pointer: b[o + FIELD.POINTER]!, extensionLength, unused }
-          : { kind, ...base, extensionLength, unused };
+    let extensionLengthValid = true;
     if (extensionLength !== 0) {
       const claimed = bodyStart + extensionLength * 4;
       if (claimed <= end) {
         quotedEnd = claimed;
         extensions = view(b, claimed, end - claimed);
       } else if (!truncated) {
-        throw new DecodeError(
-          `ICMP length field says the original datagram is ${extensionLength} words (${extensionLength * 4} bytes), ${end - bodyStart} present`,
-          o + FIELD.LENGTH,
-          message,
-        );
+        // More words than the message holds. RFC 4884 section 5: read it as a message without
+        // an extension structure (length 0): everything after the header is the original
+        // datagram, as tshark reads it. The byte stays in extensionLength, so encode gives it back.
+        extensionLengthValid = false;
       }
     }
+    message =
+      kind === 'destination-unreachable'
+        ? { kind, ...base, nextHopMtu: code === 4 ? u16(b, o + FIELD.NEXT_HOP_MTU) : null, extensionLength, extensionLengthValid, unused }
+        : kind === 'parameter-problem'
+          ? { kind, ...base, pointer: b[o + FIELD.POINTER]!, extensionLength, extensionLengthValid, unused }
+          : { kind, ...base, extensionLength, extensionLengthValid, unused };
     message.extensions = extensions;
   }
   message.quoted = decodeQuoted(b, bodyStart, quotedEnd, message);

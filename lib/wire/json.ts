@@ -5,7 +5,8 @@
 // In:  exactly that shape, or any hand-written subset of it. Every field is checked and an error
 //      names its JSON path and what is allowed ("ip.ttl: 300 is out of range 0-255"). Unknown
 //      keys are errors too (a typo must not be silently ignored). Derived fields (headerLength,
-//      checksumValid, checksumPresent, truncated, bytes) are checked for type and ignored.
+//      checksumValid, checksumPresent, extensionLengthValid, truncated, bytes) are checked for
+//      type and ignored.
 //      Computed fields present in the JSON (ihl, totalLength, lengths, checksums) are written as
 //      given, so an edited packet keeps its old values unless `recompute: true` drops them.
 
@@ -255,7 +256,7 @@ function optionFromJson(v: unknown, path: string, recompute: boolean): Ipv4Optio
 // ---- icmp -------------------------------------------------------------------------------------------
 
 const ICMP_COMMON = ['kind', 'type', 'code', 'checksum', 'checksumValid', 'headerLength'];
-const ICMP_ERROR_RFC4884 = ['extensionLength', 'extensions', 'unused', 'quoted'];
+const ICMP_ERROR_RFC4884 = ['extensionLength', 'extensionLengthValid', 'extensions', 'unused', 'quoted'];
 const ICMP_KEYS: Record<string, readonly string[]> = {
   'echo-request': [...ICMP_COMMON, 'identifier', 'sequence', 'data'],
   'echo-reply': [...ICMP_COMMON, 'identifier', 'sequence', 'data'],
@@ -288,6 +289,7 @@ function icmpFromJson(v: unknown, path: string, recompute: boolean): IcmpMessage
   const o = object(v, path, ICMP_KEYS[kind]!);
   derived(o.checksumValid, join(path, 'checksumValid'), 'bool-or-null');
   derived(o.headerLength, join(path, 'headerLength'), 'uint');
+  derived(o.extensionLengthValid, join(path, 'extensionLengthValid'), 'bool');
   const base = {
     type,
     code: uint(o.code, 255, join(path, 'code')),

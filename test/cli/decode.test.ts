@@ -202,6 +202,27 @@ test('--verbose: a table of every field of every layer after each line', async (
   t.regex(blocks[9]!, /│ icmp\s+│ quoted\.udp\.dstPort\s+│ 39001/);
 });
 
+test('an RFC 4884 length past the end of the message: decoded, exit 0, one note on the line and in --verbose', async (t) => {
+  const hex = join(ROOT, 'fixtures/packets/icmp-rfc4884-length-past-end.hex');
+  const note = 'RFC 4884 length 40 words (160 bytes) overruns the 33 bytes there: read as no extensions';
+  const r = await rawprobe(['decode', hex]);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stderr, '');
+  t.regex(r.stdout, /^#0 203\.0\.113\.6 > 203\.0\.113\.1 ICMP Destination Port Unreachable \(3\/3\) quoting \[203\.0\.113\.1 > 203\.0\.113\.6 UDP 40007 > 33437, ttl 64, id 4109\], .*, checksums ok, (.*)\n$/);
+  t.true(r.stdout.endsWith(`, checksums ok, ${note}\n`));
+  const v = await rawprobe(['decode', hex, '--verbose']);
+  t.is(v.code, 0);
+  t.regex(v.stdout, /│ icmp\s+│ extensionLength\s+│ 40\s+│/);
+  // The note sits in the MEANING column of the flag's row, wrapped over a few lines.
+  const row = /│ icmp\s+│ extensionLengthValid\s+│ false\s+│([^\n]*\n(?:│\s+│\s+│\s+│[^\n]*\n)*)/.exec(v.stdout);
+  t.truthy(row);
+  const meaning = [...row![1]!.matchAll(/([^│]+)│\s*$/gm)].map((m) => m[1]!.trim()).join(' ');
+  t.is(meaning, note);
+  // A well-formed RFC 4884 message gets no note.
+  const ok = await rawprobe(['decode', join(ROOT, 'fixtures/packets/icmp-time-exceeded-rfc4884.hex')]);
+  t.false(ok.stdout.includes('RFC 4884'));
+});
+
 test('--count stops early; --json and --verbose together is a usage error', async (t) => {
   const r = await rawprobe(['decode', fixture('any-sll2.pcap'), '-c', '2']);
   t.is(r.stdout.trim().split('\n').length, 2);

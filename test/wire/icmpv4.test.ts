@@ -49,6 +49,7 @@ test('kernel port unreachable: the quoted UDP datagram is decoded', (t) => {
   t.true(m.checksumValid);
   t.is(m.nextHopMtu, null);
   t.is(m.extensionLength, 0);
+  t.true(m.extensionLengthValid);
   t.is(m.extensions, null);
   t.is(m.unused, 0);
   t.is(m.quoted.ip.src, '127.0.0.1');
@@ -66,6 +67,7 @@ test('RFC 4884: length in 32-bit words bounds the quoted datagram; extensions ke
   if (m.kind !== 'time-exceeded') return t.fail(m.kind);
   t.true(m.checksumValid);
   t.is(m.extensionLength, 32);
+  t.true(m.extensionLengthValid);
   t.is(m.quoted.ip.headerLength + m.quoted.payload.length, 128);
   t.is(m.quoted.ip.totalLength, 128);
   t.deepEqual(m.quoted.udp, { srcPort: 40000, dstPort: 33434, length: 108, checksum: 0xbb3d });
@@ -216,13 +218,43 @@ test('a cut RFC 4884 message keeps its length field and what is there', (t) => {
   const cut = icmpv4.decode(b, 20, 80, { truncated: true });
   if (cut.kind !== 'time-exceeded') return t.fail();
   t.is(cut.extensionLength, 32);
+  t.true(cut.extensionLengthValid, 'the capture lost the bytes; the message may well have them');
   t.is(cut.extensions, null);
   t.is(cut.quoted.payload.length, 52);
   t.true(icmpv4.encode(cut).equals(b.subarray(20, 100)));
-  // The same length on a message that is not cut is an error at the length byte.
-  const e = t.throws(() => icmpv4.decode(b, 20, 80), { instanceOf: DecodeError });
-  t.is(e!.offset, 25);
-  t.regex(e!.reason, /length field says the original datagram is 32 words \(128 bytes\), 72 present/);
+});
+
+test('RFC 4884 section 5: a length past the end of a whole message reads as no extensions, flagged', (t) => {
+  // The te4884 message's first 80 bytes as if they were all of it: the length still says 32
+  // words (128 bytes) of original datagram, 72 body bytes are there.
+  const whole = crafted('te4884').subarray(20, 100);
+  for (const at of [0, 7]) {
+    const { buf, offset } = at === 0 ? { buf: Buffer.from(whole), offset: 0 } : embedded(whole, at);
+    const m = icmpv4.decode(buf, offset, whole.length);
+    if (m.kind !== 'time-exceeded') return t.fail(m.kind);
+    t.is(m.extensionLength, 32, 'the byte as on the wire');
+    t.false(m.extensionLengthValid);
+    t.is(m.extensions, null);
+    t.is(m.quoted.ip.headerLength + m.quoted.payload.length, 72, 'everything after the header is the original datagram');
+    t.deepEqual(m.quoted.udp, { srcPort: 40000, dstPort: 33434, length: 108, checksum: 0xbb3d });
+    t.true(icmpv4.encode(m).equals(whole), 'encode gives the same bytes back, length byte included');
+  }
+  // The same reading as length 0, but for the length byte and so the checksum.
+  const zero = Buffer.from(whole);
+  zero[5] = 0;
+  const asZero = icmpv4.decode(zero);
+  const m = icmpv4.decode(whole);
+  if (asZero.kind !== 'time-exceeded' || m.kind !== 'time-exceeded') return t.fail();
+  t.true(asZero.extensionLengthValid);
+  t.deepEqual(m.quoted, asZero.quoted);
+  // A length that fits is still used to split, whatever the message's size.
+  const fits = Buffer.from(whole);
+  fits[5] = 10; // 40 bytes: the quoted header and 20 bytes of its payload, then 32 bytes of extensions
+  const split = icmpv4.decode(fits);
+  if (split.kind !== 'time-exceeded') return t.fail();
+  t.true(split.extensionLengthValid);
+  t.is(split.quoted.payload.length, 20);
+  t.is(split.extensions!.length, 32);
 });
 
 test('decode errors: cut header, cut timestamps, cut or bad quoted header, with absolute offsets', (t) => {

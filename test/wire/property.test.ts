@@ -5,7 +5,9 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { DecodeError } from '../../lib/wire/errors.js';
+import * as icmpv4 from '../../lib/wire/icmpv4.js';
 import type { IcmpMessageInit } from '../../lib/wire/icmpv4.js';
+import * as ipv4 from '../../lib/wire/ipv4.js';
 import type { Ipv4HeaderInit } from '../../lib/wire/ipv4.js';
 import type { Ipv4Option, Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
 import { jsonify, packetInitFromJson, packetToJson } from '../../lib/wire/json.js';
@@ -280,6 +282,45 @@ test('ICMP fields survive: quoted datagram, RFC 4884 extensions, rest-of-header 
   t.pass();
 });
 
+test('any RFC 4884 length byte: it splits the body when it fits, else the body is all quoted and the length flagged; same bytes back', (t) => {
+  const kinds = ['destination-unreachable', 'time-exceeded', 'parameter-problem'] as const;
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...kinds),
+      quoted,
+      bytes(40),
+      fc.nat(),
+      fc.nat(),
+      (kind, q, tail, pickLength, at) => {
+        // An error message without extensions, more body bytes after the quoted datagram, then
+        // its length byte set to 0 or to anything from the quoted header's length up (a shorter
+        // one cuts the quoted header: a DecodeError, tested elsewhere).
+        const message = Buffer.concat([icmpv4.encode({ kind, quoted: q }), tail]);
+        const headerWords = Math.ceil(ipv4.encodingLength(q.ip) / 4);
+        const length = pickLength % 3 === 0 ? 0 : headerWords + (pickLength % (256 - headerWords));
+        message[icmpv4.FIELD.LENGTH] = length;
+        const body = message.length - icmpv4.HEADER_LENGTH;
+        const offset = at % 9;
+        const buf = Buffer.alloc(offset + message.length + 3, 0xa5);
+        message.copy(buf, offset);
+        const m = icmpv4.decode(buf, offset, message.length);
+        if (m.kind !== kind) return false;
+        const quotedBytes = m.quoted.ip.headerLength + m.quoted.payload.length;
+        if (m.extensionLength !== length) return false;
+        if (length === 0 || length * 4 > body) {
+          // RFC 4884 section 5: as if there were no extension structure.
+          if (m.extensionLengthValid !== (length === 0) || m.extensions !== null || quotedBytes !== body) return false;
+        } else if (!m.extensionLengthValid || quotedBytes !== length * 4 || !m.extensions!.equals(message.subarray(8 + length * 4))) {
+          return false;
+        }
+        return icmpv4.encode(m).equals(message);
+      },
+    ),
+    { numRuns: RUNS },
+  );
+  t.pass();
+});
+
 /** Decoding may only give a Packet or throw DecodeError; a Packet must re-encode exactly. */
 function decodeOnly(bytes: Uint8Array): string | null {
   let p: Packet;
@@ -397,10 +438,22 @@ const REGRESSIONS: { hex: string; why: string }[] = [
     hex: '450000a8000000004001141fcb007101c63364010b005b9c0005000045000080111100000111421ec6336401cb0071099c40829a006cbb3d414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141414141412000ddf40008010100010101',
     why: 'RFC 4884 length equal to the quoted header length: empty quoted payload, long extensions',
   },
+  {
+    // fixtures/packets/icmp-rfc4884-length-past-end.hex: port unreachable whose length byte says
+    // 40 words in a 33-byte body. Was a DecodeError; RFC 4884 section 5 reads it as no extensions.
+    hex: '45c0003d200500004001e1f2cb007106cb007101030374fc0028000045000021100d00004011f2b6cb007101cb0071069c47829d000d241170726f6265',
+    why: 'RFC 4884 length past the end of a whole message: a Packet, the length flagged, same bytes back',
+  },
 ];
 
 test('regression vectors', (t) => {
   for (const r of REGRESSIONS) t.is(decodeOnly(Buffer.from(r.hex, 'hex')), null, r.why);
   const p = decodePacket(Buffer.from(REGRESSIONS[1]!.hex, 'hex'));
   t.is(p.icmp?.kind === 'time-exceeded' ? p.icmp.quoted.payload.length : -1, 0);
+  const past = decodePacket(Buffer.from(REGRESSIONS[2]!.hex, 'hex')).icmp;
+  if (past?.kind !== 'destination-unreachable') return t.fail(past?.kind);
+  t.false(past.extensionLengthValid);
+  t.is(past.extensionLength, 40);
+  t.is(past.extensions, null);
+  t.is(past.quoted.ip.headerLength + past.quoted.payload.length, 33);
 });

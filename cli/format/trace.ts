@@ -1,0 +1,92 @@
+// What `rawprobe trace` prints: traceroute 2.1's shape exactly (traceroute.c print_header(),
+// print_probe(), print_addr()), because people parse it with scripts, and one JSON object per
+// hop with --json.
+//
+//   traceroute to 203.0.113.6 (203.0.113.6), 30 hops max, 60 byte packets
+//    1  203.0.113.2  0.412 ms  0.377 ms  0.365 ms
+//    2  * 198.51.100.2  0.530 ms  0.498 ms
+//    3  * * *
+//    4  203.0.113.2  0.170 ms !F-1400  0.163 ms !F-1400  0.158 ms !F-1400
+//
+// A probe's address is printed when it is the hop's first answer or differs from the previous
+// answer's; `*` is a probe without answer; marks (!H !N !F-<mtu>...) follow the time.
+//
+// Ours beyond traceroute, appended at the end of the hop line so that traceroute parsers read
+// the line as before: what the path did to our header, first seen at this hop:
+//
+//    2  198.51.100.2  0.530 ms  0.498 ms  0.467 ms [tos 0xb8->0x20]
+import type { HeaderChange } from '../../lib/probe/changes.js';
+import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace.js';
+
+/** "traceroute to HOST (ADDRESS), 30 hops max, 60 byte packets" */
+export function headerLine(start: TraceStart): string {
+  return `traceroute to ${start.host} (${start.address}), ${start.maxTtl} hops max, ${start.packetLength} byte packets`;
+}
+
+function hex(v: number, digits: number): string {
+  return `0x${v.toString(16).padStart(digits, '0')}`;
+}
+
+/** One change as the hop line shows it: "tos 0xb8->0x20", "quoted ttl 0", "options 94040000->none". */
+export function changeText(c: HeaderChange): string {
+  const value = (v: number | string): string => {
+    switch (c.field) {
+      case 'tos':
+        return hex(Number(v), 2);
+      case 'id':
+      case 'checksum':
+        return hex(Number(v), 4);
+      case 'options':
+        return v === '' ? 'none' : String(v);
+      default:
+        return String(v);
+    }
+  };
+  if (c.field === 'ttl') return `quoted ttl ${c.quoted}`;
+  const name = c.field === 'srcPort' ? 'sport' : c.field === 'dstPort' ? 'dport' : c.field;
+  return `${name} ${value(c.sent)}->${value(c.quoted)}`;
+}
+
+/** " [tos 0xb8->0x20, df 1->0]", or "" when nothing changed at this hop. */
+export function changesSuffix(changes: readonly HeaderChange[]): string {
+  return changes.length === 0 ? '' : ` [${changes.map(changeText).join(', ')}]`;
+}
+
+/** traceroute's "  %.3f ms". */
+function time(p: TraceProbe): string {
+  return p.rttUs === null ? '' : `  ${(p.rttUs / 1000).toFixed(3)} ms`;
+}
+
+/**
+ * The hop line. `who(address)` gives what to print for an answering address: the address with
+ * -n, "name (address)" otherwise.
+ */
+export function hopLine(hop: TraceHop, who: (address: string) => string = (a) => a): string {
+  let line = `${String(hop.ttl).padStart(2)} `;
+  let previous: string | null = null; // the last answering address of this hop
+  for (const p of hop.probes) {
+    if (p.from === null) {
+      line += ' *';
+    } else {
+      if (p.from !== previous) line += ` ${who(p.from)}`;
+      previous = p.from;
+      line += time(p);
+    }
+    if (p.mark !== null) line += ` ${p.mark}`;
+  }
+  return line + changesSuffix(hop.changes);
+}
+
+/** The --json hop object: exactly {type, ttl, probes: [{from, rtt, icmp}], changes}. */
+export function hopJson(hop: TraceHop): Record<string, unknown> {
+  return {
+    type: 'hop',
+    ttl: hop.ttl,
+    probes: hop.probes.map((p) => ({ from: p.from, rtt: p.rttUs === null ? null : p.rttUs / 1000, icmp: p.icmp })),
+    changes: hop.changes.map((c) => ({ field: c.field, sent: c.sent, quoted: c.quoted })),
+  };
+}
+
+export function doneJson(reached: boolean, hops: number): Record<string, unknown> {
+  return { type: 'done', reached, hops };
+}

@@ -1,0 +1,55 @@
+// `rawprobe decode [INPUT]`, the work behind cli/commands/decode.ts: read every packet
+// (cli/input.ts), decode it (cli/format/packet.ts over lib/), print it in batches, and report the
+// first malformed packet last.
+import type { RecordView } from '../../lib/pcap/index.js';
+import type { DecodeArgs } from '../commands/decode.js';
+import { readInput, type InputInfo } from '../input.js';
+import { CliError, EXIT_ERROR } from '../errors.js';
+import { decodeFrame, fieldRows, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
+
+/** What `rawprobe decode` does once yargs has parsed its options (cli/commands/decode.ts). */
+export async function run(argv: DecodeArgs): Promise<void> {
+  if (argv.json && argv.verbose) throw new CliError('--json and --verbose: choose one (the JSON already has every field)', EXIT_ERROR);
+  if (argv.count !== undefined && (!Number.isInteger(argv.count) || argv.count < 1)) {
+    throw new CliError(`--count ${argv.count}: give a whole number of packets, 1 or more`, EXIT_ERROR);
+  }
+  // The `table` package (ajv inside) takes about 20 ms to load, more than decoding a small
+  // capture: only --verbose draws tables.
+  const table = argv.verbose ? await import('../format/table.js') : null;
+  let firstMalformed: DecodedFrame | null = null;
+  let malformed = 0;
+  let shown = 0;
+  const out: string[] = [];
+  const flush = (): void => {
+    if (out.length > 0) process.stdout.write(out.join(''));
+    out.length = 0;
+  };
+  const onPacket = (view: RecordView, info: InputInfo): boolean => {
+    const d = decodeFrame(view, info.pcap?.nanosecond ?? false);
+    if (d.problem?.kind === 'malformed') {
+      malformed++;
+      firstMalformed ??= d;
+    }
+    if (argv.json) out.push(`${JSON.stringify(frameJson(d))}\n`);
+    else {
+      out.push(`${summaryLine(d)}\n`);
+      if (table !== null) out.push(table.renderTable(['LAYER', 'FIELD', 'VALUE', 'MEANING'], fieldRows(d), { columns: [{}, {}, { width: 40, wrapWord: false }, { width: 44, wrapWord: true }] }));
+    }
+    if (out.length >= 256) flush(); // JSON Lines / text in batches: one write per 256 packets
+    shown++;
+    return argv.count === undefined || shown < argv.count;
+  };
+  try {
+    await readInput(argv.input, onPacket);
+  } finally {
+    flush(); // the packets before a break are reported before the error
+  }
+  if (firstMalformed !== null) {
+    const d = firstMalformed as DecodedFrame;
+    const more = malformed > 1 ? ` (${malformed} malformed packets in all)` : '';
+    throw new CliError(
+      `malformed packet at packet index ${d.frame.index}, byte offset ${d.problem!.offset ?? 0}: ${d.problem!.reason}${more}`,
+      EXIT_ERROR,
+    );
+  }
+}

@@ -1,0 +1,206 @@
+// `rawprobe sweep TARGET...`, the work behind cli/commands/sweep.ts: the command line as
+// lib/probe's SweepOptions, the run, and its output in fping's shapes (cli/format/sweep.ts).
+// Output is buffered and written once per receive batch: a /16 prints 65,534 lines. SIGINT ends
+// the run: the targets still being probed are reported, then the summary, as fping does.
+// Loaded only when sweep runs.
+import { parseTos } from '../../lib/wire/dscp.js';
+import { ParseError } from '../../lib/wire/errors.js';
+import { openSweep, type SweepEvent, type SweepOptions, type SweepSession, type SweepSummary } from '../../lib/probe/sweep.js';
+import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
+import {
+  countSummaryLine,
+  duplicateLine,
+  eventJson,
+  icmpLine,
+  replyLine,
+  resultLine,
+  sendErrorLine,
+  summaryJson,
+  summaryText,
+  timeoutLine,
+  unknownLine,
+} from '../format/sweep.js';
+import type { SweepArgs, Value } from '../commands/sweep.js';
+
+// ---- arguments -------------------------------------------------------------------------------
+
+/** The last value of an option given more than once (as getopt keeps the last). */
+function last(v: Value): string | undefined {
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function all(v: Value): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function decimal(flag: string, what: string, text: string): number {
+  const t = text.trim();
+  if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`-${flag}: ${what} "${text}" is not a number`);
+  return Number(t);
+}
+
+function whole(flag: string, what: string, text: string): number {
+  const t = text.trim();
+  if (!/^[+]?\d+$/.test(t)) throw new CliError(`-${flag}: ${what} "${text}" is not a whole number`);
+  return Number(t);
+}
+
+/** The command line as lib/probe's SweepOptions; usage errors as CliError (exit 2). */
+export function sweepOptions(argv: SweepArgs): SweepOptions {
+  const options: SweepOptions = { targets: (argv.targets ?? []).map(String), files: all(argv.file) };
+  const count = last(argv.count);
+  if (count !== undefined) options.count = whole('c', 'count', count);
+  const retries = last(argv.retries);
+  if (retries !== undefined) options.retries = whole('r', 'retries', retries);
+  const timeout = last(argv.timeout);
+  if (timeout !== undefined) options.timeoutMs = decimal('t', 'timeout (ms)', timeout);
+  const backoff = last(argv.backoff);
+  if (backoff !== undefined) options.backoff = decimal('B', 'backoff', backoff);
+  const period = last(argv.period);
+  if (period !== undefined) options.periodMs = decimal('p', 'period (ms)', period);
+  const rate = last(argv.rate);
+  if (rate !== undefined) options.rate = rate.trim().toLowerCase() === 'max' ? null : decimal('-rate', 'rate', rate);
+  const tos = last(argv.tos);
+  if (tos !== undefined) {
+    try {
+      options.tos = parseTos(tos);
+    } catch (e) {
+      if (e instanceof ParseError) throw new CliError(`-Q: ${e.message}`);
+      throw e;
+    }
+  }
+  const ttl = last(argv.ttl);
+  if (ttl !== undefined) options.ttl = whole('-ttl', 'ttl', ttl);
+  const size = last(argv.size);
+  if (size !== undefined) options.size = whole('s', 'size', size);
+  const source = last(argv.source);
+  if (source !== undefined) options.source = source;
+  return options;
+}
+
+/** fping's exit status: 2 when a name did not resolve or the list was bad, 1 when a target did not answer. */
+export function sweepExitCode(s: SweepSummary): number {
+  if (s.inputError !== null || s.unknown > 0 || s.targets === 0) return EXIT_ERROR;
+  return s.unreachable > 0 ? EXIT_NEGATIVE : EXIT_OK;
+}
+
+// ---- output ----------------------------------------------------------------------------------
+
+/**
+ * Lines written into one buffer as they come and handed to the stream once per burst (a receive
+ * batch), stdout before stderr. Copying each line into the buffer at once, rather than keeping
+ * an array of strings until the flush, lets the line die young: a /16 makes 65,534 of them.
+ */
+class Output {
+  readonly #out = Buffer.allocUnsafe(1 << 18);
+  #outUsed = 0;
+  readonly #err: string[] = [];
+
+  out(line: string): void {
+    // A line of up to n UTF-16 units takes at most 3n bytes in UTF-8.
+    if (this.#outUsed + 3 * line.length + 1 > this.#out.length) this.#flushOut();
+    if (3 * line.length + 1 > this.#out.length) {
+      process.stdout.write(`${line}\n`);
+      return;
+    }
+    this.#outUsed += this.#out.write(line, this.#outUsed, 'utf8');
+    this.#out[this.#outUsed++] = 0x0a;
+  }
+
+  err(line: string): void {
+    this.#err.push(line);
+    if (this.#err.length >= 1024) this.flush();
+  }
+
+  #flushOut(): void {
+    if (this.#outUsed === 0) return;
+    // A copy: the stream may keep the bytes after write() returns (a pipe that is full).
+    process.stdout.write(Buffer.from(this.#out.subarray(0, this.#outUsed)));
+    this.#outUsed = 0;
+  }
+
+  flush(): void {
+    this.#flushOut();
+    if (this.#err.length > 0) {
+      process.stderr.write(`${this.#err.join('\n')}\n`);
+      this.#err.length = 0;
+    }
+  }
+}
+
+/** What to do with each event, as fping's options decide. */
+function textPrinter(argv: SweepArgs, countMode: boolean, output: Output): (e: SweepEvent) => void {
+  const filtered = argv.alive || argv.unreachable;
+  return (e) => {
+    switch (e.type) {
+      case 'result':
+        if (filtered) {
+          if ((e.alive && argv.alive) || (!e.alive && argv.unreachable)) output.out(e.host);
+        } else if (!countMode) {
+          output.out(resultLine(e));
+        }
+        if (countMode) output.err(countSummaryLine(e));
+        break;
+      case 'reply':
+        if (!filtered) output.out(replyLine(e));
+        break;
+      case 'timeout':
+        if (!filtered) output.out(timeoutLine(e));
+        break;
+      case 'duplicate':
+        if (!(countMode && argv.quiet)) output.err(duplicateLine(e));
+        break;
+      case 'icmp':
+        output.err(icmpLine(e));
+        break;
+      case 'unknown':
+        output.err(unknownLine(e));
+        break;
+      case 'send-error':
+        output.err(sendErrorLine(e));
+        break;
+    }
+  };
+}
+
+function jsonPrinter(argv: SweepArgs, output: Output): (e: SweepEvent) => void {
+  const filtered = argv.alive || argv.unreachable;
+  return (e) => {
+    if (e.type === 'result' && filtered && !((e.alive && argv.alive) || (!e.alive && argv.unreachable))) return;
+    output.out(JSON.stringify(eventJson(e)));
+  };
+}
+
+// ---- the command -----------------------------------------------------------------------------
+
+export async function run(argv: SweepArgs): Promise<void> {
+  const options = sweepOptions(argv);
+  let session: SweepSession;
+  try {
+    session = await openSweep(options);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new CliError(message.split('\n')[0] ?? message, EXIT_ERROR);
+  }
+  const countMode = session.config.count !== null;
+  const output = new Output();
+  const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output);
+  const onSigint = (): void => session.stop();
+  process.on('SIGINT', onSigint);
+  let summary: SweepSummary;
+  try {
+    summary = await session.run({
+      onEvent,
+      resultsOnly: argv.quiet || argv.alive || argv.unreachable,
+      onFlush: () => output.flush(),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    output.flush();
+  }
+  if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
+  else process.stderr.write(summaryText(summary));
+  process.exitCode = sweepExitCode(summary);
+  if (summary.inputError !== null) throw new CliError(summary.inputError, EXIT_ERROR);
+  if (summary.targets === 0 && summary.unknown === 0) throw new CliError('no targets: the list was empty', EXIT_ERROR);
+}

@@ -1,0 +1,112 @@
+// `rawprobe tos HOST`, the work behind cli/commands/tos.ts: the value list (--values, --dscp,
+// --ecn), the run (lib/probe/tos.ts), the table or JSON rows. Loaded only when tos runs. Exit
+// status: 0 when the target answered every value, 1 when some value got no answer, 2 for bad
+// usage or a system error.
+import { DSCP, parseTos } from '../../lib/wire/dscp.js';
+import { ParseError } from '../../lib/wire/errors.js';
+import { openTos, type TosOptions, type TosSession } from '../../lib/probe/tos.js';
+import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
+import { printJsonLine } from '../format/json.js';
+import { headerLine, rowJson, tosTable } from '../format/tos.js';
+import type { TosArgs } from '../commands/tos.js';
+import { last, parseWait, probeKind, whole } from './trace-args.js';
+
+/** What runs without --values, --dscp or --ecn: best effort, the low-priority class, the AF classes, EF, network control. */
+export const DEFAULT_DSCP = ['CS0', 'CS1', 'AF11', 'AF21', 'AF31', 'AF41', 'EF', 'CS6'] as const;
+
+function list(flag: string, text: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new CliError(`${flag}: "${text}" has an empty item: give a comma-separated list`);
+  return items;
+}
+
+/** --dscp: "all", or DSCP numbers 0-63 / names; each as its TOS byte (dscp << 2). */
+export function parseDscpList(text: string): number[] {
+  if (text.trim().toLowerCase() === 'all') return Array.from({ length: 64 }, (_, d) => d << 2);
+  return list('--dscp', text).map((item) => {
+    if (/^\d+$/.test(item) || /^0x[0-9a-f]+$/i.test(item)) {
+      const d = Number(item);
+      if (d > 63) throw new CliError(`--dscp: ${item} is out of range: a DSCP is 0-63 (or all)`);
+      return d << 2;
+    }
+    const key = item.toUpperCase().replace(/-/g, '_');
+    if (!Object.prototype.hasOwnProperty.call(DSCP, key)) {
+      throw new CliError(`--dscp: unknown DSCP "${item}": give 0-63, all, or a name (CS0-CS7, AF11-AF43, EF, VOICE-ADMIT, LE)`);
+    }
+    return DSCP[key as keyof typeof DSCP] << 2;
+  });
+}
+
+/** The TOS bytes to probe, in order, without repeats. */
+export function tosValues(argv: Pick<TosArgs, 'values' | 'dscp' | 'ecn'>): number[] {
+  const values: number[] = [];
+  const given = last(argv.values);
+  if (given !== undefined) {
+    for (const item of list('--values', given)) {
+      try {
+        values.push(parseTos(item));
+      } catch (e) {
+        if (e instanceof ParseError) throw new CliError(`--values: ${e.message}`);
+        throw e;
+      }
+    }
+  }
+  const dscp = last(argv.dscp);
+  if (dscp !== undefined) values.push(...parseDscpList(dscp));
+  if (values.length === 0) {
+    if (argv.ecn) values.push(0);
+    else values.push(...DEFAULT_DSCP.map((name) => DSCP[name] << 2));
+  }
+  const expanded = argv.ecn ? values.flatMap((v) => [0, 1, 2, 3].map((ecn) => (v & 0xfc) | ecn)) : values;
+  return [...new Set(expanded)];
+}
+
+export function tosOptions(argv: TosArgs): TosOptions {
+  const options: TosOptions = { host: argv.host, values: tosValues(argv), path: argv.path };
+  const kind = probeKind(argv.protocol, argv);
+  if (kind !== null) options.kind = kind;
+  const port = last(argv.port);
+  if (port !== undefined) options.port = whole('-p', 'port', port);
+  const queries = last(argv.queries);
+  if (queries !== undefined) options.probesPerValue = whole('-q', 'probes per value', queries);
+  const wait = last(argv.wait);
+  if (wait !== undefined) Object.assign(options, parseWait(wait));
+  const sim = last(argv['sim-queries']);
+  if (sim !== undefined) options.simultaneous = whole('-N', 'probes in flight', sim);
+  const first = last(argv.first);
+  const max = last(argv['max-hops']);
+  if ((first !== undefined || max !== undefined) && !argv.path) throw new CliError('-f and -m set the TTL sweep of --path: add --path');
+  if (first !== undefined) options.firstTtl = whole('-f', 'first TTL', first);
+  if (max !== undefined) options.maxTtl = whole('-m', 'max TTL', max);
+  const source = last(argv.source);
+  if (source !== undefined) options.source = source;
+  const pcap = last(argv['pcap-out']);
+  if (pcap !== undefined) {
+    if (pcap === '') throw new CliError('--pcap-out: give a file name');
+    options.pcapOut = pcap;
+  }
+  return options;
+}
+
+export async function run(argv: TosArgs): Promise<void> {
+  const options = tosOptions(argv);
+  let session: TosSession;
+  try {
+    session = await openTos(options);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new CliError(message.split('\n')[0] ?? message, EXIT_ERROR);
+  }
+  if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
+  const onSigint = (): void => session.stop();
+  process.on('SIGINT', onSigint);
+  let rows;
+  try {
+    rows = await session.run();
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (argv.json) for (const r of rows) printJsonLine(rowJson(r));
+  else process.stdout.write(tosTable(rows, argv.path));
+  process.exitCode = rows.every((r) => r.answered > 0) ? EXIT_OK : EXIT_NEGATIVE;
+}

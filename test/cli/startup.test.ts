@@ -1,0 +1,54 @@
+// What a start of the CLI loads. cli/commands/ holds only the yargs definitions; a command's
+// work (cli/run/<name>.ts, lib/, the `table` package) loads when that command runs, so that
+// `--version`, `--help` and each command do not pay for the others. A loader hook in the child
+// process names every module it loads; no privilege, nothing sent.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MAIN, ROOT, tempDir } from './run-rawprobe.js';
+
+/** The modules `rawprobe ...args` loads, as paths from the repository root (packages as node_modules/NAME). */
+function loadedModules(args: string[]): { code: number | null; modules: string[] } {
+  const dir = tempDir('startup');
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(hooks, 'export async function load(url, context, next) {\n  process.stderr.write(`LOADED ${url}\\n`);\n  return next(url, context);\n}\n');
+  const register = join(dir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const root = pathToFileURL(ROOT).href;
+  const modules = r.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('LOADED file:'))
+    .map((line) => line.slice('LOADED '.length).replace(root, '').replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, 'node_modules/$1'));
+  return { code: r.status, modules: [...new Set(modules)] };
+}
+
+const isImplementation = (m: string): boolean => m.startsWith('dist/lib/') || m.startsWith('dist/cli/run/') || m === 'node_modules/table';
+
+test('--version and --help load the command definitions and yargs, no command implementation', (t) => {
+  for (const args of [['--version'], ['--help']]) {
+    const { code, modules } = loadedModules(args);
+    t.is(code, 0, args.join(' '));
+    t.true(modules.includes('dist/cli/commands/ping.js'), `${args.join(' ')}: the hook saw the command modules`);
+    t.true(modules.includes('node_modules/yargs'));
+    t.deepEqual(modules.filter(isImplementation), [], `${args.join(' ')} loads no implementation`);
+  }
+});
+
+test('decode loads its own implementation only: no probe engine, lab, crafting or table package', (t) => {
+  const { code, modules } = loadedModules(['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')]);
+  t.is(code, 0);
+  t.true(modules.includes('dist/cli/run/decode.js'));
+  t.true(modules.includes('dist/lib/wire/icmpv4.js'));
+  const foreign = modules.filter((m) => /^dist\/(cli\/run\/(?!decode\.js)|lib\/(probe|lab|craft|sockopt)\/)/.test(m) || m === 'node_modules/table');
+  t.deepEqual(foreign, []);
+});
+
+test('the help of a command whose builder needs lib/ data loads that data module, not the implementation', (t) => {
+  const { code, modules } = loadedModules(['sockopt', '--help']);
+  t.is(code, 0);
+  t.true(modules.includes('dist/lib/socket/kinds.js'));
+  t.deepEqual(modules.filter((m) => m.startsWith('dist/cli/run/') || m.startsWith('dist/lib/sockopt/')), []);
+});

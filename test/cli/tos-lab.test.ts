@@ -1,0 +1,107 @@
+// `rawprobe tos` across the namespace labs: the DSCP-rewriting router (r1 in dscp-rewrite.json
+// re-marks everything it forwards to CS1) is named as the hop after which each value changed,
+// for UDP and ICMP probes; what the target received (UDP's quote) and what came back; the 64
+// DSCP code points and the ECN codepoints; a path that rewrites nothing. Structure only, no time.
+import test from 'ava';
+import type { Lab } from '../../lib/lab/index.js';
+import type { RunResult } from '../../lib/lab/system.js';
+import { withLab } from '../helpers/lab.js';
+import { rootTest } from '../helpers/privilege.js';
+import { MAIN } from './run-rawprobe.js';
+
+const rootOnly = rootTest();
+void test;
+
+/** Roomier HERE and NEAR factors than the defaults: see trace-lab.test.ts's patient(). */
+function tos(lab: Lab, args: string[]): Promise<RunResult> {
+  const w = args.indexOf('-w');
+  const waits = w < 0 ? ['-w', '2,30,30', ...args] : args.map((a, i) => (i === w + 1 ? `${a},30,30` : a));
+  return lab.exec('h1', [process.execPath, MAIN, 'tos', ...waits], { timeoutMs: 60_000 });
+}
+
+interface Row {
+  type: string;
+  tos: number;
+  dscp: number;
+  dscpName: string | null;
+  ecn: number;
+  sent: number;
+  answered: number;
+  replyTos: number | null;
+  arrivedTos: number | null;
+  rtt: number | null;
+  path: {
+    rewritten: boolean | null;
+    quoted: number | null;
+    lastKept: { ttl: number; from: string } | null;
+    firstSeen: { ttl: number; from: string } | null;
+    hops: number;
+    reached: boolean;
+  } | null;
+}
+
+function rows(r: RunResult): Row[] {
+  return r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
+}
+
+const unlimited = (nodes: string[]): Record<string, { role: 'router' | 'host'; icmpRatelimit: false }> =>
+  Object.fromEntries(nodes.map((n) => [n, { role: n.startsWith('r') ? ('router' as const) : ('host' as const), icmpRatelimit: false as const }]));
+
+rootOnly('dscp-rewrite --path: r1 is the last hop that kept each value, r2 the first that saw CS1; text and JSON agree', async (t) => {
+  const lab = await withLab(t, 'dscp-rewrite', { nodes: unlimited(['r1', 'r2', 'h2']) });
+  const h2 = lab.address('h2');
+  const [r1, r2] = lab.path('h1', 'h2').hops;
+  t.is(r1!.node, 'r1');
+  for (const kind of ['-U', '-I']) {
+    const r = await tos(lab, ['--values', '0xb8,0x20,0', '--path', kind, '--json', h2]);
+    t.is(r.code, 0, r.stderr);
+    const [ef, cs1, zero] = rows(r);
+    t.like(ef!, { tos: 0xb8, dscpName: 'EF', answered: 1, sent: 1 });
+    t.deepEqual(ef!.path, { rewritten: true, quoted: 0x20, lastKept: { ttl: 1, from: r1!.address }, firstSeen: { ttl: 2, from: r2!.address }, hops: 3, reached: true }, kind);
+    t.like(zero!.path!, { rewritten: true, quoted: 0x20, lastKept: { ttl: 1, from: r1!.address } });
+    t.like(cs1!.path!, { rewritten: false, quoted: null, firstSeen: null });
+    if (kind === '-U') t.deepEqual(rows(r).map((x) => x.arrivedTos), [0x20, 0x20, 0x20], 'the target\'s port unreachable quotes what arrived');
+    const text = await tos(lab, ['--values', '0xb8,0x20,0', '--path', kind, h2]);
+    const lines = text.stdout.split('\n');
+    t.is(lines[0], `tos ${h2} (${h2}): 3 values, 1 ${kind === '-U' ? 'udp' : 'icmp'} probe per hop (TTL sweep), 60 byte packets`);
+    const efLine = lines.find((l) => l.startsWith('│ 0xb8 '))!;
+    t.true(efLine.includes(`to 0x20 after hop 1 ${r1!.address} (seen at hop 2 ${r2!.address})`), efLine);
+    t.true(lines.find((l) => l.startsWith('│ 0x20 '))!.includes('no (kept to hop'), text.stdout);
+  }
+});
+
+rootOnly('dscp-rewrite without --path: every value answered, the reply re-marked CS1; UDP shows what arrived; ECN passes', async (t) => {
+  const lab = await withLab(t, 'dscp-rewrite', { nodes: unlimited(['r1', 'r2', 'h2']) });
+  const h2 = lab.address('h2');
+  const icmp = rows(await tos(lab, ['--values', '0,0x10,0xb8', '--json', h2]));
+  t.deepEqual(icmp.map((x) => [x.tos, x.answered, x.replyTos, x.arrivedTos, x.path]), [[0, 1, 0x20, null, null], [0x10, 1, 0x20, null, null], [0xb8, 1, 0x20, null, null]]);
+  t.true(icmp.every((x) => x.rtt !== null && x.rtt > 0));
+  const all = await tos(lab, ['--dscp', 'all', '-U', '--json', h2]);
+  t.is(all.code, 0, all.stderr);
+  const dscp = rows(all);
+  t.deepEqual(dscp.map((x) => x.dscp), Array.from({ length: 64 }, (_, i) => i));
+  t.true(dscp.every((x) => x.answered === 1 && x.arrivedTos === 0x20), JSON.stringify(dscp.filter((x) => x.arrivedTos !== 0x20)));
+  const ecn = rows(await tos(lab, ['--ecn', '--values', 'EF', '-U', '--json', h2]));
+  t.deepEqual(ecn.map((x) => [x.tos, x.ecn, x.arrivedTos]), [[0xb8, 0, 0x20], [0xb9, 1, 0x21], [0xba, 2, 0x22], [0xbb, 3, 0x23]], 'r1 re-marks the DSCP only');
+});
+
+rootOnly('chain3 --path: nothing rewritten, kept to the last router; the table has a row per value', async (t) => {
+  const lab = await withLab(t, 'chain3', { nodes: unlimited(['r1', 'r2', 'r3', 'h2']) });
+  const h2 = lab.address('h2');
+  const path = lab.path('h1', 'h2').hops;
+  const r = rows(await tos(lab, ['--values', '0,EF', '--path', '--json', h2]));
+  for (const row of r) t.deepEqual(row.path, { rewritten: false, quoted: null, lastKept: { ttl: 3, from: path[2]!.address }, firstSeen: null, hops: 4, reached: true });
+  const text = await tos(lab, ['--values', '0,EF', h2]);
+  t.is(text.code, 0);
+  t.is(text.stdout.split('\n').filter((l) => /^│ 0x/.test(l)).length, 2);
+});
+
+rootOnly('a target that does not answer: the row says 0/1 and tos exits 1', async (t) => {
+  const lab = await withLab(t, 'chain3', { nodes: { h2: { role: 'host', ignoreEcho: true } } });
+  const r = await tos(lab, ['--values', '0', '-w', '0.3', lab.address('h2')]);
+  t.is(r.code, 1);
+  t.regex(r.stdout, /│ 0x00 │ CS0 \(0\) +│ Not-ECT │ 0\/1 +│ - +│ - +│/);
+});

@@ -1,0 +1,214 @@
+// Target lists: every form fping takes (address, name, CIDR block, range, short range), the lines
+// of a file (blank lines, comments, CRLF, a bad line named by its number), and the lazy feed that
+// hands a sweep one address at a time (order kept across names resolved out of order, unknown
+// names reported, stdin read as it comes, a /8 never expanded). No privilege, no network.
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { formatIpv4, parseIpv4 } from '../../lib/wire/bytes.js';
+import {
+  checkTargetFile,
+  parseTarget,
+  parseTargetLine,
+  readTargetFile,
+  targetCount,
+  TargetListError,
+  TARGET_KIND,
+  type TargetSpec,
+} from '../../lib/probe/targets.js';
+import { FEED, TargetFeed, type FeedTarget } from '../../lib/probe/targets-feed.js';
+import { tempDir } from '../cli/run-rawprobe.js';
+
+function ends(spec: TargetSpec): [string, string] {
+  return [formatIpv4(spec.first), formatIpv4(spec.last)];
+}
+
+test('an address is itself', (t) => {
+  const s = parseTarget(' 198.51.100.7 ');
+  t.deepEqual(s, { kind: TARGET_KIND.address, text: '198.51.100.7', first: parseIpv4('198.51.100.7'), last: parseIpv4('198.51.100.7'), name: null });
+  t.is(targetCount(s), 1);
+});
+
+test('a block excludes network and broadcast below /31, as fping -g', (t) => {
+  t.deepEqual(ends(parseTarget('198.51.100.0/24')), ['198.51.100.1', '198.51.100.254']);
+  t.is(targetCount(parseTarget('198.51.100.0/24')), 254);
+  t.deepEqual(ends(parseTarget('198.51.100.0/30')), ['198.51.100.1', '198.51.100.2']);
+  t.deepEqual(ends(parseTarget('198.51.100.6/31')), ['198.51.100.6', '198.51.100.7']);
+  t.deepEqual(ends(parseTarget('198.51.100.9/32')), ['198.51.100.9', '198.51.100.9']);
+  t.is(targetCount(parseTarget('198.18.0.0/16')), 65534);
+  t.is(parseTarget('198.18.0.0/16').kind, TARGET_KIND.block);
+});
+
+test('host bits of a block are masked off', (t) => {
+  t.deepEqual(ends(parseTarget('198.51.100.77/24')), ['198.51.100.1', '198.51.100.254']);
+  t.deepEqual(ends(parseTarget('255.255.255.255/1')), ['128.0.0.1', '255.255.255.254']);
+});
+
+test('a /8 is two numbers, not sixteen million addresses', (t) => {
+  const s = parseTarget('10.0.0.0/8');
+  t.is(targetCount(s), 16_777_214);
+  t.deepEqual(Object.keys(s).sort(), ['first', 'kind', 'last', 'name', 'text']);
+});
+
+test('ranges: full, short (last byte), one address', (t) => {
+  t.deepEqual(ends(parseTarget('198.51.100.10-198.51.100.20')), ['198.51.100.10', '198.51.100.20']);
+  t.deepEqual(ends(parseTarget('198.51.100.10-20')), ['198.51.100.10', '198.51.100.20']);
+  t.deepEqual(ends(parseTarget('198.51.100.250-198.51.101.3')), ['198.51.100.250', '198.51.101.3']);
+  t.is(targetCount(parseTarget('198.51.100.10-198.51.101.3')), 250);
+  t.is(targetCount(parseTarget('198.51.100.10-10')), 1);
+  t.is(parseTarget('198.51.100.10-20').kind, TARGET_KIND.range);
+});
+
+test('names, including ones with dashes and digits', (t) => {
+  for (const name of ['localhost', 'gw-1.lab', 'host_2.example.', 'a', '3com.example']) {
+    const s = parseTarget(name);
+    t.is(s.kind, TARGET_KIND.name, name);
+    t.is(s.name, name);
+    t.is(targetCount(s), 1);
+  }
+});
+
+test('what is none of them says why', (t) => {
+  const reason = (text: string): string => t.throws(() => parseTarget(text), { instanceOf: TargetListError })!.message;
+  t.regex(reason('10.0.0.300'), /"10\.0\.0\.300" is not an IPv4 address: "300" at position 7 is not 0-255/);
+  t.regex(reason('10.0.0'), /not an IPv4 address: 3 parts/);
+  t.regex(reason('198.51.100.0/33'), /prefix length must be 1-32/);
+  t.regex(reason('198.51.100.0/0'), /prefix length must be 1-32/);
+  t.regex(reason('198.51.100.0/x'), /prefix length must be 1-32/);
+  t.regex(reason('300.1.1.1/24'), /not an IPv4 address/);
+  t.regex(reason('198.51.100.20-198.51.100.10'), /the range ends \(198\.51\.100\.10\) before it starts/);
+  t.regex(reason('198.51.100.20-10'), /ends \(198\.51\.100\.10\) before it starts/);
+  t.regex(reason('198.51.100.1-256'), /more than 255/);
+  t.regex(reason('198.51.100.1-foo'), /not an IPv4 address/);
+  t.regex(reason('two words'), /one target per line/);
+  t.regex(reason('bad!name'), /is not an IPv4 address, a host name, a CIDR block/);
+  t.regex(reason('-flag'), /is not an IPv4 address, a host name/);
+  t.regex(reason('a..b'), /is not an IPv4 address, a host name/);
+});
+
+test('lines: blank and comment lines are nothing, a trailing comment is dropped, a bad line names its place', (t) => {
+  const origin = { file: 'hosts.txt', line: 7 };
+  t.is(parseTargetLine('', origin), null);
+  t.is(parseTargetLine('   \t ', origin), null);
+  t.is(parseTargetLine('# a comment', origin), null);
+  t.is(parseTargetLine('  # indented comment', origin), null);
+  t.is(parseTargetLine('198.51.100.1   # the router', origin)?.text, '198.51.100.1');
+  const e = t.throws(() => parseTargetLine('198.51.100.300', origin), { instanceOf: TargetListError })!;
+  t.is(e.file, 'hosts.txt');
+  t.is(e.line, 7);
+  t.regex(e.message, /^hosts\.txt:7: "198\.51\.100\.300" is not an IPv4 address/);
+  const stdin = t.throws(() => parseTargetLine('nope nope', { file: '-', line: 3 }))!;
+  t.regex(stdin.message, /^stdin:3: /);
+});
+
+test('a file: blank lines, comments, CRLF; the first bad line stops it with its number', async (t) => {
+  const dir = tempDir('targets');
+  const good = join(dir, 'good.txt');
+  writeFileSync(good, '# lab hosts\r\n\r\n198.51.100.1\r\n   \r\n198.51.100.8/30 # a block\r\nlocalhost\r\n203.0.113.5-7\r\n');
+  const seen: string[] = [];
+  for await (const { spec, origin } of readTargetFile(good)) seen.push(`${origin.line}:${spec.kind}:${spec.text}`);
+  t.deepEqual(seen, ['3:address:198.51.100.1', '5:block:198.51.100.8/30', '6:name:localhost', '7:range:203.0.113.5-7']);
+  t.is(await checkTargetFile(good), 1 + 2 + 1 + 3);
+
+  const bad = join(dir, 'bad.txt');
+  writeFileSync(bad, '198.51.100.1\n\n# comment\n198.51.100.2\n198.51.100.0/40\n198.51.100.3\n');
+  const e = await t.throwsAsync(checkTargetFile(bad), { instanceOf: TargetListError });
+  t.is(e!.line, 5);
+  t.is(e!.message, `${bad}:5: "198.51.100.0/40": the prefix length must be 1-32`);
+
+  const missing = await t.throwsAsync(checkTargetFile(join(dir, 'absent.txt')), { instanceOf: TargetListError });
+  t.regex(missing!.message, /absent\.txt: no such file$/);
+});
+
+/** Takes everything a feed gives (pumping the event loop while it is starved). */
+async function drain(feed: TargetFeed, limit = Number.POSITIVE_INFINITY): Promise<string[]> {
+  const out: string[] = [];
+  const slot: FeedTarget = { address: 0, name: null };
+  await feed.start();
+  while (out.length < limit) {
+    const state = feed.take(slot);
+    if (state === FEED.target) out.push(slot.name === null ? formatIpv4(slot.address) : `${slot.name}=${formatIpv4(slot.address)}`);
+    else if (state === FEED.end) break;
+    else await new Promise((r) => setTimeout(r, 1));
+  }
+  return out;
+}
+
+test('the feed: arguments then files, in order, names resolved out of order but handed out in order', async (t) => {
+  const delays: Record<string, number> = { 'slow.lab': 30, 'fast.lab': 1 };
+  const addresses: Record<string, string> = { 'slow.lab': '192.0.2.1', 'fast.lab': '192.0.2.2' };
+  const unknown: string[] = [];
+  const stdin = Readable.from(['198.51.100.9\n# c\n\nfast.lab\nmissing.lab\n203.0.113.1-2\n']);
+  const feed = new TargetFeed({
+    args: ['slow.lab', '198.51.100.0/30', 'fast.lab'].map((a) => parseTarget(a)),
+    files: ['-'],
+    stdin,
+    resolve: async (name) => {
+      await new Promise((r) => setTimeout(r, delays[name] ?? 1));
+      const a = addresses[name];
+      if (a === undefined) throw new Error(`${name}: Name or service not known`);
+      return a;
+    },
+    onUnknown: (name, reason, origin) => unknown.push(`${name}|${reason}|${origin?.file ?? 'args'}:${origin?.line ?? 0}`),
+  });
+  t.deepEqual(await drain(feed), [
+    'slow.lab=192.0.2.1',
+    '198.51.100.1',
+    '198.51.100.2',
+    'fast.lab=192.0.2.2',
+    '198.51.100.9',
+    'fast.lab=192.0.2.2',
+    '203.0.113.1',
+    '203.0.113.2',
+  ]);
+  t.deepEqual(unknown, ['missing.lab|Name or service not known|-:5']);
+  t.is(feed.error, null);
+  t.is(feed.taken, 8);
+});
+
+test('the feed: a bad line on stdin ends the list there, with the line number', async (t) => {
+  const feed = new TargetFeed({ args: [], files: ['-'], stdin: Readable.from(['198.51.100.1\n198.51.100.2\n\n10.1.2.3.4\n198.51.100.3\n']) });
+  t.deepEqual(await drain(feed), ['198.51.100.1', '198.51.100.2']);
+  t.true(feed.error instanceof TargetListError);
+  t.is(feed.error!.message, 'stdin:4: "10.1.2.3.4" is not an IPv4 address: 5 parts, need a dotted quad a.b.c.d, each 0-255, e.g. 192.0.2.1');
+});
+
+test('the feed: a /8 is handed out one address at a time, never expanded', async (t) => {
+  const feed = new TargetFeed({ args: [parseTarget('10.0.0.0/8'), parseTarget('198.51.100.1')] });
+  const first = await drain(feed, 300);
+  t.deepEqual(first.slice(0, 3), ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  t.is(first[299], '10.0.1.44');
+  t.false(feed.exhausted);
+  feed.close();
+  t.is(feed.take({ address: 0, name: null }), FEED.end);
+});
+
+test('the feed: starved while a name resolves, then onReady', async (t) => {
+  let release: (a: string) => void = () => {};
+  let asked: () => void = () => {};
+  const lookupStarted = new Promise<void>((r) => (asked = r));
+  let readies = 0;
+  const feed = new TargetFeed({
+    args: [parseTarget('198.51.100.1'), parseTarget('late.lab')],
+    resolve: () =>
+      new Promise<string>((r) => {
+        release = r;
+        asked();
+      }),
+    onReady: () => readies++,
+  });
+  await feed.start();
+  const slot: FeedTarget = { address: 0, name: null };
+  t.is(feed.take(slot), FEED.target);
+  t.is(feed.take(slot), FEED.starved);
+  await lookupStarted;
+  t.is(feed.take(slot), FEED.starved);
+  t.is(readies, 0);
+  release('192.0.2.77');
+  await new Promise((r) => setTimeout(r, 5));
+  t.is(readies, 1);
+  t.is(feed.take(slot), FEED.target);
+  t.deepEqual([formatIpv4(slot.address), slot.name], ['192.0.2.77', 'late.lab']);
+  t.is(feed.take(slot), FEED.end);
+});
