@@ -7,7 +7,7 @@
 // UDP without checksum, snaplen-cut packets), so the right answer is known. Both tools must report
 // exactly the planted counts per layer (good, bad, unverifiable, none sent) or the run fails: a
 // tool that skips work cannot look fast. Whole-process wall time (median of the runs) and peak
-// resident memory (GNU time's %M, else the child's ru_maxrss) are measured for both, the file in
+// resident memory (GNU time's %M, when /usr/bin/time exists) are measured for both, the file in
 // the page cache for both. The in-process library time (checkCapture, no Node start-up) is shown
 // for reference.
 //
@@ -19,13 +19,15 @@
 //     -e udp.checksum.status -e tcp.checksum.status
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LAYERS, checkCapture } from '../lib/check/index.js';
 import { makeChecksumPcap, type PlantedCounts } from './make-checksum-pcap.js';
+import { runProcess } from './proc.js';
+import { median } from './stats.js';
 
 type Counts = PlantedCounts['layers'];
 
@@ -36,7 +38,6 @@ export const TSHARK_ARGS = [
 ];
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const GNU_TIME = '/usr/bin/time';
 
 export interface ProcessRun {
   ms: number;
@@ -47,24 +48,9 @@ export interface ProcessRun {
 }
 
 /** Runs a command, timing it from here and reading its peak memory from GNU time when present. */
-function runMeasured(argv: string[]): ProcessRun {
-  const useTime = existsSync(GNU_TIME);
-  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-time-'));
-  const out = join(dir, 'time');
-  try {
-    const full = useTime ? [GNU_TIME, '-f', '%M', '-o', out, ...argv] : argv;
-    const t0 = performance.now();
-    const r = spawnSync(full[0]!, full.slice(1), { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-    const ms = performance.now() - t0;
-    let rssMb: number | null = null;
-    if (useTime && existsSync(out)) {
-      const kb = Number(readFileSync(out, 'utf8').trim().split('\n').pop());
-      if (Number.isFinite(kb)) rssMb = kb / 1024;
-    }
-    return { ms, rssMb, stdout: r.stdout ?? '', status: r.status };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+async function runMeasured(argv: string[]): Promise<ProcessRun> {
+  const r = await runProcess(argv, { memory: true, timeoutMs: 600_000, maxOutput: 512 * 1024 * 1024 });
+  return { ms: r.ms, rssMb: r.maxRssKb === null ? null : r.maxRssKb / 1024, stdout: r.stdout, status: r.code };
 }
 
 /** tshark's fields, counted per layer the way rawprobe counts (outer packet, by its IP protocol). */
@@ -81,12 +67,6 @@ export function countTshark(text: string): { packets: number; layers: Counts } {
     if (transport !== null && transport[1]) layers[transport[0]][names[Number(transport[1])]!]++;
   }
   return { packets, layers };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function sameCounts(who: string, got: Counts, want: Counts): void {
@@ -126,7 +106,7 @@ export async function benchChecksum(options: { packets?: number; runs?: number; 
 
     const ours: ProcessRun[] = [];
     for (let i = 0; i < runs; i++) {
-      const r = runMeasured([process.execPath, MAIN, 'checksum', file, '--json']);
+      const r = await runMeasured([process.execPath, MAIN, 'checksum', file, '--json']);
       if (r.status !== 1) throw new Error(`rawprobe checksum exited ${r.status} (1 expected: the file has bad checksums)`);
       const json = JSON.parse(r.stdout) as { packets: number; layers: Counts };
       if (json.packets !== packets) throw new Error(`rawprobe checksum read ${json.packets} packets of ${packets}`);
@@ -138,7 +118,7 @@ export async function benchChecksum(options: { packets?: number; runs?: number; 
     const haveTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
     if (haveTshark) {
       for (let i = 0; i < Math.min(runs, 3); i++) {
-        const r = runMeasured(['tshark', '-r', file, ...TSHARK_ARGS]);
+        const r = await runMeasured(['tshark', '-r', file, ...TSHARK_ARGS]);
         if (r.status !== 0) throw new Error(`tshark exited ${r.status}`);
         const counted = countTshark(r.stdout);
         if (counted.packets !== packets) throw new Error(`tshark printed ${counted.packets} packets of ${packets}`);

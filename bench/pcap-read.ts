@@ -24,6 +24,7 @@ import {
   readPcapFile,
   type RecordView,
 } from '../lib/pcap/index.js';
+import { median } from './stats.js';
 
 export interface PcapReadBenchOptions {
   packets?: number;
@@ -86,12 +87,6 @@ function buildPacket(i: number): Buffer {
   }
   for (let o = kind === 2 ? 40 : 28; o < total; o++) p[o] = (i + o) & 0xff;
   return p;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function time(runs: number, fn: () => Promise<number> | number, check: (v: number) => void): Promise<number[]> {

@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { labUp, loadLabFile, type Lab } from '../lib/lab/index.js';
+import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -41,12 +42,6 @@ function parseArgs(argv: string[]): Options {
   }
   if (o.rawSocket !== null && !existsSync(join(o.rawSocket, 'raw-socket/build/Release/raw.node'))) o.rawSocket = null;
   return o;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** "N packets transmitted, M received" (both pings). */

@@ -6,26 +6,17 @@
 // `ip netns exec` overhead. Peak memory (maximum resident set) comes from GNU time's %M, the same
 // figure for every program, when /usr/bin/time exists.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { killChild, run, type RunResult } from '../lib/lab/system.js';
 
 export const GNU_TIME = '/usr/bin/time';
 
-export interface ProcResult {
-  /** Exit code, or null when ended by a signal. */
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** Spawn to exit, milliseconds. */
-  ms: number;
+export interface ProcResult extends RunResult {
   /** Peak resident memory of the program in KiB (GNU time %M), when asked for and available. */
   maxRssKb: number | null;
-  /** The hard limit ran out and the process was killed. */
-  timedOut: boolean;
 }
 
 export interface ProcOptions {
@@ -52,7 +43,7 @@ export function killAllChildren(): number {
   let n = 0;
   for (const child of live) {
     if (child.exitCode === null && child.signalCode === null) {
-      killGroup(child);
+      killChild(child, true);
       n += 1;
     }
   }
@@ -60,18 +51,9 @@ export function killAllChildren(): number {
   return n;
 }
 
-/** SIGKILL to the child's whole process group: GNU time's child, a shell's children. */
-function killGroup(child: ChildProcess): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    child.kill('SIGKILL');
-  }
-}
-
-/** Runs argv to completion. Rejects only when the program cannot be started. */
-export function runProcess(argv: readonly string[], options: ProcOptions = {}): Promise<ProcResult> {
-  if (argv.length === 0) return Promise.reject(new Error('runProcess: no command given'));
+/** Runs argv to completion (lib/lab's run, in a process group of its own). Rejects only when the program cannot be started. */
+export async function runProcess(argv: readonly string[], options: ProcOptions = {}): Promise<ProcResult> {
+  if (argv.length === 0) throw new Error('runProcess: no command given');
   let rssDir: string | null = null;
   let full = [...argv];
   if (options.memory === true && existsSync(GNU_TIME)) {
@@ -79,74 +61,38 @@ export function runProcess(argv: readonly string[], options: ProcOptions = {}): 
     full = [GNU_TIME, '-f', '%M', '-o', join(rssDir, 'rss'), ...full];
   }
   if (options.netns !== undefined) full = [options.ip ?? 'ip', 'netns', 'exec', options.netns, ...full];
-  const maxOutput = options.maxOutput ?? 4 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(full[0]!, full.slice(1), {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
+  let child: ChildProcess | null = null;
+  try {
+    const r = await run(full[0]!, full.slice(1), {
+      input: options.input,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      env: options.env,
       cwd: options.cwd,
-      // Its own process group, so a time limit or Ctrl-C ends the program under GNU time too.
-      detached: true,
-    });
-    live.add(child);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child);
-    }, options.timeoutMs ?? 30_000);
-    child.stdout!.on('data', (b: Buffer) => {
+      // A time limit or Ctrl-C then ends the program under GNU time and `ip netns exec` too.
+      processGroup: true,
       // A flood tool may print a character per packet: keep the end, where summaries are.
-      out.push(b);
-      outBytes += b.length;
-      while (outBytes > maxOutput && out.length > 1) outBytes -= out.shift()!.length;
+      maxOutput: options.maxOutput ?? 4 * 1024 * 1024,
+      onSpawn: (c) => {
+        child = c;
+        live.add(c);
+      },
     });
-    child.stderr!.on('data', (b: Buffer) => {
-      err.push(b);
-      errBytes += b.length;
-      while (errBytes > maxOutput && err.length > 1) errBytes -= err.shift()!.length;
-    });
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      live.delete(child);
-    };
-    child.on('error', (e) => {
-      cleanup();
-      if (rssDir !== null) rmSync(rssDir, { recursive: true, force: true });
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      const ms = performance.now() - t0;
-      cleanup();
-      let maxRssKb: number | null = null;
-      if (rssDir !== null) {
-        try {
-          // GNU time writes "Command exited with non-zero status N" before the figure then.
-          const lines = readFileSync(join(rssDir, 'rss'), 'utf8').trim().split('\n');
-          const v = Number(lines[lines.length - 1]);
-          maxRssKb = Number.isFinite(v) && v > 0 ? v : null;
-        } catch {
-          maxRssKb = null;
-        }
-        rmSync(rssDir, { recursive: true, force: true });
-      }
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        ms,
-        maxRssKb,
-        timedOut,
-      });
-    });
-    child.stdin!.on('error', () => {});
-    child.stdin!.end(options.input ?? '');
-  });
+    return { ...r, maxRssKb: rssDir === null ? null : peakRssKb(join(rssDir, 'rss')) };
+  } finally {
+    if (child !== null) live.delete(child);
+    if (rssDir !== null) rmSync(rssDir, { recursive: true, force: true });
+  }
+}
+
+/** GNU time's %M figure, or null. With a failing program it writes "Command exited with non-zero status N" first. */
+function peakRssKb(file: string): number | null {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const v = Number(lines[lines.length - 1]);
+    return Number.isFinite(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The last non-empty line of some output, for error messages. */

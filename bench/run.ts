@@ -19,7 +19,7 @@ import { labPrivilegeProblem } from '../lib/lab/index.js';
 import type { BenchContext } from './context.js';
 import { markdownNotes, markdownTable } from './format.js';
 import { BENCH_GROUPS, selectGroups } from './groups.js';
-import { MIN_RUNS, ROW_STATUS, type Row } from './harness.js';
+import { BETTER, MIN_RUNS, ROW_STATUS, skippedRow, type Row } from './harness.js';
 import { BenchLabs, REPO_ROOT } from './lab.js';
 import { machineFacts } from './machine.js';
 import { killAllChildren } from './proc.js';
@@ -112,26 +112,8 @@ async function main(): Promise<void> {
         if (stopping) return;
         const message = (err as Error).message.split('\n')[0];
         log(`${group.id} failed: ${message}`);
-        rows.push({
-          id: `${group.number}.${group.id}`,
-          group: group.id,
-          what: group.title,
-          units: '',
-          better: 'higher',
-          oursTool: 'rawprobe',
-          theirsTool: '',
-          ours: null,
-          theirs: null,
-          ratio: null,
-          runs: 0,
-          spread: { ours: null, theirs: null },
-          samples: { ours: [], theirs: [] },
-          commands: { ours: null, theirs: null },
-          status: ROW_STATUS.failed,
-          outcome: null,
-          verdict: `failed: ${message}`,
-          notes: [],
-        });
+        const metric = { key: '', what: group.title, units: '', better: BETTER.higher };
+        rows.push(skippedRow(`${group.number}.${group.id}`, group.id, metric, 'rawprobe', '', `failed: ${message}`, ROW_STATUS.failed));
       }
     }
   } finally {

@@ -13,6 +13,7 @@ import { BENCH_LAB, BenchLabs } from './lab.js';
 import { expectExit, killAllChildren, runProcess, type ProcResult } from './proc.js';
 import { rawprobeArgv } from './rawprobe.js';
 import { countAlive, hostsIn } from './rows/sweep.js';
+import { median } from './stats.js';
 
 interface Options {
   rounds: number;
@@ -30,12 +31,6 @@ function parseArgs(argv: string[]): Options {
   }
   if (o.sizes.some((s) => !Number.isInteger(s) || s < 16 || s > 30)) throw new Error('--sizes: prefix lengths from 16 to 30 (the lab answers a /16)');
   return o;
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 interface Sample {

@@ -293,4 +293,12 @@ Napi::Error CodedError(Napi::Env env, const char* code, const std::string& messa
   return error;
 }
 
+Napi::Error InvalidArgType(Napi::Env env, const std::string& message) {
+  return CodedError(env, "ERR_INVALID_ARG_TYPE", message, ErrorType::kTypeError);
+}
+
+Napi::Error InvalidArgValue(Napi::Env env, const std::string& message) {
+  return CodedError(env, "ERR_INVALID_ARG_VALUE", message, ErrorType::kRangeError);
+}
+
 }  // namespace rawprobe

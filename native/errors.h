@@ -35,6 +35,12 @@ enum class ErrorType { kError, kTypeError, kRangeError };
 Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message,
                        ErrorType type = ErrorType::kError);
 
+// The two argument errors, as Node names them: a value of the wrong type (a TypeError with
+// ERR_INVALID_ARG_TYPE) and one of the right type but an impossible value (a RangeError with
+// ERR_INVALID_ARG_VALUE).
+Napi::Error InvalidArgType(Napi::Env env, const std::string& message);
+Napi::Error InvalidArgValue(Napi::Env env, const std::string& message);
+
 // The short name of an errno ("EPERM"), or "E<number>" if the C library has none.
 std::string ErrnoName(int err);
 

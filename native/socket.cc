@@ -26,6 +26,7 @@
 
 #include <algorithm>
 
+#include "args.h"
 #include "clock.h"
 
 namespace rawprobe {
@@ -33,28 +34,6 @@ namespace rawprobe {
 namespace {
 
 constexpr size_t kMaxSendBatch = 1024;  // UIO_MAXIOV: the most one sendmmsg call takes
-
-Napi::Error InvalidArg(Napi::Env env, const std::string& message) {
-  return CodedError(env, "ERR_INVALID_ARG_TYPE", message, ErrorType::kTypeError);
-}
-
-Napi::Error InvalidValue(Napi::Env env, const std::string& message) {
-  return CodedError(env, "ERR_INVALID_ARG_VALUE", message, ErrorType::kRangeError);
-}
-
-// An integer argument in [lo, hi].
-int64_t IntegerArg(Napi::Env env, Napi::Value value, const char* name, int64_t lo,
-                   int64_t hi) {
-  if (!value.IsNumber()) throw InvalidArg(env, std::string(name) + " must be a number");
-  const double d = value.As<Napi::Number>().DoubleValue();
-  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) ||
-      d != static_cast<double>(static_cast<int64_t>(d))) {
-    throw InvalidValue(env, std::string(name) + " must be an integer from " +
-                                std::to_string(lo) + " to " + std::to_string(hi) +
-                                " (got " + value.ToString().Utf8Value() + ")");
-  }
-  return static_cast<int64_t>(d);
-}
 
 int OptionalFlags(Napi::Env env, const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || info[index].IsUndefined()) return 0;
@@ -72,7 +51,7 @@ Bytes BytesArg(Napi::Env env, Napi::Value value, const char* name) {
   void* data = nullptr;
   size_t length = 0;
   if (value.IsEmpty() || napi_get_buffer_info(env, value, &data, &length) != napi_ok) {
-    throw InvalidArg(env, std::string(name) + " must be a Buffer or Uint8Array");
+    throw InvalidArgType(env, std::string(name) + " must be a Buffer or Uint8Array");
   }
   return Bytes{static_cast<const uint8_t*>(data), length};
 }
@@ -88,7 +67,7 @@ struct Sockaddr {
 Sockaddr SockaddrArg(Napi::Env env, Napi::Value value, const char* name) {
   Bytes bytes = BytesArg(env, value, name);
   if (bytes.length < sizeof(sa_family_t) || bytes.length > sizeof(sockaddr_storage)) {
-    throw InvalidValue(env, std::string(name) + " is not a socket address made by sockaddr()");
+    throw InvalidArgValue(env, std::string(name) + " is not a socket address made by sockaddr()");
   }
   Sockaddr out;
   memset(&out.storage, 0, sizeof(out.storage));
@@ -115,27 +94,38 @@ std::string UnixPath(const sockaddr_un* un, socklen_t len) {
   return std::string(un->sun_path, strnlen(un->sun_path, n));
 }
 
-// {family, address, port, scopeId} for getsockname/getpeername.
+// The address alone as text: dotted IPv4, IPv6 ("::1"), otherwise a unix path (UnixPath).
+std::string HostText(const sockaddr* addr, socklen_t len) {
+  char text[INET6_ADDRSTRLEN];
+  if (addr->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof(text));
+    return text;
+  }
+  if (addr->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text,
+              sizeof(text));
+    return text;
+  }
+  return UnixPath(reinterpret_cast<const sockaddr_un*>(addr), len);
+}
+
+// {family, address, port, scopeId} for getsockname/getpeername and error-queue entries.
 Napi::Object AddressObject(Napi::Env env, const sockaddr_storage& ss, socklen_t len) {
+  const auto* addr = reinterpret_cast<const sockaddr*>(&ss);
   Napi::Object out = Napi::Object::New(env);
   out.Set("family", Napi::Number::New(env, ss.ss_family));
   Napi::Value address = env.Null();
   Napi::Value port = env.Null();
   Napi::Value scope = env.Null();
-  char text[INET6_ADDRSTRLEN];
+  if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6 || ss.ss_family == AF_UNIX) {
+    address = Napi::String::New(env, HostText(addr, len));
+  }
   if (ss.ss_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
-    address = Napi::String::New(env, text);
-    port = Napi::Number::New(env, ntohs(in->sin_port));
+    port = Napi::Number::New(env, ntohs(reinterpret_cast<const sockaddr_in*>(addr)->sin_port));
   } else if (ss.ss_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
-    address = Napi::String::New(env, text);
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
     port = Napi::Number::New(env, ntohs(in6->sin6_port));
     scope = Napi::Number::New(env, in6->sin6_scope_id);
-  } else if (ss.ss_family == AF_UNIX) {
-    address = Napi::String::New(env, UnixPath(reinterpret_cast<const sockaddr_un*>(&ss), len));
   }
   out.Set("address", address);
   out.Set("port", port);
@@ -146,18 +136,15 @@ Napi::Object AddressObject(Napi::Env env, const sockaddr_storage& ss, socklen_t 
 }  // namespace
 
 std::string FormatSockaddr(const sockaddr* addr, socklen_t len) {
-  char text[INET6_ADDRSTRLEN];
   if (addr->sa_family == AF_INET && len >= sizeof(sockaddr_in)) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
-    if (in->sin_port == 0) return text;
-    return std::string(text) + ":" + std::to_string(ntohs(in->sin_port));
+    const uint16_t port = reinterpret_cast<const sockaddr_in*>(addr)->sin_port;
+    if (port == 0) return HostText(addr, len);
+    return HostText(addr, len) + ":" + std::to_string(ntohs(port));
   }
   if (addr->sa_family == AF_INET6 && len >= sizeof(sockaddr_in6)) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
-    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
-    if (in6->sin6_port == 0) return text;
-    return "[" + std::string(text) + "]:" + std::to_string(ntohs(in6->sin6_port));
+    const uint16_t port = reinterpret_cast<const sockaddr_in6*>(addr)->sin6_port;
+    if (port == 0) return HostText(addr, len);
+    return "[" + HostText(addr, len) + "]:" + std::to_string(ntohs(port));
   }
   if (addr->sa_family == AF_UNIX) {
     std::string path = UnixPath(reinterpret_cast<const sockaddr_un*>(addr), len);
@@ -179,7 +166,7 @@ Napi::Value MakeSockaddr(const Napi::CallbackInfo& info) {
     ss.ss_family = AF_UNSPEC;
     len = sizeof(sa_family_t);
   } else if (family == AF_INET || family == AF_INET6) {
-    if (!info[1].IsString()) throw InvalidArg(env, "address must be a string");
+    if (!info[1].IsString()) throw InvalidArgType(env, "address must be a string");
     std::string text = info[1].As<Napi::String>().Utf8Value();
     const int port = static_cast<int>(IntegerArg(env, info[2], "port", 0, 65535));
     if (family == AF_INET) {
@@ -187,7 +174,7 @@ Napi::Value MakeSockaddr(const Napi::CallbackInfo& info) {
       in->sin_family = AF_INET;
       in->sin_port = htons(static_cast<uint16_t>(port));
       if (inet_pton(AF_INET, text.c_str(), &in->sin_addr) != 1) {
-        throw InvalidValue(env, "not an IPv4 address in dotted form: '" + text + "'");
+        throw InvalidArgValue(env, "not an IPv4 address in dotted form: '" + text + "'");
       }
       len = sizeof(sockaddr_in);
     } else {
@@ -208,17 +195,17 @@ Napi::Value MakeSockaddr(const Napi::CallbackInfo& info) {
         scope = (!zone.empty() && *end == '\0') ? static_cast<uint32_t>(numeric)
                                                 : if_nametoindex(zone.c_str());
         if (scope == 0) {
-          throw InvalidValue(env, "unknown interface '" + zone + "' in IPv6 zone");
+          throw InvalidArgValue(env, "unknown interface '" + zone + "' in IPv6 zone");
         }
       }
       if (inet_pton(AF_INET6, text.c_str(), &in6->sin6_addr) != 1) {
-        throw InvalidValue(env, "not an IPv6 address: '" + text + "'");
+        throw InvalidArgValue(env, "not an IPv6 address: '" + text + "'");
       }
       in6->sin6_scope_id = scope;
       len = sizeof(sockaddr_in6);
     }
   } else if (family == AF_UNIX) {
-    if (!info[1].IsString()) throw InvalidArg(env, "address must be a socket path string");
+    if (!info[1].IsString()) throw InvalidArgType(env, "address must be a socket path string");
     const std::string path = info[1].As<Napi::String>().Utf8Value();
     auto* un = reinterpret_cast<sockaddr_un*>(&ss);
     un->sun_family = AF_UNIX;
@@ -226,18 +213,18 @@ Napi::Value MakeSockaddr(const Napi::CallbackInfo& info) {
     // A filesystem path needs its terminating NUL inside sun_path; an abstract name does not.
     const size_t room = abstract ? sizeof(un->sun_path) : sizeof(un->sun_path) - 1;
     if (path.empty() || path.size() > room) {
-      throw InvalidValue(env, "a unix socket path must be 1 to " + std::to_string(room) +
-                                  " bytes (got " + std::to_string(path.size()) + ")");
+      throw InvalidArgValue(env, "a unix socket path must be 1 to " + std::to_string(room) +
+                                     " bytes (got " + std::to_string(path.size()) + ")");
     }
     if (!abstract && path.find('\0') != std::string::npos) {
-      throw InvalidValue(env, "a unix socket path cannot contain NUL bytes");
+      throw InvalidArgValue(env, "a unix socket path cannot contain NUL bytes");
     }
     memcpy(un->sun_path, path.data(), path.size());
     len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() +
                                  (abstract ? 0 : 1));
   } else {
-    throw InvalidValue(env, "family must be AF_INET, AF_INET6, AF_UNIX or AF_UNSPEC (got " +
-                                std::to_string(family) + ")");
+    throw InvalidArgValue(env, "family must be AF_INET, AF_INET6, AF_UNIX or AF_UNSPEC (got " +
+                                   std::to_string(family) + ")");
   }
   return Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(&ss), len);
 }
@@ -245,7 +232,7 @@ Napi::Value MakeSockaddr(const Napi::CallbackInfo& info) {
 Napi::Value MakeErrnoError(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int err = static_cast<int>(IntegerArg(env, info[0], "errno", 1, 4095));
-  if (!info[1].IsString()) throw InvalidArg(env, "syscall must be a string");
+  if (!info[1].IsString()) throw InvalidArgType(env, "syscall must be a string");
   const std::string syscall = info[1].As<Napi::String>().Utf8Value();
   ErrorContext ctx;
   ctx.syscall = syscall.c_str();
@@ -294,13 +281,13 @@ Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) 
   const int type = static_cast<int>(IntegerArg(env, info[1], "type", 0, 65535));
   const int protocol = static_cast<int>(IntegerArg(env, info[2], "protocol", 0, 65535));
   if (!ValidFamily(family)) {
-    throw InvalidValue(env, "family must be AF_INET, AF_INET6 or AF_UNIX (got " +
-                                std::to_string(family) + ")");
+    throw InvalidArgValue(env, "family must be AF_INET, AF_INET6 or AF_UNIX (got " +
+                                   std::to_string(family) + ")");
   }
   if (!ValidType(type)) {
-    throw InvalidValue(env,
-                       "type must be SOCK_RAW, SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET or "
-                       "SOCK_RDM (got " + std::to_string(type) + ")");
+    throw InvalidArgValue(env,
+                          "type must be SOCK_RAW, SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET or "
+                          "SOCK_RDM (got " + std::to_string(type) + ")");
   }
   family_ = family;
   type_ = type;
@@ -360,10 +347,14 @@ void Socket::StopPoll() {
 
 void Socket::OnPollClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
 
-void Socket::CloseNow() {
+void Socket::StopReceivingNow() {
   StopPoll();
   callback_.Reset();
   async_.reset();
+}
+
+void Socket::CloseNow() {
+  StopReceivingNow();
   if (fd_ >= 0) {
     ::close(fd_);  // never retried on EINTR: Linux has already released the descriptor
     fd_ = -1;
@@ -427,25 +418,21 @@ Napi::Value Socket::Connect(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Socket::Address(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CheckOpen(env, "read the address");
-  sockaddr_storage ss;
-  socklen_t len = sizeof(ss);
-  memset(&ss, 0, sizeof(ss));
-  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) {
-    throw ErrnoError(env, errno, Context("getsockname"));
-  }
-  return AddressObject(env, ss, len);
+  return SocketName(info.Env(), "read the address", "getsockname", &getsockname);
 }
 
 Napi::Value Socket::RemoteAddress(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CheckOpen(env, "read the remote address");
+  return SocketName(info.Env(), "read the remote address", "getpeername", &getpeername);
+}
+
+Napi::Value Socket::SocketName(Napi::Env env, const char* what, const char* syscall,
+                               NameCall call) {
+  CheckOpen(env, what);
   sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
-  if (getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) {
-    throw ErrnoError(env, errno, Context("getpeername"));
+  if (call(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) {
+    throw ErrnoError(env, errno, Context(syscall));
   }
   return AddressObject(env, ss, len);
 }
@@ -458,6 +445,28 @@ static bool HeaderIncluded(int fd, int family, int type) {
   return getsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, &len) == 0 && on != 0;
 }
 
+// One datagram to `to` (nullptr: the connected peer), with the send time taken right before
+// the syscall. Returns what send/sendto returned; errno tells why when that is -1.
+static ssize_t SendStamped(int fd, const Bytes& bytes, const Sockaddr* to, int flags,
+                           timespec* sentAt) {
+  ssize_t sent;
+  do {
+    clock_gettime(CLOCK_REALTIME, sentAt);
+    sent = to == nullptr ? ::send(fd, bytes.data, bytes.length, flags | MSG_NOSIGNAL)
+                         : ::sendto(fd, bytes.data, bytes.length, flags | MSG_NOSIGNAL,
+                                    to->get(), to->length);
+  } while (sent < 0 && errno == EINTR);
+  return sent;
+}
+
+Napi::Error Socket::SendError(Napi::Env env, int err, const char* syscall, const sockaddr* to,
+                              socklen_t toLength) const {
+  ErrorContext ctx = Context(syscall);
+  ctx.hdrincl = HeaderIncluded(fd_, family_, type_);
+  if (to != nullptr) ctx.address = FormatSockaddr(to, toLength);
+  return ErrnoError(env, err, ctx);
+}
+
 // send(buffer, flags?) -> bytes sent. The send time goes to sendInfo[0].
 Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -465,17 +474,8 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   const int flags = OptionalFlags(env, info, 1);
   CheckOpen(env, "send");
   timespec ts;
-  ssize_t sent;
-  do {
-    clock_gettime(CLOCK_REALTIME, &ts);
-    sent = ::send(fd_, bytes.data, bytes.length, flags | MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) {
-    const int err = errno;
-    ErrorContext ctx = Context("send");
-    ctx.hdrincl = HeaderIncluded(fd_, family_, type_);
-    throw ErrnoError(env, err, ctx);
-  }
+  const ssize_t sent = SendStamped(fd_, bytes, nullptr, flags, &ts);
+  if (sent < 0) throw SendError(env, errno, "send", nullptr, 0);
   data_->sendInfoData[0] = SinceBase(ts);
   return Napi::Number::New(env, static_cast<double>(sent));
 }
@@ -488,19 +488,8 @@ Napi::Value Socket::SendTo(const Napi::CallbackInfo& info) {
   const int flags = OptionalFlags(env, info, 2);
   CheckOpen(env, "send");
   timespec ts;
-  ssize_t sent;
-  do {
-    clock_gettime(CLOCK_REALTIME, &ts);
-    sent = ::sendto(fd_, bytes.data, bytes.length, flags | MSG_NOSIGNAL, addr.get(),
-                    addr.length);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) {
-    const int err = errno;
-    ErrorContext ctx = Context("sendto");
-    ctx.hdrincl = HeaderIncluded(fd_, family_, type_);
-    ctx.address = FormatSockaddr(addr.get(), addr.length);
-    throw ErrnoError(env, err, ctx);
-  }
+  const ssize_t sent = SendStamped(fd_, bytes, &addr, flags, &ts);
+  if (sent < 0) throw SendError(env, errno, "sendto", addr.get(), addr.length);
   data_->sendInfoData[0] = SinceBase(ts);
   return Napi::Number::New(env, static_cast<double>(sent));
 }
@@ -511,7 +500,7 @@ Napi::Value Socket::SendTo(const Napi::CallbackInfo& info) {
 // sendInfo[1] holds the errno that stopped it.
 Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsArray()) throw InvalidArg(env, "buffers must be an array of Buffers");
+  if (!info[0].IsArray()) throw InvalidArgType(env, "buffers must be an array of Buffers");
   Napi::Array buffers = info[0].As<Napi::Array>();
   const size_t count = buffers.Length();
   Napi::Value target = info.Length() > 1 ? info[1] : env.Undefined();
@@ -523,9 +512,9 @@ Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
   if (perMessage) {
     Napi::Array list = target.As<Napi::Array>();
     if (list.Length() != count) {
-      throw InvalidValue(env, "addresses must have one entry per buffer (" +
-                                  std::to_string(list.Length()) + " for " +
-                                  std::to_string(count) + " buffers)");
+      throw InvalidArgValue(env, "addresses must have one entry per buffer (" +
+                                     std::to_string(list.Length()) + " for " +
+                                     std::to_string(count) + " buffers)");
     }
     addresses.reserve(count);
     for (size_t i = 0; i < count; i++) {
@@ -565,22 +554,16 @@ Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
       const int err = errno;
       if (err == EINTR) continue;
       if (sent == 0) {
-        ErrorContext ctx = Context("sendmmsg");
-        ctx.hdrincl = HeaderIncluded(fd_, family_, type_);
         const msghdr& m = sendHeaders_[0].msg_hdr;
-        if (m.msg_name != nullptr) {
-          ctx.address = FormatSockaddr(static_cast<const sockaddr*>(m.msg_name), m.msg_namelen);
-        }
-        throw ErrnoError(env, err, ctx);
+        throw SendError(env, err, "sendmmsg", static_cast<const sockaddr*>(m.msg_name),
+                        m.msg_namelen);
       }
       data_->sendInfoData[1] = err;
       break;
     }
+    // Fewer than `chunk` means the kernel stopped early: the next call tells us why (without
+    // sending anything if it fails).
     sent += static_cast<size_t>(rc);
-    if (static_cast<unsigned int>(rc) < chunk) {
-      // The kernel stopped early; the next call tells us why (without sending if it fails).
-      continue;
-    }
   }
   data_->sendInfoData[0] = SinceBase(ts);
   return Napi::Number::New(env, static_cast<double>(sent));
@@ -589,7 +572,7 @@ Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
 // startReceiving(callback, slotCount, slotSize, maxPerWake)
 Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsFunction()) throw InvalidArg(env, "callback must be a function");
+  if (!info[0].IsFunction()) throw InvalidArgType(env, "callback must be a function");
   const size_t slots = static_cast<size_t>(IntegerArg(env, info[1], "slotCount", 1, 1024));
   const size_t slotSize =
       static_cast<size_t>(IntegerArg(env, info[2], "slotSize", 1, 16 * 1024 * 1024));
@@ -610,6 +593,12 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
     throw CodedError(env, "ERR_SOCKET_POLL", "could not reach the libuv event loop");
   }
+  // Everything that can throw is made before the poll handle exists, so a failure leaves
+  // nothing half-started: these are freed on the way out, the handle is never created.
+  auto scratch = std::make_unique<RecvScratch>(slots, slotSize);
+  auto async = std::make_unique<Napi::AsyncContext>(env, "rawprobe:socket", Value());
+  Napi::FunctionReference callback = Napi::Persistent(info[0].As<Napi::Function>());
+
   auto* handle = new uv_poll_t;
   int rc = uv_poll_init_socket(loop, handle, fd_);
   if (rc != 0) {
@@ -621,17 +610,17 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   rc = uv_poll_start(handle, UV_READABLE, &Socket::OnPoll);
   if (rc != 0) {
     handle->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(handle), &Socket::OnPollClosed);
+    uv_close(reinterpret_cast<uv_handle_t*>(handle), &Socket::OnPollClosed);  // frees it
     throw CodedError(env, "ERR_SOCKET_POLL",
                      std::string("uv_poll_start failed: ") + uv_strerror(rc));
   }
   if (!refed_) uv_unref(reinterpret_cast<uv_handle_t*>(handle));
   poll_ = handle;
-  scratch_ = std::make_unique<RecvScratch>(slots, slotSize);
+  scratch_ = std::move(scratch);
+  async_ = std::move(async);
+  callback_ = std::move(callback);
   maxPerWake_ = maxPerWake;
   unexplainedErrors_ = 0;
-  callback_ = Napi::Persistent(info[0].As<Napi::Function>());
-  async_ = std::make_unique<Napi::AsyncContext>(env, "rawprobe:socket", Value());
   // While receiving, the socket must outlive every JavaScript reference to it, as a
   // listening dgram socket does.
   ObjectWrap::Ref();
@@ -640,9 +629,7 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Socket::StopReceiving(const Napi::CallbackInfo& info) {
-  StopPoll();
-  callback_.Reset();
-  async_.reset();
+  StopReceivingNow();
   return info.Env().Undefined();
 }
 
@@ -672,20 +659,21 @@ void Socket::EmitError(const Napi::Error& error) {
   Emit({Napi::Number::New(env, batch::kEventError), error.Value()});
 }
 
+void Socket::FailPoll(const std::string& message) {
+  Napi::Error error = CodedError(Env(), "ERR_SOCKET_POLL", message + "; receiving stopped");
+  StopPoll();
+  EmitError(error);
+}
+
 void Socket::HandleWake(int status) {
-  Napi::Env env = Env();
   if (status == 0) {
     unexplainedErrors_ = 0;
     DrainData();
     return;
   }
   if (status != UV_EBADF || fd_ < 0 || fcntl(fd_, F_GETFD) < 0) {
-    Napi::Error error = CodedError(env, "ERR_SOCKET_POLL",
-                                   std::string("polling the socket failed: ") +
-                                       uv_err_name(status) + " (" + uv_strerror(status) +
-                                       "); receiving stopped");
-    StopPoll();
-    EmitError(error);
+    FailPoll(std::string("polling the socket failed: ") + uv_err_name(status) + " (" +
+             uv_strerror(status) + ")");
     return;
   }
   // libuv reports POLLERR as UV_EBADF and stops the handle. On a socket POLLERR means a
@@ -701,29 +689,17 @@ void Socket::HandleWake(int status) {
   found += queued;
   if (pending != 0) {
     found++;
-    if (queued == 0 && fd_ >= 0 && poll_ != nullptr) {
-      EmitError(ErrnoError(env, pending, Context("recvmsg")));
-    }
+    if (queued == 0 && Receiving()) EmitError(ErrnoError(Env(), pending, Context("recvmsg")));
   }
-  if (fd_ >= 0 && poll_ != nullptr) found += DrainData();
-  if (fd_ < 0 || poll_ == nullptr) return;
+  if (Receiving()) found += DrainData();
+  if (!Receiving()) return;
   if (found == 0 && ++unexplainedErrors_ > 8) {
-    Napi::Error error = CodedError(env, "ERR_SOCKET_POLL",
-                                   "the socket keeps reporting an error it cannot explain; "
-                                   "receiving stopped");
-    StopPoll();
-    EmitError(error);
+    FailPoll("the socket keeps reporting an error it cannot explain");
     return;
   }
   if (found != 0) unexplainedErrors_ = 0;
   const int rc = uv_poll_start(poll_, UV_READABLE, &Socket::OnPoll);
-  if (rc != 0) {
-    Napi::Error error = CodedError(
-        env, "ERR_SOCKET_POLL",
-        std::string("uv_poll_start failed: ") + uv_strerror(rc) + "; receiving stopped");
-    StopPoll();
-    EmitError(error);
-  }
+  if (rc != 0) FailPoll(std::string("uv_poll_start failed: ") + uv_strerror(rc));
 }
 
 namespace {
@@ -776,7 +752,7 @@ Ancillary ReadControl(msghdr* m) {
 // saves a trip through epoll per batch at the cost of one empty recvmmsg.
 size_t Socket::DrainData() {
   size_t total = 0;
-  while (fd_ >= 0 && poll_ != nullptr && total < maxPerWake_) {
+  while (Receiving() && total < maxPerWake_) {
     bool ended = false;
     const size_t got = DrainBatch(maxPerWake_ - total, &ended);
     total += got;
@@ -836,8 +812,9 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
       s.out.insert(s.out.end(), bytes, bytes + copied);
 
       double sourceV4 = -1, port = -1, scope = -1, family = 0;
-      if (m.msg_namelen >= sizeof(sa_family_t)) {
-        const sockaddr_storage& ss = s.names[i];
+      const bool named = m.msg_namelen >= sizeof(sa_family_t);
+      const sockaddr_storage& ss = s.names[i];
+      if (named) {
         family = ss.ss_family;
         if (ss.ss_family == AF_INET) {
           const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
@@ -849,21 +826,10 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
           scope = in6->sin6_scope_id;
         }
       }
+      // AF_INET sources travel as numbers in meta; other families need their text.
       if (wantAddresses) {
-        s.addresses.push_back(
-            m.msg_namelen >= sizeof(sa_family_t)
-                ? (s.names[i].ss_family == AF_INET6
-                       ? [&] {
-                           char text[INET6_ADDRSTRLEN];
-                           inet_ntop(AF_INET6,
-                                     &reinterpret_cast<const sockaddr_in6*>(&s.names[i])
-                                          ->sin6_addr,
-                                     text, sizeof(text));
-                           return std::string(text);
-                         }()
-                       : UnixPath(reinterpret_cast<const sockaddr_un*>(&s.names[i]),
-                                  m.msg_namelen))
-                : std::string());
+        const auto* source = reinterpret_cast<const sockaddr*>(&ss);
+        s.addresses.push_back(named ? HostText(source, m.msg_namelen) : std::string());
       }
       const double rec[batch::kStride] = {
           offset,
@@ -902,18 +868,18 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
     Emit({Napi::Number::New(env, batch::kEventBatch), data, meta,
           Napi::Number::New(env, static_cast<double>(count)), addresses});
   }
-  if (recvError != 0 && fd_ >= 0 && poll_ != nullptr) {
+  if (recvError != 0 && Receiving()) {
     const bool fatal = recvError == EBADF || recvError == ENOTSOCK;
     // A receive fails with the socket's pending error (sk_err). With IP_RECVERR the same
     // error also sits in the error queue with its details: deliver those instead.
     const size_t queued = fatal ? 0 : DrainErrorQueue();
-    if (queued == 0 && fd_ >= 0 && poll_ != nullptr) {
+    if (queued == 0 && Receiving()) {
       Napi::Error error = ErrnoError(env, recvError, Context("recvmmsg"));
       if (fatal) StopPoll();
       EmitError(error);
     }
   }
-  if (ended && fd_ >= 0 && poll_ != nullptr) {
+  if (ended && Receiving()) {
     StopPoll();
     Emit({Napi::Number::New(env, batch::kEventEnd)});
   }
@@ -926,7 +892,7 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
 size_t Socket::DrainErrorQueue() {
   Napi::Env env = Env();
   RecvScratch& s = *scratch_;
-  Napi::Array entries = Napi::Array::New(env);
+  Napi::Array entries;  // made with the first entry: most calls find the queue empty
   uint32_t count = 0;
   for (int round = 0; round < 256; round++) {
     iovec iov{s.data.get(), s.slotSize};
@@ -987,6 +953,7 @@ size_t Socket::DrainErrorQueue() {
       entry.Set("data", env.Null());
       entry.Set("offender", env.Null());
     }
+    if (count == 0) entries = Napi::Array::New(env);
     entries.Set(count++, entry);
   }
   if (count > 0) Emit({Napi::Number::New(env, batch::kEventErrQueue), entries});

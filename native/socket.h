@@ -105,13 +105,30 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value StartReceiving(const Napi::CallbackInfo& info);
   Napi::Value StopReceiving(const Napi::CallbackInfo& info);
 
+  // getsockname / getpeername as {family, address, port, scopeId}.
+  using NameCall = int (*)(int, sockaddr*, socklen_t*);
+  Napi::Value SocketName(Napi::Env env, const char* what, const char* syscall, NameCall call);
+
   // Throws ERR_SOCKET_CLOSED if the descriptor is gone.
   void CheckOpen(Napi::Env env, const char* what) const;
   ErrorContext Context(const char* syscall) const;
+  ErrorContext OptionContext(const char* syscall, int level, int name,
+                             const std::string& label) const;
+  // The error for a refused send: names the destination (when there is one) and notes
+  // IP_HDRINCL, which changes what EINVAL and EMSGSIZE mean.
+  Napi::Error SendError(Napi::Env env, int err, const char* syscall, const sockaddr* to,
+                        socklen_t toLength) const;
   // Closes the descriptor and the poll handle; safe to call any number of times, from JS,
   // from the environment cleanup hook or from the destructor.
   void CloseNow();
+  // Stops the poll handle (freed in OnPollClosed) and lets go of the callback.
+  void StopReceivingNow();
+  // Stops the poll handle but keeps the callback: an error can still be delivered after it.
   void StopPoll();
+  // The poll failed for good: stop receiving and deliver ERR_SOCKET_POLL saying why.
+  void FailPoll(const std::string& message);
+  // Open and polled: something a drain or an error delivery may have changed.
+  bool Receiving() const { return fd_ >= 0 && poll_ != nullptr; }
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnPollClosed(uv_handle_t* handle);

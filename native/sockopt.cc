@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "args.h"
 #include "socket.h"
 
 namespace rawprobe {
@@ -26,13 +27,8 @@ namespace {
 
 enum class Kind { kInt, kBool, kU32, kLinger, kTimeval, kBytes };
 
-Napi::Error InvalidValue(Napi::Env env, const std::string& message) {
-  return CodedError(env, "ERR_INVALID_ARG_VALUE", message, ErrorType::kRangeError);
-}
-
-Napi::Error InvalidType(Napi::Env env, const std::string& message) {
-  return CodedError(env, "ERR_INVALID_ARG_TYPE", message, ErrorType::kTypeError);
-}
+constexpr const char* kLingerShape = "{enabled: boolean, seconds: number}";
+constexpr const char* kTimevalShape = "{seconds: number, microseconds: number}";
 
 Kind KindArg(Napi::Env env, Napi::Value value) {
   if (value.IsString()) {
@@ -44,16 +40,22 @@ Kind KindArg(Napi::Env env, Napi::Value value) {
     if (k == "timeval") return Kind::kTimeval;
     if (k == "bytes") return Kind::kBytes;
   }
-  throw InvalidValue(env, "kind must be 'int', 'bool', 'u32', 'linger', 'timeval' or 'bytes'");
+  throw InvalidArgValue(env, "kind must be 'int', 'bool', 'u32', 'linger', 'timeval' or 'bytes'");
 }
 
 int NumberArg(Napi::Env env, Napi::Value value, const char* name) {
-  if (!value.IsNumber()) throw InvalidType(env, std::string(name) + " must be a number");
+  if (!value.IsNumber()) throw InvalidArgType(env, std::string(name) + " must be a number");
   const double d = value.As<Napi::Number>().DoubleValue();
-  if (!(d >= INT32_MIN && d <= INT32_MAX) || d != static_cast<double>(static_cast<int64_t>(d))) {
-    throw InvalidValue(env, std::string(name) + " must be a 32-bit integer");
+  if (!WholeNumberIn(d, INT32_MIN, INT32_MAX)) {
+    throw InvalidArgValue(env, std::string(name) + " must be a 32-bit integer");
   }
   return static_cast<int>(d);
+}
+
+// The value as an object of the given shape ("{seconds: number, ...}"), for its fields.
+Napi::Object ObjectValue(Napi::Env env, Napi::Value value, const char* shape) {
+  if (!value.IsObject()) throw InvalidArgType(env, std::string("the value must be ") + shape);
+  return value.As<Napi::Object>();
 }
 
 // A whole number in [lo, hi] read from obj[key].
@@ -61,14 +63,13 @@ int64_t Field(Napi::Env env, Napi::Object obj, const char* key, int64_t lo, int6
               const char* shape) {
   Napi::Value v = obj.Get(key);
   if (!v.IsNumber()) {
-    throw InvalidType(env, std::string("the value must be ") + shape + " (" + key +
-                               " is not a number)");
+    throw InvalidArgType(env, std::string("the value must be ") + shape + " (" + key +
+                                  " is not a number)");
   }
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) ||
-      d != static_cast<double>(static_cast<int64_t>(d))) {
-    throw InvalidValue(env, std::string(key) + " must be a whole number from " +
-                                std::to_string(lo) + " to " + std::to_string(hi));
+  if (!WholeNumberIn(d, lo, hi)) {
+    throw InvalidArgValue(env, std::string(key) + " must be a whole number from " +
+                                   std::to_string(lo) + " to " + std::to_string(hi));
   }
   return static_cast<int64_t>(d);
 }
@@ -105,16 +106,16 @@ Napi::Value Socket::SetOption(const Napi::CallbackInfo& info) {
       optlen = sizeof(integer);
       break;
     case Kind::kBool:
-      if (!value.IsBoolean()) throw InvalidType(env, "the value must be a boolean");
+      if (!value.IsBoolean()) throw InvalidArgType(env, "the value must be a boolean");
       integer = value.As<Napi::Boolean>().Value() ? 1 : 0;
       optval = &integer;
       optlen = sizeof(integer);
       break;
     case Kind::kU32: {
-      if (!value.IsNumber()) throw InvalidType(env, "the value must be a number");
+      if (!value.IsNumber()) throw InvalidArgType(env, "the value must be a number");
       const double d = value.As<Napi::Number>().DoubleValue();
-      if (!(d >= 0 && d <= 4294967295.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
-        throw InvalidValue(env, "the value must be an unsigned 32-bit integer");
+      if (!WholeNumberIn(d, 0, UINT32_MAX)) {
+        throw InvalidArgValue(env, "the value must be an unsigned 32-bit integer");
       }
       const uint32_t u = static_cast<uint32_t>(d);
       memcpy(&integer, &u, sizeof(u));
@@ -123,38 +124,28 @@ Napi::Value Socket::SetOption(const Napi::CallbackInfo& info) {
       break;
     }
     case Kind::kLinger: {
-      if (!value.IsObject()) {
-        throw InvalidType(env, "the value must be {enabled: boolean, seconds: number}");
-      }
-      Napi::Object obj = value.As<Napi::Object>();
+      Napi::Object obj = ObjectValue(env, value, kLingerShape);
       Napi::Value enabled = obj.Get("enabled");
       if (!enabled.IsBoolean()) {
-        throw InvalidType(env, "the value must be {enabled: boolean, seconds: number}");
+        throw InvalidArgType(env, std::string("the value must be ") + kLingerShape);
       }
       lg.l_onoff = enabled.As<Napi::Boolean>().Value() ? 1 : 0;
-      lg.l_linger = static_cast<int>(
-          Field(env, obj, "seconds", 0, INT32_MAX, "{enabled: boolean, seconds: number}"));
+      lg.l_linger = static_cast<int>(Field(env, obj, "seconds", 0, INT32_MAX, kLingerShape));
       optval = &lg;
       optlen = sizeof(lg);
       break;
     }
     case Kind::kTimeval: {
-      if (!value.IsObject()) {
-        throw InvalidType(env, "the value must be {seconds: number, microseconds: number}");
-      }
-      Napi::Object obj = value.As<Napi::Object>();
-      const char* shape = "{seconds: number, microseconds: number}";
-      tv.tv_sec = static_cast<time_t>(Field(env, obj, "seconds", 0, INT32_MAX, shape));
-      tv.tv_usec = static_cast<suseconds_t>(Field(env, obj, "microseconds", 0, 999999, shape));
+      Napi::Object obj = ObjectValue(env, value, kTimevalShape);
+      tv.tv_sec = static_cast<time_t>(Field(env, obj, "seconds", 0, INT32_MAX, kTimevalShape));
+      tv.tv_usec =
+          static_cast<suseconds_t>(Field(env, obj, "microseconds", 0, 999999, kTimevalShape));
       optval = &tv;
       optlen = sizeof(tv);
       break;
     }
     case Kind::kBytes: {
-      if (!value.IsTypedArray() ||
-          value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-        throw InvalidType(env, "the value must be a Buffer");
-      }
+      if (!IsUint8Array(value)) throw InvalidArgType(env, "the value must be a Buffer");
       Napi::Uint8Array array = value.As<Napi::Uint8Array>();
       bytes.assign(array.Data(), array.Data() + array.ByteLength());
       optval = bytes.data();
@@ -164,11 +155,7 @@ Napi::Value Socket::SetOption(const Napi::CallbackInfo& info) {
   }
   CheckOpen(env, "set an option");
   if (setsockopt(fd_, level, name, optval, optlen) < 0) {
-    ErrorContext ctx = Context("setsockopt");
-    ctx.level = level;
-    ctx.option = name;
-    ctx.address = label;
-    throw ErrnoError(env, errno, ctx);
+    throw ErrnoError(env, errno, OptionContext("setsockopt", level, name, label));
   }
   return env.Undefined();
 }
@@ -184,7 +171,7 @@ Napi::Value Socket::GetOption(const Napi::CallbackInfo& info) {
   size_t size = 40;
   if (info.Length() > 3 && info[3].IsNumber()) {
     const int n = NumberArg(env, info[3], "size");
-    if (n < 0 || n > 65536) throw InvalidValue(env, "size must be from 0 to 65536");
+    if (n < 0 || n > 65536) throw InvalidArgValue(env, "size must be from 0 to 65536");
     size = static_cast<size_t>(n);
   }
   const std::string label = Label(info, 4);
@@ -199,26 +186,20 @@ Napi::Value Socket::GetOption(const Napi::CallbackInfo& info) {
   }
   socklen_t len = static_cast<socklen_t>(buffer.size());
   if (getsockopt(fd_, level, name, buffer.data(), &len) < 0) {
-    ErrorContext ctx = Context("getsockopt");
-    ctx.level = level;
-    ctx.option = name;
-    ctx.address = label;
-    throw ErrnoError(env, errno, ctx);
+    throw ErrnoError(env, errno, OptionContext("getsockopt", level, name, label));
   }
+  // An int option; some (IP_TOS, IP_TTL on some paths) answer with one byte.
+  const auto integer = [&]() {
+    int v = 0;
+    if (len == 1) v = buffer[0];
+    else memcpy(&v, buffer.data(), sizeof(v));
+    return v;
+  };
   switch (kind) {
-    case Kind::kInt: {
-      int v = 0;
-      // Some options (IP_TOS, IP_TTL on some paths) may answer with one byte.
-      if (len == 1) v = buffer[0];
-      else memcpy(&v, buffer.data(), sizeof(v));
-      return Napi::Number::New(env, v);
-    }
-    case Kind::kBool: {
-      int v = 0;
-      if (len == 1) v = buffer[0];
-      else memcpy(&v, buffer.data(), sizeof(v));
-      return Napi::Boolean::New(env, v != 0);
-    }
+    case Kind::kInt:
+      return Napi::Number::New(env, integer());
+    case Kind::kBool:
+      return Napi::Boolean::New(env, integer() != 0);
     case Kind::kU32: {
       uint32_t v = 0;
       memcpy(&v, buffer.data(), std::min<size_t>(len, sizeof(v)));
@@ -251,17 +232,16 @@ Napi::Value Socket::GetOption(const Napi::CallbackInfo& info) {
 Napi::Value Socket::AttachFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Value value = info[0];
-  if (!value.IsTypedArray() ||
-      value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    throw InvalidType(env, "program must be a Buffer of 8-byte sock_filter entries");
+  if (!IsUint8Array(value)) {
+    throw InvalidArgType(env, "program must be a Buffer of 8-byte sock_filter entries");
   }
   Napi::Uint8Array array = value.As<Napi::Uint8Array>();
   const size_t length = array.ByteLength();
   if (length == 0 || length % sizeof(sock_filter) != 0 ||
       length / sizeof(sock_filter) > BPF_MAXINSNS) {
-    throw InvalidValue(env, "program must hold 1 to " + std::to_string(BPF_MAXINSNS) +
-                                " whole 8-byte instructions (got " + std::to_string(length) +
-                                " bytes)");
+    throw InvalidArgValue(env, "program must hold 1 to " + std::to_string(BPF_MAXINSNS) +
+                                   " whole 8-byte instructions (got " + std::to_string(length) +
+                                   " bytes)");
   }
   // Copy for alignment: the Buffer may sit at any offset in a pooled ArrayBuffer.
   std::vector<sock_filter> program(length / sizeof(sock_filter));
@@ -271,11 +251,8 @@ Napi::Value Socket::AttachFilter(const Napi::CallbackInfo& info) {
   fprog.filter = program.data();
   CheckOpen(env, "attach a filter");
   if (setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0) {
-    ErrorContext ctx = Context("setsockopt");
-    ctx.level = SOL_SOCKET;
-    ctx.option = SO_ATTACH_FILTER;
-    ctx.address = "SO_ATTACH_FILTER";
-    throw ErrnoError(env, errno, ctx);
+    throw ErrnoError(env, errno,
+                     OptionContext("setsockopt", SOL_SOCKET, SO_ATTACH_FILTER, "SO_ATTACH_FILTER"));
   }
   return env.Undefined();
 }
@@ -285,13 +262,20 @@ Napi::Value Socket::DetachFilter(const Napi::CallbackInfo& info) {
   CheckOpen(env, "detach a filter");
   const int unused = 0;
   if (setsockopt(fd_, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused)) < 0) {
-    ErrorContext ctx = Context("setsockopt");
-    ctx.level = SOL_SOCKET;
-    ctx.option = SO_DETACH_FILTER;
-    ctx.address = "SO_DETACH_FILTER";
-    throw ErrnoError(env, errno, ctx);
+    throw ErrnoError(env, errno,
+                     OptionContext("setsockopt", SOL_SOCKET, SO_DETACH_FILTER, "SO_DETACH_FILTER"));
   }
   return env.Undefined();
+}
+
+// What an option call was about, for the error's words; `label` is the option's name.
+ErrorContext Socket::OptionContext(const char* syscall, int level, int name,
+                                   const std::string& label) const {
+  ErrorContext ctx = Context(syscall);
+  ctx.level = level;
+  ctx.option = name;
+  ctx.address = label;
+  return ctx;
 }
 
 }  // namespace rawprobe

@@ -17,6 +17,7 @@
 // Network safety: every flood runs inside this run's own lab namespaces, to h2 or to h1's own
 // loopback, bounded by time (D s) and, where the tool allows, by count.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../lib/lab/index.js';
 import type { BenchContext, BenchGroup } from '../context.js';
 import { progress } from '../context.js';
@@ -83,10 +84,6 @@ export function steadyRate(samples: readonly { count: number; at: number }[]): n
   const b = samples[moving[moving.length - 1]! - 1]!;
   if (b.at <= a.at) return null;
   return (b.count - a.count) / ((b.at - a.at) / 1000);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -2,7 +2,8 @@
 // packet, print per-layer counts and the bad ones; --fix writes a corrected copy; --compute HEX
 // gives the right values for one packet. This file is the command's definition only (options and
 // help); cli/run/checksum.ts does the work (lib/check, streaming), loaded when checksum runs.
-import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Argv } from 'yargs';
+import { runLater } from './lazy.js';
 
 export interface ChecksumArgs {
   input?: string;
@@ -34,7 +35,4 @@ export function builder(y: Argv): Argv<ChecksumArgs> {
     ) as unknown as Argv<ChecksumArgs>;
 }
 
-export async function handler(args: ArgumentsCamelCase): Promise<void> {
-  const { run } = await import('../run/checksum.js');
-  await run(args as unknown as ChecksumArgs);
-}
+export const handler = runLater<ChecksumArgs>(() => import('../run/checksum.js'));

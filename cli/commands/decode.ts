@@ -2,7 +2,8 @@
 // every field with --verbose, one JSON object each with --json. This file is the command's
 // definition only (options and help); cli/run/decode.ts does the work, loaded when decode runs:
 // reading is cli/input.ts, the decoding lib/ (pcap, wire, check), the looks cli/format/packet.ts.
-import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Argv } from 'yargs';
+import { runLater } from './lazy.js';
 
 export interface DecodeArgs {
   input?: string;
@@ -34,7 +35,4 @@ export function builder(y: Argv): Argv<DecodeArgs> {
     ) as unknown as Argv<DecodeArgs>;
 }
 
-export async function handler(args: ArgumentsCamelCase): Promise<void> {
-  const { run } = await import('../run/decode.js');
-  await run(args as unknown as DecodeArgs);
-}
+export const handler = runLater<DecodeArgs>(() => import('../run/decode.js'));

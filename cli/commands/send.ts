@@ -3,7 +3,8 @@
 // --rate, printing the answers with --wait. This file is the command's definition only (options
 // and help); cli/run/send.ts parses the options and prints, lib/craft builds and sends; both load
 // only when send runs.
-import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Argv } from 'yargs';
+import { runLater } from './lazy.js';
 
 export interface SendArgs {
   /** The positional: a destination (like --dst), or "-" after --from-json / --from-hex for stdin. */
@@ -127,7 +128,4 @@ export async function builder(y: Argv): Promise<Argv<SendArgs>> {
     ) as unknown as Argv<SendArgs>;
 }
 
-export async function handler(args: ArgumentsCamelCase): Promise<void> {
-  const { run } = await import('../run/send.js');
-  await run(args as unknown as SendArgs);
-}
+export const handler = runLater<SendArgs>(() => import('../run/send.js'));

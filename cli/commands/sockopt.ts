@@ -2,7 +2,8 @@
 // and type asked (after the --set values are applied), with what each means; the kernel's
 // refusals shown as its errno. This file is the command's definition only (options and help);
 // cli/run/sockopt.ts does the work (lib/sockopt), loaded when sockopt runs.
-import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Argv } from 'yargs';
+import { runLater } from './lazy.js';
 import type { Family, SocketType } from '../../lib/socket/index.js';
 
 export interface SockoptArgs {
@@ -39,7 +40,4 @@ export async function builder(y: Argv): Promise<Argv<SockoptArgs>> {
     .epilog('Exit: 0 every --set taken, 1 the kernel refused a --set (shown in the table), 2 bad arguments or a socket the kernel will not open.') as unknown as Argv<SockoptArgs>;
 }
 
-export async function handler(args: ArgumentsCamelCase): Promise<void> {
-  const { run } = await import('../run/sockopt.js');
-  await run(args as unknown as SockoptArgs);
-}
+export const handler = runLater<SockoptArgs>(() => import('../run/sockopt.js'));

@@ -4,7 +4,7 @@
 //    "badPackets":[{"index":I,"layer":"icmp","found":X,"expected":Y,...}], ...}
 import { LAYERS, type ChecksumSummary, type PacketChecksums } from '../../lib/check/index.js';
 import { STATUS } from '../../lib/check/index.js';
-import { hex16 } from './packet.js';
+import { hex16 } from './hex.js';
 import { renderTable } from './table.js';
 
 export interface ChecksumRunFacts {

@@ -21,6 +21,7 @@ import {
   type QuotedDatagram,
 } from '../../lib/wire/index.js';
 import { describeOption } from '../../lib/wire/ipv4-options.js';
+import { hex16, hex8 } from './hex.js';
 
 /** Where a packet came from. */
 export interface FrameInfo {
@@ -120,13 +121,6 @@ export function decodeBytes(bytes: Uint8Array, index: number, time: { sec: numbe
 
 // ---- small formatters -----------------------------------------------------------------------------
 
-export function hex16(v: number): string {
-  return `0x${v.toString(16).padStart(4, '0')}`;
-}
-
-function hex8(v: number): string {
-  return `0x${v.toString(16).padStart(2, '0')}`;
-}
 
 const ECN_NAME = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'] as const;
 const PROTOCOL_NAME: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 132: 'SCTP' };

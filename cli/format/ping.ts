@@ -15,6 +15,7 @@
 // and a time on every reply even below 16 data bytes (iputils needs the bytes for its
 // timestamp; our times come from the kernel).
 import type { PingEvent, PingIcmpError, PingNoAnswer, PingReply, PingStart, PingSummary } from '../../lib/probe/index.js';
+import { hex8 } from './hex.js';
 
 // ---- numbers as iputils prints them ---------------------------------------------------------
 
@@ -61,10 +62,6 @@ export function formatTimestamp(epochMs: number): string {
   return `[${Math.floor(us / 1e6)}.${pad(us % 1e6, 6)}] `;
 }
 
-function hexByte(v: number): string {
-  return `0x${v.toString(16).padStart(2, '0')}`;
-}
-
 // ---- lines ----------------------------------------------------------------------------------
 
 /** "PATTERN: 0x..." (before the PING line when -p is given, unless quiet). */
@@ -85,7 +82,7 @@ export function replyLine(e: PingReply, who: string): string {
   let line = `${e.bytes} bytes from ${who}: icmp_seq=${e.seq} ttl=${e.ttl}`;
   if (e.truncated && !e.badChecksum) return `${line} (truncated)`;
   line += ` time=${formatReplyTime(e.rttUs)} ms`;
-  if (e.tos !== e.sentTos) line += ` tos=${hexByte(e.tos)} (sent ${hexByte(e.sentTos)})`;
+  if (e.tos !== e.sentTos) line += ` tos=${hex8(e.tos)} (sent ${hex8(e.sentTos)})`;
   if (e.duplicate) line += ' (DUP!)';
   if (e.badChecksum) line += ' (BAD CHECKSUM!)';
   if (e.late) line += ' (LATE!)';

@@ -11,13 +11,10 @@
 // REPLY TOS is the TOS byte of the target's answer; ARRIVED TOS (only when an answer quotes our
 // header: UDP's port unreachable) what the target received; REWRITTEN (--path) where it changed.
 import type { TosPath, TosRow, TosStart } from '../../lib/probe/tos.js';
+import { hex8 } from './hex.js';
 import { renderTable } from './table.js';
 
 const ECN_NAMES = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'] as const;
-
-function hex(v: number): string {
-  return `0x${v.toString(16).padStart(2, '0')}`;
-}
 
 export function headerLine(start: TosStart): string {
   const n = start.values.length;
@@ -29,7 +26,7 @@ export function headerLine(start: TosStart): string {
 export function pathText(p: TosPath): string {
   if (p.rewritten === null) return 'unknown (no hop quoted our header)';
   if (p.rewritten === false) return `no (kept to hop ${p.lastKept!.ttl})`;
-  const to = `to ${hex(p.quoted!)}`;
+  const to = `to ${hex8(p.quoted!)}`;
   if (p.lastKept !== null) return `${to} after hop ${p.lastKept.ttl} ${p.lastKept.from} (seen at hop ${p.firstSeen!.ttl} ${p.firstSeen!.from})`;
   return `${to} by hop ${p.firstSeen!.ttl} ${p.firstSeen!.from} or before`;
 }
@@ -38,20 +35,23 @@ export function tosTable(rows: readonly TosRow[], withPath: boolean): string {
   const arrived = rows.some((r) => r.arrivedTos !== null);
   const header = ['TOS', 'DSCP', 'ECN', 'ANSWERED', 'REPLY TOS', ...(arrived ? ['ARRIVED TOS'] : []), 'RTT MS', ...(withPath ? ['REWRITTEN'] : [])];
   const body = rows.map((r) => [
-    hex(r.tos),
+    hex8(r.tos),
     r.dscpName === null ? String(r.dscp) : `${r.dscpName} (${r.dscp})`,
     ECN_NAMES[r.ecn],
     r.sent === 0 ? '-' : `${r.answered}/${r.sent}`,
-    r.replyTos === null ? '-' : hex(r.replyTos),
-    ...(arrived ? [r.arrivedTos === null ? '-' : hex(r.arrivedTos)] : []),
+    r.replyTos === null ? '-' : hex8(r.replyTos),
+    ...(arrived ? [r.arrivedTos === null ? '-' : hex8(r.arrivedTos)] : []),
     r.rttMs === null ? '-' : r.rttMs.toFixed(3),
     ...(withPath ? [r.path === null ? '-' : pathText(r.path)] : []),
   ]);
   return renderTable(header, body);
 }
 
+/** A --json line: the table row's facts, the mean round trip (ms) as `rtt`. */
+export type TosRowJson = Omit<TosRow, 'rttMs'> & { rtt: number | null };
+
 /** The --json row: the same facts as the table's row. */
-export function rowJson(r: TosRow): Record<string, unknown> {
+export function rowJson(r: TosRow): TosRowJson {
   return {
     type: 'tos',
     tos: r.tos,

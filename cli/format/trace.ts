@@ -17,14 +17,11 @@
 //    2  198.51.100.2  0.530 ms  0.498 ms  0.467 ms [tos 0xb8->0x20]
 import type { HeaderChange } from '../../lib/probe/changes.js';
 import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace.js';
+import { hex16, hex8 } from './hex.js';
 
 /** "traceroute to HOST (ADDRESS), 30 hops max, 60 byte packets" */
 export function headerLine(start: TraceStart): string {
   return `traceroute to ${start.host} (${start.address}), ${start.maxTtl} hops max, ${start.packetLength} byte packets`;
-}
-
-function hex(v: number, digits: number): string {
-  return `0x${v.toString(16).padStart(digits, '0')}`;
 }
 
 /** One change as the hop line shows it: "tos 0xb8->0x20", "quoted ttl 0", "options 94040000->none". */
@@ -32,10 +29,10 @@ export function changeText(c: HeaderChange): string {
   const value = (v: number | string): string => {
     switch (c.field) {
       case 'tos':
-        return hex(Number(v), 2);
+        return hex8(Number(v));
       case 'id':
       case 'checksum':
-        return hex(Number(v), 4);
+        return hex16(Number(v));
       case 'options':
         return v === '' ? 'none' : String(v);
       default:

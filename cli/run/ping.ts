@@ -1,11 +1,8 @@
 // `rawprobe ping HOST`, the work behind cli/commands/ping.ts: the command line as lib/probe's
 // PingOptions, the run, and its output in iputils' shape. SIGINT ends the run with the summary,
 // SIGQUIT prints a status line, as iputils. Loaded only when ping runs.
-import { parseTos } from '../../lib/wire/dscp.js';
-import { ParseError } from '../../lib/wire/errors.js';
 import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping.js';
-import { reverseName } from '../../lib/probe/resolve.js';
-import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
+import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import {
   errorLine,
@@ -21,26 +18,11 @@ import {
   summaryJson,
   summaryText,
 } from '../format/ping.js';
-import type { PingArgs, Value } from '../commands/ping.js';
+import type { PingArgs } from '../commands/ping.js';
+import { decimal, last, openOrFail, pcapOut, tosByte, whole, withSignals } from './args.js';
+import { AddressNames } from './names.js';
 
 // ---- arguments -------------------------------------------------------------------------------
-
-/** The last value of an option given more than once (as getopt keeps the last). */
-function last(v: Value): string | undefined {
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-function decimal(flag: string, what: string, text: string): number {
-  const t = text.trim();
-  if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`-${flag}: ${what} "${text}" is not a number`);
-  return Number(t);
-}
-
-function whole(flag: string, what: string, text: string): number {
-  const t = text.trim();
-  if (!/^[+]?\d+$/.test(t)) throw new CliError(`-${flag}: ${what} "${text}" is not a whole number`);
-  return Number(t);
-}
 
 /** iputils -p: hex digits, read two at a time, at most 16 bytes. */
 export function parsePattern(text: string): Buffer {
@@ -57,26 +39,19 @@ export function parsePattern(text: string): Buffer {
 export function pingOptions(argv: PingArgs): PingOptions {
   const options: PingOptions = { host: argv.host, flood: argv.flood, outstanding: argv.outstanding };
   const count = last(argv.count);
-  if (count !== undefined) options.count = whole('c', 'count', count);
+  if (count !== undefined) options.count = whole('-c', 'count', count);
   const interval = last(argv.interval);
-  if (interval !== undefined) options.intervalMs = decimal('i', 'interval', interval) * 1000;
+  if (interval !== undefined) options.intervalMs = decimal('-i', 'interval', interval) * 1000;
   const size = last(argv.size);
-  if (size !== undefined) options.size = whole('s', 'size', size);
+  if (size !== undefined) options.size = whole('-s', 'size', size);
   const ttl = last(argv.ttl);
-  if (ttl !== undefined) options.ttl = whole('t', 'ttl', ttl);
+  if (ttl !== undefined) options.ttl = whole('-t', 'ttl', ttl);
   const tos = last(argv.tos);
-  if (tos !== undefined) {
-    try {
-      options.tos = parseTos(tos);
-    } catch (e) {
-      if (e instanceof ParseError) throw new CliError(`-Q: ${e.message}`);
-      throw e;
-    }
-  }
+  if (tos !== undefined) options.tos = tosByte('-Q', tos);
   const timeout = last(argv.timeout);
-  if (timeout !== undefined) options.timeoutMs = decimal('W', 'timeout', timeout) * 1000;
+  if (timeout !== undefined) options.timeoutMs = decimal('-W', 'timeout', timeout) * 1000;
   const deadline = last(argv.deadline);
-  if (deadline !== undefined) options.deadlineMs = decimal('w', 'deadline', deadline) * 1000;
+  if (deadline !== undefined) options.deadlineMs = decimal('-w', 'deadline', deadline) * 1000;
   const pattern = last(argv.pattern);
   if (pattern !== undefined) options.pattern = parsePattern(pattern);
   const source = last(argv.source);
@@ -88,14 +63,11 @@ export function pingOptions(argv: PingArgs): PingOptions {
     else throw new CliError(`-M: "${pmtudisc}" is not do, dont or want`);
   }
   const id = last(argv.id);
-  if (id !== undefined) options.identifier = whole('-id', 'identifier', id);
+  if (id !== undefined) options.identifier = whole('--id', 'identifier', id);
   const preload = last(argv.preload);
-  if (preload !== undefined) options.preload = whole('l', 'preload', preload);
-  const pcap = last(argv['pcap-out']);
-  if (pcap !== undefined) {
-    if (pcap === '') throw new CliError('--pcap-out: give a file name');
-    options.pcapOut = pcap;
-  }
+  if (preload !== undefined) options.preload = whole('-l', 'preload', preload);
+  const pcap = pcapOut(argv['pcap-out']);
+  if (pcap !== undefined) options.pcapOut = pcap;
   return options;
 }
 
@@ -110,26 +82,20 @@ export function pingExitCode(summary: PingSummary, options: PingOptions): number
 
 /** Text lines in order, even when a line waits for a reverse lookup (names only, never -n). */
 class TextOutput {
-  readonly #names: Map<string, Promise<string>> | null;
+  readonly #names: AddressNames | null;
   readonly #timestamps: boolean;
   #chain: Promise<void> = Promise.resolve();
   /** The MTU the last Fragmentation Needed reported, for the local errors that follow. */
   #lastMtu: number | null = null;
 
   constructor(names: boolean, timestamps: boolean) {
-    this.#names = names ? new Map() : null;
+    this.#names = names ? new AddressNames() : null;
     this.#timestamps = timestamps;
   }
 
   /** "address" or, with names, "name (address)" as iputils' pr_addr(). */
   #who(address: string): Promise<string> | string {
-    if (this.#names === null) return address;
-    let p = this.#names.get(address);
-    if (p === undefined) {
-      p = reverseName(address).then((name) => `${name ?? address} (${address})`);
-      this.#names.set(address, p);
-    }
-    return p;
+    return this.#names === null ? address : this.#names.of(address);
   }
 
   event(e: PingEvent): void {
@@ -185,13 +151,7 @@ class TextOutput {
 /** What `rawprobe ping` does once yargs has parsed its options (cli/commands/ping.ts). */
 export async function run(argv: PingArgs): Promise<void> {
   const options = pingOptions(argv);
-  let session: PingSession;
-  try {
-    session = await openPing(options);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new CliError(message.split('\n')[0] ?? message, EXIT_ERROR);
-  }
+  const session = await openOrFail(() => openPing(options));
   const start = session.start;
   const json = argv.json;
   const flood = argv.flood;
@@ -210,19 +170,15 @@ export async function run(argv: PingArgs): Promise<void> {
   if (!quiet && !flood) hooks.onEvent = json ? (e) => printJsonLine(eventJson(e)) : (e) => text.event(e);
   if (!quiet && flood && !json) hooks.onProgress = (p) => process.stdout.write(floodText(p));
 
-  const onSigint = (): void => session.stop();
-  const onSigquit = (): void => {
-    process.stderr.write(statusLine(session.summary()));
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGQUIT', onSigquit);
-  let summaries: PingSummary[];
-  try {
-    summaries = await session.run(hooks);
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGQUIT', onSigquit);
-  }
+  const summaries = await withSignals(
+    {
+      SIGINT: () => session.stop(),
+      SIGQUIT: () => {
+        process.stderr.write(statusLine(session.summary()));
+      },
+    },
+    () => session.run(hooks),
+  );
   await text.drained();
   const summary = summaries[0]!;
   if (json) printJsonLine(summaryJson(summary));

@@ -3,9 +3,7 @@
 // Output is buffered and written once per receive batch: a /16 prints 65,534 lines. SIGINT ends
 // the run: the targets still being probed are reported, then the summary, as fping does.
 // Loaded only when sweep runs.
-import { parseTos } from '../../lib/wire/dscp.js';
-import { ParseError } from '../../lib/wire/errors.js';
-import { openSweep, type SweepEvent, type SweepOptions, type SweepSession, type SweepSummary } from '../../lib/probe/sweep.js';
+import { openSweep, type SweepEvent, type SweepOptions, type SweepSummary } from '../../lib/probe/sweep.js';
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import {
   countSummaryLine,
@@ -20,59 +18,32 @@ import {
   timeoutLine,
   unknownLine,
 } from '../format/sweep.js';
-import type { SweepArgs, Value } from '../commands/sweep.js';
+import type { SweepArgs } from '../commands/sweep.js';
+import { all, decimal, last, openOrFail, tosByte, whole, withSignals } from './args.js';
 
 // ---- arguments -------------------------------------------------------------------------------
-
-/** The last value of an option given more than once (as getopt keeps the last). */
-function last(v: Value): string | undefined {
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-function all(v: Value): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-function decimal(flag: string, what: string, text: string): number {
-  const t = text.trim();
-  if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`-${flag}: ${what} "${text}" is not a number`);
-  return Number(t);
-}
-
-function whole(flag: string, what: string, text: string): number {
-  const t = text.trim();
-  if (!/^[+]?\d+$/.test(t)) throw new CliError(`-${flag}: ${what} "${text}" is not a whole number`);
-  return Number(t);
-}
 
 /** The command line as lib/probe's SweepOptions; usage errors as CliError (exit 2). */
 export function sweepOptions(argv: SweepArgs): SweepOptions {
   const options: SweepOptions = { targets: (argv.targets ?? []).map(String), files: all(argv.file) };
   const count = last(argv.count);
-  if (count !== undefined) options.count = whole('c', 'count', count);
+  if (count !== undefined) options.count = whole('-c', 'count', count);
   const retries = last(argv.retries);
-  if (retries !== undefined) options.retries = whole('r', 'retries', retries);
+  if (retries !== undefined) options.retries = whole('-r', 'retries', retries);
   const timeout = last(argv.timeout);
-  if (timeout !== undefined) options.timeoutMs = decimal('t', 'timeout (ms)', timeout);
+  if (timeout !== undefined) options.timeoutMs = decimal('-t', 'timeout (ms)', timeout);
   const backoff = last(argv.backoff);
-  if (backoff !== undefined) options.backoff = decimal('B', 'backoff', backoff);
+  if (backoff !== undefined) options.backoff = decimal('-B', 'backoff', backoff);
   const period = last(argv.period);
-  if (period !== undefined) options.periodMs = decimal('p', 'period (ms)', period);
+  if (period !== undefined) options.periodMs = decimal('-p', 'period (ms)', period);
   const rate = last(argv.rate);
-  if (rate !== undefined) options.rate = rate.trim().toLowerCase() === 'max' ? null : decimal('-rate', 'rate', rate);
+  if (rate !== undefined) options.rate = rate.trim().toLowerCase() === 'max' ? null : decimal('--rate', 'rate', rate);
   const tos = last(argv.tos);
-  if (tos !== undefined) {
-    try {
-      options.tos = parseTos(tos);
-    } catch (e) {
-      if (e instanceof ParseError) throw new CliError(`-Q: ${e.message}`);
-      throw e;
-    }
-  }
+  if (tos !== undefined) options.tos = tosByte('-Q', tos);
   const ttl = last(argv.ttl);
-  if (ttl !== undefined) options.ttl = whole('-ttl', 'ttl', ttl);
+  if (ttl !== undefined) options.ttl = whole('--ttl', 'ttl', ttl);
   const size = last(argv.size);
-  if (size !== undefined) options.size = whole('s', 'size', size);
+  if (size !== undefined) options.size = whole('-s', 'size', size);
   const source = last(argv.source);
   if (source !== undefined) options.source = source;
   return options;
@@ -175,27 +146,20 @@ function jsonPrinter(argv: SweepArgs, output: Output): (e: SweepEvent) => void {
 
 export async function run(argv: SweepArgs): Promise<void> {
   const options = sweepOptions(argv);
-  let session: SweepSession;
-  try {
-    session = await openSweep(options);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new CliError(message.split('\n')[0] ?? message, EXIT_ERROR);
-  }
+  const session = await openOrFail(() => openSweep(options));
   const countMode = session.config.count !== null;
   const output = new Output();
   const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output);
-  const onSigint = (): void => session.stop();
-  process.on('SIGINT', onSigint);
   let summary: SweepSummary;
   try {
-    summary = await session.run({
-      onEvent,
-      resultsOnly: argv.quiet || argv.alive || argv.unreachable,
-      onFlush: () => output.flush(),
-    });
+    summary = await withSignals({ SIGINT: () => session.stop() }, () =>
+      session.run({
+        onEvent,
+        resultsOnly: argv.quiet || argv.alive || argv.unreachable,
+        onFlush: () => output.flush(),
+      }),
+    );
   } finally {
-    process.off('SIGINT', onSigint);
     output.flush();
   }
   if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);

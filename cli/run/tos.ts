@@ -2,14 +2,14 @@
 // --ecn), the run (lib/probe/tos.ts), the table or JSON rows. Loaded only when tos runs. Exit
 // status: 0 when the target answered every value, 1 when some value got no answer, 2 for bad
 // usage or a system error.
-import { DSCP, parseTos } from '../../lib/wire/dscp.js';
-import { ParseError } from '../../lib/wire/errors.js';
-import { openTos, type TosOptions, type TosSession } from '../../lib/probe/tos.js';
-import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
+import { DSCP } from '../../lib/wire/dscp.js';
+import { openTos, type TosOptions } from '../../lib/probe/tos.js';
+import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { headerLine, rowJson, tosTable } from '../format/tos.js';
 import type { TosArgs } from '../commands/tos.js';
-import { last, parseWait, probeKind, whole } from './trace-args.js';
+import { last, openOrFail, pcapOut, tosByte, whole, withSignals } from './args.js';
+import { parseWait, probeKind } from './trace-args.js';
 
 /** What runs without --values, --dscp or --ecn: best effort, the low-priority class, the AF classes, EF, network control. */
 export const DEFAULT_DSCP = ['CS0', 'CS1', 'AF11', 'AF21', 'AF31', 'AF41', 'EF', 'CS6'] as const;
@@ -42,14 +42,7 @@ export function tosValues(argv: Pick<TosArgs, 'values' | 'dscp' | 'ecn'>): numbe
   const values: number[] = [];
   const given = last(argv.values);
   if (given !== undefined) {
-    for (const item of list('--values', given)) {
-      try {
-        values.push(parseTos(item));
-      } catch (e) {
-        if (e instanceof ParseError) throw new CliError(`--values: ${e.message}`);
-        throw e;
-      }
-    }
+    for (const item of list('--values', given)) values.push(tosByte('--values', item));
   }
   const dscp = last(argv.dscp);
   if (dscp !== undefined) values.push(...parseDscpList(dscp));
@@ -80,32 +73,16 @@ export function tosOptions(argv: TosArgs): TosOptions {
   if (max !== undefined) options.maxTtl = whole('-m', 'max TTL', max);
   const source = last(argv.source);
   if (source !== undefined) options.source = source;
-  const pcap = last(argv['pcap-out']);
-  if (pcap !== undefined) {
-    if (pcap === '') throw new CliError('--pcap-out: give a file name');
-    options.pcapOut = pcap;
-  }
+  const pcap = pcapOut(argv['pcap-out']);
+  if (pcap !== undefined) options.pcapOut = pcap;
   return options;
 }
 
 export async function run(argv: TosArgs): Promise<void> {
   const options = tosOptions(argv);
-  let session: TosSession;
-  try {
-    session = await openTos(options);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new CliError(message.split('\n')[0] ?? message, EXIT_ERROR);
-  }
+  const session = await openOrFail(() => openTos(options));
   if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
-  const onSigint = (): void => session.stop();
-  process.on('SIGINT', onSigint);
-  let rows;
-  try {
-    rows = await session.run();
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  const rows = await withSignals({ SIGINT: () => session.stop() }, () => session.run());
   if (argv.json) for (const r of rows) printJsonLine(rowJson(r));
   else process.stdout.write(tosTable(rows, argv.path));
   process.exitCode = rows.every((r) => r.answered > 0) ? EXIT_OK : EXIT_NEGATIVE;

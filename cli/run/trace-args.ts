@@ -1,31 +1,8 @@
-// Command-line values that trace and tos share: the probe kind (-P, -I, -U, -T), numbers as
-// traceroute takes them, and -w MAX[,HERE,NEAR]. Errors are CliError (exit 2), naming the option.
+// Command-line values that trace and tos share: the probe kind (-P, -I, -U, -T) and
+// -w MAX[,HERE,NEAR]. Errors are CliError (exit 2), naming the option.
 import { PROBE_KINDS, type ProbeKind } from '../../lib/probe/trace-protocol.js';
 import { CliError } from '../errors.js';
-
-export type Value = string | string[] | undefined;
-
-/** The last value of an option given more than once (as getopt keeps the last). */
-export function last(v: Value): string | undefined {
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-/** Every value of a repeatable option. */
-export function all(v: Value): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-export function whole(flag: string, what: string, text: string): number {
-  const t = text.trim();
-  if (!/^[+]?\d+$/.test(t)) throw new CliError(`${flag}: ${what} "${text}" is not a whole number`);
-  return Number(t);
-}
-
-export function decimal(flag: string, what: string, text: string): number {
-  const t = text.trim();
-  if (!/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`${flag}: ${what} "${text}" is not a number`);
-  return Number(t);
-}
+import { decimal, last, type Value } from './args.js';
 
 /** -P NAME, or one of -I -U -T (traceroute's shortcuts); null when none is given. */
 export function probeKind(protocol: Value, flags: { icmp: boolean; udp: boolean; tcp: boolean }): ProbeKind | null {

@@ -3,16 +3,16 @@
 // Loaded only when trace runs. Exit status: 0 when the destination answered, 1 when it did not
 // (max TTL reached, or an unreachable on the way), 2 for bad usage or a system error.
 import { parseIpOption } from '../../lib/craft/ip-option.js';
-import { parseTos } from '../../lib/wire/dscp.js';
 import { ParseError } from '../../lib/wire/errors.js';
 import type { Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
-import { reverseName } from '../../lib/probe/resolve.js';
-import { openTrace, type TraceHop, type TraceOptions, type TraceSession } from '../../lib/probe/trace.js';
-import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
+import { openTrace, type TraceHop, type TraceOptions } from '../../lib/probe/trace.js';
+import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { doneJson, headerLine, hopJson, hopLine } from '../format/trace.js';
 import type { TraceArgs } from '../commands/trace.js';
-import { all, last, parseWait, probeKind, whole } from './trace-args.js';
+import { all, last, openOrFail, pcapOut, tosByte, whole, withSignals } from './args.js';
+import { AddressNames } from './names.js';
+import { parseWait, probeKind } from './trace-args.js';
 
 /** The command line as lib/probe's TraceOptions; usage errors as CliError (exit 2). */
 export function traceOptions(argv: TraceArgs): TraceOptions {
@@ -32,14 +32,7 @@ export function traceOptions(argv: TraceArgs): TraceOptions {
   const sim = last(argv['sim-queries']);
   if (sim !== undefined) options.simultaneous = whole('-N', 'probes in flight', sim);
   const tos = last(argv.tos);
-  if (tos !== undefined) {
-    try {
-      options.tos = parseTos(tos);
-    } catch (e) {
-      if (e instanceof ParseError) throw new CliError(`-Q: ${e.message}`);
-      throw e;
-    }
-  }
+  if (tos !== undefined) options.tos = tosByte('-Q', tos);
   const source = last(argv.source);
   if (source !== undefined) options.source = source;
   const length = last(argv.packetlen);
@@ -54,11 +47,8 @@ export function traceOptions(argv: TraceArgs): TraceOptions {
     }
   }
   if (ipOptions.length > 0) options.ipOptions = ipOptions;
-  const pcap = last(argv['pcap-out']);
-  if (pcap !== undefined) {
-    if (pcap === '') throw new CliError('--pcap-out: give a file name');
-    options.pcapOut = pcap;
-  }
+  const pcap = pcapOut(argv['pcap-out']);
+  if (pcap !== undefined) options.pcapOut = pcap;
   return options;
 }
 
@@ -81,11 +71,11 @@ export function sendErrorLine(code: string, packetLength: number, df: boolean): 
 
 /** Hop lines in order, even when a line waits for reverse lookups (without -n). */
 class TextOutput {
-  readonly #names: Map<string, Promise<string>> | null;
+  readonly #names: AddressNames | null;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(names: boolean) {
-    this.#names = names ? new Map() : null;
+    this.#names = names ? new AddressNames() : null;
   }
 
   hop(hop: TraceHop): void {
@@ -94,12 +84,11 @@ class TextOutput {
       process.stdout.write(`${hopLine(hop)}\n`);
       return;
     }
-    // traceroute's print_addr(): "name (address)", the address itself when it has no name.
     const lookups = hop.probes.flatMap((p) => (p.from === null ? [] : [p.from]));
-    for (const a of lookups) if (!names.has(a)) names.set(a, reverseName(a).then((n) => `${n ?? a} (${a})`));
+    for (const a of lookups) void names.of(a); // every lookup of the hop starts now
     this.#chain = this.#chain.then(async () => {
       const shown = new Map<string, string>();
-      for (const a of lookups) shown.set(a, await names.get(a)!);
+      for (const a of lookups) shown.set(a, await names.of(a));
       process.stdout.write(`${hopLine(hop, (a) => shown.get(a) ?? a)}\n`);
     });
   }
@@ -111,24 +100,16 @@ class TextOutput {
 
 export async function run(argv: TraceArgs): Promise<void> {
   const options = traceOptions(argv);
-  let session: TraceSession;
-  try {
-    session = await openTrace(options);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new CliError(message.split('\n')[0] ?? message, EXIT_ERROR);
-  }
+  const session = await openOrFail(() => openTrace(options));
   const json = argv.json;
   if (!json) process.stdout.write(`${headerLine(session.start)}\n`);
   const text = new TextOutput(!json && !argv.numeric);
-  const onSigint = (): void => session.stop();
-  process.on('SIGINT', onSigint);
   let reached = false;
   let hops = 0;
   const refused = new Set<string>();
   const onHop = json ? (hop: TraceHop): void => printJsonLine(hopJson(hop)) : (hop: TraceHop): void => text.hop(hop);
-  try {
-    await session.run({
+  await withSignals({ SIGINT: () => session.stop() }, () =>
+    session.run({
       onHop: (hop) => {
         for (const p of hop.probes) if (p.sendError !== null) refused.add(p.sendError);
         onHop(hop);
@@ -137,10 +118,8 @@ export async function run(argv: TraceArgs): Promise<void> {
         reached = done.reached;
         hops = done.hops;
       },
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+    }),
+  );
   await text.drained();
   if (json) printJsonLine(doneJson(reached, hops));
   for (const code of refused) process.stderr.write(`rawprobe: ${sendErrorLine(code, session.start.packetLength, session.config.df)}\n`);

@@ -10,6 +10,8 @@
 // CaptureChecker's onRecord yourself.
 
 import {
+  LINKTYPE,
+  MAX_CAPTURED_LENGTH,
   PcapWriter,
   locateIpv4InRecord,
   newIpv4Location,
@@ -96,23 +98,24 @@ export async function checkCapture(source: PcapSource | Uint8Array, options: Che
   const tally = options.tally ?? new ChecksumTally();
   let writer: PcapWriter | null = null;
   let fixer: ChecksumFixer | null = null;
-  let checker = new CaptureChecker({ tally, onChecked: options.onChecked ?? null });
+  let checker: CaptureChecker | null = null;
+  // The header comes before any record, and the corrected copy is written with its settings:
+  // the checker (and its fixer) are made then.
   const onInfo = (info: PcapInfo): void => {
     if (options.fixPath) {
       const first = info.interfaces[0];
       writer = new PcapWriter(options.fixPath, {
-        linkType: first?.linkType ?? info.linkType ?? 101,
+        linkType: first?.linkType ?? info.linkType ?? LINKTYPE.RAW,
         nanosecond: info.nanosecond,
         byteOrder: info.byteOrder,
-        ...(info.snaplen ? { snaplen: Math.min(info.snaplen, 262144) } : {}),
+        ...(info.snaplen ? { snaplen: Math.min(info.snaplen, MAX_CAPTURED_LENGTH) } : {}),
       });
       fixer = new ChecksumFixer(writer);
-      checker = new CaptureChecker({ tally, fix: fixer, onChecked: options.onChecked ?? null });
     }
+    checker = new CaptureChecker({ tally, fix: fixer, onChecked: options.onChecked ?? null });
     options.onInfo?.(info);
   };
-  // The checker is swapped once the header is known; this keeps the callback a single function.
-  const onRecord = (v: RecordView): boolean => checker.onRecord(v);
+  const onRecord = (v: RecordView): boolean => checker!.onRecord(v);
   try {
     const summary =
       source instanceof Uint8Array

@@ -5,6 +5,7 @@
 // left alone: there is nothing right to put there.
 
 import type { FrameSource, PcapWriter } from '../pcap/index.js';
+import { put16 } from '../wire/bytes.js';
 import { CHECKSUM_FIELD, STATUS, type PacketChecksums } from './verify.js';
 
 /**
@@ -23,11 +24,6 @@ export function applyFixes(buf: Uint8Array, ipOffset: number, r: PacketChecksums
     changed++;
   }
   return changed;
-}
-
-function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 8;
-  b[o + 1] = v & 0xff;
 }
 
 /** A record as the fixer receives it: a RecordView, or anything shaped like one. */

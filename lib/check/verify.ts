@@ -19,7 +19,12 @@
 // the network card (CHECKSUM_PARTIAL). Such a checksum is bad as captured, for us and for tshark
 // alike; `offloaded` says the found value is exactly that partial sum.
 
-import { fold, pseudoHeaderSum, sum16 } from '../wire/checksum.js';
+import { u16, u32 } from '../wire/bytes.js';
+import { pseudoHeaderSum, sum16 } from '../wire/checksum.js';
+import { FIELD as ICMP_FIELD } from '../wire/icmpv4.js';
+import { FIELD as IP_FIELD } from '../wire/ipv4.js';
+import { FIELD as TCP_FIELD } from '../wire/tcp.js';
+import { FIELD as UDP_FIELD } from '../wire/udp.js';
 
 /** Result of one checksum. NONE: the packet has no such layer. */
 export const STATUS = {
@@ -86,26 +91,18 @@ export function newPacketChecksums(): PacketChecksums {
   };
 }
 
-// Field offsets used here (the header files in lib/wire name them too).
-const IP_TOTAL_LENGTH = 2;
-const IP_FLAGS_FRAGMENT = 6;
-const IP_PROTOCOL = 9;
-const IP_CHECKSUM = 10;
-const IP_SRC = 12;
-const IP_DST = 16;
-const ICMP_CHECKSUM = 2;
-const UDP_LENGTH = 4;
-const UDP_CHECKSUM = 6;
-const TCP_DATA_OFFSET = 12;
-const TCP_CHECKSUM = 16;
-
-function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
+// The field offsets used here, from lib/wire's field tables.
+const IP_TOTAL_LENGTH = IP_FIELD.TOTAL_LENGTH;
+const IP_FLAGS_FRAGMENT = IP_FIELD.FLAGS_FRAGMENT;
+const IP_PROTOCOL = IP_FIELD.PROTOCOL;
+const IP_CHECKSUM = IP_FIELD.CHECKSUM;
+const IP_SRC = IP_FIELD.SRC;
+const IP_DST = IP_FIELD.DST;
+const ICMP_CHECKSUM = ICMP_FIELD.CHECKSUM;
+const UDP_LENGTH = UDP_FIELD.LENGTH;
+const UDP_CHECKSUM = UDP_FIELD.CHECKSUM;
+const TCP_DATA_OFFSET = TCP_FIELD.DATA_OFFSET;
+const TCP_CHECKSUM = TCP_FIELD.CHECKSUM;
 
 function malformed(out: PacketChecksums, reason: string, offset: number): PacketChecksums {
   out.malformed = reason;
@@ -244,32 +241,35 @@ function unverifiable(out: PacketChecksums, flagsFragment: number): PacketChecks
 }
 
 // ---- the right values, with the checksum field taken as zero ----------------------------------
-// Each sums the bytes on both sides of the checksum field; both split points are at an even
-// distance from the start, so the 16-bit words line up as in one pass.
+
+/**
+ * The checksum for b[p, p + length) with the field at p + field taken as zero: the bytes on
+ * both sides of it, summed from `initial`. Both split points are at an even distance from p, so
+ * the 16-bit words line up as in one pass.
+ */
+function checksumWithout(b: Uint8Array, p: number, length: number, field: number, initial: number): number {
+  return ~sum16(b, p + field + 2, length - field - 2, sum16(b, p, field, initial)) & 0xffff;
+}
 
 /** The IPv4 header checksum for the header at b[o, o + headerLength). */
 export function ipv4HeaderChecksum(b: Uint8Array, o: number, headerLength: number): number {
-  const sum = sum16(b, o + IP_CHECKSUM + 2, headerLength - IP_CHECKSUM - 2, sum16(b, o, IP_CHECKSUM));
-  return ~sum & 0xffff;
+  return checksumWithout(b, o, headerLength, IP_CHECKSUM, 0);
 }
 
 /** The ICMP checksum for the message at b[p, p + length). */
 export function icmpChecksum(b: Uint8Array, p: number, length: number): number {
-  const sum = sum16(b, p + ICMP_CHECKSUM + 2, length - ICMP_CHECKSUM - 2, sum16(b, p, ICMP_CHECKSUM));
-  return ~sum & 0xffff;
+  return checksumWithout(b, p, length, ICMP_CHECKSUM, 0);
 }
 
 /** The UDP checksum (never 0: a computed 0 is sent as 0xffff, RFC 768) of the datagram at b[p, p + udpLength). */
 export function udpChecksum(b: Uint8Array, p: number, udpLength: number, pseudo: number): number {
-  const sum = sum16(b, p + UDP_CHECKSUM + 2, udpLength - UDP_CHECKSUM - 2, fold(pseudo + sum16(b, p, UDP_CHECKSUM)));
-  const c = ~sum & 0xffff;
+  const c = checksumWithout(b, p, udpLength, UDP_CHECKSUM, pseudo);
   return c === 0 ? 0xffff : c;
 }
 
 /** The TCP checksum of the segment at b[p, p + length). */
 export function tcpChecksum(b: Uint8Array, p: number, length: number, pseudo: number): number {
-  const sum = sum16(b, p + TCP_CHECKSUM + 2, length - TCP_CHECKSUM - 2, fold(pseudo + sum16(b, p, TCP_CHECKSUM)));
-  return ~sum & 0xffff;
+  return checksumWithout(b, p, length, TCP_CHECKSUM, pseudo);
 }
 
 /** Byte offset of a layer's checksum field from the start of that layer's header. */

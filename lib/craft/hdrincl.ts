@@ -13,6 +13,7 @@
 // header, transport checksums included) leaves exactly as written. The kernel refuses a packet
 // shorter than its IHL says (EINVAL) and one larger than the route's MTU with DF (EMSGSIZE).
 
+import { u16 } from '../wire/bytes.js';
 import { internetChecksum } from '../wire/checksum.js';
 
 export type KernelField = 'checksum' | 'totalLength' | 'src' | 'id';
@@ -42,10 +43,6 @@ export interface KernelChange {
   /** The value that will leave, or null when the kernel chooses it at send time. */
   sent: number | string | null;
   rule: string;
-}
-
-function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
 }
 
 /**

@@ -4,7 +4,9 @@
 // TCP/UDP segments coming back from the destination port to our source port. Keys are numbers
 // read straight from the bytes (as lib/wire/peek does): nothing is decoded to decide.
 
-import { echoKey } from '../wire/peek.js';
+import { u16, u32 } from '../wire/bytes.js';
+import { isError } from '../wire/icmpv4.js';
+import { echoKey, firstFragmentPayloadOffset } from '../wire/peek.js';
 
 export type ReplyKind = 'echo-reply' | 'timestamp-reply' | 'icmp-error' | 'tcp' | 'udp';
 
@@ -23,23 +25,6 @@ interface Probe {
   answered: boolean;
 }
 
-function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-/** Offset of the transport header of an unfragmented-start IPv4 packet in b[o, o+len), or -1. */
-function transportAt(b: Uint8Array, o: number, len: number): number {
-  if (len < 20 || b[o]! >>> 4 !== 4) return -1;
-  const hl = (b[o]! & 0x0f) * 4;
-  if (hl < 20 || hl > len) return -1;
-  if ((u16(b, o + 6) & 0x1fff) !== 0) return -1;
-  return o + hl;
-}
-
 export class ReplyMatcher {
   /** echo / timestamp requests by echoKey(identifier, sequence) */
   private readonly echo = new Map<number, Probe>();
@@ -55,7 +40,7 @@ export class ReplyMatcher {
   /** Records a packet as sent (call for every packet, in order). */
   noteSent(packet: Uint8Array, sentAt: number): void {
     const index = this.probes++;
-    const p = transportAt(packet, 0, packet.length);
+    const p = firstFragmentPayloadOffset(packet, 0, packet.length);
     if (p < 0) return;
     const protocol = packet[9]!;
     const probe: Probe = { index, sentAt, dst: u32(packet, 16), answered: false };
@@ -83,7 +68,7 @@ export class ReplyMatcher {
 
   /** The probe `bytes` (a received IPv4 packet) answers, or null. */
   match(bytes: Uint8Array): ReplyMatch | null {
-    const p = transportAt(bytes, 0, bytes.length);
+    const p = firstFragmentPayloadOffset(bytes, 0, bytes.length);
     if (p < 0) return null;
     const protocol = bytes[9]!;
     const src = u32(bytes, 12);
@@ -95,7 +80,7 @@ export class ReplyMatcher {
         if (probe === undefined || probe.dst !== src) return null;
         return this.hit(type === 0 ? 'echo-reply' : 'timestamp-reply', probe);
       }
-      if (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) return this.matchError(bytes, p + 8);
+      if (isError(type)) return this.matchError(bytes, p + 8);
       return null;
     }
     if ((protocol === 17 || protocol === 6) && p + 4 <= bytes.length) {

@@ -12,7 +12,9 @@
 // checksum then follows by RFC 1624 incremental update, unless it was wrong on purpose.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readIpv4 } from '../wire/bytes.js';
 import { incrementalUpdate, sum16 } from '../wire/checksum.js';
+import { firstFragmentPayloadOffset } from '../wire/peek.js';
 import { echoReplyFilterV4, now, openSocket, rawIcmpSocket, type MessageInfo, type RawSocket, type SocketError } from '../socket/index.js';
 import { ReplyMatcher, type ReplyMatch } from './match.js';
 
@@ -72,9 +74,8 @@ interface Counter {
 }
 
 function counterFor(packet: Buffer): Counter | null {
-  if (packet.length < 28 || packet[0]! >>> 4 !== 4 || packet[9] !== 1) return null;
-  const hl = (packet[0]! & 0x0f) * 4;
-  if (hl < 20 || hl + 8 > packet.length || (packet.readUInt16BE(6) & 0x1fff) !== 0) return null;
+  const hl = firstFragmentPayloadOffset(packet, 0, packet.length);
+  if (hl < 0 || packet[9] !== 1 || hl + 8 > packet.length) return null;
   if (packet[hl] !== 8 && packet[hl] !== 13) return null;
   const end = Math.min(packet.length, packet.readUInt16BE(2) >= hl ? packet.readUInt16BE(2) : packet.length);
   return {
@@ -89,7 +90,7 @@ function counterFor(packet: Buffer): Counter | null {
 /** The destination the kernel routes by: the packet's own IPv4 destination. */
 function destinationOf(packet: Buffer): string {
   if (packet.length < 20) throw new RangeError(`a ${packet.length}-byte packet has no IPv4 header to send`);
-  return `${packet[16]}.${packet[17]}.${packet[18]}.${packet[19]}`;
+  return readIpv4(packet, 16);
 }
 
 const BATCH = 256;

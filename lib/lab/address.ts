@@ -5,6 +5,7 @@
 // Both families are held as bigint so one set of functions serves both: 32 bits for IPv4,
 // 128 bits for IPv6. Labs have tens of addresses; clarity beats speed here.
 import { isIPv4, isIPv6 } from 'node:net';
+import { formatIpv4 as ipv4Text, parseIpv4 as ipv4Value } from '../wire/bytes.js';
 
 export type Family = 4 | 6;
 
@@ -152,16 +153,13 @@ export function nthHost(net: Cidr, n: number): Cidr {
   return { family: net.family, value: network(net).value + BigInt(n), prefix: net.prefix };
 }
 
+// IPv4 text is lib/wire's (a strict dotted quad, as node:net's isIPv4 accepts), as a bigint here.
 function parseIpv4(text: string): bigint {
-  return text
-    .split('.')
-    .reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+  return BigInt(ipv4Value(text));
 }
 
 function formatIpv4(value: bigint): string {
-  const parts: number[] = [];
-  for (let shift = 24n; shift >= 0n; shift -= 8n) parts.push(Number((value >> shift) & 0xffn));
-  return parts.join('.');
+  return ipv4Text(Number(value & 0xffffffffn));
 }
 
 function parseIpv6(text: string): bigint {

@@ -20,7 +20,7 @@ import { tracePath } from './route.js';
 import type { LabPath } from './route.js';
 import { listStates, readState, removeState, writeState } from './state.js';
 import type { LabState } from './state.js';
-import { describeBatchFailure, describeMissing, findTool, firstLine, listNamespaces, missingCapabilities, run, start } from './system.js';
+import { describeBatchFailure, describeMissing, findTool, listNamespaces, missingCapabilities, run, runFailure, start } from './system.js';
 import type { RunOptions, RunResult } from './system.js';
 
 export interface LabUpOptions {
@@ -64,8 +64,7 @@ export async function labUp(spec: LabSpec, options: LabUpOptions = {}): Promise<
   const rulesets = new Map(plan.nodes.map((n) => [n.name, nodeRuleset(plan, n)]));
   const delays = new Map(plan.nodes.map((n) => [n.name, delayCommands(plan, n)]));
 
-  const missing = await missingCapabilities();
-  if (missing.length > 0) throw new LabError(name, LAB_STEP.privileges, describeMissing(missing));
+  await requirePrivileges(name);
   const tools: Tools = {
     ip: await requireTool(name, 'ip'),
     sysctl: await requireTool(name, 'sysctl'),
@@ -111,8 +110,7 @@ export async function labUp(spec: LabSpec, options: LabUpOptions = {}): Promise<
  * prefixed with its name) and its record. Taking down a lab that is not up does nothing. */
 export async function labDown(name: string): Promise<LabDownResult> {
   if (!NAME_PATTERN.test(name)) throw new LabSpecError('name', `"${name}" is not a valid lab name`);
-  const missing = await missingCapabilities();
-  if (missing.length > 0) throw new LabError(name, LAB_STEP.privileges, describeMissing(missing));
+  await requirePrivileges(name);
   const ip = await requireTool(name, 'ip');
   return step(name, LAB_STEP.down, () => removeLab(name, ip));
 }
@@ -246,7 +244,7 @@ export class Lab {
     const n = this.node(node);
     const sysctl = await requireTool(this.name, 'sysctl');
     const r = await this.exec(node, [sysctl, '-q', '-e', '-w', ...icmpRatelimitSysctls(ms)]);
-    if (r.code !== 0) throw new LabError(this.name, LAB_STEP.ratelimit, `node ${node}: ${firstLine(r.stderr) || `sysctl exit code ${String(r.code)}`}`);
+    if (r.code !== 0) throw new LabError(this.name, LAB_STEP.ratelimit, `node ${node}: ${runFailure(r, 'sysctl')}`);
     n.icmpRatelimit = ms;
     const state = await readState(this.name);
     if (state !== null) {
@@ -277,6 +275,11 @@ interface Tools {
 const TOOL_PACKAGE = { ip: 'iproute2', sysctl: 'procps', nft: 'nftables', tc: 'iproute2' } as const;
 const TOOL_USE = { ip: '', sysctl: '', nft: '; this lab\'s impairments need it', tc: '; this lab\'s delays need it' } as const;
 
+async function requirePrivileges(lab: string): Promise<void> {
+  const problem = await labPrivilegeProblem();
+  if (problem !== null) throw new LabError(lab, LAB_STEP.privileges, problem);
+}
+
 async function requireTool(lab: string, tool: keyof typeof TOOL_PACKAGE): Promise<string> {
   const path = await findTool(tool);
   if (path === null) {
@@ -306,7 +309,7 @@ async function configureNode(plan: LabPlan, node: PlanNode, ruleset: string | nu
   await step(lab, LAB_STEP.sysctl, async () => {
     // -e: a kernel without IPv6 has no net.ipv6 keys; that is no reason to fail an IPv4 lab.
     const r = await run(tools.ip, ['netns', 'exec', ns, tools.sysctl, '-q', '-e', '-w', ...nodeSysctls(node)]);
-    if (r.code !== 0) throw new Error(`node ${node.name}: ${firstLine(r.stderr) || `exit code ${String(r.code)}`}`);
+    if (r.code !== 0) throw new Error(`node ${node.name}: ${runFailure(r)}`);
   });
   await step(lab, LAB_STEP.configure, async () => {
     const input = configureBatch(node);
@@ -316,7 +319,7 @@ async function configureNode(plan: LabPlan, node: PlanNode, ruleset: string | nu
   if (ruleset !== null) {
     await step(lab, LAB_STEP.nft, async () => {
       const r = await run(tools.ip, ['netns', 'exec', ns, tools.nft!, '-f', '-'], { input: ruleset });
-      if (r.code !== 0) throw new Error(`node ${node.name}: ${firstLine(r.stderr) || `exit code ${String(r.code)}`}`);
+      if (r.code !== 0) throw new Error(`node ${node.name}: ${runFailure(r)}`);
     });
   }
   for (const d of delayCommands(plan, node)) {
@@ -328,7 +331,7 @@ async function configureNode(plan: LabPlan, node: PlanNode, ruleset: string | nu
       if (/qdisc kind is unknown/i.test(r.stderr)) {
         throw new Error(`${what}, but this kernel has no netem qdisc (sch_netem, CONFIG_NET_SCH_NETEM); remove "delay" from the lab or use a kernel with netem`);
       }
-      throw new Error(`${what}: tc: ${firstLine(r.stderr) || `exit code ${String(r.code)}`}`);
+      throw new Error(`${what}: tc: ${runFailure(r)}`);
     });
   }
 }
@@ -371,7 +374,7 @@ async function removeLab(name: string, ip: string): Promise<LabDownResult> {
     const r = await run(ip, ['-force', '-batch', '-'], { input });
     const left = (await listNamespaces()).filter((ns) => ns.startsWith(prefix));
     if (left.length > 0) {
-      throw new LabError(name, LAB_STEP.down, `could not delete ${left.join(', ')}: ${firstLine(r.stderr) || `ip exit code ${String(r.code)}`}`);
+      throw new LabError(name, LAB_STEP.down, `could not delete ${left.join(', ')}: ${runFailure(r, 'ip')}`);
     }
   }
   await removeState(name);

@@ -1,10 +1,13 @@
 // The lab's contact with the machine: running `ip`, `nft`, `sysctl` and `tc` (argument arrays,
-// never a shell), finding them in PATH, checking privileges, listing namespaces.
+// never a shell), finding them in PATH, checking privileges, listing namespaces. run() is also
+// the process runner of bench/ (process groups, bounded output, spawn-to-exit time).
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 
 /** Where `ip netns add` keeps its namespaces (one file each, bind-mounted). */
 export const NETNS_DIR = '/run/netns';
@@ -17,6 +20,8 @@ export interface RunResult {
   stderr: string;
   /** The time limit ran out and the process was killed. */
   timedOut: boolean;
+  /** Spawn to exit, milliseconds. */
+  ms: number;
 }
 
 export interface RunOptions {
@@ -26,43 +31,75 @@ export interface RunOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /**
+   * Start it as a process group of its own, so that the time limit (or killChild) ends what it
+   * started too: the program under a wrapper such as GNU time or `ip netns exec`. Default false.
+   */
+  processGroup?: boolean;
+  /** Keep about the last this-many bytes of stdout and of stderr (a flood tool's dots); default all. */
+  maxOutput?: number;
+  /** Called with the child as soon as it is spawned (to track it, e.g. to end it on Ctrl-C). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Runs a program to completion and collects its output. Rejects only if it cannot start. */
 export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const group = options.processGroup === true;
+  const limit = options.maxOutput ?? Infinity;
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     const child = spawn(file, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       cwd: options.cwd,
+      detached: group,
     });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
+    options.onSpawn?.(child);
+    const stdout = collect(child.stdout!, limit);
+    const stderr = collect(child.stderr!, limit);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killChild(child, group);
     }, options.timeoutMs ?? 30_000);
-    child.stdout!.on('data', (b: Buffer) => stdout.push(b));
-    child.stderr!.on('data', (b: Buffer) => stderr.push(b));
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
     });
     child.on('close', (code, signal) => {
+      const ms = performance.now() - t0;
       clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        timedOut,
-      });
+      resolve({ code, signal, stdout: stdout(), stderr: stderr(), timedOut, ms });
     });
     // A tool that exits early closes its stdin; the EPIPE that follows is not our failure.
     child.stdin!.on('error', () => {});
     child.stdin!.end(options.input ?? '');
   });
+}
+
+/** Gathers a stream's bytes, dropping the oldest chunks beyond `limit`; returns the text getter. */
+function collect(stream: Readable, limit: number): () => string {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  stream.on('data', (b: Buffer) => {
+    chunks.push(b);
+    bytes += b.length;
+    while (bytes > limit && chunks.length > 1) bytes -= chunks.shift()!.length;
+  });
+  return () => Buffer.concat(chunks).toString('utf8');
+}
+
+/** SIGKILL to the child, or to its whole process group (started with processGroup). */
+export function killChild(child: ChildProcess, group: boolean): void {
+  if (group && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // no such group (any more): the child alone
+    }
+  }
+  child.kill('SIGKILL');
 }
 
 /** Starts a long-running program; the caller owns it. */
@@ -140,6 +177,11 @@ export async function listNamespaces(): Promise<string[]> {
 /** The first meaningful line of a tool's error output, for a one-line message. */
 export function firstLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+}
+
+/** A failed run in one line: the first line of its error output, else `<tool> exit code N`. */
+export function runFailure(result: RunResult, tool = ''): string {
+  return firstLine(result.stderr) || `${tool === '' ? '' : `${tool} `}exit code ${String(result.code)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Byte-order-aware integer reads and writes for the pcap formats, where the byte order is chosen
-// per file. Plain index arithmetic: V8 inlines these, which it stops doing for
+// per file (network order alone: lib/wire/bytes.ts). Plain index arithmetic: V8 inlines these, which it stops doing for
 // buf.readUInt32LE inside a multi-field loop (see STYLE.md, "hot paths read bytes directly").
 
 export function u16(b: Uint8Array, o: number, littleEndian: boolean): number {
@@ -10,10 +10,6 @@ export function u32(b: Uint8Array, o: number, littleEndian: boolean): number {
   return littleEndian
     ? (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0
     : ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-export function u32be(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 export function writeU16(b: Uint8Array, o: number, v: number, littleEndian: boolean): void {

@@ -2,7 +2,7 @@
 // followed by incl_len captured bytes. draft-ietf-opsawg-pcap sections 4 and 5.
 
 import { u16, u32 } from './bytes.js';
-import { PCAP_ERROR, PcapError } from './errors.js';
+import { PCAP_ERROR, PcapError, recordError, truncatedGlobalHeader, type PcapErrorReason } from './errors.js';
 import { GLOBAL_HEADER, MAX_CAPTURED_LENGTH, RECORD_HEADER } from './format.js';
 import {
   newRecordView,
@@ -68,30 +68,16 @@ export class ClassicParser implements FormatParser {
   tailError(buf: Buffer, pos: number, end: number, base: number): PcapError {
     const left = end - pos;
     const at = base + pos;
-    if (this.info === null) {
-      return new PcapError(
-        PCAP_ERROR.TRUNCATED_GLOBAL_HEADER,
-        `${this.name}: truncated global header at byte offset ${at}: ${left} of ${GLOBAL_HEADER.LENGTH} bytes`,
-        0,
-        at,
-      );
-    }
+    if (this.info === null) return truncatedGlobalHeader(this.name, at, left);
     if (left < RECORD_HEADER.LENGTH) {
-      return new PcapError(
-        PCAP_ERROR.TRUNCATED_RECORD_HEADER,
-        `${this.name}: truncated record header at packet index ${this.index}, byte offset ${at}: ` +
-          `${left} of ${RECORD_HEADER.LENGTH} bytes`,
-        this.index,
-        at,
-      );
+      return this.error(PCAP_ERROR.TRUNCATED_RECORD_HEADER, at, 'truncated record header', `${left} of ${RECORD_HEADER.LENGTH} bytes`);
     }
     const captured = u32(buf, pos + RECORD_HEADER.INCL_LEN, this.littleEndian);
-    return new PcapError(
+    return this.error(
       PCAP_ERROR.TRUNCATED_PACKET,
-      `${this.name}: truncated packet at packet index ${this.index}, byte offset ${at}: captured length ` +
-        `${captured} but only ${left - RECORD_HEADER.LENGTH} bytes left in the file`,
-      this.index,
       at,
+      'truncated packet',
+      `captured length ${captured} but only ${left - RECORD_HEADER.LENGTH} bytes left in the file`,
     );
   }
 
@@ -136,12 +122,10 @@ export class ClassicParser implements FormatParser {
       captured > MAX_CAPTURED_LENGTH
         ? `exceeds the ${MAX_CAPTURED_LENGTH}-byte limit`
         : `exceeds the file's snaplen ${this.limit}`;
-    return new PcapError(
-      PCAP_ERROR.BAD_CAPTURED_LENGTH,
-      `${this.name}: corrupt record header at packet index ${this.index}, byte offset ${at}: captured length ` +
-        `${captured} ${why}`,
-      this.index,
-      at,
-    );
+    return this.error(PCAP_ERROR.BAD_CAPTURED_LENGTH, at, 'corrupt record header', `captured length ${captured} ${why}`);
+  }
+
+  private error(reason: PcapErrorReason, at: number, what: string, detail: string): PcapError {
+    return recordError(this.name, reason, this.index, at, what, detail);
   }
 }

@@ -5,9 +5,10 @@
 // (pcapng.ts).
 
 import { ClassicParser } from './classic.js';
-import { PCAP_ERROR, PcapError } from './errors.js';
-import { GLOBAL_HEADER, MAGIC } from './format.js';
-import { hex, u32be } from './bytes.js';
+import { PCAP_ERROR, PcapError, truncatedGlobalHeader } from './errors.js';
+import { MAGIC } from './format.js';
+import { u32 as u32be } from '../wire/bytes.js';
+import { hex } from './bytes.js';
 import { PcapngParser } from './pcapng.js';
 import type { FormatParser, OnInfo, OnRecord, PcapInfo } from './view.js';
 
@@ -52,12 +53,7 @@ export class PcapDecoder {
       if (base + pos === 0 && n === 0) {
         throw new PcapError(PCAP_ERROR.EMPTY_FILE, `${this.name}: empty file (0 bytes): not a pcap capture`, 0, 0);
       }
-      throw new PcapError(
-        PCAP_ERROR.TRUNCATED_GLOBAL_HEADER,
-        `${this.name}: truncated global header at byte offset ${base + pos}: ${n} of ${GLOBAL_HEADER.LENGTH} bytes`,
-        0,
-        base + pos,
-      );
+      throw truncatedGlobalHeader(this.name, base + pos, n);
     }
     if (pos < end) throw this.parser.tailError(buf, pos, end, base);
     this.parser.finish();

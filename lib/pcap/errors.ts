@@ -3,6 +3,8 @@
 // (= the number of packets delivered before it) and the byte offset of the structure that broke,
 // so "keep the first <offset> bytes" is a valid repair.
 
+import { GLOBAL_HEADER } from './format.js';
+
 /** Why a capture could not be read further. Values are stable strings, fit for tests and JSON. */
 export const PCAP_ERROR = {
   EMPTY_FILE: 'empty-file',
@@ -37,4 +39,19 @@ export class PcapError extends Error {
     this.packetIndex = packetIndex;
     this.offset = offset;
   }
+}
+
+/** "<name>: <what> at packet index N, byte offset X: <detail>": how every record or block error reads. */
+export function recordError(name: string, reason: PcapErrorReason, index: number, at: number, what: string, detail: string): PcapError {
+  return new PcapError(reason, `${name}: ${what} at packet index ${index}, byte offset ${at}: ${detail}`, index, at);
+}
+
+/** A file that ends inside its first header: `left` of the classic header's 24 bytes. */
+export function truncatedGlobalHeader(name: string, at: number, left: number): PcapError {
+  return new PcapError(
+    PCAP_ERROR.TRUNCATED_GLOBAL_HEADER,
+    `${name}: truncated global header at byte offset ${at}: ${left} of ${GLOBAL_HEADER.LENGTH} bytes`,
+    0,
+    at,
+  );
 }

@@ -9,7 +9,8 @@
 //   LOOP (108)        address family(4), network byte order
 //   RAW (101)         none: IPv4 or IPv6, told by the version nibble; IPV4 (228): none, IPv4 only
 
-import { writeU32 } from './bytes.js';
+import { u16 as be16 } from '../wire/bytes.js';
+import { hex, u32, writeU32 } from './bytes.js';
 import type { ByteOrder } from './format.js';
 import { LINKTYPE, linkTypeName } from './format.js';
 
@@ -88,10 +89,6 @@ export function newIpv4Location(): Ipv4Location {
   return { reason: null, offset: 0, length: 0, linkHeaderLength: 0, value: null };
 }
 
-function be16(buf: Uint8Array, o: number): number {
-  return (buf[o]! << 8) | buf[o + 1]!;
-}
-
 function found(out: Ipv4Location, start: number, header: number, end: number): Ipv4Location {
   out.reason = null;
   out.offset = start + header;
@@ -126,7 +123,7 @@ function byEthertype(
   // tags (QinQ) repeat. The loop ends because every tag consumes 4 bytes.
   while (type === ETHERTYPE.VLAN || type === ETHERTYPE.QINQ || type === ETHERTYPE.QINQ_OLD) {
     if (end - next < VLAN_TAG.LENGTH) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, type);
-    type = (buf[next + VLAN_TAG.ETHERTYPE]! << 8) | buf[next + VLAN_TAG.ETHERTYPE + 1]!;
+    type = be16(buf, next + VLAN_TAG.ETHERTYPE);
     next += VLAN_TAG.LENGTH;
   }
   if (type === ETHERTYPE.IPV4) return found(out, start, next - start, end);
@@ -188,18 +185,13 @@ export function locateIpv4(
       if (length < FAMILY_HEADER_LENGTH) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, null);
       // Written in the capturing host's byte order, which need not be the file's: the family is
       // a small number, so if the high half is set the bytes are swapped (Wireshark does this).
-      let family = (buf[offset]! | (buf[offset + 1]! << 8) | (buf[offset + 2]! << 16) | (buf[offset + 3]! << 24)) >>> 0;
-      if ((family & 0xffff0000) !== 0) {
-        family =
-          ((buf[offset]! << 24) | (buf[offset + 1]! << 16) | (buf[offset + 2]! << 8) | buf[offset + 3]!) >>> 0;
-      }
+      let family = u32(buf, offset, true);
+      if ((family & 0xffff0000) !== 0) family = u32(buf, offset, false);
       return byFamily(out, family, offset, end);
     }
     case LINKTYPE.LOOP: {
       if (length < FAMILY_HEADER_LENGTH) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, null);
-      const family =
-        ((buf[offset]! << 24) | (buf[offset + 1]! << 16) | (buf[offset + 2]! << 8) | buf[offset + 3]!) >>> 0;
-      return byFamily(out, family, offset, end);
+      return byFamily(out, u32(buf, offset, false), offset, end);
     }
     default:
       return notFound(out, NOT_IPV4.UNSUPPORTED_LINK_TYPE, linkType);
@@ -235,7 +227,7 @@ export function describeNotIpv4(loc: Ipv4Location): string {
       // Below 0x0600 the field is an 802.3 length, not a type.
       return v !== null && v < 0x0600
         ? `802.3 frame (length field ${v})`
-        : `ethertype 0x${(v ?? 0).toString(16).padStart(4, '0')}`;
+        : `ethertype ${hex(v ?? 0, 4)}`;
     case NOT_IPV4.OTHER_FAMILY:
       return `address family ${v}`;
     case NOT_IPV4.OTHER_IP_VERSION:

@@ -3,8 +3,9 @@
 // Each section has its own byte order and its own interfaces; each interface its own link type,
 // snaplen and timestamp resolution, so the RecordView carries them per record.
 
-import { hex, u16, u32, u32be } from './bytes.js';
-import { PCAP_ERROR, PcapError, type PcapErrorReason } from './errors.js';
+import { u32 as u32be } from '../wire/bytes.js';
+import { hex, u16, u32 } from './bytes.js';
+import { PCAP_ERROR, recordError, type PcapError, type PcapErrorReason } from './errors.js';
 import { BLOCK_TYPE, IDB_OPTION, MAX_BLOCK_LENGTH, MAX_CAPTURED_LENGTH, PCAPNG_BYTE_ORDER_MAGIC } from './format.js';
 import {
   newRecordView,
@@ -156,7 +157,7 @@ export class PcapngParser implements FormatParser {
     while (end - pos >= BLOCK.MIN_LENGTH) {
       // The Section Header type is a palindrome, so it reads the same in either byte order; its
       // byte-order magic says how to read everything after it, including its own length.
-      let type = u32(buf, pos + BLOCK.TYPE, this.littleEndian);
+      const type = u32(buf, pos + BLOCK.TYPE, this.littleEndian);
       let le = this.littleEndian;
       if (type === BLOCK_TYPE.SECTION_HEADER) {
         const bom = u32be(buf, pos + SHB.BYTE_ORDER_MAGIC);
@@ -173,6 +174,7 @@ export class PcapngParser implements FormatParser {
       if (trailer !== length) {
         throw this.corrupt(type, base + pos, `block length ${length} but trailing length ${trailer}`);
       }
+      let isRecord = false;
       switch (type) {
         case BLOCK_TYPE.SECTION_HEADER:
           this.readSectionHeader(buf, pos, le, base);
@@ -183,15 +185,16 @@ export class PcapngParser implements FormatParser {
         case BLOCK_TYPE.ENHANCED_PACKET:
         case BLOCK_TYPE.PACKET:
           this.readPacket(buf, pos, length, base, type);
+          isRecord = true;
           break;
         case BLOCK_TYPE.SIMPLE_PACKET:
           this.readSimplePacket(buf, pos, length, base);
+          isRecord = true;
           break;
-        default:
-          type = -1; // skipped: statistics, name resolution, custom, decryption secrets...
+        // Any other block is skipped: statistics, name resolution, custom, decryption secrets...
       }
       pos += length;
-      if (type === BLOCK_TYPE.ENHANCED_PACKET || type === BLOCK_TYPE.PACKET || type === BLOCK_TYPE.SIMPLE_PACKET) {
+      if (isRecord) {
         this.reportInfo();
         this.index++;
         if (onRecord(view) === false) {
@@ -423,13 +426,7 @@ export class PcapngParser implements FormatParser {
     return this.error(PCAP_ERROR.CORRUPT_BLOCK, at, `corrupt ${blockName(type)}`, detail);
   }
 
-  /** "<file>: <what> at packet index N, byte offset X: <detail>", as classic pcap errors read. */
   private error(reason: PcapErrorReason, at: number, what: string, detail: string): PcapError {
-    return new PcapError(
-      reason,
-      `${this.name}: ${what} at packet index ${this.index}, byte offset ${at}: ${detail}`,
-      this.index,
-      at,
-    );
+    return recordError(this.name, reason, this.index, at, what, detail);
   }
 }

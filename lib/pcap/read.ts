@@ -59,7 +59,7 @@ export type PcapSource = string | Readable;
  * indexes it directly. Throws PcapError after delivering the records before the break.
  */
 export function readPcapBuffer(buf: Uint8Array, onRecord: OnRecord, options: ReadOptions = {}): PcapSummary {
-  const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const bytes = asBuffer(buf);
   const decoder = new PcapDecoder(options.name ?? 'pcap', options.onInfo ?? null);
   const pos = decoder.feed(bytes, 0, bytes.length, 0, onRecord);
   if (!decoder.stopped) decoder.finish(bytes, pos, bytes.length, 0);
@@ -209,6 +209,11 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw abortError(signal);
 }
 
+/** The same bytes as a Buffer: `b` itself when it is one, else a view at its byteOffset (no copy). */
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function sourceName(source: PcapSource | Uint8Array): string {
   return typeof source === 'string' ? source : 'pcap';
 }
@@ -303,7 +308,7 @@ class StreamInput extends Input {
         throw new TypeError('pcap input stream must yield bytes: do not call setEncoding() on it');
       }
       if (value.length === 0) continue;
-      this.chunk = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      this.chunk = asBuffer(value);
       this.chunkPos = 0;
     }
     const n = Math.min(this.chunk.length - this.chunkPos, this.buf.length - this.end);
@@ -326,7 +331,7 @@ class BufferInput extends Input {
   private filled = false;
 
   constructor(buf: Uint8Array) {
-    super(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+    super(asBuffer(buf));
   }
 
   async fill(): Promise<boolean> {

@@ -167,21 +167,22 @@ function checkOriginalLength(originalLength: number): void {
   }
 }
 
-/** Bytes encodePcap would produce. */
-export function encodingLength(records: Iterable<PcapWriteRecord>, options: PcapWriteOptions = {}): number {
-  const s = settings(options);
+function captureLength(s: Settings, records: Iterable<PcapWriteRecord>): number {
   let n: number = GLOBAL_HEADER.LENGTH;
   for (const r of records) n += recordLength(s, r.data.length);
   return n;
+}
+
+/** Bytes encodePcap would produce. */
+export function encodingLength(records: Iterable<PcapWriteRecord>, options: PcapWriteOptions = {}): number {
+  return captureLength(settings(options), records);
 }
 
 /** A whole capture in one Buffer. */
 export function encodePcap(records: Iterable<PcapWriteRecord>, options: PcapWriteOptions = {}): Buffer {
   const s = settings(options);
   const list = [...records];
-  let size: number = GLOBAL_HEADER.LENGTH;
-  for (const r of list) size += recordLength(s, r.data.length);
-  const out = Buffer.alloc(size);
+  const out = Buffer.alloc(captureLength(s, list));
   encodeHeader(s, out, 0);
   let pos: number = GLOBAL_HEADER.LENGTH;
   for (const r of list) {

@@ -11,6 +11,7 @@
 import { PcapWriter, type FrameSource } from '../pcap/index.js';
 import { clockBase } from '../socket/index.js';
 import type { PacketTap } from './engine.js';
+import { optionError } from './errors.js';
 
 export interface Capture {
   readonly tap: PacketTap;
@@ -74,4 +75,14 @@ export function openCapture(path: string): Capture {
       return writer.close();
     },
   };
+}
+
+/** openCapture for a session's pcapOut option: a path that cannot be written is a ProbeError naming it. */
+export function openPcapOut(path: string): Capture {
+  try {
+    return openCapture(path);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw optionError('pcapOut', `cannot write ${path}: ${reason}`);
+  }
 }

@@ -25,7 +25,8 @@
 // The IP header checksum is not compared: it changes at every hop with the TTL.
 //
 // Everything here reads raw bytes; nothing allocates unless something differs.
-import { formatHex, formatIpv4 } from '../wire/bytes.js';
+import { formatHex, formatIpv4, u16, u32 } from '../wire/bytes.js';
+import { isQuotingType } from './answer.js';
 
 /** The fields compared, in the order changes are reported. */
 export const CHANGE_FIELDS = ['tos', 'df', 'id', 'length', 'options', 'ttl', 'src', 'srcPort', 'dstPort', 'checksum', 'seq'] as const;
@@ -52,7 +53,6 @@ const DF = 0x40; // in the byte at FLAGS
 const UDP = { SRC_PORT: 0, DST_PORT: 2, CHECKSUM: 6 } as const;
 const TCP = { SRC_PORT: 0, DST_PORT: 2, SEQUENCE: 4, CHECKSUM: 16 } as const;
 const ICMP = { CHECKSUM: 2 } as const;
-const ICMP_ERROR_TYPES: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
 
 export interface CompareOptions {
   /** The TTL a normal router quotes (1); null to leave the TTL out (probes not sent to expire). */
@@ -69,18 +69,10 @@ export function quotedHeaderOffset(b: Uint8Array, offset: number, length: number
   const hl = (b[offset]! & 0x0f) << 2;
   if (hl < 20 || b[offset + IP.PROTOCOL] !== 1) return -1;
   const p = offset + hl;
-  if (p + 8 + 20 > end || !ICMP_ERROR_TYPES.has(b[p]!)) return -1;
+  if (p + 8 + 20 > end || !isQuotingType(b[p]!)) return -1;
   const inner = p + 8;
   if (b[inner]! >>> 4 !== 4 || (b[inner]! & 0x0f) < 5) return -1;
   return inner;
-}
-
-function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 /**

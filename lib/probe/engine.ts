@@ -21,6 +21,7 @@
 // its time is up).
 import { parseIpv4 } from '../wire/bytes.js';
 import { BATCH, type ReceiveBatch } from '../socket/batch.js';
+import { errnoName } from './errors.js';
 import { MATCH, MATCH_FLAG, newMatch, type Match, type ProbeProtocol, type ProbeSlot } from './protocol.js';
 import { newTargetStats, recordRtt, rttMicros, type TargetStats } from './stats.js';
 import { PROBE_STATE, ProbeTable, type ProbeState } from './table.js';
@@ -296,9 +297,10 @@ export class ProbeEngine {
   /**
    * Adds a target and returns its index. A sweep keeps only the targets it is probing now: it
    * adds indices as it needs more at once, and points finished ones elsewhere (setTarget).
+   * `value` is the address as a u32 when the caller has it (a sweep does), so that the text is
+   * not parsed again.
    */
-  addTarget(address: string): number {
-    const value = parseIpv4(address);
+  addTarget(address: string, value: number = parseIpv4(address)): number {
     this.#targetList.push(address);
     this.#valueList.push(value);
     this.#stats.push(newTargetStats());
@@ -310,13 +312,12 @@ export class ProbeEngine {
    * reset: a sweep does this for every target, and a new object each time is garbage the GC
    * must chase). Call it only when none of i's probes is in flight or pending. Answers to probes
    * sent through i before then disagree with its address, so they are never credited to the new
-   * one (the handler hears of them through stray()).
+   * one (the handler hears of them through stray()). `value` as in addTarget().
    */
-  setTarget(i: number, address: string): void {
+  setTarget(i: number, address: string, value?: number): void {
     if (!(i >= 0 && i < this.#targetList.length)) throw new RangeError(`no target ${i}`);
-    const value = parseIpv4(address);
+    this.#valueList[i] = value ?? parseIpv4(address);
     this.#targetList[i] = address;
-    this.#valueList[i] = value;
     Object.assign(this.#stats[i]!, FRESH_STATS);
   }
 
@@ -525,12 +526,8 @@ export class ProbeEngine {
 
   /** How many probes may go now (window and pacing), and when more may (for the timer). */
   #room(now: number): number {
-    let room = Number.POSITIVE_INFINITY;
-    if (this.#window !== Number.POSITIVE_INFINITY) {
-      const outstanding = this.#next - 1 - this.#answeredUpTo;
-      room = this.#window - outstanding;
-      if (room <= 0) room = this.#stallNs > 0 && now - this.#lastSendAt >= this.#stallNs ? 1 : 0;
-    }
+    let room = this.#windowRoom();
+    if (room <= 0) room = this.#stallNs > 0 && now - this.#lastSendAt >= this.#stallNs ? 1 : 0;
     if (this.#intervalNs > 0) {
       if (this.#credit === 0 && now >= this.#nextSendAt) {
         this.#credit = 1;
@@ -554,12 +551,17 @@ export class ProbeEngine {
   #nextRoomAt(now: number): number {
     let at = now;
     if (now < this.#backoffUntil) at = this.#backoffUntil;
-    if (this.#window !== Number.POSITIVE_INFINITY && this.#window - (this.#next - 1 - this.#answeredUpTo) <= 0) {
+    if (this.#windowRoom() <= 0) {
       at = this.#stallNs > 0 ? Math.max(at, this.#lastSendAt + this.#stallNs) : Number.POSITIVE_INFINITY;
     }
     if (this.#intervalNs > 0 && this.#credit === 0) at = Math.max(at, this.#nextSendAt);
     if (this.#rate > 0 && this.#tokens < 1) at = Math.max(at, now + ((1 - this.#tokens) * 1e9) / this.#rate);
     return at;
+  }
+
+  /** Probes the window lets go (<= 0 when full; Infinity without a window). */
+  #windowRoom(): number {
+    return this.#window - (this.#next - 1 - this.#answeredUpTo);
   }
 
   #pump(): void {
@@ -691,8 +693,8 @@ export class ProbeEngine {
       this.#pendingFrom = -1;
       return true;
     }
-    const code = (error as { code?: unknown } | null)?.code;
-    if (error === null || (typeof code === 'string' && TRANSIENT_SEND_ERRORS.has(code))) {
+    const code = errnoName(error);
+    if (error === null || (code !== null && TRANSIENT_SEND_ERRORS.has(code))) {
       this.#pendingFrom = first + sent;
       this.#backoffUntil = this.#clock.now() + BACKOFF_MS * NS_PER_MS;
       return false;

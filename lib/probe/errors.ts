@@ -23,3 +23,27 @@ export class ProbeError extends Error {
     this.field = field;
   }
 }
+
+/** The ProbeError for an option with an impossible value. */
+export function optionError(field: string, message: string): ProbeError {
+  return new ProbeError(PROBE_ERROR.option, message, field);
+}
+
+/** Checks that option `field` (called `what` in the message) is a whole number in [low, high]. */
+export function wholeIn(field: string, what: string, value: number, low: number, high: number): number {
+  if (!Number.isInteger(value) || value < low || value > high) {
+    throw optionError(field, `${what} ${String(value)} is out of range: give a whole number from ${low} to ${high}`);
+  }
+  return value;
+}
+
+/** The errno name a system error carries (`code`: 'EMSGSIZE'...), or null. */
+export function errnoName(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
+}
+
+/** The first line of an error's message (events and CLI errors are one line). */
+export function firstLine(message: string): string {
+  return message.split('\n')[0] ?? '';
+}

@@ -39,6 +39,7 @@ export {
   type PingProgress,
   type PingHooks,
   type PingSummary,
+  type RttFigures,
   type PingSessionParts,
   type PingSocket,
 } from './ping.js';
@@ -85,6 +86,7 @@ export {
   configureTrace,
   checkTraceOptions,
   traceProtocol,
+  noAnswer,
   TraceSession,
   TRACE_DEFAULTS,
   type TraceOptions,

@@ -11,15 +11,17 @@
 // output, no object per packet); words and layout are cli/format's business.
 import { describeIcmp } from '../wire/icmp-names.js';
 import { formatHex, formatIpv4 } from '../wire/bytes.js';
-import { now as clockNow, rawIcmpSocket, toEpochMs, type RawSocket } from '../socket/index.js';
-import { openCapture, type Capture } from './capture.js';
+import { toEpochMs, type RawSocket } from '../socket/index.js';
+import { openPcapOut, type Capture } from './capture.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler, type ProbeSocket } from './engine.js';
-import { PROBE_ERROR, ProbeError } from './errors.js';
+import { errnoName, firstLine, optionError, wholeIn } from './errors.js';
 import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
+import { openProbeSocket } from './probe-socket.js';
 import { MATCH_FLAG, type Match, type ProbeSlot } from './protocol.js';
-import { checkLocalAddress, isIpv4Address, resolveTarget, sourceAddressFor, type ResolvedTarget } from './resolve.js';
+import { resolveTarget, type ResolvedTarget } from './resolve.js';
+import { checkSourceOption, chooseSource, realClock, settleTimestamps } from './session.js';
 import { PROBE_STATE } from './table.js';
-import { lossPercent, rttSummary, type TargetStats } from './stats.js';
+import { lossPercent, rttMicros, rttSummary, type TargetStats } from './stats.js';
 
 export interface PingOptions {
   /** Host name or IPv4 address; several for one session probing them in turn (library use). */
@@ -79,7 +81,7 @@ export interface PingConfig {
 
 /** Probes a flood keeps in flight unless -l says otherwise (see bench/ping-flood.ts). */
 export const FLOOD_WINDOW = 64;
-/** How long after opening the socket the first probe waits (see PingSession.run). */
+/** How long after opening the socket the first probe waits (see settleTimestamps, session.ts). */
 const TIMESTAMP_SETTLE_MS = 10;
 /** iputils' MININTERVAL: a flood with no replies still sends every 10 ms. */
 const FLOOD_STALL_MS = 10;
@@ -197,45 +199,35 @@ export interface PingHooks {
   onProgress?: (progress: PingProgress) => void;
 }
 
-export interface PingSummary {
+/** Round-trip figures in one unit. */
+export interface RttFigures {
+  min: number;
+  avg: number;
+  max: number;
+  mdev: number;
+}
+
+/** The target's counters (stats.ts says what each counts), and the figures iputils derives from them. */
+export interface PingSummary extends Pick<TargetStats, 'transmitted' | 'received' | 'duplicates' | 'corrupted' | 'errors' | 'late' | 'pipe'> {
   type: 'summary';
   host: string;
   target: string;
   /** The ICMP identifier the session used. */
   identifier: number;
-  transmitted: number;
-  received: number;
-  duplicates: number;
-  corrupted: number;
-  errors: number;
-  late: number;
   /** Percent, as iputils computes it (a C float). */
   loss: number;
   /** From the start to the last probe sent, ms (iputils' "time"). */
   timeMs: number;
   /** ms; null when no reply came. */
-  rtt: { min: number; avg: number; max: number; mdev: number } | null;
+  rtt: RttFigures | null;
   /** The same in whole microseconds (what iputils prints from). */
-  rttUs: { min: number; avg: number; max: number; mdev: number } | null;
-  /** Most probes outstanding when a reply came (iputils prints "pipe N" when above 1). */
-  pipe: number;
+  rttUs: RttFigures | null;
   /** Flood: mean gap between probes and the smoothed RTT, whole microseconds. */
   ipgUs: number | null;
   ewmaUs: number | null;
 }
 
 // ---- options -------------------------------------------------------------------------------
-
-function optionError(field: string, message: string): ProbeError {
-  return new ProbeError(PROBE_ERROR.option, message, field);
-}
-
-function wholeIn(field: string, what: string, value: number, low: number, high: number): number {
-  if (!Number.isInteger(value) || value < low || value > high) {
-    throw optionError(field, `${what} ${String(value)} is out of range: give a whole number from ${low} to ${high}`);
-  }
-  return value;
-}
 
 let sessionsOpened = 0;
 
@@ -277,9 +269,7 @@ export function checkPingOptions(options: PingOptions): void {
   if (options.pattern != null && (options.pattern.length < 1 || options.pattern.length > 16)) {
     throw optionError('pattern', `a pattern is 1 to 16 bytes (got ${options.pattern.length})`);
   }
-  if (options.source != null && !isIpv4Address(options.source)) {
-    throw optionError('source', `source "${options.source}" is not an IPv4 address (a.b.c.d)`);
-  }
+  checkSourceOption(options.source);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.preload != null) wholeIn('preload', 'preload', options.preload, 1, 65536);
 }
@@ -290,14 +280,7 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
   const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
   const targets: ResolvedTarget[] = [];
   for (const host of hosts) targets.push(await resolveTarget(host));
-  let source: string;
-  const sourceGiven = options.source != null;
-  if (options.source != null) {
-    await checkLocalAddress(options.source);
-    source = options.source;
-  } else {
-    source = await sourceAddressFor(targets[0]!.address);
-  }
+  const { source, sourceGiven } = await chooseSource(options.source, targets[0]!.address);
   const flood = options.flood ?? false;
   return {
     targets,
@@ -321,15 +304,6 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
 }
 
 // ---- the session --------------------------------------------------------------------------
-
-const realClock: EngineClock = {
-  now: clockNow,
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  setImmediate: (fn) => {
-    setImmediate(fn);
-  },
-};
 
 /** What the session probes through: a RawSocket, or a fake in tests. */
 export type PingSocket = ProbeSocket & { close(): void };
@@ -375,11 +349,10 @@ export class PingSession {
     this.#socket = parts.socket ?? openPingSocket(this.protocol, config);
     this.#clock = parts.clock ?? realClock;
     try {
-      this.#capture = config.pcapOut === null ? null : openCapture(config.pcapOut);
+      this.#capture = config.pcapOut === null ? null : openPcapOut(config.pcapOut);
     } catch (e) {
       this.#socket.close();
-      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new ProbeError(PROBE_ERROR.option, `cannot write ${config.pcapOut}: ${reason}`, 'pcapOut');
+      throw e;
     }
     const first = config.targets[0]!;
     this.start = {
@@ -428,12 +401,7 @@ export class PingSession {
     this.#engine = engine;
     handler.engine = engine;
     try {
-      // The socket turned SO_TIMESTAMPNS on when it opened. If it is the machine's first such
-      // socket, Linux switches receive timestamping on from a work queue (net_enable_timestamp),
-      // and a reply arriving before that is stamped when we read it, not when it came: the
-      // first RTT would include our own latency. A few milliseconds are enough.
-      const settle = TIMESTAMP_SETTLE_MS - (performance.now() - this.#openedAt);
-      if (settle > 0 && this.#ownSocket) await new Promise((resolve) => setTimeout(resolve, settle));
+      if (this.#ownSocket) await settleTimestamps(this.#openedAt, TIMESTAMP_SETTLE_MS);
       if (!this.#stopRequested) await engine.start();
     } finally {
       engine.stop();
@@ -464,20 +432,15 @@ export class PingSession {
 }
 
 function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): RawSocket {
-  const socket = rawIcmpSocket({ hdrincl: true, passTypes: protocol.icmpTypes });
-  try {
-    socket.attachFilter(protocol.filter());
-    if (config.sourceGiven) socket.bind(config.source);
-    if (config.flood) {
+  return openProbeSocket(protocol, {
+    source: config.sourceGiven ? config.source : null,
+    slotCount: 64,
+    maxPerWake: 4096,
+    setup: (socket) => {
       // Room for the whole window of replies (the kernel caps it at net.core.rmem_max).
-      socket.setOption('SO_RCVBUF', Math.max(262144, config.preload * (config.size + 28 + 1024) * 4));
-    }
-    socket.startReceiving({ slotCount: 64, slotSize: Math.min(65536, Math.max(2048, config.size + 28 + 128)), maxPerWake: 4096 });
-  } catch (e) {
-    socket.close();
-    throw e;
-  }
-  return socket;
+      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(262144, config.preload * (config.size + 28 + 1024) * 4));
+    },
+  });
 }
 
 export function summarize(target: ResolvedTarget, s: TargetStats | null, startedAt: number, config: PingConfig): PingSummary {
@@ -555,14 +518,13 @@ class PingHandler implements ProbeHandler {
       this.#progress.sendErrors++;
       if (this.#hooks.onEvent !== undefined) {
         const t = this.#config.targets[engine.targetOf(n)]!;
-        const code = (error as { code?: unknown }).code;
         this.#hooks.onEvent({
           type: 'send-error',
           host: t.host,
           target: t.address,
           seq: this.#session.protocol.sequenceOf(n),
-          code: typeof code === 'string' ? code : null,
-          message: String(error.message).split('\n')[0] ?? '',
+          code: errnoName(error),
+          message: firstLine(String(error.message)),
         });
       }
       this.#checkStop();
@@ -628,8 +590,7 @@ class PingHandler implements ProbeHandler {
   #event(n: number, outcome: Outcome, m: Match, receivedAt: number): PingEvent {
     const engine = this.engine!;
     const t = this.#config.targets[engine.targetOf(n)]!;
-    const rttNs = receivedAt - engine.sentAt(n);
-    const rttUs = rttNs <= 0 ? 0 : Math.round(rttNs / 1000);
+    const rttUs = rttMicros(receivedAt - engine.sentAt(n));
     const base = {
       host: t.host,
       target: t.address,

@@ -11,6 +11,7 @@
 // period) wait in a binary heap, with one timer for its earliest.
 import { formatIpv4 } from '../wire/bytes.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from './engine.js';
+import { errnoName, firstLine } from './errors.js';
 import { MATCH, type Match, type ProbeSlot } from './protocol.js';
 import { PROBE_STATE } from './table.js';
 import { FEED, type FeedTarget, type TargetFeed } from './targets-feed.js';
@@ -283,13 +284,12 @@ export class SweepHandler implements ProbeHandler {
     const L = this.#lanes;
     L.errors[lane]!++;
     if (this.#onEvent !== null) {
-      const code = (error as { code?: unknown }).code;
       this.#onEvent({
         type: 'send-error',
         ...this.#who(lane, s),
         seq: this.#pIndex[s]!,
-        code: typeof code === 'string' ? code : null,
-        message: String(error.message).split('\n')[0] ?? '',
+        code: errnoName(error),
+        message: firstLine(String(error.message)),
       });
     }
     this.#settle(lane, s);
@@ -492,13 +492,13 @@ export class SweepHandler implements ProbeHandler {
     let lane: number;
     if (this.#free.length > 0) {
       lane = this.#free.pop()!;
-      engine.setTarget(lane, text);
+      engine.setTarget(lane, text, address);
     } else if (this.#allocated === 0) {
       lane = 0; // the engine was made with the first target as its target 0
-      if (engine.targets[0] !== text) engine.setTarget(0, text);
+      if (engine.targets[0] !== text) engine.setTarget(0, text, address);
       this.#allocated = 1;
     } else {
-      lane = engine.addTarget(text);
+      lane = engine.addTarget(text, address);
       this.#allocated++;
     }
     const L = this.#lanes;

@@ -17,12 +17,14 @@
 // socket and the session.
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { formatIpv4 } from '../wire/bytes.js';
-import { now as clockNow, rawIcmpSocket, type RawSocket } from '../socket/index.js';
+import type { RawSocket } from '../socket/index.js';
 import { ProbeEngine, type EngineClock } from './engine.js';
-import { PROBE_ERROR, ProbeError } from './errors.js';
+import { optionError } from './errors.js';
 import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
 import type { PingSocket } from './ping.js';
+import { openProbeSocket } from './probe-socket.js';
 import { checkLocalAddress } from './resolve.js';
+import { realClock, settleTimestamps } from './session.js';
 import { SweepHandler } from './sweep-handler.js';
 import { FEED, TargetFeed, type FeedTarget } from './targets-feed.js';
 import { checkTargetFile, fileError, parseTargetArguments, type TargetOrigin, type TargetSpec } from './targets.js';
@@ -88,7 +90,7 @@ export const SWEEP_DEFAULTS = {
   tos: 0,
 } as const;
 
-/** How long after opening its socket the first probe waits (see SweepSession.run). */
+/** How long after opening its socket the first probe waits (see settleTimestamps, session.ts). */
 const TIMESTAMP_SETTLE_MS = 10;
 
 /** Most target indices (and so targets) probed at once: the engine's ring of probes. */
@@ -232,10 +234,7 @@ export interface SweepSummary {
 
 // ---- options -----------------------------------------------------------------------------------
 
-function optionError(field: string, message: string): ProbeError {
-  return new ProbeError(PROBE_ERROR.option, message, field);
-}
-
+/** fping's wording for a whole number out of range (ping and trace use errors.ts's wholeIn). */
 function wholeIn(field: string, what: string, v: number, min: number, max: number): void {
   if (!Number.isInteger(v) || v < min || v > max) throw optionError(field, `${what} ${String(v)} is out of range ${min}-${max}`);
 }
@@ -307,15 +306,6 @@ async function checkFiles(files: readonly string[]): Promise<void> {
 }
 
 // ---- the session -------------------------------------------------------------------------------
-
-const realClock: EngineClock = {
-  now: clockNow,
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  setImmediate: (fn) => {
-    setImmediate(fn);
-  },
-};
 
 export interface SweepParts {
   /** Defaults: a raw ICMP socket with IP_HDRINCL, and the addon's clock. Tests pass fakes. */
@@ -411,10 +401,7 @@ export class SweepSession {
       });
       handler.attach(engine, first);
       this.#engine = engine;
-      // As ping: the first socket with SO_TIMESTAMPNS switches kernel receive timestamps on from a
-      // work queue, and a reply before that is stamped when read. A few milliseconds are enough.
-      const settle = TIMESTAMP_SETTLE_MS - (performance.now() - this.#openedAt);
-      if (settle > 0 && this.#ownSocket) await new Promise((resolve) => setTimeout(resolve, settle));
+      if (this.#ownSocket) await settleTimestamps(this.#openedAt, TIMESTAMP_SETTLE_MS);
       if (!this.#stopRequested) await engine.start();
       engine.stop();
       handler.finishAll();
@@ -464,22 +451,19 @@ function receiveBufferFor(rate: number | null, size: number): number {
 const SO_RCVBUFFORCE = 33;
 
 function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): RawSocket {
-  const socket = rawIcmpSocket({ hdrincl: true, passTypes: protocol.icmpTypes });
-  try {
-    socket.attachFilter(protocol.filter());
-    if (config.source !== null) socket.bind(config.source);
-    const bytes = receiveBufferFor(config.rate, config.size);
-    try {
-      socket.setOption(['SOL_SOCKET', SO_RCVBUFFORCE], bytes);
-    } catch {
-      socket.setOption('SO_RCVBUF', bytes); // without CAP_NET_ADMIN: capped at rmem_max
-    }
-    socket.startReceiving({ slotCount: 256, slotSize: Math.min(65536, Math.max(2048, config.size + 28 + 128)), maxPerWake: 8192 });
-  } catch (e) {
-    socket.close();
-    throw e;
-  }
-  return socket;
+  return openProbeSocket(protocol, {
+    source: config.source,
+    slotCount: 256,
+    maxPerWake: 8192,
+    setup: (socket) => {
+      const bytes = receiveBufferFor(config.rate, config.size);
+      try {
+        socket.setOption(['SOL_SOCKET', SO_RCVBUFFORCE], bytes);
+      } catch {
+        socket.setOption('SO_RCVBUF', bytes); // without CAP_NET_ADMIN: capped at rmem_max
+      }
+    },
+  });
 }
 
 /**

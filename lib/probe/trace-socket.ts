@@ -9,10 +9,11 @@
 //                from the target port to our source ports
 //
 // Both receive into the same handler; the engine never knows there are two.
-import { openSocket, rawIcmpSocket, type RawSocket } from '../socket/socket.js';
+import { openSocket, type RawSocket } from '../socket/socket.js';
 import type { ReceiveBatch } from '../socket/batch.js';
 import { constants } from '../socket/constants.js';
 import type { ProbeSocket } from './engine.js';
+import { answerSlotSize, openProbeSocket } from './probe-socket.js';
 import type { TraceProtocol } from './trace-protocol.js';
 import type { TcpSynProbe } from './tcp-syn.js';
 
@@ -56,6 +57,9 @@ export class SocketGroup implements TraceSocket {
   }
 }
 
+/** Receive batches of each socket: a trace's answers come a few at a time. */
+const RECEIVE = { slotCount: 64, maxPerWake: 1024 } as const;
+
 export interface TraceSocketOptions {
   /** Bind to this source address (-s), or null. */
   source: string | null;
@@ -63,26 +67,23 @@ export interface TraceSocketOptions {
 
 /** Opens the sockets `protocol` needs (CAP_NET_RAW), filters attached, receiving started. */
 export function openTraceSocket(protocol: TraceProtocol, options: TraceSocketOptions): TraceSocket {
-  const opened: RawSocket[] = [];
-  try {
-    const icmp = rawIcmpSocket({ hdrincl: true, ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
-    opened.push(icmp);
-    const filter = protocol.filter();
-    if (filter !== null) icmp.attachFilter(filter);
-    if (options.source !== null) icmp.bind(options.source);
+  const icmp = openProbeSocket(protocol, {
+    source: options.source,
+    slotCount: RECEIVE.slotCount,
+    maxPerWake: RECEIVE.maxPerWake,
     // Send at the interface's MTU, whatever path MTU the kernel learned from an earlier
     // Fragmentation Needed (as traceroute does): otherwise, once a router has said "mtu 1400",
     // our big DF probes would fail at home with EMSGSIZE instead of asking the path again.
-    icmp.setOption('IP_MTU_DISCOVER', constants.IP_PMTUDISC_PROBE);
-    // ICMP errors from Linux are at most 576 bytes; an echo reply is as long as the probe.
-    const slotSize = Math.min(65536, Math.max(2048, protocol.packetLength + 128));
-    icmp.startReceiving({ slotCount: 64, slotSize, maxPerWake: 1024 });
-    if (protocol.kind !== 'tcp') return icmp;
+    setup: (socket) => socket.setOption('IP_MTU_DISCOVER', constants.IP_PMTUDISC_PROBE),
+  });
+  if (protocol.kind !== 'tcp') return icmp;
+  const opened: RawSocket[] = [icmp];
+  try {
     const tcp = openSocket({ family: 'inet', type: 'raw', protocol: 'tcp' });
     opened.push(tcp);
     tcp.attachFilter((protocol as TcpSynProbe).tcpFilter());
     if (options.source !== null) tcp.bind(options.source);
-    tcp.startReceiving({ slotCount: 64, slotSize, maxPerWake: 1024 });
+    tcp.startReceiving({ ...RECEIVE, slotSize: answerSlotSize(protocol.packetLength) });
     return new SocketGroup(icmp, [icmp, tcp]);
   } catch (e) {
     for (const s of opened) s.close();

@@ -23,15 +23,17 @@
 import { formatIpv4 } from '../wire/bytes.js';
 import { traceMark } from '../wire/icmp-names.js';
 import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
-import { now as clockNow } from '../socket/clock.js';
 import type { Capture } from './capture.js';
 import { ChangeTracker, compareQuoted, quotedHeaderOffset, type HeaderChange } from './changes.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler } from './engine.js';
-import { PROBE_ERROR, ProbeError } from './errors.js';
+import { errnoName, optionError, wholeIn } from './errors.js';
 import type { Match, ProbeSlot } from './protocol.js';
-import { checkLocalAddress, isIpv4Address, resolveTarget, sourceAddressFor, type ResolvedTarget } from './resolve.js';
+import { resolveTarget, type ResolvedTarget } from './resolve.js';
+import { checkSourceOption, chooseSource, realClock, settleTimestamps } from './session.js';
+import { rttMicros } from './stats.js';
 import { IcmpProbe } from './trace-icmp.js';
-import { PROBE_KINDS, isQuotingType, type ProbeKind, type TraceProtocol } from './trace-protocol.js';
+import { isQuotingType } from './answer.js';
+import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from './trace-protocol.js';
 import { openTraceSocket, type TraceSocket } from './trace-socket.js';
 import { TcpSynProbe } from './tcp-syn.js';
 import { UDP_BASE_PORT, UdpProbe } from './udp-probe.js';
@@ -202,21 +204,10 @@ export const TRACE_DEFAULTS = {
 const WAIT_PRECISION_NS = 1e6;
 const NS_PER_MS = 1e6;
 const MAX_PROBES_PER_HOP = 10;
-/** How long after opening the socket the first probe waits (see TraceSession.run). */
+/** How long after opening the socket the first probe waits (see settleTimestamps, session.ts). */
 const TIMESTAMP_SETTLE_MS = 3;
 
 // ---- options ---------------------------------------------------------------------------------
-
-function optionError(field: string, message: string): ProbeError {
-  return new ProbeError(PROBE_ERROR.option, message, field);
-}
-
-function wholeIn(field: string, what: string, value: number, low: number, high: number): number {
-  if (!Number.isInteger(value) || value < low || value > high) {
-    throw optionError(field, `${what} ${String(value)} is out of range: give a whole number from ${low} to ${high}`);
-  }
-  return value;
-}
 
 function tosList(tos: TraceOptions['tos']): number[] {
   if (tos === undefined) return [0];
@@ -253,9 +244,7 @@ export function checkTraceOptions(options: TraceOptions): void {
   if (lanes.length === 0 || lanes.length > 256) throw optionError('tos', `${lanes.length} TOS values: give 1 to 256`);
   for (const v of lanes) wholeIn('tos', 'TOS', v, 0, 255);
   if (options.length != null) wholeIn('length', 'packet length', options.length, 0, 65535);
-  if (options.source != null && !isIpv4Address(options.source)) {
-    throw optionError('source', `source "${options.source}" is not an IPv4 address (a.b.c.d)`);
-  }
+  checkSourceOption(options.source);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
   if (options.port != null) {
@@ -293,14 +282,7 @@ function randomIn(low: number, high: number): number {
 export async function configureTrace(options: TraceOptions): Promise<TraceConfig> {
   checkTraceOptions(options);
   const target = await resolveTarget(options.host);
-  const sourceGiven = options.source != null;
-  let source: string;
-  if (options.source != null) {
-    await checkLocalAddress(options.source);
-    source = options.source;
-  } else {
-    source = await sourceAddressFor(target.address);
-  }
+  const { source, sourceGiven } = await chooseSource(options.source, target.address);
   const kind = options.kind ?? 'icmp';
   const firstTtl = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
   const maxTtl = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
@@ -359,15 +341,6 @@ export function traceProtocol(config: TraceConfig): TraceProtocol {
 
 // ---- the session --------------------------------------------------------------------------
 
-const realClock: EngineClock = {
-  now: clockNow,
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  setImmediate: (fn) => {
-    setImmediate(fn);
-  },
-};
-
 export interface TraceSessionParts {
   /** Defaults: openTraceSocket() and the addon's clock. Tests pass fakes. */
   socket?: TraceSocket;
@@ -384,13 +357,8 @@ export interface TraceSessionParts {
  */
 export async function openTraceCapture(config: TraceConfig): Promise<Capture | null> {
   if (config.pcapOut === null) return null;
-  const { openCapture } = await import('./capture.js');
-  try {
-    return openCapture(config.pcapOut);
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ProbeError(PROBE_ERROR.option, `cannot write ${config.pcapOut}: ${reason}`, 'pcapOut');
-  }
+  const { openPcapOut } = await import('./capture.js');
+  return openPcapOut(config.pcapOut);
 }
 
 /** Checks the options, resolves the host, opens the sockets (CAP_NET_RAW). Nothing is sent until run(). */
@@ -465,11 +433,7 @@ export class TraceSession {
     this.#engine = engine;
     handler.engine = engine;
     try {
-      // As ping: the machine's first SO_TIMESTAMPNS socket turns kernel timestamps on from a
-      // work queue; an answer before that is stamped when read. Our own setup since opening
-      // the socket usually covers it.
-      const settle = TIMESTAMP_SETTLE_MS - (performance.now() - this.#openedAt);
-      if (settle > 0 && this.#ownSocket) await new Promise((resolve) => setTimeout(resolve, settle));
+      if (this.#ownSocket) await settleTimestamps(this.#openedAt, TIMESTAMP_SETTLE_MS);
       if (!this.#stopRequested) await engine.start();
     } finally {
       engine.stop();
@@ -623,8 +587,7 @@ class TraceHandler implements ProbeHandler {
     if (error === null) return;
     const g = this.#cell(n);
     if (g < 0 || this.#state[g] !== CELL.open) return;
-    const code = (error as { code?: unknown }).code;
-    const name = typeof code === 'string' ? code : 'EIO';
+    const name = errnoName(error) ?? 'EIO';
     // The kernel said no before anything left (no route; longer than the interface MTU, which
     // Linux never fragments for a header we wrote): traceroute reports locally-found errors
     // with the same marks, and stops there.
@@ -642,7 +605,7 @@ class TraceHandler implements ProbeHandler {
     if (g < 0 || this.#state[g] !== CELL.open) return;
     const engine = this.engine!;
     const rttNs = Math.max(0, receivedAt - engine.sentAt(n));
-    const rttUs = Math.round(rttNs / 1000);
+    const rttUs = rttMicros(rttNs);
     const d = this.#protocol.last;
     const isIcmp = d.bytes[d.offset + 9] === 1;
     const icmp = isIcmp ? { type: m.type, code: m.code } : null;
@@ -862,7 +825,8 @@ class TraceHandler implements ProbeHandler {
   }
 }
 
-function noAnswer(): TraceProbe {
+/** A probe without an answer (`*`): every field null, no changes. */
+export function noAnswer(): TraceProbe {
   return {
     from: null,
     rttMs: null,

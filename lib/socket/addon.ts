@@ -10,9 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT } from './batch.js';
 import { ErrorCode, socketError } from './errors.js';
-
-/** Value shapes the native setOption/getOption understand (see native/sockopt.cc). */
-export type NativeOptionKind = 'int' | 'bool' | 'u32' | 'linger' | 'timeval' | 'bytes';
+import type { OptionKind } from './options.js';
 
 /** One descriptor. Every method throws ERR_SOCKET_CLOSED once close() has run. */
 export interface NativeSocket {
@@ -36,8 +34,8 @@ export interface NativeSocket {
     target: Uint8Array | readonly Uint8Array[] | null,
     flags?: number,
   ): number;
-  setOption(level: number, name: number, kind: NativeOptionKind, value: unknown, label?: string): void;
-  getOption(level: number, name: number, kind: NativeOptionKind, size?: number, label?: string): unknown;
+  setOption(level: number, name: number, kind: OptionKind, value: unknown, label?: string): void;
+  getOption(level: number, name: number, kind: OptionKind, size?: number, label?: string): unknown;
   attachFilter(program: Uint8Array): void;
   detachFilter(): void;
   startReceiving(

@@ -60,25 +60,6 @@ export interface ReceiveBatch {
   readonly addresses: readonly string[] | null;
 }
 
-/** "a.b.c.d" for an IPv4 address held as an unsigned 32-bit number. */
-export function ipv4ToString(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
-}
-
-/** The unsigned 32-bit number for "a.b.c.d" (the form meta[sourceV4] uses), or -1 if not IPv4. */
-export function ipv4ToNumber(text: string): number {
-  const parts = text.split('.');
-  if (parts.length !== 4) return -1;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return -1;
-    const n = Number(part);
-    if (n > 255) return -1;
-    value = value * 256 + n;
-  }
-  return value;
-}
-
 /** The bytes of datagram i: a view into batch.data (no copy). */
 export function datagramAt(batch: ReceiveBatch, i: number): Buffer {
   const base = i * BATCH.stride;

@@ -75,6 +75,14 @@ const IPV4_LEVEL: readonly SocketKind[] = ['inet raw', 'inet dgram', 'inet strea
 const IPV6_LEVEL: readonly SocketKind[] = ['inet6 raw', 'inet6 dgram', 'inet6 stream'];
 const TCP: readonly SocketKind[] = ['inet stream', 'inet6 stream'];
 
+// Notes two options each share.
+const bufferNote = (maxSysctl: string, least: number): string =>
+  'Linux doubles the value you set (room for its own bookkeeping, socket(7)) and reads back the doubled ' +
+  `value: set 65536, read 131072; capped at net.core.${maxSysctl} before doubling, at least ${least}`;
+const TIMEOUT_NOTE =
+  'rawprobe sockets never block, so it changes nothing here; the kernel keeps it in ticks, so microseconds ' +
+  'read back rounded up to a multiple of 1/HZ s';
+
 export const OPTIONS = {
   // --- SOL_SOCKET: every socket -------------------------------------------------------
   SO_REUSEADDR: {
@@ -105,16 +113,12 @@ export const OPTIONS = {
   SO_SNDBUF: {
     level: 'SOL_SOCKET', kind: 'int', access: 'read-write', on: ALL, size: null,
     meaning: 'the send buffer size in bytes',
-    note:
-      'Linux doubles the value you set (room for its own bookkeeping, socket(7)) and reads back the doubled ' +
-      'value: set 65536, read 131072; capped at net.core.wmem_max before doubling, at least 4608',
+    note: bufferNote('wmem_max', 4608),
   },
   SO_RCVBUF: {
     level: 'SOL_SOCKET', kind: 'int', access: 'read-write', on: ALL, size: null,
     meaning: 'the receive buffer size in bytes: how much can wait unread before the kernel drops',
-    note:
-      'Linux doubles the value you set (room for its own bookkeeping, socket(7)) and reads back the doubled ' +
-      'value: set 65536, read 131072; capped at net.core.rmem_max before doubling, at least 2304',
+    note: bufferNote('rmem_max', 2304),
   },
   SO_TYPE: {
     level: 'SOL_SOCKET', kind: 'int', access: 'read-only', on: ALL, size: null,
@@ -144,16 +148,12 @@ export const OPTIONS = {
   SO_RCVTIMEO: {
     level: 'SOL_SOCKET', kind: 'timeval', access: 'read-write', on: ALL, size: null,
     meaning: 'how long a blocking receive waits before failing with EAGAIN ({0, 0} = forever)',
-    note:
-      'rawprobe sockets never block, so it changes nothing here; the kernel keeps it in ticks, so microseconds ' +
-      'read back rounded up to a multiple of 1/HZ s',
+    note: TIMEOUT_NOTE,
   },
   SO_SNDTIMEO: {
     level: 'SOL_SOCKET', kind: 'timeval', access: 'read-write', on: ALL, size: null,
     meaning: 'how long a blocking send waits for buffer space before failing ({0, 0} = forever)',
-    note:
-      'rawprobe sockets never block, so it changes nothing here; the kernel keeps it in ticks, so microseconds ' +
-      'read back rounded up to a multiple of 1/HZ s',
+    note: TIMEOUT_NOTE,
   },
   SO_BSDCOMPAT: {
     level: 'SOL_SOCKET', kind: 'bool', access: 'ignored', on: [], size: null,

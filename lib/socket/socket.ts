@@ -12,7 +12,8 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeAddress, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, ipv4ToString, type ReceiveBatch } from './batch.js';
+import { formatIpv4 } from '../wire/bytes.js';
+import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, socketError, type SocketError } from './errors.js';
@@ -556,7 +557,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
       const tos = meta[base + BATCH.tos] as number;
       const info: MessageInfo = {
         address:
-          family === inet ? ipv4ToString(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
+          family === inet ? formatIpv4(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
         family: familyName(family),
         port: port < 0 ? null : port,
         scopeId: scopeId < 0 ? null : scopeId,

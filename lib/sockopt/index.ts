@@ -10,6 +10,7 @@
 // so the CLI and any other front end say the same thing.
 
 import {
+  CONSTANT_NAMES,
   constants,
   icmpFilterMask,
   icmpv6FilterBytes,
@@ -30,6 +31,7 @@ import {
   type SocketType,
   type Timeval,
 } from '../socket/index.js';
+import { parseHex } from '../wire/bytes.js';
 import { parseTos } from '../wire/dscp.js';
 
 export interface SocketSpec {
@@ -225,9 +227,11 @@ export function parseOptionValue(name: string, text: string): OptionSetting {
     case 'bytes': {
       if (name === 'ICMPV6_FILTER' && lower.startsWith('pass:')) return { name, value: icmpv6FilterBytes(typesList(t.slice(5), name, 255)) };
       if (t === '' || lower === 'none') return { name, value: Buffer.alloc(0) };
-      const hex = t.replace(/^0x/i, '').replace(/[\s:]/g, '');
-      if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new OptionValueError(`${name}=${text}: give the bytes in hex (e.g. 070f04...)`);
-      return { name, value: Buffer.from(hex, 'hex') };
+      try {
+        return { name, value: parseHex(t) };
+      } catch {
+        throw new OptionValueError(`${name}=${text}: give the bytes in hex (e.g. 070f04...)`);
+      }
     }
   }
 }
@@ -245,7 +249,6 @@ const TYPE_NAMES = ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_S
 const FAMILY_NAMES = ['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_UNSPEC'];
 const PROTOCOL_NAMES = ['IPPROTO_ICMP', 'IPPROTO_TCP', 'IPPROTO_UDP', 'IPPROTO_ICMPV6', 'IPPROTO_RAW'];
 const PMTU_NAMES = Object.values(PMTU);
-const ERRNO_NAMES = ['EPERM', 'ENOENT', 'EINTR', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST', 'EINVAL', 'ENFILE', 'EMFILE', 'ENOSPC', 'EPIPE', 'ENOTSOCK', 'EDESTADDRREQ', 'EMSGSIZE', 'EPROTOTYPE', 'ENOPROTOOPT', 'EPROTONOSUPPORT', 'ESOCKTNOSUPPORT', 'EOPNOTSUPP', 'EPFNOSUPPORT', 'EAFNOSUPPORT', 'EADDRINUSE', 'EADDRNOTAVAIL', 'ENETDOWN', 'ENETUNREACH', 'ENETRESET', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'EISCONN', 'ENOTCONN', 'ETIMEDOUT', 'ECONNREFUSED', 'EHOSTDOWN', 'EHOSTUNREACH', 'EALREADY', 'EINPROGRESS', 'EPROTO'];
 
 /** The ICMP types a filter mask lets through (bit n clear = type n passes). */
 function passedTypes(mask: number): string {
@@ -281,7 +284,8 @@ export function formatOptionValue(name: OptionName, value: OptionValueAny | Uint
       case 'IPV6_MTU_DISCOVER':
         return named('IP_PMTUDISC_', PMTU_NAMES);
       case 'SO_ERROR':
-        return value === 0 ? '0 (none)' : named('E', ERRNO_NAMES);
+        // Every E* constant the addon exports is an errno (EAGAIN is listed before EWOULDBLOCK).
+        return value === 0 ? '0 (none)' : named('E', CONSTANT_NAMES);
       case 'IP_TOS':
       case 'IPV6_TCLASS':
         return `0x${value.toString(16).padStart(2, '0')}`;

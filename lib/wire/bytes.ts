@@ -62,12 +62,15 @@ const IPV4_HELP = 'need a dotted quad a.b.c.d, each 0-255, e.g. 192.0.2.1';
  * spaces, hex. Throws ParseError naming the offending text.
  */
 export function parseIpv4(text: string): number {
-  const fast = typeof text === 'string' ? scanIpv4(text) : -1;
+  const fast = typeof text === 'string' ? ipv4OrMinusOne(text) : -1;
   return fast >= 0 ? fast : explainIpv4(text);
 }
 
-/** The common case without allocating: the value, or -1 for anything not a strict dotted quad. */
-function scanIpv4(text: string): number {
+/**
+ * parseIpv4 for a caller that only needs yes or no: the value, or -1 for anything that is not a
+ * strict dotted quad. Allocates nothing.
+ */
+export function ipv4OrMinusOne(text: string): number {
   let value = 0;
   let part = 0;
   let digits = 0;

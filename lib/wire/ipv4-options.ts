@@ -314,6 +314,9 @@ export function encodeOptions(options: readonly Ipv4OptionInit[], b: Uint8Array,
     }
     const lengthField = (given: number | undefined): number =>
       given === undefined ? (fixLengths ? size : 0) : checkUint(given, 255, `${field}.length`);
+    // A pointer as given; left out, the next free slot (fixLengths) or 0.
+    const pointerField = (given: number | undefined, nextFree: () => number): number =>
+      given !== undefined ? checkUint(given, 255, `${field}.pointer`) : fixLengths ? nextFree() : 0;
     b[o] = type;
     switch (opt.kind) {
       case 'end':
@@ -327,16 +330,12 @@ export function encodeOptions(options: readonly Ipv4OptionInit[], b: Uint8Array,
         const addresses = listOf(opt.addresses, `${field}.addresses`);
         const values = addresses.map((a, k) => addressValue(a, `${field}.addresses[${k}]`));
         b[o + 1] = lengthField(opt.length);
-        let pointer: number;
-        if (opt.pointer !== undefined) pointer = checkUint(opt.pointer, 255, `${field}.pointer`);
-        else if (!fixLengths) pointer = 0;
-        else {
-          // Next free slot: just past the leading addresses already recorded (non-zero).
+        b[o + 2] = pointerField(opt.pointer, () => {
+          // Just past the leading addresses already recorded (non-zero).
           let filled = 0;
           while (filled < values.length && values[filled] !== 0) filled++;
-          pointer = 4 + 4 * filled;
-        }
-        b[o + 2] = pointer;
+          return 4 + 4 * filled;
+        });
         for (let k = 0; k < values.length; k++) put32(b, o + 3 + 4 * k, values[k]!);
         break;
       }
@@ -346,16 +345,12 @@ export function encodeOptions(options: readonly Ipv4OptionInit[], b: Uint8Array,
         const entries = listOf(opt.entries, `${field}.entries`);
         const withAddress = timestampHasAddresses(flag);
         b[o + 1] = lengthField(opt.length);
-        let pointer: number;
-        if (opt.pointer !== undefined) pointer = checkUint(opt.pointer, 255, `${field}.pointer`);
-        else if (!fixLengths) pointer = 0;
-        else {
-          // Next free slot: past the leading entries that already carry a timestamp.
+        b[o + 2] = pointerField(opt.pointer, () => {
+          // Past the leading entries that already carry a timestamp.
           let filled = 0;
           while (filled < entries.length && (entries[filled]!.timestamp ?? 0) !== 0) filled++;
-          pointer = 5 + (withAddress ? 8 : 4) * filled;
-        }
-        b[o + 2] = pointer;
+          return 5 + (withAddress ? 8 : 4) * filled;
+        });
         b[o + 3] = (overflow << 4) | flag;
         let e = o + 4;
         for (let k = 0; k < entries.length; k++) {

@@ -10,7 +10,7 @@
 //      Computed fields present in the JSON (ihl, totalLength, lengths, checksums) are written as
 //      given, so an edited packet keeps its old values unless `recompute: true` drops them.
 
-import { formatHex, parseHex } from './bytes.js';
+import { formatHex, ipv4OrMinusOne, parseHex } from './bytes.js';
 import { checkBool, checkUint, EncodeError, ParseError, showValue } from './errors.js';
 import { kindOf, type IcmpMessageInit, type QuotedDatagramInit } from './icmpv4.js';
 import type { Ipv4HeaderInit } from './ipv4.js';
@@ -111,11 +111,16 @@ function address(v: unknown, path: string): string | undefined {
     throw new EncodeError(path, v, `${showValue(v)} is not an IPv4 address string (e.g. "192.0.2.1")`, 'dotted quad');
   }
   // Validated now so the error carries the JSON path; encode parses it again.
-  const parts = v.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255)) {
+  if (ipv4OrMinusOne(v) < 0) {
     throw new EncodeError(path, v, `${JSON.stringify(v)} is not a dotted-quad IPv4 address (a.b.c.d, each 0-255)`, 'dotted quad');
   }
   return v;
+}
+
+/** A field that must be present: `value` as uint() read it, or the "missing" error for `path`. */
+function need(value: number | undefined, max: number, path: string): number {
+  if (value === undefined) throw new EncodeError(path, undefined, `missing (allowed 0-${max})`, `0-${max}`);
+  return value;
 }
 
 function array(v: unknown, path: string): unknown[] | undefined {
@@ -152,9 +157,7 @@ function ipFromJson(v: unknown, path: string, recompute: boolean, protocolRequir
   if (o.src === undefined) throw new EncodeError(join(path, 'src'), undefined, 'missing (an IPv4 address like "192.0.2.1")', 'dotted quad');
   if (o.dst === undefined) throw new EncodeError(join(path, 'dst'), undefined, 'missing (an IPv4 address like "192.0.2.1")', 'dotted quad');
   const protocol = uint(o.protocol, 255, join(path, 'protocol'));
-  if (protocolRequired && protocol === undefined) {
-    throw new EncodeError(join(path, 'protocol'), undefined, 'missing (allowed 0-255)', '0-255');
-  }
+  if (protocolRequired) need(protocol, 255, join(path, 'protocol'));
   let flags: Ipv4HeaderInit['flags'];
   if (o.flags !== undefined) {
     const f = object(o.flags, join(path, 'flags'), ['reserved', 'df', 'mf']);
@@ -246,10 +249,8 @@ function optionFromJson(v: unknown, path: string, recompute: boolean): Ipv4Optio
       }
       return clean({ kind, type, length, classification, protection: hex(o.protection, join(path, 'protection')) });
     }
-    default: {
-      if (type === undefined) throw new EncodeError(join(path, 'type'), undefined, 'missing (allowed 0-255)', '0-255');
-      return clean({ kind: 'unknown' as const, type, length, data: hex(o.data, join(path, 'data')) });
-    }
+    default:
+      return clean({ kind: 'unknown' as const, type: need(type, 255, join(path, 'type')), length, data: hex(o.data, join(path, 'data')) });
   }
 }
 
@@ -362,16 +363,12 @@ function quotedFromJson(v: unknown, path: string): QuotedDatagramInit {
   const udpPath = join(path, 'udp');
   const tcpPath = join(path, 'tcp');
   const icmpPath = join(path, 'icmp');
-  const need = (x: number | undefined, p: string): number => {
-    if (x === undefined) throw new EncodeError(p, undefined, 'missing (allowed 0-65535)', '0-65535');
-    return x;
-  };
   let udp: QuotedDatagramInit['udp'] = o.udp === null ? null : undefined;
   if (o.udp !== undefined && o.udp !== null) {
     const u = object(o.udp, udpPath, ['srcPort', 'dstPort', 'length', 'checksum']);
     udp = clean({
-      srcPort: need(uint(u.srcPort, 0xffff, join(udpPath, 'srcPort')), join(udpPath, 'srcPort')),
-      dstPort: need(uint(u.dstPort, 0xffff, join(udpPath, 'dstPort')), join(udpPath, 'dstPort')),
+      srcPort: need(uint(u.srcPort, 0xffff, join(udpPath, 'srcPort')), 0xffff, join(udpPath, 'srcPort')),
+      dstPort: need(uint(u.dstPort, 0xffff, join(udpPath, 'dstPort')), 0xffff, join(udpPath, 'dstPort')),
       length: uint(u.length, 0xffff, join(udpPath, 'length')),
       checksum: uint(u.checksum, 0xffff, join(udpPath, 'checksum')),
     });
@@ -380,18 +377,16 @@ function quotedFromJson(v: unknown, path: string): QuotedDatagramInit {
   if (o.tcp !== undefined && o.tcp !== null) {
     const t = object(o.tcp, tcpPath, ['srcPort', 'dstPort', 'sequence']);
     tcp = clean({
-      srcPort: need(uint(t.srcPort, 0xffff, join(tcpPath, 'srcPort')), join(tcpPath, 'srcPort')),
-      dstPort: need(uint(t.dstPort, 0xffff, join(tcpPath, 'dstPort')), join(tcpPath, 'dstPort')),
+      srcPort: need(uint(t.srcPort, 0xffff, join(tcpPath, 'srcPort')), 0xffff, join(tcpPath, 'srcPort')),
+      dstPort: need(uint(t.dstPort, 0xffff, join(tcpPath, 'dstPort')), 0xffff, join(tcpPath, 'dstPort')),
       sequence: uint(t.sequence, 0xffffffff, join(tcpPath, 'sequence')),
     });
   }
   let icmp: QuotedDatagramInit['icmp'] = o.icmp === null ? null : undefined;
   if (o.icmp !== undefined && o.icmp !== null) {
     const c = object(o.icmp, icmpPath, ['type', 'code', 'checksum', 'identifier', 'sequence']);
-    const type = uint(c.type, 255, join(icmpPath, 'type'));
-    if (type === undefined) throw new EncodeError(join(icmpPath, 'type'), undefined, 'missing (allowed 0-255)', '0-255');
     icmp = clean({
-      type,
+      type: need(uint(c.type, 255, join(icmpPath, 'type')), 255, join(icmpPath, 'type')),
       code: uint(c.code, 255, join(icmpPath, 'code')),
       checksum: uint(c.checksum, 0xffff, join(icmpPath, 'checksum')),
       identifier: uint(c.identifier, 0xffff, join(icmpPath, 'identifier')),
@@ -403,15 +398,19 @@ function quotedFromJson(v: unknown, path: string): QuotedDatagramInit {
 
 // ---- udp / tcp --------------------------------------------------------------------------------------
 
+/** srcPort and dstPort, both required; both are type-checked before either is reported missing. */
+function requiredPorts(o: Obj, path: string): { srcPort: number; dstPort: number } {
+  const srcPort = uint(o.srcPort, 0xffff, join(path, 'srcPort'));
+  const dstPort = uint(o.dstPort, 0xffff, join(path, 'dstPort'));
+  return { srcPort: need(srcPort, 0xffff, join(path, 'srcPort')), dstPort: need(dstPort, 0xffff, join(path, 'dstPort')) };
+}
+
 function udpFromJson(v: unknown, path: string, recompute: boolean): UdpHeaderInit {
   const o = object(v, path, ['srcPort', 'dstPort', 'length', 'checksum', 'checksumValid', 'checksumPresent', 'headerLength']);
   derived(o.checksumValid, join(path, 'checksumValid'), 'bool-or-null');
   derived(o.checksumPresent, join(path, 'checksumPresent'), 'bool');
   derived(o.headerLength, join(path, 'headerLength'), 'uint');
-  const srcPort = uint(o.srcPort, 0xffff, join(path, 'srcPort'));
-  const dstPort = uint(o.dstPort, 0xffff, join(path, 'dstPort'));
-  if (srcPort === undefined) throw new EncodeError(join(path, 'srcPort'), undefined, 'missing (allowed 0-65535)', '0-65535');
-  if (dstPort === undefined) throw new EncodeError(join(path, 'dstPort'), undefined, 'missing (allowed 0-65535)', '0-65535');
+  const { srcPort, dstPort } = requiredPorts(o, path);
   return clean({
     srcPort,
     dstPort,
@@ -429,10 +428,7 @@ function tcpFromJson(v: unknown, path: string, recompute: boolean): TcpHeaderIni
   ]);
   derived(o.checksumValid, join(path, 'checksumValid'), 'bool-or-null');
   derived(o.headerLength, join(path, 'headerLength'), 'uint');
-  const srcPort = uint(o.srcPort, 0xffff, join(path, 'srcPort'));
-  const dstPort = uint(o.dstPort, 0xffff, join(path, 'dstPort'));
-  if (srcPort === undefined) throw new EncodeError(join(path, 'srcPort'), undefined, 'missing (allowed 0-65535)', '0-65535');
-  if (dstPort === undefined) throw new EncodeError(join(path, 'dstPort'), undefined, 'missing (allowed 0-65535)', '0-65535');
+  const { srcPort, dstPort } = requiredPorts(o, path);
   let flags: TcpHeaderInit['flags'];
   if (o.flags !== undefined) {
     const f = object(o.flags, join(path, 'flags'), TCP_FLAGS);

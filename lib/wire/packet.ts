@@ -193,8 +193,11 @@ export function packetEncodingLength(init: PacketInit): number {
 
 /** Encodes into a new Buffer of exactly the packet's length. */
 export function encodePacket(init: PacketInit, options: PacketEncodeOptions = {}): Buffer {
-  const buf = Buffer.alloc(packetEncodingLength(init));
-  encodePacketInto(init, buf, 0, options);
+  const t = transportOf(init);
+  const ipLength = under('ip', () => ipv4.encodingLength(init.ip as ipv4.Ipv4HeaderInit));
+  const inner = transportLength(init, t);
+  const buf = Buffer.alloc(ipLength + inner);
+  writePacket(init, t, ipLength, inner, buf, 0, options);
   return buf;
 }
 
@@ -205,14 +208,27 @@ export function encodePacket(init: PacketInit, options: PacketEncodeOptions = {}
  */
 export function encodePacketInto(init: PacketInit, buf: Uint8Array, offset = 0, options: PacketEncodeOptions = {}): number {
   const t = transportOf(init);
+  const ipLength = under('ip', () => ipv4.encodingLength(init.ip as ipv4.Ipv4HeaderInit));
+  const inner = transportLength(init, t);
+  if (buf === undefined) throw new EncodeError('buffer', buf, 'missing: encodePacketInto needs a buffer (use encodePacket)', 'bytes');
+  encodeTarget(buf, offset, ipLength + inner);
+  return writePacket(init, t, ipLength, inner, buf, offset, options);
+}
+
+/** The packet, innermost layer first, into room already checked; lengths as measured by the caller. */
+function writePacket(
+  init: PacketInit,
+  t: Transport,
+  ipLength: number,
+  inner: number,
+  buf: Uint8Array,
+  offset: number,
+  options: PacketEncodeOptions,
+): number {
   const fixLengths = options.fixLengths ?? true;
   const computeChecksums = options.computeChecksums ?? true;
   const ipInit = init.ip as ipv4.Ipv4HeaderInit;
-  const ipLength = under('ip', () => ipv4.encodingLength(ipInit));
-  const inner = transportLength(init, t);
   const total = ipLength + inner;
-  if (buf === undefined) throw new EncodeError('buffer', buf, 'missing: encodePacketInto needs a buffer (use encodePacket)', 'bytes');
-  encodeTarget(buf, offset, total);
   if (ipInit.protocol === undefined && t === null) {
     throw new EncodeError('ip.protocol', undefined, 'missing: give ip.protocol when no icmp, udp or tcp header is given', '0-255');
   }
@@ -232,7 +248,7 @@ export function encodePacketInto(init: PacketInit, buf: Uint8Array, offset = 0, 
       );
       break;
     case 'tcp': {
-      const headerLength = tcp.encodingLength(init.tcp!);
+      const headerLength = inner - (payload?.length ?? 0);
       if (payload) buf.set(payload, at + headerLength);
       under('tcp', () =>
         tcp.encode(init.tcp!, buf, at, { payloadLength: payload?.length ?? 0, src, dst, fixLengths, computeChecksums }),

@@ -27,6 +27,16 @@ export function ipv4PayloadOffset(b: Uint8Array, offset: number, length: number)
   return offset + hl;
 }
 
+/**
+ * Offset of the transport header (offset + IHL * 4) when this is a whole IPv4 header of the
+ * first (or only) fragment, the one that carries the transport header; else -1.
+ */
+export function firstFragmentPayloadOffset(b: Uint8Array, offset: number, length: number): number {
+  const p = ipv4PayloadOffset(b, offset, length);
+  if (p < 0 || ((b[offset + 6]! & 0x1f) | b[offset + 7]!) !== 0) return -1;
+  return p;
+}
+
 /** The IPv4 source address as a u32, or -1. */
 export function peekIpv4Source(b: Uint8Array, offset: number, length: number): number {
   if (ipv4PayloadOffset(b, offset, length) < 0) return -1;
@@ -85,9 +95,8 @@ export function peekQuotedDestination(b: Uint8Array, offset: number, length: num
 
 /** Offset of the ICMP header when protocol is 1 and this is a first fragment, else -1. */
 function icmpOffset(b: Uint8Array, offset: number, length: number): number {
-  const p = ipv4PayloadOffset(b, offset, length);
+  const p = firstFragmentPayloadOffset(b, offset, length);
   if (p < 0 || b[offset + 9] !== 1) return -1;
-  if (((b[offset + 6]! & 0x1f) | b[offset + 7]!) !== 0) return -1;
   return p;
 }
 

@@ -16,9 +16,10 @@
 // header and its options; the checksum (pseudo-header: src, dst, zero, 6, TCP length) also
 // covers the payloadLength bytes that must already follow the header in the buffer.
 
-import { addressValue, decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { pseudoHeaderSum, sum16 } from './checksum.js';
+import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { sum16 } from './checksum.js';
 import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkTransportEncode, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
 export const FIELD = {
   SRC_PORT: 0,
@@ -109,16 +110,12 @@ export interface TcpHeaderInit {
   options?: Uint8Array;
 }
 
-export interface TcpDecodeOptions {
-  src?: string | number;
-  dst?: string | number;
+export interface TcpDecodeOptions extends PseudoHeaderAddresses {
   truncated?: boolean;
 }
 
-export interface TcpEncodeOptions {
+export interface TcpEncodeOptions extends PseudoHeaderAddresses {
   payloadLength?: number;
-  src?: string | number;
-  dst?: string | number;
   fixLengths?: boolean;
   computeChecksums?: boolean;
 }
@@ -171,8 +168,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: TcpDe
   }
   header.options = view(b, o + MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH);
   if (!opts.truncated && opts.src !== undefined && opts.dst !== undefined) {
-    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, present);
-    header.checksumValid = sum16(b, o, present, pseudo) === 0xffff;
+    header.checksumValid = sum16(b, o, present, pseudoSum(opts, PROTOCOL_NUMBER, present)) === 0xffff;
   }
   return header;
 }
@@ -220,13 +216,7 @@ export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
   const urgentPointer = init.urgentPointer === undefined ? 0 : checkUint(init.urgentPointer, 0xffff, 'urgentPointer');
   const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
   const compute = given === undefined && computeChecksums;
-  if (compute && (opts.src === undefined || opts.dst === undefined)) {
-    throw new EncodeError('checksum', undefined, 'cannot compute a TCP checksum without src and dst for the pseudo-header; pass them or give checksum', 'a number');
-  }
-  const available = buf === undefined ? 0 : buf.byteLength - offset - headerLength;
-  if (payloadLength > Math.max(0, available)) {
-    throw new EncodeError('payloadLength', payloadLength, `${payloadLength} payload bytes are not in the buffer after the header`, `0-${Math.max(0, available)}`);
-  }
+  checkTransportEncode('TCP', compute, opts, buf, offset, headerLength, payloadLength);
   const b = encodeTarget(buf, offset, headerLength);
   const o = offset;
   put16(b, o + FIELD.SRC_PORT, srcPort);
@@ -242,8 +232,7 @@ export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
   let checksum = given ?? 0;
   if (compute) {
     const segment = headerLength + payloadLength;
-    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, segment);
-    checksum = ~sum16(b, o, segment, pseudo) & 0xffff;
+    checksum = ~sum16(b, o, segment, pseudoSum(opts, PROTOCOL_NUMBER, segment)) & 0xffff;
   }
   put16(b, o + FIELD.CHECKSUM, checksum);
   return view(b, o, headerLength);

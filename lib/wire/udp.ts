@@ -11,9 +11,10 @@
 // encode writes the 8-byte header only; the data must already sit right after it in the
 // buffer (payloadLength bytes) when a length or checksum is to be computed over it.
 
-import { addressValue, decodeSpan, encodeTarget, put16, u16, view } from './bytes.js';
-import { pseudoHeaderSum, sum16 } from './checksum.js';
+import { decodeSpan, encodeTarget, put16, u16, view } from './bytes.js';
+import { sum16 } from './checksum.js';
 import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkTransportEncode, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
 export const FIELD = {
   SRC_PORT: 0,
@@ -52,19 +53,15 @@ export interface UdpHeaderInit {
 }
 
 /** What the pseudo-header needs, and whether the bytes given are the whole datagram. */
-export interface UdpDecodeOptions {
-  src?: string | number;
-  dst?: string | number;
+export interface UdpDecodeOptions extends PseudoHeaderAddresses {
   /** The bytes given are not all of the datagram (snaplen, or a fragment): checksum is null. */
   truncated?: boolean;
 }
 
-export interface UdpEncodeOptions {
+/** src and dst: the pseudo-header addresses, needed to compute the checksum. */
+export interface UdpEncodeOptions extends PseudoHeaderAddresses {
   /** Data bytes already written right after the header in the buffer. Default 0. */
   payloadLength?: number;
-  /** Pseudo-header addresses, needed to compute the checksum. */
-  src?: string | number;
-  dst?: string | number;
   fixLengths?: boolean;
   computeChecksums?: boolean;
 }
@@ -88,8 +85,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: UdpDe
   else if (opts.truncated || opts.src === undefined || opts.dst === undefined || udpLength < HEADER_LENGTH || udpLength > present) {
     checksumValid = null;
   } else {
-    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, udpLength);
-    checksumValid = sum16(b, o, udpLength, pseudo) === 0xffff;
+    checksumValid = sum16(b, o, udpLength, pseudoSum(opts, PROTOCOL_NUMBER, udpLength)) === 0xffff;
   }
   return {
     srcPort: u16(b, o + FIELD.SRC_PORT),
@@ -132,13 +128,7 @@ export function encode(init: UdpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
   }
   const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
   const compute = given === undefined && computeChecksums;
-  if (compute && (opts.src === undefined || opts.dst === undefined)) {
-    throw new EncodeError('checksum', undefined, 'cannot compute a UDP checksum without src and dst for the pseudo-header; pass them or give checksum', 'a number');
-  }
-  const available = buf === undefined ? 0 : buf.byteLength - offset - HEADER_LENGTH;
-  if (payloadLength > Math.max(0, available)) {
-    throw new EncodeError('payloadLength', payloadLength, `${payloadLength} payload bytes are not in the buffer after the header`, `0-${Math.max(0, available)}`);
-  }
+  checkTransportEncode('UDP', compute, opts, buf, offset, HEADER_LENGTH, payloadLength);
   const b = encodeTarget(buf, offset, HEADER_LENGTH);
   const o = offset;
   put16(b, o + FIELD.SRC_PORT, srcPort);
@@ -150,8 +140,7 @@ export function encode(init: UdpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
     // Cover what a receiver will: the length field's worth when it is sane, else all we wrote.
     const actual = HEADER_LENGTH + payloadLength;
     const covered = length >= HEADER_LENGTH && length <= actual ? length : actual;
-    const pseudo = pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), PROTOCOL_NUMBER, length);
-    checksum = ~sum16(b, o, covered, pseudo) & 0xffff;
+    checksum = ~sum16(b, o, covered, pseudoSum(opts, PROTOCOL_NUMBER, length)) & 0xffff;
     if (checksum === 0) checksum = 0xffff; // RFC 768: 0 would mean "no checksum"
   }
   put16(b, o + FIELD.CHECKSUM, checksum);

@@ -5,6 +5,7 @@
 import test from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
 import type { RunResult } from '../../lib/lab/system.js';
+import type { TosRowJson } from '../../cli/format/tos.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { MAIN } from './run-rawprobe.js';
@@ -19,26 +20,7 @@ function tos(lab: Lab, args: string[]): Promise<RunResult> {
   return lab.exec('h1', [process.execPath, MAIN, 'tos', ...waits], { timeoutMs: 60_000 });
 }
 
-interface Row {
-  type: string;
-  tos: number;
-  dscp: number;
-  dscpName: string | null;
-  ecn: number;
-  sent: number;
-  answered: number;
-  replyTos: number | null;
-  arrivedTos: number | null;
-  rtt: number | null;
-  path: {
-    rewritten: boolean | null;
-    quoted: number | null;
-    lastKept: { ttl: number; from: string } | null;
-    firstSeen: { ttl: number; from: string } | null;
-    hops: number;
-    reached: boolean;
-  } | null;
-}
+type Row = TosRowJson;
 
 function rows(r: RunResult): Row[] {
   return r.stdout

@@ -4,26 +4,18 @@
 // before any socket is opened.
 import test from 'ava';
 import type { HeaderChange } from '../../lib/probe/changes.js';
-import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace.js';
+import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace.js';
 import { changeText, doneJson, headerLine, hopJson, hopLine } from '../../cli/format/trace.js';
 import { parseWait, probeKind } from '../../cli/run/trace-args.js';
 import { rawprobe } from './run-rawprobe.js';
 
 function probe(from: string | null, rttUs: number | null, extra: Partial<TraceProbe> = {}): TraceProbe {
   return {
+    ...noAnswer(),
     from,
     rttMs: rttUs === null ? null : rttUs / 1000,
     rttUs,
     icmp: from === null ? null : { type: 11, code: 0 },
-    mark: null,
-    reply: false,
-    tcpFlags: null,
-    ttl: null,
-    tos: null,
-    quotedTos: null,
-    quotedTtl: null,
-    changes: [],
-    sendError: null,
     ...extra,
   };
 }

@@ -14,7 +14,7 @@ const test = rootTest();
 
 /** traceroute -n from `from` to `to`: per TTL, the answering address or '*'. */
 async function traceroute(t: ExecutionContext, lab: Lab, from: string, to: string, family: 4 | 6 = 4): Promise<string[]> {
-  const r = await runIn(t, lab, from, ['traceroute', `-${family}`, '-n', '-q', '1', '-w', '1', '-m', '8', to]);
+  const r = await runIn(t, lab, from, ['traceroute', `-${family}`, '-n', '-q', '1', '-w', '5,30,30', '-m', '8', to]);
   t.is(r.code, 0, r.stderr);
   return r.stdout
     .split('\n')

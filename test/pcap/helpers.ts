@@ -3,13 +3,13 @@
 // package pcap-parser (microsecond classic pcap only).
 
 import type { ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { EventEmitter } from 'node:events';
+import { run as runTool, type RunResult } from '../../lib/lab/system.js';
 import { readPcapBuffer, type RecordView } from '../../lib/pcap/index.js';
 
 function ipChecksum(b: Uint8Array, start: number, end: number): number {
@@ -97,13 +97,9 @@ export function chunkedStream(buf: Uint8Array, sizes: number[]): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-export function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+/** A tool run to completion (lib/lab's runner): exit code and output. */
+export function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
+  return runTool(cmd, args, { timeoutMs });
 }
 
 export interface TsharkRow {

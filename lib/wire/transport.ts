@@ -1,0 +1,40 @@
+// What the UDP and TCP codecs share. Both checksums cover a pseudo-header made of the IPv4
+// source and destination the caller passes (RFC 768; RFC 793 section 3.1), and both are
+// computed over data the caller has already written right after the header.
+
+import { addressValue } from './bytes.js';
+import { pseudoHeaderSum } from './checksum.js';
+import { EncodeError } from './errors.js';
+
+/** The pseudo-header addresses, as decode and encode options carry them. */
+export interface PseudoHeaderAddresses {
+  src?: string | number;
+  dst?: string | number;
+}
+
+/** pseudoHeaderSum from the caller's addresses (dotted text or u32; EncodeError names a bad one). */
+export function pseudoSum(opts: PseudoHeaderAddresses, protocol: number, length: number): number {
+  return pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), protocol, length);
+}
+
+/**
+ * Encode's checks before anything is written: a checksum to compute needs both addresses, and
+ * the payloadLength bytes it covers must already be in the buffer after the header.
+ */
+export function checkTransportEncode(
+  name: 'UDP' | 'TCP',
+  compute: boolean,
+  opts: PseudoHeaderAddresses,
+  buf: Uint8Array | undefined,
+  offset: number,
+  headerLength: number,
+  payloadLength: number,
+): void {
+  if (compute && (opts.src === undefined || opts.dst === undefined)) {
+    throw new EncodeError('checksum', undefined, `cannot compute a ${name} checksum without src and dst for the pseudo-header; pass them or give checksum`, 'a number');
+  }
+  const available = buf === undefined ? 0 : buf.byteLength - offset - headerLength;
+  if (payloadLength > Math.max(0, available)) {
+    throw new EncodeError('payloadLength', payloadLength, `${payloadLength} payload bytes are not in the buffer after the header`, `0-${Math.max(0, available)}`);
+  }
+}
