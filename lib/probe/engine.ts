@@ -141,6 +141,8 @@ const TRANSIENT_SEND_ERRORS = new Set(['EAGAIN', 'EWOULDBLOCK', 'ENOBUFS', 'EINT
 const BACKOFF_MS = 1;
 /** Most probes one pump sends before giving the event loop a turn. */
 const MAX_PER_PUMP = 4096;
+/** How far behind a rate may fall and still be caught up, seconds of probes. */
+const RATE_CATCH_UP_S = 0.1;
 
 export class ProbeEngine {
   readonly targets: readonly string[];
@@ -538,7 +540,10 @@ export class ProbeEngine {
       room = Math.min(room, this.#credit);
     }
     if (this.#rate > 0) {
-      const cap = Math.max(this.#maxBatch, 1);
+      // The bucket holds up to a tenth of a second of probes (at least one batch): an event
+      // loop held up for less than that (a busy machine, a slow write to the terminal) is made
+      // up for in the next turns, so the rate holds on average, as the user asked.
+      const cap = Math.max(this.#maxBatch, this.#rate * RATE_CATCH_UP_S);
       this.#tokens = Math.min(cap, this.#tokens + ((now - this.#tokensAt) * this.#rate) / 1e9);
       this.#tokensAt = now;
       room = Math.min(room, Math.floor(this.#tokens));

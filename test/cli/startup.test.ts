@@ -13,7 +13,9 @@ import { MAIN, ROOT, tempDir } from './run-rawprobe.js';
 function loadedModules(args: string[]): { code: number | null; modules: string[] } {
   const dir = tempDir('startup');
   const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, 'export async function load(url, context, next) {\n  process.stderr.write(`LOADED ${url}\\n`);\n  return next(url, context);\n}\n');
+  // The hooks run on their own thread; process.stderr there is flushed asynchronously and may
+  // lose its last lines when the process exits. writeSync lands before the module loads.
+  writeFileSync(hooks, "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) {\n  writeSync(2, `LOADED ${url}\\n`);\n  return next(url, context);\n}\n");
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });

@@ -289,6 +289,22 @@ test('a rate sends in batches and keeps to the rate', (t) => {
   engine.stop();
 });
 
+test('a rate holds through short stalls of the event loop: the probes owed go out in the next turns', (t) => {
+  const { clock, socket, engine } = setup({ count: 10_000, rate: 2000, timeoutMs: 100 });
+  // 20 times: the loop is held up 40 ms (no timer runs), then runs for 10 ms.
+  for (let i = 0; i < 20; i++) {
+    clock.t += 40 * 1e6;
+    clock.advance(10);
+  }
+  t.true(socket.sent.length >= 1990 && socket.sent.length <= 2001, `${socket.sent.length} sent in one second`);
+  // A stall longer than the catch-up (0.1 s) is not made up in full: no unbounded burst.
+  const before = socket.sent.length;
+  clock.t += 1000 * 1e6;
+  clock.advance(0);
+  t.true(socket.sent.length - before <= 201, `${socket.sent.length - before} sent after a 1 s stall`);
+  engine.stop();
+});
+
 test('memory is bounded: the ring forgets old probes, and a wrapped slot is a timeout', (t) => {
   const { clock, socket, handler, engine } = setup({ count: 100, memory: 16, intervalMs: 1, timeoutMs: 60_000 });
   clock.advance(100);
