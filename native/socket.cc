@@ -76,6 +76,10 @@ Sockaddr SockaddrArg(Napi::Env env, Napi::Value value, const char* name) {
   return out;
 }
 
+bool IsUint32Array(Napi::Value value) {
+  return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint32_array;
+}
+
 bool ValidFamily(int family) {
   return family == AF_INET || family == AF_INET6 || family == AF_UNIX;
 }
@@ -504,12 +508,34 @@ Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
   Napi::Array buffers = info[0].As<Napi::Array>();
   const size_t count = buffers.Length();
   Napi::Value target = info.Length() > 1 ? info[1] : env.Undefined();
-  const bool perMessage = target.IsArray();
+  const bool ipv4List = IsUint32Array(target);
+  const bool perMessage = ipv4List || target.IsArray();
   const bool connected = target.IsUndefined() || target.IsNull();
   const int flags = OptionalFlags(env, info, 2);
 
   std::vector<Sockaddr> addresses;
-  if (perMessage) {
+  if (ipv4List) {
+    // One IPv4 address per buffer as a number (a.b.c.d = a << 24 | ...), port 0: what a
+    // sweep over thousands of raw-socket targets sends to, without a sockaddr object each.
+    if (family_ != AF_INET) {
+      throw InvalidArgValue(env, "a Uint32Array of IPv4 addresses needs an AF_INET socket");
+    }
+    Napi::Uint32Array list = target.As<Napi::Uint32Array>();
+    if (list.ElementLength() != count) {
+      throw InvalidArgValue(env, "addresses must have one entry per buffer (" +
+                                     std::to_string(list.ElementLength()) + " for " +
+                                     std::to_string(count) + " buffers)");
+    }
+    addresses.resize(count);
+    for (size_t i = 0; i < count; i++) {
+      Sockaddr& a = addresses[i];
+      memset(&a.storage, 0, sizeof(sockaddr_in));
+      sockaddr_in* sin = reinterpret_cast<sockaddr_in*>(&a.storage);
+      sin->sin_family = AF_INET;
+      sin->sin_addr.s_addr = htonl(list[i]);
+      a.length = sizeof(sockaddr_in);
+    }
+  } else if (target.IsArray()) {
     Napi::Array list = target.As<Napi::Array>();
     if (list.Length() != count) {
       throw InvalidArgValue(env, "addresses must have one entry per buffer (" +

@@ -77,7 +77,8 @@ export interface ProbeHandler {
 /** The socket as the engine uses it (RawSocket has this shape; tests pass a fake). */
 export interface ProbeSocket {
   sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number };
-  sendMany(buffers: readonly Uint8Array[], target: string | readonly string[]): { sent: number; sentAt: number; error: Error | null };
+  /** `target`: one address for all, or each buffer's IPv4 address as a number (a.b.c.d = a << 24 | ...). */
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null };
   on(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   off(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
@@ -177,7 +178,8 @@ export class ProbeEngine {
   readonly #pool: Buffer[] = [];
   readonly #lengths: number[] = [];
   readonly #views: Buffer[] = [];
-  readonly #destinations: string[] = [];
+  /** Each batched probe's destination as a number, for sendMany (no address object per probe). */
+  readonly #destinations: Uint32Array;
 
   // progress
   #next = 0; // number of the next new probe
@@ -233,6 +235,7 @@ export class ProbeEngine {
     this.#stallNs = (options.stallMs ?? 0) * NS_PER_MS;
     this.#deadlineNs = options.deadlineMs == null ? Number.POSITIVE_INFINITY : options.deadlineMs * NS_PER_MS;
     this.#maxBatch = Math.max(1, Math.min(1024, options.maxBatch ?? 64));
+    this.#destinations = new Uint32Array(this.#maxBatch);
     for (let i = 0; i < this.#maxBatch; i++) {
       const b = Buffer.alloc(options.protocol.maxProbeLength);
       this.#pool.push(b);
@@ -711,12 +714,11 @@ export class ProbeEngine {
     return true;
   }
 
-  #destinationsFor(first: number, k: number): string | string[] {
+  #destinationsFor(first: number, k: number): string | Uint32Array {
     if (this.targets.length === 1) return this.targets[0]!;
     const table = this.table;
-    const list = this.#destinations;
-    list.length = k;
-    for (let i = 0; i < k; i++) list[i] = this.targets[table.target[table.slot(first + i)] as number]!;
+    const list = k === this.#destinations.length ? this.#destinations : this.#destinations.subarray(0, k);
+    for (let i = 0; i < k; i++) list[i] = this.targetValues[table.target[table.slot(first + i)] as number]!;
     return list;
   }
 

@@ -31,7 +31,7 @@ export interface NativeSocket {
   /** Datagrams sent; sendInfo[0] = time before the first, sendInfo[1] = errno that stopped it. */
   sendMany(
     buffers: readonly Uint8Array[],
-    target: Uint8Array | readonly Uint8Array[] | null,
+    target: Uint8Array | readonly Uint8Array[] | Uint32Array | null,
     flags?: number,
   ): number;
   setOption(level: number, name: number, kind: OptionKind, value: unknown, label?: string): void;

@@ -379,13 +379,17 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   /**
    * Sends several datagrams with sendmmsg: all to one destination, each to its own
    * (`targets[i]` for `buffers[i]`), or, with no destination, on a connected socket.
+   * On an inet socket the per-datagram destinations may also be a Uint32Array of IPv4
+   * addresses as numbers (a.b.c.d = a << 24 | b << 16 | c << 8 | d, port 0): a raw-socket sweep
+   * sends to thousands of addresses once each, and this spares it an address object per probe.
    * The kernel may stop early (a full buffer, an unreachable destination): `sent` says how
    * many went out and `error` why the rest did not. If the very first is refused, it throws.
    */
-  sendMany(buffers: readonly Uint8Array[], target?: Destination | readonly Destination[] | null, flags = 0): SendManyResult {
+  sendMany(buffers: readonly Uint8Array[], target?: Destination | readonly Destination[] | Uint32Array | null, flags = 0): SendManyResult {
     const native = this.#check('send');
-    let nativeTarget: Buffer | Buffer[] | null = null;
-    if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
+    let nativeTarget: Buffer | Buffer[] | Uint32Array | null = null;
+    if (target instanceof Uint32Array) nativeTarget = target;
+    else if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
     else if (target !== undefined && target !== null) nativeTarget = this.#destination(target as Destination);
     const sent = native.sendMany(buffers, nativeTarget, flags);
     const stoppedBy = this.#sendInfo[1] as number;

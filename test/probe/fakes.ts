@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../lib/socket/batch.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
+import { formatIpv4 } from '../../lib/wire/bytes.js';
 import type { EngineClock, ProbeSocket } from '../../lib/probe/engine.js';
 
 const NS_PER_MS = 1e6;
@@ -90,7 +91,7 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
     return { bytes: buffer.length, sentAt: this.clock.now() };
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | readonly string[]): { sent: number; sentAt: number; error: Error | null } {
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null } {
     this.sendManyCalls++;
     const at = this.clock.now();
     let sent = 0;
@@ -100,7 +101,7 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
         if (sent === 0) throw error;
         return { sent, sentAt: at, error };
       }
-      this.sent.push({ bytes: Buffer.from(b), address: typeof target === 'string' ? target : target[i]!, at });
+      this.sent.push({ bytes: Buffer.from(b), address: typeof target === 'string' ? target : formatIpv4(target[i]!), at });
       sent++;
     }
     return { sent, sentAt: at, error: null };

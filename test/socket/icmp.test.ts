@@ -179,3 +179,27 @@ test('ICMP helpers in this test build a valid echo (checksum over the whole mess
   t.is(p.identifier, 0x1234);
   t.is(packet.readUInt16BE(2), packet.length);
 });
+
+rootTest()('sendMany to a Uint32Array of IPv4 addresses: each datagram to its own, answered from there', async (t) => {
+  const s = rawIcmpSocket();
+  t.teardown(() => s.close());
+  const identifier = random16();
+  const payload = Buffer.from('rawprobe u32 destinations');
+  const destinations = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+  const replies = destinations.map((_, i) => nextIcmp(s, 0, identifier, i + 1));
+  const numbers = Uint32Array.from(destinations, (d) => d.split('.').reduce((n, part) => n * 256 + Number(part), 0));
+  const r = s.sendMany(destinations.map((_, i) => icmpEcho(identifier, i + 1, payload)), numbers);
+  t.is(r.sent, 3);
+  t.is(r.error, null);
+  const answered = await Promise.all(replies);
+  t.deepEqual(answered.map(([p]) => p.source), destinations, 'reply i comes from destination i');
+  t.deepEqual(answered.map(([p]) => p.sequence), [1, 2, 3]);
+
+  const short = t.throws<SocketError>(() => s.sendMany([icmpEcho(identifier, 9, payload)], numbers));
+  t.is(short?.code, 'ERR_INVALID_ARG_VALUE');
+  t.regex(short?.message ?? '', /one entry per buffer \(3 for 1 buffers\)/);
+  const v6 = rawIcmpSocket({ family: 'inet6' });
+  t.teardown(() => v6.close());
+  const wrongFamily = t.throws<SocketError>(() => v6.sendMany([icmpEcho(identifier, 9, payload, 128)], Uint32Array.of(0x7f000001)));
+  t.regex(wrongFamily?.message ?? '', /needs an AF_INET socket/);
+});
