@@ -21,7 +21,7 @@ import { labUp, loadLabFile, type Lab } from '../lib/lab/index.js';
 import { median } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
+const MAIN = join(ROOT, 'dist/app/main.js');
 const RAW_SOCKET_SCRIPT = join(ROOT, 'bench/raw-socket-flood.cjs');
 
 interface Options {

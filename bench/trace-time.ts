@@ -21,7 +21,7 @@ import { runProcess } from './proc.js';
 import { checkTrace, mtrHops, traceHops } from './rows/trace.js';
 import { median } from './stats.js';
 
-const MAIN = join(REPO_ROOT, 'dist/cli/main.js');
+const MAIN = join(REPO_ROOT, 'dist/app/main.js');
 
 interface Options {
   rounds: number;

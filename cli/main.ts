@@ -2,14 +2,14 @@
 // Entry point of the `rawprobe` command. Parsing and dispatch only: each command lives in
 // cli/commands/, does its work through lib/, and sets process.exitCode.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
+import { packageRoot } from '../lib/package-root.js';
 
-const packageJson = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-) as { version: string };
+const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 function fail(message: string, exitCode: number): void {
   process.stderr.write(`rawprobe: ${message}\n`);

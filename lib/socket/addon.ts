@@ -6,8 +6,9 @@
 // (checksum, decode) works even where the addon has not been built.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
+import { packageRoot } from '../package-root.js';
 import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT } from './batch.js';
 import { ErrorCode, socketError } from './errors.js';
 import type { OptionKind } from './options.js';
@@ -109,31 +110,34 @@ export interface NativeAddon {
   errnoError(errno: number, syscall: string): Error;
 }
 
-// dist/lib/socket/addon.js -> the repository root is three levels up.
-const ADDON_PATH = fileURLToPath(new URL('../../../build/Release/rawprobe.node', import.meta.url));
+/** Where node-gyp leaves the addon, in the package root. */
+function addonPath(): string {
+  return join(packageRoot(), 'build', 'Release', 'rawprobe.node');
+}
 
 let loaded: NativeAddon | null = null;
 
 /** The addon, loaded on first call. Throws ERR_ADDON_NOT_BUILT with what to do. */
 export function addon(): NativeAddon {
   if (loaded !== null) return loaded;
-  if (!existsSync(ADDON_PATH)) {
+  const path = addonPath();
+  if (!existsSync(path)) {
     throw socketError(
       ErrorCode.addonNotBuilt,
-      `the rawprobe addon is not built: run npm ci or npm run build (looked for ${ADDON_PATH})`,
+      `the rawprobe addon is not built: run npm ci or npm run build (looked for ${path})`,
     );
   }
   const require = createRequire(import.meta.url);
   try {
-    const candidate = require(ADDON_PATH) as NativeAddon;
-    checkLayout(candidate.batchLayout);
+    const candidate = require(path) as NativeAddon;
+    checkLayout(candidate.batchLayout, path);
     loaded = candidate;
   } catch (cause) {
     if (cause instanceof Error && (cause as { code?: unknown }).code === ErrorCode.addonLoad) throw cause;
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw socketError(
       ErrorCode.addonLoad,
-      `the rawprobe addon at ${ADDON_PATH} did not load (${why}): rebuild it with npm run build`,
+      `the rawprobe addon at ${path} did not load (${why}): rebuild it with npm run build`,
     );
   }
   return loaded;
@@ -142,7 +146,7 @@ export function addon(): NativeAddon {
 
 // batch.ts reads receive batches with its own copy of the layout (constant indices keep the
 // hot path fast); a stale build with another layout must fail loudly, not misread packets.
-function checkLayout(native: NativeBatchLayout | undefined): void {
+function checkLayout(native: NativeBatchLayout | undefined, path: string): void {
   const expected: Record<string, number> = {
     ...BATCH,
     flagKernelTimestamp: FLAG_KERNEL_TIMESTAMP,
@@ -155,7 +159,7 @@ function checkLayout(native: NativeBatchLayout | undefined): void {
     if (native?.[field as keyof NativeBatchLayout] !== index) {
       throw socketError(
         ErrorCode.addonLoad,
-        `the rawprobe addon at ${ADDON_PATH} is out of date (receive batch layout differs): rebuild it with npm run build`,
+        `the rawprobe addon at ${path} is out of date (receive batch layout differs): rebuild it with npm run build`,
       );
     }
   }

@@ -5,14 +5,12 @@
 // a name that does not resolve. Each test has its own lab, taken down when it ends.
 import test from 'ava';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../lib/lab/index.js';
 import type { RunResult } from '../../lib/lab/system.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
+import { MAIN, ROOT } from './run-rawprobe.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const rootOnly = rootTest();
 void test;
 

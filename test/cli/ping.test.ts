@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { findTool, run, type RunResult } from '../../lib/lab/system.js';
 import type { PingSummary } from '../../lib/probe/index.js';
 import { rootTest } from '../helpers/privilege.js';
+import { MAIN } from './run-rawprobe.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const rootOnly = rootTest();
 
 /** argv in a network namespace of its own, with lo up. */

@@ -1,4 +1,4 @@
-// Running the built CLI as a user does (node dist/cli/main.js ...), with stdin, a fixed time zone
+// Running the built CLI as a user does (./rawprobe, that is node dist/app/main.js ...), with stdin, a fixed time zone
 // and a safety limit, and capturing on loopback with tcpdump around it. Shared by the decode,
 // checksum, send and sockopt tests. Limits only stop a broken test from hanging; nothing here
 // asserts on time.
@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { locateIpv4, readPcapBuffer } from '../../lib/pcap/index.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const MAIN = join(ROOT, 'dist/cli/main.js');
+/** The CLI as shipped: the bundle cli/bundle.ts makes, which ./rawprobe runs. */
+export const MAIN = join(ROOT, 'dist/app/main.js');
+/** tsc's output of cli/main.ts, one module per source file (test/cli/startup.test.ts). */
+export const UNBUNDLED_MAIN = join(ROOT, 'dist/cli/main.js');
 export const PCAP_FIXTURES = join(ROOT, 'fixtures/pcap');
 
 export interface CliResult {

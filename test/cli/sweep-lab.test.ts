@@ -9,15 +9,12 @@ import test from 'ava';
 import { readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { Lab } from '../../lib/lab/index.js';
 import { findTool, type RunResult } from '../../lib/lab/system.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { tempDir } from './run-rawprobe.js';
+import { tempDir, MAIN } from './run-rawprobe.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const rootOnly = rootTest();
 void test;
 

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTool, run, type RunResult } from '../../lib/lab/system.js';
 import { rootTest } from '../helpers/privilege.js';
-import { hasTool, tempDir } from './run-rawprobe.js';
+import { hasTool, tempDir, MAIN } from './run-rawprobe.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const rootOnly = rootTest();
 
 /** argv run in a network namespace of its own, with lo up (gone when the process ends). */

@@ -10,9 +10,9 @@ import { labFixture, uniqueLabName } from '../helpers/lab.js';
 import { labDown } from '../../lib/lab/index.js';
 import { listNamespaces, run } from '../../lib/lab/system.js';
 import type { RunResult } from '../../lib/lab/index.js';
+import { MAIN } from '../cli/run-rawprobe.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
 const rootOnly = rootTest();
 
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {

@@ -2,7 +2,7 @@
 // TypeScript name list and the addon agree, and compare the numbers with two independent
 // sources on this machine: Node's os.constants.errno and Python's socket module.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,12 +54,15 @@ test('the batch layout and event numbers agree with the addon', (t) => {
 });
 
 test('without build/Release/rawprobe.node the error says how to build it', (t) => {
-  // A copy of dist/lib/socket somewhere with no build directory above it.
+  // A copy of dist/lib/socket in a package (package.json, binding.gyp) that was never built.
   const root = mkdtempSync(join(tmpdir(), 'rawprobe-nobuild-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   const from = fileURLToPath(new URL('../../lib/socket/', import.meta.url));
   const to = join(root, 'dist', 'lib', 'socket');
   cpSync(from, to, { recursive: true });
+  cpSync(fileURLToPath(new URL('../../lib/package-root.js', import.meta.url)), join(root, 'dist', 'lib', 'package-root.js'));
+  writeFileSync(join(root, 'package.json'), '{"name":"rawprobe","type":"module"}\n');
+  writeFileSync(join(root, 'binding.gyp'), '{}\n');
   const script = `
     import { addon } from ${JSON.stringify(pathToFileURL(join(to, 'addon.js')).href)};
     try { addon(); console.log('loaded'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
@@ -70,4 +73,5 @@ test('without build/Release/rawprobe.node the error says how to build it', (t) =
   };
   t.is(out.code, 'ERR_ADDON_NOT_BUILT');
   t.regex(out.message, /^the rawprobe addon is not built: run npm ci or npm run build/);
+  t.true(out.message.includes(join(root, 'build', 'Release', 'rawprobe.node')), 'it names the path it looked for, in the package root');
 });
