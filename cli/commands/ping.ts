@@ -46,7 +46,7 @@ export function builder(y: Argv): Argv<PingArgs> {
     .option('w', value('deadline', 'stop after this many seconds'))
     .option('p', value('pattern', 'fill the data with this hex pattern (up to 16 bytes)'))
     .option('I', SOURCE)
-    .option('M', value('pmtudisc', 'do | want: set Don\'t Fragment (default); dont: clear it'))
+    .option('M', value('pmtudisc', 'want (default): Don\'t Fragment, and a probe larger than the route MTU is sent in fragments; do: DF, never fragment; dont: no DF'))
     .option('id', value(null, 'ICMP identifier, 0-65535 (default: process id)'))
     .option('l', value('preload', 'probes sent at once before pacing; with -f, probes kept in flight (default 64)'))
     .option('f', flag('flood', 'flood: probes as fast as replies come back; prints . per probe, a backspace per reply'))

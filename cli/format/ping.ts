@@ -153,6 +153,7 @@ export function startJson(s: PingStart): Record<string, unknown> {
     ttl: s.ttl,
     tos: s.tos,
     df: s.df,
+    fragmentMtu: s.fragmentMtu,
     pattern: s.pattern,
     count: s.count,
     interval: s.intervalMs / 1000,

@@ -58,8 +58,11 @@ export function pingOptions(argv: PingArgs): PingOptions {
   if (source !== undefined) options.source = source;
   const pmtudisc = last(argv.pmtudisc);
   if (pmtudisc !== undefined) {
-    if (pmtudisc === 'do' || pmtudisc === 'want') options.df = true;
-    else if (pmtudisc === 'dont') options.df = false;
+    // iputils' three modes: do never fragments (a probe too large is a local error); want and
+    // dont fragment one that does not fit the route (see lib/probe/fragmenting-socket.ts).
+    if (pmtudisc === 'do') (options.df = true), (options.fragment = false);
+    else if (pmtudisc === 'want') (options.df = true), (options.fragment = true);
+    else if (pmtudisc === 'dont') (options.df = false), (options.fragment = true);
     else throw new CliError(`-M: "${pmtudisc}" is not do, dont or want`);
   }
   const id = last(argv.id);
@@ -85,12 +88,13 @@ class TextOutput {
   readonly #names: AddressNames | null;
   readonly #timestamps: boolean;
   #chain: Promise<void> = Promise.resolve();
-  /** The MTU the last Fragmentation Needed reported, for the local errors that follow. */
-  #lastMtu: number | null = null;
+  /** The MTU a local "message too long" means: the route's, then what Fragmentation Needed said. */
+  #lastMtu: number | null;
 
-  constructor(names: boolean, timestamps: boolean) {
+  constructor(names: boolean, timestamps: boolean, routeMtu: number | null) {
     this.#names = names ? new AddressNames() : null;
     this.#timestamps = timestamps;
+    this.#lastMtu = routeMtu;
   }
 
   /** "address" or, with names, "name (address)" as iputils' pr_addr(). */
@@ -113,7 +117,7 @@ class TextOutput {
         this.#line(null, () => stamp(e.at) + noAnswerLine(e));
         break;
       case 'send-error': {
-        // iputils: "local error: message too long, mtu=1400" once the kernel knows the path MTU.
+        // iputils: "local error: message too long, mtu=1500", the MTU the kernel held it to.
         const mtu = this.#lastMtu;
         const line =
           e.code === 'EMSGSIZE'
@@ -165,7 +169,7 @@ export async function run(argv: PingArgs): Promise<void> {
   }
 
   const names = !json && !flood && !argv.numeric && !session.config.targets[0]!.numeric;
-  const text = new TextOutput(names, argv.timestamp);
+  const text = new TextOutput(names, argv.timestamp, session.config.routeMtu);
   const hooks: Parameters<PingSession['run']>[0] = {};
   if (!quiet && !flood) hooks.onEvent = json ? (e) => printJsonLine(eventJson(e)) : (e) => text.event(e);
   if (!quiet && flood && !json) hooks.onProgress = (p) => process.stdout.write(floodText(p));

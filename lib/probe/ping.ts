@@ -16,6 +16,7 @@ import { openPcapOut, type Capture } from './capture.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler, type ProbeSocket } from './engine.js';
 import { errnoName, firstLine, optionError, wholeIn } from './errors.js';
 import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
+import { FragmentingSocket, routeMtu } from './fragmenting-socket.js';
 import { openProbeSocket } from './probe-socket.js';
 import { MATCH_FLAG, type Match, type ProbeSlot } from './protocol.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
@@ -48,6 +49,12 @@ export interface PingOptions {
   source?: string | null;
   /** Don't Fragment (-M do / dont). Default true, as iputils' default "want" sends. */
   df?: boolean;
+  /**
+   * Cut a probe larger than the route's MTU into fragments here, sent without DF (-M want and
+   * dont, the default), as Linux does for iputils; false (-M do): the kernel refuses it with
+   * EMSGSIZE, reported as a local error.
+   */
+  fragment?: boolean;
   /** ICMP identifier (--id). Default: process id & 0xffff (distinct per session in a process). */
   identifier?: number | null;
   /** Probes sent at once before pacing (-l); with flood, the probes kept in flight. */
@@ -72,7 +79,12 @@ export interface PingConfig {
   pattern: Buffer | null;
   source: string;
   sourceGiven: boolean;
+  /** DF on every probe: false when the probes are fragmented (fragmentMtu). */
   df: boolean;
+  /** The smallest route MTU of the targets (null: no route known), what a local EMSGSIZE means. */
+  routeMtu: number | null;
+  /** The MTU the probes are cut for (routeMtu), or null when they fit or -M do forbids it. */
+  fragmentMtu: number | null;
   identifier: number;
   preload: number;
   outstanding: boolean;
@@ -101,6 +113,8 @@ export interface PingStart {
   ttl: number;
   tos: number;
   df: boolean;
+  /** The MTU probes are fragmented for here, null when they fit the route whole. */
+  fragmentMtu: number | null;
   /** The -p pattern as hex, null without one. */
   pattern: string | null;
   flood: boolean;
@@ -282,12 +296,15 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
   for (const host of hosts) targets.push(await resolveTarget(host));
   const { source, sourceGiven } = await chooseSource(options.source, targets[0]!.address);
   const flood = options.flood ?? false;
+  const size = options.size ?? 56;
+  const mtu = smallestRouteMtu(targets, sourceGiven ? source : null);
+  const fragmentMtu = options.fragment !== false && mtu !== null && size + ECHO_OVERHEAD > mtu ? mtu : null;
   return {
     targets,
     count: options.count ?? null,
     intervalMs: options.intervalMs ?? (flood ? 0 : 1000),
     flood,
-    size: options.size ?? 56,
+    size,
     ttl: options.ttl ?? 64,
     tos: options.tos ?? 0,
     timeoutMs: options.timeoutMs ?? 10_000,
@@ -295,12 +312,27 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
     pattern: options.pattern == null ? null : Buffer.from(options.pattern),
     source,
     sourceGiven,
-    df: options.df ?? true,
+    df: fragmentMtu === null && (options.df ?? true),
+    routeMtu: mtu,
+    fragmentMtu,
     identifier: options.identifier ?? defaultIdentifier(),
     preload: options.preload ?? (flood ? FLOOD_WINDOW : 1),
     outstanding: options.outstanding ?? false,
     pcapOut: options.pcapOut ?? null,
   };
+}
+
+/** IPv4 and ICMP echo headers around the data: "56(84) bytes". */
+const ECHO_OVERHEAD = 28;
+
+/** The smallest route MTU among the targets, null when none has a route. */
+function smallestRouteMtu(targets: readonly ResolvedTarget[], source: string | null): number | null {
+  let smallest: number | null = null;
+  for (const t of targets) {
+    const mtu = routeMtu(t.address, source);
+    if (mtu !== null && (smallest === null || mtu < smallest)) smallest = mtu;
+  }
+  return smallest;
 }
 
 // ---- the session --------------------------------------------------------------------------
@@ -346,7 +378,8 @@ export class PingSession {
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
     this.#ownSocket = parts.socket === undefined;
-    this.#socket = parts.socket ?? openPingSocket(this.protocol, config);
+    const socket = parts.socket ?? openPingSocket(this.protocol, config);
+    this.#socket = config.fragmentMtu === null ? socket : new FragmentingSocket(socket, config.fragmentMtu);
     this.#clock = parts.clock ?? realClock;
     try {
       this.#capture = config.pcapOut === null ? null : openPcapOut(config.pcapOut);
@@ -363,11 +396,12 @@ export class PingSession {
       source: config.source,
       sourceGiven: config.sourceGiven,
       size: config.size,
-      packetSize: config.size + 28,
+      packetSize: config.size + ECHO_OVERHEAD,
       identifier: config.identifier,
       ttl: config.ttl,
       tos: config.tos,
       df: config.df,
+      fragmentMtu: config.fragmentMtu,
       pattern: config.pattern === null ? null : formatHex(config.pattern),
       flood: config.flood,
       count: config.count,

@@ -31,6 +31,7 @@ export { packetToJson, packetInitFromJson, jsonify, type PacketJson, type FromJs
 export { describeIcmp, traceMark } from './icmp-names.js';
 export { DSCP, parseTos, dscpName } from './dscp.js';
 export { parseIpv4, formatIpv4, parseHex, formatHex } from './bytes.js';
+export { fragmentIpv4, MIN_IPV4_MTU } from './fragment.js';
 export { ICMP_TYPE, UNREACHABLE_CODE, TIME_EXCEEDED_CODE, REDIRECT_CODE, PARAMETER_PROBLEM_CODE } from './icmpv4.js';
 export type { Ipv4Header, Ipv4HeaderInit } from './ipv4.js';
 export type { Ipv4Option, Ipv4OptionInit } from './ipv4-options.js';

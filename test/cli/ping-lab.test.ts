@@ -103,7 +103,37 @@ rootOnly('DF and an oversize packet towards a 1400-byte link: Fragmentation Need
   const local = await rawprobe(lab, ['-c', '2', '-i', '0.05', '-M', 'do', '-s', '1400', h2]);
   t.is(local.code, 1);
   t.regex(countsLine(local), /^2 packets transmitted, 0 received, \+2 errors, 100% packet loss/);
-  t.regex(local.stderr, /^rawprobe: local error: message too long \(icmp_seq=1\)\n/);
+  t.regex(local.stderr, /^rawprobe: local error: message too long, mtu=1400 \(icmp_seq=1\)\n/);
+  const theirsLocal = await iputils(lab, ['-c', '1', '-M', 'do', '-s', '1400', h2]);
+  t.regex(theirsLocal.stderr, /^ping: local error: message too long, mtu=1400\n/, 'iputils names the same MTU');
+});
+
+rootOnly('-s 2000 is sent in fragments, as the kernel sends iputils\' (-M want, the default, and dont); -M do is a local error', async (t) => {
+  const lab = await withLab(t, 'mtu1400', { nodes: noRatelimit });
+  const h2 = lab.address('h2');
+  const tx = async (): Promise<number> => Number((await lab.exec('h1', ['cat', '/sys/class/net/eth0/statistics/tx_packets'])).stdout.trim());
+  const args = ['-c', '2', '-i', '0.05', '-s', '2000', h2];
+  const theirs = await iputils(lab, args); // first: its ARP exchange is then done
+  const before = await tx();
+  const ours = await rawprobe(lab, args);
+  t.is(await tx() - before, 4, 'two probes of 2028 bytes, two fragments each (MTU 1500)');
+  t.is(ours.code, 0, ours.stderr);
+  const shape = (r: RunResult): string[] => lines(r).filter((l) => l.includes('bytes from')).map((l) => l.replace(/ time=.*/, ''));
+  t.deepEqual(shape(ours), [1, 2].map((n) => `2008 bytes from ${h2}: icmp_seq=${n} ttl=62`), 'r1 cut our 1500-byte fragments again for its 1400-byte link');
+  t.deepEqual(shape(ours), shape(theirs));
+  t.is(countsLine(ours).replace(/time \d+ms/, ''), countsLine(theirs).replace(/time \d+ms/, ''));
+  const dont = await rawprobe(lab, ['-c', '1', '-M', 'dont', '-s', '2000', '--json', h2]);
+  t.like(json(dont)[0], { type: 'start', packetSize: 2028, df: false, fragmentMtu: 1500 });
+  t.like(json(dont)[1], { type: 'reply', bytes: 2008 });
+  const small = await rawprobe(lab, ['-c', '1', '--json', h2]);
+  t.like(json(small)[0], { df: true, fragmentMtu: null }, 'a probe that fits keeps DF');
+
+  const refused = await rawprobe(lab, ['-c', '1', '-M', 'do', '-s', '2000', h2]);
+  const theirsRefused = await iputils(lab, ['-c', '1', '-M', 'do', '-s', '2000', h2]);
+  t.is(refused.code, 1);
+  t.is(refused.stderr, 'rawprobe: local error: message too long, mtu=1500 (icmp_seq=1)\n');
+  t.is(theirsRefused.stderr, 'ping: local error: message too long, mtu=1500\n');
+  t.is(countsLine(refused).replace(/time \d+ms/, ''), countsLine(theirsRefused).replace(/time \d+ms/, ''));
 });
 
 rootOnly('a lossy, duplicating link: loss and (DUP!) counted as iputils counts them; a flood does not stall', async (t) => {

@@ -13,6 +13,7 @@ import {
   type RawSocket,
   type SocketError,
 } from '../../lib/socket/index.js';
+import { fragmentIpv4 } from '../../lib/wire/fragment.js';
 import { rootTest } from '../helpers/privilege.js';
 import { icmpEcho, ipv4Echo, random16, readIcmpPacket, waitFor } from './helpers.js';
 
@@ -202,4 +203,20 @@ rootTest()('sendMany to a Uint32Array of IPv4 addresses: each datagram to its ow
   t.teardown(() => v6.close());
   const wrongFamily = t.throws<SocketError>(() => v6.sendMany([icmpEcho(identifier, 9, payload, 128)], Uint32Array.of(0x7f000001)));
   t.regex(wrongFamily?.message ?? '', /needs an AF_INET socket/);
+});
+
+rootTest()('our own fragments (lib/wire fragmentIpv4) are put back together by the kernel, which answers the whole echo', async (t) => {
+  const s = rawIcmpSocket({ hdrincl: true });
+  t.teardown(() => s.close());
+  const identifier = random16();
+  const payload = Buffer.alloc(3000, 0x5a);
+  payload.write('rawprobe fragments');
+  const datagram = ipv4Echo({ tos: 0, ttl: 64, id: random16() || 1, identifier, sequence: 3, payload });
+  const fragments = fragmentIpv4(datagram, 1500);
+  t.is(fragments.length, 3, '3028 bytes in pieces of at most 1500');
+  const reply = nextIcmp(s, 0, identifier, 3);
+  // The last piece first: the kernel reassembles whatever the order.
+  t.is(s.sendMany([...fragments].reverse(), '127.0.0.1').sent, 3);
+  const [rep] = await reply;
+  t.deepEqual(rep.payload, payload, 'the reply carries all 3000 bytes');
 });
