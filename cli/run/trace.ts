@@ -56,9 +56,9 @@ export function traceOptions(argv: TraceArgs): TraceOptions {
 export function sendErrorLine(code: string, packetLength: number, df: boolean): string {
   if (code === 'EMSGSIZE') {
     // Linux never fragments a datagram whose IPv4 header the program wrote (IP_HDRINCL): over the
-    // interface MTU, it refuses it, DF or not (traceroute, which lets the kernel write the header,
-    // sends it in fragments when DF is off).
-    return `sendto: Message too long: ${packetLength}-byte probes are over the interface MTU${df ? '' : ' (probes built with their own IPv4 header are not fragmented: give a smaller packet length)'}`;
+    // interface MTU it refuses it. Without DF the session cuts its probes itself (lib/probe/
+    // fragmenting-socket.ts), so this is -F, or a route whose MTU could not be read.
+    return `sendto: Message too long: ${packetLength}-byte probes are over the interface MTU (${df ? '-F forbids fragments: drop it or give a smaller packet length' : 'give a smaller packet length'})`;
   }
   const words: Record<string, string> = {
     EHOSTUNREACH: 'No route to host',

@@ -61,6 +61,8 @@ export class TcpSynProbe implements TraceProtocol {
   readonly last: DatagramRef = { bytes: new Uint8Array(0), offset: 0, length: 0 };
   readonly template: Buffer;
   readonly #t: TransportTemplate;
+  /** Bytes of data after the SYN's options (packet lengths above 60). */
+  readonly #dataBytes: number;
 
   constructor(options: TcpSynOptions) {
     this.dstPort = options.dstPort & 0xffff;
@@ -72,7 +74,8 @@ export class TcpSynProbe implements TraceProtocol {
     const room = options.length - bare;
     const tcpOptions = room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
     const tcp = { srcPort: this.srcPortBase, dstPort: this.dstPort, sequence: this.sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions };
-    this.template = encodePacket({ ip, tcp, payload: probeData(room - tcpOptions.length) });
+    this.#dataBytes = Math.max(0, room - tcpOptions.length);
+    this.template = encodePacket({ ip, tcp, payload: probeData(this.#dataBytes) });
     this.#t = new TransportTemplate(this.template, options.ipIdBase);
     this.packetLength = this.template.length;
     this.maxProbeLength = this.template.length;
@@ -116,7 +119,13 @@ export class TcpSynProbe implements TraceProtocol {
       if (u16(b, p + TCP.SRC_PORT) !== this.dstPort || dstPort < this.srcPortBase) return MATCH.none;
       const flags = b[p + TCP.FLAGS]!;
       if ((flags & RST) === 0 && (flags & (SYN | ACK)) !== (SYN | ACK)) return MATCH.none;
-      if ((flags & ACK) !== 0 && u32(b, p + TCP.ACKNOWLEDGMENT) !== ((this.sequenceOf(dstPort - this.srcPortBase) + 1) >>> 0)) return MATCH.none;
+      if ((flags & ACK) !== 0) {
+        // A SYN-ACK acknowledges the SYN (sequence + 1); a closed port's RST also counts the data
+        // a packet length above 60 put in our SYN (Linux's tcp_v4_send_reset).
+        const acked = u32(b, p + TCP.ACKNOWLEDGMENT);
+        const synAcked = (this.sequenceOf(dstPort - this.srcPortBase) + 1) >>> 0;
+        if (acked !== synAcked && acked !== ((synAcked + this.#dataBytes) >>> 0)) return MATCH.none;
+      }
       // The checksum is not checked: a SYN-ACK from a local stack (a namespace, a VM on a veth
       // or tap) reaches a raw socket with checksum offload pending (CHECKSUM_PARTIAL: only the
       // pseudo-header sum is in place), so a good answer would look corrupted. The ports and

@@ -20,7 +20,8 @@
 //
 // `tos` runs the same machinery with several lanes: one TTL sweep per TOS value, side by side
 // in one engine (a lane is one value; each lane keeps its own final hop, waits and changes).
-import { formatIpv4 } from '../wire/bytes.js';
+import { formatIpv4, u16 } from '../wire/bytes.js';
+import { fragmentIpv4 } from '../wire/fragment.js';
 import { traceMark } from '../wire/icmp-names.js';
 import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
 import type { Capture } from './capture.js';
@@ -35,6 +36,7 @@ import { IcmpProbe } from './trace-icmp.js';
 import { isQuotingType } from './answer.js';
 import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from './trace-protocol.js';
 import { openTraceSocket, type TraceSocket } from './trace-socket.js';
+import { FragmentingSocket, routeMtu } from './fragmenting-socket.js';
 import { TcpSynProbe } from './tcp-syn.js';
 import { UDP_BASE_PORT, UdpProbe } from './udp-probe.js';
 
@@ -98,6 +100,11 @@ export interface TraceConfig {
   tos: number[];
   df: boolean;
   length: number;
+  /**
+   * Probes longer than the route's MTU are cut into fragments of this size here (traceroute's
+   * kernel does it; IP_HDRINCL never does), null when they fit or DF is set (-F).
+   */
+  fragmentMtu: number | null;
   source: string;
   sourceGiven: boolean;
   ipOptions: readonly Ipv4OptionInit[];
@@ -284,6 +291,8 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
   const target = await resolveTarget(options.host);
   const { source, sourceGiven } = await chooseSource(options.source, target.address);
   const kind = options.kind ?? 'icmp';
+  const df = options.df ?? false;
+  const length = options.length ?? TRACE_DEFAULTS.length;
   const firstTtl = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
   const maxTtl = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
   const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
@@ -308,8 +317,9 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
     near: options.near ?? TRACE_DEFAULTS.near,
     simultaneous: options.simultaneous ?? TRACE_DEFAULTS.simultaneous,
     tos,
-    df: options.df ?? false,
-    length: options.length ?? TRACE_DEFAULTS.length,
+    df,
+    length,
+    fragmentMtu: df ? null : fragmentMtuFor(length, target.address, sourceGiven ? source : null),
     source,
     sourceGiven,
     ipOptions: options.ipOptions ?? [],
@@ -318,6 +328,15 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
     compareTtl: options.compareTtl ?? true,
     pcapOut: options.pcapOut ?? null,
   };
+}
+
+/** The MF flag and the fragment offset, in the 16 bits at byte 6 of an IPv4 header. */
+const FRAGMENT_BITS = 0x3fff;
+
+/** The route's MTU when a probe of `length` bytes exceeds it, else null. */
+function fragmentMtuFor(length: number, address: string, source: string | null): number | null {
+  const mtu = routeMtu(address, source);
+  return mtu !== null && length > mtu ? mtu : null;
 }
 
 /** The probe protocol for a configuration. */
@@ -389,7 +408,8 @@ export class TraceSession {
     this.config = config;
     this.protocol = parts.protocol ?? traceProtocol(config);
     this.#ownSocket = parts.socket === undefined;
-    this.#socket = parts.socket ?? openTraceSocket(this.protocol, { source: config.sourceGiven ? config.source : null });
+    const socket = parts.socket ?? openTraceSocket(this.protocol, { source: config.sourceGiven ? config.source : null });
+    this.#socket = config.fragmentMtu === null ? socket : new FragmentingSocket(socket, config.fragmentMtu);
     this.#clock = parts.clock ?? realClock;
     this.#capture = parts.capture ?? null;
     this.start = {
@@ -616,12 +636,20 @@ class TraceHandler implements ProbeHandler {
       const inner = quotedHeaderOffset(d.bytes, d.offset, d.length);
       if (inner >= 0) {
         quoted = true;
-        const length = this.#sentBytes(n);
+        let sent: Uint8Array = this.#scratch;
+        let length = this.#sentBytes(n);
+        // A router quotes the fragment that reached it: compare with the first one we sent. (The
+        // destination quotes the datagram it put back together: compare with the whole probe.)
+        const mtu = this.#config.fragmentMtu;
+        if (mtu !== null && length > mtu && (u16(d.bytes, inner + 6) & FRAGMENT_BITS) !== 0) {
+          sent = fragmentIpv4(this.#scratch.subarray(0, length), mtu)[0]!;
+          length = sent.byteLength;
+        }
         // The quoted TTL means something for a probe that expired, or that reached the
         // destination: then it arrived with 1 left. An unreachable from a router on the way
         // (!F, !H...) is about another limit, the TTL left is whatever it was.
         const expiring = this.#config.compareTtl && (m.type === 11 || outcome === OUTCOME.reply);
-        changes = compareQuoted(this.#scratch, 0, length, d.bytes, inner, d.offset + d.length - inner, { expectedTtl: expiring ? 1 : null });
+        changes = compareQuoted(sent, 0, length, d.bytes, inner, d.offset + d.length - inner, { expectedTtl: expiring ? 1 : null });
       }
     }
     const result: TraceProbe = {

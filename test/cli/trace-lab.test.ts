@@ -100,6 +100,11 @@ rootOnly('TCP SYN to an open port: SYN-ACK ends the trace (our kernel\'s RST to 
   const closed = await trace(lab, ['-n', '-T', '-p', '81', h2]);
   t.is(closed.code, 0);
   t.is(shape(closed).at(-1), ` 4  ${h2}`);
+  // Packets over 60 bytes carry data in the SYN: the RST acknowledges it too, the SYN-ACK not.
+  for (const port of ['81', '8080']) {
+    const withData = await trace(lab, ['-n', '-T', '-p', port, h2, '100']);
+    t.is(shape(withData).at(-1), ` 4  ${h2}`, `port ${port}, 100-byte packets`);
+  }
 });
 
 rootOnly('chain3-silent: the silent router is * * *, the hops behind it still answer and the trace still ends; traceroute agrees', async (t) => {
@@ -163,11 +168,30 @@ rootOnly('mtu1400: with -F, 1500-byte probes get !F-1400 from r1 at hop 2, as tr
   // Small enough: through to h2.
   await forget();
   t.is(shape(await trace(lab, ['-n', '-F', h2, '1400'])).at(-1), ` 3  ${h2}`);
-  // Over h1's own MTU the kernel refuses the probes (it never fragments a header we wrote).
-  const over = await trace(lab, ['-n', h2, '2000']);
+  // Over h1's own MTU with DF: the kernel refuses the probes (it never fragments a header we wrote).
+  const over = await trace(lab, ['-n', '-F', h2, '2000']);
   t.is(over.code, 1);
   t.deepEqual(shape(over), [' 1  * !F * !F * !F']);
   t.regex(over.stderr, /^rawprobe: sendto: Message too long: 2000-byte probes are over the interface MTU \(.*\)\n$/);
+});
+
+rootOnly('packet length 2000 without -F: we send fragments, as traceroute\'s kernel does; only a router that cuts them again shows', async (t) => {
+  const lab = await withLab(t, 'mtu1400', { nodes: unlimited(['r1', 'r2', 'h2']) });
+  const h2 = lab.address('h2');
+  const hops = lab.path('h1', 'h2').hops;
+  const expected = hops.map((h) => `${String(h.ttl).padStart(2)}  ${h.address}`);
+  for (const kind of ['-I', '-U', '-T']) {
+    const ours = await trace(lab, ['-n', kind, h2, '2000']);
+    t.is(ours.code, 0, `${kind}: ${ours.stderr}`);
+    t.is(ours.stdout.split('\n')[0], `traceroute to ${h2} (${h2}), 30 hops max, 2000 byte packets`);
+    t.deepEqual(shape(ours), expected, kind);
+  }
+  t.deepEqual(shape(await traceroute(lab, ['-n', '-I', h2, '2000'])), expected, 'traceroute -I');
+  // r1 quotes our first fragment as we sent it; r2 quotes the 1396-byte piece r1 cut from it
+  // for the 1400-byte link; h2 quotes the datagram it put back together.
+  const asJson = json(await trace(lab, ['-n', '-U', '-q', '1', '--json', h2, '2000']));
+  t.deepEqual(asJson.slice(0, 3).map((o) => o['changes']), [[], [{ field: 'length', sent: 1500, quoted: 1396 }], []]);
+  t.deepEqual(asJson.at(-1), { type: 'done', reached: true, hops: 3 });
 });
 
 rootOnly('ICMP rate limiting on: missing answers are *, every answer shown is from its own hop; off: all answered', async (t) => {

@@ -56,6 +56,7 @@ export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
     tos: [0],
     df: false,
     length: 60,
+    fragmentMtu: null,
     source: SRC,
     sourceGiven: false,
     ipOptions: [],
