@@ -36,7 +36,7 @@
   X(SO_BSDCOMPAT) X(SO_REUSEPORT) X(SO_RCVLOWAT) X(SO_SNDLOWAT) X(SO_RCVTIMEO)           \
   X(SO_SNDTIMEO) X(SO_PRIORITY) X(SO_MARK) X(SO_BINDTODEVICE) X(SO_PROTOCOL)             \
   X(SO_DOMAIN) X(SO_TIMESTAMPNS) X(SCM_TIMESTAMPNS) X(SO_ATTACH_FILTER)                  \
-  X(SO_DETACH_FILTER) X(SO_LOCK_FILTER)                                                  \
+  X(SO_DETACH_FILTER) X(SO_LOCK_FILTER) X(SO_RCVBUFFORCE)                               \
   /* IPPROTO_IP options and values */                                                    \
   X(IP_TOS) X(IP_TTL) X(IP_HDRINCL) X(IP_OPTIONS) X(IP_RECVERR) X(IP_MTU_DISCOVER)       \
   X(IP_MTU) X(IP_RECVTTL) X(IP_RECVTOS) X(IP_PMTUDISC_DONT) X(IP_PMTUDISC_WANT)          \

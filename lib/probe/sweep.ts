@@ -17,7 +17,7 @@
 // socket and the session.
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { formatIpv4 } from '../wire/bytes.js';
-import type { RawSocket } from '../socket/index.js';
+import { constants, type RawSocket } from '../socket/index.js';
 import { ProbeEngine, type EngineClock } from './engine.js';
 import { optionError } from './errors.js';
 import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
@@ -447,8 +447,6 @@ function receiveBufferFor(rate: number | null, size: number): number {
   return Math.max(1 << 20, Math.min(32 << 20, burst * Math.max(1024, size + 28 + 512)));
 }
 
-/** SO_RCVBUFFORCE (socket(7)): as root, past net.core.rmem_max. Not in the option table. */
-const SO_RCVBUFFORCE = 33;
 
 function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): RawSocket {
   return openProbeSocket(protocol, {
@@ -458,7 +456,8 @@ function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): RawSo
     setup: (socket) => {
       const bytes = receiveBufferFor(config.rate, config.size);
       try {
-        socket.setOption(['SOL_SOCKET', SO_RCVBUFFORCE], bytes);
+        // SO_RCVBUFFORCE (socket(7)): as root, past net.core.rmem_max. Not in the option table.
+        socket.setOption(['SOL_SOCKET', constants.SO_RCVBUFFORCE], bytes);
       } catch {
         socket.setOption('SO_RCVBUF', bytes); // without CAP_NET_ADMIN: capped at rmem_max
       }
