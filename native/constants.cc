@@ -7,6 +7,7 @@
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
+#include <linux/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -49,6 +50,8 @@
   X(TCP_NODELAY) X(TCP_MAXSEG)                                                           \
   /* raw ICMP type filters (SOL_RAW / IPPROTO_ICMPV6) */                                 \
   X(ICMP_FILTER) X(ICMPV6_FILTER)                                                        \
+  /* interface flags (/sys/class/net/<name>/flags) */                                    \
+  X(IFF_UP)                                                                              \
   /* send/recv flags */                                                                  \
   X(MSG_OOB) X(MSG_PEEK) X(MSG_DONTROUTE) X(MSG_CTRUNC) X(MSG_TRUNC) X(MSG_DONTWAIT)     \
   X(MSG_EOR) X(MSG_WAITALL) X(MSG_CONFIRM) X(MSG_ERRQUEUE) X(MSG_NOSIGNAL) X(MSG_MORE)   \

@@ -22,6 +22,7 @@ import { ProbeEngine, type EngineClock } from './engine.js';
 import { optionError } from './errors.js';
 import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
 import type { PingSocket } from './ping.js';
+import { FragmentingSocket, smallestInterfaceMtu } from './fragmenting-socket.js';
 import { openProbeSocket } from './probe-socket.js';
 import { checkLocalAddress } from './resolve.js';
 import { realClock, settleTimestamps } from './session.js';
@@ -77,6 +78,12 @@ export interface SweepConfig {
   tos: number;
   source: string | null;
   identifier: number;
+  /**
+   * Probes larger than this are sent as fragments of it (fping's kernel fragments them; with
+   * IP_HDRINCL Linux never does): the smallest MTU of the interfaces that are up, which every
+   * route can take. null when the probes fit.
+   */
+  fragmentMtu: number | null;
 }
 
 export const SWEEP_DEFAULTS = {
@@ -278,7 +285,16 @@ export function configureSweep(options: SweepOptions): SweepConfig {
     tos,
     source: options.source ?? null,
     identifier: options.identifier ?? defaultSweepIdentifier(),
+    fragmentMtu: fragmentMtuFor(size + ECHO_HEADERS),
   };
+}
+
+/** IPv4 and ICMP echo headers around the data. */
+const ECHO_HEADERS = 28;
+
+function fragmentMtuFor(packetSize: number): number | null {
+  const mtu = smallestInterfaceMtu();
+  return mtu !== null && packetSize > mtu ? mtu : null;
 }
 
 let sweepsOpened = 0;
@@ -326,6 +342,8 @@ export class SweepSession {
   readonly config: SweepConfig;
   readonly protocol: IcmpEchoProtocol;
   readonly #socket: PingSocket;
+  /** The socket itself, under #socket's fragmenting wrapper if there is one (for its drop count). */
+  readonly #rawSocket: PingSocket;
   readonly #clock: EngineClock;
   readonly #stdin: NodeJS.ReadableStream | undefined;
   readonly #resolve: ((name: string) => Promise<string>) | undefined;
@@ -348,7 +366,8 @@ export class SweepSession {
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
     this.#ownSocket = parts.socket === undefined;
-    this.#socket = parts.socket ?? openSweepSocket(this.protocol, config);
+    this.#rawSocket = parts.socket ?? openSweepSocket(this.protocol, config);
+    this.#socket = config.fragmentMtu === null ? this.#rawSocket : new FragmentingSocket(this.#rawSocket, config.fragmentMtu);
     this.#clock = parts.clock ?? realClock;
     this.#stdin = parts.stdin;
     this.#resolve = resolve;
@@ -425,7 +444,7 @@ export class SweepSession {
   }
 
   #summary(handler: SweepHandler, startedAt: number, unknown: number, engine: ProbeEngine | null): SweepSummary {
-    const drops = engine === null ? null : socketDrops(this.#socket);
+    const drops = engine === null ? null : socketDrops(this.#rawSocket);
     const error = this.#feed?.error ?? null;
     return handler.summary(this.#clock.now() - startedAt, unknown, drops, error === null ? null : error.message, this.#stopRequested);
   }

@@ -30,6 +30,8 @@ export const CONSTANT_NAMES = [
   'TCP_NODELAY', 'TCP_MAXSEG',
   // raw ICMP type filters
   'ICMP_FILTER', 'ICMPV6_FILTER',
+  // interface flags
+  'IFF_UP',
   // send/recv flags
   'MSG_OOB', 'MSG_PEEK', 'MSG_DONTROUTE', 'MSG_CTRUNC', 'MSG_TRUNC', 'MSG_DONTWAIT', 'MSG_EOR', 'MSG_WAITALL',
   'MSG_CONFIRM', 'MSG_ERRQUEUE', 'MSG_NOSIGNAL', 'MSG_MORE',

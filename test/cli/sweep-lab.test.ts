@@ -198,6 +198,19 @@ rootOnly('TTL, TOS and size reach the wire: Time Exceeded from the router, EF co
   t.regex(counter, /counter packets 4 bytes 512/, 'four 128-byte echo requests marked EF');
 });
 
+rootOnly('-s 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
+  const lab = await blockLab(t);
+  const tx = async (): Promise<number> => Number((await lab.exec('h1', ['cat', '/sys/class/net/eth0/statistics/tx_packets'])).stdout.trim());
+  await rawprobe(lab, ['-r', '0', '198.18.0.1']); // h1 learns r1's link-layer address first
+  const before = await tx();
+  const r = await rawprobe(lab, ['-s', '3000', '-c', '1', '198.18.0.1', '198.18.0.2']);
+  t.is((await tx()) - before, 6, '3028 bytes over a 1500-byte link: three pieces per probe');
+  t.is(r.code, 0, r.stderr);
+  const replies = sorted(lines(r.stdout));
+  t.is(replies.length, 2);
+  for (const [i, l] of replies.entries()) t.regex(l, new RegExp(`^198\\.18\\.0\\.${i + 1} : \\[0\\], 3008 bytes, `));
+});
+
 rootOnly('a name that does not resolve (no resolver in the lab): reported, the rest swept, exit 2', async (t) => {
   const lab = await blockLab(t);
   const r = await rawprobe(lab, ['-r', '0', 'no-such-host.invalid', '198.18.0.5']);
