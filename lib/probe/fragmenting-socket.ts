@@ -60,14 +60,16 @@ export function smallestInterfaceMtu(): number | null {
 /** Each interface's flags file holds its IFF_* bits in hex ("0x1003"), its mtu file the MTU. */
 const SYS_NET = '/sys/class/net';
 
+/** The MTU to cut probes of `packetSize` bytes for: `mtu` when they exceed it, else null (they fit). */
+export function fragmentMtuFor(packetSize: number, mtu: number | null): number | null {
+  return mtu !== null && packetSize > mtu ? mtu : null;
+}
+
 type ClosableProbeSocket = ProbeSocket & { close(): void };
 
 export class FragmentingSocket implements ProbeSocket {
   readonly #inner: ClosableProbeSocket;
   readonly #mtu: number;
-  /** Pieces and their destinations for one sendMany, reused. */
-  readonly #pieces: Uint8Array[] = [];
-  readonly #firstPiece: number[] = [];
 
   /** `mtu`: the largest datagram `inner` may send whole. */
   constructor(inner: ClosableProbeSocket, mtu: number) {
@@ -86,10 +88,9 @@ export class FragmentingSocket implements ProbeSocket {
   }
 
   sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null } {
-    const pieces = this.#pieces;
-    const first = this.#firstPiece;
-    pieces.length = 0;
-    first.length = 0;
+    const pieces: Uint8Array[] = [];
+    /** Index in `pieces` of each probe's first piece. */
+    const first: number[] = [];
     const perPiece: number[] = [];
     for (let i = 0; i < buffers.length; i++) {
       first.push(pieces.length);

@@ -20,8 +20,11 @@ import { answerHeaderLength, fillAnswer, isQuotingType, quotedAnswer, quotedTran
 import { ProbeTemplate, templateIp } from './probe-template.js';
 import { MATCH, MATCH_FLAG, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from './protocol.js';
 
+/** The IPv4 and ICMP echo headers around the data: iputils' "56(84) bytes". */
+export const ECHO_HEADER_BYTES = 20 + 8;
+
 /** Most data bytes after the ICMP header: 65535 - 20 (IPv4) - 8 (ICMP). */
-export const MAX_ECHO_DATA = 65507;
+export const MAX_ECHO_DATA = 65535 - ECHO_HEADER_BYTES;
 
 export interface IcmpEchoOptions {
   /** The echo identifier (16 bits): how replies are told apart from other pings'. */

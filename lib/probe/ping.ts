@@ -15,12 +15,12 @@ import { toEpochMs, type RawSocket } from '../socket/index.js';
 import { openPcapOut, type Capture } from './capture.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler, type ProbeSocket } from './engine.js';
 import { errnoName, firstLine, optionError, wholeIn } from './errors.js';
-import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
-import { FragmentingSocket, routeMtu } from './fragmenting-socket.js';
+import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
+import { FragmentingSocket, fragmentMtuFor, routeMtu } from './fragmenting-socket.js';
 import { openProbeSocket } from './probe-socket.js';
 import { MATCH_FLAG, type Match, type ProbeSlot } from './protocol.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
-import { checkSourceOption, chooseSource, realClock, settleTimestamps } from './session.js';
+import { checkSourceOption, chooseSource, realClock, runSession } from './session.js';
 import { PROBE_STATE } from './table.js';
 import { lossPercent, rttMicros, rttSummary, type TargetStats } from './stats.js';
 
@@ -298,7 +298,7 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
   const flood = options.flood ?? false;
   const size = options.size ?? 56;
   const mtu = smallestRouteMtu(targets, sourceGiven ? source : null);
-  const fragmentMtu = options.fragment !== false && mtu !== null && size + ECHO_OVERHEAD > mtu ? mtu : null;
+  const fragmentMtu = options.fragment === false ? null : fragmentMtuFor(size + ECHO_HEADER_BYTES, mtu);
   return {
     targets,
     count: options.count ?? null,
@@ -321,9 +321,6 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
     pcapOut: options.pcapOut ?? null,
   };
 }
-
-/** IPv4 and ICMP echo headers around the data: "56(84) bytes". */
-const ECHO_OVERHEAD = 28;
 
 /** The smallest route MTU among the targets, null when none has a route. */
 function smallestRouteMtu(targets: readonly ResolvedTarget[], source: string | null): number | null {
@@ -396,7 +393,7 @@ export class PingSession {
       source: config.source,
       sourceGiven: config.sourceGiven,
       size: config.size,
-      packetSize: config.size + ECHO_OVERHEAD,
+      packetSize: config.size + ECHO_HEADER_BYTES,
       identifier: config.identifier,
       ttl: config.ttl,
       tos: config.tos,
@@ -434,14 +431,14 @@ export class PingSession {
     });
     this.#engine = engine;
     handler.engine = engine;
-    try {
-      if (this.#ownSocket) await settleTimestamps(this.#openedAt, TIMESTAMP_SETTLE_MS);
-      if (!this.#stopRequested) await engine.start();
-    } finally {
-      engine.stop();
-      this.#socket.close();
-      await this.#capture?.close();
-    }
+    await runSession(engine, {
+      ownSocket: this.#ownSocket,
+      openedAt: this.#openedAt,
+      settleMs: TIMESTAMP_SETTLE_MS,
+      stopRequested: () => this.#stopRequested,
+      socket: this.#socket,
+      capture: this.#capture,
+    });
     return config.targets.map((_, i) => this.summary(i));
   }
 
@@ -472,7 +469,7 @@ function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): RawSock
     maxPerWake: 4096,
     setup: (socket) => {
       // Room for the whole window of replies (the kernel caps it at net.core.rmem_max).
-      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(262144, config.preload * (config.size + 28 + 1024) * 4));
+      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(262144, config.preload * (config.size + ECHO_HEADER_BYTES + 1024) * 4));
     },
   });
 }

@@ -32,6 +32,34 @@ export async function chooseSource(given: string | null | undefined, target: str
   return { source: await sourceAddressFor(target), sourceGiven: false };
 }
 
+/** What runSession needs of a session besides its engine. */
+export interface SessionRun {
+  /** Whether the session opened its socket itself (a fake needs no settling). */
+  ownSocket: boolean;
+  /** performance.now() when the socket was opened, and how long timestamps need (settleTimestamps). */
+  openedAt: number;
+  settleMs: number;
+  /** stop() was called before the engine could start. */
+  stopRequested: () => boolean;
+  socket: { close(): void };
+  capture: { close(): Promise<void> } | null;
+}
+
+/**
+ * Runs an engine to its end the way ping and trace do: timestamps settled, then the engine,
+ * then (whatever happened) the engine stopped, the socket closed and the capture flushed.
+ */
+export async function runSession(engine: { start(): Promise<void>; stop(): void }, s: SessionRun): Promise<void> {
+  try {
+    if (s.ownSocket) await settleTimestamps(s.openedAt, s.settleMs);
+    if (!s.stopRequested()) await engine.start();
+  } finally {
+    engine.stop();
+    s.socket.close();
+    await s.capture?.close();
+  }
+}
+
 /**
  * Waits until `settleMs` after `openedAt` (performance.now()). A socket turns SO_TIMESTAMPNS on
  * when it opens; if it is the machine's first such socket, Linux switches receive timestamping

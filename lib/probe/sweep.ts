@@ -20,9 +20,9 @@ import { formatIpv4 } from '../wire/bytes.js';
 import { constants, type RawSocket } from '../socket/index.js';
 import { ProbeEngine, type EngineClock } from './engine.js';
 import { optionError } from './errors.js';
-import { IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
+import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
 import type { PingSocket } from './ping.js';
-import { FragmentingSocket, smallestInterfaceMtu } from './fragmenting-socket.js';
+import { FragmentingSocket, fragmentMtuFor, smallestInterfaceMtu } from './fragmenting-socket.js';
 import { openProbeSocket } from './probe-socket.js';
 import { checkLocalAddress } from './resolve.js';
 import { realClock, settleTimestamps } from './session.js';
@@ -285,16 +285,8 @@ export function configureSweep(options: SweepOptions): SweepConfig {
     tos,
     source: options.source ?? null,
     identifier: options.identifier ?? defaultSweepIdentifier(),
-    fragmentMtu: fragmentMtuFor(size + ECHO_HEADERS),
+    fragmentMtu: fragmentMtuFor(size + ECHO_HEADER_BYTES, smallestInterfaceMtu()),
   };
-}
-
-/** IPv4 and ICMP echo headers around the data. */
-const ECHO_HEADERS = 28;
-
-function fragmentMtuFor(packetSize: number): number | null {
-  const mtu = smallestInterfaceMtu();
-  return mtu !== null && packetSize > mtu ? mtu : null;
 }
 
 let sweepsOpened = 0;
@@ -463,7 +455,7 @@ export function batchFor(rate: number | null): number {
 function receiveBufferFor(rate: number | null, size: number): number {
   const burst = rate === null ? 8192 : Math.ceil(rate / 4);
   // A small reply costs the kernel about 1 KiB of buffer (the skb's truesize), a big one its size.
-  return Math.max(1 << 20, Math.min(32 << 20, burst * Math.max(1024, size + 28 + 512)));
+  return Math.max(1 << 20, Math.min(32 << 20, burst * Math.max(1024, size + ECHO_HEADER_BYTES + 512)));
 }
 
 

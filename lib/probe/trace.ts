@@ -30,13 +30,13 @@ import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, 
 import { errnoName, optionError, wholeIn } from './errors.js';
 import type { Match, ProbeSlot } from './protocol.js';
 import { resolveTarget, type ResolvedTarget } from './resolve.js';
-import { checkSourceOption, chooseSource, realClock, settleTimestamps } from './session.js';
+import { checkSourceOption, chooseSource, realClock, runSession } from './session.js';
 import { rttMicros } from './stats.js';
 import { IcmpProbe } from './trace-icmp.js';
 import { isQuotingType } from './answer.js';
 import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from './trace-protocol.js';
 import { openTraceSocket, type TraceSocket } from './trace-socket.js';
-import { FragmentingSocket, routeMtu } from './fragmenting-socket.js';
+import { FragmentingSocket, fragmentMtuFor, routeMtu } from './fragmenting-socket.js';
 import { TcpSynProbe } from './tcp-syn.js';
 import { UDP_BASE_PORT, UdpProbe } from './udp-probe.js';
 
@@ -319,7 +319,7 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
     tos,
     df,
     length,
-    fragmentMtu: df ? null : fragmentMtuFor(length, target.address, sourceGiven ? source : null),
+    fragmentMtu: df ? null : fragmentMtuFor(length, routeMtu(target.address, sourceGiven ? source : null)),
     source,
     sourceGiven,
     ipOptions: options.ipOptions ?? [],
@@ -332,12 +332,6 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
 
 /** The MF flag and the fragment offset, in the 16 bits at byte 6 of an IPv4 header. */
 const FRAGMENT_BITS = 0x3fff;
-
-/** The route's MTU when a probe of `length` bytes exceeds it, else null. */
-function fragmentMtuFor(length: number, address: string, source: string | null): number | null {
-  const mtu = routeMtu(address, source);
-  return mtu !== null && length > mtu ? mtu : null;
-}
 
 /** The probe protocol for a configuration. */
 export function traceProtocol(config: TraceConfig): TraceProtocol {
@@ -452,14 +446,14 @@ export class TraceSession {
     });
     this.#engine = engine;
     handler.engine = engine;
-    try {
-      if (this.#ownSocket) await settleTimestamps(this.#openedAt, TIMESTAMP_SETTLE_MS);
-      if (!this.#stopRequested) await engine.start();
-    } finally {
-      engine.stop();
-      this.#socket.close();
-      await this.#capture?.close();
-    }
+    await runSession(engine, {
+      ownSocket: this.#ownSocket,
+      openedAt: this.#openedAt,
+      settleMs: TIMESTAMP_SETTLE_MS,
+      stopRequested: () => this.#stopRequested,
+      socket: this.#socket,
+      capture: this.#capture,
+    });
     handler.finish(this.#stopRequested);
     return handler.results();
   }
