@@ -4,8 +4,10 @@
       "target_name": "rawprobe",
       "sources": [
         "native/addon.cc",
+        "native/capture.cc",
         "native/constants.cc",
         "native/errors.cc",
+        "native/pcap-filter.cc",
         "native/socket.cc",
         "native/sockopt.cc"
       ],

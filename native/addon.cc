@@ -7,12 +7,14 @@
 //   sendInfo        Float64Array(2): [last send timestamp, errno that stopped sendMany]
 //   sockaddr()      (family, address, port, scopeId) -> Buffer with a struct sockaddr
 //   errnoError()    (errno, syscall) -> the addon's Error for that errno
+//   Capture, captureLayout, captureInterface(), compileFilter()   packet capture (capture.h)
 #include <dlfcn.h>
 #include <napi.h>
 
 #include <mutex>
 
 #include "clock.h"
+#include "capture.h"
 #include "constants.h"
 #include "socket.h"
 
@@ -99,6 +101,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sendInfo", sendInfo);
   exports.Set("sockaddr", Napi::Function::New<MakeSockaddr>(env, "sockaddr"));
   exports.Set("errnoError", Napi::Function::New<MakeErrnoError>(env, "errnoError"));
+  exports.Set("Capture", Capture::Define(env));
+  exports.Set("captureLayout", CaptureLayout(env));
+  exports.Set("captureInterface", Napi::Function::New<CaptureInterface>(env, "captureInterface"));
+  exports.Set("compileFilter", Napi::Function::New<CompileFilter>(env, "compileFilter"));
   return exports;
 }
 
