@@ -6,6 +6,7 @@
 // command never pay for the lib/ modules of the others. A builder needing data from lib/ (choices,
 // a table in the help) is async and imports it; value imports of lib/ go in cli/run/.
 import type { CommandModule } from 'yargs';
+import * as capture from './capture.js';
 import * as checksum from './checksum.js';
 import * as decode from './decode.js';
 import * as lab from './lab.js';
@@ -17,4 +18,4 @@ import * as tos from './tos.js';
 import * as trace from './trace.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [ping, trace, tos, sweep, checksum, decode, send, sockopt, lab];
+export const commands: CommandModule<any, any>[] = [ping, trace, tos, sweep, checksum, decode, capture, send, sockopt, lab];

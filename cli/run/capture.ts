@@ -1,0 +1,210 @@
+// `rawprobe capture`, the work behind cli/commands/capture.ts: the command line as lib/capture's
+// options, the capture, each wake-up's packets printed (one write per batch, so a pipe sees every
+// line at once) or written to a pcap/pcapng file (flushed per batch, as tcpdump -U), and tcpdump's
+// statistics on stderr at the end: -c, --duration, Ctrl-C (SIGINT) or SIGTERM. Loaded only when
+// capture runs.
+import { openCapture, batchRecord, captureTarget, compileFilter, defaultInterface, ANY, CaptureError, type Capture, type CaptureBatch } from '../../lib/capture/index.js';
+import { LINKTYPE, MAX_CAPTURED_LENGTH, PcapWriter, PcapngWriter, type RecordView } from '../../lib/pcap/index.js';
+import { newRecordView } from '../../lib/pcap/view.js';
+import type { CaptureArgs } from '../commands/capture.js';
+import { CliError, EXIT_ERROR } from '../errors.js';
+import { listeningLine, packetText, programText, statsLines, type DrawTable, type PacketStyle } from '../format/capture.js';
+import { decimal, last, whole, withSignals } from './args.js';
+
+interface Settings {
+  interface: string;
+  expression: string | null;
+  count: number | null;
+  durationMs: number | null;
+  snaplen: number;
+  promiscuous: boolean;
+  style: PacketStyle;
+  write: string | null;
+  pcapng: boolean;
+  dumpFilter: boolean;
+  optimize: boolean;
+  ringBlockSize: number | undefined;
+  ringBlocks: number | undefined;
+}
+
+/** -s as tcpdump takes it: 0 means the largest, 262144. */
+export function parseSnaplen(text: string): number {
+  const n = whole('-s', 'snaplen', text);
+  if (n === 0) return MAX_CAPTURED_LENGTH;
+  if (n > MAX_CAPTURED_LENGTH) throw new CliError(`-s ${text}: the snaplen is 1 to ${MAX_CAPTURED_LENGTH} bytes (0 means ${MAX_CAPTURED_LENGTH})`);
+  return n;
+}
+
+/** The command line as settings; usage errors as CliError (exit 2). */
+export function captureSettings(argv: CaptureArgs): Settings {
+  const words = argv.expression ?? [];
+  const expression = words.join(' ').trim();
+  const countText = last(argv.count);
+  const count = countText === undefined ? null : whole('-c', 'count', countText);
+  if (count === 0) throw new CliError('-c 0: give a whole number of packets, 1 or more');
+  const durationText = last(argv.duration);
+  const seconds = durationText === undefined ? null : decimal('--duration', 'duration', durationText);
+  if (seconds === 0) throw new CliError('--duration 0: give a time in seconds above 0');
+  const snaplenText = last(argv.snaplen);
+  const write = last(argv.write);
+  if (write === '') throw new CliError('-w: give a file name, or - for stdout');
+  if (argv.pcapng && write === undefined) throw new CliError('--pcapng goes with -w FILE');
+  if (argv.json && argv.verbose) throw new CliError('--json and -v: choose one (the JSON already has every field)');
+  const blockText = last(argv['ring-block-size']);
+  const blocksText = last(argv['ring-blocks']);
+  return {
+    interface: last(argv.interface) ?? '',
+    expression: expression === '' ? null : expression,
+    count,
+    durationMs: seconds === null ? null : seconds * 1000,
+    snaplen: snaplenText === undefined ? MAX_CAPTURED_LENGTH : parseSnaplen(snaplenText),
+    promiscuous: !argv.p,
+    style: { json: argv.json, verbose: argv.verbose, hex: argv.hex },
+    write: write ?? null,
+    pcapng: argv.pcapng,
+    dumpFilter: argv['dump-filter'],
+    optimize: !argv['no-optimize'],
+    ringBlockSize: blockText === undefined ? undefined : whole('--ring-block-size', 'size', blockText),
+    ringBlocks: blocksText === undefined ? undefined : whole('--ring-blocks', 'count', blocksText),
+  };
+}
+
+/** CaptureError (an option, the interface, the filter, the privilege) as one line, exit 2. */
+function oneLine<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof CaptureError) throw new CliError(e.message, EXIT_ERROR);
+    throw e;
+  }
+}
+
+function chooseInterface(s: Settings): string {
+  if (s.interface !== '') return s.interface;
+  const found = defaultInterface();
+  if (found === null) throw new CliError('no interface is up to capture on: name one with -i (or -i any)');
+  return found;
+}
+
+/** Where the packets go: the terminal (or a pipe) as text, or a capture file. */
+interface Output {
+  packet(view: RecordView): void;
+  /** End of a batch: hand what it produced to the kernel now. */
+  flush(): void;
+  close(): Promise<void>;
+}
+
+async function openOutput(s: Settings, capture: Capture): Promise<Output> {
+  if (s.write !== null) {
+    const target = s.write === '-' ? 1 : s.write;
+    const options = { linkType: capture.linkType, snaplen: capture.snaplen };
+    let writer: PcapWriter | PcapngWriter;
+    try {
+      writer = s.pcapng ? new PcapngWriter(target, { ...options, interfaceName: capture.target.name }) : new PcapWriter(target, { ...options, nanosecond: true });
+    } catch (e) {
+      throw new CliError(`-w ${s.write}: ${(e as Error).message}`, EXIT_ERROR);
+    }
+    return { packet: (v) => writer.writeRecord(v), flush: () => writer.flush(), close: () => writer.close() };
+  }
+  const table = s.style.verbose ? await import('../format/table.js') : null;
+  const draw: DrawTable | null =
+    table === null ? null : (header, rows) => table.renderTable(header, rows, { columns: [{}, {}, { width: 40, wrapWord: false }, { width: 44, wrapWord: true }] });
+  let text = '';
+  return {
+    packet: (v) => {
+      text += packetText(v, s.style, draw);
+    },
+    flush: () => {
+      if (text !== '') process.stdout.write(text);
+      text = '';
+    },
+    close: async () => {},
+  };
+}
+
+/** What `rawprobe capture` does once yargs has parsed its options (cli/commands/capture.ts). */
+export async function run(argv: CaptureArgs): Promise<void> {
+  const s = captureSettings(argv);
+  if (s.dumpFilter) {
+    const linkType = s.interface === '' ? LINKTYPE.ETHERNET : oneLine(() => captureTarget(s.interface)).linkType;
+    const compiled = oneLine(() => compileFilter(s.expression ?? '', { linkType, snaplen: s.snaplen, optimize: s.optimize }));
+    process.stdout.write(programText(compiled.listing));
+    return;
+  }
+  const name = chooseInterface(s);
+  const capture = oneLine(() =>
+    openCapture({
+      interface: name,
+      filter: s.expression,
+      snaplen: s.snaplen,
+      promiscuous: s.promiscuous && name !== ANY,
+      ...(s.ringBlockSize === undefined ? {} : { ringBlockSize: s.ringBlockSize }),
+      ...(s.ringBlocks === undefined ? {} : { ringBlocks: s.ringBlocks }),
+    }),
+  );
+  let output: Output;
+  try {
+    output = await openOutput(s, capture);
+  } catch (e) {
+    capture.close();
+    throw e;
+  }
+  process.stderr.write(listeningLine(name, capture.linkType, capture.snaplen));
+  let failure: CaptureError | null = null;
+  let handled = 0;
+  try {
+    await withSignalsUntilDone(capture, s, (batch, view) => {
+      const n = s.count === null ? batch.count : Math.min(batch.count, s.count - handled);
+      for (let i = 0; i < n; i++) output.packet(batchRecord(batch, i, view));
+      handled += n;
+      output.flush();
+      return s.count !== null && handled >= s.count;
+    }, (e) => {
+      failure = e;
+    });
+  } finally {
+    capture.close();
+    await output.close();
+  }
+  const stats = capture.stats();
+  process.stderr.write(statsLines({ captured: handled, received: stats.received, dropped: stats.dropped }));
+  if (failure !== null) throw new CliError((failure as CaptureError).message, EXIT_ERROR);
+}
+
+/**
+ * Reads until -c is reached (onBatch returns true), --duration runs out, SIGINT/SIGTERM, or the
+ * capture fails; then stops the capture, which delivers what arrived before.
+ */
+async function withSignalsUntilDone(
+  capture: Capture,
+  s: Settings,
+  onBatch: (batch: CaptureBatch, view: RecordView) => boolean,
+  onError: (e: CaptureError) => void,
+): Promise<void> {
+  const view = newRecordView(Buffer.alloc(0));
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  let ending = false;
+  const end = (): void => {
+    if (ending) return;
+    ending = true;
+    void capture.stop().finally(finish);
+  };
+  let full = false;
+  capture.on('batch', (batch) => {
+    if (full) return;
+    full = onBatch(batch, view);
+    if (full) end();
+  });
+  capture.on('error', (e) => {
+    onError(e);
+    finish();
+  });
+  capture.on('close', finish);
+  const timer = s.durationMs === null ? null : setTimeout(end, s.durationMs);
+  try {
+    await withSignals({ SIGINT: end, SIGTERM: end }, () => done);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
+}
