@@ -9,7 +9,21 @@ import { newRecordView } from '../../lib/pcap/view.js';
 import type { CaptureArgs } from '../commands/capture.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
 import { listeningLine, packetText, programText, statsLines, type DrawTable, type PacketStyle } from '../format/capture.js';
-import { decimal, last, whole, withSignals } from './args.js';
+import { parseInteger } from '../numbers.js';
+
+type Value = string | string[] | undefined;
+
+/** The last value of an option given more than once (as getopt keeps the last). */
+function last(v: Value): string | undefined {
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+/** Seconds as tcpdump's -G takes them, fractions allowed. */
+function seconds(flag: string, text: string): number {
+  const t = text.trim();
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(t) || Number(t) === 0) throw new CliError(`${flag} ${text}: give a time in seconds above 0`);
+  return Number(t);
+}
 
 interface Settings {
   interface: string;
@@ -29,7 +43,7 @@ interface Settings {
 
 /** -s as tcpdump takes it: 0 means the largest, 262144. */
 export function parseSnaplen(text: string): number {
-  const n = whole('-s', 'snaplen', text);
+  const n = parseInteger(text, 'snaplen', Number.MAX_SAFE_INTEGER);
   if (n === 0) return MAX_CAPTURED_LENGTH;
   if (n > MAX_CAPTURED_LENGTH) throw new CliError(`-s ${text}: the snaplen is 1 to ${MAX_CAPTURED_LENGTH} bytes (0 means ${MAX_CAPTURED_LENGTH})`);
   return n;
@@ -40,11 +54,10 @@ export function captureSettings(argv: CaptureArgs): Settings {
   const words = argv.expression ?? [];
   const expression = words.join(' ').trim();
   const countText = last(argv.count);
-  const count = countText === undefined ? null : whole('-c', 'count', countText);
+  const count = countText === undefined ? null : parseInteger(countText, 'count', Number.MAX_SAFE_INTEGER);
   if (count === 0) throw new CliError('-c 0: give a whole number of packets, 1 or more');
   const durationText = last(argv.duration);
-  const seconds = durationText === undefined ? null : decimal('--duration', 'duration', durationText);
-  if (seconds === 0) throw new CliError('--duration 0: give a time in seconds above 0');
+  const duration = durationText === undefined ? null : seconds('--duration', durationText);
   const snaplenText = last(argv.snaplen);
   const write = last(argv.write);
   if (write === '') throw new CliError('-w: give a file name, or - for stdout');
@@ -56,7 +69,7 @@ export function captureSettings(argv: CaptureArgs): Settings {
     interface: last(argv.interface) ?? '',
     expression: expression === '' ? null : expression,
     count,
-    durationMs: seconds === null ? null : seconds * 1000,
+    durationMs: duration === null ? null : duration * 1000,
     snaplen: snaplenText === undefined ? MAX_CAPTURED_LENGTH : parseSnaplen(snaplenText),
     promiscuous: !argv.p,
     style: { json: argv.json, verbose: argv.verbose, hex: argv.hex },
@@ -64,8 +77,8 @@ export function captureSettings(argv: CaptureArgs): Settings {
     pcapng: argv.pcapng,
     dumpFilter: argv['dump-filter'],
     optimize: !argv['no-optimize'],
-    ringBlockSize: blockText === undefined ? undefined : whole('--ring-block-size', 'size', blockText),
-    ringBlocks: blocksText === undefined ? undefined : whole('--ring-blocks', 'count', blocksText),
+    ringBlockSize: blockText === undefined ? undefined : parseInteger(blockText, 'ring-block-size', Number.MAX_SAFE_INTEGER),
+    ringBlocks: blocksText === undefined ? undefined : parseInteger(blocksText, 'ring-blocks', Number.MAX_SAFE_INTEGER),
   };
 }
 
@@ -202,9 +215,13 @@ async function withSignalsUntilDone(
   });
   capture.on('close', finish);
   const timer = s.durationMs === null ? null : setTimeout(end, s.durationMs);
+  process.on('SIGINT', end);
+  process.on('SIGTERM', end);
   try {
-    await withSignals({ SIGINT: end, SIGTERM: end }, () => done);
+    await done;
   } finally {
+    process.off('SIGINT', end);
+    process.off('SIGTERM', end);
     if (timer !== null) clearTimeout(timer);
   }
 }

@@ -8,7 +8,6 @@ import type { RecordView } from '../../lib/pcap/index.js';
 import type { DecodeArgs } from '../commands/decode.js';
 import { readInput, type InputInfo } from '../input.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
-import { withSignals } from './args.js';
 import { decodeFrame, fieldRows, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
 
 /** What `rawprobe decode` does once yargs has parsed its options (cli/commands/decode.ts). */
@@ -56,12 +55,15 @@ export async function run(argv: DecodeArgs): Promise<void> {
     return argv.count === undefined || shown < argv.count;
   };
   const stop = new AbortController();
+  const onSigint = (): void => stop.abort();
+  process.on('SIGINT', onSigint);
   try {
-    await withSignals({ SIGINT: () => stop.abort() }, () => readInput(argv.input, onPacket, { signal: stop.signal }));
+    await readInput(argv.input, onPacket, { signal: stop.signal });
   } catch (e) {
     // Ctrl-C: the packets read so far are the output; a record cut short is not an error.
     if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
   } finally {
+    process.off('SIGINT', onSigint);
     flush(); // the packets before a break are reported before the error
   }
   if (firstMalformed !== null) {
