@@ -150,6 +150,7 @@ void Capture::Open(Napi::Env env, const Napi::Object& config) {
   blockCount_ = static_cast<unsigned>(IntField(env, config, "blockCount", 1, UINT32_MAX >> 1));
   const int retireMs = static_cast<int>(IntField(env, config, "retireMs", 1, 60000));
   skipOutgoingIfindex_ = static_cast<int>(IntField(env, config, "skipOutgoingIfindex", -1, INT32_MAX));
+  pcapRecords_ = BoolField(env, config, "pcapRecords");
   if (blockSize_ % page != 0) {
     throw InvalidArgValue(env, "blockSize must be a multiple of the page size (" +
                                    std::to_string(page) + ")");
@@ -261,6 +262,8 @@ void Capture::CloseNow() {
   StopPoll();
   callback_.Reset();
   async_.reset();
+  bytesRef_.Reset();
+  metaRef_.Reset();
   if (ring_ != nullptr) {
     munmap(ring_, ringBytes_);
     ring_ = nullptr;
@@ -394,53 +397,71 @@ void Capture::Emit(const std::vector<napi_value>& args) {
   }
 }
 
+// The scratch a batch is built in: grown (never shrunk) to `bytes` and `values`, then reused, so
+// a flood's memory is touched once instead of faulted in again for every wake-up.
+void Capture::Reserve(size_t bytes, size_t values) {
+  Napi::Env env = Env();
+  if (bytesRef_.IsEmpty() || bytesCapacity_ < bytes) {
+    bytesCapacity_ = std::max(bytes, bytesCapacity_ * 2);
+    bytesRef_ = Napi::Persistent(Napi::ArrayBuffer::New(env, bytesCapacity_));
+  }
+  if (metaRef_.IsEmpty() || metaCapacity_ < values) {
+    metaCapacity_ = std::max(values, metaCapacity_ * 2);
+    metaRef_ = Napi::Persistent(Napi::Float64Array::New(env, metaCapacity_));
+  }
+}
+
 size_t Capture::Drain() {
-  if (fd_ < 0 || ring_ == nullptr) return 0;
+  if (fd_ < 0 || ring_ == nullptr || draining_) return 0;
   Napi::Env env = Env();
   const bool cooked = cooked_;
   const int skip = skipOutgoingIfindex_;
-  auto skipped = [skip](const tpacket3_hdr* h) {
-    // libpcap's linux_check_direction: on loopback every packet is seen leaving and arriving;
-    // keep the arrival only.
-    const sockaddr_ll* sll = AddressOf(h);
-    return sll->sll_pkttype == PACKET_OUTGOING && sll->sll_ifindex == skip;
-  };
-  auto extra = [cooked](const tpacket3_hdr* h) -> size_t {
-    if (cooked) return kSll2HeaderLength;
-    return VlanPresent(h) && h->tp_snaplen >= kEtherTypeOffset ? kVlanTagLength : 0;
-  };
+  const size_t recordHeader = pcapRecords_ ? capture_batch::kPcapRecordHeader : 0;
 
-  // Pass 1: the blocks handed over, and how many packets and bytes they hold.
+  // The blocks handed over, and bounds on what they hold: a packet's copy (link header, VLAN tag
+  // and record header added) is never longer than its place in the block (tpacket3_hdr and
+  // sockaddr_ll, 68 bytes, come before its data).
   unsigned blocks = 0;
-  size_t packets = 0;
-  size_t bytes = 0;
+  size_t bound = 0;
+  size_t most = 0;
   for (unsigned b = current_; blocks < blockCount_; b = (b + 1) % blockCount_) {
     tpacket_block_desc* block = BlockAt(ring_, blockSize_, b);
     if (!OwnedByUs(block)) break;
-    ForEachPacket(block, blockSize_, [&](const tpacket3_hdr* h) {
-      if (skipped(h)) return;
-      packets++;
-      bytes += std::min<size_t>(h->tp_snaplen + extra(h), snaplen_);
-    });
+    bound += block->hdr.bh1.blk_len;
+    most += block->hdr.bh1.num_pkts;
     blocks++;
   }
   if (blocks == 0) return 0;
-
-  // Pass 2: copy out, then give the blocks back before JavaScript runs.
-  Napi::Buffer<uint8_t> data = Napi::Buffer<uint8_t>::New(env, std::max<size_t>(bytes, 1));
-  Napi::Float64Array meta = Napi::Float64Array::New(env, packets * capture_batch::kStride);
-  uint8_t* out = data.Data();
+  static_assert(TPACKET3_HDRLEN >= kSll2HeaderLength + capture_batch::kPcapRecordHeader,
+                "a packet's copy must fit its place in the block");
+  Reserve(std::max<size_t>(bound, 1), std::max<size_t>(most, 1) * capture_batch::kStride);
+  Napi::ArrayBuffer bytes = bytesRef_.Value();
+  Napi::Float64Array meta = metaRef_.Value();
+  uint8_t* out = static_cast<uint8_t*>(bytes.Data());
   double* m = meta.Data();
+
+  size_t packets = 0;
   size_t offset = 0;
   for (unsigned i = 0; i < blocks; i++) {
     tpacket_block_desc* block = BlockAt(ring_, blockSize_, (current_ + i) % blockCount_);
     ForEachPacket(block, blockSize_, [&](const tpacket3_hdr* h) {
-      if (skipped(h)) return;
       const sockaddr_ll* sll = AddressOf(h);
+      // libpcap's linux_check_direction: on loopback every packet is seen leaving and
+      // arriving; keep the arrival only.
+      if (sll->sll_pkttype == PACKET_OUTGOING && sll->sll_ifindex == skip) return;
+      if (packets == most) return;  // never: num_pkts counts every packet of the block
       const uint8_t* src = reinterpret_cast<const uint8_t*>(h) + h->tp_mac;
-      const size_t add = extra(h);
-      const size_t captured = std::min<size_t>(h->tp_snaplen + add, snaplen_);
       const bool vlan = VlanPresent(h);
+      const size_t add = cooked ? kSll2HeaderLength
+                                : (vlan && h->tp_snaplen >= kEtherTypeOffset ? kVlanTagLength : 0);
+      const size_t captured = std::min<size_t>(h->tp_snaplen + add, snaplen_);
+      if (offset + recordHeader + captured > bound) return;  // never, by the bound above
+      if (recordHeader != 0) {
+        const uint32_t record[4] = {h->tp_sec, h->tp_nsec, static_cast<uint32_t>(captured),
+                                    static_cast<uint32_t>(h->tp_len + add)};
+        memcpy(out + offset, record, sizeof(record));
+        offset += sizeof(record);
+      }
       if (cooked) {
         uint8_t head[kSll2HeaderLength];
         memcpy(head, &sll->sll_protocol, 2);  // already network order
@@ -481,16 +502,21 @@ size_t Capture::Drain() {
       m[capture_batch::kVlanTci] = vlan ? static_cast<double>(h->hv1.tp_vlan_tci & 0xffff) : -1;
       m += capture_batch::kStride;
       offset += captured;
+      packets++;
     });
   }
+  // Give the blocks back before JavaScript runs: the kernel fills them while we format.
   for (unsigned i = 0; i < blocks; i++) {
     tpacket_block_desc* block = BlockAt(ring_, blockSize_, (current_ + i) % blockCount_);
     __atomic_store_n(&block->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
   }
   current_ = (current_ + blocks) % blockCount_;
   if (packets > 0) {
-    Emit({Napi::Number::New(env, capture_batch::kEventBatch), data, meta,
-          Napi::Number::New(env, static_cast<double>(packets))});
+    draining_ = true;  // the scratch is JavaScript's until the callback returns
+    Emit({Napi::Number::New(env, capture_batch::kEventBatch), bytes, meta,
+          Napi::Number::New(env, static_cast<double>(packets)),
+          Napi::Number::New(env, static_cast<double>(offset))});
+    draining_ = false;
   }
   return packets;
 }
@@ -509,6 +535,7 @@ Napi::Object CaptureLayout(Napi::Env env) {
   out.Set("hatype", capture_batch::kHatype);
   out.Set("protocol", capture_batch::kProtocol);
   out.Set("vlanTci", capture_batch::kVlanTci);
+  out.Set("pcapRecordHeader", capture_batch::kPcapRecordHeader);
   out.Set("eventBatch", capture_batch::kEventBatch);
   out.Set("eventError", capture_batch::kEventError);
   out.Freeze();

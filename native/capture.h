@@ -6,10 +6,12 @@
 //   the kernel writes every packet that passes the socket filter into the current block of the
 //   ring and hands the block to us when it is full or when the retire timeout expires
 //   (block_status TP_STATUS_USER) -> uv_poll says "readable" -> Drain() walks every block the
-//   kernel has handed over, copies each packet into ONE fresh Buffer (building a Linux cooked v2
-//   header in front in cooked mode, putting back a VLAN tag the kernel took off) and its facts into
-//   one Float64Array, returns the blocks to the kernel, and calls JavaScript ONCE per wake-up.
-//   No syscall per packet; a packet's bytes are its own and never overwritten later.
+//   kernel has handed over, copies each packet into one scratch ArrayBuffer (building a Linux
+//   cooked v2 header in front in cooked mode, putting back a VLAN tag the kernel took off) and its
+//   facts into one scratch Float64Array, returns the blocks to the kernel, and calls JavaScript
+//   ONCE per wake-up. No syscall per packet. The scratch is reused by the next wake-up (a flood
+//   that faulted in fresh memory for every batch spent a third of its time in page faults): the
+//   bytes are valid during the callback only, and lib/capture copies what it hands out to keep.
 #pragma once
 
 #include <napi.h>
@@ -34,7 +36,15 @@ constexpr int kProtocol = 9;    // EtherType, host order (sockaddr_ll.sll_protoc
 constexpr int kVlanTci = 10;    // the VLAN tag's TCI the kernel took off, -1 if none
 constexpr int kStride = 11;
 
-constexpr int kEventBatch = 0;  // (kind, data: Buffer, meta: Float64Array, count)
+// With pcapRecords on, every packet in the Buffer is preceded by a classic pcap record header
+// (draft-ietf-opsawg-pcap: seconds, nanoseconds, captured length, original length; u32 each, host
+// byte order), so a batch is a run of records a nanosecond pcap file takes as it is; kOffset
+// still points at the packet itself.
+constexpr int kPcapRecordHeader = 16;
+
+// (kind, bytes: ArrayBuffer, meta: Float64Array, count, used): the packets are bytes[0, used).
+// Both arrays are the Capture's scratch, reused by the next batch: valid during the callback only.
+constexpr int kEventBatch = 0;
 constexpr int kEventError = 1;  // (kind, error): the socket failed (interface gone); polling stopped
 }  // namespace capture_batch
 
@@ -42,8 +52,8 @@ class Capture : public Napi::ObjectWrap<Capture> {
  public:
   static Napi::Function Define(Napi::Env env);
   // new Capture({ifindex, cooked, snaplen, blockSize, blockCount, retireMs, promiscuous,
-  //              filter, skipOutgoingIfindex}): opens and binds; packets wait in the ring
-  // until start().
+  //              filter, skipOutgoingIfindex, pcapRecords}): opens and binds; packets wait in
+  // the ring until start().
   explicit Capture(const Napi::CallbackInfo& info);
   ~Capture() override;
 
@@ -66,6 +76,8 @@ class Capture : public Napi::ObjectWrap<Capture> {
   size_t Drain();
   void Emit(const std::vector<napi_value>& args);
   void Fail(int err);
+  // Grows the scratch to hold `bytes` bytes and `values` meta numbers.
+  void Reserve(size_t bytes, size_t values);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnPollClosed(uv_handle_t* handle);
@@ -80,6 +92,13 @@ class Capture : public Napi::ObjectWrap<Capture> {
   bool cooked_ = false;   // SOCK_DGRAM: no link header from the kernel; we build Linux cooked v2
   unsigned snaplen_ = 0;
   int skipOutgoingIfindex_ = -1;
+  bool pcapRecords_ = false;  // a pcap record header before each packet in the batch Buffer
+  bool draining_ = false;     // in the batch callback: the scratch is in use
+
+  Napi::Reference<Napi::ArrayBuffer> bytesRef_;  // the batch scratch, reused
+  size_t bytesCapacity_ = 0;
+  Napi::Reference<Napi::Float64Array> metaRef_;
+  size_t metaCapacity_ = 0;
 
   uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
   bool refed_ = true;

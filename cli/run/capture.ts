@@ -3,8 +3,8 @@
 // line at once) or written to a pcap/pcapng file (flushed per batch, as tcpdump -U), and tcpdump's
 // statistics on stderr at the end: -c, --duration, Ctrl-C (SIGINT) or SIGTERM. Loaded only when
 // capture runs.
-import { openCapture, batchRecord, captureTarget, compileFilter, defaultInterface, ANY, CaptureError, type Capture, type CaptureBatch } from '../../lib/capture/index.js';
-import { LINKTYPE, MAX_CAPTURED_LENGTH, PcapWriter, PcapngWriter, type RecordView } from '../../lib/pcap/index.js';
+import { openCapture, batchRecord, batchRecords, captureTarget, compileFilter, defaultInterface, ANY, CaptureError, type Capture, type CaptureBatch } from '../../lib/capture/index.js';
+import { LINKTYPE, MAX_CAPTURED_LENGTH, PcapWriter, PcapngWriter } from '../../lib/pcap/index.js';
 import { newRecordView } from '../../lib/pcap/view.js';
 import type { CaptureArgs } from '../commands/capture.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
@@ -101,35 +101,45 @@ function chooseInterface(s: Settings): string {
 
 /** Where the packets go: the terminal (or a pipe) as text, or a capture file. */
 interface Output {
-  packet(view: RecordView): void;
-  /** End of a batch: hand what it produced to the kernel now. */
-  flush(): void;
+  /** The batch's first n packets, handed to the kernel at once (one write per batch). */
+  write(batch: CaptureBatch, n: number): void;
   close(): Promise<void>;
 }
 
-async function openOutput(s: Settings, capture: Capture): Promise<Output> {
-  if (s.write !== null) {
-    const target = s.write === '-' ? 1 : s.write;
-    const options = { linkType: capture.linkType, snaplen: capture.snaplen };
-    let writer: PcapWriter | PcapngWriter;
-    try {
-      writer = s.pcapng ? new PcapngWriter(target, { ...options, interfaceName: capture.target.name }) : new PcapWriter(target, { ...options, nanosecond: true });
-    } catch (e) {
-      throw new CliError(`-w ${s.write}: ${(e as Error).message}`, EXIT_ERROR);
+function openFile(s: Settings & { write: string }, capture: Capture): Output {
+  const target = s.write === '-' ? 1 : s.write;
+  const options = { linkType: capture.linkType, snaplen: capture.snaplen };
+  const view = newRecordView(Buffer.alloc(0));
+  try {
+    if (s.pcapng) {
+      const writer = new PcapngWriter(target, { ...options, interfaceName: capture.target.name });
+      return {
+        write: (batch, n) => {
+          for (let i = 0; i < n; i++) writer.writeRecord(batchRecord(batch, i, view));
+          writer.flush();
+        },
+        close: () => writer.close(),
+      };
     }
-    return { packet: (v) => writer.writeRecord(v), flush: () => writer.flush(), close: () => writer.close() };
+    // The capture lays each batch out as nanosecond pcap records already (pcapRecords): one write.
+    const writer = new PcapWriter(target, { ...options, nanosecond: true });
+    return { write: (batch, n) => writer.writeEncoded(batchRecords(batch, n), n), close: () => writer.close() };
+  } catch (e) {
+    throw new CliError(`-w ${s.write}: ${(e as Error).message}`, EXIT_ERROR);
   }
+}
+
+async function openOutput(s: Settings, capture: Capture): Promise<Output> {
+  if (s.write !== null) return openFile({ ...s, write: s.write }, capture);
   const table = s.style.verbose ? await import('../format/table.js') : null;
   const draw: DrawTable | null =
     table === null ? null : (header, rows) => table.renderTable(header, rows, { columns: [{}, {}, { width: 40, wrapWord: false }, { width: 44, wrapWord: true }] });
-  let text = '';
+  const view = newRecordView(Buffer.alloc(0));
   return {
-    packet: (v) => {
-      text += packetText(v, s.style, draw);
-    },
-    flush: () => {
+    write: (batch, n) => {
+      let text = '';
+      for (let i = 0; i < n; i++) text += packetText(batchRecord(batch, i, view), s.style, draw);
       if (text !== '') process.stdout.write(text);
-      text = '';
     },
     close: async () => {},
   };
@@ -153,6 +163,7 @@ export async function run(argv: CaptureArgs): Promise<void> {
       promiscuous: s.promiscuous && name !== ANY,
       ...(s.ringBlockSize === undefined ? {} : { ringBlockSize: s.ringBlockSize }),
       ...(s.ringBlocks === undefined ? {} : { ringBlocks: s.ringBlocks }),
+      pcapRecords: s.write !== null && !s.pcapng,
     }),
   );
   let output: Output;
@@ -166,11 +177,10 @@ export async function run(argv: CaptureArgs): Promise<void> {
   let failure: CaptureError | null = null;
   let handled = 0;
   try {
-    await withSignalsUntilDone(capture, s, (batch, view) => {
+    await untilDone(capture, s, (batch) => {
       const n = s.count === null ? batch.count : Math.min(batch.count, s.count - handled);
-      for (let i = 0; i < n; i++) output.packet(batchRecord(batch, i, view));
+      output.write(batch, n);
       handled += n;
-      output.flush();
       return s.count !== null && handled >= s.count;
     }, (e) => {
       failure = e;
@@ -188,13 +198,7 @@ export async function run(argv: CaptureArgs): Promise<void> {
  * Reads until -c is reached (onBatch returns true), --duration runs out, SIGINT/SIGTERM, or the
  * capture fails; then stops the capture, which delivers what arrived before.
  */
-async function withSignalsUntilDone(
-  capture: Capture,
-  s: Settings,
-  onBatch: (batch: CaptureBatch, view: RecordView) => boolean,
-  onError: (e: CaptureError) => void,
-): Promise<void> {
-  const view = newRecordView(Buffer.alloc(0));
+async function untilDone(capture: Capture, s: Settings, onBatch: (batch: CaptureBatch) => boolean, onError: (e: CaptureError) => void): Promise<void> {
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
   let ending = false;
@@ -206,7 +210,7 @@ async function withSignalsUntilDone(
   let full = false;
   capture.on('batch', (batch) => {
     if (full) return;
-    full = onBatch(batch, view);
+    full = onBatch(batch);
     if (full) end();
   });
   capture.on('error', (e) => {

@@ -4,7 +4,7 @@
 //   sock.sendTo(request, '127.0.0.1');
 //   const echo = await cap.waitFor((p) => p.packet?.icmp?.kind === 'echo-request', { timeoutMs: 2000 });
 //   for await (const p of cap) console.log(p.time, p.packet?.ip.src);     // every packet, decoded
-//   cap.on('batch', (b) => ...);                                            // a wake-up's packets, in place
+//   cap.on('batch', (b) => ...);     // a wake-up's packets, in place: valid during the listener only
 //   const { captured, received, dropped } = await cap.stop();
 //
 // Opening binds the socket at once: from then on every packet that passes the filter waits in the
@@ -34,7 +34,9 @@ export interface CaptureStats {
 }
 
 export interface CaptureEvents {
+  /** A wake-up's packets, in place: the batch's bytes are reused by the next one (copy what you keep). */
   batch: [batch: CaptureBatch];
+  /** One packet with its own bytes, IPv4 decoded. */
   packet: [packet: CapturedPacket];
   /** The interface went down or away, or the socket failed: the capture is closed after this. */
   error: [error: CaptureError];
@@ -165,9 +167,16 @@ export class Capture extends EventEmitter<CaptureEvents> {
     return final;
   }
 
-  #onNative = (kind: number, a?: unknown, b?: unknown, c?: unknown): void => {
+  #onNative = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void => {
     if (kind === CAPTURE_EVENT.batch) {
-      const batch: CaptureBatch = { data: a as Buffer, meta: b as Float64Array, count: c as number, firstIndex: this.#stats.captured, linkType: this.linkType };
+      const batch: CaptureBatch = {
+        data: Buffer.from(a as ArrayBuffer, 0, d as number),
+        meta: b as Float64Array,
+        count: c as number,
+        firstIndex: this.#stats.captured,
+        linkType: this.linkType,
+        pcapRecords: this.options.pcapRecords,
+      };
       this.#stats.captured += batch.count;
       this.emit('batch', batch);
       if (this.listenerCount('packet') > 0) for (let i = 0; i < batch.count; i++) this.emit('packet', capturedPacket(batch, i));
@@ -212,6 +221,7 @@ export function openCapture(options: CaptureOptions): Capture {
       retireMs: o.retireMs,
       filter: program,
       skipOutgoingIfindex: loopbackIndex(),
+      pcapRecords: o.pcapRecords,
     });
   } catch (e) {
     throw openError(e, target, o);

@@ -4,6 +4,6 @@ export { Capture, openCapture, type CaptureEvents, type CaptureStats, type WaitO
 export { CAPTURE_DEFAULTS, resolveOptions, type CaptureOptions, type ResolvedOptions } from './options.js';
 export { compileFilter, cookedProgram, decodeProgram, errorPosition, kernelProgram, type CompiledFilter, type CompileOptions } from './filter.js';
 export { ANY, SLL2_HEADER_LENGTH, captureTarget, defaultInterface, interfaceNames, loopbackIndex, type CaptureTarget } from './interfaces.js';
-export { batchRecord, capturedPacket, directionName, type CaptureBatch, type CapturedPacket, type PacketDirection } from './packet.js';
+export { batchRecord, batchRecords, capturedPacket, directionName, type CaptureBatch, type CapturedPacket, type PacketDirection } from './packet.js';
 export { CaptureError, CAPTURE_ERROR, type CaptureErrorCode } from './errors.js';
 export type { PacketsOptions } from './queue.js';

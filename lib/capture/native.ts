@@ -22,6 +22,8 @@ export interface NativeCaptureConfig {
   filter: Uint8Array | null;
   /** Drop PACKET_OUTGOING copies seen on this interface (loopback's index), -1 for none. */
   skipOutgoingIfindex: number;
+  /** Put a classic pcap record header (16 bytes, host order, nanoseconds) before each packet in a batch. */
+  pcapRecords: boolean;
 }
 
 export interface NativeCaptureStats {
@@ -33,8 +35,12 @@ export interface NativeCaptureStats {
   freezes: number;
 }
 
-/** kind is NativeCaptureLayout.eventBatch (data, meta, count) or eventError (error). */
-export type NativeCaptureCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown) => void;
+/**
+ * kind is NativeCaptureLayout.eventBatch (bytes: ArrayBuffer, meta: Float64Array, count, used: the
+ * packets are bytes[0, used)) or eventError (error). Both arrays are the capture's scratch, reused
+ * by the next batch: valid during the call only.
+ */
+export type NativeCaptureCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => void;
 
 export interface NativeCapture {
   readonly fd: number;
@@ -63,6 +69,7 @@ export interface NativeCaptureLayout {
   readonly hatype: number;
   readonly protocol: number;
   readonly vlanTci: number;
+  readonly pcapRecordHeader: number;
   readonly eventBatch: number;
   readonly eventError: number;
 }
@@ -108,6 +115,9 @@ export const CAPTURE_BATCH = {
 
 export const CAPTURE_EVENT = { batch: 0, error: 1 } as const;
 
+/** Bytes of the pcap record header before each packet of a batch made with pcapRecords. */
+export const PCAP_RECORD_HEADER = 16;
+
 let checked: CaptureAddon | null = null;
 
 /** The addon's capture half; throws ERR_ADDON_LOAD when the build predates it or lays batches out differently. */
@@ -115,7 +125,7 @@ export function captureAddon(): CaptureAddon {
   if (checked !== null) return checked;
   const native = addon() as NativeAddon & Partial<CaptureAddon>;
   const layout = native.captureLayout;
-  const expected: Record<string, number> = { ...CAPTURE_BATCH, eventBatch: CAPTURE_EVENT.batch, eventError: CAPTURE_EVENT.error };
+  const expected: Record<string, number> = { ...CAPTURE_BATCH, pcapRecordHeader: PCAP_RECORD_HEADER, eventBatch: CAPTURE_EVENT.batch, eventError: CAPTURE_EVENT.error };
   const stale =
     typeof native.Capture !== 'function' ||
     typeof native.compileFilter !== 'function' ||

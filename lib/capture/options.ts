@@ -28,6 +28,12 @@ export interface CaptureOptions {
   retireMs?: number;
   /** libpcap's optimizer for the filter (default true; tcpdump -O turns it off). */
   optimize?: boolean;
+  /**
+   * Lay each batch out as a run of classic pcap records (a 16-byte record header, host byte order,
+   * nanosecond timestamps, before each packet), so a nanosecond pcap file takes a batch's bytes as
+   * they are (PcapWriter.writeEncoded): no work per packet. Default false.
+   */
+  pcapRecords?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -39,6 +45,7 @@ export interface ResolvedOptions {
   ringBlocks: number;
   retireMs: number;
   optimize: boolean;
+  pcapRecords: boolean;
 }
 
 export const CAPTURE_DEFAULTS = {
@@ -80,5 +87,6 @@ export function resolveOptions(o: CaptureOptions): ResolvedOptions {
     ringBlocks: blocks,
     retireMs: integer(o.retireMs, CAPTURE_DEFAULTS.retireMs, 'retire time', 1, 60000),
     optimize: o.optimize ?? true,
+    pcapRecords: o.pcapRecords ?? false,
   };
 }

@@ -2,15 +2,17 @@
 //  - the batch of one wake-up (one Buffer holding every packet's bytes back to back, one
 //    Float64Array of facts: native/capture.h), read in place with batchRecord() into a reused
 //    RecordView (lib/pcap's shape), so a flood goes to a pcap writer or a formatter without an
-//    object per packet;
-//  - one CapturedPacket per packet, with its bytes, times and IPv4 decoded: for scripts and tests.
-// Either way a packet's bytes belong to its batch's Buffer, which is never reused: keeping one is safe.
+//    object per packet. The addon reuses both arrays for the next batch: they are valid while the
+//    'batch' listeners run, and whatever is kept must be copied;
+//  - one CapturedPacket per packet, with its own copy of the bytes, times and IPv4 decoded: for
+//    scripts and tests.
 import type { RecordView } from '../pcap/view.js';
 import { locateIpv4, describeNotIpv4, newIpv4Location } from '../pcap/link.js';
 import { constants } from '../socket/constants.js';
 import { DecodeError, decodePacket, type Packet } from '../wire/index.js';
 import { CAPTURE_BATCH } from './native.js';
 
+/** One wake-up's packets. Its arrays are reused by the next batch: read them in the listener. */
 export interface CaptureBatch {
   /** Every packet's bytes, link header included, back to back. */
   readonly data: Buffer;
@@ -21,6 +23,19 @@ export interface CaptureBatch {
   readonly firstIndex: number;
   /** The capture's link type (LINKTYPE_*). */
   readonly linkType: number;
+  /** Each packet in `data` follows a 16-byte classic pcap record header (CaptureOptions.pcapRecords). */
+  readonly pcapRecords: boolean;
+}
+
+/**
+ * With pcapRecords: the bytes of the batch's first `n` packets as pcap records (nanosecond
+ * timestamps, host byte order), ready for PcapWriter.writeEncoded.
+ */
+export function batchRecords(batch: CaptureBatch, n: number): Buffer {
+  if (!batch.pcapRecords) throw new Error('batchRecords: the capture was not opened with pcapRecords');
+  if (n <= 0) return batch.data.subarray(0, 0);
+  const base = (Math.min(n, batch.count) - 1) * CAPTURE_BATCH.stride;
+  return batch.data.subarray(0, batch.meta[base + CAPTURE_BATCH.offset]! + batch.meta[base + CAPTURE_BATCH.captured]!);
 }
 
 /** sockaddr_ll.sll_pkttype in words; a number for a type Linux may add later. */
@@ -29,7 +44,7 @@ export type PacketDirection = 'host' | 'broadcast' | 'multicast' | 'otherhost' |
 export interface CapturedPacket {
   /** 0-based position in the capture. */
   index: number;
-  /** The frame as captured, link header included (cut at the snaplen). */
+  /** The frame as captured, link header included (cut at the snaplen): its own bytes. */
   data: Buffer;
   /** Its length on the wire (more than data.length when cut). */
   originalLength: number;
@@ -87,7 +102,7 @@ export function capturedPacket(batch: CaptureBatch, i: number): CapturedPacket {
   const m = batch.meta;
   const base = i * CAPTURE_BATCH.stride;
   const offset = m[base + CAPTURE_BATCH.offset]!;
-  const data = batch.data.subarray(offset, offset + m[base + CAPTURE_BATCH.captured]!);
+  const data = Buffer.from(batch.data.subarray(offset, offset + m[base + CAPTURE_BATCH.captured]!)); // its own copy
   const vlan = m[base + CAPTURE_BATCH.vlanTci]!;
   let packet: Packet | null = null;
   let problem: string | null = null;

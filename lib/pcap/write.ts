@@ -247,6 +247,23 @@ export class PcapWriter {
     return this.append(v.buffer, v.offset, v.capturedLength, v.originalLength);
   }
 
+  /**
+   * Append records already encoded for this file (`count` of them): record headers in its byte
+   * order and timestamp unit, each packet already cut at its snaplen, as a capture made with
+   * pcapRecords lays out a batch (lib/capture batchRecords). The bytes go to the target as they are.
+   */
+  writeEncoded(records: Uint8Array, count: number): boolean {
+    this.assertOpen();
+    let ok = this.flushBuffer();
+    if (records.length > 0) {
+      // A stream keeps what it is given until it is written: hand it a copy (the caller may reuse its bytes).
+      const bytes = this.sink.keepsChunks ? Buffer.from(records) : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
+      ok = this.sink.write(bytes) && ok;
+    }
+    this.records += count;
+    return ok;
+  }
+
   /** Hand everything buffered to the target (a live writer may call this after each packet). */
   flush(): boolean {
     this.assertOpen();
