@@ -174,7 +174,7 @@ export async function run(argv: CaptureArgs): Promise<void> {
     throw e;
   }
   process.stderr.write(listeningLine(name, capture.linkType, capture.snaplen));
-  let failure: CaptureError | null = null;
+  let failure: unknown = null;
   let handled = 0;
   try {
     await untilDone(capture, s, (batch) => {
@@ -183,22 +183,33 @@ export async function run(argv: CaptureArgs): Promise<void> {
       handled += n;
       return s.count !== null && handled >= s.count;
     }, (e) => {
-      failure = e;
+      failure ??= e;
     });
   } finally {
     capture.close();
-    await output.close();
+    try {
+      await output.close();
+    } catch (e) {
+      failure ??= e;
+    }
   }
   const stats = capture.stats();
   process.stderr.write(statsLines({ captured: handled, received: stats.received, dropped: stats.dropped }));
-  if (failure !== null) throw new CliError((failure as CaptureError).message, EXIT_ERROR);
+  if (failure !== null) throw new CliError(failureLine(failure, s), EXIT_ERROR);
+}
+
+/** The capture failing (the interface went away) or the output refusing (a full disk): one line. */
+function failureLine(e: unknown, s: Settings): string {
+  if (e instanceof CaptureError) return e.message;
+  const where = s.write === null ? 'stdout' : s.write === '-' ? '-w -' : `-w ${s.write}`;
+  return `${where}: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 /**
  * Reads until -c is reached (onBatch returns true), --duration runs out, SIGINT/SIGTERM, or the
- * capture fails; then stops the capture, which delivers what arrived before.
+ * capture or the output fails; then stops the capture, which delivers what arrived before.
  */
-async function untilDone(capture: Capture, s: Settings, onBatch: (batch: CaptureBatch) => boolean, onError: (e: CaptureError) => void): Promise<void> {
+async function untilDone(capture: Capture, s: Settings, onBatch: (batch: CaptureBatch) => boolean, onError: (e: unknown) => void): Promise<void> {
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
   let ending = false;
@@ -210,7 +221,15 @@ async function untilDone(capture: Capture, s: Settings, onBatch: (batch: Capture
   let full = false;
   capture.on('batch', (batch) => {
     if (full) return;
-    full = onBatch(batch);
+    try {
+      full = onBatch(batch);
+    } catch (e) {
+      // The output refused (a full disk): stop here; what was written stays written.
+      full = true;
+      onError(e);
+      capture.close();
+      return;
+    }
     if (full) end();
   });
   capture.on('error', (e) => {

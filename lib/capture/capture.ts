@@ -92,6 +92,17 @@ export class Capture extends EventEmitter<CaptureEvents> {
     return { ...this.#stats };
   }
 
+  /** Keep the process alive while the capture is open (the default), or not (unref). */
+  ref(): this {
+    if (!this.#closed) this.#native.ref();
+    return this;
+  }
+
+  unref(): this {
+    if (!this.#closed) this.#native.unref();
+    return this;
+  }
+
   /** Reading resumes (or starts): packets waiting in the ring are delivered. */
   resume(): void {
     if (this.#closed || (this.#started && !this.#paused)) return;

@@ -170,3 +170,13 @@ root('the async iterator yields every packet in order, and ending the loop close
   t.deepEqual(seen, ['n0', 'n1', 'n2', 'n3', 'n4']);
   t.true(cap.closed);
 });
+
+root('an output that refuses (-w /dev/full) ends the capture: statistics (loopback: 2 received per packet), then one line, exit 2', async (t) => {
+  const port = randomInt(50000, 60000);
+  const capture = await startCapture(['-i', 'lo', '-w', '/dev/full', `udp dst port ${port}`]);
+  t.teardown(() => capture.kill());
+  await rawprobe(['send', '--dst', '127.0.0.1', '--proto', 'udp', '--dport', String(port), '--payload', 'full']);
+  const end = await capture.exited;
+  t.is(end.code, 2);
+  t.regex(capture.stderr(), /^0 packets captured\n2 packets received by filter\n0 packets dropped by kernel\nrawprobe: -w \/dev\/full: ENOSPC: no space left on device, write\n$/m);
+});
