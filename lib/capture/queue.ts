@@ -14,86 +14,104 @@ export interface PacketsOptions {
 
 type Waiter = { resolve: (r: IteratorResult<CapturedPacket>) => void; reject: (e: unknown) => void };
 
-export function packetQueue(capture: Capture, options: PacketsOptions): AsyncIterableIterator<CapturedPacket> {
-  const highWaterMark = options.highWaterMark ?? 4096;
-  const closeOnEnd = options.close ?? true;
-  if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw new RangeError('highWaterMark must be a positive integer');
-  const queue: CapturedPacket[] = [];
-  const waiting: Waiter[] = [];
-  let finished = capture.closed;
-  let failure: unknown = null;
-  let paused = false;
+const DONE: IteratorResult<CapturedPacket> = { value: undefined, done: true };
 
-  const onPacket = (p: CapturedPacket): void => {
-    const waiter = waiting.shift();
-    if (waiter !== undefined) return waiter.resolve({ value: p, done: false });
-    queue.push(p);
-    if (queue.length >= highWaterMark && !paused) {
-      paused = true;
-      capture.pause();
-    }
-  };
-  const onError = (error: CaptureError): void => {
-    failure = error;
-    for (const w of waiting.splice(0)) w.reject(error);
-    detach();
-  };
-  const onClose = (): void => {
-    finished = true;
-    for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
-    detach();
-  };
-  const detach = (): void => {
-    capture.off('packet', onPacket);
-    capture.off('error', onError);
-    capture.off('close', onClose);
-    if (paused) {
-      paused = false;
-      capture.resume();
-    }
-  };
-  const stop = (): IteratorResult<CapturedPacket> => {
-    finished = true;
-    queue.length = 0;
-    for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
-    detach();
-    if (closeOnEnd) capture.close();
-    return { value: undefined, done: true };
-  };
+class PacketQueue implements AsyncIterableIterator<CapturedPacket> {
+  private readonly queue: CapturedPacket[] = [];
+  private readonly waiting: Waiter[] = [];
+  private finished: boolean;
+  private failure: unknown = null;
+  private paused = false;
 
-  if (!finished) {
-    capture.on('error', onError);
-    capture.on('close', onClose);
-    capture.on('packet', onPacket); // starts reading
+  constructor(
+    private readonly capture: Capture,
+    private readonly highWaterMark: number,
+    private readonly closeOnEnd: boolean,
+  ) {
+    this.finished = capture.closed;
+    if (!this.finished) {
+      capture.on('error', this.onError);
+      capture.on('close', this.onClose);
+      capture.on('packet', this.onPacket); // starts reading
+    }
   }
 
-  const iterator: AsyncIterableIterator<CapturedPacket> = {
-    next(): Promise<IteratorResult<CapturedPacket>> {
-      const value = queue.shift();
-      if (value !== undefined) {
-        if (paused && queue.length <= highWaterMark >>> 1) {
-          paused = false;
-          capture.resume();
-        }
-        return Promise.resolve({ value, done: false });
+  next(): Promise<IteratorResult<CapturedPacket>> {
+    const value = this.queue.shift();
+    if (value !== undefined) {
+      if (this.paused && this.queue.length <= this.highWaterMark >>> 1) {
+        this.paused = false;
+        this.capture.resume();
       }
-      if (failure !== null) {
-        const error = failure;
-        failure = null;
-        finished = true;
-        return Promise.reject(error);
-      }
-      if (finished) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-    },
-    return: (): Promise<IteratorResult<CapturedPacket>> => Promise.resolve(stop()),
-    throw: (error?: unknown): Promise<IteratorResult<CapturedPacket>> => {
-      stop();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.failure !== null) {
+      const error = this.failure;
+      this.failure = null;
+      this.finished = true;
       return Promise.reject(error);
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
+    }
+    if (this.finished) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<CapturedPacket>> {
+    this.stop();
+    return Promise.resolve(DONE);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<CapturedPacket>> {
+    this.stop();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private readonly onPacket = (p: CapturedPacket): void => {
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) return waiter.resolve({ value: p, done: false });
+    this.queue.push(p);
+    if (this.queue.length >= this.highWaterMark && !this.paused) {
+      this.paused = true;
+      this.capture.pause();
+    }
   };
-  return iterator;
+
+  private readonly onError = (error: CaptureError): void => {
+    this.failure = error;
+    for (const w of this.waiting.splice(0)) w.reject(error);
+    this.detach();
+  };
+
+  private readonly onClose = (): void => {
+    this.finished = true;
+    for (const w of this.waiting.splice(0)) w.resolve(DONE);
+    this.detach();
+  };
+
+  private detach(): void {
+    this.capture.off('packet', this.onPacket);
+    this.capture.off('error', this.onError);
+    this.capture.off('close', this.onClose);
+    if (this.paused) {
+      this.paused = false;
+      this.capture.resume();
+    }
+  }
+
+  private stop(): void {
+    this.finished = true;
+    this.queue.length = 0;
+    for (const w of this.waiting.splice(0)) w.resolve(DONE);
+    this.detach();
+    if (this.closeOnEnd) this.capture.close();
+  }
+}
+
+export function packetQueue(capture: Capture, options: PacketsOptions): AsyncIterableIterator<CapturedPacket> {
+  const highWaterMark = options.highWaterMark ?? 4096;
+  if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw new RangeError('highWaterMark must be a positive integer');
+  return new PacketQueue(capture, highWaterMark, options.close ?? true);
 }
