@@ -28,7 +28,7 @@ export interface CaptureArgs {
 export const command = 'capture [expression..]';
 export const describe = 'Capture what arrives on an interface (or on all: -i any), live, with tcpdump filters; -w writes pcap';
 
-export function builder(y: Argv): Argv<CaptureArgs> {
+export function builder(y: Argv): Argv {
   return y
     .positional('expression', { type: 'string', array: true, describe: 'a tcpdump filter expression, as words ("icmp or udp port 33434")' })
     .option('i', value('interface', 'interface to capture on, or any for all (Linux cooked v2 framing); default: the first one up that is not loopback'))
@@ -56,7 +56,7 @@ export function builder(y: Argv): Argv<CaptureArgs> {
         'Lines are decode\'s, printed as packets arrive. At the end (-c, --duration or Ctrl-C), on stderr as tcpdump: N packets captured, N packets received by filter, N packets dropped by kernel. Needs CAP_NET_RAW.',
         'Exit: 0 when the capture ran (to its end or Ctrl-C), 2 bad usage, an interface that does not exist, a filter that does not compile, no CAP_NET_RAW, or the interface going away.',
       ].join('\n\n'),
-    ) as unknown as Argv<CaptureArgs>;
+    );
 }
 
 export const handler = runLater<CaptureArgs>(() => import('../run/capture.js'));

@@ -199,3 +199,15 @@ root('a flood of 1M packets: captured + dropped is what crossed the interface, a
   t.is(tiny.captured + tiny.dropped, tiny.crossed);
   t.is(tiny.written, tiny.captured);
 });
+
+root('the interface going down ends the capture: the packets before it, the statistics, one line, exit 2', async (t) => {
+  const lab = await withLab(t, PAIR);
+  const capture = await startCapture(['-i', 'eth0', 'icmp'], lab.namespace('h2'));
+  t.teardown(() => capture.kill());
+  t.is((await runIn(t, lab, 'h1', ['ping', '-c', '1', lab.address('h2')])).code, 0);
+  await capture.until((out) => packetLines(out).length === 2, 'the request and the reply');
+  t.is((await lab.exec('h2', ['ip', 'link', 'set', 'eth0', 'down'])).code, 0);
+  const end = await capture.exited;
+  t.is(end.code, 2);
+  t.regex(capture.stderr(), /\n2 packets captured\n2 packets received by filter\n0 packets dropped by kernel\nrawprobe: eth0: the interface went down or away\n$/);
+});
