@@ -211,3 +211,19 @@ root('the interface going down ends the capture: the packets before it, the stat
   t.is(end.code, 2);
   t.regex(capture.stderr(), /\n2 packets captured\n2 packets received by filter\n0 packets dropped by kernel\nrawprobe: eth0: the interface went down or away\n$/);
 });
+
+root('a named interface is promiscuous while captured, as with tcpdump, and not with -p; never left so', async (t) => {
+  const lab = await withLab(t, PAIR);
+  const promiscuity = async (): Promise<number> => {
+    const r = await lab.exec('h2', ['ip', '-j', '-d', 'link', 'show', 'dev', 'eth0']);
+    return (JSON.parse(r.stdout) as { promiscuity: number }[])[0]!.promiscuity;
+  };
+  t.is(await promiscuity(), 0);
+  for (const [args, expected] of [[[], 1], [['-p'], 0]] as const) {
+    const capture = await startCapture(['-i', 'eth0', ...args, 'icmp'], lab.namespace('h2'));
+    t.teardown(() => capture.kill());
+    t.is(await promiscuity(), expected, `while capturing with ${args.join(' ') || 'no -p'}`);
+    t.is((await interrupt(capture)).code, 0);
+    t.is(await promiscuity(), 0, 'after the capture');
+  }
+});
