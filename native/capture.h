@@ -115,8 +115,8 @@ Napi::Object CaptureLayout(Napi::Env env);
 // captureInterface(name) -> {index, hardwareType (ARPHRD_*), flags (IFF_*), mtu}; throws ENODEV.
 Napi::Value CaptureInterface(const Napi::CallbackInfo& info);
 
-// compileFilter(linkType, snaplen, expression, optimize) -> {program: Buffer, listing: string[]}
-// with libpcap, loaded on first use (pcap-filter.cc).
+// compileFilter(linkType, snaplen, expression, optimize, device?) -> {program: Buffer,
+// listing: string[], live: boolean} with libpcap, loaded on first use (pcap-filter.cc).
 Napi::Value CompileFilter(const Napi::CallbackInfo& info);
 
 }  // namespace rawprobe

@@ -1,7 +1,13 @@
-// compileFilter(linkType, snaplen, expression, optimize): a tcpdump filter expression compiled by
-// libpcap itself (pcap_open_dead + pcap_compile), so `rawprobe capture icmp` keeps exactly what
-// `tcpdump icmp` keeps. Returns {program: Buffer of struct sock_filter, listing: string[]}, the
-// listing being libpcap's bpf_image() of each instruction: the lines `tcpdump -d` prints.
+// compileFilter(linkType, snaplen, expression, optimize, device): a tcpdump filter expression
+// compiled by libpcap itself (pcap_compile), so `rawprobe capture icmp` keeps exactly what `tcpdump
+// icmp` keeps. Returns {program: Buffer of struct sock_filter, listing: string[], live: boolean},
+// the listing being libpcap's bpf_image() of each instruction: the lines `tcpdump -d` prints.
+//
+// With a device, libpcap compiles for that device opened live (pcap_create + pcap_activate, no
+// packet read), as tcpdump does: only a live Linux handle makes `vlan` test the tag the kernel took
+// off (SKF_AD_VLAN_TAG_PRESENT) rather than bytes the kernel's filter never sees. When the device
+// cannot be opened (no privilege), or without one, it compiles on pcap_open_dead(linkType,
+// snaplen), as `tcpdump -d` without -i does; `live` says which.
 //
 // libpcap is loaded with dlopen on the first call, never linked: libpcap0.8 (libpcap.so.0.8, the
 // runtime library tcpdump uses) is on any machine with tcpdump, but its headers come only with
@@ -40,8 +46,15 @@ struct BpfProgram {
 using Pcap = void;  // pcap_t, opaque
 constexpr uint32_t kNetmaskUnknown = 0xffffffff;  // PCAP_NETMASK_UNKNOWN
 
+constexpr int kErrbufSize = 256;  // PCAP_ERRBUF_SIZE
+
 struct Libpcap {
   Pcap* (*openDead)(int linktype, int snaplen) = nullptr;
+  Pcap* (*create)(const char* device, char* errbuf) = nullptr;
+  int (*setSnaplen)(Pcap*, int) = nullptr;
+  int (*setBufferSize)(Pcap*, int) = nullptr;
+  int (*activate)(Pcap*) = nullptr;
+  int (*datalink)(Pcap*) = nullptr;
   int (*compile)(Pcap*, BpfProgram*, const char*, int optimize, uint32_t netmask) = nullptr;
   void (*freecode)(BpfProgram*) = nullptr;
   char* (*geterr)(Pcap*) = nullptr;
@@ -73,6 +86,11 @@ const Libpcap& LoadLibpcap() {
       return;
     }
     const bool ok = Symbol(handle, "pcap_open_dead", &lib.openDead) &&
+                    Symbol(handle, "pcap_create", &lib.create) &&
+                    Symbol(handle, "pcap_set_snaplen", &lib.setSnaplen) &&
+                    Symbol(handle, "pcap_set_buffer_size", &lib.setBufferSize) &&
+                    Symbol(handle, "pcap_activate", &lib.activate) &&
+                    Symbol(handle, "pcap_datalink", &lib.datalink) &&
                     Symbol(handle, "pcap_compile", &lib.compile) &&
                     Symbol(handle, "pcap_freecode", &lib.freecode) &&
                     Symbol(handle, "pcap_geterr", &lib.geterr) &&
@@ -80,6 +98,20 @@ const Libpcap& LoadLibpcap() {
     if (!ok) lib.problem = std::string("libpcap lacks a function rawprobe needs: ") + dlerror();
   });
   return lib;
+}
+
+// `device` opened live for compiling, when it can be and gives `linkType`; nullptr otherwise.
+Pcap* OpenLive(const Libpcap& lib, const std::string& device, int linkType, int snaplen) {
+  char errbuf[kErrbufSize] = {0};
+  Pcap* pcap = lib.create(device.c_str(), errbuf);
+  if (pcap == nullptr) return nullptr;
+  lib.setSnaplen(pcap, snaplen);
+  lib.setBufferSize(pcap, 1 << 18);  // one ring block: nothing is read from it
+  if (lib.activate(pcap) < 0 || lib.datalink(pcap) != linkType) {
+    lib.close(pcap);
+    return nullptr;
+  }
+  return pcap;
 }
 
 }  // namespace
@@ -95,10 +127,17 @@ Napi::Value CompileFilter(const Napi::CallbackInfo& info) {
   if (expression.find('\0') != std::string::npos) {
     throw InvalidArgValue(env, "the filter expression contains a NUL byte");
   }
+  std::string device;
+  if (info.Length() > 4 && info[4].IsString()) device = info[4].As<Napi::String>().Utf8Value();
+  else if (info.Length() > 4 && !info[4].IsNull() && !info[4].IsUndefined()) {
+    throw InvalidArgType(env, "device must be a string or null");
+  }
 
   const Libpcap& lib = LoadLibpcap();
   if (!lib.problem.empty()) throw CodedError(env, "ERR_LIBPCAP_MISSING", lib.problem);
-  Pcap* pcap = lib.openDead(linkType, snaplen);
+  Pcap* pcap = device.empty() ? nullptr : OpenLive(lib, device, linkType, snaplen);
+  const bool live = pcap != nullptr;
+  if (pcap == nullptr) pcap = lib.openDead(linkType, snaplen);
   if (pcap == nullptr) throw CodedError(env, "ERR_LIBPCAP_MISSING", "pcap_open_dead failed");
   BpfProgram program{0, nullptr};
   if (lib.compile(pcap, &program, expression.c_str(), optimize ? 1 : 0, kNetmaskUnknown) < 0) {
@@ -117,6 +156,7 @@ Napi::Value CompileFilter(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("program", bytes);
   out.Set("listing", listing);
+  out.Set("live", Napi::Boolean::New(env, live));
   return out;
 }
 

@@ -149,8 +149,11 @@ async function openOutput(s: Settings, capture: Capture): Promise<Output> {
 export async function run(argv: CaptureArgs): Promise<void> {
   const s = captureSettings(argv);
   if (s.dumpFilter) {
-    const linkType = s.interface === '' ? LINKTYPE.ETHERNET : oneLine(() => captureTarget(s.interface)).linkType;
-    const compiled = oneLine(() => compileFilter(s.expression ?? '', { linkType, snaplen: s.snaplen, optimize: s.optimize }));
+    // As tcpdump -d: for the link type alone, or with -i for that interface opened live.
+    const target = s.interface === '' ? null : oneLine(() => captureTarget(s.interface));
+    const live = target === null || target.cooked ? {} : { interface: target.name };
+    const linkType = target?.linkType ?? LINKTYPE.ETHERNET;
+    const compiled = oneLine(() => compileFilter(s.expression ?? '', { linkType, snaplen: s.snaplen, optimize: s.optimize, ...live }));
     process.stdout.write(programText(compiled.listing));
     return;
   }

@@ -218,7 +218,9 @@ export function openCapture(options: CaptureOptions): Capture {
   }
   // libpcap keeps at least one byte after a cooked header.
   const snaplen = target.cooked ? Math.max(o.snaplen, SLL2_HEADER_LENGTH + 1) : o.snaplen;
-  const filter = o.filter === null ? null : compileFilter(o.filter, { linkType: target.linkType, snaplen, optimize: o.optimize });
+  // Compiled for the interface opened live (not for "any": cooked v2 has no VLAN tests to change).
+  const live = target.cooked ? {} : { interface: target.name };
+  const filter = o.filter === null ? null : compileFilter(o.filter, { linkType: target.linkType, snaplen, optimize: o.optimize, ...live });
   const program = filter === null ? null : kernelProgram(filter, target.cooked);
   let native: NativeCapture;
   try {

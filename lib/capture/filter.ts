@@ -24,6 +24,12 @@ export interface CompileOptions {
   snaplen?: number;
   /** libpcap's optimizer, on unless turned off (tcpdump -O turns it off). */
   optimize?: boolean;
+  /**
+   * The interface the program is for ("eth0"). libpcap then compiles for it opened live, as tcpdump
+   * -i does, where `vlan` tests the tag the kernel took off; this needs CAP_NET_RAW, and without it
+   * (or without an interface) the program is compiled for the link type alone, as tcpdump -d is.
+   */
+  interface?: string;
 }
 
 export interface CompiledFilter {
@@ -33,6 +39,8 @@ export interface CompiledFilter {
   instructions: BpfInstruction[];
   /** The program as `tcpdump -d` prints it (libpcap's bpf_image), one line per instruction. */
   listing: string[];
+  /** Compiled for the interface opened live (see CompileOptions.interface). */
+  live: boolean;
 }
 
 const DEFAULT_SNAPLEN = 262144;
@@ -43,8 +51,8 @@ export function compileFilter(expression: string, options: CompileOptions): Comp
   const optimize = options.optimize ?? true;
   const native = captureAddon();
   try {
-    const out = native.compileFilter(options.linkType, snaplen, expression, optimize);
-    return { expression, linkType: options.linkType, instructions: decodeProgram(out.program), listing: out.listing };
+    const out = native.compileFilter(options.linkType, snaplen, expression, optimize, options.interface ?? null);
+    return { expression, linkType: options.linkType, instructions: decodeProgram(out.program), listing: out.listing, live: out.live };
   } catch (e) {
     const code = errnoCode(e);
     if (code === 'ERR_LIBPCAP_MISSING') {

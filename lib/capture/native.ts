@@ -88,13 +88,15 @@ export interface NativeCompiled {
   program: Buffer;
   /** bpf_image() of each instruction: "(000) ldh      [12]". */
   listing: string[];
+  /** Compiled for the device opened live (as tcpdump -i does), not on pcap_open_dead. */
+  live: boolean;
 }
 
 export interface CaptureAddon {
   Capture: new (config: NativeCaptureConfig) => NativeCapture;
   captureLayout: NativeCaptureLayout;
   captureInterface(name: string): NativeInterface;
-  compileFilter(linkType: number, snaplen: number, expression: string, optimize: boolean): NativeCompiled;
+  compileFilter(linkType: number, snaplen: number, expression: string, optimize: boolean, device?: string | null): NativeCompiled;
 }
 
 /** The batch layout lib/capture reads with constant indices; checked against the addon's once. */

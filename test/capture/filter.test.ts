@@ -52,6 +52,13 @@ tcpdumpTest('rawprobe capture -d prints what tcpdump -d prints (with -i any: the
   }
   const small = await rawprobe(['capture', '-d', '-s', '100', 'icmp']);
   t.regex(small.stdout, /ret +#100\n/);
+  if (isRoot) {
+    // With -i, libpcap compiles for the interface opened live: `vlan` then tests the tag the kernel
+    // took off ([vlanp]), as tcpdump -i lo -d shows.
+    const vlan = await rawprobe(['capture', '-d', '-i', 'lo', 'vlan and icmp']);
+    t.deepEqual(vlan.stdout.split('\n').filter((l) => l !== ''), tcpdumpListing('vlan and icmp', ['-i', 'lo']));
+    t.regex(vlan.stdout, /\[vlanp\]/);
+  }
 });
 
 test('instructions survive encoding for the kernel and decoding back', (t) => {

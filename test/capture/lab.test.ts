@@ -13,7 +13,7 @@ import type { Lab, LabFile } from '../../lib/lab/index.js';
 import { encodePacket, type PacketInit } from '../../lib/wire/index.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { MAIN, tempDir } from '../cli/run-rawprobe.js';
+import { MAIN, hasTool, tempDir } from '../cli/run-rawprobe.js';
 import { runIn } from '../lab/tools.js';
 import { TOOLS, frameSet, framesOf, interrupt, parseStats, startCapture, startTcpdump, untilFrames, type Frame } from './helpers.js';
 import { live, packetLines } from './live.js';
@@ -226,4 +226,38 @@ root('a named interface is promiscuous while captured, as with tcpdump, and not 
     t.is((await interrupt(capture)).code, 0);
     t.is(await promiscuity(), 0, 'after the capture');
   }
+});
+
+const vlanTest = TOOLS.tcpdump && hasTool('python3') ? root : test.skip;
+
+vlanTest('VLAN tags the kernel took off are put back, as tcpdump shows them; -s cuts frames and keeps their length', async (t) => {
+  const lab = await withLab(t, PAIR);
+  const mac = async (node: string): Promise<string> => (await lab.exec(node, ['cat', '/sys/class/net/eth0/address'])).stdout.trim().replace(/:/g, '');
+  // 802.1Q-tagged frames (VLAN 7) from h1 to h2: the receiving kernel takes the tag off into the
+  // packet's metadata (skb_vlan_untag) before captures see it; tcpdump and we must put it back.
+  const sent = [1, 2].map((sequence) => {
+    const ip = encodePacket({ ip: { src: '198.51.100.1', dst: '198.51.100.2', ttl: 64, id: sequence }, icmp: { kind: 'echo-request', identifier: 0x77, sequence, data: Buffer.from('tagged') } });
+    return ip;
+  });
+  const [h1, h2] = [await mac('h1'), await mac('h2')];
+  const frames = sent.map((ip) => Buffer.concat([Buffer.from(`${h2}${h1}81000007` + '0800', 'hex'), ip]));
+  const dir = tempDir('capture-vlan');
+  const files = { theirs: join(dir, 'tcpdump.pcap'), ours: join(dir, 'ours.pcap'), cut: join(dir, 'cut.pcap') };
+  const ns = lab.namespace('h2');
+  const tcpdump = await startTcpdump(['-i', 'eth0', 'vlan and icmp'], files.theirs, ns);
+  t.teardown(() => tcpdump.kill());
+  const ours = await startCapture(['-i', 'eth0', '-w', files.ours, 'vlan and icmp'], ns);
+  t.teardown(() => ours.kill());
+  const cut = await startCapture(['-i', 'eth0', '-s', '40', '-w', files.cut, 'vlan and icmp'], ns);
+  t.teardown(() => cut.kill());
+  const script = 'import socket, sys\ns = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)\ns.bind(("eth0", 0))\nfor f in sys.argv[1:]: s.send(bytes.fromhex(f))\n';
+  const r = await runIn(t, lab, 'h1', ['python3', '-c', script, ...frames.map((f) => f.toString('hex'))]);
+  t.is(r.code, 0, r.stderr);
+  for (const file of Object.values(files)) await untilFrames(file, (f) => f.length === 2, `2 tagged frames in ${file}`);
+  for (const p of [tcpdump, ours, cut]) await interrupt(p);
+  t.deepEqual(framesOf(files.ours).map((f) => f.bytes), frames, 'the frames as sent, tag included');
+  t.deepEqual(framesOf(files.theirs).map((f) => f.bytes), frames, 'as tcpdump shows them');
+  const short = framesOf(files.cut);
+  t.deepEqual(short.map((f) => f.bytes), frames.map((f) => f.subarray(0, 40)));
+  t.deepEqual(short.map((f) => f.originalLength), frames.map((f) => f.length));
 });
