@@ -365,6 +365,7 @@ void Capture::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   Napi::Object keepAlive = self->Value();
   (void)keepAlive;
   if (status == 0) {
+    self->unexplainedErrors_ = 0;
     self->Drain();
     return;
   }
@@ -375,7 +376,9 @@ void Capture::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   if (self->fd_ >= 0) getsockopt(self->fd_, SOL_SOCKET, SO_ERROR, &pending, &len);
   self->Drain();
   if (self->poll_ == nullptr) return;
-  if (pending == 0 && status == UV_EBADF && self->fd_ >= 0 && fcntl(self->fd_, F_GETFD) >= 0) {
+  // An error nobody can read is retried a few times, never in an endless loop.
+  if (pending == 0 && status == UV_EBADF && self->fd_ >= 0 && fcntl(self->fd_, F_GETFD) >= 0 &&
+      ++self->unexplainedErrors_ <= 8) {
     if (uv_poll_start(self->poll_, UV_READABLE, &Capture::OnPoll) == 0) return;
   }
   self->Fail(pending != 0 ? pending : EIO);

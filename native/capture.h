@@ -103,6 +103,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
   uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
   bool refed_ = true;
   bool pinned_ = false;
+  int unexplainedErrors_ = 0;  // POLLERR wake-ups with no pending error, in a row
   Napi::FunctionReference callback_;
   std::unique_ptr<Napi::AsyncContext> async_;
   Napi::Env::CleanupHook<void (*)(Capture*), Capture> cleanupHook_;

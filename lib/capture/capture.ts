@@ -38,7 +38,10 @@ export interface CaptureEvents {
   batch: [batch: CaptureBatch];
   /** One packet with its own bytes, IPv4 decoded. */
   packet: [packet: CapturedPacket];
-  /** The interface went down or away, or the socket failed: the capture is closed after this. */
+  /**
+   * The interface went down or away, or the socket failed; 'close' follows. Without an 'error'
+   * listener the capture just closes, and `failure` says why.
+   */
   error: [error: CaptureError];
   close: [];
 }
@@ -62,6 +65,7 @@ export class Capture extends EventEmitter<CaptureEvents> {
   #paused = false;
   #stopping: Promise<CaptureStats> | null = null;
   #stats: CaptureStats = { captured: 0, received: 0, dropped: 0, freezes: 0 };
+  #failure: CaptureError | null = null;
 
   constructor(native: NativeCapture, target: CaptureTarget, filter: CompiledFilter | null, options: ResolvedOptions, snaplen: number) {
     super();
@@ -79,6 +83,11 @@ export class Capture extends EventEmitter<CaptureEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Why the capture ended on its own (the interface went away), or null. */
+  get failure(): CaptureError | null {
+    return this.#failure;
   }
 
   /** Counts so far: the kernel's (read now, while open) and ours. */
@@ -201,8 +210,9 @@ export class Capture extends EventEmitter<CaptureEvents> {
     const error = down
       ? new CaptureError(CAPTURE_ERROR.interfaceDown, `${this.target.name}: the interface went down or away`, { cause })
       : new CaptureError(CAPTURE_ERROR.system, `${this.target.name}: capturing failed: ${(cause as Error).message}`, { cause });
-    this.close();
+    this.#failure = error;
     if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.close();
   }
 }
 
