@@ -5,8 +5,7 @@ import type { TosRow } from '../../lib/probe/tos.js';
 import { pathText, rowJson, tosTable } from '../../cli/format/tos.js';
 import { tos } from '../../cli/commands/tos.js';
 import { DEFAULT_DSCP, parseDscpList, tosValues } from '../../cli/run/tos.js';
-import { parseArgs } from '../helpers/cli.js';
-import { rawprobe } from './run-rawprobe.js';
+import { parseArgs, rawprobe } from '../helpers/cli.js';
 
 const none = { ecn: false } as const;
 

@@ -7,7 +7,7 @@ import type { HeaderChange } from '../../lib/probe/changes.js';
 import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace.js';
 import { changeText, doneJson, headerLine, hopJson, hopLine } from '../../cli/format/trace.js';
 import { parseWait, probeKind } from '../../cli/run/trace-args.js';
-import { rawprobe } from './run-rawprobe.js';
+import { rawprobe } from '../helpers/cli.js';
 
 function probe(from: string | null, rttUs: number | null, extra: Partial<TraceProbe> = {}): TraceProbe {
   return {

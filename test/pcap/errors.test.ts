@@ -15,7 +15,8 @@ import {
   readPcapFile,
   type PcapErrorReason,
 } from '../../lib/pcap/index.js';
-import { chunkedStream, icmpEchoPacket, tempDir } from './helpers.js';
+import { chunkedStream, icmpEchoPacket } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // Records of 16 + 36, 16 + 50 and 16 + 28 bytes: they start at 24, 76 and 142; the file is 186.
 const PACKETS = [icmpEchoPacket({ payload: 8 }), icmpEchoPacket({ payload: 22 }), icmpEchoPacket({ payload: 0 })];
@@ -36,7 +37,7 @@ interface Outcome {
 
 /** The same bytes through readPcapBuffer, readPcapFile (path, small chunks), a stream, pcapRecords. */
 async function allReaders(t: import('ava').ExecutionContext, bytes: Buffer): Promise<Map<string, Outcome>> {
-  const dir = tempDir(t, 'err');
+  const dir = tempDir(t, 'pcap-err');
   const path = join(dir, 'broken.pcap');
   writeFileSync(path, bytes);
   const out = new Map<string, Outcome>();

@@ -15,7 +15,8 @@ import {
   type PcapInfo,
   type RecordView,
 } from '../../lib/pcap/index.js';
-import { chunkedStream, collect, icmpEchoPacket, snapshot, tempDir } from './helpers.js';
+import { chunkedStream, collect, icmpEchoPacket, snapshot } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // One record holding 4 bytes "45 00 00 04"-ish data, written by hand for each variant:
 // ts 0x5f5e1000 s, fraction 0x0001e240 (123456), incl 4, orig 60, snaplen 65535, link 1.
@@ -106,7 +107,7 @@ test('a Uint8Array at a non-zero byteOffset: offsets index the same memory', (t)
 
 test('a callback returning false stops the read and the summary says so', async (t) => {
   const file = encodePcap([1, 2, 3, 4].map((seq) => ({ data: icmpEchoPacket({ seq }) })));
-  const dir = tempDir(t, 'stop');
+  const dir = tempDir(t, 'pcap-stop');
   writeFileSync(join(dir, 'a.pcap'), file);
   let n = 0;
   const s1 = readPcapBuffer(file, () => ++n < 2);
@@ -126,7 +127,7 @@ test('a file with a header and no records: zero records, header known', async (t
   t.is(file.length, 24);
   const s = readPcapBuffer(file, () => t.fail());
   t.deepEqual([s.records, s.info.linkType, s.info.nanosecond], [0, 276, true]);
-  const dir = tempDir(t, 'empty');
+  const dir = tempDir(t, 'pcap-empty');
   writeFileSync(join(dir, 'e.pcap'), file);
   const s2 = await readPcapFile(join(dir, 'e.pcap'), () => t.fail());
   t.is(s2.records, 0);
@@ -173,7 +174,7 @@ function comparable(v: RecordView): object {
 
 for (const chunkSize of [64, 100, 1000, 4 * 1024 * 1024]) {
   test(`readPcapFile in ${chunkSize}-byte chunks delivers what readPcapBuffer does`, async (t) => {
-    const dir = tempDir(t, `chunk${chunkSize}`);
+    const dir = tempDir(t, `pcap-chunk${chunkSize}`);
     for (const [nano, order] of [[false, 'little'], [true, 'big']] as const) {
       const { file, expected } = sampleFile(nano, order);
       const path = join(dir, `f-${nano}-${order}.pcap`);
@@ -199,7 +200,7 @@ for (const sizes of [[1], [3, 7, 11], [5000], [24, 16]]) {
 
 test('pcapRecords yields records with their own bytes, from a path, a stream or a buffer', async (t) => {
   const { file, expected } = sampleFile(false, 'big');
-  const dir = tempDir(t, 'iter');
+  const dir = tempDir(t, 'pcap-iter');
   const path = join(dir, 'x.pcap');
   writeFileSync(path, file);
   for (const source of [path, chunkedStream(file, [13]), file]) {
