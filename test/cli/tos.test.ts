@@ -5,7 +5,7 @@ import type { TosRow } from '../../lib/probe/tos.js';
 import { pathText, rowJson, tosTable } from '../../cli/format/tos.js';
 import { tos } from '../../cli/commands/tos.js';
 import { DEFAULT_DSCP, parseDscpList, tosValues } from '../../cli/run/tos.js';
-import { parseArgs, rawprobe } from '../helpers/cli.js';
+import { assertUsageError, parseArgs, rawprobe } from '../helpers/cli.js';
 
 const none = { ecn: false } as const;
 
@@ -84,12 +84,7 @@ const badInput: [string[], string][] = [
 
 for (const [args, message] of badInput) {
   test(`bad input ${args.join(' ')}: one line, exit 2, nothing sent`, async (t) => {
-    const r = await rawprobe(['tos', ...args, '127.0.0.1']);
-    t.is(r.code, 2, r.stderr);
-    t.is(r.stdout, '');
-    t.true(r.stderr.startsWith('rawprobe: '), r.stderr);
-    t.true(r.stderr.includes(message), r.stderr);
-    t.is(r.stderr.trimEnd().split('\n').length, 1);
+    assertUsageError(t, await rawprobe(['tos', ...args, '127.0.0.1']), message);
   });
 }
 

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
 import yargs, { type ArgumentsCamelCase, type CommandModule } from 'yargs';
 import type { Lab } from '../../lib/lab/index.js';
 import { findTool } from '../../lib/lab/system.js';
@@ -117,4 +118,14 @@ export async function parseArgs<A>(command: CommandModule<{}, A>, args: readonly
     .parseAsync();
   if (parsed === undefined) throw new Error(`${name} ${args.join(' ')}: the command did not run`);
   return parsed;
+}
+
+/** A usage error as the CLI promises it: exit 2, nothing on stdout, one line "rawprobe: ..." saying `message`. */
+export function assertUsageError(t: ExecutionContext, r: CliResult, message: string | RegExp): void {
+  t.is(r.code, 2, r.stderr);
+  t.is(r.stdout, '');
+  t.true(r.stderr.startsWith('rawprobe: '), r.stderr);
+  if (typeof message === 'string') t.true(r.stderr.includes(message), r.stderr);
+  else t.regex(r.stderr, message);
+  t.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
 }

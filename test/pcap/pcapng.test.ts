@@ -6,16 +6,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  LINKTYPE,
-  PCAP_ERROR,
-  PcapError,
-  pcapRecords,
-  readPcapBuffer,
-  readPcapFile,
-  type PcapInfo,
-  type RecordView,
-} from '../../lib/pcap/index.js';
+import { LINKTYPE, PCAP_ERROR, PcapError, pcapRecords, readPcapBuffer, readPcapFile, type PcapInfo, type RecordView } from '../../lib/pcap/index.js';
 import { PcapngBuilder } from './pcapng-builder.js';
 import { chunkedStream, collect, icmpEchoPacket, snapshot } from './helpers.js';
 import { tempDir } from '../helpers/tmp.js';
