@@ -278,6 +278,25 @@ export function summaryLine(d: DecodedFrame): string {
 
 type Row = [layer: string, field: string, value: string, meaning: string];
 
+/** What a yes/no field means, by name (decode --verbose's MEANING column). */
+const FLAG_MEANING: Record<string, string> = {
+  df: "don't fragment",
+  mf: 'more fragments follow',
+  reserved: 'reserved flag (must be 0)',
+  syn: 'synchronize sequence numbers',
+  ack: 'acknowledgment field is significant',
+  fin: 'no more data from sender',
+  rst: 'reset the connection',
+  psh: 'push function',
+  urg: 'urgent pointer is significant',
+  ece: 'ECN-echo',
+  cwr: 'congestion window reduced',
+  ns: 'ECN nonce',
+  truncated: 'fewer bytes captured than the IPv4 total length',
+  checksumValid: '',
+  checksumPresent: '',
+};
+
 /** The frame's ICMP message (whole, or decoded before a problem): the one the icmp rows walk. */
 function icmpOf(d: DecodedFrame): IcmpMessage | null {
   return d.packet?.icmp ?? d.partial?.icmp ?? null;
@@ -344,26 +363,9 @@ function meaningOf(path: string[], value: unknown, d: DecodedFrame): string {
     }
   }
   if (typeof value === 'boolean') {
-    const names: Record<string, string> = {
-      df: "don't fragment",
-      mf: 'more fragments follow',
-      reserved: 'reserved flag (must be 0)',
-      syn: 'synchronize sequence numbers',
-      ack: 'acknowledgment field is significant',
-      fin: 'no more data from sender',
-      rst: 'reset the connection',
-      psh: 'push function',
-      urg: 'urgent pointer is significant',
-      ece: 'ECN-echo',
-      cwr: 'congestion window reduced',
-      ns: 'ECN nonce',
-      truncated: 'fewer bytes captured than the IPv4 total length',
-      checksumValid: '',
-      checksumPresent: '',
-    };
     // Only an ICMP error message itself has this field (never its quoted datagram).
     if (key === 'extensionLengthValid') return value ? '' : (extensionLengthNote(icmpOf(d)) ?? '');
-    return names[key] ?? '';
+    return FLAG_MEANING[key] ?? '';
   }
   if (Buffer.isBuffer(value)) return `${value.length} bytes`;
   return '';
