@@ -6,6 +6,8 @@
         "native/addon.cc",
         "native/constants.cc",
         "native/errors.cc",
+        "native/receive.cc",
+        "native/sockaddr.cc",
         "native/socket.cc",
         "native/sockopt.cc"
       ],

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "args.h"
+
 namespace rawprobe {
 
 std::string ErrnoName(int err) {
@@ -299,6 +301,17 @@ Napi::Error InvalidArgType(Napi::Env env, const std::string& message) {
 
 Napi::Error InvalidArgValue(Napi::Env env, const std::string& message) {
   return CodedError(env, "ERR_INVALID_ARG_VALUE", message, ErrorType::kRangeError);
+}
+
+// errnoError(errno, syscall) for JavaScript: what sendMany's stopping errno becomes.
+Napi::Value MakeErrnoError(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int err = static_cast<int>(IntegerArg(env, info[0], "errno", 1, 4095));
+  if (!info[1].IsString()) throw InvalidArgType(env, "syscall must be a string");
+  const std::string syscall = info[1].As<Napi::String>().Utf8Value();
+  ErrorContext ctx;
+  ctx.syscall = syscall.c_str();
+  return ErrnoError(env, err, ctx).Value();
 }
 
 }  // namespace rawprobe

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "sockaddr.h"
 
 namespace rawprobe {
 
@@ -118,6 +119,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // IP_HDRINCL, which changes what EINVAL and EMSGSIZE mean.
   Napi::Error SendError(Napi::Env env, int err, const char* syscall, const sockaddr* to,
                         socklen_t toLength) const;
+  // sendMany's three steps: where each datagram goes, the msghdrs, the sendmmsg loop.
+  std::vector<Sockaddr> SendTargets(Napi::Env env, Napi::Value target, size_t count) const;
+  void FillSendHeaders(Napi::Env env, Napi::Array buffers, const std::vector<Sockaddr>& addresses);
+  size_t SendFilled(Napi::Env env, size_t count, int flags);
   // Closes the descriptor and the poll handle; safe to call any number of times, from JS,
   // from the environment cleanup hook or from the destructor.
   void CloseNow();
@@ -138,6 +143,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   size_t DrainData();
   // One recvmmsg pass of at most `budget` datagrams, delivered as one batch.
   size_t DrainBatch(size_t budget, bool* ended);
+  size_t DeliverBatch(bool wantAddresses);
+  void ReportRecvError(int err);
   size_t DrainErrorQueue();
   void Emit(const std::vector<napi_value>& args);
   void EmitError(const Napi::Error& error);
@@ -164,12 +171,5 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool cleanupRegistered_ = false;
   AddonData* data_ = nullptr;
 };
-
-// Helpers shared by socket.cc, sockopt.cc and addon.cc.
-std::string FormatSockaddr(const sockaddr* addr, socklen_t len);
-// sockaddr(family, address, port, scopeId) -> Buffer holding the struct sockaddr_*.
-Napi::Value MakeSockaddr(const Napi::CallbackInfo& info);
-// errnoError(errno, syscall) -> the same Error the addon throws for that errno.
-Napi::Value MakeErrnoError(const Napi::CallbackInfo& info);
 
 }  // namespace rawprobe
