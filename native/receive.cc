@@ -43,8 +43,13 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   const size_t maxPerWake =
       static_cast<size_t>(IntegerArg(env, info[3], "maxPerWake", 1, 1 << 20));
   CheckOpen(env, "receive");
-  if (poll_ != nullptr) {
+  if (mode_ == PollMode::kBatches) {
     throw CodedError(env, "ERR_SOCKET_RECEIVING", "the socket is already receiving");
+  }
+  if (mode_ == PollMode::kReadiness) {
+    throw CodedError(env, "ERR_SOCKET_RECEIVING",
+                     "the socket is waiting for readiness (accept, recv or send are pending "
+                     "on it): it cannot also receive batches");
   }
 
   // The kernel's own receive time rides along as a control message.
@@ -53,69 +58,32 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
     throw ErrnoError(env, errno, Context("setsockopt"));
   }
 
-  uv_loop_t* loop = nullptr;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
-    throw CodedError(env, "ERR_SOCKET_POLL", "could not reach the libuv event loop");
-  }
-  // Everything that can throw is made before the poll handle exists, so a failure leaves
-  // nothing half-started: these are freed on the way out, the handle is never created.
+  // Everything that can throw is made before polling starts, so a failure leaves nothing
+  // half-started: these are freed on the way out.
   auto scratch = std::make_unique<RecvScratch>(slots, slotSize);
   auto async = std::make_unique<Napi::AsyncContext>(env, "rawprobe:socket", Value());
   Napi::FunctionReference callback = Napi::Persistent(info[0].As<Napi::Function>());
 
-  auto* handle = new uv_poll_t;
-  int rc = uv_poll_init_socket(loop, handle, fd_);
+  EnsurePoll(env);
+  const int rc = uv_poll_start(poll_, UV_READABLE, &Socket::OnPoll);
   if (rc != 0) {
-    delete handle;  // never initialised: no uv_close needed
-    throw CodedError(env, "ERR_SOCKET_POLL",
-                     std::string("uv_poll_init_socket failed: ") + uv_strerror(rc));
-  }
-  handle->data = this;
-  rc = uv_poll_start(handle, UV_READABLE, &Socket::OnPoll);
-  if (rc != 0) {
-    handle->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(handle), &Socket::OnPollClosed);  // frees it
+    StopPoll();  // closes and frees the handle
     throw CodedError(env, "ERR_SOCKET_POLL",
                      std::string("uv_poll_start failed: ") + uv_strerror(rc));
   }
-  if (!refed_) uv_unref(reinterpret_cast<uv_handle_t*>(handle));
-  poll_ = handle;
+  mode_ = PollMode::kBatches;
   scratch_ = std::move(scratch);
   async_ = std::move(async);
   callback_ = std::move(callback);
   maxPerWake_ = maxPerWake;
   unexplainedErrors_ = 0;
-  // While receiving, the socket must outlive every JavaScript reference to it, as a
-  // listening dgram socket does.
-  ObjectWrap::Ref();
-  pinned_ = true;
+  Pin();
   return env.Undefined();
 }
 
 Napi::Value Socket::StopReceiving(const Napi::CallbackInfo& info) {
   StopReceivingNow();
   return info.Env().Undefined();
-}
-
-void Socket::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
-  auto* self = static_cast<Socket*>(handle->data);
-  if (self == nullptr) return;
-  Napi::Env env = self->Env();
-  Napi::HandleScope scope(env);
-  Napi::Object keepAlive = self->Value();  // the wrapper cannot be collected mid-wake
-  (void)keepAlive;
-  self->HandleWake(status);
-}
-
-void Socket::Emit(const std::vector<napi_value>& args) {
-  if (callback_.IsEmpty() || !async_) return;
-  Napi::Env env = Env();
-  try {
-    callback_.MakeCallback(Value(), args, *async_);
-  } catch (const Napi::Error& e) {
-    // A listener threw: that is the application's uncaught exception, not ours.
-    napi_fatal_exception(env, e.Value());
-  }
 }
 
 void Socket::EmitError(const Napi::Error& error) {

@@ -23,6 +23,8 @@ bool IsUint32Array(Napi::Value value) {
   return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint32_array;
 }
 
+}  // namespace
+
 bool ValidFamily(int family) {
   return family == AF_INET || family == AF_INET6 || family == AF_UNIX;
 }
@@ -31,8 +33,6 @@ bool ValidType(int type) {
   return type == SOCK_RAW || type == SOCK_DGRAM || type == SOCK_STREAM ||
          type == SOCK_SEQPACKET || type == SOCK_RDM;
 }
-
-}  // namespace
 
 Napi::Function Socket::Define(Napi::Env env) {
   return DefineClass(
@@ -54,12 +54,23 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::DetachFilter>("detachFilter"),
           InstanceMethod<&Socket::StartReceiving>("startReceiving"),
           InstanceMethod<&Socket::StopReceiving>("stopReceiving"),
+          InstanceMethod<&Socket::PeerCredentials>("peerCredentials"),
+          InstanceMethod<&Socket::Listen>("listen"),
+          InstanceMethod<&Socket::Accept>("accept"),
+          InstanceMethod<&Socket::Shutdown>("shutdown"),
+          InstanceMethod<&Socket::Recv>("recv"),
+          InstanceMethod<&Socket::RecvMsg>("recvMsg"),
+          InstanceMethod<&Socket::SendSome>("sendSome"),
+          InstanceMethod<&Socket::SendMsg>("sendMsg"),
+          InstanceMethod<&Socket::Watch>("watch"),
           InstanceAccessor<&Socket::GetFd>("fd"),
           InstanceAccessor<&Socket::GetReceiving>("receiving"),
       });
 }
 
 // new Socket(family, type, protocol). Everything is checked before the descriptor exists.
+// Adopt() passes a fourth argument, an External holding a descriptor the addon just made:
+// JavaScript cannot make one, so only the addon hands a Socket an existing descriptor.
 Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) {
   Napi::Env env = info.Env();
   data_ = env.GetInstanceData<AddonData>();
@@ -79,12 +90,30 @@ Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) 
   type_ = type;
   protocol_ = protocol;
 
-  const int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-  if (fd < 0) throw ErrnoError(env, errno, Context("socket"));
-  fd_ = fd;
+  if (info.Length() > 3 && info[3].IsExternal()) {
+    int* adopted = info[3].As<Napi::External<int>>().Data();
+    fd_ = *adopted;
+    *adopted = -1;  // ours now: Adopt must not close it
+  } else {
+    const int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+    if (fd < 0) throw ErrnoError(env, errno, Context("socket"));
+    fd_ = fd;
+  }
   // If the environment goes away (worker exit) before close(), still release the fd.
   cleanupHook_ = env.AddCleanupHook(&Socket::OnEnvCleanup, this);
   cleanupRegistered_ = true;
+}
+
+Napi::Object Socket::Adopt(Napi::Env env, int fd, int family, int type, int protocol) {
+  int owned = fd;
+  try {
+    return env.GetInstanceData<AddonData>()->socketClass.New(
+        {Napi::Number::New(env, family), Napi::Number::New(env, type),
+         Napi::Number::New(env, protocol), Napi::External<int>::New(env, &owned)});
+  } catch (...) {
+    if (owned >= 0) ::close(owned);
+    throw;
+  }
 }
 
 Socket::~Socket() {
@@ -115,23 +144,6 @@ void Socket::CheckOpen(Napi::Env env, const char* what) const {
                      std::string("cannot ") + what + ": the socket is closed");
   }
 }
-
-void Socket::StopPoll() {
-  if (poll_ != nullptr) {
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;  // a callback already queued must not reach a dead Socket
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), &Socket::OnPollClosed);
-    poll_ = nullptr;
-  }
-  scratch_.reset();
-  if (pinned_) {
-    pinned_ = false;
-    // Let the wrapper be collected again. Never during destruction: the count is gone.
-    ObjectWrap::Unref();
-  }
-}
-
-void Socket::OnPollClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
 
 void Socket::StopReceivingNow() {
   StopPoll();
@@ -170,7 +182,7 @@ Napi::Value Socket::GetFd(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Socket::GetReceiving(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), poll_ != nullptr);
+  return Napi::Boolean::New(info.Env(), poll_ != nullptr && mode_ == PollMode::kBatches);
 }
 
 Napi::Value Socket::Bind(const Napi::CallbackInfo& info) {
