@@ -420,7 +420,9 @@ Napi::Error InvalidArgValue(Napi::Env env, const std::string& message) {
   return CodedError(env, "ERR_INVALID_ARG_VALUE", message, ErrorType::kRangeError);
 }
 
-// errnoError(errno, syscall) for JavaScript: what sendMany's stopping errno becomes.
+// errnoError(errno, syscall, context?) for JavaScript: what sendMany's stopping errno and a
+// finished connect's SO_ERROR become. context {family, type, address} picks the same words
+// the addon would have used had the call itself failed.
 Napi::Value MakeErrnoError(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int err = static_cast<int>(IntegerArg(env, info[0], "errno", 1, 4095));
@@ -428,6 +430,14 @@ Napi::Value MakeErrnoError(const Napi::CallbackInfo& info) {
   const std::string syscall = info[1].As<Napi::String>().Utf8Value();
   ErrorContext ctx;
   ctx.syscall = syscall.c_str();
+  if (info.Length() > 2 && info[2].IsObject()) {
+    Napi::Object context = info[2].As<Napi::Object>();
+    if (context.Get("family").IsNumber()) ctx.family = context.Get("family").As<Napi::Number>();
+    if (context.Get("type").IsNumber()) ctx.type = context.Get("type").As<Napi::Number>();
+    if (context.Get("address").IsString()) {
+      ctx.address = context.Get("address").As<Napi::String>().Utf8Value();
+    }
+  }
   return ErrnoError(env, err, ctx).Value();
 }
 

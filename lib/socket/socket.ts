@@ -20,21 +20,17 @@ import { ErrorCode, socketError, type SocketError } from './errors.js';
 import {
   familyName,
   familyNumber,
-  isFamily,
-  isProtocolName,
-  isSocketType,
-  protocolNumber,
+  checkKind,
+  resolveProtocol,
   typeNumber,
   type Family,
   type ProtocolName,
   type SocketType,
 } from './kinds.js';
+import { getOptionOn, setOptionOn } from './option-calls.js';
 import {
-  OPTIONS,
-  OPTION_NAMES,
   icmpFilterMask,
   icmpv6FilterBytes,
-  isOptionName,
   type Linger,
   type OptionInput,
   type OptionKind,
@@ -173,7 +169,8 @@ const ORIGINS: ReadonlyArray<readonly [ErrorOrigin, 'SO_EE_ORIGIN_NONE' | 'SO_EE
   ['icmp6', 'SO_EE_ORIGIN_ICMP6'],
 ];
 
-function toAddress(native: NativeAddress | null): SocketAddress | null {
+/** An address as the addon reports it, with the family named; null stays null. */
+export function toAddress(native: NativeAddress | null): SocketAddress | null {
   if (native === null) return null;
   return {
     family: familyName(native.family),
@@ -208,26 +205,6 @@ function toQueuedError(e: NativeErrQueueEntry): QueuedError {
 
 function invalid(message: string): SocketError {
   return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
-}
-
-/** The value shape of a numeric [level, name] option, from the value itself. */
-function kindOfValue(value: unknown): OptionKind {
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return 'int';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'object' && value !== null) {
-    if ('enabled' in value) return 'linger';
-    if ('microseconds' in value) return 'timeval';
-  }
-  throw socketError(
-    ErrorCode.invalidArgType,
-    'an option value must be a number, a boolean, a Buffer, {enabled, seconds} or {seconds, microseconds}',
-    'TypeError',
-  );
-}
-
-function levelNumber(level: OptionLevel | number): number {
-  return typeof level === 'number' ? level : constants[level];
 }
 
 // Bounded cache of parsed destinations for sendMany: a few peers sent to again and again (trace,
@@ -410,20 +387,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   setOption<N extends OptionName>(name: N, value: OptionInput<N>): this;
   setOption(option: readonly [level: OptionLevel | number, name: number], value: number | boolean | Uint8Array | Linger | Timeval): this;
   setOption(option: OptionName | readonly [OptionLevel | number, number], value: unknown): this {
-    const native = this.#check('set an option');
-    if (typeof option === 'string') {
-      const spec = this.#spec(option);
-      if (spec.access === 'ignored' && value === true) {
-        throw socketError(
-          ErrorCode.optionIgnored,
-          `Linux accepts ${option} but ignores it (removed in 2.6); it always reads 0`,
-        );
-      }
-      native.setOption(constants[spec.level], constants[option], spec.kind, value, option);
-    } else {
-      const [level, name] = option;
-      native.setOption(levelNumber(level), name, kindOfValue(value), value);
-    }
+    setOptionOn(this.#check('set an option'), option, value);
     return this;
   }
 
@@ -434,23 +398,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   getOption<N extends OptionName>(name: N): OptionValue<N>;
   getOption(option: readonly [level: OptionLevel | number, name: number], kind?: OptionKind, size?: number): unknown;
   getOption(option: OptionName | readonly [OptionLevel | number, number], kind: OptionKind = 'int', size?: number): unknown {
-    const native = this.#check('read an option');
-    if (typeof option === 'string') {
-      const spec = this.#spec(option);
-      return native.getOption(constants[spec.level], constants[option], spec.kind, spec.size ?? undefined, option);
-    }
-    const [level, name] = option;
-    return native.getOption(levelNumber(level), name, kind, size);
-  }
-
-  #spec(name: string): (typeof OPTIONS)[OptionName] {
-    if (!isOptionName(name)) {
-      throw socketError(
-        ErrorCode.unknownOption,
-        `unknown socket option '${name}': known options are ${OPTION_NAMES.join(', ')} (or pass [level, name] numbers)`,
-      );
-    }
-    return OPTIONS[name];
+    return getOptionOn(this.#check('read an option'), option, kind, size);
   }
 
   /** Attaches a classic BPF filter: encoded bytes, or instructions (see bpf.ts). */
@@ -692,34 +640,13 @@ function rethrow(failures: unknown[]): never {
   throw failures[0];
 }
 
-function resolveProtocol(family: Family, type: SocketType, protocol: ProtocolName | number | undefined): number {
-  if (protocol === undefined) {
-    if (type === 'raw' && family === 'inet') return protocolNumber('icmp');
-    if (type === 'raw' && family === 'inet6') return protocolNumber('icmpv6');
-    return 0;
-  }
-  if (typeof protocol === 'number') {
-    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 65535) {
-      throw invalid(`protocol must be an integer from 0 to 65535 (got ${protocol})`);
-    }
-    return protocol;
-  }
-  if (!isProtocolName(protocol)) {
-    throw invalid(`protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`);
-  }
-  return protocolNumber(protocol);
-}
-
 /**
  * Opens a socket: non-blocking, close-on-exec, one descriptor. Raw sockets need
  * CAP_NET_RAW (the error says how to get it).
  */
 export function openSocket(options: OpenOptions): RawSocket {
   const { family, type } = options;
-  if (!isFamily(family)) throw invalid(`family must be 'inet', 'inet6' or 'unix' (got '${String(family)}')`);
-  if (!isSocketType(type)) {
-    throw invalid(`type must be 'raw', 'dgram', 'stream', 'seqpacket' or 'rdm' (got '${String(type)}')`);
-  }
+  checkKind(family, type);
   const protocol = resolveProtocol(family, type, options.protocol);
   const native = new (addon().Socket)(familyNumber(family), typeNumber(type), protocol);
   return new RawSocket(native, family, type, protocol);

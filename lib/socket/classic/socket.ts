@@ -1,0 +1,501 @@
+// Socket: the classic socket API (the one C and Python's socket module teach) on the libuv
+// loop, for AF_INET, AF_INET6 and AF_UNIX with SOCK_STREAM, SOCK_DGRAM and SOCK_SEQPACKET
+// (SOCK_RAW and SOCK_RDM where the kernel allows them).
+//
+//   const server = createSocket({ family: 'unix', type: 'seqpacket' });
+//   server.bind('./lesson.sock').listen();
+//   const { socket, peer } = await server.accept();
+//   const hello = await socket.recv(1024, { timeout: 5000 });
+//   await socket.sendAll(hello);
+//   socket.close(); server.close();
+//
+// Calls that set something up (bind, listen, shutdown, close, options) are synchronous and
+// throw; calls that wait (accept, connect, recv*, send*) return promises. Every descriptor is
+// non-blocking: a call that would block waits, without a thread, until the poll handle says
+// the socket is ready (readiness.ts), behind the calls made before it on the same side
+// (pending.ts). `timeout` (per call, or the socket's default: Python's settimeout) bounds the
+// wait: null waits for ever, 0 never waits (the kernel's EAGAIN comes back at once).
+//
+// close() rejects every waiting call with ERR_SOCKET_CLOSED and releases the descriptor and
+// the poll handle at once.
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+
+import { addon, type NativeSocket, type PeerCredentials } from '../addon.js';
+import { constants } from '../constants.js';
+import { ErrorCode, callError, socketError, type SocketError } from '../errors.js';
+import type { Family, SocketType } from '../kinds.js';
+import { getOptionOn, setOptionOn, type OptionRef, type RawOptionValue } from '../option-calls.js';
+import { OPTIONS, type OptionInput, type OptionKind, type OptionName, type OptionValue } from '../options.js';
+import { toAddress, type SocketAddress } from '../socket.js';
+import { report, type CallArg, type CallHook, type CallInit } from './call-log.js';
+import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import {
+  acceptOperation,
+  connectOperation,
+  recvMsgOperation,
+  recvOperation,
+  sendOperation,
+  type Channel,
+  type Message,
+  type SendPlan,
+  type Settle,
+} from './operations.js';
+import { PendingQueue, type Operation } from './pending.js';
+import { Readiness } from './readiness.js';
+import { socketStream, type StreamOptions } from './stream.js';
+
+export interface CallOptions {
+  /** Milliseconds to wait; null waits for ever, 0 never waits. Default: the socket's `timeout`. */
+  timeout?: number | null;
+}
+
+export interface RecvOptions extends CallOptions {
+  /** recv flags (constants.MSG_PEEK, MSG_WAITALL, ...). */
+  flags?: number;
+}
+
+export interface SendOptions extends CallOptions {
+  /** send flags (constants.MSG_MORE, MSG_OOB, ...). */
+  flags?: number;
+}
+
+/** What accept() gives: the connected socket and who is at the other end. */
+export interface Accepted {
+  socket: Socket;
+  /** The peer's address ('' for an unnamed unix peer). */
+  peer: SocketAddress;
+}
+
+export type ShutdownHow = 'read' | 'write' | 'both';
+
+export interface SocketEvents {
+  /** A connection accepted for a 'connection' listener (adding one starts accepting). */
+  connection: [socket: Socket, peer: SocketAddress];
+  /** accept failed for the 'connection' listeners (EMFILE, ...): accepting has stopped. */
+  error: [error: SocketError];
+  close: [];
+}
+
+const DEFAULT_RECV_SIZE = 65536;
+const SHUT: Record<ShutdownHow, 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR'> = { read: 'SHUT_RD', write: 'SHUT_WR', both: 'SHUT_RDWR' };
+
+/** What each waiting call was waiting for, for its timeout message. */
+const WAITING_FOR: Record<string, string> = {
+  accept: 'no connection came',
+  connect: 'the connection was not made (the kernel was still trying: close the socket)',
+  recv: 'nothing arrived',
+  recvfrom: 'nothing arrived',
+  recvmsg: 'nothing arrived',
+  send: 'the kernel took no bytes (bytesSent says how many went)',
+  sendto: 'the kernel took no bytes',
+  sendmsg: 'the kernel took no bytes (bytesSent says how many went)',
+};
+
+function checkTimeout(value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw socketError(ErrorCode.invalidArgValue, `timeout must be null or a number of milliseconds >= 0 (got ${String(value)})`, 'RangeError');
+  }
+  return value;
+}
+
+function checkSize(size: unknown, what: string): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+    throw socketError(ErrorCode.invalidArgValue, `${what} must be a positive integer (got ${String(size)})`, 'RangeError');
+  }
+  return size;
+}
+
+function bytesOf(data: Uint8Array | string): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  throw socketError(ErrorCode.invalidArgType, 'data must be a Buffer, a Uint8Array or a string', 'TypeError');
+}
+
+export class Socket extends EventEmitter<SocketEvents> {
+  readonly family: Family;
+  readonly type: SocketType;
+  readonly protocol: number;
+  /** Called with a record of each system call as it returns (call-log.ts); accepted sockets inherit it. */
+  onCall: CallHook | null;
+
+  #native: NativeSocket;
+  #fd: number;
+  #closed = false;
+  #timeout: number | null = null;
+  #refed = true;
+  #accepting = false;
+  #readers: PendingQueue;
+  #writers: PendingQueue;
+  #readiness: Readiness;
+  #channel: Channel;
+
+  /** @internal use createSocket(), socketpair() or accept(). */
+  constructor(native: NativeSocket, family: Family, type: SocketType, protocol: number, onCall: CallHook | null) {
+    super();
+    this.#native = native;
+    this.#fd = native.fd;
+    this.family = family;
+    this.type = type;
+    this.protocol = protocol;
+    this.onCall = onCall;
+    this.#readers = new PendingQueue(() => this.#changed(this.#readers));
+    this.#writers = new PendingQueue(() => this.#changed(this.#writers));
+    const bits = Readiness.bits;
+    this.#readiness = new Readiness(
+      native,
+      () => (this.#readers.wantsReadiness ? bits.readable : 0) | (this.#writers.wantsReadiness ? bits.writable : 0),
+      this.#onReady,
+    );
+    const trace = (init: CallInit): void => {
+      if (this.onCall !== null) report(this.onCall, init);
+    };
+    const self = this;
+    this.#channel = {
+      native,
+      fd: this.#fd,
+      family,
+      type,
+      get trace() {
+        return self.onCall === null ? null : trace;
+      },
+    };
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event === 'connection') queueMicrotask(() => void this.#acceptLoop());
+    });
+  }
+
+  /** The descriptor number (it stays readable after close, for logs). */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The default wait of every call (Python's settimeout): ms, null for ever, 0 never. */
+  get timeout(): number | null {
+    return this.#timeout;
+  }
+
+  set timeout(value: number | null) {
+    this.#timeout = checkTimeout(value);
+  }
+
+  // ---- set-up calls: synchronous, throw on refusal -------------------------------------
+
+  /** bind: ('127.0.0.1', 8080), ('', 0), ('::1', 0), ('./x.sock'), ('\0abstract'). */
+  bind(address: Endpoint, port?: number): this {
+    const native = this.#open('bind');
+    const to = resolveEndpoint(this.family, address, port, 'bind');
+    this.#traced({ call: 'bind', args: [to.address] }, () => native.bind(to.sockaddr));
+    return this;
+  }
+
+  /** listen: the backlog defaults to min(SOMAXCONN, 128), as Python's. */
+  listen(backlog = Math.min(constants.SOMAXCONN, 128)): this {
+    const native = this.#open('listen');
+    this.#traced({ call: 'listen', args: [backlog] }, () => native.listen(backlog));
+    return this;
+  }
+
+  /** shutdown: 'write' sends the peer its end of stream (its recv gets 0 bytes), 'read' stops receiving. */
+  shutdown(how: ShutdownHow): this {
+    const native = this.#open('shutdown');
+    const name = SHUT[how];
+    if (name === undefined) {
+      throw socketError(ErrorCode.invalidArgValue, `how must be 'read', 'write' or 'both' (got '${String(how)}')`, 'RangeError');
+    }
+    this.#traced({ call: 'shutdown', args: [name] }, () => native.shutdown(constants[name]));
+    return this;
+  }
+
+  /** The local address (getsockname). */
+  address(): SocketAddress {
+    const native = this.#open('getsockname');
+    return this.#traced({ call: 'getsockname' }, () => toAddress(native.address()) as SocketAddress, true);
+  }
+
+  /** The connected peer's address (getpeername): ENOTCONN when there is none. */
+  remoteAddress(): SocketAddress {
+    const native = this.#open('getpeername');
+    return this.#traced({ call: 'getpeername' }, () => toAddress(native.remoteAddress()) as SocketAddress, true);
+  }
+
+  /** SO_PEERCRED: the pid, uid and gid of the process at the other end of a unix socket. */
+  peerCredentials(): PeerCredentials {
+    const native = this.#open('getsockopt');
+    return this.#traced({ call: 'getsockopt', args: ['SOL_SOCKET', 'SO_PEERCRED'] }, () => native.peerCredentials(), true);
+  }
+
+  /** setsockopt, by the option table's name or as [level, name] (see RawSocket.setOption). */
+  setOption<N extends OptionName>(name: N, value: OptionInput<N>): this;
+  setOption(option: OptionRef, value: RawOptionValue): this;
+  setOption(option: OptionRef, value: unknown): this {
+    const native = this.#open('setsockopt');
+    this.#traced({ call: 'setsockopt', args: [...optionArgs(option), value as CallArg] }, () => setOptionOn(native, option, value));
+    return this;
+  }
+
+  /** getsockopt, by name or as [level, name] with the shape to read. */
+  getOption<N extends OptionName>(name: N): OptionValue<N>;
+  getOption(option: OptionRef, kind?: OptionKind, size?: number): unknown;
+  getOption(option: OptionRef, kind?: OptionKind, size?: number): unknown {
+    const native = this.#open('getsockopt');
+    return this.#traced({ call: 'getsockopt', args: optionArgs(option) }, () => getOptionOn(native, option, kind, size), true);
+  }
+
+  /** Keep the process alive while calls wait (the default). */
+  ref(): this {
+    this.#refed = true;
+    if (!this.#closed) this.#native.ref();
+    this.#readers.setRefed(true);
+    this.#writers.setRefed(true);
+    return this;
+  }
+
+  /** Let the process exit even while calls wait on this socket. */
+  unref(): this {
+    this.#refed = false;
+    if (!this.#closed) this.#native.unref();
+    this.#readers.setRefed(false);
+    this.#writers.setRefed(false);
+    return this;
+  }
+
+  get refed(): boolean {
+    return this.#refed;
+  }
+
+  /**
+   * Closes the descriptor. Every call still waiting is rejected with ERR_SOCKET_CLOSED; the
+   * descriptor and the poll handle are released now. Safe to call again.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#readiness.stop();
+    this.#native.close();
+    this.#channel.trace?.({ call: 'close', fd: this.#fd, result: 0 });
+    const closed = (op: Operation): SocketError =>
+      callError(ErrorCode.socketClosed, op.call, `${op.call}: the socket was closed while the call waited`);
+    this.#readers.abandonAll(closed);
+    this.#writers.abandonAll(closed);
+    process.nextTick(() => this.emit('close'));
+  }
+
+  // ---- server calls ---------------------------------------------------------------------
+
+  /** accept: the next connection, as a connected, non-blocking, close-on-exec Socket. */
+  accept(options?: CallOptions): Promise<Accepted> {
+    const adopt = (native: NativeSocket, peer: SocketAddress): Accepted => ({
+      socket: new Socket(native, this.family, this.type, this.protocol, this.onCall),
+      peer,
+    });
+    return this.#wait(this.#readers, 'accept', options, (done) => acceptOperation(this.#channel, adopt, done));
+  }
+
+  /** Accepted connections as an async iterator; it ends when the socket is closed. */
+  async *connections(options?: CallOptions): AsyncGenerator<Accepted, void, undefined> {
+    while (!this.#closed) {
+      try {
+        yield await this.accept(options);
+      } catch (error) {
+        if (this.#closed && (error as SocketError).code === ErrorCode.socketClosed) return;
+        throw error;
+      }
+    }
+  }
+
+  // ---- client calls ---------------------------------------------------------------------
+
+  /** connect: resolves once connected; rejects with the kernel's reason (ECONNREFUSED, ...). */
+  connect(address: Endpoint, port?: number, options?: CallOptions): Promise<void> {
+    return this.#waitFor(this.#writers, 'connect', options, () => resolveEndpoint(this.family, address, port, 'connect'), (to, done) =>
+      connectOperation(this.#channel, to, () => this.#changed(this.#writers), done),
+    );
+  }
+
+  /**
+   * connect_ex: resolves 0 when connected, or the errno name when the kernel refused
+   * ('ECONNREFUSED', 'ENETUNREACH', 'ETIMEDOUT' (also when `timeout` passed), ...). Bad
+   * arguments and a closed socket still reject.
+   */
+  async connectEx(address: Endpoint, port?: number, options?: CallOptions): Promise<0 | string> {
+    try {
+      await this.connect(address, port, options);
+      return 0;
+    } catch (error) {
+      const e = error as SocketError;
+      if (e.code === ErrorCode.socketTimeout) return 'ETIMEDOUT';
+      if (typeof e.errno === 'number') return e.code;
+      throw error;
+    }
+  }
+
+  // ---- common calls ---------------------------------------------------------------------
+
+  /** recv: what came, at most `size` bytes; an empty Buffer is the end of the stream. */
+  recv(size = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
+    return this.#waitFor(this.#readers, 'recv', options, () => checkSize(size, 'size'), (n, done) =>
+      recvOperation(this.#channel, n, options?.flags ?? 0, done),
+    );
+  }
+
+  /** recvfrom: one message and its sender. */
+  recvFrom(size = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Message> {
+    return this.#waitFor(this.#readers, 'recvfrom', options, () => checkSize(size, 'size'), (n, done) =>
+      recvMsgOperation(this.#channel, n, options?.flags ?? 0, 0, done),
+    );
+  }
+
+  /** recvmsg with SCM_RIGHTS: a message and up to `maxFds` descriptors passed with it. */
+  recvFds(size: number, maxFds: number, options?: RecvOptions): Promise<Message> {
+    return this.#waitFor(this.#readers, 'recvmsg', options, () => [checkSize(size, 'size'), checkSize(maxFds, 'maxFds')] as const, ([n, fds], done) =>
+      recvMsgOperation(this.#channel, n, options?.flags ?? 0, fds, done),
+    );
+  }
+
+  /** send: one call; resolves with the bytes the kernel took (possibly fewer on a stream). */
+  send(data: Uint8Array | string, options?: SendOptions): Promise<number> {
+    return this.#send('send', options, () => ({ data: bytesOf(data), to: null, flags: options?.flags ?? 0, fds: null, whole: false }));
+  }
+
+  /** sendall: every byte, following partial writes and waiting for room (back-pressure). */
+  sendAll(data: Uint8Array | string, options?: SendOptions): Promise<number> {
+    return this.#send('send', options, () => ({ data: bytesOf(data), to: null, flags: options?.flags ?? 0, fds: null, whole: true }));
+  }
+
+  /** sendto: one datagram to `address`. */
+  sendTo(data: Uint8Array | string, address: Endpoint, port?: number, options?: SendOptions): Promise<number> {
+    return this.#send('sendto', options, () => ({
+      data: bytesOf(data),
+      to: resolveEndpoint(this.family, address, port, 'sendto'),
+      flags: options?.flags ?? 0,
+      fds: null,
+      whole: false,
+    }));
+  }
+
+  /** sendmsg with SCM_RIGHTS: `data` (at least one byte) and copies of the descriptors `fds`. */
+  sendFds(data: Uint8Array | string, fds: readonly number[], options?: SendOptions): Promise<number> {
+    return this.#send('sendmsg', options, () => ({ data: bytesOf(data), to: null, flags: options?.flags ?? 0, fds: [...fds], whole: true }));
+  }
+
+  /** The makefile idea: a Duplex over this socket, for stream.pipeline (see stream.ts). */
+  toStream(options?: StreamOptions): Duplex {
+    return socketStream(this, options);
+  }
+
+  // ---- the machinery ---------------------------------------------------------------------
+
+  #open(call: string): NativeSocket {
+    if (this.#closed) throw callError(ErrorCode.socketClosed, call, `cannot ${call}: the socket is closed`);
+    return this.#native;
+  }
+
+  /** Runs a synchronous call, recording it (result 0, or -1 and the error it threw). */
+  #traced<T>(init: Omit<CallInit, 'fd' | 'result'>, call: () => T, keepValue = false): T {
+    const trace = this.#channel.trace;
+    if (trace === null) return call();
+    try {
+      const value = call();
+      trace({ ...init, fd: this.#fd, result: 0, value: keepValue ? value : null });
+      return value;
+    } catch (error) {
+      trace({ ...init, fd: this.#fd, result: -1, error: error as SocketError });
+      throw error;
+    }
+  }
+
+  #send(call: string, options: SendOptions | undefined, plan: () => SendPlan): Promise<number> {
+    return this.#waitFor(this.#writers, call, options, plan, (p, done) => sendOperation(this.#channel, p, done));
+  }
+
+  /** #wait with arguments checked first: a bad argument rejects without any syscall. */
+  #waitFor<A, T>(queue: PendingQueue, call: string, options: CallOptions | undefined, check: () => A, make: (args: A, done: Settle<T>) => Operation): Promise<T> {
+    let args: A;
+    try {
+      this.#open(call);
+      args = check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#wait(queue, call, options, (done) => make(args, done));
+  }
+
+  /** Runs an operation on `queue`: now if it can, else when the socket is ready. */
+  #wait<T>(queue: PendingQueue, call: string, options: CallOptions | undefined, make: (done: Settle<T>) => Operation): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timeout: number | null;
+      try {
+        this.#open(call);
+        timeout = options?.timeout === undefined ? this.#timeout : checkTimeout(options.timeout);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const op = make({ resolve, reject });
+      if (timeout === 0) {
+        // Never wait: one try, and the kernel's "would block" when it cannot finish now.
+        if (queue.length > 0 || !op.attempt()) op.abandon(this.#wouldBlock(call));
+        return;
+      }
+      const timedOut = (): SocketError =>
+        callError(ErrorCode.socketTimeout, call, `${call}: ${WAITING_FOR[call] ?? 'nothing happened'} within ${timeout} ms (timeout)`);
+      if (!queue.submit(op, timeout, timedOut)) this.#readiness.sync();
+    });
+  }
+
+  #wouldBlock(call: string): SocketError {
+    const errno = call === 'connect' ? constants.EINPROGRESS : constants.EAGAIN;
+    return addon().errnoError(errno, call) as SocketError;
+  }
+
+  /** An operation left `queue` on its own (timeout) or asked to be tried again (retry). */
+  #changed(queue: PendingQueue): void {
+    if (this.#closed) return;
+    queue.run();
+    if (!this.#closed) this.#readiness.sync();
+  }
+
+  #onReady = (events: number, error?: unknown): void => {
+    const bits = Readiness.bits;
+    if ((events & bits.failed) !== 0) {
+      this.#readiness.lost();
+      const lost = (): SocketError => error as SocketError;
+      this.#readers.abandonAll(lost);
+      this.#writers.abandonAll(lost);
+      return;
+    }
+    if ((events & (bits.readable | bits.error)) !== 0) this.#readers.run();
+    if (!this.#closed && (events & (bits.writable | bits.error)) !== 0) this.#writers.run();
+    if (!this.#closed) this.#readiness.sync();
+  };
+
+  async #acceptLoop(): Promise<void> {
+    if (this.#accepting) return;
+    this.#accepting = true;
+    try {
+      while (!this.#closed && this.listenerCount('connection') > 0) {
+        const { socket, peer } = await this.accept({ timeout: null });
+        // A connection that arrives after the last listener left has nobody to serve it.
+        if (this.listenerCount('connection') === 0) socket.close();
+        else this.emit('connection', socket, peer);
+      }
+    } catch (error) {
+      if (!this.#closed) this.emit('error', error as SocketError);
+    } finally {
+      this.#accepting = false;
+    }
+  }
+}
+
+/** The option as the call log shows it: its level and name, by name when it has one. */
+function optionArgs(option: OptionRef): CallArg[] {
+  if (typeof option !== 'string') return [option[0], option[1]];
+  const spec = (OPTIONS as Partial<Record<string, (typeof OPTIONS)[OptionName]>>)[option];
+  return [spec?.level ?? '?', option];
+}
