@@ -7,9 +7,9 @@ export {
   type CallOptions,
   type RecvOptions,
   type SendOptions,
-  type ShutdownHow,
   type SocketEvents,
 } from './socket.js';
+export type { ShutdownHow } from './arguments.js';
 export type { Message } from './operations.js';
 export { type Endpoint, checkUnixPath } from './endpoint.js';
 export type { SocketCall, CallHook, CallArg, CallName, ByteCount } from './call-log.js';

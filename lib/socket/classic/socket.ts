@@ -26,8 +26,9 @@ import { constants } from '../constants.js';
 import { ErrorCode, callError, socketError, type SocketError } from '../errors.js';
 import type { Family, SocketType } from '../kinds.js';
 import { getOptionOn, setOptionOn, type OptionRef, type RawOptionValue } from '../option-calls.js';
-import { OPTIONS, type OptionInput, type OptionKind, type OptionName, type OptionValue } from '../options.js';
+import type { OptionInput, OptionKind, OptionName, OptionValue } from '../options.js';
 import { toAddress, type SocketAddress } from '../socket.js';
+import { DEFAULT_RECV_SIZE, SHUT, WAITING_FOR, bytesOf, checkSize, checkTimeout, optionArgs, type ShutdownHow } from './arguments.js';
 import { report, type CallArg, type CallHook, type CallInit } from './call-log.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import {
@@ -67,50 +68,12 @@ export interface Accepted {
   peer: SocketAddress;
 }
 
-export type ShutdownHow = 'read' | 'write' | 'both';
-
 export interface SocketEvents {
   /** A connection accepted for a 'connection' listener (adding one starts accepting). */
   connection: [socket: Socket, peer: SocketAddress];
   /** accept failed for the 'connection' listeners (EMFILE, ...): accepting has stopped. */
   error: [error: SocketError];
   close: [];
-}
-
-const DEFAULT_RECV_SIZE = 65536;
-const SHUT: Record<ShutdownHow, 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR'> = { read: 'SHUT_RD', write: 'SHUT_WR', both: 'SHUT_RDWR' };
-
-/** What each waiting call was waiting for, for its timeout message. */
-const WAITING_FOR: Record<string, string> = {
-  accept: 'no connection came',
-  connect: 'the connection was not made (the kernel was still trying: close the socket)',
-  recv: 'nothing arrived',
-  recvfrom: 'nothing arrived',
-  recvmsg: 'nothing arrived',
-  send: 'the kernel took no bytes (bytesSent says how many went)',
-  sendto: 'the kernel took no bytes',
-  sendmsg: 'the kernel took no bytes (bytesSent says how many went)',
-};
-
-function checkTimeout(value: unknown): number | null {
-  if (value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw socketError(ErrorCode.invalidArgValue, `timeout must be null or a number of milliseconds >= 0 (got ${String(value)})`, 'RangeError');
-  }
-  return value;
-}
-
-function checkSize(size: unknown, what: string): number {
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
-    throw socketError(ErrorCode.invalidArgValue, `${what} must be a positive integer (got ${String(size)})`, 'RangeError');
-  }
-  return size;
-}
-
-function bytesOf(data: Uint8Array | string): Uint8Array {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof Uint8Array) return data;
-  throw socketError(ErrorCode.invalidArgType, 'data must be a Buffer, a Uint8Array or a string', 'TypeError');
 }
 
 export class Socket extends EventEmitter<SocketEvents> {
@@ -491,11 +454,4 @@ export class Socket extends EventEmitter<SocketEvents> {
       this.#accepting = false;
     }
   }
-}
-
-/** The option as the call log shows it: its level and name, by name when it has one. */
-function optionArgs(option: OptionRef): CallArg[] {
-  if (typeof option !== 'string') return [option[0], option[1]];
-  const spec = (OPTIONS as Partial<Record<string, (typeof OPTIONS)[OptionName]>>)[option];
-  return [spec?.level ?? '?', option];
 }
