@@ -3,8 +3,8 @@
 // when it reaches the head of its queue and again each time the socket is ready, until it
 // finishes; a timeout or close() ends it without another syscall.
 //
-// A call made while its queue is empty is tried at once, in the caller's tick: a recv that
-// finds data waiting never touches the poll handle.
+// A call made while its queue is empty is tried at once, in the caller's tick, by the socket
+// (before it queues anything): a recv that finds data waiting never touches the poll handle.
 import type { SocketError } from '../errors.js';
 
 export interface Operation {
@@ -47,19 +47,16 @@ export class PendingQueue {
   }
 
   /**
-   * Tries `op` now when nothing is ahead of it; queues it otherwise, or when it would block.
-   * `timeoutMs` (null: none) counts from now; when it passes, `timedOut()` is the error.
-   * Returns true when the operation finished on the spot.
+   * Queues `op`, which has been tried and would block (or has calls ahead of it). `timeoutMs`
+   * (null: none) counts from now; when it passes, `timedOut()` is the error.
    */
-  submit(op: Operation, timeoutMs: number | null, timedOut: () => SocketError): boolean {
-    if (this.#entries.length === 0 && op.attempt()) return true;
+  wait(op: Operation, timeoutMs: number | null, timedOut: () => SocketError): void {
     const entry: Entry = { op, timer: null };
     if (timeoutMs !== null) {
       entry.timer = setTimeout(() => this.#expire(entry, timedOut()), timeoutMs);
       if (!this.#refed) entry.timer.unref();
     }
     this.#entries.push(entry);
-    return false;
   }
 
   /** Tries the operations from the head while they finish; stops at the first that would block. */

@@ -42,9 +42,11 @@ import {
   type SendPlan,
   type Settle,
 } from './operations.js';
-import { PendingQueue, type Operation } from './pending.js';
-import { Readiness } from './readiness.js';
+import type { Operation } from './pending.js';
 import { socketStream, type StreamOptions } from './stream.js';
+import { Waits } from './waits.js';
+
+type Side = 'readers' | 'writers';
 
 export interface CallOptions {
   /** Milliseconds to wait; null waits for ever, 0 never waits. Default: the socket's `timeout`. */
@@ -89,9 +91,7 @@ export class Socket extends EventEmitter<SocketEvents> {
   #timeout: number | null = null;
   #refed = true;
   #accepting = false;
-  #readers: PendingQueue;
-  #writers: PendingQueue;
-  #readiness: Readiness;
+  #waits: Waits | null = null;
   #channel: Channel;
 
   /** @internal use createSocket(), socketpair() or accept(). */
@@ -103,14 +103,6 @@ export class Socket extends EventEmitter<SocketEvents> {
     this.type = type;
     this.protocol = protocol;
     this.onCall = onCall;
-    this.#readers = new PendingQueue(() => this.#changed(this.#readers));
-    this.#writers = new PendingQueue(() => this.#changed(this.#writers));
-    const bits = Readiness.bits;
-    this.#readiness = new Readiness(
-      native,
-      () => (this.#readers.wantsReadiness ? bits.readable : 0) | (this.#writers.wantsReadiness ? bits.writable : 0),
-      this.#onReady,
-    );
     const trace = (init: CallInit): void => {
       if (this.onCall !== null) report(this.onCall, init);
     };
@@ -214,8 +206,7 @@ export class Socket extends EventEmitter<SocketEvents> {
   ref(): this {
     this.#refed = true;
     if (!this.#closed) this.#native.ref();
-    this.#readers.setRefed(true);
-    this.#writers.setRefed(true);
+    this.#waits?.setRefed(true);
     return this;
   }
 
@@ -223,8 +214,7 @@ export class Socket extends EventEmitter<SocketEvents> {
   unref(): this {
     this.#refed = false;
     if (!this.#closed) this.#native.unref();
-    this.#readers.setRefed(false);
-    this.#writers.setRefed(false);
+    this.#waits?.setRefed(false);
     return this;
   }
 
@@ -239,13 +229,9 @@ export class Socket extends EventEmitter<SocketEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#readiness.stop();
     this.#native.close();
     this.#channel.trace?.({ call: 'close', fd: this.#fd, result: 0 });
-    const closed = (op: Operation): SocketError =>
-      callError(ErrorCode.socketClosed, op.call, `${op.call}: the socket was closed while the call waited`);
-    this.#readers.abandonAll(closed);
-    this.#writers.abandonAll(closed);
+    this.#waits?.close((op) => callError(ErrorCode.socketClosed, op.call, `${op.call}: the socket was closed while the call waited`));
     process.nextTick(() => this.emit('close'));
   }
 
@@ -257,7 +243,7 @@ export class Socket extends EventEmitter<SocketEvents> {
       socket: new Socket(native, this.family, this.type, this.protocol, this.onCall),
       peer,
     });
-    return this.#wait(this.#readers, 'accept', options, (done) => acceptOperation(this.#channel, adopt, done));
+    return this.#wait('readers', 'accept', options, (done) => acceptOperation(this.#channel, adopt, done));
   }
 
   /** Accepted connections as an async iterator; it ends when the socket is closed. */
@@ -276,8 +262,8 @@ export class Socket extends EventEmitter<SocketEvents> {
 
   /** connect: resolves once connected; rejects with the kernel's reason (ECONNREFUSED, ...). */
   connect(address: Endpoint, port?: number, options?: CallOptions): Promise<void> {
-    return this.#waitFor(this.#writers, 'connect', options, () => resolveEndpoint(this.family, address, port, 'connect'), (to, done) =>
-      connectOperation(this.#channel, to, () => this.#changed(this.#writers), done),
+    return this.#waitFor('writers', 'connect', options, () => resolveEndpoint(this.family, address, port, 'connect'), (to, done) =>
+      connectOperation(this.#channel, to, () => this.#io().changed(this.#io().writers), done),
     );
   }
 
@@ -302,21 +288,21 @@ export class Socket extends EventEmitter<SocketEvents> {
 
   /** recv: what came, at most `size` bytes; an empty Buffer is the end of the stream. */
   recv(size = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
-    return this.#waitFor(this.#readers, 'recv', options, () => checkSize(size, 'size'), (n, done) =>
+    return this.#waitFor('readers', 'recv', options, () => checkSize(size, 'size'), (n, done) =>
       recvOperation(this.#channel, n, options?.flags ?? 0, done),
     );
   }
 
   /** recvfrom: one message and its sender. */
   recvFrom(size = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Message> {
-    return this.#waitFor(this.#readers, 'recvfrom', options, () => checkSize(size, 'size'), (n, done) =>
+    return this.#waitFor('readers', 'recvfrom', options, () => checkSize(size, 'size'), (n, done) =>
       recvMsgOperation(this.#channel, n, options?.flags ?? 0, 0, done),
     );
   }
 
   /** recvmsg with SCM_RIGHTS: a message and up to `maxFds` descriptors passed with it. */
   recvFds(size: number, maxFds: number, options?: RecvOptions): Promise<Message> {
-    return this.#waitFor(this.#readers, 'recvmsg', options, () => [checkSize(size, 'size'), checkSize(maxFds, 'maxFds')] as const, ([n, fds], done) =>
+    return this.#waitFor('readers', 'recvmsg', options, () => [checkSize(size, 'size'), checkSize(maxFds, 'maxFds')] as const, ([n, fds], done) =>
       recvMsgOperation(this.#channel, n, options?.flags ?? 0, fds, done),
     );
   }
@@ -374,11 +360,11 @@ export class Socket extends EventEmitter<SocketEvents> {
   }
 
   #send(call: string, options: SendOptions | undefined, plan: () => SendPlan): Promise<number> {
-    return this.#waitFor(this.#writers, call, options, plan, (p, done) => sendOperation(this.#channel, p, done));
+    return this.#waitFor('writers', call, options, plan, (p, done) => sendOperation(this.#channel, p, done));
   }
 
   /** #wait with arguments checked first: a bad argument rejects without any syscall. */
-  #waitFor<A, T>(queue: PendingQueue, call: string, options: CallOptions | undefined, check: () => A, make: (args: A, done: Settle<T>) => Operation): Promise<T> {
+  #waitFor<A, T>(queue: Side, call: string, options: CallOptions | undefined, check: () => A, make: (args: A, done: Settle<T>) => Operation): Promise<T> {
     let args: A;
     try {
       this.#open(call);
@@ -390,7 +376,7 @@ export class Socket extends EventEmitter<SocketEvents> {
   }
 
   /** Runs an operation on `queue`: now if it can, else when the socket is ready. */
-  #wait<T>(queue: PendingQueue, call: string, options: CallOptions | undefined, make: (done: Settle<T>) => Operation): Promise<T> {
+  #wait<T>(side: Side, call: string, options: CallOptions | undefined, make: (done: Settle<T>) => Operation): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let timeout: number | null;
       try {
@@ -401,14 +387,24 @@ export class Socket extends EventEmitter<SocketEvents> {
         return;
       }
       const op = make({ resolve, reject });
+      // Nothing ahead of it: try it now, before anything is built to wait with.
+      const idle = this.#waits === null || this.#waits[side].length === 0;
       if (timeout === 0) {
         // Never wait: one try, and the kernel's "would block" when it cannot finish now.
-        if (queue.length > 0 || !op.attempt()) op.abandon(this.#wouldBlock(call));
+        if (!idle || !op.attempt()) op.abandon(this.#wouldBlock(call));
+        return;
+      }
+      if (idle && op.attempt()) return;
+      if (this.#closed) {
+        // The call log hook closed the socket from inside the call.
+        op.abandon(callError(ErrorCode.socketClosed, call, `${call}: the socket was closed while the call waited`));
         return;
       }
       const timedOut = (): SocketError =>
         callError(ErrorCode.socketTimeout, call, `${call}: ${WAITING_FOR[call] ?? 'nothing happened'} within ${timeout} ms (timeout)`);
-      if (!queue.submit(op, timeout, timedOut)) this.#readiness.sync();
+      const waits = this.#io();
+      waits[side].wait(op, timeout, timedOut);
+      waits.sync();
     });
   }
 
@@ -417,26 +413,14 @@ export class Socket extends EventEmitter<SocketEvents> {
     return addon().errnoError(errno, call) as SocketError;
   }
 
-  /** An operation left `queue` on its own (timeout) or asked to be tried again (retry). */
-  #changed(queue: PendingQueue): void {
-    if (this.#closed) return;
-    queue.run();
-    if (!this.#closed) this.#readiness.sync();
-  }
-
-  #onReady = (events: number, error?: unknown): void => {
-    const bits = Readiness.bits;
-    if ((events & bits.failed) !== 0) {
-      this.#readiness.lost();
-      const lost = (): SocketError => error as SocketError;
-      this.#readers.abandonAll(lost);
-      this.#writers.abandonAll(lost);
-      return;
+  /** The waiting calls' queues and readiness, made on first use. */
+  #io(): Waits {
+    if (this.#waits === null) {
+      this.#waits = new Waits(this.#native, () => !this.#closed);
+      if (!this.#refed) this.#waits.setRefed(false);
     }
-    if ((events & (bits.readable | bits.error)) !== 0) this.#readers.run();
-    if (!this.#closed && (events & (bits.writable | bits.error)) !== 0) this.#writers.run();
-    if (!this.#closed) this.#readiness.sync();
-  };
+    return this.#waits;
+  }
 
   async #acceptLoop(): Promise<void> {
     if (this.#accepting) return;

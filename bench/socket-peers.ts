@@ -1,0 +1,98 @@
+// The programs the socket row runs, on rawprobe's classic socket API (lib/socket/classic), one
+// role per process, as socat and the Python accept loop run:
+//
+//   node dist/bench/socket-peers.js receive           listen on 127.0.0.1, print "port N", accept
+//                                                      one connection, recv until its end, print
+//                                                      "received BYTES bytes in MS ms"
+//   node dist/bench/socket-peers.js send PORT BYTES   connect, sendAll BYTES (a 4 MiB buffer over
+//                                                      and over), shutdown('write')
+//   node dist/bench/socket-peers.js accept COUNT      listen (backlog 4096), print "port N", wait
+//                                                      for a line on stdin, then accept and close
+//                                                      COUNT connections, print "accepted COUNT in
+//                                                      MS ms" (first to last accept)
+//   node dist/bench/socket-peers.js connect PORT COUNT WINDOW
+//                                                      the load for both accept loops: COUNT
+//                                                      connect+close, WINDOW at a time; closed
+//                                                      connections wait in the backlog all the same
+import { createSocket, type Socket } from '../lib/socket/index.js';
+
+const RECV_SIZE = 256 * 1024;
+const SEND_CHUNK = 4 * 1024 * 1024;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function receive(): Promise<void> {
+  const server = createSocket({ family: 'inet', type: 'stream' }).bind('127.0.0.1', 0).listen(1);
+  say(`port ${server.address().port}`);
+  const { socket } = await server.accept();
+  server.close();
+  let total = 0;
+  let first = 0;
+  for (;;) {
+    const data = await socket.recv(RECV_SIZE);
+    if (first === 0) first = performance.now();
+    if (data.length === 0) break;
+    total += data.length;
+  }
+  socket.close();
+  say(`received ${total} bytes in ${(performance.now() - first).toFixed(1)} ms`);
+}
+
+async function send(port: number, bytes: number): Promise<void> {
+  const socket = createSocket({ family: 'inet', type: 'stream' });
+  await socket.connect('127.0.0.1', port);
+  const chunk = Buffer.alloc(SEND_CHUNK, 0x5a);
+  for (let left = bytes; left > 0; left -= chunk.length) {
+    await socket.sendAll(left >= chunk.length ? chunk : chunk.subarray(0, left));
+  }
+  socket.shutdown('write');
+  await socket.recv(1); // the receiver's close
+  socket.close();
+}
+
+async function accept(count: number): Promise<void> {
+  const server = createSocket({ family: 'inet', type: 'stream' }).bind('127.0.0.1', 0).listen(4096);
+  say(`port ${server.address().port}`);
+  // The connections are made while we wait: then only accepting is timed, not the client.
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdin.pause();
+  let first = 0;
+  let n = 0;
+  for await (const { socket } of server.connections()) {
+    if (n === 0) first = performance.now();
+    socket.close();
+    if (++n === count) break;
+  }
+  say(`accepted ${n} in ${(performance.now() - first).toFixed(1)} ms`);
+  server.close();
+}
+
+async function connect(port: number, count: number, window: number): Promise<void> {
+  let started = 0;
+  const one = async (): Promise<void> => {
+    while (started < count) {
+      started++;
+      const socket: Socket = createSocket({ family: 'inet', type: 'stream' });
+      await socket.connect('127.0.0.1', port);
+      socket.close();
+    }
+  };
+  await Promise.all(Array.from({ length: window }, one));
+}
+
+const [role, a, b, c] = process.argv.slice(2);
+const jobs: Record<string, () => Promise<void>> = {
+  receive: () => receive(),
+  send: () => send(Number(a), Number(b)),
+  accept: () => accept(Number(a)),
+  connect: () => connect(Number(a), Number(b), Number(c)),
+};
+const job = jobs[role ?? ''];
+if (job === undefined) {
+  process.stderr.write('usage: socket-peers.js receive | send PORT BYTES | accept COUNT | connect PORT COUNT WINDOW\n');
+  process.exitCode = 2;
+} else {
+  await job();
+}
