@@ -59,6 +59,7 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::Accept>("accept"),
           InstanceMethod<&Socket::Shutdown>("shutdown"),
           InstanceMethod<&Socket::Recv>("recv"),
+          InstanceMethod<&Socket::RecvInto>("recvInto"),
           InstanceMethod<&Socket::RecvMsg>("recvMsg"),
           InstanceMethod<&Socket::SendSome>("sendSome"),
           InstanceMethod<&Socket::SendMsg>("sendMsg"),

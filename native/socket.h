@@ -140,6 +140,7 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   // one call at a time, EAGAIN as a value (transfer.cc)
   Napi::Value Recv(const Napi::CallbackInfo& info);
+  Napi::Value RecvInto(const Napi::CallbackInfo& info);
   Napi::Value RecvMsg(const Napi::CallbackInfo& info);
   Napi::Value SendSome(const Napi::CallbackInfo& info);
   Napi::Value SendMsg(const Napi::CallbackInfo& info);

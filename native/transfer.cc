@@ -1,7 +1,8 @@
-// One call at a time, for the classic socket API: recv, recvmsg, send/sendto, sendmsg.
+// One call at a time, for the classic socket API: recv (into a new Buffer or into yours),
+// recvmsg, send/sendto, sendmsg.
 //
 // Each is one non-blocking syscall. "Would block" (EAGAIN) is an answer, not an error:
-// recv/recvMsg return null, sendSome/sendMsg return -1, and TypeScript waits for readiness
+// recv/recvMsg return null, recvInto/sendSome/sendMsg return -1, and TypeScript waits for readiness
 // (readiness.cc) before it tries again. Every other refusal is thrown as the kernel gave it.
 //
 // Descriptors travel over unix sockets as SCM_RIGHTS control messages. Received ones are made
@@ -82,6 +83,25 @@ Napi::Value Socket::Recv(const Napi::CallbackInfo& info) {
     throw ErrnoError(env, errno, Context("recv"));
   }
   return Napi::Buffer<uint8_t>::Copy(env, buffer.data(), static_cast<size_t>(got));
+}
+
+// recvInto(buffer, flags?) -> the bytes read into buffer (0: the end of a stream), or -1 when
+// nothing is waiting. Nothing is allocated or copied twice: Python's recv_into, for bulk reads.
+Napi::Value Socket::RecvInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Bytes bytes = BytesArg(env, info[0], "buffer");
+  if (bytes.length == 0) throw InvalidArgValue(env, "buffer must hold at least one byte");
+  const int flags = OptionalFlags(env, info, 1);
+  CheckOpen(env, "recv");
+  ssize_t got;
+  do {
+    got = ::recv(fd_, const_cast<uint8_t*>(bytes.data), bytes.length, flags | MSG_DONTWAIT);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    if (WouldBlock(errno)) return Napi::Number::New(env, -1);
+    throw ErrnoError(env, errno, Context("recv"));
+  }
+  return Napi::Number::New(env, static_cast<double>(got));
 }
 
 // recvMsg(size, flags, maxFds) -> {data, size, flags, address, fds}, or null when nothing is

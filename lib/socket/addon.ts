@@ -56,6 +56,8 @@ export interface NativeSocket {
   shutdown(how: number): void;
   /** What came (empty at a stream's end), or null when nothing waits (EAGAIN). */
   recv(size: number, flags?: number): Buffer | null;
+  /** Bytes read into `buffer` (0 at a stream's end), or -1 when nothing waits (EAGAIN). */
+  recvInto(buffer: Uint8Array, flags?: number): number;
   recvMsg(size: number, flags: number, maxFds: number): NativeMessage | null;
   /** Bytes the kernel took now, or -1 when it would take none (EAGAIN). */
   sendSome(buffer: Uint8Array, sockaddr: Uint8Array | null, flags?: number): number;

@@ -37,6 +37,12 @@ export function checkSize(size: unknown, what: string): number {
   return size;
 }
 
+export function checkBuffer(buffer: unknown): Uint8Array {
+  if (!(buffer instanceof Uint8Array)) throw socketError(ErrorCode.invalidArgType, 'buffer must be a Buffer or a Uint8Array', 'TypeError');
+  if (buffer.length === 0) throw socketError(ErrorCode.invalidArgValue, 'buffer must hold at least one byte', 'RangeError');
+  return buffer;
+}
+
 export function bytesOf(data: Uint8Array | string): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return data;

@@ -93,6 +93,33 @@ export function recvOperation(ch: Channel, size: number, flags: number, done: Se
   };
 }
 
+/** recv_into: into the caller's buffer; the promise gets the byte count (0 at a stream's end). */
+export function recvIntoOperation(ch: Channel, buffer: Uint8Array, flags: number, done: Settle<number>): Operation {
+  const args = (): CallArg[] => withFlags([buffer.length], flags);
+  return {
+    call: 'recv',
+    waitsForReadiness: true,
+    attempt(): boolean {
+      let n: number;
+      try {
+        n = ch.native.recvInto(buffer, flags);
+      } catch (error) {
+        ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: -1, error: error as SocketError });
+        done.reject(error);
+        return true;
+      }
+      if (n < 0) {
+        ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: -1, error: wouldBlock('recv') });
+        return false;
+      }
+      ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: n, data: Buffer.from(buffer.buffer, buffer.byteOffset, n) });
+      done.resolve(n);
+      return true;
+    },
+    abandon: (error) => done.reject(error),
+  };
+}
+
 /** recvmsg for recvFrom (call 'recvfrom', no descriptors) and recvFds (call 'recvmsg'). */
 export function recvMsgOperation(ch: Channel, size: number, flags: number, maxFds: number, done: Settle<Message>): Operation {
   const call = maxFds > 0 ? 'recvmsg' : 'recvfrom';

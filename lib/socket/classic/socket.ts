@@ -28,13 +28,14 @@ import type { Family, SocketType } from '../kinds.js';
 import { getOptionOn, setOptionOn, type OptionRef, type RawOptionValue } from '../option-calls.js';
 import type { OptionInput, OptionKind, OptionName, OptionValue } from '../options.js';
 import { toAddress, type SocketAddress } from '../socket.js';
-import { DEFAULT_RECV_SIZE, SHUT, WAITING_FOR, bytesOf, checkSize, checkTimeout, optionArgs, type ShutdownHow } from './arguments.js';
+import { DEFAULT_RECV_SIZE, SHUT, WAITING_FOR, bytesOf, checkBuffer, checkSize, checkTimeout, optionArgs, type ShutdownHow } from './arguments.js';
 import { report, type CallArg, type CallHook, type CallInit } from './call-log.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import {
   acceptOperation,
   connectOperation,
   recvMsgOperation,
+  recvIntoOperation,
   recvOperation,
   sendOperation,
   type Channel,
@@ -91,6 +92,7 @@ export class Socket extends EventEmitter<SocketEvents> {
   #timeout: number | null = null;
   #refed = true;
   #accepting = false;
+  #listening = false;
   #waits: Waits | null = null;
   #channel: Channel;
 
@@ -103,22 +105,7 @@ export class Socket extends EventEmitter<SocketEvents> {
     this.type = type;
     this.protocol = protocol;
     this.onCall = onCall;
-    const trace = (init: CallInit): void => {
-      if (this.onCall !== null) report(this.onCall, init);
-    };
-    const self = this;
-    this.#channel = {
-      native,
-      fd: this.#fd,
-      family,
-      type,
-      get trace() {
-        return self.onCall === null ? null : trace;
-      },
-    };
-    (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'connection') queueMicrotask(() => void this.#acceptLoop());
-    });
+    this.#channel = new SocketChannel(this, native);
   }
 
   /** The descriptor number (it stays readable after close, for logs). */
@@ -153,6 +140,15 @@ export class Socket extends EventEmitter<SocketEvents> {
   listen(backlog = Math.min(constants.SOMAXCONN, 128)): this {
     const native = this.#open('listen');
     this.#traced({ call: 'listen', args: [backlog] }, () => native.listen(backlog));
+    // Only a listening socket has connections to announce: 'connection' listeners, added
+    // before or after this call, start the accept loop (accepted sockets never pay for it).
+    if (!this.#listening) {
+      this.#listening = true;
+      (this as EventEmitter).on('newListener', (event: string | symbol) => {
+        if (event === 'connection') queueMicrotask(() => void this.#acceptLoop());
+      });
+      if (this.listenerCount('connection') > 0) queueMicrotask(() => void this.#acceptLoop());
+    }
     return this;
   }
 
@@ -290,6 +286,16 @@ export class Socket extends EventEmitter<SocketEvents> {
   recv(size = DEFAULT_RECV_SIZE, options?: RecvOptions): Promise<Buffer> {
     return this.#waitFor('readers', 'recv', options, () => checkSize(size, 'size'), (n, done) =>
       recvOperation(this.#channel, n, options?.flags ?? 0, done),
+    );
+  }
+
+  /**
+   * recv_into: reads into `buffer` (or a subarray of it) and resolves with the byte count, 0 at
+   * the end of a stream. No Buffer is made per call: the way to read a lot, fast.
+   */
+  recvInto(buffer: Uint8Array, options?: RecvOptions): Promise<number> {
+    return this.#waitFor('readers', 'recv', options, () => checkBuffer(buffer), (b, done) =>
+      recvIntoOperation(this.#channel, b, options?.flags ?? 0, done),
     );
   }
 
@@ -438,4 +444,30 @@ export class Socket extends EventEmitter<SocketEvents> {
       this.#accepting = false;
     }
   }
+}
+
+/** What the operations see of a socket (operations.ts): its descriptor and its call log. */
+class SocketChannel implements Channel {
+  readonly native: NativeSocket;
+  readonly fd: number;
+  readonly family: Family;
+  readonly type: SocketType;
+  #socket: Socket;
+
+  constructor(socket: Socket, native: NativeSocket) {
+    this.#socket = socket;
+    this.native = native;
+    this.fd = native.fd;
+    this.family = socket.family;
+    this.type = socket.type;
+  }
+
+  get trace(): ((init: CallInit) => void) | null {
+    return this.#socket.onCall === null ? null : this.#report;
+  }
+
+  #report = (init: CallInit): void => {
+    const hook = this.#socket.onCall;
+    if (hook !== null) report(hook, init);
+  };
 }

@@ -153,3 +153,14 @@ for (const type of ['stream', 'seqpacket', 'dgram'] as const) {
     }
   });
 }
+
+test('recvInto reads into the caller’s buffer (Python’s recv_into) and gives 0 at the end', async (t) => {
+  const [a, b] = closeBoth(t, socketpair('unix', 'stream'));
+  const buffer = Buffer.alloc(8, 0xee);
+  await a.sendAll('abcdef');
+  t.is(await b.recvInto(buffer.subarray(2)), 6);
+  t.is(buffer.toString('latin1'), '\xee\xeeabcdef');
+  a.shutdown('write');
+  t.is(await b.recvInto(buffer), 0);
+  t.is((await t.throwsAsync(b.recvInto(Buffer.alloc(0))))?.message, 'buffer must hold at least one byte');
+});
