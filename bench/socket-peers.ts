@@ -7,14 +7,17 @@
 //                                                      "received BYTES bytes in MS ms"
 //   node dist/bench/socket-peers.js send PORT BYTES   connect, sendAll BYTES (a 4 MiB buffer over
 //                                                      and over), shutdown('write')
-//   node dist/bench/socket-peers.js accept COUNT      listen (backlog 4096), print "port N", wait
-//                                                      for a line on stdin, then accept and close
-//                                                      COUNT connections, print "accepted COUNT in
-//                                                      MS ms" (first to last accept)
+//   node dist/bench/socket-peers.js accept COUNT ROUNDS
+//                                                      listen (backlog 4096), print "port N"; then
+//                                                      ROUNDS times: wait for a line on stdin, accept
+//                                                      and close COUNT connections, print "accepted
+//                                                      COUNT in MS ms" (first to last accept)
 //   node dist/bench/socket-peers.js connect PORT COUNT WINDOW
 //                                                      the load for both accept loops: COUNT
 //                                                      connect+close, WINDOW at a time; closed
 //                                                      connections wait in the backlog all the same
+import { createInterface } from 'node:readline';
+
 import { createSocket, type Socket } from '../lib/socket/index.js';
 
 const RECV_SIZE = 256 * 1024;
@@ -55,21 +58,25 @@ async function send(port: number, bytes: number): Promise<void> {
   socket.close();
 }
 
-async function accept(count: number): Promise<void> {
+async function accept(count: number, rounds: number): Promise<void> {
   const server = createSocket({ family: 'inet', type: 'stream' }).bind('127.0.0.1', 0).listen(4096);
   say(`port ${server.address().port}`);
-  // The connections are made while we wait: then only accepting is timed, not the client.
-  await new Promise((resolve) => process.stdin.once('data', resolve));
-  process.stdin.pause();
-  let first = 0;
-  let n = 0;
-  for await (const { socket } of server.connections()) {
-    if (n === 0) first = performance.now();
-    socket.close();
-    if (++n === count) break;
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const connections = server.connections();
+  for (let round = 0; round < rounds; round++) {
+    // The connections are made while we wait: then only accepting is timed, not the client.
+    await lines.next();
+    let first = 0;
+    for (let n = 0; n < count; n++) {
+      const next = await connections.next();
+      if (next.done === true) throw new Error('the listening socket closed');
+      if (n === 0) first = performance.now();
+      next.value.socket.close();
+    }
+    say(`accepted ${count} in ${(performance.now() - first).toFixed(1)} ms`);
   }
-  say(`accepted ${n} in ${(performance.now() - first).toFixed(1)} ms`);
   server.close();
+  process.stdin.destroy();
 }
 
 async function connect(port: number, count: number, window: number): Promise<void> {
@@ -89,12 +96,12 @@ const [role, a, b, c] = process.argv.slice(2);
 const jobs: Record<string, () => Promise<void>> = {
   receive: () => receive(),
   send: () => send(Number(a), Number(b)),
-  accept: () => accept(Number(a)),
+  accept: () => accept(Number(a), Number(b)),
   connect: () => connect(Number(a), Number(b), Number(c)),
 };
 const job = jobs[role ?? ''];
 if (job === undefined) {
-  process.stderr.write('usage: socket-peers.js receive | send PORT BYTES | accept COUNT | connect PORT COUNT WINDOW\n');
+  process.stderr.write('usage: socket-peers.js receive | send PORT BYTES | accept COUNT ROUNDS | connect PORT COUNT WINDOW\n');
   process.exitCode = 2;
 } else {
   await job();
