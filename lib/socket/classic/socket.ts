@@ -72,6 +72,8 @@ export interface Accepted {
 }
 
 export interface SocketEvents {
+  /** connect() has succeeded (its promise resolves with it). */
+  connect: [];
   /** A connection accepted for a 'connection' listener (adding one starts accepting). */
   connection: [socket: Socket, peer: SocketAddress];
   /** accept failed for the 'connection' listeners (EMFILE, ...): accepting has stopped. */
@@ -256,11 +258,14 @@ export class Socket extends EventEmitter<SocketEvents> {
 
   // ---- client calls ---------------------------------------------------------------------
 
-  /** connect: resolves once connected; rejects with the kernel's reason (ECONNREFUSED, ...). */
+  /** connect: resolves once connected (and emits 'connect'); rejects with the kernel's reason (ECONNREFUSED, ...). */
   connect(address: Endpoint, port?: number, options?: CallOptions): Promise<void> {
-    return this.#waitFor('writers', 'connect', options, () => resolveEndpoint(this.family, address, port, 'connect'), (to, done) =>
+    const connected = this.#waitFor('writers', 'connect', options, () => resolveEndpoint(this.family, address, port, 'connect'), (to, done: Settle<void>) =>
       connectOperation(this.#channel, to, () => this.#io().changed(this.#io().writers), done),
     );
+    return connected.then(() => {
+      this.emit('connect');
+    });
   }
 
   /**

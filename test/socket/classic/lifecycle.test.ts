@@ -46,7 +46,10 @@ test('an accepted socket is non-blocking and close-on-exec, inherits the call lo
   server.on('error', () => t.fail());
   const client = createSocket({ family: 'inet', type: 'stream' });
   t.teardown(() => client.close());
+  let connectEvents = 0;
+  client.on('connect', () => connectEvents++);
   const [{ socket, peer }] = await Promise.all([server.accept(), client.connect('127.0.0.1', server.address().port as number)]);
+  t.is(connectEvents, 1, "the client emitted 'connect'");
   t.teardown(() => socket.close());
   const flags = fdFlags(socket.fd);
   t.is(flags & O_NONBLOCK, O_NONBLOCK, 'O_NONBLOCK');
