@@ -65,3 +65,31 @@ test('an accepted socket is non-blocking and close-on-exec, inherits the call lo
   t.false(childFds.includes(socket.fd), `${socket.fd} not in ${childFds.join(' ')}`);
   t.false(childFds.includes(server.fd));
 });
+
+test("the 'connection' event: each accepted socket with its peer, the listener added before listen()", async (t) => {
+  const server = createSocket({ family: 'inet6', type: 'stream' }).bind('::1', 0);
+  t.teardown(() => server.close());
+  const peers: number[] = [];
+  const served = new Promise<void>((resolve) => {
+    server.on('connection', (socket, peer) => {
+      peers.push(peer.port as number);
+      void socket.sendAll(`you are ${peer.port}`).then(() => socket.close());
+      if (peers.length === 3) resolve();
+    });
+  });
+  server.listen();
+  const port = server.address().port as number;
+  const answers = await Promise.all(
+    [1, 2, 3].map(async () => {
+      const c = createSocket({ family: 'inet6', type: 'stream' });
+      await c.connect('::1', port);
+      const own = c.address().port;
+      const answer = (await c.recv(100, { timeout: 10_000 })).toString();
+      c.close();
+      return [answer, own] as const;
+    }),
+  );
+  await served;
+  for (const [answer, own] of answers) t.is(answer, `you are ${own}`);
+  t.deepEqual([...peers].sort(), answers.map(([, own]) => own as number).sort());
+});
