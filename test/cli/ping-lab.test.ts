@@ -10,6 +10,7 @@ import { rawprobe as cli, ROOT, runCommand, type CliResult } from '../helpers/cl
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
+import { ipv4Sent } from '../helpers/counters.js';
 
 const rootOnly = rootTest();
 void test;
@@ -114,7 +115,7 @@ withIputils('DF and an oversize packet towards a 1400-byte link: Fragmentation N
 withIputils('-s 2000 is sent in fragments, as the kernel sends iputils\' (-M want, the default, and dont); -M do is a local error', async (t) => {
   const lab = await withLab(t, 'mtu1400', { nodes: noRatelimit });
   const h2 = lab.address('h2');
-  const tx = async (): Promise<number> => Number((await lab.exec('h1', ['cat', '/sys/class/net/eth0/statistics/tx_packets'])).stdout.trim());
+  const tx = await ipv4Sent(lab, 'h1');
   const args = ['-c', '2', '-i', '0.05', '-s', '2000', h2];
   const theirs = await iputils(lab, args); // first: its ARP exchange is then done
   const before = await tx();

@@ -16,6 +16,7 @@ import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
+import { ipv4Sent } from '../helpers/counters.js';
 
 /** Every test here builds the lab with nftables rules on t (blockLab). */
 const rootOnly = toolTest(['nft'], rootTest());
@@ -203,8 +204,7 @@ rootOnly('TTL, TOS and size reach the wire: Time Exceeded from the router, EF co
 
 rootOnly('-s 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
   const lab = await blockLab(t);
-  const tx = async (): Promise<number> => Number((await lab.exec('h1', ['cat', '/sys/class/net/eth0/statistics/tx_packets'])).stdout.trim());
-  await rawprobe(lab, ['-r', '0', '198.18.0.1']); // h1 learns r1's link-layer address first
+  const tx = await ipv4Sent(lab, 'h1');
   const before = await tx();
   const r = await rawprobe(lab, ['-s', '3000', '-c', '1', '198.18.0.1', '198.18.0.2']);
   t.is((await tx()) - before, 6, '3028 bytes over a 1500-byte link: three pieces per probe');
