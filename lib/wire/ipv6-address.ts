@@ -2,8 +2,11 @@
 //
 // Written form (RFC 5952 section 4): lowercase hex, no leading zeros in a group, the longest run
 // of two or more all-zero groups shortened to "::" (the first such run on a tie; a lone zero
-// group is never shortened), and an IPv4-mapped address (::ffff:0:0/96, RFC 4291 section 2.5.5.2)
-// with its last 32 bits in dotted decimal (RFC 5952 section 5): "::ffff:192.0.2.1".
+// group is never shortened), and the two forms with a well-known RFC 4291 prefix (section
+// 2.5.5) with their last 32 bits in dotted decimal (RFC 5952 section 5): IPv4-mapped
+// "::ffff:192.0.2.1" and the deprecated IPv4-compatible "::192.0.2.1" (when the last 32 bits
+// are not all in the zero run: "::1" stays "::1"). That is what glibc's inet_ntop, so iputils,
+// and tshark print.
 // Read form: anything RFC 4291 allows (full, "::"-compressed, a dotted-quad tail, any case,
 // leading zeros up to four digits per group), and a zone ("fe80::1%eth0", RFC 4007 section 11):
 // the zone names an interface of this host, it never goes on the wire, so it is returned apart.
@@ -43,13 +46,13 @@ export function formatIpv6(b: Uint8Array, o = 0): string {
       runStart = -1;
     }
   }
-  if (bestStart === 0 && bestLength === 5 && b[o + 10] === 0xff && b[o + 11] === 0xff) {
-    return `::ffff:${b[o + 12]!}.${b[o + 13]!}.${b[o + 14]!}.${b[o + 15]!}`;
+  if (bestStart === 0 && (bestLength === 6 || (bestLength === 5 && b[o + 10] === 0xff && b[o + 11] === 0xff))) {
+    return `${bestLength === 6 ? '::' : '::ffff:'}${b[o + 12]!}.${b[o + 13]!}.${b[o + 14]!}.${b[o + 15]!}`;
   }
   let text = '';
   for (let g = 0; g < 8; g++) {
     if (g === bestStart) {
-      text += g === 0 ? '::' : ':';
+      text += '::';
       g += bestLength - 1;
       continue;
     }

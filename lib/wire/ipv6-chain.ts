@@ -31,8 +31,9 @@ export interface Chain {
   upperLayer: number | null;
   /** Offset of the first byte after the chain: the upper-layer header, or fragment data. */
   end: number;
-  /** The Fragment header, if any. */
+  /** The Fragment header, if any, and its offset (-1 when none). */
   fragment: FragmentHeader | null;
+  fragmentAt: number;
   /** Offset of the first Routing header with segments left (it names the final destination), or -1. */
   routingOffset: number;
   /** False when a header ran past the bytes (lenient walks only): `end` is where it starts. */
@@ -45,7 +46,7 @@ export interface Chain {
  * header is cut or malformed, unless `lenient`, which stops the walk at a cut header instead.
  */
 export function decodeChain(b: Uint8Array, start: number, end: number, nextHeader: number, lenient = false): Chain {
-  const chain: Chain = { extensions: [], upperLayer: nextHeader, end: start, fragment: null, routingOffset: -1, complete: true };
+  const chain: Chain = { extensions: [], upperLayer: nextHeader, end: start, fragment: null, fragmentAt: -1, routingOffset: -1, complete: true };
   let i = start;
   let next: number | null = nextHeader;
   while (next !== null && extensionKindOf(next) !== null) {
@@ -66,10 +67,12 @@ export function decodeChain(b: Uint8Array, start: number, end: number, nextHeade
     }
     chain.extensions.push(h);
     if (h.kind === 'routing' && h.segmentsLeft > 0 && chain.routingOffset < 0) chain.routingOffset = i;
+    const at = i;
     i += h.headerLength;
     next = h.nextHeader;
     if (h.kind === 'fragment') {
       chain.fragment = h;
+      chain.fragmentAt = at;
       if (h.fragmentOffset !== 0) break; // the rest is the middle of a payload
     }
   }
@@ -116,8 +119,9 @@ export function firstNextHeader(inits: readonly Ipv6ExtensionInit[] | undefined,
 export interface EncodedChain {
   /** Bytes written. */
   length: number;
-  /** Offset (absolute) of the first Routing header with segments left, or -1. */
+  /** Offset (absolute) of the first Routing header with segments left, or -1, and its bytes. */
   routingOffset: number;
+  routingLength: number;
 }
 
 /**
@@ -135,12 +139,16 @@ export function encodeChain(
   const list = checkList(inits, field);
   let i = o;
   let routingOffset = -1;
+  let routingLength = 0;
   list.forEach((x, k) => {
     const after = list[k + 1];
     const nextHeader = after === undefined ? upperLayer : EXTENSION_TYPE[after.kind];
     const written = encodeExtension(x, b, i, { fixLengths: opts.fixLengths, nextHeader, field: `${field}[${k}]` });
-    if (x.kind === 'routing' && routingOffset < 0 && b[i + 3] !== 0) routingOffset = i;
+    if (x.kind === 'routing' && routingOffset < 0 && b[i + 3] !== 0) {
+      routingOffset = i;
+      routingLength = written.length;
+    }
     i += written.length;
   });
-  return { length: i - o, routingOffset };
+  return { length: i - o, routingOffset, routingLength };
 }
