@@ -111,7 +111,7 @@ function parseInto(text: string, end: number, out: Uint8Array): number {
     if (text.charCodeAt(i) !== 58) return i;
     i++;
     if (text.charCodeAt(i) === 58) {
-      if (gap >= 0) return i; // a second "::"
+      if (gap >= 0) return i - 1; // a second "::"
       gap = groups.length;
       i++;
       if (i === end) break;
