@@ -140,7 +140,7 @@ test('every extension kind encodes into 0xa5 buffers and decodes back, with comp
   encodesTo(t, { kind: 'esp', spi: 0x2002, sequence: 9 }, '0000200200000009');
   for (const init of [
     { kind: 'fragment', nextHeader: 17, reserved: 3, fragmentOffset: 0x1fff, res: 2, mf: false, identification: 0xffffffff },
-    { kind: 'routing', nextHeader: 59, routingType: 3, segmentsLeft: 1, rpl: { cmprI: 15, cmprE: 14, pad: 3 }, reserved: 0xabcde, data: Buffer.alloc(4) },
+    { kind: 'routing', nextHeader: 59, routingType: 3, segmentsLeft: 1, rpl: { cmprI: 15, cmprE: 14, pad: 3 }, reserved: 0xabcde, data: Buffer.alloc(8) },
   ] as Ipv6ExtensionInit[]) {
     const bytes = ext.encode(init);
     const back = ext.decode(bytes, 0, bytes.length, ext.EXTENSION_TYPE[init.kind]);
