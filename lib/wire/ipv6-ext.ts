@@ -324,15 +324,18 @@ function givenLength(init: Ipv6ExtensionInit, field: string): number | undefined
 }
 
 /**
- * Bytes encode writes. With fixLengths (default) the content is padded to a multiple of 8, or to
- * the length the init's own length field gives when that is longer; without, nothing is added.
+ * Bytes encode writes: the content, padded with zeros up to the length the init's own length
+ * field gives when it gives one (a decoded header comes back byte for byte); else, with
+ * fixLengths (default), padded to a multiple of 8 (RFC 8200 section 4); else as it is.
  */
 export function encodingLength(init: Ipv6ExtensionInit, opts: Pick<ExtensionEncodeOptions, 'fixLengths' | 'field'> = {}): number {
   const field = opts.field ?? 'extension';
   kindOfInit(init, field);
   const content = contentLength(init, field);
-  if (opts.fixLengths === false || init.kind === 'fragment' || init.kind === 'esp') return content;
-  return Math.max(content + paddingFor(content), givenLength(init, field) ?? 0);
+  if (init.kind === 'fragment' || init.kind === 'esp') return content;
+  const given = givenLength(init, field);
+  if (given !== undefined) return Math.max(content, given);
+  return opts.fixLengths === false ? content : content + paddingFor(content);
 }
 
 /**
