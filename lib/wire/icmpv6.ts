@@ -314,9 +314,11 @@ function hasExtensions(init: object): boolean {
  */
 function quotedFieldLength(init: Rfc4884Init, fixLengths: boolean): number {
   const q = quoted6Length(init.quoted, fixLengths);
+  // Padding only matters when extensions follow: it is what puts them where the length says.
+  // Without them the quote is written as it is (a length past the end stays a lie, as decoded).
+  if (!hasExtensions(init)) return q;
   if (init.extensionLength !== undefined) return Math.max(q, checkUint(init.extensionLength, 255, 'extensionLength') * 8);
-  if (!hasExtensions(init) || !fixLengths) return q;
-  return Math.max((q + 7) & ~7, 128);
+  return fixLengths ? Math.max((q + 7) & ~7, 128) : q;
 }
 
 /** Bytes the init's own body takes (undefined = it describes none). */

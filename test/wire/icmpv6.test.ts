@@ -155,6 +155,7 @@ test('RFC 4884: the length in 64-bit words splits the body; the MPLS extension i
   b[4] = 40;
   const past = icmpv6.decode(b);
   t.like(past, { extensionLength: 40, extensionLengthValid: false, extensions: null });
+  t.true(icmpv6.encode(past).equals(b), 'and it re-encodes as it was: no padding to the promised length');
   t.like(icmpv6.decode(b, 0, undefined, { truncated: true }), { extensionLengthValid: true });
 });
 

@@ -230,6 +230,14 @@ const REGRESSIONS: { hex: string; why: string }[] = [
     hex: '60000000000c330000000000000000000000000000000000000000000000000000000000000000000701000000000000000000000000000000',
     why: 'a 12-byte AH re-encodes as 12 bytes',
   },
+  {
+    // kernel6-traceroute-lab's Time Exceeded with its RFC 4884 length byte set to 11 (88 bytes)
+    // in an 80-byte body: read as no extensions (RFC 4884 section 5). encode padded the quote to
+    // the 88 bytes the length promised, so the body no longer matched the bytes decoded.
+    hex: '600b469600583a4020010db800000000000000000000000220010db80000000000000000000000010300' +
+      '0de10b000000' + '60075ace0028110120010db800000000000000000000000120010db8000000010000000000000002982b829a00285baf404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f',
+    why: 'an RFC 4884 length past the end of a whole message re-encodes without padding',
+  },
 ];
 
 test('IPv6 regression vectors', (t) => {
