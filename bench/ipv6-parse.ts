@@ -6,7 +6,9 @@
 // The same work on both sides: N distinct echo requests (56 data bytes; IPv4 84 bytes, IPv6 104),
 // then the same as UDP with 32 data bytes. Each parse reads every field, formats both addresses
 // and verifies every checksum (IPv4 header + ICMP; ICMPv6 over its pseudo-header; UDP over the
-// pseudo-header). The packets are built before timing; each round parses all N of each family,
+// pseudo-header). Two address patterns: every packet from another source (the worst case for
+// ipv6-address.ts's cache of formatted addresses: every source is formatted afresh), and one
+// conversation (one source, one destination: a ping or trace reading its replies). The packets are built before timing; each round parses all N of each family,
 // interleaved so both see the same machine state, after one untimed warm-up round. Printed: the
 // median ns per packet of each, and the ratio. A speed check, not a test (no timed assertions in
 // tests): numbers depend on the machine and its load.
@@ -27,14 +29,15 @@ interface Pair {
   check6: (b: Buffer) => number;
 }
 
-function build(kind: 'icmp' | 'udp'): Pair {
+function build(kind: 'icmp' | 'udp', distinct: boolean): Pair {
   const v4: Buffer[] = new Array(N);
   const v6: Buffer[] = new Array(N);
   for (let i = 0; i < N; i++) {
     const s = i & 0xffff;
     const data = PATTERN.subarray(i & 0xff, (i & 0xff) + (kind === 'icmp' ? 56 : 32));
-    const src4 = `198.51.100.${(i >> 8) & 0xff}`;
-    const src6 = `2001:db8:${((i >> 8) & 0xffff).toString(16)}::${(i & 0xff).toString(16)}`;
+    const j = distinct ? i : 0;
+    const src4 = `198.51.${(j >> 8) & 0xff}.${j & 0xff}`;
+    const src6 = `2001:db8:${((j >> 8) & 0xffff).toString(16)}::${(j & 0xff).toString(16)}`;
     if (kind === 'icmp') {
       v4[i] = encodePacket({ ip: { id: s, src: src4, dst: '203.0.113.6' }, icmp: { kind: 'echo-request', identifier: 0x1234, sequence: s, data } });
       v6[i] = encodePacket6({ ip: { src: src6, dst: '2001:db8:0:1::6' }, icmpv6: { kind: 'echo-request', identifier: 0x1234, sequence: s, data } });
@@ -54,7 +57,8 @@ function build(kind: 'icmp' | 'udp'): Pair {
     const ok = p.icmpv6 ? p.icmpv6.checksumValid === true : p.udp!.checksumValid === true;
     return (ok ? 1 : 0) + p.ip.src.length + (p.icmpv6?.kind === 'echo-request' ? p.icmpv6.sequence : p.udp!.srcPort) * 0;
   };
-  return { name: kind === 'icmp' ? 'ICMP echo request, 56 data bytes' : 'UDP, 32 data bytes', v4, v6, check4, check6 };
+  const what = kind === 'icmp' ? 'ICMP echo request, 56 data bytes' : 'UDP, 32 data bytes';
+  return { name: `${what}, ${distinct ? 'a new source each packet' : 'one conversation'}`, v4, v6, check4, check6 };
 }
 
 function round(list: Buffer[], check: (b: Buffer) => number): { ns: number; sum: number } {
@@ -66,7 +70,7 @@ function round(list: Buffer[], check: (b: Buffer) => number): { ns: number; sum:
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-for (const pair of [build('icmp'), build('udp')]) {
+for (const pair of [build('icmp', true), build('udp', true), build('icmp', false), build('udp', false)]) {
   round(pair.v4, pair.check4);
   round(pair.v6, pair.check6);
   const t4: number[] = [];

@@ -12,6 +12,7 @@
 // one the upper layer (59, No Next Header, when there is none).
 
 import { decodeSpan, encodeTarget, view } from './bytes.js';
+import { sum16 } from './checksum.js';
 import { checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
 import * as icmpv6 from './icmpv6.js';
 import { address6Value } from './ipv6-address.js';
@@ -163,7 +164,8 @@ function pseudoAddressSum(buf: Uint8Array, offset: number, chain: Chain): number
     const final = finalDestination(buf, r, (buf[r + 1]! + 1) * 8, buf, dst);
     if (final !== null) return addressSum6(buf, src, final, 0);
   }
-  return addressSum6(buf, src, buf, dst);
+  // Source and destination sit side by side in the header: one pass over its bytes 8-40.
+  return sum16(buf, src, 32);
 }
 
 /**
