@@ -20,13 +20,14 @@ import { EncodeError, ParseError, showValue } from './errors.js';
 /** Bytes in an IPv6 address. */
 export const IPV6_ADDRESS_LENGTH = 16;
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16));
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// The text of each 16-bit group value, filled in as values are met: one lookup per group instead
+// of building each group's string (512 KiB of slots; a string only for the values seen).
+const GROUP_TEXT: string[] = new Array<string>(0x10000).fill('');
 
-/** One 16-bit group as RFC 5952 writes it: lowercase, no leading zeros. */
-function group(b: Uint8Array, i: number): string {
-  const hi = b[i]!;
-  return hi === 0 ? HEX[b[i + 1]!]! : HEX[hi]! + HEX2[b[i + 1]!]!;
+function groupText(b: Uint8Array, i: number): string {
+  const v = (b[i]! << 8) | b[i + 1]!;
+  const t = GROUP_TEXT[v]!;
+  return t !== '' ? t : (GROUP_TEXT[v] = v.toString(16));
 }
 
 // Decoding a capture or a stream of replies meets the same few addresses again and again, and a
@@ -69,16 +70,14 @@ function format(b: Uint8Array, o: number): string {
   if (bestStart === 0 && (bestLength === 6 || (bestLength === 5 && b[o + 10] === 0xff && b[o + 11] === 0xff))) {
     return `${bestLength === 6 ? '::' : '::ffff:'}${b[o + 12]!}.${b[o + 13]!}.${b[o + 14]!}.${b[o + 15]!}`;
   }
-  let text = '';
-  for (let g = 0; g < 8; g++) {
-    if (g === bestStart) {
-      text += '::';
-      g += bestLength - 1;
-      continue;
-    }
-    text += g === 7 || g + 1 === bestStart ? group(b, o + 2 * g) : group(b, o + 2 * g) + ':';
-  }
-  return text;
+  // The groups before the run, "::", the groups after it (or all eight when there is no run).
+  const leftEnd = bestStart < 0 ? 8 : bestStart;
+  let left = '';
+  for (let g = 0; g < leftEnd; g++) left = g === 0 ? groupText(b, o) : `${left}:${groupText(b, o + 2 * g)}`;
+  if (bestStart < 0) return left;
+  let right = '';
+  for (let g = bestStart + bestLength; g < 8; g++) right = right === '' ? groupText(b, o + 2 * g) : `${right}:${groupText(b, o + 2 * g)}`;
+  return `${left}::${right}`;
 }
 
 /** formatIpv6 under the name the other address readers use (readIpv4). */
