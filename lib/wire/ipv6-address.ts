@@ -21,13 +21,15 @@ import { EncodeError, ParseError, showValue } from './errors.js';
 export const IPV6_ADDRESS_LENGTH = 16;
 
 // The text of each 16-bit group value, filled in as values are met: one lookup per group instead
-// of building each group's string (512 KiB of slots; a string only for the values seen).
-const GROUP_TEXT: string[] = new Array<string>(0x10000).fill('');
+// of building each group's string (512 KiB of slots, allocated on the first address formatted so
+// that loading the library costs nothing; a string only for the values seen).
+let groupTexts: string[] | null = null;
 
 function groupText(b: Uint8Array, i: number): string {
+  const table = groupTexts ?? (groupTexts = new Array<string>(0x10000).fill(''));
   const v = (b[i]! << 8) | b[i + 1]!;
-  const t = GROUP_TEXT[v]!;
-  return t !== '' ? t : (GROUP_TEXT[v] = v.toString(16));
+  const t = table[v]!;
+  return t !== '' ? t : (table[v] = v.toString(16));
 }
 
 // Decoding a capture or a stream of replies meets the same few addresses again and again, and a
