@@ -11,10 +11,11 @@ import * as decode from './decode.js';
 import * as lab from './lab.js';
 import * as ping from './ping.js';
 import * as send from './send.js';
+import * as setupPrivileges from './setup-privileges.js';
 import * as sockopt from './sockopt.js';
 import * as sweep from './sweep.js';
 import * as tos from './tos.js';
 import * as trace from './trace.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [ping, trace, tos, sweep, checksum, decode, send, sockopt, lab];
+export const commands: CommandModule<any, any>[] = [ping, trace, tos, sweep, checksum, decode, send, sockopt, lab, setupPrivileges];
