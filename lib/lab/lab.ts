@@ -3,7 +3,8 @@
 // `labUp` checks everything it can before touching the system (the spec, privileges, tools, the
 // name), then runs the plan: one `ip -batch` creates every namespace and veth, then each node is
 // configured in parallel (sysctl, `ip -batch`, `nft -f`, `tc`). If any step fails, everything
-// with the lab's prefix is removed before the error is thrown: a failed `up` leaves nothing.
+// with the lab's prefix is removed before the error is thrown: a failed `up` leaves nothing. The
+// same holds for an interrupted one (options.signal, aborted on Ctrl-C by the CLI: interrupt.ts).
 // A lab that half exists (a killed `up`, a crashed test) is cleaned up by the next `up` of its name.
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { delimiter } from 'node:path';
@@ -118,7 +119,7 @@ async function build(plan: LabPlan, rulesets: Map<string, string | null>, tools:
     runner.check(name);
     return new Lab(state, tools.ip);
   } catch (err) {
-    let removed: LabDownResult | null = null;
+    let removed: LabDownResult;
     try {
       removed = await removeLab(name, tools.ip);
     } catch (cleanupErr) {
