@@ -42,16 +42,20 @@ export async function execForeground(lab: Lab, node: string, argv: readonly stri
   const env = options.env ?? systemEnv();
   await requireRunnable(lab.name, argv[0] ?? '', env['PATH'] ?? '');
   const witness = new Witness();
-  const child = lab.spawn(node, argv, { stdio: 'inherit', env });
+  let child: ChildProcess | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (witness.sawGroupSignal(signal)) return;
-    child.kill(signal);
+    child?.kill(signal);
   };
+  // Our handlers go in before the command starts: once it runs (and perhaps prints), a signal
+  // must find them, not node's default action, which would end us and leave it running.
   for (const s of FORWARDED_SIGNALS) process.on(s, onSignal);
   try {
+    const started = lab.spawn(node, argv, { stdio: 'inherit', env });
+    child = started;
     return await new Promise<number>((resolve, reject) => {
-      child.on('error', (err) => reject(new LabError(lab.name, LAB_STEP.exec, `cannot run ip netns exec: ${err.message}`)));
-      child.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
+      started.on('error', (err) => reject(new LabError(lab.name, LAB_STEP.exec, `cannot run ip netns exec: ${err.message}`)));
+      started.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
     });
   } finally {
     for (const s of FORWARDED_SIGNALS) process.off(s, onSignal);
