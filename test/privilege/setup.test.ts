@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rootTest } from '../helpers/privilege.js';
+import { isRoot, rootTest } from '../helpers/privilege.js';
 import { run } from '../../lib/lab/system.js';
 import type { RunResult } from '../../lib/lab/system.js';
 import { lookupGroup, parseGroupLine } from '../../lib/privilege/index.js';
@@ -20,9 +20,22 @@ const missing = TOOLS.filter((tool) => !hasTool(tool));
 if (missing.length > 0) process.stderr.write(`rawprobe tests: skipping setup-privileges tests: ${missing.join(', ')} not in PATH\n`);
 const asRoot = missing.length === 0 ? rootTest().serial : rootTest().serial.skip;
 
-/** A copy of rawprobe laid out as npm installs it, in a fresh folder everyone may read. */
-function installedCopy(t: ExecutionContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-setup-privileges-'));
+/** Whether this machine lets us mount a tmpfs (not in every container): probed once, as root only. */
+function canMountTmpfs(): boolean {
+  if (!isRoot || missing.length > 0) return false;
+  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-mount-probe-'));
+  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'nosuid,size=1m', 'tmpfs', dir]).status === 0;
+  if (ok) spawnSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+  return ok;
+}
+const mountable = canMountTmpfs();
+if (isRoot && missing.length === 0 && !mountable) process.stderr.write('rawprobe tests: skipping the nosuid setup-privileges test: cannot mount a tmpfs here\n');
+const asRootWithMount = mountable ? asRoot : rootTest().serial.skip;
+
+/** A copy of rawprobe laid out as npm installs it, in a fresh folder everyone may read (under `parent`). */
+function installedCopy(t: ExecutionContext, parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, 'rawprobe-setup-privileges-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   for (const file of ['package.json', 'binding.gyp', 'rawprobe']) cpSync(join(ROOT, file), join(dir, file));
   cpSync(join(ROOT, 'dist', 'app'), join(dir, 'dist', 'app'), { recursive: true });
@@ -127,6 +140,24 @@ asRoot('setup refuses, in one line, what would not work: no such group, not root
   t.is(closed.code, 2);
   t.regex(closed.stderr, new RegExp(`^rawprobe: setup-privileges: a member of ${a.group} cannot run ${copy}/libexec/node: .*; removed ${copy}/libexec/node again\n$`));
   t.false(existsSync(join(copy, 'libexec', 'node')));
+});
+
+asRootWithMount('on a filesystem mounted nosuid the capability never arrives: setup says so and removes the copy', async (t) => {
+  const mountPoint = mkdtempSync(join(tmpdir(), 'rawprobe-nosuid-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'nosuid,size=256m', 'tmpfs', mountPoint], { encoding: 'utf8' });
+  t.teardown(() => {
+    spawnSync('umount', [mountPoint]);
+    rmSync(mountPoint, { recursive: true, force: true });
+  });
+  t.is(mounted.status, 0, mounted.stderr);
+  chmodSync(mountPoint, 0o755);
+  const copy = installedCopy(t, mountPoint);
+  const a = accounts(t);
+  const r = await runAs(null, copy, ['setup-privileges', '--group', a.group]);
+  t.is(r.code, 2);
+  const node = join(copy, 'libexec', 'node');
+  t.is(r.stderr, `rawprobe: setup-privileges: ${node} does not get CAP_NET_RAW when a member of ${a.group} runs it: its filesystem drops file capabilities (mounted nosuid, or without extended attributes); removed ${node} again\n`);
+  t.false(existsSync(node));
 });
 
 test('group lines parse as group(5) writes them', (t) => {
