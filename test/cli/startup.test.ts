@@ -60,7 +60,7 @@ test('the help of a command whose builder needs lib/ data loads that data module
 });
 
 /** The bundle's chunks for a command's work: dist/app/chunks/<run module>-<hash>.js. */
-const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|checksum|send|sockopt|lab)-[A-Z0-9]+\.js$/;
+const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|checksum|send|sockopt|lab|setup-privileges)-[A-Z0-9]+\.js$/;
 
 test('the bundle keeps the laziness: --version loads no command chunk, decode only its own', async (t) => {
   const version = await loadedModules(t, ['--version'], MAIN);
