@@ -1,7 +1,7 @@
 // The words of `rawprobe capture`: tcpdump's "listening on" and end-of-run lines (to stderr, as
 // tcpdump), and each packet as decode shows it (cli/format/packet.ts), with tcpdump -x's hex.
 import type { RecordView } from '../../lib/pcap/index.js';
-import { decodeFrame, fieldRows, frameJson, summaryLine } from './packet.js';
+import { decodeFrame, frameJson, summaryLine, type DecodedFrame } from './packet.js';
 
 /** libpcap's names for the link types a capture gets ("link-type EN10MB (Ethernet)"). */
 const LINK_TYPE_WORDS: Readonly<Record<number, string>> = {
@@ -43,15 +43,15 @@ export interface PacketStyle {
   hex: boolean;
 }
 
-/** Draws decode --verbose's table (the `table` package, loaded only with -v). */
-export type DrawTable = (header: readonly string[], rows: readonly (readonly unknown[])[]) => string;
+/** decode --verbose's table of every field (cli/format/fields.ts, loaded only with -v). */
+export type FieldTable = (d: DecodedFrame) => string;
 
 /** One packet's text: decode's line (or JSON object), then the field table with -v and the hex with -x. */
-export function packetText(view: RecordView, style: PacketStyle, drawTable: DrawTable | null): string {
+export function packetText(view: RecordView, style: PacketStyle, fieldTable: FieldTable | null): string {
   const d = decodeFrame(view, true);
   if (style.json) return `${JSON.stringify(frameJson(d))}\n`;
   let out = `${summaryLine(d)}\n`;
-  if (style.verbose && drawTable !== null) out += drawTable(['LAYER', 'FIELD', 'VALUE', 'MEANING'], fieldRows(d));
+  if (style.verbose && fieldTable !== null) out += fieldTable(d);
   if (style.hex) out += hexLines(view.buffer, view.offset + d.frame.linkHeaderLength, view.offset + view.capturedLength);
   return out;
 }

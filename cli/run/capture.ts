@@ -6,24 +6,10 @@
 import { openCapture, batchRecord, batchRecords, captureTarget, compileFilter, defaultInterface, ANY, CaptureError, type Capture, type CaptureBatch } from '../../lib/capture/index.js';
 import { LINKTYPE, MAX_CAPTURED_LENGTH, PcapWriter, PcapngWriter } from '../../lib/pcap/index.js';
 import { newRecordView } from '../../lib/pcap/view.js';
-import type { CaptureArgs } from '../commands/capture.js';
+import type { CaptureArgs } from '../options/capture.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
-import { listeningLine, packetText, programText, statsLines, type DrawTable, type PacketStyle } from '../format/capture.js';
-import { parseInteger } from '../numbers.js';
-
-type Value = string | string[] | undefined;
-
-/** The last value of an option given more than once (as getopt keeps the last). */
-function last(v: Value): string | undefined {
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-/** Seconds as tcpdump's -G takes them, fractions allowed. */
-function seconds(flag: string, text: string): number {
-  const t = text.trim();
-  if (!/^(\d+\.?\d*|\.\d+)$/.test(t) || Number(t) === 0) throw new CliError(`${flag} ${text}: give a time in seconds above 0`);
-  return Number(t);
-}
+import { listeningLine, packetText, programText, statsLines, type FieldTable, type PacketStyle } from '../format/capture.js';
+import { decimal, whole } from '../numbers.js';
 
 interface Settings {
   interface: string;
@@ -43,7 +29,7 @@ interface Settings {
 
 /** -s as tcpdump takes it: 0 means the largest, 262144. */
 export function parseSnaplen(text: string): number {
-  const n = parseInteger(text, 'snaplen', Number.MAX_SAFE_INTEGER);
+  const n = whole('-s', 'snaplen', text);
   if (n === 0) return MAX_CAPTURED_LENGTH;
   if (n > MAX_CAPTURED_LENGTH) throw new CliError(`-s ${text}: the snaplen is 1 to ${MAX_CAPTURED_LENGTH} bytes (0 means ${MAX_CAPTURED_LENGTH})`);
   return n;
@@ -51,34 +37,30 @@ export function parseSnaplen(text: string): number {
 
 /** The command line as settings; usage errors as CliError (exit 2). */
 export function captureSettings(argv: CaptureArgs): Settings {
-  const words = argv.expression ?? [];
-  const expression = words.join(' ').trim();
-  const countText = last(argv.count);
-  const count = countText === undefined ? null : parseInteger(countText, 'count', Number.MAX_SAFE_INTEGER);
+  const expression = (argv.expression ?? []).join(' ').trim();
+  const count = argv.count === undefined ? null : whole('-c', 'count', argv.count);
   if (count === 0) throw new CliError('-c 0: give a whole number of packets, 1 or more');
-  const durationText = last(argv.duration);
-  const duration = durationText === undefined ? null : seconds('--duration', durationText);
-  const snaplenText = last(argv.snaplen);
-  const write = last(argv.write);
-  if (write === '') throw new CliError('-w: give a file name, or - for stdout');
-  if (argv.pcapng && write === undefined) throw new CliError('--pcapng goes with -w FILE');
+  const duration = argv.duration === undefined ? null : decimal('--duration', 'duration', argv.duration);
+  if (duration !== null && duration <= 0) throw new CliError(`--duration ${argv.duration}: give a time in seconds above 0`);
+  if (argv.write === '') throw new CliError('-w: give a file name, or - for stdout');
+  if (argv.pcapng && argv.write === undefined) throw new CliError('--pcapng goes with -w FILE');
   if (argv.json && argv.verbose) throw new CliError('--json and -v: choose one (the JSON already has every field)');
-  const blockText = last(argv['ring-block-size']);
-  const blocksText = last(argv['ring-blocks']);
+  const blockSize = argv['ring-block-size'];
+  const blocks = argv['ring-blocks'];
   return {
-    interface: last(argv.interface) ?? '',
+    interface: argv.interface ?? '',
     expression: expression === '' ? null : expression,
     count,
     durationMs: duration === null ? null : duration * 1000,
-    snaplen: snaplenText === undefined ? MAX_CAPTURED_LENGTH : parseSnaplen(snaplenText),
+    snaplen: argv.snaplen === undefined ? MAX_CAPTURED_LENGTH : parseSnaplen(argv.snaplen),
     promiscuous: !argv.p,
     style: { json: argv.json, verbose: argv.verbose, hex: argv.hex },
-    write: write ?? null,
+    write: argv.write ?? null,
     pcapng: argv.pcapng,
     dumpFilter: argv['dump-filter'],
     optimize: !argv['no-optimize'],
-    ringBlockSize: blockText === undefined ? undefined : parseInteger(blockText, 'ring-block-size', Number.MAX_SAFE_INTEGER),
-    ringBlocks: blocksText === undefined ? undefined : parseInteger(blocksText, 'ring-blocks', Number.MAX_SAFE_INTEGER),
+    ringBlockSize: blockSize === undefined ? undefined : whole('--ring-block-size', 'size', blockSize),
+    ringBlocks: blocks === undefined ? undefined : whole('--ring-blocks', 'count', blocks),
   };
 }
 
@@ -131,9 +113,9 @@ function openFile(s: Settings & { write: string }, capture: Capture): Output {
 
 async function openOutput(s: Settings, capture: Capture): Promise<Output> {
   if (s.write !== null) return openFile({ ...s, write: s.write }, capture);
-  const table = s.style.verbose ? await import('../format/table.js') : null;
-  const draw: DrawTable | null =
-    table === null ? null : (header, rows) => table.renderTable(header, rows, { columns: [{}, {}, { width: 40, wrapWord: false }, { width: 44, wrapWord: true }] });
+  // The field table needs the `table` package, slow to load: only -v draws it.
+  const fields = s.style.verbose ? await import('../format/fields.js') : null;
+  const draw: FieldTable | null = fields === null ? null : fields.fieldTable;
   const view = newRecordView(Buffer.alloc(0));
   return {
     write: (batch, n) => {

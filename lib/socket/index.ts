@@ -1,5 +1,9 @@
 // lib/socket: raw, datagram, stream and unix sockets for rawprobe, on the native addon.
 // Import as `import * as socket from './socket/index.js'`.
+//
+// Two faces over one addon: RawSocket (probes: batches of datagrams per wake-up, sendmmsg,
+// kernel timestamps) and Socket (the classic API: createSocket, bind, listen, accept,
+// connect, recv, sendAll, ..., in classic/).
 export {
   RawSocket,
   openSocket,
@@ -44,3 +48,27 @@ export { stmt, jump, encodeProgram, echoReplyFilterV4, type BpfInstruction } fro
 export { now, clockBase, toEpochMs, toEpochNs, NS_PER_MS } from './clock.js';
 export { ErrorCode, socketError, isSocketError, type SocketError } from './errors.js';
 export { FAMILIES, SOCKET_TYPES, PROTOCOLS, type Family, type SocketType, type ProtocolName, type SocketKind } from './kinds.js';
+export {
+  Socket,
+  createSocket,
+  socketpair,
+  checkUnixPath,
+  type CreateOptions,
+  type PairOptions,
+  type Accepted,
+  type CallOptions,
+  type RecvOptions,
+  type SendOptions,
+  type ShutdownHow,
+  type SocketEvents,
+  type Message,
+  type Endpoint,
+  type SocketCall,
+  type CallHook,
+  type CallArg,
+  type CallName,
+  type ByteCount,
+  type StreamOptions,
+} from './classic/index.js';
+export type { PeerCredentials } from './addon.js';
+export type { OptionRef, RawOptionValue } from './option-calls.js';

@@ -11,7 +11,7 @@
 // address 260 000 times a second.
 import { EventEmitter } from 'node:events';
 
-import { addon, type NativeAddress, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
+import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
 import { formatIpv4 } from '../wire/bytes.js';
 import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
@@ -20,21 +20,31 @@ import { ErrorCode, socketError, type SocketError } from './errors.js';
 import {
   familyName,
   familyNumber,
-  isFamily,
-  isProtocolName,
-  isSocketType,
-  protocolNumber,
+  checkKind,
+  resolveProtocol,
   typeNumber,
   type Family,
-  type ProtocolName,
   type SocketType,
 } from './kinds.js';
+import { getOptionOn, setOptionOn } from './option-calls.js';
+import { MessageIterator, type MessageSource } from './raw-messages.js';
 import {
-  OPTIONS,
-  OPTION_NAMES,
+  toAddress,
+  toQueuedError,
+  type Destination,
+  type MessageInfo,
+  type MessagesOptions,
+  type OpenOptions,
+  type RawSocketEvents,
+  type ReceiveOptions,
+  type ReceivedMessage,
+  type SendManyResult,
+  type SendResult,
+  type SocketAddress,
+} from './values.js';
+import {
   icmpFilterMask,
   icmpv6FilterBytes,
-  isOptionName,
   type Linger,
   type OptionInput,
   type OptionKind,
@@ -44,190 +54,27 @@ import {
   type Timeval,
 } from './options.js';
 
-export interface OpenOptions {
-  family: Family;
-  type: SocketType;
-  /**
-   * The protocol number or name. Defaults: 'icmp' for inet raw, 'icmpv6' for inet6 raw
-   * (a raw socket needs one), 0 (the type's usual protocol) for everything else.
-   */
-  protocol?: ProtocolName | number;
-}
-
-export interface ReceiveOptions {
-  /** Datagrams per recvmmsg call, 1..1024 (default 64). */
-  slotCount?: number;
-  /** Bytes kept of each datagram (default 65536: any IPv4 packet whole); longer ones are truncated. */
-  slotSize?: number;
-  /** Most datagrams taken per wake-up before the loop gets a turn (default 1024). */
-  maxPerWake?: number;
-}
-
-/** A socket address as getsockname reports it. */
-export interface SocketAddress {
-  family: Family | null;
-  /** "127.0.0.1", "::1", a unix path ("" when unnamed, "\0name" when abstract). */
-  address: string;
-  /** null for unix sockets. */
-  port: number | null;
-  /** IPv6 scope id; null for other families. */
-  scopeId: number | null;
-}
-
-/** Everything known about one received datagram besides its bytes. */
-export interface MessageInfo {
-  /** Source address: "a.b.c.d", IPv6 text, or a unix path ("" when the sender is unnamed). */
-  address: string;
-  family: Family | null;
-  /** Source port; 0 on raw IP sockets, null for unix sockets. */
-  port: number | null;
-  scopeId: number | null;
-  /** Kernel receive time, in clock.ts units (ns since the clock base). */
-  timestamp: number;
-  /** false when the kernel gave no timestamp and `timestamp` is the time of the drain. */
-  kernelTimestamp: boolean;
-  /** The datagram's real length (more than msg.length when truncated). */
-  size: number;
-  truncated: boolean;
-  /** TTL / hop limit if IP_RECVTTL / IPV6_RECVHOPLIMIT is on, else null. */
-  hopLimit: number | null;
-  /** TOS / traffic class if IP_RECVTOS / IPV6_RECVTCLASS is on, else null. */
-  tos: number | null;
-  /** recvmsg's msg_flags (constants.MSG_TRUNC, ...). */
-  flags: number;
-}
-
-export interface ReceivedMessage {
-  msg: Buffer;
-  info: MessageInfo;
-}
-
-export interface SendResult {
-  bytes: number;
-  /** Taken right before the send syscall, in clock.ts units. */
-  sentAt: number;
-}
-
-export interface SendManyResult {
-  /** How many datagrams the kernel took (all of them unless `error` says why not). */
-  sent: number;
-  /** Taken right before the first sendmmsg, in clock.ts units. */
-  sentAt: number;
-  /** Why the kernel stopped before the end; null when everything went out. */
-  error: SocketError | null;
-}
-
-/** A destination for sendMany: an address (port 0) or an address and port. */
-export type Destination = string | { address: string; port?: number };
-
-/** Where an error-queue entry came from (struct sock_extended_err.ee_origin). */
-export type ErrorOrigin = 'none' | 'local' | 'icmp' | 'icmp6' | 'other';
-
-/** One entry of the socket error queue (IP_RECVERR / IPV6_RECVERR on). */
-export interface QueuedError {
-  /** The error as an errno name ('EHOSTUNREACH', 'EMSGSIZE', ...). */
-  code: string | null;
-  /** Negated, as in Node's errors. */
-  errno: number | null;
-  origin: ErrorOrigin | null;
-  /** ICMP type and code of the error message (origin icmp/icmp6). */
-  icmpType: number | null;
-  icmpCode: number | null;
-  /** ee_info: the next-hop MTU for "fragmentation needed" / EMSGSIZE. */
-  info: number | null;
-  data: number | null;
-  /** Who reported it (the router that sent the ICMP error), when known. */
-  offender: SocketAddress | null;
-  /** Where the datagram that failed was going. */
-  destination: SocketAddress | null;
-  /** The datagram (or its start) the error is about. */
-  payload: Buffer;
-  size: number;
-  timestamp: number;
-  kernelTimestamp: boolean;
-}
-
-export interface RawSocketEvents {
-  message: [msg: Buffer, info: MessageInfo];
-  batch: [batch: ReceiveBatch];
-  errqueue: [entry: QueuedError];
-  error: [error: SocketError];
-  /** A stream peer closed its side; receiving has stopped. */
-  end: [];
-  close: [];
-}
-
-export interface MessagesOptions {
-  /** Messages buffered before receiving pauses (the kernel then holds the rest) (default 1024). */
-  highWaterMark?: number;
-  /** Close the socket when the loop ends (break, return, throw). Default true, as streams do. */
-  close?: boolean;
-}
+// The types RawSocket's users import from this module, as before they moved to values.ts.
+export { toAddress };
+export type {
+  Destination,
+  ErrorOrigin,
+  MessageInfo,
+  MessagesOptions,
+  OpenOptions,
+  QueuedError,
+  RawSocketEvents,
+  ReceiveOptions,
+  ReceivedMessage,
+  SendManyResult,
+  SendResult,
+  SocketAddress,
+} from './values.js';
 
 const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 };
 
-const ORIGINS: ReadonlyArray<readonly [ErrorOrigin, 'SO_EE_ORIGIN_NONE' | 'SO_EE_ORIGIN_LOCAL' | 'SO_EE_ORIGIN_ICMP' | 'SO_EE_ORIGIN_ICMP6']> = [
-  ['none', 'SO_EE_ORIGIN_NONE'],
-  ['local', 'SO_EE_ORIGIN_LOCAL'],
-  ['icmp', 'SO_EE_ORIGIN_ICMP'],
-  ['icmp6', 'SO_EE_ORIGIN_ICMP6'],
-];
-
-function toAddress(native: NativeAddress | null): SocketAddress | null {
-  if (native === null) return null;
-  return {
-    family: familyName(native.family),
-    address: native.address ?? '',
-    port: native.port,
-    scopeId: native.scopeId,
-  };
-}
-
-function toQueuedError(e: NativeErrQueueEntry): QueuedError {
-  let origin: ErrorOrigin | null = null;
-  if (e.origin !== null) {
-    origin = 'other';
-    for (const [name, constant] of ORIGINS) if (constants[constant] === e.origin) origin = name;
-  }
-  return {
-    code: e.code,
-    errno: e.errno,
-    origin,
-    icmpType: e.icmpType,
-    icmpCode: e.icmpCode,
-    info: e.info,
-    data: e.data,
-    offender: toAddress(e.offender),
-    destination: toAddress(e.destination),
-    payload: e.payload,
-    size: e.wireLength,
-    timestamp: e.timestamp,
-    kernelTimestamp: e.kernelTimestamp,
-  };
-}
-
 function invalid(message: string): SocketError {
   return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
-}
-
-/** The value shape of a numeric [level, name] option, from the value itself. */
-function kindOfValue(value: unknown): OptionKind {
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return 'int';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'object' && value !== null) {
-    if ('enabled' in value) return 'linger';
-    if ('microseconds' in value) return 'timeval';
-  }
-  throw socketError(
-    ErrorCode.invalidArgType,
-    'an option value must be a number, a boolean, a Buffer, {enabled, seconds} or {seconds, microseconds}',
-    'TypeError',
-  );
-}
-
-function levelNumber(level: OptionLevel | number): number {
-  return typeof level === 'number' ? level : constants[level];
 }
 
 // Bounded cache of parsed destinations for sendMany: a few peers sent to again and again (trace,
@@ -410,20 +257,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   setOption<N extends OptionName>(name: N, value: OptionInput<N>): this;
   setOption(option: readonly [level: OptionLevel | number, name: number], value: number | boolean | Uint8Array | Linger | Timeval): this;
   setOption(option: OptionName | readonly [OptionLevel | number, number], value: unknown): this {
-    const native = this.#check('set an option');
-    if (typeof option === 'string') {
-      const spec = this.#spec(option);
-      if (spec.access === 'ignored' && value === true) {
-        throw socketError(
-          ErrorCode.optionIgnored,
-          `Linux accepts ${option} but ignores it (removed in 2.6); it always reads 0`,
-        );
-      }
-      native.setOption(constants[spec.level], constants[option], spec.kind, value, option);
-    } else {
-      const [level, name] = option;
-      native.setOption(levelNumber(level), name, kindOfValue(value), value);
-    }
+    setOptionOn(this.#check('set an option'), option, value);
     return this;
   }
 
@@ -434,23 +268,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   getOption<N extends OptionName>(name: N): OptionValue<N>;
   getOption(option: readonly [level: OptionLevel | number, name: number], kind?: OptionKind, size?: number): unknown;
   getOption(option: OptionName | readonly [OptionLevel | number, number], kind: OptionKind = 'int', size?: number): unknown {
-    const native = this.#check('read an option');
-    if (typeof option === 'string') {
-      const spec = this.#spec(option);
-      return native.getOption(constants[spec.level], constants[option], spec.kind, spec.size ?? undefined, option);
-    }
-    const [level, name] = option;
-    return native.getOption(levelNumber(level), name, kind, size);
-  }
-
-  #spec(name: string): (typeof OPTIONS)[OptionName] {
-    if (!isOptionName(name)) {
-      throw socketError(
-        ErrorCode.unknownOption,
-        `unknown socket option '${name}': known options are ${OPTION_NAMES.join(', ')} (or pass [level, name] numbers)`,
-      );
-    }
-    return OPTIONS[name];
+    return getOptionOn(this.#check('read an option'), option, kind, size);
   }
 
   /** Attaches a classic BPF filter: encoded bytes, or instructions (see bpf.ts). */
@@ -590,90 +408,27 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    */
   messages(options: MessagesOptions = {}): AsyncIterableIterator<ReceivedMessage> {
     const highWaterMark = options.highWaterMark ?? 1024;
-    const closeOnEnd = options.close ?? true;
     if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw invalid('highWaterMark must be a positive integer');
-    const queue: ReceivedMessage[] = [];
-    const waiting: Array<{ resolve: (r: IteratorResult<ReceivedMessage>) => void; reject: (e: unknown) => void }> = [];
-    let finished = this.#closed;
-    let failure: unknown = null;
-
-    const onMessage = (msg: Buffer, info: MessageInfo): void => {
-      const waiter = waiting.shift();
-      if (waiter !== undefined) {
-        waiter.resolve({ value: { msg, info }, done: false });
-        return;
-      }
-      queue.push({ msg, info });
-      if (queue.length >= highWaterMark && !this.#paused && !this.#closed) {
+    const self = this;
+    const source: MessageSource = {
+      emitter: this,
+      get closed() {
+        return self.#closed;
+      },
+      get paused() {
+        return self.#paused;
+      },
+      pause: () => {
         this.#paused = true;
         this.#native.stopReceiving();
-      }
-    };
-    const onError = (error: SocketError): void => {
-      failure = error;
-      for (const w of waiting.splice(0)) w.reject(error);
-      detach();
-    };
-    const onEnd = (): void => {
-      finished = true;
-      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
-      detach();
-    };
-    const detach = (): void => {
-      this.off('message', onMessage);
-      this.off('error', onError);
-      this.off('close', onEnd);
-      this.off('end', onEnd);
-      if (this.#paused && !this.#closed) {
+      },
+      resume: () => {
         this.#paused = false;
         this.startReceiving();
-      }
-    };
-    const stop = (): IteratorResult<ReceivedMessage> => {
-      finished = true;
-      queue.length = 0;
-      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
-      detach();
-      if (closeOnEnd) this.close();
-      return { value: undefined, done: true };
-    };
-
-    if (!finished) {
-      this.on('error', onError);
-      this.on('close', onEnd);
-      this.on('end', onEnd);
-      this.on('message', onMessage); // starts receiving
-    }
-
-    const iterator: AsyncIterableIterator<ReceivedMessage> = {
-      next: (): Promise<IteratorResult<ReceivedMessage>> => {
-        const value = queue.shift();
-        if (value !== undefined) {
-          if (this.#paused && queue.length <= highWaterMark >>> 1 && !this.#closed) {
-            this.#paused = false;
-            this.startReceiving();
-          }
-          return Promise.resolve({ value, done: false });
-        }
-        if (failure !== null) {
-          const error = failure;
-          failure = null;
-          finished = true;
-          return Promise.reject(error);
-        }
-        if (finished) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
       },
-      return: (): Promise<IteratorResult<ReceivedMessage>> => Promise.resolve(stop()),
-      throw: (error?: unknown): Promise<IteratorResult<ReceivedMessage>> => {
-        stop();
-        return Promise.reject(error);
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
+      close: () => this.close(),
     };
-    return iterator;
+    return new MessageIterator(source, highWaterMark, options.close ?? true);
   }
 
   /** `for await (const { msg, info } of socket)`: messages() with its defaults. */
@@ -692,34 +447,13 @@ function rethrow(failures: unknown[]): never {
   throw failures[0];
 }
 
-function resolveProtocol(family: Family, type: SocketType, protocol: ProtocolName | number | undefined): number {
-  if (protocol === undefined) {
-    if (type === 'raw' && family === 'inet') return protocolNumber('icmp');
-    if (type === 'raw' && family === 'inet6') return protocolNumber('icmpv6');
-    return 0;
-  }
-  if (typeof protocol === 'number') {
-    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 65535) {
-      throw invalid(`protocol must be an integer from 0 to 65535 (got ${protocol})`);
-    }
-    return protocol;
-  }
-  if (!isProtocolName(protocol)) {
-    throw invalid(`protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`);
-  }
-  return protocolNumber(protocol);
-}
-
 /**
  * Opens a socket: non-blocking, close-on-exec, one descriptor. Raw sockets need
  * CAP_NET_RAW (the error says how to get it).
  */
 export function openSocket(options: OpenOptions): RawSocket {
   const { family, type } = options;
-  if (!isFamily(family)) throw invalid(`family must be 'inet', 'inet6' or 'unix' (got '${String(family)}')`);
-  if (!isSocketType(type)) {
-    throw invalid(`type must be 'raw', 'dgram', 'stream', 'seqpacket' or 'rdm' (got '${String(type)}')`);
-  }
+  checkKind(family, type);
   const protocol = resolveProtocol(family, type, options.protocol);
   const native = new (addon().Socket)(familyNumber(family), typeNumber(type), protocol);
   return new RawSocket(native, family, type, protocol);

@@ -9,8 +9,8 @@ import { encodeProgram } from '../../lib/socket/bpf.js';
 import { constants } from '../../lib/socket/index.js';
 import { LINKTYPE } from '../../lib/pcap/index.js';
 import { isRoot } from '../helpers/privilege.js';
-import { MAIN, rawprobe } from '../cli/run-rawprobe.js';
-import { TOOLS } from './helpers.js';
+import { MAIN, rawprobe } from '../helpers/cli.js';
+import { toolTest } from '../helpers/tools.js';
 
 const EXPRESSIONS = [
   'icmp',
@@ -23,8 +23,7 @@ const EXPRESSIONS = [
   'ip[8] < 64 or (udp and greater 100)',
 ];
 
-const tcpdumpTest = TOOLS.tcpdump ? test : test.skip;
-if (!TOOLS.tcpdump) process.stderr.write('capture filter tests: tcpdump is not installed: skipping the comparisons with tcpdump -d\n');
+const tcpdumpTest = toolTest(['tcpdump']);
 
 function tcpdumpListing(expression: string, extra: string[] = []): string[] {
   const r = spawnSync('tcpdump', ['-d', ...extra, expression], { encoding: 'utf8' });

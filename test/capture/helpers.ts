@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readPcapBuffer } from '../../lib/pcap/index.js';
-import { hasTool } from '../cli/run-rawprobe.js';
 import { live, type Live } from './live.js';
 
 export interface Frame {
@@ -85,7 +84,7 @@ export async function untilFrames(file: string, test: (frames: Frame[]) => boole
 }
 
 /** tcpdump writing `file` (packet-buffered, immediate mode), started and listening. */
-export async function startTcpdump(args: readonly string[], file: string, netns?: string): Promise<Live> {
+export async function startTcpdumpTo(args: readonly string[], file: string, netns?: string): Promise<Live> {
   const p = live(['-Z', 'root', '-n', '-U', '--immediate-mode', '-w', file, ...args], { command: 'tcpdump', ...(netns === undefined ? {} : { netns }) });
   await p.until((_, err) => err.includes('listening on'), 'tcpdump listening');
   return p;
@@ -114,6 +113,3 @@ export function parseStats(stderr: string): { captured: number; received: number
   };
   return { captured: n('captured'), received: n('received by filter'), dropped: n('dropped by kernel') };
 }
-
-/** The tools these tests compare with, each skipped visibly when missing. */
-export const TOOLS = { tcpdump: hasTool('tcpdump'), tshark: hasTool('tshark'), ping: hasTool('ping') };

@@ -13,14 +13,15 @@ import type { Lab, LabFile } from '../../lib/lab/index.js';
 import { encodePacket, type PacketInit } from '../../lib/wire/index.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { MAIN, hasTool, tempDir } from '../cli/run-rawprobe.js';
+import { MAIN } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 import { runIn } from '../lab/tools.js';
-import { TOOLS, frameSet, framesOf, interrupt, parseStats, startCapture, startTcpdump, untilFrames, type Frame } from './helpers.js';
+import { frameSet, framesOf, interrupt, parseStats, startCapture, startTcpdumpTo, untilFrames, type Frame } from './helpers.js';
 import { live, packetLines } from './live.js';
 
 const root = rootTest();
-const withTcpdump = TOOLS.tcpdump && TOOLS.ping ? root : test.skip;
-if (!(TOOLS.tcpdump && TOOLS.ping)) process.stderr.write('capture lab tests: tcpdump or ping is missing: skipping the comparison with tcpdump\n');
+const withTcpdump = toolTest(['tcpdump', 'ping'], root);
 
 /** argv of `rawprobe ...args` (for lab.exec, which runs it inside a node). */
 function rp(args: string[]): string[] {
@@ -70,7 +71,7 @@ function betweenMarkers(frames: Frame[], start: Buffer, end: Buffer): Frame[] {
 }
 
 async function compareWithTcpdump(t: ExecutionContext, lab: Lab, iface: string, expressions: string[]): Promise<void> {
-  const dir = tempDir('capture-lab-filter');
+  const dir = tempDir(t, 'capture-lab-filter');
   const ns = lab.namespace('h2');
   const h2 = lab.address('h2');
   // Markers that every expression below keeps: UDP to port 33434 at h2, DSCP set, arriving.
@@ -83,7 +84,7 @@ async function compareWithTcpdump(t: ExecutionContext, lab: Lab, iface: string, 
     expressions.map(async (expression, i) => {
       const theirs = join(dir, `tcpdump-${i}.pcap`);
       const ours = join(dir, `ours-${i}.pcap`);
-      const [tcpdump, capture] = await Promise.all([startTcpdump(['-i', iface, expression], theirs, ns), startCapture(['-i', iface, '-w', ours, expression], ns)]);
+      const [tcpdump, capture] = await Promise.all([startTcpdumpTo(['-i', iface, expression], theirs, ns), startCapture(['-i', iface, '-w', ours, expression], ns)]);
       t.teardown(() => {
         tcpdump.kill();
         capture.kill();
@@ -167,7 +168,7 @@ function capinfosCount(file: string): number | null {
 }
 
 async function flood(t: ExecutionContext, lab: Lab, count: number, ring: string[]): Promise<{ captured: number; received: number; dropped: number; crossed: number; written: number; wireshark: number | null }> {
-  const file = join(tempDir('capture-flood'), 'flood.pcap');
+  const file = join(tempDir(t, 'capture-flood'), 'flood.pcap');
   const h2 = lab.address('h2');
   const capture = await startCapture(['-i', 'eth0', '-w', file, ...ring], lab.namespace('h2'));
   t.teardown(() => capture.kill());
@@ -228,8 +229,8 @@ root('a named interface is promiscuous while captured, as with tcpdump, and not 
   }
 });
 
-const vlanTest = TOOLS.tcpdump && hasTool('python3') ? root : test.skip;
-if (!hasTool('python3')) process.stderr.write('capture lab tests: python3 is missing (it sends the tagged frames): skipping the VLAN test\n');
+// python3 sends the tagged frames (a packet socket on h1).
+const vlanTest = toolTest(['tcpdump', 'python3'], root);
 
 vlanTest('VLAN tags the kernel took off are put back, as tcpdump shows them; -s cuts frames and keeps their length', async (t) => {
   const lab = await withLab(t, PAIR);
@@ -242,10 +243,10 @@ vlanTest('VLAN tags the kernel took off are put back, as tcpdump shows them; -s 
   });
   const [h1, h2] = [await mac('h1'), await mac('h2')];
   const frames = sent.map((ip) => Buffer.concat([Buffer.from(`${h2}${h1}81000007` + '0800', 'hex'), ip]));
-  const dir = tempDir('capture-vlan');
+  const dir = tempDir(t, 'capture-vlan');
   const files = { theirs: join(dir, 'tcpdump.pcap'), ours: join(dir, 'ours.pcap'), cut: join(dir, 'cut.pcap') };
   const ns = lab.namespace('h2');
-  const tcpdump = await startTcpdump(['-i', 'eth0', 'vlan and icmp'], files.theirs, ns);
+  const tcpdump = await startTcpdumpTo(['-i', 'eth0', 'vlan and icmp'], files.theirs, ns);
   t.teardown(() => tcpdump.kill());
   const ours = await startCapture(['-i', 'eth0', '-w', files.ours, 'vlan and icmp'], ns);
   t.teardown(() => ours.kill());

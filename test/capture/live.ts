@@ -2,7 +2,7 @@
 // line (or anything) to appear. The waits have a limit only so that a broken build fails instead
 // of hanging; nothing asserts on how long anything took.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { MAIN, ROOT } from '../cli/run-rawprobe.js';
+import { MAIN, ROOT } from '../helpers/cli.js';
 
 export interface Live {
   child: ChildProcess;

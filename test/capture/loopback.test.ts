@@ -12,13 +12,14 @@ import { rawIcmpSocket, toEpochNs } from '../../lib/socket/index.js';
 import { LINKTYPE } from '../../lib/pcap/index.js';
 import { encodePacket, parseHex } from '../../lib/wire/index.js';
 import { rootTest } from '../helpers/privilege.js';
-import { rawprobe, tempDir } from '../cli/run-rawprobe.js';
-import { TOOLS, frameSet, framesOf, interrupt, parseStats, startCapture, startTcpdump, tsharkFrames, untilFrames } from './helpers.js';
+import { rawprobe } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { frameSet, framesOf, interrupt, parseStats, startCapture, startTcpdumpTo, tsharkFrames, untilFrames } from './helpers.js';
 import { live, packetLines } from './live.js';
 
 const root = rootTest();
-const withTools = TOOLS.tcpdump && TOOLS.tshark && TOOLS.ping ? root : test.skip;
-if (!(TOOLS.tcpdump && TOOLS.tshark && TOOLS.ping)) process.stderr.write('capture loopback tests: tcpdump, tshark or ping is missing: skipping the comparisons\n');
+const withTools = toolTest(['tcpdump', 'tshark', 'ping'], root);
 
 /** An Ethernet frame as loopback carries it: zero addresses, type IPv4. */
 function loopbackFrame(ip: Buffer): Buffer {
@@ -34,11 +35,11 @@ async function dryRunBytes(args: string[]): Promise<Buffer> {
 }
 
 withTools('packets sent by rawprobe send: the exact bytes built, once each, in -w pcap and pcapng files tshark reads as tcpdump captured them', async (t) => {
-  const dir = tempDir('capture-send');
+  const dir = tempDir(t, 'capture-send');
   const port = randomInt(20000, 30000);
   const filter = `udp and dst port ${port}`;
   const files = { pcap: join(dir, 'ours.pcap'), pcapng: join(dir, 'ours.pcapng'), tcpdump: join(dir, 'tcpdump.pcap') };
-  const tcpdump = await startTcpdump(['-i', 'lo', filter], files.tcpdump);
+  const tcpdump = await startTcpdumpTo(['-i', 'lo', filter], files.tcpdump);
   t.teardown(() => tcpdump.kill());
   const pcap = await startCapture(['-i', 'lo', '-w', files.pcap, filter]);
   t.teardown(() => pcap.kill());
@@ -72,7 +73,7 @@ withTools('packets sent by rawprobe send: the exact bytes built, once each, in -
 });
 
 withTools('ping\'s packets on lo and on any: the frames tcpdump captures, Linux cooked v2 headers included', async (t) => {
-  const dir = tempDir('capture-ping');
+  const dir = tempDir(t, 'capture-ping');
   const pattern = randomInt(0x10000000, 0x7fffffff).toString(16);
   // iputils fills the data with the pattern, then writes its 16-byte timestamp over the start.
   const filter = `icmp and icmp[24:4] = 0x${pattern}`;
@@ -80,7 +81,7 @@ withTools('ping\'s packets on lo and on any: the frames tcpdump captures, Linux 
   for (const iface of ['lo', 'any']) {
     const theirs = join(dir, `tcpdump-${iface}.pcap`);
     const ours = join(dir, `ours-${iface}.pcap`);
-    const tcpdump = await startTcpdump(['-i', iface, filter], theirs);
+    const tcpdump = await startTcpdumpTo(['-i', iface, filter], theirs);
     t.teardown(() => tcpdump.kill());
     const capture = await startCapture(['-i', iface, '-w', ours, filter]);
     t.teardown(() => capture.kill());

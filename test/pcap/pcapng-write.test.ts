@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LINKTYPE, PcapngWriter, readPcapBuffer, type RecordView } from '../../lib/pcap/index.js';
 import { newRecordView } from '../../lib/pcap/view.js';
-import { hasTool } from '../cli/run-rawprobe.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 import { tsharkFrames } from '../capture/helpers.js';
-import { icmpEchoPacket, tempDir } from './helpers.js';
+import { icmpEchoPacket } from './helpers.js';
 
 const PACKETS = [
   { data: icmpEchoPacket({ seq: 1, payload: 0 }), ts: { sec: 1_700_000_000, nsec: 1 } },
@@ -54,8 +55,7 @@ for (const byteOrder of ['little', 'big'] as const) {
   });
 }
 
-const tsharkTest = hasTool('tshark') ? test : test.skip;
-if (!hasTool('tshark')) process.stderr.write('pcapng writer tests: tshark is not installed: skipping the tshark read-back\n');
+const tsharkTest = toolTest(['tshark']);
 
 tsharkTest('tshark reads the pcapng: same frames, times to the nanosecond, interface name', async (t) => {
   const file = join(tempDir(t, 'pcapng-tshark'), 'out.pcapng');
