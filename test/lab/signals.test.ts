@@ -15,7 +15,7 @@ import { uniqueLabName, withLab } from '../helpers/lab.js';
 import type { Lab } from '../../lib/lab/index.js';
 import { labDown } from '../../lib/lab/index.js';
 import { listNamespaces, run } from '../../lib/lab/system.js';
-import { MAIN, ROOT } from '../cli/run-rawprobe.js';
+import { MAIN, ROOT } from '../helpers/cli.js';
 
 const test = rootTest();
 

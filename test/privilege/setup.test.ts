@@ -13,7 +13,8 @@ import { isRoot, rootTest } from '../helpers/privilege.js';
 import { run } from '../../lib/lab/system.js';
 import type { RunResult } from '../../lib/lab/system.js';
 import { lookupGroup, parseGroupLine } from '../../lib/privilege/index.js';
-import { hasTool, ROOT } from '../cli/run-rawprobe.js';
+import { ROOT } from '../helpers/cli.js';
+import { hasTool } from '../helpers/tools.js';
 
 const TOOLS = ['groupadd', 'useradd', 'userdel', 'groupdel', 'setcap', 'getcap', 'setpriv'];
 const missing = TOOLS.filter((tool) => !hasTool(tool));
