@@ -3,7 +3,6 @@
 // and a flood whose every packet is accounted for: captured + dropped is what the interface
 // counters say crossed it, and -w holds every captured packet. Floods are bounded in count and
 // time and stay inside the test's own lab.
-import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,6 @@
 // -w pcap and pcapng files tshark reads back with the same frames, lines that reach a pipe as
 // each packet arrives, and the library's send-then-await. Every test filters on a port, an
 // identifier or a payload of its own, so tests running at the same time never see each other.
-import test from 'ava';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { openCapture } from '../../lib/capture/index.js';
