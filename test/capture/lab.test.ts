@@ -212,7 +212,7 @@ root('the interface going down ends the capture: the packets before it, the stat
   t.regex(capture.stderr(), /\n2 packets captured\n2 packets received by filter\n0 packets dropped by kernel\nrawprobe: eth0: the interface went down or away\n$/);
 });
 
-root('a named interface is promiscuous while captured, as with tcpdump, and not with -p; never left so', async (t) => {
+root('a named interface is promiscuous while captured, as with tcpdump, and not with -p; never left so; without -i, the first one up', async (t) => {
   const lab = await withLab(t, PAIR);
   const promiscuity = async (): Promise<number> => {
     const r = await lab.exec('h2', ['ip', '-j', '-d', 'link', 'show', 'dev', 'eth0']);
@@ -226,6 +226,11 @@ root('a named interface is promiscuous while captured, as with tcpdump, and not 
     t.is((await interrupt(capture)).code, 0);
     t.is(await promiscuity(), 0, 'after the capture');
   }
+  // Without -i: the first interface that is up and is not loopback, as tcpdump picks it.
+  const chosen = await startCapture(['-c', '1', 'icmp'], lab.namespace('h2'));
+  t.teardown(() => chosen.kill());
+  t.regex(chosen.stderr(), /^listening on eth0, link-type EN10MB \(Ethernet\)/m);
+  t.is((await interrupt(chosen)).code, 0);
 });
 
 // python3 sends the tagged frames (a packet socket on h1).
