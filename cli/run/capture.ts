@@ -158,11 +158,13 @@ export async function run(argv: CaptureArgs): Promise<void> {
     capture.close();
     throw e;
   }
-  process.stderr.write(listeningLine(name, capture.linkType, capture.snaplen));
   let failure: unknown = null;
   let handled = 0;
+  const announce = (): void => {
+    process.stderr.write(listeningLine(name, capture.linkType, capture.snaplen));
+  };
   try {
-    await untilDone(capture, s, (batch) => {
+    await untilDone(capture, s, announce, (batch) => {
       const n = s.count === null ? batch.count : Math.min(batch.count, s.count - handled);
       output.write(batch, n);
       handled += n;
@@ -193,8 +195,11 @@ function failureLine(e: unknown, s: Settings): string {
 /**
  * Reads until -c is reached (onBatch returns true), --duration runs out, SIGINT/SIGTERM, or the
  * capture or the output fails; then stops the capture, which delivers what arrived before.
+ * `announce` says we are listening, once the signal handlers are in place: whoever waits for that
+ * line to send Ctrl-C must find them installed, or the signal's default action ends the process
+ * without the statistics.
  */
-async function untilDone(capture: Capture, s: Settings, onBatch: (batch: CaptureBatch) => boolean, onError: (e: unknown) => void): Promise<void> {
+async function untilDone(capture: Capture, s: Settings, announce: () => void, onBatch: (batch: CaptureBatch) => boolean, onError: (e: unknown) => void): Promise<void> {
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
   let ending = false;
@@ -226,6 +231,7 @@ async function untilDone(capture: Capture, s: Settings, onBatch: (batch: Capture
   process.on('SIGINT', end);
   process.on('SIGTERM', end);
   try {
+    announce();
     await done;
   } finally {
     process.off('SIGINT', end);
