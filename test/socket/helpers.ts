@@ -175,8 +175,12 @@ export function runChild(command: string, args: string[]): RunningChild {
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
   });
+  // 'close', not 'exit': a child's last lines may still sit in the pipe when it has exited, and
+  // are read only before 'close' (a quick child on a loaded machine exits before we read them).
+  let closed = false;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      closed = true;
       resolve({ code, signal });
       for (const w of waiters.splice(0)) w();
     });
@@ -198,7 +202,7 @@ export function runChild(command: string, args: string[]): RunningChild {
               return;
             }
           }
-          if (child.exitCode !== null || child.signalCode !== null) {
+          if (closed) {
             clearTimeout(timer);
             reject(new Error(`child exited (${child.exitCode ?? child.signalCode}) before a matching line; stderr: ${err}`));
             return;
