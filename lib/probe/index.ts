@@ -11,14 +11,14 @@ export {
   type EngineClock,
   type EngineOptions,
   type PacketTap,
-} from './engine.js';
-export { MATCH, MATCH_FLAG, newMatch, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from './protocol.js';
-export { PROBE_STATE, ProbeTable, type ProbeState } from './table.js';
-export { newTargetStats, recordRtt, rttMicros, rttSummary, lossPercent, llsqrt, type TargetStats, type RttSummary } from './stats.js';
-export { IcmpEchoProtocol, MAX_ECHO_DATA, echoData, type IcmpEchoOptions } from './icmp-echo.js';
+} from './engine/engine.js';
+export { MATCH, MATCH_FLAG, newMatch, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from './engine/protocol.js';
+export { PROBE_STATE, ProbeTable, type ProbeState } from './engine/table.js';
+export { newTargetStats, recordRtt, rttMicros, rttSummary, lossPercent, llsqrt, type TargetStats, type RttSummary } from './engine/stats.js';
+export { IcmpEchoProtocol, MAX_ECHO_DATA, echoData, type IcmpEchoOptions } from './protocols/icmp-echo.js';
 export { PROBE_ERROR, ProbeError, type ProbeErrorCode } from './errors.js';
 export { resolveTarget, sourceAddressFor, reverseName, isIpv4Address, type ResolvedTarget } from './resolve.js';
-export { openCapture, type Capture } from './capture.js';
+export { openCapture, type Capture } from './engine/capture.js';
 export {
   openPing,
   configurePing,
@@ -42,7 +42,7 @@ export {
   type RttFigures,
   type PingSessionParts,
   type PingSocket,
-} from './ping.js';
+} from './ping/session.js';
 export {
   openSweep,
   configureSweep,
@@ -64,8 +64,8 @@ export {
   type SweepUnknown,
   type SweepSendError,
   type SweepSummary,
-} from './sweep.js';
-export { SweepHandler } from './sweep-handler.js';
+} from './sweep/session.js';
+export { SweepHandler } from './sweep/handler.js';
 export {
   parseTarget,
   parseTargetLine,
@@ -78,8 +78,8 @@ export {
   type TargetKind,
   type TargetSpec,
   type TargetOrigin,
-} from './targets.js';
-export { TargetFeed, FEED, type FeedState, type FeedTarget, type TargetFeedOptions } from './targets-feed.js';
+} from './sweep/targets.js';
+export { TargetFeed, FEED, type FeedState, type FeedTarget, type TargetFeedOptions } from './sweep/feed.js';
 export {
   openTrace,
   openTraceCapture,
@@ -98,11 +98,11 @@ export {
   type TraceLaneResult,
   type TraceHooks,
   type TraceSessionParts,
-} from './trace.js';
-export { openTos, tosTraceOptions, tosRow, rewritePoint, TosSession, TOS_DEFAULTS, type TosOptions, type TosRow, type TosPath, type TosStart } from './tos.js';
-export { CHANGE_FIELDS, ChangeTracker, compareQuoted, quotedHeaderOffset, type ChangeField, type HeaderChange, type CompareOptions } from './changes.js';
-export { PROBE_KINDS, type ProbeKind, type TraceProtocol, type DatagramRef, type ProbeHeaderOptions } from './trace-protocol.js';
-export { IcmpProbe, type IcmpProbeOptions } from './trace-icmp.js';
-export { UdpProbe, UDP_BASE_PORT, type UdpProbeOptions } from './udp-probe.js';
-export { TcpSynProbe, type TcpSynOptions } from './tcp-syn.js';
-export { openTraceSocket, SocketGroup, type TraceSocket, type TraceSocketOptions } from './trace-socket.js';
+} from './trace/session.js';
+export { openTos, tosTraceOptions, tosRow, rewritePoint, TosSession, TOS_DEFAULTS, type TosOptions, type TosRow, type TosPath, type TosStart } from './tos/session.js';
+export { CHANGE_FIELDS, ChangeTracker, compareQuoted, quotedHeaderOffset, type ChangeField, type HeaderChange, type CompareOptions } from './trace/changes.js';
+export { PROBE_KINDS, type ProbeKind, type TraceProtocol, type DatagramRef, type ProbeHeaderOptions } from './protocols/trace-protocol.js';
+export { IcmpProbe, type IcmpProbeOptions } from './protocols/trace-icmp.js';
+export { UdpProbe, UDP_BASE_PORT, type UdpProbeOptions } from './protocols/udp.js';
+export { TcpSynProbe, type TcpSynOptions } from './protocols/tcp-syn.js';
+export { openTraceSocket, SocketGroup, type TraceSocket, type TraceSocketOptions } from './trace/socket.js';

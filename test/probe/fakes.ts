@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../lib/socket/batch.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4 } from '../../lib/wire/bytes.js';
-import type { EngineClock, ProbeSocket } from '../../lib/probe/engine.js';
+import type { EngineClock, ProbeSocket } from '../../lib/probe/engine/engine.js';
 
 const NS_PER_MS = 1e6;
 

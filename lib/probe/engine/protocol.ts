@@ -6,7 +6,7 @@
 //
 // Both directions are hot paths in a flood or a sweep, so nothing here allocates per packet:
 // encode writes into a buffer the engine reuses, match fills a Match the engine owns.
-import type { BpfInstruction } from '../socket/index.js';
+import type { BpfInstruction } from '../../socket/index.js';
 
 /** What a received datagram is, as match() classifies it. */
 export const MATCH = {

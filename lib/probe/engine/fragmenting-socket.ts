@@ -7,9 +7,9 @@
 // engine built it, as the kernel's own captures on the socket side would.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSocket } from '../socket/socket.js';
-import { constants } from '../socket/constants.js';
-import { fragmentIpv4, MIN_IPV4_MTU } from '../wire/fragment.js';
+import { openSocket } from '../../socket/socket.js';
+import { constants } from '../../socket/constants.js';
+import { fragmentIpv4, MIN_IPV4_MTU } from '../../wire/fragment.js';
 import type { ProbeSocket } from './engine.js';
 
 /**

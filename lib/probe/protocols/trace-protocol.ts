@@ -13,8 +13,8 @@
 // key comes from the quote. Each probe is a whole IPv4 datagram we build (IP_HDRINCL): a
 // template made once with lib/wire, and per probe only TOS, id, TTL, destination, the key
 // fields and the checksums are written again (probe-template.ts; answers are read with answer.ts).
-import type { ProbeProtocol } from './protocol.js';
-import type { TemplateHeader } from './probe-template.js';
+import type { ProbeProtocol } from '../engine/protocol.js';
+import type { TemplateHeader } from './template.js';
 
 export const PROBE_KINDS = ['icmp', 'udp', 'tcp'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];

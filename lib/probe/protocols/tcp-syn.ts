@@ -15,13 +15,13 @@
 //
 // A quote is ours when its destination port is p and its source port is one of ours, or, when a
 // NAT rewrote the source port, when its sequence number is the one a probe of ours carried.
-import { put16, put32, u16, u32 } from '../wire/bytes.js';
-import { encodePacket } from '../wire/packet.js';
-import { constants } from '../socket/constants.js';
-import { jump, stmt, type BpfInstruction } from '../socket/bpf.js';
+import { put16, put32, u16, u32 } from '../../wire/bytes.js';
+import { encodePacket } from '../../wire/packet.js';
+import { constants } from '../../socket/constants.js';
+import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
 import { answerHeaderLength, fillAnswer, isQuotingType, quotedAnswer, quotedProtocolFilter, quotedTransport } from './answer.js';
-import { TransportTemplate, templateIp } from './probe-template.js';
-import { MATCH, type Match, type MatchKind, type ProbeSlot } from './protocol.js';
+import { TransportTemplate, templateIp } from './template.js';
+import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import { keepDatagram, probeData, type DatagramRef, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
 export interface TcpSynOptions extends ProbeHeaderOptions {

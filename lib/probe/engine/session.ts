@@ -1,9 +1,9 @@
 // What every session (ping, trace, sweep) does around the engine the same way: the real clock,
 // the source address, and the short wait before the first probe that kernel timestamps need.
-import { now as clockNow } from '../socket/clock.js';
+import { now as clockNow } from '../../socket/clock.js';
 import type { EngineClock } from './engine.js';
-import { optionError } from './errors.js';
-import { checkLocalAddress, isIpv4Address, sourceAddressFor } from './resolve.js';
+import { optionError } from '../errors.js';
+import { checkLocalAddress, isIpv4Address, sourceAddressFor } from '../resolve.js';
 
 /** The addon's clock (clock.ts ns) and Node's timers: what sessions run on outside tests. */
 export const realClock: EngineClock = {

@@ -9,12 +9,12 @@
 // A quote is ours when its destination port is one of ours and its source port is ours, or,
 // when a NAT rewrote the source port, when its IP id is the one that probe carried (the
 // header comparison then reports the port change instead of losing the answer).
-import { put16, u16 } from '../wire/bytes.js';
-import { encodePacket } from '../wire/packet.js';
-import type { BpfInstruction } from '../socket/bpf.js';
+import { put16, u16 } from '../../wire/bytes.js';
+import { encodePacket } from '../../wire/packet.js';
+import type { BpfInstruction } from '../../socket/bpf.js';
 import { answerHeaderLength, isQuotingType, quotedAnswer, quotedProtocolFilter, quotedTransport } from './answer.js';
-import { TransportTemplate, templateIp } from './probe-template.js';
-import { MATCH, type Match, type MatchKind, type ProbeSlot } from './protocol.js';
+import { TransportTemplate, templateIp } from './template.js';
+import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import { keepDatagram, probeData, type DatagramRef, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
 export interface UdpProbeOptions extends ProbeHeaderOptions {

@@ -16,18 +16,18 @@
 // The rules per target live in sweep-handler.ts; this file holds the options, the events, the
 // socket and the session.
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { formatIpv4 } from '../wire/bytes.js';
-import { constants, type RawSocket } from '../socket/index.js';
-import { ProbeEngine, type EngineClock } from './engine.js';
-import { optionError } from './errors.js';
-import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
-import type { PingSocket } from './ping.js';
-import { FragmentingSocket, fragmentMtuFor, smallestInterfaceMtu } from './fragmenting-socket.js';
-import { openProbeSocket } from './probe-socket.js';
-import { checkLocalAddress } from './resolve.js';
-import { realClock, settleTimestamps } from './session.js';
-import { SweepHandler } from './sweep-handler.js';
-import { FEED, TargetFeed, type FeedTarget } from './targets-feed.js';
+import { formatIpv4 } from '../../wire/bytes.js';
+import { constants, type RawSocket } from '../../socket/index.js';
+import { ProbeEngine, type EngineClock } from '../engine/engine.js';
+import { optionError } from '../errors.js';
+import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
+import type { PingSocket } from '../ping/session.js';
+import { FragmentingSocket, fragmentMtuFor, smallestInterfaceMtu } from '../engine/fragmenting-socket.js';
+import { openProbeSocket } from '../engine/probe-socket.js';
+import { checkLocalAddress } from '../resolve.js';
+import { realClock, settleTimestamps } from '../engine/session.js';
+import { SweepHandler } from './handler.js';
+import { FEED, TargetFeed, type FeedTarget } from './feed.js';
 import { checkTargetFile, fileError, parseTargetArguments, type TargetOrigin, type TargetSpec } from './targets.js';
 
 export interface SweepOptions {

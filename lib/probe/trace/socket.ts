@@ -9,13 +9,13 @@
 //                from the target port to our source ports
 //
 // Both receive into the same handler; the engine never knows there are two.
-import { openSocket, type RawSocket } from '../socket/socket.js';
-import type { ReceiveBatch } from '../socket/batch.js';
-import { constants } from '../socket/constants.js';
-import type { ProbeSocket } from './engine.js';
-import { answerSlotSize, openProbeSocket } from './probe-socket.js';
-import type { TraceProtocol } from './trace-protocol.js';
-import type { TcpSynProbe } from './tcp-syn.js';
+import { openSocket, type RawSocket } from '../../socket/socket.js';
+import type { ReceiveBatch } from '../../socket/batch.js';
+import { constants } from '../../socket/constants.js';
+import type { ProbeSocket } from '../engine/engine.js';
+import { answerSlotSize, openProbeSocket } from '../engine/probe-socket.js';
+import type { TraceProtocol } from '../protocols/trace-protocol.js';
+import type { TcpSynProbe } from '../protocols/tcp-syn.js';
 
 /** A ProbeSocket that can be closed (RawSocket, this composite, or a test's fake). */
 export type TraceSocket = ProbeSocket & { close(): void };

@@ -10,15 +10,15 @@
 //   error (3 4 5 11 12) quoting our echo -> error (notice for 4 and 5), key from the quoted echo,
 //                                           target = the quoted destination
 //   anything else (our own request looped back on lo, other processes' traffic) -> none
-import { put16, u16 } from '../wire/bytes.js';
-import { incrementalUpdate, sum16 } from '../wire/checksum.js';
-import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
-import { encodePacket } from '../wire/packet.js';
-import { echoKey } from '../wire/peek.js';
-import { echoReplyFilterV4, type BpfInstruction } from '../socket/bpf.js';
+import { put16, u16 } from '../../wire/bytes.js';
+import { incrementalUpdate, sum16 } from '../../wire/checksum.js';
+import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
+import { encodePacket } from '../../wire/packet.js';
+import { echoKey } from '../../wire/peek.js';
+import { echoReplyFilterV4, type BpfInstruction } from '../../socket/bpf.js';
 import { answerHeaderLength, fillAnswer, isQuotingType, quotedAnswer, quotedTransport } from './answer.js';
-import { ProbeTemplate, templateIp } from './probe-template.js';
-import { MATCH, MATCH_FLAG, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from './protocol.js';
+import { ProbeTemplate, templateIp } from './template.js';
+import { MATCH, MATCH_FLAG, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from '../engine/protocol.js';
 
 /** The IPv4 and ICMP echo headers around the data: iputils' "56(84) bytes". */
 export const ECHO_HEADER_BYTES = 20 + 8;

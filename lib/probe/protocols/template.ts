@@ -3,11 +3,11 @@
 // engine hands us, and then per probe only the IPv4 fields that change are written again (TOS,
 // identification, TTL, destination, then the header checksum, RFC 791 section 3.1). The protocol
 // writes its own fields after that (sequence, port, transport checksum).
-import { put16, put32, u32 } from '../wire/bytes.js';
-import { fold, internetChecksum, pseudoHeaderSum, sum16 } from '../wire/checksum.js';
-import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
-import type { PacketInit } from '../wire/packet.js';
-import type { ProbeSlot } from './protocol.js';
+import { put16, put32, u32 } from '../../wire/bytes.js';
+import { fold, internetChecksum, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
+import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
+import type { PacketInit } from '../../wire/packet.js';
+import type { ProbeSlot } from '../engine/protocol.js';
 
 // Offsets in the IPv4 header (RFC 791 section 3.1).
 const IP = { VER_IHL: 0, TOS: 1, ID: 4, TTL: 8, PROTOCOL: 9, CHECKSUM: 10, SRC: 12, DST: 16 } as const;

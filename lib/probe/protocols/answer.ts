@@ -8,12 +8,12 @@
 //   quotedAnswer        the rest of an error quoting one of our probes (target, quoted TOS/TTL,
 //                       MTU / pointer / gateway, checksum) and its kind: error, or notice
 //   quotedProtocolFilter  the kernel-side version: a BPF program passing errors that quote a protocol
-import { u16, u32 } from '../wire/bytes.js';
-import { sum16 } from '../wire/checksum.js';
-import { ipv4PayloadOffset } from '../wire/peek.js';
-import { constants } from '../socket/constants.js';
-import { jump, stmt, type BpfInstruction } from '../socket/bpf.js';
-import { MATCH, MATCH_FLAG, type Match, type MatchKind } from './protocol.js';
+import { u16, u32 } from '../../wire/bytes.js';
+import { sum16 } from '../../wire/checksum.js';
+import { ipv4PayloadOffset } from '../../wire/peek.js';
+import { constants } from '../../socket/constants.js';
+import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
+import { MATCH, MATCH_FLAG, type Match, type MatchKind } from '../engine/protocol.js';
 
 // Offsets in the IPv4 header (RFC 791 section 3.1).
 const IP = { TOS: 1, TOTAL_LENGTH: 2, FLAGS_FRAGMENT: 6, TTL: 8, PROTOCOL: 9, SRC: 12, DST: 16 } as const;

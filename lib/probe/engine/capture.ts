@@ -8,10 +8,10 @@
 // earlier. So a sent packet is held back (copied: the engine reuses its buffers) until a
 // received one with a later timestamp is written, or until too many are waiting; receives
 // arrive in kernel order and are written at once, after any older sends.
-import { PcapWriter, type FrameSource } from '../pcap/index.js';
-import { clockBase } from '../socket/index.js';
+import { PcapWriter, type FrameSource } from '../../pcap/index.js';
+import { clockBase } from '../../socket/index.js';
 import type { PacketTap } from './engine.js';
-import { optionError } from './errors.js';
+import { optionError } from '../errors.js';
 
 export interface Capture {
   readonly tap: PacketTap;

@@ -19,9 +19,9 @@
 // one (iputils' ntransmitted - nack). A lost probe stops holding the window as soon as a later
 // one is answered, yet stays remembered, so its own answer is still recognised (as late once
 // its time is up).
-import { parseIpv4 } from '../wire/bytes.js';
-import { BATCH, type ReceiveBatch } from '../socket/batch.js';
-import { errnoName } from './errors.js';
+import { parseIpv4 } from '../../wire/bytes.js';
+import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
+import { errnoName } from '../errors.js';
 import { MATCH, MATCH_FLAG, newMatch, type Match, type ProbeProtocol, type ProbeSlot } from './protocol.js';
 import { newTargetStats, recordRtt, rttMicros, type TargetStats } from './stats.js';
 import { PROBE_STATE, ProbeTable, type ProbeState } from './table.js';

@@ -25,8 +25,8 @@
 // The IP header checksum is not compared: it changes at every hop with the TTL.
 //
 // Everything here reads raw bytes; nothing allocates unless something differs.
-import { formatHex, formatIpv4, u16, u32 } from '../wire/bytes.js';
-import { isQuotingType } from './answer.js';
+import { formatHex, formatIpv4, u16, u32 } from '../../wire/bytes.js';
+import { isQuotingType } from '../protocols/answer.js';
 
 /** The fields compared, in the order changes are reported. */
 export const CHANGE_FIELDS = ['tos', 'df', 'id', 'length', 'options', 'ttl', 'src', 'srcPort', 'dstPort', 'checksum', 'seq'] as const;

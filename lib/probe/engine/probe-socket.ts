@@ -2,7 +2,7 @@
 // hears its answers on: ICMP_FILTER keeps only the types the protocol wants, its BPF program
 // drops what cannot be ours before it wakes us, and receiving starts in batches, each slot long
 // enough for a whole answer to the protocol's largest probe.
-import { rawIcmpSocket, type RawSocket } from '../socket/socket.js';
+import { rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
 import type { ProbeProtocol } from './protocol.js';
 
 export interface ProbeSocketOptions {

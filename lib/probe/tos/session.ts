@@ -6,9 +6,9 @@
 // was rewritten: after the last hop that still quoted what we sent, by the first hop that
 // quoted something else. (A router re-marking what it forwards shows in the quotes of the hop
 // after it, never in its own: it checks the TTL before it forwards.)
-import { dscpName } from '../wire/dscp.js';
-import { TraceSession, configureTrace, openTraceCapture, type TraceConfig, type TraceHop, type TraceLaneResult, type TraceOptions, type TraceSessionParts } from './trace.js';
-import type { ProbeKind } from './trace-protocol.js';
+import { dscpName } from '../../wire/dscp.js';
+import { TraceSession, configureTrace, openTraceCapture, type TraceConfig, type TraceHop, type TraceLaneResult, type TraceOptions, type TraceSessionParts } from '../trace/session.js';
+import type { ProbeKind } from '../protocols/trace-protocol.js';
 
 export interface TosOptions {
   /** Host name or IPv4 address. */

@@ -14,8 +14,8 @@
 // the line number.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { formatIpv4, parseIpv4 } from '../wire/bytes.js';
-import { ParseError } from '../wire/errors.js';
+import { formatIpv4, parseIpv4 } from '../../wire/bytes.js';
+import { ParseError } from '../../wire/errors.js';
 
 export const TARGET_KIND = {
   address: 'address',

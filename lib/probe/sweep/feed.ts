@@ -9,8 +9,8 @@
 //
 // So memory holds a few specs and lookups, never the expanded list: a /8 or a ten-million-line
 // file costs what a /24 costs.
-import { parseIpv4 } from '../wire/bytes.js';
-import { resolveTarget } from './resolve.js';
+import { parseIpv4 } from '../../wire/bytes.js';
+import { resolveTarget } from '../resolve.js';
 import { readTargetFile, TARGET_KIND, type TargetOrigin, type TargetSpec } from './targets.js';
 
 /** What take() found. */

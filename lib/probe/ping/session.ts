@@ -9,20 +9,20 @@
 //
 // The session reports events (objects, only when someone listens) and counters (for flood
 // output, no object per packet); words and layout are cli/format's business.
-import { describeIcmp } from '../wire/icmp-names.js';
-import { formatHex, formatIpv4 } from '../wire/bytes.js';
-import { toEpochMs, type RawSocket } from '../socket/index.js';
-import { openPcapOut, type Capture } from './capture.js';
-import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler, type ProbeSocket } from './engine.js';
-import { errnoName, firstLine, optionError, wholeIn } from './errors.js';
-import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from './icmp-echo.js';
-import { FragmentingSocket, fragmentMtuFor, routeMtu } from './fragmenting-socket.js';
-import { openProbeSocket } from './probe-socket.js';
-import { MATCH_FLAG, type Match, type ProbeSlot } from './protocol.js';
-import { resolveTarget, type ResolvedTarget } from './resolve.js';
-import { checkSourceOption, chooseSource, realClock, runSession } from './session.js';
-import { PROBE_STATE } from './table.js';
-import { lossPercent, rttMicros, rttSummary, type TargetStats } from './stats.js';
+import { describeIcmp } from '../../wire/icmp-names.js';
+import { formatHex, formatIpv4 } from '../../wire/bytes.js';
+import { toEpochMs, type RawSocket } from '../../socket/index.js';
+import { openPcapOut, type Capture } from '../engine/capture.js';
+import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler, type ProbeSocket } from '../engine/engine.js';
+import { errnoName, firstLine, optionError, wholeIn } from '../errors.js';
+import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
+import { FragmentingSocket, fragmentMtuFor, routeMtu } from '../engine/fragmenting-socket.js';
+import { openProbeSocket } from '../engine/probe-socket.js';
+import { MATCH_FLAG, type Match, type ProbeSlot } from '../engine/protocol.js';
+import { resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { checkSourceOption, chooseSource, realClock, runSession } from '../engine/session.js';
+import { PROBE_STATE } from '../engine/table.js';
+import { lossPercent, rttMicros, rttSummary, type TargetStats } from '../engine/stats.js';
 
 export interface PingOptions {
   /** Host name or IPv4 address; several for one session probing them in turn (library use). */

@@ -9,14 +9,14 @@
 // lane's current one; otherwise the target is finished, and the answer counts as late or
 // duplicate in the totals only. Delayed probes (retries after an ICMP error, count mode's
 // period) wait in a binary heap, with one timer for its earliest.
-import { formatIpv4 } from '../wire/bytes.js';
-import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from './engine.js';
-import { errnoName, firstLine } from './errors.js';
-import { MATCH, type Match, type ProbeSlot } from './protocol.js';
-import { PROBE_STATE } from './table.js';
-import { FEED, type FeedTarget, type TargetFeed } from './targets-feed.js';
+import { formatIpv4 } from '../../wire/bytes.js';
+import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from '../engine/engine.js';
+import { errnoName, firstLine } from '../errors.js';
+import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
+import { PROBE_STATE } from '../engine/table.js';
+import { FEED, type FeedTarget, type TargetFeed } from './feed.js';
 import type { TargetOrigin } from './targets.js';
-import type { SweepConfig, SweepEvent, SweepHooks, SweepResult, SweepSummary } from './sweep.js';
+import type { SweepConfig, SweepEvent, SweepHooks, SweepResult, SweepSummary } from './session.js';
 
 /** A probe's standing in the ring. */
 const PROBE = {

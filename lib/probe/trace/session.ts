@@ -20,25 +20,25 @@
 //
 // `tos` runs the same machinery with several lanes: one TTL sweep per TOS value, side by side
 // in one engine (a lane is one value; each lane keeps its own final hop, waits and changes).
-import { formatIpv4, u16 } from '../wire/bytes.js';
-import { fragmentIpv4 } from '../wire/fragment.js';
-import { traceMark } from '../wire/icmp-names.js';
-import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
-import type { Capture } from './capture.js';
+import { formatIpv4, u16 } from '../../wire/bytes.js';
+import { fragmentIpv4 } from '../../wire/fragment.js';
+import { traceMark } from '../../wire/icmp-names.js';
+import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
+import type { Capture } from '../engine/capture.js';
 import { ChangeTracker, compareQuoted, quotedHeaderOffset, type HeaderChange } from './changes.js';
-import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler } from './engine.js';
-import { errnoName, optionError, wholeIn } from './errors.js';
-import type { Match, ProbeSlot } from './protocol.js';
-import { resolveTarget, type ResolvedTarget } from './resolve.js';
-import { checkSourceOption, chooseSource, realClock, runSession } from './session.js';
-import { rttMicros } from './stats.js';
-import { IcmpProbe } from './trace-icmp.js';
-import { isQuotingType } from './answer.js';
-import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from './trace-protocol.js';
-import { openTraceSocket, type TraceSocket } from './trace-socket.js';
-import { FragmentingSocket, fragmentMtuFor, routeMtu } from './fragmenting-socket.js';
-import { TcpSynProbe } from './tcp-syn.js';
-import { UDP_BASE_PORT, UdpProbe } from './udp-probe.js';
+import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/engine.js';
+import { errnoName, optionError, wholeIn } from '../errors.js';
+import type { Match, ProbeSlot } from '../engine/protocol.js';
+import { resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { checkSourceOption, chooseSource, realClock, runSession } from '../engine/session.js';
+import { rttMicros } from '../engine/stats.js';
+import { IcmpProbe } from '../protocols/trace-icmp.js';
+import { isQuotingType } from '../protocols/answer.js';
+import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from '../protocols/trace-protocol.js';
+import { openTraceSocket, type TraceSocket } from './socket.js';
+import { FragmentingSocket, fragmentMtuFor, routeMtu } from '../engine/fragmenting-socket.js';
+import { TcpSynProbe } from '../protocols/tcp-syn.js';
+import { UDP_BASE_PORT, UdpProbe } from '../protocols/udp.js';
 
 export interface TraceOptions {
   /** Host name or IPv4 address. */
@@ -370,7 +370,7 @@ export interface TraceSessionParts {
  */
 export async function openTraceCapture(config: TraceConfig): Promise<Capture | null> {
   if (config.pcapOut === null) return null;
-  const { openPcapOut } = await import('./capture.js');
+  const { openPcapOut } = await import('../engine/capture.js');
   return openPcapOut(config.pcapOut);
 }
 

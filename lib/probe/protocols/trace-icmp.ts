@@ -6,10 +6,10 @@
 //   error (3 4 5 11 12) quoting our echo        -> error (notice for 4 and 5), key from the quote,
 //                                                 target = the quoted destination
 //   anything else (our own request looped back on lo, other pings) -> none
-import { encodePacket } from '../wire/packet.js';
+import { encodePacket } from '../../wire/packet.js';
 import { IcmpEchoProtocol } from './icmp-echo.js';
-import { templateIp } from './probe-template.js';
-import type { Match, MatchKind } from './protocol.js';
+import { templateIp } from './template.js';
+import type { Match, MatchKind } from '../engine/protocol.js';
 import { PROBE_PATTERN, keepDatagram, type DatagramRef, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
 export interface IcmpProbeOptions extends ProbeHeaderOptions {
