@@ -22,7 +22,7 @@
 import { u16, u32 } from '../wire/bytes.js';
 import { pseudoHeaderSum, sum16 } from '../wire/checksum.js';
 import { FIELD as ICMP_FIELD } from '../wire/icmpv4.js';
-import { FIELD as IP_FIELD } from '../wire/ipv4.js';
+import { FIELD as IP_FIELD, FRAGMENT_OFFSET_MASK, PROTOCOL } from '../wire/ipv4.js';
 import { FIELD as TCP_FIELD } from '../wire/tcp.js';
 import { FIELD as UDP_FIELD } from '../wire/udp.js';
 
@@ -156,9 +156,9 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   if (totalLength < hl) return malformed(out, 'IPv4 total length is less than the header length', IP_TOTAL_LENGTH);
 
   const flagsFragment = u16(b, o + IP_FLAGS_FRAGMENT);
-  if ((flagsFragment & 0x1fff) !== 0) return out; // a later fragment: no transport header in it
+  if ((flagsFragment & FRAGMENT_OFFSET_MASK) !== 0) return out; // a later fragment: no transport header in it
   const protocol = b[o + IP_PROTOCOL]!;
-  const layer = protocol === 1 ? LAYER.ICMP : protocol === 17 ? LAYER.UDP : protocol === 6 ? LAYER.TCP : -1;
+  const layer = protocol === PROTOCOL.ICMP ? LAYER.ICMP : protocol === PROTOCOL.UDP ? LAYER.UDP : protocol === PROTOCOL.TCP ? LAYER.TCP : -1;
   if (layer < 0) return out;
   out.transport = layer;
   out.transportOffset = hl;

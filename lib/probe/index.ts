@@ -100,8 +100,8 @@ export {
   type TraceSessionParts,
 } from './trace/session.js';
 export { openTos, tosTraceOptions, tosRow, rewritePoint, TosSession, TOS_DEFAULTS, type TosOptions, type TosRow, type TosPath, type TosStart } from './tos/session.js';
-export { CHANGE_FIELDS, ChangeTracker, compareQuoted, quotedHeaderOffset, type ChangeField, type HeaderChange, type CompareOptions } from './trace/changes.js';
-export { PROBE_KINDS, type ProbeKind, type TraceProtocol, type DatagramRef, type ProbeHeaderOptions } from './protocols/trace-protocol.js';
+export { CHANGE_FIELDS, ChangeTracker, compareQuoted, type ChangeField, type HeaderChange, type CompareOptions } from './trace/changes.js';
+export { PROBE_KINDS, type ProbeKind, type TraceProtocol, type ProbeHeaderOptions } from './protocols/trace-protocol.js';
 export { IcmpProbe, type IcmpProbeOptions } from './protocols/trace-icmp.js';
 export { UdpProbe, UDP_BASE_PORT, type UdpProbeOptions } from './protocols/udp.js';
 export { TcpSynProbe, type TcpSynOptions } from './protocols/tcp-syn.js';

@@ -26,6 +26,9 @@ export const IPV4_OPTION = {
   ROUTER_ALERT: 148,
 } as const;
 
+/** The copied flag of an option type (RFC 791): set, the option is repeated in every fragment. */
+export const OPTION_COPIED = 0x80;
+
 /** Timestamp option `flag` values (RFC 791): what each entry holds. */
 export const TIMESTAMP_FLAG = {
   TIMESTAMPS_ONLY: 0,

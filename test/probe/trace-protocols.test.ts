@@ -42,10 +42,10 @@ function matchOf(p: TraceProtocol, bytes: Buffer, lead = 4): ReturnType<typeof n
   bytes.copy(b, lead);
   const m = newMatch();
   p.match(b, lead, bytes.length, bytes.length, m);
-  t_last = p.last;
+  t_last = { offset: m.offset, length: m.length };
   return m;
 }
-let t_last: TraceProtocol['last'] | null = null;
+let t_last: { offset: number; length: number } | null = null;
 
 // ---- ICMP echo ---------------------------------------------------------------------------------
 

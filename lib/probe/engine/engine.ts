@@ -21,6 +21,7 @@
 // its time is up).
 import { parseIpv4 } from '../../wire/bytes.js';
 import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
+import { NS_PER_MS } from '../../socket/clock.js';
 import { errnoName } from '../errors.js';
 import { MATCH, MATCH_FLAG, newMatch, type Match, type ProbeProtocol, type ProbeSlot } from './protocol.js';
 import { newTargetStats, recordRtt, rttMicros, type TargetStats } from './stats.js';
@@ -132,7 +133,6 @@ export interface EngineOptions {
   tap?: PacketTap | null;
 }
 
-const NS_PER_MS = 1e6;
 /** What setTarget() resets a target's statistics to. */
 const FRESH_STATS: Readonly<TargetStats> = Object.freeze(newTargetStats());
 

@@ -33,7 +33,8 @@ export const MATCH_FLAG = {
 
 /**
  * One classified datagram. The engine owns one and match() overwrites it for every datagram:
- * read it inside the callback, copy what you keep. Numbers only, -1 where a field does not apply.
+ * read it inside the callback, copy what you keep. Numbers, -1 where a field does not apply, and
+ * where the datagram sits.
  */
 export interface Match {
   kind: MatchKind;
@@ -64,7 +65,16 @@ export interface Match {
   bytes: number;
   /** MATCH_FLAG bits. */
   flags: number;
+  /**
+   * The datagram itself: data[offset, offset + length) (the receive batch's bytes, so valid
+   * during the call only). Set for every answer; trace compares the quote in it with what it sent.
+   */
+  data: Uint8Array;
+  offset: number;
+  length: number;
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 export function newMatch(): Match {
   return {
@@ -81,6 +91,9 @@ export function newMatch(): Match {
     quotedTtl: -1,
     bytes: 0,
     flags: 0,
+    data: NO_BYTES,
+    offset: 0,
+    length: 0,
   };
 }
 

@@ -10,6 +10,7 @@
 // The session reports events (objects, only when someone listens) and counters (for flood
 // output, no object per packet); words and layout are cli/format's business.
 import { describeIcmp } from '../../wire/icmp-names.js';
+import { ICMP_TYPE, isFragmentationNeeded } from '../../wire/icmpv4-codes.js';
 import { formatHex, formatIpv4 } from '../../wire/bytes.js';
 import { toEpochMs, type RawSocket } from '../../socket/index.js';
 import { openPcapOut, type Capture } from '../engine/capture.js';
@@ -632,9 +633,9 @@ class PingHandler implements ProbeHandler {
       rttUs,
     };
     if (outcome === OUTCOME.error || outcome === OUTCOME.notice) {
-      const mtu = m.type === 3 && m.code === 4 ? m.info : null;
-      const gateway = m.type === 5 ? formatIpv4(m.info) : null;
-      const pointer = m.type === 12 ? m.info : null;
+      const mtu = isFragmentationNeeded(m.type, m.code) ? m.info : null;
+      const gateway = m.type === ICMP_TYPE.REDIRECT ? formatIpv4(m.info) : null;
+      const pointer = m.type === ICMP_TYPE.PARAMETER_PROBLEM ? m.info : null;
       return {
         type: outcome === OUTCOME.error ? 'error' : 'notice',
         ...base,

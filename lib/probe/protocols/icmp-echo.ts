@@ -12,19 +12,25 @@
 //   anything else (our own request looped back on lo, other processes' traffic) -> none
 import { put16, u16 } from '../../wire/bytes.js';
 import { incrementalUpdate, sum16 } from '../../wire/checksum.js';
+import { ERROR_TYPES, FIELD as ICMP, HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE } from '../../wire/icmpv4-codes.js';
+import { FIELD as IP, MIN_HEADER_LENGTH as IPV4_HEADER_LENGTH, PROTOCOL } from '../../wire/ipv4.js';
 import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import { encodePacket } from '../../wire/packet.js';
 import { echoKey } from '../../wire/peek.js';
+import { quotedTransportAt } from '../../wire/quoted.js';
 import { echoReplyFilterV4, type BpfInstruction } from '../../socket/bpf.js';
-import { answerHeaderLength, fillAnswer, isQuotingType, quotedAnswer, quotedTransport } from './answer.js';
+import { answerHeaderLength, fillAnswer, icmpErrorAt, quotedAnswer } from './answer.js';
 import { ProbeTemplate, templateIp } from './template.js';
 import { MATCH, MATCH_FLAG, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from '../engine/protocol.js';
 
 /** The IPv4 and ICMP echo headers around the data: iputils' "56(84) bytes". */
-export const ECHO_HEADER_BYTES = 20 + 8;
+export const ECHO_HEADER_BYTES = IPV4_HEADER_LENGTH + ICMP_HEADER_LENGTH;
 
 /** Most data bytes after the ICMP header: 65535 - 20 (IPv4) - 8 (ICMP). */
-export const MAX_ECHO_DATA = 65535 - ECHO_HEADER_BYTES;
+export const MAX_ECHO_DATA = 0xffff - ECHO_HEADER_BYTES;
+
+/** What an echo probe's answers can be: the reply, or an error quoting it. */
+const ECHO_ANSWER_TYPES: readonly number[] = [ICMP_TYPE.ECHO_REPLY, ...ERROR_TYPES];
 
 export interface IcmpEchoOptions {
   /** The echo identifier (16 bits): how replies are told apart from other pings'. */
@@ -43,11 +49,6 @@ export interface IcmpEchoOptions {
   ipOptions?: readonly Ipv4OptionInit[];
 }
 
-const ICMP = { CHECKSUM: 2, IDENTIFIER: 4, SEQUENCE: 6, DATA: 8 } as const;
-const PROTOCOL_ICMP = 1;
-const ECHO_REPLY = 0;
-const ECHO_REQUEST = 8;
-
 /** The echo data ping sends: the pattern repeated, or 0, 1, 2... (iputils' fill() and setup()). */
 export function echoData(size: number, pattern: Uint8Array | null = null): Buffer {
   const data = Buffer.alloc(size);
@@ -58,7 +59,7 @@ export function echoData(size: number, pattern: Uint8Array | null = null): Buffe
 export class IcmpEchoProtocol implements ProbeProtocol {
   readonly identifier: number;
   readonly maxProbeLength: number;
-  readonly icmpTypes: readonly number[] = [0, 3, 4, 5, 11, 12];
+  readonly icmpTypes: readonly number[] = ECHO_ANSWER_TYPES;
   /** The packet every probe starts from (destination 0.0.0.0, sequence 0). */
   readonly template: Buffer;
   readonly #t: ProbeTemplate;
@@ -96,10 +97,9 @@ export class IcmpEchoProtocol implements ProbeProtocol {
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
     const hl = answerHeaderLength(b, offset, length);
-    if (hl < 0 || b[offset + 9] !== PROTOCOL_ICMP) return MATCH.none;
+    if (hl < 0 || b[offset + IP.PROTOCOL] !== PROTOCOL.ICMP) return MATCH.none;
     const p = offset + hl;
-    const type = b[p]!;
-    if (type === ECHO_REPLY) {
+    if (b[p + ICMP.TYPE] === ICMP_TYPE.ECHO_REPLY) {
       if (u16(b, p + ICMP.IDENTIFIER) !== this.identifier) return MATCH.none;
       fillAnswer(b, offset, hl, length, wireLength, m);
       m.key = echoKey(this.identifier, u16(b, p + ICMP.SEQUENCE));
@@ -109,17 +109,17 @@ export class IcmpEchoProtocol implements ProbeProtocol {
       const cut = m.flags !== 0;
       const icmpLength = m.bytes;
       let flags = m.flags;
-      if (icmpLength < ICMP.DATA + this.#size) flags |= MATCH_FLAG.truncated;
+      if (icmpLength < ICMP.BODY + this.#size) flags |= MATCH_FLAG.truncated;
       if (!cut && sum16(b, p, icmpLength) !== 0xffff) flags |= MATCH_FLAG.badChecksum;
-      if (!this.#sameData(b, p + ICMP.DATA, Math.min(icmpLength, offset + length - p) - ICMP.DATA)) flags |= MATCH_FLAG.wrongData;
+      if (!this.#sameData(b, p + ICMP.BODY, Math.min(icmpLength, offset + length - p) - ICMP.BODY)) flags |= MATCH_FLAG.wrongData;
       m.flags = flags;
       m.kind = MATCH.reply;
       return MATCH.reply;
     }
-    if (!isQuotingType(type)) return MATCH.none;
+    if (icmpErrorAt(b, offset, hl) < 0) return MATCH.none;
     // The quoted datagram: its IPv4 header and the first 8 bytes of our echo request.
-    const q = quotedTransport(b, p, offset + length, PROTOCOL_ICMP);
-    if (q < 0 || b[q] !== ECHO_REQUEST || u16(b, q + ICMP.IDENTIFIER) !== this.identifier) return MATCH.none;
+    const q = quotedTransportAt(b, p, offset + length, PROTOCOL.ICMP);
+    if (q < 0 || b[q + ICMP.TYPE] !== ICMP_TYPE.ECHO_REQUEST || u16(b, q + ICMP.IDENTIFIER) !== this.identifier) return MATCH.none;
     m.key = echoKey(this.identifier, u16(b, q + ICMP.SEQUENCE));
     return quotedAnswer(b, offset, hl, length, wireLength, m);
   }
@@ -131,7 +131,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
   /** True when the `length` echoed bytes at b[at] are what we sent. */
   #sameData(b: Uint8Array, at: number, length: number): boolean {
     const t = this.template;
-    const base = this.#t.hl + ICMP.DATA;
+    const base = this.#t.hl + ICMP.BODY;
     const n = Math.min(length, this.#size);
     for (let i = 0; i < n; i++) if (b[at + i] !== t[base + i]) return false;
     return true;

@@ -17,12 +17,16 @@
 // NAT rewrote the source port, when its sequence number is the one a probe of ours carried.
 import { put16, put32, u16, u32 } from '../../wire/bytes.js';
 import { encodePacket } from '../../wire/packet.js';
+import { ERROR_TYPES } from '../../wire/icmpv4-codes.js';
+import { FIELD as IP } from '../../wire/ipv4.js';
+import { quotedTransportAt } from '../../wire/quoted.js';
+import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, OPTION_KIND, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
 import { constants } from '../../socket/constants.js';
 import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
-import { answerHeaderLength, fillAnswer, isQuotingType, quotedAnswer, quotedProtocolFilter, quotedTransport } from './answer.js';
+import { answerHeaderLength, fillAnswer, icmpErrorAt, quotedAnswer, quotedProtocolFilter } from './answer.js';
 import { TransportTemplate, templateIp } from './template.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
-import { keepDatagram, probeData, type DatagramRef, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
+import { probeData, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
 export interface TcpSynOptions extends ProbeHeaderOptions {
   /** The destination port (traceroute -T -p; default 80). */
@@ -33,20 +37,21 @@ export interface TcpSynOptions extends ProbeHeaderOptions {
   sequenceBase: number;
 }
 
-const TCP = { SRC_PORT: 0, DST_PORT: 2, SEQUENCE: 4, ACKNOWLEDGMENT: 8, FLAGS: 13, CHECKSUM: 16 } as const;
-const PROTOCOL = 6;
-const PROTOCOL_ICMP = 1;
-const SYN = 0x02;
-const RST = 0x04;
-const ACK = 0x10;
+const { SYN, RST, ACK } = FLAG;
 
+/** MSS 1460 (RFC 793: kind, length 4, the 16-bit size). */
+const MSS_OPTION = Buffer.from([OPTION_KIND.MSS, 4, 0x05, 0xb4]);
 /**
  * The options Linux puts on a SYN (MSS 1460, SACK permitted, timestamps, window scale 7), so
  * the probe looks like a connection attempt to middleboxes that inspect them: 20 bytes.
  */
-const SYN_OPTIONS = Buffer.from([2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7]);
-/** Just MSS, when the packet length leaves no room for the rest. */
-const MSS_OPTION = Buffer.from([2, 4, 0x05, 0xb4]);
+const SYN_OPTIONS = Buffer.from([
+  ...MSS_OPTION,
+  OPTION_KIND.SACK_PERMITTED, 2,
+  OPTION_KIND.TIMESTAMPS, 10, 0, 0, 0, 0, 0, 0, 0, 0,
+  OPTION_KIND.NOP,
+  OPTION_KIND.WINDOW_SCALE, 3, 7,
+]);
 
 export class TcpSynProbe implements TraceProtocol {
   readonly kind = 'tcp' as const;
@@ -57,8 +62,8 @@ export class TcpSynProbe implements TraceProtocol {
   readonly span: number;
   readonly packetLength: number;
   readonly maxProbeLength: number;
-  readonly icmpTypes: readonly number[] = [3, 4, 5, 11, 12];
-  readonly last: DatagramRef = { bytes: new Uint8Array(0), offset: 0, length: 0 };
+  /** Its ICMP answers are errors quoting it (the destination answers in TCP). */
+  readonly icmpTypes: readonly number[] = ERROR_TYPES;
   readonly template: Buffer;
   readonly #t: TransportTemplate;
   /** Bytes of data after the SYN's options (packet lengths above 60). */
@@ -106,18 +111,15 @@ export class TcpSynProbe implements TraceProtocol {
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
-    keepDatagram(this.last, b, offset, length);
     const hl = answerHeaderLength(b, offset, length);
     if (hl < 0) return MATCH.none;
     const p = offset + hl;
-    const protocol = b[offset + 9];
-
-    if (protocol === PROTOCOL) {
+    if (b[offset + IP.PROTOCOL] === PROTOCOL) {
       // The destination's answer: from port p to one of our ports, acknowledging that probe's SYN.
-      if (hl + 20 > length) return MATCH.none;
+      if (hl + MIN_HEADER_LENGTH > length) return MATCH.none;
       const dstPort = u16(b, p + TCP.DST_PORT);
       if (u16(b, p + TCP.SRC_PORT) !== this.dstPort || dstPort < this.srcPortBase) return MATCH.none;
-      const flags = b[p + TCP.FLAGS]!;
+      const flags = b[p + TCP.FLAGS]!; // the low 8 bits of FLAG's word
       if ((flags & RST) === 0 && (flags & (SYN | ACK)) !== (SYN | ACK)) return MATCH.none;
       if ((flags & ACK) !== 0) {
         // A SYN-ACK acknowledges the SYN (sequence + 1); a closed port's RST also counts the data
@@ -139,8 +141,8 @@ export class TcpSynProbe implements TraceProtocol {
       m.kind = MATCH.reply;
       return MATCH.reply;
     }
-    if (protocol !== PROTOCOL_ICMP || !isQuotingType(b[p]!)) return MATCH.none;
-    const q = quotedTransport(b, p, offset + length, PROTOCOL);
+    if (icmpErrorAt(b, offset, hl) < 0) return MATCH.none;
+    const q = quotedTransportAt(b, p, offset + length, PROTOCOL);
     if (q < 0 || u16(b, q + TCP.DST_PORT) !== this.dstPort) return MATCH.none;
     let key = u16(b, q + TCP.SRC_PORT);
     if (key < this.srcPortBase) {

@@ -5,16 +5,12 @@
 // writes its own fields after that (sequence, port, transport checksum).
 import { put16, put32, u32 } from '../../wire/bytes.js';
 import { fold, internetChecksum, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
+import { FIELD as IP, headerLengthOf } from '../../wire/ipv4.js';
 import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import type { PacketInit } from '../../wire/packet.js';
+import { FIELD as TCP_FIELD, PROTOCOL_NUMBER as TCP } from '../../wire/tcp.js';
+import { HEADER_LENGTH as UDP_HEADER_LENGTH } from '../../wire/udp.js';
 import type { ProbeSlot } from '../engine/protocol.js';
-
-// Offsets in the IPv4 header (RFC 791 section 3.1).
-const IP = { VER_IHL: 0, TOS: 1, ID: 4, TTL: 8, PROTOCOL: 9, CHECKSUM: 10, SRC: 12, DST: 16 } as const;
-const TCP_PROTOCOL = 6;
-/** The TCP data offset byte (RFC 793), and the UDP header length (RFC 768). */
-const TCP_DATA_OFFSET = 12;
-const UDP_HEADER_LENGTH = 8;
 
 /** What every template's IPv4 header takes. */
 export interface TemplateHeader {
@@ -43,7 +39,7 @@ export class ProbeTemplate {
   /** `ipIdBase`: the IP identification of probe 0; probe n gets base + n (see ipIdOf). */
   constructor(bytes: Buffer, ipIdBase = 0) {
     this.bytes = bytes;
-    this.hl = (bytes[IP.VER_IHL]! & 0x0f) << 2;
+    this.hl = headerLengthOf(bytes, 0);
     this.#ipIdBase = ipIdBase & 0xffff;
   }
 
@@ -83,7 +79,8 @@ export class TransportTemplate extends ProbeTemplate {
     super(bytes, ipIdBase);
     this.#protocol = bytes[IP.PROTOCOL]!;
     this.#src = u32(bytes, IP.SRC);
-    this.headerLength = this.#protocol === TCP_PROTOCOL ? (bytes[this.hl + TCP_DATA_OFFSET]! >>> 4) << 2 : UDP_HEADER_LENGTH;
+    // TCP: the data offset, in words, is the high nibble of its byte (RFC 793).
+    this.headerLength = this.#protocol === TCP ? (bytes[this.hl + TCP_FIELD.DATA_OFFSET]! >>> 4) << 2 : UDP_HEADER_LENGTH;
     const data = this.hl + this.headerLength;
     this.#dataSum = sum16(bytes, data, bytes.length - data);
   }

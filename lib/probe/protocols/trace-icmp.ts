@@ -1,6 +1,6 @@
 // ICMP echo probes for trace and tos (traceroute -I): ping's probe (icmp-echo.ts), with IPv4
-// options allowed, the packet length traceroute counts (headers included) filled with
-// traceroute's data, and the matched datagram kept for the header comparison.
+// options allowed, and the packet length traceroute counts (headers included) filled with
+// traceroute's data.
 //
 //   echo reply with our identifier             -> reply (the destination), key (identifier, seq)
 //   error (3 4 5 11 12) quoting our echo        -> error (notice for 4 and 5), key from the quote,
@@ -9,8 +9,7 @@
 import { encodePacket } from '../../wire/packet.js';
 import { IcmpEchoProtocol } from './icmp-echo.js';
 import { templateIp } from './template.js';
-import type { Match, MatchKind } from '../engine/protocol.js';
-import { PROBE_PATTERN, keepDatagram, type DatagramRef, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
+import { PROBE_PATTERN, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
 export interface IcmpProbeOptions extends ProbeHeaderOptions {
   /** The echo identifier (16 bits). */
@@ -20,17 +19,11 @@ export interface IcmpProbeOptions extends ProbeHeaderOptions {
 export class IcmpProbe extends IcmpEchoProtocol implements TraceProtocol {
   readonly kind = 'icmp' as const;
   readonly packetLength: number;
-  readonly last: DatagramRef = { bytes: new Uint8Array(0), offset: 0, length: 0 };
 
   constructor(options: IcmpProbeOptions) {
     const identifier = options.identifier & 0xffff;
     const headers = encodePacket({ ip: templateIp(options), icmp: { kind: 'echo-request', identifier, sequence: 0 } }).length;
     super({ ...options, identifier, size: Math.max(0, options.length - headers), pattern: PROBE_PATTERN });
     this.packetLength = this.maxProbeLength;
-  }
-
-  override match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
-    keepDatagram(this.last, b, offset, length);
-    return super.match(b, offset, length, wireLength, m);
   }
 }

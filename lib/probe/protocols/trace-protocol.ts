@@ -19,23 +19,10 @@ import type { TemplateHeader } from './template.js';
 export const PROBE_KINDS = ['icmp', 'udp', 'tcp'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
-/** A datagram in a receive batch: bytes[offset, offset + length). */
-export interface DatagramRef {
-  bytes: Uint8Array;
-  offset: number;
-  length: number;
-}
-
 export interface TraceProtocol extends ProbeProtocol {
   readonly kind: ProbeKind;
   /** Bytes of every probe (IPv4 header, options and all): traceroute's "60 byte packets". */
   readonly packetLength: number;
-  /**
-   * The datagram match() looked at last. The engine calls the handler's answer() right after
-   * match() for the same datagram, so inside answer() this is the answer's datagram. Valid
-   * until the next match(); copy what you keep.
-   */
-  readonly last: DatagramRef;
 }
 
 /** What every probe kind's IPv4 header takes. */
@@ -44,13 +31,6 @@ export interface ProbeHeaderOptions extends TemplateHeader {
   length: number;
   /** IP identification of probe 0; probe n gets base + n (mod 2^16, never 0). */
   ipIdBase?: number;
-}
-
-/** Notes where the datagram match() is looking at sits (TraceProtocol.last). */
-export function keepDatagram(last: DatagramRef, bytes: Uint8Array, offset: number, length: number): void {
-  last.bytes = bytes;
-  last.offset = offset;
-  last.length = length;
 }
 
 /** traceroute's probe data: 0x40, 0x41 ... 0x7f, 0x40 ... (any bytes would do; these are familiar in captures). */

@@ -10,12 +10,16 @@
 // when a NAT rewrote the source port, when its IP id is the one that probe carried (the
 // header comparison then reports the port change instead of losing the answer).
 import { put16, u16 } from '../../wire/bytes.js';
+import { ERROR_TYPES, HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
+import { FIELD as IP } from '../../wire/ipv4.js';
 import { encodePacket } from '../../wire/packet.js';
+import { quotedTransportAt } from '../../wire/quoted.js';
+import { FIELD as UDP, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/udp.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
-import { answerHeaderLength, isQuotingType, quotedAnswer, quotedProtocolFilter, quotedTransport } from './answer.js';
+import { answerHeaderLength, icmpErrorAt, quotedAnswer, quotedProtocolFilter } from './answer.js';
 import { TransportTemplate, templateIp } from './template.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
-import { keepDatagram, probeData, type DatagramRef, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
+import { probeData, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
 export interface UdpProbeOptions extends ProbeHeaderOptions {
   /** Our source port. */
@@ -27,11 +31,6 @@ export interface UdpProbeOptions extends ProbeHeaderOptions {
 /** traceroute's first destination port. */
 export const UDP_BASE_PORT = 33434;
 
-const UDP = { SRC_PORT: 0, DST_PORT: 2, LENGTH: 4, CHECKSUM: 6 } as const;
-const PROTOCOL = 17;
-/** Offset of the identification in an IPv4 header. */
-const IP_ID = 4;
-const PROTOCOL_ICMP = 1;
 
 export class UdpProbe implements TraceProtocol {
   readonly kind = 'udp' as const;
@@ -41,8 +40,8 @@ export class UdpProbe implements TraceProtocol {
   readonly span: number;
   readonly packetLength: number;
   readonly maxProbeLength: number;
-  readonly icmpTypes: readonly number[] = [3, 4, 5, 11, 12];
-  readonly last: DatagramRef = { bytes: new Uint8Array(0), offset: 0, length: 0 };
+  /** Its answers are all errors quoting it (the destination's too: port unreachable). */
+  readonly icmpTypes: readonly number[] = ERROR_TYPES;
   readonly template: Buffer;
   readonly #t: TransportTemplate;
 
@@ -79,22 +78,22 @@ export class UdpProbe implements TraceProtocol {
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
-    keepDatagram(this.last, b, offset, length);
     const hl = answerHeaderLength(b, offset, length);
-    if (hl < 0 || b[offset + 9] !== PROTOCOL_ICMP) return MATCH.none;
-    const p = offset + hl;
-    if (!isQuotingType(b[p]!)) return MATCH.none;
-    const q = quotedTransport(b, p, offset + length, PROTOCOL);
+    if (hl < 0) return MATCH.none;
+    const p = icmpErrorAt(b, offset, hl);
+    if (p < 0) return MATCH.none;
+    const q = quotedTransportAt(b, p, offset + length, PROTOCOL);
     if (q < 0) return MATCH.none;
     const dstPort = u16(b, q + UDP.DST_PORT);
     if (dstPort < this.basePort) return MATCH.none;
-    // Not our source port: a NAT moved it, and the quoted IP identification (p + 8 is the
-    // quoted header) must then be the one that probe carried.
-    if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && u16(b, p + 8 + IP_ID) !== this.#t.ipIdOf(dstPort - this.basePort)) return MATCH.none;
+    // Not our source port: a NAT moved it, and the quoted IP identification must then be the
+    // one that probe carried.
+    const quoted = p + ICMP_HEADER_LENGTH;
+    if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && u16(b, quoted + IP.ID) !== this.#t.ipIdOf(dstPort - this.basePort)) return MATCH.none;
     m.key = dstPort;
     const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.
-    if (kind !== MATCH.error || m.type !== 3 || m.code !== 3 || m.from !== m.target) return kind;
+    if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== UNREACHABLE_CODE.PORT || m.from !== m.target) return kind;
     m.kind = MATCH.reply;
     return MATCH.reply;
   }

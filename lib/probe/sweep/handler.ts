@@ -10,6 +10,7 @@
 // duplicate in the totals only. Delayed probes (retries after an ICMP error, count mode's
 // period) wait in a binary heap, with one timer for its earliest.
 import { formatIpv4 } from '../../wire/bytes.js';
+import { NS_PER_MS } from '../../socket/clock.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, firstLine } from '../errors.js';
 import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
@@ -28,7 +29,6 @@ const PROBE = {
   late: 2,
 } as const;
 
-const NS_PER_MS = 1e6;
 /**
  * Most probes handed out per turn of the event loop. Unpaced, the engine would send 4096 at a
  * time before reading; stopping at this many lets the replies they drew be read (and their

@@ -6,7 +6,7 @@
 // was rewritten: after the last hop that still quoted what we sent, by the first hop that
 // quoted something else. (A router re-marking what it forwards shows in the quotes of the hop
 // after it, never in its own: it checks the TTL before it forwards.)
-import { dscpName } from '../../wire/dscp.js';
+import { dscpName, dscpOf, ecnOf } from '../../wire/dscp.js';
 import { TraceSession, configureTrace, openTraceCapture, type TraceConfig, type TraceHop, type TraceLaneResult, type TraceOptions, type TraceSessionParts } from '../trace/session.js';
 import type { ProbeKind } from '../protocols/trace-protocol.js';
 
@@ -164,9 +164,9 @@ export function tosRow(lane: TraceLaneResult, path: boolean): TosRow {
   return {
     type: 'tos',
     tos: lane.tos,
-    dscp: lane.tos >>> 2,
-    dscpName: dscpName(lane.tos >>> 2),
-    ecn: lane.tos & 3,
+    dscp: dscpOf(lane.tos),
+    dscpName: dscpName(dscpOf(lane.tos)),
+    ecn: ecnOf(lane.tos),
     sent: atTarget.length,
     answered: replies.length,
     replyTos: first?.tos ?? null,

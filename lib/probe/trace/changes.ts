@@ -26,7 +26,10 @@
 //
 // Everything here reads raw bytes; nothing allocates unless something differs.
 import { formatHex, formatIpv4, u16, u32 } from '../../wire/bytes.js';
-import { isQuotingType } from '../protocols/answer.js';
+import { FIELD as ICMP } from '../../wire/icmpv4-codes.js';
+import { FIELD as IP, FLAG, headerLengthOf, MIN_HEADER_LENGTH, PROTOCOL } from '../../wire/ipv4.js';
+import { FIELD as TCP } from '../../wire/tcp.js';
+import { FIELD as UDP } from '../../wire/udp.js';
 
 /** The fields compared, in the order changes are reported. */
 export const CHANGE_FIELDS = ['tos', 'df', 'id', 'length', 'options', 'ttl', 'src', 'srcPort', 'dstPort', 'checksum', 'seq'] as const;
@@ -46,33 +49,10 @@ export interface HeaderChange {
  */
 const PER_PROBE: ReadonlySet<ChangeField> = new Set<ChangeField>(['id', 'srcPort', 'dstPort', 'checksum', 'seq']);
 
-// IPv4 (RFC 791 section 3.1)
-const IP = { VER_IHL: 0, TOS: 1, TOTAL_LENGTH: 2, ID: 4, FLAGS: 6, TTL: 8, PROTOCOL: 9, SRC: 12, DST: 16, OPTIONS: 20 } as const;
-const DF = 0x40; // in the byte at FLAGS
-// UDP (RFC 768), TCP (RFC 793), ICMP echo (RFC 792): offsets in the transport header
-const UDP = { SRC_PORT: 0, DST_PORT: 2, CHECKSUM: 6 } as const;
-const TCP = { SRC_PORT: 0, DST_PORT: 2, SEQUENCE: 4, CHECKSUM: 16 } as const;
-const ICMP = { CHECKSUM: 2 } as const;
 
 export interface CompareOptions {
   /** The TTL a normal router quotes (1); null to leave the TTL out (probes not sent to expire). */
   expectedTtl?: number | null;
-}
-
-/**
- * Offset of the quoted IPv4 header inside the ICMP error that is the IPv4 datagram at
- * b[offset, offset + length), or -1 when it is not an ICMP error quoting at least an IPv4 header.
- */
-export function quotedHeaderOffset(b: Uint8Array, offset: number, length: number): number {
-  const end = offset + length;
-  if (length < 20 || end > b.length || b[offset]! >>> 4 !== 4) return -1;
-  const hl = (b[offset]! & 0x0f) << 2;
-  if (hl < 20 || b[offset + IP.PROTOCOL] !== 1) return -1;
-  const p = offset + hl;
-  if (p + 8 + 20 > end || !isQuotingType(b[p]!)) return -1;
-  const inner = p + 8;
-  if (b[inner]! >>> 4 !== 4 || (b[inner]! & 0x0f) < 5) return -1;
-  return inner;
 }
 
 /**
@@ -91,20 +71,21 @@ export function compareQuoted(
 ): HeaderChange[] {
   const changes: HeaderChange[] = [];
   const o = qOffset;
-  if (sentLength < 20 || qLength < 20) return changes;
-  const sentHl = (sent[s]! & 0x0f) << 2;
-  const quotedHl = (q[o]! & 0x0f) << 2;
-
+  if (sentLength < MIN_HEADER_LENGTH || qLength < MIN_HEADER_LENGTH) return changes;
+  const sentHl = headerLengthOf(sent, s);
+  const quotedHl = headerLengthOf(q, o);
   const add = (field: ChangeField, a: number | string, b: number | string): void => {
     if (a !== b) changes.push({ field, sent: a, quoted: b });
   };
+  const df = (b: Uint8Array, at: number): number => ((u16(b, at + IP.FLAGS_FRAGMENT) & FLAG.DF) === 0 ? 0 : 1);
   add('tos', sent[s + IP.TOS]!, q[o + IP.TOS]!);
-  add('df', (sent[s + IP.FLAGS]! & DF) === 0 ? 0 : 1, (q[o + IP.FLAGS]! & DF) === 0 ? 0 : 1);
+  add('df', df(sent, s), df(q, o));
   add('id', u16(sent, s + IP.ID), u16(q, o + IP.ID));
   add('length', u16(sent, s + IP.TOTAL_LENGTH), u16(q, o + IP.TOTAL_LENGTH));
-  if (sentHl !== quotedHl || (sentHl > 20 && quotedHl <= qLength && !sameBytes(sent, s + 20, q, o + 20, sentHl - 20))) {
-    const quotedOptions = quotedHl > 20 ? q.subarray(o + 20, o + Math.min(quotedHl, qLength)) : EMPTY;
-    add('options', formatHex(sent.subarray(s + 20, s + sentHl)), formatHex(quotedOptions));
+  const optionBytes = sentHl - IP.OPTIONS;
+  if (sentHl !== quotedHl || (optionBytes > 0 && quotedHl <= qLength && !sameBytes(sent, s + IP.OPTIONS, q, o + IP.OPTIONS, optionBytes))) {
+    const quotedOptions = quotedHl > IP.OPTIONS ? q.subarray(o + IP.OPTIONS, o + Math.min(quotedHl, qLength)) : EMPTY;
+    add('options', formatHex(sent.subarray(s + IP.OPTIONS, s + sentHl)), formatHex(quotedOptions));
   }
   const expectedTtl = options.expectedTtl === undefined ? 1 : options.expectedTtl;
   if (expectedTtl !== null && q[o + IP.TTL] !== expectedTtl) changes.push({ field: 'ttl', sent: sent[s + IP.TTL]!, quoted: q[o + IP.TTL]! });
@@ -116,17 +97,20 @@ export function compareQuoted(
   const st = s + sentHl;
   const qt = o + quotedHl;
   const have = (from: number, bytes: number): boolean => qt + from + bytes <= o + qLength && st + from + bytes <= s + sentLength;
-  if (protocol === 17 || protocol === 6) {
-    if (have(0, 4)) {
-      add('srcPort', u16(sent, st + UDP.SRC_PORT), u16(q, qt + UDP.SRC_PORT));
-      add('dstPort', u16(sent, st + UDP.DST_PORT), u16(q, qt + UDP.DST_PORT));
-    }
-    if (protocol === 17 && have(UDP.CHECKSUM, 2)) add('checksum', u16(sent, st + UDP.CHECKSUM), u16(q, qt + UDP.CHECKSUM));
-    if (protocol === 6 && have(TCP.SEQUENCE, 4)) add('seq', u32(sent, st + TCP.SEQUENCE), u32(q, qt + TCP.SEQUENCE));
-    if (protocol === 6 && have(TCP.CHECKSUM, 2)) add('checksum', u16(sent, st + TCP.CHECKSUM), u16(q, qt + TCP.CHECKSUM));
-  } else if (protocol === 1 && have(ICMP.CHECKSUM, 2)) {
-    add('checksum', u16(sent, st + ICMP.CHECKSUM), u16(q, qt + ICMP.CHECKSUM));
+  const field16 = (name: ChangeField, at: number): void => {
+    if (have(at, 2)) add(name, u16(sent, st + at), u16(q, qt + at));
+  };
+  if ((protocol === PROTOCOL.UDP || protocol === PROTOCOL.TCP) && have(UDP.SRC_PORT, 4)) {
+    // Both start with the source and destination ports (UDP.SRC_PORT = TCP.SRC_PORT...).
+    add('srcPort', u16(sent, st + UDP.SRC_PORT), u16(q, qt + UDP.SRC_PORT));
+    add('dstPort', u16(sent, st + UDP.DST_PORT), u16(q, qt + UDP.DST_PORT));
   }
+  if (protocol === PROTOCOL.UDP) field16('checksum', UDP.CHECKSUM);
+  if (protocol === PROTOCOL.TCP) {
+    if (have(TCP.SEQUENCE, 4)) add('seq', u32(sent, st + TCP.SEQUENCE), u32(q, qt + TCP.SEQUENCE));
+    field16('checksum', TCP.CHECKSUM);
+  }
+  if (protocol === PROTOCOL.ICMP) field16('checksum', ICMP.CHECKSUM);
   return changes;
 }
 

@@ -20,12 +20,16 @@
 //
 // `tos` runs the same machinery with several lanes: one TTL sweep per TOS value, side by side
 // in one engine (a lane is one value; each lane keeps its own final hop, waits and changes).
-import { formatIpv4, u16 } from '../../wire/bytes.js';
+import { formatIpv4 } from '../../wire/bytes.js';
+import { ICMP_TYPE, isError } from '../../wire/icmpv4-codes.js';
+import { FIELD as IP, isFragment, PROTOCOL } from '../../wire/ipv4.js';
+import { quotedHeaderOffset } from '../../wire/peek.js';
+import { NS_PER_MS } from '../../socket/clock.js';
 import { fragmentIpv4 } from '../../wire/fragment.js';
 import { traceMark } from '../../wire/icmp-names.js';
 import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import type { Capture } from '../engine/capture.js';
-import { ChangeTracker, compareQuoted, quotedHeaderOffset, type HeaderChange } from './changes.js';
+import { ChangeTracker, compareQuoted, type HeaderChange } from './changes.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, optionError, wholeIn } from '../errors.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
@@ -33,7 +37,6 @@ import { resolveTarget, type ResolvedTarget } from '../resolve.js';
 import { checkSourceOption, chooseSource, realClock, runSession } from '../engine/session.js';
 import { rttMicros } from '../engine/stats.js';
 import { IcmpProbe } from '../protocols/trace-icmp.js';
-import { isQuotingType } from '../protocols/answer.js';
 import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from '../protocols/trace-protocol.js';
 import { openTraceSocket, type TraceSocket } from './socket.js';
 import { FragmentingSocket, fragmentMtuFor, routeMtu } from '../engine/fragmenting-socket.js';
@@ -209,7 +212,6 @@ export const TRACE_DEFAULTS = {
 
 /** traceroute's DEF_WAIT_PREC: added to a round trip before multiplying, so tiny times still leave room. */
 const WAIT_PRECISION_NS = 1e6;
-const NS_PER_MS = 1e6;
 const MAX_PROBES_PER_HOP = 10;
 /** How long after opening the socket the first probe waits (see settleTimestamps, session.ts). */
 const TIMESTAMP_SETTLE_MS = 3;
@@ -329,9 +331,6 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
     pcapOut: options.pcapOut ?? null,
   };
 }
-
-/** The MF flag and the fragment offset, in the 16 bits at byte 6 of an IPv4 header. */
-const FRAGMENT_BITS = 0x3fff;
 
 /** The probe protocol for a configuration. */
 export function traceProtocol(config: TraceConfig): TraceProtocol {
@@ -620,14 +619,13 @@ class TraceHandler implements ProbeHandler {
     const engine = this.engine!;
     const rttNs = Math.max(0, receivedAt - engine.sentAt(n));
     const rttUs = rttMicros(rttNs);
-    const d = this.#protocol.last;
-    const isIcmp = d.bytes[d.offset + 9] === 1;
+    const isIcmp = m.data[m.offset + IP.PROTOCOL] === PROTOCOL.ICMP;
     const icmp = isIcmp ? { type: m.type, code: m.code } : null;
     const mark = isIcmp && outcome === OUTCOME.error ? traceMark(m.type, m.code, { nextHopMtu: m.info >= 0 ? m.info : null }) : null;
     let changes: HeaderChange[] = [];
     let quoted = false;
-    if (isIcmp && isQuotingType(m.type)) {
-      const inner = quotedHeaderOffset(d.bytes, d.offset, d.length);
+    if (isIcmp && isError(m.type)) {
+      const inner = quotedHeaderOffset(m.data, m.offset, m.length);
       if (inner >= 0) {
         quoted = true;
         let sent: Uint8Array = this.#scratch;
@@ -635,15 +633,15 @@ class TraceHandler implements ProbeHandler {
         // A router quotes the fragment that reached it: compare with the first one we sent. (The
         // destination quotes the datagram it put back together: compare with the whole probe.)
         const mtu = this.#config.fragmentMtu;
-        if (mtu !== null && length > mtu && (u16(d.bytes, inner + 6) & FRAGMENT_BITS) !== 0) {
+        if (mtu !== null && length > mtu && isFragment(m.data, inner)) {
           sent = fragmentIpv4(this.#scratch.subarray(0, length), mtu)[0]!;
           length = sent.byteLength;
         }
         // The quoted TTL means something for a probe that expired, or that reached the
         // destination: then it arrived with 1 left. An unreachable from a router on the way
         // (!F, !H...) is about another limit, the TTL left is whatever it was.
-        const expiring = this.#config.compareTtl && (m.type === 11 || outcome === OUTCOME.reply);
-        changes = compareQuoted(sent, 0, length, d.bytes, inner, d.offset + d.length - inner, { expectedTtl: expiring ? 1 : null });
+        const expiring = this.#config.compareTtl && (m.type === ICMP_TYPE.TIME_EXCEEDED || outcome === OUTCOME.reply);
+        changes = compareQuoted(sent, 0, length, m.data, inner, m.offset + m.length - inner, { expectedTtl: expiring ? 1 : null });
       }
     }
     const result: TraceProbe = {
@@ -661,7 +659,7 @@ class TraceHandler implements ProbeHandler {
       changes,
       sendError: null,
     };
-    const final = result.reply || mark !== null || (icmp !== null && icmp.type === 3);
+    const final = result.reply || mark !== null || (icmp !== null && icmp.type === ICMP_TYPE.DESTINATION_UNREACHABLE);
     const lane = this.#laneOf(g);
     const h = this.#ttlOf(g) - this.#config.firstTtl;
     if (result.reply) {
