@@ -15,4 +15,4 @@ export { parseIpOption } from './ip-option.js';
 export { HDRINCL_RULES, asSent, kernelChanges, type HdrinclRule, type KernelChange, type KernelField } from './hdrincl.js';
 export { ReplyMatcher, type ReplyKind, type ReplyMatch } from './match.js';
 export { sendPackets, type Reply, type SendOptions, type SendStats, type SentEvent } from './send.js';
-export { routeSource } from './route.js';
+export { routeSource } from '../socket/route.js';

@@ -47,7 +47,6 @@ export {
   openSweep,
   configureSweep,
   batchFor,
-  socketDrops,
   SweepSession,
   SWEEP_DEFAULTS,
   SWEEP_MEMORY,

@@ -1,5 +1,6 @@
 // What a socket is: its family, type and protocol, by name, and the constants behind them.
 import { constants } from './constants.js';
+import { ErrorCode, socketError } from './errors.js';
 
 export const FAMILIES = ['inet', 'inet6', 'unix'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -59,4 +60,23 @@ export function isSocketType(value: unknown): value is SocketType {
 
 export function isProtocolName(value: unknown): value is ProtocolName {
   return typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value);
+}
+
+/** The protocol number to open with: the one given (checked), or the family and type's default. */
+export function resolveProtocol(family: Family, type: SocketType, protocol: ProtocolName | number | undefined): number {
+  if (protocol === undefined) {
+    if (type === 'raw' && family === 'inet') return protocolNumber('icmp');
+    if (type === 'raw' && family === 'inet6') return protocolNumber('icmpv6');
+    return 0;
+  }
+  if (typeof protocol === 'number') {
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 65535) {
+      throw socketError(ErrorCode.invalidArgValue, `protocol must be an integer from 0 to 65535 (got ${protocol})`, 'RangeError');
+    }
+    return protocol;
+  }
+  if (!isProtocolName(protocol)) {
+    throw socketError(ErrorCode.invalidArgValue, `protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`, 'RangeError');
+  }
+  return protocolNumber(protocol);
 }

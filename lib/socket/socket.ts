@@ -11,30 +11,33 @@
 // address 260 000 times a second.
 import { EventEmitter } from 'node:events';
 
-import { addon, type NativeAddress, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
-import { formatIpv4 } from '../wire/bytes.js';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
+import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
+import { datagramAt, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
+import { messageInfoAt, toAddress, toQueuedError } from './convert.js';
+import { messageIterator } from './messages.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, socketError, type SocketError } from './errors.js';
-import {
-  familyName,
-  familyNumber,
-  isFamily,
-  isProtocolName,
-  isSocketType,
-  protocolNumber,
-  typeNumber,
-  type Family,
-  type ProtocolName,
-  type SocketType,
-} from './kinds.js';
+import type {
+  Destination,
+  MessagesOptions,
+  OpenOptions,
+  RawSocketEvents,
+  ReceivedMessage,
+  ReceiveOptions,
+  SendManyResult,
+  SendResult,
+  SocketAddress,
+} from './types.js';
+import { familyNumber, isFamily, isSocketType, resolveProtocol, typeNumber, type Family, type SocketType } from './kinds.js';
 import {
   OPTIONS,
   OPTION_NAMES,
   icmpFilterMask,
   icmpv6FilterBytes,
   isOptionName,
+  kindOfValue,
+  levelNumber,
   type Linger,
   type OptionInput,
   type OptionKind,
@@ -44,190 +47,25 @@ import {
   type Timeval,
 } from './options.js';
 
-export interface OpenOptions {
-  family: Family;
-  type: SocketType;
-  /**
-   * The protocol number or name. Defaults: 'icmp' for inet raw, 'icmpv6' for inet6 raw
-   * (a raw socket needs one), 0 (the type's usual protocol) for everything else.
-   */
-  protocol?: ProtocolName | number;
-}
-
-export interface ReceiveOptions {
-  /** Datagrams per recvmmsg call, 1..1024 (default 64). */
-  slotCount?: number;
-  /** Bytes kept of each datagram (default 65536: any IPv4 packet whole); longer ones are truncated. */
-  slotSize?: number;
-  /** Most datagrams taken per wake-up before the loop gets a turn (default 1024). */
-  maxPerWake?: number;
-}
-
-/** A socket address as getsockname reports it. */
-export interface SocketAddress {
-  family: Family | null;
-  /** "127.0.0.1", "::1", a unix path ("" when unnamed, "\0name" when abstract). */
-  address: string;
-  /** null for unix sockets. */
-  port: number | null;
-  /** IPv6 scope id; null for other families. */
-  scopeId: number | null;
-}
-
-/** Everything known about one received datagram besides its bytes. */
-export interface MessageInfo {
-  /** Source address: "a.b.c.d", IPv6 text, or a unix path ("" when the sender is unnamed). */
-  address: string;
-  family: Family | null;
-  /** Source port; 0 on raw IP sockets, null for unix sockets. */
-  port: number | null;
-  scopeId: number | null;
-  /** Kernel receive time, in clock.ts units (ns since the clock base). */
-  timestamp: number;
-  /** false when the kernel gave no timestamp and `timestamp` is the time of the drain. */
-  kernelTimestamp: boolean;
-  /** The datagram's real length (more than msg.length when truncated). */
-  size: number;
-  truncated: boolean;
-  /** TTL / hop limit if IP_RECVTTL / IPV6_RECVHOPLIMIT is on, else null. */
-  hopLimit: number | null;
-  /** TOS / traffic class if IP_RECVTOS / IPV6_RECVTCLASS is on, else null. */
-  tos: number | null;
-  /** recvmsg's msg_flags (constants.MSG_TRUNC, ...). */
-  flags: number;
-}
-
-export interface ReceivedMessage {
-  msg: Buffer;
-  info: MessageInfo;
-}
-
-export interface SendResult {
-  bytes: number;
-  /** Taken right before the send syscall, in clock.ts units. */
-  sentAt: number;
-}
-
-export interface SendManyResult {
-  /** How many datagrams the kernel took (all of them unless `error` says why not). */
-  sent: number;
-  /** Taken right before the first sendmmsg, in clock.ts units. */
-  sentAt: number;
-  /** Why the kernel stopped before the end; null when everything went out. */
-  error: SocketError | null;
-}
-
-/** A destination for sendMany: an address (port 0) or an address and port. */
-export type Destination = string | { address: string; port?: number };
-
-/** Where an error-queue entry came from (struct sock_extended_err.ee_origin). */
-export type ErrorOrigin = 'none' | 'local' | 'icmp' | 'icmp6' | 'other';
-
-/** One entry of the socket error queue (IP_RECVERR / IPV6_RECVERR on). */
-export interface QueuedError {
-  /** The error as an errno name ('EHOSTUNREACH', 'EMSGSIZE', ...). */
-  code: string | null;
-  /** Negated, as in Node's errors. */
-  errno: number | null;
-  origin: ErrorOrigin | null;
-  /** ICMP type and code of the error message (origin icmp/icmp6). */
-  icmpType: number | null;
-  icmpCode: number | null;
-  /** ee_info: the next-hop MTU for "fragmentation needed" / EMSGSIZE. */
-  info: number | null;
-  data: number | null;
-  /** Who reported it (the router that sent the ICMP error), when known. */
-  offender: SocketAddress | null;
-  /** Where the datagram that failed was going. */
-  destination: SocketAddress | null;
-  /** The datagram (or its start) the error is about. */
-  payload: Buffer;
-  size: number;
-  timestamp: number;
-  kernelTimestamp: boolean;
-}
-
-export interface RawSocketEvents {
-  message: [msg: Buffer, info: MessageInfo];
-  batch: [batch: ReceiveBatch];
-  errqueue: [entry: QueuedError];
-  error: [error: SocketError];
-  /** A stream peer closed its side; receiving has stopped. */
-  end: [];
-  close: [];
-}
-
-export interface MessagesOptions {
-  /** Messages buffered before receiving pauses (the kernel then holds the rest) (default 1024). */
-  highWaterMark?: number;
-  /** Close the socket when the loop ends (break, return, throw). Default true, as streams do. */
-  close?: boolean;
-}
+export type {
+  Destination,
+  ErrorOrigin,
+  MessageInfo,
+  MessagesOptions,
+  OpenOptions,
+  QueuedError,
+  RawSocketEvents,
+  ReceivedMessage,
+  ReceiveOptions,
+  SendManyResult,
+  SendResult,
+  SocketAddress,
+} from './types.js';
 
 const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 };
 
-const ORIGINS: ReadonlyArray<readonly [ErrorOrigin, 'SO_EE_ORIGIN_NONE' | 'SO_EE_ORIGIN_LOCAL' | 'SO_EE_ORIGIN_ICMP' | 'SO_EE_ORIGIN_ICMP6']> = [
-  ['none', 'SO_EE_ORIGIN_NONE'],
-  ['local', 'SO_EE_ORIGIN_LOCAL'],
-  ['icmp', 'SO_EE_ORIGIN_ICMP'],
-  ['icmp6', 'SO_EE_ORIGIN_ICMP6'],
-];
-
-function toAddress(native: NativeAddress | null): SocketAddress | null {
-  if (native === null) return null;
-  return {
-    family: familyName(native.family),
-    address: native.address ?? '',
-    port: native.port,
-    scopeId: native.scopeId,
-  };
-}
-
-function toQueuedError(e: NativeErrQueueEntry): QueuedError {
-  let origin: ErrorOrigin | null = null;
-  if (e.origin !== null) {
-    origin = 'other';
-    for (const [name, constant] of ORIGINS) if (constants[constant] === e.origin) origin = name;
-  }
-  return {
-    code: e.code,
-    errno: e.errno,
-    origin,
-    icmpType: e.icmpType,
-    icmpCode: e.icmpCode,
-    info: e.info,
-    data: e.data,
-    offender: toAddress(e.offender),
-    destination: toAddress(e.destination),
-    payload: e.payload,
-    size: e.wireLength,
-    timestamp: e.timestamp,
-    kernelTimestamp: e.kernelTimestamp,
-  };
-}
-
 function invalid(message: string): SocketError {
   return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
-}
-
-/** The value shape of a numeric [level, name] option, from the value itself. */
-function kindOfValue(value: unknown): OptionKind {
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return 'int';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'object' && value !== null) {
-    if ('enabled' in value) return 'linger';
-    if ('microseconds' in value) return 'timeval';
-  }
-  throw socketError(
-    ErrorCode.invalidArgType,
-    'an option value must be a number, a boolean, a Buffer, {enabled, seconds} or {seconds, microseconds}',
-    'TypeError',
-  );
-}
-
-function levelNumber(level: OptionLevel | number): number {
-  return typeof level === 'number' ? level : constants[level];
 }
 
 // Bounded cache of parsed destinations for sendMany: a few peers sent to again and again (trace,
@@ -547,34 +385,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   };
 
   #emitMessages(batch: ReceiveBatch, failures: unknown[] | null): unknown[] | null {
-    const { data, meta, count, addresses } = batch;
-    const inet = constants.AF_INET;
-    for (let i = 0; i < count && !this.#closed; i++) {
-      const base = i * BATCH.stride;
-      const offset = meta[base + BATCH.offset] as number;
-      const length = meta[base + BATCH.length] as number;
-      const size = meta[base + BATCH.wireLength] as number;
-      const family = meta[base + BATCH.family] as number;
-      const port = meta[base + BATCH.port] as number;
-      const scopeId = meta[base + BATCH.scopeId] as number;
-      const hopLimit = meta[base + BATCH.hopLimit] as number;
-      const tos = meta[base + BATCH.tos] as number;
-      const info: MessageInfo = {
-        address:
-          family === inet ? formatIpv4(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
-        family: familyName(family),
-        port: port < 0 ? null : port,
-        scopeId: scopeId < 0 ? null : scopeId,
-        timestamp: meta[base + BATCH.timestamp] as number,
-        kernelTimestamp: ((meta[base + BATCH.flags] as number) & FLAG_KERNEL_TIMESTAMP) !== 0,
-        size,
-        truncated: size > length,
-        hopLimit: hopLimit < 0 ? null : hopLimit,
-        tos: tos < 0 ? null : tos,
-        flags: meta[base + BATCH.msgFlags] as number,
-      };
+    for (let i = 0; i < batch.count && !this.#closed; i++) {
       try {
-        this.emit('message', data.subarray(offset, offset + length), info);
+        this.emit('message', datagramAt(batch, i), messageInfoAt(batch, i));
       } catch (error) {
         (failures ??= []).push(error);
       }
@@ -586,94 +399,20 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    * Received messages as an async iterator. Messages are buffered up to highWaterMark; past
    * that, receiving pauses (the kernel keeps the rest, up to SO_RCVBUF) until the loop
    * catches up. Ending the loop closes the socket unless `close: false`. An 'error' ends the
-   * iteration by throwing it.
+   * iteration by throwing it (messages.ts).
    */
   messages(options: MessagesOptions = {}): AsyncIterableIterator<ReceivedMessage> {
-    const highWaterMark = options.highWaterMark ?? 1024;
-    const closeOnEnd = options.close ?? true;
-    if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw invalid('highWaterMark must be a positive integer');
-    const queue: ReceivedMessage[] = [];
-    const waiting: Array<{ resolve: (r: IteratorResult<ReceivedMessage>) => void; reject: (e: unknown) => void }> = [];
-    let finished = this.#closed;
-    let failure: unknown = null;
-
-    const onMessage = (msg: Buffer, info: MessageInfo): void => {
-      const waiter = waiting.shift();
-      if (waiter !== undefined) {
-        waiter.resolve({ value: { msg, info }, done: false });
-        return;
-      }
-      queue.push({ msg, info });
-      if (queue.length >= highWaterMark && !this.#paused && !this.#closed) {
+    return messageIterator(this, options, {
+      pause: () => {
         this.#paused = true;
         this.#native.stopReceiving();
-      }
-    };
-    const onError = (error: SocketError): void => {
-      failure = error;
-      for (const w of waiting.splice(0)) w.reject(error);
-      detach();
-    };
-    const onEnd = (): void => {
-      finished = true;
-      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
-      detach();
-    };
-    const detach = (): void => {
-      this.off('message', onMessage);
-      this.off('error', onError);
-      this.off('close', onEnd);
-      this.off('end', onEnd);
-      if (this.#paused && !this.#closed) {
+      },
+      resume: () => {
         this.#paused = false;
         this.startReceiving();
-      }
-    };
-    const stop = (): IteratorResult<ReceivedMessage> => {
-      finished = true;
-      queue.length = 0;
-      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
-      detach();
-      if (closeOnEnd) this.close();
-      return { value: undefined, done: true };
-    };
-
-    if (!finished) {
-      this.on('error', onError);
-      this.on('close', onEnd);
-      this.on('end', onEnd);
-      this.on('message', onMessage); // starts receiving
-    }
-
-    const iterator: AsyncIterableIterator<ReceivedMessage> = {
-      next: (): Promise<IteratorResult<ReceivedMessage>> => {
-        const value = queue.shift();
-        if (value !== undefined) {
-          if (this.#paused && queue.length <= highWaterMark >>> 1 && !this.#closed) {
-            this.#paused = false;
-            this.startReceiving();
-          }
-          return Promise.resolve({ value, done: false });
-        }
-        if (failure !== null) {
-          const error = failure;
-          failure = null;
-          finished = true;
-          return Promise.reject(error);
-        }
-        if (finished) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
       },
-      return: (): Promise<IteratorResult<ReceivedMessage>> => Promise.resolve(stop()),
-      throw: (error?: unknown): Promise<IteratorResult<ReceivedMessage>> => {
-        stop();
-        return Promise.reject(error);
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+      paused: () => this.#paused,
+    });
   }
 
   /** `for await (const { msg, info } of socket)`: messages() with its defaults. */
@@ -690,24 +429,6 @@ function rethrow(failures: unknown[]): never {
     });
   }
   throw failures[0];
-}
-
-function resolveProtocol(family: Family, type: SocketType, protocol: ProtocolName | number | undefined): number {
-  if (protocol === undefined) {
-    if (type === 'raw' && family === 'inet') return protocolNumber('icmp');
-    if (type === 'raw' && family === 'inet6') return protocolNumber('icmpv6');
-    return 0;
-  }
-  if (typeof protocol === 'number') {
-    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 65535) {
-      throw invalid(`protocol must be an integer from 0 to 65535 (got ${protocol})`);
-    }
-    return protocol;
-  }
-  if (!isProtocolName(protocol)) {
-    throw invalid(`protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`);
-  }
-  return protocolNumber(protocol);
 }
 
 /**

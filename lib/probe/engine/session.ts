@@ -1,9 +1,7 @@
 // What every session (ping, trace, sweep) does around the engine the same way: the real clock,
-// the source address, and the short wait before the first probe that kernel timestamps need.
+// and the short wait before the first probe that kernel timestamps need.
 import { now as clockNow } from '../../socket/clock.js';
 import type { EngineClock } from './engine.js';
-import { optionError } from '../errors.js';
-import { checkLocalAddress, isIpv4Address, sourceAddressFor } from '../resolve.js';
 
 /** The addon's clock (clock.ts ns) and Node's timers: what sessions run on outside tests. */
 export const realClock: EngineClock = {
@@ -14,23 +12,6 @@ export const realClock: EngineClock = {
     setImmediate(fn);
   },
 };
-
-/** The source address option, before any system call: a dotted quad (chooseSource checks it is ours). */
-export function checkSourceOption(source: string | null | undefined): void {
-  if (source != null && !isIpv4Address(source)) throw optionError('source', `source "${source}" is not an IPv4 address (a.b.c.d)`);
-}
-
-/**
- * The source address: the one given (checked to be this machine's, as -I), or the one the kernel
- * would choose to reach `target`.
- */
-export async function chooseSource(given: string | null | undefined, target: string): Promise<{ source: string; sourceGiven: boolean }> {
-  if (given != null) {
-    await checkLocalAddress(given);
-    return { source: given, sourceGiven: true };
-  }
-  return { source: await sourceAddressFor(target), sourceGiven: false };
-}
 
 /** What runSession needs of a session besides its engine. */
 export interface SessionRun {

@@ -17,11 +17,12 @@ import { openPcapOut, type Capture } from '../engine/capture.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler, type ProbeSocket } from '../engine/engine.js';
 import { errnoName, firstLine, optionError, wholeIn } from '../errors.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
-import { FragmentingSocket, fragmentMtuFor, routeMtu } from '../engine/fragmenting-socket.js';
+import { FragmentingSocket, fragmentMtuFor } from '../engine/fragmenting-socket.js';
+import { routeMtu } from '../../socket/route.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
 import { MATCH_FLAG, type Match, type ProbeSlot } from '../engine/protocol.js';
-import { resolveTarget, type ResolvedTarget } from '../resolve.js';
-import { checkSourceOption, chooseSource, realClock, runSession } from '../engine/session.js';
+import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { realClock, runSession } from '../engine/session.js';
 import { PROBE_STATE } from '../engine/table.js';
 import { lossPercent, rttMicros, rttSummary, type TargetStats } from '../engine/stats.js';
 
@@ -295,7 +296,7 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
   const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
   const targets: ResolvedTarget[] = [];
   for (const host of hosts) targets.push(await resolveTarget(host));
-  const { source, sourceGiven } = await chooseSource(options.source, targets[0]!.address);
+  const { source, sourceGiven } = chooseSource(options.source, targets[0]!.address);
   const flood = options.flood ?? false;
   const size = options.size ?? 56;
   const mtu = smallestRouteMtu(targets, sourceGiven ? source : null);

@@ -15,16 +15,17 @@
 //
 // The rules per target live in sweep-handler.ts; this file holds the options, the events, the
 // socket and the session.
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { formatIpv4 } from '../../wire/bytes.js';
 import { constants, type RawSocket } from '../../socket/index.js';
 import { ProbeEngine, type EngineClock } from '../engine/engine.js';
 import { optionError } from '../errors.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
 import type { PingSocket } from '../ping/session.js';
-import { FragmentingSocket, fragmentMtuFor, smallestInterfaceMtu } from '../engine/fragmenting-socket.js';
+import { FragmentingSocket, fragmentMtuFor } from '../engine/fragmenting-socket.js';
+import { rawSocketDrops, smallestInterfaceMtu } from '../../socket/system.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
-import { checkLocalAddress } from '../resolve.js';
+import { checkSourceAddress } from '../resolve.js';
 import { realClock, settleTimestamps } from '../engine/session.js';
 import { SweepHandler } from './handler.js';
 import { FEED, TargetFeed, type FeedTarget } from './feed.js';
@@ -326,7 +327,7 @@ export interface SweepParts {
 export async function openSweep(options: SweepOptions, parts: SweepParts = {}): Promise<SweepSession> {
   const config = configureSweep(options);
   await checkFiles(config.files);
-  if (config.source !== null) await checkLocalAddress(config.source);
+  if (config.source !== null) checkSourceAddress(config.source);
   return new SweepSession(config, { ...parts, stdin: parts.stdin ?? options.stdin }, options.resolve);
 }
 
@@ -436,7 +437,7 @@ export class SweepSession {
   }
 
   #summary(handler: SweepHandler, startedAt: number, unknown: number, engine: ProbeEngine | null): SweepSummary {
-    const drops = engine === null ? null : socketDrops(this.#rawSocket);
+    const drops = engine === null ? null : rawSocketDrops(this.#rawSocket);
     const error = this.#feed?.error ?? null;
     return handler.summary(this.#clock.now() - startedAt, unknown, drops, error === null ? null : error.message, this.#stopRequested);
   }
@@ -474,25 +475,4 @@ function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): RawSo
       }
     },
   });
-}
-
-/**
- * Datagrams the kernel dropped on this raw socket (the last column of /proc/net/raw, found by
- * the socket's inode), or null when it cannot tell (a fake socket, no /proc).
- */
-export function socketDrops(socket: unknown): number | null {
-  const fd = (socket as { fd?: unknown }).fd;
-  if (typeof fd !== 'number' || fd < 0) return null;
-  try {
-    const link = readlinkSync(`/proc/self/fd/${fd}`);
-    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-    if (inode === undefined) return null;
-    for (const line of readFileSync('/proc/self/net/raw', 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[9] === inode) return Number(f[f.length - 1]);
-    }
-  } catch {
-    return null;
-  }
-  return null;
 }

@@ -13,6 +13,7 @@
 // blank lines are skipped, and a line that is none of the above is an error naming the file and
 // the line number.
 import { createReadStream } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import { createInterface } from 'node:readline';
 import { formatIpv4, parseIpv4 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
@@ -79,9 +80,15 @@ function addressOrThrow(text: string, part: string): number {
   try {
     return parseIpv4(part);
   } catch (e) {
+    if (isIPv6(part)) throw ipv6Target(text);
     if (e instanceof ParseError) throw new TargetListError(text, e.message);
     throw e;
   }
+}
+
+/** An IPv6 address or block, said in one line (sweep probes IPv4). */
+function ipv6Target(text: string): TargetListError {
+  return new TargetListError(text, `${text} is an IPv6 address: this command probes IPv4 only`);
 }
 
 /** Parses one target; throws TargetListError (without an origin) when it is none. */
@@ -137,6 +144,7 @@ export function parseTarget(input: string): TargetSpec {
     return { kind: TARGET_KIND.address, text, first: value, last: value, name: null };
   }
   if (isHostName(text)) return { kind: TARGET_KIND.name, text, first: 0, last: -1, name: text };
+  if (isIPv6(text)) throw ipv6Target(text);
   throw new TargetListError(text, `"${text}" is not an IPv4 address, a host name, a CIDR block (a.b.c.d/n) or a range (a.b.c.d-e.f.g.h)`);
 }
 

@@ -33,13 +33,14 @@ import { ChangeTracker, compareQuoted, type HeaderChange } from './changes.js';
 import { NEXT, OUTCOME, ProbeEngine, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, optionError, wholeIn } from '../errors.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
-import { resolveTarget, type ResolvedTarget } from '../resolve.js';
-import { checkSourceOption, chooseSource, realClock, runSession } from '../engine/session.js';
+import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { realClock, runSession } from '../engine/session.js';
 import { rttMicros } from '../engine/stats.js';
 import { IcmpProbe } from '../protocols/trace-icmp.js';
 import { PROBE_KINDS, type ProbeKind, type TraceProtocol } from '../protocols/trace-protocol.js';
 import { openTraceSocket, type TraceSocket } from './socket.js';
-import { FragmentingSocket, fragmentMtuFor, routeMtu } from '../engine/fragmenting-socket.js';
+import { FragmentingSocket, fragmentMtuFor } from '../engine/fragmenting-socket.js';
+import { routeMtu } from '../../socket/route.js';
 import { TcpSynProbe } from '../protocols/tcp-syn.js';
 import { UDP_BASE_PORT, UdpProbe } from '../protocols/udp.js';
 
@@ -291,7 +292,7 @@ function randomIn(low: number, high: number): number {
 export async function configureTrace(options: TraceOptions): Promise<TraceConfig> {
   checkTraceOptions(options);
   const target = await resolveTarget(options.host);
-  const { source, sourceGiven } = await chooseSource(options.source, target.address);
+  const { source, sourceGiven } = chooseSource(options.source, target.address);
   const kind = options.kind ?? 'icmp';
   const df = options.df ?? false;
   const length = options.length ?? TRACE_DEFAULTS.length;
