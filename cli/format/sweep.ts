@@ -24,7 +24,7 @@ import type {
   SweepSummary,
   SweepTimeout,
   SweepUnknown,
-} from '../../lib/probe/sweep/session.js';
+} from '../../lib/probe/sweep/index.js';
 
 // ---- numbers as fping prints them --------------------------------------------------------------
 

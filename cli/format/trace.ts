@@ -16,7 +16,7 @@
 //
 //    2  198.51.100.2  0.530 ms  0.498 ms  0.467 ms [tos 0xb8->0x20]
 import type { HeaderChange } from '../../lib/probe/trace/changes.js';
-import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace/session.js';
+import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace/index.js';
 import { hex16, hex8 } from './hex.js';
 
 /** "traceroute to HOST (ADDRESS), 30 hops max, 60 byte packets" */

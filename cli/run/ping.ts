@@ -1,7 +1,7 @@
 // `rawprobe ping HOST`, the work behind cli/commands/ping.ts: the command line as lib/probe's
 // PingOptions, the run, and its output in iputils' shape. SIGINT ends the run with the summary,
 // SIGQUIT prints a status line, as iputils. Loaded only when ping runs.
-import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping/session.js';
+import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import {

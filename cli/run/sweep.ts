@@ -3,7 +3,7 @@
 // Output is buffered and written once per receive batch: a /16 prints 65,534 lines. SIGINT ends
 // the run: the targets still being probed are reported, then the summary, as fping does.
 // Loaded only when sweep runs.
-import { openSweep, type SweepEvent, type SweepOptions, type SweepSummary } from '../../lib/probe/sweep/session.js';
+import { openSweep, type SweepEvent, type SweepOptions, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import {
   countSummaryLine,

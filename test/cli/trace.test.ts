@@ -4,7 +4,7 @@
 // before any socket is opened.
 import test from 'ava';
 import type { HeaderChange } from '../../lib/probe/trace/changes.js';
-import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace/session.js';
+import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace/index.js';
 import { changeText, doneJson, headerLine, hopJson, hopLine } from '../../cli/format/trace.js';
 import { parseWait, probeKind } from '../../cli/run/trace-args.js';
 import { rawprobe } from './run-rawprobe.js';

@@ -5,7 +5,7 @@
 // refused sends, names resolved while the sweep runs, a bad line on stdin, stop(). No kernel.
 import test from 'ava';
 import { Readable } from 'node:stream';
-import { configureSweep, SweepSession, type SweepEvent, type SweepOptions, type SweepResult, type SweepSummary } from '../../lib/probe/sweep/session.js';
+import { configureSweep, SweepSession, type SweepEvent, type SweepOptions, type SweepResult, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { decodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4, parseIpv4 } from '../../lib/wire/bytes.js';
 import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, type SentPacket } from './fakes.js';

@@ -6,7 +6,7 @@
 // fake clock gets there. Time is fake: assertions on it are about the logic, not the machine.
 import { setImmediate as tick } from 'node:timers/promises';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
-import type { TraceConfig } from '../../lib/probe/trace/session.js';
+import type { TraceConfig } from '../../lib/probe/trace/index.js';
 import type { FakeClock, FakeSocket } from './fakes.js';
 
 export const SRC = '203.0.113.1';

@@ -1,23 +1,26 @@
 // The sweep's side of the probe engine: which target each probe goes to, and what its answer
-// means for that target (fping's rules; see sweep.ts for the two modes).
+// means for that target (fping's rules; session.ts describes the two modes).
 //
-// State per target lives in lanes: engine target indices reused as targets finish, with one
-// column (typed array) per field, grown by doubling up to the number of targets probed at once.
-// State per probe lives in a ring as large as the engine's (probe n at n & mask): the target it
+// State per target lives in lanes (lanes.ts): engine target indices reused as targets finish,
+// one column per field. State per probe lives in a ring as large as the engine's (probe n at n & mask): the target it
 // went to (a serial number, as lanes are reused), its index among that target's probes, its
 // address, and whether it is settled. An answer is credited only when its probe's serial is the
 // lane's current one; otherwise the target is finished, and the answer counts as late or
-// duplicate in the totals only. Delayed probes (retries after an ICMP error, count mode's
-// period) wait in a binary heap, with one timer for its earliest.
+// duplicate in the totals only (totals.ts). Delayed probes (retries after an ICMP error, count
+// mode's period) wait in a heap (heap.ts), with one timer for its earliest.
 import { formatIpv4 } from '../../wire/bytes.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, firstLine } from '../errors.js';
 import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { PROBE_STATE } from '../engine/table.js';
+import { newTypedColumns, type TypedColumns } from './columns.js';
+import type { SweepEvent, SweepHooks, SweepResult } from './events.js';
 import { FEED, type FeedTarget, type TargetFeed } from './feed.js';
-import type { TargetOrigin } from './targets.js';
-import type { SweepConfig, SweepEvent, SweepHooks, SweepResult, SweepSummary } from './session.js';
+import { DueHeap } from './heap.js';
+import { Lanes } from './lanes.js';
+import type { SweepConfig } from './options.js';
+import type { SweepTotals } from './totals.js';
 
 /** A probe's standing in the ring. */
 const PROBE = {
@@ -29,6 +32,19 @@ const PROBE = {
   late: 2,
 } as const;
 
+/** Per probe, by ring slot: declared once, made once (the ring never grows). */
+const PROBE_COLUMNS = {
+  /** Serial number of the target it went to. */
+  serial: Float64Array,
+  /** Its index among that target's probes. */
+  index: Int32Array,
+  /** The address it went to (u32). */
+  address: Float64Array,
+  /** PROBE state. */
+  state: Uint8Array,
+} as const;
+type ProbeColumns = TypedColumns<typeof PROBE_COLUMNS>;
+
 /**
  * Most probes handed out per turn of the event loop. Unpaced, the engine would send 4096 at a
  * time before reading; stopping at this many lets the replies they drew be read (and their
@@ -38,140 +54,9 @@ const PROBE = {
  */
 const BURST = 512;
 
-/** A probe waiting for its time: a retry after an ICMP error, count mode's next probe. */
-interface Due {
-  at: number;
-  lane: number;
-  serial: number;
-  order: number;
-}
-
-function before(a: Due, b: Due): boolean {
-  return a.at < b.at || (a.at === b.at && a.order < b.order);
-}
-
-function heapPush(heap: Due[], d: Due): void {
-  heap.push(d);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function heapPop(heap: Due[]): Due {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-      if (m === i) break;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  }
-  return top;
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
-  return b;
-}
-
-/** Per-target columns, indexed by lane. */
-class Lanes {
-  size: number;
-  /** Serial number of the target in the lane (its position in the list), -1 when free. */
-  serial: Float64Array;
-  address: Float64Array;
-  /** The address as text (what the engine sends to), made once per target. */
-  text: string[] = [];
-  name: (string | null)[] = [];
-  sent: Int32Array;
-  settled: Int32Array;
-  received: Int32Array;
-  duplicates: Int32Array;
-  late: Int32Array;
-  errors: Int32Array;
-  open: Int32Array;
-  timeoutMs: Float64Array;
-  due: Float64Array;
-  minNs: Float64Array;
-  maxNs: Float64Array;
-  sumNs: Float64Array;
-  lastNs: Float64Array;
-
-  constructor(size: number) {
-    this.size = size;
-    this.serial = new Float64Array(size).fill(-1);
-    this.address = new Float64Array(size);
-    this.sent = new Int32Array(size);
-    this.settled = new Int32Array(size);
-    this.received = new Int32Array(size);
-    this.duplicates = new Int32Array(size);
-    this.late = new Int32Array(size);
-    this.errors = new Int32Array(size);
-    this.open = new Int32Array(size);
-    this.timeoutMs = new Float64Array(size);
-    this.due = new Float64Array(size);
-    this.minNs = new Float64Array(size);
-    this.maxNs = new Float64Array(size);
-    this.sumNs = new Float64Array(size);
-    this.lastNs = new Float64Array(size);
-  }
-
-  /** Makes room for lane index `i`. */
-  reserve(i: number): void {
-    if (i < this.size) return;
-    let size = this.size;
-    while (size <= i) size *= 2;
-    this.serial = grow(this.serial, size);
-    this.serial.fill(-1, this.size);
-    this.address = grow(this.address, size);
-    this.sent = grow(this.sent, size);
-    this.settled = grow(this.settled, size);
-    this.received = grow(this.received, size);
-    this.duplicates = grow(this.duplicates, size);
-    this.late = grow(this.late, size);
-    this.errors = grow(this.errors, size);
-    this.open = grow(this.open, size);
-    this.timeoutMs = grow(this.timeoutMs, size);
-    this.due = grow(this.due, size);
-    this.minNs = grow(this.minNs, size);
-    this.maxNs = grow(this.maxNs, size);
-    this.sumNs = grow(this.sumNs, size);
-    this.lastNs = grow(this.lastNs, size);
-    this.size = size;
-  }
-}
-
 export class SweepHandler implements ProbeHandler {
-  // totals for the summary (fping -s)
-  alive = 0;
-  unreachable = 0;
-  timeouts = 0;
-  transmitted = 0;
-  replies = 0;
-  duplicates = 0;
-  late = 0;
-  corrupted = 0;
-  otherIcmp = 0;
-  sendErrors = 0;
-  strays = 0;
-  #rttCount = 0;
-  #rttSum = 0;
-  #rttMin = Number.POSITIVE_INFINITY;
-  #rttMax = 0;
-
+  readonly #engine: ProbeEngine;
+  readonly #totals: SweepTotals;
   readonly #config: SweepConfig;
   readonly #feed: TargetFeed;
   readonly #clock: EngineClock;
@@ -182,7 +67,6 @@ export class SweepHandler implements ProbeHandler {
   readonly #countMode: boolean;
   /** Probes a target gets at most: count, or 1 + retries. */
   readonly #tries: number;
-  #engine: ProbeEngine | null = null;
 
   readonly #lanes = new Lanes(256);
   readonly #free: number[] = [];
@@ -191,27 +75,27 @@ export class SweepHandler implements ProbeHandler {
   #laneCap = 1;
   #serials = 0;
 
-  #mask = 0;
-  #ringSize = 0;
-  #pSerial = new Float64Array(0);
-  #pIndex = new Int32Array(0);
-  #pAddress = new Float64Array(0);
-  #pState = new Uint8Array(0);
+  readonly #mask: number;
+  readonly #ringSize: number;
+  /** Per probe, by ring slot (n & mask): its target's serial, its index among them, its address, its PROBE state. */
+  readonly #probes: ProbeColumns;
 
-  readonly #heap: Due[] = [];
-  #order = 0;
+  readonly #heap = new DueHeap();
   #timer: unknown = null;
   #timerAt = Number.POSITIVE_INFINITY;
 
   #burst = 0;
   #burstWake = false;
 
-  #first: FeedTarget | null = null;
+  #first: FeedTarget | null;
   readonly #take: FeedTarget = { address: 0, name: null };
   #feedEnded = false;
   #closed = false;
 
-  constructor(config: SweepConfig, feed: TargetFeed, hooks: SweepHooks, clock: EngineClock) {
+  /** `first`: the feed's first target, already taken, which the engine was made with as its target 0. */
+  constructor(engine: ProbeEngine, config: SweepConfig, feed: TargetFeed, first: FeedTarget, totals: SweepTotals, hooks: SweepHooks, clock: EngineClock) {
+    this.#engine = engine;
+    this.#totals = totals;
     this.#config = config;
     this.#feed = feed;
     this.#clock = clock;
@@ -220,20 +104,12 @@ export class SweepHandler implements ProbeHandler {
     this.#countMode = config.count !== null;
     this.#details = this.#countMode && hooks.resultsOnly !== true && this.#onEvent !== null;
     this.#tries = config.count ?? config.retries + 1;
-  }
-
-  /** Binds to the engine, whose target 0 is `first` (the feed's first target, already taken). */
-  attach(engine: ProbeEngine, first: FeedTarget): void {
-    this.#engine = engine;
     this.#first = { address: first.address, name: first.name };
     const size = engine.table.capacity;
     this.#ringSize = size;
     this.#mask = size - 1;
     this.#laneCap = size;
-    this.#pSerial = new Float64Array(size);
-    this.#pIndex = new Int32Array(size);
-    this.#pAddress = new Float64Array(size);
-    this.#pState = new Uint8Array(size);
+    this.#probes = newTypedColumns(PROBE_COLUMNS, size);
   }
 
   /** Targets being probed now. */
@@ -249,7 +125,7 @@ export class SweepHandler implements ProbeHandler {
   // ---- the engine's questions -----------------------------------------------------------------
 
   next(slot: ProbeSlot): Next {
-    const engine = this.#engine!;
+    const engine = this.#engine;
     const n = slot.number;
     // The ring is about to reuse the slot of probe n - size: never while that probe still waits
     // (the engine would count it as timed out early).
@@ -257,37 +133,37 @@ export class SweepHandler implements ProbeHandler {
     if (this.#burst >= BURST) return this.#pause();
     this.#burst++;
     const heap = this.#heap;
-    if (heap.length > 0) {
+    if (heap.size > 0) {
       const now = this.#clock.now();
-      while (heap.length > 0 && heap[0]!.at <= now) {
-        const d = heapPop(heap);
-        if (this.#lanes.serial[d.lane] === d.serial) return this.#probe(slot, d.lane);
+      while (heap.size > 0 && heap.earliest <= now) {
+        const d = heap.pop();
+        if (this.#lanes.cols.serial[d.lane] === d.serial) return this.#probe(slot, d.lane);
       }
     }
     if (this.#active < this.#laneCap && !this.#feedEnded && !this.#closed) {
       const t = this.#nextTarget();
       if (t !== null) return this.#probe(slot, this.#acquire(t.address, t.name));
     }
-    if (heap.length > 0) this.#arm(heap[0]!.at);
+    if (heap.size > 0) this.#arm(heap.earliest);
     if (this.#active === 0 && (this.#feedEnded || this.#closed)) return NEXT.done;
     return NEXT.wait;
   }
 
   sent(n: number, error: Error | null): void {
-    this.transmitted++;
+    this.#totals.transmitted++;
     if (error === null) return;
-    this.sendErrors++;
-    const engine = this.#engine!;
+    this.#totals.sendErrors++;
+    const engine = this.#engine;
     const s = n & this.#mask;
     const lane = engine.targetOf(n);
     if (!this.#live(lane, s)) return;
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     L.errors[lane]!++;
     if (this.#onEvent !== null) {
       this.#onEvent({
         type: 'send-error',
         ...this.#who(lane, s),
-        seq: this.#pIndex[s]!,
+        seq: this.#probes.index[s]!,
         code: errnoName(error),
         message: firstLine(String(error.message)),
       });
@@ -299,18 +175,18 @@ export class SweepHandler implements ProbeHandler {
   }
 
   answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
-    const engine = this.#engine!;
+    const engine = this.#engine;
     const s = n & this.#mask;
     const lane = engine.targetOf(n);
     const live = this.#live(lane, s);
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     switch (outcome) {
       case OUTCOME.reply: {
-        this.replies++;
+        this.#totals.replies++;
         if (!live) {
           // Its target is finished (its last try ended with an ICMP error): counted, not credited.
-          this.late++;
-          this.#pState[s] = PROBE.late;
+          this.#totals.late++;
+          this.#probes.state[s] = PROBE.late;
           return;
         }
         const rtt = Math.max(0, receivedAt - engine.sentAt(n));
@@ -319,11 +195,8 @@ export class SweepHandler implements ProbeHandler {
         if (L.received[lane] === 1 || rtt < L.minNs[lane]!) L.minNs[lane] = rtt;
         if (rtt > L.maxNs[lane]!) L.maxNs[lane] = rtt;
         L.lastNs[lane] = rtt;
-        this.#rttCount++;
-        this.#rttSum += rtt;
-        if (rtt < this.#rttMin) this.#rttMin = rtt;
-        if (rtt > this.#rttMax) this.#rttMax = rtt;
-        if (this.#pState[s] === PROBE.open) this.#settle(lane, s);
+        this.#totals.rtt(rtt);
+        if (this.#probes.state[s] === PROBE.open) this.#settle(lane, s);
         if (!this.#countMode) {
           this.#finish(lane);
           return;
@@ -333,7 +206,7 @@ export class SweepHandler implements ProbeHandler {
           this.#onEvent!({
             type: 'reply',
             ...this.#who(lane, s),
-            seq: this.#pIndex[s]!,
+            seq: this.#probes.index[s]!,
             from: formatIpv4(m.from),
             bytes: m.bytes,
             ttl: m.ttl,
@@ -346,27 +219,27 @@ export class SweepHandler implements ProbeHandler {
         return;
       }
       case OUTCOME.duplicate:
-        this.replies++;
-        this.duplicates++;
+        this.#totals.replies++;
+        this.#totals.duplicates++;
         if (live) L.duplicates[lane]!++;
         this.#duplicateEvent(live ? lane : -1, s, m, receivedAt - engine.sentAt(n));
         return;
       case OUTCOME.late:
-        this.replies++;
-        this.late++;
+        this.#totals.replies++;
+        this.#totals.late++;
         if (live) L.late[lane]!++;
-        this.#pState[s] = PROBE.late;
+        this.#probes.state[s] = PROBE.late;
         return;
       case OUTCOME.corrupted:
-        this.corrupted++;
+        this.#totals.corrupted++;
         return;
       default:
         this.#icmp(live ? lane : -1, s, m, outcome);
-        if (outcome === OUTCOME.error && live && this.#pState[s] === PROBE.open) {
+        if (outcome === OUTCOME.error && live && this.#probes.state[s] === PROBE.open) {
           // The probe is over without a reply: fping lets it time out (and counts a timeout);
           // we settle it now, and report and count it the same way.
           L.errors[lane]!++;
-          this.timeouts++;
+          this.#totals.timeouts++;
           this.#settle(lane, s);
           if (this.#countMode) this.#countModeLoss(lane, s);
           else this.#retryOrFinish(lane, engine.sentAt(n) + L.timeoutMs[lane]! * NS_PER_MS);
@@ -375,10 +248,10 @@ export class SweepHandler implements ProbeHandler {
   }
 
   timeout(n: number): void {
-    this.timeouts++;
+    this.#totals.timeouts++;
     const s = n & this.#mask;
-    const lane = this.#engine!.targetOf(n);
-    if (!this.#live(lane, s) || this.#pState[s] !== PROBE.open) return;
+    const lane = this.#engine.targetOf(n);
+    if (!this.#live(lane, s) || this.#probes.state[s] !== PROBE.open) return;
     this.#settle(lane, s);
     if (this.#countMode) this.#countModeLoss(lane, s);
     else this.#retryOrFinish(lane, this.#clock.now());
@@ -387,12 +260,12 @@ export class SweepHandler implements ProbeHandler {
   /** Count mode: probe s of the lane is lost (timed out, or an ICMP error). */
   #countModeLoss(lane: number, s: number): void {
     if (this.#details) {
-      const L = this.#lanes;
+      const L = this.#lanes.cols;
       const received = L.received[lane]!;
       this.#onEvent!({
         type: 'timeout',
         ...this.#who(lane, s),
-        seq: this.#pIndex[s]!,
+        seq: this.#probes.index[s]!,
         avgNs: received > 0 ? Math.trunc(L.sumNs[lane]! / received) : null,
         loss: lossOf(L.settled[lane]!, received),
       });
@@ -402,20 +275,20 @@ export class SweepHandler implements ProbeHandler {
 
   stray(n: number, m: Match): void {
     const s = n & this.#mask;
-    if (this.#pAddress[s] !== m.target) {
+    if (this.#probes.address[s] !== m.target) {
       // The key came round again: an answer to a probe the ring has forgotten.
-      this.strays++;
+      this.#totals.strays++;
       return;
     }
     // Probe n went to this address through a lane that now probes another target.
     if (m.kind === MATCH.reply) {
-      this.replies++;
-      if (this.#engine!.stateOf(n) === PROBE_STATE.replied || this.#pState[s] === PROBE.late) {
-        this.duplicates++;
+      this.#totals.replies++;
+      if (this.#engine.stateOf(n) === PROBE_STATE.replied || this.#probes.state[s] === PROBE.late) {
+        this.#totals.duplicates++;
         this.#duplicateEvent(-1, s, m, Number.NaN);
       } else {
-        this.late++;
-        this.#pState[s] = PROBE.late;
+        this.#totals.late++;
+        this.#probes.state[s] = PROBE.late;
       }
     } else {
       this.#icmp(-1, s, m, m.kind === MATCH.error ? OUTCOME.error : OUTCOME.notice);
@@ -427,48 +300,15 @@ export class SweepHandler implements ProbeHandler {
     this.#onFlush?.();
   }
 
-  // ---- reports from the session -----------------------------------------------------------------
-
-  /** A name that did not resolve. */
-  unknown(host: string, reason: string, origin: TargetOrigin | null): void {
-    this.#onEvent?.({ type: 'unknown', host, reason, file: origin?.file ?? null, line: origin === null || origin.file === null ? null : origin.line });
-  }
+  // ---- the end ---------------------------------------------------------------------------------
 
   /** After the engine stopped: targets still being probed are reported (fping, on Ctrl-C). */
   finishAll(): void {
     this.#closed = true;
     this.#cancelTimer();
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     for (let lane = 0; lane < this.#allocated; lane++) if (L.serial[lane]! >= 0) this.#finish(lane);
     this.flush();
-  }
-
-  summary(elapsedNs: number, unknown: number, drops: number | null, inputError: string | null, interrupted: boolean): SweepSummary {
-    this.#cancelTimer();
-    const timed = this.#rttCount > 0;
-    return {
-      type: 'summary',
-      targets: this.alive + this.unreachable,
-      alive: this.alive,
-      unreachable: this.unreachable,
-      unknown,
-      timeouts: this.timeouts,
-      sent: this.transmitted,
-      replies: this.replies,
-      duplicates: this.duplicates,
-      late: this.late,
-      corrupted: this.corrupted,
-      otherIcmp: this.otherIcmp,
-      sendErrors: this.sendErrors,
-      stray: this.strays,
-      minNs: timed ? this.#rttMin : null,
-      avgNs: timed ? Math.trunc(this.#rttSum / this.#rttCount) : null,
-      maxNs: timed ? this.#rttMax : null,
-      elapsedNs: Math.max(0, elapsedNs),
-      drops,
-      inputError,
-      interrupted,
-    };
   }
 
   // ---- targets ---------------------------------------------------------------------------------
@@ -487,7 +327,7 @@ export class SweepHandler implements ProbeHandler {
 
   /** A lane for a new target: a free one pointed at it, or a new one. */
   #acquire(address: number, name: string | null): number {
-    const engine = this.#engine!;
+    const engine = this.#engine;
     const text = formatIpv4(address);
     let lane: number;
     if (this.#free.length > 0) {
@@ -501,32 +341,23 @@ export class SweepHandler implements ProbeHandler {
       lane = engine.addTarget(text, address);
       this.#allocated++;
     }
-    const L = this.#lanes;
-    L.reserve(lane);
+    const lanes = this.#lanes;
+    lanes.reserve(lane);
+    lanes.clear(lane);
+    lanes.text[lane] = text;
+    lanes.name[lane] = name;
+    const L = lanes.cols;
     L.serial[lane] = this.#serials++;
     L.address[lane] = address;
-    L.text[lane] = text;
-    L.name[lane] = name;
-    L.sent[lane] = 0;
-    L.settled[lane] = 0;
-    L.received[lane] = 0;
-    L.duplicates[lane] = 0;
-    L.late[lane] = 0;
-    L.errors[lane] = 0;
-    L.open[lane] = 0;
     L.timeoutMs[lane] = this.#config.timeoutMs;
     L.due[lane] = this.#clock.now();
-    L.minNs[lane] = 0;
-    L.maxNs[lane] = 0;
-    L.sumNs[lane] = 0;
-    L.lastNs[lane] = 0;
     this.#active++;
     return lane;
   }
 
   /** Fills the slot for the lane's next probe. */
   #probe(slot: ProbeSlot, lane: number): Next {
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     const k = L.sent[lane]!;
     L.sent[lane] = k + 1;
     L.open[lane]!++;
@@ -535,66 +366,66 @@ export class SweepHandler implements ProbeHandler {
     slot.tos = this.#config.tos;
     slot.timeoutMs = L.timeoutMs[lane]!;
     const s = slot.number & this.#mask;
-    this.#pSerial[s] = L.serial[lane]!;
-    this.#pIndex[s] = k;
-    this.#pAddress[s] = L.address[lane]!;
-    this.#pState[s] = PROBE.open;
+    this.#probes.serial[s] = L.serial[lane]!;
+    this.#probes.index[s] = k;
+    this.#probes.address[s] = L.address[lane]!;
+    this.#probes.state[s] = PROBE.open;
     if (this.#countMode && k + 1 < this.#tries) {
       // fping: the next probe to a target one period after this one was due, not sent
       const at = L.due[lane]! + this.#config.periodMs * NS_PER_MS;
       L.due[lane] = at;
-      heapPush(this.#heap, { at, lane, serial: L.serial[lane]!, order: this.#order++ });
+      this.#heap.push(at, lane, L.serial[lane]!);
     }
     return NEXT.send;
   }
 
   #live(lane: number, s: number): boolean {
-    return lane >= 0 && this.#lanes.serial[lane] === this.#pSerial[s];
+    return lane >= 0 && this.#lanes.cols.serial[lane] === this.#probes.serial[s];
   }
 
   #settle(lane: number, s: number): void {
-    this.#pState[s] = PROBE.settled;
-    this.#lanes.open[lane]!--;
-    this.#lanes.settled[lane]!++;
+    this.#probes.state[s] = PROBE.settled;
+    this.#lanes.cols.open[lane]!--;
+    this.#lanes.cols.settled[lane]!++;
   }
 
   /** Alive mode, a try failed: the next one at `at` (its timeout times the backoff), or unreachable. */
   #retryOrFinish(lane: number, at: number): void {
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     if (L.sent[lane]! >= this.#tries || this.#closed) {
       this.#finish(lane);
       return;
     }
     L.timeoutMs[lane] = L.timeoutMs[lane]! * this.#config.backoff;
-    heapPush(this.#heap, { at, lane, serial: L.serial[lane]!, order: this.#order++ });
+    this.#heap.push(at, lane, L.serial[lane]!);
   }
 
   #maybeFinish(lane: number): void {
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     if (L.sent[lane]! >= this.#tries && L.open[lane] === 0) this.#finish(lane);
   }
 
   /** The target is done: report it, keep only the totals, free the lane. */
   #finish(lane: number): void {
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     const received = L.received[lane]!;
-    if (received > 0) this.alive++;
-    else this.unreachable++;
+    if (received > 0) this.#totals.alive++;
+    else this.#totals.unreachable++;
     if (this.#onEvent !== null) this.#onEvent(this.#result(lane));
     L.serial[lane] = -1;
-    L.name[lane] = null;
+    this.#lanes.name[lane] = null;
     this.#free.push(lane);
     this.#active--;
   }
 
   #result(lane: number): SweepResult {
-    const L = this.#lanes;
+    const L = this.#lanes.cols;
     const received = L.received[lane]!;
     const settled = L.settled[lane]!;
-    const address = L.text[lane]!;
+    const address = this.#lanes.text[lane]!;
     return {
       type: 'result',
-      host: L.name[lane] ?? address,
+      host: this.#lanes.name[lane] ?? address,
       address,
       alive: received > 0,
       sent: L.sent[lane]!,
@@ -613,7 +444,7 @@ export class SweepHandler implements ProbeHandler {
 
   /** host and address of probe s's target (lane -1: a finished target, known by its address). */
   #who(lane: number, s: number): { host: string; address: string } {
-    const address = lane >= 0 ? this.#lanes.text[lane]! : formatIpv4(this.#pAddress[s]!);
+    const address = lane >= 0 ? this.#lanes.text[lane]! : formatIpv4(this.#probes.address[s]!);
     return { host: lane >= 0 ? (this.#lanes.name[lane] ?? address) : address, address };
   }
 
@@ -622,7 +453,7 @@ export class SweepHandler implements ProbeHandler {
     this.#onEvent({
       type: 'duplicate',
       ...this.#who(lane, s),
-      seq: this.#pIndex[s]!,
+      seq: this.#probes.index[s]!,
       from: formatIpv4(m.from),
       bytes: m.bytes,
       rttNs: Number.isNaN(rttNs) ? 0 : Math.max(0, rttNs),
@@ -630,13 +461,13 @@ export class SweepHandler implements ProbeHandler {
   }
 
   #icmp(lane: number, s: number, m: Match, outcome: Outcome): void {
-    this.otherIcmp++;
+    this.#totals.otherIcmp++;
     if (this.#onEvent === null) return;
     this.#onEvent({
       type: 'icmp',
       kind: outcome === OUTCOME.error ? 'error' : 'notice',
       ...this.#who(lane, s),
-      seq: this.#pIndex[s]!,
+      seq: this.#probes.index[s]!,
       from: formatIpv4(m.from),
       icmpType: m.type,
       icmpCode: m.code,
@@ -650,7 +481,7 @@ export class SweepHandler implements ProbeHandler {
       const go = (): void => {
         this.#burstWake = false;
         this.#burst = 0;
-        this.#engine?.wake();
+        this.#engine.wake();
       };
       if (this.#clock.setImmediate !== undefined) this.#clock.setImmediate(go);
       else this.#clock.setTimeout(go, 0);
@@ -668,7 +499,7 @@ export class SweepHandler implements ProbeHandler {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = null;
       this.#timerAt = Number.POSITIVE_INFINITY;
-      this.#engine?.wake();
+      this.#engine.wake();
     }, ms);
   }
 

@@ -1,0 +1,66 @@
+// The sweep's per-target state, by lane (an engine target index, reused as targets finish): one
+// typed array per field, all declared once in LANE_COLUMNS, grown together by doubling up to the
+// number of targets probed at once. No object per target: a /16 would make 65,534 of them.
+import { newTypedColumns, type TypedColumns } from './columns.js';
+
+/** Every per-target field, and the array type that holds it. */
+export const LANE_COLUMNS = {
+  /** Serial number of the target in the lane (its position in the list), -1 when free. */
+  serial: Float64Array,
+  /** Its address as a u32. */
+  address: Float64Array,
+  /** Probes sent, settled (answered, timed out, refused), and what came back. */
+  sent: Int32Array,
+  settled: Int32Array,
+  received: Int32Array,
+  duplicates: Int32Array,
+  late: Int32Array,
+  errors: Int32Array,
+  /** Probes sent and not settled. */
+  open: Int32Array,
+  /** The next probe's wait (alive mode: longer after each retry, fping -B), ms. */
+  timeoutMs: Float64Array,
+  /** When its last probe was due (count mode's period counts from there), clock ns. */
+  due: Float64Array,
+  /** Round trips of its replies, ns. */
+  minNs: Float64Array,
+  maxNs: Float64Array,
+  sumNs: Float64Array,
+  lastNs: Float64Array,
+} as const;
+
+export type LaneColumns = TypedColumns<typeof LANE_COLUMNS>;
+
+export class Lanes {
+  size: number;
+  /** The columns; grown (replaced) by reserve(), so read them again after it. */
+  cols: LaneColumns;
+  /** The address as text (what the engine sends to), made once per target. */
+  readonly text: string[] = [];
+  /** The name the target was given as, or null. */
+  readonly name: (string | null)[] = [];
+
+  constructor(size: number) {
+    this.size = size;
+    this.cols = newTypedColumns(LANE_COLUMNS, size);
+    this.cols.serial.fill(-1);
+  }
+
+  /** Makes room for lane index `i`. */
+  reserve(i: number): void {
+    if (i < this.size) return;
+    let size = this.size;
+    while (size <= i) size *= 2;
+    const grown = newTypedColumns(LANE_COLUMNS, size);
+    for (const key of Object.keys(LANE_COLUMNS) as (keyof LaneColumns)[]) grown[key].set(this.cols[key]);
+    grown.serial.fill(-1, this.size);
+    this.cols = grown;
+    this.size = size;
+  }
+
+  /** Every field of lane i back to 0 (serial too: the caller sets it). */
+  clear(i: number): void {
+    const c = this.cols;
+    for (const key of Object.keys(LANE_COLUMNS) as (keyof LaneColumns)[]) c[key][i] = 0;
+  }
+}
