@@ -270,6 +270,8 @@ export class ProbeEngine {
       const length = meta[base + BATCH.length] as number;
       const receivedAt = meta[base + BATCH.timestamp] as number;
       if (tap !== null) tap(data, offset, length, receivedAt, false);
+      m.batch = batch;
+      m.index = i;
       if (this.protocol.match(data, offset, length, meta[base + BATCH.wireLength] as number, m) !== MATCH.none) {
         this.#dispatch(m, receivedAt);
       }

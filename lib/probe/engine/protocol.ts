@@ -6,7 +6,8 @@
 //
 // Both directions are hot paths in a flood or a sweep, so nothing here allocates per packet:
 // encode writes into a buffer the engine reuses, match fills a Match the engine owns.
-import type { BpfInstruction } from '../../socket/index.js';
+import type { ReceiveBatch } from '../../socket/batch.js';
+import type { BpfInstruction } from '../../socket/bpf.js';
 
 /** What a received datagram is, as match() classifies it. */
 export const MATCH = {
@@ -72,6 +73,9 @@ export interface Match {
   data: Uint8Array;
   offset: number;
   length: number;
+  /** The receive batch it came in and its index there (for its metadata: socket/convert.ts's messageInfoAt); set by the engine. */
+  batch: ReceiveBatch | null;
+  index: number;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -94,6 +98,8 @@ export function newMatch(): Match {
     data: NO_BYTES,
     offset: 0,
     length: 0,
+    batch: null,
+    index: -1,
   };
 }
 

@@ -6,4 +6,5 @@ export { noAnswer, type TraceStart, type TraceProbe, type TraceHop, type TraceDo
 export { TraceHandler } from './handler.js';
 export { refusedProbe, TraceAnswers } from './answer.js';
 export { CHANGE_FIELDS, ChangeTracker, compareQuoted, type ChangeField, type HeaderChange, type CompareOptions } from './changes.js';
-export { openTraceSocket, SocketGroup, type TraceSocket, type TraceSocketOptions } from './socket.js';
+export { openTraceSocket, type TraceSocket, type TraceSocketOptions } from './socket.js';
+export { SocketGroup } from '../engine/socket-group.js';

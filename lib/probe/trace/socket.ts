@@ -10,52 +10,15 @@
 //
 // Both receive into the same handler; the engine never knows there are two.
 import { openSocket, type RawSocket } from '../../socket/socket.js';
-import type { ReceiveBatch } from '../../socket/batch.js';
 import { constants } from '../../socket/constants.js';
-import type { ProbeSocket } from '../engine/engine.js';
+import { SocketGroup } from '../engine/socket-group.js';
+import type { SessionSocket } from '../engine/session.js';
 import { answerSlotSize, openProbeSocket } from '../engine/probe-socket.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import type { TcpSynProbe } from '../protocols/tcp-syn.js';
 
-/** A ProbeSocket that can be closed (RawSocket, this composite, or a test's fake). */
-export type TraceSocket = ProbeSocket & { close(): void };
-
-/** Sends through one socket, receives from several. */
-export class SocketGroup implements TraceSocket {
-  readonly sender: RawSocket;
-  readonly receivers: readonly RawSocket[];
-
-  constructor(sender: RawSocket, receivers: readonly RawSocket[]) {
-    this.sender = sender;
-    this.receivers = receivers;
-  }
-
-  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number } {
-    return this.sender.sendTo(buffer, address);
-  }
-
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null } {
-    return this.sender.sendMany(buffers, target);
-  }
-
-  on(event: 'batch', listener: (batch: ReceiveBatch) => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  on(event: 'batch' | 'error', listener: ((batch: ReceiveBatch) => void) | ((error: Error) => void)): this {
-    for (const r of this.receivers) r.on(event as 'batch', listener as (batch: ReceiveBatch) => void);
-    return this;
-  }
-
-  off(event: 'batch', listener: (batch: ReceiveBatch) => void): this;
-  off(event: 'error', listener: (error: Error) => void): this;
-  off(event: 'batch' | 'error', listener: ((batch: ReceiveBatch) => void) | ((error: Error) => void)): this {
-    for (const r of this.receivers) r.off(event as 'batch', listener as (batch: ReceiveBatch) => void);
-    return this;
-  }
-
-  close(): void {
-    for (const r of new Set([this.sender, ...this.receivers])) r.close();
-  }
-}
+/** What a trace probes through: a RawSocket, a SocketGroup, or a test's fake. */
+export type TraceSocket = SessionSocket;
 
 /** Receive batches of each socket: a trace's answers come a few at a time. */
 const RECEIVE = { slotCount: 64, maxPerWake: 1024 } as const;
