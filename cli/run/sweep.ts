@@ -163,7 +163,8 @@ export async function run(argv: SweepArgs): Promise<void> {
     output.flush();
   }
   if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
-  else process.stderr.write(summaryText(summary));
+  // Nothing probed (every name unknown, an empty list): the lines above said why; no summary block.
+  else if (summary.targets > 0 || summary.interrupted) process.stderr.write(summaryText(summary));
   process.exitCode = sweepExitCode(summary);
   if (summary.inputError !== null) throw new CliError(summary.inputError, EXIT_ERROR);
   if (summary.targets === 0 && summary.unknown === 0) throw new CliError('no targets: the list was empty', EXIT_ERROR);

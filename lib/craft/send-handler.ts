@@ -67,7 +67,10 @@ export class SendHandler implements ProbeHandler {
       stats.errors++;
       stats.firstError ??= error as SocketError;
     }
-    if (n === this.#plan.count - 1) this.#engine.finishAt(at + this.#plan.waitMs * NS_PER_MS);
+    if (n === this.#plan.count - 1) {
+      this.#engine.noMoreProbes();
+      this.#engine.finishAt(at + this.#plan.waitMs * NS_PER_MS);
+    }
   }
 
   answer(n: number, _outcome: Outcome, m: Match, receivedAt: number): void {

@@ -180,6 +180,15 @@ export class ProbeEngine {
     this.#ledger.targets.set(i, address, value);
   }
 
+  /**
+   * The application has sent its last probe (as if next() had answered NEXT.done), without
+   * waiting for the pacing to ask again: the engine stops as soon as nothing is in flight.
+   */
+  noMoreProbes(): void {
+    this.#appDone = true;
+    if (this.#started && !this.#pumping) this.#reschedule();
+  }
+
   /** Stops at clock time `t` at the latest (iputils' linger after the last probe). */
   finishAt(t: number): void {
     if (t < this.#finishAt) this.#finishAt = t;
