@@ -4,7 +4,6 @@
 // address is refused before anything else is printed. Each run happens in a network namespace of
 // its own with only lo (unshare --net), so a name lookup cannot leave the machine. The time
 // limit only stops a run that hangs (the bug this guards against); nothing asserts on time.
-import test from 'ava';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTool, run, type RunResult } from '../../lib/lab/system.js';

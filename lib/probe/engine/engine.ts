@@ -24,6 +24,7 @@ import { parseIpv4 } from '../../wire/bytes.js';
 import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { isTransientSendError } from '../errors.js';
+import { Alarm } from './alarm.js';
 import { Ledger } from './ledger.js';
 import { Outbox } from './outbox.js';
 import { Pacer } from './pacer.js';
@@ -71,8 +72,7 @@ export class ProbeEngine {
   #finishing = false;
   #started = false;
   #pumping = false;
-  #timer: unknown = null;
-  #timerAt = Number.POSITIVE_INFINITY;
+  readonly #alarm: Alarm;
   #resolve: (() => void) | null = null;
   #reject: ((e: Error) => void) | null = null;
   readonly #done: Promise<void>;
@@ -100,6 +100,7 @@ export class ProbeEngine {
       maxBatch,
     });
     this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength);
+    this.#alarm = new Alarm(this.#clock, this.#onTimer);
     this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
     this.#done = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
@@ -137,7 +138,7 @@ export class ProbeEngine {
   #end(error: Error | null): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#cancelTimer();
+    this.#alarm.cancel();
     this.#socket.off('batch', this.#onBatch);
     this.#socket.off('error', this.#fail);
     let failure = error;
@@ -462,40 +463,23 @@ export class ProbeEngine {
    */
   #finish(): void {
     this.#finishing = true;
-    this.#cancelTimer();
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      this.#guarded(() => this.stop());
-    }, 0);
+    this.#alarm.set(this.#clock.now());
   }
 
   #reschedule(): void {
     if (this.#stopped || this.#finishing) return;
-    const now = this.#clock.now();
     const ledger = this.#ledger;
     let at = Math.min(this.startedAt + this.#deadlineNs, this.#finishAt);
     if (ledger.inFlight > 0) at = Math.min(at, ledger.earliest);
-    if (this.#pendingFrom >= 0 || (!this.#appDone && !this.#appWaiting)) at = Math.min(at, this.#pacer.nextAt(now, ledger.outstanding));
-    if (at === Number.POSITIVE_INFINITY) {
-      this.#cancelTimer();
-      return;
-    }
-    if (this.#timer !== null && this.#timerAt === at) return;
-    this.#cancelTimer();
-    const ms = at <= now ? 0 : Math.max(1, Math.ceil((at - now) / NS_PER_MS));
-    this.#timerAt = at;
-    this.#timer = this.#clock.setTimeout(this.#onTimer, ms);
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.#pendingFrom >= 0 || (!this.#appDone && !this.#appWaiting)) at = Math.min(at, this.#pacer.nextAt(this.#clock.now(), ledger.outstanding));
+    this.#alarm.set(at);
   }
 
   #onTimer = (): void => {
-    this.#timer = null;
-    this.#timerAt = Number.POSITIVE_INFINITY;
+    if (this.#finishing) {
+      this.#guarded(() => this.stop());
+      return;
+    }
     // libuv runs due timers before it polls: when the process was held up for longer than an
     // interval, the reply to the last probe is waiting unread. Read it first (it is the older
     // event), then send: otherwise the next probe would overtake it.
@@ -504,6 +488,6 @@ export class ProbeEngine {
   };
 
   #afterTimer = (): void => {
-    if (this.#timer === null) this.#guarded(this.#afterEvents);
+    if (!this.#alarm.pending) this.#guarded(this.#afterEvents);
   };
 }

@@ -15,10 +15,11 @@ import { errnoName, firstLine } from '../errors.js';
 import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { PROBE_STATE } from '../engine/table.js';
 import { newTypedColumns, type TypedColumns } from './columns.js';
-import type { SweepEvent, SweepHooks, SweepResult } from './events.js';
+import type { SweepEvent, SweepHooks } from './events.js';
 import { FEED, type FeedTarget, type TargetFeed } from './feed.js';
 import { DueHeap } from './heap.js';
-import { Lanes } from './lanes.js';
+import { Lanes, lossOf } from './lanes.js';
+import { Alarm } from '../engine/alarm.js';
 import type { SweepConfig } from './options.js';
 import type { SweepTotals } from './totals.js';
 
@@ -81,8 +82,8 @@ export class SweepHandler implements ProbeHandler {
   readonly #probes: ProbeColumns;
 
   readonly #heap = new DueHeap();
-  #timer: unknown = null;
-  #timerAt = Number.POSITIVE_INFINITY;
+  /** The timer for the earliest delayed probe. */
+  readonly #alarm: Alarm;
 
   #burst = 0;
   #burstWake = false;
@@ -110,6 +111,7 @@ export class SweepHandler implements ProbeHandler {
     this.#mask = size - 1;
     this.#laneCap = size;
     this.#probes = newTypedColumns(PROBE_COLUMNS, size);
+    this.#alarm = new Alarm(clock, () => this.#engine.wake());
   }
 
   /** Targets being probed now. */
@@ -144,7 +146,7 @@ export class SweepHandler implements ProbeHandler {
       const t = this.#nextTarget();
       if (t !== null) return this.#probe(slot, this.#acquire(t.address, t.name));
     }
-    if (heap.size > 0) this.#arm(heap.earliest);
+    if (heap.size > 0) this.#alarm.setBy(heap.earliest);
     if (this.#active === 0 && (this.#feedEnded || this.#closed)) return NEXT.done;
     return NEXT.wait;
   }
@@ -305,7 +307,7 @@ export class SweepHandler implements ProbeHandler {
   /** After the engine stopped: targets still being probed are reported (fping, on Ctrl-C). */
   finishAll(): void {
     this.#closed = true;
-    this.#cancelTimer();
+    this.#alarm.cancel();
     const L = this.#lanes.cols;
     for (let lane = 0; lane < this.#allocated; lane++) if (L.serial[lane]! >= 0) this.#finish(lane);
     this.flush();
@@ -411,35 +413,11 @@ export class SweepHandler implements ProbeHandler {
     const received = L.received[lane]!;
     if (received > 0) this.#totals.alive++;
     else this.#totals.unreachable++;
-    if (this.#onEvent !== null) this.#onEvent(this.#result(lane));
+    if (this.#onEvent !== null) this.#onEvent(this.#lanes.result(lane));
     L.serial[lane] = -1;
     this.#lanes.name[lane] = null;
     this.#free.push(lane);
     this.#active--;
-  }
-
-  #result(lane: number): SweepResult {
-    const L = this.#lanes.cols;
-    const received = L.received[lane]!;
-    const settled = L.settled[lane]!;
-    const address = this.#lanes.text[lane]!;
-    return {
-      type: 'result',
-      host: this.#lanes.name[lane] ?? address,
-      address,
-      alive: received > 0,
-      sent: L.sent[lane]!,
-      resolved: settled,
-      received,
-      duplicates: L.duplicates[lane]!,
-      late: L.late[lane]!,
-      errors: L.errors[lane]!,
-      loss: lossOf(settled, received),
-      rttNs: received > 0 ? L.lastNs[lane]! : null,
-      minNs: received > 0 ? L.minNs[lane]! : null,
-      avgNs: received > 0 ? Math.trunc(L.sumNs[lane]! / received) : null,
-      maxNs: received > 0 ? L.maxNs[lane]! : null,
-    };
   }
 
   /** host and address of probe s's target (lane -1: a finished target, known by its address). */
@@ -488,30 +466,4 @@ export class SweepHandler implements ProbeHandler {
     }
     return NEXT.wait;
   }
-
-  // ---- the timer for delayed probes -----------------------------------------------------------
-
-  #arm(at: number): void {
-    if (this.#timer !== null && this.#timerAt <= at) return;
-    this.#cancelTimer();
-    const ms = Math.max(0, Math.ceil((at - this.#clock.now()) / NS_PER_MS));
-    this.#timerAt = at;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      this.#timerAt = Number.POSITIVE_INFINITY;
-      this.#engine.wake();
-    }, ms);
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#timerAt = Number.POSITIVE_INFINITY;
-  }
-}
-
-/** fping's whole percent lost, over settled probes. */
-function lossOf(settled: number, received: number): number {
-  if (settled <= 0) return 0;
-  return Math.max(0, Math.trunc(((settled - received) * 100) / settled));
 }

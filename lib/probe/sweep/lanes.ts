@@ -2,6 +2,7 @@
 // typed array per field, all declared once in LANE_COLUMNS, grown together by doubling up to the
 // number of targets probed at once. No object per target: a /16 would make 65,534 of them.
 import { newTypedColumns, type TypedColumns } from './columns.js';
+import type { SweepResult } from './events.js';
 
 /** Every per-target field, and the array type that holds it. */
 export const LANE_COLUMNS = {
@@ -63,4 +64,36 @@ export class Lanes {
     const c = this.cols;
     for (const key of Object.keys(LANE_COLUMNS) as (keyof LaneColumns)[]) c[key][i] = 0;
   }
+
+  /** Lane i's target as a result: its counts and round trips (fping's per-target line). */
+  result(i: number): SweepResult {
+    const c = this.cols;
+    const received = c.received[i]!;
+    const settled = c.settled[i]!;
+    const address = this.text[i]!;
+    const timed = received > 0;
+    return {
+      type: 'result',
+      host: this.name[i] ?? address,
+      address,
+      alive: timed,
+      sent: c.sent[i]!,
+      resolved: settled,
+      received,
+      duplicates: c.duplicates[i]!,
+      late: c.late[i]!,
+      errors: c.errors[i]!,
+      loss: lossOf(settled, received),
+      rttNs: timed ? c.lastNs[i]! : null,
+      minNs: timed ? c.minNs[i]! : null,
+      avgNs: timed ? Math.trunc(c.sumNs[i]! / received) : null,
+      maxNs: timed ? c.maxNs[i]! : null,
+    };
+  }
+}
+
+/** fping's whole percent lost, over settled probes. */
+export function lossOf(settled: number, received: number): number {
+  if (settled <= 0) return 0;
+  return Math.max(0, Math.trunc(((settled - received) * 100) / settled));
 }
