@@ -199,11 +199,23 @@ function reset(out: PacketChecksums): void {
   out.transportOffset = -1;
 }
 
+/**
+ * The checks every transport starts with: a segment too short for its header is malformed
+ * (false), else the checksum field is read where it was captured. Returns whether to go on.
+ */
+function transportHeader(t: Transport, out: PacketChecksums, minLength: number, checksumField: number, what: string): boolean {
+  if (t.segment < minLength) {
+    malformed(out, `${what} shorter than its ${minLength}-byte header`, t.hl);
+    return false;
+  }
+  if (t.present >= checksumField + 2) out.transportFound = u16(t.b, t.o + t.hl + checksumField);
+  return true;
+}
+
 function verifyIcmp(t: Transport, out: PacketChecksums): PacketChecksums {
-  const { b, hl, segment, present, complete, flagsFragment } = t;
+  const { b, hl, segment, complete, flagsFragment } = t;
   const p = t.o + hl;
-  if (segment < 8) return malformed(out, 'ICMP message shorter than its 8-byte header', hl);
-  if (present >= ICMP_CHECKSUM + 2) out.transportFound = u16(b, p + ICMP_CHECKSUM);
+  if (!transportHeader(t, out, 8, ICMP_CHECKSUM, 'ICMP message')) return out;
   if (!complete) return unverifiable(out, flagsFragment);
   if (sum16(b, p, segment) === 0xffff) good(out);
   else bad(out, icmpChecksum(b, p, segment));
@@ -213,8 +225,7 @@ function verifyIcmp(t: Transport, out: PacketChecksums): PacketChecksums {
 function verifyUdp(t: Transport, out: PacketChecksums): PacketChecksums {
   const { b, o, hl, segment, present, complete, flagsFragment } = t;
   const p = o + hl;
-  if (segment < 8) return malformed(out, 'UDP datagram shorter than its 8-byte header', hl);
-  if (present >= UDP_CHECKSUM + 2) out.transportFound = u16(b, p + UDP_CHECKSUM);
+  if (!transportHeader(t, out, 8, UDP_CHECKSUM, 'UDP datagram')) return out;
   if (present >= 8 && out.transportFound === 0) {
     out.transportStatus = STATUS.ABSENT;
     out.transportExpected = 0;
@@ -239,8 +250,7 @@ function verifyUdp(t: Transport, out: PacketChecksums): PacketChecksums {
 function verifyTcp(t: Transport, out: PacketChecksums): PacketChecksums {
   const { b, o, hl, segment, present, complete, flagsFragment } = t;
   const p = o + hl;
-  if (segment < 20) return malformed(out, 'TCP segment shorter than its 20-byte header', hl);
-  if (present >= TCP_CHECKSUM + 2) out.transportFound = u16(b, p + TCP_CHECKSUM);
+  if (!transportHeader(t, out, 20, TCP_CHECKSUM, 'TCP segment')) return out;
   if (present >= TCP_DATA_OFFSET + 1) {
     const dataOffset = (b[p + TCP_DATA_OFFSET]! >>> 4) << 2;
     if (dataOffset < 20 || dataOffset > segment) {

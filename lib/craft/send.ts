@@ -17,7 +17,8 @@
 import { readIpv4 } from '../wire/bytes.js';
 import { FIELD as IP, MIN_HEADER_LENGTH, PROTOCOL } from '../wire/ipv4.js';
 import { echoReplyFilterV4 } from '../socket/bpf.js';
-import type { RawSocket, MessageInfo } from '../socket/socket.js';
+import type { RawSocket } from '../socket/socket.js';
+import type { MessageInfo } from '../socket/types.js';
 import { openSocket, rawIcmpSocket } from '../socket/socket.js';
 import type { SocketError } from '../socket/errors.js';
 import { ProbeSession, type SessionParts, type SessionSocket } from '../probe/engine/session.js';
@@ -25,6 +26,15 @@ import { SocketGroup } from '../probe/engine/socket-group.js';
 import { counterFor, CraftedProtocol } from './protocol.js';
 import { SendHandler } from './send-handler.js';
 import type { ReplyMatch } from './match.js';
+
+export interface SentEvent {
+  /** 0-based, in sending order. */
+  index: number;
+  /** The bytes handed to the kernel (valid during the callback only in batch modes). */
+  packet: Buffer;
+  /** lib/socket clock, ns. */
+  sentAt: number;
+}
 
 export interface SendOptions {
   /** Packets to send in all; the list is sent round-robin. Default: the list's length. */
@@ -41,15 +51,6 @@ export interface SendOptions {
   /** Called after each packet leaves (in batch mode once per packet, after its batch). */
   onSent?: (event: SentEvent) => void;
   onReply?: (reply: Reply) => void;
-}
-
-export interface SentEvent {
-  /** 0-based, in sending order. */
-  index: number;
-  /** The bytes handed to the kernel (valid during the callback only in batch modes). */
-  packet: Buffer;
-  /** lib/socket clock, ns. */
-  sentAt: number;
 }
 
 export interface Reply extends ReplyMatch {

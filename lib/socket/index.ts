@@ -1,23 +1,20 @@
 // lib/socket: raw, datagram, stream and unix sockets for rawprobe, on the native addon.
 // Import as `import * as socket from './socket/index.js'`.
-export {
-  RawSocket,
-  openSocket,
-  rawIcmpSocket,
-  type OpenOptions,
-  type ReceiveOptions,
-  type RawIcmpOptions,
-  type SocketAddress,
-  type MessageInfo,
-  type ReceivedMessage,
-  type SendResult,
-  type SendManyResult,
-  type Destination,
-  type QueuedError,
-  type ErrorOrigin,
-  type RawSocketEvents,
-  type MessagesOptions,
-} from './socket.js';
+export { RawSocket, openSocket, rawIcmpSocket, type RawIcmpOptions } from './socket.js';
+export type {
+  OpenOptions,
+  ReceiveOptions,
+  SocketAddress,
+  MessageInfo,
+  ReceivedMessage,
+  SendResult,
+  SendManyResult,
+  Destination,
+  QueuedError,
+  ErrorOrigin,
+  RawSocketEvents,
+  MessagesOptions,
+} from './types.js';
 export {
   OPTIONS,
   OPTION_NAMES,

@@ -47,21 +47,6 @@ import {
   type Timeval,
 } from './options.js';
 
-export type {
-  Destination,
-  ErrorOrigin,
-  MessageInfo,
-  MessagesOptions,
-  OpenOptions,
-  QueuedError,
-  RawSocketEvents,
-  ReceivedMessage,
-  ReceiveOptions,
-  SendManyResult,
-  SendResult,
-  SocketAddress,
-} from './types.js';
-
 const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 };
 
 function invalid(message: string): SocketError {

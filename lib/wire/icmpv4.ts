@@ -19,7 +19,7 @@
 // it (echo data, the quoted datagram: quoted.ts). `headerLength` is the fixed 8-byte part.
 // The numbers (types, codes, offsets) live in icmpv4-codes.ts and are re-exported here.
 
-import { addressValue, bytesEqual, decodeSpan, encodeTarget, put16, put32, readIpv4, u16, u32, view } from './bytes.js';
+import { addressValue, bytesEqual, presentBytes, encodeTarget, put16, put32, readIpv4, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
@@ -184,13 +184,10 @@ function namedMask(type: number, code: number): number {
  * data, not an error: extensionLengthValid false.
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number, opts: IcmpDecodeOptions = {}): IcmpMessage {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, HEADER_LENGTH, 'ICMP');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < HEADER_LENGTH) {
-    throw new DecodeError(`ICMP header needs 8 bytes, ${present} present`, o);
-  }
+  const end = o + present;
   const truncated = opts.truncated === true;
   const type = b[o + FIELD.TYPE]!;
   const code = b[o + FIELD.CODE]!;

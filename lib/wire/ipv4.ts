@@ -13,7 +13,7 @@
 // decode reports `headerLength` (IHL * 4) as the bytes it consumed; the payload follows.
 // encode writes the header only (options included, zero-padded to 32 bits) and returns it.
 
-import { addressValue, decodeSpan, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
+import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
 import { checkBool, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import {
@@ -166,13 +166,9 @@ export interface Ipv4EncodeOptions {
  * are present (a quoted or truncated datagram); decodePacket decides what that means.
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, MIN_HEADER_LENGTH, 'IPv4');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < MIN_HEADER_LENGTH) {
-    throw new DecodeError(`IPv4 header needs 20 bytes, ${present} present`, o);
-  }
   const version = b[o]! >>> 4;
   const ihl = b[o]! & 0x0f;
   const headerLength = ihl * 4;

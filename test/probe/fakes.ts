@@ -7,6 +7,7 @@ import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4 } from '../../lib/wire/bytes.js';
 import type { EngineClock, PacketTap, ProbeSocket } from '../../lib/probe/engine/engine.js';
 import type { Capture } from '../../lib/probe/engine/capture.js';
+import type { PingConfig } from '../../lib/probe/ping/index.js';
 
 const NS_PER_MS = 1e6;
 
@@ -204,7 +205,14 @@ export type Responder = (p: SentPacket, index: number) => { afterMs: number; byt
  * due (one batch per arrival time, stamped with it), and moves the clock on. Returns the fake ms
  * it took; throws when it did not end within limitMs of fake time.
  */
-export async function runOnFakeNetwork(clock: FakeClock, socket: FakeSocket, respond: Responder, done: Promise<unknown>, limitMs = 120_000): Promise<number> {
+export async function runOnFakeNetwork(
+  clock: FakeClock,
+  socket: FakeSocket,
+  respond: Responder,
+  done: Promise<unknown>,
+  limitMs = 120_000,
+  eachStep?: () => void,
+): Promise<number> {
   let finished = false;
   void done.then(
     () => (finished = true),
@@ -227,9 +235,36 @@ export async function runOnFakeNetwork(clock: FakeClock, socket: FakeSocket, res
       socket.deliver(batch, at);
     }
     await new Promise((r) => setImmediate(r)); // what the answers set off, before time moves on
+    eachStep?.();
     if (finished) break;
     if (clock.t - start > limitMs * NS_PER_MS) throw new Error(`still running after ${limitMs} ms of fake time`);
     clock.advance(1);
   }
   return (clock.t - start) / NS_PER_MS;
+}
+
+/** A ping configuration as configurePing() makes it, without resolving anything: to 198.51.100.10 from 203.0.113.1. */
+export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
+  return {
+    targets: [{ host: '198.51.100.10', address: '198.51.100.10', numeric: true }],
+    count: null,
+    intervalMs: 1000,
+    flood: false,
+    size: 56,
+    ttl: 64,
+    tos: 0,
+    timeoutMs: 10_000,
+    deadlineMs: null,
+    pattern: null,
+    source: '203.0.113.1',
+    sourceGiven: false,
+    df: true,
+    routeMtu: null,
+    fragmentMtu: null,
+    identifier: 0x4242,
+    preload: 1,
+    outstanding: false,
+    pcapOut: null,
+    ...overrides,
+  };
 }

@@ -7,10 +7,8 @@
 import test from 'ava';
 import { PingSession, type PingConfig, type PingEvent, type PingSummary } from '../../lib/probe/ping/index.js';
 import { decodePacket } from '../../lib/wire/packet.js';
-import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, runOnFakeNetwork, type Responder, type SentPacket } from './fakes.js';
+import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, pingConfig, runOnFakeNetwork, type Responder, type SentPacket } from './fakes.js';
 
-const HOST = '198.51.100.10';
-const SRC = '203.0.113.1';
 const ROUTER = '203.0.113.254';
 const MS = 1e6;
 /**
@@ -19,31 +17,6 @@ const MS = 1e6;
  * is the next millisecond step.
  */
 const TURN = 1;
-
-function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
-  return {
-    targets: [{ host: HOST, address: HOST, numeric: true }],
-    count: null,
-    intervalMs: 1000,
-    flood: false,
-    size: 56,
-    ttl: 64,
-    tos: 0,
-    timeoutMs: 10_000,
-    deadlineMs: null,
-    pattern: null,
-    source: SRC,
-    sourceGiven: false,
-    df: true,
-    routeMtu: null,
-    fragmentMtu: null,
-    identifier: 0x4242,
-    preload: 1,
-    outstanding: false,
-    pcapOut: null,
-    ...overrides,
-  };
-}
 
 interface Run {
   summary: PingSummary;

@@ -6,38 +6,11 @@
 // nothing left to wait for. Fakes only: no kernel, no privilege.
 import test from 'ava';
 import { ProbeSession, openWithCapture } from '../../lib/probe/engine/session.js';
-import { PingSession, type PingConfig } from '../../lib/probe/ping/index.js';
+import { PingSession } from '../../lib/probe/ping/index.js';
 import { SweepSession, configureSweep } from '../../lib/probe/sweep/index.js';
 import { TraceSession } from '../../lib/probe/trace/index.js';
-import { echoReplyFor, FakeCapture, FakeClock, FakeSocket, runOnFakeNetwork, type Responder } from './fakes.js';
+import { echoReplyFor, FakeCapture, FakeClock, FakeSocket, pingConfig, runOnFakeNetwork, type Responder } from './fakes.js';
 import { traceConfig } from './trace-path.js';
-
-const HOST = '198.51.100.10';
-
-function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
-  return {
-    targets: [{ host: HOST, address: HOST, numeric: true }],
-    count: 3,
-    intervalMs: 1000,
-    flood: false,
-    size: 56,
-    ttl: 64,
-    tos: 0,
-    timeoutMs: 2000,
-    deadlineMs: null,
-    pattern: null,
-    source: '203.0.113.1',
-    sourceGiven: false,
-    df: true,
-    routeMtu: null,
-    fragmentMtu: null,
-    identifier: 0x4242,
-    preload: 1,
-    outstanding: false,
-    pcapOut: null,
-    ...overrides,
-  };
-}
 
 interface Parts {
   clock: FakeClock;
@@ -62,14 +35,14 @@ const answers: Responder = (p) => [{ afterMs: 2, bytes: echoReplyFor(p.bytes) }]
 
 test('an engine that cannot be made (an IPv6 target in the configuration): run() rejects, everything closed', async (t) => {
   const p = parts();
-  const session = new PingSession(pingConfig({ targets: [{ host: '::1', address: '::1', numeric: true }] }), p);
+  const session = new PingSession(pingConfig({ count: 3, targets: [{ host: '::1', address: '::1', numeric: true }] }), p);
   await t.throwsAsync(session.run(), { message: /"::1" is not an IPv4 address/ });
   allClosed(t, p);
 });
 
 test('a hook that throws inside a receive batch: run() rejects with its error, everything closed', async (t) => {
   const p = parts();
-  const session = new PingSession(pingConfig(), p);
+  const session = new PingSession(pingConfig({ count: 3, timeoutMs: 2000 }), p);
   const running = session.run({
     onEvent: () => {
       throw new Error('the output went away');
@@ -83,7 +56,7 @@ test('a hook that throws inside a receive batch: run() rejects with its error, e
 
 test('a hook that throws inside a timer (the next send): run() rejects, everything closed', async (t) => {
   const p = parts();
-  const session = new PingSession(pingConfig({ outstanding: true }), p);
+  const session = new PingSession(pingConfig({ count: 3, timeoutMs: 2000, outstanding: true }), p);
   // -O reports the unanswered probe from the timer that sends the next one.
   const running = session.run({
     onEvent: (e) => {
@@ -97,7 +70,7 @@ test('a hook that throws inside a timer (the next send): run() rejects, everythi
 
 test('a socket error while running: run() rejects with it, everything closed', async (t) => {
   const p = parts();
-  const session = new PingSession(pingConfig(), p);
+  const session = new PingSession(pingConfig({ count: 3, timeoutMs: 2000 }), p);
   const running = session.run();
   await new Promise((r) => setImmediate(r));
   p.socket.emit('error', Object.assign(new Error('recvmmsg ENOMEM: out of memory'), { code: 'ENOMEM' }));
@@ -120,7 +93,7 @@ test('a first send the kernel refuses (EPERM) with -c 1: counted as sent and fai
 
 test('stop() before run(): nothing is sent, run() resolves, everything closed', async (t) => {
   const p = parts();
-  const session = new PingSession(pingConfig(), p);
+  const session = new PingSession(pingConfig({ count: 3, timeoutMs: 2000 }), p);
   session.stop();
   const [summary] = await session.run();
   t.is(summary!.transmitted, 0);

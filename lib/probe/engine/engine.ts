@@ -200,9 +200,19 @@ export class ProbeEngine {
     return this.#stopped;
   }
 
+  /** Target i's statistics (its index, as handlers choose it). */
+  stats(target = 0): TargetStats {
+    return this.#ledger.targets.statsOf(target);
+  }
+
   /** Probes sent and neither answered nor timed out. */
   get inFlight(): number {
     return this.#ledger.inFlight;
+  }
+
+  /** Probe n's state while it is remembered (free when forgotten). */
+  stateOf(n: number): ProbeState {
+    return this.table.stateOf(n);
   }
 
   /** Probes handed out so far (the next probe's number). */
@@ -210,14 +220,7 @@ export class ProbeEngine {
     return this.#ledger.next;
   }
 
-  stats(target = 0): TargetStats {
-    return this.#ledger.targets.statsOf(target);
-  }
-
-  /** Probe n's fields while it is remembered (NaN / -1 / free when forgotten). */
-  stateOf(n: number): ProbeState {
-    return this.table.stateOf(n);
-  }
+  /** Probe n's fields while it is remembered (NaN / -1 when forgotten). */
   targetOf(n: number): number {
     return this.table.has(n) ? (this.table.target[this.table.slot(n)] as number) : -1;
   }

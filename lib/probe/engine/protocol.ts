@@ -9,28 +9,25 @@
 import type { ReceiveBatch } from '../../socket/batch.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
 
-/** What a received datagram is, as match() classifies it. */
-export const MATCH = {
-  /** Not about any probe of ours (someone else's traffic, our own request looped back). */
-  none: 0,
-  /** The answer a probe asks for (echo reply, TCP SYN-ACK/RST, port unreachable for UDP). */
-  reply: 1,
-  /** An ICMP error quoting one of our probes: the probe is answered, negatively. */
-  error: 2,
-  /** An ICMP message quoting a probe that is not an answer (redirect, source quench). */
-  notice: 3,
-} as const;
+/**
+ * What a received datagram is, as match() classifies it:
+ *
+ *   none    not about any probe of ours (someone else's traffic, our own request looped back)
+ *   reply   the answer a probe asks for (echo reply, TCP SYN-ACK/RST, port unreachable for UDP)
+ *   error   an ICMP error quoting one of our probes: the probe is answered, negatively
+ *   notice  an ICMP message quoting a probe that is not an answer (redirect, source quench)
+ */
+export const MATCH = { none: 0, reply: 1, error: 2, notice: 3 } as const;
 export type MatchKind = (typeof MATCH)[keyof typeof MATCH];
 
-/** Bits of Match.flags: things wrong with an answer that still belongs to us. */
-export const MATCH_FLAG = {
-  /** The checksum of the message does not hold: never counted as a good reply. */
-  badChecksum: 1,
-  /** Shorter than the probe, or cut by the receive slot: the checksum could not be checked. */
-  truncated: 2,
-  /** The echoed data differs from what we sent. */
-  wrongData: 4,
-} as const;
+/**
+ * Bits of Match.flags: things wrong with an answer that still belongs to us.
+ *
+ *   badChecksum  the checksum of the message does not hold: never counted as a good reply
+ *   truncated    shorter than the probe, or cut by the receive slot: the checksum could not be checked
+ *   wrongData    the echoed data differs from what we sent
+ */
+export const MATCH_FLAG = { badChecksum: 1, truncated: 2, wrongData: 4 } as const;
 
 /**
  * One classified datagram. The engine owns one and match() overwrites it for every datagram:

@@ -14,6 +14,7 @@ import { now as clockNow } from '../../socket/clock.js';
 import type { Capture } from './capture.js';
 import { ProbeEngine } from './engine.js';
 import { FragmentingSocket } from './fragmenting-socket.js';
+import type { ProbeProtocol } from './protocol.js';
 import type { EngineClock, EngineOptions, ProbeHandler, ProbeSocket } from './types.js';
 
 /** What a session probes through: a RawSocket, a group of them (trace -T), or a test's fake. */
@@ -160,6 +161,32 @@ export class ProbeSession {
       }
     })();
     return this.#closing;
+  }
+}
+
+/**
+ * A command's session around the one ProbeSession: its configuration, its probe protocol, and
+ * stop() for Ctrl-C. ping, trace and sweep extend it with what they open and their run().
+ */
+export abstract class CommandSession<C, P extends ProbeProtocol> {
+  readonly config: C;
+  readonly protocol: P;
+  protected readonly session: ProbeSession;
+
+  constructor(config: C, protocol: P, session: ProbeSession) {
+    this.config = config;
+    this.protocol = protocol;
+    this.session = session;
+  }
+
+  /** Ends the run now (SIGINT): run() returns with what it has. */
+  stop(): void {
+    this.session.stop();
+  }
+
+  /** Packets written to the capture file so far. */
+  get captured(): number {
+    return this.session.captured;
   }
 }
 

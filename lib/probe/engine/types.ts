@@ -5,32 +5,27 @@ import type { ReceiveBatch } from '../../socket/batch.js';
 import type { ProbeEngine } from './engine.js';
 import type { Match, ProbeProtocol, ProbeSlot } from './protocol.js';
 
-/** What the application answers when asked for the next probe. */
-export const NEXT = {
-  /** The slot is filled in: send it. */
-  send: 0,
-  /** Nothing to send until something is answered or times out (trace between hops). */
-  wait: 1,
-  /** Nothing more to send, ever; the engine stops once nothing is in flight. */
-  done: 2,
-} as const;
+/**
+ * What the application answers when asked for the next probe:
+ *
+ *   send  the slot is filled in: send it
+ *   wait  nothing to send until something is answered or times out (trace between hops)
+ *   done  nothing more to send, ever; the engine stops once nothing is in flight
+ */
+export const NEXT = { send: 0, wait: 1, done: 2 } as const;
 export type Next = (typeof NEXT)[keyof typeof NEXT];
 
-/** How an answer was counted. */
-export const OUTCOME = {
-  /** The first good reply: counted as received, its time in the statistics. */
-  reply: 0,
-  /** Another copy of an answered probe (iputils counts its time too). */
-  duplicate: 1,
-  /** A reply after the probe timed out: counted as late, not received. */
-  late: 2,
-  /** A reply with a bad checksum: counted as corrupted; the probe stays outstanding. */
-  corrupted: 3,
-  /** An ICMP error about the probe: counted as an error. */
-  error: 4,
-  /** A redirect or source quench about the probe: reported, counted nowhere. */
-  notice: 5,
-} as const;
+/**
+ * How an answer was counted:
+ *
+ *   reply      the first good reply: counted as received, its time in the statistics
+ *   duplicate  another copy of an answered probe (iputils counts its time too)
+ *   late       a reply after the probe timed out: counted as late, not received
+ *   corrupted  a reply with a bad checksum: counted as corrupted; the probe stays outstanding
+ *   error      an ICMP error about the probe: counted as an error
+ *   notice     a redirect or source quench about the probe: reported, counted nowhere
+ */
+export const OUTCOME = { reply: 0, duplicate: 1, late: 2, corrupted: 3, error: 4, notice: 5 } as const;
 export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
 /** The application side of the engine. Calls happen inside socket and timer callbacks. */

@@ -3,7 +3,7 @@
 // the raw socket sized for the run, the probe session (engine/session.ts: capture, fragmenting,
 // settling, closing on every path), and the engine's pacing for -i, -f and -l.
 import type { RawSocket } from '../../socket/socket.js';
-import { ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
+import { CommandSession, ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
@@ -35,15 +35,11 @@ export async function openPing(options: PingOptions, parts: PingSessionParts = {
   return openWithCapture(config.pcapOut, parts, (p) => new PingSession(config, p));
 }
 
-export class PingSession {
-  readonly config: PingConfig;
+export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   readonly start: PingStart;
-  readonly protocol: IcmpEchoProtocol;
-  readonly #session: ProbeSession;
 
   constructor(config: PingConfig, parts: PingSessionParts = {}) {
-    this.config = config;
-    this.protocol = new IcmpEchoProtocol({
+    const protocol = new IcmpEchoProtocol({
       identifier: config.identifier,
       source: config.source,
       size: config.size,
@@ -51,10 +47,8 @@ export class PingSession {
       df: config.df,
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
-    this.#session = new ProbeSession(
-      { openSocket: () => openPingSocket(this.protocol, config), fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS },
-      parts,
-    );
+    const openSocket = (): RawSocket => openPingSocket(protocol, config);
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
     this.start = startOf(config);
   }
 
@@ -63,7 +57,7 @@ export class PingSession {
     const config = this.config;
     const targetCount = config.targets.length;
     const counted = config.count !== null && config.deadlineMs === null;
-    return this.#session.run(
+    return this.session.run(
       {
         protocol: this.protocol,
         handler: (engine) => new PingHandler(engine, this.protocol, config, hooks),
@@ -81,20 +75,10 @@ export class PingSession {
     );
   }
 
-  /** Ends the run now (SIGINT): run() resolves with the summaries so far. */
-  stop(): void {
-    this.#session.stop();
-  }
-
   /** The summary so far (SIGQUIT's status line), for target i. */
   summary(i = 0): PingSummary {
-    const engine = this.#session.engine;
+    const engine = this.session.engine;
     return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config);
-  }
-
-  /** Packets written to the capture file so far. */
-  get captured(): number {
-    return this.#session.captured;
   }
 }
 

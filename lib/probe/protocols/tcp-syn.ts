@@ -15,18 +15,17 @@
 //
 // A quote is ours when its destination port is p and its source port is one of ours, or, when a
 // NAT rewrote the source port, when its sequence number is the one a probe of ours carried.
-import { put16, put32, u16, u32 } from '../../wire/bytes.js';
+import { put32, u16, u32 } from '../../wire/bytes.js';
 import { encodePacket } from '../../wire/packet.js';
-import { ERROR_TYPES } from '../../wire/icmpv4-codes.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
-import { quotedTransportAt } from '../../wire/quoted.js';
 import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, OPTION_KIND, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
 import { constants } from '../../socket/constants.js';
 import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
-import { answerHeaderLength, fillAnswer, icmpErrorAt, quotedAnswer, quotedProtocolFilter } from './answer.js';
-import { TransportTemplate, templateIp } from './template.js';
-import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
-import { probeData, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
+import { fillAnswer, quotedAnswer } from './answer.js';
+import { PortProbe } from './port-probe.js';
+import { templateIp } from './template.js';
+import { MATCH, type Match, type MatchKind } from '../engine/protocol.js';
+import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
 
 export interface TcpSynOptions extends ProbeHeaderOptions {
   /** The destination port (traceroute -T -p; default 80). */
@@ -53,42 +52,33 @@ const SYN_OPTIONS = Buffer.from([
   OPTION_KIND.WINDOW_SCALE, 3, 7,
 ]);
 
-export class TcpSynProbe implements TraceProtocol {
+export class TcpSynProbe extends PortProbe {
   readonly kind = 'tcp' as const;
   readonly dstPort: number;
-  readonly srcPortBase: number;
   readonly sequenceBase: number;
-  /** Distinct source ports from the base up to 65535. */
-  readonly span: number;
-  readonly packetLength: number;
-  readonly maxProbeLength: number;
-  /** Its ICMP answers are errors quoting it (the destination answers in TCP). */
-  readonly icmpTypes: readonly number[] = ERROR_TYPES;
-  readonly template: Buffer;
-  readonly #t: TransportTemplate;
   /** Bytes of data after the SYN's options (packet lengths above 60). */
   readonly #dataBytes: number;
 
   constructor(options: TcpSynOptions) {
-    this.dstPort = options.dstPort & 0xffff;
-    this.srcPortBase = options.srcPortBase & 0xffff;
-    this.sequenceBase = options.sequenceBase >>> 0;
-    this.span = 0x10000 - this.srcPortBase;
+    const dstPort = options.dstPort & 0xffff;
+    const srcPortBase = options.srcPortBase & 0xffff;
+    const sequenceBase = options.sequenceBase >>> 0;
     const ip = templateIp(options);
-    const bare = encodePacket({ ip, tcp: { srcPort: this.srcPortBase, dstPort: this.dstPort } }).length;
+    const bare = encodePacket({ ip, tcp: { srcPort: srcPortBase, dstPort } }).length;
     const room = options.length - bare;
     const tcpOptions = room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
-    const tcp = { srcPort: this.srcPortBase, dstPort: this.dstPort, sequence: this.sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions };
-    this.#dataBytes = Math.max(0, room - tcpOptions.length);
-    this.template = encodePacket({ ip, tcp, payload: probeData(this.#dataBytes) });
-    this.#t = new TransportTemplate(this.template, options.ipIdBase);
-    this.packetLength = this.template.length;
-    this.maxProbeLength = this.template.length;
+    const tcp = { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions };
+    const dataBytes = Math.max(0, room - tcpOptions.length);
+    const template = encodePacket({ ip, tcp, payload: probeData(dataBytes) });
+    super(template, options.ipIdBase, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });
+    this.dstPort = dstPort;
+    this.sequenceBase = sequenceBase;
+    this.#dataBytes = dataBytes;
   }
 
-  /** Source port of probe n. */
-  portOf(n: number): number {
-    return this.srcPortBase + (n % this.span);
+  /** Source port of probe 0. */
+  get srcPortBase(): number {
+    return this.portBase;
   }
 
   /** Sequence number of probe n. */
@@ -96,22 +86,13 @@ export class TcpSynProbe implements TraceProtocol {
     return (this.sequenceBase + n) >>> 0;
   }
 
-  encode(probe: ProbeSlot, buf: Buffer): number {
-    const b = buf;
-    this.#t.write(b, probe);
-    const t = this.#t.hl;
-    const port = this.portOf(probe.number);
-    put16(b, t + TCP.SRC_PORT, port);
-    put32(b, t + TCP.SEQUENCE, this.sequenceOf(probe.number));
-    put16(b, t + TCP.CHECKSUM, 0);
-    put16(b, t + TCP.CHECKSUM, this.#t.checksum(b, probe.addressValue));
-    probe.key = port;
-    return this.packetLength;
+  protected override writeFields(b: Uint8Array, at: number, n: number): void {
+    put32(b, at + TCP.SEQUENCE, this.sequenceOf(n));
   }
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
-    const hl = answerHeaderLength(b, offset, length);
+    const hl = this.headerLength(b, offset, length);
     if (hl < 0) return MATCH.none;
     const p = offset + hl;
     if (b[offset + IP.PROTOCOL] === PROTOCOL) {
@@ -141,8 +122,7 @@ export class TcpSynProbe implements TraceProtocol {
       m.kind = MATCH.reply;
       return MATCH.reply;
     }
-    if (icmpErrorAt(b, offset, hl) < 0) return MATCH.none;
-    const q = quotedTransportAt(b, p, offset + length, PROTOCOL);
+    const q = this.quotedProbe(b, offset, length, hl);
     if (q < 0 || u16(b, q + TCP.DST_PORT) !== this.dstPort) return MATCH.none;
     let key = u16(b, q + TCP.SRC_PORT);
     if (key < this.srcPortBase) {
@@ -153,11 +133,6 @@ export class TcpSynProbe implements TraceProtocol {
     }
     m.key = key;
     return quotedAnswer(b, offset, hl, length, wireLength, m);
-  }
-
-  /** For the raw ICMP socket: errors quoting TCP. */
-  filter(): BpfInstruction[] {
-    return quotedProtocolFilter(PROTOCOL);
   }
 
   /** For the raw TCP socket: segments from the target port to one of our source ports. */

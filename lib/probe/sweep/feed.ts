@@ -13,15 +13,14 @@ import { parseIpv4 } from '../../wire/bytes.js';
 import { resolveTarget } from '../resolve.js';
 import { readTargetFile, TARGET_KIND, type TargetOrigin, type TargetSpec } from './targets.js';
 
-/** What take() found. */
-export const FEED = {
-  /** `out` holds the next target. */
-  target: 0,
-  /** Nothing queued yet: names are being looked up or a file is being read (onReady follows). */
-  starved: 1,
-  /** The list is exhausted (or stopped by an error: see `error`). */
-  end: 2,
-} as const;
+/**
+ * What take() found:
+ *
+ *   target   `out` holds the next target
+ *   starved  nothing queued yet: names are being looked up or a file is being read (onReady follows)
+ *   end      the list is exhausted (or stopped by an error: see `error`)
+ */
+export const FEED = { target: 0, starved: 1, end: 2 } as const;
 export type FeedState = (typeof FEED)[keyof typeof FEED];
 
 /** The target take() hands out; one object, overwritten by every call. */

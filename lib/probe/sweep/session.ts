@@ -19,7 +19,7 @@ import { formatIpv4 } from '../../wire/bytes.js';
 import { constants } from '../../socket/constants.js';
 import type { RawSocket } from '../../socket/socket.js';
 import { rawSocketDrops } from '../../socket/system.js';
-import { ProbeSession, type SessionParts } from '../engine/session.js';
+import { CommandSession, ProbeSession, type SessionParts } from '../engine/session.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { checkSourceAddress } from '../resolve.js';
@@ -47,18 +47,14 @@ export async function openSweep(options: SweepOptions, parts: SweepParts = {}): 
   return new SweepSession(config, { ...parts, stdin: parts.stdin ?? options.stdin }, options.resolve);
 }
 
-export class SweepSession {
-  readonly config: SweepConfig;
-  readonly protocol: IcmpEchoProtocol;
-  readonly #session: ProbeSession;
+export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> {
   readonly #stdin: NodeJS.ReadableStream | undefined;
   readonly #resolve: ((name: string) => Promise<string>) | undefined;
   #feed: TargetFeed | null = null;
   #handler: SweepHandler | null = null;
 
   constructor(config: SweepConfig, parts: SweepParts = {}, resolve?: (name: string) => Promise<string>) {
-    this.config = config;
-    this.protocol = new IcmpEchoProtocol({
+    const protocol = new IcmpEchoProtocol({
       identifier: config.identifier,
       // Zero: with IP_HDRINCL Linux fills in the source of the route to each target (raw(7)),
       // so a sweep across several interfaces leaves from the right address on each.
@@ -68,17 +64,15 @@ export class SweepSession {
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
     const { stdin, ...sessionParts } = parts;
-    this.#session = new ProbeSession(
-      { openSocket: () => openSweepSocket(this.protocol, config), fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS },
-      sessionParts,
-    );
+    const openSocket = (): RawSocket => openSweepSocket(protocol, config);
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, sessionParts));
     this.#stdin = stdin;
     this.#resolve = resolve;
   }
 
   /** Probes every target; resolves with the summary (the socket is closed then, whatever happened). */
   async run(hooks: SweepHooks = {}): Promise<SweepSummary> {
-    const session = this.#session;
+    const session = this.session;
     const totals = new SweepTotals();
     let unknown = 0;
     const feed = new TargetFeed({
@@ -119,7 +113,7 @@ export class SweepSession {
     end: (startedAt: number, drops: number | null) => SweepSummary,
   ): Promise<SweepSummary> {
     const config = this.config;
-    const session = this.#session;
+    const session = this.session;
     return session.run(
       {
         protocol: this.protocol,
@@ -146,14 +140,14 @@ export class SweepSession {
   }
 
   /** Ends the run now (SIGINT): targets still being probed are reported, then the summary. */
-  stop(): void {
+  override stop(): void {
     this.#feed?.close();
-    this.#session.stop();
+    super.stop();
   }
 
   #summary(totals: SweepTotals, startedAt: number, unknown: number, drops: number | null): SweepSummary {
     const error = this.#feed?.error ?? null;
-    return totals.summary(this.#session.clock.now() - startedAt, unknown, drops, error === null ? null : error.message, this.#session.stopRequested);
+    return totals.summary(this.session.clock.now() - startedAt, unknown, drops, error === null ? null : error.message, this.session.stopRequested);
   }
 }
 

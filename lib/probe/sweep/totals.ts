@@ -4,6 +4,12 @@
 import type { SweepSummary } from './events.js';
 
 export class SweepTotals {
+  // round trips of first replies, ns
+  #rttMin = Number.POSITIVE_INFINITY;
+  #rttMax = 0;
+  #rttCount = 0;
+  #rttSum = 0;
+  // counts
   alive = 0;
   unreachable = 0;
   timeouts = 0;
@@ -15,10 +21,6 @@ export class SweepTotals {
   otherIcmp = 0;
   sendErrors = 0;
   strays = 0;
-  #rttCount = 0;
-  #rttSum = 0;
-  #rttMin = Number.POSITIVE_INFINITY;
-  #rttMax = 0;
 
   /** A first reply's round trip, ns. */
   rtt(ns: number): void {

@@ -39,26 +39,6 @@ export interface TosRow {
   path: TosPath | null;
 }
 
-export interface TosRow {
-  type: 'tos';
-  /** The TOS byte sent, and its parts. */
-  tos: number;
-  dscp: number;
-  dscpName: string | null;
-  ecn: number;
-  /** Probes sent to the target (at the destination's hop with `path`), and answers from it. */
-  sent: number;
-  answered: number;
-  /** TOS byte of the target's answer (the first one), else null. */
-  replyTos: number | null;
-  /** The TOS our probe had when the target got it (from its quote; UDP probes), else null. */
-  arrivedTos: number | null;
-  /** Mean round trip of the answers, ms; null when none. */
-  rttMs: number | null;
-  /** With `path`; null otherwise. */
-  path: TosPath | null;
-}
-
 /** A lane's row: the answers of its last hop (the target), and with `path`, where the value changed. */
 export function tosRow(lane: TraceLaneResult, path: boolean): TosRow {
   const last = lane.hops[lane.hops.length - 1];

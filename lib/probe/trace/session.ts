@@ -2,7 +2,7 @@
 // file puts the pieces together: the options checked and resolved (options.ts), the probe kind's
 // protocol, the sockets it needs (socket.ts), the probe session (engine/session.ts: capture,
 // fragmenting, settling, closing on every path), and an engine sized to the trace.
-import { ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
+import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
 import { IcmpProbe } from '../protocols/trace-icmp.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { TcpSynProbe } from '../protocols/tcp-syn.js';
@@ -47,18 +47,13 @@ export async function openTrace(options: TraceOptions, parts: TraceSessionParts 
   return openWithCapture(config.pcapOut, parts, (p) => new TraceSession(config, { ...parts, ...p }));
 }
 
-export class TraceSession {
-  readonly config: TraceConfig;
+export class TraceSession extends CommandSession<TraceConfig, TraceProtocol> {
   readonly start: TraceStart;
-  readonly protocol: TraceProtocol;
-  readonly #session: ProbeSession;
 
   constructor(config: TraceConfig, parts: TraceSessionParts = {}) {
-    this.config = config;
     const protocol = parts.protocol ?? traceProtocol(config);
-    this.protocol = protocol;
     const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
-    this.#session = new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts);
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
     this.start = {
       type: 'start',
       host: config.target.host,
@@ -78,7 +73,7 @@ export class TraceSession {
   /** Runs to the end (every lane reached its last hop, or stop()). Closes the sockets and the capture. */
   run(hooks: TraceHooks = {}): Promise<TraceLaneResult[]> {
     const config = this.config;
-    const session = this.#session;
+    const session = this.session;
     return session.run(
       {
         protocol: this.protocol,
@@ -99,10 +94,5 @@ export class TraceSession {
         return handler.results();
       },
     );
-  }
-
-  /** Ends the run now (SIGINT): run() resolves with the hops reported so far. */
-  stop(): void {
-    this.#session.stop();
   }
 }
