@@ -56,7 +56,7 @@ function invalid(message: string): SocketError {
 // Bounded cache of parsed destinations for sendMany: a few peers sent to again and again (trace,
 // tos, several ping targets) parse once. Kept small on purpose: a sweep sends to tens of thousands
 // of addresses once or twice each, and a large cache only lets those entries live long enough to
-// reach V8's old space (measured: +28 MB of peak memory on a /16). Cleared when full; a miss only
+// reach V8's old space, where they swell a sweep's peak memory. Cleared when full; a miss only
 // costs one parse.
 const SOCKADDR_CACHE_LIMIT = 256;
 

@@ -2,7 +2,7 @@
 // the engine's function table (trace's ICMP probe, trace-icmp.ts, is this one too). The whole
 // packet, IPv4 header included, is ours: TTL, TOS, identification and DF are what we write.
 //
-// Encoding starts from a template (probe-template.ts) and, per probe, patches the IPv4 fields
+// Encoding starts from a template (template.ts) and, per probe, patches the IPv4 fields
 // that change and the echo sequence (the ICMP checksum follows incrementally, RFC 1624).
 // Matching reads the received datagram in place (answer.ts):
 //

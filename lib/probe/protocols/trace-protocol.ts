@@ -12,7 +12,7 @@
 // Routers answer every kind with Time Exceeded (or an unreachable) that quotes our header; the
 // key comes from the quote. Each probe is a whole IPv4 datagram we build (IP_HDRINCL): a
 // template made once with lib/wire, and per probe only TOS, id, TTL, destination, the key
-// fields and the checksums are written again (probe-template.ts; answers are read with answer.ts).
+// fields and the checksums are written again (template.ts; answers are read with answer.ts).
 import type { ProbeProtocol } from '../engine/protocol.js';
 import type { TemplateHeader } from './template.js';
 
