@@ -4,10 +4,16 @@
       "target_name": "rawprobe",
       "sources": [
         "native/addon.cc",
+        "native/connection.cc",
         "native/constants.cc",
         "native/errors.cc",
+        "native/poll.cc",
+        "native/readiness.cc",
+        "native/receive.cc",
+        "native/sockaddr.cc",
         "native/socket.cc",
-        "native/sockopt.cc"
+        "native/sockopt.cc",
+        "native/transfer.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

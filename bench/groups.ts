@@ -6,6 +6,7 @@ import { checksumGroup } from './rows/checksum.js';
 import { floodGroup } from './rows/flood.js';
 import { pcapReadGroup } from './rows/pcap-read.js';
 import { rttGroup } from './rows/rtt.js';
+import { socketGroup } from './rows/socket.js';
 import { startupGroup } from './rows/startup.js';
 import { sweepGroup } from './rows/sweep.js';
 import { traceGroup } from './rows/trace.js';
@@ -19,6 +20,7 @@ export const BENCH_GROUPS: readonly BenchGroup[] = [
   pcapReadGroup,
   startupGroup,
   sweepGroup,
+  socketGroup,
 ];
 
 /**

@@ -6,7 +6,7 @@
 // `ip netns exec` overhead. Peak memory (maximum resident set) comes from GNU time's %M, the same
 // figure for every program, when /usr/bin/time exists.
 
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +109,91 @@ export function expectExit(r: ProcResult, what: string, ok: readonly number[] = 
     throw new Error(`${what} exited with ${r.code ?? r.signal}: ${why}`);
   }
   return r;
+}
+
+/** A program left running while others run against it (a server): its lines as they come. */
+export interface Running {
+  /**
+   * The next line of its output (stdout and stderr, as each line completes) matching `accept`;
+   * rejects when the program exits first or after `limitMs`.
+   */
+  nextLine(accept: (line: string) => boolean, limitMs?: number): Promise<string>;
+  /** Writes to its stdin. */
+  write(text: string): void;
+  /** Resolves with its exit code (null when killed). */
+  exited: Promise<number | null>;
+  /** SIGKILL, if it is still running. */
+  kill(): void;
+  stderr(): string;
+}
+
+/** Starts argv in its own process group, remembered for Ctrl-C; callers kill() it in a finally. */
+export function startProcess(argv: readonly string[]): Running {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  live.add(child);
+  const lines: string[] = [];
+  let pending = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  const wake = (): void => {
+    for (const w of [...waiters]) w();
+  };
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      lines.push(pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+    }
+    wake();
+  });
+  let pendingErr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+    pendingErr += chunk;
+    for (let nl = pendingErr.indexOf('\n'); nl >= 0; nl = pendingErr.indexOf('\n')) {
+      lines.push(pendingErr.slice(0, nl));
+      pendingErr = pendingErr.slice(nl + 1);
+    }
+    wake();
+  });
+  child.stdin?.on('error', () => undefined); // a program that exits before reading its stdin
+  let done = false;
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('exit', (code) => {
+      done = true;
+      live.delete(child);
+      resolve(code);
+      wake();
+    });
+  });
+  let seen = 0;
+  return {
+    exited,
+    stderr: () => err,
+    write: (text) => void child.stdin?.write(text),
+    kill: () => {
+      if (!done) killChild(child, true);
+    },
+    nextLine(accept, limitMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`no matching line within ${limitMs} ms; stderr: ${lastLine(err)}`)), limitMs);
+        const finish = (error: Error | null, line?: string): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error === null) resolve(line as string);
+          else reject(error);
+        };
+        const check = (): void => {
+          while (seen < lines.length) {
+            const line = lines[seen++] as string;
+            if (accept(line)) return finish(null, line);
+          }
+          if (done) finish(new Error(`exited before a matching line; stderr: ${lastLine(err) || 'none'}`));
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
 }

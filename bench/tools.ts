@@ -19,6 +19,9 @@ export const BENCH_PACKAGES = {
   time: null,
   iproute2: 'ip',
   nftables: 'nft',
+  // The socket row: socat moves the bulk transfer, python3 runs the accept loop.
+  socat: 'socat',
+  python3: 'python3',
 } as const;
 export type BenchPackage = keyof typeof BENCH_PACKAGES;
 

@@ -1,7 +1,7 @@
 // Builds the CLI that `./rawprobe` runs: tsc's output for cli/main.js and everything it imports
-// (our modules, yargs and its helpers) bundled by esbuild into dist/app/. Loading 127 small ES
-// modules took about a third of a one-probe ping's run; a few larger files load faster
-// (README, Performance). Each command's work (cli/run/<name>) stays in chunks of its own, loaded
+// (our modules, yargs and its helpers) bundled by esbuild into dist/app/. Node loads a few large
+// files faster than the hundred-odd small ES modules tsc writes, and for a one-probe ping that
+// loading is a large part of the run (README, Performance). Each command's work (cli/run/<name>) stays in chunks of its own, loaded
 // when that command runs, as in the unbundled tree (test/cli/startup.test.ts checks both).
 // The addon (.node) is not bundled: lib/package-root.ts finds it from wherever the bundle is.
 //

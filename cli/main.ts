@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `rawprobe` command. Parsing and dispatch only: each command lives in
-// cli/commands/, does its work through lib/, and sets process.exitCode.
+// Entry point of the `rawprobe` command: parsing and dispatch only. Each command's options are
+// declared in cli/options/, its help in cli/commands/, its work in cli/run/ (loaded when it
+// runs: it calls lib/ and sets process.exitCode) and its words in cli/format/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { commands } from './commands/index.js';
+import { withCommands } from './commands/index.js';
 import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
 import { packageRoot } from '../lib/package-root.js';
 
@@ -26,9 +27,9 @@ process.stdout.on('error', exitQuietlyOnEpipe);
 /**
  * yargs renders a command's whole help just after starting its handler, and keeps it for a help
  * message on a later failure. We never show help once a command runs (its errors are one line,
- * cli/errors.ts), and that rendering (string widths and wrapping for every option) cost every run
- * 15-30 ms (A/B medians of `rawprobe ping -c 1`: 247 -> 213 ms; `decode`: 246 -> 236 ms). A
- * middleware is handed the command's own yargs instance, whose usage object does the caching.
+ * cli/errors.ts), and that rendering (string widths and wrapping for every option) is a
+ * noticeable part of a short run. A middleware is handed the command's own yargs instance, whose
+ * usage object does the caching; it runs before the handler, for async builders too.
  */
 function skipHelpCache(_argv: unknown, y: unknown): void {
   type Usage = { cacheHelpMessage?: () => void };
@@ -38,10 +39,7 @@ function skipHelpCache(_argv: unknown, y: unknown): void {
 
 export async function main(argv: string[]): Promise<void> {
   let failed = false;
-  const parser = yargs(argv)
-    .scriptName('rawprobe')
-    .usage('$0 <command> [options]')
-    .command(commands)
+  const parser = withCommands(yargs(argv).scriptName('rawprobe').usage('$0 <command> [options]'))
     .middleware(skipHelpCache as Parameters<ReturnType<typeof yargs>['middleware']>[0])
     .demandCommand(1, 'name a command; see rawprobe --help')
     .strict()

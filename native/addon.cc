@@ -7,6 +7,8 @@
 //   sendInfo        Float64Array(2): [last send timestamp, errno that stopped sendMany]
 //   sockaddr()      (family, address, port, scopeId) -> Buffer with a struct sockaddr
 //   errnoError()    (errno, syscall) -> the addon's Error for that errno
+//   socketpair()    (family, type, protocol) -> [Socket, Socket], connected to each other
+//   readiness       the bits of the readiness callback and of Socket.watch() (socket.h)
 #include <dlfcn.h>
 #include <napi.h>
 
@@ -50,6 +52,16 @@ Napi::Object BatchLayout(Napi::Env env) {
   out.Set("eventError", batch::kEventError);
   out.Set("eventErrQueue", batch::kEventErrQueue);
   out.Set("eventEnd", batch::kEventEnd);
+  out.Freeze();
+  return out;
+}
+
+Napi::Object ReadinessBits(Napi::Env env) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("readable", readiness::kReadable);
+  out.Set("writable", readiness::kWritable);
+  out.Set("error", readiness::kError);
+  out.Set("failed", readiness::kFailed);
   out.Freeze();
   return out;
 }
@@ -99,6 +111,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sendInfo", sendInfo);
   exports.Set("sockaddr", Napi::Function::New<MakeSockaddr>(env, "sockaddr"));
   exports.Set("errnoError", Napi::Function::New<MakeErrnoError>(env, "errnoError"));
+  exports.Set("socketpair", Napi::Function::New<MakeSocketpair>(env, "socketpair"));
+  exports.Set("readiness", ReadinessBits(env));
   return exports;
 }
 

@@ -1,4 +1,4 @@
-// Checks on the JavaScript values the addon is handed, shared by socket.cc and sockopt.cc. Every
+// Checks on the JavaScript values the addon is handed, shared by every native file. Every
 // argument is checked with these before anything is allocated or any syscall is made; each
 // caller keeps its own words for the message.
 #pragma once
@@ -34,6 +34,29 @@ inline int64_t IntegerArg(Napi::Env env, Napi::Value value, const char* name, in
 // A Buffer or a plain Uint8Array (not another typed array, not a DataView).
 inline bool IsUint8Array(Napi::Value value) {
   return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
+}
+
+// Send/recv flags at info[index]: 0 when absent.
+inline int OptionalFlags(Napi::Env env, const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || info[index].IsUndefined()) return 0;
+  return static_cast<int>(IntegerArg(env, info[index], "flags", 0, INT32_MAX));
+}
+
+// The bytes of a Buffer or Uint8Array argument.
+struct Bytes {
+  const uint8_t* data;
+  size_t length;
+};
+
+// One N-API call on the hot path: napi_get_buffer_info accepts any ArrayBufferView (a
+// Buffer, a Uint8Array or a subarray of either) and gives its bytes at the right offset.
+inline Bytes BytesArg(Napi::Env env, Napi::Value value, const char* name) {
+  void* data = nullptr;
+  size_t length = 0;
+  if (value.IsEmpty() || napi_get_buffer_info(env, value, &data, &length) != napi_ok) {
+    throw InvalidArgType(env, std::string(name) + " must be a Buffer or Uint8Array");
+  }
+  return Bytes{static_cast<const uint8_t*>(data), length};
 }
 
 }  // namespace rawprobe

@@ -11,12 +11,18 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #ifndef ICMPV6_FILTER
 #define ICMPV6_FILTER 1  // linux/icmpv6.h; that header clashes with netinet/in.h
 #endif
 #ifndef SO_BSDCOMPAT
 #define SO_BSDCOMPAT 14
+#endif
+// linux/un.h names sizeof(sun_path) UNIX_PATH_MAX but clashes with sys/un.h: take the size of
+// the field itself.
+#ifndef UNIX_PATH_MAX
+#define UNIX_PATH_MAX (sizeof(((struct sockaddr_un*)nullptr)->sun_path))
 #endif
 
 // X(name): one constant per line, grouped as in the headers they come from.
@@ -26,6 +32,8 @@
   /* socket types and socket() flags */                                                  \
   X(SOCK_STREAM) X(SOCK_DGRAM) X(SOCK_RAW) X(SOCK_RDM) X(SOCK_SEQPACKET)                 \
   X(SOCK_NONBLOCK) X(SOCK_CLOEXEC)                                                       \
+  /* listen(), shutdown(), unix socket paths */                                          \
+  X(SOMAXCONN) X(SHUT_RD) X(SHUT_WR) X(SHUT_RDWR) X(UNIX_PATH_MAX)                       \
   /* protocols (also the option levels IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP) */         \
   X(IPPROTO_IP) X(IPPROTO_ICMP) X(IPPROTO_TCP) X(IPPROTO_UDP) X(IPPROTO_IPV6)            \
   X(IPPROTO_ICMPV6) X(IPPROTO_RAW)                                                       \
@@ -37,7 +45,8 @@
   X(SO_BSDCOMPAT) X(SO_REUSEPORT) X(SO_RCVLOWAT) X(SO_SNDLOWAT) X(SO_RCVTIMEO)           \
   X(SO_SNDTIMEO) X(SO_PRIORITY) X(SO_MARK) X(SO_BINDTODEVICE) X(SO_PROTOCOL)             \
   X(SO_DOMAIN) X(SO_TIMESTAMPNS) X(SCM_TIMESTAMPNS) X(SO_ATTACH_FILTER)                  \
-  X(SO_DETACH_FILTER) X(SO_LOCK_FILTER) X(SO_RCVBUFFORCE)                               \
+  X(SO_DETACH_FILTER) X(SO_LOCK_FILTER) X(SO_RCVBUFFORCE) X(SO_ACCEPTCONN)              \
+  X(SO_PEERCRED) X(SCM_RIGHTS)                                                           \
   /* IPPROTO_IP options and values */                                                    \
   X(IP_TOS) X(IP_TTL) X(IP_HDRINCL) X(IP_OPTIONS) X(IP_RECVERR) X(IP_MTU_DISCOVER)       \
   X(IP_MTU) X(IP_RECVTTL) X(IP_RECVTOS) X(IP_PMTUDISC_DONT) X(IP_PMTUDISC_WANT)          \
@@ -55,6 +64,7 @@
   /* send/recv flags */                                                                  \
   X(MSG_OOB) X(MSG_PEEK) X(MSG_DONTROUTE) X(MSG_CTRUNC) X(MSG_TRUNC) X(MSG_DONTWAIT)     \
   X(MSG_EOR) X(MSG_WAITALL) X(MSG_CONFIRM) X(MSG_ERRQUEUE) X(MSG_NOSIGNAL) X(MSG_MORE)   \
+  X(MSG_CMSG_CLOEXEC)                                                                    \
   /* where an error-queue entry came from (struct sock_extended_err.ee_origin) */        \
   X(SO_EE_ORIGIN_NONE) X(SO_EE_ORIGIN_LOCAL) X(SO_EE_ORIGIN_ICMP) X(SO_EE_ORIGIN_ICMP6)  \
   /* classic BPF (struct sock_filter.code) */                                            \
@@ -71,7 +81,8 @@
   X(EPROTONOSUPPORT) X(ESOCKTNOSUPPORT) X(EOPNOTSUPP) X(EPFNOSUPPORT) X(EAFNOSUPPORT)    \
   X(EADDRINUSE) X(EADDRNOTAVAIL) X(ENETDOWN) X(ENETUNREACH) X(ENETRESET)                 \
   X(ECONNABORTED) X(ECONNRESET) X(ENOBUFS) X(EISCONN) X(ENOTCONN) X(ETIMEDOUT)           \
-  X(ECONNREFUSED) X(EHOSTDOWN) X(EHOSTUNREACH) X(EALREADY) X(EINPROGRESS) X(EPROTO)
+  X(ECONNREFUSED) X(EHOSTDOWN) X(EHOSTUNREACH) X(EALREADY) X(EINPROGRESS) X(EPROTO)     \
+  X(ETOOMANYREFS) X(ENONET)
 
 namespace rawprobe {
 

@@ -48,4 +48,7 @@ std::string ErrnoName(int err);
 const char* FamilyName(int family);
 const char* TypeName(int type);
 
+// errnoError(errno, syscall) -> the same Error the addon throws for that errno.
+Napi::Value MakeErrnoError(const Napi::CallbackInfo& info);
+
 }  // namespace rawprobe

@@ -2,8 +2,12 @@
 //
 // The descriptor is opened non-blocking and close-on-exec. Sending happens right on the
 // caller's call (with a CLOCK_REALTIME stamp taken just before the syscall); receiving runs
-// on the libuv loop through a uv_poll_t the Socket owns, and drains everything waiting with
-// recvmmsg before calling JavaScript ONCE per wake-up with the whole batch.
+// on the libuv loop through a uv_poll_t the Socket owns, in one of two modes:
+//   batches    (receive.cc) drains everything waiting with recvmmsg and calls JavaScript
+//              ONCE per wake-up with the whole batch: RawSocket's way, for probes.
+//   readiness  (readiness.cc) only says "readable" / "writable"; JavaScript then makes the
+//              classic calls itself (accept, recv, send: connection.cc, transfer.cc), each
+//              of which returns EAGAIN as a value. The classic socket API's way.
 //
 // Policy (timeouts, retries, what an option means, how to print anything) is TypeScript's.
 #pragma once
@@ -18,6 +22,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "sockaddr.h"
 
 namespace rawprobe {
 
@@ -29,7 +34,28 @@ struct AddonData {
   // a number here is far cheaper than building a result object per send.
   Napi::Reference<Napi::Float64Array> sendInfo;
   double* sendInfoData = nullptr;
+  // recv/recvMsg read into this, then copy out exactly what came: one buffer per environment
+  // (calls never overlap on one thread) instead of one per socket.
+  std::vector<uint8_t> recvScratch;
 };
+
+// What the readiness callback's first argument says (a bit mask), and what watch() takes.
+namespace readiness {
+constexpr int kReadable = 1;  // recv/accept may find something now
+constexpr int kWritable = 2;  // send may take bytes now; a connect in progress has finished
+constexpr int kError = 4;     // POLLERR: a pending error; the next call on the socket reports it
+constexpr int kFailed = 8;    // polling failed for good: (kFailed, error); watching stopped
+}  // namespace readiness
+
+// Which job the poll handle does (socket.h's header comment).
+enum class PollMode { kNone, kBatches, kReadiness };
+
+// The socket kinds the addon opens.
+bool ValidFamily(int family);
+bool ValidType(int type);
+
+// socketpair(family, type, protocol) -> [Socket, Socket] (connection.cc).
+Napi::Value MakeSocketpair(const Napi::CallbackInfo& info);
 
 // The batch a wake-up delivers: one Float64Array with kBatchStride numbers per datagram.
 namespace batch {
@@ -79,6 +105,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static Napi::Function Define(Napi::Env env);
   explicit Socket(const Napi::CallbackInfo& info);
   ~Socket() override;
+  // A Socket object for a descriptor the addon just made (accept4, socketpair). It owns the
+  // descriptor from then on; if the object cannot be made, the descriptor is closed.
+  static Napi::Object Adopt(Napi::Env env, int fd, int family, int type, int protocol);
 
  private:
   // lifecycle
@@ -101,9 +130,22 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::Value GetOption(const Napi::CallbackInfo& info);
   Napi::Value AttachFilter(const Napi::CallbackInfo& info);
   Napi::Value DetachFilter(const Napi::CallbackInfo& info);
-  // receiving
+  Napi::Value PeerCredentials(const Napi::CallbackInfo& info);
+  // receiving in batches (receive.cc)
   Napi::Value StartReceiving(const Napi::CallbackInfo& info);
   Napi::Value StopReceiving(const Napi::CallbackInfo& info);
+  // connections (connection.cc)
+  Napi::Value Listen(const Napi::CallbackInfo& info);
+  Napi::Value Accept(const Napi::CallbackInfo& info);
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  // one call at a time, EAGAIN as a value (transfer.cc)
+  Napi::Value Recv(const Napi::CallbackInfo& info);
+  Napi::Value RecvInto(const Napi::CallbackInfo& info);
+  Napi::Value RecvMsg(const Napi::CallbackInfo& info);
+  Napi::Value SendSome(const Napi::CallbackInfo& info);
+  Napi::Value SendMsg(const Napi::CallbackInfo& info);
+  // readiness (readiness.cc)
+  Napi::Value Watch(const Napi::CallbackInfo& info);
 
   // getsockname / getpeername as {family, address, port, scopeId}.
   using NameCall = int (*)(int, sockaddr*, socklen_t*);
@@ -118,6 +160,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // IP_HDRINCL, which changes what EINVAL and EMSGSIZE mean.
   Napi::Error SendError(Napi::Env env, int err, const char* syscall, const sockaddr* to,
                         socklen_t toLength) const;
+  // sendMany's three steps: where each datagram goes, the msghdrs, the sendmmsg loop.
+  std::vector<Sockaddr> SendTargets(Napi::Env env, Napi::Value target, size_t count) const;
+  void FillSendHeaders(Napi::Env env, Napi::Array buffers, const std::vector<Sockaddr>& addresses);
+  size_t SendFilled(Napi::Env env, size_t count, int flags);
   // Closes the descriptor and the poll handle; safe to call any number of times, from JS,
   // from the environment cleanup hook or from the destructor.
   void CloseNow();
@@ -127,8 +173,20 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void StopPoll();
   // The poll failed for good: stop receiving and deliver ERR_SOCKET_POLL saying why.
   void FailPoll(const std::string& message);
-  // Open and polled: something a drain or an error delivery may have changed.
-  bool Receiving() const { return fd_ >= 0 && poll_ != nullptr; }
+  // Open and receiving batches: something a drain or an error delivery may have changed.
+  bool Receiving() const {
+    return fd_ >= 0 && poll_ != nullptr && mode_ == PollMode::kBatches;
+  }
+  // Makes the poll handle if there is none (stopped; ref'd as refed_ says).
+  void EnsurePoll(Napi::Env env);
+  // While the poll handle may call JavaScript, the object must outlive every JavaScript
+  // reference to it, as a listening dgram socket does.
+  void Pin();
+  void Unpin();
+  // Readiness mode: stop polling and let go of the callback, keeping the (stopped) handle.
+  void PauseWatching();
+  void HandleReady(int status, int events);
+  void FailWatching(const std::string& why);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnPollClosed(uv_handle_t* handle);
@@ -138,6 +196,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   size_t DrainData();
   // One recvmmsg pass of at most `budget` datagrams, delivered as one batch.
   size_t DrainBatch(size_t budget, bool* ended);
+  size_t DeliverBatch(bool wantAddresses);
+  void ReportRecvError(int err);
   size_t DrainErrorQueue();
   void Emit(const std::vector<napi_value>& args);
   void EmitError(const Napi::Error& error);
@@ -148,8 +208,10 @@ class Socket : public Napi::ObjectWrap<Socket> {
   int protocol_ = 0;
 
   uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
+  PollMode mode_ = PollMode::kNone;
+  int interest_ = 0;           // readiness mode: the readiness:: bits being watched
   bool refed_ = true;
-  bool pinned_ = false;        // ObjectWrap::Ref() held while receiving
+  bool pinned_ = false;        // ObjectWrap::Ref() held while the poll may call JavaScript
   int unexplainedErrors_ = 0;  // POLLERR wake-ups that found nothing to read, in a row
   size_t maxPerWake_ = 1024;
   Napi::FunctionReference callback_;
@@ -164,12 +226,5 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool cleanupRegistered_ = false;
   AddonData* data_ = nullptr;
 };
-
-// Helpers shared by socket.cc, sockopt.cc and addon.cc.
-std::string FormatSockaddr(const sockaddr* addr, socklen_t len);
-// sockaddr(family, address, port, scopeId) -> Buffer holding the struct sockaddr_*.
-Napi::Value MakeSockaddr(const Napi::CallbackInfo& info);
-// errnoError(errno, syscall) -> the same Error the addon throws for that errno.
-Napi::Value MakeErrnoError(const Napi::CallbackInfo& info);
 
 }  // namespace rawprobe

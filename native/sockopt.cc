@@ -1,4 +1,4 @@
-// setsockopt/getsockopt in a handful of value shapes, and the socket BPF filter.
+// setsockopt/getsockopt in a handful of value shapes, the socket BPF filter, and SO_PEERCRED.
 //
 // The addon knows no option by name: TypeScript's option table says which (level, name)
 // takes which shape ("kind") and passes the numbers it got from the constants export.
@@ -266,6 +266,24 @@ Napi::Value Socket::DetachFilter(const Napi::CallbackInfo& info) {
                      OptionContext("setsockopt", SOL_SOCKET, SO_DETACH_FILTER, "SO_DETACH_FILTER"));
   }
   return env.Undefined();
+}
+
+// peerCredentials() -> {pid, uid, gid} of the process at the other end of a unix socket
+// (SO_PEERCRED: taken when it connected, or when the pair was made).
+Napi::Value Socket::PeerCredentials(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env, "read the peer's credentials");
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (getsockopt(fd_, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+    throw ErrnoError(env, errno,
+                     OptionContext("getsockopt", SOL_SOCKET, SO_PEERCRED, "SO_PEERCRED"));
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pid", Napi::Number::New(env, cred.pid));
+  out.Set("uid", Napi::Number::New(env, cred.uid));
+  out.Set("gid", Napi::Number::New(env, cred.gid));
+  return out;
 }
 
 // What an option call was about, for the error's words; `label` is the option's name.

@@ -1,20 +1,24 @@
 // Every command of the CLI, in the order `rawprobe --help` lists them. Adding a command means
-// writing cli/commands/<name>.ts and listing it here.
+// declaring its options in cli/options/<name>.ts, its help in cli/commands/<name>.ts, its work in
+// cli/run/<name>.ts and its words in cli/format/<name>.ts, and listing it here.
 //
-// All of these load at every start, so each holds only its definition (command, describe,
-// builder, and a handler that imports cli/run/<name>.ts): `rawprobe --version`, `--help` and one
-// command never pay for the lib/ modules of the others. A builder needing data from lib/ (choices,
-// a table in the help) is async and imports it; value imports of lib/ go in cli/run/.
-import type { CommandModule } from 'yargs';
-import * as checksum from './checksum.js';
-import * as decode from './decode.js';
-import * as lab from './lab.js';
-import * as ping from './ping.js';
-import * as send from './send.js';
-import * as sockopt from './sockopt.js';
-import * as sweep from './sweep.js';
-import * as tos from './tos.js';
-import * as trace from './trace.js';
+// All of these load at every start, so each holds only its definition (command, describe, a
+// builder that hands yargs the option declarations, and a handler that imports cli/run/<name>.ts):
+// `rawprobe --version`, `--help` and one command never pay for the lib/ modules of the others. A
+// builder needing data from lib/ (choices, a table in the help) is async and imports it; value
+// imports of lib/ go in cli/run/.
+import type { Argv } from 'yargs';
+import { checksum } from './checksum.js';
+import { decode } from './decode.js';
+import { lab } from './lab.js';
+import { ping } from './ping.js';
+import { send } from './send.js';
+import { sockopt } from './sockopt.js';
+import { sweep } from './sweep.js';
+import { tos } from './tos.js';
+import { trace } from './trace.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [ping, trace, tos, sweep, checksum, decode, send, sockopt, lab];
+/** `y` with every command, one call each so that yargs' types follow each command's own. */
+export function withCommands(y: Argv): Argv {
+  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(send).command(sockopt).command(lab);
+}

@@ -278,8 +278,32 @@ export function summaryLine(d: DecodedFrame): string {
 
 type Row = [layer: string, field: string, value: string, meaning: string];
 
+/** What a yes/no field means, by name (decode --verbose's MEANING column). */
+const FLAG_MEANING: Record<string, string> = {
+  df: "don't fragment",
+  mf: 'more fragments follow',
+  reserved: 'reserved flag (must be 0)',
+  syn: 'synchronize sequence numbers',
+  ack: 'acknowledgment field is significant',
+  fin: 'no more data from sender',
+  rst: 'reset the connection',
+  psh: 'push function',
+  urg: 'urgent pointer is significant',
+  ece: 'ECN-echo',
+  cwr: 'congestion window reduced',
+  ns: 'ECN nonce',
+  truncated: 'fewer bytes captured than the IPv4 total length',
+  checksumValid: '',
+  checksumPresent: '',
+};
+
+/** The frame's ICMP message (whole, or decoded before a problem): the one the icmp rows walk. */
+function icmpOf(d: DecodedFrame): IcmpMessage | null {
+  return d.packet?.icmp ?? d.partial?.icmp ?? null;
+}
+
 /** The meaning column for a field, from its path and value. */
-function meaningOf(path: string[], value: unknown, d: DecodedFrame, owner: Record<string, unknown>): string {
+function meaningOf(path: string[], value: unknown, d: DecodedFrame): string {
   const key = path[path.length - 1]!;
   const layer = path[0]!;
   const inQuoted = path.includes('quoted');
@@ -316,7 +340,10 @@ function meaningOf(path: string[], value: unknown, d: DecodedFrame, owner: Recor
       case 'totalLength':
         return 'bytes, header included';
       case 'type':
-        if (layer === 'icmp' && !inQuoted) return describeIcmp(value, (owner.code as number) ?? 0, icmpDetail(owner as unknown as IcmpMessage));
+        if (layer === 'icmp' && !inQuoted) {
+          const m = icmpOf(d);
+          return m === null ? '' : describeIcmp(value, m.code, icmpDetail(m));
+        }
         return '';
       case 'srcPort':
       case 'dstPort':
@@ -336,25 +363,9 @@ function meaningOf(path: string[], value: unknown, d: DecodedFrame, owner: Recor
     }
   }
   if (typeof value === 'boolean') {
-    const names: Record<string, string> = {
-      df: "don't fragment",
-      mf: 'more fragments follow',
-      reserved: 'reserved flag (must be 0)',
-      syn: 'synchronize sequence numbers',
-      ack: 'acknowledgment field is significant',
-      fin: 'no more data from sender',
-      rst: 'reset the connection',
-      psh: 'push function',
-      urg: 'urgent pointer is significant',
-      ece: 'ECN-echo',
-      cwr: 'congestion window reduced',
-      ns: 'ECN nonce',
-      truncated: 'fewer bytes captured than the IPv4 total length',
-      checksumValid: '',
-      checksumPresent: '',
-    };
-    if (key === 'extensionLengthValid') return value ? '' : (extensionLengthNote(owner as unknown as IcmpMessage) ?? '');
-    return names[key] ?? '';
+    // Only an ICMP error message itself has this field (never its quoted datagram).
+    if (key === 'extensionLengthValid') return value ? '' : (extensionLengthNote(icmpOf(d)) ?? '');
+    return FLAG_MEANING[key] ?? '';
   }
   if (Buffer.isBuffer(value)) return `${value.length} bytes`;
   return '';
@@ -373,7 +384,7 @@ function showValue(path: string[], value: unknown): string {
   return String(value);
 }
 
-function walk(value: unknown, path: string[], rows: Row[], d: DecodedFrame, owner: Record<string, unknown>): void {
+function walk(value: unknown, path: string[], rows: Row[], d: DecodedFrame): void {
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
     if (Array.isArray(value)) {
       if (path[path.length - 1] === 'options' && value.length === 0) {
@@ -384,15 +395,15 @@ function walk(value: unknown, path: string[], rows: Row[], d: DecodedFrame, owne
         const p = [...path.slice(0, -1), `${path[path.length - 1]}[${i}]`];
         if (path[path.length - 1] === 'options' && item && typeof item === 'object' && 'kind' in item) {
           rows.push([p[0]!, p.slice(1).join('.'), String((item as { kind: string }).kind), describeOption(item as never)]);
-          for (const [k, v] of Object.entries(item)) if (k !== 'kind') walk(v, [...p, k], rows, d, item as Record<string, unknown>);
-        } else walk(item, p, rows, d, owner);
+          for (const [k, v] of Object.entries(item)) if (k !== 'kind') walk(v, [...p, k], rows, d);
+        } else walk(item, p, rows, d);
       });
       return;
     }
-    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], rows, d, value as Record<string, unknown>);
+    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], rows, d);
     return;
   }
-  rows.push([path[0]!, path.slice(1).join('.'), showValue(path, value), meaningOf(path, value, d, owner)]);
+  rows.push([path[0]!, path.slice(1).join('.'), showValue(path, value), meaningOf(path, value, d)]);
 }
 
 /** Rows [layer, field, value, meaning] for every field of every layer, frame first. */
@@ -401,10 +412,10 @@ export function fieldRows(d: DecodedFrame): Row[] {
   const f = d.frame;
   rows.push(['frame', 'index', String(f.index), '0-based position in the input']);
   if (f.time !== null) rows.push(['frame', 'time', formatIsoTime(f.time, f.nanosecond), 'capture time, UTC']);
-  walk(f.capturedLength, ['frame', 'capturedLength'], rows, d, {});
-  walk(f.originalLength, ['frame', 'originalLength'], rows, d, {});
-  walk(f.linkType, ['frame', 'linkType'], rows, d, {});
-  walk(f.linkHeaderLength, ['frame', 'linkHeaderLength'], rows, d, {});
+  walk(f.capturedLength, ['frame', 'capturedLength'], rows, d);
+  walk(f.originalLength, ['frame', 'originalLength'], rows, d);
+  walk(f.linkType, ['frame', 'linkType'], rows, d);
+  walk(f.linkHeaderLength, ['frame', 'linkHeaderLength'], rows, d);
   if (d.problem !== null) {
     rows.push(['frame', 'problem', d.problem.kind, `${d.problem.reason}${d.problem.offset === null ? '' : ` (at byte ${d.problem.offset})`}`]);
   }
@@ -412,12 +423,12 @@ export function fieldRows(d: DecodedFrame): Row[] {
   if (layers !== null) {
     for (const key of ['ip', 'icmp', 'udp', 'tcp'] as const) {
       const layer = layers[key];
-      if (layer !== null && layer !== undefined) walk(layer, [key], rows, d, layer as unknown as Record<string, unknown>);
+      if (layer !== null && layer !== undefined) walk(layer, [key], rows, d);
     }
   }
   if (d.packet !== null) {
-    walk(d.packet.payload, ['payload'], rows, d, {});
-    walk(d.packet.truncated, ['packet', 'truncated'], rows, d, {});
+    walk(d.packet.payload, ['payload'], rows, d);
+    walk(d.packet.truncated, ['packet', 'truncated'], rows, d);
   }
   return rows;
 }

@@ -14,7 +14,7 @@
 // from the probe's, " (LATE!)" for a reply after its timeout (then "+N late" in the summary),
 // and a time on every reply even below 16 data bytes (iputils needs the bytes for its
 // timestamp; our times come from the kernel).
-import type { PingEvent, PingIcmpError, PingNoAnswer, PingReply, PingStart, PingSummary } from '../../lib/probe/index.js';
+import type { PingEvent, PingIcmpError, PingNoAnswer, PingReply, PingSendError, PingStart, PingSummary } from '../../lib/probe/index.js';
 import { hex8 } from './hex.js';
 
 // ---- numbers as iputils prints them ---------------------------------------------------------
@@ -98,6 +98,18 @@ export function errorLine(e: PingIcmpError, who: string): string {
 
 export function noAnswerLine(e: PingNoAnswer): string {
   return `no answer yet for icmp_seq=${e.seq}`;
+}
+
+/**
+ * A probe the kernel refused (stderr). iputils: "local error: message too long, mtu=1500", with
+ * the MTU the kernel held it to (`mtu`: the route's, or the last Fragmentation Needed's).
+ */
+export function sendErrorLine(e: PingSendError, mtu: number | null): string {
+  const line =
+    e.code === 'EMSGSIZE'
+      ? `rawprobe: local error: message too long${mtu === null ? '' : `, mtu=${mtu}`} (icmp_seq=${e.seq})`
+      : `rawprobe: sendmsg: ${e.message}`;
+  return `${line}\n`;
 }
 
 /** The statistics block, leading blank line included, each line ending in "\n" (finish()). */

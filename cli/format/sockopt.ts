@@ -1,7 +1,18 @@
 // What `rawprobe sockopt` prints: one row per option of the socket option table, value read from
 // the kernel (or the kernel's refusal), what it means; --json gives the same rows as objects.
 import { formatOptionValue, jsonOptionValue, type OptionReading, type SocketReading } from '../../lib/sockopt/index.js';
+import { describeError } from '../errors.js';
 import { renderTable } from './table.js';
+
+/** Why there is no table: the kernel would not open the socket. The addon's message starts
+ * "socket ECODE: "; the code goes in brackets at the end instead. */
+export function socketRefused(family: string, type: string, protocol: string | number | undefined, e: unknown): string {
+  const p = protocol === undefined ? '' : ` protocol ${protocol}`;
+  const code = (e as { code?: unknown }).code;
+  const why = describeError(e).replace(/^socket [A-Z]+: /, '');
+  const article = family === 'unix' ? 'a' : 'an';
+  return `sockopt: the kernel refuses ${article} ${family} ${type}${p} socket${typeof code === 'string' ? ` (${code})` : ''}: ${why}`;
+}
 
 /** The VALUE cell: the value, what was set when it differs, or the refusal. */
 function valueCell(r: OptionReading): string {

@@ -84,6 +84,23 @@ export function hopJson(hop: TraceHop): Record<string, unknown> {
   };
 }
 
+/** Why the kernel refused probes (they show as `* !F`, `* !H`...), in one line per reason. */
+export function sendErrorLine(code: string, packetLength: number, df: boolean): string {
+  if (code === 'EMSGSIZE') {
+    // Linux never fragments a datagram whose IPv4 header the program wrote (IP_HDRINCL): over the
+    // interface MTU it refuses it. Without DF the session cuts its probes itself (lib/probe/
+    // fragmenting-socket.ts), so this is -F, or a route whose MTU could not be read.
+    return `sendto: Message too long: ${packetLength}-byte probes are over the interface MTU (${df ? '-F forbids fragments: drop it or give a smaller packet length' : 'give a smaller packet length'})`;
+  }
+  const words: Record<string, string> = {
+    EHOSTUNREACH: 'No route to host',
+    ENETUNREACH: 'Network is unreachable',
+    EACCES: 'Permission denied',
+    EPERM: 'Operation not permitted (a firewall rule?)',
+  };
+  return `sendto: ${words[code] ?? code}`;
+}
+
 export function doneJson(reached: boolean, hops: number): Record<string, unknown> {
   return { type: 'done', reached, hops };
 }

@@ -9,16 +9,16 @@ import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../
 import { checksumJson, checksumText, computeJson, computeText } from '../format/checksum.js';
 import { printJsonLine } from '../format/json.js';
 import { readInput, type InputInfo } from '../input.js';
-import type { ChecksumArgs } from '../commands/checksum.js';
+import { whole } from '../numbers.js';
+import type { ChecksumArgs } from '../options/checksum.js';
 
-/** What `rawprobe checksum` does once yargs has parsed its options (cli/commands/checksum.ts). */
+/** What `rawprobe checksum` does once yargs has parsed its options (cli/options/checksum.ts). */
 export async function run(argv: ChecksumArgs): Promise<void> {
   if (argv.compute !== undefined) {
     compute(argv.compute, argv.json);
     return;
   }
-  const maxListed = argv['max-listed'];
-  if (!Number.isInteger(maxListed) || maxListed < 0) throw new CliError(`--max-listed ${maxListed}: give a whole number, 0 for all`, EXIT_ERROR);
+  const maxListed = whole('--max-listed', 'bad checksums listed', argv['max-listed']);
   if (argv.fix !== undefined && argv.input !== undefined && argv.input !== '-' && argv.input !== '' && resolve(argv.fix) === resolve(argv.input)) {
     throw new CliError(`--fix ${argv.fix}: that is the input file; write the corrected copy somewhere else`, EXIT_ERROR);
   }

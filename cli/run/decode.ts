@@ -2,20 +2,27 @@
 // (cli/input.ts), decode it (cli/format/packet.ts over lib/), print it in batches, and report the
 // first malformed packet last.
 import type { RecordView } from '../../lib/pcap/index.js';
-import type { DecodeArgs } from '../commands/decode.js';
 import { readInput, type InputInfo } from '../input.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
-import { decodeFrame, fieldRows, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
+import { malformedMessage } from '../format/decode.js';
+import { decodeFrame, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
+import { whole } from '../numbers.js';
+import type { DecodeArgs } from '../options/decode.js';
 
-/** What `rawprobe decode` does once yargs has parsed its options (cli/commands/decode.ts). */
+/** --count: packets to show, null for all. */
+export function decodeCount(argv: DecodeArgs): number | null {
+  if (argv.count === undefined) return null;
+  const n = whole('--count', 'count', argv.count);
+  if (n < 1) throw new CliError(`--count ${n}: give a whole number of packets, 1 or more`, EXIT_ERROR);
+  return n;
+}
+
+/** What `rawprobe decode` does once yargs has parsed its options (cli/options/decode.ts). */
 export async function run(argv: DecodeArgs): Promise<void> {
   if (argv.json && argv.verbose) throw new CliError('--json and --verbose: choose one (the JSON already has every field)', EXIT_ERROR);
-  if (argv.count !== undefined && (!Number.isInteger(argv.count) || argv.count < 1)) {
-    throw new CliError(`--count ${argv.count}: give a whole number of packets, 1 or more`, EXIT_ERROR);
-  }
-  // The `table` package (ajv inside) takes about 20 ms to load, more than decoding a small
-  // capture: only --verbose draws tables.
-  const table = argv.verbose ? await import('../format/table.js') : null;
+  const count = decodeCount(argv);
+  // The field table needs the `table` package, slow to load (ajv inside): only --verbose draws it.
+  const fields = argv.verbose ? await import('../format/fields.js') : null;
   let firstMalformed: DecodedFrame | null = null;
   let malformed = 0;
   let shown = 0;
@@ -33,23 +40,16 @@ export async function run(argv: DecodeArgs): Promise<void> {
     if (argv.json) out.push(`${JSON.stringify(frameJson(d))}\n`);
     else {
       out.push(`${summaryLine(d)}\n`);
-      if (table !== null) out.push(table.renderTable(['LAYER', 'FIELD', 'VALUE', 'MEANING'], fieldRows(d), { columns: [{}, {}, { width: 40, wrapWord: false }, { width: 44, wrapWord: true }] }));
+      if (fields !== null) out.push(fields.fieldTable(d));
     }
     if (out.length >= 256) flush(); // JSON Lines / text in batches: one write per 256 packets
     shown++;
-    return argv.count === undefined || shown < argv.count;
+    return count === null || shown < count;
   };
   try {
     await readInput(argv.input, onPacket);
   } finally {
     flush(); // the packets before a break are reported before the error
   }
-  if (firstMalformed !== null) {
-    const d = firstMalformed as DecodedFrame;
-    const more = malformed > 1 ? ` (${malformed} malformed packets in all)` : '';
-    throw new CliError(
-      `malformed packet at packet index ${d.frame.index}, byte offset ${d.problem!.offset ?? 0}: ${d.problem!.reason}${more}`,
-      EXIT_ERROR,
-    );
-  }
+  if (firstMalformed !== null) throw new CliError(malformedMessage(firstMalformed, malformed), EXIT_ERROR);
 }

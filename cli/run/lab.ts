@@ -1,43 +1,34 @@
 // `rawprobe lab up|down|exec|show`, the work behind cli/commands/lab.ts: each subcommand's
-// calls into lib/lab/ and its output. Every decision is the library's.
+// calls into lib/lab/; cli/format/lab.ts words the output. Every decision is the library's.
 import { existsSync } from 'node:fs';
-import { renderTable } from '../format/table.js';
 import { labDown, labPrivilegeProblem, labShow, labUp, listLabs, loadLabFile, openLab } from '../../lib/lab/index.js';
-import type { Lab, LabStatus } from '../../lib/lab/index.js';
-import type { DownArgs, ExecArgs, ShowArgs, UpArgs } from '../commands/lab.js';
+import type { Lab } from '../../lib/lab/index.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
+import { downLine, NO_LAB, statusJson, statusText, upHints, upLine } from '../format/lab.js';
+import type { LabDownArgs, LabExecArgs, LabShowArgs, LabUpArgs } from '../options/lab.js';
 
 /** `rawprobe lab up FILE`: bring the lab up, show it, say how to try it and take it down. */
-export async function up(argv: UpArgs): Promise<void> {
+export async function up(argv: LabUpArgs): Promise<void> {
   const options = { allowAnyAddress: argv['allow-any-address'], ...(argv.name === undefined ? {} : { name: argv.name }) };
   const spec = await loadLabFile(argv.file, options);
   const started = performance.now();
   const lab = await labUp(spec, { ...options, replace: argv.replace, source: argv.file });
-  const ms = Math.round(performance.now() - started);
-  process.stdout.write(`lab ${lab.name} is up: ${lab.plan.nodes.length} nodes, ${lab.plan.links.length} links (${ms} ms)\n`);
-  process.stdout.write(formatStatus(await labShow(lab.name)));
-  const hint = tryHint(lab);
-  if (hint !== null) process.stdout.write(`try: ${hint}\n`);
-  process.stdout.write(`take it down with: rawprobe lab down ${lab.name}\n`);
+  process.stdout.write(upLine(lab, Math.round(performance.now() - started)));
+  process.stdout.write(statusText(await labShow(lab.name)));
+  process.stdout.write(upHints(lab));
 }
 
 /** `rawprobe lab down LAB`: by file or name; what was removed. */
-export async function down(argv: DownArgs): Promise<void> {
+export async function down(argv: LabDownArgs): Promise<void> {
   let name = argv.name ?? argv.lab;
   if (argv.name === undefined && (argv.lab.endsWith('.json') || existsSync(argv.lab))) {
     name = (await loadLabFile(argv.lab, { allowAnyAddress: true })).name;
   }
-  const result = await labDown(name);
-  if (result.namespaces.length === 0) {
-    process.stdout.write(`lab ${name} was not up; nothing to remove\n`);
-    return;
-  }
-  const killed = result.killed === 0 ? '' : `, killed ${result.killed} process${result.killed === 1 ? '' : 'es'} left inside`;
-  process.stdout.write(`lab ${name} is down: removed ${result.namespaces.length} namespaces${killed}\n`);
+  process.stdout.write(downLine(name, await labDown(name)));
 }
 
 /** `rawprobe lab exec LAB.NODE -- CMD`: run CMD in the node, exit with its code. */
-export async function exec(argv: ExecArgs): Promise<void> {
+export async function exec(argv: LabExecArgs): Promise<void> {
   const command = [...(argv.cmd ?? []), ...(argv['--'] ?? [])].map(String);
   if (command.length === 0) throw new CliError('lab exec: no command; write it after --, e.g. rawprobe lab exec chain3.h1 -- ping 203.0.113.6');
   const problem = await labPrivilegeProblem();
@@ -52,17 +43,10 @@ export async function exec(argv: ExecArgs): Promise<void> {
 }
 
 /** `rawprobe lab show [NAME]`: the labs that are up, as tables or JSON. */
-export async function show(argv: ShowArgs): Promise<void> {
+export async function show(argv: LabShowArgs): Promise<void> {
   const labs = await labShow(argv.name);
-  if (argv.json) {
-    process.stdout.write(JSON.stringify(labs, null, 2) + '\n');
-    return;
-  }
-  if (labs.length === 0) {
-    process.stdout.write('no lab is up\n');
-    return;
-  }
-  process.stdout.write(formatStatus(labs));
+  if (argv.json) process.stdout.write(statusJson(labs));
+  else process.stdout.write(labs.length === 0 ? NO_LAB : statusText(labs));
 }
 
 /** `chain3.h1`, or `h1` with --lab, or `h1` alone when exactly one lab has such a node. */
@@ -94,48 +78,4 @@ function checkNode(lab: Lab, node: string): string {
 function signalNumber(signal: NodeJS.Signals | null): number {
   const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
   return (signal !== null ? numbers[signal] : undefined) ?? 0;
-}
-
-/** A first command for a student: traceroute from the first host to the last. */
-function tryHint(lab: Lab): string | null {
-  const hosts = lab.plan.nodes.filter((n) => n.role === 'host');
-  if (hosts.length < 2) return null;
-  const from = hosts[0]!.name;
-  const to = hosts[hosts.length - 1]!.name;
-  try {
-    return `rawprobe lab exec ${lab.name}.${from} -- traceroute -n ${lab.address(to)}`;
-  } catch {
-    return null;
-  }
-}
-
-function formatStatus(labs: LabStatus[]): string {
-  return labs
-    .map((lab) => {
-      const notes: string[] = [];
-      if (!lab.live) notes.push('recorded plan: run as root to read addresses and routes live');
-      if (!lab.complete) {
-        const missing = lab.nodes.filter((n) => !n.present).map((n) => n.namespace);
-        notes.push(`incomplete, missing ${missing.join(', ')}: rawprobe lab down ${lab.name}`);
-      }
-      const from = lab.source === null ? '' : ` from ${lab.source}`;
-      const head = `lab ${lab.name}${from}, up since ${lab.createdAt}${notes.map((n) => `\n(${n})`).join('')}\n`;
-      const rows = [
-        ['NODE', 'NAMESPACE', 'INTERFACES', 'ROUTES', 'IMPAIRMENTS'],
-        ...lab.nodes.map((n) => [
-          `${n.node}\n${n.role}`,
-          n.present ? n.namespace : `${n.namespace}\n(missing)`,
-          n.interfaces
-            .map((i) => {
-              const extra = [i.peer === null ? null : `to ${i.peer}`, i.mtu === 1500 ? null : `mtu ${i.mtu}`].filter((x) => x !== null);
-              return `${i.name} ${i.addresses.join(' ')}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
-            })
-            .join('\n'),
-          n.routes.join('\n'),
-          n.impairments.join('\n'),
-        ]),
-      ];
-      return head + renderTable(rows[0] ?? [], rows.slice(1));
-    })
-    .join('\n');
 }

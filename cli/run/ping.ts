@@ -1,6 +1,6 @@
 // `rawprobe ping HOST`, the work behind cli/commands/ping.ts: the command line as lib/probe's
-// PingOptions, the run, and its output in iputils' shape. SIGINT ends the run with the summary,
-// SIGQUIT prints a status line, as iputils. Loaded only when ping runs.
+// PingOptions, the run, and its output in iputils' shape (cli/format/ping.ts). SIGINT ends the
+// run with the summary, SIGQUIT prints a status line, as iputils. Loaded only when ping runs.
 import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
@@ -13,14 +13,17 @@ import {
   noAnswerLine,
   patternLine,
   replyLine,
+  sendErrorLine,
   startJson,
   statusLine,
   summaryJson,
   summaryText,
 } from '../format/ping.js';
-import type { PingArgs } from '../commands/ping.js';
-import { decimal, last, openOrFail, pcapOut, tosByte, whole, withSignals } from './args.js';
-import { AddressNames } from './names.js';
+import { decimal, whole } from '../numbers.js';
+import type { PingArgs } from '../options/ping.js';
+import { pcapOut, tosByte } from './args.js';
+import { OrderedLines } from './ordered-lines.js';
+import { openOrFail, withSignals } from './session.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 
@@ -35,40 +38,30 @@ export function parsePattern(text: string): Buffer {
   return Buffer.from(bytes);
 }
 
+/** iputils' three -M modes: do never fragments (a probe too large is a local error); want and
+ * dont fragment one that does not fit the route (see lib/probe/fragmenting-socket.ts). */
+function pmtudiscMode(text: string): { df: boolean; fragment: boolean } {
+  if (text === 'do') return { df: true, fragment: false };
+  if (text === 'want') return { df: true, fragment: true };
+  if (text === 'dont') return { df: false, fragment: true };
+  throw new CliError(`-M: "${text}" is not do, dont or want`);
+}
+
 /** The command line as lib/probe's PingOptions; usage errors as CliError (exit 2). */
 export function pingOptions(argv: PingArgs): PingOptions {
   const options: PingOptions = { host: argv.host, flood: argv.flood, outstanding: argv.outstanding };
-  const count = last(argv.count);
-  if (count !== undefined) options.count = whole('-c', 'count', count);
-  const interval = last(argv.interval);
-  if (interval !== undefined) options.intervalMs = decimal('-i', 'interval', interval) * 1000;
-  const size = last(argv.size);
-  if (size !== undefined) options.size = whole('-s', 'size', size);
-  const ttl = last(argv.ttl);
-  if (ttl !== undefined) options.ttl = whole('-t', 'ttl', ttl);
-  const tos = last(argv.tos);
-  if (tos !== undefined) options.tos = tosByte('-Q', tos);
-  const timeout = last(argv.timeout);
-  if (timeout !== undefined) options.timeoutMs = decimal('-W', 'timeout', timeout) * 1000;
-  const deadline = last(argv.deadline);
-  if (deadline !== undefined) options.deadlineMs = decimal('-w', 'deadline', deadline) * 1000;
-  const pattern = last(argv.pattern);
-  if (pattern !== undefined) options.pattern = parsePattern(pattern);
-  const source = last(argv.source);
-  if (source !== undefined) options.source = source;
-  const pmtudisc = last(argv.pmtudisc);
-  if (pmtudisc !== undefined) {
-    // iputils' three modes: do never fragments (a probe too large is a local error); want and
-    // dont fragment one that does not fit the route (see lib/probe/fragmenting-socket.ts).
-    if (pmtudisc === 'do') (options.df = true), (options.fragment = false);
-    else if (pmtudisc === 'want') (options.df = true), (options.fragment = true);
-    else if (pmtudisc === 'dont') (options.df = false), (options.fragment = true);
-    else throw new CliError(`-M: "${pmtudisc}" is not do, dont or want`);
-  }
-  const id = last(argv.id);
-  if (id !== undefined) options.identifier = whole('--id', 'identifier', id);
-  const preload = last(argv.preload);
-  if (preload !== undefined) options.preload = whole('-l', 'preload', preload);
+  if (argv.count !== undefined) options.count = whole('-c', 'count', argv.count);
+  if (argv.interval !== undefined) options.intervalMs = decimal('-i', 'interval', argv.interval) * 1000;
+  if (argv.size !== undefined) options.size = whole('-s', 'size', argv.size);
+  if (argv.ttl !== undefined) options.ttl = whole('-t', 'ttl', argv.ttl);
+  if (argv.tos !== undefined) options.tos = tosByte('-Q', argv.tos);
+  if (argv.timeout !== undefined) options.timeoutMs = decimal('-W', 'timeout', argv.timeout) * 1000;
+  if (argv.deadline !== undefined) options.deadlineMs = decimal('-w', 'deadline', argv.deadline) * 1000;
+  if (argv.pattern !== undefined) options.pattern = parsePattern(argv.pattern);
+  if (argv.source !== undefined) options.source = argv.source;
+  if (argv.pmtudisc !== undefined) Object.assign(options, pmtudiscMode(argv.pmtudisc));
+  if (argv.id !== undefined) options.identifier = whole('--id', 'identifier', argv.id);
+  if (argv.preload !== undefined) options.preload = whole('-l', 'preload', argv.preload);
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
   return options;
@@ -83,83 +76,54 @@ export function pingExitCode(summary: PingSummary, options: PingOptions): number
 
 // ---- output ----------------------------------------------------------------------------------
 
-/** Text lines in order, even when a line waits for a reverse lookup (names only, never -n). */
+/** Each event's line, in order (cli/format/ping.ts words them), with -D's time in front. */
 class TextOutput {
-  readonly #names: AddressNames | null;
+  readonly #lines: OrderedLines;
   readonly #timestamps: boolean;
-  #chain: Promise<void> = Promise.resolve();
   /** The MTU a local "message too long" means: the route's, then what Fragmentation Needed said. */
   #lastMtu: number | null;
 
   constructor(names: boolean, timestamps: boolean, routeMtu: number | null) {
-    this.#names = names ? new AddressNames() : null;
+    this.#lines = new OrderedLines(names);
     this.#timestamps = timestamps;
     this.#lastMtu = routeMtu;
-  }
-
-  /** "address" or, with names, "name (address)" as iputils' pr_addr(). */
-  #who(address: string): Promise<string> | string {
-    return this.#names === null ? address : this.#names.of(address);
   }
 
   event(e: PingEvent): void {
     const stamp = (ms: number): string => (this.#timestamps ? formatTimestamp(ms) : '');
     switch (e.type) {
       case 'reply':
-        this.#line(e.from, (who) => stamp(e.receivedAt) + replyLine(e, who));
+        this.#lines.line([e.from], (who) => stamp(e.receivedAt) + replyLine(e, who(e.from)));
         break;
       case 'error':
       case 'notice':
         if (e.mtu !== null) this.#lastMtu = e.mtu;
-        this.#line(e.from, (who) => stamp(e.receivedAt) + errorLine(e, who));
+        this.#lines.line([e.from], (who) => stamp(e.receivedAt) + errorLine(e, who(e.from)));
         break;
       case 'no-answer':
-        this.#line(null, () => stamp(e.at) + noAnswerLine(e));
+        this.#lines.line([], () => stamp(e.at) + noAnswerLine(e));
         break;
-      case 'send-error': {
-        // iputils: "local error: message too long, mtu=1500", the MTU the kernel held it to.
-        const mtu = this.#lastMtu;
-        const line =
-          e.code === 'EMSGSIZE'
-            ? `rawprobe: local error: message too long${mtu === null ? '' : `, mtu=${mtu}`} (icmp_seq=${e.seq})`
-            : `rawprobe: sendmsg: ${e.message}`;
-        this.#chain = this.#chain.then(() => {
-          process.stderr.write(`${line}\n`);
-        });
+      case 'send-error':
+        this.#lines.afterQueued(sendErrorLine(e, this.#lastMtu));
         break;
-      }
       case 'timeout':
         break; // iputils prints nothing; -O reports it before the next send
     }
   }
 
-  #line(address: string | null, make: (who: string) => string): void {
-    const who = address === null ? '' : this.#who(address);
-    if (typeof who === 'string' && this.#names === null) {
-      process.stdout.write(`${make(who)}\n`);
-      return;
-    }
-    this.#chain = this.#chain.then(async () => {
-      process.stdout.write(`${make(await who)}\n`);
-    });
-  }
-
-  /** Everything queued has been written. */
   drained(): Promise<void> {
-    return this.#chain;
+    return this.#lines.drained();
   }
 }
 
 // ---- the run ---------------------------------------------------------------------------------
 
-/** What `rawprobe ping` does once yargs has parsed its options (cli/commands/ping.ts). */
+/** What `rawprobe ping` does once yargs has parsed its options (cli/options/ping.ts). */
 export async function run(argv: PingArgs): Promise<void> {
   const options = pingOptions(argv);
   const session = await openOrFail(() => openPing(options));
   const start = session.start;
-  const json = argv.json;
-  const flood = argv.flood;
-  const quiet = argv.quiet;
+  const { json, flood, quiet } = argv;
 
   if (json) printJsonLine(startJson(start));
   else {

@@ -2,16 +2,16 @@
 // lib/sockopt takes them, one socket read, the table (cli/format/sockopt.ts) and the exit code.
 import { PROTOCOLS, type ProtocolName } from '../../lib/socket/index.js';
 import { OptionValueError, parseOptionValue, readOptions, type OptionSetting, type SocketReading } from '../../lib/sockopt/index.js';
-import type { SockoptArgs } from '../commands/sockopt.js';
-import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
+import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
-import { sockoptJsonRows, sockoptText } from '../format/sockopt.js';
-import { parseInteger } from '../numbers.js';
+import { socketRefused, sockoptJsonRows, sockoptText } from '../format/sockopt.js';
+import { wholeIn } from '../numbers.js';
+import type { SockoptArgs } from '../options/sockopt.js';
 
 function protocolOf(text: string | undefined): ProtocolName | number | undefined {
   if (text === undefined) return undefined;
   if ((PROTOCOLS as readonly string[]).includes(text.toLowerCase())) return text.toLowerCase() as ProtocolName;
-  return parseInteger(text, 'protocol', 65535);
+  return wholeIn('--protocol', 'protocol', text, 0, 65535);
 }
 
 function settingsOf(list: string[] | undefined): OptionSetting[] {
@@ -28,7 +28,7 @@ function settingsOf(list: string[] | undefined): OptionSetting[] {
   });
 }
 
-/** What `rawprobe sockopt` does once yargs has parsed its options (cli/commands/sockopt.ts). */
+/** What `rawprobe sockopt` does once yargs has parsed its options (cli/options/sockopt.ts). */
 export async function run(a: SockoptArgs): Promise<void> {
   const protocol = protocolOf(a.protocol);
   const settings = settingsOf(a.set);
@@ -36,12 +36,7 @@ export async function run(a: SockoptArgs): Promise<void> {
   try {
     reading = readOptions({ family: a.family, type: a.type, ...(protocol === undefined ? {} : { protocol }) }, settings);
   } catch (e) {
-    const p = protocol === undefined ? '' : ` protocol ${protocol}`;
-    const code = (e as { code?: unknown }).code;
-    // The addon's message starts "socket ECODE: "; the code goes in brackets instead.
-    const why = describeError(e).replace(/^socket [A-Z]+: /, '');
-    const article = a.family === 'unix' ? 'a' : 'an';
-    throw new CliError(`sockopt: the kernel refuses ${article} ${a.family} ${a.type}${p} socket${typeof code === 'string' ? ` (${code})` : ''}: ${why}`, EXIT_ERROR);
+    throw new CliError(socketRefused(a.family, a.type, protocol, e), EXIT_ERROR);
   }
   if (a.json) for (const row of sockoptJsonRows(reading)) printJsonLine(row);
   else process.stdout.write(sockoptText(reading, a.verbose));

@@ -18,34 +18,26 @@ import {
   timeoutLine,
   unknownLine,
 } from '../format/sweep.js';
-import type { SweepArgs } from '../commands/sweep.js';
-import { all, decimal, last, openOrFail, tosByte, whole, withSignals } from './args.js';
+import { decimal, rateOrMax, whole } from '../numbers.js';
+import type { SweepArgs } from '../options/sweep.js';
+import { tosByte } from './args.js';
+import { openOrFail, withSignals } from './session.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 
 /** The command line as lib/probe's SweepOptions; usage errors as CliError (exit 2). */
 export function sweepOptions(argv: SweepArgs): SweepOptions {
-  const options: SweepOptions = { targets: (argv.targets ?? []).map(String), files: all(argv.file) };
-  const count = last(argv.count);
-  if (count !== undefined) options.count = whole('-c', 'count', count);
-  const retries = last(argv.retries);
-  if (retries !== undefined) options.retries = whole('-r', 'retries', retries);
-  const timeout = last(argv.timeout);
-  if (timeout !== undefined) options.timeoutMs = decimal('-t', 'timeout (ms)', timeout);
-  const backoff = last(argv.backoff);
-  if (backoff !== undefined) options.backoff = decimal('-B', 'backoff', backoff);
-  const period = last(argv.period);
-  if (period !== undefined) options.periodMs = decimal('-p', 'period (ms)', period);
-  const rate = last(argv.rate);
-  if (rate !== undefined) options.rate = rate.trim().toLowerCase() === 'max' ? null : decimal('--rate', 'rate', rate);
-  const tos = last(argv.tos);
-  if (tos !== undefined) options.tos = tosByte('-Q', tos);
-  const ttl = last(argv.ttl);
-  if (ttl !== undefined) options.ttl = whole('--ttl', 'ttl', ttl);
-  const size = last(argv.size);
-  if (size !== undefined) options.size = whole('-s', 'size', size);
-  const source = last(argv.source);
-  if (source !== undefined) options.source = source;
+  const options: SweepOptions = { targets: (argv.targets ?? []).map(String), files: argv.file ?? [] };
+  if (argv.count !== undefined) options.count = whole('-c', 'count', argv.count);
+  if (argv.retries !== undefined) options.retries = whole('-r', 'retries', argv.retries);
+  if (argv.timeout !== undefined) options.timeoutMs = decimal('-t', 'timeout (ms)', argv.timeout);
+  if (argv.backoff !== undefined) options.backoff = decimal('-B', 'backoff', argv.backoff);
+  if (argv.period !== undefined) options.periodMs = decimal('-p', 'period (ms)', argv.period);
+  if (argv.rate !== undefined) options.rate = rateOrMax('--rate', argv.rate);
+  if (argv.tos !== undefined) options.tos = tosByte('-Q', argv.tos);
+  if (argv.ttl !== undefined) options.ttl = whole('--ttl', 'ttl', argv.ttl);
+  if (argv.size !== undefined) options.size = whole('-s', 'size', argv.size);
+  if (argv.source !== undefined) options.source = argv.source;
   return options;
 }
 

@@ -7,8 +7,10 @@ import { openTos, type TosOptions } from '../../lib/probe/tos/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { headerLine, rowJson, tosTable } from '../format/tos.js';
-import type { TosArgs } from '../commands/tos.js';
-import { last, openOrFail, pcapOut, tosByte, whole, withSignals } from './args.js';
+import { whole } from '../numbers.js';
+import type { TosArgs } from '../options/tos.js';
+import { pcapOut, tosByte } from './args.js';
+import { openOrFail, withSignals } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
 
 /** What runs without --values, --dscp or --ecn: best effort, the low-priority class, the AF classes, EF, network control. */
@@ -25,7 +27,7 @@ export function parseDscpList(text: string): number[] {
   if (text.trim().toLowerCase() === 'all') return Array.from({ length: 64 }, (_, d) => d << 2);
   return list('--dscp', text).map((item) => {
     if (/^\d+$/.test(item) || /^0x[0-9a-f]+$/i.test(item)) {
-      const d = Number(item);
+      const d = whole('--dscp', 'DSCP', item);
       if (d > 63) throw new CliError(`--dscp: ${item} is out of range: a DSCP is 0-63 (or all)`);
       return d << 2;
     }
@@ -38,14 +40,12 @@ export function parseDscpList(text: string): number[] {
 }
 
 /** The TOS bytes to probe, in order, without repeats. */
-export function tosValues(argv: Pick<TosArgs, 'values' | 'dscp' | 'ecn'>): number[] {
+export function tosValues(argv: { values?: string; dscp?: string; ecn: boolean }): number[] {
   const values: number[] = [];
-  const given = last(argv.values);
-  if (given !== undefined) {
-    for (const item of list('--values', given)) values.push(tosByte('--values', item));
+  if (argv.values !== undefined) {
+    for (const item of list('--values', argv.values)) values.push(tosByte('--values', item));
   }
-  const dscp = last(argv.dscp);
-  if (dscp !== undefined) values.push(...parseDscpList(dscp));
+  if (argv.dscp !== undefined) values.push(...parseDscpList(argv.dscp));
   if (values.length === 0) {
     if (argv.ecn) values.push(0);
     else values.push(...DEFAULT_DSCP.map((name) => DSCP[name] << 2));
@@ -58,21 +58,15 @@ export function tosOptions(argv: TosArgs): TosOptions {
   const options: TosOptions = { host: argv.host, values: tosValues(argv), path: argv.path };
   const kind = probeKind(argv.protocol, argv);
   if (kind !== null) options.kind = kind;
-  const port = last(argv.port);
-  if (port !== undefined) options.port = whole('-p', 'port', port);
-  const queries = last(argv.queries);
-  if (queries !== undefined) options.probesPerValue = whole('-q', 'probes per value', queries);
-  const wait = last(argv.wait);
-  if (wait !== undefined) Object.assign(options, parseWait(wait));
-  const sim = last(argv['sim-queries']);
-  if (sim !== undefined) options.simultaneous = whole('-N', 'probes in flight', sim);
-  const first = last(argv.first);
-  const max = last(argv['max-hops']);
+  if (argv.port !== undefined) options.port = whole('-p', 'port', argv.port);
+  if (argv.queries !== undefined) options.probesPerValue = whole('-q', 'probes per value', argv.queries);
+  if (argv.wait !== undefined) Object.assign(options, parseWait(argv.wait));
+  if (argv['sim-queries'] !== undefined) options.simultaneous = whole('-N', 'probes in flight', argv['sim-queries']);
+  const { first, 'max-hops': max } = argv;
   if ((first !== undefined || max !== undefined) && !argv.path) throw new CliError('-f and -m set the TTL sweep of --path: add --path');
   if (first !== undefined) options.firstTtl = whole('-f', 'first TTL', first);
   if (max !== undefined) options.maxTtl = whole('-m', 'max TTL', max);
-  const source = last(argv.source);
-  if (source !== undefined) options.source = source;
+  if (argv.source !== undefined) options.source = argv.source;
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
   return options;

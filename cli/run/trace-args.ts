@@ -2,12 +2,11 @@
 // -w MAX[,HERE,NEAR]. Errors are CliError (exit 2), naming the option.
 import { PROBE_KINDS, type ProbeKind } from '../../lib/probe/protocols/trace-protocol.js';
 import { CliError } from '../errors.js';
-import { decimal, last, type Value } from './args.js';
+import { decimal } from '../numbers.js';
 
 /** -P NAME, or one of -I -U -T (traceroute's shortcuts); null when none is given. */
-export function probeKind(protocol: Value, flags: { icmp: boolean; udp: boolean; tcp: boolean }): ProbeKind | null {
+export function probeKind(named: string | undefined, flags: { icmp: boolean; udp: boolean; tcp: boolean }): ProbeKind | null {
   const chosen: ProbeKind[] = [];
-  const named = last(protocol);
   if (named !== undefined) {
     const k = named.trim().toLowerCase();
     if (!(PROBE_KINDS as readonly string[]).includes(k)) throw new CliError(`-P: unknown probe kind "${named}": give icmp, udp or tcp`);

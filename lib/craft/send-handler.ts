@@ -2,7 +2,7 @@
 // `count` have gone; each one sent, refused or answered is counted and reported; after the last
 // one the run lingers waitMs for answers (or ends as soon as every packet that can be answered
 // was). A refusal before anything went out ends the run: the caller throws it, as sendto would.
-import { messageInfoAt } from '../socket/convert.js';
+import { messageInfoAt } from '../socket/values.js';
 import { NS_PER_MS } from '../socket/clock.js';
 import type { SocketError } from '../socket/errors.js';
 import type { ProbeEngine } from '../probe/engine/engine.js';

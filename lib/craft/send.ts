@@ -18,7 +18,7 @@ import { readIpv4 } from '../wire/bytes.js';
 import { FIELD as IP, MIN_HEADER_LENGTH, PROTOCOL } from '../wire/ipv4.js';
 import { echoReplyFilterV4 } from '../socket/bpf.js';
 import type { RawSocket } from '../socket/socket.js';
-import type { MessageInfo } from '../socket/types.js';
+import type { MessageInfo } from '../socket/values.js';
 import { openSocket, rawIcmpSocket } from '../socket/socket.js';
 import type { SocketError } from '../socket/errors.js';
 import { ProbeSession, type SessionParts, type SessionSocket } from '../probe/engine/session.js';

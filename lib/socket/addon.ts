@@ -46,6 +46,55 @@ export interface NativeSocket {
     maxPerWake: number,
   ): void;
   stopReceiving(): void;
+  /** SO_PEERCRED: who is at the other end of a unix socket. */
+  peerCredentials(): PeerCredentials;
+  // The classic calls (native/connection.cc, transfer.cc): one non-blocking syscall each.
+  listen(backlog: number): void;
+  /** The next connection, or null when none waits (EAGAIN). */
+  accept(): { socket: NativeSocket; address: NativeAddress } | null;
+  /** how: constants.SHUT_RD, SHUT_WR or SHUT_RDWR. */
+  shutdown(how: number): void;
+  /** What came (empty at a stream's end), or null when nothing waits (EAGAIN). */
+  recv(size: number, flags?: number): Buffer | null;
+  /** Bytes read into `buffer` (0 at a stream's end), or -1 when nothing waits (EAGAIN). */
+  recvInto(buffer: Uint8Array, flags?: number): number;
+  recvMsg(size: number, flags: number, maxFds: number): NativeMessage | null;
+  /** Bytes the kernel took now, or -1 when it would take none (EAGAIN). */
+  sendSome(buffer: Uint8Array, sockaddr: Uint8Array | null, flags?: number): number;
+  /** As sendSome, with `fds` passed as one SCM_RIGHTS control message. */
+  sendMsg(buffer: Uint8Array, fds: readonly number[], sockaddr: Uint8Array | null, flags?: number): number;
+  /**
+   * Polls for readiness (NativeReadiness bits readable | writable) and calls back with what
+   * came; 0 stops polling and lets go of the callback.
+   */
+  watch(callback: NativeReadyCallback | null, events: number): void;
+}
+
+export interface PeerCredentials {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+/** One recvmsg: the bytes, the message's real length, msg_flags, the sender, passed descriptors. */
+export interface NativeMessage {
+  data: Buffer;
+  size: number;
+  flags: number;
+  address: NativeAddress | null;
+  fds: number[];
+}
+
+/** (events) with NativeReadiness bits; (failed, error) when polling stopped for good. */
+export type NativeReadyCallback = (events: number, error?: unknown) => void;
+
+export interface NativeReadiness {
+  readonly readable: number;
+  readonly writable: number;
+  /** A pending socket error (POLLERR): the next call on the socket reports it. */
+  readonly error: number;
+  /** Polling failed for good; the callback's second argument says why. */
+  readonly failed: number;
 }
 
 export interface NativeAddress {
@@ -107,7 +156,10 @@ export interface NativeAddon {
   now(): number;
   sendInfo: Float64Array;
   sockaddr(family: number, address?: string, port?: number, scopeId?: number): Buffer;
-  errnoError(errno: number, syscall: string): Error;
+  /** context picks the words the addon would use had the call itself failed. */
+  errnoError(errno: number, syscall: string, context?: { family?: number; type?: number; address?: string }): Error;
+  socketpair(family: number, type: number, protocol: number): [NativeSocket, NativeSocket];
+  readiness: NativeReadiness;
 }
 
 /** Where node-gyp leaves the addon, in the package root. */

@@ -1,20 +1,27 @@
 // lib/socket: raw, datagram, stream and unix sockets for rawprobe, on the native addon.
 // Import as `import * as socket from './socket/index.js'`.
-export { RawSocket, openSocket, rawIcmpSocket, type RawIcmpOptions } from './socket.js';
-export type {
-  OpenOptions,
-  ReceiveOptions,
-  SocketAddress,
-  MessageInfo,
-  ReceivedMessage,
-  SendResult,
-  SendManyResult,
-  Destination,
-  QueuedError,
-  ErrorOrigin,
-  RawSocketEvents,
-  MessagesOptions,
-} from './types.js';
+//
+// Two faces over one addon: RawSocket (probes: batches of datagrams per wake-up, sendmmsg,
+// kernel timestamps) and Socket (the classic API: createSocket, bind, listen, accept,
+// connect, recv, sendAll, ..., in classic/).
+export {
+  RawSocket,
+  openSocket,
+  rawIcmpSocket,
+  type OpenOptions,
+  type ReceiveOptions,
+  type RawIcmpOptions,
+  type SocketAddress,
+  type MessageInfo,
+  type ReceivedMessage,
+  type SendResult,
+  type SendManyResult,
+  type Destination,
+  type QueuedError,
+  type ErrorOrigin,
+  type RawSocketEvents,
+  type MessagesOptions,
+} from './socket.js';
 export {
   OPTIONS,
   OPTION_NAMES,
@@ -35,7 +42,7 @@ export {
 } from './options.js';
 export { constants, CONSTANT_NAMES, type Constants, type ConstantName } from './constants.js';
 export { BATCH, FLAG_KERNEL_TIMESTAMP, datagramAt, type ReceiveBatch } from './batch.js';
-export { messageInfoAt } from './convert.js';
+export { messageInfoAt } from './values.js';
 // meta[sourceV4] and dotted text, both ways (the parser is lib/wire's: -1 where it would throw).
 export { formatIpv4 as ipv4ToString, ipv4OrMinusOne as ipv4ToNumber } from '../wire/bytes.js';
 export { stmt, jump, encodeProgram, echoReplyFilterV4, type BpfInstruction } from './bpf.js';
@@ -44,3 +51,27 @@ export { ErrorCode, socketError, isSocketError, type SocketError } from './error
 export { routeSource, routeMtu, checkLocalAddress } from './route.js';
 export { smallestInterfaceMtu, rawSocketDrops } from './system.js';
 export { FAMILIES, SOCKET_TYPES, PROTOCOLS, type Family, type SocketType, type ProtocolName, type SocketKind } from './kinds.js';
+export {
+  Socket,
+  createSocket,
+  socketpair,
+  checkUnixPath,
+  type CreateOptions,
+  type PairOptions,
+  type Accepted,
+  type CallOptions,
+  type RecvOptions,
+  type SendOptions,
+  type ShutdownHow,
+  type SocketEvents,
+  type Message,
+  type Endpoint,
+  type SocketCall,
+  type CallHook,
+  type CallArg,
+  type CallName,
+  type ByteCount,
+  type StreamOptions,
+} from './classic/index.js';
+export type { PeerCredentials } from './addon.js';
+export type { OptionRef, RawOptionValue } from './option-calls.js';

@@ -1,6 +1,6 @@
 // What a socket is: its family, type and protocol, by name, and the constants behind them.
 import { constants } from './constants.js';
-import { ErrorCode, socketError } from './errors.js';
+import { ErrorCode, socketError, type SocketError } from './errors.js';
 
 export const FAMILIES = ['inet', 'inet6', 'unix'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -29,6 +29,15 @@ const PROTOCOL_CONSTANT = {
   tcp: 'IPPROTO_TCP',
   raw: 'IPPROTO_RAW',
 } as const;
+
+/** The C name of a family or type ('AF_UNIX', 'SOCK_SEQPACKET'), as a call log shows it. */
+export function familyConstant(family: Family): (typeof FAMILY_CONSTANT)[Family] {
+  return FAMILY_CONSTANT[family];
+}
+
+export function typeConstant(type: SocketType): (typeof TYPE_CONSTANT)[SocketType] {
+  return TYPE_CONSTANT[type];
+}
 
 export function familyNumber(family: Family): number {
   return constants[FAMILY_CONSTANT[family]];
@@ -62,7 +71,23 @@ export function isProtocolName(value: unknown): value is ProtocolName {
   return typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value);
 }
 
-/** The protocol number to open with: the one given (checked), or the family and type's default. */
+function invalid(message: string): SocketError {
+  return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
+}
+
+/** Throws ERR_INVALID_ARG_VALUE unless family and type name kinds rawprobe opens. */
+export function checkKind(family: unknown, type: unknown): void {
+  if (!isFamily(family)) throw invalid(`family must be 'inet', 'inet6' or 'unix' (got '${String(family)}')`);
+  if (!isSocketType(type)) {
+    throw invalid(`type must be 'raw', 'dgram', 'stream', 'seqpacket' or 'rdm' (got '${String(type)}')`);
+  }
+}
+
+/**
+ * The protocol number to open: as given (a name or a number), or the default, which is
+ * 'icmp' for inet raw, 'icmpv6' for inet6 raw (a raw socket needs one) and 0 (the type's usual
+ * protocol) for everything else.
+ */
 export function resolveProtocol(family: Family, type: SocketType, protocol: ProtocolName | number | undefined): number {
   if (protocol === undefined) {
     if (type === 'raw' && family === 'inet') return protocolNumber('icmp');
@@ -71,12 +96,12 @@ export function resolveProtocol(family: Family, type: SocketType, protocol: Prot
   }
   if (typeof protocol === 'number') {
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 65535) {
-      throw socketError(ErrorCode.invalidArgValue, `protocol must be an integer from 0 to 65535 (got ${protocol})`, 'RangeError');
+      throw invalid(`protocol must be an integer from 0 to 65535 (got ${protocol})`);
     }
     return protocol;
   }
   if (!isProtocolName(protocol)) {
-    throw socketError(ErrorCode.invalidArgValue, `protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`, 'RangeError');
+    throw invalid(`protocol must be 'icmp', 'icmpv6', 'udp', 'tcp', 'raw' or a number (got '${String(protocol)}')`);
   }
   return protocolNumber(protocol);
 }

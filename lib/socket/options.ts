@@ -6,8 +6,7 @@
 // "on" lists the socket kinds where Linux lets you SET the option (read-only options: where
 // you can read it), as measured on Linux 6.x by test/socket/options.test.ts. Elsewhere the
 // kernel refuses with ENOPROTOOPT or EOPNOTSUPP, and that error reaches you unchanged.
-import { constants, type ConstantName } from './constants.js';
-import { ErrorCode, socketError } from './errors.js';
+import type { ConstantName } from './constants.js';
 import type { SocketKind } from './kinds.js';
 
 /** The value shape of an option: what setOption takes and getOption returns. */
@@ -334,24 +333,4 @@ export function icmpv6FilterBytes(passTypes: readonly number[]): Buffer {
     }
   }
   return Buffer.from(words.buffer);
-}
-
-/** The value shape of a numeric [level, name] option, from the value itself. */
-export function kindOfValue(value: unknown): OptionKind {
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return 'int';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'object' && value !== null) {
-    if ('enabled' in value) return 'linger';
-    if ('microseconds' in value) return 'timeval';
-  }
-  throw socketError(
-    ErrorCode.invalidArgType,
-    'an option value must be a number, a boolean, a Buffer, {enabled, seconds} or {seconds, microseconds}',
-    'TypeError',
-  );
-}
-
-export function levelNumber(level: OptionLevel | number): number {
-  return typeof level === 'number' ? level : constants[level];
 }

@@ -2,15 +2,16 @@
 // benchmark file): it must find exactly what was planted, from a path, a stream and a buffer;
 // its --fix copy must check clean; and tshark (when installed) must count the same.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeChecksumPcap, type PlantedCounts } from '../../bench/make-checksum-pcap.js';
 import { ChecksumTally, LAYERS, checkCapture, type ChecksumSummary } from '../../lib/check/index.js';
 import { PcapError, readPcapBuffer } from '../../lib/pcap/index.js';
-import { hasTool, tempDir } from '../cli/run-rawprobe.js';
+import { runCommand } from '../helpers/cli.js';
+import { sharedTempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 
-const dir = tempDir('check');
+const dir = sharedTempDir('check');
 const file = join(dir, 'planted.pcap');
 let planted: PlantedCounts;
 
@@ -100,17 +101,13 @@ test('a capture broken part-way: the PcapError names the packet, and the tally h
   t.is(tally.packets, 1000);
 });
 
-const withTshark = hasTool('tshark') ? test : test.skip;
-
-withTshark('tshark with checksum validation counts the same per layer', (t) => {
-  const r = spawnSync(
-    'tshark',
-    ['-n', '-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
-      '-T', 'fields', '-E', 'occurrence=f', '-e', 'ip.proto', '-e', 'ip.checksum.status', '-e', 'icmp.checksum.status',
-      '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status'],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  t.is(r.status, 0, r.stderr);
+toolTest(['tshark'])('tshark with checksum validation counts the same per layer', async (t) => {
+  const r = await runCommand([
+    'tshark', '-n', '-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
+    '-T', 'fields', '-E', 'occurrence=f', '-e', 'ip.proto', '-e', 'ip.checksum.status', '-e', 'icmp.checksum.status',
+    '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status',
+  ]);
+  t.is(r.code, 0, r.stderr);
   // Wireshark's status values: 0 bad, 1 good, 2 unverified, 3 not present.
   const names = ['bad', 'good', 'unverifiable', 'absent'] as const;
   const counts = Object.fromEntries(LAYERS.map((l) => [l, { good: 0, bad: 0, unverifiable: 0, absent: 0 }])) as ChecksumSummary['layers'];

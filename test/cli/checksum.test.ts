@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { makeChecksumPcap, type PlantedCounts } from '../../bench/make-checksum-pcap.js';
 import { readPcapBuffer } from '../../lib/pcap/index.js';
 import { encodePacket } from '../../lib/wire/index.js';
-import { fixture, rawprobe, tempDir } from './run-rawprobe.js';
+import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
+import { sharedTempDir } from '../helpers/tmp.js';
 
-const dir = tempDir('checksum-cli');
+const dir = sharedTempDir('checksum-cli');
 const planted = join(dir, 'planted.pcap');
 let counts: PlantedCounts;
 

@@ -6,9 +6,11 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPcapBuffer } from '../../lib/pcap/index.js';
 import { encodePacket } from '../../lib/wire/index.js';
-import { PCAP_FIXTURES, ROOT, fixture, rawprobe, tempDir } from './run-rawprobe.js';
+import { ROOT, pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
+import { sharedTempDir } from '../helpers/tmp.js';
 
-const dir = tempDir('decode-cli');
+const PCAP_FIXTURES = join(ROOT, 'fixtures/pcap');
+const dir = sharedTempDir('decode-cli');
 
 /** One row of a fixture's .tsv (columns as make-fixtures.sh writes them). */
 interface TsharkRow {

@@ -6,32 +6,36 @@
 import test from 'ava';
 import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/index.js';
-import type { RunResult } from '../../lib/lab/system.js';
+import { rawprobe as cli, ROOT, runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { MAIN, ROOT } from './run-rawprobe.js';
+import { toolTest } from '../helpers/tools.js';
+import { ipv4Sent } from '../helpers/counters.js';
 
 const rootOnly = rootTest();
 void test;
 
-function rawprobe(lab: Lab, args: string[], timeoutMs = 30_000): Promise<RunResult> {
-  return lab.exec('h1', [process.execPath, MAIN, 'ping', ...args], { timeoutMs });
+/** Tests that compare with iputils ping run in the same lab. */
+const withIputils = toolTest(['ping'], rootOnly);
+
+function rawprobe(lab: Lab, args: string[], timeoutMs = 30_000): Promise<CliResult> {
+  return cli(['ping', ...args], { where: { lab, node: 'h1' }, timeoutMs });
 }
 
-function iputils(lab: Lab, args: string[]): Promise<RunResult> {
-  return lab.exec('h1', ['ping', ...args], { timeoutMs: 30_000 });
+function iputils(lab: Lab, args: string[]): Promise<CliResult> {
+  return runCommand(['ping', ...args], { where: { lab, node: 'h1' }, timeoutMs: 30_000 });
 }
 
-function lines(r: RunResult): string[] {
+function lines(r: CliResult): string[] {
   return r.stdout.split('\n');
 }
 
 /** The "N packets transmitted, ..." line. */
-function countsLine(r: RunResult): string {
+function countsLine(r: CliResult): string {
   return lines(r).find((l) => / packets transmitted, /.test(l)) ?? '';
 }
 
-function json(r: RunResult): Record<string, unknown>[] {
+function json(r: CliResult): Record<string, unknown>[] {
   return r.stdout
     .trimEnd()
     .split('\n')
@@ -40,21 +44,21 @@ function json(r: RunResult): Record<string, unknown>[] {
 
 const noRatelimit = { r1: { role: 'router' as const, icmpRatelimit: false }, r2: { role: 'router' as const, icmpRatelimit: false } };
 
-rootOnly('across three routers: replies with TTL 61, as iputils sees them', async (t) => {
+withIputils('across three routers: replies with TTL 61, as iputils sees them', async (t) => {
   const lab = await withLab(t, 'chain3');
   const h2 = lab.address('h2');
   const args = ['-c', '3', '-i', '0.05', h2];
   const [ours, theirs] = await Promise.all([rawprobe(lab, args), iputils(lab, args)]);
   t.is(ours.code, 0, ours.stderr);
   t.is(lines(ours)[0], lines(theirs)[0]);
-  const shape = (r: RunResult): string[] => lines(r).filter((l) => l.includes('bytes from')).map((l) => l.replace(/ time=.*/, ''));
+  const shape = (r: CliResult): string[] => lines(r).filter((l) => l.includes('bytes from')).map((l) => l.replace(/ time=.*/, ''));
   t.deepEqual(shape(ours), [1, 2, 3].map((n) => `64 bytes from ${h2}: icmp_seq=${n} ttl=61`));
   t.deepEqual(shape(ours), shape(theirs));
   t.is(countsLine(ours).replace(/time \d+ms/, ''), countsLine(theirs).replace(/time \d+ms/, ''));
   t.regex(lines(ours).at(-2)!, /^rtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms$/);
 });
 
-rootOnly('-t 1 gets Time Exceeded from the first router, -t 2 from the second; exit 1', async (t) => {
+withIputils('-t 1 gets Time Exceeded from the first router, -t 2 from the second; exit 1', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: noRatelimit });
   const h2 = lab.address('h2');
   const hops = lab.path('h1', 'h2').hops;
@@ -76,13 +80,13 @@ rootOnly('-t 1 gets Time Exceeded from the first router, -t 2 from the second; e
   t.is(asJson.code, 1);
 });
 
-rootOnly('DF and an oversize packet towards a 1400-byte link: Fragmentation Needed with the MTU', async (t) => {
+withIputils('DF and an oversize packet towards a 1400-byte link: Fragmentation Needed with the MTU', async (t) => {
   const lab = await withLab(t, 'mtu1400', { nodes: noRatelimit });
   const h2 = lab.address('h2');
   const r1 = lab.path('h1', 'h2').hops[0]!.address;
   // After a Fragmentation Needed, h1's kernel keeps the path MTU (1400) and refuses bigger
   // packets itself: one run at a time, forgetting it between runs that need the router's answer.
-  const forget = (): Promise<RunResult> => lab.exec('h1', ['ip', 'route', 'flush', 'cache']);
+  const forget = (): Promise<CliResult> => lab.exec('h1', ['ip', 'route', 'flush', 'cache']);
   // Without DF r1 fragments, h2 answers, r2 fragments the reply, h1 reassembles it.
   const fragmented = await rawprobe(lab, ['-c', '1', '-M', 'dont', '-s', '1400', h2]);
   t.is(fragmented.code, 0, fragmented.stderr);
@@ -108,17 +112,17 @@ rootOnly('DF and an oversize packet towards a 1400-byte link: Fragmentation Need
   t.regex(theirsLocal.stderr, /^ping: local error: message too long, mtu=1400\n/, 'iputils names the same MTU');
 });
 
-rootOnly('-s 2000 is sent in fragments, as the kernel sends iputils\' (-M want, the default, and dont); -M do is a local error', async (t) => {
+withIputils('-s 2000 is sent in fragments, as the kernel sends iputils\' (-M want, the default, and dont); -M do is a local error', async (t) => {
   const lab = await withLab(t, 'mtu1400', { nodes: noRatelimit });
   const h2 = lab.address('h2');
-  const tx = async (): Promise<number> => Number((await lab.exec('h1', ['cat', '/sys/class/net/eth0/statistics/tx_packets'])).stdout.trim());
+  const tx = await ipv4Sent(lab, 'h1');
   const args = ['-c', '2', '-i', '0.05', '-s', '2000', h2];
   const theirs = await iputils(lab, args); // first: its ARP exchange is then done
   const before = await tx();
   const ours = await rawprobe(lab, args);
   t.is(await tx() - before, 4, 'two probes of 2028 bytes, two fragments each (MTU 1500)');
   t.is(ours.code, 0, ours.stderr);
-  const shape = (r: RunResult): string[] => lines(r).filter((l) => l.includes('bytes from')).map((l) => l.replace(/ time=.*/, ''));
+  const shape = (r: CliResult): string[] => lines(r).filter((l) => l.includes('bytes from')).map((l) => l.replace(/ time=.*/, ''));
   t.deepEqual(shape(ours), [1, 2].map((n) => `2008 bytes from ${h2}: icmp_seq=${n} ttl=62`), 'r1 cut our 1500-byte fragments again for its 1400-byte link');
   t.deepEqual(shape(ours), shape(theirs));
   t.is(countsLine(ours).replace(/time \d+ms/, ''), countsLine(theirs).replace(/time \d+ms/, ''));

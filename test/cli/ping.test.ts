@@ -8,37 +8,24 @@
 // time, and these tests count replies exactly. The namespace ends with its process.
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findTool, run, type RunResult } from '../../lib/lab/system.js';
 import type { PingSummary } from '../../lib/probe/index.js';
-import { rootTest } from '../helpers/privilege.js';
-import { MAIN } from './run-rawprobe.js';
+import { inOwnNetns, MAIN, ROOT, rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
+import { isRoot, rootTest } from '../helpers/privilege.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { formatReplyTime } from '../../cli/format/ping.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const rootOnly = rootTest();
 
-/** argv in a network namespace of its own, with lo up. */
-export async function isolatedArgv(argv: string[]): Promise<string[]> {
-  const ip = (await findTool('ip')) ?? '/usr/sbin/ip';
-  return ['unshare', '--net', '--', 'sh', '-c', `${ip} link set lo up && exec "$@"`, 'sh', ...argv];
-}
-
-async function isolated(argv: string[], timeoutMs = 30_000): Promise<RunResult> {
-  const [file, ...args] = await isolatedArgv(argv);
-  return run(file!, args, { cwd: ROOT, timeoutMs });
-}
-
 /** `rawprobe ping ...` (in its own network namespace when root; bad-input runs need no root). */
-function rawprobe(args: string[], timeoutMs = 30_000): Promise<RunResult> {
-  if (process.getuid?.() === 0) return isolated([process.execPath, MAIN, 'ping', ...args], timeoutMs);
-  return run(process.execPath, [MAIN, 'ping', ...args], { cwd: ROOT, timeoutMs });
+function rawprobe(args: string[], timeoutMs = 30_000): Promise<CliResult> {
+  return cli(['ping', ...args], { timeoutMs, where: isRoot ? 'netns' : 'host' });
 }
 
-function iputils(args: string[]): Promise<RunResult> {
-  return isolated(['ping', ...args]);
+function iputils(args: string[]): Promise<CliResult> {
+  return runCommand(['ping', ...args], { where: 'netns', timeoutMs: 30_000 });
 }
 
 const REPLY = /^(\d+) bytes from (\S+)(?: \((\S+)\))?: icmp_seq=(\d+) ttl=(\d+) time=(\d+(?:\.\d+)?) ms$/;
@@ -106,19 +93,15 @@ test('--help lists the iputils letters', async (t) => {
   }
 });
 
-rootOnly('without CAP_NET_RAW: one line saying what is missing and how to grant it, exit 2', async (t) => {
-  const r = await run(
-    'setpriv',
-    ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, MAIN, 'ping', '-c', '1', '127.0.0.1'],
-    { cwd: '/', timeoutMs: 30_000 },
-  );
+toolTest(['setpriv'], rootOnly)('without CAP_NET_RAW: one line saying what is missing and how to grant it, exit 2', async (t) => {
+  const r = await cli(['ping', '-c', '1', '127.0.0.1'], { via: ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all'], timeoutMs: 30_000 });
   t.is(r.code, 2);
   t.is(r.stdout, '');
   t.regex(r.stderr, /^rawprobe: [^\n]*CAP_NET_RAW[^\n]*\n$/);
   t.regex(r.stderr, /setcap cap_net_raw\+ep/);
 });
 
-rootOnly('127.0.0.1 against iputils in the same test: same shape, counts, TTL and byte counts', async (t) => {
+toolTest(['ping'], rootOnly)('127.0.0.1 against iputils in the same test: same shape, counts, TTL and byte counts', async (t) => {
   const args = ['-c', '5', '-i', '0.01', '127.0.0.1'];
   const [ours, theirs] = await Promise.all([rawprobe(args), iputils(args)]);
   t.is(ours.code, 0, ours.stderr);
@@ -134,10 +117,12 @@ rootOnly('127.0.0.1 against iputils in the same test: same shape, counts, TTL an
   t.is(a.statsTitle, b.statsTitle);
   t.deepEqual([a.counts[1], a.counts[2], a.counts[4]], [b.counts[1], b.counts[2], b.counts[4]]);
   t.not(a.rtt, null, ours.stdout);
-  // The summary agrees with the lines it sums up (iputils' integer microseconds).
+  // The summary agrees with the lines it sums up (iputils' integer microseconds), each printed
+  // as its line prints it: a time of 100 ms or more (a loaded machine) shows no decimals there.
   const times = a.replies.map((r) => r.time);
-  t.is(Number(a.rtt![1]), Math.min(...times));
-  t.is(Number(a.rtt![3]), Math.max(...times));
+  const asLine = (ms: string): number => Number(formatReplyTime(Math.round(Number(ms) * 1000)));
+  t.is(asLine(a.rtt![1]!), Math.min(...times));
+  t.is(asLine(a.rtt![3]!), Math.max(...times));
 });
 
 rootOnly('sizes and options: -s 0 and -s 65507, -p, -I, -t, -D, -n with localhost', async (t) => {
@@ -208,7 +193,7 @@ rootOnly('flood: a dot per probe, a backspace per reply, and iputils\' flood sum
 
 rootOnly('SIGINT prints the summary and exits as iputils does (0 after replies)', async (t) => {
   // unshare and sh exec into node: the signal reaches ping itself.
-  const [file, ...args] = await isolatedArgv([process.execPath, MAIN, 'ping', '-i', '0.05', '-w', '20', '127.0.0.1']);
+  const [file, ...args] = await inOwnNetns([process.execPath, MAIN, 'ping', '-i', '0.05', '-w', '20', '127.0.0.1']);
   const child = spawn(file!, args, { cwd: ROOT });
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -232,14 +217,14 @@ rootOnly('SIGINT prints the summary and exits as iputils does (0 after replies)'
   t.not(p.rtt, null);
 });
 
-rootOnly('--pcap-out: every packet sent and received, read back by tshark with epoch timestamps', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-ping-'));
+toolTest(['tshark'], rootOnly)('--pcap-out: every packet sent and received, read back by tshark with epoch timestamps', async (t) => {
+  const dir = tempDir(t, 'ping');
   const file = join(dir, 'ping.pcap');
   const before = Date.now() / 1000;
   const r = await rawprobe(['-c', '3', '-i', '0.01', '-t', '33', '-M', 'dont', '--pcap-out', file, '127.0.0.1']);
   const after = Date.now() / 1000;
   t.is(r.code, 0, r.stderr);
-  const ts = await run('tshark', ['-r', file, '-T', 'fields', '-E', 'separator=,', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'ip.ttl', '-e', 'ip.flags.df', '-e', 'icmp.type', '-e', 'icmp.seq', '-e', 'icmp.checksum.status'], { timeoutMs: 60_000 });
+  const ts = await runCommand(['tshark', '-r', file, '-T', 'fields', '-E', 'separator=,', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'ip.ttl', '-e', 'ip.flags.df', '-e', 'icmp.type', '-e', 'icmp.seq', '-e', 'icmp.checksum.status']);
   t.is(ts.code, 0, ts.stderr);
   // The file is in the order the events reached us; a reply read late by a busy event loop may
   // follow the next request, so compare in timestamp (kernel) order.
@@ -270,7 +255,7 @@ rootOnly('two pings at once never take each other\'s replies (separate processes
 
 rootOnly('many targets in one process through the library: each reply credited to its own probe', async (t) => {
   const child = join(ROOT, 'dist/test/probe/children/many-targets.js');
-  const r = await isolated([process.execPath, child]);
+  const r = await runCommand([process.execPath, child], { where: 'netns', timeoutMs: 30_000 });
   t.is(r.code, 0, r.stderr);
   const { many, one } = JSON.parse(r.stdout) as { many: PingSummary[]; one: PingSummary[] };
   t.deepEqual(many.map((s) => [s.target, s.transmitted, s.received, s.duplicates, s.errors, s.late]), [

@@ -9,12 +9,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asSent } from '../../lib/craft/index.js';
 import { encodePacket, decodePacket, type PacketInit } from '../../lib/wire/index.js';
+import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
 import { rootTest } from '../helpers/privilege.js';
-import { captureOnLoopback, fixture, hasTool, rawprobe, tempDir, type Capture } from './run-rawprobe.js';
+import { captureOnLoopback } from '../helpers/tcpdump.js';
+import { sharedTempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 
-const dir = tempDir('send-cli');
+const dir = sharedTempDir('send-cli');
 // Serial: the capture tests share lo with each other (and floods would crowd the reply sockets).
-const asRoot = hasTool('tcpdump') ? rootTest().serial : (test.skip as unknown as typeof test);
+const asRoot = toolTest(['tcpdump'], rootTest().serial);
 
 /** A 16-bit value no other test of this run uses (ICMP identifiers, ports). */
 let nextUnique = randomInt(1000, 20000);
@@ -152,8 +155,7 @@ test('usage errors are one line, exit 2', async (t) => {
 // ---- as root: on the wire ------------------------------------------------------------------------
 
 async function sendAndCapture(t: import('ava').ExecutionContext, filter: string, count: number, args: string[]): Promise<{ packets: Buffer[]; stdout: string; stderr: string; code: number | null }> {
-  const capture: Capture = await captureOnLoopback(filter, count);
-  t.teardown(() => capture.stop());
+  const capture = await captureOnLoopback(t, filter, count);
   const r = await rawprobe(['send', ...args]);
   const packets = await capture.done();
   return { packets, stdout: r.stdout, stderr: r.stderr, code: r.code };

@@ -2,11 +2,11 @@
 // beforehand with --set (what Linux reads back, doubling and all), refusals shown with their
 // errno, the same rows in --json, a socket type the kernel refuses as one line, and bad --set.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { formatOptionValue, parseOptionValue } from '../../lib/sockopt/index.js';
 import { icmpFilterMask, optionTable } from '../../lib/socket/index.js';
-import { isRoot, rootTest } from '../helpers/privilege.js';
-import { MAIN, rawprobe } from './run-rawprobe.js';
+import { rawprobe } from '../helpers/cli.js';
+import { rootTest } from '../helpers/privilege.js';
+import { toolTest } from '../helpers/tools.js';
 
 interface Row {
   family: string;
@@ -117,9 +117,9 @@ asRoot('raw: ICMP_FILTER, IP_HDRINCL and a raw socket\'s own defaults', async (t
   t.like(udp.rows.get('ICMP_FILTER')!, { value: null }, 'ICMP_FILTER needs a raw ICMP socket');
 });
 
-(isRoot && spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0 ? test : test.skip)('raw without CAP_NET_RAW: one line, EPERM, exit 2', (t) => {
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, MAIN, 'sockopt', '--type', 'raw'], { encoding: 'utf8' });
-  t.is(r.status, 2);
+toolTest(['setpriv'], asRoot)('raw without CAP_NET_RAW: one line, EPERM, exit 2', async (t) => {
+  const r = await rawprobe(['sockopt', '--type', 'raw'], { via: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] });
+  t.is(r.code, 2);
   t.is(r.stdout, '');
   t.regex(r.stderr, /^rawprobe: sockopt: the kernel refuses an inet raw socket \(EPERM\): opening a raw socket needs CAP_NET_RAW[^\n]*\n$/);
 });

@@ -1,41 +1,41 @@
-// What a start of the CLI loads. cli/commands/ holds only the yargs definitions; a command's
-// work (cli/run/<name>.ts, lib/, the `table` package) loads when that command runs, so that
+// What a start of the CLI loads. cli/commands/ and cli/options/ hold only the yargs definitions;
+// a command's work (cli/run/<name>.ts, lib/, the `table` package) loads when that command runs, so that
 // `--version`, `--help` and each command do not pay for the others. Checked module by module on
 // tsc's output, then on the bundle ./rawprobe runs (cli/bundle.ts), where each command's work is
 // a chunk named after its cli/run module. A loader hook in the child
 // process names every module it loads; no privilege, nothing sent.
-import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import test, { type ExecutionContext } from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MAIN, ROOT, tempDir, UNBUNDLED_MAIN } from './run-rawprobe.js';
+import { MAIN, ROOT, UNBUNDLED_MAIN, rawprobe } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** The modules `rawprobe ...args` loads, as paths from the repository root (packages as node_modules/NAME). */
-function loadedModules(args: string[], main = UNBUNDLED_MAIN): { code: number | null; modules: string[] } {
-  const dir = tempDir('startup');
+async function loadedModules(t: ExecutionContext, args: string[], main = UNBUNDLED_MAIN): Promise<{ code: number | null; modules: string[] }> {
+  const dir = tempDir(t, 'startup');
   const hooks = join(dir, 'hooks.mjs');
   // The hooks run on their own thread; process.stderr there is flushed asynchronously and may
   // lose its last lines when the process exits. writeSync lands before the module loads.
   writeFileSync(hooks, "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) {\n  writeSync(2, `LOADED ${url}\\n`);\n  return next(url, context);\n}\n");
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, main, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = await rawprobe(args, { nodeArgs: ['--import', pathToFileURL(register).href], main });
   const root = pathToFileURL(ROOT).href;
   const modules = r.stderr
     .split('\n')
     .filter((line) => line.startsWith('LOADED file:'))
     .map((line) => line.slice('LOADED '.length).replace(root, '').replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, 'node_modules/$1'));
-  return { code: r.status, modules: [...new Set(modules)] };
+  return { code: r.code, modules: [...new Set(modules)] };
 }
 
 /** main.ts itself needs lib/package-root.js (where package.json is, for --version); nothing else of lib/. */
 const isImplementation = (m: string): boolean =>
   (m.startsWith('dist/lib/') && m !== 'dist/lib/package-root.js') || m.startsWith('dist/cli/run/') || m === 'node_modules/table';
 
-test('--version and --help load the command definitions and yargs, no command implementation', (t) => {
+test('--version and --help load the command definitions and yargs, no command implementation', async (t) => {
   for (const args of [['--version'], ['--help']]) {
-    const { code, modules } = loadedModules(args);
+    const { code, modules } = await loadedModules(t, args);
     t.is(code, 0, args.join(' '));
     t.true(modules.includes('dist/cli/commands/ping.js'), `${args.join(' ')}: the hook saw the command modules`);
     t.true(modules.includes('node_modules/yargs'));
@@ -43,8 +43,8 @@ test('--version and --help load the command definitions and yargs, no command im
   }
 });
 
-test('decode loads its own implementation only: no probe engine, lab, crafting or table package', (t) => {
-  const { code, modules } = loadedModules(['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')]);
+test('decode loads its own implementation only: no probe engine, lab, crafting or table package', async (t) => {
+  const { code, modules } = await loadedModules(t, ['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')]);
   t.is(code, 0);
   t.true(modules.includes('dist/cli/run/decode.js'));
   t.true(modules.includes('dist/lib/wire/icmpv4.js'));
@@ -52,8 +52,8 @@ test('decode loads its own implementation only: no probe engine, lab, crafting o
   t.deepEqual(foreign, []);
 });
 
-test('the help of a command whose builder needs lib/ data loads that data module, not the implementation', (t) => {
-  const { code, modules } = loadedModules(['sockopt', '--help']);
+test('the help of a command whose builder needs lib/ data loads that data module, not the implementation', async (t) => {
+  const { code, modules } = await loadedModules(t, ['sockopt', '--help']);
   t.is(code, 0);
   t.true(modules.includes('dist/lib/socket/kinds.js'));
   t.deepEqual(modules.filter((m) => m.startsWith('dist/cli/run/') || m.startsWith('dist/lib/sockopt/')), []);
@@ -62,13 +62,13 @@ test('the help of a command whose builder needs lib/ data loads that data module
 /** The bundle's chunks for a command's work: dist/app/chunks/<run module>-<hash>.js. */
 const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|checksum|send|sockopt|lab)-[A-Z0-9]+\.js$/;
 
-test('the bundle keeps the laziness: --version loads no command chunk, decode only its own', (t) => {
-  const version = loadedModules(['--version'], MAIN);
+test('the bundle keeps the laziness: --version loads no command chunk, decode only its own', async (t) => {
+  const version = await loadedModules(t, ['--version'], MAIN);
   t.is(version.code, 0);
   t.true(version.modules.includes('dist/app/main.js'), 'the hook saw the bundle');
   t.deepEqual(version.modules.filter((m) => !m.startsWith('dist/app/')), [], 'everything comes from the bundle');
   t.deepEqual(version.modules.filter((m) => RUN_CHUNK.test(m)), []);
-  const decode = loadedModules(['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')], MAIN);
+  const decode = await loadedModules(t, ['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')], MAIN);
   t.is(decode.code, 0);
   t.deepEqual(decode.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['decode']);
 });

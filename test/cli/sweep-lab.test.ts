@@ -11,11 +11,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Lab } from '../../lib/lab/index.js';
 import { findTool, type RunResult } from '../../lib/lab/system.js';
+import { MAIN, rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { tempDir, MAIN } from './run-rawprobe.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { ipv4Sent } from '../helpers/counters.js';
 
-const rootOnly = rootTest();
+/** Every test here builds the lab with nftables rules on t (blockLab). */
+const rootOnly = toolTest(['nft'], rootTest());
 void test;
 
 const BLOCK = '198.18.0.0/22';
@@ -41,8 +45,8 @@ async function blockLab(t: Parameters<typeof withLab>[0]): Promise<Lab> {
   return lab;
 }
 
-function rawprobe(lab: Lab, args: string[], input?: string): Promise<RunResult> {
-  return lab.exec('h1', [process.execPath, MAIN, 'sweep', ...args], { timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
+function rawprobe(lab: Lab, args: string[], input?: string): Promise<CliResult> {
+  return cli(['sweep', ...args], { where: { lab, node: 'h1' }, ...(input === undefined ? {} : { input }) });
 }
 
 function lines(text: string): string[] {
@@ -77,14 +81,14 @@ function txPackets(pid: number, namespaceInode: number, iface = 'eth0'): number 
   return null;
 }
 
-rootOnly('a /22 where two addresses are dropped and the router refuses three more: exact sets, as fping finds them', async (t) => {
+toolTest(['fping'], rootOnly)('a /22 where two addresses are dropped and the router refuses three more: exact sets, as fping finds them', async (t) => {
   const lab = await blockLab(t);
   const targets = [BLOCK, '198.18.4.1-3'];
   // One after the other: Linux lets a router send a burst of about five unreachables to a host,
   // then one a second (ip_error()), and the first run is the one that checks them.
   const ours = await rawprobe(lab, ['--rate', 'max', '-r', '1', '-t', '300', ...targets]);
   const asJson = await rawprobe(lab, ['--rate', 'max', '-r', '1', '-t', '300', '--json', ...targets]);
-  const theirs = await lab.exec('h1', ['fping', '-i', '0', '-r', '1', '-t', '300', '-g', BLOCK], { timeoutMs: 60_000 });
+  const theirs = await runCommand(['fping', '-i', '0', '-r', '1', '-t', '300', '-g', BLOCK], { where: { lab, node: 'h1' } });
   const expectedAlive = blockHosts().filter((a) => !DROPPED.includes(a));
   const expectedDead = sorted([...DROPPED, ...ROUTER_UNREACHABLE]);
 
@@ -148,7 +152,7 @@ rootOnly('--rate 1000 holds: packets per second on h1\'s interface within 10%', 
 
 rootOnly('a target file with blank lines, comments and a bad line: the line is named and nothing is sent', async (t) => {
   const lab = await blockLab(t);
-  const dir = tempDir('sweep-lab');
+  const dir = tempDir(t, 'sweep-lab');
   const good = join(dir, 'good.txt');
   const bad = join(dir, 'bad.txt');
   writeFileSync(good, '# the lab\n\n198.18.0.1\n\n198.18.0.8/30   # a small block\n198.18.1.7  # dropped by t\n198.18.3.250-252\n');
@@ -200,8 +204,7 @@ rootOnly('TTL, TOS and size reach the wire: Time Exceeded from the router, EF co
 
 rootOnly('-s 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
   const lab = await blockLab(t);
-  const tx = async (): Promise<number> => Number((await lab.exec('h1', ['cat', '/sys/class/net/eth0/statistics/tx_packets'])).stdout.trim());
-  await rawprobe(lab, ['-r', '0', '198.18.0.1']); // h1 learns r1's link-layer address first
+  const tx = await ipv4Sent(lab, 'h1');
   const before = await tx();
   const r = await rawprobe(lab, ['-s', '3000', '-c', '1', '198.18.0.1', '198.18.0.2']);
   t.is((await tx()) - before, 6, '3028 bytes over a 1500-byte link: three pieces per probe');

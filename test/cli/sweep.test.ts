@@ -6,31 +6,21 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findTool, run, type RunResult } from '../../lib/lab/system.js';
+import { rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
 import { rootTest } from '../helpers/privilege.js';
-import { hasTool, tempDir, MAIN } from './run-rawprobe.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const rootOnly = rootTest();
 
-/** argv run in a network namespace of its own, with lo up (gone when the process ends). */
-async function isolated(argv: string[], input?: string): Promise<RunResult> {
-  const ip = (await findTool('ip')) ?? '/usr/sbin/ip';
-  return run('unshare', ['--net', '--', 'sh', '-c', `${ip} link set lo up && exec "$@"`, 'sh', ...argv], {
-    cwd: ROOT,
-    timeoutMs: 60_000,
-    ...(input === undefined ? {} : { input }),
-  });
-}
-
-function sweep(args: string[], input?: string): Promise<RunResult> {
-  return isolated([process.execPath, MAIN, 'sweep', ...args], input);
+/** `rawprobe sweep ...` in a network namespace of its own, with lo up (gone when the process ends). */
+function sweep(args: string[], input?: string): Promise<CliResult> {
+  return rawprobe(['sweep', ...args], { where: 'netns', ...(input === undefined ? {} : { input }) });
 }
 
 /** Without a namespace or root: for runs that must fail before opening a socket. */
-function sweepPlain(args: string[]): Promise<RunResult> {
-  return run(process.execPath, [MAIN, 'sweep', ...args], { cwd: ROOT, timeoutMs: 30_000 });
+function sweepPlain(args: string[]): Promise<CliResult> {
+  return rawprobe(['sweep', ...args], { timeoutMs: 30_000 });
 }
 
 function lines(text: string): string[] {
@@ -97,7 +87,7 @@ test('bad input: exit 2, one line naming the target, nothing on stdout', async (
 });
 
 test('a file with blank lines, comments and a bad line: the line is named, nothing is sent', async (t) => {
-  const dir = tempDir('sweep');
+  const dir = tempDir(t, 'sweep');
   const file = join(dir, 'hosts.txt');
   writeFileSync(file, '# loopback hosts\n\n127.0.0.1\n127.0.0.2   # second\n\n127.0.0.0/40\n127.0.0.3\n');
   const r = await sweepPlain(['-f', file]);
@@ -118,9 +108,8 @@ rootOnly('twenty loopback addresses: "is alive" lines as fping prints them, the 
   t.deepEqual(s!.slice(1, 12).map(Number), [20, 20, 0, 0, 0, 20, 20, 0, 0, 0]);
 });
 
-rootOnly('the same alive set as fping run the same way', async (t) => {
-  t.true(hasTool('fping'), 'fping is installed');
-  const [ours, theirs] = await Promise.all([sweep(['127.0.0.0/27']), isolated(['fping', '-r', '0', '-g', '127.0.0.0/27'])]);
+toolTest(['fping'], rootOnly)('the same alive set as fping run the same way', async (t) => {
+  const [ours, theirs] = await Promise.all([sweep(['127.0.0.0/27']), runCommand(['fping', '-r', '0', '-g', '127.0.0.0/27'], { where: 'netns' })]);
   t.is(ours.code, 0, ours.stderr);
   t.is(theirs.code, 0, theirs.stderr);
   const shape = (text: string): string[] => lines(text).map((l) => l.replace(/ \([\d.]+ ms\)$/, '')).sort();

@@ -4,25 +4,24 @@
 // DSCP code points and the ECN codepoints; a path that rewrites nothing. Structure only, no time.
 import test from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
-import type { RunResult } from '../../lib/lab/system.js';
 import type { TosRowJson } from '../../cli/format/tos.js';
+import { rawprobe, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { MAIN } from './run-rawprobe.js';
 
 const rootOnly = rootTest();
 void test;
 
 /** Roomier HERE and NEAR factors than the defaults: see trace-lab.test.ts's patient(). */
-function tos(lab: Lab, args: string[]): Promise<RunResult> {
+function tos(lab: Lab, args: string[]): Promise<CliResult> {
   const w = args.indexOf('-w');
   const waits = w < 0 ? ['-w', '2,30,30', ...args] : args.map((a, i) => (i === w + 1 ? `${a},30,30` : a));
-  return lab.exec('h1', [process.execPath, MAIN, 'tos', ...waits], { timeoutMs: 60_000 });
+  return rawprobe(['tos', ...waits], { where: { lab, node: 'h1' } });
 }
 
 type Row = TosRowJson;
 
-function rows(r: RunResult): Row[] {
+function rows(r: CliResult): Row[] {
   return r.stdout
     .trimEnd()
     .split('\n')

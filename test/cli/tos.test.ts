@@ -3,12 +3,13 @@
 import test from 'ava';
 import type { TosRow } from '../../lib/probe/tos/index.js';
 import { pathText, rowJson, tosTable } from '../../cli/format/tos.js';
+import { tos } from '../../cli/commands/tos.js';
 import { DEFAULT_DSCP, parseDscpList, tosValues } from '../../cli/run/tos.js';
-import { rawprobe } from './run-rawprobe.js';
+import { assertUsageError, parseArgs, rawprobe } from '../helpers/cli.js';
 
 const none = { ecn: false } as const;
 
-test('--values takes numbers, hex and DSCP names; --dscp all the 64 code points; --ecn the four ECN codepoints of each', (t) => {
+test('--values takes numbers, hex and DSCP names; --dscp all the 64 code points; --ecn the four ECN codepoints of each', async (t) => {
   t.deepEqual(tosValues({ ...none, values: '0,0x10,0xb8,AF41,cs1' }), [0, 0x10, 0xb8, 0x88, 0x20]);
   const all = tosValues({ ...none, dscp: 'all' });
   t.is(all.length, 64);
@@ -19,7 +20,7 @@ test('--values takes numbers, hex and DSCP names; --dscp all the 64 code points;
   t.deepEqual(tosValues({ ecn: true, dscp: 'ef,1' }), [0xb8, 0xb9, 0xba, 0xbb, 4, 5, 6, 7]);
   t.deepEqual(tosValues({ ...none, values: '0xb8', dscp: 'EF,46' }), [0xb8], 'each value once');
   t.deepEqual(tosValues({ ...none }), [0, 0x20, 0x28, 0x48, 0x68, 0x88, 0xb8, 0xc0], `default: ${DEFAULT_DSCP.join(' ')}`);
-  t.deepEqual(tosValues({ ...none, values: ['1', '2'] }), [2], 'the last --values counts, as getopt keeps the last');
+  t.deepEqual(tosValues(await parseArgs(tos, ['--values', '1', '--values', '2', '127.0.0.1'])), [2], 'the last --values counts, as getopt keeps the last');
   t.deepEqual(parseDscpList('voice-admit,LE'), [44 << 2, 1 << 2]);
 });
 
@@ -83,12 +84,7 @@ const badInput: [string[], string][] = [
 
 for (const [args, message] of badInput) {
   test(`bad input ${args.join(' ')}: one line, exit 2, nothing sent`, async (t) => {
-    const r = await rawprobe(['tos', ...args, '127.0.0.1']);
-    t.is(r.code, 2, r.stderr);
-    t.is(r.stdout, '');
-    t.true(r.stderr.startsWith('rawprobe: '), r.stderr);
-    t.true(r.stderr.includes(message), r.stderr);
-    t.is(r.stderr.trimEnd().split('\n').length, 1);
+    assertUsageError(t, await rawprobe(['tos', ...args, '127.0.0.1']), message);
   });
 }
 

@@ -6,10 +6,10 @@
 // measures that).
 import test from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
-import type { RunResult } from '../../lib/lab/system.js';
+import { rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { MAIN } from './run-rawprobe.js';
+import { toolTest } from '../helpers/tools.js';
 
 const rootOnly = rootTest();
 void test;
@@ -30,23 +30,26 @@ function patient(args: string[]): string[] {
   return out;
 }
 
-function trace(lab: Lab, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return lab.exec('h1', [process.execPath, MAIN, 'trace', ...patient(args)], { timeoutMs });
+function trace(lab: Lab, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  return rawprobe(['trace', ...patient(args)], { where: { lab, node: 'h1' }, timeoutMs });
 }
 
-function traceroute(lab: Lab, args: string[]): Promise<RunResult> {
-  return lab.exec('h1', ['traceroute', ...patient(args)], { timeoutMs: 60_000 });
+/** Tests that compare with traceroute run in the same lab. */
+const withTraceroute = toolTest(['traceroute'], rootOnly);
+
+function traceroute(lab: Lab, args: string[]): Promise<CliResult> {
+  return runCommand(['traceroute', ...patient(args)], { where: { lab, node: 'h1' } });
 }
 
 /** Hop lines without their times: " 2  198.51.100.2" or " 3  * * *" or " 2  203.0.113.2 !F-1400 !F-1400 !F-1400". */
-function shape(r: RunResult): string[] {
+function shape(r: CliResult): string[] {
   return r.stdout
     .split('\n')
     .filter((l) => /^[ \d]\d /.test(l))
     .map((l) => l.replace(/ {2}\d+\.\d{3} ms/g, '').replace(/ \[.*\]$/, ''));
 }
 
-function json(r: RunResult): Record<string, unknown>[] {
+function json(r: CliResult): Record<string, unknown>[] {
   return r.stdout
     .trimEnd()
     .split('\n')
@@ -66,7 +69,7 @@ function unlimited(nodes: string[]): Record<string, { role: 'router' | 'host'; i
 
 const CHAIN3 = ['r1', 'r2', 'r3', 'h2'];
 
-rootOnly('chain3: each probe kind lists the routers of lab.path() then the destination, as traceroute does', async (t) => {
+withTraceroute('chain3: each probe kind lists the routers of lab.path() then the destination, as traceroute does', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: unlimited(CHAIN3) });
   const h2 = lab.address('h2');
   const expected = lab.path('h1', 'h2').hops.map((h) => `${String(h.ttl).padStart(2)}  ${h.address}`);
@@ -82,7 +85,7 @@ rootOnly('chain3: each probe kind lists the routers of lab.path() then the desti
   t.deepEqual(shape(theirs), expected, 'traceroute -I sees the same');
 });
 
-rootOnly('TCP SYN to an open port: SYN-ACK ends the trace (our kernel\'s RST to it changes nothing); a closed port: RST', async (t) => {
+toolTest(['python3', 'ss'], rootOnly)('TCP SYN to an open port: SYN-ACK ends the trace (our kernel\'s RST to it changes nothing); a closed port: RST', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: unlimited(CHAIN3) });
   const h2 = lab.address('h2');
   const listener = lab.spawn('h2', ['python3', '-c', 'import socket,time\ns=socket.socket()\ns.bind(("0.0.0.0",8080))\ns.listen()\ntime.sleep(60)']);
@@ -107,7 +110,7 @@ rootOnly('TCP SYN to an open port: SYN-ACK ends the trace (our kernel\'s RST to 
   }
 });
 
-rootOnly('chain3-silent: the silent router is * * *, the hops behind it still answer and the trace still ends; traceroute agrees', async (t) => {
+withTraceroute('chain3-silent: the silent router is * * *, the hops behind it still answer and the trace still ends; traceroute agrees', async (t) => {
   const lab = await withLab(t, 'chain3-silent', { nodes: { r1: { role: 'router', icmpRatelimit: false }, r3: { role: 'router', icmpRatelimit: false }, h2: { role: 'host', icmpRatelimit: false } } });
   const h2 = lab.address('h2');
   const path = lab.path('h1', 'h2').hops;
@@ -144,11 +147,11 @@ rootOnly('dscp-rewrite: the TOS re-marked by r1 shows at hop 2 ([tos 0xb8->0x20]
   t.false(same.stdout.includes('['), same.stdout);
 });
 
-rootOnly('mtu1400: with -F, 1500-byte probes get !F-1400 from r1 at hop 2, as traceroute -F prints it', async (t) => {
+withTraceroute('mtu1400: with -F, 1500-byte probes get !F-1400 from r1 at hop 2, as traceroute -F prints it', async (t) => {
   const lab = await withLab(t, 'mtu1400', { nodes: unlimited(['r1', 'r2', 'h2']) });
   const h2 = lab.address('h2');
   const r1 = lab.path('h1', 'h2').hops[0]!.address!;
-  const forget = (): Promise<RunResult> => lab.exec('h1', ['ip', 'route', 'flush', 'cache']);
+  const forget = (): Promise<CliResult> => lab.exec('h1', ['ip', 'route', 'flush', 'cache']);
   const expected = [` 1  ${r1}`, ` 2  ${r1} !F-1400 !F-1400 !F-1400`];
   for (const kind of ['-I', '-U', '-T']) {
     await forget();
@@ -175,7 +178,7 @@ rootOnly('mtu1400: with -F, 1500-byte probes get !F-1400 from r1 at hop 2, as tr
   t.regex(over.stderr, /^rawprobe: sendto: Message too long: 2000-byte probes are over the interface MTU \(.*\)\n$/);
 });
 
-rootOnly('packet length 2000 without -F: we send fragments, as traceroute\'s kernel does; only a router that cuts them again shows', async (t) => {
+withTraceroute('packet length 2000 without -F: we send fragments, as traceroute\'s kernel does; only a router that cuts them again shows', async (t) => {
   const lab = await withLab(t, 'mtu1400', { nodes: unlimited(['r1', 'r2', 'h2']) });
   const h2 = lab.address('h2');
   const hops = lab.path('h1', 'h2').hops;

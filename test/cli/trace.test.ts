@@ -7,7 +7,7 @@ import type { HeaderChange } from '../../lib/probe/trace/changes.js';
 import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace/index.js';
 import { changeText, doneJson, headerLine, hopJson, hopLine } from '../../cli/format/trace.js';
 import { parseWait, probeKind } from '../../cli/run/trace-args.js';
-import { rawprobe } from './run-rawprobe.js';
+import { assertUsageError, rawprobe } from '../helpers/cli.js';
 
 function probe(from: string | null, rttUs: number | null, extra: Partial<TraceProbe> = {}): TraceProbe {
   return {
@@ -128,12 +128,7 @@ const badInput: [string[], string][] = [
 
 for (const [args, message] of badInput) {
   test(`bad input ${args.join(' ')}: one line, exit 2, nothing sent`, async (t) => {
-    const r = await rawprobe(['trace', '-n', ...args, '127.0.0.1']);
-    t.is(r.code, 2, r.stderr);
-    t.is(r.stdout, '');
-    t.true(r.stderr.startsWith('rawprobe: '), r.stderr);
-    t.true(r.stderr.includes(message), r.stderr);
-    t.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    assertUsageError(t, await rawprobe(['trace', '-n', ...args, '127.0.0.1']), message);
   });
 }
 

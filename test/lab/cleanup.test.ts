@@ -5,6 +5,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isRoot } from '../helpers/privilege.js';
+import { toolTest } from '../helpers/tools.js';
 import { labFixture, uniqueLabName, withLab } from '../helpers/lab.js';
 import { LabError, labDown, labSweep, labUp, listLabs, loadLabFile, openLab, parseLabSpec } from '../../lib/lab/index.js';
 import { listNamespaces, run } from '../../lib/lab/system.js';
@@ -73,7 +74,7 @@ serial('an up that fails half-way leaves nothing and says which step, node and c
   t.false((await listLabs()).includes(name));
 });
 
-serial('up over a half-built lab (a killed up, a stray namespace) cleans it first', async (t) => {
+toolTest(['ping'], serial)('up over a half-built lab (a killed up, a stray namespace) cleans it first', async (t) => {
   const name = uniqueLabName('half');
   // What a killed `up` leaves: some namespaces, no record; plus one the plan does not have.
   const leftovers = [`${name}.h1`, `${name}.r1`, `${name}.old`];

@@ -1,27 +1,22 @@
 // `rawprobe lab ...` as a user runs it: output, exit codes, one-line errors. The file checks need
 // no root; bringing labs up, and the non-root run (setpriv), do.
-import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import test, { type ExecutionContext } from 'ava';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rawprobe as cli } from '../helpers/cli.js';
 import { rootTest } from '../helpers/privilege.js';
 import { labFixture, uniqueLabName } from '../helpers/lab.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 import { labDown } from '../../lib/lab/index.js';
-import { listNamespaces, run } from '../../lib/lab/system.js';
-import type { RunResult } from '../../lib/lab/index.js';
-import { MAIN } from '../cli/run-rawprobe.js';
+import { listNamespaces } from '../../lib/lab/system.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const rootOnly = rootTest();
+/** Runs rawprobe as nobody, without any capability. */
+const AS_NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all'];
 
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return run(process.execPath, [MAIN, ...args], { cwd: ROOT, env, timeoutMs: 60_000 });
-}
-
-function tempLab(content: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-lab-'));
-  const file = join(dir, 'lab.json');
+function tempLab(t: ExecutionContext, content: unknown): string {
+  const file = join(tempDir(t, 'lab'), 'lab.json');
   writeFileSync(file, JSON.stringify(content));
   return file;
 }
@@ -31,7 +26,7 @@ async function namespacesOf(name: string): Promise<string[]> {
 }
 
 test('an invalid lab file: exit 2, one line naming the field and the reason', async (t) => {
-  const file = tempLab({ nodes: { h1: { role: 'host' }, h2: { role: 'host' } }, links: [{ between: ['h1', 'h2'], mtu: 70000 }] });
+  const file = tempLab(t, { nodes: { h1: { role: 'host' }, h2: { role: 'host' } }, links: [{ between: ['h1', 'h2'], mtu: 70000 }] });
   const r = await cli(['lab', 'up', file, '--name', 'never-created']);
   t.is(r.code, 2);
   t.is(r.stdout, '');
@@ -39,7 +34,7 @@ test('an invalid lab file: exit 2, one line naming the field and the reason', as
 });
 
 test('an address outside the documentation ranges needs --allow-any-address', async (t) => {
-  const file = tempLab({
+  const file = tempLab(t, {
     nodes: { h1: { role: 'host' }, h2: { role: 'host' } },
     links: [{ between: ['h1', 'h2'], addresses: { h1: '10.9.8.1/24', h2: '10.9.8.2/24' } }],
   });
@@ -58,7 +53,7 @@ test('lab exec without a command, and lab with no subcommand, are usage errors',
   t.regex(bare.stderr, /name a lab command: up, down, exec or show/);
 });
 
-rootOnly('lab up, show, exec, down: output and exit codes', async (t) => {
+toolTest(['ping'], rootOnly)('lab up, show, exec, down: output and exit codes', async (t) => {
   const name = uniqueLabName('cli');
   try {
     const up = await cli(['lab', 'up', 'fixtures/labs/chain3.json', '--name', name]);
@@ -112,7 +107,7 @@ rootOnly('lab up, show, exec, down: output and exit codes', async (t) => {
 
 rootOnly('lab down FILE takes down the lab named in the file', async (t) => {
   const name = uniqueLabName('file');
-  const file = tempLab({ name, nodes: { h1: { role: 'host' }, r1: { role: 'router' } }, links: [{ between: ['h1', 'r1'] }] });
+  const file = tempLab(t, { name, nodes: { h1: { role: 'host' }, r1: { role: 'router' } }, links: [{ between: ['h1', 'r1'] }] });
   try {
     t.is((await cli(['lab', 'up', file])).code, 0);
     t.is((await namespacesOf(name)).length, 2);
@@ -125,23 +120,23 @@ rootOnly('lab down FILE takes down the lab named in the file', async (t) => {
   }
 });
 
-rootOnly('without root: lab up says which privileges are missing and creates nothing', async (t) => {
+toolTest(['setpriv'], rootOnly)('without root: lab up says which privileges are missing and creates nothing', async (t) => {
   const name = uniqueLabName('nonroot');
-  const r = await run('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, MAIN, 'lab', 'up', labFixture('chain3'), '--name', name], { cwd: ROOT });
+  const r = await cli(['lab', 'up', labFixture('chain3'), '--name', name], { via: AS_NOBODY });
   t.is(r.code, 2);
   t.is(
     r.stderr,
     `rawprobe: lab ${name}: check privileges failed: needs root: this process lacks CAP_SYS_ADMIN (to create and enter network namespaces) and CAP_NET_ADMIN (to configure their links, addresses and rules); run it as root, e.g. with sudo\n`,
   );
   t.deepEqual(await namespacesOf(name), []);
-  const exec = await run('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, MAIN, 'lab', 'exec', `${name}.h1`, '--', 'true'], { cwd: ROOT });
+  const exec = await cli(['lab', 'exec', `${name}.h1`, '--', 'true'], { via: AS_NOBODY });
   t.is(exec.code, 2);
   t.regex(exec.stderr, /^rawprobe: lab exec: needs root: this process lacks CAP_SYS_ADMIN/);
 });
 
 rootOnly('without ip in PATH: lab up says so', async (t) => {
   const name = uniqueLabName('noip');
-  const r = await cli(['lab', 'up', 'fixtures/labs/chain3.json', '--name', name], { ...process.env, PATH: '/nonexistent' });
+  const r = await cli(['lab', 'up', 'fixtures/labs/chain3.json', '--name', name], { env: { PATH: '/nonexistent' } });
   t.is(r.code, 2);
   t.is(r.stderr, `rawprobe: lab ${name}: find tools failed: "ip" (Debian package iproute2) is not in PATH\n`);
   t.deepEqual(await namespacesOf(name), []);

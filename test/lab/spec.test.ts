@@ -1,7 +1,6 @@
 // The lab file's validation, the planner and the generated commands: no root, nothing created.
 import test from 'ava';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   configureBatch,
@@ -19,6 +18,7 @@ import type { LabFile, LabPlan } from '../../lib/lab/index.js';
 import { formatCidr, isSafe, parseCidr } from '../../lib/lab/address.js';
 import { findTool } from '../../lib/lab/system.js';
 import { LAB_FIXTURES, labFixture } from '../helpers/lab.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const twoHosts = (): LabFile => ({
   name: 'unit',
@@ -248,7 +248,7 @@ test('explicit addresses do not collide with automatic ones', (t) => {
 test('file errors: missing file, bad JSON, name from the file name', async (t) => {
   const missing = await t.throwsAsync(loadLabFile('/nonexistent/lab.json'), { instanceOf: LabSpecError });
   t.is(missing!.message, '/nonexistent/lab.json: no such file');
-  const bad = join(mkdtempSync(join(tmpdir(), 'rawprobe-lab-')), 'bad.json');
+  const bad = join(tempDir(t, 'lab'), 'bad.json');
   writeFileSync(bad, '{ "nodes": { "h1": { "role": "host" }, } }');
   const badJson = await t.throwsAsync(loadLabFile(bad), { instanceOf: LabSpecError });
   t.regex(badJson!.message, new RegExp(`^${bad}: not valid JSON: `));
@@ -273,7 +273,7 @@ test('addresses: canonical forms and the safe ranges', (t) => {
 });
 
 test('system tools are never taken from node_modules (npx puts an unrelated `nft` there)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-tool-'));
+  const dir = tempDir(t, 'tool');
   const shadow = join(dir, 'node_modules', '.bin');
   const real = join(dir, 'sbin');
   for (const d of [shadow, real]) {

@@ -4,6 +4,7 @@
 import type { ExecutionContext } from 'ava';
 import { runIn, pingSummary } from './tools.js';
 import { rootTest } from '../helpers/privilege.js';
+import { toolTest } from '../helpers/tools.js';
 import { withLab } from '../helpers/lab.js';
 import type { Lab } from '../../lib/lab/index.js';
 import { LabError, labUp, loadLabFile } from '../../lib/lab/index.js';
@@ -55,7 +56,7 @@ function tosOf(line: string): number {
   return Number(m[1]);
 }
 
-test('chain3: ping and traceroute cross three routers, answering from the addresses the plan says', async (t) => {
+toolTest(['ping', 'traceroute', 'tracepath'], test)('chain3: ping and traceroute cross three routers, answering from the addresses the plan says', async (t) => {
   const rootLinksBefore = (await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(':')[1]?.trim()).sort();
   const lab = await withLab(t, 'chain3');
   const h2 = lab.address('h2');
@@ -81,7 +82,7 @@ test('chain3: ping and traceroute cross three routers, answering from the addres
   t.false(rootAddresses.includes(lab.address('h1')));
 });
 
-test('chain3-silent: r2 forwards but never sends Time Exceeded', async (t) => {
+toolTest(['ping', 'traceroute'], test)('chain3-silent: r2 forwards but never sends Time Exceeded', async (t) => {
   const lab = await withLab(t, 'chain3-silent');
   const path = lab.path('h1', 'h2');
   t.deepEqual(path.hops.map((h) => h.silent), [false, true, false, false]);
@@ -91,7 +92,7 @@ test('chain3-silent: r2 forwards but never sends Time Exceeded', async (t) => {
   t.is(ping.code, 0, 'the silent router still forwards');
 });
 
-test('dscp-rewrite: r1 re-marks forwarded packets to CS1 and leaves ECN alone', async (t) => {
+toolTest(['ping', 'tcpdump'], test)('dscp-rewrite: r1 re-marks forwarded packets to CS1 and leaves ECN alone', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite');
   const h2 = lab.address('h2');
   // Sent with DSCP 0 and ECT(0): h1 sees it leave unchanged, h2 receives CS1 with ECT(0).
@@ -101,7 +102,7 @@ test('dscp-rewrite: r1 re-marks forwarded packets to CS1 and leaves ECN alone', 
   t.is(tosOf(received), (8 << 2) | 0x02);
 });
 
-test('a router can rewrite DSCP and ECN together (EF, CE)', async (t) => {
+toolTest(['ping', 'tcpdump'], test)('a router can rewrite DSCP and ECN together (EF, CE)', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite', { nodes: { r1: { rewriteTos: { dscp: 'ef', ecn: 'ce' } } } });
   const received = await captureOne(lab, 'h2', 'icmp[icmptype] == icmp-echo', () =>
     runIn(t, lab, 'h1', ['ping', '-c', '1', '-W', '2', lab.address('h2')]),
@@ -109,7 +110,7 @@ test('a router can rewrite DSCP and ECN together (EF, CE)', async (t) => {
   t.is(tosOf(received), (46 << 2) | 3);
 });
 
-test('mtu1400: r1 refuses a larger DF packet with Fragmentation Needed, mtu 1400', async (t) => {
+toolTest(['ping', 'tracepath'], test)('mtu1400: r1 refuses a larger DF packet with Fragmentation Needed, mtu 1400', async (t) => {
   const lab = await withLab(t, 'mtu1400');
   const h2 = lab.address('h2');
   const big = await runIn(t, lab, 'h1', ['ping', '-M', 'do', '-s', '1373', '-c', '1', '-W', '2', h2]);
@@ -121,7 +122,7 @@ test('mtu1400: r1 refuses a larger DF packet with Fragmentation Needed, mtu 1400
   t.regex(tp.stdout, /Resume: pmtu 1400 hops 3 back 3/);
 });
 
-test('lossy-dup: the link loses and duplicates packets', async (t) => {
+toolTest(['ping'], test)('lossy-dup: the link loses and duplicates packets', async (t) => {
   const lab = await withLab(t, 'lossy-dup');
   // 10% loss and 10% duplication on each side of r1-h2: a reply survives with p ~ 0.81 and some
   // packet is doubled with p ~ 0.19 per echo. Over 300 echoes, seeing no loss (0.81^300) or no
@@ -136,7 +137,7 @@ test('lossy-dup: the link loses and duplicates packets', async (t) => {
   t.deepEqual(pingSummary(clean.stdout), { transmitted: 50, received: 50, duplicates: 0, errors: 0 });
 });
 
-test('a host that ignores echo requests is still reachable', async (t) => {
+toolTest(['ping', 'traceroute'], test)('a host that ignores echo requests is still reachable', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: { h2: { role: 'host', ignoreEcho: true } } });
   const ping = await runIn(t, lab, 'h1', ['ping', '-c', '2', '-i', '0.2', '-W', '1', lab.address('h2')]);
   t.is(ping.code, 1);
@@ -145,7 +146,7 @@ test('a host that ignores echo requests is still reachable', async (t) => {
   t.is(hops.at(-1), lab.address('h2'), 'UDP probes still get Port Unreachable from h2');
 });
 
-test('ICMP rate limit: on, it throttles Time Exceeded; off, every probe is answered; switchable at runtime', async (t) => {
+toolTest(['ping'], test)('ICMP rate limit: on, it throttles Time Exceeded; off, every probe is answered; switchable at runtime', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: { r1: { role: 'router', icmpRatelimit: true } } });
   // 20 probes that expire at r1, 10 ms apart. The kernel's limit (a token per 1000 ms, a burst
   // of 6) lets about 6 Time Exceeded through; with the limit off all 20 come back.
@@ -168,7 +169,7 @@ test('ICMP rate limit: on, it throttles Time Exceeded; off, every probe is answe
   t.true(again < 20, `${again} Time Exceeded with the limit back on`);
 });
 
-test('diamond (IPv6 too): ping -6 and traceroute -6 follow the planned path', async (t) => {
+toolTest(['ping', 'traceroute'], test)('diamond (IPv6 too): ping -6 and traceroute -6 follow the planned path', async (t) => {
   const lab = await withLab(t, 'diamond');
   const h2 = lab.address('h2', { family: 6 });
   t.is(h2, '2001:db8:0:5::2');
@@ -204,14 +205,14 @@ test('delay: netem where the kernel has it, a clear refusal that leaves nothing 
   }
 });
 
-test('IPv6: the silent router stays silent for traceroute -6 too', async (t) => {
+toolTest(['traceroute'], test)('IPv6: the silent router stays silent for traceroute -6 too', async (t) => {
   const lab = await withLab(t, 'chain3-silent', { ipv6: true });
   const h2 = lab.address('h2', { family: 6 });
   const path = lab.path('h1', 'h2', 6);
   t.deepEqual(await traceroute(t, lab, 'h1', h2, 6), [path.hops[0]!.address, '*', path.hops[2]!.address, h2]);
 });
 
-test('a lab built in the test, with explicit addresses', async (t) => {
+toolTest(['ping'], test)('a lab built in the test, with explicit addresses', async (t) => {
   const lab = await withLab(t, {
     name: 'inline',
     nodes: { h1: { role: 'host' }, r1: { role: 'router' }, h2: { role: 'host' } },

@@ -6,16 +6,9 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  PCAP_ERROR,
-  PcapError,
-  encodePcap,
-  pcapRecords,
-  readPcapBuffer,
-  readPcapFile,
-  type PcapErrorReason,
-} from '../../lib/pcap/index.js';
-import { chunkedStream, icmpEchoPacket, tempDir } from './helpers.js';
+import { PCAP_ERROR, PcapError, encodePcap, pcapRecords, readPcapBuffer, readPcapFile, type PcapErrorReason } from '../../lib/pcap/index.js';
+import { chunkedStream, icmpEchoPacket } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // Records of 16 + 36, 16 + 50 and 16 + 28 bytes: they start at 24, 76 and 142; the file is 186.
 const PACKETS = [icmpEchoPacket({ payload: 8 }), icmpEchoPacket({ payload: 22 }), icmpEchoPacket({ payload: 0 })];
@@ -36,7 +29,7 @@ interface Outcome {
 
 /** The same bytes through readPcapBuffer, readPcapFile (path, small chunks), a stream, pcapRecords. */
 async function allReaders(t: import('ava').ExecutionContext, bytes: Buffer): Promise<Map<string, Outcome>> {
-  const dir = tempDir(t, 'err');
+  const dir = tempDir(t, 'pcap-err');
   const path = join(dir, 'broken.pcap');
   writeFileSync(path, bytes);
   const out = new Map<string, Outcome>();
@@ -182,38 +175,25 @@ test('a huge incl_len fails at once on a stream that never ends: no waiting for 
   t.is(delivered, 1);
 });
 
-test('wrong magic', async (t) => {
-  const bytes = valid();
-  bytes.write('GET / HTTP/1.1\r\n', 0, 'latin1');
-  await expectError(t, bytes, {
-    reason: PCAP_ERROR.BAD_MAGIC,
-    packetIndex: 0,
-    offset: 0,
-    message: /not a pcap or pcapng file: unknown magic number 0x47455420 at byte offset 0$/,
-  });
-});
+// A global header that is not one we read: the error is at packet index 0, byte offset 0.
+const HEADER_PROBLEMS: [title: string, corrupt: (b: Buffer) => void, reason: PcapErrorReason, message: RegExp][] = [
+  ['wrong magic', (b) => b.write('GET / HTTP/1.1\r\n', 0, 'latin1'), PCAP_ERROR.BAD_MAGIC, /not a pcap or pcapng file: unknown magic number 0x47455420 at byte offset 0$/],
+  ['unsupported major version', (b) => b.writeUInt16LE(3, 4), PCAP_ERROR.UNSUPPORTED_VERSION, /unsupported pcap version 3\.4 at byte offset 0/],
+  [
+    'Kuznetzov "modified" pcap is named, with the conversion command',
+    (b) => b.writeUInt32LE(0xa1b2cd34, 0),
+    PCAP_ERROR.UNSUPPORTED_FORMAT,
+    /"modified" \(Kuznetzov\) pcap is not supported: convert with `editcap -F pcap/,
+  ],
+];
 
-test('unsupported major version', async (t) => {
-  const bytes = valid();
-  bytes.writeUInt16LE(3, 4);
-  await expectError(t, bytes, {
-    reason: PCAP_ERROR.UNSUPPORTED_VERSION,
-    packetIndex: 0,
-    offset: 0,
-    message: /unsupported pcap version 3\.4 at byte offset 0/,
+for (const [title, corrupt, reason, message] of HEADER_PROBLEMS) {
+  test(title, async (t) => {
+    const bytes = valid();
+    corrupt(bytes);
+    await expectError(t, bytes, { reason, packetIndex: 0, offset: 0, message });
   });
-});
-
-test('Kuznetzov "modified" pcap is named, with the conversion command', async (t) => {
-  const bytes = valid();
-  bytes.writeUInt32LE(0xa1b2cd34, 0);
-  await expectError(t, bytes, {
-    reason: PCAP_ERROR.UNSUPPORTED_FORMAT,
-    packetIndex: 0,
-    offset: 0,
-    message: /"modified" \(Kuznetzov\) pcap is not supported: convert with `editcap -F pcap/,
-  });
-});
+}
 
 test('messages name the file: the path for files, the given name for streams', async (t) => {
   const bytes = valid().subarray(0, 100);

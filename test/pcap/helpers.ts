@@ -1,15 +1,11 @@
 // Shared by the pcap tests: packets built by hand (lib/wire is written in parallel and not used
-// here), temporary directories, and the two outside readers we compare with: tshark and the npm
+// here), and the two outside readers we compare with: tshark and the npm
 // package pcap-parser (microsecond classic pcap only).
 
-import type { ExecutionContext } from 'ava';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { EventEmitter } from 'node:events';
-import { run as runTool, type RunResult } from '../../lib/lab/system.js';
+import { runCommand } from '../helpers/cli.js';
 import { readPcapBuffer, type RecordView } from '../../lib/pcap/index.js';
 
 function ipChecksum(b: Uint8Array, start: number, end: number): number {
@@ -54,13 +50,6 @@ export function icmpEchoPacket(spec: Ipv4Spec = {}): Buffer {
   return p;
 }
 
-/** A temporary directory removed when the test ends, pass or fail. */
-export function tempDir(t: ExecutionContext, tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `rawprobe-pcap-${tag}-${process.pid}-`));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** A copy of every record, read with readPcapBuffer; the error (if any) after them. */
 export interface Collected {
   views: RecordView[];
@@ -97,11 +86,6 @@ export function chunkedStream(buf: Uint8Array, sizes: number[]): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-/** A tool run to completion (lib/lab's runner): exit code and output. */
-export function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return runTool(cmd, args, { timeoutMs });
-}
-
 export interface TsharkRow {
   frameLen: number;
   ipSrc: string;
@@ -111,8 +95,8 @@ export interface TsharkRow {
 
 /** tshark's view of a capture: frame length, IPv4 addresses and the epoch timestamp, per frame. */
 export async function tsharkRows(file: string): Promise<TsharkRow[]> {
-  const r = await run('tshark', [
-    '-r', file, '-T', 'fields', '-E', 'separator=,',
+  const r = await runCommand([
+    'tshark', '-r', file, '-T', 'fields', '-E', 'separator=,',
     '-e', 'frame.len', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'frame.time_epoch',
   ]);
   if (r.code !== 0) throw new Error(`tshark failed (${r.code}): ${r.stderr.trim()}`);

@@ -2,16 +2,7 @@
 // headers we build for writers.
 
 import test from 'ava';
-import {
-  LINKTYPE,
-  NOT_IPV4,
-  describeNotIpv4,
-  ipv4LinkHeader,
-  locateIpv4,
-  locateIpv4InRecord,
-  newIpv4Location,
-  type Ipv4Location,
-} from '../../lib/pcap/index.js';
+import { LINKTYPE, NOT_IPV4, describeNotIpv4, ipv4LinkHeader, locateIpv4, locateIpv4InRecord, newIpv4Location, type Ipv4Location } from '../../lib/pcap/index.js';
 import { icmpEchoPacket } from './helpers.js';
 
 const IP = icmpEchoPacket({ payload: 4 }); // 32 bytes

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LINKTYPE, encodePcap, readPcapFile, type RecordView } from '../../lib/pcap/index.js';
-import { collect, icmpEchoPacket, pcapParserRead, snapshot, tempDir } from './helpers.js';
+import { collect, icmpEchoPacket, pcapParserRead, snapshot } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function ours(views: RecordView[]): unknown[] {
   return views.map((v) => [v.tsSec, v.tsNsec, v.capturedLength, v.originalLength, Buffer.from(v.buffer.subarray(v.offset, v.offset + v.capturedLength)).toString('hex')]);
@@ -48,7 +49,7 @@ test('random microsecond files, both byte orders: same records as pcap-parser', 
 });
 
 test('a 20,000-packet file read from disk in chunks: same records as pcap-parser', async (t) => {
-  const dir = tempDir(t, 'oracle');
+  const dir = tempDir(t, 'pcap-oracle');
   const path = join(dir, 'big.pcap');
   const records = Array.from({ length: 20_000 }, (_, i) => ({
     data: icmpEchoPacket({ seq: i & 0xffff, payload: (i * 37) % 200 }),

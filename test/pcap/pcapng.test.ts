@@ -6,18 +6,10 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  LINKTYPE,
-  PCAP_ERROR,
-  PcapError,
-  pcapRecords,
-  readPcapBuffer,
-  readPcapFile,
-  type PcapInfo,
-  type RecordView,
-} from '../../lib/pcap/index.js';
+import { LINKTYPE, PCAP_ERROR, PcapError, pcapRecords, readPcapBuffer, readPcapFile, type PcapInfo, type RecordView } from '../../lib/pcap/index.js';
 import { PcapngBuilder } from './pcapng-builder.js';
-import { chunkedStream, collect, icmpEchoPacket, snapshot, tempDir } from './helpers.js';
+import { chunkedStream, collect, icmpEchoPacket, snapshot } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const IP = icmpEchoPacket({ payload: 5 }); // 33 bytes: exercises padding
 const ETH = Buffer.concat([Buffer.from('020000000002020000000001' + '0800', 'hex'), IP]);
@@ -143,7 +135,7 @@ test('streaming in small chunks and as a stream gives the same records', async (
     .spb(IP)
     .build();
   const expected = collect(file).views.map((v) => ({ ...v, buffer: v.buffer.toString('hex') }));
-  const dir = tempDir(t, 'ng');
+  const dir = tempDir(t, 'pcap-ng');
   writeFileSync(join(dir, 'a.pcapng'), file);
   for (const read of [
     (cb: (v: RecordView) => void) => readPcapFile(join(dir, 'a.pcapng'), cb, { chunkSize: 64 }),

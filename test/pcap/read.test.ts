@@ -6,45 +6,30 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  LINKTYPE,
-  encodePcap,
-  pcapRecords,
-  readPcapBuffer,
-  readPcapFile,
-  type PcapInfo,
-  type RecordView,
-} from '../../lib/pcap/index.js';
-import { chunkedStream, collect, icmpEchoPacket, snapshot, tempDir } from './helpers.js';
+import { LINKTYPE, encodePcap, pcapRecords, readPcapBuffer, readPcapFile, type PcapInfo, type RecordView } from '../../lib/pcap/index.js';
+import { chunkedStream, collect, icmpEchoPacket, snapshot } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 // One record holding 4 bytes "45 00 00 04"-ish data, written by hand for each variant:
 // ts 0x5f5e1000 s, fraction 0x0001e240 (123456), incl 4, orig 60, snaplen 65535, link 1.
 const DATA = 'deadbeef';
+/** The global header and the record, each field written in `order` by Buffer itself (not lib/pcap). */
+function handWritten(magic: number, order: 'little' | 'big'): string {
+  const field = (value: number, bytes: 2 | 4): string => {
+    const b = Buffer.alloc(bytes);
+    if (order === 'little') b.writeUIntLE(value, 0, bytes);
+    else b.writeUIntBE(value, 0, bytes);
+    return b.toString('hex');
+  };
+  const header = field(magic, 4) + field(2, 2) + field(4, 2) + field(0, 4) + field(0, 4) + field(0xffff, 4) + field(1, 4);
+  return header + field(0x5f5e1000, 4) + field(0x0001e240, 4) + field(4, 4) + field(60, 4) + DATA;
+}
+
 const VARIANTS = [
-  {
-    name: 'little-endian microsecond (d4c3b2a1)',
-    hex: 'd4c3b2a1' + '0200' + '0400' + '00000000' + '00000000' + 'ffff0000' + '01000000' +
-      '00105e5f' + '40e20100' + '04000000' + '3c000000' + DATA,
-    byteOrder: 'little', nanosecond: false, nsec: 123456000,
-  },
-  {
-    name: 'big-endian microsecond (a1b2c3d4)',
-    hex: 'a1b2c3d4' + '0002' + '0004' + '00000000' + '00000000' + '0000ffff' + '00000001' +
-      '5f5e1000' + '0001e240' + '00000004' + '0000003c' + DATA,
-    byteOrder: 'big', nanosecond: false, nsec: 123456000,
-  },
-  {
-    name: 'little-endian nanosecond (4d3cb2a1)',
-    hex: '4d3cb2a1' + '0200' + '0400' + '00000000' + '00000000' + 'ffff0000' + '01000000' +
-      '00105e5f' + '40e20100' + '04000000' + '3c000000' + DATA,
-    byteOrder: 'little', nanosecond: true, nsec: 123456,
-  },
-  {
-    name: 'big-endian nanosecond (a1b23c4d)',
-    hex: 'a1b23c4d' + '0002' + '0004' + '00000000' + '00000000' + '0000ffff' + '00000001' +
-      '5f5e1000' + '0001e240' + '00000004' + '0000003c' + DATA,
-    byteOrder: 'big', nanosecond: true, nsec: 123456,
-  },
+  { name: 'little-endian microsecond (d4c3b2a1)', hex: handWritten(0xa1b2c3d4, 'little'), byteOrder: 'little', nanosecond: false, nsec: 123456000 },
+  { name: 'big-endian microsecond (a1b2c3d4)', hex: handWritten(0xa1b2c3d4, 'big'), byteOrder: 'big', nanosecond: false, nsec: 123456000 },
+  { name: 'little-endian nanosecond (4d3cb2a1)', hex: handWritten(0xa1b23c4d, 'little'), byteOrder: 'little', nanosecond: true, nsec: 123456 },
+  { name: 'big-endian nanosecond (a1b23c4d)', hex: handWritten(0xa1b23c4d, 'big'), byteOrder: 'big', nanosecond: true, nsec: 123456 },
 ] as const;
 
 for (const v of VARIANTS) {
@@ -106,7 +91,7 @@ test('a Uint8Array at a non-zero byteOffset: offsets index the same memory', (t)
 
 test('a callback returning false stops the read and the summary says so', async (t) => {
   const file = encodePcap([1, 2, 3, 4].map((seq) => ({ data: icmpEchoPacket({ seq }) })));
-  const dir = tempDir(t, 'stop');
+  const dir = tempDir(t, 'pcap-stop');
   writeFileSync(join(dir, 'a.pcap'), file);
   let n = 0;
   const s1 = readPcapBuffer(file, () => ++n < 2);
@@ -126,7 +111,7 @@ test('a file with a header and no records: zero records, header known', async (t
   t.is(file.length, 24);
   const s = readPcapBuffer(file, () => t.fail());
   t.deepEqual([s.records, s.info.linkType, s.info.nanosecond], [0, 276, true]);
-  const dir = tempDir(t, 'empty');
+  const dir = tempDir(t, 'pcap-empty');
   writeFileSync(join(dir, 'e.pcap'), file);
   const s2 = await readPcapFile(join(dir, 'e.pcap'), () => t.fail());
   t.is(s2.records, 0);
@@ -173,7 +158,7 @@ function comparable(v: RecordView): object {
 
 for (const chunkSize of [64, 100, 1000, 4 * 1024 * 1024]) {
   test(`readPcapFile in ${chunkSize}-byte chunks delivers what readPcapBuffer does`, async (t) => {
-    const dir = tempDir(t, `chunk${chunkSize}`);
+    const dir = tempDir(t, `pcap-chunk${chunkSize}`);
     for (const [nano, order] of [[false, 'little'], [true, 'big']] as const) {
       const { file, expected } = sampleFile(nano, order);
       const path = join(dir, `f-${nano}-${order}.pcap`);
@@ -199,7 +184,7 @@ for (const sizes of [[1], [3, 7, 11], [5000], [24, 16]]) {
 
 test('pcapRecords yields records with their own bytes, from a path, a stream or a buffer', async (t) => {
   const { file, expected } = sampleFile(false, 'big');
-  const dir = tempDir(t, 'iter');
+  const dir = tempDir(t, 'pcap-iter');
   const path = join(dir, 'x.pcap');
   writeFileSync(path, file);
   for (const source of [path, chunkedStream(file, [13]), file]) {

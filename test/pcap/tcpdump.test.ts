@@ -2,10 +2,10 @@
 // nanosecond) and on `any` (Linux cooked v2, and v1 with -y LINUX_SLL), while ping sends echo
 // requests to 127.0.0.1 and nowhere else. Each capture filters on its own IPv4 total length, so
 // captures running side by side (and other tests pinging localhost) do not mix. Every command is
-// bounded by `timeout`. Each capture is checked against tshark (lengths, addresses, timestamps to
+// bounded in time. Each capture is checked against tshark (lengths, addresses, timestamps to
 // the nanosecond) and, for microsecond files, against pcap-parser.
 
-import { spawn } from 'node:child_process';
+import type { ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,9 +18,13 @@ import {
   type RecordView,
 } from '../../lib/pcap/index.js';
 import { rootTest } from '../helpers/privilege.js';
-import { dottedQuad, epochString, pcapParserRead, run, snapshot, tempDir, tsharkRows } from './helpers.js';
+import { runCommand } from '../helpers/cli.js';
+import { startTcpdump } from '../helpers/tcpdump.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { dottedQuad, epochString, pcapParserRead, snapshot, tsharkRows } from './helpers.js';
 
-const test = rootTest();
+const test = toolTest(['tcpdump', 'ping', 'tshark'], rootTest());
 const PINGS = 3;
 // A payload size for this run; each variant adds its own step so no two captures share a size.
 const BASE_SIZE = 300 + Math.floor(Math.random() * 600);
@@ -41,41 +45,21 @@ const VARIANTS: Variant[] = [
 ];
 
 /** Start tcpdump, wait until it listens, ping 127.0.0.1, wait for tcpdump to exit. */
-async function capture(file: string, v: Variant, payload: number): Promise<void> {
+async function capture(t: ExecutionContext, file: string, v: Variant, payload: number): Promise<void> {
   const total = 20 + 8 + payload;
-  const tcpdump = spawn(
-    'timeout',
-    ['20', 'tcpdump', '-Z', 'root', '-U', '-n', ...v.args, '-w', file, '-c', String(2 * PINGS), `icmp and ip[2:2] = ${total}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => tcpdump.on('close', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start listening: ${stderr}`)), 10_000);
-    tcpdump.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    tcpdump.on('close', () => {
-      clearTimeout(timer);
-      reject(new Error(`tcpdump exited early: ${stderr}`));
-    });
-  });
-  const ping = await run('timeout', ['10', 'ping', '-n', '-c', String(PINGS), '-i', '0.2', '-W', '2', '-s', String(payload), '127.0.0.1'], 15_000);
+  const dump = await startTcpdump(t, [...v.args, '-w', file, '-c', String(2 * PINGS), `icmp and ip[2:2] = ${total}`]);
+  const ping = await runCommand(['ping', '-n', '-c', String(PINGS), '-i', '0.2', '-W', '2', '-s', String(payload), '127.0.0.1'], { timeoutMs: 15_000 });
   if (ping.code !== 0) throw new Error(`ping 127.0.0.1 failed (${ping.code}): ${ping.stdout}${ping.stderr}`);
-  const code = await exited;
-  if (code !== 0) throw new Error(`tcpdump exited with ${code}: ${stderr}`);
+  const code = await dump.exited;
+  if (code !== 0) throw new Error(`tcpdump exited with ${code}`);
 }
 
 for (const v of VARIANTS) {
   test(`we read what tcpdump writes: ${v.name}`, async (t) => {
-    const dir = tempDir(t, 'tcpdump');
+    const dir = tempDir(t, 'pcap-tcpdump');
     const file = join(dir, 'capture.pcap');
     const payload = BASE_SIZE + v.step;
-    await capture(file, v, payload);
+    await capture(t, file, v, payload);
 
     const bytes = readFileSync(file);
     const magic = bytes.readUInt32LE(0);

@@ -3,7 +3,6 @@
 // that tshark and mergecap write, agreeing with tshark record by record.
 // Files only: nothing is sent anywhere (the documentation addresses are just bytes).
 
-import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,7 +15,12 @@ import {
   type LinkHeaderOptions,
   type RecordView,
 } from '../../lib/pcap/index.js';
-import { collect, dottedQuad, epochString, icmpEchoPacket, run, snapshot, tempDir, tsharkRows } from './helpers.js';
+import { runCommand } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { collect, dottedQuad, epochString, icmpEchoPacket, snapshot, tsharkRows } from './helpers.js';
+
+const test = toolTest(['tshark']);
 
 const PACKETS = [
   { data: icmpEchoPacket({ src: '198.51.100.1', dst: '203.0.113.9', seq: 1, payload: 0 }), ts: { sec: 1_700_000_000, nsec: 1_000 } },
@@ -78,7 +82,7 @@ for (const v of VARIANTS) {
 test('tshark: ETHERNET + 802.1Q is decoded as VLAN 7 carrying IPv4', async (t) => {
   const dir = tempDir(t, 'vlan');
   await writeVariant(dir, VARIANTS[4]!, 'v.pcap');
-  const r = await run('tshark', ['-r', join(dir, 'v.pcap'), '-T', 'fields', '-e', 'vlan.id', '-e', 'frame.protocols']);
+  const r = await runCommand(['tshark', '-r', join(dir, 'v.pcap'), '-T', 'fields', '-e', 'vlan.id', '-e', 'frame.protocols']);
   t.is(r.code, 0);
   const lines = r.stdout.trim().split('\n').map((l) => l.split('\t'));
   t.is(lines.length, 3);
@@ -92,7 +96,7 @@ test('we read the pcapng tshark writes (if_tsresol 9) and agree with the origina
   const dir = tempDir(t, 'ng');
   const v = VARIANTS[1]!; // RAW, big-endian, nanosecond
   await writeVariant(dir, v, 'in.pcap');
-  const conv = await run('tshark', ['-r', join(dir, 'in.pcap'), '-F', 'pcapng', '-w', join(dir, 'out.pcapng')]);
+  const conv = await runCommand(['tshark', '-r', join(dir, 'in.pcap'), '-F', 'pcapng', '-w', join(dir, 'out.pcapng')]);
   t.is(conv.code, 0, conv.stderr);
   const original = collect(readFileSync(join(dir, 'in.pcap')));
   const views: RecordView[] = [];
@@ -103,14 +107,14 @@ test('we read the pcapng tshark writes (if_tsresol 9) and agree with the origina
   t.deepEqual(views.map(strip), original.views.map(strip));
 });
 
-test('mergecap pcapng with two interfaces of different link types: we agree with tshark per record', async (t) => {
+toolTest(['tshark', 'mergecap'])('mergecap pcapng with two interfaces of different link types: we agree with tshark per record', async (t) => {
   const dir = tempDir(t, 'merge');
   await writeVariant(dir, VARIANTS[3]!, 'eth.pcap'); // Ethernet, µs
   await writeVariant(dir, { ...VARIANTS[6]!, nanosecond: true }, 'sll2.pcap'); // SLL2, ns
-  const m = await run('mergecap', ['-F', 'pcapng', '-w', join(dir, 'm.pcapng'), join(dir, 'eth.pcap'), join(dir, 'sll2.pcap')]);
+  const m = await runCommand(['mergecap', '-F', 'pcapng', '-w', join(dir, 'm.pcapng'), join(dir, 'eth.pcap'), join(dir, 'sll2.pcap')]);
   t.is(m.code, 0, m.stderr);
-  const r = await run('tshark', [
-    '-r', join(dir, 'm.pcapng'), '-T', 'fields', '-E', 'separator=,',
+  const r = await runCommand([
+    'tshark', '-r', join(dir, 'm.pcapng'), '-T', 'fields', '-E', 'separator=,',
     '-e', 'frame.interface_id', '-e', 'frame.len', '-e', 'ip.src', '-e', 'frame.time_epoch',
   ]);
   t.is(r.code, 0, r.stderr);

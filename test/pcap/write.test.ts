@@ -18,7 +18,8 @@ import {
   type PcapInfo,
   type RecordView,
 } from '../../lib/pcap/index.js';
-import { collect, icmpEchoPacket, snapshot, tempDir } from './helpers.js';
+import { collect, icmpEchoPacket, snapshot } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const HEADER_HEX = {
   'little/micro': 'd4c3b2a1' + '0200' + '0400' + '00000000' + '00000000' + '00000400' + '65000000',
@@ -80,7 +81,7 @@ for (const order of ['little', 'big'] as const) {
   for (const nanosecond of [false, true]) {
     for (const v of variants(order)) {
       test(`round trip ${order}-endian, ${nanosecond ? 'ns' : 'µs'}, ${v.name}: writer = encodePcap, and read back`, async (t) => {
-        const dir = tempDir(t, 'rt');
+        const dir = tempDir(t, 'pcap-rt');
         const path = join(dir, 'rt.pcap');
         const options = { byteOrder: order, nanosecond, linkType: v.linkType, linkHeader: v.header };
         const w = new PcapWriter(path, options);
@@ -137,7 +138,7 @@ test('snaplen cuts packets and keeps the original length; the link header counts
 });
 
 test('writeRecord copies records from a reader: the same file comes out', async (t) => {
-  const dir = tempDir(t, 'copy');
+  const dir = tempDir(t, 'pcap-copy');
   const options = { byteOrder: 'big', nanosecond: true, linkType: 1, snaplen: 9000 } as const;
   const original = encodePcap(
     PACKETS.map((p) => ({ ...p, data: Buffer.concat([ipv4LinkHeader(1), p.data]), originalLength: p.data.length + 20 })),
@@ -193,7 +194,7 @@ test('backpressure: write() returns false when the stream is full, drained() wai
 });
 
 test('a file descriptor target is written but not closed', async (t) => {
-  const dir = tempDir(t, 'fd');
+  const dir = tempDir(t, 'pcap-fd');
   const path = join(dir, 'fd.pcap');
   const fd = openSync(path, 'w');
   const w = new PcapWriter(fd, { nanosecond: true });
@@ -206,7 +207,7 @@ test('a file descriptor target is written but not closed', async (t) => {
 });
 
 test('flush() makes what was written readable before close (live captures)', async (t) => {
-  const dir = tempDir(t, 'flush');
+  const dir = tempDir(t, 'pcap-flush');
   const path = join(dir, 'live.pcap');
   const w = new PcapWriter(path);
   w.write(icmpEchoPacket({ seq: 1 }), 1000);
@@ -217,7 +218,7 @@ test('flush() makes what was written readable before close (live captures)', asy
 });
 
 test('close is safe twice; writing after close throws', async (t) => {
-  const dir = tempDir(t, 'close');
+  const dir = tempDir(t, 'pcap-close');
   const w = new PcapWriter(join(dir, 'c.pcap'));
   await Promise.all([w.close(), w.close()]);
   await w.close();

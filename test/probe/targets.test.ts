@@ -18,7 +18,7 @@ import {
   type TargetSpec,
 } from '../../lib/probe/sweep/targets.js';
 import { FEED, TargetFeed, type FeedTarget } from '../../lib/probe/sweep/feed.js';
-import { tempDir } from '../cli/run-rawprobe.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function ends(spec: TargetSpec): [string, string] {
   return [formatIpv4(spec.first), formatIpv4(spec.last)];
@@ -103,7 +103,7 @@ test('lines: blank and comment lines are nothing, a trailing comment is dropped,
 });
 
 test('a file: blank lines, comments, CRLF; the first bad line stops it with its number', async (t) => {
-  const dir = tempDir('targets');
+  const dir = tempDir(t, 'targets');
   const good = join(dir, 'good.txt');
   writeFileSync(good, '# lab hosts\r\n\r\n198.51.100.1\r\n   \r\n198.51.100.8/30 # a block\r\nlocalhost\r\n203.0.113.5-7\r\n');
   const seen: string[] = [];

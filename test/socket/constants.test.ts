@@ -2,8 +2,8 @@
 // TypeScript name list and the addon agree, and compare the numbers with two independent
 // sources on this machine: Node's os.constants.errno and Python's socket module.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,6 +11,8 @@ import test from 'ava';
 
 import { addon } from '../../lib/socket/addon.js';
 import { CONSTANT_NAMES, constants } from '../../lib/socket/index.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
 
 test('the TypeScript name list and the addon export the same constants', (t) => {
   t.deepEqual([...CONSTANT_NAMES].sort(), Object.keys(addon().constants).sort());
@@ -30,17 +32,10 @@ test('errno values match Node’s own os.constants.errno', (t) => {
   t.true(compared >= 30, `${compared} errno values compared`);
 });
 
-test('socket constants match Python’s socket module where it has them', (t) => {
+toolTest(['python3'])('socket constants match Python’s socket module where it has them', (t) => {
   const names = CONSTANT_NAMES.filter((n) => /^(AF|SOCK|IPPROTO|SOL|SO|IP|IPV6|TCP|MSG)_/.test(n));
-  let python: Record<string, number>;
-  try {
-    const script = `import json, socket\nprint(json.dumps({n: getattr(socket, n) for n in ${JSON.stringify(names)} if hasattr(socket, n)}))`;
-    python = JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as Record<string, number>;
-  } catch {
-    t.log('python3 not available: nothing to compare with');
-    t.pass();
-    return;
-  }
+  const script = `import json, socket\nprint(json.dumps({n: getattr(socket, n) for n in ${JSON.stringify(names)} if hasattr(socket, n)}))`;
+  const python = JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as Record<string, number>;
   const compared = Object.keys(python);
   for (const name of compared) t.is(constants[name as keyof typeof constants], python[name] as number, name);
   t.true(compared.length >= 40, `${compared.length} constants compared`);
@@ -55,8 +50,7 @@ test('the batch layout and event numbers agree with the addon', (t) => {
 
 test('without build/Release/rawprobe.node the error says how to build it', (t) => {
   // A copy of dist/lib/socket in a package (package.json, binding.gyp) that was never built.
-  const root = mkdtempSync(join(tmpdir(), 'rawprobe-nobuild-'));
-  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempDir(t, 'nobuild');
   const from = fileURLToPath(new URL('../../lib/socket/', import.meta.url));
   const to = join(root, 'dist', 'lib', 'socket');
   cpSync(from, to, { recursive: true });

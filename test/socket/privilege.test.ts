@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 
 import { rootTest } from '../helpers/privilege.js';
+import { toolTest } from '../helpers/tools.js';
 import { childScript, runChild } from './helpers.js';
 
 interface Outcome {
@@ -23,7 +24,7 @@ async function outcomes(command: string, args: string[]): Promise<Map<string, Ou
   return new Map(child.lines.map((l) => JSON.parse(l) as Outcome).map((o) => [o.label, o]));
 }
 
-rootTest()('as nobody without capabilities: raw socket EPERM, naming CAP_NET_RAW and setcap', async (t) => {
+toolTest(['setpriv'], rootTest())('as nobody without capabilities: raw socket EPERM, naming CAP_NET_RAW and setcap', async (t) => {
   const results = await outcomes('setpriv', [
     '--reuid=nobody',
     '--regid=nogroup',
@@ -52,7 +53,7 @@ rootTest()('as nobody without capabilities: raw socket EPERM, naming CAP_NET_RAW
   }
 });
 
-rootTest()('as root with only CAP_NET_RAW dropped (capsh): still EPERM', async (t) => {
+toolTest(['capsh'], rootTest())('as root with only CAP_NET_RAW dropped (capsh): still EPERM', async (t) => {
   const results = await outcomes('capsh', ['--drop=cap_net_raw', '--', '-c', `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(childScript('open-raw'))}`]);
   t.is(results.get('raw')?.code, 'EPERM');
 });

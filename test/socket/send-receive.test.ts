@@ -260,31 +260,26 @@ test('a datagram longer than the receive slot is truncated and says so', async (
   t.truthy(info.flags & constants.MSG_TRUNC);
 });
 
-test('IP_RECVTTL and IP_RECVTOS report the received TTL and TOS', async (t) => {
-  const rx = openSocket({ family: 'inet', type: 'dgram' }).bind('127.0.0.1', 0);
-  const tx = openSocket({ family: 'inet', type: 'dgram' });
-  t.teardown(() => (rx.close(), tx.close()));
-  rx.setOption('IP_RECVTTL', true).setOption('IP_RECVTOS', true);
-  tx.setOption('IP_TTL', 17).setOption('IP_TOS', 0x28);
-  const got = waitFor<[Buffer, MessageInfo]>(rx, 'message', () => true);
-  tx.sendTo(Buffer.from('ttl'), '127.0.0.1', rx.address().port ?? 0);
-  const [, info] = await got;
-  t.is(info.hopLimit, 17);
-  t.is(info.tos, 0x28);
-});
+// The received hop limit and TOS (traffic class), asked for with the family's own options.
+const RECEIVED_HEADER = [
+  { title: 'IP_RECVTTL and IP_RECVTOS report the received TTL and TOS', family: 'inet', address: '127.0.0.1', ask: ['IP_RECVTTL', 'IP_RECVTOS'], set: ['IP_TTL', 'IP_TOS'], hops: 17, tos: 0x28 },
+  { title: 'IPV6_RECVHOPLIMIT and IPV6_RECVTCLASS report the hop limit and traffic class', family: 'inet6', address: '::1', ask: ['IPV6_RECVHOPLIMIT', 'IPV6_RECVTCLASS'], set: ['IPV6_UNICAST_HOPS', 'IPV6_TCLASS'], hops: 9, tos: 0x20 },
+] as const;
 
-test('IPV6_RECVHOPLIMIT and IPV6_RECVTCLASS report the hop limit and traffic class', async (t) => {
-  const rx = openSocket({ family: 'inet6', type: 'dgram' }).bind('::1', 0);
-  const tx = openSocket({ family: 'inet6', type: 'dgram' });
-  t.teardown(() => (rx.close(), tx.close()));
-  rx.setOption('IPV6_RECVHOPLIMIT', true).setOption('IPV6_RECVTCLASS', true);
-  tx.setOption('IPV6_UNICAST_HOPS', 9).setOption('IPV6_TCLASS', 0x20);
-  const got = waitFor<[Buffer, MessageInfo]>(rx, 'message', () => true);
-  tx.sendTo(Buffer.from('hops'), '::1', rx.address().port ?? 0);
-  const [, info] = await got;
-  t.is(info.hopLimit, 9);
-  t.is(info.tos, 0x20);
-});
+for (const c of RECEIVED_HEADER) {
+  test(c.title, async (t) => {
+    const rx = openSocket({ family: c.family, type: 'dgram' }).bind(c.address, 0);
+    const tx = openSocket({ family: c.family, type: 'dgram' });
+    t.teardown(() => (rx.close(), tx.close()));
+    rx.setOption(c.ask[0], true).setOption(c.ask[1], true);
+    tx.setOption(c.set[0], c.hops).setOption(c.set[1], c.tos);
+    const got = waitFor<[Buffer, MessageInfo]>(rx, 'message', () => true);
+    tx.sendTo(Buffer.from('hops'), c.address, rx.address().port ?? 0);
+    const [, info] = await got;
+    t.is(info.hopLimit, c.hops);
+    t.is(info.tos, c.tos);
+  });
+}
 
 test('a connected UDP socket reports ICMP port unreachable as an ECONNREFUSED error event', async (t) => {
   const closedPort = await unusedUdpPort();

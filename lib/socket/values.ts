@@ -1,9 +1,12 @@
-// The shapes lib/socket hands out and takes: options, addresses, what a received datagram
-// came with, send results, error-queue entries, events. Types only; socket.ts, convert.ts and
-// messages.ts make and use them.
-import type { ReceiveBatch } from './batch.js';
+// What lib/socket hands out besides bytes: socket addresses, the facts of a received message,
+// send results, error-queue entries, the events and options of RawSocket; and the conversion of
+// the addon's raw values into them.
+import type { NativeAddress, NativeErrQueueEntry } from './addon.js';
+import { constants } from './constants.js';
 import type { SocketError } from './errors.js';
-import type { Family, ProtocolName, SocketType } from './kinds.js';
+import { familyName, type Family, type ProtocolName, type SocketType } from './kinds.js';
+import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from './batch.js';
+import { formatIpv4 } from '../wire/bytes.js';
 
 export interface OpenOptions {
   family: Family;
@@ -123,4 +126,71 @@ export interface MessagesOptions {
   highWaterMark?: number;
   /** Close the socket when the loop ends (break, return, throw). Default true, as streams do. */
   close?: boolean;
+}
+
+const ORIGINS: ReadonlyArray<readonly [ErrorOrigin, 'SO_EE_ORIGIN_NONE' | 'SO_EE_ORIGIN_LOCAL' | 'SO_EE_ORIGIN_ICMP' | 'SO_EE_ORIGIN_ICMP6']> = [
+  ['none', 'SO_EE_ORIGIN_NONE'],
+  ['local', 'SO_EE_ORIGIN_LOCAL'],
+  ['icmp', 'SO_EE_ORIGIN_ICMP'],
+  ['icmp6', 'SO_EE_ORIGIN_ICMP6'],
+];
+
+/** An address as the addon reports it, with the family named; null stays null. */
+export function toAddress(native: NativeAddress | null): SocketAddress | null {
+  if (native === null) return null;
+  return {
+    family: familyName(native.family),
+    address: native.address ?? '',
+    port: native.port,
+    scopeId: native.scopeId,
+  };
+}
+
+export function toQueuedError(e: NativeErrQueueEntry): QueuedError {
+  let origin: ErrorOrigin | null = null;
+  if (e.origin !== null) {
+    origin = 'other';
+    for (const [name, constant] of ORIGINS) if (constants[constant] === e.origin) origin = name;
+  }
+  return {
+    code: e.code,
+    errno: e.errno,
+    origin,
+    icmpType: e.icmpType,
+    icmpCode: e.icmpCode,
+    info: e.info,
+    data: e.data,
+    offender: toAddress(e.offender),
+    destination: toAddress(e.destination),
+    payload: e.payload,
+    size: e.wireLength,
+    timestamp: e.timestamp,
+    kernelTimestamp: e.kernelTimestamp,
+  };
+}
+
+/** What batch.meta says about datagram i, as a MessageInfo (an object per datagram: not for hot paths). */
+export function messageInfoAt(batch: ReceiveBatch, i: number): MessageInfo {
+  const { meta, addresses } = batch;
+  const base = i * BATCH.stride;
+  const length = meta[base + BATCH.length] as number;
+  const size = meta[base + BATCH.wireLength] as number;
+  const family = meta[base + BATCH.family] as number;
+  const port = meta[base + BATCH.port] as number;
+  const scopeId = meta[base + BATCH.scopeId] as number;
+  const hopLimit = meta[base + BATCH.hopLimit] as number;
+  const tos = meta[base + BATCH.tos] as number;
+  return {
+    address: family === constants.AF_INET ? formatIpv4(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
+    family: familyName(family),
+    port: port < 0 ? null : port,
+    scopeId: scopeId < 0 ? null : scopeId,
+    timestamp: meta[base + BATCH.timestamp] as number,
+    kernelTimestamp: ((meta[base + BATCH.flags] as number) & FLAG_KERNEL_TIMESTAMP) !== 0,
+    size,
+    truncated: size > length,
+    hopLimit: hopLimit < 0 ? null : hopLimit,
+    tos: tos < 0 ? null : tos,
+    flags: meta[base + BATCH.msgFlags] as number,
+  };
 }

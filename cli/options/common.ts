@@ -1,0 +1,33 @@
+// Options several commands take with the same words: the target of ping, trace and tos, the IPv4
+// header fields ping and sweep set, and the probe kind of trace and tos.
+import { flag, required, value } from './define.js';
+
+/** The target of ping, trace and tos. */
+export const HOST = required('host name or IPv4 address');
+
+// ping, sweep and trace (-Q), ping and sweep (-s, the TTL)
+export const TOS_DESCRIBE = 'IPv4 TOS byte: 0-255, 0x00-0xff or a DSCP name (EF, AF41, CS1...)';
+export const SIZE = value('s', 'data bytes per probe, 0-65507 (default 56)');
+export const TTL_DESCRIBE = 'IPv4 time to live, 1-255 (default 64)';
+
+// ping, trace and tos (ping's -s is the size, so its source address is -I)
+export const source = (alias: 'I' | 's') => value(alias, 'source address');
+export const NUMERIC = flag('n', 'no reverse name lookups');
+export const PCAP_OUT = value(null, 'write every packet sent and received to FILE (pcap)');
+
+/**
+ * trace and tos: the probe kind (-P, or one of -I -U -T), its port, how many probes in flight.
+ * The words for -U and -T differ between the two.
+ */
+export function probeKindOptions(udp: string, tcp: string) {
+  return {
+    protocol: value('P', 'probe kind: icmp (default), udp or tcp'),
+    icmp: flag('I', 'ICMP echo probes (-P icmp)'),
+    udp: flag('U', udp),
+    tcp: flag('T', tcp),
+    port: value('p', 'udp: first destination port (default 33434); tcp: destination port (default 80)'),
+  };
+}
+
+/** trace and tos: -N. */
+export const SIM_QUERIES = value('N', 'probes in flight at once (default 16)');

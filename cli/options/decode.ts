@@ -1,0 +1,26 @@
+// `rawprobe decode [INPUT]`, declared once: its help and options. cli/commands/decode.ts gives
+// them to yargs, cli/run/decode.ts reads their values as DecodeArgs.
+import { flag, optional, text, type ArgsOf, type CommandHelp } from './define.js';
+
+export const help: CommandHelp = {
+  command: 'decode [input]',
+  describe: 'Decode packets from a pcap/pcapng file, hex text, or stdin: one line each, --verbose every field, --json',
+  epilog: [
+    'Link types: Ethernet (1), Linux cooked v1 (113) and v2 (276), BSD loopback (0, 108), raw IP (101, 228). Hex: one packet per line, starting at the IPv4 header ("4500 0054 ...", "45:00:...", 0x allowed; # starts a comment).',
+    'Packets are numbered from 0. Times are local, as tcpdump prints them; --json gives UTC.',
+    'The checksum status is that of `rawprobe checksum`: a UDP/TCP checksum captured on the sending host (always so on loopback) is often "bad (offloaded)": the kernel left it for the network card.',
+    'Exit: 0 decoded, 2 unreadable input or a malformed packet (reported, with the packets before it).',
+  ].join('\n\n'),
+};
+
+export const positionals = {
+  input: optional('a capture file (pcap: µs/ns, either byte order; pcapng), a file of hex lines, a hex string, or - for stdin (the default)'),
+};
+
+export const options = {
+  json: flag(null, 'one JSON object per packet (JSON Lines) with every decoded field; send --json reads them back'),
+  verbose: flag('v', 'after each summary line, a table of every field of every layer'),
+  count: text('stop after this many packets', { alias: 'c' }),
+};
+
+export type DecodeArgs = ArgsOf<typeof positionals, typeof options>;

@@ -1,0 +1,90 @@
+// `rawprobe send`, declared once: its help and options (in the help's groups).
+// cli/commands/send.ts gives them to yargs, cli/run/send.ts reads their values as SendArgs. Every
+// value is text: cli/numbers.ts reads the numbers, so "0x10" is 16 here as in every command.
+import { flag, optional, text, type ArgsOf, type CommandHelp } from './define.js';
+
+export const help: CommandHelp = {
+  command: 'send [target]',
+  describe: 'Craft an IPv4 packet (flags, decode --json output, or hex) and send it raw, paced; --wait prints the replies',
+};
+
+export const USAGE = '$0 send [--dst] ADDR [IP options] [--proto icmp|udp|tcp|N ...] [--count N --interval MS | --rate N|max] [--wait MS]';
+
+/** The help's last words: what the kernel rewrites (lib/craft's table, given), privilege, exit codes. */
+export function epilog(rules: readonly { field: string; rule: string }[]): string {
+  return [
+    'What Linux changes in a packet sent with IP_HDRINCL (raw(7); checked on this kernel with tcpdump):',
+    ...rules.map((r) => `  ${r.field.padEnd(12)} ${r.rule}`),
+    'Everything else leaves exactly as built: TTL, TOS, flags, options, and every byte after the IP header, transport checksums included.',
+    '',
+    'Lengths and checksums are computed unless you give them, so wrong ones can be sent on purpose; giving a field the kernel overwrites prints a one-line warning.',
+    '',
+    'Needs CAP_NET_RAW (root), except --dry-run. Exit: 0 sent (and, with --wait, answered), 1 no reply, 2 error.',
+  ].join('\n');
+}
+
+const FILE = 'Packets from a file:';
+const IP = 'IPv4 header:';
+const ICMP = 'ICMP:';
+const PORTS = 'UDP and TCP:';
+const PAYLOAD = 'Payload:';
+const SENDING = 'Sending:';
+
+export const positionals = {
+  /** A destination (like --dst), or "-" after --from-json / --from-hex for stdin. */
+  target: optional('the destination (same as --dst); "-" after --from-json or --from-hex reads stdin'),
+};
+
+export const options = {
+  'from-json': text('send the packets in this JSON file (- for stdin): what decode --json prints, one object per line, an object, or an array', { group: FILE }),
+  'from-hex': text('send these packets: hex, a hex file or a capture (anything decode reads)', { group: FILE }),
+  recompute: flag(null, 'with --from-json: recompute lengths and checksums instead of sending the ones in the file', FILE),
+  src: text("source address (default: the route's source for --dst; 0.0.0.0 lets the kernel fill it)", { group: IP }),
+  dst: text('destination address (required when crafting from options)', { group: IP }),
+  ttl: text('time to live (default 64)', { group: IP }),
+  tos: text('TOS byte: 0-255, 0xb8, or a DSCP name (EF, AF41, CS1...)', { group: IP }),
+  id: text('identification (default 0: the kernel picks one, unless DF)', { group: IP }),
+  df: flag(null, "set don't fragment", IP),
+  mf: flag(null, 'set more fragments', IP),
+  'reserved-bit': flag(null, 'set the reserved flag (RFC 3514 calls it the evil bit)', IP),
+  'frag-offset': text('fragment offset in 8-byte units, as on the wire (185 = byte 1480)', { group: IP }),
+  proto: text('icmp (default), udp, tcp, or a protocol number 0-255 (the payload follows the IP header)', { group: IP }),
+  'ip-option': {
+    type: 'string',
+    array: true,
+    describe: 'an IPv4 option, repeatable: nop, eol, rr[:N], ts[:N], tsaddr[:N], lsrr:A,B, ssrr:A,B, ra[:V], raw:HEX',
+    group: IP,
+  } as const,
+  ihl: text('header length in 32-bit words, written as given (default: computed)', { group: IP }),
+  'total-length': text('total length as given (the kernel overwrites it: see below)', { group: IP }),
+  'ip-checksum': text('header checksum as given (the kernel overwrites it: see below)', { group: IP }),
+  type: text('ICMP type (default 8, echo request)', { group: ICMP }),
+  code: text('ICMP code (default 0)', { group: ICMP }),
+  'icmp-id': text('echo/timestamp identifier (default: the process id)', { group: ICMP }),
+  seq: text('echo/timestamp sequence of the first packet (default 1; counts up per packet)', { group: ICMP }),
+  'icmp-checksum': text('ICMP checksum as given (default: computed)', { group: ICMP }),
+  sport: text('UDP/TCP source port (default: a random one from 32768)', { group: PORTS }),
+  dport: text('UDP/TCP destination port (required for udp and tcp)', { group: PORTS }),
+  'udp-length': text('UDP length as given (default: computed)', { group: PORTS }),
+  'udp-checksum': text('UDP checksum as given (0 = none; default: computed)', { group: PORTS }),
+  flags: text('TCP flags: letters S F R P A U E W N ("SA", "S." as tcpdump prints) or names "syn,ack" (default S)', { group: PORTS }),
+  'tcp-seq': text('TCP sequence number (default 0)', { group: PORTS }),
+  ack: text('TCP acknowledgment number (default 0)', { group: PORTS }),
+  window: text('TCP window (default 65535)', { group: PORTS }),
+  urg: text('TCP urgent pointer (default 0)', { group: PORTS }),
+  'data-offset': text('TCP data offset in 32-bit words, as given (default: computed)', { group: PORTS }),
+  'tcp-option': text('TCP option bytes in hex (e.g. 020405b4 = MSS 1460)', { group: PORTS }),
+  'tcp-checksum': text('TCP checksum as given (default: computed)', { group: PORTS }),
+  payload: text('payload as text', { group: PAYLOAD }),
+  'payload-hex': text('payload as hex', { group: PAYLOAD }),
+  'payload-size': text('payload of N bytes (0x00, 0x01, ... like ping)', { group: PAYLOAD }),
+  count: text('packets to send (default 1, or every packet of --from-*)', { alias: 'c', group: SENDING }),
+  interval: text('milliseconds between packets (default 1000)', { alias: 'i', group: SENDING }),
+  rate: text('packets per second, sent in sendmmsg batches; "max" = as fast as the socket takes them', { group: SENDING }),
+  wait: text('after the last packet, wait up to MS for replies and print them (echo replies, ICMP errors quoting our packets, TCP/UDP answers)', { alias: 'w', group: SENDING }),
+  'dry-run': flag(null, 'build and print the packets (with hex), send nothing (no root needed)', SENDING),
+  json: flag(null, 'JSON Lines: each packet, each reply, the totals', SENDING),
+  verbose: flag('v', 'every field of each packet, its hex, and a line per packet sent', SENDING),
+};
+
+export type SendArgs = ArgsOf<typeof positionals, typeof options>;

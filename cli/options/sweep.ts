@@ -1,0 +1,42 @@
+// `rawprobe sweep TARGET...`, declared once: its help and options (fping's letters).
+// cli/commands/sweep.ts gives them to yargs, cli/run/sweep.ts reads their values as SweepArgs.
+import { SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
+import { flag, value, values, type ArgsOf, type CommandHelp } from './define.js';
+
+export const help: CommandHelp = {
+  command: 'sweep [targets..]',
+  describe: 'Ping many targets at once: addresses, names, CIDR blocks, ranges, files (fping options and output)',
+  examples: [
+    ['$0 sweep 127.0.0.0/24', 'which loopback addresses answer (all do)'],
+    ['$0 sweep --rate max -a 127.0.0.1-127.0.0.20', 'as fast as possible; print the live ones only'],
+    ['$0 sweep -c 3 -p 100 -f hosts.txt', 'three probes to each target listed in hosts.txt'],
+  ],
+};
+
+export const positionals = {
+  targets: {
+    type: 'string',
+    array: true,
+    describe: 'IPv4 address, host name, CIDR block (198.51.100.0/24) or range (198.51.100.10-198.51.100.20, or 198.51.100.10-20)',
+  },
+} as const;
+
+export const options = {
+  file: values('f', 'read targets from FILE, one per line (# comments, blank lines); - for stdin; may repeat'),
+  count: value('c', 'send COUNT probes to each target and report each reply and xmt/rcv/%loss (default: 1, alive mode)'),
+  retries: value('r', 'alive mode: tries after the first (default 3)'),
+  timeout: value('t', 'ms to wait for a reply to each probe (default 500; with -c: the period, at most 2000)'),
+  backoff: value('B', 'each retry waits this many times longer, 1.0-5.0 (default 1.5)'),
+  period: value('p', 'with -c: ms between two probes to one target (default 1000)'),
+  rate: value(null, 'probes per second over all targets, or max: as fast as the socket takes them (default 1000)'),
+  tos: value('Q', TOS_DESCRIBE),
+  ttl: value(null, TTL_DESCRIBE),
+  size: SIZE,
+  source: value('S', 'source address (default: the one each route gives)'),
+  alive: flag('a', 'print only the targets that answered, one per line'),
+  unreachable: flag('u', 'print only the targets that did not, one per line'),
+  quiet: flag('q', 'with -c: no line per reply, only each target\'s summary'),
+  json: flag(null, 'one JSON object per target (and per reply with -c), then the summary'),
+};
+
+export type SweepArgs = ArgsOf<typeof positionals, typeof options>;
