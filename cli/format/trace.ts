@@ -88,7 +88,7 @@ export function hopJson(hop: TraceHop): Record<string, unknown> {
 export function sendErrorLine(code: string, packetLength: number, df: boolean): string {
   if (code === 'EMSGSIZE') {
     // Linux never fragments a datagram whose IPv4 header the program wrote (IP_HDRINCL): over the
-    // interface MTU it refuses it. Without DF the session cuts its probes itself (lib/probe/
+    // interface MTU it refuses it. Without DF the session cuts its probes itself (lib/probe/engine/
     // fragmenting-socket.ts), so this is -F, or a route whose MTU could not be read.
     return `sendto: Message too long: ${packetLength}-byte probes are over the interface MTU (${df ? '-F forbids fragments: drop it or give a smaller packet length' : 'give a smaller packet length'})`;
   }

@@ -39,7 +39,7 @@ export function parsePattern(text: string): Buffer {
 }
 
 /** iputils' three -M modes: do never fragments (a probe too large is a local error); want and
- * dont fragment one that does not fit the route (see lib/probe/fragmenting-socket.ts). */
+ * dont fragment one that does not fit the route (see lib/probe/engine/fragmenting-socket.ts). */
 function pmtudiscMode(text: string): { df: boolean; fragment: boolean } {
   if (text === 'do') return { df: true, fragment: false };
   if (text === 'want') return { df: true, fragment: true };
