@@ -39,3 +39,4 @@ export type { Ipv4Option, Ipv4OptionInit } from './ipv4-options.js';
 export type { IcmpMessage, IcmpMessageInit, QuotedDatagram, IcmpKind } from './icmpv4.js';
 export type { UdpHeader, UdpHeaderInit } from './udp.js';
 export type { TcpHeader, TcpHeaderInit } from './tcp.js';
+export * from './index6.js';

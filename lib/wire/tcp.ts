@@ -19,7 +19,7 @@
 import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
-import { checkTransportEncode, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
+import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
 export const FIELD = {
   SRC_PORT: 0,
@@ -163,7 +163,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: TcpDe
     throw new DecodeError(`TCP header needs ${headerLength} bytes (data offset ${dataOffset}), ${present} present`, o, header);
   }
   header.options = view(b, o + MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH);
-  if (!opts.truncated && opts.src !== undefined && opts.dst !== undefined) {
+  if (!opts.truncated && hasPseudoHeader(opts)) {
     header.checksumValid = sum16(b, o, present, pseudoSum(opts, PROTOCOL_NUMBER, present)) === 0xffff;
   }
   return header;

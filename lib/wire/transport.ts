@@ -1,19 +1,33 @@
 // What the UDP and TCP codecs share. Both checksums cover a pseudo-header made of the IPv4
-// source and destination the caller passes (RFC 768; RFC 793 section 3.1), and both are
-// computed over data the caller has already written right after the header.
+// source and destination the caller passes (RFC 768; RFC 793 section 3.1), or, over IPv6, of
+// the sum of its source and final destination (RFC 8200 section 8.1: `addressSum`, from
+// ipv6-checksum.ts), and both are computed over data the caller has already written right after
+// the header.
 
 import { addressValue } from './bytes.js';
 import { pseudoHeaderSum } from './checksum.js';
 import { EncodeError } from './errors.js';
+import { withLengthAndProtocol } from './ipv6-checksum.js';
 
 /** The pseudo-header addresses, as decode and encode options carry them. */
 export interface PseudoHeaderAddresses {
   src?: string | number;
   dst?: string | number;
+  /**
+   * Instead of src and dst: the folded sum of the pseudo-header's addresses (IPv6: source and
+   * final destination, ipv6-checksum.ts addressSum6). Length and protocol are added here.
+   */
+  addressSum?: number;
+}
+
+/** True when the options say enough to build the pseudo-header. */
+export function hasPseudoHeader(opts: PseudoHeaderAddresses): boolean {
+  return opts.addressSum !== undefined || (opts.src !== undefined && opts.dst !== undefined);
 }
 
 /** pseudoHeaderSum from the caller's addresses (dotted text or u32; EncodeError names a bad one). */
 export function pseudoSum(opts: PseudoHeaderAddresses, protocol: number, length: number): number {
+  if (opts.addressSum !== undefined) return withLengthAndProtocol(opts.addressSum, protocol, length);
   return pseudoHeaderSum(addressValue(opts.src, 'src'), addressValue(opts.dst, 'dst'), protocol, length);
 }
 
@@ -30,7 +44,7 @@ export function checkTransportEncode(
   headerLength: number,
   payloadLength: number,
 ): void {
-  if (compute && (opts.src === undefined || opts.dst === undefined)) {
+  if (compute && !hasPseudoHeader(opts)) {
     throw new EncodeError('checksum', undefined, `cannot compute a ${name} checksum without src and dst for the pseudo-header; pass them or give checksum`, 'a number');
   }
   const available = buf === undefined ? 0 : buf.byteLength - offset - headerLength;

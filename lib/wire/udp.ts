@@ -14,7 +14,7 @@
 import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkUint, EncodeError, showValue } from './errors.js';
-import { checkTransportEncode, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
+import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
 export const FIELD = {
   SRC_PORT: 0,
@@ -78,7 +78,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: UdpDe
   const checksum = u16(b, o + FIELD.CHECKSUM);
   let checksumValid: boolean | null;
   if (checksum === 0) checksumValid = true;
-  else if (opts.truncated || opts.src === undefined || opts.dst === undefined || udpLength < HEADER_LENGTH || udpLength > present) {
+  else if (opts.truncated || !hasPseudoHeader(opts) || udpLength < HEADER_LENGTH || udpLength > present) {
     checksumValid = null;
   } else {
     checksumValid = sum16(b, o, udpLength, pseudoSum(opts, PROTOCOL_NUMBER, udpLength)) === 0xffff;

@@ -1,0 +1,203 @@
+// IPv6 header (RFC 8200 section 3; DSCP RFC 2474, ECN RFC 3168, flow label RFC 6437).
+//
+//    0                   1                   2                   3
+//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |Version| Traffic Class |           Flow Label                  |
+//   |         Payload Length        |  Next Header  |   Hop Limit   |
+//   |                    Source Address (128 bits)                  |
+//   |                 Destination Address (128 bits)                |
+//
+// No checksum and no options: what IPv4 carried in options travels in extension headers
+// (ipv6-ext.ts), chained by Next Header. decode reads the fixed 40 bytes and returns them;
+// payloadLength is reported, not checked (decodePacket6 decides what a length past the bytes
+// means). encode writes the 40 bytes only.
+
+import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { address6Value, formatIpv6 } from './ipv6-address.js';
+
+/** Byte offsets of the header fields. */
+export const FIELD = {
+  VERSION_CLASS_FLOW: 0,
+  PAYLOAD_LENGTH: 4,
+  NEXT_HEADER: 6,
+  HOP_LIMIT: 7,
+  SRC: 8,
+  DST: 24,
+} as const;
+
+export const HEADER_LENGTH = 40;
+
+/**
+ * Next Header values (IANA "Assigned Internet Protocol Numbers"; RFC 8200 section 4 and RFC 7045
+ * for which are extension headers). Any other number is carried as is.
+ */
+export const NEXT_HEADER = {
+  HOP_BY_HOP: 0,
+  ICMP: 1,
+  TCP: 6,
+  UDP: 17,
+  IPV6: 41,
+  ROUTING: 43,
+  FRAGMENT: 44,
+  GRE: 47,
+  ESP: 50,
+  AH: 51,
+  ICMPV6: 58,
+  NO_NEXT_HEADER: 59,
+  DESTINATION_OPTIONS: 60,
+  MOBILITY: 135,
+  HIP: 139,
+  SHIM6: 140,
+  SCTP: 132,
+} as const;
+
+const VERSION_SHIFT = 28;
+const CLASS_SHIFT = 20;
+const FLOW_MASK = 0xfffff;
+
+export interface Ipv6Header {
+  version: number;
+  /** The whole traffic class byte (DSCP << 2 | ECN). */
+  trafficClass: number;
+  dscp: number;
+  ecn: number;
+  flowLabel: number;
+  /** Bytes after this header (extension headers included), as on the wire; 0 for a jumbogram. */
+  payloadLength: number;
+  nextHeader: number;
+  hopLimit: number;
+  src: string;
+  dst: string;
+  /** Always 40: the bytes decode consumed. */
+  headerLength: number;
+}
+
+/**
+ * What encode takes. src and dst are required; nextHeader too unless the encode options give it.
+ * payloadLength is computed when absent; when given it is written as given, right or wrong.
+ * Give `trafficClass`, or `dscp` and `ecn`; both is fine when they agree.
+ */
+export interface Ipv6HeaderInit {
+  version?: number;
+  trafficClass?: number;
+  dscp?: number;
+  ecn?: number;
+  flowLabel?: number;
+  payloadLength?: number;
+  nextHeader?: number;
+  hopLimit?: number;
+  src: string | Uint8Array;
+  dst: string | Uint8Array;
+}
+
+export interface Ipv6EncodeOptions {
+  /** Bytes that will follow the header, for the computed payloadLength. Default 0. */
+  payloadLength?: number;
+  /** Compute payloadLength when absent (default true); off writes 0. */
+  fixLengths?: boolean;
+  /** Next header to write when init.nextHeader is absent (encodePacket6 derives it). */
+  nextHeader?: number;
+}
+
+// ---- decode -------------------------------------------------------------------------------------
+
+/**
+ * Decodes the header at buf[offset, offset + length). Throws DecodeError when fewer than 40
+ * bytes are present or the version is not 6 (the partial header rides on the error).
+ */
+export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv6Header {
+  const end = decodeSpan(buf, offset, length);
+  const b = buf;
+  const o = offset;
+  const present = end - o;
+  if (present < HEADER_LENGTH) {
+    throw new DecodeError(`IPv6 header needs 40 bytes, ${present} present`, o);
+  }
+  const first = u32(b, o);
+  const trafficClass = (first >>> CLASS_SHIFT) & 0xff;
+  const header: Ipv6Header = {
+    version: first >>> VERSION_SHIFT,
+    trafficClass,
+    dscp: trafficClass >>> 2,
+    ecn: trafficClass & 3,
+    flowLabel: first & FLOW_MASK,
+    payloadLength: u16(b, o + FIELD.PAYLOAD_LENGTH),
+    nextHeader: b[o + FIELD.NEXT_HEADER]!,
+    hopLimit: b[o + FIELD.HOP_LIMIT]!,
+    src: formatIpv6(b, o + FIELD.SRC),
+    dst: formatIpv6(b, o + FIELD.DST),
+    headerLength: HEADER_LENGTH,
+  };
+  if (header.version !== 6) {
+    throw new DecodeError(`IP version is ${header.version}, expected 6`, o, header);
+  }
+  return header;
+}
+
+// ---- encode -------------------------------------------------------------------------------------
+
+/** Always 40. */
+export function encodingLength(_init?: Ipv6HeaderInit): number {
+  return HEADER_LENGTH;
+}
+
+/** The traffic class byte an init describes; throws when trafficClass and dscp/ecn disagree. */
+export function trafficClassOf(init: Pick<Ipv6HeaderInit, 'trafficClass' | 'dscp' | 'ecn'>): number {
+  const dscp = init.dscp === undefined ? undefined : checkUint(init.dscp, 63, 'dscp');
+  const ecn = init.ecn === undefined ? undefined : checkUint(init.ecn, 3, 'ecn');
+  if (init.trafficClass === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
+  const tc = checkUint(init.trafficClass, 255, 'trafficClass');
+  if ((dscp !== undefined && dscp !== tc >>> 2) || (ecn !== undefined && ecn !== (tc & 3))) {
+    throw new EncodeError(
+      'trafficClass',
+      tc,
+      `${tc} (dscp ${tc >>> 2}, ecn ${tc & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give trafficClass or dscp and ecn`,
+      'trafficClass = dscp << 2 | ecn',
+    );
+  }
+  return tc;
+}
+
+/**
+ * Writes the 40-byte header into `buf` at `offset` (or a new buffer) and returns it. Fields the
+ * caller gave are written as given; payloadLength is computed when absent (see options).
+ */
+export function encode(init: Ipv6HeaderInit, buf?: Uint8Array, offset = 0, opts: Ipv6EncodeOptions = {}): Buffer {
+  if (init === null || typeof init !== 'object') {
+    throw new EncodeError('ip', init, `${showValue(init)} is not an IPv6 header object`, 'an object');
+  }
+  const fixLengths = opts.fixLengths ?? true;
+  const version = init.version === undefined ? 6 : checkUint(init.version, 15, 'version');
+  const trafficClass = trafficClassOf(init);
+  const flowLabel = init.flowLabel === undefined ? 0 : checkUint(init.flowLabel, FLOW_MASK, 'flowLabel');
+  let payloadLength: number;
+  if (init.payloadLength !== undefined) payloadLength = checkUint(init.payloadLength, 0xffff, 'payloadLength');
+  else if (!fixLengths) payloadLength = 0;
+  else {
+    payloadLength = opts.payloadLength ?? 0;
+    if (payloadLength > 0xffff) {
+      throw new EncodeError(
+        'payloadLength',
+        payloadLength,
+        `${payloadLength} bytes do not fit the 16-bit field (max 65535; a jumbogram needs payloadLength 0 and a Jumbo Payload option)`,
+        '0-65535',
+      );
+    }
+  }
+  const nextHeader = checkUint(init.nextHeader ?? opts.nextHeader, 255, 'nextHeader');
+  const hopLimit = init.hopLimit === undefined ? 64 : checkUint(init.hopLimit, 255, 'hopLimit');
+  const src = address6Value(init.src, 'src');
+  const dst = address6Value(init.dst, 'dst');
+
+  const b = encodeTarget(buf, offset, HEADER_LENGTH);
+  const o = offset;
+  put32(b, o, ((version << VERSION_SHIFT) | (trafficClass << CLASS_SHIFT) | flowLabel) >>> 0);
+  put16(b, o + FIELD.PAYLOAD_LENGTH, payloadLength);
+  b[o + FIELD.NEXT_HEADER] = nextHeader;
+  b[o + FIELD.HOP_LIMIT] = hopLimit;
+  b.set(src, o + FIELD.SRC);
+  b.set(dst, o + FIELD.DST);
+  return view(b, o, HEADER_LENGTH);
+}

@@ -1,0 +1,333 @@
+// A whole IPv6 packet: the IPv6 header, its extension headers, at most one upper layer (ICMPv6,
+// UDP or TCP) and the bytes after it. The IPv6 twin of packet.ts, same rules:
+//
+// decodePacket6 reads layer by layer and stops where the bytes stop: a payload cut short is
+// flagged (`truncated`), a cut header is a DecodeError whose `partial` holds the layers read so
+// far. Upper-layer checksums are verified over the pseudo-header with the final destination
+// (a Routing header's last address while segments are left, RFC 8200 section 8.1).
+// encodePacket6 writes the extension headers, then the upper layer, then the IPv6 header, so
+// outer lengths and checksums see the finished bytes; fixLengths and computeChecksums fill what
+// the caller left out and never touch what the caller gave. Next Header values are chained
+// automatically: the IPv6 header names the first extension, each extension the next, the last
+// one the upper layer (59, No Next Header, when there is none).
+
+import { decodeSpan, encodeTarget, view } from './bytes.js';
+import { sum16 } from './checksum.js';
+import { checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
+import * as icmpv6 from './icmpv6.js';
+import { address6Value } from './ipv6-address.js';
+import { chainEncodingLength, decodeChain, encodeChain, firstNextHeader, type Chain } from './ipv6-chain.js';
+import { addressSum6 } from './ipv6-checksum.js';
+import type { Ipv6Extension, Ipv6ExtensionInit } from './ipv6-ext.js';
+import { finalDestination } from './ipv6-routing.js';
+import * as ipv6 from './ipv6.js';
+import * as tcp from './tcp.js';
+import * as udp from './udp.js';
+
+export interface Packet6 {
+  ip: ipv6.Ipv6Header;
+  extensions: Ipv6Extension[];
+  icmpv6: icmpv6.Icmpv6Message | null;
+  udp: udp.UdpHeader | null;
+  tcp: tcp.TcpHeader | null;
+  /**
+   * Bytes after the upper-layer header (for ICMPv6: after its fixed part, i.e. the echo data,
+   * the quoted packet, an ND message's target and options); everything after the extension
+   * headers when there is no upper layer we decode (unknown protocol, No Next Header, ESP's
+   * encrypted rest, a fragment that is not the first). A view of the input, not a copy.
+   */
+  payload: Buffer;
+  /** Fewer bytes present than the payload length says (e.g. cut by a capture snaplen). */
+  truncated: boolean;
+  /** Bytes of the input this packet spans: min(40 + payload length, bytes present). */
+  bytes: number;
+}
+
+export interface Packet6Init {
+  /** nextHeader, when given, is written as given even if it names another header. */
+  ip: ipv6.Ipv6HeaderInit;
+  extensions?: readonly Ipv6ExtensionInit[];
+  icmpv6?: icmpv6.Icmpv6MessageInit | null;
+  udp?: udp.UdpHeaderInit | null;
+  tcp?: tcp.TcpHeaderInit | null;
+  /** Bytes after the upper-layer header; with ICMPv6 its body, which must agree with its fields. */
+  payload?: Uint8Array;
+}
+
+export interface Packet6DecodeOptions {
+  /**
+   * The packet's length on the wire when known (pcap: the record's original length less the link
+   * header). A payload length past it is a lie, not a snaplen: a DecodeError at the Payload
+   * Length field. Without it a payload length past the bytes given means `truncated`.
+   */
+  wireLength?: number;
+}
+
+export interface Packet6EncodeOptions {
+  /** Compute absent lengths (payload length, extension lengths and padding, UDP length...). Default true. */
+  fixLengths?: boolean;
+  /** Compute absent checksums (ICMPv6, UDP, TCP). Default true. */
+  computeChecksums?: boolean;
+}
+
+// ---- decode -------------------------------------------------------------------------------------
+
+interface Partial6 {
+  ip: unknown;
+  extensions: unknown;
+  icmpv6: unknown;
+  udp: unknown;
+  tcp: unknown;
+}
+
+function fail(e: unknown, partial: Partial6, layer: keyof Partial6): never {
+  if (e instanceof DecodeError) {
+    partial[layer] = e.partial ?? (layer === 'extensions' ? [] : null);
+    e.partial = partial;
+  }
+  throw e;
+}
+
+/**
+ * Decodes the IPv6 packet at buf[offset, offset + length). Bytes past 40 + payload length (link
+ * padding) are ignored; `bytes` says how many were used. Throws DecodeError on structural
+ * problems (a cut or malformed extension header or upper-layer header, a fragment that cannot
+ * be reassembled, a payload length past `wireLength`); its `partial` is Packet6-shaped.
+ */
+export function decodePacket6(buf: Uint8Array, offset = 0, length?: number, opts: Packet6DecodeOptions = {}): Packet6 {
+  const end = decodeSpan(buf, offset, length);
+  const partial: Partial6 = { ip: null, extensions: [], icmpv6: null, udp: null, tcp: null };
+  let ip: ipv6.Ipv6Header;
+  try {
+    ip = ipv6.decode(buf, offset, end - offset);
+  } catch (e) {
+    fail(e, partial, 'ip');
+  }
+  partial.ip = ip;
+  const start = offset + ipv6.HEADER_LENGTH;
+  let claimed = ipv6.HEADER_LENGTH + ip.payloadLength;
+  if (ip.payloadLength === 0 && ip.nextHeader === 0) claimed = ipv6.HEADER_LENGTH + jumboLength(buf, start, end);
+  if (opts.wireLength !== undefined && claimed > opts.wireLength) {
+    throw new DecodeError(`IPv6 payload length ${claimed - ipv6.HEADER_LENGTH} runs past the ${opts.wireLength}-byte packet`, offset + ipv6.FIELD.PAYLOAD_LENGTH, partial);
+  }
+  const present = end - offset;
+  const truncated = claimed > present;
+  const ipEnd = offset + (truncated ? present : claimed);
+  let chain: Chain;
+  try {
+    chain = decodeChain(buf, start, ipEnd, ip.nextHeader);
+  } catch (e) {
+    fail(e, partial, 'extensions');
+  }
+  partial.extensions = chain.extensions;
+  if (chain.fragment !== null) checkFragment(chain, offset + claimed, start, partial);
+  const packet: Packet6 = { ip, extensions: chain.extensions, icmpv6: null, udp: null, tcp: null, payload: EMPTY, truncated, bytes: ipEnd - offset };
+  const nonFirst = chain.fragment !== null && chain.fragment.fragmentOffset !== 0;
+  const incomplete = truncated || (chain.fragment !== null && chain.fragment.mf);
+  const at = chain.end;
+  let payloadStart = at;
+  const upper = nonFirst ? -1 : chain.upperLayer;
+  if (upper === 58 || upper === 17 || upper === 6) {
+    const addressSum = pseudoAddressSum(buf, offset, chain);
+    try {
+      if (upper === 58) {
+        const m = icmpv6.decode(buf, at, ipEnd - at, { addressSum, truncated: incomplete });
+        packet.icmpv6 = m;
+        payloadStart = at + m.headerLength;
+      } else if (upper === 17) {
+        const h = udp.decode(buf, at, ipEnd - at, { addressSum, truncated: incomplete });
+        // RFC 8200 section 8.1: over IPv6 the UDP checksum is not optional; 0 is not "none".
+        if (!h.checksumPresent) h.checksumValid = false;
+        packet.udp = h;
+        payloadStart = at + udp.HEADER_LENGTH;
+      } else {
+        const h = tcp.decode(buf, at, ipEnd - at, { addressSum, truncated: incomplete });
+        packet.tcp = h;
+        payloadStart = at + h.headerLength;
+      }
+    } catch (e) {
+      fail(e, partial, upper === 58 ? 'icmpv6' : upper === 17 ? 'udp' : 'tcp');
+    }
+  }
+  packet.payload = view(buf, payloadStart, ipEnd - payloadStart);
+  return packet;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The pseudo-header's address sum: source, and the final destination (RFC 8200 section 8.1). */
+function pseudoAddressSum(buf: Uint8Array, offset: number, chain: Chain): number {
+  const src = offset + ipv6.FIELD.SRC;
+  const dst = offset + ipv6.FIELD.DST;
+  if (chain.routingOffset >= 0) {
+    const r = chain.routingOffset;
+    const final = finalDestination(buf, r, (buf[r + 1]! + 1) * 8, buf, dst);
+    if (final !== null) return addressSum6(buf, src, final, 0);
+  }
+  // Source and destination sit side by side in the header: one pass over its bytes 8-40.
+  return sum16(buf, src, 32);
+}
+
+/**
+ * A Hop-by-Hop header's Jumbo Payload length (RFC 2675) at b[o, end), or 0 when there is none
+ * (or the header is not whole: decodeChain then says what is wrong with it).
+ */
+function jumboLength(b: Uint8Array, o: number, end: number): number {
+  if (end - o < 2) return 0;
+  const hbhEnd = o + (b[o + 1]! + 1) * 8;
+  let i = o + 2;
+  while (i + 1 < Math.min(hbhEnd, end)) {
+    const type = b[i]!;
+    if (type === 0) {
+      i++;
+      continue;
+    }
+    const n = b[i + 1]!;
+    if (type === 0xc2 && n === 4 && i + 6 <= Math.min(hbhEnd, end)) {
+      return ((b[i + 2]! << 24) | (b[i + 3]! << 16) | (b[i + 4]! << 8) | b[i + 5]!) >>> 0;
+    }
+    i += 2 + n;
+  }
+  return 0;
+}
+
+/**
+ * RFC 8200 section 4.5: a fragment whose data is not a multiple of 8 bytes while M is set, or
+ * whose offset and length would make the reassembled payload longer than 65535 bytes, cannot be
+ * reassembled (a receiver answers Parameter Problem code 0, pointing at the field we name).
+ */
+function checkFragment(chain: Chain, claimedEnd: number, start: number, partial: Partial6): void {
+  const f = chain.fragment!;
+  const data = claimedEnd - chain.end;
+  if (f.mf && data % 8 !== 0) {
+    throw new DecodeError(`IPv6 fragment data is ${data} bytes, not a multiple of 8, with M set (RFC 8200 section 4.5)`, start - ipv6.HEADER_LENGTH + ipv6.FIELD.PAYLOAD_LENGTH, partial);
+  }
+  const unfragmentable = chain.fragmentAt - start;
+  if (unfragmentable + f.fragmentOffsetBytes + data > 0xffff) {
+    throw new DecodeError(
+      `IPv6 fragment offset ${f.fragmentOffsetBytes} bytes plus ${data} bytes of data makes a reassembled payload of ${unfragmentable + f.fragmentOffsetBytes + data} bytes, over 65535 (RFC 8200 section 4.5)`,
+      chain.fragmentAt + 2,
+      partial,
+    );
+  }
+}
+
+// ---- encode -------------------------------------------------------------------------------------
+
+function under<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof EncodeError && e.field !== 'payload' && e.field !== 'buffer' && !e.field.startsWith('extensions')) throw e.under(prefix);
+    throw e;
+  }
+}
+
+type Upper = 'icmpv6' | 'udp' | 'tcp' | null;
+const UPPER_NEXT_HEADER = { icmpv6: 58, udp: 17, tcp: 6 } as const;
+
+function upperOf(init: Packet6Init): Upper {
+  if (init === null || typeof init !== 'object') {
+    throw new EncodeError('packet', init, `${showValue(init)} is not a packet object {ip, extensions, icmpv6|udp|tcp, payload}`, 'an object');
+  }
+  if (init.ip === null || typeof init.ip !== 'object') {
+    throw new EncodeError('ip', init.ip, `${init.ip === undefined ? 'missing' : showValue(init.ip)}: an IPv6 header object {src, dst, ...} is required`, 'an object');
+  }
+  const given = (['icmpv6', 'udp', 'tcp'] as const).filter((k) => init[k] !== undefined && init[k] !== null);
+  if (given.length > 1) {
+    throw new EncodeError(given[1]!, init[given[1]!], `give at most one upper-layer header (got ${given.join(' and ')})`, 'one of icmpv6, udp, tcp');
+  }
+  if (init.payload !== undefined) checkBytes(init.payload, 'payload', Number.MAX_SAFE_INTEGER);
+  return given[0] ?? null;
+}
+
+function upperLength(init: Packet6Init, t: Upper, fixLengths: boolean): number {
+  const payload = init.payload?.length ?? 0;
+  switch (t) {
+    case 'icmpv6':
+      return under('icmpv6', () => icmpv6.encodingLength(init.icmpv6!, init.payload, { fixLengths }));
+    case 'udp':
+      return udp.HEADER_LENGTH + payload;
+    case 'tcp':
+      return under('tcp', () => tcp.encodingLength(init.tcp!)) + payload;
+    default:
+      return payload;
+  }
+}
+
+interface Measured {
+  t: Upper;
+  extensions: number;
+  upper: number;
+}
+
+function measure(init: Packet6Init, options: Packet6EncodeOptions): Measured {
+  const t = upperOf(init);
+  const fixLengths = options.fixLengths ?? true;
+  return { t, extensions: chainEncodingLength(init.extensions, { fixLengths }), upper: upperLength(init, t, fixLengths) };
+}
+
+/** Bytes encodePacket6 will write. */
+export function packet6EncodingLength(init: Packet6Init, options: Packet6EncodeOptions = {}): number {
+  const m = measure(init, options);
+  return ipv6.HEADER_LENGTH + m.extensions + m.upper;
+}
+
+/** Encodes into a new Buffer of exactly the packet's length. */
+export function encodePacket6(init: Packet6Init, options: Packet6EncodeOptions = {}): Buffer {
+  const m = measure(init, options);
+  const buf = Buffer.alloc(ipv6.HEADER_LENGTH + m.extensions + m.upper);
+  writePacket6(init, m, buf, 0, options);
+  return buf;
+}
+
+/**
+ * Encodes into `buf` at `offset` and returns the bytes written; for loops that reuse one buffer.
+ * The input is never modified. Throws EncodeError (field path like "ip.hopLimit",
+ * "extensions[1].options[0].value" or "udp.dstPort"), or on "buffer" when it is too small.
+ */
+export function encodePacket6Into(init: Packet6Init, buf: Uint8Array, offset = 0, options: Packet6EncodeOptions = {}): number {
+  const m = measure(init, options);
+  if (buf === undefined) throw new EncodeError('buffer', buf, 'missing: encodePacket6Into needs a buffer (use encodePacket6)', 'bytes');
+  encodeTarget(buf, offset, ipv6.HEADER_LENGTH + m.extensions + m.upper);
+  return writePacket6(init, m, buf, offset, options);
+}
+
+/** The packet into room already checked: extensions, then the upper layer, then the IPv6 header. */
+function writePacket6(init: Packet6Init, m: Measured, buf: Uint8Array, offset: number, options: Packet6EncodeOptions): number {
+  const fixLengths = options.fixLengths ?? true;
+  const computeChecksums = options.computeChecksums ?? true;
+  const upperNumber = m.t === null ? ipv6.NEXT_HEADER.NO_NEXT_HEADER : UPPER_NEXT_HEADER[m.t];
+  const chain = encodeChain(init.extensions, buf, offset + ipv6.HEADER_LENGTH, upperNumber, { fixLengths });
+  // Parsed once here: the pseudo-header needs them, and a bad address is the IPv6 header's fault.
+  const src = address6Value(init.ip.src, 'ip.src');
+  const dst = address6Value(init.ip.dst, 'ip.dst');
+  const final = chain.routingOffset < 0 ? null : finalDestination(buf, chain.routingOffset, chain.routingLength, dst, 0);
+  const addressSum = addressSum6(src, 0, final ?? dst, 0);
+  const at = offset + ipv6.HEADER_LENGTH + chain.length;
+  const payload = init.payload;
+  const payloadLength = payload?.length ?? 0;
+  switch (m.t) {
+    case 'icmpv6':
+      under('icmpv6', () => icmpv6.encode(init.icmpv6!, buf, at, { body: payload, fixLengths, computeChecksums, addressSum }));
+      break;
+    case 'udp':
+      if (payload) buf.set(payload, at + udp.HEADER_LENGTH);
+      under('udp', () => udp.encode(init.udp!, buf, at, { payloadLength, addressSum, fixLengths, computeChecksums }));
+      break;
+    case 'tcp':
+      if (payload) buf.set(payload, at + m.upper - payloadLength);
+      under('tcp', () => tcp.encode(init.tcp!, buf, at, { payloadLength, addressSum, fixLengths, computeChecksums }));
+      break;
+    default:
+      if (payload) buf.set(payload, at);
+  }
+  under('ip', () =>
+    ipv6.encode(init.ip, buf, offset, {
+      payloadLength: chain.length + m.upper,
+      fixLengths,
+      nextHeader: firstNextHeader(init.extensions, upperNumber),
+    }),
+  );
+  return ipv6.HEADER_LENGTH + chain.length + m.upper;
+}
