@@ -191,63 +191,80 @@ export function writeQuoted(q: QuotedDatagramInit, b: Uint8Array, o: number, fix
   const p = o + ipBytes.length;
   if (q.payload !== undefined) {
     b.set(q.payload, p);
-    checkSummaries(q, q.payload);
-  } else if (q.udp) {
-    put16(b, p + UDP_FIELD.SRC_PORT, checkUint(q.udp.srcPort, 0xffff, 'quoted.udp.srcPort'));
-    put16(b, p + UDP_FIELD.DST_PORT, checkUint(q.udp.dstPort, 0xffff, 'quoted.udp.dstPort'));
-    put16(b, p + UDP_FIELD.LENGTH, q.udp.length === undefined ? (fixLengths ? QUOTED_PAYLOAD_BYTES : 0) : checkUint(q.udp.length, 0xffff, 'quoted.udp.length'));
-    put16(b, p + UDP_FIELD.CHECKSUM, q.udp.checksum === undefined ? 0 : checkUint(q.udp.checksum, 0xffff, 'quoted.udp.checksum'));
-  } else if (q.tcp) {
-    put16(b, p + TCP_FIELD.SRC_PORT, checkUint(q.tcp.srcPort, 0xffff, 'quoted.tcp.srcPort'));
-    put16(b, p + TCP_FIELD.DST_PORT, checkUint(q.tcp.dstPort, 0xffff, 'quoted.tcp.dstPort'));
-    put32(b, p + TCP_FIELD.SEQUENCE, q.tcp.sequence === undefined ? 0 : checkUint(q.tcp.sequence, 0xffffffff, 'quoted.tcp.sequence'));
-  } else if (q.icmp) {
-    b[p + ICMP_FIELD.TYPE] = checkUint(q.icmp.type, 255, 'quoted.icmp.type');
-    b[p + ICMP_FIELD.CODE] = q.icmp.code === undefined ? 0 : checkUint(q.icmp.code, 255, 'quoted.icmp.code');
-    put16(b, p + ICMP_FIELD.CHECKSUM, q.icmp.checksum === undefined ? 0 : checkUint(q.icmp.checksum, 0xffff, 'quoted.icmp.checksum'));
-    put16(b, p + ICMP_FIELD.IDENTIFIER, q.icmp.identifier === undefined ? 0 : checkUint(q.icmp.identifier, 0xffff, 'quoted.icmp.identifier'));
-    put16(b, p + ICMP_FIELD.SEQUENCE, q.icmp.sequence === undefined ? 0 : checkUint(q.icmp.sequence, 0xffff, 'quoted.icmp.sequence'));
-  }
+    for (const name of ['udp', 'tcp', 'icmp'] as const) checkQuotedSummary(name, name, q[name], q.payload);
+  } else if (q.udp) writeQuotedSummary('udp', 'udp', q.udp, b, p, fixLengths);
+  else if (q.tcp) writeQuotedSummary('tcp', 'tcp', q.tcp, b, p, fixLengths);
+  else if (q.icmp) writeQuotedSummary('icmp', 'icmp', q.icmp, b, p, fixLengths);
   return ipBytes.length + payloadLength;
 }
 
-type Readers = Record<string, (p: Uint8Array) => number>;
+// ---- the quoted payload's first 8 bytes, read as its protocol says (IPv4 and IPv6 alike) -------------
 
-/** How each summary field reads from the quoted payload bytes. */
-const SUMMARY_READERS: Record<'udp' | 'tcp' | 'icmp', Readers> = {
-  udp: {
-    srcPort: (p) => u16(p, UDP_FIELD.SRC_PORT),
-    dstPort: (p) => u16(p, UDP_FIELD.DST_PORT),
-    length: (p) => u16(p, UDP_FIELD.LENGTH),
-    checksum: (p) => u16(p, UDP_FIELD.CHECKSUM),
-  },
-  tcp: { srcPort: (p) => u16(p, TCP_FIELD.SRC_PORT), dstPort: (p) => u16(p, TCP_FIELD.DST_PORT), sequence: (p) => u32(p, TCP_FIELD.SEQUENCE) },
-  icmp: {
-    type: (p) => p[ICMP_FIELD.TYPE]!,
-    code: (p) => p[ICMP_FIELD.CODE]!,
-    checksum: (p) => u16(p, ICMP_FIELD.CHECKSUM),
-    identifier: (p) => u16(p, ICMP_FIELD.IDENTIFIER),
-    sequence: (p) => u16(p, ICMP_FIELD.SEQUENCE),
-  },
+/** How those bytes read: UDP's ports, length and checksum; TCP's ports and sequence; ICMP's (and ICMPv6's) type, code, checksum, identifier and sequence. */
+export type QuotedLayout = 'udp' | 'tcp' | 'icmp';
+
+/** A summary of those bytes as an init gives it (a quote's udp, tcp, icmp or icmpv6). */
+type Summary = Readonly<Record<string, number | undefined>>;
+
+/** Each layout's fields: offset, size in bytes, largest value, and what an absent one is written as. */
+const SUMMARY_FIELDS: Record<QuotedLayout, readonly { key: string; at: number; bytes: 1 | 2 | 4; absent: 'zero' | 'length' | 'required' }[]> = {
+  udp: [
+    { key: 'srcPort', at: UDP_FIELD.SRC_PORT, bytes: 2, absent: 'required' },
+    { key: 'dstPort', at: UDP_FIELD.DST_PORT, bytes: 2, absent: 'required' },
+    { key: 'length', at: UDP_FIELD.LENGTH, bytes: 2, absent: 'length' },
+    { key: 'checksum', at: UDP_FIELD.CHECKSUM, bytes: 2, absent: 'zero' },
+  ],
+  tcp: [
+    { key: 'srcPort', at: TCP_FIELD.SRC_PORT, bytes: 2, absent: 'required' },
+    { key: 'dstPort', at: TCP_FIELD.DST_PORT, bytes: 2, absent: 'required' },
+    { key: 'sequence', at: TCP_FIELD.SEQUENCE, bytes: 4, absent: 'zero' },
+  ],
+  icmp: [
+    { key: 'type', at: ICMP_FIELD.TYPE, bytes: 1, absent: 'required' },
+    { key: 'code', at: ICMP_FIELD.CODE, bytes: 1, absent: 'zero' },
+    { key: 'checksum', at: ICMP_FIELD.CHECKSUM, bytes: 2, absent: 'zero' },
+    { key: 'identifier', at: ICMP_FIELD.IDENTIFIER, bytes: 2, absent: 'zero' },
+    { key: 'sequence', at: ICMP_FIELD.SEQUENCE, bytes: 2, absent: 'zero' },
+  ],
 };
 
-/** When both payload bytes and a udp/tcp/icmp summary are given, every given field must match. */
-function checkSummaries(q: QuotedDatagramInit, payload: Uint8Array): void {
-  for (const name of ['udp', 'tcp', 'icmp'] as const) {
-    const summary = q[name] as Record<string, number | undefined> | null | undefined;
-    if (!summary) continue;
-    for (const [key, read] of Object.entries(SUMMARY_READERS[name])) {
-      const want = summary[key];
-      if (want === undefined) continue;
-      const have = payload.length >= QUOTED_PAYLOAD_BYTES ? read(payload) : undefined;
-      if (have !== want) {
-        throw new EncodeError(
-          `quoted.${name}.${key}`,
-          want,
-          `${showValue(want)} disagrees with quoted.payload (${have === undefined ? `only ${payload.length} bytes` : have}); give one of them`,
-          have === undefined ? 'payload of 8+ bytes' : String(have),
-        );
-      }
+const MAX: Record<1 | 2 | 4, number> = { 1: 0xff, 2: 0xffff, 4: 0xffffffff };
+
+function readField(p: Uint8Array, at: number, bytes: 1 | 2 | 4): number {
+  return bytes === 1 ? p[at]! : bytes === 2 ? u16(p, at) : u32(p, at);
+}
+
+/**
+ * Writes a summary's 8 bytes at b[p] (`name` is its init field, for error paths: "udp",
+ * "icmpv6"). An absent UDP length is 8 when fixLengths is on; other absent fields are 0.
+ */
+export function writeQuotedSummary(layout: QuotedLayout, name: string, summary: Summary, b: Uint8Array, p: number, fixLengths: boolean): void {
+  for (const f of SUMMARY_FIELDS[layout]) {
+    const given = summary[f.key];
+    const path = `quoted.${name}.${f.key}`;
+    let v: number;
+    if (given !== undefined || f.absent === 'required') v = checkUint(given, MAX[f.bytes], path);
+    else v = f.absent === 'length' && fixLengths ? QUOTED_PAYLOAD_BYTES : 0;
+    if (f.bytes === 1) b[p + f.at] = v;
+    else if (f.bytes === 2) put16(b, p + f.at, v);
+    else put32(b, p + f.at, v);
+  }
+}
+
+/** When payload bytes and a summary are both given, every field the summary gives must match them. */
+export function checkQuotedSummary(layout: QuotedLayout, name: string, summary: Summary | null | undefined, payload: Uint8Array): void {
+  if (!summary) return;
+  for (const f of SUMMARY_FIELDS[layout]) {
+    const want = summary[f.key];
+    if (want === undefined) continue;
+    const have = payload.length >= QUOTED_PAYLOAD_BYTES ? readField(payload, f.at, f.bytes) : undefined;
+    if (have !== want) {
+      throw new EncodeError(
+        `quoted.${name}.${f.key}`,
+        want,
+        `${showValue(want)} disagrees with quoted.payload (${have === undefined ? `only ${payload.length} bytes` : have}); give one of them`,
+        have === undefined ? 'payload of 8+ bytes' : String(have),
+      );
     }
   }
 }
