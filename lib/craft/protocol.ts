@@ -29,8 +29,6 @@ import { MATCH, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot }
 /** Key ranges: a tag times 2^32 plus the 32-bit value read from the packet. */
 const KEY_TAG = { echo: 1, udp: 2, tcp: 3, other: 0x100 } as const;
 const TAG = 2 ** 32;
-/** A packet nothing can answer gets a key of its own above every range: 2^52 + its number. */
-const NO_ANSWER = 2 ** 52;
 
 /** The key an answer to this sent packet will carry, or -1 when nothing can answer it. */
 export function requestKey(packet: Uint8Array, offset = 0, length = packet.length - offset): number {
@@ -148,11 +146,14 @@ export class CraftedProtocol implements ProbeProtocol {
   /** Which packet each engine buffer holds now, so a buffer is written whole only when that changes. */
   readonly #holds = new WeakMap<Uint8Array, number>();
 
-  /** `count`: whether echo and timestamp sequences count up per round (send's incrementSequence). */
-  constructor(packets: readonly Buffer[], count: boolean) {
+  /**
+   * `count`: whether echo and timestamp sequences count up per round (send's incrementSequence);
+   * `listening`: whether answers are read at all (without, no packet gets a key to look up).
+   */
+  constructor(packets: readonly Buffer[], count: boolean, listening = true) {
     this.#packets = packets;
     this.#counters = packets.map((p) => (count ? counterFor(p) : null));
-    this.#keys = packets.map((p) => requestKey(p));
+    this.#keys = packets.map((p) => (listening ? requestKey(p) : -1));
     this.maxProbeLength = Math.max(...packets.map((p) => p.length));
   }
 
@@ -185,9 +186,9 @@ export class CraftedProtocol implements ProbeProtocol {
       template.copy(buf, 0);
       this.#holds.set(buf, t);
     }
-    let key = this.#keys[t]!;
-    if (c != null && round > 0) key = KEY_TAG.echo * TAG + echoKey(c.identifier, this.#count(buf, c, round));
-    probe.key = key >= 0 ? key : NO_ANSWER + probe.number;
+    const key = this.#keys[t]!;
+    const seq = c != null && round > 0 ? this.#count(buf, c, round) : -1;
+    probe.key = key < 0 ? -1 : seq < 0 ? key : KEY_TAG.echo * TAG + echoKey(c!.identifier, seq);
     return template.length;
   }
 

@@ -102,7 +102,7 @@ export async function sendPackets(packets: readonly Buffer[], options: SendOptio
   if (typeof rate === 'number' && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`rate ${rate} is not a positive number`);
   const destinations = packets.map(destinationOf);
   const targets = [...new Set(destinations)];
-  const protocol = new CraftedProtocol(packets, options.incrementSequence !== false);
+  const protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0);
   const signal = options.signal;
   const session = new ProbeSession({ openSocket: () => openSendSockets(packets, waitMs), fragmentMtu: null, settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0 }, parts);
   const abort = (): void => session.stop();

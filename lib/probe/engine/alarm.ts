@@ -1,7 +1,9 @@
 // One timer for the next thing to do, on the engine's clock: set for a clock time (ns), rounded
-// up to the whole milliseconds timers have (a due time fires on the next turn, 0 ms), and left
-// alone when it is already set for that time, so the engine can ask for it after every event
-// without making a timer each time.
+// up to the whole milliseconds timers have, and left alone when it is already set for that time,
+// so the engine can ask for it after every event without making a timer each time. A time that
+// is due fires on the next turn of the event loop, after it has polled for I/O (setImmediate,
+// when the clock has it): Node makes a 0 ms timer wait a whole millisecond, which an unpaced
+// sender would spend idle after every burst.
 import { NS_PER_MS } from '../../socket/clock.js';
 import type { EngineClock } from './types.js';
 
@@ -10,6 +12,9 @@ export class Alarm {
   readonly #fire: () => void;
   #handle: unknown = null;
   #at = Number.POSITIVE_INFINITY;
+  /** The handle is a setImmediate token (it cannot be cleared: a stale one is ignored when it runs). */
+  #immediate = false;
+  #tokens = 0;
 
   constructor(clock: EngineClock, fire: () => void) {
     this.#clock = clock;
@@ -31,6 +36,15 @@ export class Alarm {
     this.cancel();
     const now = this.#clock.now();
     this.#at = at;
+    if (at <= now && this.#clock.setImmediate !== undefined) {
+      const token = ++this.#tokens;
+      this.#handle = token;
+      this.#immediate = true;
+      this.#clock.setImmediate(() => {
+        if (this.#handle === token) this.#ring();
+      });
+      return;
+    }
     this.#handle = this.#clock.setTimeout(this.#ring, at <= now ? 0 : Math.max(1, Math.ceil((at - now) / NS_PER_MS)));
   }
 
@@ -40,13 +54,15 @@ export class Alarm {
   }
 
   cancel(): void {
-    if (this.#handle !== null) this.#clock.clearTimeout(this.#handle);
+    if (this.#handle !== null && !this.#immediate) this.#clock.clearTimeout(this.#handle);
     this.#handle = null;
+    this.#immediate = false;
     this.#at = Number.POSITIVE_INFINITY;
   }
 
   #ring = (): void => {
     this.#handle = null;
+    this.#immediate = false;
     this.#at = Number.POSITIVE_INFINITY;
     this.#fire();
   };

@@ -62,7 +62,7 @@ export class Ledger {
    */
   claim(n: number, key: number, target: number, ttl: number, tos: number, timeoutMs: number): void {
     const table = this.table;
-    const holder = table.lookup(key);
+    const holder = key < 0 ? -1 : table.lookup(key);
     if (holder >= 0 && holder !== n && table.stateOf(holder) === PROBE_STATE.inFlight) this.#timeOut(holder, table.slot(holder));
     table.add(n, key, target, ttl, tos, timeoutMs);
     this.next = n + 1;

@@ -23,10 +23,13 @@ export class Outbox {
   constructor(size: number, maxProbeLength: number) {
     this.size = size;
     this.destinations = new Uint32Array(size);
+    // One block for all of them: the addon reads every buffer of a batch, and views into one
+    // ArrayBuffer cost it less than an ArrayBuffer each.
+    const block = Buffer.alloc(size * maxProbeLength);
     for (let i = 0; i < size; i++) {
-      const b = Buffer.alloc(maxProbeLength);
+      const b = block.subarray(i * maxProbeLength, (i + 1) * maxProbeLength);
       this.#pool.push(b);
-      this.#lengths.push(0);
+      this.#lengths.push(b.length);
       this.#views.push(b);
     }
   }
@@ -38,12 +41,10 @@ export class Outbox {
 
   /** Probe k of the batch is `length` bytes long. */
   setLength(k: number, length: number): void {
+    if (this.#lengths[k] === length) return; // the view already has that length
     const buf = this.#pool[k]!;
-    const view = this.#views[k]!;
     this.#lengths[k] = length;
-    if (view.length !== length || view.buffer !== buf.buffer || view.byteOffset !== buf.byteOffset) {
-      this.#views[k] = length === buf.length ? buf : buf.subarray(0, length);
-    }
+    this.#views[k] = length === buf.length ? buf : buf.subarray(0, length);
   }
 
   lengthOf(k: number): number {

@@ -119,7 +119,8 @@ export interface ProbeSlot {
   timeoutMs: number;
   /**
    * Set by the protocol's encode(): the number match() will return for answers to this probe.
-   * Any non-negative integer below 2^53; unique among the probes the engine remembers.
+   * Any non-negative integer below 2^53; unique among the probes the engine remembers. -1: nothing
+   * will answer it (send without listening): the engine does not look it up.
    */
   key: number;
 }

@@ -101,7 +101,8 @@ export class ProbeTable {
 
   /**
    * Claims the slot for probe n (forgetting the slot's previous probe: the caller has dealt
-   * with it) and indexes it by key. A newer probe with the same key replaces an older one.
+   * with it) and indexes it by key. A newer probe with the same key replaces an older one. A
+   * negative key (nothing can answer the probe) is not indexed.
    */
   add(n: number, key: number, target: number, ttl: number, tos: number, timeoutMs: number): void {
     const s = n & this.#mask;
@@ -116,6 +117,7 @@ export class ProbeTable {
     this.deadline[s] = Number.POSITIVE_INFINITY;
     this.sentAt[s] = Number.NaN;
     this.ordinal[s] = 0;
+    if (key < 0) return; // nothing will answer it: not indexed
     const e = this.#find(key);
     if (this.#index[e] === -1) this.#indexed++;
     this.#index[e] = s;
@@ -124,8 +126,10 @@ export class ProbeTable {
   /** Empties slot s, removing its key from the index if the key still points at it. */
   forget(s: number): void {
     if ((this.number[s] as number) < 0) return;
-    const e = this.#find(this.key[s] as number);
-    if (this.#index[e] === s) this.#remove(e);
+    if ((this.key[s] as number) >= 0) {
+      const e = this.#find(this.key[s] as number);
+      if (this.#index[e] === s) this.#remove(e);
+    }
     this.number[s] = -1;
     this.state[s] = PROBE_STATE.free;
   }
