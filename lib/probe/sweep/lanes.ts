@@ -32,6 +32,8 @@ export const LANE_COLUMNS = {
 
 export type LaneColumns = TypedColumns<typeof LANE_COLUMNS>;
 
+const COLUMN_KEYS = Object.keys(LANE_COLUMNS) as (keyof LaneColumns)[];
+
 export class Lanes {
   size: number;
   /** The columns; grown (replaced) by reserve(), so read them again after it. */
@@ -40,11 +42,14 @@ export class Lanes {
   readonly text: string[] = [];
   /** The name the target was given as, or null. */
   readonly name: (string | null)[] = [];
+  /** The same columns as a list, for clearing a lane (once per target: no key lookups there). */
+  #all: (Float64Array | Int32Array)[];
 
   constructor(size: number) {
     this.size = size;
     this.cols = newTypedColumns(LANE_COLUMNS, size);
     this.cols.serial.fill(-1);
+    this.#all = COLUMN_KEYS.map((key) => this.cols[key]);
   }
 
   /** Makes room for lane index `i`. */
@@ -53,16 +58,16 @@ export class Lanes {
     let size = this.size;
     while (size <= i) size *= 2;
     const grown = newTypedColumns(LANE_COLUMNS, size);
-    for (const key of Object.keys(LANE_COLUMNS) as (keyof LaneColumns)[]) grown[key].set(this.cols[key]);
+    for (const key of COLUMN_KEYS) grown[key].set(this.cols[key]);
     grown.serial.fill(-1, this.size);
     this.cols = grown;
+    this.#all = COLUMN_KEYS.map((key) => grown[key]);
     this.size = size;
   }
 
   /** Every field of lane i back to 0 (serial too: the caller sets it). */
   clear(i: number): void {
-    const c = this.cols;
-    for (const key of Object.keys(LANE_COLUMNS) as (keyof LaneColumns)[]) c[key][i] = 0;
+    for (const column of this.#all) column[i] = 0;
   }
 
   /** Lane i's target as a result: its counts and round trips (fping's per-target line). */
