@@ -80,6 +80,8 @@ const RECEIVE = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 } as const;
 const LISTEN_SETTLE_MS = 3;
 /** The engine's memory of sent packets (answers to older ones are not matched). */
 const MAX_MEMORY = 65536;
+/** Without listening nothing is matched: the ring only has to hold what is being sent. */
+const UNHEARD_MEMORY = 4 * BATCH;
 
 /** The destination the kernel routes by: the packet's own IPv4 destination. */
 function destinationOf(packet: Buffer): string {
@@ -126,7 +128,8 @@ export async function sendPackets(packets: readonly Buffer[], options: SendOptio
         intervalMs: rate === null ? (options.intervalMs ?? 1000) : 0,
         rate: typeof rate === 'number' ? rate : 0,
         window: Number.POSITIVE_INFINITY,
-        memory: Math.min(MAX_MEMORY, Math.max(1, count)),
+        // Listening, every packet is remembered for its answer; otherwise a few batches' worth will do.
+        memory: waitMs > 0 ? Math.min(MAX_MEMORY, Math.max(1, count)) : UNHEARD_MEMORY,
         maxBatch: rate === null ? 1 : BATCH,
       },
       (handler) => handler.result(),

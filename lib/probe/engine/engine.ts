@@ -313,6 +313,8 @@ export class ProbeEngine {
     this.#handler.answer?.(n, outcome, m, receivedAt);
   }
 
+  #isStopped = (): boolean => this.#stopped;
+
   #onTimeout = (n: number): void => {
     this.#appWaiting = false;
     this.#handler.timeout?.(n);
@@ -448,7 +450,7 @@ export class ProbeEngine {
       this.#finish();
       return;
     }
-    this.#ledger.expire(now, () => this.#stopped);
+    this.#ledger.expire(now, this.#isStopped);
     this.#pump();
     this.#ledger.advanceOldest();
     if (this.#appDone && this.#ledger.inFlight === 0 && this.#pendingFrom < 0) {
