@@ -4,9 +4,11 @@
       "target_name": "rawprobe",
       "sources": [
         "native/addon.cc",
+        "native/capture.cc",
         "native/connection.cc",
         "native/constants.cc",
         "native/errors.cc",
+        "native/pcap-filter.cc",
         "native/poll.cc",
         "native/readiness.cc",
         "native/receive.cc",

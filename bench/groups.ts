@@ -2,6 +2,7 @@
 // writing bench/rows/<name>.ts and listing it here.
 import type { BenchGroup } from './context.js';
 import { buildParseGroup } from './rows/build-parse.js';
+import { captureGroup } from './rows/capture.js';
 import { checksumGroup } from './rows/checksum.js';
 import { floodGroup } from './rows/flood.js';
 import { pcapReadGroup } from './rows/pcap-read.js';
@@ -21,6 +22,7 @@ export const BENCH_GROUPS: readonly BenchGroup[] = [
   startupGroup,
   sweepGroup,
   socketGroup,
+  captureGroup,
 ];
 
 /**

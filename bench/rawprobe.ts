@@ -1,5 +1,6 @@
-// Our own command as the benchmark runs it: `node <repo>/rawprobe ...`, the launcher a user runs
-// from a checkout, and whether a subcommand exists yet (`rawprobe <cmd> --help` exits 0).
+// Our own command as the benchmark runs it: `<repo>/rawprobe ...`, the launcher a user runs from
+// a checkout (a sh script that execs node on the CLI bundle), and whether a subcommand exists yet
+// (`rawprobe <cmd> --help` exits 0).
 //
 // Rows for commands other helpers are still writing are defined against the documented CLI and
 // say "pending: rawprobe <cmd> not built yet" until `--help` shows the command's usage.
@@ -10,9 +11,9 @@ import { runProcess } from './proc.js';
 
 export const RAWPROBE = join(REPO_ROOT, 'rawprobe');
 
-/** argv that runs our CLI with this very node binary. */
+/** argv that runs our CLI as a user does: the launcher, with the node in PATH (or libexec/node). */
 export function rawprobeArgv(args: readonly string[]): string[] {
-  return [process.execPath, RAWPROBE, ...args];
+  return [RAWPROBE, ...args];
 }
 
 const helps = new Map<string, Promise<string | null>>();

@@ -13,6 +13,7 @@ export const BENCH_PACKAGES = {
   traceroute: 'traceroute',
   'mtr-tiny': 'mtr',
   tshark: 'tshark',
+  tcpdump: 'tcpdump',
   'python3-scapy': null,
   fping: 'fping',
   // GNU time: the peak-memory figure of every whole-process row.

@@ -2,6 +2,8 @@
 // Exit codes (documented in README): 0 success, 1 "the network said no" (no reply, bad checksum
 // found, target unreachable), 2 bad usage, bad input or a system error.
 
+import { privilegeHint } from './privilege-hint.js';
+
 export const EXIT_OK = 0;
 export const EXIT_NEGATIVE = 1;
 export const EXIT_ERROR = 2;
@@ -27,10 +29,20 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const e = err as Error & SystemErrorLike;
     // The addon and lib/ already write messages that say what to do; keep them on one line.
-    return String(e.message).split('\n')[0] ?? String(e.message);
+    return withPrivilegeHint(String(e.message).split('\n')[0] ?? String(e.message));
   }
   return String(err);
 }
+
+/** A missing CAP_NET_RAW names the group that has it here, when setup-privileges was run (cli/privilege-hint.ts). */
+function withPrivilegeHint(line: string): string {
+  const at = line.indexOf(NEEDS_CAP_NET_RAW);
+  if (at < 0) return line;
+  const hint = privilegeHint();
+  return hint === null ? line : line.slice(0, at + NEEDS_CAP_NET_RAW.length) + hint;
+}
+
+const NEEDS_CAP_NET_RAW = 'needs CAP_NET_RAW: ';
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;

@@ -16,6 +16,7 @@
 
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { PcapError, LINKTYPE, MAGIC, readPcapFile, type PcapInfo, type RecordView } from '../lib/pcap/index.js';
 import { newRecordView } from '../lib/pcap/view.js';
 import { ParseError, parseHex } from '../lib/wire/index.js';
@@ -47,6 +48,11 @@ export interface ReadInputOptions {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Called once, before the first packet, when the input's kind (and pcap header) is known. */
   onInfo?: (info: InputInfo) => void;
+  /**
+   * Stops the reading (Ctrl-C on a live pipe): the packets read so far have been delivered, a
+   * record cut short is dropped, and readInput rejects with an AbortError.
+   */
+  signal?: AbortSignal;
 }
 
 /** Classic pcap magics in both byte orders, and pcapng's palindrome. */
@@ -112,6 +118,7 @@ async function readCapture(
   try {
     const summary = await readPcapFile(source, (view) => onPacket(view, info), {
       name,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       onInfo: (pcap) => {
         info.pcap = pcap;
         options.onInfo?.(info);
@@ -144,7 +151,7 @@ async function readStdin(onPacket: OnPacket, options: ReadInputOptions): Promise
   if (stdin.isTTY === true) {
     throw new CliError('no input: give a pcap file, a hex file or a hex string, or pipe a capture or hex into stdin', EXIT_ERROR);
   }
-  const chunks = (stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const chunks = abortable<Buffer | string>(stdin, options.signal);
   const first: Buffer[] = [];
   let have = 0;
   let ended = false;
@@ -174,15 +181,50 @@ async function readStdin(onPacket: OnPacket, options: ReadInputOptions): Promise
     }
     return readCapture(Readable.from(rest(), { objectMode: false }), 'stdin', onPacket, options);
   }
-  const parts: Buffer[] = [head];
-  if (!ended) {
-    for (;;) {
-      const next = await chunks.next();
-      if (next.done === true) break;
-      parts.push(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+  // Hex on stdin: each line is a packet, delivered as soon as its newline arrives (a live pipe).
+  const hex = new HexReader('stdin', onPacket, options);
+  const decoder = new StringDecoder('utf8');
+  let pending = decoder.write(head);
+  while (!ended) {
+    const cut = pending.lastIndexOf('\n');
+    if (cut >= 0) {
+      if (hex.lines(pending.slice(0, cut))) return hex.summary(true);
+      pending = pending.slice(cut + 1);
     }
+    const next = await chunks.next();
+    if (next.done === true) break;
+    pending += typeof next.value === 'string' ? next.value : decoder.write(next.value);
   }
-  return readHexText(Buffer.concat(parts).toString('utf8'), 'stdin', onPacket, options);
+  if (hex.lines(pending + decoder.end())) return hex.summary(true);
+  return hex.finish();
+}
+
+/** An AbortError, as node:fs and streams make them. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('the reading was stopped', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/**
+ * `stream`'s chunks, whose next() rejects with an AbortError as soon as `signal` is aborted (an idle
+ * pipe never ends a read): the stream is destroyed then, or its pending read would keep the
+ * process alive (an async iterator's return() waits for that read).
+ */
+function abortable<T>(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined): AsyncIterator<T> {
+  const chunks = (stream as AsyncIterable<T>)[Symbol.asyncIterator]();
+  if (signal === undefined) return chunks;
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = (): void => {
+      reject(abortError(signal));
+      (stream as Partial<Readable>).destroy?.();
+    };
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+  aborted.catch(() => {}); // rejected only for the reads that race it
+  return {
+    next: () => Promise.race([chunks.next(), aborted]),
+    return: async (value?: unknown) => (await chunks.return?.(value)) ?? { value: undefined, done: true },
+  };
 }
 
 /**
@@ -190,40 +232,70 @@ async function readStdin(onPacket: OnPacket, options: ReadInputOptions): Promise
  * before a bad line are reported before the error.
  */
 async function readHexText(text: string, name: string, onPacket: OnPacket, options: ReadInputOptions): Promise<InputSummary> {
-  const info: InputInfo = { kind: 'hex', name, pcap: null };
-  options.onInfo?.(info);
-  const view = newRecordView(Buffer.alloc(0));
-  view.linkType = LINKTYPE.RAW;
-  view.hasTimestamp = false;
-  view.fileOffset = -1;
-  const lines = text.split('\n');
-  let index = 0;
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.replace(/\r$/, '');
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    let bytes: Buffer;
-    try {
-      bytes = parseHex(line);
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      const where = name === 'hex argument' ? '' : ` (line ${n + 1})`;
-      // (an argument that is neither a file nor hex gets the hex error: it names the bad character)
-      const byte = e.position === null ? 0 : byteOffsetAt(line, e.position);
-      throw new CliError(`${name}: packet index ${index}${where}, byte offset ${byte}: ${e.message}`, EXIT_ERROR);
+  const hex = new HexReader(name, onPacket, options);
+  if (hex.lines(text)) return hex.summary(true);
+  return hex.finish();
+}
+
+/** Hex lines fed as they come (the whole text of a file, or a pipe's lines as they arrive). */
+class HexReader {
+  private readonly info: InputInfo;
+  private readonly view = newRecordView(Buffer.alloc(0));
+  private index = 0;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly onPacket: OnPacket,
+    options: ReadInputOptions,
+  ) {
+    this.info = { kind: 'hex', name, pcap: null };
+    options.onInfo?.(this.info);
+    this.view.linkType = LINKTYPE.RAW;
+    this.view.hasTimestamp = false;
+    this.view.fileOffset = -1;
+  }
+
+  /** Complete lines (newline-separated); true when the callback asked to stop. */
+  lines(text: string): boolean {
+    for (const raw of text.split('\n')) {
+      this.lineNumber++;
+      const line = raw.replace(/\r$/, '');
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) continue;
+      let bytes: Buffer;
+      try {
+        bytes = parseHex(line);
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        const where = this.name === 'hex argument' ? '' : ` (line ${this.lineNumber})`;
+        // (an argument that is neither a file nor hex gets the hex error: it names the bad character)
+        const byte = e.position === null ? 0 : byteOffsetAt(line, e.position);
+        throw new CliError(`${this.name}: packet index ${this.index}${where}, byte offset ${byte}: ${e.message}`, EXIT_ERROR);
+      }
+      const view = this.view;
+      view.buffer = bytes;
+      view.index = this.index;
+      view.offset = 0;
+      view.capturedLength = bytes.length;
+      view.originalLength = bytes.length;
+      this.index++;
+      if (this.onPacket(view, this.info) === false) return true;
     }
-    view.buffer = bytes;
-    view.index = index;
-    view.offset = 0;
-    view.capturedLength = bytes.length;
-    view.originalLength = bytes.length;
-    index++;
-    if (onPacket(view, info) === false) return { info, packets: index, stopped: true };
+    return false;
   }
-  if (index === 0) {
-    throw new CliError(`${name}: no packets: the hex text has no non-empty line, at packet index 0, byte offset 0`, EXIT_ERROR);
+
+  summary(stopped: boolean): InputSummary {
+    return { info: this.info, packets: this.index, stopped };
   }
-  return { info, packets: index, stopped: false };
+
+  /** End of the text: an input without a single packet is an error. */
+  finish(): InputSummary {
+    if (this.index === 0) {
+      throw new CliError(`${this.name}: no packets: the hex text has no non-empty line, at packet index 0, byte offset 0`, EXIT_ERROR);
+    }
+    return this.summary(false);
+  }
 }
 
 /** Whole bytes written before character `position` of a hex line. */

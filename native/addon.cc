@@ -9,12 +9,14 @@
 //   errnoError()    (errno, syscall) -> the addon's Error for that errno
 //   socketpair()    (family, type, protocol) -> [Socket, Socket], connected to each other
 //   readiness       the bits of the readiness callback and of Socket.watch() (socket.h)
+//   Capture, captureLayout, captureInterface(), compileFilter()   packet capture (capture.h)
 #include <dlfcn.h>
 #include <napi.h>
 
 #include <mutex>
 
 #include "clock.h"
+#include "capture.h"
 #include "constants.h"
 #include "socket.h"
 
@@ -113,6 +115,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("errnoError", Napi::Function::New<MakeErrnoError>(env, "errnoError"));
   exports.Set("socketpair", Napi::Function::New<MakeSocketpair>(env, "socketpair"));
   exports.Set("readiness", ReadinessBits(env));
+  exports.Set("Capture", Capture::Define(env));
+  exports.Set("captureLayout", CaptureLayout(env));
+  exports.Set("captureInterface", Napi::Function::New<CaptureInterface>(env, "captureInterface"));
+  exports.Set("compileFilter", Napi::Function::New<CompileFilter>(env, "compileFilter"));
   return exports;
 }
 

@@ -8,6 +8,9 @@
 #include <linux/filter.h>
 #include <linux/icmp.h>
 #include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -61,6 +64,11 @@
   X(ICMP_FILTER) X(ICMPV6_FILTER)                                                        \
   /* interface flags (/sys/class/net/<name>/flags) */                                    \
   X(IFF_UP)                                                                              \
+  /* packet capture: AF_PACKET, sockaddr_ll.sll_pkttype, ARPHRD_*, BPF ancillary loads */ \
+  X(AF_PACKET) X(ETH_P_ALL) X(PACKET_HOST) X(PACKET_BROADCAST) X(PACKET_MULTICAST)       \
+  X(PACKET_OTHERHOST) X(PACKET_OUTGOING) X(ARPHRD_ETHER) X(ARPHRD_LOOPBACK)               \
+  X(ARPHRD_NONE)                                                                         \
+  X(SKF_AD_OFF) X(SKF_AD_PROTOCOL) X(SKF_AD_PKTTYPE) X(SKF_AD_IFINDEX)                  \
   /* send/recv flags */                                                                  \
   X(MSG_OOB) X(MSG_PEEK) X(MSG_DONTROUTE) X(MSG_CTRUNC) X(MSG_TRUNC) X(MSG_DONTWAIT)     \
   X(MSG_EOR) X(MSG_WAITALL) X(MSG_CONFIRM) X(MSG_ERRQUEUE) X(MSG_NOSIGNAL) X(MSG_MORE)   \
@@ -82,7 +90,7 @@
   X(EADDRINUSE) X(EADDRNOTAVAIL) X(ENETDOWN) X(ENETUNREACH) X(ENETRESET)                 \
   X(ECONNABORTED) X(ECONNRESET) X(ENOBUFS) X(EISCONN) X(ENOTCONN) X(ETIMEDOUT)           \
   X(ECONNREFUSED) X(EHOSTDOWN) X(EHOSTUNREACH) X(EALREADY) X(EINPROGRESS) X(EPROTO)     \
-  X(ETOOMANYREFS) X(ENONET)
+  X(ETOOMANYREFS) X(ENONET) X(ENODEV)
 
 namespace rawprobe {
 

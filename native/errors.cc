@@ -115,8 +115,8 @@ std::string SocketAdvice(int err, const ErrorContext& ctx) {
     case EPERM:
     case EACCES:
       if (ctx.type == SOCK_RAW) {
-        return "opening a raw socket needs CAP_NET_RAW: run as root or grant it with "
-               "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`";
+        return "opening a raw socket needs CAP_NET_RAW: run as root, or let one group use it "
+               "through rawprobe with `sudo rawprobe setup-privileges --group GROUP`";
       }
       if (ctx.type == SOCK_DGRAM &&
           (ctx.protocol == IPPROTO_ICMP || ctx.protocol == IPPROTO_ICMPV6)) {

@@ -8,11 +8,13 @@
 // builder needing data from lib/ (choices, a table in the help) is async and imports it; value
 // imports of lib/ go in cli/run/.
 import type { Argv } from 'yargs';
+import { capture } from './capture.js';
 import { checksum } from './checksum.js';
 import { decode } from './decode.js';
 import { lab } from './lab.js';
 import { ping } from './ping.js';
 import { send } from './send.js';
+import { setupPrivileges } from './setup-privileges.js';
 import { sockopt } from './sockopt.js';
 import { sweep } from './sweep.js';
 import { tos } from './tos.js';
@@ -20,5 +22,5 @@ import { trace } from './trace.js';
 
 /** `y` with every command, one call each so that yargs' types follow each command's own. */
 export function withCommands(y: Argv): Argv {
-  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(send).command(sockopt).command(lab);
+  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(capture).command(send).command(sockopt).command(lab).command(setupPrivileges);
 }

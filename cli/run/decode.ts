@@ -1,6 +1,9 @@
 // `rawprobe decode [INPUT]`, the work behind cli/commands/decode.ts: read every packet
-// (cli/input.ts), decode it (cli/format/packet.ts over lib/), print it in batches, and report the
-// first malformed packet last.
+// (cli/input.ts), decode it (cli/format/packet.ts over lib/), print it, and report the first
+// malformed packet last. Output goes out once per chunk of input read (at most 256 packets at a
+// time): a file's chunk of thousands of packets is one write, and a live pipe (`tcpdump -U -w - |
+// rawprobe decode`) shows each packet as soon as it arrives. Ctrl-C (SIGINT) stops the reading:
+// what was read is printed and decode exits 0, as tcpdump -r does.
 import type { RecordView } from '../../lib/pcap/index.js';
 import { readInput, type InputInfo } from '../input.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
@@ -31,6 +34,17 @@ export async function run(argv: DecodeArgs): Promise<void> {
     if (out.length > 0) process.stdout.write(out.join(''));
     out.length = 0;
   };
+  // The reader decodes a whole chunk of input synchronously, then waits for more: an immediate set
+  // at the first packet of a chunk runs once that chunk is done.
+  let flushing = false;
+  const flushSoon = (): void => {
+    if (flushing) return;
+    flushing = true;
+    setImmediate(() => {
+      flushing = false;
+      flush();
+    });
+  };
   const onPacket = (view: RecordView, info: InputInfo): boolean => {
     const d = decodeFrame(view, info.pcap?.nanosecond ?? false);
     if (d.problem?.kind === 'malformed') {
@@ -42,13 +56,21 @@ export async function run(argv: DecodeArgs): Promise<void> {
       out.push(`${summaryLine(d)}\n`);
       if (fields !== null) out.push(fields.fieldTable(d));
     }
-    if (out.length >= 256) flush(); // JSON Lines / text in batches: one write per 256 packets
+    if (out.length >= 256) flush(); // JSON Lines / text in batches: at most 256 packets a write
+    else flushSoon();
     shown++;
     return count === null || shown < count;
   };
+  const stop = new AbortController();
+  const onSigint = (): void => stop.abort();
+  process.on('SIGINT', onSigint);
   try {
-    await readInput(argv.input, onPacket);
+    await readInput(argv.input, onPacket, { signal: stop.signal });
+  } catch (e) {
+    // Ctrl-C: the packets read so far are the output; a record cut short is not an error.
+    if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
   } finally {
+    process.off('SIGINT', onSigint);
     flush(); // the packets before a break are reported before the error
   }
   if (firstMalformed !== null) throw new CliError(malformedMessage(firstMalformed, malformed), EXIT_ERROR);

@@ -1,21 +1,37 @@
 // `rawprobe lab up|down|exec|show`, the work behind cli/commands/lab.ts: each subcommand's
 // calls into lib/lab/; cli/format/lab.ts words the output. Every decision is the library's.
 import { existsSync } from 'node:fs';
-import { labDown, labPrivilegeProblem, labShow, labUp, listLabs, loadLabFile, openLab } from '../../lib/lab/index.js';
+import { execForeground, LabCommandError, LabInterruptedError, labDown, labPrivilegeProblem, labShow, labUp, listLabs, loadLabFile, openLab } from '../../lib/lab/index.js';
 import type { Lab } from '../../lib/lab/index.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
 import { downLine, NO_LAB, statusJson, statusText, upHints, upLine } from '../format/lab.js';
 import type { LabDownArgs, LabExecArgs, LabShowArgs, LabUpArgs } from '../options/lab.js';
+import { withSignals } from './session.js';
 
 /** `rawprobe lab up FILE`: bring the lab up, show it, say how to try it and take it down. */
 export async function up(argv: LabUpArgs): Promise<void> {
   const options = { allowAnyAddress: argv['allow-any-address'], ...(argv.name === undefined ? {} : { name: argv.name }) };
   const spec = await loadLabFile(argv.file, options);
   const started = performance.now();
-  const lab = await labUp(spec, { ...options, replace: argv.replace, source: argv.file });
+  const lab = await interruptible((signal) => labUp(spec, { ...options, replace: argv.replace, source: argv.file, signal }));
   process.stdout.write(upLine(lab, Math.round(performance.now() - started)));
   process.stdout.write(statusText(await labShow(lab.name)));
   process.stdout.write(upHints(lab));
+}
+
+/**
+ * Runs `work` (an up) with SIGINT, SIGTERM and SIGHUP interrupting it: the up removes what it made,
+ * then we exit as a shell reports that signal (130 for Ctrl-C), with one line saying so.
+ */
+async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = (signal: NodeJS.Signals) => () => controller.abort(signal);
+  try {
+    return await withSignals({ SIGINT: abort('SIGINT'), SIGTERM: abort('SIGTERM'), SIGHUP: abort('SIGHUP') }, () => work(controller.signal));
+  } catch (err) {
+    if (err instanceof LabInterruptedError) throw new CliError(err.message, err.exitCode);
+    throw err;
+  }
 }
 
 /** `rawprobe lab down LAB`: by file or name; what was removed. */
@@ -34,12 +50,17 @@ export async function exec(argv: LabExecArgs): Promise<void> {
   const problem = await labPrivilegeProblem();
   if (problem !== null) throw new CliError(`lab exec: ${problem}`);
   const { lab, node } = await resolveNode(argv.node, argv.lab);
-  const child = lab.spawn(node, command, { stdio: 'inherit' });
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.on('error', (err) => reject(new CliError(`lab exec: cannot run ip netns exec: ${err.message}`)));
-    child.on('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal)));
-  });
-  process.exitCode = exitCode;
+  process.exitCode = await runForeground(lab, node, command);
+}
+
+/** The command's exit code as a shell gives it (lib/lab/foreground.ts); 127/126 when it cannot start. */
+async function runForeground(lab: Lab, node: string, command: string[]): Promise<number> {
+  try {
+    return await execForeground(lab, node, command);
+  } catch (err) {
+    if (err instanceof LabCommandError) throw new CliError(err.message, err.exitCode);
+    throw err;
+  }
 }
 
 /** `rawprobe lab show [NAME]`: the labs that are up, as tables or JSON. */
@@ -73,9 +94,4 @@ async function resolveNode(text: string, labName: string | undefined): Promise<{
 function checkNode(lab: Lab, node: string): string {
   if (!lab.nodes.includes(node)) throw new CliError(`lab exec: lab ${lab.name} has no node "${node}" (nodes: ${lab.nodes.join(', ')})`, EXIT_ERROR);
   return node;
-}
-
-function signalNumber(signal: NodeJS.Signals | null): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
-  return (signal !== null ? numbers[signal] : undefined) ?? 0;
 }

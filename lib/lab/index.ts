@@ -11,7 +11,9 @@ export type { LabPlan, PlanNode, PlanInterface, PlanLink, PlanLinkEnd, PlanRoute
 export { tracePath } from './route.js';
 export type { LabHop, LabPath } from './route.js';
 export { createBatch, configureBatch, nodeSysctls, nodeRuleset, delayCommands, icmpRatelimitSysctls, describeImpairments, NFT_TABLE } from './commands.js';
-export { LabError, LabSpecError, LAB_STEP } from './errors.js';
+export { LabError, LabSpecError, LabCommandError, LabInterruptedError, LAB_STEP } from './errors.js';
+export { execForeground, FORWARDED_SIGNALS, EXIT_NOT_FOUND, EXIT_NOT_EXECUTABLE } from './foreground.js';
+export type { ForegroundOptions } from './foreground.js';
 export type { LabStep } from './errors.js';
 export { SAFE_RANGES, AUTO_RANGES } from './address.js';
 export type { Family } from './address.js';

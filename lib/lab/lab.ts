@@ -3,7 +3,8 @@
 // `labUp` checks everything it can before touching the system (the spec, privileges, tools, the
 // name), then runs the plan: one `ip -batch` creates every namespace and veth, then each node is
 // configured in parallel (sysctl, `ip -batch`, `nft -f`, `tc`). If any step fails, everything
-// with the lab's prefix is removed before the error is thrown: a failed `up` leaves nothing.
+// with the lab's prefix is removed before the error is thrown: a failed `up` leaves nothing. The
+// same holds for an interrupted one (options.signal, aborted on Ctrl-C by the CLI: interrupt.ts).
 // A lab that half exists (a killed `up`, a crashed test) is cleaned up by the next `up` of its name.
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { delimiter } from 'node:path';
@@ -19,6 +20,7 @@ import type { LabPlan, PlanNode } from './plan.js';
 import { tracePath } from './route.js';
 import type { LabPath } from './route.js';
 import { listStates, readState, removeState, writeState } from './state.js';
+import { UpRunner } from './interrupt.js';
 import type { LabState } from './state.js';
 import { describeBatchFailure, describeMissing, findTool, listNamespaces, missingCapabilities, run, runFailure, start } from './system.js';
 import type { RunOptions, RunResult } from './system.js';
@@ -34,6 +36,12 @@ export interface LabUpOptions {
   temporary?: boolean;
   /** The file the spec came from, shown by `lab show`. */
   source?: string | null;
+  /**
+   * Interrupts the up (the CLI aborts it on SIGINT, SIGTERM, SIGHUP, with the signal's name as the
+   * reason): the tools running are stopped, everything made so far is removed, and labUp rejects
+   * with LabInterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface LabDownResult {
@@ -72,17 +80,31 @@ export async function labUp(spec: LabSpec, options: LabUpOptions = {}): Promise<
     tc: [...delays.values()].some((d) => d.length > 0) ? await requireTool(name, 'tc') : null,
   };
 
-  await claimName(name, options.replace ?? false, tools.ip);
-
+  const runner = new UpRunner(options.signal);
   try {
+    runner.check(name);
+    await claimName(name, options.replace ?? false, tools.ip);
+    return await build(plan, rulesets, tools, runner, options);
+  } finally {
+    runner.dispose();
+  }
+}
+
+/** Creates and configures everything, records the lab; on any failure or interruption removes it all. */
+async function build(plan: LabPlan, rulesets: Map<string, string | null>, tools: Tools, runner: UpRunner, options: LabUpOptions): Promise<Lab> {
+  const name = plan.name;
+  try {
+    runner.check(name);
     await step(name, LAB_STEP.create, async () => {
       const input = createBatch(plan);
-      const r = await run(tools.ip, ['-batch', '-'], { input });
+      const r = await runner.run(tools.ip, ['-batch', '-'], { input });
       if (r.code !== 0) throw new Error(describeBatchFailure(r, input));
     });
+    runner.check(name);
     const configured = await Promise.allSettled(
-      plan.nodes.map((node) => configureNode(plan, node, rulesets.get(node.name) ?? null, tools)),
+      plan.nodes.map((node) => configureNode(plan, node, rulesets.get(node.name) ?? null, tools, runner)),
     );
+    runner.check(name);
     const failed = configured.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
     const state: LabState = {
@@ -94,15 +116,20 @@ export async function labUp(spec: LabSpec, options: LabUpOptions = {}): Promise<
       plan,
     };
     await step(name, LAB_STEP.state, () => writeState(state));
+    runner.check(name);
     return new Lab(state, tools.ip);
   } catch (err) {
+    let removed: LabDownResult;
     try {
-      await removeLab(name, tools.ip);
+      removed = await removeLab(name, tools.ip);
     } catch (cleanupErr) {
       const e = err as Error;
       e.message += `; and cleaning up failed too: ${(cleanupErr as Error).message}`;
+      throw err;
     }
-    throw err;
+    // Checked after the clean-up too: Ctrl-C reaches the tools of the process group before our
+    // handler runs, so a step can fail of the signal before the interruption is seen.
+    throw runner.interruption(name, removed.namespaces.length) ?? err;
   }
 }
 
@@ -145,8 +172,8 @@ export async function labPrivilegeProblem(): Promise<string | null> {
   return missing.length === 0 ? null : describeMissing(missing);
 }
 
-/** This process's environment with node_modules directories dropped from PATH. */
-function systemEnv(): NodeJS.ProcessEnv {
+/** This process's environment with node_modules directories dropped from PATH (see findTool). */
+export function systemEnv(): NodeJS.ProcessEnv {
   const path = (process.env['PATH'] ?? '').split(delimiter).filter((d) => !d.split('/').includes('node_modules'));
   return { ...process.env, PATH: path.join(delimiter) };
 }
@@ -303,28 +330,28 @@ function toolFailure(err: unknown): string {
   return e.message ?? String(err);
 }
 
-async function configureNode(plan: LabPlan, node: PlanNode, ruleset: string | null, tools: Tools): Promise<void> {
+async function configureNode(plan: LabPlan, node: PlanNode, ruleset: string | null, tools: Tools, runner: UpRunner): Promise<void> {
   const lab = plan.name;
   const ns = node.namespace;
   await step(lab, LAB_STEP.sysctl, async () => {
     // -e: a kernel without IPv6 has no net.ipv6 keys; that is no reason to fail an IPv4 lab.
-    const r = await run(tools.ip, ['netns', 'exec', ns, tools.sysctl, '-q', '-e', '-w', ...nodeSysctls(node)]);
+    const r = await runner.run(tools.ip, ['netns', 'exec', ns, tools.sysctl, '-q', '-e', '-w', ...nodeSysctls(node)]);
     if (r.code !== 0) throw new Error(`node ${node.name}: ${runFailure(r)}`);
   });
   await step(lab, LAB_STEP.configure, async () => {
     const input = configureBatch(node);
-    const r = await run(tools.ip, ['-n', ns, '-batch', '-'], { input });
+    const r = await runner.run(tools.ip, ['-n', ns, '-batch', '-'], { input });
     if (r.code !== 0) throw new Error(`node ${node.name}: ${describeBatchFailure(r, input)}`);
   });
   if (ruleset !== null) {
     await step(lab, LAB_STEP.nft, async () => {
-      const r = await run(tools.ip, ['netns', 'exec', ns, tools.nft!, '-f', '-'], { input: ruleset });
+      const r = await runner.run(tools.ip, ['netns', 'exec', ns, tools.nft!, '-f', '-'], { input: ruleset });
       if (r.code !== 0) throw new Error(`node ${node.name}: ${runFailure(r)}`);
     });
   }
   for (const d of delayCommands(plan, node)) {
     await step(lab, LAB_STEP.delay, async () => {
-      const r = await run(tools.tc!, d.args);
+      const r = await runner.run(tools.tc!, d.args);
       if (r.code === 0) return;
       const link = plan.links[d.link]!;
       const what = `links[${d.link}] (${link.a.node}-${link.b.node}) asks for ${link.delayMs} ms of delay`;

@@ -71,6 +71,13 @@ export const IDB_OPTION = {
   IF_TSRESOL: 9, // u8: 10^-n (high bit clear) or 2^-n (high bit set) seconds per unit
   IF_FCSLEN: 13, // u8: FCS bytes at the end of each frame
   IF_TSOFFSET: 14, // i64: seconds to add to every timestamp
+  IF_NAME: 2, // UTF-8 text: the interface's name ("eth0")
+} as const;
+
+/** pcapng Section Header Block option codes we write (section 4.1). */
+export const SHB_OPTION = {
+  END: 0,
+  USER_APPL: 4, // UTF-8 text: the application that wrote the section
 } as const;
 
 /**

@@ -44,3 +44,4 @@ export {
   type PcapWriterOptions,
   type TimestampInput,
 } from './write.js';
+export { PcapngWriter, type PcapngWriterOptions } from './pcapng-write.js';

@@ -18,9 +18,9 @@ import {
 } from './view.js';
 
 /** Every block: type, total length, body, total length again (section 3.1). */
-const BLOCK = { TYPE: 0, LENGTH: 4, BODY: 8, MIN_LENGTH: 12 } as const;
+export const BLOCK = { TYPE: 0, LENGTH: 4, BODY: 8, MIN_LENGTH: 12 } as const;
 /** Section Header Block body (section 4.1). */
-const SHB = {
+export const SHB = {
   BYTE_ORDER_MAGIC: 8,
   VERSION_MAJOR: 12,
   VERSION_MINOR: 14,
@@ -29,9 +29,9 @@ const SHB = {
   MIN_LENGTH: 28,
 } as const;
 /** Interface Description Block body (section 4.2). */
-const IDB = { LINKTYPE: 8, RESERVED: 10, SNAPLEN: 12, OPTIONS: 16, MIN_LENGTH: 20 } as const;
+export const IDB = { LINKTYPE: 8, RESERVED: 10, SNAPLEN: 12, OPTIONS: 16, MIN_LENGTH: 20 } as const;
 /** Enhanced Packet Block body (section 4.3); the obsolete Packet Block differs only in IFACE. */
-const EPB = {
+export const EPB = {
   INTERFACE_ID: 8,
   TS_HIGH: 12,
   TS_LOW: 16,

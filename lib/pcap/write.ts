@@ -5,11 +5,11 @@
 // 262144), with LINKTYPE_RAW (101) because `ping --pcap-out` records bare IPv4 packets: tshark
 // 4.0, tcpdump 4.99 and scapy all decode 101; LINKTYPE_IPV4 (228) is newer and rarer.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { Writable } from 'node:stream';
 import { writeU16, writeU32 } from './bytes.js';
 import { GLOBAL_HEADER, LINKTYPE, MAGIC, MAX_CAPTURED_LENGTH, RECORD_HEADER, type ByteOrder } from './format.js';
+import { openSink, type Sink } from './sink.js';
 import type { PcapTimestamp } from './view.js';
 
 export interface PcapWriteOptions {
@@ -194,82 +194,6 @@ export function encodePcap(records: Iterable<PcapWriteRecord>, options: PcapWrit
   return out;
 }
 
-/** Where finished chunks of a capture go. */
-interface Sink {
-  /** Returns false when the target wants a pause. */
-  write(chunk: Buffer): boolean;
-  /** True when the sink keeps the chunks it is given (so the writer must not reuse them). */
-  readonly keepsChunks: boolean;
-  drained(): Promise<void>;
-  close(): Promise<void>;
-}
-
-class FdSink implements Sink {
-  readonly keepsChunks = false;
-  constructor(
-    private readonly fd: number,
-    private readonly owned: boolean,
-  ) {}
-
-  write(chunk: Buffer): boolean {
-    let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done);
-    return true;
-  }
-
-  async drained(): Promise<void> {}
-
-  async close(): Promise<void> {
-    if (this.owned) closeSync(this.fd);
-  }
-}
-
-class StreamSink implements Sink {
-  readonly keepsChunks = true;
-  private error: Error | null = null;
-
-  constructor(
-    private readonly stream: Writable,
-    private readonly end: boolean,
-  ) {
-    stream.on('error', (e: Error) => {
-      this.error ??= e;
-    });
-  }
-
-  write(chunk: Buffer): boolean {
-    if (this.error !== null) throw this.error;
-    return this.stream.write(chunk);
-  }
-
-  drained(): Promise<void> {
-    if (this.error !== null) return Promise.reject(this.error);
-    if (!this.stream.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const done = (e?: Error): void => {
-        this.stream.off('drain', done);
-        this.stream.off('error', done);
-        this.stream.off('close', done);
-        if (e instanceof Error) reject(e);
-        else resolve();
-      };
-      this.stream.on('drain', done);
-      this.stream.on('error', done);
-      this.stream.on('close', done);
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.error !== null) throw this.error;
-    await new Promise<void>((resolve, reject) => {
-      const cb = (e?: Error | null): void => (e ? reject(e) : resolve());
-      if (this.end) this.stream.end(cb);
-      else this.stream.write(Buffer.alloc(0), cb);
-    });
-    if (this.error !== null) throw this.error;
-  }
-}
-
 /**
  * A classic pcap writer. Records gather in one buffer that goes to the target when full and on
  * flush()/close(): a 200,000-packet file costs about 40 writes, not 200,000.
@@ -300,12 +224,7 @@ export class PcapWriter {
     this.byteOrder = this.s.littleEndian ? 'little' : 'big';
     const size = Math.max(GLOBAL_HEADER.LENGTH, Math.floor(options.bufferSize ?? DEFAULT_BUFFER_SIZE));
     this.buf = Buffer.allocUnsafe(size);
-    if (typeof target === 'string') this.sink = new FdSink(openSync(target, 'w'), true);
-    else if (typeof target === 'number') this.sink = new FdSink(target, false);
-    else {
-      const end = options.end ?? (target !== (process.stdout as Writable) && target !== (process.stderr as Writable));
-      this.sink = new StreamSink(target, end);
-    }
+    this.sink = openSink(target, options.end);
     encodeHeader(this.s, this.buf, 0);
     this.used = GLOBAL_HEADER.LENGTH;
   }
@@ -326,6 +245,23 @@ export class PcapWriter {
     tsSec = v.tsSec;
     tsNsec = v.tsNsec;
     return this.append(v.buffer, v.offset, v.capturedLength, v.originalLength);
+  }
+
+  /**
+   * Append records already encoded for this file (`count` of them): record headers in its byte
+   * order and timestamp unit, each packet already cut at its snaplen, as a capture made with
+   * pcapRecords lays out a batch (lib/capture batchRecords). The bytes go to the target as they are.
+   */
+  writeEncoded(records: Uint8Array, count: number): boolean {
+    this.assertOpen();
+    let ok = this.flushBuffer();
+    if (records.length > 0) {
+      // A stream keeps what it is given until it is written: hand it a copy (the caller may reuse its bytes).
+      const bytes = this.sink.keepsChunks ? Buffer.from(records) : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
+      ok = this.sink.write(bytes) && ok;
+    }
+    this.records += count;
+    return ok;
   }
 
   /** Hand everything buffered to the target (a live writer may call this after each packet). */

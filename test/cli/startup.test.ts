@@ -52,6 +52,20 @@ test('decode loads its own implementation only: no probe engine, lab, crafting o
   t.deepEqual(foreign, []);
 });
 
+test('capture -d loads its own implementation and lib/capture, none of the probing, lab or crafting code; --help none', async (t) => {
+  const help = await loadedModules(t, ['capture', '--help']);
+  t.is(help.code, 0);
+  t.deepEqual(help.modules.filter(isImplementation), []);
+  const { code, modules } = await loadedModules(t, ['capture', '-d', 'icmp']);
+  t.is(code, 0);
+  t.true(modules.includes('dist/cli/run/capture.js'));
+  t.true(modules.includes('dist/lib/capture/filter.js'));
+  const foreign = modules.filter((m) => /^dist\/(cli\/run\/(?!capture\.js)|lib\/(probe|lab|craft|sockopt)\/)/.test(m) || m === 'node_modules/table');
+  t.deepEqual(foreign, []);
+  const bundled = await loadedModules(t, ['capture', '-d', 'icmp'], MAIN);
+  t.deepEqual(bundled.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['capture']);
+});
+
 test('the help of a command whose builder needs lib/ data loads that data module, not the implementation', async (t) => {
   const { code, modules } = await loadedModules(t, ['sockopt', '--help']);
   t.is(code, 0);
@@ -60,7 +74,7 @@ test('the help of a command whose builder needs lib/ data loads that data module
 });
 
 /** The bundle's chunks for a command's work: dist/app/chunks/<run module>-<hash>.js. */
-const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|checksum|send|sockopt|lab)-[A-Z0-9]+\.js$/;
+const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|capture|checksum|send|sockopt|lab|setup-privileges)-[A-Z0-9]+\.js$/;
 
 test('the bundle keeps the laziness: --version loads no command chunk, decode only its own', async (t) => {
   const version = await loadedModules(t, ['--version'], MAIN);

@@ -1,22 +1,17 @@
 // Nothing is left behind: after `down`, after an `up` that fails half-way, after an `up` over a
 // half-built lab, after a test that throws, after the owning process is killed. Needs root.
 // Serial: some checks look at the set of namespaces between two tests.
-import test from 'ava';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isRoot } from '../helpers/privilege.js';
+import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
 import { labFixture, uniqueLabName, withLab } from '../helpers/lab.js';
 import { LabError, labDown, labSweep, labUp, listLabs, loadLabFile, openLab, parseLabSpec } from '../../lib/lab/index.js';
 import { listNamespaces, run } from '../../lib/lab/system.js';
 import { readLabFixture } from '../helpers/lab.js';
 
-const serial = isRoot ? test.serial : test.skip;
-const serialFailing = isRoot ? test.serial.failing : test.skip;
-if (!isRoot) {
-  // rootTest() prints the skip notice; these use test.serial, so say it here too.
-  process.stderr.write('rawprobe tests: skipping lab cleanup tests that need root\n');
-}
+const serial = rootTest().serial;
+const serialFailing = rootTest().serial.failing;
 
 async function namespacesOf(name: string): Promise<string[]> {
   return (await listNamespaces()).filter((ns) => ns.startsWith(`${name}.`));

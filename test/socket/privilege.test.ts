@@ -1,5 +1,5 @@
 // Without CAP_NET_RAW, opening a raw socket fails with EPERM and a message that names the
-// capability and the setcap command. Run in a child as nobody with every capability dropped.
+// capability and the fix (rawprobe setup-privileges). Run in a child as nobody with every capability dropped.
 import { readFileSync } from 'node:fs';
 
 import test from 'ava';
@@ -24,7 +24,7 @@ async function outcomes(command: string, args: string[]): Promise<Map<string, Ou
   return new Map(child.lines.map((l) => JSON.parse(l) as Outcome).map((o) => [o.label, o]));
 }
 
-toolTest(['setpriv'], rootTest())('as nobody without capabilities: raw socket EPERM, naming CAP_NET_RAW and setcap', async (t) => {
+toolTest(['setpriv'], rootTest())('as nobody without capabilities: raw socket EPERM, naming CAP_NET_RAW and setup-privileges', async (t) => {
   const results = await outcomes('setpriv', [
     '--reuid=nobody',
     '--regid=nogroup',
@@ -39,7 +39,7 @@ toolTest(['setpriv'], rootTest())('as nobody without capabilities: raw socket EP
   t.is(raw?.errno, -1);
   t.is(raw?.syscall, 'socket');
   t.regex(raw?.message ?? '', /needs CAP_NET_RAW/);
-  t.regex(raw?.message ?? '', /sudo setcap cap_net_raw\+ep \$\(readlink -f \$\(which node\)\)/);
+  t.regex(raw?.message ?? '', /sudo rawprobe setup-privileges --group GROUP/);
 
   // The unprivileged ICMP "ping" socket depends on net.ipv4.ping_group_range.
   const [low, high] = readFileSync('/proc/sys/net/ipv4/ping_group_range', 'utf8').trim().split(/\s+/).map(Number) as [number, number];
