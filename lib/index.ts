@@ -1,8 +1,10 @@
 // The library face of rawprobe: everything a script needs to build, send, receive and check
-// packets. Each area is a namespace so names stay short and unambiguous.
+// packets, and to run the probes the commands run. Each area is a namespace so names stay short
+// and unambiguous.
 export * as wire from './wire/index.js';
 export * as socket from './socket/index.js';
 export * as pcap from './pcap/index.js';
+export * as probe from './probe/index.js';
 export * as lab from './lab/index.js';
 export * as check from './check/index.js';
 export * as craft from './craft/index.js';

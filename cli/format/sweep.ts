@@ -24,7 +24,7 @@ import type {
   SweepSummary,
   SweepTimeout,
   SweepUnknown,
-} from '../../lib/probe/sweep.js';
+} from '../../lib/probe/sweep/index.js';
 
 // ---- numbers as fping prints them --------------------------------------------------------------
 

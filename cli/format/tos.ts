@@ -10,7 +10,7 @@
 //
 // REPLY TOS is the TOS byte of the target's answer; ARRIVED TOS (only when an answer quotes our
 // header: UDP's port unreachable) what the target received; REWRITTEN (--path) where it changed.
-import type { TosPath, TosRow, TosStart } from '../../lib/probe/tos.js';
+import type { TosPath, TosRow, TosStart } from '../../lib/probe/tos/index.js';
 import { hex8 } from './hex.js';
 import { renderTable } from './table.js';
 

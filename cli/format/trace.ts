@@ -15,8 +15,8 @@
 // the line as before: what the path did to our header, first seen at this hop:
 //
 //    2  198.51.100.2  0.530 ms  0.498 ms  0.467 ms [tos 0xb8->0x20]
-import type { HeaderChange } from '../../lib/probe/changes.js';
-import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace.js';
+import type { HeaderChange } from '../../lib/probe/trace/changes.js';
+import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace/index.js';
 import { hex16, hex8 } from './hex.js';
 
 /** "traceroute to HOST (ADDRESS), 30 hops max, 60 byte packets" */
@@ -88,7 +88,7 @@ export function hopJson(hop: TraceHop): Record<string, unknown> {
 export function sendErrorLine(code: string, packetLength: number, df: boolean): string {
   if (code === 'EMSGSIZE') {
     // Linux never fragments a datagram whose IPv4 header the program wrote (IP_HDRINCL): over the
-    // interface MTU it refuses it. Without DF the session cuts its probes itself (lib/probe/
+    // interface MTU it refuses it. Without DF the session cuts its probes itself (lib/probe/engine/
     // fragmenting-socket.ts), so this is -F, or a route whose MTU could not be read.
     return `sendto: Message too long: ${packetLength}-byte probes are over the interface MTU (${df ? '-F forbids fragments: drop it or give a smaller packet length' : 'give a smaller packet length'})`;
   }

@@ -1,7 +1,7 @@
 // `rawprobe ping HOST`, the work behind cli/commands/ping.ts: the command line as lib/probe's
 // PingOptions, the run, and its output in iputils' shape (cli/format/ping.ts). SIGINT ends the
 // run with the summary, SIGQUIT prints a status line, as iputils. Loaded only when ping runs.
-import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping.js';
+import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import {
@@ -39,7 +39,7 @@ export function parsePattern(text: string): Buffer {
 }
 
 /** iputils' three -M modes: do never fragments (a probe too large is a local error); want and
- * dont fragment one that does not fit the route (see lib/probe/fragmenting-socket.ts). */
+ * dont fragment one that does not fit the route (see lib/probe/engine/fragmenting-socket.ts). */
 function pmtudiscMode(text: string): { df: boolean; fragment: boolean } {
   if (text === 'do') return { df: true, fragment: false };
   if (text === 'want') return { df: true, fragment: true };

@@ -3,7 +3,7 @@
 // Output is buffered and written once per receive batch: a /16 prints 65,534 lines. SIGINT ends
 // the run: the targets still being probed are reported, then the summary, as fping does.
 // Loaded only when sweep runs.
-import { openSweep, type SweepEvent, type SweepOptions, type SweepSummary } from '../../lib/probe/sweep.js';
+import { openSweep, type SweepEvent, type SweepOptions, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import {
   countSummaryLine,
@@ -155,7 +155,8 @@ export async function run(argv: SweepArgs): Promise<void> {
     output.flush();
   }
   if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
-  else process.stderr.write(summaryText(summary));
+  // Nothing probed (every name unknown, an empty list): the lines above said why; no summary block.
+  else if (summary.targets > 0 || summary.interrupted) process.stderr.write(summaryText(summary));
   process.exitCode = sweepExitCode(summary);
   if (summary.inputError !== null) throw new CliError(summary.inputError, EXIT_ERROR);
   if (summary.targets === 0 && summary.unknown === 0) throw new CliError('no targets: the list was empty', EXIT_ERROR);

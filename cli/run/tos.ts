@@ -1,9 +1,9 @@
 // `rawprobe tos HOST`, the work behind cli/commands/tos.ts: the value list (--values, --dscp,
-// --ecn), the run (lib/probe/tos.ts), the table or JSON rows. Loaded only when tos runs. Exit
+// --ecn), the run (lib/probe/tos/), the table or JSON rows. Loaded only when tos runs. Exit
 // status: 0 when the target answered every value, 1 when some value got no answer, 2 for bad
 // usage or a system error.
 import { DSCP } from '../../lib/wire/dscp.js';
-import { openTos, type TosOptions } from '../../lib/probe/tos.js';
+import { openTos, type TosOptions } from '../../lib/probe/tos/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { headerLine, rowJson, tosTable } from '../format/tos.js';

@@ -1,6 +1,6 @@
 // Command-line values that trace and tos share: the probe kind (-P, -I, -U, -T) and
 // -w MAX[,HERE,NEAR]. Errors are CliError (exit 2), naming the option.
-import { PROBE_KINDS, type ProbeKind } from '../../lib/probe/trace-protocol.js';
+import { PROBE_KINDS, type ProbeKind } from '../../lib/probe/protocols/trace-protocol.js';
 import { CliError } from '../errors.js';
 import { decimal } from '../numbers.js';
 

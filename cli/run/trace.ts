@@ -5,7 +5,7 @@
 import { parseIpOption } from '../../lib/craft/ip-option.js';
 import { ParseError } from '../../lib/wire/errors.js';
 import type { Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
-import { openTrace, type TraceHop, type TraceOptions } from '../../lib/probe/trace.js';
+import { openTrace, type TraceHop, type TraceOptions } from '../../lib/probe/trace/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { doneJson, headerLine, hopJson, hopLine, sendErrorLine } from '../format/trace.js';

@@ -22,7 +22,7 @@
 import { u16, u32 } from '../wire/bytes.js';
 import { pseudoHeaderSum, sum16 } from '../wire/checksum.js';
 import { FIELD as ICMP_FIELD } from '../wire/icmpv4.js';
-import { FIELD as IP_FIELD } from '../wire/ipv4.js';
+import { FIELD as IP_FIELD, FLAG, FRAGMENT_OFFSET_MASK, PROTOCOL } from '../wire/ipv4.js';
 import { FIELD as TCP_FIELD } from '../wire/tcp.js';
 import { FIELD as UDP_FIELD } from '../wire/udp.js';
 
@@ -118,18 +118,7 @@ function malformed(out: PacketChecksums, reason: string, offset: number): Packet
  * IPv4 total length (Ethernet padding) are ignored. Returns `out`.
  */
 export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: PacketChecksums): PacketChecksums {
-  out.malformed = null;
-  out.malformedOffset = 0;
-  out.ipv4 = STATUS.NONE;
-  out.ipv4Found = 0;
-  out.ipv4Expected = -1;
-  out.transport = -1;
-  out.transportStatus = STATUS.NONE;
-  out.transportFound = 0;
-  out.transportExpected = -1;
-  out.unverifiable = null;
-  out.offloaded = false;
-  out.transportOffset = -1;
+  reset(out);
   const o = offset;
   if (length < 1) return malformed(out, 'no IPv4 header: the packet is empty', 0);
   const version = b[o]! >>> 4;
@@ -156,53 +145,112 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   if (totalLength < hl) return malformed(out, 'IPv4 total length is less than the header length', IP_TOTAL_LENGTH);
 
   const flagsFragment = u16(b, o + IP_FLAGS_FRAGMENT);
-  if ((flagsFragment & 0x1fff) !== 0) return out; // a later fragment: no transport header in it
+  if ((flagsFragment & FRAGMENT_OFFSET_MASK) !== 0) return out; // a later fragment: no transport header in it
   const protocol = b[o + IP_PROTOCOL]!;
-  const layer = protocol === 1 ? LAYER.ICMP : protocol === 17 ? LAYER.UDP : protocol === 6 ? LAYER.TCP : -1;
+  const layer = protocol === PROTOCOL.ICMP ? LAYER.ICMP : protocol === PROTOCOL.UDP ? LAYER.UDP : protocol === PROTOCOL.TCP ? LAYER.TCP : -1;
   if (layer < 0) return out;
   out.transport = layer;
   out.transportOffset = hl;
-  const p = o + hl;
   const segment = totalLength - hl; // transport bytes the IP header announces
   const present = Math.min(length, totalLength) - hl; // of which captured
-  const complete = present >= segment && (flagsFragment & 0x2000) === 0;
+  const complete = present >= segment && (flagsFragment & FLAG.MF) === 0;
+  const t = SCRATCH;
+  t.b = b;
+  t.o = o;
+  t.hl = hl;
+  t.segment = segment;
+  t.present = present;
+  t.complete = complete;
+  t.flagsFragment = flagsFragment;
+  if (layer === LAYER.ICMP) return verifyIcmp(t, out);
+  if (layer === LAYER.UDP) return verifyUdp(t, out);
+  return verifyTcp(t, out);
+}
 
-  if (layer === LAYER.ICMP) {
-    if (segment < 8) return malformed(out, 'ICMP message shorter than its 8-byte header', hl);
-    if (present >= ICMP_CHECKSUM + 2) out.transportFound = u16(b, p + ICMP_CHECKSUM);
-    if (!complete) return unverifiable(out, flagsFragment);
-    if (sum16(b, p, segment) === 0xffff) good(out);
-    else bad(out, icmpChecksum(b, p, segment));
+/** What the transport checks need of the IPv4 packet around it. */
+interface Transport {
+  b: Uint8Array;
+  /** Where the IPv4 header starts, and its length. */
+  o: number;
+  hl: number;
+  /** Transport bytes the IP header announces, of which captured. */
+  segment: number;
+  present: number;
+  /** All of it is here (captured, and not a first fragment with more to come). */
+  complete: boolean;
+  flagsFragment: number;
+}
+
+/** One Transport, reused: this runs for every packet of a capture and allocates nothing. */
+const SCRATCH: Transport = { b: new Uint8Array(0), o: 0, hl: 0, segment: 0, present: 0, complete: false, flagsFragment: 0 };
+
+function reset(out: PacketChecksums): void {
+  out.malformed = null;
+  out.malformedOffset = 0;
+  out.ipv4 = STATUS.NONE;
+  out.ipv4Found = 0;
+  out.ipv4Expected = -1;
+  out.transport = -1;
+  out.transportStatus = STATUS.NONE;
+  out.transportFound = 0;
+  out.transportExpected = -1;
+  out.unverifiable = null;
+  out.offloaded = false;
+  out.transportOffset = -1;
+}
+
+/**
+ * The checks every transport starts with: a segment too short for its header is malformed
+ * (false), else the checksum field is read where it was captured. Returns whether to go on.
+ */
+function transportHeader(t: Transport, out: PacketChecksums, minLength: number, checksumField: number, what: string): boolean {
+  if (t.segment < minLength) {
+    malformed(out, `${what} shorter than its ${minLength}-byte header`, t.hl);
+    return false;
+  }
+  if (t.present >= checksumField + 2) out.transportFound = u16(t.b, t.o + t.hl + checksumField);
+  return true;
+}
+
+function verifyIcmp(t: Transport, out: PacketChecksums): PacketChecksums {
+  const { b, hl, segment, complete, flagsFragment } = t;
+  const p = t.o + hl;
+  if (!transportHeader(t, out, 8, ICMP_CHECKSUM, 'ICMP message')) return out;
+  if (!complete) return unverifiable(out, flagsFragment);
+  if (sum16(b, p, segment) === 0xffff) good(out);
+  else bad(out, icmpChecksum(b, p, segment));
+  return out;
+}
+
+function verifyUdp(t: Transport, out: PacketChecksums): PacketChecksums {
+  const { b, o, hl, segment, present, complete, flagsFragment } = t;
+  const p = o + hl;
+  if (!transportHeader(t, out, 8, UDP_CHECKSUM, 'UDP datagram')) return out;
+  if (present >= 8 && out.transportFound === 0) {
+    out.transportStatus = STATUS.ABSENT;
+    out.transportExpected = 0;
     return out;
   }
-
-  if (layer === LAYER.UDP) {
-    if (segment < 8) return malformed(out, 'UDP datagram shorter than its 8-byte header', hl);
-    if (present >= UDP_CHECKSUM + 2) out.transportFound = u16(b, p + UDP_CHECKSUM);
-    if (present >= 8 && out.transportFound === 0) {
-      out.transportStatus = STATUS.ABSENT;
-      out.transportExpected = 0;
-      return out;
-    }
-    if (!complete) return unverifiable(out, flagsFragment);
-    const udpLength = u16(b, p + UDP_LENGTH);
-    if (udpLength < 8 || udpLength > segment) {
-      out.transportStatus = STATUS.UNVERIFIABLE;
-      out.unverifiable = UNVERIFIABLE.UDP_LENGTH;
-      return out;
-    }
-    const pseudo = pseudoHeaderSum(u32(b, o + IP_SRC), u32(b, o + IP_DST), 17, udpLength);
-    if (sum16(b, p, udpLength, pseudo) === 0xffff) good(out);
-    else {
-      bad(out, udpChecksum(b, p, udpLength, pseudo));
-      out.offloaded = out.transportFound === pseudo;
-    }
+  if (!complete) return unverifiable(out, flagsFragment);
+  const udpLength = u16(b, p + UDP_LENGTH);
+  if (udpLength < 8 || udpLength > segment) {
+    out.transportStatus = STATUS.UNVERIFIABLE;
+    out.unverifiable = UNVERIFIABLE.UDP_LENGTH;
     return out;
   }
+  const pseudo = pseudoHeaderSum(u32(b, o + IP_SRC), u32(b, o + IP_DST), PROTOCOL.UDP, udpLength);
+  if (sum16(b, p, udpLength, pseudo) === 0xffff) good(out);
+  else {
+    bad(out, udpChecksum(b, p, udpLength, pseudo));
+    out.offloaded = out.transportFound === pseudo;
+  }
+  return out;
+}
 
-  // TCP
-  if (segment < 20) return malformed(out, 'TCP segment shorter than its 20-byte header', hl);
-  if (present >= TCP_CHECKSUM + 2) out.transportFound = u16(b, p + TCP_CHECKSUM);
+function verifyTcp(t: Transport, out: PacketChecksums): PacketChecksums {
+  const { b, o, hl, segment, present, complete, flagsFragment } = t;
+  const p = o + hl;
+  if (!transportHeader(t, out, 20, TCP_CHECKSUM, 'TCP segment')) return out;
   if (present >= TCP_DATA_OFFSET + 1) {
     const dataOffset = (b[p + TCP_DATA_OFFSET]! >>> 4) << 2;
     if (dataOffset < 20 || dataOffset > segment) {
@@ -210,7 +258,7 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
     }
   }
   if (!complete) return unverifiable(out, flagsFragment);
-  const pseudo = pseudoHeaderSum(u32(b, o + IP_SRC), u32(b, o + IP_DST), 6, segment);
+  const pseudo = pseudoHeaderSum(u32(b, o + IP_SRC), u32(b, o + IP_DST), PROTOCOL.TCP, segment);
   if (sum16(b, p, segment, pseudo) === 0xffff) {
     if (out.transportFound === 0xffff) {
       // Valid in one's complement, but a computed TCP checksum is never 0xffff (it is 0x0000
@@ -236,7 +284,7 @@ function bad(out: PacketChecksums, expected: number): void {
 
 function unverifiable(out: PacketChecksums, flagsFragment: number): PacketChecksums {
   out.transportStatus = STATUS.UNVERIFIABLE;
-  out.unverifiable = (flagsFragment & 0x2000) !== 0 ? UNVERIFIABLE.FRAGMENT : UNVERIFIABLE.TRUNCATED;
+  out.unverifiable = (flagsFragment & FLAG.MF) !== 0 ? UNVERIFIABLE.FRAGMENT : UNVERIFIABLE.TRUNCATED;
   return out;
 }
 

@@ -13,8 +13,9 @@
 // header, transport checksums included) leaves exactly as written. The kernel refuses a packet
 // shorter than its IHL says (EINVAL) and one larger than the route's MTU with DF (EMSGSIZE).
 
-import { u16 } from '../wire/bytes.js';
+import { put16, put32, u16, u32 } from '../wire/bytes.js';
 import { internetChecksum } from '../wire/checksum.js';
+import { FIELD, FLAG, headerLengthOf, MIN_HEADER_LENGTH } from '../wire/ipv4.js';
 
 export type KernelField = 'checksum' | 'totalLength' | 'src' | 'id';
 
@@ -29,10 +30,10 @@ export interface HdrinclRule {
 
 /** raw(7)'s table, in its order. */
 export const HDRINCL_RULES: readonly HdrinclRule[] = [
-  { field: 'checksum', offset: 10, size: 2, when: 'always', rule: 'the header checksum is always computed by the kernel' },
-  { field: 'src', offset: 12, size: 4, when: 'zero', rule: "source 0.0.0.0 is replaced by the route's source address" },
-  { field: 'id', offset: 4, size: 2, when: 'zero', rule: 'identification 0 is replaced by a kernel-chosen id (kept 0 when DF is set)' },
-  { field: 'totalLength', offset: 2, size: 2, when: 'always', rule: 'the total length is always set to the bytes actually sent' },
+  { field: 'checksum', offset: FIELD.CHECKSUM, size: 2, when: 'always', rule: 'the header checksum is always computed by the kernel' },
+  { field: 'src', offset: FIELD.SRC, size: 4, when: 'zero', rule: "source 0.0.0.0 is replaced by the route's source address" },
+  { field: 'id', offset: FIELD.ID, size: 2, when: 'zero', rule: 'identification 0 is replaced by a kernel-chosen id (kept 0 when DF is set)' },
+  { field: 'totalLength', offset: FIELD.TOTAL_LENGTH, size: 2, when: 'always', rule: 'the total length is always set to the bytes actually sent' },
 ];
 
 /** One field the kernel will change in a given packet. */
@@ -50,17 +51,17 @@ export interface KernelChange {
  * kernel will change on the way out. Empty when it leaves as built.
  */
 export function kernelChanges(packet: Uint8Array): KernelChange[] {
-  if (packet.length < 20) return [];
+  if (packet.length < MIN_HEADER_LENGTH) return [];
   const changes: KernelChange[] = [];
-  const totalLength = u16(packet, 2);
-  const srcZero = packet[12] === 0 && packet[13] === 0 && packet[14] === 0 && packet[15] === 0;
-  const id = u16(packet, 4);
-  const df = (packet[6]! & 0x40) !== 0;
+  const totalLength = u16(packet, FIELD.TOTAL_LENGTH);
+  const srcZero = u32(packet, FIELD.SRC) === 0;
+  const id = u16(packet, FIELD.ID);
+  const df = dfSet(packet);
   const rule = (f: KernelField): string => HDRINCL_RULES.find((r) => r.field === f)!.rule;
   if (srcZero) changes.push({ field: 'src', given: '0.0.0.0', sent: null, rule: rule('src') });
   if (id === 0 && !df) changes.push({ field: 'id', given: 0, sent: null, rule: rule('id') });
   if (totalLength !== packet.length) changes.push({ field: 'totalLength', given: totalLength, sent: packet.length, rule: rule('totalLength') });
-  const given = u16(packet, 10);
+  const given = u16(packet, FIELD.CHECKSUM);
   if (changes.some((c) => c.sent === null)) {
     // The checksum covers fields the kernel has yet to choose.
     changes.push({ field: 'checksum', given, sent: null, rule: rule('checksum') });
@@ -73,13 +74,11 @@ export function kernelChanges(packet: Uint8Array): KernelChange[] {
 
 /** The header checksum the kernel will write, for a packet whose src and id it keeps; null when the header is cut. */
 function headerChecksumAsSent(packet: Uint8Array): number | null {
-  const hl = (packet[0]! & 0x0f) * 4;
-  if (hl < 20 || hl > packet.length) return null;
+  const hl = headerLengthOf(packet, 0);
+  if (hl < MIN_HEADER_LENGTH || hl > packet.length) return null;
   const h = Buffer.from(packet.subarray(0, hl));
-  h[2] = packet.length >>> 8;
-  h[3] = packet.length & 0xff;
-  h[10] = 0;
-  h[11] = 0;
+  put16(h, FIELD.TOTAL_LENGTH, packet.length);
+  put16(h, FIELD.CHECKSUM, 0);
   return internetChecksum(h, 0, hl);
 }
 
@@ -91,14 +90,19 @@ function headerChecksumAsSent(packet: Uint8Array): number | null {
  */
 export function asSent(packet: Uint8Array, fill: { src?: number; id?: number } = {}): Buffer {
   const out = Buffer.from(packet);
-  if (out.length < 20) return out;
-  const hl = (out[0]! & 0x0f) * 4;
-  if (fill.src !== undefined && out.readUInt32BE(12) === 0) out.writeUInt32BE(fill.src >>> 0, 12);
-  if (fill.id !== undefined && out.readUInt16BE(4) === 0 && (out[6]! & 0x40) === 0) out.writeUInt16BE(fill.id, 4);
-  out.writeUInt16BE(out.length & 0xffff, 2);
-  if (hl >= 20 && hl <= out.length) {
-    out.writeUInt16BE(0, 10);
-    out.writeUInt16BE(internetChecksum(out, 0, hl), 10);
+  if (out.length < MIN_HEADER_LENGTH) return out;
+  const hl = headerLengthOf(out, 0);
+  if (fill.src !== undefined && u32(out, FIELD.SRC) === 0) put32(out, FIELD.SRC, fill.src >>> 0);
+  if (fill.id !== undefined && u16(out, FIELD.ID) === 0 && !dfSet(out)) put16(out, FIELD.ID, fill.id);
+  put16(out, FIELD.TOTAL_LENGTH, out.length & 0xffff);
+  if (hl >= MIN_HEADER_LENGTH && hl <= out.length) {
+    put16(out, FIELD.CHECKSUM, 0);
+    put16(out, FIELD.CHECKSUM, internetChecksum(out, 0, hl));
   }
   return out;
+}
+
+/** Don't Fragment is set: the kernel leaves an id of 0 alone (ip_select_ident). */
+function dfSet(packet: Uint8Array): boolean {
+  return (u16(packet, FIELD.FLAGS_FRAGMENT) & FLAG.DF) !== 0;
 }

@@ -15,7 +15,7 @@
 
 import { ParseError } from '../wire/errors.js';
 import { parseHex, parseIpv4 } from '../wire/bytes.js';
-import type { Ipv4OptionInit } from '../wire/ipv4-options.js';
+import { IPV4_OPTION, type Ipv4OptionInit } from '../wire/ipv4-options.js';
 
 const HELP = 'nop, eol, rr[:N], ts[:N], tsaddr[:N], lsrr:A,B,..., ssrr:A,B,..., ra[:V] or raw:HEX';
 
@@ -70,7 +70,7 @@ export function parseIpOption(text: string): Ipv4OptionInit {
       if (bytes.length === 0 || bytes.length > 40) {
         throw new ParseError(`--ip-option ${text}: give 1 to 40 option bytes in hex (type, length, data)`, text, null);
       }
-      if (bytes.length === 1) return bytes[0] === 0 ? { kind: 'end' } : bytes[0] === 1 ? { kind: 'nop' } : { kind: 'unknown', type: bytes[0]!, data: Buffer.alloc(0) };
+      if (bytes.length === 1) return bytes[0] === IPV4_OPTION.END ? { kind: 'end' } : bytes[0] === IPV4_OPTION.NOP ? { kind: 'nop' } : { kind: 'unknown', type: bytes[0]!, data: Buffer.alloc(0) };
       // Written as given, length byte included: a wrong length is a way to test a receiver.
       return { kind: 'unknown', type: bytes[0]!, length: bytes[1]!, data: bytes.subarray(2) };
     }

@@ -1,12 +1,14 @@
-// Which received packets answer the ones we sent: echo and timestamp replies carrying our
-// identifier and sequence, ICMP errors whose quoted datagram is one of ours (by its ICMP
-// identifier/sequence, its ports, or for other protocols its destination and protocol), and
-// TCP/UDP segments coming back from the destination port to our source port. Keys are numbers
-// read straight from the bytes (as lib/wire/peek does): nothing is decoded to decide.
-
-import { u16, u32 } from '../wire/bytes.js';
-import { isError } from '../wire/icmpv4.js';
-import { echoKey, firstFragmentPayloadOffset } from '../wire/peek.js';
+// Which received packets answer the ones we sent, for code that keeps its own list of sent
+// packets: echo and timestamp replies carrying our identifier and sequence, ICMP errors whose
+// quoted datagram is one of ours (by its ICMP identifier/sequence, its ports, or for other
+// protocols its destination and protocol), and TCP/UDP segments coming back from the destination
+// port to our source port. The keys are the ones `send`'s probe protocol reads (protocol.ts), so
+// this and `rawprobe send` on the engine agree on what answers what.
+import { newMatch, MATCH } from '../probe/engine/protocol.js';
+import { u32 } from '../wire/bytes.js';
+import { FIELD as IP, PROTOCOL } from '../wire/ipv4.js';
+import { ICMP_TYPE } from '../wire/icmpv4-codes.js';
+import { classifyAnswer, requestKey } from './protocol.js';
 
 export type ReplyKind = 'echo-reply' | 'timestamp-reply' | 'icmp-error' | 'tcp' | 'udp';
 
@@ -18,7 +20,16 @@ export interface ReplyMatch {
   sentAt: number | null;
 }
 
-interface Probe {
+/** What kind of answer the datagram at b[offset] is, once classifyAnswer found it one. */
+export function replyKind(b: Uint8Array, offset: number, kind: number, type: number): ReplyKind {
+  const protocol = b[offset + IP.PROTOCOL];
+  if (protocol === PROTOCOL.UDP) return 'udp';
+  if (protocol === PROTOCOL.TCP) return 'tcp';
+  if (kind === MATCH.error) return 'icmp-error';
+  return type === ICMP_TYPE.TIMESTAMP_REPLY ? 'timestamp-reply' : 'echo-reply';
+}
+
+interface Sent {
   index: number;
   sentAt: number;
   dst: number;
@@ -26,94 +37,39 @@ interface Probe {
 }
 
 export class ReplyMatcher {
-  /** echo / timestamp requests by echoKey(identifier, sequence) */
-  private readonly echo = new Map<number, Probe>();
-  /** UDP and TCP probes by (srcPort << 16 | dstPort) */
-  private readonly udp = new Map<number, Probe>();
-  private readonly tcp = new Map<number, Probe>();
-  /** Other protocols: by protocol and destination */
-  private readonly other = new Map<string, Probe>();
-  private probes = 0;
-  /** Probes that can still be answered: in a map, not answered, not replaced by a later one. */
-  private awaiting = 0;
+  readonly #byKey = new Map<number, Sent>();
+  readonly #match = newMatch();
+  #sent = 0;
+  /** Packets that can still be answered: remembered, not answered, not replaced by a later one. */
+  #awaiting = 0;
 
   /** Records a packet as sent (call for every packet, in order). */
   noteSent(packet: Uint8Array, sentAt: number): void {
-    const index = this.probes++;
-    const p = firstFragmentPayloadOffset(packet, 0, packet.length);
-    if (p < 0) return;
-    const protocol = packet[9]!;
-    const probe: Probe = { index, sentAt, dst: u32(packet, 16), answered: false };
-    if (protocol === 1 && p + 8 <= packet.length && (packet[p] === 8 || packet[p] === 13)) {
-      this.remember(this.echo, echoKey(u16(packet, p + 4), u16(packet, p + 6)), probe);
-    } else if ((protocol === 17 || protocol === 6) && p + 4 <= packet.length) {
-      this.remember(protocol === 17 ? this.udp : this.tcp, ((u16(packet, p) << 16) | u16(packet, p + 2)) >>> 0, probe);
-    } else if (protocol !== 1) {
-      this.remember(this.other, `${protocol}/${probe.dst}`, probe);
-    }
+    const index = this.#sent++;
+    const key = requestKey(packet);
     // Other ICMP messages (errors, replies we craft) get no answer that could be matched.
-  }
-
-  private remember<K>(map: Map<K, Probe>, key: K, probe: Probe): void {
-    const old = map.get(key);
-    if (old !== undefined && !old.answered) this.awaiting--; // a later packet with the same key takes its place
-    map.set(key, probe);
-    this.awaiting++;
+    if (key < 0) return;
+    const old = this.#byKey.get(key);
+    if (old !== undefined && !old.answered) this.#awaiting--; // a later packet with the same key takes its place
+    this.#byKey.set(key, { index, sentAt, dst: u32(packet, IP.DST), answered: false });
+    this.#awaiting++;
   }
 
   /** True once something was sent and no packet sent can still be answered. */
   get allAnswered(): boolean {
-    return this.probes > 0 && this.awaiting === 0;
+    return this.#sent > 0 && this.#awaiting === 0;
   }
 
-  /** The probe `bytes` (a received IPv4 packet) answers, or null. */
+  /** The packet `bytes` (a received IPv4 packet) answers, or null. */
   match(bytes: Uint8Array): ReplyMatch | null {
-    const p = firstFragmentPayloadOffset(bytes, 0, bytes.length);
-    if (p < 0) return null;
-    const protocol = bytes[9]!;
-    const src = u32(bytes, 12);
-    if (protocol === 1) {
-      if (p + 8 > bytes.length) return null;
-      const type = bytes[p]!;
-      if (type === 0 || type === 14) {
-        const probe = this.echo.get(echoKey(u16(bytes, p + 4), u16(bytes, p + 6)));
-        if (probe === undefined || probe.dst !== src) return null;
-        return this.hit(type === 0 ? 'echo-reply' : 'timestamp-reply', probe);
-      }
-      if (isError(type)) return this.matchError(bytes, p + 8);
-      return null;
+    const m = this.#match;
+    if (classifyAnswer(bytes, 0, bytes.length, bytes.length, m) === MATCH.none) return null;
+    const sent = this.#byKey.get(m.key);
+    if (sent === undefined || sent.dst !== m.target) return null;
+    if (!sent.answered) {
+      sent.answered = true;
+      this.#awaiting--;
     }
-    if ((protocol === 17 || protocol === 6) && p + 4 <= bytes.length) {
-      // Coming back: their source port is our destination port, and the other way round.
-      const key = ((u16(bytes, p + 2) << 16) | u16(bytes, p)) >>> 0;
-      const probe = (protocol === 17 ? this.udp : this.tcp).get(key);
-      if (probe === undefined || probe.dst !== src) return null;
-      return this.hit(protocol === 17 ? 'udp' : 'tcp', probe);
-    }
-    return null;
-  }
-
-  /** An ICMP error whose quoted datagram starts at b[q]. */
-  private matchError(b: Uint8Array, q: number): ReplyMatch | null {
-    const end = b.length;
-    if (q + 20 > end || b[q]! >>> 4 !== 4) return null;
-    const qp = q + (b[q]! & 0x0f) * 4;
-    const protocol = b[q + 9]!;
-    const dst = u32(b, q + 16);
-    let probe: Probe | undefined;
-    if (protocol === 1 && qp + 8 <= end && (b[qp] === 8 || b[qp] === 13)) probe = this.echo.get(echoKey(u16(b, qp + 4), u16(b, qp + 6)));
-    else if ((protocol === 17 || protocol === 6) && qp + 4 <= end) {
-      probe = (protocol === 17 ? this.udp : this.tcp).get(((u16(b, qp) << 16) | u16(b, qp + 2)) >>> 0);
-    } else if (protocol !== 1 && protocol !== 17 && protocol !== 6) probe = this.other.get(`${protocol}/${dst}`);
-    if (probe === undefined || probe.dst !== dst) return null;
-    return this.hit('icmp-error', probe);
-  }
-
-  private hit(kind: ReplyKind, probe: Probe): ReplyMatch {
-    if (!probe.answered) {
-      probe.answered = true;
-      this.awaiting--;
-    }
-    return { kind, probe: probe.index, sentAt: probe.sentAt };
+    return { kind: replyKind(bytes, 0, m.kind, m.type), probe: sent.index, sentAt: sent.sentAt };
   }
 }

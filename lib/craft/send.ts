@@ -1,22 +1,40 @@
 // Sending crafted IPv4 packets through a raw IPPROTO_RAW socket (IP_HDRINCL implied: every byte
-// of the IP header is ours, except what hdrincl.ts lists), paced three ways:
+// of the IP header is ours, except what hdrincl.ts lists), on the same probe engine and pacer as
+// ping (lib/probe/engine), paced three ways:
 //
 //   interval   one packet every intervalMs (the first at once), like ping -i
-//   rate N     N packets per second, in sendmmsg batches: each timer tick sends what is due
-//   rate max   as fast as the socket takes them, in batches of 256, bounded by count; when the
-//              socket buffer is full (EAGAIN/ENOBUFS) it waits a millisecond and goes on
+//   rate N     N packets per second, in sendmmsg batches (the pacer's bucket: a stall is made up
+//              for by up to a tenth of a second of packets)
+//   rate max   as fast as the socket takes them, in batches of 256, bounded by count
 //
-// With waitMs > 0, raw sockets listen (from before the first send) for the answers ReplyMatcher
-// recognises, until waitMs after the last send or until every packet has been answered.
-// Echo and timestamp requests can count their sequence up per packet (like ping); their ICMP
-// checksum then follows by RFC 1624 incremental update, unless it was wrong on purpose.
-
-import { setTimeout as sleep } from 'node:timers/promises';
+// A full socket buffer (EAGAIN, ENOBUFS) holds the packets back for a millisecond and sends them
+// again, whatever the pacing (the engine's one list of transient errors); any other refusal is
+// counted and the next packet goes. With waitMs > 0, raw sockets listen (from before the first
+// send) for the answers protocol.ts recognises, until waitMs after the last send or until every
+// packet has been answered. Echo and timestamp requests count their sequence up per round (like
+// ping); their ICMP checksum then follows by RFC 1624 incremental update, unless it was wrong on
+// purpose.
 import { readIpv4 } from '../wire/bytes.js';
-import { incrementalUpdate, sum16 } from '../wire/checksum.js';
-import { firstFragmentPayloadOffset } from '../wire/peek.js';
-import { echoReplyFilterV4, now, openSocket, rawIcmpSocket, type MessageInfo, type RawSocket, type SocketError } from '../socket/index.js';
-import { ReplyMatcher, type ReplyMatch } from './match.js';
+import { FIELD as IP, MIN_HEADER_LENGTH, PROTOCOL } from '../wire/ipv4.js';
+import { echoReplyFilterV4 } from '../socket/bpf.js';
+import type { RawSocket } from '../socket/socket.js';
+import type { MessageInfo } from '../socket/values.js';
+import { openSocket, rawIcmpSocket } from '../socket/socket.js';
+import type { SocketError } from '../socket/errors.js';
+import { ProbeSession, type SessionParts, type SessionSocket } from '../probe/engine/session.js';
+import { SocketGroup } from '../probe/engine/socket-group.js';
+import { counterFor, CraftedProtocol } from './protocol.js';
+import { SendHandler } from './send-handler.js';
+import type { ReplyMatch } from './match.js';
+
+export interface SentEvent {
+  /** 0-based, in sending order. */
+  index: number;
+  /** The bytes handed to the kernel (valid during the callback only in batch modes). */
+  packet: Buffer;
+  /** lib/socket clock, ns. */
+  sentAt: number;
+}
 
 export interface SendOptions {
   /** Packets to send in all; the list is sent round-robin. Default: the list's length. */
@@ -35,15 +53,6 @@ export interface SendOptions {
   onReply?: (reply: Reply) => void;
 }
 
-export interface SentEvent {
-  /** 0-based, in sending order. */
-  index: number;
-  /** The bytes handed to the kernel (valid during the callback only in batch modes). */
-  packet: Buffer;
-  /** lib/socket clock, ns. */
-  sentAt: number;
-}
-
 export interface Reply extends ReplyMatch {
   bytes: Buffer;
   info: MessageInfo;
@@ -57,183 +66,79 @@ export interface SendStats {
   /** From the first send to the last, ms. */
   sendMs: number;
   replies: number;
-  /** Packets the kernel refused (a full buffer in rate max is retried, not counted). */
+  /** Packets the kernel refused (a full buffer is retried, not counted). */
   errors: number;
   firstError: SocketError | null;
   aborted: boolean;
 }
 
-/** What one template needs to count its sequence up: offsets of the ICMP sequence and checksum. */
-interface Counter {
-  seqOffset: number;
-  sumOffset: number;
-  seq: number;
-  checksum: number;
-  /** The template's ICMP checksum is right: keep it right as the sequence changes. */
-  fixSum: boolean;
-}
-
-function counterFor(packet: Buffer): Counter | null {
-  const hl = firstFragmentPayloadOffset(packet, 0, packet.length);
-  if (hl < 0 || packet[9] !== 1 || hl + 8 > packet.length) return null;
-  if (packet[hl] !== 8 && packet[hl] !== 13) return null;
-  const end = Math.min(packet.length, packet.readUInt16BE(2) >= hl ? packet.readUInt16BE(2) : packet.length);
-  return {
-    seqOffset: hl + 6,
-    sumOffset: hl + 2,
-    seq: packet.readUInt16BE(hl + 6),
-    checksum: packet.readUInt16BE(hl + 2),
-    fixSum: sum16(packet, hl, end - hl) === 0xffff,
-  };
-}
+/** Packets per sendmmsg when batching (rate N, rate max). */
+const BATCH = 256;
+/** Receive slots of each listening socket, and most datagrams taken per wake-up. */
+const RECEIVE = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 } as const;
+/** How long after opening the listening sockets the first packet waits (engine/session.ts). */
+const LISTEN_SETTLE_MS = 3;
+/** The engine's memory of sent packets (answers to older ones are not matched). */
+const MAX_MEMORY = 65536;
+/** Without listening nothing is matched: the ring only has to hold what is being sent. */
+const UNHEARD_MEMORY = 4 * BATCH;
 
 /** The destination the kernel routes by: the packet's own IPv4 destination. */
 function destinationOf(packet: Buffer): string {
-  if (packet.length < 20) throw new RangeError(`a ${packet.length}-byte packet has no IPv4 header to send`);
-  return readIpv4(packet, 16);
+  if (packet.length < MIN_HEADER_LENGTH) throw new RangeError(`a ${packet.length}-byte packet has no IPv4 header to send`);
+  return readIpv4(packet, IP.DST);
 }
-
-const BATCH = 256;
-const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK', 'ENOBUFS']);
 
 /**
  * Sends `packets` (whole IPv4 packets) as options say. Needs CAP_NET_RAW: the socket error
- * (EPERM, with advice) is thrown before anything is sent. Resolves with the totals.
+ * (EPERM, with advice) is thrown before anything is sent, and so is the error of a first packet
+ * the kernel refuses. Resolves with the totals. `parts` stand in for the socket and the clock
+ * (tests).
  */
-export async function sendPackets(packets: readonly Buffer[], options: SendOptions = {}): Promise<SendStats> {
+export async function sendPackets(packets: readonly Buffer[], options: SendOptions = {}, parts: Omit<SessionParts, 'capture'> = {}): Promise<SendStats> {
   if (packets.length === 0) throw new RangeError('nothing to send: no packets');
   const count = options.count ?? packets.length;
   const rate = options.rate ?? null;
-  const interval = options.intervalMs ?? 1000;
   const waitMs = options.waitMs ?? 0;
-  const signal = options.signal;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count ${count} is not a whole number`);
   if (typeof rate === 'number' && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`rate ${rate} is not a positive number`);
-  const targets = packets.map(destinationOf);
-  const counters = options.incrementSequence === false ? packets.map(() => null) : packets.map(counterFor);
-  const stats: SendStats = { sent: 0, bytes: 0, sendMs: 0, replies: 0, errors: 0, firstError: null, aborted: false };
-
-  const out = openSocket({ family: 'inet', type: 'raw', protocol: 'raw' });
-  const listeners: RawSocket[] = [];
-  const matcher = new ReplyMatcher();
+  const destinations = packets.map(destinationOf);
+  const targets = [...new Set(destinations)];
+  const protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0);
+  const signal = options.signal;
+  const session = new ProbeSession({ openSocket: () => openSendSockets(packets, waitMs), fragmentMtu: null, settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0 }, parts);
+  const abort = (): void => session.stop();
+  if (signal?.aborted === true) session.stop();
+  signal?.addEventListener('abort', abort);
   try {
-    if (waitMs > 0) listen(packets, listeners, matcher, stats, options.onReply ?? null);
-
-    // The bytes of packet k: the template itself, or a copy with its sequence counted up.
-    const scratch: Buffer[] = [];
-    const packetFor = (k: number, slot: number): Buffer => {
-      const t = k % packets.length;
-      const template = packets[t]!;
-      const c = counters[t];
-      const round = Math.floor(k / packets.length);
-      if (c === null || c === undefined || round === 0) return template;
-      let buf = scratch[slot];
-      if (buf === undefined || buf.length < template.length) buf = scratch[slot] = Buffer.allocUnsafe(Math.max(template.length, 1500));
-      template.copy(buf, 0);
-      const seq = (c.seq + round) & 0xffff;
-      buf.writeUInt16BE(seq, c.seqOffset);
-      if (c.fixSum) buf.writeUInt16BE(incrementalUpdate(c.checksum, c.seq, seq), c.sumOffset);
-      return buf.subarray(0, template.length);
-    };
-    const record = (k: number, packet: Buffer, sentAt: number): void => {
-      stats.sent++;
-      stats.bytes += packet.length;
-      if (waitMs > 0) matcher.noteSent(packet, sentAt);
-      options.onSent?.({ index: k, packet, sentAt });
-    };
-    const refused = (e: unknown): void => {
-      stats.errors++;
-      stats.firstError ??= e as SocketError;
-    };
-
-    const started = now();
-    let last = started;
-    if (rate === null) {
-      for (let k = 0; k < count; k++) {
-        if (signal?.aborted) break;
-        if (k > 0 && interval > 0) {
-          // Scheduled from the start, so the pace does not drift by the time each send takes.
-          const due = started / 1e6 + k * interval - now() / 1e6;
-          if (due > 0) await sleep(due, undefined, { signal }).catch(() => undefined);
-          if (signal?.aborted) break;
-        }
-        const packet = packetFor(k, 0);
-        try {
-          const r = out.sendTo(packet, targets[k % packets.length]!);
-          last = r.sentAt;
-          record(k, packet, r.sentAt);
-        } catch (e) {
-          if (k === 0) throw e; // nothing went out: the cause is the answer (EPERM, EMSGSIZE...)
-          refused(e);
-        }
-      }
-    } else {
-      let k = 0;
-      let batches = 0;
-      const batch: Buffer[] = [];
-      const batchTargets: string[] = [];
-      while (k < count && !signal?.aborted) {
-        let n: number;
-        if (rate === 'max') n = Math.min(BATCH, count - k);
-        else {
-          const due = Math.min(count, Math.floor(((now() - started) / 1e9) * rate) + 1);
-          n = Math.min(BATCH, due - k);
-          if (n <= 0) {
-            // Sleep until the next packet is due (at least a millisecond: timers are no finer).
-            const nextAt = started + (k / rate) * 1e9;
-            await sleep(Math.max(1, (nextAt - now()) / 1e6), undefined, { signal }).catch(() => undefined);
-            continue;
-          }
-        }
-        batch.length = 0;
-        batchTargets.length = 0;
-        for (let j = 0; j < n; j++) {
-          batch.push(packetFor(k + j, j));
-          batchTargets.push(targets[(k + j) % packets.length]!);
-        }
-        let result;
-        try {
-          result = packets.length === 1 ? out.sendMany(batch, batchTargets[0]!) : out.sendMany(batch, batchTargets);
-        } catch (e) {
-          const code = (e as SocketError).code;
-          if (rate === 'max' && RETRYABLE.has(code)) {
-            await sleep(1);
-            continue;
-          }
-          if (stats.sent === 0) throw e;
-          refused(e);
-          k += 1; // skip the packet the kernel refuses, keep the rest going
-          continue;
-        }
-        for (let j = 0; j < result.sent; j++) record(k + j, batch[j]!, result.sentAt);
-        last = result.sentAt;
-        k += result.sent;
-        if (result.error !== null) {
-          if (!(rate === 'max' && RETRYABLE.has(result.error.code))) {
-            refused(result.error);
-            k += 1;
-          }
-          await sleep(1);
-        } else if (rate === 'max' && ++batches % 16 === 0) {
-          // Let the event loop deliver replies now and then.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-    }
-    stats.sendMs = (last - started) / 1e6;
+    const { stats, refusal } = await session.run(
+      {
+        protocol,
+        handler: (engine) =>
+          new SendHandler(engine, protocol, {
+            count,
+            waitMs,
+            targetOf: destinations.map((d) => targets.indexOf(d)),
+            lengths: packets.map((p) => p.length),
+            onSent: options.onSent ?? null,
+            onReply: options.onReply ?? null,
+          }),
+        targets,
+        timeoutMs: 0,
+        intervalMs: rate === null ? (options.intervalMs ?? 1000) : 0,
+        rate: typeof rate === 'number' ? rate : 0,
+        window: Number.POSITIVE_INFINITY,
+        // Listening, every packet is remembered for its answer; otherwise a few batches' worth will do.
+        memory: waitMs > 0 ? Math.min(MAX_MEMORY, Math.max(1, count)) : UNHEARD_MEMORY,
+        maxBatch: rate === null ? 1 : BATCH,
+      },
+      (handler) => handler.result(),
+    );
+    if (refusal !== null) throw refusal; // nothing went out: the cause is the answer (EPERM, EMSGSIZE...)
     stats.aborted = signal?.aborted === true;
-
-    if (waitMs > 0 && !stats.aborted) {
-      const until = Date.now() + waitMs;
-      while (Date.now() < until && !matcher.allAnswered && !signal?.aborted) {
-        await sleep(Math.min(20, until - Date.now()), undefined, { signal }).catch(() => undefined);
-      }
-      stats.aborted = signal?.aborted === true;
-    }
     return stats;
   } finally {
-    out.close();
-    for (const s of listeners) s.close();
+    signal?.removeEventListener('abort', abort);
   }
 }
 
@@ -242,32 +147,36 @@ function echoIdentifiers(packets: readonly Buffer[]): Set<number> {
   const ids = new Set<number>();
   for (const p of packets) {
     const c = counterFor(p);
-    if (c !== null) ids.add(p.readUInt16BE(c.seqOffset - 2));
+    if (c !== null) ids.add(c.identifier);
   }
   return ids;
 }
 
-/** Opens the sockets that can see the answers: raw ICMP always, raw TCP/UDP when we send those. */
-function listen(packets: readonly Buffer[], listeners: RawSocket[], matcher: ReplyMatcher, stats: SendStats, onReply: ((r: Reply) => void) | null): void {
-  const onMessage = (msg: Buffer, info: MessageInfo): void => {
-    const m = matcher.match(msg);
-    if (m === null) return;
-    stats.replies++;
-    onReply?.({ ...m, bytes: Buffer.from(msg), info, rttMs: m.sentAt === null ? null : (info.timestamp - m.sentAt) / 1e6 });
-  };
-  const icmp = rawIcmpSocket({ passTypes: [0, 3, 4, 5, 11, 12, 14] });
-  listeners.push(icmp);
-  // A raw ICMP socket gets a copy of every ICMP message on the host: let the kernel drop other
-  // processes' echo replies (iputils ping's filter) so a busy host cannot fill our buffer.
-  // With several identifiers (a file of different pings) every echo reply is let through.
-  const ids = echoIdentifiers(packets);
-  if (ids.size <= 1) icmp.attachFilter(echoReplyFilterV4(ids.size === 1 ? [...ids][0]! : 0));
-  icmp.on('message', onMessage);
-  const protocols = new Set(packets.map((p) => p[9]));
-  for (const [number, name] of [[17, 'udp'], [6, 'tcp']] as const) {
-    if (!protocols.has(number)) continue;
-    const s = openSocket({ family: 'inet', type: 'raw', protocol: name });
-    listeners.push(s);
-    s.on('message', onMessage);
+/**
+ * The sending socket (raw IPPROTO_RAW: the datagram is ours whatever its protocol), and with
+ * waitMs the sockets that can see the answers: raw ICMP always, raw TCP/UDP when we send those.
+ */
+function openSendSockets(packets: readonly Buffer[], waitMs: number): SessionSocket {
+  const sender = openSocket({ family: 'inet', type: 'raw', protocol: 'raw' });
+  const receivers: RawSocket[] = [];
+  try {
+    if (waitMs > 0) {
+      const icmp = rawIcmpSocket({ passTypes: new CraftedProtocol(packets, false).icmpTypes });
+      receivers.push(icmp);
+      // A raw ICMP socket gets a copy of every ICMP message on the host: let the kernel drop
+      // other processes' echo replies (iputils ping's filter) so a busy host cannot fill our
+      // buffer. With several identifiers (a file of different pings) every echo reply passes.
+      const ids = echoIdentifiers(packets);
+      if (ids.size <= 1) icmp.attachFilter(echoReplyFilterV4(ids.size === 1 ? [...ids][0]! : 0));
+      const protocols = new Set(packets.map((p) => p[IP.PROTOCOL]));
+      for (const [number, name] of [[PROTOCOL.UDP, 'udp'], [PROTOCOL.TCP, 'tcp']] as const) {
+        if (protocols.has(number)) receivers.push(openSocket({ family: 'inet', type: 'raw', protocol: name }));
+      }
+      for (const r of receivers) r.startReceiving(RECEIVE);
+    }
+  } catch (e) {
+    for (const s of [sender, ...receivers]) s.close();
+    throw e;
   }
+  return new SocketGroup(sender, receivers);
 }

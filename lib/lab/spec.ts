@@ -302,44 +302,9 @@ function parseLink(raw: unknown, path: string, nodes: LabNodeSpec[], ipv6: boole
     }
   }
 
-  let addresses: LabLinkSpec['addresses'] = null;
-  if (o['addresses'] !== undefined) {
-    const p = `${path}.addresses`;
-    const a = expectObject(o['addresses'], p, fail);
-    allowOnly(a, p, ends, fail);
-    const perEnd = ends.map((node) => {
-      const value = a[node];
-      if (value === undefined) fail(p, `gives no address for "${node}"; give both ends or neither`);
-      const list = typeof value === 'string' ? [value] : expectArray(value, `${p}.${node}`, fail);
-      const cidrs = list.map((text, i) => {
-        const at = typeof value === 'string' ? `${p}.${node}` : `${p}.${node}[${i}]`;
-        const s = expectString(text, at, fail);
-        const c = parseCidr(s);
-        if (c === null) fail(at, `"${s}" is not an address with a prefix length, like 198.51.100.1/30`);
-        const problem = hostAddressProblem(c!);
-        if (problem !== null) fail(at, `${s} ${problem}`);
-        return c!;
-      });
-      for (const family of [4, 6] as const) {
-        if (cidrs.filter((c) => c.family === family).length > 1) fail(`${p}.${node}`, `more than one IPv${family} address; give at most one per family`);
-      }
-      if (cidrs.length === 0) fail(`${p}.${node}`, 'no address');
-      return cidrs;
-    });
-    const [ca, cb] = perEnd as [Cidr[], Cidr[]];
-    for (const family of [4, 6] as const) {
-      const x = ca.find((c) => c.family === family);
-      const y = cb.find((c) => c.family === family);
-      if ((x === undefined) !== (y === undefined)) fail(p, `only one end has an IPv${family} address; give both or neither`);
-      if (x !== undefined && y !== undefined) {
-        if (x.prefix !== y.prefix || !overlaps(x, y)) fail(p, `${formatCidr(x)} and ${formatCidr(y)} are not in the same subnet`);
-        if (x.value === y.value) fail(p, `both ends have ${formatCidr(x)}`);
-      }
-    }
-    addresses = { a: ca.map(formatCidr), b: cb.map(formatCidr) };
-    if (mtu !== null && mtu < 1280 && ca.some((c) => c.family === 6)) {
-      fail(`${path}.mtu`, `${mtu}; a link with IPv6 addresses needs at least 1280 (RFC 8200)`);
-    }
+  const addresses = o['addresses'] === undefined ? null : parseLinkAddresses(o['addresses'], `${path}.addresses`, ends, fail);
+  if (addresses !== null && mtu !== null && mtu < 1280 && addresses.a.some((c) => c.includes(':'))) {
+    fail(`${path}.mtu`, `${mtu}; a link with IPv6 addresses needs at least 1280 (RFC 8200)`);
   }
 
   return {
@@ -352,6 +317,42 @@ function parseLink(raw: unknown, path: string, nodes: LabNodeSpec[], ipv6: boole
     delayMs,
     addresses,
   };
+}
+
+/** A link's `addresses`: one address per family at each end, both ends in the same subnet. */
+function parseLinkAddresses(raw: unknown, p: string, ends: [string, string], fail: Fail): NonNullable<LabLinkSpec['addresses']> {
+  const a = expectObject(raw, p, fail);
+  allowOnly(a, p, ends, fail);
+  const perEnd = ends.map((node) => {
+    const value = a[node];
+    if (value === undefined) fail(p, `gives no address for "${node}"; give both ends or neither`);
+    const list = typeof value === 'string' ? [value] : expectArray(value, `${p}.${node}`, fail);
+    const cidrs = list.map((text, i) => {
+      const at = typeof value === 'string' ? `${p}.${node}` : `${p}.${node}[${i}]`;
+      const s = expectString(text, at, fail);
+      const c = parseCidr(s);
+      if (c === null) fail(at, `"${s}" is not an address with a prefix length, like 198.51.100.1/30`);
+      const problem = hostAddressProblem(c!);
+      if (problem !== null) fail(at, `${s} ${problem}`);
+      return c!;
+    });
+    for (const family of [4, 6] as const) {
+      if (cidrs.filter((c) => c.family === family).length > 1) fail(`${p}.${node}`, `more than one IPv${family} address; give at most one per family`);
+    }
+    if (cidrs.length === 0) fail(`${p}.${node}`, 'no address');
+    return cidrs;
+  });
+  const [ca, cb] = perEnd as [Cidr[], Cidr[]];
+  for (const family of [4, 6] as const) {
+    const x = ca.find((c) => c.family === family);
+    const y = cb.find((c) => c.family === family);
+    if ((x === undefined) !== (y === undefined)) fail(p, `only one end has an IPv${family} address; give both or neither`);
+    if (x !== undefined && y !== undefined) {
+      if (x.prefix !== y.prefix || !overlaps(x, y)) fail(p, `${formatCidr(x)} and ${formatCidr(y)} are not in the same subnet`);
+      if (x.value === y.value) fail(p, `both ends have ${formatCidr(x)}`);
+    }
+  }
+  return { a: ca.map(formatCidr), b: cb.map(formatCidr) };
 }
 
 /** Two links must not claim overlapping subnets: routing could not tell them apart. */

@@ -43,6 +43,15 @@ export function errnoName(error: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
+/** Send errors that mean "not now" (a full socket buffer, a signal): the probe goes out later. */
+const TRANSIENT_SEND_ERRORS: ReadonlySet<string> = new Set(['EAGAIN', 'EWOULDBLOCK', 'ENOBUFS', 'EINTR']);
+
+/** True for a send error that means "try again shortly", not "this probe cannot go". */
+export function isTransientSendError(error: unknown): boolean {
+  const code = errnoName(error);
+  return code !== null && TRANSIENT_SEND_ERRORS.has(code);
+}
+
 /** The first line of an error's message (events and CLI errors are one line). */
 export function firstLine(message: string): string {
   return message.split('\n')[0] ?? '';

@@ -1,14 +1,17 @@
-// Names and routes for probing, as iputils ping finds them:
+// Names, targets and sources for probing, as iputils ping finds them:
 //   - a target that is a dotted quad is used as is (and never looked up in reverse);
+//   - an IPv6 address is refused at once, in one line: these commands probe IPv4;
 //   - any other name goes through getaddrinfo (dns.lookup), IPv4 only;
-//   - the source address is the one the kernel would pick: connect a UDP socket to the target
-//     (which sends nothing) and read its local address;
+//   - the source address is the one the kernel would pick (lib/socket/route.ts asks the routing
+//     table through a UDP socket that sends nothing), or the one given, checked to be ours;
 //   - reverse names come from getnameinfo (dns.lookupService): /etc/hosts first, like every
 //     other program on the machine. Never dns.reverse, which always asks a DNS server.
-import { createSocket } from 'node:dgram';
+// Every failure is a ProbeError in the words iputils prints.
 import { promises as dns } from 'node:dns';
+import { isIPv6 } from 'node:net';
 import { parseIpv4 } from '../wire/bytes.js';
-import { PROBE_ERROR, ProbeError } from './errors.js';
+import { checkLocalAddress, routeSource } from '../socket/route.js';
+import { optionError, PROBE_ERROR, ProbeError } from './errors.js';
 
 export interface ResolvedTarget {
   /** What the user gave. */
@@ -29,6 +32,13 @@ export function isIpv4Address(text: string): boolean {
   }
 }
 
+/** The ProbeError for an IPv6 address where an IPv4 one is needed, or null for anything else. */
+export function ipv6Refusal(text: string, field: string): ProbeError | null {
+  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (!isIPv6(bare)) return null;
+  return new ProbeError(PROBE_ERROR.resolve, `${text} is an IPv6 address: this command probes IPv4 only`, field);
+}
+
 // getaddrinfo's own words (gai_strerror), which is what iputils prints after the name.
 const GAI_WORDS: Record<string, string> = {
   ENOTFOUND: 'Name or service not known',
@@ -41,14 +51,19 @@ const GAI_WORDS: Record<string, string> = {
 
 export async function resolveTarget(host: string): Promise<ResolvedTarget> {
   if (isIpv4Address(host)) return { host, address: host, numeric: true };
+  const v6 = ipv6Refusal(host, 'host');
+  if (v6 !== null) throw v6;
   if (host === '' || host.includes('\0')) throw new ProbeError(PROBE_ERROR.resolve, `${JSON.stringify(host)}: Name or service not known`, 'host');
+  let address: string;
   try {
-    const { address } = await dns.lookup(host, { family: 4 });
-    return { host, address, numeric: false };
+    address = (await dns.lookup(host, { family: 4 })).address;
   } catch (e) {
     const code = String((e as { code?: unknown }).code ?? '');
     throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS[code] ?? (e as Error).message}`, 'host');
   }
+  // getaddrinfo hands an address literal back as it is, whatever family was asked for.
+  if (!isIpv4Address(address)) throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS.EAI_ADDRFAMILY}`, 'host');
+  return { host, address, numeric: false };
 }
 
 const ROUTE_WORDS: Record<string, string> = {
@@ -58,42 +73,45 @@ const ROUTE_WORDS: Record<string, string> = {
   EADDRNOTAVAIL: 'Cannot assign requested address',
 };
 
-/** The local address the kernel would send from to reach `address` (iputils' probe_fd trick). */
-export function sourceAddressFor(address: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const probe = createSocket('udp4');
-    const fail = (e: unknown): void => {
-      probe.close();
-      const code = String((e as { code?: unknown }).code ?? '');
-      reject(new ProbeError(PROBE_ERROR.route, `connect: ${ROUTE_WORDS[code] ?? (e as Error).message} (${address})`, 'host'));
-    };
-    probe.once('error', fail);
-    probe.connect(1025, address, () => {
-      try {
-        const local = probe.address().address;
-        probe.close();
-        resolve(local);
-      } catch (e) {
-        fail(e);
-      }
-    });
-  });
+function routeWords(e: unknown): string {
+  const code = String((e as { code?: unknown }).code ?? '');
+  return ROUTE_WORDS[code] ?? (e as Error).message;
 }
 
-/** The local address `address` is one of this machine's (for -I): bind a UDP socket to it. */
-export function checkLocalAddress(address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = createSocket('udp4');
-    probe.once('error', (e) => {
-      probe.close();
-      const code = String((e as { code?: unknown }).code ?? '');
-      reject(new ProbeError(PROBE_ERROR.route, `bind: ${ROUTE_WORDS[code] ?? (e as Error).message}: ${address} is not an address of this machine`, 'source'));
-    });
-    probe.bind(0, address, () => {
-      probe.close();
-      resolve();
-    });
-  });
+/** The local address the kernel would send from to reach `address` (iputils' probe_fd trick). */
+export function sourceAddressFor(address: string): string {
+  try {
+    return routeSource(address);
+  } catch (e) {
+    throw new ProbeError(PROBE_ERROR.route, `connect: ${routeWords(e)} (${address})`, 'host');
+  }
+}
+
+/** Throws a ProbeError naming `field` unless `address` is one of this machine's (-I, -s, -S). */
+export function checkSourceAddress(address: string, field = 'source'): void {
+  try {
+    checkLocalAddress(address);
+  } catch (e) {
+    throw new ProbeError(PROBE_ERROR.route, `bind: ${routeWords(e)}: ${address} is not an address of this machine`, field);
+  }
+}
+
+/** The source address option, before any system call: a dotted quad (chooseSource checks it is ours). */
+export function checkSourceOption(source: string | null | undefined): void {
+  if (source == null || isIpv4Address(source)) return;
+  throw ipv6Refusal(source, 'source') ?? optionError('source', `source "${source}" is not an IPv4 address (a.b.c.d)`);
+}
+
+/**
+ * The source address: the one given (checked to be this machine's, as -I), or the one the kernel
+ * would choose to reach `target`.
+ */
+export function chooseSource(given: string | null | undefined, target: string): { source: string; sourceGiven: boolean } {
+  if (given != null) {
+    checkSourceAddress(given);
+    return { source: given, sourceGiven: true };
+  }
+  return { source: sourceAddressFor(target), sourceGiven: false };
 }
 
 /** The name getnameinfo gives for an address, or null (no name, or the lookup failed). */

@@ -2,6 +2,7 @@
 // someone else before they wake us. A program is a list of struct sock_filter
 // {u16 code; u8 jt; u8 jf; u32 k}, 8 bytes each in HOST byte order (the kernel reads them
 // as C structs, not as wire data). Opcode numbers come from linux/filter.h via the addon.
+import { FIELD as ICMP, ICMP_TYPE } from '../wire/icmpv4-codes.js';
 import { constants } from './constants.js';
 
 export interface BpfInstruction {
@@ -44,14 +45,13 @@ export function encodeProgram(program: readonly BpfInstruction[]): Buffer {
  */
 export function echoReplyFilterV4(identifier: number): BpfInstruction[] {
   const c = constants;
-  const ECHO_REPLY = 0; // ICMP type, RFC 792
   return [
     stmt(c.BPF_LDX | c.BPF_B | c.BPF_MSH, 0), // X = IP header length (4 * IHL)
-    stmt(c.BPF_LD | c.BPF_H | c.BPF_IND, 4), // A = ICMP identifier
+    stmt(c.BPF_LD | c.BPF_H | c.BPF_IND, ICMP.IDENTIFIER), // A = ICMP identifier
     jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, identifier & 0xffff, 0, 1),
     stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // ours: pass all of it
-    stmt(c.BPF_LD | c.BPF_B | c.BPF_IND, 0), // A = ICMP type
-    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, ECHO_REPLY, 1, 0),
+    stmt(c.BPF_LD | c.BPF_B | c.BPF_IND, ICMP.TYPE), // A = ICMP type
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, ICMP_TYPE.ECHO_REPLY, 1, 0),
     stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // not an echo reply: pass
     stmt(c.BPF_RET | c.BPF_K, 0), // someone else's echo reply: drop
   ];

@@ -42,11 +42,14 @@ export {
 } from './options.js';
 export { constants, CONSTANT_NAMES, type Constants, type ConstantName } from './constants.js';
 export { BATCH, FLAG_KERNEL_TIMESTAMP, datagramAt, type ReceiveBatch } from './batch.js';
+export { messageInfoAt } from './values.js';
 // meta[sourceV4] and dotted text, both ways (the parser is lib/wire's: -1 where it would throw).
 export { formatIpv4 as ipv4ToString, ipv4OrMinusOne as ipv4ToNumber } from '../wire/bytes.js';
 export { stmt, jump, encodeProgram, echoReplyFilterV4, type BpfInstruction } from './bpf.js';
 export { now, clockBase, toEpochMs, toEpochNs, NS_PER_MS } from './clock.js';
 export { ErrorCode, socketError, isSocketError, type SocketError } from './errors.js';
+export { routeSource, routeMtu, checkLocalAddress } from './route.js';
+export { smallestInterfaceMtu, rawSocketDrops } from './system.js';
 export { FAMILIES, SOCKET_TYPES, PROTOCOLS, type Family, type SocketType, type ProtocolName, type SocketKind } from './kinds.js';
 export {
   Socket,

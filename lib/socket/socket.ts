@@ -12,13 +12,11 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
-import { formatIpv4 } from '../wire/bytes.js';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
+import { datagramAt, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, socketError, type SocketError } from './errors.js';
 import {
-  familyName,
   familyNumber,
   checkKind,
   resolveProtocol,
@@ -29,10 +27,10 @@ import {
 import { getOptionOn, setOptionOn } from './option-calls.js';
 import { MessageIterator, type MessageSource } from './raw-messages.js';
 import {
+  messageInfoAt,
   toAddress,
   toQueuedError,
   type Destination,
-  type MessageInfo,
   type MessagesOptions,
   type OpenOptions,
   type RawSocketEvents,
@@ -365,34 +363,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   };
 
   #emitMessages(batch: ReceiveBatch, failures: unknown[] | null): unknown[] | null {
-    const { data, meta, count, addresses } = batch;
-    const inet = constants.AF_INET;
-    for (let i = 0; i < count && !this.#closed; i++) {
-      const base = i * BATCH.stride;
-      const offset = meta[base + BATCH.offset] as number;
-      const length = meta[base + BATCH.length] as number;
-      const size = meta[base + BATCH.wireLength] as number;
-      const family = meta[base + BATCH.family] as number;
-      const port = meta[base + BATCH.port] as number;
-      const scopeId = meta[base + BATCH.scopeId] as number;
-      const hopLimit = meta[base + BATCH.hopLimit] as number;
-      const tos = meta[base + BATCH.tos] as number;
-      const info: MessageInfo = {
-        address:
-          family === inet ? formatIpv4(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
-        family: familyName(family),
-        port: port < 0 ? null : port,
-        scopeId: scopeId < 0 ? null : scopeId,
-        timestamp: meta[base + BATCH.timestamp] as number,
-        kernelTimestamp: ((meta[base + BATCH.flags] as number) & FLAG_KERNEL_TIMESTAMP) !== 0,
-        size,
-        truncated: size > length,
-        hopLimit: hopLimit < 0 ? null : hopLimit,
-        tos: tos < 0 ? null : tos,
-        flags: meta[base + BATCH.msgFlags] as number,
-      };
+    for (let i = 0; i < batch.count && !this.#closed; i++) {
       try {
-        this.emit('message', data.subarray(offset, offset + length), info);
+        this.emit('message', datagramAt(batch, i), messageInfoAt(batch, i));
       } catch (error) {
         (failures ??= []).push(error);
       }

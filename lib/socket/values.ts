@@ -5,7 +5,8 @@ import type { NativeAddress, NativeErrQueueEntry } from './addon.js';
 import { constants } from './constants.js';
 import type { SocketError } from './errors.js';
 import { familyName, type Family, type ProtocolName, type SocketType } from './kinds.js';
-import type { ReceiveBatch } from './batch.js';
+import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from './batch.js';
+import { formatIpv4 } from '../wire/bytes.js';
 
 export interface OpenOptions {
   family: Family;
@@ -168,3 +169,28 @@ export function toQueuedError(e: NativeErrQueueEntry): QueuedError {
   };
 }
 
+/** What batch.meta says about datagram i, as a MessageInfo (an object per datagram: not for hot paths). */
+export function messageInfoAt(batch: ReceiveBatch, i: number): MessageInfo {
+  const { meta, addresses } = batch;
+  const base = i * BATCH.stride;
+  const length = meta[base + BATCH.length] as number;
+  const size = meta[base + BATCH.wireLength] as number;
+  const family = meta[base + BATCH.family] as number;
+  const port = meta[base + BATCH.port] as number;
+  const scopeId = meta[base + BATCH.scopeId] as number;
+  const hopLimit = meta[base + BATCH.hopLimit] as number;
+  const tos = meta[base + BATCH.tos] as number;
+  return {
+    address: family === constants.AF_INET ? formatIpv4(meta[base + BATCH.sourceV4] as number) : ((addresses?.[i] as string | undefined) ?? ''),
+    family: familyName(family),
+    port: port < 0 ? null : port,
+    scopeId: scopeId < 0 ? null : scopeId,
+    timestamp: meta[base + BATCH.timestamp] as number,
+    kernelTimestamp: ((meta[base + BATCH.flags] as number) & FLAG_KERNEL_TIMESTAMP) !== 0,
+    size,
+    truncated: size > length,
+    hopLimit: hopLimit < 0 ? null : hopLimit,
+    tos: tos < 0 ? null : tos,
+    flags: meta[base + BATCH.msgFlags] as number,
+  };
+}

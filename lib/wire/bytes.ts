@@ -215,6 +215,16 @@ export function decodeSpan(buf: Uint8Array, offset: number, length: number | und
 }
 
 /**
+ * decodeSpan, then the check every header decoder makes first: at least `need` bytes present
+ * (DecodeError "<name> header needs N bytes, M present" otherwise). Returns the bytes present.
+ */
+export function presentBytes(buf: Uint8Array, offset: number, length: number | undefined, need: number, name: string): number {
+  const present = decodeSpan(buf, offset, length) - offset;
+  if (present < need) throw new DecodeError(`${name} header needs ${need} bytes, ${present} present`, offset);
+  return present;
+}
+
+/**
  * The buffer encode writes into: `buf` when given (checked for room), else a new zeroed one.
  * Too little room is an EncodeError on field "buffer".
  */

@@ -34,9 +34,28 @@ export const DSCP = {
 
 export type DscpName = keyof typeof DSCP;
 
+/** The TOS byte is DSCP << 2 | ECN: two ECN bits below the six of the DSCP. */
+const ECN_BITS = 2;
+const ECN_MASK = 0x03;
+
 const BY_VALUE = new Map<number, DscpName>();
 for (const [name, value] of Object.entries(DSCP) as [DscpName, number][]) {
   if (!BY_VALUE.has(value)) BY_VALUE.set(value, name);
+}
+
+/** The DSCP of a TOS byte: its high six bits (RFC 2474). */
+export function dscpOf(tos: number): number {
+  return (tos & 0xff) >>> ECN_BITS;
+}
+
+/** The ECN codepoint of a TOS byte: its low two bits (RFC 3168). */
+export function ecnOf(tos: number): number {
+  return tos & ECN_MASK;
+}
+
+/** The TOS byte of a DSCP and an ECN codepoint. */
+export function tosByte(dscp: number, ecn = 0): number {
+  return ((dscp << ECN_BITS) | (ecn & ECN_MASK)) & 0xff;
 }
 
 /** The name of a DSCP value (0-63), or null when it has none. */
@@ -63,6 +82,6 @@ export function parseTos(text: string): number {
     return v;
   }
   const key = t.toUpperCase().replace(/-/g, '_');
-  if (Object.prototype.hasOwnProperty.call(DSCP, key)) return DSCP[key as DscpName] << 2;
+  if (Object.prototype.hasOwnProperty.call(DSCP, key)) return tosByte(DSCP[key as DscpName]);
   throw new ParseError(`bad TOS value "${text}": ${HELP}`, text, null);
 }

@@ -11,17 +11,12 @@
 import { put16, u16 } from './bytes.js';
 import { internetChecksum } from './checksum.js';
 import { EncodeError } from './errors.js';
-import { FIELD, MIN_HEADER_LENGTH } from './ipv4.js';
+import { FIELD, FLAG, FRAGMENT_OFFSET_MASK, MIN_HEADER_LENGTH } from './ipv4.js';
+import { IPV4_OPTION, OPTION_COPIED } from './ipv4-options.js';
 
 /** The smallest MTU IPv4 allows (RFC 791: every module forwards 68-byte datagrams). */
 export const MIN_IPV4_MTU = 68;
 
-const FLAG_DF = 0x4000;
-const FLAG_MF = 0x2000;
-const OFFSET_MASK = 0x1fff;
-const OPTION_END = 0;
-const OPTION_NOP = 1;
-const OPTION_COPIED = 0x80;
 
 /**
  * The datagram cut into fragments of at most `mtu` bytes, or the datagram itself (one element,
@@ -40,7 +35,7 @@ export function fragmentIpv4(datagram: Uint8Array, mtu: number): Uint8Array[] {
   const total = Math.min(u16(datagram, FIELD.TOTAL_LENGTH), datagram.byteLength);
   if (total <= mtu) return [datagram];
   const flags = u16(datagram, FIELD.FLAGS_FRAGMENT);
-  if ((flags & FLAG_DF) !== 0) {
+  if ((flags & FLAG.DF) !== 0) {
     throw new EncodeError('ip.flags.df', true, `a ${total}-byte datagram with Don't Fragment set cannot be cut for MTU ${mtu}`);
   }
   const later = copiedOptions(datagram, ihl);
@@ -49,8 +44,8 @@ export function fragmentIpv4(datagram: Uint8Array, mtu: number): Uint8Array[] {
   if (firstRoom <= 0 || laterRoom <= 0) {
     throw new EncodeError('mtu', mtu, `${String(mtu)} leaves no room for data after a ${ihl}-byte header`);
   }
-  const baseOffset = (flags & OFFSET_MASK) * 8;
-  const lastHasMf = (flags & FLAG_MF) !== 0;
+  const baseOffset = (flags & FRAGMENT_OFFSET_MASK) * 8;
+  const lastHasMf = (flags & FLAG.MF) !== 0;
   const fragments: Uint8Array[] = [];
   let done = 0;
   const dataLength = total - ihl;
@@ -67,7 +62,7 @@ export function fragmentIpv4(datagram: Uint8Array, mtu: number): Uint8Array[] {
     out[FIELD.VER_IHL] = 0x40 | (headerLength / 4);
     put16(out, FIELD.TOTAL_LENGTH, headerLength + size);
     const mf = !last || lastHasMf;
-    put16(out, FIELD.FLAGS_FRAGMENT, (flags & ~(FLAG_MF | OFFSET_MASK)) | (mf ? FLAG_MF : 0) | ((baseOffset + done) / 8));
+    put16(out, FIELD.FLAGS_FRAGMENT, (flags & ~(FLAG.MF | FRAGMENT_OFFSET_MASK)) | (mf ? FLAG.MF : 0) | ((baseOffset + done) / 8));
     put16(out, FIELD.CHECKSUM, 0);
     put16(out, FIELD.CHECKSUM, internetChecksum(out, 0, headerLength));
     out.set(datagram.subarray(ihl + done, ihl + done + size), headerLength);
@@ -83,8 +78,8 @@ function copiedOptions(datagram: Uint8Array, ihl: number): Uint8Array {
   let i = MIN_HEADER_LENGTH;
   while (i < ihl) {
     const type = datagram[i]!;
-    if (type === OPTION_END) break;
-    if (type === OPTION_NOP) {
+    if (type === IPV4_OPTION.END) break;
+    if (type === IPV4_OPTION.NOP) {
       i++;
       continue;
     }
@@ -93,6 +88,6 @@ function copiedOptions(datagram: Uint8Array, ihl: number): Uint8Array {
     if ((type & OPTION_COPIED) !== 0) for (let k = 0; k < length; k++) kept.push(datagram[i + k]!);
     i += length;
   }
-  while (kept.length % 4 !== 0) kept.push(OPTION_END);
+  while (kept.length % 4 !== 0) kept.push(IPV4_OPTION.END);
   return Uint8Array.from(kept);
 }

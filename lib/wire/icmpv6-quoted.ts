@@ -4,11 +4,12 @@
 // first 8 bytes of the upper layer read as UDP, TCP or ICMPv6 said them. Also what the Redirected
 // Header option of an ND Redirect carries (RFC 4861 section 4.6.3).
 
-import { put16, put32, u16, u32, view } from './bytes.js';
-import { checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { u16, u32, view } from './bytes.js';
+import { checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
 import { chainEncodingLength, decodeChain, encodeChain, firstNextHeader } from './ipv6-chain.js';
 import type { Ipv6Extension, Ipv6ExtensionInit } from './ipv6-ext.js';
 import * as ipv6 from './ipv6.js';
+import { checkQuotedSummary, writeQuotedSummary } from './quoted.js';
 
 export interface QuotedUdp6 {
   srcPort: number;
@@ -145,52 +146,12 @@ export function writeQuoted6(q: QuotedDatagram6Init, b: Uint8Array, o: number, f
   }
   if (q.payload !== undefined) {
     b.set(q.payload, p);
-    checkSummaries(q, q.payload);
-  } else if (summary === 'udp') {
-    const u = q.udp!;
-    put16(b, p, checkUint(u.srcPort, 0xffff, 'quoted.udp.srcPort'));
-    put16(b, p + 2, checkUint(u.dstPort, 0xffff, 'quoted.udp.dstPort'));
-    put16(b, p + 4, u.length === undefined ? (fixLengths ? 8 : 0) : checkUint(u.length, 0xffff, 'quoted.udp.length'));
-    put16(b, p + 6, u.checksum === undefined ? 0 : checkUint(u.checksum, 0xffff, 'quoted.udp.checksum'));
-  } else if (summary === 'tcp') {
-    const t = q.tcp!;
-    put16(b, p, checkUint(t.srcPort, 0xffff, 'quoted.tcp.srcPort'));
-    put16(b, p + 2, checkUint(t.dstPort, 0xffff, 'quoted.tcp.dstPort'));
-    put32(b, p + 4, t.sequence === undefined ? 0 : checkUint(t.sequence, 0xffffffff, 'quoted.tcp.sequence'));
-  } else if (summary === 'icmpv6') {
-    const c = q.icmpv6!;
-    b[p] = checkUint(c.type, 255, 'quoted.icmpv6.type');
-    b[p + 1] = c.code === undefined ? 0 : checkUint(c.code, 255, 'quoted.icmpv6.code');
-    put16(b, p + 2, c.checksum === undefined ? 0 : checkUint(c.checksum, 0xffff, 'quoted.icmpv6.checksum'));
-    put16(b, p + 4, c.identifier === undefined ? 0 : checkUint(c.identifier, 0xffff, 'quoted.icmpv6.identifier'));
-    put16(b, p + 6, c.sequence === undefined ? 0 : checkUint(c.sequence, 0xffff, 'quoted.icmpv6.sequence'));
+    for (const name of ['udp', 'tcp', 'icmpv6'] as const) checkQuotedSummary(LAYOUT[name], name, q[name], q.payload);
+  } else if (summary !== null) {
+    writeQuotedSummary(LAYOUT[summary], summary, q[summary]!, b, p, fixLengths);
   }
   return p + payload - o;
 }
 
-const READERS: Record<'udp' | 'tcp' | 'icmpv6', Record<string, (p: Uint8Array) => number>> = {
-  udp: { srcPort: (p) => u16(p, 0), dstPort: (p) => u16(p, 2), length: (p) => u16(p, 4), checksum: (p) => u16(p, 6) },
-  tcp: { srcPort: (p) => u16(p, 0), dstPort: (p) => u16(p, 2), sequence: (p) => u32(p, 4) },
-  icmpv6: { type: (p) => p[0]!, code: (p) => p[1]!, checksum: (p) => u16(p, 2), identifier: (p) => u16(p, 4), sequence: (p) => u16(p, 6) },
-};
-
-/** When both payload bytes and a udp/tcp/icmpv6 summary are given, every given field must match. */
-function checkSummaries(q: QuotedDatagram6Init, payload: Uint8Array): void {
-  for (const name of ['udp', 'tcp', 'icmpv6'] as const) {
-    const summary = q[name] as Record<string, number | undefined> | null | undefined;
-    if (!summary) continue;
-    for (const [key, read] of Object.entries(READERS[name])) {
-      const want = summary[key];
-      if (want === undefined) continue;
-      const have = payload.length >= 8 ? read(payload) : undefined;
-      if (have !== want) {
-        throw new EncodeError(
-          `quoted.${name}.${key}`,
-          want,
-          `${showValue(want)} disagrees with quoted.payload (${have === undefined ? `only ${payload.length} bytes` : have}); give one of them`,
-          have === undefined ? 'payload of 8+ bytes' : String(have),
-        );
-      }
-    }
-  }
-}
+/** How each summary's 8 bytes read (quoted.ts): ICMPv6's echo fields sit where ICMPv4's do. */
+const LAYOUT = { udp: 'udp', tcp: 'tcp', icmpv6: 'icmp' } as const;

@@ -10,6 +10,7 @@ export * as checksum from './checksum.js';
 export * as ipv4 from './ipv4.js';
 export * as ipv4Options from './ipv4-options.js';
 export * as icmpv4 from './icmpv4.js';
+export * as quoted from './quoted.js';
 export * as icmpNames from './icmp-names.js';
 export * as udp from './udp.js';
 export * as tcp from './tcp.js';

@@ -26,6 +26,9 @@ export const IPV4_OPTION = {
   ROUTER_ALERT: 148,
 } as const;
 
+/** The copied flag of an option type (RFC 791): set, the option is repeated in every fragment. */
+export const OPTION_COPIED = 0x80;
+
 /** Timestamp option `flag` values (RFC 791): what each entry holds. */
 export const TIMESTAMP_FLAG = {
   TIMESTAMPS_ONLY: 0,
@@ -130,18 +133,18 @@ export type Ipv4OptionInit =
   | { kind: 'security'; type?: number; length?: number; classification: number; protection?: Uint8Array }
   | { kind: 'unknown'; type: number; length?: number; data?: Uint8Array };
 
-const ROUTE_TYPE: Record<RouteKind, 7 | 131 | 137> = {
-  'record-route': 7,
-  'loose-source-route': 131,
-  'strict-source-route': 137,
+const ROUTE_TYPE: Record<RouteKind, number> = {
+  'record-route': IPV4_OPTION.RECORD_ROUTE,
+  'loose-source-route': IPV4_OPTION.LOOSE_SOURCE_ROUTE,
+  'strict-source-route': IPV4_OPTION.STRICT_SOURCE_ROUTE,
 };
 const KIND_TYPE: Record<string, number> = {
-  end: 0,
-  nop: 1,
+  end: IPV4_OPTION.END,
+  nop: IPV4_OPTION.NOP,
   ...ROUTE_TYPE,
-  timestamp: 68,
-  security: 130,
-  'router-alert': 148,
+  timestamp: IPV4_OPTION.TIMESTAMP,
+  security: IPV4_OPTION.SECURITY,
+  'router-alert': IPV4_OPTION.ROUTER_ALERT,
 };
 
 function timestampHasAddresses(flag: number): boolean {
@@ -290,113 +293,125 @@ function listOf<T>(v: T[] | undefined, field: string): T[] {
  */
 export function encodeOptions(options: readonly Ipv4OptionInit[], b: Uint8Array, o: number, fixLengths = true): number {
   const start = o;
-  for (let i = 0; i < options.length; i++) {
-    const opt = options[i]!;
-    const field = `options[${i}]`;
-    const size = optionLength(opt, field);
-    if (size > 255 && opt.kind !== 'end') {
-      throw new EncodeError(field, opt, `option is ${size} bytes; an option length byte holds at most 255`, '2-255 bytes');
-    }
-    const expected = KIND_TYPE[opt.kind];
-    let type: number;
-    if (opt.kind === 'unknown') {
-      type = checkUint(opt.type, 255, `${field}.type`);
-    } else {
-      type = expected!;
-      if (opt.type !== undefined && opt.type !== expected) {
-        throw new EncodeError(
-          `${field}.type`,
-          opt.type,
-          `${showValue(opt.type)} does not match kind ${opt.kind} (type ${expected}); use kind "unknown" to write other bytes`,
-          String(expected),
-        );
-      }
-    }
-    const lengthField = (given: number | undefined): number =>
-      given === undefined ? (fixLengths ? size : 0) : checkUint(given, 255, `${field}.length`);
-    // A pointer as given; left out, the next free slot (fixLengths) or 0.
-    const pointerField = (given: number | undefined, nextFree: () => number): number =>
-      given !== undefined ? checkUint(given, 255, `${field}.pointer`) : fixLengths ? nextFree() : 0;
-    b[o] = type;
-    switch (opt.kind) {
-      case 'end':
-        if (opt.padding) b.set(opt.padding, o + 1);
-        break;
-      case 'nop':
-        break;
-      case 'record-route':
-      case 'loose-source-route':
-      case 'strict-source-route': {
-        const addresses = listOf(opt.addresses, `${field}.addresses`);
-        const values = addresses.map((a, k) => addressValue(a, `${field}.addresses[${k}]`));
-        b[o + 1] = lengthField(opt.length);
-        b[o + 2] = pointerField(opt.pointer, () => {
-          // Just past the leading addresses already recorded (non-zero).
-          let filled = 0;
-          while (filled < values.length && values[filled] !== 0) filled++;
-          return 4 + 4 * filled;
-        });
-        for (let k = 0; k < values.length; k++) put32(b, o + 3 + 4 * k, values[k]!);
-        break;
-      }
-      case 'timestamp': {
-        const flag = opt.flag === undefined ? 0 : checkUint(opt.flag, 15, `${field}.flag`);
-        const overflow = opt.overflow === undefined ? 0 : checkUint(opt.overflow, 15, `${field}.overflow`);
-        const entries = listOf(opt.entries, `${field}.entries`);
-        const withAddress = timestampHasAddresses(flag);
-        b[o + 1] = lengthField(opt.length);
-        b[o + 2] = pointerField(opt.pointer, () => {
-          // Past the leading entries that already carry a timestamp.
-          let filled = 0;
-          while (filled < entries.length && (entries[filled]!.timestamp ?? 0) !== 0) filled++;
-          return 5 + (withAddress ? 8 : 4) * filled;
-        });
-        b[o + 3] = (overflow << 4) | flag;
-        let e = o + 4;
-        for (let k = 0; k < entries.length; k++) {
-          const entry = entries[k]!;
-          const ef = `${field}.entries[${k}]`;
-          if (entry === null || typeof entry !== 'object') {
-            throw new EncodeError(ef, entry, `${showValue(entry)} is not an entry object`, '{address, timestamp}');
-          }
-          const ts = entry.timestamp === undefined ? 0 : checkUint(entry.timestamp, 0xffffffff, `${ef}.timestamp`);
-          if (withAddress) {
-            const addr = entry.address === undefined || entry.address === null ? 0 : addressValue(entry.address, `${ef}.address`);
-            put32(b, e, addr);
-            put32(b, e + 4, ts);
-            e += 8;
-          } else {
-            if (entry.address !== undefined && entry.address !== null) {
-              throw new EncodeError(
-                `${ef}.address`,
-                entry.address,
-                `timestamp flag ${flag} records timestamps only; set flag 1 or 3 to carry addresses`,
-                'null',
-              );
-            }
-            put32(b, e, ts);
-            e += 4;
-          }
-        }
-        break;
-      }
-      case 'router-alert':
-        b[o + 1] = lengthField(opt.length);
-        put16(b, o + 2, opt.value === undefined ? 0 : checkUint(opt.value, 0xffff, `${field}.value`));
-        break;
-      case 'security':
-        b[o + 1] = lengthField(opt.length);
-        b[o + 2] = checkUint(opt.classification, 255, `${field}.classification`);
-        if (opt.protection) b.set(opt.protection, o + 3);
-        break;
-      case 'unknown':
-        b[o + 1] = lengthField(opt.length);
-        if (opt.data) b.set(opt.data, o + 2);
-        break;
-    }
-    o += size;
-  }
+  for (let i = 0; i < options.length; i++) o += encodeOption(options[i]!, `options[${i}]`, b, o, fixLengths);
   return o - start;
+}
+
+/** How one option's length byte and pointer are written: as given, or computed (fixLengths), or 0. */
+interface OptionFields {
+  field: string;
+  length: (given: number | undefined) => number;
+  pointer: (given: number | undefined, nextFree: () => number) => number;
+}
+
+/** Writes one option at b[o...] and returns its size. */
+function encodeOption(opt: Ipv4OptionInit, field: string, b: Uint8Array, o: number, fixLengths: boolean): number {
+  const size = optionLength(opt, field);
+  if (size > 255 && opt.kind !== 'end') {
+    throw new EncodeError(field, opt, `option is ${size} bytes; an option length byte holds at most 255`, '2-255 bytes');
+  }
+  const f: OptionFields = {
+    field,
+    length: (given) => (given === undefined ? (fixLengths ? size : 0) : checkUint(given, 255, `${field}.length`)),
+    // A pointer as given; left out, the next free slot (fixLengths) or 0.
+    pointer: (given, nextFree) => (given !== undefined ? checkUint(given, 255, `${field}.pointer`) : fixLengths ? nextFree() : 0),
+  };
+  b[o] = optionType(opt, field);
+  switch (opt.kind) {
+    case 'end':
+      if (opt.padding) b.set(opt.padding, o + 1);
+      break;
+    case 'nop':
+      break;
+    case 'record-route':
+    case 'loose-source-route':
+    case 'strict-source-route':
+      encodeRoute(opt, f, b, o);
+      break;
+    case 'timestamp':
+      encodeTimestamp(opt, f, b, o);
+      break;
+    case 'router-alert':
+      b[o + 1] = f.length(opt.length);
+      put16(b, o + 2, opt.value === undefined ? 0 : checkUint(opt.value, 0xffff, `${field}.value`));
+      break;
+    case 'security':
+      b[o + 1] = f.length(opt.length);
+      b[o + 2] = checkUint(opt.classification, 255, `${field}.classification`);
+      if (opt.protection) b.set(opt.protection, o + 3);
+      break;
+    case 'unknown':
+      b[o + 1] = f.length(opt.length);
+      if (opt.data) b.set(opt.data, o + 2);
+      break;
+  }
+  return size;
+}
+
+/** The type byte of an option: its kind's, or an unknown option's own (which must then be given). */
+function optionType(opt: Ipv4OptionInit, field: string): number {
+  if (opt.kind === 'unknown') return checkUint(opt.type, 255, `${field}.type`);
+  const expected = KIND_TYPE[opt.kind]!;
+  if (opt.type !== undefined && opt.type !== expected) {
+    throw new EncodeError(
+      `${field}.type`,
+      opt.type,
+      `${showValue(opt.type)} does not match kind ${opt.kind} (type ${expected}); use kind "unknown" to write other bytes`,
+      String(expected),
+    );
+  }
+  return expected;
+}
+
+type RouteInit = Extract<Ipv4OptionInit, { kind: 'record-route' | 'loose-source-route' | 'strict-source-route' }>;
+type TimestampInit = Extract<Ipv4OptionInit, { kind: 'timestamp' }>;
+
+function encodeRoute(opt: RouteInit, f: OptionFields, b: Uint8Array, o: number): void {
+  const values = listOf(opt.addresses, `${f.field}.addresses`).map((a, k) => addressValue(a, `${f.field}.addresses[${k}]`));
+  b[o + 1] = f.length(opt.length);
+  b[o + 2] = f.pointer(opt.pointer, () => {
+    // Just past the leading addresses already recorded (non-zero).
+    let filled = 0;
+    while (filled < values.length && values[filled] !== 0) filled++;
+    return 4 + 4 * filled;
+  });
+  for (let k = 0; k < values.length; k++) put32(b, o + 3 + 4 * k, values[k]!);
+}
+
+function encodeTimestamp(opt: TimestampInit, f: OptionFields, b: Uint8Array, o: number): void {
+  const field = f.field;
+  const flag = opt.flag === undefined ? 0 : checkUint(opt.flag, 15, `${field}.flag`);
+  const overflow = opt.overflow === undefined ? 0 : checkUint(opt.overflow, 15, `${field}.overflow`);
+  const entries = listOf(opt.entries, `${field}.entries`);
+  const withAddress = timestampHasAddresses(flag);
+  b[o + 1] = f.length(opt.length);
+  b[o + 2] = f.pointer(opt.pointer, () => {
+    // Past the leading entries that already carry a timestamp.
+    let filled = 0;
+    while (filled < entries.length && (entries[filled]!.timestamp ?? 0) !== 0) filled++;
+    return 5 + (withAddress ? 8 : 4) * filled;
+  });
+  b[o + 3] = (overflow << 4) | flag;
+  let e = o + 4;
+  for (let k = 0; k < entries.length; k++) {
+    const entry = entries[k]!;
+    const ef = `${field}.entries[${k}]`;
+    if (entry === null || typeof entry !== 'object') {
+      throw new EncodeError(ef, entry, `${showValue(entry)} is not an entry object`, '{address, timestamp}');
+    }
+    const ts = entry.timestamp === undefined ? 0 : checkUint(entry.timestamp, 0xffffffff, `${ef}.timestamp`);
+    if (withAddress) {
+      put32(b, e, entry.address === undefined || entry.address === null ? 0 : addressValue(entry.address, `${ef}.address`));
+      put32(b, e + 4, ts);
+      e += 8;
+      continue;
+    }
+    if (entry.address !== undefined && entry.address !== null) {
+      throw new EncodeError(`${ef}.address`, entry.address, `timestamp flag ${flag} records timestamps only; set flag 1 or 3 to carry addresses`, 'null');
+    }
+    put32(b, e, ts);
+    e += 4;
+  }
 }
 
 /** A one-line human description, e.g. "RR 127.0.0.1 0.0.0.0 (ptr 8)". */

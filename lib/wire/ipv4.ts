@@ -13,7 +13,7 @@
 // decode reports `headerLength` (IHL * 4) as the bytes it consumed; the payload follows.
 // encode writes the header only (options included, zero-padded to 32 bits) and returns it.
 
-import { addressValue, decodeSpan, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
+import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
 import { checkBool, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import {
@@ -63,10 +63,35 @@ export const ECN = {
   CE: 3,
 } as const;
 
-const FLAG_RESERVED = 0x8000;
-const FLAG_DF = 0x4000;
-const FLAG_MF = 0x2000;
-const FRAGMENT_MASK = 0x1fff;
+/** Bits of the 16-bit word at FLAGS_FRAGMENT, above the fragment offset. */
+export const FLAG = {
+  RESERVED: 0x8000,
+  DF: 0x4000,
+  MF: 0x2000,
+} as const;
+
+/** The fragment offset's bits in that word (in 8-byte units). */
+export const FRAGMENT_OFFSET_MASK = 0x1fff;
+
+/** The version nibble of the header at b[o]. */
+export function versionOf(b: Uint8Array, o: number): number {
+  return b[o]! >>> 4;
+}
+
+/** The header length in bytes (IHL * 4) of the header at b[o]. */
+export function headerLengthOf(b: Uint8Array, o: number): number {
+  return (b[o]! & 0x0f) << 2;
+}
+
+/** True when the datagram at b[o] is a fragment (more fragments follow, or it is not the first). */
+export function isFragment(b: Uint8Array, o: number): boolean {
+  return (u16(b, o + FIELD.FLAGS_FRAGMENT) & (FLAG.MF | FRAGMENT_OFFSET_MASK)) !== 0;
+}
+
+/** True when the datagram at b[o] is a first (or only) fragment: offset 0, the one that carries the transport header. */
+export function isFirstFragment(b: Uint8Array, o: number): boolean {
+  return (u16(b, o + FIELD.FLAGS_FRAGMENT) & FRAGMENT_OFFSET_MASK) === 0;
+}
 
 export interface Ipv4Flags {
   reserved: boolean;
@@ -141,13 +166,9 @@ export interface Ipv4EncodeOptions {
  * are present (a quoted or truncated datagram); decodePacket decides what that means.
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, MIN_HEADER_LENGTH, 'IPv4');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < MIN_HEADER_LENGTH) {
-    throw new DecodeError(`IPv4 header needs 20 bytes, ${present} present`, o);
-  }
   const version = b[o]! >>> 4;
   const ihl = b[o]! & 0x0f;
   const headerLength = ihl * 4;
@@ -163,11 +184,11 @@ export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header
     totalLength: u16(b, o + FIELD.TOTAL_LENGTH),
     id: u16(b, o + FIELD.ID),
     flags: {
-      reserved: (flagsFragment & FLAG_RESERVED) !== 0,
-      df: (flagsFragment & FLAG_DF) !== 0,
-      mf: (flagsFragment & FLAG_MF) !== 0,
+      reserved: (flagsFragment & FLAG.RESERVED) !== 0,
+      df: (flagsFragment & FLAG.DF) !== 0,
+      mf: (flagsFragment & FLAG.MF) !== 0,
     },
-    fragmentOffset: flagsFragment & FRAGMENT_MASK,
+    fragmentOffset: flagsFragment & FRAGMENT_OFFSET_MASK,
     ttl: b[o + FIELD.TTL]!,
     protocol: b[o + FIELD.PROTOCOL]!,
     checksum: u16(b, o + FIELD.CHECKSUM),
@@ -273,7 +294,7 @@ export function encode(init: Ipv4HeaderInit, buf?: Uint8Array, offset = 0, opts:
   const reserved = flags.reserved === undefined ? false : checkBool(flags.reserved, 'flags.reserved');
   const df = flags.df === undefined ? false : checkBool(flags.df, 'flags.df');
   const mf = flags.mf === undefined ? false : checkBool(flags.mf, 'flags.mf');
-  const fragmentOffset = init.fragmentOffset === undefined ? 0 : checkUint(init.fragmentOffset, FRAGMENT_MASK, 'fragmentOffset');
+  const fragmentOffset = init.fragmentOffset === undefined ? 0 : checkUint(init.fragmentOffset, FRAGMENT_OFFSET_MASK, 'fragmentOffset');
   const ttl = init.ttl === undefined ? 64 : checkUint(init.ttl, 255, 'ttl');
   const protocol = checkUint(init.protocol ?? opts.protocol, 255, 'protocol');
   const checksum = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
@@ -292,7 +313,7 @@ export function encode(init: Ipv4HeaderInit, buf?: Uint8Array, offset = 0, opts:
   put16(
     b,
     o + FIELD.FLAGS_FRAGMENT,
-    (reserved ? FLAG_RESERVED : 0) | (df ? FLAG_DF : 0) | (mf ? FLAG_MF : 0) | fragmentOffset,
+    (reserved ? FLAG.RESERVED : 0) | (df ? FLAG.DF : 0) | (mf ? FLAG.MF : 0) | fragmentOffset,
   );
   b[o + FIELD.TTL] = ttl;
   b[o + FIELD.PROTOCOL] = protocol;

@@ -271,7 +271,8 @@ const ICMP_KEYS: Record<string, readonly string[]> = {
   unknown: [...ICMP_COMMON, 'restOfHeader', 'data'],
 };
 
-function icmpFromJson(v: unknown, path: string, recompute: boolean): IcmpMessageInit {
+/** The kind and type an ICMP object names (kind, or the type's kind when only the type is given). */
+function icmpKindOf(v: unknown, path: string): { kind: string; type: number | undefined } {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     throw new EncodeError(path, v, `${showValue(v)} is not an ICMP message object`, 'an object');
   }
@@ -287,6 +288,11 @@ function icmpFromJson(v: unknown, path: string, recompute: boolean): IcmpMessage
   if (typeof kind !== 'string' || !(kind in ICMP_KEYS)) {
     throw new EncodeError(join(path, 'kind'), kind, `${showValue(kind)} is not an ICMP kind (allowed ${Object.keys(ICMP_KEYS).join(', ')})`, 'ICMP kind');
   }
+  return { kind, type };
+}
+
+function icmpFromJson(v: unknown, path: string, recompute: boolean): IcmpMessageInit {
+  const { kind, type } = icmpKindOf(v, path);
   const o = object(v, path, ICMP_KEYS[kind]!);
   derived(o.checksumValid, join(path, 'checksumValid'), 'bool-or-null');
   derived(o.headerLength, join(path, 'headerLength'), 'uint');

@@ -16,7 +16,7 @@
 // header and its options; the checksum (pseudo-header: src, dst, zero, 6, TCP length) also
 // covers the payloadLength bytes that must already follow the header in the buffer.
 
-import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
@@ -125,13 +125,9 @@ export interface TcpEncodeOptions extends PseudoHeaderAddresses {
  * far as it is present (the checksum covers all of it).
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number, opts: TcpDecodeOptions = {}): TcpHeader {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, MIN_HEADER_LENGTH, 'TCP');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < MIN_HEADER_LENGTH) {
-    throw new DecodeError(`TCP header needs 20 bytes, ${present} present`, o);
-  }
   const word = u16(b, o + FIELD.DATA_OFFSET);
   const dataOffset = word >>> 12;
   const headerLength = dataOffset * 4;

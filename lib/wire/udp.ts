@@ -11,9 +11,9 @@
 // encode writes the 8-byte header only; the data must already sit right after it in the
 // buffer (payloadLength bytes) when a length or checksum is to be computed over it.
 
-import { decodeSpan, encodeTarget, put16, u16, view } from './bytes.js';
+import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkUint, EncodeError, showValue } from './errors.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
 export const FIELD = {
@@ -71,13 +71,9 @@ export interface UdpEncodeOptions extends PseudoHeaderAddresses {
  * datagram as far as it is present (header and data), so the checksum can be verified.
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number, opts: UdpDecodeOptions = {}): UdpHeader {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, HEADER_LENGTH, 'UDP');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < HEADER_LENGTH) {
-    throw new DecodeError(`UDP header needs 8 bytes, ${present} present`, o);
-  }
   const udpLength = u16(b, o + FIELD.LENGTH);
   const checksum = u16(b, o + FIELD.CHECKSUM);
   let checksumValid: boolean | null;

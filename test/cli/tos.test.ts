@@ -1,7 +1,7 @@
 // `rawprobe tos` without a network: the value list (--values, --dscp, --ecn), the table and its
 // columns, the JSON rows, and bad input (one line, exit 2, before any socket).
 import test from 'ava';
-import type { TosRow } from '../../lib/probe/tos.js';
+import type { TosRow } from '../../lib/probe/tos/index.js';
 import { pathText, rowJson, tosTable } from '../../cli/format/tos.js';
 import { tos } from '../../cli/commands/tos.js';
 import { DEFAULT_DSCP, parseDscpList, tosValues } from '../../cli/run/tos.js';

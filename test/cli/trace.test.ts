@@ -3,8 +3,8 @@
 // exact JSON schema, the options the benchmark relies on, and bad input: one line, exit 2,
 // before any socket is opened.
 import test from 'ava';
-import type { HeaderChange } from '../../lib/probe/changes.js';
-import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace.js';
+import type { HeaderChange } from '../../lib/probe/trace/changes.js';
+import { noAnswer, type TraceHop, type TraceProbe, type TraceStart } from '../../lib/probe/trace/index.js';
 import { changeText, doneJson, headerLine, hopJson, hopLine } from '../../cli/format/trace.js';
 import { parseWait, probeKind } from '../../cli/run/trace-args.js';
 import { assertUsageError, rawprobe } from '../helpers/cli.js';

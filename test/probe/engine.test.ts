@@ -2,10 +2,10 @@
 // errors, targets that must never be confused, pacing (interval, window, rate), send errors,
 // the ring's bounded memory, deadlines. No kernel, no privilege.
 import test from 'ava';
-import { NEXT, OUTCOME, ProbeEngine, type Outcome, type ProbeHandler } from '../../lib/probe/engine.js';
-import { IcmpEchoProtocol } from '../../lib/probe/icmp-echo.js';
-import type { Match, ProbeSlot } from '../../lib/probe/protocol.js';
-import { PROBE_STATE } from '../../lib/probe/table.js';
+import { NEXT, OUTCOME, ProbeEngine, type Outcome, type ProbeHandler } from '../../lib/probe/engine/engine.js';
+import { IcmpEchoProtocol } from '../../lib/probe/protocols/icmp-echo.js';
+import type { Match, ProbeSlot } from '../../lib/probe/engine/protocol.js';
+import { PROBE_STATE } from '../../lib/probe/engine/table.js';
 import { decodePacket } from '../../lib/wire/packet.js';
 import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor } from './fakes.js';
 

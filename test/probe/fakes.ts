@@ -5,7 +5,9 @@ import { EventEmitter } from 'node:events';
 import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../lib/socket/batch.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4 } from '../../lib/wire/bytes.js';
-import type { EngineClock, ProbeSocket } from '../../lib/probe/engine.js';
+import type { EngineClock, PacketTap, ProbeSocket } from '../../lib/probe/engine/engine.js';
+import type { Capture } from '../../lib/probe/engine/capture.js';
+import type { PingConfig } from '../../lib/probe/ping/index.js';
 
 const NS_PER_MS = 1e6;
 
@@ -70,6 +72,11 @@ interface SendFailure {
 }
 
 export class FakeSocket extends EventEmitter implements ProbeSocket {
+  /** Listeners attached now, of both events (a stopped engine leaves none). */
+  get listening(): number {
+    return this.listenerCount('batch') + this.listenerCount('error');
+  }
+
   readonly sent: SentPacket[] = [];
   sendManyCalls = 0;
   failure: SendFailure | null = null;
@@ -129,7 +136,30 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
     this.emit('batch', batch);
   }
 
-  close(): void {}
+  /** How many times close() was called (a session closes its socket once, whatever happened). */
+  closes = 0;
+
+  close(): void {
+    this.closes++;
+  }
+}
+
+/** A capture that records what it was given and whether it was closed (--pcap-out without a file). */
+export class FakeCapture implements Capture {
+  readonly packets: { sent: boolean; length: number }[] = [];
+  closes = 0;
+  readonly tap: PacketTap = (_bytes, _offset, length, _timestamp, sent) => {
+    this.packets.push({ sent, length });
+  };
+
+  get count(): number {
+    return this.packets.length;
+  }
+
+  close(): Promise<void> {
+    this.closes++;
+    return Promise.resolve();
+  }
 }
 
 /** The echo reply a host would send for an echo request we sent (optionally changed). */
@@ -164,4 +194,77 @@ export function icmpErrorFor(
         ? { kind, code, gateway: router }
         : { kind, code };
   return encodePacket({ ip: { src: router, dst: p.ip.src, ttl: 63 }, icmp: icmp as never, payload: quoted });
+}
+
+/** What a fake network answers to one sent packet: datagrams to deliver, each after some ms. */
+export type Responder = (p: SentPacket, index: number) => { afterMs: number; bytes: Buffer }[];
+
+/**
+ * Runs `done` (a session's run()) against a fake network, a millisecond of fake time per step:
+ * each step lets the event loop turn, schedules the answers to what was sent, delivers what is
+ * due (one batch per arrival time, stamped with it), and moves the clock on. Returns the fake ms
+ * it took; throws when it did not end within limitMs of fake time.
+ */
+export async function runOnFakeNetwork(
+  clock: FakeClock,
+  socket: FakeSocket,
+  respond: Responder,
+  done: Promise<unknown>,
+  limitMs = 120_000,
+  eachStep?: () => void,
+): Promise<number> {
+  let finished = false;
+  void done.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  const start = clock.t;
+  const pending: { at: number; bytes: Buffer }[] = [];
+  let handled = 0;
+  while (!finished) {
+    await new Promise((r) => setImmediate(r));
+    for (; handled < socket.sent.length; handled++) {
+      const p = socket.sent[handled]!;
+      for (const a of respond(p, handled)) pending.push({ at: p.at + a.afterMs * NS_PER_MS, bytes: a.bytes });
+    }
+    pending.sort((a, b) => a.at - b.at);
+    while (pending.length > 0 && pending[0]!.at <= clock.t) {
+      const at = pending[0]!.at;
+      const batch: Buffer[] = [];
+      while (pending.length > 0 && pending[0]!.at === at) batch.push(pending.shift()!.bytes);
+      socket.deliver(batch, at);
+    }
+    await new Promise((r) => setImmediate(r)); // what the answers set off, before time moves on
+    eachStep?.();
+    if (finished) break;
+    if (clock.t - start > limitMs * NS_PER_MS) throw new Error(`still running after ${limitMs} ms of fake time`);
+    clock.advance(1);
+  }
+  return (clock.t - start) / NS_PER_MS;
+}
+
+/** A ping configuration as configurePing() makes it, without resolving anything: to 198.51.100.10 from 203.0.113.1. */
+export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
+  return {
+    targets: [{ host: '198.51.100.10', address: '198.51.100.10', numeric: true }],
+    count: null,
+    intervalMs: 1000,
+    flood: false,
+    size: 56,
+    ttl: 64,
+    tos: 0,
+    timeoutMs: 10_000,
+    deadlineMs: null,
+    pattern: null,
+    source: '203.0.113.1',
+    sourceGiven: false,
+    df: true,
+    routeMtu: null,
+    fragmentMtu: null,
+    identifier: 0x4242,
+    preload: 1,
+    outstanding: false,
+    pcapOut: null,
+    ...overrides,
+  };
 }

@@ -2,7 +2,8 @@
 // real socket, and how a kernel that stops part way is reported to the engine in whole probes.
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { FragmentingSocket, routeMtu } from '../../lib/probe/fragmenting-socket.js';
+import { FragmentingSocket } from '../../lib/probe/engine/fragmenting-socket.js';
+import { routeMtu } from '../../lib/socket/route.js';
 import { encodePacket, type PacketInit } from '../../lib/wire/packet.js';
 
 function probe(dataBytes: number, sequence: number): Buffer {

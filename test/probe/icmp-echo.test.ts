@@ -3,8 +3,8 @@
 // match() classifies replies, errors and strangers as the engine needs, reading in place.
 import test from 'ava';
 import fc from 'fast-check';
-import { echoData, IcmpEchoProtocol } from '../../lib/probe/icmp-echo.js';
-import { MATCH, MATCH_FLAG, newMatch, type ProbeSlot } from '../../lib/probe/protocol.js';
+import { echoData, IcmpEchoProtocol } from '../../lib/probe/protocols/icmp-echo.js';
+import { MATCH, MATCH_FLAG, newMatch, type ProbeSlot } from '../../lib/probe/engine/protocol.js';
 import { parseIpv4 } from '../../lib/wire/bytes.js';
 import { encodePacket } from '../../lib/wire/packet.js';
 import { echoKey } from '../../lib/wire/peek.js';

@@ -5,7 +5,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { llsqrt, lossPercent, newTargetStats, recordRtt, rttSummary } from '../../lib/probe/stats.js';
+import { llsqrt, lossPercent, newTargetStats, recordRtt, rttSummary } from '../../lib/probe/engine/stats.js';
 import { formatG, formatMs } from '../../cli/format/ping.js';
 import { rootTest } from '../helpers/privilege.js';
 

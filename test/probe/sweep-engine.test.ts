@@ -2,9 +2,9 @@
 // it runs (addTarget, setTarget), answers to a target index's earlier address handed to stray()
 // and never credited, and wake() after NEXT.wait. Fake clock and socket; no kernel.
 import test from 'ava';
-import { NEXT, OUTCOME, ProbeEngine, type Outcome, type ProbeHandler } from '../../lib/probe/engine.js';
-import { IcmpEchoProtocol } from '../../lib/probe/icmp-echo.js';
-import type { Match, ProbeSlot } from '../../lib/probe/protocol.js';
+import { NEXT, OUTCOME, ProbeEngine, type Outcome, type ProbeHandler } from '../../lib/probe/engine/engine.js';
+import { IcmpEchoProtocol } from '../../lib/probe/protocols/icmp-echo.js';
+import type { Match, ProbeSlot } from '../../lib/probe/engine/protocol.js';
 import { decodePacket } from '../../lib/wire/packet.js';
 import { echoReplyFor, FakeClock, FakeSocket } from './fakes.js';
 

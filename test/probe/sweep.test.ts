@@ -5,10 +5,10 @@
 // refused sends, names resolved while the sweep runs, a bad line on stdin, stop(). No kernel.
 import test from 'ava';
 import { Readable } from 'node:stream';
-import { configureSweep, SweepSession, type SweepEvent, type SweepOptions, type SweepResult, type SweepSummary } from '../../lib/probe/sweep.js';
+import { configureSweep, SweepSession, type SweepEvent, type SweepOptions, type SweepResult, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { decodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4, parseIpv4 } from '../../lib/wire/bytes.js';
-import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, type SentPacket } from './fakes.js';
+import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, runOnFakeNetwork, type SentPacket } from './fakes.js';
 
 const ROUTER = '203.0.113.254';
 const NS_PER_MS = 1e6;
@@ -41,28 +41,10 @@ async function sweep(
   extra.setup?.(socket);
   const session = new SweepSession(configureSweep(options), { socket, clock, ...(extra.stdin ? { stdin: extra.stdin } : {}) }, options.resolve);
   const events: SweepEvent[] = [];
-  let finished = false;
-  const done = session.run({ onEvent: (e) => events.push(e), resultsOnly: extra.resultsOnly ?? false }).finally(() => (finished = true));
-  const pending: { at: number; bytes: Buffer }[] = [];
-  let handled = 0;
-  for (let step = 0; step < 200_000 && !finished; step++) {
-    await new Promise((r) => setImmediate(r));
-    for (; handled < socket.sent.length; handled++) {
-      const p = socket.sent[handled]!;
-      for (const a of network(p, handled)) pending.push({ at: p.at + a.afterMs * NS_PER_MS, bytes: a.bytes });
-    }
-    // Deliver what is due, one batch per arrival time, stamped with that time.
-    pending.sort((a, b) => a.at - b.at);
-    while (pending.length > 0 && pending[0]!.at <= clock.t) {
-      const at = pending[0]!.at;
-      const batch: Buffer[] = [];
-      while (pending.length > 0 && pending[0]!.at === at) batch.push(pending.shift()!.bytes);
-      socket.deliver(batch, at);
-    }
-    extra.during?.({ clock, session, events });
-    if (!finished) clock.advance(1);
-  }
-  if (!finished) {
+  const done = session.run({ onEvent: (e) => events.push(e), resultsOnly: extra.resultsOnly ?? false });
+  try {
+    await runOnFakeNetwork(clock, socket, network, done, 200_000, () => extra.during?.({ clock, session, events }));
+  } catch {
     session.stop();
     throw new Error('the sweep did not end within 200 s of fake time');
   }

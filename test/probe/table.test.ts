@@ -3,7 +3,7 @@
 // forgotten slots, keys shared by several probes, and keys above 2^32.
 import test from 'ava';
 import fc from 'fast-check';
-import { ProbeTable } from '../../lib/probe/table.js';
+import { ProbeTable } from '../../lib/probe/engine/table.js';
 
 /** The reference: a Map, kept as the table's comments describe. */
 class Model {

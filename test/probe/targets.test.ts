@@ -16,8 +16,8 @@ import {
   TargetListError,
   TARGET_KIND,
   type TargetSpec,
-} from '../../lib/probe/targets.js';
-import { FEED, TargetFeed, type FeedTarget } from '../../lib/probe/targets-feed.js';
+} from '../../lib/probe/sweep/targets.js';
+import { FEED, TargetFeed, type FeedTarget } from '../../lib/probe/sweep/feed.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function ends(spec: TargetSpec): [string, string] {

@@ -3,7 +3,8 @@
 // stripped, TOS re-marked, an unusual quoted TTL, NAT on addresses, ports and checksums), then
 // the first-hop rule of ChangeTracker.
 import test from 'ava';
-import { ChangeTracker, compareQuoted, quotedHeaderOffset, type HeaderChange } from '../../lib/probe/changes.js';
+import { ChangeTracker, compareQuoted, type HeaderChange } from '../../lib/probe/trace/changes.js';
+import { quotedHeaderOffset } from '../../lib/wire/peek.js';
 import { encodePacket, type PacketInit } from '../../lib/wire/packet.js';
 
 const SRC = '203.0.113.1';

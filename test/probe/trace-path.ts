@@ -6,7 +6,10 @@
 // fake clock gets there. Time is fake: assertions on it are about the logic, not the machine.
 import { setImmediate as tick } from 'node:timers/promises';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
-import type { TraceConfig } from '../../lib/probe/trace.js';
+import { TRACE_DEFAULTS, type TraceConfig } from '../../lib/probe/trace/index.js';
+
+/** traceroute's defaults, as a configuration holds them (the TCP port is the probe's business). */
+const { tcpPort: _tcpPort, ...TRACE_CONFIG_DEFAULTS } = TRACE_DEFAULTS;
 import type { FakeClock, FakeSocket } from './fakes.js';
 
 export const SRC = '203.0.113.1';
@@ -46,16 +49,9 @@ export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
     target: { host: TARGET, address: TARGET, numeric: true },
     kind: 'icmp',
     port: null,
-    firstTtl: 1,
-    maxTtl: 30,
-    probesPerHop: 3,
-    waitMs: 5000,
-    here: 3,
-    near: 10,
-    simultaneous: 16,
+    ...TRACE_CONFIG_DEFAULTS,
     tos: [0],
     df: false,
-    length: 60,
     fragmentMtu: null,
     source: SRC,
     sourceGiven: false,

@@ -4,11 +4,11 @@
 // SYN-ACK, RST) from everything else (other processes, our own SYN and our kernel's RST seen on
 // loopback, a stale acknowledgment), including after a NAT rewrote the source port.
 import test from 'ava';
-import { MATCH, newMatch, type ProbeSlot } from '../../lib/probe/protocol.js';
-import { IcmpProbe } from '../../lib/probe/trace-icmp.js';
-import { probeData, type TraceProtocol } from '../../lib/probe/trace-protocol.js';
-import { TcpSynProbe } from '../../lib/probe/tcp-syn.js';
-import { UDP_BASE_PORT, UdpProbe } from '../../lib/probe/udp-probe.js';
+import { MATCH, newMatch, type ProbeSlot } from '../../lib/probe/engine/protocol.js';
+import { IcmpProbe } from '../../lib/probe/protocols/trace-icmp.js';
+import { probeData, type TraceProtocol } from '../../lib/probe/protocols/trace-protocol.js';
+import { TcpSynProbe } from '../../lib/probe/protocols/tcp-syn.js';
+import { UDP_BASE_PORT, UdpProbe } from '../../lib/probe/protocols/udp.js';
 import { parseIpv4 } from '../../lib/wire/bytes.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 
@@ -42,10 +42,10 @@ function matchOf(p: TraceProtocol, bytes: Buffer, lead = 4): ReturnType<typeof n
   bytes.copy(b, lead);
   const m = newMatch();
   p.match(b, lead, bytes.length, bytes.length, m);
-  t_last = p.last;
+  t_last = { offset: m.offset, length: m.length };
   return m;
 }
-let t_last: TraceProtocol['last'] | null = null;
+let t_last: { offset: number; length: number } | null = null;
 
 // ---- ICMP echo ---------------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@
 // unreachables, marks, header changes at the hop that first shows them, and tos's lanes.
 // Time here is the fake clock's: it shows what the logic waits for, not how fast a machine is.
 import test from 'ava';
-import { TraceSession, type TraceConfig, type TraceDone, type TraceHop } from '../../lib/probe/trace.js';
-import { rewritePoint, tosRow } from '../../lib/probe/tos.js';
+import { TraceSession, type TraceConfig, type TraceDone, type TraceHop } from '../../lib/probe/trace/index.js';
+import { rewritePoint, tosRow } from '../../lib/probe/tos/index.js';
 import { FakeClock, FakeSocket } from './fakes.js';
 import { PathSim, ROUTERS, TARGET, drive, traceConfig, type FakeNetwork } from './trace-path.js';
 

@@ -1,0 +1,70 @@
+// Local fragmentation for probes larger than the route's MTU. Linux refuses an IP_HDRINCL
+// datagram longer than the interface MTU (EMSGSIZE) instead of fragmenting it, while iputils'
+// `ping -s 2000` over Ethernet works because the kernel cuts its datagrams. A session whose
+// probes do not fit sends through this wrapper, which cuts each one with lib/wire's
+// fragmentIpv4 and sends the pieces in one sendmmsg. The replies come back whole: the kernel
+// reassembles before a raw socket sees them. A capture (--pcap-out) keeps the datagram as the
+// engine built it, as the kernel's own captures on the socket side would. The MTU to cut for
+// comes from the system (lib/socket: routeMtu, smallestInterfaceMtu).
+import { fragmentIpv4 } from '../../wire/fragment.js';
+import type { ProbeSocket } from './engine.js';
+
+/** The MTU to cut probes of `packetSize` bytes for: `mtu` when they exceed it, else null (they fit). */
+export function fragmentMtuFor(packetSize: number, mtu: number | null): number | null {
+  return mtu !== null && packetSize > mtu ? mtu : null;
+}
+
+type ClosableProbeSocket = ProbeSocket & { close(): void };
+
+export class FragmentingSocket implements ProbeSocket {
+  readonly #inner: ClosableProbeSocket;
+  readonly #mtu: number;
+
+  /** `mtu`: the largest datagram `inner` may send whole. */
+  constructor(inner: ClosableProbeSocket, mtu: number) {
+    this.#inner = inner;
+    this.#mtu = mtu;
+  }
+
+  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number } {
+    if (buffer.byteLength <= this.#mtu) return this.#inner.sendTo(buffer, address);
+    const pieces = fragmentIpv4(buffer, this.#mtu);
+    const r = this.#inner.sendMany(pieces, address);
+    // A probe whose first piece left counts as sent: the rest lost is a lost probe, as on a
+    // lossy link; sending it again could only make overlapping pieces, which Linux discards.
+    if (r.sent === 0 && r.error !== null) throw r.error;
+    return { bytes: buffer.byteLength, sentAt: r.sentAt };
+  }
+
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null } {
+    const pieces: Uint8Array[] = [];
+    /** Index in `pieces` of each probe's first piece. */
+    const first: number[] = [];
+    const perPiece: number[] = [];
+    for (let i = 0; i < buffers.length; i++) {
+      first.push(pieces.length);
+      for (const piece of fragmentIpv4(buffers[i]!, this.#mtu)) {
+        pieces.push(piece);
+        if (typeof target !== 'string') perPiece.push(target[i]!);
+      }
+    }
+    const r = this.#inner.sendMany(pieces, typeof target === 'string' ? target : Uint32Array.from(perPiece));
+    let sent = 0;
+    while (sent < first.length && first[sent]! < r.sent) sent++;
+    return { sent, sentAt: r.sentAt, error: sent < buffers.length ? r.error : null };
+  }
+
+  on(event: 'batch' | 'error', listener: (arg: never) => void): this {
+    this.#inner.on(event as 'batch', listener as never);
+    return this;
+  }
+
+  off(event: 'batch' | 'error', listener: (arg: never) => void): this {
+    this.#inner.off(event as 'batch', listener as never);
+    return this;
+  }
+
+  close(): void {
+    this.#inner.close();
+  }
+}

@@ -1,0 +1,206 @@
+// What a ping session tells: the start (the PING line's facts), one event per answer, timeout,
+// send error or -O report (objects, made only when someone listens), counters for flood output
+// (no object per packet), and one summary per target with iputils' figures. Words and layout
+// are cli/format's business.
+import { formatHex } from '../../wire/bytes.js';
+import { NS_PER_MS } from '../../socket/clock.js';
+import { lossPercent, rttSummary, type TargetStats } from '../engine/stats.js';
+import { ECHO_HEADER_BYTES } from '../protocols/icmp-echo.js';
+import type { ResolvedTarget } from '../resolve.js';
+import type { PingConfig } from './options.js';
+
+export interface PingStart {
+  type: 'start';
+  host: string;
+  address: string;
+  /** All targets, when the session has several. */
+  targets: { host: string; address: string }[];
+  source: string;
+  sourceGiven: boolean;
+  /** Data bytes, and the whole IPv4 packet (data + 8 + 20) as iputils prints "56(84)". */
+  size: number;
+  packetSize: number;
+  identifier: number;
+  ttl: number;
+  tos: number;
+  df: boolean;
+  /** The MTU probes are fragmented for here, null when they fit the route whole. */
+  fragmentMtu: number | null;
+  /** The -p pattern as hex, null without one. */
+  pattern: string | null;
+  flood: boolean;
+  count: number | null;
+  intervalMs: number;
+  timeoutMs: number;
+  deadlineMs: number | null;
+}
+
+interface AnswerBase {
+  host: string;
+  /** The address the probe went to. */
+  target: string;
+  seq: number;
+  /** Who sent the answer. */
+  from: string;
+  /** Epoch ms of the kernel's receive timestamp. */
+  receivedAt: number;
+  /** Round trip, ms (microsecond resolution, as iputils) and whole microseconds. */
+  rttMs: number;
+  rttUs: number;
+}
+
+export interface PingReply extends AnswerBase {
+  type: 'reply';
+  /** ICMP bytes (header + data), what iputils prints as "64 bytes". */
+  bytes: number;
+  ttl: number;
+  tos: number;
+  /** The TOS the probe was sent with. */
+  sentTos: number;
+  duplicate: boolean;
+  late: boolean;
+  badChecksum: boolean;
+  truncated: boolean;
+  wrongData: boolean;
+}
+
+export interface PingIcmpError extends AnswerBase {
+  /** 'error' counts (time exceeded, unreachable, parameter problem); 'notice' does not (redirect, source quench). */
+  type: 'error' | 'notice';
+  icmpType: number;
+  icmpCode: number;
+  /** iputils' words: "Time to live exceeded", "Frag needed and DF set (mtu = 1400)"... */
+  message: string;
+  /** Next-hop MTU of "fragmentation needed", else null. */
+  mtu: number | null;
+  /** Redirect: the gateway; parameter problem: the pointer. */
+  gateway: string | null;
+  pointer: number | null;
+  /** TOS and TTL of our probe as the router quoted it. */
+  quotedTos: number;
+  quotedTtl: number;
+  badChecksum: boolean;
+}
+
+export interface PingTimeout {
+  type: 'timeout';
+  host: string;
+  target: string;
+  seq: number;
+}
+
+export interface PingNoAnswer {
+  type: 'no-answer';
+  host: string;
+  target: string;
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+}
+
+export interface PingSendError {
+  type: 'send-error';
+  host: string;
+  target: string;
+  seq: number;
+  code: string | null;
+  message: string;
+}
+
+export type PingEvent = PingReply | PingIcmpError | PingTimeout | PingNoAnswer | PingSendError;
+
+/** Counts since the last flush, for flood output (no object per packet). */
+export interface PingProgress {
+  sent: number;
+  /** Good replies and duplicates (iputils erases a dot for both). */
+  replies: number;
+  corrupted: number;
+  errors: number;
+  sendErrors: number;
+}
+
+export interface PingHooks {
+  onEvent?: (event: PingEvent) => void;
+  onProgress?: (progress: PingProgress) => void;
+}
+
+/** Round-trip figures in one unit. */
+export interface RttFigures {
+  min: number;
+  avg: number;
+  max: number;
+  mdev: number;
+}
+
+/** The target's counters (stats.ts says what each counts), and the figures iputils derives from them. */
+export interface PingSummary extends Pick<TargetStats, 'transmitted' | 'received' | 'duplicates' | 'corrupted' | 'errors' | 'late' | 'pipe'> {
+  type: 'summary';
+  host: string;
+  target: string;
+  /** The ICMP identifier the session used. */
+  identifier: number;
+  /** Percent, as iputils computes it (a C float). */
+  loss: number;
+  /** From the start to the last probe sent, ms (iputils' "time"). */
+  timeMs: number;
+  /** ms; null when no reply came. */
+  rtt: RttFigures | null;
+  /** The same in whole microseconds (what iputils prints from). */
+  rttUs: RttFigures | null;
+  /** Flood: mean gap between probes and the smoothed RTT, whole microseconds. */
+  ipgUs: number | null;
+  ewmaUs: number | null;
+}
+
+/** The start of a session with this configuration. */
+export function startOf(config: PingConfig): PingStart {
+  const first = config.targets[0]!;
+  return {
+    type: 'start',
+    host: first.host,
+    address: first.address,
+    targets: config.targets.map((t) => ({ host: t.host, address: t.address })),
+    source: config.source,
+    sourceGiven: config.sourceGiven,
+    size: config.size,
+    packetSize: config.size + ECHO_HEADER_BYTES,
+    identifier: config.identifier,
+    ttl: config.ttl,
+    tos: config.tos,
+    df: config.df,
+    fragmentMtu: config.fragmentMtu,
+    pattern: config.pattern === null ? null : formatHex(config.pattern),
+    flood: config.flood,
+    count: config.count,
+    intervalMs: config.intervalMs,
+    timeoutMs: config.timeoutMs,
+    deadlineMs: config.deadlineMs,
+  };
+}
+
+/** iputils' summary of one target (s: its statistics, null before the engine ran). */
+export function summarize(target: ResolvedTarget, s: TargetStats | null, startedAt: number, config: PingConfig): PingSummary {
+  const rtt = s === null || s.received === 0 ? null : rttSummary(s);
+  const transmitted = s?.transmitted ?? 0;
+  const timeNs = s === null || Number.isNaN(s.lastSentAt) ? 0 : s.lastSentAt - startedAt;
+  const flood = config.flood || config.intervalMs === 0;
+  return {
+    type: 'summary',
+    host: target.host,
+    target: target.address,
+    identifier: config.identifier,
+    transmitted,
+    received: s?.received ?? 0,
+    duplicates: s?.duplicates ?? 0,
+    corrupted: s?.corrupted ?? 0,
+    errors: s?.errors ?? 0,
+    late: s?.late ?? 0,
+    loss: s === null ? 0 : lossPercent(s),
+    timeMs: Math.max(0, Math.round(timeNs / NS_PER_MS)),
+    rtt: rtt === null ? null : { min: rtt.minUs / 1000, avg: rtt.avgUs / 1000, max: rtt.maxUs / 1000, mdev: rtt.mdevUs / 1000 },
+    rttUs: rtt === null ? null : { min: rtt.minUs, avg: rtt.avgUs, max: rtt.maxUs, mdev: rtt.mdevUs },
+    pipe: s?.pipe ?? 0,
+    ipgUs: flood && s !== null && s.received > 0 && transmitted > 1 ? Math.trunc(Math.max(0, timeNs) / 1000 / (transmitted - 1)) : null,
+    ewmaUs: s !== null && s.received > 0 ? Math.trunc(s.ewma8Us / 8) : null,
+  };
+}

@@ -1,0 +1,170 @@
+// ping's options (iputils' letters in brackets), their defaults, and the checks that need no
+// system call (a bad value is a ProbeError naming the option); configurePing() then resolves the
+// names, picks the source address and the route MTU, and fills in the rest (PingConfig).
+import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { optionError, wholeIn } from '../errors.js';
+import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
+import { ECHO_HEADER_BYTES, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
+import { routeMtu } from '../../socket/route.js';
+
+export interface PingOptions {
+  /** Host name or IPv4 address; several for one session probing them in turn (library use). */
+  host: string | readonly string[];
+  /** Stop after this many replies (+ errors) per target (-c). Default: until stopped. */
+  count?: number | null;
+  /** Time between probes, ms (-i takes seconds). Default 1000; flood: 0. Below 1 ms only with flood. */
+  intervalMs?: number | null;
+  /** Flood (-f): many probes in flight, sent in batches as replies come back. */
+  flood?: boolean;
+  /** Data bytes after the ICMP header (-s), 0..65507. Default 56. */
+  size?: number;
+  /** IPv4 TTL (-t), 1..255. Default 64. */
+  ttl?: number;
+  /** IPv4 TOS byte (-Q), 0..255. Default 0. */
+  tos?: number;
+  /** How long to wait for each reply, ms (-W). Default 10000 (iputils' linger). */
+  timeoutMs?: number;
+  /** Stop after this long, ms (-w). */
+  deadlineMs?: number | null;
+  /** Data pattern (-p), 1..16 bytes. */
+  pattern?: Uint8Array | null;
+  /** Source address (-I); default: the one the kernel would choose. */
+  source?: string | null;
+  /** Don't Fragment (-M do / dont). Default true, as iputils' default "want" sends. */
+  df?: boolean;
+  /**
+   * Cut a probe larger than the route's MTU into fragments here, sent without DF (-M want and
+   * dont, the default), as Linux does for iputils; false (-M do): the kernel refuses it with
+   * EMSGSIZE, reported as a local error.
+   */
+  fragment?: boolean;
+  /** ICMP identifier (--id). Default: process id & 0xffff (distinct per session in a process). */
+  identifier?: number | null;
+  /** Probes sent at once before pacing (-l); with flood, the probes kept in flight. */
+  preload?: number | null;
+  /** Report "no answer yet" before each send (-O). */
+  outstanding?: boolean;
+  /** Write every packet sent and received here (pcap). */
+  pcapOut?: string | null;
+}
+
+/** The defaults, filled in and checked. */
+export interface PingConfig {
+  targets: ResolvedTarget[];
+  count: number | null;
+  intervalMs: number;
+  flood: boolean;
+  size: number;
+  ttl: number;
+  tos: number;
+  timeoutMs: number;
+  deadlineMs: number | null;
+  pattern: Buffer | null;
+  source: string;
+  sourceGiven: boolean;
+  /** DF on every probe: false when the probes are fragmented (fragmentMtu). */
+  df: boolean;
+  /** The smallest route MTU of the targets (null: no route known), what a local EMSGSIZE means. */
+  routeMtu: number | null;
+  /** The MTU the probes are cut for (routeMtu), or null when they fit or -M do forbids it. */
+  fragmentMtu: number | null;
+  identifier: number;
+  preload: number;
+  outstanding: boolean;
+  pcapOut: string | null;
+}
+
+/** Probes a flood keeps in flight unless -l says otherwise (see bench/ping-flood.ts). */
+export const FLOOD_WINDOW = 64;
+
+/** iputils' defaults. */
+export const PING_DEFAULTS = { intervalMs: 1000, size: 56, ttl: 64, tos: 0, timeoutMs: 10_000 } as const;
+
+let sessionsOpened = 0;
+
+/** iputils' identifier for raw sockets (pid & 0xffff), moved on for each session of this process. */
+export function defaultIdentifier(): number {
+  return (process.pid + sessionsOpened++) & 0xffff;
+}
+
+/** Checks the options that need no system call; throws ProbeError naming the option. */
+export function checkPingOptions(options: PingOptions): void {
+  const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
+  if (hosts.length === 0) throw optionError('host', 'give a host to ping');
+  const flood = options.flood ?? false;
+  if (options.count != null && (!Number.isInteger(options.count) || options.count < 1)) {
+    throw optionError('count', `count ${String(options.count)} is not a whole number of probes, 1 or more`);
+  }
+  if (options.intervalMs != null) {
+    if (!Number.isFinite(options.intervalMs) || options.intervalMs < 0) {
+      throw optionError('intervalMs', `interval ${String(options.intervalMs / 1000)} s is not a time in seconds`);
+    }
+    if (options.intervalMs < 1 && !flood) {
+      throw optionError('intervalMs', `interval ${options.intervalMs / 1000} s is below 1 ms: use -f (flood) to send faster`);
+    }
+  }
+  if (options.size != null) {
+    if (Number.isInteger(options.size) && options.size > MAX_ECHO_DATA) {
+      throw optionError('size', `packet size ${options.size} is too large: at most ${MAX_ECHO_DATA} data bytes fit an IPv4 packet`);
+    }
+    wholeIn('size', 'packet size', options.size, 0, MAX_ECHO_DATA);
+  }
+  if (options.ttl != null) wholeIn('ttl', 'ttl', options.ttl, 1, 255);
+  if (options.tos != null) wholeIn('tos', 'TOS', options.tos, 0, 255);
+  if (options.timeoutMs != null && !(Number.isFinite(options.timeoutMs) && options.timeoutMs >= 1)) {
+    throw optionError('timeoutMs', `timeout ${String(options.timeoutMs / 1000)} s is too short: at least 0.001 s`);
+  }
+  if (options.deadlineMs != null && !(Number.isFinite(options.deadlineMs) && options.deadlineMs > 0)) {
+    throw optionError('deadlineMs', `deadline ${String(options.deadlineMs / 1000)} s is not a positive time in seconds`);
+  }
+  if (options.pattern != null && (options.pattern.length < 1 || options.pattern.length > 16)) {
+    throw optionError('pattern', `a pattern is 1 to 16 bytes (got ${options.pattern.length})`);
+  }
+  checkSourceOption(options.source);
+  if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
+  if (options.preload != null) wholeIn('preload', 'preload', options.preload, 1, 65536);
+}
+
+/** Checks, resolves names (an IPv6 address is refused in one line) and finds the source address and the route MTU. */
+export async function configurePing(options: PingOptions): Promise<PingConfig> {
+  checkPingOptions(options);
+  const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
+  const targets: ResolvedTarget[] = [];
+  for (const host of hosts) targets.push(await resolveTarget(host));
+  const { source, sourceGiven } = chooseSource(options.source, targets[0]!.address);
+  const flood = options.flood ?? false;
+  const size = options.size ?? PING_DEFAULTS.size;
+  const mtu = smallestRouteMtu(targets, sourceGiven ? source : null);
+  const fragmentMtu = options.fragment === false ? null : fragmentMtuFor(size + ECHO_HEADER_BYTES, mtu);
+  return {
+    targets,
+    count: options.count ?? null,
+    intervalMs: options.intervalMs ?? (flood ? 0 : PING_DEFAULTS.intervalMs),
+    flood,
+    size,
+    ttl: options.ttl ?? PING_DEFAULTS.ttl,
+    tos: options.tos ?? PING_DEFAULTS.tos,
+    timeoutMs: options.timeoutMs ?? PING_DEFAULTS.timeoutMs,
+    deadlineMs: options.deadlineMs ?? null,
+    pattern: options.pattern == null ? null : Buffer.from(options.pattern),
+    source,
+    sourceGiven,
+    df: fragmentMtu === null && (options.df ?? true),
+    routeMtu: mtu,
+    fragmentMtu,
+    identifier: options.identifier ?? defaultIdentifier(),
+    preload: options.preload ?? (flood ? FLOOD_WINDOW : 1),
+    outstanding: options.outstanding ?? false,
+    pcapOut: options.pcapOut ?? null,
+  };
+}
+
+/** The smallest route MTU among the targets, null when none has a route. */
+function smallestRouteMtu(targets: readonly ResolvedTarget[], source: string | null): number | null {
+  let smallest: number | null = null;
+  for (const t of targets) {
+    const mtu = routeMtu(t.address, source);
+    if (mtu !== null && (smallest === null || mtu < smallest)) smallest = mtu;
+  }
+  return smallest;
+}

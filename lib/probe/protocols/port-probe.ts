@@ -1,0 +1,94 @@
+// What trace's UDP and TCP SYN probes share: a template datagram built once with lib/wire, one
+// port per probe counted up from a base (UDP: the destination port, 33434 + n; TCP: the source
+// port), the transport checksum summed again for each probe's header (template.ts), and answers
+// that are ICMP errors quoting the probe (the protocol number says which quotes are ours). Each
+// subclass writes its own per-probe fields and reads its own answers.
+import { put16 } from '../../wire/bytes.js';
+import { ERROR_TYPES } from '../../wire/icmpv4-codes.js';
+import { quotedTransportAt } from '../../wire/quoted.js';
+import type { BpfInstruction } from '../../socket/bpf.js';
+import type { Match, MatchKind, ProbeSlot } from '../engine/protocol.js';
+import { answerHeaderLength, icmpErrorAt, quotedProtocolFilter } from './answer.js';
+import { TransportTemplate } from './template.js';
+import type { ProbeKind, TraceProtocol } from './trace-protocol.js';
+
+/** Where the per-probe port goes, and how a computed checksum is written. */
+export interface PortLayout {
+  /** Offset of the port that changes per probe, and of the checksum, in the transport header. */
+  portField: number;
+  checksumField: number;
+  /** UDP sends a computed 0 as 0xffff (0 means "no checksum", RFC 768); TCP writes it as is. */
+  zeroChecksumAs: number;
+}
+
+export abstract class PortProbe implements TraceProtocol {
+  abstract readonly kind: ProbeKind;
+  /** The first port; probe n uses base + n. */
+  readonly portBase: number;
+  /** Distinct ports from the base up to 65535: probes beyond reuse them. */
+  readonly span: number;
+  readonly packetLength: number;
+  readonly maxProbeLength: number;
+  /** The ICMP answers are errors quoting the probe. */
+  readonly icmpTypes: readonly number[] = ERROR_TYPES;
+  readonly template: Buffer;
+  protected readonly t: TransportTemplate;
+  readonly #protocol: number;
+  readonly #layout: PortLayout;
+
+  constructor(template: Buffer, ipIdBase: number | undefined, portBase: number, protocol: number, layout: PortLayout) {
+    this.template = template;
+    this.t = new TransportTemplate(template, ipIdBase);
+    this.packetLength = template.length;
+    this.maxProbeLength = template.length;
+    this.portBase = portBase & 0xffff;
+    this.span = 0x10000 - this.portBase;
+    this.#protocol = protocol;
+    this.#layout = layout;
+  }
+
+  /** The port of probe n: its key. */
+  portOf(n: number): number {
+    return this.portBase + (n % this.span);
+  }
+
+  encode(probe: ProbeSlot, buf: Buffer): number {
+    const b = buf;
+    this.t.write(b, probe);
+    const at = this.t.hl;
+    const port = this.portOf(probe.number);
+    const { portField, checksumField, zeroChecksumAs } = this.#layout;
+    put16(b, at + portField, port);
+    this.writeFields(b, at, probe.number);
+    put16(b, at + checksumField, 0);
+    const sum = this.t.checksum(b, probe.addressValue);
+    put16(b, at + checksumField, sum === 0 ? zeroChecksumAs : sum);
+    probe.key = port;
+    return this.packetLength;
+  }
+
+  /** Writes what else changes per probe into the transport header at b[at] (before the checksum). */
+  protected writeFields(_b: Uint8Array, _at: number, _n: number): void {}
+
+  /**
+   * When the datagram at b[offset, offset + length) is an ICMP error quoting a datagram of our
+   * protocol: the offset of the quote's first 8 transport bytes, else -1. (The ICMP header is at
+   * offset + hl, hl being answerHeaderLength's.)
+   */
+  protected quotedProbe(b: Uint8Array, offset: number, length: number, hl: number): number {
+    const p = hl < 0 ? -1 : icmpErrorAt(b, offset, hl);
+    return p < 0 ? -1 : quotedTransportAt(b, p, offset + length, this.#protocol);
+  }
+
+  abstract match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind;
+
+  /** Passes ICMP messages that quote our protocol (the socket's ICMP_FILTER keeps errors only). */
+  filter(): BpfInstruction[] {
+    return quotedProtocolFilter(this.#protocol);
+  }
+
+  /** The IPv4 header length when the datagram can be an answer, else -1 (answer.ts). */
+  protected headerLength(b: Uint8Array, offset: number, length: number): number {
+    return answerHeaderLength(b, offset, length);
+  }
+}

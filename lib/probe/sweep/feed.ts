@@ -1,0 +1,234 @@
+// The targets of a sweep, one address at a time, generated as the sweep asks for them.
+//
+// Two sides. The producer (async) reads the command-line specs, then each file line by line,
+// resolves names (a few lookups at once, results kept in list order) and queues specs: a block
+// or a range is one queue entry however large, and the queue is short (HIGH_WATER entries; the
+// producer waits when it is full). The consumer is the probe engine's next(), which cannot wait:
+// take() hands out the next address at once, or says "none yet" (starved: the producer calls
+// onReady() when it has more) or "no more" (end).
+//
+// So memory holds a few specs and lookups, never the expanded list: a /8 or a ten-million-line
+// file costs what a /24 costs.
+import { parseIpv4 } from '../../wire/bytes.js';
+import { resolveTarget } from '../resolve.js';
+import { readTargetFile, TARGET_KIND, type TargetOrigin, type TargetSpec } from './targets.js';
+
+/**
+ * What take() found:
+ *
+ *   target   `out` holds the next target
+ *   starved  nothing queued yet: names are being looked up or a file is being read (onReady follows)
+ *   end      the list is exhausted (or stopped by an error: see `error`)
+ */
+export const FEED = { target: 0, starved: 1, end: 2 } as const;
+export type FeedState = (typeof FEED)[keyof typeof FEED];
+
+/** The target take() hands out; one object, overwritten by every call. */
+export interface FeedTarget {
+  /** The address (u32). */
+  address: number;
+  /** The name as the user wrote it, for a name; null for addresses, blocks and ranges. */
+  name: string | null;
+}
+
+export interface TargetFeedOptions {
+  /** Command-line targets, already parsed (parseTargetArguments). */
+  args: readonly TargetSpec[];
+  /** Files, one target per line; `-` is `stdin`. */
+  files?: readonly string[];
+  stdin?: NodeJS.ReadableStream;
+  /** Name to address (default: resolveTarget, getaddrinfo IPv4). Rejects with a one-line reason. */
+  resolve?: (name: string) => Promise<string>;
+  /** A name that did not resolve: counted and reported, the sweep goes on (fping does). */
+  onUnknown?: (name: string, reason: string, origin: TargetOrigin | null) => void;
+  /** More targets (or the end) after take() said starved. */
+  onReady?: () => void;
+}
+
+/** Queue entries the producer keeps ahead of the sweep. */
+const HIGH_WATER = 1024;
+/** Name lookups in flight at once. */
+const LOOKUPS = 16;
+
+interface Entry {
+  first: number;
+  last: number;
+  name: string | null;
+}
+
+async function defaultResolve(name: string): Promise<string> {
+  return (await resolveTarget(name)).address;
+}
+
+export class TargetFeed {
+  /** Why the list stopped early (a bad line read from stdin, an unreadable file), else null. */
+  error: Error | null = null;
+  /** Addresses handed out so far. */
+  taken = 0;
+
+  readonly #options: TargetFeedOptions;
+  readonly #resolve: (name: string) => Promise<string>;
+  readonly #queue: (Entry | undefined)[] = [];
+  #head = 0;
+  #current: Entry | null = null;
+  #cursor = 0;
+  #produced = false; // the producer has queued everything it will
+  #starved = false;
+  #closed = false;
+  #room: (() => void) | null = null;
+  #readyWaiters: (() => void)[] = [];
+  #started = false;
+
+  constructor(options: TargetFeedOptions) {
+    this.#options = options;
+    this.#resolve = options.resolve ?? defaultResolve;
+  }
+
+  /** Starts reading; resolves once the first target is queued or the list turned out empty. */
+  start(): Promise<void> {
+    if (!this.#started) {
+      this.#started = true;
+      void this.#produce().then(
+        () => this.#finish(null),
+        (e: unknown) => this.#finish(e instanceof Error ? e : new Error(String(e))),
+      );
+    }
+    return this.#readyOrDone();
+  }
+
+  /** Stops reading (the sweep was interrupted): take() says end from now on. */
+  close(): void {
+    this.#closed = true;
+    this.#releaseRoom();
+  }
+
+  /** Fills `out` with the next target (FEED.target), or says why not. Never waits. */
+  take(out: FeedTarget): FeedState {
+    if (this.#closed) return FEED.end;
+    for (;;) {
+      const cur = this.#current;
+      if (cur !== null && this.#cursor <= cur.last) {
+        out.address = this.#cursor;
+        out.name = cur.name;
+        this.#cursor++;
+        this.taken++;
+        return FEED.target;
+      }
+      const next = this.#shift();
+      if (next === undefined) {
+        this.#current = null;
+        if (this.#produced) return FEED.end;
+        this.#starved = true;
+        return FEED.starved;
+      }
+      this.#current = next;
+      this.#cursor = next.first;
+    }
+  }
+
+  /** True when nothing more will come (take() would say end once the current entry is used). */
+  get exhausted(): boolean {
+    return this.#closed || (this.#produced && this.#head >= this.#queue.length);
+  }
+
+  // ---- the producer ---------------------------------------------------------------------------
+
+  async #produce(): Promise<void> {
+    const lookups: Promise<Entry | null>[] = [];
+    const drain = async (keep: number): Promise<void> => {
+      while (lookups.length > keep) {
+        const entry = await lookups.shift()!;
+        if (entry !== null) this.#push(entry);
+      }
+    };
+    const add = async (spec: TargetSpec, origin: TargetOrigin | null): Promise<void> => {
+      if (spec.kind === TARGET_KIND.name) {
+        lookups.push(this.#lookup(spec.text, origin));
+        await drain(LOOKUPS - 1);
+      } else {
+        await drain(0); // names before this one come first
+        this.#push({ first: spec.first, last: spec.last, name: null });
+      }
+      await this.#waitForRoom();
+    };
+    let position = 0;
+    for (const spec of this.#options.args) {
+      position++;
+      if (this.#closed) return;
+      await add(spec, { file: null, line: position });
+    }
+    for (const file of this.#options.files ?? []) {
+      for await (const { spec, origin } of readTargetFile(file, this.#options.stdin)) {
+        if (this.#closed) return;
+        await add(spec, origin);
+      }
+    }
+    await drain(0);
+  }
+
+  async #lookup(name: string, origin: TargetOrigin | null): Promise<Entry | null> {
+    try {
+      const address = await this.#resolve(name);
+      const value = parseIpv4(address);
+      return { first: value, last: value, name };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      // resolveTarget words it "name: reason"; keep the reason only.
+      const reason = message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+      this.#options.onUnknown?.(name, reason, origin);
+      return null;
+    }
+  }
+
+  #push(entry: Entry): void {
+    if (this.#closed) return;
+    this.#queue.push(entry);
+    this.#notify();
+  }
+
+  #shift(): Entry | undefined {
+    if (this.#head >= this.#queue.length) return undefined;
+    const entry = this.#queue[this.#head];
+    this.#queue[this.#head] = undefined;
+    this.#head++;
+    if (this.#head > 256 && this.#head * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (this.#queue.length - this.#head < HIGH_WATER / 2) this.#releaseRoom();
+    return entry;
+  }
+
+  #waitForRoom(): Promise<void> | void {
+    if (this.#closed || this.#queue.length - this.#head < HIGH_WATER) return;
+    return new Promise<void>((resolve) => {
+      this.#room = resolve;
+    });
+  }
+
+  #releaseRoom(): void {
+    const room = this.#room;
+    this.#room = null;
+    room?.();
+  }
+
+  #finish(error: Error | null): void {
+    if (error !== null && this.error === null) this.error = error;
+    this.#produced = true;
+    this.#notify();
+  }
+
+  /** Tells the consumer (and start()) that something changed. */
+  #notify(): void {
+    for (const w of this.#readyWaiters.splice(0)) w();
+    if (this.#starved) {
+      this.#starved = false;
+      this.#options.onReady?.();
+    }
+  }
+
+  #readyOrDone(): Promise<void> {
+    if (this.#produced || this.#head < this.#queue.length || this.#closed) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
+  }
+}

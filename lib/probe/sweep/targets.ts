@@ -1,0 +1,216 @@
+// Target lists for a sweep, as fping takes them: an address, a host name, a CIDR block or a
+// range, on the command line or one per line in a file (`-` for stdin).
+//
+//   198.18.0.1                  one address
+//   gateway.lab                 a name, resolved when the sweep reaches it
+//   198.18.0.0/16               a block: every host address, network and broadcast excluded
+//                               below /31 (fping -g); host bits given are masked off
+//   198.18.0.10-198.18.0.20     a range, both ends included
+//   198.18.0.10-20              the same, the end given as its last byte
+//
+// A spec holds a block or range as its two ends (u32): nothing is expanded here, so a /8 costs
+// what a single address costs. In a file, `#` starts a comment (whole line or after a target),
+// blank lines are skipped, and a line that is none of the above is an error naming the file and
+// the line number.
+import { createReadStream } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { createInterface } from 'node:readline';
+import { formatIpv4, parseIpv4 } from '../../wire/bytes.js';
+import { ParseError } from '../../wire/errors.js';
+
+export const TARGET_KIND = {
+  address: 'address',
+  block: 'block',
+  range: 'range',
+  name: 'name',
+} as const;
+export type TargetKind = (typeof TARGET_KIND)[keyof typeof TARGET_KIND];
+
+/** One target as the user wrote it: a run of addresses (first..last, u32), or a name. */
+export interface TargetSpec {
+  kind: TargetKind;
+  /** The text as given (trimmed, comment removed). */
+  text: string;
+  /** First and last address, inclusive (u32). A name has 0 and -1 until resolved (size 0). */
+  first: number;
+  last: number;
+  /** The host name to resolve (kind name), else null. */
+  name: string | null;
+}
+
+/** Where a target came from: a command-line argument, or a line of a file (stdin: `-`). */
+export interface TargetOrigin {
+  /** The file as given (`-` for stdin), or null for the command line. */
+  file: string | null;
+  /** 1-based line number in the file, or the argument's 1-based position. */
+  line: number;
+}
+
+/** A target that is not one: `hosts.txt:7: "10.0.0.300" is not an IPv4 address: ...`. */
+export class TargetListError extends Error {
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly text: string;
+  readonly reason: string;
+  constructor(text: string, reason: string, origin: TargetOrigin | null = null) {
+    const where = origin === null ? '' : origin.file === null ? '' : `${origin.file === '-' ? 'stdin' : origin.file}:${origin.line}: `;
+    super(`${where}${reason}`);
+    this.name = 'TargetListError';
+    this.file = origin?.file ?? null;
+    this.line = origin?.line ?? null;
+    this.text = text;
+    this.reason = reason;
+  }
+}
+
+/** Largest block or range: a /1. fping refuses /0 too (the whole Internet is never meant). */
+const MIN_PREFIX = 1;
+
+/**
+ * A host name as getaddrinfo takes it: letters, digits, `-`, `_` and dots, with at least one
+ * letter, so that a mistyped address such as 10.0.0.300 is an error rather than a name to look up.
+ */
+const NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$/;
+
+function isHostName(text: string): boolean {
+  return text.length <= 253 && NAME.test(text) && /[A-Za-z_]/.test(text) && !text.includes('..');
+}
+
+function addressOrThrow(text: string, part: string): number {
+  try {
+    return parseIpv4(part);
+  } catch (e) {
+    if (isIPv6(part)) throw ipv6Target(text);
+    if (e instanceof ParseError) throw new TargetListError(text, e.message);
+    throw e;
+  }
+}
+
+/** An IPv6 address or block, said in one line (sweep probes IPv4). */
+function ipv6Target(text: string): TargetListError {
+  return new TargetListError(text, `${text} is an IPv6 address: this command probes IPv4 only`);
+}
+
+/** Parses one target; throws TargetListError (without an origin) when it is none. */
+export function parseTarget(input: string): TargetSpec {
+  const text = input.trim();
+  if (text === '') throw new TargetListError(text, 'an empty target');
+  if (/\s/.test(text)) throw new TargetListError(text, `"${text}": one target per line (an address, a name, a CIDR block or a range a.b.c.d-e.f.g.h)`);
+
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    const base = addressOrThrow(text, text.slice(0, slash));
+    const bits = text.slice(slash + 1);
+    if (!/^\d{1,2}$/.test(bits) || Number(bits) < MIN_PREFIX || Number(bits) > 32) {
+      throw new TargetListError(text, `"${text}": the prefix length must be ${MIN_PREFIX}-32`);
+    }
+    const prefix = Number(bits);
+    const size = 2 ** (32 - prefix);
+    const network = Math.floor(base / size) * size;
+    let first = network;
+    let last = network + size - 1;
+    if (prefix < 31) {
+      first += 1;
+      last -= 1;
+    }
+    return { kind: TARGET_KIND.block, text, first, last, name: null };
+  }
+
+  const dash = text.indexOf('-');
+  if (dash > 0) {
+    const head = text.slice(0, dash);
+    let first = -1;
+    try {
+      first = parseIpv4(head);
+    } catch {
+      first = -1; // not an address before the dash: a name with a dash in it
+    }
+    if (first >= 0) {
+      const tail = text.slice(dash + 1);
+      let last: number;
+      if (/^\d{1,3}$/.test(tail)) {
+        if (Number(tail) > 255) throw new TargetListError(text, `"${text}": the range ends at byte ${tail}, more than 255`);
+        last = (first - (first % 256)) + Number(tail);
+      } else {
+        last = addressOrThrow(text, tail);
+      }
+      if (last < first) throw new TargetListError(text, `"${text}": the range ends (${formatIpv4(last)}) before it starts`);
+      return { kind: TARGET_KIND.range, text, first, last, name: null };
+    }
+  }
+
+  if (/^[\d.]+$/.test(text)) {
+    const value = addressOrThrow(text, text);
+    return { kind: TARGET_KIND.address, text, first: value, last: value, name: null };
+  }
+  if (isHostName(text)) return { kind: TARGET_KIND.name, text, first: 0, last: -1, name: text };
+  if (isIPv6(text)) throw ipv6Target(text);
+  throw new TargetListError(text, `"${text}" is not an IPv4 address, a host name, a CIDR block (a.b.c.d/n) or a range (a.b.c.d-e.f.g.h)`);
+}
+
+/** Addresses a spec stands for (a name: 1, once resolved). */
+export function targetCount(spec: TargetSpec): number {
+  return spec.kind === TARGET_KIND.name ? 1 : spec.last - spec.first + 1;
+}
+
+/** The target on one line of a file, or null for a blank or comment line. */
+export function parseTargetLine(line: string, origin: TargetOrigin): TargetSpec | null {
+  const hash = line.indexOf('#');
+  const text = (hash >= 0 ? line.slice(0, hash) : line).trim();
+  if (text === '') return null;
+  try {
+    return parseTarget(text);
+  } catch (e) {
+    if (e instanceof TargetListError) throw new TargetListError(e.text, e.reason, origin);
+    throw e;
+  }
+}
+
+/** Command-line targets, all checked before anything is sent. */
+export function parseTargetArguments(args: readonly string[]): TargetSpec[] {
+  return args.map((a) => parseTarget(a));
+}
+
+/** A line source: a file by path, `-` (the given stdin stream), or any readable stream. */
+export function openLines(file: string, stdin: NodeJS.ReadableStream = process.stdin): AsyncIterable<string> {
+  const input = file === '-' ? stdin : createReadStream(file, { encoding: 'utf8' });
+  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+/** The specs of a file, lazily, with their origins; TargetListError at the first bad line. */
+export async function* readTargetFile(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): AsyncGenerator<{ spec: TargetSpec; origin: TargetOrigin }> {
+  let line = 0;
+  try {
+    for await (const text of openLines(file, stdin)) {
+      line++;
+      const origin = { file, line };
+      const spec = parseTargetLine(text, origin);
+      if (spec !== null) yield { spec, origin };
+    }
+  } catch (e) {
+    throw fileError(file, e);
+  }
+}
+
+/**
+ * Reads a whole file once to find its first bad line, without keeping it: a sweep checks a
+ * regular file this way before sending anything (stdin cannot be read twice, so it is checked
+ * as it is read). Returns the number of targets (names counting 1).
+ */
+export async function checkTargetFile(file: string): Promise<number> {
+  let count = 0;
+  for await (const { spec } of readTargetFile(file)) count += targetCount(spec);
+  return count;
+}
+
+/** A file that cannot be read, as one TargetListError. */
+export function fileError(file: string, e: unknown): Error {
+  if (e instanceof TargetListError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((e as Error).message);
+  return new TargetListError(file, `${file === '-' ? 'stdin' : file}: ${reason}`);
+}

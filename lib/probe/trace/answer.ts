@@ -1,0 +1,103 @@
+// What one trace probe's outcome says, as a TraceProbe: who answered, the round trip, the ICMP
+// type and traceroute's mark, and every field the path changed in our header (changes.ts), read
+// from the quote the answer carries (the Match holds the answer's bytes). To compare, the probe
+// is encoded again as it was sent (the protocols encode deterministically), and when it went in
+// fragments, a router's quote is compared with the first fragment, the one it received.
+import { formatIpv4 } from '../../wire/bytes.js';
+import { fragmentIpv4 } from '../../wire/fragment.js';
+import { traceMark } from '../../wire/icmp-names.js';
+import { ICMP_TYPE, isError } from '../../wire/icmpv4-codes.js';
+import { FIELD as IP, isFragment, PROTOCOL } from '../../wire/ipv4.js';
+import { quotedHeaderOffset } from '../../wire/peek.js';
+import { errnoName } from '../errors.js';
+import type { ProbeEngine } from '../engine/engine.js';
+import type { Match, ProbeSlot } from '../engine/protocol.js';
+import { rttMicros } from '../engine/stats.js';
+import { OUTCOME, type Outcome } from '../engine/types.js';
+import type { TraceProtocol } from '../protocols/trace-protocol.js';
+import { compareQuoted, type HeaderChange } from './changes.js';
+import { noAnswer, type TraceProbe } from './events.js';
+import type { TraceConfig } from './options.js';
+
+/** traceroute's marks for what the kernel refused locally (no route, too long...). */
+const SEND_ERROR_MARKS: Readonly<Record<string, string>> = { EMSGSIZE: '!F', EHOSTUNREACH: '!H', ENETUNREACH: '!N', EACCES: '!X', EPERM: '!X' };
+
+/**
+ * A probe the kernel refused to send: no answer, traceroute's mark for the reason (it reports
+ * locally-found errors with the same marks as remote ones), and the errno name.
+ */
+export function refusedProbe(error: Error): TraceProbe {
+  const name = errnoName(error) ?? 'EIO';
+  return { ...noAnswer(), mark: SEND_ERROR_MARKS[name] ?? `!<${name}>`, sendError: name };
+}
+
+export class TraceAnswers {
+  readonly #engine: ProbeEngine;
+  readonly #config: TraceConfig;
+  readonly #protocol: TraceProtocol;
+  // for encoding again what a probe carried (the header comparison)
+  readonly #scratch: Buffer;
+  readonly #slot: ProbeSlot;
+
+  constructor(engine: ProbeEngine, config: TraceConfig, protocol: TraceProtocol) {
+    this.#engine = engine;
+    this.#config = config;
+    this.#protocol = protocol;
+    this.#scratch = Buffer.alloc(protocol.maxProbeLength);
+    this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
+  }
+
+  /** Probe n's reply or error `m`, received at receivedAt (clock ns), as a TraceProbe. */
+  probe(n: number, outcome: Outcome, m: Match, receivedAt: number): TraceProbe {
+    const rttUs = rttMicros(Math.max(0, receivedAt - this.#engine.sentAt(n)));
+    const isIcmp = m.data[m.offset + IP.PROTOCOL] === PROTOCOL.ICMP;
+    const quote = isIcmp && isError(m.type) ? this.#compare(n, outcome, m) : null;
+    return {
+      from: formatIpv4(m.from),
+      rttMs: rttUs / 1000,
+      rttUs,
+      icmp: isIcmp ? { type: m.type, code: m.code } : null,
+      mark: isIcmp && outcome === OUTCOME.error ? traceMark(m.type, m.code, { nextHopMtu: m.info >= 0 ? m.info : null }) : null,
+      reply: outcome === OUTCOME.reply,
+      tcpFlags: isIcmp ? null : m.type,
+      ttl: m.ttl,
+      tos: m.tos,
+      quotedTos: quote === null ? null : m.quotedTos,
+      quotedTtl: quote === null ? null : m.quotedTtl,
+      changes: quote ?? [],
+      sendError: null,
+    };
+  }
+
+  /** What the path changed in probe n's header, from the quote in `m`; null when it quotes no header. */
+  #compare(n: number, outcome: Outcome, m: Match): HeaderChange[] | null {
+    const inner = quotedHeaderOffset(m.data, m.offset, m.length);
+    if (inner < 0) return null;
+    let sent: Uint8Array = this.#scratch;
+    let length = this.#sentBytes(n);
+    // A router quotes the fragment that reached it: compare with the first one we sent. (The
+    // destination quotes the datagram it put back together: compare with the whole probe.)
+    const mtu = this.#config.fragmentMtu;
+    if (mtu !== null && length > mtu && isFragment(m.data, inner)) {
+      sent = fragmentIpv4(this.#scratch.subarray(0, length), mtu)[0]!;
+      length = sent.byteLength;
+    }
+    // The quoted TTL means something for a probe that expired, or that reached the
+    // destination: then it arrived with 1 left. An unreachable from a router on the way
+    // (!F, !H...) is about another limit, the TTL left is whatever it was.
+    const expiring = this.#config.compareTtl && (m.type === ICMP_TYPE.TIME_EXCEEDED || outcome === OUTCOME.reply);
+    return compareQuoted(sent, 0, length, m.data, inner, m.offset + m.length - inner, { expectedTtl: expiring ? 1 : null });
+  }
+
+  /** Writes what probe n carried into the scratch buffer; returns its length. */
+  #sentBytes(n: number): number {
+    const engine = this.#engine;
+    const slot = this.#slot;
+    slot.number = n;
+    slot.target = 0;
+    slot.addressValue = engine.targetValues[0]!;
+    slot.ttl = engine.ttlOf(n);
+    slot.tos = engine.tosOf(n);
+    return this.#protocol.encode(slot, this.#scratch);
+  }
+}

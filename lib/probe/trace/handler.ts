@@ -1,0 +1,354 @@
+// trace's side of the probe engine: traceroute 2.1's scheduling (traceroute.c) as a
+// ProbeHandler, with the header comparison no traceroute does (answer.ts, changes.ts).
+//
+//   - probes go out with rising TTL, -q per hop, up to -N in flight at once (traceroute
+//     sends 16 at once): the whole path is probed in parallel, not hop after hop;
+//   - each probe waits at most MAX (-w); once an answer comes back with time r, probes of the
+//     same hop wait at most HERE * (r + 1 ms) and probes of nearer hops NEAR * (r + 1 ms)
+//     (traceroute's get_timeout(), -w MAX,HERE,NEAR, defaults 5,3,10): a silent hop costs
+//     ten round trips of the hops behind it, not five seconds;
+//   - a hop is final when a probe of it reached the destination (echo reply, port unreachable,
+//     SYN-ACK/RST) or got an unreachable (!H !N !P !F...): no probe goes beyond it, and the
+//     trace ends when every probe up to it is answered or given up;
+//   - hops are reported in TTL order as soon as all their probes are settled.
+//
+// Answers are matched to probes by key (the quoted inner header for errors), so a missing
+// answer (ICMP rate limiting in a router) is a `*`, never another probe's router. A destination
+// that rate-limits its own answers (UDP's port unreachable) is placed by its quote, which tells
+// the TTL a probe had left when it got there: the hops between are not reported as hops (a hop
+// where nobody answered is held back until a farther hop answers, or one more wait passed).
+//
+// `tos` runs the same machinery with several lanes: one TTL sweep per TOS value, side by side
+// in one engine (a lane is one value; each lane keeps its own final hop, waits and changes).
+import { ICMP_TYPE } from '../../wire/icmpv4-codes.js';
+import { NS_PER_MS } from '../../socket/clock.js';
+import type { ProbeEngine } from '../engine/engine.js';
+import type { Match, ProbeSlot } from '../engine/protocol.js';
+import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
+import type { TraceProtocol } from '../protocols/trace-protocol.js';
+import { refusedProbe, TraceAnswers } from './answer.js';
+import { ChangeTracker } from './changes.js';
+import { noAnswer, type TraceHooks, type TraceHop, type TraceLaneResult, type TraceProbe } from './events.js';
+import type { TraceConfig } from './options.js';
+
+/** traceroute's DEF_WAIT_PREC: added to a round trip before multiplying, so tiny times still leave room. */
+const WAIT_PRECISION_NS = NS_PER_MS;
+
+const CELL = { unsent: 0, open: 1, done: 2 } as const;
+
+interface Lane {
+  tos: number;
+  /** Lowest TTL known to be final; Infinity until one is. */
+  final: number;
+  /** Next TTL to report. */
+  nextHop: number;
+  complete: boolean;
+  reported: boolean;
+  reached: boolean;
+  tracker: ChangeTracker;
+  hops: TraceHop[];
+}
+
+/**
+ * The probes form a grid: TTL (outer), lane, probe of the hop (inner); cell g is
+ * ((ttl - first) * lanes + lane) * q + i, and goes out in that order (all lanes of a TTL, then
+ * the next TTL), skipping cells beyond their lane's final hop.
+ */
+export class TraceHandler implements ProbeHandler {
+  readonly #engine: ProbeEngine;
+  readonly #answers: TraceAnswers;
+  readonly #config: TraceConfig;
+  readonly #hooks: TraceHooks;
+  readonly #lanes: Lane[];
+  readonly #q: number;
+  readonly #laneCount: number;
+  readonly #hopCount: number;
+  readonly #total: number;
+  readonly #state: Uint8Array;
+  readonly #results: (TraceProbe | null)[];
+  /** The cell of each probe, by the engine's probe number n (every n is below the cell count). */
+  readonly #cellOf: Int32Array;
+  /** First round trip seen per lane and hop (ns), NaN until one: the base of the adaptive waits. */
+  readonly #firstRtt: Float64Array;
+  /** When each silent hop was first held back (clock ns), NaN when never. */
+  readonly #silentSince: Float64Array;
+  readonly #clock: EngineClock;
+  readonly #open = new Set<number>();
+  #cursor = 0;
+  #stopped = false;
+  /** At the end: report everything settled, hold nothing back. */
+  #flushing = false;
+
+  constructor(engine: ProbeEngine, config: TraceConfig, protocol: TraceProtocol, hooks: TraceHooks, clock: EngineClock) {
+    this.#engine = engine;
+    this.#answers = new TraceAnswers(engine, config, protocol);
+    this.#config = config;
+    this.#clock = clock;
+    this.#hooks = hooks;
+    this.#q = config.probesPerHop;
+    this.#laneCount = config.tos.length;
+    this.#hopCount = config.maxTtl - config.firstTtl + 1;
+    this.#total = this.#hopCount * this.#laneCount * this.#q;
+    this.#state = new Uint8Array(this.#total);
+    this.#results = new Array<TraceProbe | null>(this.#total).fill(null);
+    this.#cellOf = new Int32Array(this.#total).fill(-1);
+    this.#firstRtt = new Float64Array(this.#hopCount * this.#laneCount).fill(Number.NaN);
+    this.#silentSince = new Float64Array(this.#hopCount * this.#laneCount).fill(Number.NaN);
+    this.#lanes = config.tos.map((tos) => ({
+      tos,
+      final: Number.POSITIVE_INFINITY,
+      nextHop: config.firstTtl,
+      complete: false,
+      reported: false,
+      reached: false,
+      tracker: new ChangeTracker(),
+      hops: [],
+    }));
+  }
+
+  #laneOf(g: number): number {
+    return Math.floor(g / this.#q) % this.#laneCount;
+  }
+
+  #ttlOf(g: number): number {
+    return this.#config.firstTtl + Math.floor(g / (this.#q * this.#laneCount));
+  }
+
+  /** The cell of probe n, or -1. */
+  #cell(n: number): number {
+    return n >= 0 && n < this.#total ? (this.#cellOf[n] as number) : -1;
+  }
+
+  // ---- sending ----
+
+  next(probe: ProbeSlot): Next {
+    if (this.#stopped) return NEXT.done;
+    if (this.#open.size >= this.#config.simultaneous) return NEXT.wait;
+    while (this.#cursor < this.#total) {
+      const g = this.#cursor;
+      const lane = this.#lanes[this.#laneOf(g)]!;
+      if (!lane.complete && this.#ttlOf(g) <= lane.final) break;
+      this.#cursor = (Math.floor(g / this.#q) + 1) * this.#q; // the rest of this lane's cells at this TTL
+    }
+    if (this.#cursor >= this.#total) return NEXT.done;
+    const g = this.#cursor++;
+    const lane = this.#laneOf(g);
+    const ttl = this.#ttlOf(g);
+    probe.target = 0;
+    probe.ttl = ttl;
+    probe.tos = this.#lanes[lane]!.tos;
+    probe.timeoutMs = this.#waitFor(lane, ttl);
+    this.#cellOf[probe.number] = g;
+    this.#state[g] = CELL.open;
+    this.#open.add(probe.number);
+    return NEXT.send;
+  }
+
+  /** traceroute's get_timeout(): the wait for a new probe, from the answers so far. */
+  #waitFor(lane: number, ttl: number): number {
+    const c = this.#config;
+    const row = lane * this.#hopCount;
+    const h = ttl - c.firstTtl;
+    const here = this.#firstRtt[row + h] as number;
+    if (c.here > 0 && !Number.isNaN(here)) return Math.min(c.waitMs, (c.here * (here + WAIT_PRECISION_NS)) / NS_PER_MS);
+    if (c.near > 0) {
+      for (let k = h + 1; k < this.#hopCount; k++) {
+        const r = this.#firstRtt[row + k] as number;
+        if (!Number.isNaN(r)) return Math.min(c.waitMs, (c.near * (r + WAIT_PRECISION_NS)) / NS_PER_MS);
+      }
+    }
+    return c.waitMs;
+  }
+
+  sent(n: number, error: Error | null): void {
+    if (error === null) return;
+    const g = this.#cell(n);
+    if (g < 0 || this.#state[g] !== CELL.open) return;
+    // The kernel said no before anything left (no route; longer than the interface MTU, which
+    // Linux never fragments for a header we wrote): traceroute stops there, with the mark.
+    this.#settle(n, g, refusedProbe(error), true);
+    // Room in the window again: the engine only asks for more after an answer or a timeout.
+    this.#engine.wake();
+  }
+
+  // ---- answers ----
+
+  answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
+    if (outcome !== OUTCOME.reply && outcome !== OUTCOME.error) return; // duplicates, late, corrupted, redirects
+    const g = this.#cell(n);
+    if (g < 0 || this.#state[g] !== CELL.open) return;
+    const rttNs = Math.max(0, receivedAt - this.#engine.sentAt(n));
+    const result = this.#answers.probe(n, outcome, m, receivedAt);
+    const final = result.reply || result.mark !== null || result.icmp?.type === ICMP_TYPE.DESTINATION_UNREACHABLE;
+    const lane = this.#laneOf(g);
+    const h = this.#ttlOf(g) - this.#config.firstTtl;
+    if (result.reply) {
+      this.#lanes[lane]!.reached = true;
+      // A destination that limits its ICMP errors (UDP's port unreachable) may leave the probes
+      // of its own hop unanswered and answer one sent with a larger TTL. Its quote tells how far
+      // it really is: the probe arrived with quotedTtl left, so the destination is hop
+      // ttl - quotedTtl + 1, and the hops between are not hops at all.
+      if (this.#config.compareTtl && result.quotedTtl !== null && result.quotedTtl > 1) {
+        const real = Math.max(this.#config.firstTtl, this.#ttlOf(g) - result.quotedTtl + 1);
+        this.#finalAt(lane, real);
+      }
+    }
+    const row = lane * this.#hopCount;
+    if (Number.isNaN(this.#firstRtt[row + h] as number)) this.#firstRtt[row + h] = rttNs;
+    this.#shortenWaits(lane, h, rttNs);
+    this.#settle(n, g, result, final);
+  }
+
+  timeout(n: number): void {
+    const g = this.#cell(n);
+    if (g < 0 || this.#state[g] !== CELL.open) return;
+    this.#settle(n, g, noAnswer(), false);
+  }
+
+  /**
+   * An answer came back in rttNs for a probe of hop h: the other probes of hop h may wait
+   * HERE times that, the probes of nearer hops NEAR times (traceroute's -w MAX,HERE,NEAR).
+   */
+  #shortenWaits(lane: number, h: number, rttNs: number): void {
+    const c = this.#config;
+    const engine = this.#engine;
+    const table = engine.table;
+    for (const n of this.#open) {
+      const g = this.#cell(n);
+      if (this.#laneOf(g) !== lane) continue;
+      const k = this.#ttlOf(g) - c.firstTtl;
+      if (k > h) continue;
+      const factor = k === h ? c.here : c.near;
+      if (factor <= 0 || !table.has(n)) continue;
+      const sentAt = engine.sentAt(n);
+      if (Number.isNaN(sentAt)) continue; // not sent yet (held back by a full socket buffer)
+      const deadline = sentAt + Math.min(c.waitMs * NS_PER_MS, factor * (rttNs + WAIT_PRECISION_NS));
+      if (deadline < (table.deadline[table.slot(n)] as number)) engine.setDeadline(n, deadline);
+    }
+  }
+
+  #settle(n: number, g: number, result: TraceProbe, final: boolean): void {
+    this.#state[g] = CELL.done;
+    this.#results[g] = result;
+    this.#open.delete(n);
+    const index = this.#laneOf(g);
+    const lane = this.#lanes[index]!;
+    if (final) this.#finalAt(index, this.#ttlOf(g));
+    this.#report(lane, index);
+    if (!this.#stopped && this.#lanes.every((l) => l.complete)) {
+      this.#stopped = true;
+      this.#engine.stop();
+    }
+  }
+
+  /**
+   * Hop `ttl` is the lane's last one (if no nearer one is). Probes beyond it will never be
+   * reported: they stop counting as in flight, so they do not hold back other probes (their
+   * answers, if any, are ignored).
+   */
+  #finalAt(lane: number, ttl: number): void {
+    const l = this.#lanes[lane]!;
+    if (ttl >= l.final) return;
+    l.final = ttl;
+    for (const n of this.#open) {
+      const g = this.#cell(n);
+      if (this.#laneOf(g) === lane && this.#ttlOf(g) > ttl) {
+        this.#state[g] = CELL.done;
+        this.#open.delete(n);
+      }
+    }
+  }
+
+  /** Reports the lane's hops that are settled, in TTL order. */
+  #report(lane: Lane, index: number): void {
+    const c = this.#config;
+    while (!lane.complete) {
+      const ttl = lane.nextHop;
+      if (ttl > c.maxTtl || ttl > lane.final) {
+        lane.complete = true;
+        break;
+      }
+      const base = this.#cellIndex(ttl, index);
+      let settled = true;
+      let silent = true;
+      for (let i = 0; i < this.#q; i++) {
+        if (this.#state[base + i] !== CELL.done) settled = false;
+        else if (this.#results[base + i]?.from != null) silent = false;
+      }
+      if (!settled) break;
+      if (silent && this.#hold(lane, index, ttl)) break;
+      this.#emitHop(lane, index, ttl, base);
+      lane.nextHop++;
+    }
+    this.#done(lane, index);
+  }
+
+  /**
+   * Whether to hold back a hop where nobody answered. It may be no hop at all: a destination
+   * that rate-limits its port unreachables can leave its own hop and the next ones silent,
+   * then answer a later probe whose quote shows it was nearer (see answer()). So a silent hop
+   * waits until a farther hop answers (it is a real silent router), the final hop is known,
+   * or one more MAX wait has passed (nothing is coming; a black hole still prints `* * *` hop
+   * after hop, as traceroute does, only one wait later).
+   */
+  #hold(lane: Lane, index: number, ttl: number): boolean {
+    if (this.#flushing || lane.final !== Number.POSITIVE_INFINITY) return false;
+    for (let t = ttl + 1; t <= this.#config.maxTtl; t++) {
+      const base = this.#cellIndex(t, index);
+      for (let i = 0; i < this.#q; i++) if (this.#results[base + i]?.from != null) return false;
+    }
+    const key = index * this.#hopCount + (ttl - this.#config.firstTtl);
+    const now = this.#clock.now();
+    const since = this.#silentSince[key] as number;
+    if (Number.isNaN(since)) {
+      this.#silentSince[key] = now;
+      return true;
+    }
+    return now - since < this.#config.waitMs * NS_PER_MS;
+  }
+
+  #cellIndex(ttl: number, lane: number): number {
+    return ((ttl - this.#config.firstTtl) * this.#laneCount + lane) * this.#q;
+  }
+
+  #emitHop(lane: Lane, index: number, ttl: number, base: number): void {
+    const probes: TraceProbe[] = [];
+    for (let i = 0; i < this.#q; i++) probes.push(this.#results[base + i] ?? noAnswer());
+    const quotes = probes.filter((p) => p.quotedTtl !== null).map((p) => p.changes);
+    const final = ttl === lane.final;
+    const hop: TraceHop = { type: 'hop', lane: index, tos: lane.tos, ttl, probes, changes: lane.tracker.hop(quotes), final };
+    if (final) lane.complete = true;
+    lane.hops.push(hop);
+    this.#hooks.onHop?.(hop);
+  }
+
+  #done(lane: Lane, index: number): void {
+    if (!lane.complete || lane.reported) return;
+    lane.reported = true;
+    const last = lane.hops[lane.hops.length - 1];
+    this.#hooks.onDone?.({ type: 'done', lane: index, tos: lane.tos, reached: lane.reached, hops: last?.ttl ?? 0 });
+  }
+
+  /**
+   * The engine stopped. After a natural end every lane is complete already; after stop() the
+   * lanes still open end where they are (hops not settled are not reported, as traceroute
+   * interrupted prints nothing more).
+   */
+  finish(interrupted: boolean): void {
+    this.#stopped = true;
+    this.#flushing = true;
+    if (!interrupted) {
+      // Defensive: after a natural end nothing is open; report whatever is settled.
+      for (let g = 0; g < this.#total; g++) if (this.#state[g] === CELL.open) this.#state[g] = CELL.done;
+    }
+    this.#lanes.forEach((lane, index) => {
+      if (!interrupted) this.#report(lane, index);
+      lane.complete = true;
+      this.#done(lane, index);
+    });
+  }
+
+  results(): TraceLaneResult[] {
+    return this.#lanes.map((l) => ({ tos: l.tos, reached: l.reached, hops: l.hops }));
+  }
+}

@@ -1,0 +1,216 @@
+// trace's options (traceroute's letters in brackets), its defaults, and the checks that need no
+// system call (a bad value is a ProbeError naming the option); configureTrace() then resolves the
+// host, picks the source address, ports and identifier, and the MTU to cut probes for.
+import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
+import { routeMtu } from '../../socket/route.js';
+import { optionError, wholeIn } from '../errors.js';
+import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
+import { PROBE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
+import { UDP_BASE_PORT } from '../protocols/udp.js';
+import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+
+export interface TraceOptions {
+  /** Host name or IPv4 address. */
+  host: string;
+  /** Probe kind (-P / -I -U -T). Default 'icmp'. */
+  kind?: ProbeKind;
+  /** UDP: the first destination port (default 33434); TCP: the destination port (default 80). */
+  port?: number | null;
+  /** First TTL (-f), 1-255. Default 1. */
+  firstTtl?: number;
+  /** Last TTL (-m), 1-255. Default 30. */
+  maxTtl?: number;
+  /** Probes per hop (-q), 1-10. Default 3. */
+  probesPerHop?: number;
+  /** Longest wait for an answer, ms (-w MAX). Default 5000. */
+  waitMs?: number;
+  /** Wait for the other probes of a hop that answered: HERE times its time (-w ,HERE). Default 3; 0: off. */
+  here?: number;
+  /** Wait for a hop when a farther one answered: NEAR times its time (-w ,,NEAR). Default 10; 0: off. */
+  near?: number;
+  /** Probes in flight at once (-N). Default 16. */
+  simultaneous?: number;
+  /** TOS byte of the probes (-Q); several values make one lane each (tos --path). Default 0. */
+  tos?: number | readonly number[];
+  /** Don't Fragment (-F). Default false, as traceroute. */
+  df?: boolean;
+  /** Bytes per probe, headers included (traceroute's packetlen). Default 60. */
+  length?: number | null;
+  /** Source address (-s). Default: the one the kernel would choose. */
+  source?: string | null;
+  /** IPv4 options every probe carries. */
+  ipOptions?: readonly Ipv4OptionInit[];
+  /** ICMP echo identifier. Default: random. */
+  identifier?: number | null;
+  /** UDP source port / first TCP source port. Default: random, above 32767. */
+  sourcePort?: number | null;
+  /**
+   * Compare the quoted TTL with 1 (default true). Off when probes are not meant to expire on the
+   * way (tos without --path sends TTL 64).
+   */
+  compareTtl?: boolean;
+  /** Write every packet sent and received here (pcap). */
+  pcapOut?: string | null;
+}
+
+export interface TraceConfig {
+  target: ResolvedTarget;
+  kind: ProbeKind;
+  /** UDP: first destination port; TCP: destination port; ICMP: null. */
+  port: number | null;
+  firstTtl: number;
+  maxTtl: number;
+  probesPerHop: number;
+  waitMs: number;
+  here: number;
+  near: number;
+  simultaneous: number;
+  /** One lane per value. */
+  tos: number[];
+  df: boolean;
+  length: number;
+  /**
+   * Probes longer than the route's MTU are cut into fragments of this size here (traceroute's
+   * kernel does it; IP_HDRINCL never does), null when they fit or DF is set (-F).
+   */
+  fragmentMtu: number | null;
+  source: string;
+  sourceGiven: boolean;
+  ipOptions: readonly Ipv4OptionInit[];
+  identifier: number;
+  sourcePort: number;
+  compareTtl: boolean;
+  pcapOut: string | null;
+}
+
+/** traceroute's defaults (traceroute.c: DEF_HOPS, DEF_NUM_PROBES, DEF_WAIT_SECS, DEF_HERE_FACTOR, DEF_NEAR_FACTOR, DEF_SIM_PROBES). */
+export const TRACE_DEFAULTS = {
+  firstTtl: 1,
+  maxTtl: 30,
+  probesPerHop: 3,
+  waitMs: 5000,
+  here: 3,
+  near: 10,
+  simultaneous: 16,
+  length: 60,
+  tcpPort: 80,
+} as const;
+
+/** traceroute's MAX_PROBES: -q goes up to this. */
+const MAX_PROBES_PER_HOP = 10;
+
+function tosList(tos: TraceOptions['tos']): number[] {
+  if (tos === undefined) return [0];
+  return typeof tos === 'number' ? [tos] : [...tos];
+}
+
+/** Checks the options that need no system call; throws ProbeError naming the option. */
+export function checkTraceOptions(options: TraceOptions): void {
+  if (typeof options.host !== 'string' || options.host === '') throw optionError('host', 'give a host to trace');
+  const kind = options.kind ?? 'icmp';
+  if (!(PROBE_KINDS as readonly string[]).includes(kind)) {
+    throw optionError('kind', `unknown probe kind "${String(kind)}": give icmp, udp or tcp`);
+  }
+  const first = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
+  const max = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
+  wholeIn('firstTtl', 'first TTL', first, 1, 255);
+  wholeIn('maxTtl', 'max TTL', max, 1, 255);
+  if (max < first) throw optionError('maxTtl', `max TTL ${max} is below the first TTL ${first}: give a max TTL of at least ${first}`);
+  const q = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
+  if (!Number.isInteger(q) || q < 1 || q > MAX_PROBES_PER_HOP) {
+    throw optionError('probesPerHop', `${String(q)} probes per hop: give a whole number from 1 to ${MAX_PROBES_PER_HOP}`);
+  }
+  const wait = options.waitMs ?? TRACE_DEFAULTS.waitMs;
+  if (!(Number.isFinite(wait) && wait >= 1 && wait <= 3_600_000)) {
+    throw optionError('waitMs', `wait ${String(wait / 1000)} s is out of range: give 0.001 to 3600 seconds`);
+  }
+  for (const [field, value] of [['here', options.here], ['near', options.near]] as const) {
+    if (value != null && !(Number.isFinite(value) && value >= 0 && value <= 1000)) {
+      throw optionError(field, `${field.toUpperCase()} factor ${String(value)} is out of range: give 0 (off) to 1000`);
+    }
+  }
+  if (options.simultaneous != null) wholeIn('simultaneous', 'probes in flight', options.simultaneous, 1, 1024);
+  const lanes = tosList(options.tos);
+  if (lanes.length === 0 || lanes.length > 256) throw optionError('tos', `${lanes.length} TOS values: give 1 to 256`);
+  for (const v of lanes) wholeIn('tos', 'TOS', v, 0, 255);
+  if (options.length != null) wholeIn('length', 'packet length', options.length, 0, 65535);
+  checkSourceOption(options.source);
+  if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
+  if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
+  if (options.port != null) {
+    if (kind === 'icmp') throw optionError('port', 'a port is for udp and tcp probes (-P udp, -P tcp), not icmp');
+    wholeIn('port', 'port', options.port, 1, 0xffff);
+  }
+  // Every probe needs its own port (its key): the ports must not run out.
+  const total = probeCount(first, max, q, lanes.length);
+  if (kind === 'udp') {
+    const base = options.port ?? UDP_BASE_PORT;
+    if (0x10000 - base < total) {
+      throw optionError('port', `port ${base} leaves room for ${0x10000 - base} probes, and this trace may send ${total}: give a lower port`);
+    }
+  }
+  if (kind === 'tcp' && options.sourcePort != null) {
+    const dst = options.port ?? TRACE_DEFAULTS.tcpPort;
+    if (0x10000 - options.sourcePort < total) {
+      throw optionError('sourcePort', `source port ${options.sourcePort} leaves room for ${0x10000 - options.sourcePort} probes, and this trace may send ${total}`);
+    }
+    if (dst >= options.sourcePort && dst < options.sourcePort + total) {
+      throw optionError('sourcePort', `the source ports ${options.sourcePort}-${options.sourcePort + total - 1} include the destination port ${dst}`);
+    }
+  }
+}
+
+/** Probes a whole trace may send: every cell of the grid. */
+export function probeCount(first: number, max: number, q: number, lanes: number): number {
+  return (max - first + 1) * q * lanes;
+}
+
+/** A whole number from low to high, both included. */
+export function randomIn(low: number, high: number): number {
+  return low + Math.floor(Math.random() * (high - low + 1));
+}
+
+/** Checks, resolves the host and finds the source address. */
+export async function configureTrace(options: TraceOptions): Promise<TraceConfig> {
+  checkTraceOptions(options);
+  const target = await resolveTarget(options.host);
+  const { source, sourceGiven } = chooseSource(options.source, target.address);
+  const kind = options.kind ?? 'icmp';
+  const df = options.df ?? false;
+  const length = options.length ?? TRACE_DEFAULTS.length;
+  const firstTtl = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
+  const maxTtl = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
+  const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
+  const tos = tosList(options.tos);
+  const total = probeCount(firstTtl, maxTtl, probesPerHop, tos.length);
+  const port = kind === 'icmp' ? null : options.port ?? (kind === 'udp' ? UDP_BASE_PORT : TRACE_DEFAULTS.tcpPort);
+  let sourcePort = options.sourcePort ?? 0;
+  if (options.sourcePort == null) {
+    // Above the well-known and registered ports, clear of the destination port (TCP).
+    do sourcePort = randomIn(32768, kind === 'tcp' ? 0x10000 - total : 60999);
+    while (kind === 'tcp' && port !== null && port >= sourcePort && port < sourcePort + total);
+  }
+  return {
+    target,
+    kind,
+    port,
+    firstTtl,
+    maxTtl,
+    probesPerHop,
+    waitMs: options.waitMs ?? TRACE_DEFAULTS.waitMs,
+    here: options.here ?? TRACE_DEFAULTS.here,
+    near: options.near ?? TRACE_DEFAULTS.near,
+    simultaneous: options.simultaneous ?? TRACE_DEFAULTS.simultaneous,
+    tos,
+    df,
+    length,
+    fragmentMtu: df ? null : fragmentMtuFor(length, routeMtu(target.address, sourceGiven ? source : null)),
+    source,
+    sourceGiven,
+    ipOptions: options.ipOptions ?? [],
+    identifier: options.identifier ?? randomIn(0, 0xffff),
+    sourcePort,
+    compareTtl: options.compareTtl ?? true,
+    pcapOut: options.pcapOut ?? null,
+  };
+}

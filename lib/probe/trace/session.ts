@@ -1,0 +1,98 @@
+// trace: TTL probing through the shared engine with traceroute 2.1's rules (handler.ts). This
+// file puts the pieces together: the options checked and resolved (options.ts), the probe kind's
+// protocol, the sockets it needs (socket.ts), the probe session (engine/session.ts: capture,
+// fragmenting, settling, closing on every path), and an engine sized to the trace.
+import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
+import { IcmpProbe } from '../protocols/trace-icmp.js';
+import type { TraceProtocol } from '../protocols/trace-protocol.js';
+import { TcpSynProbe } from '../protocols/tcp-syn.js';
+import { UDP_BASE_PORT, UdpProbe } from '../protocols/udp.js';
+import type { TraceHooks, TraceLaneResult, TraceStart } from './events.js';
+import { TraceHandler } from './handler.js';
+import { configureTrace, probeCount, randomIn, TRACE_DEFAULTS, type TraceConfig, type TraceOptions } from './options.js';
+import { openTraceSocket } from './socket.js';
+
+/** How long after opening the socket the first probe waits (see settleTimestamps, engine/session.ts). */
+const TIMESTAMP_SETTLE_MS = 3;
+/** The smallest ring of remembered probes worth making. */
+const MIN_MEMORY = 64;
+
+export interface TraceSessionParts extends SessionParts {
+  /** Default: traceProtocol(config). */
+  protocol?: TraceProtocol;
+}
+
+/** The probe protocol for a configuration. */
+export function traceProtocol(config: TraceConfig): TraceProtocol {
+  const header = {
+    source: config.source,
+    df: config.df,
+    ipOptions: config.ipOptions,
+    length: config.length,
+    ipIdBase: randomIn(0, 0xffff),
+  };
+  switch (config.kind) {
+    case 'udp':
+      return new UdpProbe({ ...header, srcPort: config.sourcePort, basePort: config.port ?? UDP_BASE_PORT });
+    case 'tcp':
+      return new TcpSynProbe({ ...header, dstPort: config.port ?? TRACE_DEFAULTS.tcpPort, srcPortBase: config.sourcePort, sequenceBase: randomIn(0, 0xffffffff) });
+    default:
+      return new IcmpProbe({ ...header, identifier: config.identifier });
+  }
+}
+
+/** Checks the options, resolves the host, opens the capture file and the sockets (CAP_NET_RAW). Nothing is sent until run(). */
+export async function openTrace(options: TraceOptions, parts: TraceSessionParts = {}): Promise<TraceSession> {
+  const config = await configureTrace(options);
+  return openWithCapture(config.pcapOut, parts, (p) => new TraceSession(config, { ...parts, ...p }));
+}
+
+export class TraceSession extends CommandSession<TraceConfig, TraceProtocol> {
+  readonly start: TraceStart;
+
+  constructor(config: TraceConfig, parts: TraceSessionParts = {}) {
+    const protocol = parts.protocol ?? traceProtocol(config);
+    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
+    this.start = {
+      type: 'start',
+      host: config.target.host,
+      address: config.target.address,
+      source: config.source,
+      kind: config.kind,
+      port: config.port,
+      firstTtl: config.firstTtl,
+      maxTtl: config.maxTtl,
+      probesPerHop: config.probesPerHop,
+      packetLength: protocol.packetLength,
+      tos: [...config.tos],
+      df: config.df,
+    };
+  }
+
+  /** Runs to the end (every lane reached its last hop, or stop()). Closes the sockets and the capture. */
+  run(hooks: TraceHooks = {}): Promise<TraceLaneResult[]> {
+    const config = this.config;
+    const session = this.session;
+    return session.run(
+      {
+        protocol: this.protocol,
+        handler: (engine) => new TraceHandler(engine, config, this.protocol, hooks, session.clock),
+        targets: [config.target.address],
+        timeoutMs: config.waitMs,
+        // Sized to the trace: every probe stays remembered (late answers are recognised), and a
+        // small ring is quicker to allocate than the default 64 Ki probes.
+        memory: Math.max(MIN_MEMORY, probeCount(config.firstTtl, config.maxTtl, config.probesPerHop, config.tos.length)),
+        // One sendto per probe, each with its own timestamp, as traceroute sends them: a trace
+        // sends a few dozen probes, and in a sendmmsg batch only the first has a measured send
+        // time (the others' are interpolated, and on a fast path their answers can arrive before
+        // the interpolated time: a 0.000 ms hop).
+        maxBatch: 1,
+      },
+      (handler) => {
+        handler.finish(session.stopRequested);
+        return handler.results();
+      },
+    );
+  }
+}

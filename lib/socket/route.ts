@@ -1,0 +1,54 @@
+// What the kernel's routing table says, asked through a UDP socket that never sends anything:
+// connect() only looks the route up (iputils ping's probe_fd trick), bind() only checks that an
+// address is ours. Each call opens one socket and closes it before returning.
+//
+//   routeSource(dst)         the local address the kernel would send from to reach dst
+//   routeMtu(dst, src?)      the route's MTU: the interface's, or a smaller path MTU the kernel
+//                            learnt from Fragmentation Needed (IP_MTU, ip(7))
+//   checkLocalAddress(addr)  throws unless addr is one of this machine's (EADDRNOTAVAIL)
+import { constants } from './constants.js';
+import { openSocket, type RawSocket } from './socket.js';
+
+/** Any port: connecting a UDP socket sends nothing (9 is discard, should a packet ever leave). */
+const ANY_PORT = 9;
+
+function withUdpSocket<T>(use: (socket: RawSocket) => T): T {
+  const socket = openSocket({ family: 'inet', type: 'dgram' });
+  try {
+    return use(socket);
+  } finally {
+    socket.close();
+  }
+}
+
+/**
+ * "127.0.0.1" for 127.0.0.1, the outgoing interface's address otherwise. Throws the socket
+ * error (ENETUNREACH, EHOSTUNREACH, EACCES for a broadcast address...).
+ */
+export function routeSource(destination: string): string {
+  return withUdpSocket((s) => {
+    s.connect(destination, ANY_PORT);
+    return s.address().address;
+  });
+}
+
+/**
+ * The MTU of the route to `address`, from `source` when given. null when there is no route (or
+ * the source is not ours), so that a send reports the problem as it always does.
+ */
+export function routeMtu(address: string, source: string | null = null): number | null {
+  try {
+    return withUdpSocket((s) => {
+      if (source !== null) s.bind(source);
+      s.connect(address, ANY_PORT);
+      return s.getOption(['IPPROTO_IP', constants.IP_MTU]) as number;
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** Throws the socket error (EADDRNOTAVAIL) unless `address` is one of this machine's. */
+export function checkLocalAddress(address: string): void {
+  withUdpSocket((s) => s.bind(address));
+}

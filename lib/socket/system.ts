@@ -1,0 +1,60 @@
+// What the system tells about its interfaces and sockets through /sys and /proc: read-only
+// look-ups that send nothing and need no privilege. Each returns null when it cannot tell (no
+// /sys or /proc, a fake socket in tests) rather than throwing.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIN_IPV4_MTU } from '../wire/fragment.js';
+import { constants } from './constants.js';
+
+/** Each interface's flags file holds its IFF_* bits in hex ("0x1003"), its mtu file the MTU. */
+const SYS_NET = '/sys/class/net';
+const MAX_MTU = 65535;
+
+/**
+ * The smallest MTU among the network interfaces that are up (/sys/class/net/<name>/mtu, flags
+ * bit IFF_UP), or null when none is. A datagram of that size fits out of any of them.
+ */
+export function smallestInterfaceMtu(): number | null {
+  let names: string[];
+  try {
+    names = readdirSync(SYS_NET);
+  } catch {
+    return null;
+  }
+  let smallest: number | null = null;
+  for (const name of names) {
+    try {
+      const flags = Number(readFileSync(join(SYS_NET, name, 'flags'), 'utf8').trim());
+      if ((flags & constants.IFF_UP) === 0) continue;
+      const mtu = Number(readFileSync(join(SYS_NET, name, 'mtu'), 'utf8').trim());
+      if (Number.isInteger(mtu) && mtu >= MIN_IPV4_MTU && (smallest === null || mtu < smallest)) smallest = mtu;
+    } catch {
+      // gone meanwhile, or not an interface: skip it
+    }
+  }
+  return smallest === null ? null : Math.min(smallest, MAX_MTU);
+}
+
+/** /proc/self/net/raw's columns: the inode is the tenth, the drop count the last. */
+const RAW_INODE_COLUMN = 9;
+
+/**
+ * Datagrams the kernel dropped on a raw IPv4 socket for want of buffer (the last column of
+ * /proc/self/net/raw, the row found by the socket's inode), or null when it cannot tell (no
+ * descriptor: a fake socket; no /proc).
+ */
+export function rawSocketDrops(socket: unknown): number | null {
+  const fd = (socket as { fd?: unknown } | null)?.fd;
+  if (typeof fd !== 'number' || fd < 0) return null;
+  try {
+    const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+    if (inode === undefined) return null;
+    for (const line of readFileSync('/proc/self/net/raw', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[RAW_INODE_COLUMN] === inode) return Number(f[f.length - 1]);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
