@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands/index.js';
 import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
+import { onStdoutError } from './stopping.js';
 import { packageRoot } from '../lib/package-root.js';
 
 const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -17,12 +18,9 @@ function fail(message: string, exitCode: number): void {
   process.exitCode = exitCode;
 }
 
-// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do.
-function exitQuietlyOnEpipe(err: NodeJS.ErrnoException): void {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-}
-process.stdout.on('error', exitQuietlyOnEpipe);
+// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a run
+// in progress has completed its files (cli/stopping.ts).
+process.stdout.on('error', onStdoutError);
 
 /**
  * yargs renders a command's whole help just after starting its handler, and keeps it for a help

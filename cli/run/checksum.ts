@@ -11,6 +11,7 @@ import { printJsonLine } from '../format/json.js';
 import { readInput, type InputInfo } from '../input.js';
 import { whole } from '../numbers.js';
 import type { ChecksumArgs } from '../options/checksum.js';
+import { stoppable } from '../stopping.js';
 
 /** What `rawprobe checksum` does once yargs has parsed its options (cli/options/checksum.ts). */
 export async function run(argv: ChecksumArgs): Promise<void> {
@@ -47,12 +48,18 @@ export async function run(argv: ChecksumArgs): Promise<void> {
     checker = new CaptureChecker({ tally, fix: fixer });
   };
 
-  let failure: unknown = null;
-  try {
-    await readInput(argv.input, (view) => checker.onRecord(view), { onInfo });
-  } catch (e) {
-    failure = e instanceof CliError ? e : new CliError(describeError(e), EXIT_ERROR);
-  }
+  // Ctrl-C, SIGTERM, SIGHUP (cli/stopping.ts): the report covers what was read.
+  let failure = await stoppable(async (stopping): Promise<unknown> => {
+    const stop = new AbortController();
+    stopping.onStop(() => stop.abort());
+    try {
+      await readInput(argv.input, (view) => checker.onRecord(view), { onInfo, signal: stop.signal });
+      return null;
+    } catch (e) {
+      if (stop.signal.aborted && (e as Error | null)?.name === 'AbortError') return null;
+      return e instanceof CliError ? e : new CliError(describeError(e), EXIT_ERROR);
+    }
+  });
   try {
     await (writer as PcapWriter | null)?.close();
   } catch (e) {

@@ -3,7 +3,8 @@
 // malformed packet last. Output goes out once per chunk of input read (at most 256 packets at a
 // time): a file's chunk of thousands of packets is one write, and a live pipe (`tcpdump -U -w - |
 // rawprobe decode`) shows each packet as soon as it arrives. Ctrl-C (SIGINT) stops the reading:
-// what was read is printed and decode exits 0, as tcpdump -r does.
+// what was read is printed and decode exits 0, as tcpdump -r does (SIGTERM, SIGHUP: 143, 129;
+// cli/stopping.ts).
 import type { RecordView } from '../../lib/pcap/index.js';
 import { readInput, type InputInfo } from '../input.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
@@ -11,6 +12,7 @@ import { malformedMessage } from '../format/decode.js';
 import { decodeFrame, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
 import { whole } from '../numbers.js';
 import type { DecodeArgs } from '../options/decode.js';
+import { stoppable } from '../stopping.js';
 
 /** --count: packets to show, null for all. */
 export function decodeCount(argv: DecodeArgs): number | null {
@@ -61,17 +63,17 @@ export async function run(argv: DecodeArgs): Promise<void> {
     shown++;
     return count === null || shown < count;
   };
-  const stop = new AbortController();
-  const onSigint = (): void => stop.abort();
-  process.on('SIGINT', onSigint);
-  try {
-    await readInput(argv.input, onPacket, { signal: stop.signal });
-  } catch (e) {
-    // Ctrl-C: the packets read so far are the output; a record cut short is not an error.
-    if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
-    flush(); // the packets before a break are reported before the error
-  }
+  await stoppable(async (stopping) => {
+    const stop = new AbortController();
+    stopping.onStop(() => stop.abort());
+    try {
+      await readInput(argv.input, onPacket, { signal: stop.signal });
+    } catch (e) {
+      // Stopped: the packets read so far are the output; a record cut short is not an error.
+      if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
+    } finally {
+      flush(); // the packets before a break are reported before the error
+    }
+  });
   if (firstMalformed !== null) throw new CliError(malformedMessage(firstMalformed, malformed), EXIT_ERROR);
 }

@@ -9,10 +9,15 @@ interface Target {
   address: string;
 }
 
-/** A target is done: alive or unreachable, with its counts. */
+/** A target is done: alive or unreachable (or unknown, when the sweep was stopped first), with its counts. */
 export interface SweepResult extends Target {
   type: 'result';
   alive: boolean;
+  /**
+   * The sweep was stopped (Ctrl-C) while this target, unanswered, still had probes in flight or
+   * tries to come: whether it is reachable is unknown, and it is not counted unreachable.
+   */
+  unfinished: boolean;
   /** Probes sent, and resolved (answered or timed out: fping's xmt). */
   sent: number;
   resolved: number;
@@ -105,6 +110,8 @@ export interface SweepSummary {
   targets: number;
   alive: number;
   unreachable: number;
+  /** Targets unanswered but still being probed when the sweep was stopped: neither alive nor unreachable. */
+  unfinished: number;
   /** Names that did not resolve. */
   unknown: number;
   /** Probes whose time ran out. */
