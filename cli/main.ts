@@ -9,6 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands/index.js';
 import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
 import { onStdoutError } from './stopping.js';
+import { usageLine, viewOf } from './usage.js';
 import { packageRoot } from '../lib/package-root.js';
 
 const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<void> {
       if (!failed) {
         failed = true;
         if (err) fail(describeError(err), exitCodeOf(err));
-        else fail(message ?? 'invalid usage', EXIT_ERROR);
+        else fail(usageLine(message ?? 'invalid usage', argv, viewOf(parser)), EXIT_ERROR);
       }
       // With exitProcess(false), yargs goes on to run the command after a failed validation
       // (an unknown option under strict()): throwing here is what stops it.
