@@ -83,6 +83,23 @@ export function flag(alias: Alias | null, describe: string, group?: string): Fla
   return withAlias({ type: 'boolean', default: false, describe, ...(group === undefined ? {} : { group }) }, alias);
 }
 
+/**
+ * The help's heading for the options a command shares with its peer tool, and for rawprobe's own:
+ * each command lists its options once, grouped as the peer's own help groups them (iputils ping's
+ * "Options", fping's "Probing options" and "Output options"...), then what rawprobe adds.
+ */
+export const GROUP = {
+  options: 'Options:',
+  rawprobe: 'rawprobe options:',
+} as const;
+
+/** `options`, each listed under `group` in the help and the man page, in this order. */
+export function inGroup<O extends Record<string, Options>>(group: string, options: O): { [K in keyof O]: O[K] & { group: string } } {
+  const out: Record<string, Options> = {};
+  for (const [key, o] of Object.entries(options)) out[key] = { ...o, group };
+  return out as { [K in keyof O]: O[K] & { group: string } };
+}
+
 /** A positional argument that must be given. */
 export function required(describe: string): PositionalOptions & { type: 'string'; demandOption: true; describe: string } {
   return { type: 'string', demandOption: true, describe };

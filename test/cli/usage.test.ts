@@ -58,3 +58,43 @@ test('options yargs accepts stay accepted: camelCase, --no- for a flag, a value 
     t.notRegex(r.stderr, /unknown option/, `${args.join(' ')}: ${r.stderr}`);
   }
 });
+
+/** The options a --help text lists, each with the heading it is under: "-c, --count" -> ["-c", "--count"]. */
+function listed(help: string): { heading: string; names: string[] }[] {
+  const out: { heading: string; names: string[] }[] = [];
+  let heading = '';
+  for (const line of help.split('\n')) {
+    if (/^\S.*:$/.test(line)) heading = line;
+    const m = /^ {2}((?:-{1,2}[\w-]+, )*-{1,2}[\w-]+)  /.exec(line.replace(/^ {6}/, '  '));
+    if (m !== null && heading !== 'Examples:') out.push({ heading, names: m[1]!.split(', ') });
+  }
+  return out;
+}
+
+test('every help text lists each option once, grouped as the peer tool groups them', async (t) => {
+  const commands = [['ping'], ['trace'], ['tos'], ['sweep'], ['capture'], ['decode'], ['checksum'], ['send'], ['sockopt'], ['lab', 'up'], ['lab', 'exec'], ['lab', 'show'], ['lab', 'down'], ['setup-privileges']];
+  const groups = new Map<string, Map<string, string>>();
+  for (const command of commands) {
+    const r = await rawprobe([...command, '--help']);
+    t.is(r.code, 0, command.join(' '));
+    const options = listed(r.stdout);
+    t.true(options.length >= 2, `${command.join(' ')}: ${r.stdout}`);
+    const names = options.flatMap((o) => o.names);
+    t.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], `${command.join(' ')} lists an option twice`);
+    groups.set(command.join(' '), new Map(options.flatMap((o) => o.names.map((n) => [n, o.heading] as const))));
+  }
+  const under = (command: string, option: string): string | undefined => groups.get(command)!.get(option);
+  // iputils ping: its letters under "Options:", ours apart.
+  for (const letter of ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-w', '-W']) t.is(under('ping', letter), 'Options:', letter);
+  for (const own of ['--id', '--json', '--pcap-out']) t.is(under('ping', own), 'rawprobe options:', own);
+  // fping: "Probing options:" and "Output options:".
+  for (const letter of ['-B', '-c', '-f', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
+  for (const letter of ['-a', '-q', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
+  // traceroute and tcpdump: their letters under "Options:".
+  for (const letter of ['-F', '-f', '-I', '-T', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-U']) t.is(under('trace', letter), 'Options:', letter);
+  for (const letter of ['-c', '-d', '-i', '-O', '-p', '-s', '-v', '-w', '-x']) t.is(under('capture', letter), 'Options:', letter);
+  // The iputils order: the help lists ping's letters as iputils' help does.
+  const ping = await rawprobe(['ping', '--help']);
+  const order = listed(ping.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
+  t.deepEqual(order, ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-w', '-W', '-h']);
+});
