@@ -31,7 +31,7 @@ const words = (list: readonly string[], prefix: string): Completion => ({ kind: 
 function optionKey(word: string, options: Readonly<Record<string, Options>>): string | null {
   const name = word.replace(/^-+/, '').split('=')[0]!;
   for (const [key, o] of Object.entries(options)) {
-    const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
+    const aliases: readonly string[] = o.alias === undefined ? [] : typeof o.alias === 'string' ? [o.alias] : o.alias;
     if (key === name || aliases.includes(name)) return key;
   }
   return null;
@@ -46,7 +46,7 @@ function spellings(options: Readonly<Record<string, Options>>): string[] {
   const out: string[] = [];
   for (const [key, o] of Object.entries(options)) {
     out.push(key.length === 1 ? `-${key}` : `--${key}`);
-    const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
+    const aliases: readonly string[] = o.alias === undefined ? [] : typeof o.alias === 'string' ? [o.alias] : o.alias;
     for (const a of aliases) out.push(a.length === 1 ? `-${a}` : `--${a}`);
   }
   return [...out, '--help'];

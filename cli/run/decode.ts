@@ -12,7 +12,9 @@ import { malformedMessage } from '../format/decode.js';
 import { decodeFrame, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
 import { whole } from '../numbers.js';
 import type { DecodeArgs } from '../options/decode.js';
+import { progressWanted } from '../progress.js';
 import { stoppable } from '../stopping.js';
+import { readProgress } from './read-progress.js';
 
 /** --count: packets to show, null for all. */
 export function decodeCount(argv: DecodeArgs): number | null {
@@ -47,7 +49,10 @@ export async function run(argv: DecodeArgs): Promise<void> {
       flush();
     });
   };
+  // On a terminal the lines themselves show how far decode is; into a file, a progress line does.
+  const progress = await readProgress('decode', argv.input, progressWanted(process.stderr, argv.json) && process.stdout.isTTY !== true);
   const onPacket = (view: RecordView, info: InputInfo): boolean => {
+    progress.record(view);
     const d = decodeFrame(view, info.pcap?.nanosecond ?? false);
     if (d.problem?.kind === 'malformed') {
       malformed++;
@@ -72,6 +77,7 @@ export async function run(argv: DecodeArgs): Promise<void> {
       // Stopped: the packets read so far are the output; a record cut short is not an error.
       if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
     } finally {
+      progress.stop();
       flush(); // the packets before a break are reported before the error
     }
   });

@@ -21,6 +21,8 @@ import {
 import { decimal, rateOrMax, whole } from '../numbers.js';
 import type { SweepArgs } from '../options/sweep.js';
 import { tosByte } from './args.js';
+import { painter, sweepProgressLine } from '../format/progress.js';
+import { colourWanted, progressWanted, ProgressLine } from '../progress.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 
@@ -59,11 +61,20 @@ class Output {
   readonly #out = Buffer.allocUnsafe(1 << 18);
   #outUsed = 0;
   readonly #err: string[] = [];
+  /** Called before anything is written, and after: the progress line makes way, then comes back. */
+  readonly #beforeWrite: () => void;
+  readonly #afterWrite: () => void;
+
+  constructor(around: { before: () => void; after: () => void } = { before: () => {}, after: () => {} }) {
+    this.#beforeWrite = around.before;
+    this.#afterWrite = around.after;
+  }
 
   out(line: string): void {
     // A line of up to n UTF-16 units takes at most 3n bytes in UTF-8.
     if (this.#outUsed + 3 * line.length + 1 > this.#out.length) this.#flushOut();
     if (3 * line.length + 1 > this.#out.length) {
+      this.#beforeWrite();
       process.stdout.write(`${line}\n`);
       return;
     }
@@ -78,6 +89,7 @@ class Output {
 
   #flushOut(): void {
     if (this.#outUsed === 0) return;
+    this.#beforeWrite();
     // A copy: the stream may keep the bytes after write() returns (a pipe that is full).
     process.stdout.write(Buffer.from(this.#out.subarray(0, this.#outUsed)));
     this.#outUsed = 0;
@@ -86,9 +98,11 @@ class Output {
   flush(): void {
     this.#flushOut();
     if (this.#err.length > 0) {
+      this.#beforeWrite();
       process.stderr.write(`${this.#err.join('\n')}\n`);
       this.#err.length = 0;
     }
+    this.#afterWrite();
   }
 }
 
@@ -137,9 +151,24 @@ function jsonPrinter(argv: SweepArgs, output: Output): (e: SweepEvent) => void {
 
 // ---- the command -----------------------------------------------------------------------------
 
+/** Targets from which a sweep shows its progress line (on a terminal): a few thousand. */
+const PROGRESS_FROM = 4096;
+
+/** The progress line of a long sweep on stderr, when it is a terminal (not with -q or --json). */
+function sweepProgress(argv: SweepArgs, session: SweepSession): ProgressLine {
+  const line = new ProgressLine(progressWanted(process.stderr, argv.quiet || argv.json));
+  const paint = painter(colourWanted(process.stderr));
+  line.start(() => {
+    const p = session.progress();
+    return p === null || (p.total ?? p.started) < PROGRESS_FROM ? null : sweepProgressLine(p, paint);
+  });
+  return line;
+}
+
 async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSummary> {
   const countMode = session.config.count !== null;
-  const output = new Output();
+  const progress = sweepProgress(argv, session);
+  const output = new Output({ before: () => progress.clear(), after: () => progress.draw() });
   const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output);
   try {
     return await session.run({
@@ -148,6 +177,7 @@ async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSu
       onFlush: () => output.flush(),
     });
   } finally {
+    progress.stop();
     output.flush();
   }
 }

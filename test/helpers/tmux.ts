@@ -18,8 +18,10 @@ import { tempDir } from './tmp.js';
 export interface Terminal {
   /** The screen now, with lines the terminal wrapped joined again (capture-pane -J), history included. */
   screen(): string;
-  /** Resolves once `test(screen)` holds; rejects (naming `what`) after `limitMs`. */
-  until(test: (screen: string) => boolean, what: string, limitMs?: number): Promise<void>;
+  /** Every byte written to the terminal so far. */
+  bytes(): string;
+  /** Resolves once `test(screen, bytes)` holds; rejects (naming `what`) after `limitMs`. */
+  until(test: (screen: string, bytes: string) => boolean, what: string, limitMs?: number): Promise<void>;
   /** The command's exit code, the final screen and every byte it wrote, once it has ended. */
   done: Promise<{ code: number; screen: string; bytes: Buffer }>;
 }
@@ -58,7 +60,8 @@ export function onTerminal(t: ExecutionContext, argv: readonly string[], size: {
   tmux(['pipe-pane', '-t', name, '-o', `cat >> ${quote(bytesFile)}`]);
   writeFileSync(goFile, '');
   const screen = (): string => tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', name]);
-  const until = (test: (screen: string) => boolean, what: string, limitMs = 60_000): Promise<void> =>
+  const bytes = (): string => (existsSync(bytesFile) ? readFileSync(bytesFile, 'utf8') : '');
+  const until = (test: (screen: string, bytes: string) => boolean, what: string, limitMs = 60_000): Promise<void> =>
     new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = (): void => {
@@ -69,7 +72,7 @@ export function onTerminal(t: ExecutionContext, argv: readonly string[], size: {
           reject(e as Error);
           return;
         }
-        if (test(now)) resolve();
+        if (test(now, bytes())) resolve();
         else if (Date.now() - started > limitMs) reject(new Error(`${what}: not on the terminal after ${limitMs} ms; screen:\n${now}`));
         else setTimeout(poll, 50);
       };
@@ -80,5 +83,5 @@ export function onTerminal(t: ExecutionContext, argv: readonly string[], size: {
     screen: screen(),
     bytes: existsSync(bytesFile) ? readFileSync(bytesFile) : Buffer.alloc(0),
   }));
-  return { screen, until, done };
+  return { screen, bytes, until, done };
 }

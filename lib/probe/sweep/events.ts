@@ -103,6 +103,21 @@ export interface SweepHooks {
   onFlush?: () => void;
 }
 
+/** How far a sweep has come (for a progress line): counts so far. */
+export interface SweepProgress {
+  /** Targets in the list, when known before it is read (no files); else null. */
+  total: number | null;
+  /** Targets probed so far (started), and finished (alive, unreachable or cut short). */
+  started: number;
+  finished: number;
+  alive: number;
+  unreachable: number;
+  /** Echo requests sent. */
+  sent: number;
+  /** Since the first send, ns. */
+  elapsedNs: number;
+}
+
 /** fping -s, and ours beyond it. */
 export interface SweepSummary {
   type: 'summary';
