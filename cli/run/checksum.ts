@@ -85,6 +85,6 @@ function compute(hex: string, json: boolean): void {
   const c = verifyIpv4(bytes, 0, bytes.length, newPacketChecksums());
   if (json) printJsonLine(computeJson(c));
   else process.stdout.write(computeText(c));
-  if (c.malformed !== null) throw new CliError(`--compute: packet index 0, byte offset ${c.malformedOffset}: ${c.malformed}`, EXIT_ERROR);
-  process.exitCode = c.ipv4 === STATUS.BAD || c.transportStatus === STATUS.BAD ? EXIT_NEGATIVE : EXIT_OK;
+  // A malformed packet is a negative answer, as a bad checksum is: its line says where it broke.
+  process.exitCode = c.malformed !== null || c.ipv4 === STATUS.BAD || c.transportStatus === STATUS.BAD ? EXIT_NEGATIVE : EXIT_OK;
 }

@@ -23,7 +23,7 @@ import {
 } from '../pcap/index.js';
 import { ChecksumFixer } from './fix.js';
 import { ChecksumTally } from './tally.js';
-import { newPacketChecksums, verifyIpv4, type PacketChecksums } from './verify.js';
+import { newPacketChecksums, verifyIpv4, type PacketChecksums, type VerifyOptions } from './verify.js';
 
 /** What CaptureChecker needs of a record (a RecordView has all of it). */
 export type CheckRecord = Pick<
@@ -47,6 +47,7 @@ export class CaptureChecker {
   readonly fix: ChecksumFixer | null;
   private readonly loc = newIpv4Location();
   private readonly result = newPacketChecksums();
+  private readonly verifyOptions: VerifyOptions = { originalLength: 0 };
   private readonly onChecked: CaptureCheckerOptions['onChecked'];
 
   constructor(options: CaptureCheckerOptions = {}) {
@@ -63,8 +64,12 @@ export class CaptureChecker {
       if (this.fix !== null) this.fix.write(v, 0, null);
       return true;
     }
-    const r = verifyIpv4(v.buffer, loc.offset, loc.length, this.result);
-    this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + (loc.offset - v.offset));
+    // On the wire the packet spanned the record's original length, less the link header (a TSO
+    // header's length 0 stands for that, when the capture cut it).
+    this.verifyOptions.originalLength = v.originalLength - v.fcsLength - (loc.offset - v.offset);
+    const r = verifyIpv4(v.buffer, loc.offset, loc.length, this.result, this.verifyOptions);
+    const linkHeaderLength = loc.offset - v.offset;
+    this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + linkHeaderLength, linkHeaderLength);
     if (this.fix !== null) this.fix.write(v, loc.offset, r);
     if (this.onChecked && this.onChecked(v, r) === false) return false;
     return true;

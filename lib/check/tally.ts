@@ -29,7 +29,9 @@ export interface BadChecksum {
 export interface MalformedPacket {
   index: number;
   reason: string;
-  /** Byte offset in the input file of the field that broke it (-1 when not a file). */
+  /** Byte offset of the field that broke it, from the frame's first byte (link header included). */
+  offset: number;
+  /** The same byte's offset in the input file (-1 when not a file). */
   fileOffset: number;
 }
 
@@ -84,13 +86,18 @@ export class ChecksumTally {
 
   /**
    * Counts one verified packet. `fileOffset` is where its IPv4 header starts in the input file
-   * (-1 when unknown), for locating bad fields.
+   * (-1 when unknown), for locating bad fields; `linkHeaderLength` the bytes of frame before it.
    */
-  add(index: number, r: PacketChecksums, fileOffset = -1): void {
+  add(index: number, r: PacketChecksums, fileOffset = -1, linkHeaderLength = 0): void {
     this.packets++;
     if (r.malformed !== null) {
       this.malformed++;
-      this.malformedPackets.push({ index, reason: r.malformed, fileOffset: fileOffset < 0 ? -1 : fileOffset + r.malformedOffset });
+      this.malformedPackets.push({
+        index,
+        reason: r.malformed,
+        offset: linkHeaderLength + r.malformedOffset,
+        fileOffset: fileOffset < 0 ? -1 : fileOffset + r.malformedOffset,
+      });
       return;
     }
     const counts = this.counts;
