@@ -109,7 +109,7 @@ function frameInfo(v: RecordView, nanosecond: boolean, received: boolean): Frame
 export function decodeFrame(v: RecordView, nanosecond: boolean, received = false): DecodedFrame {
   const loc = locateNetworkInRecord(v, LOC);
   const frame = frameInfo(v, nanosecond, received);
-  if (loc.network !== NETWORK.IPV4) return { frame, packet: null, partial: null, problem: notDecoded(), checks: null };
+  if (loc.network !== NETWORK.IPV4) return { frame, packet: null, partial: null, problem: notDecoded(v), checks: null };
   // The packet's length on the wire, when the capture cut it: what a TSO header's length 0 means.
   const originalLength = v.originalLength - v.fcsLength - loc.linkHeaderLength;
   VERIFY.originalLength = originalLength;
@@ -134,7 +134,13 @@ export function decodeFrame(v: RecordView, nanosecond: boolean, received = false
 }
 
 /** Why the frame LOC describes holds nothing decoded. */
-function notDecoded(): FrameProblem {
+function notDecoded(v: RecordView): FrameProblem {
+  if (LOC.reason === NOT_NETWORK.TRUNCATED_LINK_HEADER) {
+    // Cut inside its link header (an MPLS stack without its bottom entry, a cut NFLOG TLV): a
+    // malformed packet, as tshark calls it, broken where its bytes end.
+    const end = Math.max(0, v.capturedLength - v.fcsLength);
+    return { kind: 'malformed', reason: describeNotNetwork(LOC.reason, LOC.value), offset: end, fileOffset: v.fileOffset < 0 ? -1 : v.fileOffset + end };
+  }
   if (LOC.reason === NOT_NETWORK.UNSUPPORTED_LINK_TYPE) {
     return { kind: 'unknown-link-type', reason: `not decoded: link type ${LOC.value}`, offset: null, fileOffset: null };
   }

@@ -32,13 +32,14 @@ export async function run(argv: ChecksumArgs): Promise<void> {
     name = info.name;
     if (argv.fix === undefined) return;
     const iface = info.pcap?.interfaces[0];
-    const snaplen = info.pcap?.snaplen ?? 0;
     try {
+      // The copy's snaplen is libpcap's maximum: a record longer than the input's snaplen (read
+      // whole, as libpcap and Wireshark read it) is copied whole too.
       writer = new PcapWriter(argv.fix, {
         linkType: iface?.linkType ?? LINKTYPE.RAW,
         nanosecond: info.pcap?.nanosecond ?? false,
         ...(info.pcap ? { byteOrder: info.pcap.byteOrder } : {}),
-        ...(snaplen > 0 && snaplen <= MAX_CAPTURED_LENGTH ? { snaplen } : {}),
+        snaplen: MAX_CAPTURED_LENGTH,
       });
     } catch (e) {
       throw new CliError(`--fix ${argv.fix}: cannot write: ${describeError(e)}`, EXIT_ERROR);

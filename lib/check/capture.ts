@@ -12,7 +12,9 @@
 import {
   LINKTYPE,
   MAX_CAPTURED_LENGTH,
+  NOT_IPV4,
   PcapWriter,
+  describeNotIpv4,
   locateIpv4InRecord,
   newIpv4Location,
   readPcapBuffer,
@@ -59,6 +61,14 @@ export class CaptureChecker {
   /** Checks one record; usable directly as an OnRecord callback. */
   readonly onRecord = (v: CheckRecord): boolean => {
     const loc = locateIpv4InRecord(v, this.loc);
+    if (loc.reason === NOT_IPV4.TRUNCATED_LINK_HEADER) {
+      // A frame cut inside its link header (an MPLS stack without its bottom entry, a cut NFLOG
+      // TLV) is a malformed packet, broken where its bytes end.
+      const end = Math.max(0, v.capturedLength - v.fcsLength);
+      this.tally.addMalformed(v.index, describeNotIpv4(loc), end, v.fileOffset < 0 ? -1 : v.fileOffset + end);
+      if (this.fix !== null) this.fix.write(v, 0, null);
+      return true;
+    }
     if (loc.reason !== null) {
       this.tally.addNotIpv4();
       if (this.fix !== null) this.fix.write(v, 0, null);
@@ -78,7 +88,7 @@ export class CaptureChecker {
 
 export interface CheckCaptureOptions {
   tally?: ChecksumTally;
-  /** Write a corrected copy to this path (classic pcap, same link type, byte order, precision and snaplen). */
+  /** Write a corrected copy to this path (classic pcap, same link type, byte order and precision; snaplen 262144, so no record is cut). */
   fixPath?: string | null;
   onChecked?: CaptureCheckerOptions['onChecked'];
   /** Called once with the file header. */
@@ -113,7 +123,7 @@ export async function checkCapture(source: PcapSource | Uint8Array, options: Che
         linkType: first?.linkType ?? info.linkType ?? LINKTYPE.RAW,
         nanosecond: info.nanosecond,
         byteOrder: info.byteOrder,
-        ...(info.snaplen ? { snaplen: Math.min(info.snaplen, MAX_CAPTURED_LENGTH) } : {}),
+        snaplen: MAX_CAPTURED_LENGTH, // a record over the input's snaplen is read whole: copy it whole
       });
       fixer = new ChecksumFixer(writer);
     }

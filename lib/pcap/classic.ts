@@ -42,10 +42,10 @@ export class ClassicParser implements FormatParser {
     while (end - pos >= RECORD_HEADER.LENGTH) {
       const captured = u32(buf, pos + RECORD_HEADER.INCL_LEN, le);
       // Checked before waiting for the bytes: a corrupt length must fail now, not make a
-      // streaming reader buffer gigabytes. A record longer than the header's snaplen is read
-      // whole, as libpcap and Wireshark read it (old writers left a wrong snaplen, and libpcap
-      // itself caps the snaplen it writes for some link types): only the link type's maximum,
-      // libpcap's 262144, marks a corrupt header.
+      // streaming reader buffer gigabytes. A record longer than the header's snaplen (old
+      // writers left wrong snaplens) is read whole, as Wireshark reads it; libpcap reads it too
+      // and hands tcpdump its first snaplen bytes. Only libpcap's maximum for the link type,
+      // 262144, marks a corrupt header, for libpcap and Wireshark alike.
       if (captured > MAX_CAPTURED_LENGTH) throw this.badLength(captured, base + pos);
       const next = pos + RECORD_HEADER.LENGTH + captured;
       if (next > end) break;

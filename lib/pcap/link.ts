@@ -126,10 +126,11 @@ function byVersion(out: NetworkLocation, buf: Uint8Array, start: number, at: num
 /** An MPLS label stack at buf[at]: cross it, then read the packet under it by its version nibble. */
 function byMpls(out: NetworkLocation, buf: Uint8Array, start: number, at: number, end: number): NetworkLocation {
   const after = mplsStackEnd(buf, at, end);
-  if (after < 0) return notFound(out, NOT_NETWORK.TRUNCATED_LINK_HEADER, ETHERTYPE.MPLS);
-  byVersion(out, buf, start, after, end);
+  if (after < 0) notFound(out, NOT_NETWORK.TRUNCATED_LINK_HEADER, ETHERTYPE.MPLS);
+  else byVersion(out, buf, start, after, end);
+  // The labels read, whole entries only: a stack cut before its bottom still shows them, as tshark does.
   out.mplsOffset = at;
-  out.mplsLabels = (after - at) / MPLS_ENTRY_LENGTH;
+  out.mplsLabels = Math.floor(((after < 0 ? end : after) - at) / MPLS_ENTRY_LENGTH);
   return out;
 }
 

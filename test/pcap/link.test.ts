@@ -202,7 +202,7 @@ const NETWORK_CASES: NetworkCase[] = [
   { name: 'MPLS IPv6 explicit null (label 2)', linkType: 1, frame: MACS + '8847' + mpls(2, true) + IPV6, network: 'ipv6', offset: 18, labels: 1 },
   { name: 'VLAN then MPLS', linkType: 1, frame: MACS + '8100' + '0064' + '8847' + mpls(17, true) + IPHEX, network: 'ipv4', offset: 22, labels: 1 },
   { name: 'MPLS in Linux cooked v2', linkType: 276, frame: '8847' + '0000' + '00000002' + '0001' + '00' + '06' + '0200000000010000' + mpls(300, true) + IPHEX, network: 'ipv4', offset: 24, labels: 1 },
-  { name: 'MPLS stack with no bottom entry before the end', linkType: 1, frame: MACS + '8847' + mpls(1, false) + mpls(2, false), reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: 0x8847 },
+  { name: 'MPLS stack with no bottom entry before the end (the labels read are kept)', linkType: 1, frame: MACS + '8847' + mpls(1, false) + mpls(2, false) + 'ab', reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: 0x8847, labels: 2 },
   { name: 'MPLS over a pseudowire control word (nibble 0)', linkType: 1, frame: MACS + '8847' + mpls(5, true) + '00000000' + MACS, reason: NOT_NETWORK.OTHER_IP_VERSION, value: 0, labels: 1 },
   { name: 'PPP with ff 03, IPv4', linkType: 9, frame: 'ff030021' + IPHEX, network: 'ipv4', offset: 4 },
   { name: 'PPP without framing, compressed protocol field 21', linkType: 9, frame: '21' + IPHEX, network: 'ipv4', offset: 1 },
