@@ -13,6 +13,7 @@ import { decode } from './decode.js';
 import { lab } from './lab.js';
 import { ping } from './ping.js';
 import { send } from './send.js';
+import { socket } from './socket.js';
 import { sockopt } from './sockopt.js';
 import { sweep } from './sweep.js';
 import { tos } from './tos.js';
@@ -20,5 +21,5 @@ import { trace } from './trace.js';
 
 /** `y` with every command, one call each so that yargs' types follow each command's own. */
 export function withCommands(y: Argv): Argv {
-  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(send).command(sockopt).command(lab);
+  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(send).command(sockopt).command(socket).command(lab);
 }
