@@ -105,7 +105,7 @@ function errorNote(c: SocketCall, x: CallContext): string | null {
   }
   if (code === 'EADDRINUSE') {
     if (x.family === 'unix') return "the file is there already: a unix socket's file outlives its socket";
-    return x.type === 'stream' ? 'taken: by a socket, or by connections in TIME_WAIT (see SO_REUSEADDR)' : 'another socket has it';
+    return x.type === 'stream' ? 'taken: by a socket, or by connections in TIME_WAIT; see SO_REUSEADDR' : 'another socket has it';
   }
   return ERROR_NOTES[code] ?? null;
 }
@@ -127,7 +127,7 @@ export function noteOf(c: SocketCall, x: CallContext): string | null {
     case 'recv':
     case 'recvfrom':
     case 'recvmsg':
-      if (c.result === 0 && x.type !== 'dgram' && x.type !== 'raw') return 'end of stream: the peer shut down writing';
+      if (c.result === 0 && x.type !== 'dgram' && x.type !== 'raw') return 'end of stream: the peer shut down writing, or closed';
       return x.firstData ? FIRST_DATA[x.type] : null;
     case 'connect':
       if (c.syscall === 'getsockopt' && x.verbose) return 'the outcome, read with getsockopt(SO_ERROR)';
@@ -227,6 +227,14 @@ export function endJson(r: NetcatResult): Record<string, unknown> {
     bytesIn: r.bytesIn,
     bytesOut: r.bytesOut,
   };
+}
+
+/** A unix path that cannot fit sun_path, said before any call is made (`typed`: the address as given). */
+export function unixPathTooLong(typed: string, bytes: number, room: number): string {
+  return (
+    `"${typed}": the unix socket path is ${bytes} bytes, at most ${room} fit (sun_path, with its terminating NUL): ` +
+    'use a shorter path, a relative one, or an abstract name (unix-abstract:NAME, no file)'
+  );
 }
 
 // ---- how it ended ------------------------------------------------------------------------------

@@ -9,8 +9,10 @@
 //             stdin when neither is given (netcat); listen sends nothing unless told
 import { createReadStream, statSync } from 'node:fs';
 
-import { AddressError, messagesInput, parseTarget, streamInput, type InputSource, type NetcatOptions, type Role, type Target } from '../../lib/netcat/index.js';
+import { AddressError, messagesInput, parseTarget, streamInput, type InputSource, type NetcatOptions, type Role, type Target, type TargetHints } from '../../lib/netcat/index.js';
+import { constants } from '../../lib/socket/index.js';
 import { CliError } from '../errors.js';
+import { unixPathTooLong } from '../format/socket.js';
 import { decimal, wholeIn } from '../numbers.js';
 import type { SocketConnectArgs, SocketListenArgs } from '../options/socket.js';
 import { protocolOf, settingsOf } from './option-settings.js';
@@ -32,25 +34,34 @@ export interface SocketPlan {
 
 type Args = SocketListenArgs | SocketConnectArgs;
 
-function target(a: Args): Target {
+/** A unix path longer than sun_path takes is refused here, in one line, before any call. */
+function checkPath(at: Target, typed: string, flag: string): void {
+  if (at.family !== 'unix' || at.address.startsWith('\0')) return;
+  const bytes = Buffer.byteLength(at.address, 'utf8');
+  const room = constants.UNIX_PATH_MAX - 1;
+  if (bytes > room) throw new CliError(`${flag}${unixPathTooLong(typed, bytes, room)}`);
+}
+
+function parsed(text: string, hints: TargetHints, flag: string): Target {
+  let at: Target;
   try {
-    return parseTarget(a.address, { family: a.family ?? null, type: a.type ?? null });
+    at = parseTarget(text, hints);
   } catch (e) {
-    if (e instanceof AddressError) throw new CliError(e.message);
+    if (e instanceof AddressError) throw new CliError(`${flag}${e.message}`);
     throw e;
   }
+  checkPath(at, text, flag);
+  return at;
+}
+
+function target(a: Args): Target {
+  return parsed(a.address, { family: a.family ?? null, type: a.type ?? null }, '');
 }
 
 /** connect --bind: an address of the target's family and type. */
 function local(a: SocketConnectArgs, to: Target): NetcatOptions['local'] {
   if (a.bind === undefined) return null;
-  let at: Target;
-  try {
-    at = parseTarget(a.bind, { family: to.family, type: to.type });
-  } catch (e) {
-    if (e instanceof AddressError) throw new CliError(`--bind ${e.message}`);
-    throw e;
-  }
+  const at = parsed(a.bind, { family: to.family, type: to.type }, '--bind ');
   return { address: at.address, port: at.port };
 }
 
