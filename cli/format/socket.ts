@@ -157,7 +157,8 @@ function resultText(c: SocketCall): string {
 function afterResult(c: SocketCall): string {
   if (c.error !== null) return '';
   if (c.call === 'accept' && c.peer !== null) return `  peer: ${showAddress(c.peer)}`;
-  if ((c.call === 'recvfrom' || c.call === 'recvmsg') && c.peer !== null) return `  from: ${showAddress(c.peer)}`;
+  // recvfrom names no sender for an unbound unix socket: the kernel gives an empty address.
+  if (c.call === 'recvfrom' || c.call === 'recvmsg') return `  from: ${c.peer === null ? '(unnamed)' : showAddress(c.peer)}`;
   if ((c.call === 'getsockname' || c.call === 'getpeername') && isAddress(c.value as CallArg)) return `  ${showAddress(c.value as SocketAddress)}`;
   return '';
 }
