@@ -10,7 +10,7 @@ import { NetcatSession, type NetcatResult, type Output, type Role } from '../../
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { endProblem } from '../format/socket.js';
 import type { SocketConnectArgs, SocketListenArgs } from '../options/socket.js';
-import { withSignals } from './session.js';
+import { withSignals } from './signals.js';
 import { socketPlan } from './socket-args.js';
 import { CallLog } from './socket-log.js';
 

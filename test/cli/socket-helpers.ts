@@ -1,5 +1,7 @@
 // Shared bits of the `rawprobe socket` tests: call log lines matched with descriptor numbers as
 // patterns, the port a `listen ...:0` was given, addresses per family, and text messages.
+import { readFileSync } from 'node:fs';
+
 import type { ExecutionContext } from 'ava';
 
 import { createSocket } from '../../lib/socket/index.js';
@@ -92,6 +94,22 @@ export async function serving(cli: RunningCli, type: string, unix: boolean, stre
   }
   if (type === 'stream' || type === 'seqpacket') await cli.line(stream, /^listen\(\d+, \d+\) = 0$/);
   return port;
+}
+
+/** Resolves once a socket listens on 127.0.0.1:port (state 0A in /proc/net/tcp): for a --quiet listen, or a peer tool. */
+export async function listeningOn(port: number, limitMs = 30_000): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const listens = (): boolean =>
+    readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .some((line) => {
+        const f = line.trim().split(/\s+/);
+        return f[1] === local && f[3] === '0A';
+      });
+  for (let waited = 0; !listens(); waited += 10) {
+    if (waited > limitMs) throw new Error(`nothing listens on 127.0.0.1:${port} after ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Where rawprobe listens for `place`: ADDRESS as the CLI takes it (port 0: the kernel picks). */
