@@ -7,3 +7,4 @@ export * as lab from './lab/index.js';
 export * as check from './check/index.js';
 export * as craft from './craft/index.js';
 export * as sockopt from './sockopt/index.js';
+export * as netcat from './netcat/index.js';

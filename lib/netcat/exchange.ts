@@ -138,11 +138,15 @@ async function answer(x: Exchange, server: Socket, m: Message): Promise<void> {
   }
 }
 
-/** listen on dgram/raw: recvfrom until --count datagrams (or stop, or --timeout), answering each when asked. */
+/**
+ * listen on dgram/raw: recvfrom until --count datagrams (or stop, or --timeout); each is echoed,
+ * or written to the output and answered with the input's messages when there is an input.
+ */
 export async function datagramServer(x: Exchange, server: Socket): Promise<void> {
   const count = x.options.count ?? null;
   const output = x.options.output ?? null;
-  const answers = x.options.echo === true || (x.options.input ?? null) !== null;
+  const echo = x.options.echo === true;
+  const answers = (x.options.input ?? null) !== null;
   let served = 0;
   while (!x.stopping && (count === null || served < count)) {
     let m: Message;
@@ -154,8 +158,8 @@ export async function datagramServer(x: Exchange, server: Socket): Promise<void>
     }
     served += 1;
     x.received(m.data.length);
-    if (answers) await answer(x, server, m);
-    else if (output !== null) await output.write(m.data);
+    if (!echo && output !== null) await output.write(m.data);
+    if (echo || answers) await answer(x, server, m);
   }
   server.close();
 }
