@@ -214,8 +214,10 @@ export function callJson(c: SocketCall, note: string | null): Record<string, unk
   };
 }
 
+/** A session event as JSON: {"event": "unlink", "path": ..., "error": null}. */
 export function eventJson(e: NetcatEvent): Record<string, unknown> {
-  return { event: e.type, ...e };
+  const { type, ...rest } = e;
+  return { event: type, ...rest };
 }
 
 /** The last JSON object: how the session ended and what moved. */

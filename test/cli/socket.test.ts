@@ -158,9 +158,10 @@ test('-v: the calls that would have blocked (EINPROGRESS, EAGAIN) and recv sizes
   t.false(/EAGAIN|EINPROGRESS/.test(plain.stderr), 'without -v neither shows');
 });
 
-test('--timeout: nothing came for that long, everything is closed, exit 1', async (t) => {
-  const r = await rawprobe(['socket', 'listen', 'tcp://127.0.0.1:0', '--timeout', '0.3']);
+test('--timeout: nothing came for that long, everything is closed, exit 1 (and --backlog reaches listen)', async (t) => {
+  const r = await rawprobe(['socket', 'listen', 'tcp://127.0.0.1:0', '--timeout', '0.3', '--backlog', '5']);
   t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /^listen\(\d+, 5\) = 0$/m);
   const lines = r.stderr.trimEnd().split('\n');
   t.regex(lines.at(-2) ?? '', /^close\(\d+\) = 0$/);
   t.is(lines.at(-1), 'rawprobe: socket: nothing moved for 0.3 s (--timeout): gave up and closed');
@@ -217,4 +218,13 @@ test('a unix dgram sender with no address of its own cannot be answered: the lis
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^recvfrom\(\d+\) = 2 bytes "hi"  from: \(unnamed\)/m);
   t.regex(r.stdout, /^\(no answer on \d+: the datagram came from a unix socket with no address; its sender must bind, e\.g\. connect --bind PATH\)$/m);
+});
+
+test('--json events: the unix file removed at the end is an object of its own', async (t) => {
+  const dir = tempDir(t, 'socket-json-event');
+  const r = await rawprobe(['socket', 'listen', `unix:${dir}/j.sock`, '--json', '--timeout', '0.1']);
+  t.is(r.code, 1, r.stderr);
+  const objects = r.stderr.trimEnd().split('\n').slice(0, -1).map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.deepEqual(objects.at(-2), { event: 'unlink', path: `${dir}/j.sock`, error: null });
+  t.like(objects.at(-1), { end: 'idle', error: null, connections: 0 });
 });

@@ -176,10 +176,14 @@ export function runChild(command: string, args: string[]): RunningChild {
     err += chunk;
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      resolve({ code, signal });
-      for (const w of waiters.splice(0)) w();
-    });
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  // 'close' comes after the last of stdout: a line printed just before exiting is then in `lines`
+  // ('exit' may come first, and a wait that gave up on it missed that line).
+  let closed = false;
+  child.on('close', () => {
+    closed = true;
+    for (const w of waiters.splice(0)) w();
   });
   let seen = 0;
   return {
@@ -198,7 +202,7 @@ export function runChild(command: string, args: string[]): RunningChild {
               return;
             }
           }
-          if (child.exitCode !== null || child.signalCode !== null) {
+          if (closed) {
             clearTimeout(timer);
             reject(new Error(`child exited (${child.exitCode ?? child.signalCode}) before a matching line; stderr: ${err}`));
             return;
