@@ -47,6 +47,10 @@ export function showAddress(a: Pick<SocketAddress, 'family' | 'address' | 'port'
   return a.family === 'inet6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
+function bytesText(n: number): string {
+  return n === 1 ? '1 byte' : `${n} bytes`;
+}
+
 function isAddress(arg: CallArg): arg is SocketAddress {
   return typeof arg === 'object' && arg !== null && 'address' in arg && 'family' in arg;
 }
@@ -57,7 +61,7 @@ function showArg(arg: CallArg): string {
   if (typeof arg === 'boolean') return arg ? '1' : '0';
   if (arg instanceof Uint8Array) return quotedBytes(arg, 40);
   if (isAddress(arg)) return showAddress(arg);
-  if ('bytes' in arg && Object.keys(arg).length === 1) return `${String(arg['bytes'])} bytes`;
+  if ('bytes' in arg && Object.keys(arg).length === 1) return bytesText(Number(arg['bytes']));
   if ('enabled' in arg) return `{l_onoff=${arg['enabled'] === true ? 1 : 0}, l_linger=${String(arg['seconds'])}}`;
   if ('microseconds' in arg) return `{tv_sec=${String(arg['seconds'])}, tv_usec=${String(arg['microseconds'])}}`;
   return JSON.stringify(arg);
@@ -149,7 +153,7 @@ export function noteOf(c: SocketCall, x: CallContext): string | null {
 
 function resultText(c: SocketCall): string {
   if (c.error !== null) return `-1 ${c.error.code}`;
-  if (RECEIVES.has(c.call)) return c.result === 0 ? '0 bytes' : `${c.result} bytes ${quotedBytes(c.data ?? Buffer.alloc(0))}`;
+  if (RECEIVES.has(c.call)) return c.result === 0 ? '0 bytes' : `${bytesText(c.result)} ${quotedBytes(c.data ?? Buffer.alloc(0))}`;
   return String(c.result);
 }
 
