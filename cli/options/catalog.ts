@@ -12,6 +12,7 @@ import * as lab from './lab.js';
 import * as ping from './ping.js';
 import * as send from './send.js';
 import * as setupPrivileges from './setup-privileges.js';
+import * as socket from './socket.js';
 import * as sockopt from './sockopt.js';
 import * as sweep from './sweep.js';
 import * as tos from './tos.js';
@@ -47,6 +48,13 @@ export async function catalog(): Promise<CommandEntry[]> {
     entry(['capture'], capture),
     { ...entry(['send'], { ...send, help: { ...send.help, epilog: send.epilog(HDRINCL_RULES) } }), usage: send.USAGE },
     entry(['sockopt'], { help: sockopt.help, options: sockopt.sockoptOptions(kinds) }),
+    {
+      ...entry(['socket'], { help: socket.socket }),
+      subcommands: [
+        entry(['socket', 'listen'], { help: socket.listen, positionals: socket.positionals, options: socket.listenOptions(kinds) }),
+        entry(['socket', 'connect'], { help: socket.connect, positionals: socket.positionals, options: socket.connectOptions(kinds) }),
+      ],
+    },
     {
       ...entry(['lab'], { help: lab.lab }),
       subcommands: [entry(['lab', 'up'], lab.up), entry(['lab', 'down'], lab.down), entry(['lab', 'exec'], lab.exec), entry(['lab', 'show'], lab.show)],

@@ -18,7 +18,7 @@ export interface Sources {
 }
 
 /** Options whose value is a file (a pcap to write or read, JSON, a list of targets, a node binary). */
-const FILE_OPTIONS = new Set(['pcap-out', 'write', 'fix', 'from-json', 'from-hex', 'file', 'node']);
+const FILE_OPTIONS = new Set(['pcap-out', 'write', 'fix', 'from-json', 'from-hex', 'file', 'node', 'send-file']);
 /** Positionals that are files: a capture or hex file, a lab file. */
 const FILE_POSITIONALS = new Set(['decode input', 'checksum input', 'lab up file']);
 /** Positionals that name a lab that is up (lab down also takes a file: then Tab after a / or a .). */
