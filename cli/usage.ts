@@ -169,7 +169,7 @@ export function usageLine(message: string, argv: readonly string[], view: Parser
   }
   const unknownArgument = /^Unknown arguments?: ([^,\s]+)/.exec(message);
   if (unknownArgument !== null) return `${prefix}unknown option ${unknownArgument[1]!.length === 1 ? '-' : '--'}${unknownArgument[1]} (${help} lists the options)`;
-  return `${prefix}${message}`;
+  return message; // yargs' other checks (conflicts, choices) and ours (.check) already say what is wrong
 }
 
 interface YargsInternals {

@@ -13,7 +13,7 @@ import { whole } from '../numbers.js';
 import type { ChecksumArgs } from '../options/checksum.js';
 import { progressWanted } from '../progress.js';
 import { stoppable } from '../stopping.js';
-import { readProgress } from './read-progress.js';
+import { readProgress } from '../read-progress.js';
 
 /** What `rawprobe checksum` does once yargs has parsed its options (cli/options/checksum.ts). */
 export async function run(argv: ChecksumArgs): Promise<void> {

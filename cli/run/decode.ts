@@ -16,7 +16,7 @@ import { whole } from '../numbers.js';
 import type { DecodeArgs } from '../options/decode.js';
 import { progressWanted } from '../progress.js';
 import { stoppable } from '../stopping.js';
-import { readProgress } from './read-progress.js';
+import { readProgress } from '../read-progress.js';
 
 /** --count: packets to show, null for all. */
 export function decodeCount(argv: DecodeArgs): number | null {

@@ -52,7 +52,7 @@ onBash('bash: rawprobe pi<Tab> is ping; ping --pc<Tab> is --pcap-out; lab <Tab> 
   t.deepEqual(await bashTab(['pi']), ['ping']);
   t.deepEqual(await bashTab(['ping', '--pc']), ['--pcap-out']);
   t.deepEqual(await bashTab(['lab', '']), ['up', 'down', 'exec', 'show']);
-  t.deepEqual(await bashTab(['s']), ['sweep', 'send', 'sockopt', 'setup-privileges']);
+  t.deepEqual(await bashTab(['s']), ['sweep', 'send', 'sockopt', 'socket', 'setup-privileges']);
   t.deepEqual(await bashTab(['sockopt', '--type', 'r']), ['raw', 'rdm']);
   t.deepEqual(await bashTab(['trace', '-n', '--ma']), ['--max-hops']);
   t.true((await bashTab(['ping', '-'])).includes('-c'));

@@ -2,9 +2,9 @@
 // of the file's size and packets per second, on a terminal's stderr only. Shown for a file of
 // READ_PROGRESS_BYTES or more from the start, and for stdin once the reading has taken a second.
 import { stat } from 'node:fs/promises';
-import type { RecordView } from '../../lib/pcap/index.js';
-import { readProgressLine } from '../format/progress.js';
-import { ProgressLine } from '../progress.js';
+import type { RecordView } from '../lib/pcap/index.js';
+import { readProgressLine } from './format/progress.js';
+import { ProgressLine } from './progress.js';
 
 /** Files from this size on show their progress: a few seconds of work, or more. */
 export const READ_PROGRESS_BYTES = 16e6;
