@@ -59,6 +59,7 @@ export function closest(word: string, names: readonly string[]): string | null {
 }
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const dash = (name: string): string => (name.length === 1 ? `-${name}` : `--${name}`);
 
 interface Known {
   names: Set<string>;
@@ -116,7 +117,7 @@ export function unknownOption(args: readonly string[], view: ParserView): string
 /** The command's own options, as someone would type them: -c, --count... */
 function spellings(view: ParserView): string[] {
   const positionals = new Set(positionalNames(view.usage));
-  return [...knownOptions(view).names].filter((n) => !positionals.has(n) && n !== '$0' && n !== '_').map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
+  return [...knownOptions(view).names].filter((n) => !positionals.has(n) && n !== '$0' && n !== '_').map(dash);
 }
 
 function positionalNames(usage: string | null): string[] {
@@ -169,7 +170,13 @@ export function usageLine(message: string, argv: readonly string[], view: Parser
   }
   const unknownArgument = /^Unknown arguments?: ([^,\s]+)/.exec(message);
   if (unknownArgument !== null) return `${prefix}unknown option ${unknownArgument[1]!.length === 1 ? '-' : '--'}${unknownArgument[1]} (${help} lists the options)`;
-  return message; // yargs' other checks (conflicts, choices) and ours (.check) already say what is wrong
+  const choice = /^Invalid values:\s*Argument: ([\w-]+), Given: (.*), Choices: (.*)$/s.exec(message);
+  if (choice !== null) {
+    const name = positionalNames(view.usage).includes(choice[1]!) ? `<${choice[1]}>` : dash(choice[1]!);
+    return `${prefix}${name} ${choice[2]!.trim()}: give one of ${choice[3]!.trim()}`;
+  }
+  // yargs' other checks (conflicts) and ours (.check) already say what is wrong, on one line.
+  return message.replace(/\s*\n\s*/g, ' ');
 }
 
 interface YargsInternals {

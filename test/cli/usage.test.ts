@@ -98,3 +98,8 @@ test('every help text lists each option once, grouped as the peer tool groups th
   const order = listed(ping.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
   t.deepEqual(order, ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-w', '-W', '-h']);
 });
+
+test('a value outside its choices: one line naming the option or argument and the choices', async (t) => {
+  assertUsageError(t, await rawprobe(['sockopt', '--type', 'foo']), 'rawprobe: sockopt: --type "foo": give one of "raw", "dgram", "stream", "seqpacket", "rdm"');
+  assertUsageError(t, await rawprobe(['completion', 'fish']), 'rawprobe: completion: <shell> "fish": give one of "bash", "zsh"');
+});
