@@ -60,6 +60,7 @@ export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
     sourcePort: 40000,
     compareTtl: true,
     pcapOut: null,
+    flow: { mode: 'classic', flows: 1 },
     ...overrides,
   };
 }

@@ -17,6 +17,7 @@ import { OUTCOME, type Outcome } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { compareQuoted, type HeaderChange } from './changes.js';
 import { noAnswer, type TraceProbe } from './events.js';
+import { answerExtensions } from './extensions.js';
 import type { TraceConfig } from './options.js';
 
 /** traceroute's marks for what the kernel refused locally (no route, too long...). */
@@ -65,6 +66,7 @@ export class TraceAnswers {
       quotedTos: quote === null ? null : m.quotedTos,
       quotedTtl: quote === null ? null : m.quotedTtl,
       changes: quote ?? [],
+      extensions: isIcmp && isError(m.type) ? answerExtensions(m.data, m.offset, m.length) : null,
       sendError: null,
     };
   }
