@@ -146,13 +146,23 @@ test('pause holds new rounds, resume lets them go; reset forgets the figures', a
   const sim = new PathSim(socket, clock);
   const session = new TraceRoundsSession(traceConfig({ probesPerHop: 1 }), { rounds: 6, intervalMs: 10 }, { socket, clock, capture: null });
   let completed = 0;
+  let pausedAt: () => void = () => {};
+  const twoRounds = new Promise<void>((resolve) => (pausedAt = resolve));
   const running = session.run({
     onRound: (r) => {
       completed = r.completed;
-      if (r.completed === 2) session.pause();
+      if (r.completed === 2) {
+        session.pause();
+        pausedAt();
+      }
     },
   });
-  await drive(sim, clock, new Promise((resolve) => setTimeout(resolve, 50)), 200);
+  await drive(sim, clock, twoRounds, 200);
+  // Long enough for two more rounds, had they been allowed.
+  clock.advance(50);
+  sim.collect();
+  sim.deliverDue();
+  await new Promise((resolve) => setImmediate(resolve));
   t.is(completed, 2);
   t.true(session.paused);
   session.reset();

@@ -32,9 +32,7 @@ import { refusedProbe, TraceAnswers } from './answer.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
 import type { RoundsReport } from './report.js';
-
-/** traceroute's DEF_WAIT_PREC: added to a round trip before multiplying, so tiny times still leave room. */
-const WAIT_PRECISION_NS = NS_PER_MS;
+import { adaptiveWait, shortenWaits } from './waits.js';
 
 export interface RoundsPlan {
   /** Rounds to run; null: until stop(). */
@@ -197,22 +195,15 @@ export class RoundsHandler implements ProbeHandler {
     }, Math.max(0, delayNs / NS_PER_MS));
   }
 
-  /** traceroute's get_timeout(), with each hop's worst round trip so far as its time. */
+  /** traceroute's get_timeout() (waits.ts), with each hop's worst round trip so far as its time. */
   #waitFor(ttl: number): number {
-    const c = this.#config;
     const worst = (t: number): number => {
       const s = this.#report.statsOf(t);
       return s === null || s.received === 0 ? Number.NaN : s.worstUs * 1000;
     };
-    const here = worst(ttl);
-    if (c.here > 0 && !Number.isNaN(here)) return Math.min(c.waitMs, (c.here * (here + WAIT_PRECISION_NS)) / NS_PER_MS);
-    if (c.near > 0) {
-      for (let t = ttl + 1; t <= Math.min(c.maxTtl, this.#final); t++) {
-        const r = worst(t);
-        if (!Number.isNaN(r)) return Math.min(c.waitMs, (c.near * (r + WAIT_PRECISION_NS)) / NS_PER_MS);
-      }
-    }
-    return c.waitMs;
+    let farther = Number.NaN;
+    for (let t = ttl + 1; t <= Math.min(this.#config.maxTtl, this.#final) && Number.isNaN(farther); t++) farther = worst(t);
+    return adaptiveWait(this.#config, worst(ttl), farther);
   }
 
   sent(n: number, error: Error | null): void {
@@ -267,19 +258,9 @@ export class RoundsHandler implements ProbeHandler {
     for (const [n, p] of this.#open) if (p.ttl > ttl) this.#settle(n, null);
   }
 
-  /** An answer came back in rttNs at hop h: the probes of h may wait HERE times that, nearer ones NEAR times. */
+  /** An answer came back in rttNs at hop h: shorter waits for the probes of h and nearer (waits.ts). */
   #shortenWaits(h: number, rttNs: number): void {
-    const c = this.#config;
-    const engine = this.#engine;
-    const table = engine.table;
-    for (const [n, p] of this.#open) {
-      if (p.ttl > h) continue;
-      const factor = p.ttl === h ? c.here : c.near;
-      const sentAt = engine.sentAt(n);
-      if (factor <= 0 || !table.has(n) || Number.isNaN(sentAt)) continue;
-      const deadline = sentAt + Math.min(c.waitMs * NS_PER_MS, factor * (rttNs + WAIT_PRECISION_NS));
-      if (deadline < (table.deadline[table.slot(n)] as number)) engine.setDeadline(n, deadline);
-    }
+    shortenWaits(this.#engine, this.#config, this.#open.keys(), (n) => this.#open.get(n)?.ttl ?? -1, h, rttNs);
   }
 
   /** Probe n is settled: recorded with `result`, or dropped (null: beyond the last hop). */
