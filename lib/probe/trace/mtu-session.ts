@@ -1,0 +1,86 @@
+// trace --mtu on the shared engine (mtu.ts): the options checked and resolved with DF set, one
+// probe protocol per size (sized-protocol.ts) sharing the random bases so keys agree, the sockets,
+// and the probe session; the first size is the route's MTU (what the kernel would send whole).
+import { routeMtu } from '../../socket/route.js';
+import { CommandSession, openWithCapture, ProbeSession, type SessionSocket } from '../engine/session.js';
+import { ProbePlan } from '../protocols/probe-plan.js';
+import type { TraceStart } from './events.js';
+import { PathMtuHandler } from './mtu.js';
+import type { MtuDone, MtuHooks, MtuHop } from './mtu-events.js';
+import { configureTrace, type TraceConfig, type TraceOptions } from './options.js';
+import { randomBases, traceProtocol, type TraceSessionParts } from './session.js';
+import { SizedProtocol } from './sized-protocol.js';
+import { openTraceSocket } from './socket.js';
+
+/** The first size when the route's MTU cannot be read (Ethernet's). */
+const FALLBACK_MTU = 1500;
+const MEMORY = 4096;
+/** How long after opening the socket the first probe waits (see settleTimestamps, engine/session.ts). */
+const TIMESTAMP_SETTLE_MS = 3;
+
+export interface MtuOptions extends TraceOptions {
+  /** The first probe size; default the route's MTU. */
+  startLength?: number | null;
+}
+
+export interface MtuResult extends MtuDone {
+  hopList: MtuHop[];
+}
+
+/** Checks the options, resolves the host, opens the capture file and the sockets (CAP_NET_RAW). */
+export async function openPathMtu(options: MtuOptions, parts: TraceSessionParts = {}): Promise<PathMtuSession> {
+  const config = await configureTrace({ ...options, df: true }, MEMORY);
+  const start = options.startLength ?? routeMtu(config.target.address, config.sourceGiven ? config.source : null) ?? FALLBACK_MTU;
+  return openWithCapture(config.pcapOut, parts, (p) => new PathMtuSession(config, start, { ...parts, ...p }));
+}
+
+export class PathMtuSession extends CommandSession<TraceConfig, SizedProtocol> {
+  readonly start: TraceStart;
+  readonly #plan: ProbePlan;
+
+  constructor(config: TraceConfig, startLength: number, parts: TraceSessionParts = {}) {
+    const plan = new ProbePlan(MEMORY);
+    const bases = randomBases();
+    const protocol = new SizedProtocol((length) => traceProtocol(config, plan, bases, length), plan, startLength, Math.max(startLength, config.length));
+    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: null, settleMs: TIMESTAMP_SETTLE_MS }, parts));
+    this.#plan = plan;
+    this.start = {
+      type: 'start',
+      host: config.target.host,
+      address: config.target.address,
+      source: config.source,
+      kind: config.kind,
+      port: config.port,
+      firstTtl: config.firstTtl,
+      maxTtl: config.maxTtl,
+      probesPerHop: config.probesPerHop,
+      packetLength: protocol.packetLength,
+      tos: [...config.tos],
+      df: true,
+    };
+  }
+
+  run(hooks: MtuHooks = {}): Promise<MtuResult> {
+    const hopList: MtuHop[] = [];
+    const onHop = (hop: MtuHop): void => {
+      hopList.push(hop);
+      hooks.onHop?.(hop);
+    };
+    return this.session.run(
+      {
+        protocol: this.protocol,
+        handler: (engine) => new PathMtuHandler(engine, this.config, this.protocol, this.#plan, { onHop }),
+        targets: [this.config.target.address],
+        timeoutMs: this.config.waitMs,
+        memory: MEMORY,
+        maxBatch: 1,
+      },
+      (handler) => {
+        handler.finish();
+        const last = hopList[hopList.length - 1];
+        return { type: 'done', reached: handler.reached, hops: last?.ttl ?? 0, pmtu: handler.pmtu, back: handler.back, hopList };
+      },
+    );
+  }
+}
