@@ -47,8 +47,11 @@ export interface FakeNetwork {
   balance?: { hop: number; routers: readonly string[]; by: (probe: Buffer) => number };
   /** The router at this hop adds an RFC 4884 extension structure (these bytes) to its Time Exceeded. */
   extensionsAt?: { hop: number; extensions: Buffer };
-  /** Packets over `mtu` bytes with DF do not get past hop `after`; Fragmentation Needed only unless `silent`. */
-  bottleneck?: { after: number; mtu: number; silent: boolean };
+  /**
+   * Packets over `mtu` bytes with DF do not get past hop `after`: Fragmentation Needed, giving
+   * `advertise` as the next-hop MTU (default `mtu`), unless `silent`.
+   */
+  bottleneck?: { after: number; mtu: number; silent: boolean; advertise?: number };
 }
 
 /** An ICMP Time Exceeded from `from` quoting `arrived` padded to 128 bytes (RFC 4884 length 32), then `extensions`. */
@@ -141,13 +144,13 @@ export class PathSim {
     for (let h = 1; h <= probe.hop && h < destinationHop; h++) {
       const router = this.#router(h, bytes);
       if (net.unreachableAt === h) return error(router, { kind: 'destination-unreachable', code: 1 });
-      const limit = net.mtu1400After === h ? { mtu: 1400, silent: false } : net.bottleneck?.after === h ? net.bottleneck : null;
+      const limit = net.mtu1400After === h ? { mtu: 1400, silent: false, advertise: 1400 } : net.bottleneck?.after === h ? net.bottleneck : null;
       if (limit !== null && h < probe.hop && bytes.length > limit.mtu && (bytes[6]! & 0x40) !== 0) {
         if (limit.silent) return null;
         const at = Buffer.from(bytes);
         at[8] = probe.ttl - h + 1;
         fixIpChecksum(at);
-        return encodePacket({ ip: { src: router, dst: SRC, ttl: 64 }, icmp: { kind: 'destination-unreachable', code: 4, nextHopMtu: limit.mtu }, payload: at.subarray(0, 548) });
+        return encodePacket({ ip: { src: router, dst: SRC, ttl: 64 }, icmp: { kind: 'destination-unreachable', code: 4, nextHopMtu: limit.advertise ?? limit.mtu }, payload: at.subarray(0, 548) });
       }
     }
     if (probe.hop < destinationHop) {

@@ -52,6 +52,8 @@ interface SweepHop {
   probes: TraceProbe[];
   /** The next-hop MTU a Fragmentation Needed gave for this TTL's probes, null for none. */
   fragNeeded: number | null;
+  /** Those answers themselves (shown, with their !F marks, when the probes cannot shrink any more). */
+  refusals: TraceProbe[];
 }
 
 interface Search {
@@ -199,11 +201,15 @@ export class PathMtuHandler implements ProbeHandler {
   #recordSweep(ttl: number, result: TraceProbe, fragNeeded: number | null, size: number): void {
     let hop = this.#sweep.get(ttl);
     if (hop === undefined) {
-      hop = { probes: [], fragNeeded: null };
+      hop = { probes: [], fragNeeded: null, refusals: [] };
       this.#sweep.set(ttl, hop);
     }
-    if (fragNeeded !== null) hop.fragNeeded = sane(fragNeeded, size);
-    else hop.probes.push(result);
+    if (fragNeeded !== null) {
+      hop.fragNeeded = sane(fragNeeded, size);
+      hop.refusals.push(result);
+    } else {
+      hop.probes.push(result);
+    }
   }
 
   #recordSearch(result: TraceProbe, fragNeeded: number | null): void {
@@ -246,10 +252,16 @@ export class PathMtuHandler implements ProbeHandler {
   /** The lowest hop where the size stopped getting through decides the next batch; the hops before it are done. */
   #afterSweep(): void {
     for (let t = this.#from; t <= Math.min(this.#last, this.#final); t++) {
-      const hop = this.#sweep.get(t) ?? { probes: [], fragNeeded: null };
-      if (hop.fragNeeded !== null) {
+      const hop = this.#sweep.get(t) ?? { probes: [], fragNeeded: null, refusals: [] };
+      if (hop.fragNeeded !== null && hop.fragNeeded < this.#size) {
         this.#shrinkAt(t, hop.fragNeeded, false);
         return;
+      }
+      if (hop.fragNeeded !== null) {
+        // Refused at the smallest size IPv4 has: the path ends here, with the refusals' marks.
+        hop.probes.push(...hop.refusals);
+        this.#final = t;
+        break;
       }
       const lost = hop.probes.every((p) => p.from === null);
       if (lost && this.#answeredSmall.has(t) && this.#small < this.#size) {
