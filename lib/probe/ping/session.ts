@@ -37,6 +37,8 @@ export async function openPing(options: PingOptions, parts: PingSessionParts = {
 
 export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   readonly start: PingStart;
+  #handler: PingHandler | null = null;
+  #pausedBeforeRun = false;
 
   constructor(config: PingConfig, parts: PingSessionParts = {}) {
     const protocol = new IcmpEchoProtocol({
@@ -60,7 +62,11 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => new PingHandler(engine, this.protocol, config, hooks),
+        handler: (engine) => {
+          this.#handler = new PingHandler(engine, this.protocol, config, hooks);
+          if (this.#pausedBeforeRun) this.#handler.pause();
+          return this.#handler;
+        },
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
         intervalMs: config.intervalMs / targetCount,
@@ -73,6 +79,21 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
       },
       () => config.targets.map((_, i) => this.summary(i)),
     );
+  }
+
+  /** No new probes until resume() (ping --watch's p); those in flight still count. */
+  pause(): void {
+    this.#pausedBeforeRun = true;
+    this.#handler?.pause();
+  }
+
+  resume(): void {
+    this.#pausedBeforeRun = false;
+    this.#handler?.resume();
+  }
+
+  get paused(): boolean {
+    return this.#handler?.paused ?? this.#pausedBeforeRun;
   }
 
   /** The summary so far (SIGQUIT's status line), for target i. */

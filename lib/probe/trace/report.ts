@@ -39,6 +39,8 @@ export interface ReportHop {
   marks: string[];
   /** The destination answered at this hop. */
   destination: boolean;
+  /** Its last outcomes, oldest first: round trips in µs, NaN for no answer (the live view draws them). */
+  history: number[];
 }
 
 interface HostRecord {
@@ -148,6 +150,7 @@ export class RoundsReport {
         changes: tracker.hop(h.quoted ? [[...h.changes.values()]] : []),
         marks: [...h.marks],
         destination: h.destination,
+        history: h.stats.history(),
       });
     }
     return rows;
