@@ -78,14 +78,18 @@ export function sentLine(packet: Uint8Array, index: number): string {
   return `sent ${summaryLine(decodeBytes(packet, index))}\n`;
 }
 
-/** A reply: its line and round trip, or its object with --json. */
+/**
+ * A reply: its line and round trip, or its object with --json. Replies are read from a raw
+ * socket: their checksums are judged as the kernel judged them on arrival (lib/check,
+ * VerifyOptions.received), so a header the kernel rewrote (record route, timestamp) is not bad.
+ */
 export function replyText(r: Reply): string {
   const rtt = r.rttMs === null ? '' : `, rtt ${r.rttMs.toFixed(3)} ms`;
-  return `reply ${summaryLine(decodeBytes(r.bytes, r.probe))}${rtt}\n`;
+  return `reply ${summaryLine(decodeBytes(r.bytes, r.probe, null, true))}${rtt}\n`;
 }
 
 export function replyJson(r: Reply): Record<string, unknown> {
-  return { event: 'reply', kind: r.kind, probe: r.probe, from: r.info.address, rttMs: r.rttMs, packet: frameJson(decodeBytes(r.bytes, r.probe)) };
+  return { event: 'reply', kind: r.kind, probe: r.probe, from: r.info.address, rttMs: r.rttMs, packet: frameJson(decodeBytes(r.bytes, r.probe, null, true)) };
 }
 
 /** "--- sent 3 packets (84 bytes) in 10.123 ms, 198 packets/s, 3 replies" */

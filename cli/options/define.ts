@@ -61,13 +61,18 @@ function withAlias<O extends Options>(o: O, alias: Alias | null): O {
  * typed: cli/run/ parses it (cli/numbers.ts) and words what is wrong with it. `requiresArg`: a
  * bare `-c` is a usage error rather than an empty value.
  */
-export function value(alias: Alias | null, describe: string): TextOption & { requiresArg: true } {
-  return withAlias({ type: 'string', requiresArg: true, describe, coerce: lastValue }, alias);
+export function value(alias: Alias | null, describe: string, group?: string): TextOption & { requiresArg: true } {
+  return withAlias({ type: 'string', requiresArg: true, describe, coerce: lastValue, ...inGroup(group) }, alias);
 }
 
 /** Like value(), for an option given as often as needed (`-f a -f b`). */
-export function values(alias: Alias | null, describe: string): RepeatedOption & { requiresArg: true } {
-  return withAlias({ type: 'string', requiresArg: true, describe, coerce: everyValue }, alias);
+export function values(alias: Alias | null, describe: string, group?: string): RepeatedOption & { requiresArg: true } {
+  return withAlias({ type: 'string', requiresArg: true, describe, coerce: everyValue, ...inGroup(group) }, alias);
+}
+
+/** The help group an option is listed under, when it has one. */
+function inGroup(group: string | undefined): { group?: string } {
+  return group === undefined ? {} : { group };
 }
 
 /**
@@ -80,7 +85,7 @@ export function text(describe: string, more: { alias?: Alias; group?: string } =
 
 /** A yes/no option, off unless given. */
 export function flag(alias: Alias | null, describe: string, group?: string): FlagOption {
-  return withAlias({ type: 'boolean', default: false, describe, ...(group === undefined ? {} : { group }) }, alias);
+  return withAlias({ type: 'boolean', default: false, describe, ...inGroup(group) }, alias);
 }
 
 /** A positional argument that must be given. */

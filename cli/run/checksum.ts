@@ -32,13 +32,14 @@ export async function run(argv: ChecksumArgs): Promise<void> {
     name = info.name;
     if (argv.fix === undefined) return;
     const iface = info.pcap?.interfaces[0];
-    const snaplen = info.pcap?.snaplen ?? 0;
     try {
+      // The copy's snaplen is libpcap's maximum: a record longer than the input's snaplen (read
+      // whole, as libpcap and Wireshark read it) is copied whole too.
       writer = new PcapWriter(argv.fix, {
         linkType: iface?.linkType ?? LINKTYPE.RAW,
         nanosecond: info.pcap?.nanosecond ?? false,
         ...(info.pcap ? { byteOrder: info.pcap.byteOrder } : {}),
-        ...(snaplen > 0 && snaplen <= MAX_CAPTURED_LENGTH ? { snaplen } : {}),
+        snaplen: MAX_CAPTURED_LENGTH,
       });
     } catch (e) {
       throw new CliError(`--fix ${argv.fix}: cannot write: ${describeError(e)}`, EXIT_ERROR);
@@ -85,6 +86,6 @@ function compute(hex: string, json: boolean): void {
   const c = verifyIpv4(bytes, 0, bytes.length, newPacketChecksums());
   if (json) printJsonLine(computeJson(c));
   else process.stdout.write(computeText(c));
-  if (c.malformed !== null) throw new CliError(`--compute: packet index 0, byte offset ${c.malformedOffset}: ${c.malformed}`, EXIT_ERROR);
-  process.exitCode = c.ipv4 === STATUS.BAD || c.transportStatus === STATUS.BAD ? EXIT_NEGATIVE : EXIT_OK;
+  // A malformed packet is a negative answer, as a bad checksum is: its line says where it broke.
+  process.exitCode = c.malformed !== null || c.ipv4 === STATUS.BAD || c.transportStatus === STATUS.BAD ? EXIT_NEGATIVE : EXIT_OK;
 }

@@ -1,13 +1,15 @@
 // `rawprobe decode [INPUT]`, the work behind cli/commands/decode.ts: read every packet
-// (cli/input.ts), decode it (cli/format/packet.ts over lib/), print it, and report the first
-// malformed packet last. Output goes out once per chunk of input read (at most 256 packets at a
+// (cli/input.ts), decode it (cli/format/packet.ts over lib/) and print it. A malformed packet is
+// marked on its line and the reading goes on; the end says how many there were (stderr) and the
+// exit code is 1, a negative answer. A damaged file (a broken record header, a cut file) stops
+// the reading: what came before is printed, then one error line, exit 2. Output goes out once per chunk of input read (at most 256 packets at a
 // time): a file's chunk of thousands of packets is one write, and a live pipe (`tcpdump -U -w - |
 // rawprobe decode`) shows each packet as soon as it arrives. Ctrl-C (SIGINT) stops the reading:
 // what was read is printed and decode exits 0, as tcpdump -r does.
 import type { RecordView } from '../../lib/pcap/index.js';
 import { readInput, type InputInfo } from '../input.js';
-import { CliError, EXIT_ERROR } from '../errors.js';
-import { malformedMessage } from '../format/decode.js';
+import { CliError, EXIT_ERROR, EXIT_NEGATIVE } from '../errors.js';
+import { malformedSummary } from '../format/decode.js';
 import { decodeFrame, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
 import { whole } from '../numbers.js';
 import type { DecodeArgs } from '../options/decode.js';
@@ -64,14 +66,20 @@ export async function run(argv: DecodeArgs): Promise<void> {
   const stop = new AbortController();
   const onSigint = (): void => stop.abort();
   process.on('SIGINT', onSigint);
+  let failure: unknown = null;
   try {
     await readInput(argv.input, onPacket, { signal: stop.signal });
   } catch (e) {
     // Ctrl-C: the packets read so far are the output; a record cut short is not an error.
-    if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
+    if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) failure = e;
   } finally {
     process.off('SIGINT', onSigint);
     flush(); // the packets before a break are reported before the error
   }
-  if (firstMalformed !== null) throw new CliError(malformedMessage(firstMalformed, malformed), EXIT_ERROR);
+  // The malformed count comes after every packet line; a damaged file's break is the last line.
+  if (firstMalformed !== null) {
+    process.stderr.write(`rawprobe: ${malformedSummary(shown, malformed, firstMalformed)}\n`);
+    process.exitCode = EXIT_NEGATIVE;
+  }
+  if (failure !== null) throw failure;
 }

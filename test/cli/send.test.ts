@@ -221,6 +221,40 @@ asRoot('--wait: echo replies, a port unreachable quoting our UDP, a TCP RST, eac
   t.is(events[2]!.replies, 1);
 });
 
+rootTest().serial('--wait: a reply whose options the receiving kernel filled in (record route, timestamp) is not called bad; nor an offloaded SYN-ACK', async (t) => {
+  // The kernel checks the header checksum on arrival, then writes its address (and time) into
+  // the option slots without summing again (ip_options_compile): the sum no longer holds when
+  // a raw socket reads the reply, yet nothing is wrong with it (issue 20).
+  for (const option of ['rr:4', 'ts:4']) {
+    const id = unique();
+    const r = await rawprobe(['send', '--dst', '127.0.0.1', '--icmp-id', String(id), '--ip-option', option, '--wait', '2000']);
+    t.is(r.code, 0, r.stderr);
+    const reply = r.stdout.split('\n').find((l) => l.startsWith('reply #0'))!;
+    t.truthy(reply, r.stdout);
+    t.false(reply.includes('bad ip checksum'), reply);
+    t.regex(reply, /ip checksum unverifiable \(the kernel checked it on arrival, then filled in IP options \(record route, timestamp\) without summing again\), rtt/);
+    const j = await rawprobe(['send', '--dst', '127.0.0.1', '--icmp-id', String(unique()), '--ip-option', option, '--wait', '2000', '--json']);
+    const event = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; packet: { frame: { received: boolean; checksums: { ipv4: string; transportStatus: string } } } }).find((e) => e.event === 'reply')!;
+    t.deepEqual([event.packet.frame.received, event.packet.frame.checksums.ipv4, event.packet.frame.checksums.transportStatus], [true, 'unverifiable', 'good']);
+  }
+  // A SYN-ACK from a listener on this host reaches the raw socket with only the pseudo-header sum
+  // in its checksum (checksum offload): the kernel counts it as checked; so do we.
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const r = await rawprobe(['send', '--dst', '127.0.0.1', '--proto', 'tcp', '--flags', 'S', '--sport', String(unique()), '--dport', String(port), '--wait', '2000']);
+    t.is(r.code, 0, r.stderr);
+    const reply = r.stdout.split('\n').find((l) => l.startsWith('reply #0'))!;
+    t.regex(reply, /TCP \d+ > \d+ \[S\.\]/);
+    t.false(reply.includes('bad tcp checksum'), reply);
+    t.regex(reply, /tcp checksum unverifiable \(checksum offload: a local sender left it to the card, and the kernel delivered it as checked\)/);
+  } finally {
+    server.close();
+  }
+});
+
 asRoot('--wait with no answer: exit 1', async (t) => {
   // An echo *reply* gets no answer.
   const r = await rawprobe(['send', '--dst', '127.0.0.1', '--type', '0', '--icmp-id', String(unique()), '--wait', '300']);
