@@ -66,16 +66,12 @@ export async function watchPing(session: PingSession): Promise<PingSummary[]> {
           transmitted: figures.transmitted,
           received: figures.received,
           rtt: figures.rtt(),
-          paused: session.paused,
+          paused: session.pauses.paused,
           finished,
           columns,
         }),
       stop: () => session.stop(),
-      pause: () => session.pause(),
-      resume: () => session.resume(),
-      get paused() {
-        return session.paused;
-      },
+      pauses: session.pauses,
       reset: () => {
         figures = new PingFigures();
       },

@@ -35,13 +35,9 @@ export async function watchTrace(session: TraceRoundsSession, options: WatchOpti
   const result = await runView(
     {
       frame: (columns, finished) =>
-        traceFrame({ start: session.start, hops: session.report.snapshot(), completed: session.completed, paused: session.paused, finished, display, columns, who, extensions: options.extensions, flows: options.flows }),
+        traceFrame({ start: session.start, hops: session.report.snapshot(), completed: session.completed, paused: session.pauses.paused, finished, display, columns, who, extensions: options.extensions, flows: options.flows }),
       stop: () => session.stop(),
-      pause: () => session.pause(),
-      resume: () => session.resume(),
-      get paused() {
-        return session.paused;
-      },
+      pauses: session.pauses,
       reset: () => session.reset(),
       display: () => {
         display = display === 'stats' ? 'history' : 'stats';

@@ -3,6 +3,7 @@
 // keys wired to the run (q stops it, p pauses, r resets, d switches the display), and once the run
 // has ended on its own (-c), the last frame kept until q. The terminal is given back on every way
 // out: the end, q, a signal, an error thrown by the run.
+import type { Pausable } from '../../lib/probe/engine/pause-switch.js';
 import { Terminal, type KeyAction } from './terminal.js';
 
 /** mtr redraws at most this often. */
@@ -13,9 +14,8 @@ export interface ViewControls {
   frame(columns: number, finished: boolean): string[];
   /** Ends the run now (q): it resolves with what it has. */
   stop(): void;
-  pause(): void;
-  resume(): void;
-  readonly paused: boolean;
+  /** The run's pause switch (p). */
+  pauses: Pausable;
   reset(): void;
   /** The d key; absent where there is one display only. */
   display?(): void;
@@ -50,8 +50,8 @@ export async function runView<T>(controls: ViewControls, run: (redraw: () => voi
       return;
     }
     if (action === 'pause') {
-      if (controls.paused) controls.resume();
-      else controls.pause();
+      if (controls.pauses.paused) controls.pauses.resume();
+      else controls.pauses.pause();
     } else if (action === 'reset') {
       controls.reset();
     } else if (action === 'display') {

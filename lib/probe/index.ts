@@ -29,6 +29,6 @@ export { TcpSynProbe, type TcpSynOptions } from './protocols/tcp-syn.js';
 export { FlowUdpProbe, IP_ID_SPAN, type FlowProbeOptions } from './protocols/flow-udp.js';
 export { FlowTcpProbe } from './protocols/flow-tcp.js';
 export { FlowIcmpProbe, COMPENSATION_BYTES } from './protocols/flow-icmp.js';
-export { ProbePlan } from './protocols/probe-plan.js';
+export { Flows, ProbePlan } from './protocols/probe-plan.js';
 export { PROBE_ERROR, ProbeError, isTransientSendError, type ProbeErrorCode } from './errors.js';
 export { resolveTarget, sourceAddressFor, checkSourceAddress, chooseSource, reverseName, isIpv4Address, type ResolvedTarget } from './resolve.js';

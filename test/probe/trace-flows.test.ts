@@ -7,7 +7,7 @@ import { MATCH, newMatch, type ProbeSlot } from '../../lib/probe/engine/protocol
 import { FlowIcmpProbe } from '../../lib/probe/protocols/flow-icmp.js';
 import { FlowTcpProbe } from '../../lib/probe/protocols/flow-tcp.js';
 import { FlowUdpProbe } from '../../lib/probe/protocols/flow-udp.js';
-import { ProbePlan } from '../../lib/probe/protocols/probe-plan.js';
+import { Flows, ProbePlan } from '../../lib/probe/protocols/probe-plan.js';
 import type { TraceProtocol } from '../../lib/probe/protocols/trace-protocol.js';
 import { parseIpv4 } from '../../lib/wire/bytes.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
@@ -63,7 +63,7 @@ test('ProbePlan: what was set for probe n, flow 0 and length 0 for a probe never
 
 test('udp flows: one flow is one port pair; probes differ only in their IPv4 id (the key), flow f goes to port base + f', (t) => {
   const plan = new ProbePlan(64);
-  const p = new FlowUdpProbe({ ...header, srcPort: 40000, basePort: 33434, flows: 4, plan });
+  const p = new FlowUdpProbe({ ...header, srcPort: 40000, basePort: 33434, flows: new Flows(plan, 4) });
   const a = probe(p, plan, 0, 2);
   const b = probe(p, plan, 1, 2, 5);
   const c = probe(p, plan, 16, 3);
@@ -91,7 +91,7 @@ test('udp flows: one flow is one port pair; probes differ only in their IPv4 id 
 
 test('tcp flows: flow f leaves from port base + f to port p; the sequence number is the key, acknowledged by SYN-ACK and RST', (t) => {
   const plan = new ProbePlan(64);
-  const p = new FlowTcpProbe({ ...header, dstPort: 443, srcPortBase: 41000, sequenceBase: 0xfffffffe, flows: 2, plan });
+  const p = new FlowTcpProbe({ ...header, dstPort: 443, srcPortBase: 41000, sequenceBase: 0xfffffffe, flows: new Flows(plan, 2) });
   const a = probe(p, plan, 0, 1);
   const b = probe(p, plan, 5, 1);
   const c = probe(p, plan, 6, 0);
@@ -105,14 +105,14 @@ test('tcp flows: flow f leaves from port base + f to port p; the sequence number
   t.like(matchOf(p, reply(0, { rst: true, ack: true }, 0xffffffff)), { kind: MATCH.reply, key: 0xfffffffe, type: 0x14 });
   t.like(matchOf(p, errorFor(c.bytes, ROUTER, 'time-exceeded', 0)), { kind: MATCH.error, key: 4 });
   t.is(matchOf(p, reply(5, { ack: true }, 4)).kind, MATCH.none, 'a plain ACK');
-  const longer = new FlowTcpProbe({ ...header, length: 100, dstPort: 443, srcPortBase: 41000, sequenceBase: 10, flows: 2, plan });
+  const longer = new FlowTcpProbe({ ...header, length: 100, dstPort: 443, srcPortBase: 41000, sequenceBase: 10, flows: new Flows(plan, 2) });
   const data = 100 - 60;
   t.like(matchOf(longer, reply(0, { rst: true, ack: true }, 10 + 1 + data)), { kind: MATCH.reply, key: 10 }, 'a RST also counts the SYN\'s data');
 });
 
 test('icmp flows: the checksum stays the same all flow long (two data bytes make up for the sequence), and differs between flows', (t) => {
   const plan = new ProbePlan(64);
-  const p = new FlowIcmpProbe({ ...header, identifier: 0x5151, flows: 3, plan });
+  const p = new FlowIcmpProbe({ ...header, identifier: 0x5151, flows: new Flows(plan, 3) });
   const flow1 = [0, 1, 2, 500, 65535].map((n) => probe(p, plan, n, 1, n % 3));
   const flow2 = probe(p, plan, 7, 2);
   const sums = new Set(flow1.map((x) => decodePacket(x.bytes).icmp!.checksum));
@@ -132,5 +132,5 @@ test('icmp flows: the checksum stays the same all flow long (two data bytes make
   const reply = encodePacket({ ip: { src: DST, dst: SRC, ttl: 60 }, icmp: { kind: 'echo-reply', identifier: 0x5151, sequence: 2, data: first.data } });
   t.like(matchOf(p, reply), { kind: MATCH.reply, key: flow1[1]!.key, flags: 0 });
   t.like(matchOf(p, errorFor(flow2.bytes, ROUTER, 'time-exceeded', 0)), { kind: MATCH.error, key: flow2.key });
-  t.throws(() => new FlowIcmpProbe({ ...header, length: 29, identifier: 1, flows: 1, plan }), { instanceOf: RangeError });
+  t.throws(() => new FlowIcmpProbe({ ...header, length: 29, identifier: 1, flows: new Flows(plan, 1) }), { instanceOf: RangeError });
 });

@@ -152,7 +152,7 @@ test('pause holds new rounds, resume lets them go; reset forgets the figures', a
     onRound: (r) => {
       completed = r.completed;
       if (r.completed === 2) {
-        session.pause();
+        session.pauses.pause();
         pausedAt();
       }
     },
@@ -164,10 +164,10 @@ test('pause holds new rounds, resume lets them go; reset forgets the figures', a
   sim.deliverDue();
   await new Promise((resolve) => setImmediate(resolve));
   t.is(completed, 2);
-  t.true(session.paused);
+  t.true(session.pauses.paused);
   session.reset();
   t.deepEqual(session.report.snapshot().map((h) => h.figures.sent), [0, 0, 0, 0], 'the figures are gone, the path is still known');
-  session.resume();
+  session.pauses.resume();
   await drive(sim, clock, running);
   const result = await running;
   t.is(result.completed, 6);

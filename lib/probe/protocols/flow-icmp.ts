@@ -13,21 +13,19 @@ import { FIELD as ICMP } from '../../wire/icmpv4-codes.js';
 import { headerLengthOf } from '../../wire/ipv4.js';
 import type { ProbeSlot } from '../engine/protocol.js';
 import type { FlowProbeOptions } from './flow-udp.js';
-import type { ProbePlan } from './probe-plan.js';
+import type { Flows } from './probe-plan.js';
 import { IcmpProbe, type IcmpProbeOptions } from './trace-icmp.js';
 
 /** Data bytes that carry the compensation word. */
 export const COMPENSATION_BYTES = 2;
 
 export class FlowIcmpProbe extends IcmpProbe {
-  readonly flows: number;
-  readonly #plan: ProbePlan;
+  readonly flows: Flows;
 
   /** Throws a RangeError when the probe has no room for the compensation word (2 data bytes). */
   constructor(options: IcmpProbeOptions & FlowProbeOptions) {
     super(options);
     this.flows = options.flows;
-    this.#plan = options.plan;
     this.varyingDataBytes = COMPENSATION_BYTES;
     if (this.packetLength - headerLengthOf(this.template, 0) - ICMP.BODY < COMPENSATION_BYTES) {
       throw new RangeError(`a ${this.packetLength}-byte echo probe has no room for the ${COMPENSATION_BYTES} bytes that keep its checksum`);
@@ -38,7 +36,7 @@ export class FlowIcmpProbe extends IcmpProbe {
     const length = super.encode(probe, buf);
     const icmp = headerLengthOf(buf, 0);
     const sequence = u16(buf, icmp + ICMP.SEQUENCE);
-    const flow = this.#plan.flowOf(probe.number) % this.flows;
+    const flow = this.flows.of(probe.number);
     // sequence + word = flow (ones' complement): the same sum, so the same checksum, all flow long.
     put16(buf, icmp + ICMP.BODY, fold(flow + (~sequence & 0xffff)));
     put16(buf, icmp + ICMP.CHECKSUM, 0);

@@ -12,24 +12,22 @@ import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, PROTOCOL_NUMBER as PROTOCOL } fr
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import { fillAnswer, quotedAnswer } from './answer.js';
 import type { FlowProbeOptions } from './flow-udp.js';
-import type { ProbePlan } from './probe-plan.js';
+import type { Flows } from './probe-plan.js';
 import { TcpSynProbe, type TcpSynOptions } from './tcp-syn.js';
 
 const { SYN, RST, ACK } = FLAG;
 
 export class FlowTcpProbe extends TcpSynProbe {
-  readonly flows: number;
-  readonly #plan: ProbePlan;
+  readonly flows: Flows;
 
   constructor(options: TcpSynOptions & FlowProbeOptions) {
     super(options);
     this.flows = options.flows;
-    this.#plan = options.plan;
   }
 
   /** Probe n's source port: its flow's. */
   override portOf(n: number): number {
-    return this.portBase + (this.#plan.flowOf(n) % this.flows);
+    return this.portBase + this.flows.of(n);
   }
 
   override encode(probe: ProbeSlot, buf: Buffer): number {
@@ -65,6 +63,6 @@ export class FlowTcpProbe extends TcpSynProbe {
   }
 
   #ours(port: number): boolean {
-    return port >= this.portBase && port < this.portBase + this.flows;
+    return port >= this.portBase && port < this.portBase + this.flows.count;
   }
 }

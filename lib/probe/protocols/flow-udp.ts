@@ -21,34 +21,30 @@ import { FIELD as IP } from '../../wire/ipv4.js';
 import { FIELD as UDP } from '../../wire/udp.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import { quotedAnswer } from './answer.js';
-import type { ProbePlan } from './probe-plan.js';
+import type { Flows } from './probe-plan.js';
 import { UdpProbe, type UdpProbeOptions } from './udp.js';
 
 /** Distinct IPv4 identifications a flow probe may carry (1-65535). */
 export const IP_ID_SPAN = 0xffff;
 
 export interface FlowProbeOptions {
-  /** Flows the probes are spread over (1: Paris, every probe one flow). */
-  flows: number;
-  /** Which flow each probe belongs to (the handler's choice). */
-  plan: ProbePlan;
+  /** The flows the probes are spread over (1: Paris), and each probe's (the handler's choice). */
+  flows: Flows;
 }
 
 export class FlowUdpProbe extends UdpProbe {
-  readonly flows: number;
-  readonly #plan: ProbePlan;
+  readonly flows: Flows;
   readonly #idBase: number;
 
   constructor(options: UdpProbeOptions & FlowProbeOptions) {
     super(options);
     this.flows = options.flows;
-    this.#plan = options.plan;
     this.#idBase = (options.ipIdBase ?? 0) & 0xffff;
   }
 
   /** Probe n's destination port: its flow's. */
   override portOf(n: number): number {
-    return this.portBase + (this.#plan.flowOf(n) % this.flows);
+    return this.portBase + this.flows.of(n);
   }
 
   /** Probe n's IPv4 identification, the key of its answers. */
@@ -71,7 +67,7 @@ export class FlowUdpProbe extends UdpProbe {
     const q = this.quotedProbe(b, offset, length, hl);
     if (q < 0) return MATCH.none;
     const dstPort = u16(b, q + UDP.DST_PORT);
-    if (dstPort < this.portBase || dstPort >= this.portBase + this.flows) return MATCH.none;
+    if (dstPort < this.portBase || dstPort >= this.portBase + this.flows.count) return MATCH.none;
     m.key = u16(b, offset + hl + ICMP_HEADER_LENGTH + IP.ID);
     const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.

@@ -49,3 +49,19 @@ export class ProbePlan {
     return this.#number[s] === n ? (this.#length[s] as number) : DEFAULT_LENGTH;
   }
 }
+
+/** The flows probes are spread over (trace --paris: 1, --multipath: K), and which one probe n is in. */
+export class Flows {
+  readonly plan: ProbePlan;
+  readonly count: number;
+
+  constructor(plan: ProbePlan, count: number) {
+    this.plan = plan;
+    this.count = count;
+  }
+
+  /** Probe n's flow, 0 to count - 1. */
+  of(n: number): number {
+    return this.plan.flowOf(n) % this.count;
+  }
+}

@@ -32,6 +32,17 @@ export function refusedProbe(error: Error): TraceProbe {
   return { ...noAnswer(), mark: SEND_ERROR_MARKS[name] ?? `!<${name}>`, sendError: name };
 }
 
+/**
+ * The hop the destination really is at, from its answer `p` to a probe sent with TTL `ttl`: a
+ * destination that limits its port unreachables may answer only a probe sent further, and its
+ * quote tells the TTL the probe had left on arrival, so it is hop ttl - quotedTtl + 1 (never
+ * before the first TTL). Without that comparison (tos without --path), `ttl` itself.
+ */
+export function destinationHop(config: Pick<TraceConfig, 'compareTtl' | 'firstTtl'>, ttl: number, p: TraceProbe): number {
+  if (!config.compareTtl || p.quotedTtl === null || p.quotedTtl <= 1) return ttl;
+  return Math.max(config.firstTtl, ttl - p.quotedTtl + 1);
+}
+
 export class TraceAnswers {
   readonly #engine: ProbeEngine;
   readonly #config: TraceConfig;
@@ -46,6 +57,14 @@ export class TraceAnswers {
     this.#protocol = protocol;
     this.#scratch = Buffer.alloc(protocol.maxProbeLength);
     this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
+  }
+
+  /**
+   * What answer `m` says about probe n when it settles it: a reply or an error; null for what a
+   * trace leaves aside (duplicates, late and corrupted replies, redirects and source quench).
+   */
+  answerOf(n: number, outcome: Outcome, m: Match, receivedAt: number): TraceProbe | null {
+    return outcome === OUTCOME.reply || outcome === OUTCOME.error ? this.probe(n, outcome, m, receivedAt) : null;
   }
 
   /** Probe n's reply or error `m`, received at receivedAt (clock ns), as a TraceProbe. */

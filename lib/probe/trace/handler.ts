@@ -26,7 +26,7 @@ import type { ProbeEngine } from '../engine/engine.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
-import { refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
 import { ChangeTracker } from './changes.js';
 import { noAnswer, type TraceHooks, type TraceHop, type TraceLaneResult, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
@@ -179,10 +179,8 @@ export class TraceHandler implements ProbeHandler {
       // of its own hop unanswered and answer one sent with a larger TTL. Its quote tells how far
       // it really is: the probe arrived with quotedTtl left, so the destination is hop
       // ttl - quotedTtl + 1, and the hops between are not hops at all.
-      if (this.#config.compareTtl && result.quotedTtl !== null && result.quotedTtl > 1) {
-        const real = Math.max(this.#config.firstTtl, this.#ttlOf(g) - result.quotedTtl + 1);
-        this.#finalAt(lane, real);
-      }
+      const real = destinationHop(this.#config, this.#ttlOf(g), result);
+      if (real < this.#ttlOf(g)) this.#finalAt(lane, real);
     }
     const row = lane * this.#hopCount;
     if (Number.isNaN(this.#firstRtt[row + h] as number)) this.#firstRtt[row + h] = rttNs;

@@ -2,21 +2,18 @@
 // probe protocol per size (sized-protocol.ts) sharing the random bases so keys agree, the sockets,
 // and the probe session; the first size is the route's MTU (what the kernel would send whole).
 import { routeMtu } from '../../socket/route.js';
-import { CommandSession, openWithCapture, ProbeSession, type SessionSocket } from '../engine/session.js';
+import { CommandSession, openWithCapture } from '../engine/session.js';
 import { ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceStart } from './events.js';
 import { PathMtuHandler } from './mtu.js';
 import type { MtuDone, MtuHooks, MtuHop } from './mtu-events.js';
 import { configureTrace, type TraceConfig, type TraceOptions } from './options.js';
-import { randomBases, traceProtocol, type TraceSessionParts } from './session.js';
+import { randomBases, traceProbeSession, traceProtocol, traceStartOf, type TraceSessionParts } from './session.js';
 import { SizedProtocol } from './sized-protocol.js';
-import { openTraceSocket } from './socket.js';
 
 /** The first size when the route's MTU cannot be read (Ethernet's). */
 const FALLBACK_MTU = 1500;
 const MEMORY = 4096;
-/** How long after opening the socket the first probe waits (see settleTimestamps, engine/session.ts). */
-const TIMESTAMP_SETTLE_MS = 3;
 
 export interface MtuOptions extends TraceOptions {
   /** The first probe size; default the route's MTU. */
@@ -42,23 +39,10 @@ export class PathMtuSession extends CommandSession<TraceConfig, SizedProtocol> {
     const plan = new ProbePlan(MEMORY);
     const bases = randomBases();
     const protocol = new SizedProtocol((length) => traceProtocol(config, plan, bases, length), plan, startLength, Math.max(startLength, config.length));
-    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
-    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: null, settleMs: TIMESTAMP_SETTLE_MS }, parts));
+    // DF: never cut into fragments.
+    super(config, protocol, traceProbeSession({ ...config, fragmentMtu: null }, protocol, parts));
     this.#plan = plan;
-    this.start = {
-      type: 'start',
-      host: config.target.host,
-      address: config.target.address,
-      source: config.source,
-      kind: config.kind,
-      port: config.port,
-      firstTtl: config.firstTtl,
-      maxTtl: config.maxTtl,
-      probesPerHop: config.probesPerHop,
-      packetLength: protocol.packetLength,
-      tos: [...config.tos],
-      df: true,
-    };
+    this.start = traceStartOf(config, protocol.packetLength);
   }
 
   run(hooks: MtuHooks = {}): Promise<MtuResult> {

@@ -21,7 +21,7 @@ import type { ProbeEngine } from '../engine/engine.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { ProbePlan } from '../protocols/probe-plan.js';
-import { refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
 import { ChangeTracker } from './changes.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import type { MtuHooks, MtuHop } from './mtu-events.js';
@@ -153,10 +153,9 @@ export class PathMtuHandler implements ProbeHandler {
   // ---- answers ----
 
   answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
-    if (outcome !== OUTCOME.reply && outcome !== OUTCOME.error) return;
     const p = this.#open.get(n);
-    if (p === undefined) return;
-    const result = this.#answers.probe(n, outcome, m, receivedAt);
+    const result = p === undefined ? null : this.#answers.answerOf(n, outcome, m, receivedAt);
+    if (p === undefined || result === null) return;
     const fragNeeded = outcome === OUTCOME.error && isFragmentationNeeded(m.type, m.code) ? m.info : null;
     const rtt = Math.max(0, receivedAt - this.#engine.sentAt(n));
     if (fragNeeded === null) {
@@ -164,8 +163,7 @@ export class PathMtuHandler implements ProbeHandler {
       if (result.reply) {
         this.#reached = true;
         this.#back = backHops(m.ttl);
-        const quoted = result.quotedTtl;
-        this.#finalAt(this.#config.compareTtl && quoted !== null && quoted > 1 ? Math.max(this.#config.firstTtl, p.ttl - quoted + 1) : p.ttl);
+        this.#finalAt(destinationHop(this.#config, p.ttl, result));
       } else if (result.mark !== null) {
         this.#finalAt(p.ttl);
       }

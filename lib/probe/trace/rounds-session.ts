@@ -2,7 +2,8 @@
 // added up hop by hop (report.ts). This file puts the pieces together as session.ts does for the
 // one-shot trace: the options checked and resolved, the probe protocol (flow-keeping when asked),
 // the sockets, the probe session, and an engine whose memory suits a run of any length.
-import { CommandSession, openWithCapture, ProbeSession, type SessionSocket } from '../engine/session.js';
+import { PauseSwitch } from '../engine/pause-switch.js';
+import { CommandSession, openWithCapture } from '../engine/session.js';
 import { ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { optionError } from '../errors.js';
@@ -11,15 +12,12 @@ import type { FlowChoice } from './flows.js';
 import { configureTrace, type TraceConfig, type TraceOptions } from './options.js';
 import { RoundsReport, type ReportHop } from './report.js';
 import { RoundsHandler, type RoundsHooks, type RoundsPlan } from './rounds.js';
-import { randomBases, traceProtocol, type TraceSessionParts } from './session.js';
-import { openTraceSocket } from './socket.js';
+import { randomBases, traceProbeSession, traceProtocol, traceStartOf, type TraceSessionParts } from './session.js';
 
 /** mtr's -c default: rounds of a report. */
 export const DEFAULT_ROUNDS = 10;
 /** Probes a run remembers (its ring): a few hundred rounds back, far more than any wait. */
 const MEMORY = 4096;
-/** How long after opening the socket the first probe waits (see settleTimestamps, engine/session.ts). */
-const TIMESTAMP_SETTLE_MS = 3;
 /** More rounds than any run would finish. */
 const MAX_ROUNDS = 1_000_000;
 
@@ -70,33 +68,17 @@ export class TraceRoundsSession extends CommandSession<TraceConfig, TraceProtoco
   readonly #plan: ProbePlan;
   readonly #rounds: RoundsPlan;
   #handler: RoundsHandler | null = null;
-  #pausedBeforeRun = false;
+  /** The live view's p: no new rounds until resumed; probes in flight still settle. */
+  readonly pauses = new PauseSwitch();
 
   constructor(config: TraceConfig, rounds: RoundsPlan, parts: TraceSessionParts = {}) {
     const plan = new ProbePlan(MEMORY);
     const protocol = parts.protocol ?? traceProtocol(config, plan, randomBases());
-    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
-    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
+    super(config, protocol, traceProbeSession(config, protocol, parts));
     this.#plan = plan;
     this.#rounds = rounds;
     this.report = new RoundsReport(config.firstTtl, config.maxTtl);
-    this.start = {
-      type: 'start',
-      host: config.target.host,
-      address: config.target.address,
-      source: config.source,
-      kind: config.kind,
-      port: config.port,
-      firstTtl: config.firstTtl,
-      maxTtl: config.maxTtl,
-      probesPerHop: config.probesPerHop,
-      packetLength: protocol.packetLength,
-      tos: [...config.tos],
-      df: config.df,
-      flow: config.flow,
-      rounds: rounds.rounds,
-      intervalMs: rounds.intervalMs,
-    };
+    this.start = { ...traceStartOf(config, protocol.packetLength), flow: config.flow, rounds: rounds.rounds, intervalMs: rounds.intervalMs };
   }
 
   /** Runs every round (or until stop()); closes the sockets and the capture. */
@@ -108,8 +90,7 @@ export class TraceRoundsSession extends CommandSession<TraceConfig, TraceProtoco
         protocol: this.protocol,
         handler: (engine) => {
           this.#handler = new RoundsHandler(engine, config, this.protocol, { plan: this.#plan, report: this.report, rounds: this.#rounds, hooks, clock: session.clock });
-          if (this.#pausedBeforeRun) this.#handler.pause();
-          return this.#handler;
+          return this.pauses.attach(this.#handler);
         },
         targets: [config.target.address],
         timeoutMs: config.waitMs,
@@ -127,21 +108,6 @@ export class TraceRoundsSession extends CommandSession<TraceConfig, TraceProtoco
   /** Rounds completed so far. */
   get completed(): number {
     return this.#handler?.completed ?? 0;
-  }
-
-  get paused(): boolean {
-    return this.#handler?.paused ?? this.#pausedBeforeRun;
-  }
-
-  /** No new rounds until resume() (the live view's `p`). */
-  pause(): void {
-    this.#pausedBeforeRun = true;
-    this.#handler?.pause();
-  }
-
-  resume(): void {
-    this.#pausedBeforeRun = false;
-    this.#handler?.resume();
   }
 
   /** Forgets the figures so far (the live view's `r`); rounds go on. */

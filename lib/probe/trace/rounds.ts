@@ -28,7 +28,7 @@ import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
-import { refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
 import type { RoundsReport } from './report.js';
@@ -219,17 +219,15 @@ export class RoundsHandler implements ProbeHandler {
   // ---- answers ----
 
   answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
-    if (outcome !== OUTCOME.reply && outcome !== OUTCOME.error) return;
     const p = this.#open.get(n);
-    if (p === undefined) return;
-    const result = this.#answers.probe(n, outcome, m, receivedAt);
+    const result = p === undefined ? null : this.#answers.answerOf(n, outcome, m, receivedAt);
+    if (p === undefined || result === null) return;
     const ttl = p.ttl;
     if (result.reply) {
       this.#reached = true;
       // A destination that limits its port unreachables answered a later probe: its quote says
       // how far it really is (handler.ts); this probe's hop is beyond it.
-      const real = this.#config.compareTtl && result.quotedTtl !== null && result.quotedTtl > 1 ? Math.max(this.#config.firstTtl, ttl - result.quotedTtl + 1) : ttl;
-      this.#finalAt(real);
+      this.#finalAt(destinationHop(this.#config, ttl, result));
     } else if (result.mark !== null || result.icmp?.type === ICMP_TYPE.DESTINATION_UNREACHABLE) {
       this.#finalAt(ttl);
     } else if (ttl === this.#final) {

@@ -10,7 +10,7 @@ import { UDP_BASE_PORT, UdpProbe } from '../protocols/udp.js';
 import { FlowIcmpProbe } from '../protocols/flow-icmp.js';
 import { FlowTcpProbe } from '../protocols/flow-tcp.js';
 import { FlowUdpProbe } from '../protocols/flow-udp.js';
-import { ProbePlan } from '../protocols/probe-plan.js';
+import { Flows, ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceHooks, TraceLaneResult, TraceStart } from './events.js';
 import { TraceHandler } from './handler.js';
 import { configureTrace, probeCount, randomIn, TRACE_DEFAULTS, type TraceConfig, type TraceOptions } from './options.js';
@@ -43,7 +43,7 @@ export function randomBases(): ProbeBases {
  */
 export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePlan(1), bases: ProbeBases = randomBases(), length = config.length): TraceProtocol {
   const header = { source: config.source, df: config.df, ipOptions: config.ipOptions, length, ipIdBase: bases.ipIdBase };
-  const flows = config.flow.mode === 'classic' ? null : { flows: config.flow.flows, plan };
+  const flows = config.flow.mode === 'classic' ? null : { flows: new Flows(plan, config.flow.flows) };
   switch (config.kind) {
     case 'udp': {
       const udp = { ...header, srcPort: config.sourcePort, basePort: config.port ?? UDP_BASE_PORT };
@@ -60,6 +60,30 @@ export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePl
   }
 }
 
+/** A trace's start (traceroute's header line), its probes `packetLength` bytes long. */
+export function traceStartOf(config: TraceConfig, packetLength: number): TraceStart {
+  return {
+    type: 'start',
+    host: config.target.host,
+    address: config.target.address,
+    source: config.source,
+    kind: config.kind,
+    port: config.port,
+    firstTtl: config.firstTtl,
+    maxTtl: config.maxTtl,
+    probesPerHop: config.probesPerHop,
+    packetLength,
+    tos: [...config.tos],
+    df: config.df,
+  };
+}
+
+/** The probe session of a trace: its sockets (opened unless `parts` has a fake), probes cut for config.fragmentMtu. */
+export function traceProbeSession(config: TraceConfig, protocol: TraceProtocol, parts: SessionParts): ProbeSession {
+  const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
+  return new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts);
+}
+
 /** Checks the options, resolves the host, opens the capture file and the sockets (CAP_NET_RAW). Nothing is sent until run(). */
 export async function openTrace(options: TraceOptions, parts: TraceSessionParts = {}): Promise<TraceSession> {
   const config = await configureTrace(options);
@@ -71,22 +95,8 @@ export class TraceSession extends CommandSession<TraceConfig, TraceProtocol> {
 
   constructor(config: TraceConfig, parts: TraceSessionParts = {}) {
     const protocol = parts.protocol ?? traceProtocol(config);
-    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
-    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
-    this.start = {
-      type: 'start',
-      host: config.target.host,
-      address: config.target.address,
-      source: config.source,
-      kind: config.kind,
-      port: config.port,
-      firstTtl: config.firstTtl,
-      maxTtl: config.maxTtl,
-      probesPerHop: config.probesPerHop,
-      packetLength: protocol.packetLength,
-      tos: [...config.tos],
-      df: config.df,
-    };
+    super(config, protocol, traceProbeSession(config, protocol, parts));
+    this.start = traceStartOf(config, protocol.packetLength);
   }
 
   /** Runs to the end (every lane reached its last hop, or stop()). Closes the sockets and the capture. */
