@@ -111,6 +111,14 @@ test('a destination that never answers: rows up to one past the farthest hop tha
   const r = await rounds({ rounds: 2 }, { maxTtl: 8, waitMs: 50 }, { destinationAnswers: false });
   t.false(r.result.reached);
   t.deepEqual(r.result.hops.map((h) => h.host), [ROUTERS[0], ROUTERS[1], ROUTERS[2], null]);
+  // traceroute's defaults (30 hops, MAX 5 s): the first round waits MAX for the hops nobody
+  // answers, as traceroute would; the next ones stop 12 hops past hop 3 (mtr's -U) and wait for
+  // those silent hops only NEAR times hop 3's round trip.
+  const long = await rounds({ rounds: 10 }, {}, { destinationAnswers: false });
+  t.true(long.ms >= 5000 && long.ms < 5500, `${long.ms} fake ms`);
+  const ttls = long.socket.sent.map((x) => x.bytes[8]!);
+  t.is(Math.max(...ttls.slice(30)), 15);
+  t.is(ttls.length, 30 + 9 * 15);
 });
 
 test('multipath: each round one flow; the balanced hop lists both routers, with flows that add up', async (t) => {

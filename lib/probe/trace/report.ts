@@ -123,12 +123,17 @@ export class RoundsReport {
     this.#hops.clear();
   }
 
+  /** The farthest hop any address answered from; firstTtl - 1 before any did. */
+  farthestAnswered(): number {
+    let last = this.firstTtl - 1;
+    for (const [ttl, h] of this.#hops) if (h.hosts.size > 0 && ttl > last) last = ttl;
+    return last;
+  }
+
   /** The last hop to show: the final one, else one past the farthest that answered (at most maxTtl). */
   lastHop(): number {
     if (this.#final !== null) return this.#final;
-    let last = this.firstTtl - 1;
-    for (const [ttl, h] of this.#hops) if (h.hosts.size > 0 && ttl > last) last = ttl;
-    return Math.min(this.maxTtl, Math.max(this.firstTtl, last + 1));
+    return Math.min(this.maxTtl, Math.max(this.firstTtl, this.farthestAnswered() + 1));
   }
 
   /** One row per hop, first TTL to lastHop(). */

@@ -15,6 +15,9 @@
 //     its worst round trip, one without them NEAR times a farther hop's (traceroute's factors,
 //     with the hop's history as the round trip), and an answer in this round shortens the
 //     waits of the probes before it as traceroute does;
+//   - while the destination has not answered, the rounds after the first stop 12 hops past the
+//     farthest hop that did (mtr's -U), and a hop silent in every round so far, beyond every hop
+//     that answered, waits NEAR times the round trip of the nearest hop that answers, not MAX;
 //   - there is no grace time at the end (mtr waits 5 s after the last round): the run ends
 //     when the last round's last probe is settled;
 //   - the flow: trace --multipath sends round r as flow r mod K, --paris every round as flow 0
@@ -33,6 +36,9 @@ import { noAnswer, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
 import type { RoundsReport } from './report.js';
 import { adaptiveWait, shortenWaits } from './waits.js';
+
+/** mtr's -U default: rounds after the first probe this many hops past the farthest that answered. */
+export const MAX_UNKNOWN = 12;
 
 export interface RoundsPlan {
   /** Rounds to run; null: until stop(). */
@@ -175,7 +181,7 @@ export class RoundsHandler implements ProbeHandler {
       index,
       startedAt: this.#clock.now(),
       flow: c.flow.mode === 'multipath' ? index % c.flow.flows : 0,
-      limit: Math.min(c.maxTtl, this.#final),
+      limit: Math.min(c.maxTtl, this.#final, index === 0 ? c.maxTtl : this.#report.farthestAnswered() + MAX_UNKNOWN),
       pending: 0,
       sent: false,
     };
@@ -195,7 +201,12 @@ export class RoundsHandler implements ProbeHandler {
     }, Math.max(0, delayNs / NS_PER_MS));
   }
 
-  /** traceroute's get_timeout() (waits.ts), with each hop's worst round trip so far as its time. */
+  /**
+   * traceroute's get_timeout() (waits.ts), with each hop's worst round trip so far as its time. A
+   * hop beyond every hop that answered, once some hop there went unanswered (a destination that
+   * never answers, a firewall), takes the nearest answering hop's time as NEAR's: it would answer
+   * about as fast, and each round would otherwise wait MAX for it.
+   */
   #waitFor(ttl: number): number {
     const worst = (t: number): number => {
       const s = this.#report.statsOf(t);
@@ -203,7 +214,19 @@ export class RoundsHandler implements ProbeHandler {
     };
     let farther = Number.NaN;
     for (let t = ttl + 1; t <= Math.min(this.#config.maxTtl, this.#final) && Number.isNaN(farther); t++) farther = worst(t);
+    if (Number.isNaN(farther) && this.#silentUpTo(ttl)) {
+      for (let t = ttl - 1; t >= this.#config.firstTtl && Number.isNaN(farther); t--) farther = worst(t);
+    }
     return adaptiveWait(this.#config, worst(ttl), farther);
+  }
+
+  /** Some hop past the farthest that answered, up to `ttl`, was probed and never answered. */
+  #silentUpTo(ttl: number): boolean {
+    for (let t = this.#report.farthestAnswered() + 1; t <= ttl; t++) {
+      const s = this.#report.statsOf(t);
+      if (s !== null && s.sent > 0 && s.received === 0) return true;
+    }
+    return false;
   }
 
   sent(n: number, error: Error | null): void {
