@@ -2,6 +2,7 @@
 // probe protocol per size (sized-protocol.ts) sharing the random bases so keys agree, the sockets,
 // and the probe session; the first size is the route's MTU (what the kernel would send whole).
 import { routeMtu } from '../../socket/route.js';
+import { wholeIn } from '../errors.js';
 import { CommandSession, openWithCapture } from '../engine/session.js';
 import { ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceStart } from './events.js';
@@ -13,6 +14,9 @@ import { SizedProtocol } from './sized-protocol.js';
 
 /** The first size when the route's MTU cannot be read (Ethernet's). */
 const FALLBACK_MTU = 1500;
+/** IPv4's smallest MTU (RFC 791) and largest datagram. */
+const MIN_MTU = 68;
+const MAX_LENGTH = 0xffff;
 const MEMORY = 4096;
 
 export interface MtuOptions extends TraceOptions {
@@ -26,8 +30,11 @@ export interface MtuResult extends MtuDone {
 
 /** Checks the options, resolves the host, opens the capture file and the sockets (CAP_NET_RAW). */
 export async function openPathMtu(options: MtuOptions, parts: TraceSessionParts = {}): Promise<PathMtuSession> {
+  if (options.startLength != null) wholeIn('startLength', 'packet length', options.startLength, MIN_MTU, MAX_LENGTH);
   const config = await configureTrace({ ...options, df: true }, MEMORY);
-  const start = options.startLength ?? routeMtu(config.target.address, config.sourceGiven ? config.source : null) ?? FALLBACK_MTU;
+  const route = routeMtu(config.target.address, config.sourceGiven ? config.source : null) ?? FALLBACK_MTU;
+  // Loopback's MTU is 65536: one more than an IPv4 datagram can hold.
+  const start = options.startLength ?? Math.min(MAX_LENGTH, route);
   return openWithCapture(config.pcapOut, parts, (p) => new PathMtuSession(config, start, { ...parts, ...p }));
 }
 
