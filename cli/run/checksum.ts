@@ -3,7 +3,7 @@
 // one packet given as hex.
 import { resolve } from 'node:path';
 import { CaptureChecker, ChecksumFixer, ChecksumTally, STATUS, newPacketChecksums, verifyIpv4 } from '../../lib/check/index.js';
-import { LINKTYPE, PcapWriter, MAX_CAPTURED_LENGTH } from '../../lib/pcap/index.js';
+import { LINKTYPE, PcapWriter, MAX_CAPTURED_LENGTH, type RecordView } from '../../lib/pcap/index.js';
 import { ParseError, parseHex } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { checksumJson, checksumText, computeJson, computeText } from '../format/checksum.js';
@@ -11,6 +11,9 @@ import { printJsonLine } from '../format/json.js';
 import { readInput, type InputInfo } from '../input.js';
 import { whole } from '../numbers.js';
 import type { ChecksumArgs } from '../options/checksum.js';
+import { progressWanted } from '../progress.js';
+import { stoppable } from '../stopping.js';
+import { readProgress } from '../read-progress.js';
 
 /** What `rawprobe checksum` does once yargs has parsed its options (cli/options/checksum.ts). */
 export async function run(argv: ChecksumArgs): Promise<void> {
@@ -48,12 +51,25 @@ export async function run(argv: ChecksumArgs): Promise<void> {
     checker = new CaptureChecker({ tally, fix: fixer });
   };
 
-  let failure: unknown = null;
-  try {
-    await readInput(argv.input, (view) => checker.onRecord(view), { onInfo });
-  } catch (e) {
-    failure = e instanceof CliError ? e : new CliError(describeError(e), EXIT_ERROR);
-  }
+  // Ctrl-C, SIGTERM, SIGHUP (cli/stopping.ts): the report covers what was read.
+  const progress = await readProgress('checksum', argv.input, progressWanted(process.stderr, argv.json));
+  let failure = await stoppable(async (stopping): Promise<unknown> => {
+    const stop = new AbortController();
+    stopping.onStop(() => stop.abort());
+    const onRecord = (view: RecordView): boolean => {
+      progress.record(view);
+      return checker.onRecord(view);
+    };
+    try {
+      await readInput(argv.input, onRecord, { onInfo, signal: stop.signal });
+      return null;
+    } catch (e) {
+      if (stop.signal.aborted && (e as Error | null)?.name === 'AbortError') return null;
+      return e instanceof CliError ? e : new CliError(describeError(e), EXIT_ERROR);
+    } finally {
+      progress.stop();
+    }
+  });
   try {
     await (writer as PcapWriter | null)?.close();
   } catch (e) {

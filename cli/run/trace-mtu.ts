@@ -11,17 +11,19 @@ import { mtuDoneJson, mtuHopJson, mtuHopLine, resumeLine } from '../format/trace
 import { headerLine } from '../format/trace.js';
 import type { TraceArgs } from '../options/trace.js';
 import { OrderedLines } from './ordered-lines.js';
-import { openOrFail, withSignals } from './session.js';
+import type { Stopping } from '../stopping.js';
+import { openOrFail } from './session.js';
 
-export async function runMtu(argv: TraceArgs, options: TraceOptions): Promise<void> {
+export async function runMtu(argv: TraceArgs, options: TraceOptions, stopping: Stopping): Promise<void> {
   const { length, ...rest } = options;
   const session = await openOrFail(() => openPathMtu({ ...rest, startLength: length ?? null }));
+  stopping.onStop(() => session.stop());
   if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
   const text = new OrderedLines(!argv.json && !argv.numeric);
   const onHop = argv.json
     ? (hop: MtuHop): void => printJsonLine(mtuHopJson(hop))
     : (hop: MtuHop): void => text.line(hop.probes.flatMap((p) => (p.from === null ? [] : [p.from])), (who) => mtuHopLine(hop, who, { extensions: argv.extensions }));
-  const done = await withSignals({ SIGINT: () => session.stop() }, () => session.run({ onHop }));
+  const done = await session.run({ onHop });
   await text.drained();
   if (argv.json) printJsonLine(mtuDoneJson(done));
   else process.stdout.write(`${resumeLine(done)}\n`);

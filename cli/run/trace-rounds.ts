@@ -2,7 +2,7 @@
 // then mtr's report, Dublin traceroute's map of the flows, or JSON (cli/format/trace-report.ts).
 // --watch draws the live view when stdout is a terminal (cli/watch/trace.ts, loaded only then);
 // otherwise it prints the report after every round, so a log or a pipe gets report lines.
-// Ctrl-C ends the rounds and prints what they found, as mtr does. Exit status: 0 when the
+// Ctrl-C (SIGTERM, SIGHUP: cli/stopping.ts) ends the rounds and prints what they found, as mtr does. Exit status: 0 when the
 // destination answered, 1 when it did not.
 import { openTraceRounds, type RoundsResult, type RoundsStart, type TraceRoundsOptions, type TraceRoundsSession } from '../../lib/probe/trace/rounds-session.js';
 import type { ReportHop } from '../../lib/probe/trace/report.js';
@@ -13,7 +13,8 @@ import { multipathHeaderLine, multipathHopLine, reportJson, reportLines, type Re
 import { decimal, whole } from '../numbers.js';
 import type { TraceArgs } from '../options/trace.js';
 import { AddressNames } from './names.js';
-import { openOrFail, withSignals } from './session.js';
+import type { Stopping } from '../stopping.js';
+import { openOrFail } from './session.js';
 
 /** What the live view waits between rounds unless -i says otherwise (mtr's default), s. */
 const WATCH_INTERVAL_S = 1;
@@ -67,15 +68,16 @@ async function runPlain(argv: TraceArgs, session: TraceRoundsSession): Promise<R
         },
       }
     : {};
-  const result = await withSignals({ SIGINT: () => session.stop(), SIGTERM: () => session.stop() }, () => session.run(hooks));
+  const result = await session.run(hooks);
   await printing;
   // --watch printed every round already.
   if (!argv.watch || argv.json) await printResult(argv, start, result);
   return result;
 }
 
-export async function runRounds(argv: TraceArgs, options: TraceOptions): Promise<void> {
+export async function runRounds(argv: TraceArgs, options: TraceOptions, stopping: Stopping): Promise<void> {
   const session = await openOrFail(() => openTraceRounds(roundsOptions(argv, options)));
+  stopping.onStop(() => session.stop());
   let reached: boolean;
   if (argv.watch && process.stdout.isTTY === true && !argv.json) {
     const { watchTrace } = await import('../watch/trace.js');

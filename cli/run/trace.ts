@@ -5,7 +5,7 @@
 import { parseIpOption } from '../../lib/craft/ip-option.js';
 import { ParseError } from '../../lib/wire/errors.js';
 import type { Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
-import { openTrace, type TraceHop, type TraceOptions } from '../../lib/probe/trace/index.js';
+import { openTrace, type TraceHop, type TraceOptions, type TraceSession } from '../../lib/probe/trace/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { doneJson, headerLine, hopJson, hopLine, sendErrorLine } from '../format/trace.js';
@@ -13,7 +13,8 @@ import { whole } from '../numbers.js';
 import type { TraceArgs } from '../options/trace.js';
 import { pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
-import { openOrFail, withSignals } from './session.js';
+import { stoppable } from '../stopping.js';
+import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
 import { multipathFlows } from './trace-flows.js';
 import { DEFAULT_MULTIPATH_FLOWS } from '../../lib/probe/trace/flows.js';
@@ -72,20 +73,31 @@ function modeOf(argv: TraceArgs): 'trace' | 'rounds' | 'mtu' {
   return argv.mtu ? 'mtu' : rounds ? 'rounds' : 'trace';
 }
 
+/**
+ * Ctrl-C, SIGTERM and SIGHUP end the run with the hops so far (cli/stopping.ts), from the first
+ * line on; --report, --watch and --multipath (trace-rounds.ts) and --mtu (trace-mtu.ts) too.
+ */
 export async function run(argv: TraceArgs): Promise<void> {
   const options = traceOptions(argv);
   const mode = modeOf(argv);
-  if (mode === 'rounds') {
-    const { runRounds } = await import('./trace-rounds.js');
-    await runRounds(argv, options);
-    return;
-  }
-  if (mode === 'mtu') {
-    const { runMtu } = await import('./trace-mtu.js');
-    await runMtu(argv, options);
-    return;
-  }
-  const session = await openOrFail(() => openTrace(options));
+  await stoppable(async (stopping) => {
+    if (mode === 'rounds') {
+      const { runRounds } = await import('./trace-rounds.js');
+      await runRounds(argv, options, stopping);
+      return;
+    }
+    if (mode === 'mtu') {
+      const { runMtu } = await import('./trace-mtu.js');
+      await runMtu(argv, options, stopping);
+      return;
+    }
+    const session = await openOrFail(() => openTrace(options));
+    stopping.onStop(() => session.stop());
+    await traceRun(argv, session);
+  });
+}
+
+async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
   const json = argv.json;
   if (!json) process.stdout.write(`${headerLine(session.start)}\n`);
   const text = new OrderedLines(!json && !argv.numeric);
@@ -93,18 +105,16 @@ export async function run(argv: TraceArgs): Promise<void> {
   let hops = 0;
   const refused = new Set<string>();
   const onHop = json ? (hop: TraceHop): void => printJsonLine(hopJson(hop)) : textHop(text, argv.extensions);
-  await withSignals({ SIGINT: () => session.stop() }, () =>
-    session.run({
-      onHop: (hop) => {
-        for (const p of hop.probes) if (p.sendError !== null) refused.add(p.sendError);
-        onHop(hop);
-      },
-      onDone: (done) => {
-        reached = done.reached;
-        hops = done.hops;
-      },
-    }),
-  );
+  await session.run({
+    onHop: (hop) => {
+      for (const p of hop.probes) if (p.sendError !== null) refused.add(p.sendError);
+      onHop(hop);
+    },
+    onDone: (done) => {
+      reached = done.reached;
+      hops = done.hops;
+    },
+  });
   await text.drained();
   if (json) printJsonLine(doneJson(reached, hops));
   for (const code of refused) process.stderr.write(`rawprobe: ${sendErrorLine(code, session.start.packetLength, session.config.df)}\n`);

@@ -8,9 +8,9 @@ import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asSent } from '../../lib/craft/index.js';
-import { encodePacket, decodePacket, type PacketInit } from '../../lib/wire/index.js';
+import { encodePacket, decodePacket, packetToJson, type PacketInit } from '../../lib/wire/index.js';
 import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
-import { rootTest } from '../helpers/privilege.js';
+import { isRoot, rootTest } from '../helpers/privilege.js';
 import { captureOnLoopback } from '../helpers/tcpdump.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -161,6 +161,16 @@ async function sendAndCapture(t: import('ava').ExecutionContext, filter: string,
   return { packets, stdout: r.stdout, stderr: r.stderr, code: r.code };
 }
 
+/** A way to run send without CAP_NET_RAW: as nobody when root, as we are otherwise. */
+const unprivileged = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'] : [];
+
+toolTest(isRoot ? ['setpriv'] : [])('without CAP_NET_RAW: one line before anything else is printed, exit 2 (issue 18)', async (t) => {
+  const r = await rawprobe(['send', '127.0.0.1'], { via: unprivileged });
+  t.is(r.code, 2, r.stderr);
+  t.is(r.stdout, '', 'no "send ..." nor "sending 1 packet" line first');
+  t.regex(r.stderr, /^rawprobe: send: [^\n]*CAP_NET_RAW[^\n]*\n$/);
+});
+
 asRoot('ICMP echo with TTL, TOS, DF, id, a record-route option and a payload leaves byte for byte as asked', async (t) => {
   const id = unique();
   const args = ['--dst', '127.0.0.1', '--src', '127.0.0.1', '--ttl', '9', '--tos', '0x28', '--id', '0x2345', '--df', '--ip-option', 'rr:3', '--icmp-id', String(id), '--seq', '5', '--payload', 'abcdefgh'];
@@ -274,6 +284,25 @@ asRoot('--rate: batched sends at a rate, every packet on the wire with its own s
   t.is(max.code, 0, max.stderr);
   t.is(max.packets.length, 200);
   t.regex(max.stdout, /--- sent 200 packets \(5600 bytes\)/);
+});
+
+asRoot('--from-json replays at the times decode --json gives; hex lines (no times) go one after the other; --rate max overrides', async (t) => {
+  const id = unique();
+  const packet = (sequence: number) => encodePacket({ ip: { src: '127.0.0.1', dst: '127.0.0.1' }, icmp: { kind: 'echo-request', identifier: id, sequence } });
+  const frame = (ms: number) => ({ time: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString().replace('Z', '123Z') });
+  const json = join(dir, `timed-${id}.json`);
+  const objects = [0, 150, 200].map((ms, i) => ({ frame: frame(ms), ...JSON.parse(JSON.stringify(packetToJson(decodePacket(packet(i + 1))))) }));
+  writeFileSync(json, objects.map((o) => JSON.stringify(o)).join('\n'));
+  const timed = await rawprobe(['send', '--from-json', json], { where: 'netns' });
+  t.is(timed.code, 0, timed.stderr);
+  t.regex(timed.stdout, /\nsending 3 packets to 127\.0\.0\.1, at the times they were captured \(0\.200 s for the list\)\n/);
+  const hex = join(dir, `untimed-${id}.hex`);
+  writeFileSync(hex, [1, 2].map((i) => packet(i).toString('hex')).join('\n'));
+  const untimed = await rawprobe(['send', '--from-hex', hex], { where: 'netns' });
+  t.is(untimed.code, 0, untimed.stderr);
+  t.regex(untimed.stdout, /\nsending 2 packets to 127\.0\.0\.1, one after the other without pause\n/);
+  const max = await rawprobe(['send', '--from-json', json, '--rate', 'max'], { where: 'netns' });
+  t.regex(max.stdout, /\nsending 3 packets to 127\.0\.0\.1, as fast as the socket takes them\n/);
 });
 
 asRoot('--from-hex of a capture: the packets leave as they were captured (the kernel fixing only what raw(7) says)', async (t) => {
