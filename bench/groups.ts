@@ -11,12 +11,14 @@ import { socketGroup } from './rows/socket.js';
 import { startupGroup } from './rows/startup.js';
 import { sweepGroup } from './rows/sweep.js';
 import { traceGroup } from './rows/trace.js';
+import { traceReportGroup } from './rows/trace-report.js';
 
 export const BENCH_GROUPS: readonly BenchGroup[] = [
   buildParseGroup,
   floodGroup,
   rttGroup,
   traceGroup,
+  traceReportGroup,
   checksumGroup,
   pcapReadGroup,
   startupGroup,

@@ -10,6 +10,7 @@ export const help: CommandHelp = {
     ['$0 ping -c 3 127.0.0.1', 'three probes'],
     ['$0 ping -t 1 -c 1 203.0.113.6', 'Time to live exceeded from the first router'],
     ['$0 ping -f -c 100000 127.0.0.1', 'flood'],
+    ['$0 ping --watch 203.0.113.6', 'the live view (q quits)'],
   ],
 };
 
@@ -37,6 +38,7 @@ export const options = {
   }),
   ...inGroup(GROUP.rawprobe, {
     id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
+    watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),
     json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
     'pcap-out': PCAP_OUT,
   }),

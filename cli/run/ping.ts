@@ -136,6 +136,13 @@ export async function run(argv: PingArgs): Promise<void> {
 async function pingRun(argv: PingArgs, options: PingOptions, session: PingSession): Promise<void> {
   const start = session.start;
   const { json, flood, quiet } = argv;
+  if (argv.watch && !json && !flood && process.stdout.isTTY === true) {
+    const { watchPing } = await import('../watch/ping.js');
+    const summary = (await watchPing(session))[0]!;
+    process.stdout.write(`${headerLine(start)}\n${summaryText(summary)}`);
+    process.exitCode = pingExitCode(summary, options);
+    return;
+  }
 
   if (json) printJsonLine(startJson(start));
   else {

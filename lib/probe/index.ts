@@ -4,6 +4,7 @@
 //   engine/     the engine (loop), its pacer, outbox and ledger, the table of remembered probes,
 //               statistics, the session every command runs in, capture, sockets
 //   protocols/  what probes are made of: ICMP echo, and trace's UDP, TCP SYN and ICMP probes
+//               (classic, and keeping their flow: flow-*.ts)
 //   ping/ trace/ tos/ sweep/   one folder per command: options, events, handler, session
 //
 // The send side of `rawprobe send` (lib/craft) runs on the same engine.
@@ -25,5 +26,9 @@ export { PROBE_KINDS, probeData, type ProbeKind, type TraceProtocol, type ProbeH
 export { IcmpProbe, type IcmpProbeOptions } from './protocols/trace-icmp.js';
 export { UdpProbe, UDP_BASE_PORT, type UdpProbeOptions } from './protocols/udp.js';
 export { TcpSynProbe, type TcpSynOptions } from './protocols/tcp-syn.js';
+export { FlowUdpProbe, IP_ID_SPAN, type FlowProbeOptions } from './protocols/flow-udp.js';
+export { FlowTcpProbe } from './protocols/flow-tcp.js';
+export { FlowIcmpProbe, COMPENSATION_BYTES } from './protocols/flow-icmp.js';
+export { Flows, ProbePlan } from './protocols/probe-plan.js';
 export { PROBE_ERROR, ProbeError, isTransientSendError, type ProbeErrorCode } from './errors.js';
 export { resolveTarget, sourceAddressFor, checkSourceAddress, chooseSource, reverseName, isIpv4Address, type ResolvedTarget } from './resolve.js';

@@ -4,6 +4,7 @@
 // settling, closing on every path), and the engine's pacing for -i, -f and -l.
 import type { RawSocket } from '../../socket/socket.js';
 import { CommandSession, ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
+import { PauseSwitch } from '../engine/pause-switch.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
@@ -37,6 +38,8 @@ export async function openPing(options: PingOptions, parts: PingSessionParts = {
 
 export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   readonly start: PingStart;
+  /** ping --watch's p: no new probes until resumed; those in flight still count. */
+  readonly pauses = new PauseSwitch();
 
   constructor(config: PingConfig, parts: PingSessionParts = {}) {
     const protocol = new IcmpEchoProtocol({
@@ -60,7 +63,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => new PingHandler(engine, this.protocol, config, hooks),
+        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks)),
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
         intervalMs: config.intervalMs / targetCount,
