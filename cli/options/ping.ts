@@ -34,6 +34,8 @@ export const options = {
   timestamp: flag('D', 'print the time before each line'),
   outstanding: flag('O', 'report a probe still unanswered when the next goes out'),
   json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
+  verbose: flag('v', 'also say where the times come from (kernel stamps at both ends, or why not) and how the replies were timed'),
+  'hw-timestamps': flag(null, "time round trips with the interface's own clock where it has one (hardware timestamps; needs CAP_NET_ADMIN)"),
   'pcap-out': PCAP_OUT,
 };
 

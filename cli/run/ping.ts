@@ -19,6 +19,7 @@ import {
   summaryJson,
   summaryText,
 } from '../format/ping.js';
+import { timestampsLine, timingLine } from '../format/timestamps.js';
 import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
 import { pcapOut, tosByte } from './args.js';
@@ -64,6 +65,7 @@ export function pingOptions(argv: PingArgs): PingOptions {
   if (argv.preload !== undefined) options.preload = whole('-l', 'preload', argv.preload);
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
+  if (argv['hw-timestamps']) options.hardwareTimestamps = true;
   return options;
 }
 
@@ -130,6 +132,7 @@ export async function run(argv: PingArgs): Promise<void> {
     const pattern = patternLine(start);
     if (pattern !== null && !quiet) process.stdout.write(`${pattern}\n`);
     process.stdout.write(`${headerLine(start)}\n`);
+    if (argv.verbose) process.stdout.write(`${timestampsLine(start.timestamps)}\n`);
   }
 
   const names = !json && !flood && !argv.numeric && !session.config.targets[0]!.numeric;
@@ -151,5 +154,7 @@ export async function run(argv: PingArgs): Promise<void> {
   const summary = summaries[0]!;
   if (json) printJsonLine(summaryJson(summary));
   else process.stdout.write(summaryText(summary));
+  const timed = !json && argv.verbose && summary.timing !== null ? timingLine(summary.timing) : null;
+  if (timed !== null) process.stdout.write(`${timed}\n`);
   process.exitCode = pingExitCode(summary, options);
 }

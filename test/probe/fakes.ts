@@ -265,6 +265,7 @@ export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
     preload: 1,
     outstanding: false,
     pcapOut: null,
+    hardwareTimestamps: false,
     ...overrides,
   };
 }
