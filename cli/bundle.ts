@@ -2,7 +2,8 @@
 // esbuild bundles, so that a start reads a few files and never starts Node's ES module loader
 // (about 10 ms and 2 MB on its own: README, Performance).
 //
-//   dist/app/main.js         cli/start.ts: --version, the quick parse, and the command's work
+//   dist/app/main.js         cli/start.ts: --version, then the quick parse or yargs
+//   dist/app/quick.js        cli/quick-parse.ts and the command definitions it reads
 //   dist/app/cli.js          cli/main.ts and yargs, for every line the quick parse leaves to yargs
 //   dist/app/errors.js       cli/errors.ts, one copy for all (CliError is checked with instanceof)
 //   dist/app/run/<name>.js   cli/run/<name>.ts with the lib/ code it uses, loaded when <name> runs
@@ -31,7 +32,11 @@ const RUN = ['capture', 'checksum', 'decode', 'lab', 'ping', 'send', 'setup-priv
  * folder to dist/app/.
  */
 function separateFiles(up: string): Plugin {
-  const own = new Map<string, string>([[join(cliDir, 'main.js'), 'cli.js'], [join(cliDir, 'errors.js'), 'errors.js']]);
+  const own = new Map<string, string>([
+    [join(cliDir, 'main.js'), 'cli.js'],
+    [join(cliDir, 'quick-parse.js'), 'quick.js'],
+    [join(cliDir, 'errors.js'), 'errors.js'],
+  ]);
   for (const name of RUN) own.set(join(cliDir, 'run', `${name}.js`), `run/${name}.js`);
   return {
     name: 'separate-files',
@@ -68,7 +73,7 @@ writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 await Promise.all([
   build({
     ...common,
-    entryPoints: { main: join(cliDir, 'start.js'), cli: join(cliDir, 'main.js'), errors: join(cliDir, 'errors.js') },
+    entryPoints: { main: join(cliDir, 'start.js'), quick: join(cliDir, 'quick-parse.js'), cli: join(cliDir, 'main.js'), errors: join(cliDir, 'errors.js') },
     outdir,
     plugins: [separateFiles('./')],
   }),

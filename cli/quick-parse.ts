@@ -12,6 +12,8 @@
 // listed below) it answers null and yargs decides. test/cli/quick-parse.test.ts checks, over
 // random command lines, that every answer it gives is yargs' own.
 import type { Options, PositionalOptions } from 'yargs';
+import { quickCommand } from './commands/index.js';
+import type { QuickCommand } from './commands/lazy.js';
 import { everyValue, lastValue, type CommandHelp } from './options/define.js';
 
 /** What a command declares, as its builder hands it to yargs. */
@@ -175,4 +177,11 @@ export function quickParse(name: string, d: Declaration, args: readonly string[]
     for (const a of aliasesOf(o)) put(out, a, value);
   }
   return out;
+}
+
+/** The command of `args` (all of rawprobe's arguments) and its values, or null when yargs must read the line. */
+export function quickLine(args: readonly string[]): { command: QuickCommand; argv: QuickArgs } | null {
+  const command = args.length > 0 ? quickCommand(args[0]!) : null;
+  const argv = command === null ? null : quickParse(args[0]!, command.declaration, args.slice(1));
+  return argv === null ? null : { command: command!, argv };
 }

@@ -5,10 +5,11 @@
 // plain forms of ping, trace, tos, sweep, checksum, decode, capture and send) goes straight to
 // that command's work (cli/run/<name>.ts, loaded on use). Everything else (--help, completions,
 // usage errors, lab, sockopt, any line the quick parse leaves alone) goes to yargs (cli/main.ts),
-// loaded only then.
-import { quickCommand } from './commands/index.js';
-import { describeError, exitCodeOf, fail } from './errors.js';
-import { quickParse } from './quick-parse.js';
+// loaded only then. Both come out of V8's code cache when a run before this one left it
+// (cli/code-cache.ts).
+import { writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { useCodeCache } from './code-cache.js';
 import { version } from './version.js';
 
 // `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do.
@@ -17,23 +18,32 @@ function exitQuietlyOnEpipe(err: NodeJS.ErrnoException): void {
   throw err;
 }
 
+/** `rawprobe --version`: one write, without the stream machinery process.stdout loads. */
+function printVersion(): void {
+  try {
+    writeSync(1, `${version()}\n`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+  }
+}
+
 /** Runs the command line `args` (what follows `rawprobe`); never rejects. */
 export async function start(args: readonly string[]): Promise<void> {
+  if (args.length === 1 && args[0] === '--version') return printVersion();
   process.stdout.on('error', exitQuietlyOnEpipe);
-  if (args.length === 1 && args[0] === '--version') {
-    process.stdout.write(`${version()}\n`);
-    return;
-  }
-  const command = args.length > 0 ? quickCommand(args[0]!) : null;
-  const argv = command === null ? null : quickParse(args[0]!, command.declaration, args.slice(1));
+  useCodeCache(fileURLToPath(import.meta.url));
   try {
-    if (command === null || argv === null) {
+    // Loaded now, not at start: --version never reads the command definitions.
+    const { quickLine } = await import('./quick-parse.js');
+    const quick = quickLine(args);
+    if (quick === null) {
       const { main } = await import('./main.js');
       await main([...args]);
     } else {
-      await command.run(argv);
+      await quick.command.run(quick.argv);
     }
   } catch (err) {
+    const { describeError, exitCodeOf, fail } = await import('./errors.js');
     fail(describeError(err), exitCodeOf(err));
   }
 }
