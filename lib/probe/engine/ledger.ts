@@ -124,7 +124,10 @@ export class Ledger {
         table.sendClock[s] = SEND_CLOCK.kernel;
       }
     }
-    if (hardwareAt >= 0) table.hardwareSentAt[s] = hardwareAt;
+    if (hardwareAt >= 0) {
+      table.hardwareSentAt ??= new Float64Array(table.capacity).fill(Number.NaN);
+      table.hardwareSentAt[s] = hardwareAt;
+    }
     return true;
   }
 

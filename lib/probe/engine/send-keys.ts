@@ -2,11 +2,10 @@
 // keys the n-th datagram a socket sends n (lib/socket: SendResult.key), and its send stamp comes
 // back later through the error queue with that key alone. The engine notes the key of every
 // probe it sends here, and looks the stamps up. A ring, like the probe table: a key is
-// remembered until 2^k keys later; a stamp whose key was overwritten finds nothing.
-const KEY_UNSET = -1;
-
+// remembered until `capacity` keys later; a stamp whose key was overwritten finds nothing.
+// Keys are u32 and probe numbers below 2^53: 12 bytes a slot.
 export class SendKeys {
-  readonly #keys: Float64Array;
+  readonly #keys: Uint32Array;
   readonly #probes: Float64Array;
   readonly #mask: number;
 
@@ -15,8 +14,9 @@ export class SendKeys {
     let size = 16;
     while (size < capacity) size *= 2;
     this.#mask = size - 1;
-    this.#keys = new Float64Array(size).fill(KEY_UNSET);
-    this.#probes = new Float64Array(size);
+    this.#keys = new Uint32Array(size);
+    // -1: no probe; the key column then means nothing.
+    this.#probes = new Float64Array(size).fill(-1);
   }
 
   /** Probe n went out as the datagram keyed `key` (a u32). */

@@ -58,10 +58,11 @@ export class ProbeTable {
   /** The send time answers are timed from (clock.ts ns): the best one known, sendClock says which. */
   readonly sentAt: Float64Array;
   readonly sendClock: Uint8Array;
-  /** The clock read just before the send call, the kernel's software stamp, the interface's (NaN: none). */
+  /** The clock read just before the send call, the kernel's software stamp (NaN: none). */
   readonly requestedAt: Float64Array;
   readonly kernelSentAt: Float64Array;
-  readonly hardwareSentAt: Float64Array;
+  /** The interface's send stamp (NaN: none); made with the first one (--hw-timestamps only). */
+  hardwareSentAt: Float64Array | null = null;
   /** 1-based position of the probe among those sent to its target (iputils' sequence). */
   readonly ordinal: Float64Array;
   /** Ring slot of the newest probe with the key that hashes here (or after, probing), -1: none. */
@@ -88,7 +89,6 @@ export class ProbeTable {
     this.sendClock = new Uint8Array(size);
     this.requestedAt = new Float64Array(size);
     this.kernelSentAt = new Float64Array(size);
-    this.hardwareSentAt = new Float64Array(size);
     this.ordinal = new Float64Array(size);
     const bits = Math.log2(size) + 1;
     this.#index = new Int32Array(1 << bits).fill(-1);
@@ -136,7 +136,7 @@ export class ProbeTable {
     this.sendClock[s] = SEND_CLOCK.user;
     this.requestedAt[s] = Number.NaN;
     this.kernelSentAt[s] = Number.NaN;
-    this.hardwareSentAt[s] = Number.NaN;
+    if (this.hardwareSentAt !== null) this.hardwareSentAt[s] = Number.NaN;
     this.ordinal[s] = 0;
     if (key < 0) return; // nothing will answer it: not indexed
     const e = this.#find(key);

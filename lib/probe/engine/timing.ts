@@ -40,8 +40,8 @@ export class AnswerTiming {
   constructor(ledger: Ledger, hardware: boolean) {
     this.#ledger = ledger;
     this.#table = ledger.table;
-    // Keys outlive the probes they name by a ring of their own: twice the probes remembered.
-    this.#keys = new SendKeys(2 * ledger.table.capacity);
+    // As many keys as probes remembered: a probe's stamp comes long before it is forgotten.
+    this.#keys = new SendKeys(ledger.table.capacity);
     this.#hardware = hardware;
   }
 
@@ -72,7 +72,7 @@ export class AnswerTiming {
     const t = this.#table;
     const s = t.slot(n);
     const c = this.counts;
-    const hardwareSent = t.hardwareSentAt[s] as number;
+    const hardwareSent = t.hardwareSentAt === null ? Number.NaN : (t.hardwareSentAt[s] as number);
     if (this.#hardware && hardwareAt >= 0 && hardwareSent < hardwareAt) {
       t.sentAt[s] = hardwareSent;
       t.sendClock[s] = SEND_CLOCK.hardware;
