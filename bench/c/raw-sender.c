@@ -1,6 +1,7 @@
 /* The ceiling for `rawprobe send --rate max`: a raw socket with IP_HDRINCL, 64 ICMP echo
  * requests built once (56 data bytes, as the other flood rows send), handed to the kernel with
- * sendmmsg 64 at a time, over and over, as fast as the socket takes them. Nothing is read back.
+ * sendmmsg 64 at a time, over and over, as fast as the socket takes them (a full send buffer is
+ * tried again at once, never waited on). Nothing is read back.
  * bench/rows/ceilings.ts compiles it with cc at bench time.
  *
  *   raw-sender TARGET COUNT        prints "sent N" when COUNT went out, or on SIGINT/SIGTERM
@@ -84,7 +85,8 @@ int main(int argc, char **argv) {
   unsigned long sent = 0;
   while (!stop && sent < count) {
     unsigned int want = count - sent < BATCH ? (unsigned int)(count - sent) : BATCH;
-    int n = sendmmsg(fd, msgs, want, 0);
+    /* Never asleep in the kernel: a full send buffer is tried again at once, as a flood does. */
+    int n = sendmmsg(fd, msgs, want, MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN) continue;
       perror("raw-sender: sendmmsg");
