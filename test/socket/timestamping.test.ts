@@ -62,6 +62,9 @@ test('UDP over 127.0.0.1: one send stamp per datagram, keyed 0, 1, 2... in send 
       received.push({ at: b.meta[base + BATCH.timestamp] as number, kernel: ((b.meta[base + BATCH.flags] as number) & FLAG_KERNEL_TIMESTAMP) !== 0, index: b.data[b.meta[base + BATCH.offset] as number]! });
     }
   });
+  // The first socket to ask for receive stamps switches them on from a work queue: wait for
+  // that (as a probe session does) before sending, or the first datagrams may come unstamped.
+  await until('receive stamps on', () => receiveStampsLive() === true, 2000);
   const port = rx.address().port ?? 0;
   const one = tx.sendTo(Buffer.of(0), '127.0.0.1', port);
   t.is(one.key, 0);
