@@ -5,7 +5,8 @@
 //   dist/app/main.js         cli/start.ts: --version, then the quick parse or yargs
 //   dist/app/quick.js        cli/quick-parse.ts and the command definitions it reads
 //   dist/app/cli.js          cli/main.ts and yargs, for every line the quick parse leaves to yargs
-//   dist/app/errors.js       cli/errors.ts, one copy for all (CliError is checked with instanceof)
+//   dist/app/errors.js       cli/errors.ts and cli/stopping.ts, one copy each for all files: CliError
+//   dist/app/stopping.js     is checked with instanceof, and stopping.ts knows the run in progress
 //   dist/app/run/<name>.js   cli/run/<name>.ts with the lib/ code it uses, loaded when <name> runs
 //   dist/app/package.json    says these .js files are CommonJS (the package is "type": "module")
 //
@@ -15,7 +16,7 @@
 //
 //   node dist/cli/bundle.js        (part of npm ci, npm run build and npm test)
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../lib/package-root.js';
 
@@ -23,8 +24,17 @@ const root = packageRoot();
 const cliDir = join(root, 'dist', 'cli');
 const outdir = join(root, 'dist', 'app');
 
-/** The cli/run modules the commands load on use (cli/commands/<name>.ts: import('../run/<name>.js')). */
-const RUN = ['capture', 'checksum', 'decode', 'lab', 'ping', 'send', 'setup-privileges', 'sockopt', 'sweep', 'tos', 'trace'];
+/** The cli/run modules the commands load on use: every import('../run/<name>.js') of cli/commands/. */
+const RUN = [
+  ...new Set(
+    readdirSync(join(cliDir, 'commands'))
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => [...readFileSync(join(cliDir, 'commands', f), 'utf8').matchAll(/import\(['"]\.\.\/run\/([\w-]+)\.js['"]\)/g)].map((m) => m[1]!)),
+  ),
+].sort();
+
+/** Modules every file shares one copy of (state, or a class checked with instanceof). */
+const SHARED = ['errors', 'stopping'];
 
 /**
  * Keeps the files apart: an import of cli/run/<name>, cli/main or cli/errors from another file
@@ -35,7 +45,7 @@ function separateFiles(up: string): Plugin {
   const own = new Map<string, string>([
     [join(cliDir, 'main.js'), 'cli.js'],
     [join(cliDir, 'quick-parse.js'), 'quick.js'],
-    [join(cliDir, 'errors.js'), 'errors.js'],
+    ...SHARED.map((name) => [join(cliDir, `${name}.js`), `${name}.js`] as [string, string]),
   ]);
   for (const name of RUN) own.set(join(cliDir, 'run', `${name}.js`), `run/${name}.js`);
   return {
@@ -73,7 +83,12 @@ writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 await Promise.all([
   build({
     ...common,
-    entryPoints: { main: join(cliDir, 'start.js'), quick: join(cliDir, 'quick-parse.js'), cli: join(cliDir, 'main.js'), errors: join(cliDir, 'errors.js') },
+    entryPoints: {
+      main: join(cliDir, 'start.js'),
+      quick: join(cliDir, 'quick-parse.js'),
+      cli: join(cliDir, 'main.js'),
+      ...Object.fromEntries(SHARED.map((name) => [name, join(cliDir, `${name}.js`)])),
+    },
     outdir,
     plugins: [separateFiles('./')],
   }),

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { withCommands } from './commands/index.js';
 import { describeError, exitCodeOf, fail, EXIT_ERROR } from './errors.js';
+import { usageLine, viewOf } from './usage.js';
 import { version } from './version.js';
 
 /**
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
       if (!failed) {
         failed = true;
         if (err) fail(describeError(err), exitCodeOf(err));
-        else fail(message ?? 'invalid usage', EXIT_ERROR);
+        else fail(usageLine(message ?? 'invalid usage', argv, viewOf(parser)), EXIT_ERROR);
       }
       // With exitProcess(false), yargs goes on to run the command after a failed validation
       // (an unknown option under strict()): throwing here is what stops it.

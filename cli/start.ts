@@ -10,13 +10,9 @@
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { useCodeCache } from './code-cache.js';
+import { onStdoutError } from './stopping.js';
 import { version } from './version.js';
 
-// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do.
-function exitQuietlyOnEpipe(err: NodeJS.ErrnoException): void {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-}
 
 /** `rawprobe --version`: one write, without the stream machinery process.stdout loads. */
 function printVersion(): void {
@@ -30,7 +26,9 @@ function printVersion(): void {
 /** Runs the command line `args` (what follows `rawprobe`); never rejects. */
 export async function start(args: readonly string[]): Promise<void> {
   if (args.length === 1 && args[0] === '--version') return printVersion();
-  process.stdout.on('error', exitQuietlyOnEpipe);
+  // `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a
+  // run in progress has completed its files (cli/stopping.ts).
+  process.stdout.on('error', onStdoutError);
   useCodeCache(fileURLToPath(import.meta.url));
   try {
     // Loaded now, not at start: --version never reads the command definitions.

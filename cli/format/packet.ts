@@ -1,128 +1,27 @@
-// How the CLI shows a packet: one summary line (decode, send, replies), a table of every field
-// (decode --verbose) and one JSON object (decode --json). All three start from a DecodedFrame:
-// a record located (lib/pcap), decoded (lib/wire) and checksum-checked (lib/check).
+// How the CLI shows a packet: one summary line (decode, send, replies) and one JSON object
+// (decode --json), from a DecodedFrame (frame.ts: a record located, decoded and checked). The
+// table of every field (decode --verbose) is fields.ts.
 //
 // Summary line, in the spirit of tcpdump -v and tshark's one-liners:
 //   #0 10:23:45.123456 127.0.0.1 > 127.0.0.1 ICMP Echo Request (8/0) id 0x1234 seq 1, ttl 64, id 4660, tos 0x00, length 84, checksums ok
 //   #1 10:23:45.123470 127.0.0.1 > 127.0.0.1 UDP 40000 > 33434, ttl 64, id 1, tos 0xb8 (EF), length 60, bad udp checksum 0xfe21 (expected 0x3417; offloaded)
+//   #2 10:23:45.200000 MPLS (label 16005, tc 0, ttl 63) (label 100, tc 0, [S], ttl 63) 203.0.113.1 > 203.0.113.6 ICMP ...
+//   #3 10:23:45.300000 203.0.113.1 > 203.0.113.6 UDP [malformed] UDP header needs 8 bytes, 4 present (byte offset 5234)
+//   #4 10:23:45.400000 LINKTYPE 147, 60 bytes: not decoded: link type 147
 
-import type { RecordView } from '../../lib/pcap/index.js';
-import { describeNotIpv4, linkTypeName, locateIpv4InRecord, newIpv4Location } from '../../lib/pcap/index.js';
-import { LAYERS, STATUS, newPacketChecksums, verifyIpv4, type PacketChecksums } from '../../lib/check/index.js';
-import {
-  DecodeError,
-  decodePacket,
-  describeIcmp,
-  dscpName,
-  formatHex,
-  jsonify,
-  type IcmpMessage,
-  type Packet,
-  type QuotedDatagram,
-} from '../../lib/wire/index.js';
+import { linkTypeName, type MplsLabel } from '../../lib/pcap/index.js';
+import { LAYERS, STATUS, STATUS_NAME, type PacketChecksums } from '../../lib/check/index.js';
+import { describeIcmp, dscpName, jsonify, lengthFromCapture, type IcmpMessage, type Packet, type QuotedDatagram } from '../../lib/wire/index.js';
 import { describeOption } from '../../lib/wire/ipv4-options.js';
+import { problemOffset, type DecodedFrame } from './frame.js';
 import { hex16, hex8 } from './hex.js';
 
-/** Where a packet came from. */
-export interface FrameInfo {
-  /** 0-based position in the input. */
-  index: number;
-  /** Capture time, null for hex input. */
-  time: { sec: number; nsec: number } | null;
-  /** The capture's timestamps are nanoseconds (print 9 digits, else 6). */
-  nanosecond: boolean;
-  capturedLength: number;
-  originalLength: number;
-  linkType: number;
-  /** Bytes of link-layer header before the IPv4 header (0 for raw IP). */
-  linkHeaderLength: number;
-}
-
-export interface FrameProblem {
-  kind: 'not-ipv4' | 'malformed';
-  reason: string;
-  /** Byte offset in the frame where decoding broke (malformed only). */
-  offset: number | null;
-}
-
-/** Layers decoded before a problem (DecodeError.partial), same keys as Packet. */
-export interface PartialPacket {
-  ip: Packet['ip'] | null;
-  icmp: Packet['icmp'] | null;
-  udp: Packet['udp'] | null;
-  tcp: Packet['tcp'] | null;
-}
-
-export interface DecodedFrame {
-  frame: FrameInfo;
-  /** The whole packet, or null when there is a problem. */
-  packet: Packet | null;
-  /** With a malformed packet: what was decoded before the problem. */
-  partial: PartialPacket | null;
-  problem: FrameProblem | null;
-  /** Checksum verdicts (a copy: safe to keep), null when not IPv4. */
-  checks: PacketChecksums | null;
-}
-
-const LOC = newIpv4Location();
-const CHECKS = newPacketChecksums();
-
-/** Locates, decodes and checks one record. The result owns no reference to the reused view's buffer except Buffers inside `packet`. */
-export function decodeFrame(v: RecordView, nanosecond: boolean): DecodedFrame {
-  const loc = locateIpv4InRecord(v, LOC);
-  const frame: FrameInfo = {
-    index: v.index,
-    time: v.hasTimestamp ? { sec: v.tsSec, nsec: v.tsNsec } : null,
-    nanosecond,
-    capturedLength: v.capturedLength,
-    originalLength: v.originalLength,
-    linkType: v.linkType,
-    linkHeaderLength: loc.reason === null ? loc.linkHeaderLength : 0,
-  };
-  if (loc.reason !== null) {
-    return { frame, packet: null, partial: null, problem: { kind: 'not-ipv4', reason: describeNotIpv4(loc), offset: null }, checks: null };
-  }
-  const checks = { ...verifyIpv4(v.buffer, loc.offset, loc.length, CHECKS) };
-  // Copy the bytes: the view's buffer is reused by the reader after the callback.
-  const bytes = Buffer.from(v.buffer.subarray(loc.offset, loc.offset + loc.length));
-  try {
-    return { frame, packet: decodePacket(bytes), partial: null, problem: null, checks };
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    const partial = (e.partial ?? { ip: null, icmp: null, udp: null, tcp: null }) as PartialPacket;
-    return {
-      frame,
-      packet: null,
-      partial: { ip: partial.ip ?? null, icmp: partial.icmp ?? null, udp: partial.udp ?? null, tcp: partial.tcp ?? null },
-      problem: { kind: 'malformed', reason: e.reason, offset: e.offset + frame.linkHeaderLength },
-      checks,
-    };
-  }
-}
-
-/** A decoded packet built in memory (send, replies): a DecodedFrame without a capture. */
-export function decodeBytes(bytes: Uint8Array, index: number, time: { sec: number; nsec: number } | null = null): DecodedFrame {
-  const view: RecordView = {
-    buffer: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    index,
-    offset: 0,
-    fileOffset: -1,
-    capturedLength: bytes.length,
-    originalLength: bytes.length,
-    tsSec: time?.sec ?? 0,
-    tsNsec: time?.nsec ?? 0,
-    hasTimestamp: time !== null,
-    linkType: 101,
-    fcsLength: 0,
-    interfaceId: 0,
-  };
-  return decodeFrame(view, true);
-}
+export { decodeBytes, decodeFrame, type DecodedFrame, type FrameInfo, type FrameProblem, type PartialPacket } from './frame.js';
 
 // ---- small formatters -----------------------------------------------------------------------------
 
 
-const ECN_NAME = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'] as const;
+export const ECN_NAME = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'] as const;
 const PROTOCOL_NAME: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 132: 'SCTP' };
 
 export function protocolName(p: number): string {
@@ -174,7 +73,7 @@ export function tcpFlagLetters(f: { syn: boolean; fin: boolean; rst: boolean; ps
   return s === '' ? 'none' : s;
 }
 
-function icmpDetail(m: IcmpMessage): { nextHopMtu?: number | null; gateway?: string | null; pointer?: number | null } {
+export function icmpDetail(m: IcmpMessage): { nextHopMtu?: number | null; gateway?: string | null; pointer?: number | null } {
   if (m.kind === 'destination-unreachable') return { nextHopMtu: m.nextHopMtu };
   if (m.kind === 'redirect') return { gateway: m.gateway };
   if (m.kind === 'parameter-problem') return { pointer: m.pointer };
@@ -230,216 +129,93 @@ const LAYER_WORD = ['ip', 'icmp', 'udp', 'tcp'] as const;
 export function describeChecks(c: PacketChecksums): string {
   if (c.malformed !== null) return 'checksums not checked (malformed)';
   const problems: string[] = [];
-  const one = (layer: string, status: number, found: number, expected: number, offloaded: boolean): void => {
+  const one = (layer: string, status: number, found: number, expected: number, offloaded: boolean, why: string | null): void => {
     if (status === STATUS.BAD) {
       problems.push(`bad ${layer} checksum ${hex16(found)} (expected ${hex16(expected)}${offloaded ? '; offloaded: captured before the NIC filled it in' : ''})`);
     } else if (status === STATUS.UNVERIFIABLE) {
-      problems.push(`${layer} checksum unverifiable (${c.unverifiable ?? 'incomplete'})`);
+      problems.push(`${layer} checksum unverifiable (${why ?? 'incomplete'})`);
     } else if (status === STATUS.ABSENT) {
       problems.push(`no ${layer} checksum (0: none sent)`);
     }
   };
-  one('ip', c.ipv4, c.ipv4Found, c.ipv4Expected, false);
-  if (c.transport >= 0) one(LAYER_WORD[c.transport]!, c.transportStatus, c.transportFound, c.transportExpected, c.offloaded);
+  one('ip', c.ipv4, c.ipv4Found, c.ipv4Expected, false, c.ipv4Unverifiable ?? c.unverifiable);
+  if (c.transport >= 0) one(LAYER_WORD[c.transport]!, c.transportStatus, c.transportFound, c.transportExpected, c.offloaded, c.unverifiable);
   return problems.length === 0 ? 'checksums ok' : problems.join(', ');
 }
 
-function ipPart(ip: Packet['ip'], captured: number | null): string {
+/** "length 84", "length 1500 (96 captured)", "length 0 (TSO: 131018 from the capture)". */
+function lengthPart(p: Pick<Packet, 'ip' | 'bytes' | 'truncated'>, wire: number, captured: number): string {
+  if (lengthFromCapture(p.ip)) {
+    const length = Math.max(wire, captured);
+    return `length 0 (TSO: ${p.truncated ? `${length} on the wire, ${captured} captured` : `${length} from the capture`})`;
+  }
+  return `length ${p.ip.totalLength}${captured < p.ip.totalLength ? ` (${captured} captured)` : ''}`;
+}
+
+function ipPart(p: Pick<Packet, 'ip' | 'bytes' | 'truncated'>, wire: number, captured: number): string {
+  const ip = p.ip;
   const flags = [ip.flags.df ? 'DF' : '', ip.flags.mf ? 'MF' : '', ip.flags.reserved ? 'reserved flag' : ''].filter((f) => f !== '');
   let s = `ttl ${ip.ttl}, id ${ip.id}, tos ${describeTos(ip.tos)}`;
   if (flags.length > 0) s += `, ${flags.join(' ')}`;
   if (ip.fragmentOffset !== 0) s += `, offset ${ip.fragmentOffset * 8}`;
   if (ip.options.length > 0) s += `, options [${ip.options.map(describeOption).join(', ')}]`;
-  s += `, length ${ip.totalLength}`;
-  if (captured !== null && captured < ip.totalLength) s += ` (${captured} captured)`;
-  return s;
+  return `${s}, ${lengthPart(p, wire, captured)}`;
+}
+
+/** tcpdump's way: "MPLS (label 16005, tc 0, ttl 64) (label 100, tc 0, [S], ttl 64) ". */
+export function mplsPart(labels: readonly MplsLabel[]): string {
+  if (labels.length === 0) return '';
+  return `MPLS ${labels.map((l) => `(label ${l.label}, tc ${l.tc}, ${l.bottom ? '[S], ' : ''}ttl ${l.ttl})`).join(' ')} `;
 }
 
 /** One line for a frame, without a trailing newline. */
 export function summaryLine(d: DecodedFrame): string {
-  const head: string[] = [`#${d.frame.index}`];
-  if (d.frame.time !== null) head.push(formatTimeOfDay(d.frame.time, d.frame.nanosecond));
-  if (d.problem?.kind === 'not-ipv4') return `${head.join(' ')} ${d.problem.reason} (not decoded: rawprobe decodes IPv4)`;
-  const ipBytes = d.frame.capturedLength - d.frame.linkHeaderLength;
+  const f = d.frame;
+  let head = `#${f.index}`;
+  if (f.time !== null) head += ` ${formatTimeOfDay(f.time, f.nanosecond)}`;
+  const problem = d.problem;
+  if (problem?.kind === 'unknown-link-type') return `${head} ${linkTypeName(f.linkType)}, ${f.capturedLength} bytes: ${problem.reason}`;
+  head += ` ${mplsPart(f.mpls)}`;
+  if (problem?.kind === 'not-ipv4') return `${head}${problem.reason} (not decoded: rawprobe decodes IPv4)`;
+  const captured = f.capturedLength - f.linkHeaderLength;
   if (d.packet !== null) {
     const p = d.packet;
     const note = extensionLengthNote(p.icmp);
-    return `${head.join(' ')} ${p.ip.src} > ${p.ip.dst} ${describeTransport(p)}, ${ipPart(p.ip, ipBytes)}, ${describeChecks(d.checks!)}${note === null ? '' : `, ${note}`}`;
+    const wire = f.originalLength - f.linkHeaderLength;
+    return `${head}${p.ip.src} > ${p.ip.dst} ${describeTransport(p)}, ${ipPart(p, wire, captured)}, ${describeChecks(d.checks!)}${note === null ? '' : `, ${note}`}`;
   }
-  const where = d.problem!.offset === null ? '' : ` (at byte ${d.problem!.offset})`;
+  const at = problemOffset(problem!);
+  const tail = `[malformed] ${problem!.reason}${at === null ? '' : ` (byte offset ${at})`}`;
   const ip = d.partial?.ip;
-  if (ip && typeof ip === 'object' && typeof ip.src === 'string') {
-    return `${head.join(' ')} ${ip.src} > ${ip.dst} ${protocolName(ip.protocol)} malformed: ${d.problem!.reason}${where}`;
-  }
-  return `${head.join(' ')} malformed: ${d.problem!.reason}${where}`;
+  if (ip && typeof ip === 'object' && typeof ip.src === 'string') return `${head}${ip.src} > ${ip.dst} ${protocolName(ip.protocol)} ${tail}`;
+  return `${head}${tail}`;
 }
 
-// ---- every field (decode --verbose) --------------------------------------------------------------
-
-type Row = [layer: string, field: string, value: string, meaning: string];
-
-/** What a yes/no field means, by name (decode --verbose's MEANING column). */
-const FLAG_MEANING: Record<string, string> = {
-  df: "don't fragment",
-  mf: 'more fragments follow',
-  reserved: 'reserved flag (must be 0)',
-  syn: 'synchronize sequence numbers',
-  ack: 'acknowledgment field is significant',
-  fin: 'no more data from sender',
-  rst: 'reset the connection',
-  psh: 'push function',
-  urg: 'urgent pointer is significant',
-  ece: 'ECN-echo',
-  cwr: 'congestion window reduced',
-  ns: 'ECN nonce',
-  truncated: 'fewer bytes captured than the IPv4 total length',
-  checksumValid: '',
-  checksumPresent: '',
-};
-
-/** The frame's ICMP message (whole, or decoded before a problem): the one the icmp rows walk. */
-function icmpOf(d: DecodedFrame): IcmpMessage | null {
-  return d.packet?.icmp ?? d.partial?.icmp ?? null;
-}
-
-/** The meaning column for a field, from its path and value. */
-function meaningOf(path: string[], value: unknown, d: DecodedFrame): string {
-  const key = path[path.length - 1]!;
-  const layer = path[0]!;
-  const inQuoted = path.includes('quoted');
-  const c = d.checks;
-  if (key === 'checksum' && !inQuoted && c !== null && c.malformed === null) {
-    const index = layer === 'ip' ? 0 : LAYERS.indexOf(layer as (typeof LAYERS)[number]);
-    const status = index === 0 ? c.ipv4 : c.transport === index ? c.transportStatus : STATUS.NONE;
-    const expected = index === 0 ? c.ipv4Expected : c.transportExpected;
-    if (status === STATUS.GOOD) return 'correct';
-    if (status === STATUS.BAD) return `WRONG: should be ${hex16(expected)}${index > 0 && c.offloaded ? ' (checksum offload: the sender\'s NIC fills it in)' : ''}`;
-    if (status === STATUS.UNVERIFIABLE) return `unverifiable: ${c.unverifiable ?? 'incomplete'}`;
-    if (status === STATUS.ABSENT) return 'none sent (RFC 768 allows 0 for UDP)';
-  }
-  if (typeof value === 'number') {
-    switch (key) {
-      case 'version':
-        return value === 4 ? 'IPv4' : '';
-      case 'ihl':
-        return `${value * 4} bytes of header`;
-      case 'dataOffset':
-        return `${value * 4} bytes of header`;
-      case 'tos':
-        return `DSCP ${value >>> 2}${dscpName(value >>> 2) ? ` (${dscpName(value >>> 2)})` : ''}, ECN ${ECN_NAME[value & 3]}`;
-      case 'dscp':
-        return dscpName(value) ?? '';
-      case 'ecn':
-        return ECN_NAME[value & 3] ?? '';
-      case 'fragmentOffset':
-        return value === 0 ? '' : `byte ${value * 8} of the original datagram`;
-      case 'protocol':
-        return protocolName(value);
-      case 'ttl':
-        return 'hops left';
-      case 'totalLength':
-        return 'bytes, header included';
-      case 'type':
-        if (layer === 'icmp' && !inQuoted) {
-          const m = icmpOf(d);
-          return m === null ? '' : describeIcmp(value, m.code, icmpDetail(m));
-        }
-        return '';
-      case 'srcPort':
-      case 'dstPort':
-        return '';
-      case 'nextHopMtu':
-        return 'bytes: the MTU of the next hop (RFC 1191)';
-      case 'capturedLength':
-        return 'bytes in the file';
-      case 'originalLength':
-        return 'bytes on the wire';
-      case 'linkType':
-        return linkTypeName(value);
-      case 'linkHeaderLength':
-        return 'bytes before the IPv4 header';
-      default:
-        return '';
-    }
-  }
-  if (typeof value === 'boolean') {
-    // Only an ICMP error message itself has this field (never its quoted datagram).
-    if (key === 'extensionLengthValid') return value ? '' : (extensionLengthNote(icmpOf(d)) ?? '');
-    return FLAG_MEANING[key] ?? '';
-  }
-  if (Buffer.isBuffer(value)) return `${value.length} bytes`;
-  return '';
-}
-
-function showValue(path: string[], value: unknown): string {
-  const key = path[path.length - 1]!;
-  if (value === null) return 'null';
-  if (Buffer.isBuffer(value)) return value.length === 0 ? '(none)' : formatHex(value);
-  if (typeof value === 'number') {
-    if (key === 'checksum' || key === 'restOfHeader') return hex16(value);
-    if (key === 'id' || key === 'identifier') return `${value} (${hex16(value)})`;
-    if (key === 'tos') return hex8(value);
-    return String(value);
-  }
-  return String(value);
-}
-
-function walk(value: unknown, path: string[], rows: Row[], d: DecodedFrame): void {
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    if (Array.isArray(value)) {
-      if (path[path.length - 1] === 'options' && value.length === 0) {
-        rows.push([path[0]!, path.slice(1).join('.'), '(none)', '']);
-        return;
-      }
-      value.forEach((item, i) => {
-        const p = [...path.slice(0, -1), `${path[path.length - 1]}[${i}]`];
-        if (path[path.length - 1] === 'options' && item && typeof item === 'object' && 'kind' in item) {
-          rows.push([p[0]!, p.slice(1).join('.'), String((item as { kind: string }).kind), describeOption(item as never)]);
-          for (const [k, v] of Object.entries(item)) if (k !== 'kind') walk(v, [...p, k], rows, d);
-        } else walk(item, p, rows, d);
-      });
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) walk(v, [...path, k], rows, d);
-    return;
-  }
-  rows.push([path[0]!, path.slice(1).join('.'), showValue(path, value), meaningOf(path, value, d)]);
-}
-
-/** Rows [layer, field, value, meaning] for every field of every layer, frame first. */
-export function fieldRows(d: DecodedFrame): Row[] {
-  const rows: Row[] = [];
-  const f = d.frame;
-  rows.push(['frame', 'index', String(f.index), '0-based position in the input']);
-  if (f.time !== null) rows.push(['frame', 'time', formatIsoTime(f.time, f.nanosecond), 'capture time, UTC']);
-  walk(f.capturedLength, ['frame', 'capturedLength'], rows, d);
-  walk(f.originalLength, ['frame', 'originalLength'], rows, d);
-  walk(f.linkType, ['frame', 'linkType'], rows, d);
-  walk(f.linkHeaderLength, ['frame', 'linkHeaderLength'], rows, d);
-  if (d.problem !== null) {
-    rows.push(['frame', 'problem', d.problem.kind, `${d.problem.reason}${d.problem.offset === null ? '' : ` (at byte ${d.problem.offset})`}`]);
-  }
-  const layers = d.packet ?? d.partial;
-  if (layers !== null) {
-    for (const key of ['ip', 'icmp', 'udp', 'tcp'] as const) {
-      const layer = layers[key];
-      if (layer !== null && layer !== undefined) walk(layer, [key], rows, d);
-    }
-  }
-  if (d.packet !== null) {
-    walk(d.packet.payload, ['payload'], rows, d);
-    walk(d.packet.truncated, ['packet', 'truncated'], rows, d);
-  }
-  return rows;
+/**
+ * The verdicts `rawprobe checksum` gives this packet: {"ipv4":"good","transport":"udp",
+ * "transportStatus":"bad","offloaded":true,...}, with the reason for any "unverifiable".
+ */
+function checksumsJson(c: PacketChecksums): Record<string, unknown> {
+  return {
+    ipv4: STATUS_NAME[c.ipv4],
+    ipv4Unverifiable: c.ipv4 === STATUS.UNVERIFIABLE ? (c.ipv4Unverifiable ?? c.unverifiable) : null,
+    transport: c.transport < 0 ? null : LAYERS[c.transport],
+    transportStatus: STATUS_NAME[c.transportStatus],
+    transportUnverifiable: c.transportStatus === STATUS.UNVERIFIABLE ? c.unverifiable : null,
+    offloaded: c.offloaded,
+  };
 }
 
 // ---- JSON (decode --json; send reads it back) -------------------------------------------------------
 
 /**
- * One object per frame: `frame` (where it came from), every decoded field of `ip`, `icmp`,
- * `udp`, `tcp` (null when absent), `payload` (hex), `truncated`, `bytes`, and `problem` (null, or
- * why the frame could not be decoded; then the layers read before the problem are kept).
- * `rawprobe send --json` takes these objects back: it ignores `frame`.
+ * One object per frame: `frame` (where it came from: index, time, lengths, link type, the file
+ * offset of its first byte, MPLS labels, NFLOG facts, whether a TSO length was taken from the
+ * capture, whether it was read from a raw socket), every decoded field of `ip`, `icmp`, `udp`,
+ * `tcp` (null when absent), `payload` (hex), `truncated`, `bytes`, and `problem` (null, or why
+ * the frame could not be decoded, with its offset in the frame and in the file; then the layers
+ * read before the problem are kept). `rawprobe send --json` takes these objects back: it
+ * ignores `frame`.
  */
 export function frameJson(d: DecodedFrame): Record<string, unknown> {
   const f = d.frame;
@@ -450,6 +226,12 @@ export function frameJson(d: DecodedFrame): Record<string, unknown> {
     originalLength: f.originalLength,
     linkType: f.linkType,
     linkHeaderLength: f.linkHeaderLength,
+    fileOffset: f.fileOffset,
+    mpls: f.mpls,
+    nflog: f.nflog,
+    lengthFromCapture: d.checks?.lengthFromCapture ?? false,
+    received: f.received,
+    checksums: d.checks === null || d.checks.malformed !== null ? null : checksumsJson(d.checks),
   };
   if (d.packet !== null) return { frame, ...(jsonify(d.packet) as object), problem: null };
   const partial = d.partial;

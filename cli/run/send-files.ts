@@ -99,7 +99,8 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
       const p = problem as { kind?: string; reason?: string };
       throw new CliError(`${where}: decode could not read this packet (${p.kind ?? 'problem'}: ${p.reason ?? '?'}): nothing to send`, EXIT_ERROR);
     }
-    delete obj.frame; // where decode found it: not part of the packet
+    const timeMs = frameTimeMs(obj.frame);
+    delete obj.frame; // where and when decode found it: not part of the packet
     delete obj.problem;
     let bytes: Buffer;
     try {
@@ -112,8 +113,18 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
     const ip = (obj.ip ?? {}) as Record<string, unknown>;
     const userSet = new Set<KernelField>();
     for (const f of ALL_SET) if (ip[KERNEL_FIELD_KEYS[f]] !== undefined && !(recompute && (f === 'checksum' || f === 'totalLength'))) userSet.add(f);
-    return { bytes, userSet };
+    return { bytes, userSet, timeMs };
   });
+}
+
+/** decode --json's frame.time ("2026-11-25T10:56:54.315386Z", to the ns) as ms since the epoch, or null. */
+export function frameTimeMs(frame: unknown): number | null {
+  const time = (frame as { time?: unknown } | null | undefined)?.time;
+  if (typeof time !== 'string') return null;
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(time);
+  const seconds = m === null ? Number.NaN : Date.parse(`${m[1]}Z`);
+  if (Number.isNaN(seconds)) return null;
+  return seconds + Number(`0.${m![2] ?? '0'}`) * 1000;
 }
 
 async function readStdinText(): Promise<string> {
@@ -136,7 +147,7 @@ export async function fromHex(source: string): Promise<Built[]> {
       continue;
     }
     if (loc.length < 20) throw new CliError(`${name}: packet index ${p.index}, byte offset ${loc.offset}: ${loc.length} bytes is shorter than an IPv4 header`, EXIT_ERROR);
-    built.push({ bytes: Buffer.from(p.bytes.subarray(loc.offset, loc.offset + loc.length)), userSet: ALL_SET });
+    built.push({ bytes: Buffer.from(p.bytes.subarray(loc.offset, loc.offset + loc.length)), userSet: ALL_SET, timeMs: p.timeMs });
   }
   if (built.length === 0) throw new CliError(`${name}: no IPv4 packet in it (${skipped} other): nothing to send`, EXIT_ERROR);
   if (skipped > 0) process.stderr.write(skippedLine(name, skipped));

@@ -18,6 +18,7 @@ export {
   type StatusName,
   type Layer,
   type PacketChecksums,
+  type VerifyOptions,
 } from './verify.js';
 export { ChecksumTally, type BadChecksum, type ChecksumSummary, type LayerCounts, type MalformedPacket, type TallyOptions } from './tally.js';
 export { ChecksumFixer, applyFixes, type FixRecord } from './fix.js';

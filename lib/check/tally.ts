@@ -29,7 +29,9 @@ export interface BadChecksum {
 export interface MalformedPacket {
   index: number;
   reason: string;
-  /** Byte offset in the input file of the field that broke it (-1 when not a file). */
+  /** Byte offset of the field that broke it, from the frame's first byte (link header included). */
+  offset: number;
+  /** The same byte's offset in the input file (-1 when not a file). */
   fileOffset: number;
 }
 
@@ -83,16 +85,25 @@ export class ChecksumTally {
   }
 
   /**
-   * Counts one verified packet. `fileOffset` is where its IPv4 header starts in the input file
-   * (-1 when unknown), for locating bad fields.
+   * A packet too broken to check: `offset` of the byte where it broke from the frame's first
+   * byte, `fileOffset` the same byte in the input file (-1 when not a file).
    */
-  add(index: number, r: PacketChecksums, fileOffset = -1): void {
+  addMalformed(index: number, reason: string, offset: number, fileOffset: number): void {
     this.packets++;
+    this.malformed++;
+    this.malformedPackets.push({ index, reason, offset, fileOffset });
+  }
+
+  /**
+   * Counts one verified packet. `fileOffset` is where its IPv4 header starts in the input file
+   * (-1 when unknown), for locating bad fields; `linkHeaderLength` the bytes of frame before it.
+   */
+  add(index: number, r: PacketChecksums, fileOffset = -1, linkHeaderLength = 0): void {
     if (r.malformed !== null) {
-      this.malformed++;
-      this.malformedPackets.push({ index, reason: r.malformed, fileOffset: fileOffset < 0 ? -1 : fileOffset + r.malformedOffset });
+      this.addMalformed(index, r.malformed, linkHeaderLength + r.malformedOffset, fileOffset < 0 ? -1 : fileOffset + r.malformedOffset);
       return;
     }
+    this.packets++;
     const counts = this.counts;
     counts[r.ipv4]!++; // layer 0 is ipv4
     if (r.transport >= 0) counts[r.transport * STATUSES + r.transportStatus]!++;

@@ -18,6 +18,18 @@
 // only the pseudo-header sum in its UDP/TCP checksum field, because the kernel leaves the rest to
 // the network card (CHECKSUM_PARTIAL). Such a checksum is bad as captured, for us and for tshark
 // alike; `offloaded` says the found value is exactly that partial sum.
+//
+// Segmentation offload (TSO/GSO): a header with total length 0 (lib/wire lengthFromCapture) is a
+// segment the card had yet to cut. Its length is the capture's; its header checksum is
+// unverifiable: the card writes every piece's length and checksum, so no packet on the wire ever
+// carried the one captured.
+//
+// Received packets (options.received: read from a raw socket, not from a capture): the kernel
+// checked the IPv4 header checksum before delivering the packet, then filled in the options it
+// keeps (record route, timestamp: RFC 791) without summing again (ip_options_compile). A header
+// sum that no longer holds is the kernel's own writing, not damage: unverifiable, never bad. So
+// is a UDP/TCP checksum holding only the pseudo-header sum: a local sender's offload, which the
+// kernel delivers as checked (CHECKSUM_PARTIAL).
 
 import { u16, u32 } from '../wire/bytes.js';
 import { pseudoHeaderSum, sum16 } from '../wire/checksum.js';
@@ -49,7 +61,23 @@ export const UNVERIFIABLE = {
   TRUNCATED: 'bytes missing: fewer than the IPv4 total length says (a snaplen cut?)',
   FRAGMENT: 'a fragment: the checksum covers the reassembled datagram',
   UDP_LENGTH: 'the UDP length field does not fit the datagram',
+  TSO: 'TSO: the card writes each segment\'s length and checksum',
+  RECEIVED_OPTIONS: 'the kernel checked it on arrival, then filled in IP options (record route, timestamp) without summing again',
+  RECEIVED_OFFLOAD: 'checksum offload: a local sender left it to the card, and the kernel delivered it as checked',
 } as const;
+
+/** What verifyIpv4 is told about where the packet came from. Reuse one object in loops. */
+export interface VerifyOptions {
+  /**
+   * Bytes of the packet on the wire when the capture cut it (the record's original length less
+   * the link header): the length a TSO header (total length 0) stands for. Default: the bytes present.
+   */
+  originalLength?: number;
+  /** Read from a raw socket: judged as the kernel judged it on arrival (see the file header). */
+  received?: boolean;
+}
+
+const NO_OPTIONS: VerifyOptions = {};
 
 /** One packet's checksums. Reuse one object across packets: verifyIpv4 overwrites every field. */
 export interface PacketChecksums {
@@ -61,6 +89,10 @@ export interface PacketChecksums {
   ipv4Found: number;
   /** The right checksum when known (good: the found value; bad: computed), else -1. */
   ipv4Expected: number;
+  /** Why the IPv4 header checksum is unverifiable (constant text), else null. */
+  ipv4Unverifiable: string | null;
+  /** The total length was 0 (TSO) and the capture's length was used. */
+  lengthFromCapture: boolean;
   /** LAYER.ICMP, UDP or TCP; -1 when there is no transport header to check (other protocol, later fragment). */
   transport: number;
   transportStatus: Status;
@@ -81,6 +113,8 @@ export function newPacketChecksums(): PacketChecksums {
     ipv4: STATUS.NONE,
     ipv4Found: 0,
     ipv4Expected: -1,
+    ipv4Unverifiable: null,
+    lengthFromCapture: false,
     transport: -1,
     transportStatus: STATUS.NONE,
     transportFound: 0,
@@ -117,7 +151,7 @@ function malformed(out: PacketChecksums, reason: string, offset: number): Packet
  * Verifies the IPv4 packet whose captured bytes are b[offset, offset + length). Bytes past the
  * IPv4 total length (Ethernet padding) are ignored. Returns `out`.
  */
-export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: PacketChecksums): PacketChecksums {
+export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: PacketChecksums, options: VerifyOptions = NO_OPTIONS): PacketChecksums {
   reset(out);
   const o = offset;
   if (length < 1) return malformed(out, 'no IPv4 header: the packet is empty', 0);
@@ -129,19 +163,14 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
     // The header itself was cut by the capture: nothing can be checked.
     out.ipv4 = STATUS.UNVERIFIABLE;
     out.unverifiable = UNVERIFIABLE.TRUNCATED;
+    out.ipv4Unverifiable = UNVERIFIABLE.TRUNCATED;
     if (length >= IP_CHECKSUM + 2) out.ipv4Found = u16(b, o + IP_CHECKSUM);
     return out;
   }
-  const found = u16(b, o + IP_CHECKSUM);
-  out.ipv4Found = found;
-  if (sum16(b, o, hl) === 0xffff) {
-    out.ipv4 = STATUS.GOOD;
-    out.ipv4Expected = found;
-  } else {
-    out.ipv4 = STATUS.BAD;
-    out.ipv4Expected = ipv4HeaderChecksum(b, o, hl);
-  }
-  const totalLength = u16(b, o + IP_TOTAL_LENGTH);
+  let totalLength = u16(b, o + IP_TOTAL_LENGTH);
+  out.lengthFromCapture = totalLength === 0;
+  if (out.lengthFromCapture) totalLength = Math.max(length, options.originalLength ?? 0);
+  checkHeader(b, o, hl, out, options.received === true);
   if (totalLength < hl) return malformed(out, 'IPv4 total length is less than the header length', IP_TOTAL_LENGTH);
 
   const flagsFragment = u16(b, o + IP_FLAGS_FRAGMENT);
@@ -155,6 +184,7 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   const present = Math.min(length, totalLength) - hl; // of which captured
   const complete = present >= segment && (flagsFragment & FLAG.MF) === 0;
   const t = SCRATCH;
+  t.received = options.received === true;
   t.b = b;
   t.o = o;
   t.hl = hl;
@@ -165,6 +195,17 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   if (layer === LAYER.ICMP) return verifyIcmp(t, out);
   if (layer === LAYER.UDP) return verifyUdp(t, out);
   return verifyTcp(t, out);
+}
+
+/** The IPv4 header checksum of b[o, o + hl), judged as the file header says. */
+function checkHeader(b: Uint8Array, o: number, hl: number, out: PacketChecksums, received: boolean): void {
+  const found = u16(b, o + IP_CHECKSUM);
+  out.ipv4Found = found;
+  const holds = sum16(b, o, hl) === 0xffff;
+  out.ipv4Expected = holds ? found : ipv4HeaderChecksum(b, o, hl);
+  if (out.lengthFromCapture) out.ipv4Unverifiable = UNVERIFIABLE.TSO;
+  else if (!holds && received) out.ipv4Unverifiable = UNVERIFIABLE.RECEIVED_OPTIONS;
+  out.ipv4 = out.ipv4Unverifiable !== null ? STATUS.UNVERIFIABLE : holds ? STATUS.GOOD : STATUS.BAD;
 }
 
 /** What the transport checks need of the IPv4 packet around it. */
@@ -179,10 +220,12 @@ interface Transport {
   /** All of it is here (captured, and not a first fragment with more to come). */
   complete: boolean;
   flagsFragment: number;
+  /** Read from a raw socket (VerifyOptions.received). */
+  received: boolean;
 }
 
 /** One Transport, reused: this runs for every packet of a capture and allocates nothing. */
-const SCRATCH: Transport = { b: new Uint8Array(0), o: 0, hl: 0, segment: 0, present: 0, complete: false, flagsFragment: 0 };
+const SCRATCH: Transport = { b: new Uint8Array(0), o: 0, hl: 0, segment: 0, present: 0, complete: false, flagsFragment: 0, received: false };
 
 function reset(out: PacketChecksums): void {
   out.malformed = null;
@@ -190,6 +233,8 @@ function reset(out: PacketChecksums): void {
   out.ipv4 = STATUS.NONE;
   out.ipv4Found = 0;
   out.ipv4Expected = -1;
+  out.ipv4Unverifiable = null;
+  out.lengthFromCapture = false;
   out.transport = -1;
   out.transportStatus = STATUS.NONE;
   out.transportFound = 0;
@@ -240,10 +285,7 @@ function verifyUdp(t: Transport, out: PacketChecksums): PacketChecksums {
   }
   const pseudo = pseudoHeaderSum(u32(b, o + IP_SRC), u32(b, o + IP_DST), PROTOCOL.UDP, udpLength);
   if (sum16(b, p, udpLength, pseudo) === 0xffff) good(out);
-  else {
-    bad(out, udpChecksum(b, p, udpLength, pseudo));
-    out.offloaded = out.transportFound === pseudo;
-  }
+  else offloadedOrBad(t, out, udpChecksum(b, p, udpLength, pseudo), pseudo);
   return out;
 }
 
@@ -265,11 +307,18 @@ function verifyTcp(t: Transport, out: PacketChecksums): PacketChecksums {
       // here): RFC 1624 section 3. tshark reports it as bad; so do we, to count alike.
       bad(out, 0);
     } else good(out);
-  } else {
-    bad(out, tcpChecksum(b, p, segment, pseudo));
-    out.offloaded = out.transportFound === pseudo;
-  }
+  } else offloadedOrBad(t, out, tcpChecksum(b, p, segment, pseudo), pseudo);
   return out;
+}
+
+/** A UDP/TCP checksum that does not hold: bad (offloaded when it is the pseudo-header sum), or for a received offloaded one, unverifiable. */
+function offloadedOrBad(t: Transport, out: PacketChecksums, expected: number, pseudo: number): void {
+  bad(out, expected);
+  out.offloaded = out.transportFound === pseudo;
+  if (out.offloaded && t.received) {
+    out.transportStatus = STATUS.UNVERIFIABLE;
+    out.unverifiable = UNVERIFIABLE.RECEIVED_OFFLOAD;
+  }
 }
 
 function good(out: PacketChecksums): void {

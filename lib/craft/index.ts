@@ -17,5 +17,5 @@ export { HDRINCL_RULES, asSent, kernelChanges, type HdrinclRule, type KernelChan
 export { ReplyMatcher, replyKind, type ReplyKind, type ReplyMatch } from './match.js';
 export { CraftedProtocol, classifyAnswer, requestKey, counterFor } from './protocol.js';
 export { SendHandler, type SendPlan } from './send-handler.js';
-export { sendPackets, type Reply, type SendOptions, type SendStats, type SentEvent } from './send.js';
+export { openSender, PacketSender, sendPackets, type Reply, type SendOptions, type SendStats, type SentEvent } from './send.js';
 export { routeSource } from '../socket/route.js';

@@ -17,21 +17,30 @@ export {
   type ReadOptions,
   type StreamReadOptions,
 } from './read.js';
+export { ADDRESS_FAMILY, ARPHRD, ETHERTYPE } from './link-fields.js';
+export { ipv4LinkHeader, type LinkHeaderOptions } from './link-header.js';
 export {
-  ADDRESS_FAMILY,
-  ARPHRD,
-  ETHERTYPE,
+  NETWORK,
   NOT_IPV4,
+  NOT_NETWORK,
   describeNotIpv4,
-  ipv4LinkHeader,
+  describeNotNetwork,
   locateIpv4,
   locateIpv4InRecord,
+  locateNetwork,
+  locateNetworkInRecord,
   newIpv4Location,
+  newNetworkLocation,
   type FrameRef,
   type Ipv4Location,
-  type LinkHeaderOptions,
+  type Network,
+  type NetworkLocation,
   type NotIpv4Reason,
+  type NotNetworkReason,
 } from './link.js';
+export { MPLS_ETHERTYPE, mplsLabels, type MplsLabel } from './link-mpls.js';
+export { NFLOG_FAMILY, NFULA, nflogInfo, type NflogInfo } from './link-nflog.js';
+export { CISCO_HDLC_ADDRESS, PPP_PROTOCOL, pppProtocolName } from './link-ppp.js';
 export {
   DEFAULT_SNAPLEN,
   PcapWriter,
