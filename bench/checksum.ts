@@ -37,7 +37,7 @@ export const TSHARK_ARGS = [
   '-e', 'ip.proto', '-e', 'ip.checksum.status', '-e', 'icmp.checksum.status', '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status',
 ];
 
-const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../app/main.js', import.meta.url));
 
 export interface ProcessRun {
   ms: number;

@@ -2,7 +2,8 @@
 // only when a test says so, every send is recorded, and received datagrams are delivered as the
 // addon delivers them (one batch: data + meta in the BATCH layout).
 import { EventEmitter } from 'node:events';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../lib/socket/batch.js';
+import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, TX, type ReceiveBatch } from '../../lib/socket/batch.js';
+import { constants } from '../../lib/socket/constants.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4 } from '../../lib/wire/bytes.js';
 import type { EngineClock, PacketTap, ProbeSocket } from '../../lib/probe/engine/engine.js';
@@ -80,6 +81,9 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
   readonly sent: SentPacket[] = [];
   sendManyCalls = 0;
   failure: SendFailure | null = null;
+  /** Sends give send-stamp keys (0, 1, 2... one per datagram), as a socket with SO_TIMESTAMPING does. */
+  keyed = false;
+  #nextKey = 0;
 
   constructor(private readonly clock: FakeClock) {
     super();
@@ -91,31 +95,50 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
     return Object.assign(new Error(`send ${this.failure.code}: refused`), { code: this.failure.code });
   }
 
-  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number } {
+  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key: number } {
     const error = this.#failing();
     if (error !== null) throw error;
     this.sent.push({ bytes: Buffer.from(buffer), address, at: this.clock.now() });
-    return { bytes: buffer.length, sentAt: this.clock.now() };
+    return { bytes: buffer.length, sentAt: this.clock.now(), key: this.keyed ? this.#nextKey++ : -1 };
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null } {
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
     this.sendManyCalls++;
     const at = this.clock.now();
+    const firstKey = this.keyed ? this.#nextKey : -1;
     let sent = 0;
     for (const [i, b] of buffers.entries()) {
       const error = this.#failing();
       if (error !== null) {
         if (sent === 0) throw error;
-        return { sent, sentAt: at, error };
+        if (this.keyed) this.#nextKey += sent;
+        return { sent, sentAt: at, error, firstKey };
       }
       this.sent.push({ bytes: Buffer.from(b), address: typeof target === 'string' ? target : formatIpv4(target[i]!), at });
       sent++;
     }
-    return { sent, sentAt: at, error: null };
+    if (this.keyed) this.#nextKey += sent;
+    return { sent, sentAt: at, error: null, firstKey };
   }
 
-  /** Delivers datagrams as one receive batch, each stamped `at` (default now). */
-  deliver(datagrams: readonly Uint8Array[], at = this.clock.now()): void {
+  /** Delivers kernel send stamps (a 'txstamps' event): datagram `key` left at `at` (and at `hardwareAt` by the interface's clock). */
+  stamp(stamps: readonly { key: number; at: number; hardwareAt?: number }[]): void {
+    const out = new Float64Array(stamps.length * TX.stride);
+    stamps.forEach((s, i) => {
+      out[i * TX.stride + TX.key] = s.key;
+      out[i * TX.stride + TX.type] = constants.SCM_TSTAMP_SND;
+      out[i * TX.stride + TX.timestamp] = s.at;
+      out[i * TX.stride + TX.hwTimestamp] = s.hardwareAt ?? -1;
+    });
+    this.emit('txstamps', { stamps: out, count: stamps.length });
+  }
+
+  /**
+   * Delivers datagrams as one receive batch, each stamped `at` (default now): by the kernel
+   * unless `kernel` is false (read before the kernel stamped receptions), and by the interface
+   * at `hardwareAt` when given.
+   */
+  deliver(datagrams: readonly Uint8Array[], at = this.clock.now(), stamps: { kernel?: boolean; hardwareAt?: number } = {}): void {
     const data = Buffer.concat(datagrams.map((d) => Buffer.from(d)));
     const meta = new Float64Array(datagrams.length * BATCH.stride);
     let offset = 0;
@@ -129,7 +152,8 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
       meta[base + BATCH.sourceV4] = -1;
       meta[base + BATCH.hopLimit] = -1;
       meta[base + BATCH.tos] = -1;
-      meta[base + BATCH.flags] = FLAG_KERNEL_TIMESTAMP;
+      meta[base + BATCH.flags] = (stamps.kernel === false ? 0 : FLAG_KERNEL_TIMESTAMP) | (stamps.hardwareAt === undefined ? 0 : FLAG_HARDWARE_TIMESTAMP);
+      meta[base + BATCH.hwTimestamp] = stamps.hardwareAt ?? -1;
       offset += d.length;
     });
     const batch: ReceiveBatch = { data, meta, count: datagrams.length, addresses: null };
@@ -265,6 +289,7 @@ export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
     preload: 1,
     outstanding: false,
     pcapOut: null,
+    hardwareTimestamps: false,
     ...overrides,
   };
 }
