@@ -1,6 +1,6 @@
-// Checking every packet of a capture: the record loop around verifyIpv4. One RecordView, one
-// Ipv4Location and one PacketChecksums serve every record, so a file of good packets is checked
-// without allocating per packet.
+// Checking every packet of a capture: the record loop around verifyIp (IPv4 and IPv6). One
+// RecordView, one NetworkLocation and one PacketChecksums serve every record, so a file of good
+// packets is checked without allocating per packet.
 //
 //   const tally = new ChecksumTally();
 //   await checkCapture('big.pcap', { tally });            // throws PcapError if the file breaks;
@@ -13,8 +13,8 @@ import {
   LINKTYPE,
   MAX_CAPTURED_LENGTH,
   PcapWriter,
-  locateIpv4InRecord,
-  newIpv4Location,
+  locateNetworkInRecord,
+  newNetworkLocation,
   readPcapBuffer,
   readPcapFile,
   type PcapInfo,
@@ -23,7 +23,7 @@ import {
 } from '../pcap/index.js';
 import { ChecksumFixer } from './fix.js';
 import { ChecksumTally } from './tally.js';
-import { newPacketChecksums, verifyIpv4, type PacketChecksums } from './verify.js';
+import { newPacketChecksums, verifyIp, type PacketChecksums } from './verify.js';
 
 /** What CaptureChecker needs of a record (a RecordView has all of it). */
 export type CheckRecord = Pick<
@@ -36,7 +36,7 @@ export interface CaptureCheckerOptions {
   /** Copy every record here, bad checksums corrected. */
   fix?: ChecksumFixer | null;
   /**
-   * Called after each IPv4 packet is checked, with the reused result: read it in the callback.
+   * Called after each IP packet is checked, with the reused result: read it in the callback.
    * Return false to stop.
    */
   onChecked?: ((record: CheckRecord, r: PacketChecksums) => void | boolean) | null;
@@ -45,7 +45,7 @@ export interface CaptureCheckerOptions {
 export class CaptureChecker {
   readonly tally: ChecksumTally;
   readonly fix: ChecksumFixer | null;
-  private readonly loc = newIpv4Location();
+  private readonly loc = newNetworkLocation();
   private readonly result = newPacketChecksums();
   private readonly onChecked: CaptureCheckerOptions['onChecked'];
 
@@ -57,13 +57,14 @@ export class CaptureChecker {
 
   /** Checks one record; usable directly as an OnRecord callback. */
   readonly onRecord = (v: CheckRecord): boolean => {
-    const loc = locateIpv4InRecord(v, this.loc);
+    const loc = locateNetworkInRecord(v, this.loc);
     if (loc.reason !== null) {
       this.tally.addNotIpv4();
       if (this.fix !== null) this.fix.write(v, 0, null);
       return true;
     }
-    const r = verifyIpv4(v.buffer, loc.offset, loc.length, this.result);
+    const wireLength = v.originalLength - (loc.offset - v.offset) - v.fcsLength;
+    const r = verifyIp(v.buffer, loc.offset, loc.length, this.result, wireLength);
     this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + (loc.offset - v.offset));
     if (this.fix !== null) this.fix.write(v, loc.offset, r);
     if (this.onChecked && this.onChecked(v, r) === false) return false;

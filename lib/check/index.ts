@@ -1,6 +1,6 @@
-// lib/check: the checksum engine. Verify the IPv4, ICMP, UDP and TCP checksums of single packets
-// or of whole captures (streaming, nothing allocated per good packet), count them per layer,
-// and write a copy with the bad ones corrected. Import as `import * as check from './check/index.js'`.
+// lib/check: the checksum engine. Verify the IPv4, ICMP, ICMPv6, UDP and TCP checksums of single
+// IPv4 or IPv6 packets or of whole captures (streaming, nothing allocated per good packet), count
+// them per layer, and write a copy with the bad ones corrected. Import as `import * as check from './check/index.js'`.
 export {
   STATUS,
   STATUS_NAME,
@@ -9,9 +9,12 @@ export {
   UNVERIFIABLE,
   CHECKSUM_FIELD,
   newPacketChecksums,
+  verifyIp,
   verifyIpv4,
+  verifyIpv6,
   ipv4HeaderChecksum,
   icmpChecksum,
+  icmpv6Checksum,
   udpChecksum,
   tcpChecksum,
   type Status,

@@ -1,6 +1,6 @@
-// Link-layer headers of the link types we meet: where the IPv4 packet starts in a record (or why
-// there is none), and the header bytes that make an IPv4 packet a valid frame of a given link
-// type, for writers.
+// Link-layer headers of the link types we meet: where the network-layer packet starts in a record
+// and whether it is IPv4 or IPv6 (or why there is none), and the header bytes that make an IP
+// packet a valid frame of a given link type, for writers.
 //
 //   Ethernet (1)      dst(6) src(6) ethertype(2), then any 802.1Q / 802.1ad tags: TCI(2) type(2)
 //   LINUX_SLL (113)   packet type(2) ARPHRD(2) address length(2) address(8) protocol(2)
@@ -50,7 +50,7 @@ export const ADDRESS_FAMILY = {
 /** Linux ARPHRD_* hardware types used in cooked headers. */
 export const ARPHRD = { ETHER: 1, LOOPBACK: 772 } as const;
 
-/** Why a record holds no IPv4 packet. */
+/** Why a record holds no IP packet (IPV6: for locateIpv4 only, which takes IPv4 alone). */
 export const NOT_IPV4 = {
   IPV6: 'ipv6',
   ARP: 'arp',
@@ -68,15 +68,21 @@ export const NOT_IPV4 = {
 
 export type NotIpv4Reason = (typeof NOT_IPV4)[keyof typeof NOT_IPV4];
 
-/** Where the IPv4 packet is, or why there is none. Reuse one across records in hot loops. */
-export interface Ipv4Location {
-  /** null: found; then offset/length below describe it. */
+/** Which network layer a record holds: IPv4, IPv6, or (NONE) neither. */
+export const NETWORK = { NONE: 0, IPV4: 4, IPV6: 6 } as const;
+export type Network = (typeof NETWORK)[keyof typeof NETWORK];
+
+/** Where the IP packet is and which version, or why there is none. Reuse one across records in hot loops. */
+export interface NetworkLocation {
+  /** null: found; then network, offset and length below describe it. */
   reason: NotIpv4Reason | null;
-  /** Offset of the IPv4 header in the buffer given (0 when not found). */
+  /** NETWORK.IPV4 or IPV6 when found, NONE otherwise. */
+  network: Network;
+  /** Offset of the IP header in the buffer given (0 when not found). */
   offset: number;
   /**
-   * Bytes from the IPv4 header to the end of the captured frame (less any FCS). Ethernet pads
-   * short frames to 60 bytes, so the IPv4 total length, not this, says where the datagram ends.
+   * Bytes from the IP header to the end of the captured frame (less any FCS). Ethernet pads
+   * short frames to 60 bytes, so the IP header's own length, not this, says where the packet ends.
    */
   length: number;
   /** Link-layer header bytes skipped, VLAN tags included. */
@@ -85,12 +91,17 @@ export interface Ipv4Location {
   value: number | null;
 }
 
-export function newIpv4Location(): Ipv4Location {
-  return { reason: null, offset: 0, length: 0, linkHeaderLength: 0, value: null };
-}
+/** The name it had when only IPv4 was located. */
+export type Ipv4Location = NetworkLocation;
 
-function found(out: Ipv4Location, start: number, header: number, end: number): Ipv4Location {
+export function newNetworkLocation(): NetworkLocation {
+  return { reason: null, network: NETWORK.NONE, offset: 0, length: 0, linkHeaderLength: 0, value: null };
+}
+export const newIpv4Location = newNetworkLocation;
+
+function found(out: NetworkLocation, start: number, header: number, end: number, network: Network = NETWORK.IPV4): NetworkLocation {
   out.reason = null;
+  out.network = network;
   out.offset = start + header;
   out.length = end - start - header;
   out.linkHeaderLength = header;
@@ -98,8 +109,9 @@ function found(out: Ipv4Location, start: number, header: number, end: number): I
   return out;
 }
 
-function notFound(out: Ipv4Location, reason: NotIpv4Reason, value: number | null): Ipv4Location {
+function notFound(out: NetworkLocation, reason: NotIpv4Reason, value: number | null): NetworkLocation {
   out.reason = reason;
+  out.network = NETWORK.NONE;
   out.offset = 0;
   out.length = 0;
   out.linkHeaderLength = 0;
@@ -112,13 +124,13 @@ function notFound(out: Ipv4Location, reason: NotIpv4Reason, value: number | null
  * then decide.
  */
 function byEthertype(
-  out: Ipv4Location,
+  out: NetworkLocation,
   buf: Uint8Array,
   start: number,
   type: number,
   next: number,
   end: number,
-): Ipv4Location {
+): NetworkLocation {
   // 802.1Q, 802.1ad and the old 0x9100 tag all carry TCI(2) + inner ethertype(2); stacked
   // tags (QinQ) repeat. The loop ends because every tag consumes 4 bytes.
   while (type === ETHERTYPE.VLAN || type === ETHERTYPE.QINQ || type === ETHERTYPE.QINQ_OLD) {
@@ -127,12 +139,12 @@ function byEthertype(
     next += VLAN_TAG.LENGTH;
   }
   if (type === ETHERTYPE.IPV4) return found(out, start, next - start, end);
-  if (type === ETHERTYPE.IPV6) return notFound(out, NOT_IPV4.IPV6, type);
+  if (type === ETHERTYPE.IPV6) return found(out, start, next - start, end, NETWORK.IPV6);
   if (type === ETHERTYPE.ARP) return notFound(out, NOT_IPV4.ARP, type);
   return notFound(out, NOT_IPV4.OTHER_ETHERTYPE, type);
 }
 
-function byFamily(out: Ipv4Location, family: number, start: number, end: number): Ipv4Location {
+function byFamily(out: NetworkLocation, family: number, start: number, end: number): NetworkLocation {
   if (family === ADDRESS_FAMILY.INET) return found(out, start, FAMILY_HEADER_LENGTH, end);
   if (
     family === ADDRESS_FAMILY.INET6_LINUX ||
@@ -140,22 +152,23 @@ function byFamily(out: Ipv4Location, family: number, start: number, end: number)
     family === ADDRESS_FAMILY.INET6_FREEBSD ||
     family === ADDRESS_FAMILY.INET6_DARWIN
   ) {
-    return notFound(out, NOT_IPV4.IPV6, family);
+    return found(out, start, FAMILY_HEADER_LENGTH, end, NETWORK.IPV6);
   }
   return notFound(out, NOT_IPV4.OTHER_FAMILY, family);
 }
 
 /**
- * Where the IPv4 packet starts in the frame buf[offset, offset + length) of the given link type.
- * Allocates nothing when `out` is passed. "Not IPv4" is an answer (reason), never an exception.
+ * Where the IP packet starts in the frame buf[offset, offset + length) of the given link type,
+ * and whether it is IPv4 or IPv6. Allocates nothing when `out` is passed. "Not IP" is an answer
+ * (reason), never an exception.
  */
-export function locateIpv4(
+export function locateNetwork(
   buf: Uint8Array,
   offset: number,
   length: number,
   linkType: number,
-  out: Ipv4Location = newIpv4Location(),
-): Ipv4Location {
+  out: NetworkLocation = newNetworkLocation(),
+): NetworkLocation {
   const end = offset + length;
   switch (linkType) {
     case LINKTYPE.RAW:
@@ -164,13 +177,13 @@ export function locateIpv4(
       if (length < 1) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, null);
       const version = buf[offset]! >>> 4;
       if (version === 4) return found(out, offset, 0, end);
-      if (version === 6) return notFound(out, NOT_IPV4.IPV6, version);
+      if (version === 6) return found(out, offset, 0, end, NETWORK.IPV6);
       return notFound(out, NOT_IPV4.OTHER_IP_VERSION, version);
     }
     case LINKTYPE.IPV4:
       return found(out, offset, 0, end);
     case LINKTYPE.IPV6:
-      return notFound(out, NOT_IPV4.IPV6, 6);
+      return found(out, offset, 0, end, NETWORK.IPV6);
     case LINKTYPE.ETHERNET:
       if (length < ETHERNET.LENGTH) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, null);
       return byEthertype(out, buf, offset, be16(buf, offset + ETHERNET.ETHERTYPE), offset + ETHERNET.LENGTH, end);
@@ -198,7 +211,19 @@ export function locateIpv4(
   }
 }
 
-/** The record fields locateIpv4InRecord needs: a RecordView, or a PcapRecord's. */
+/** locateNetwork for IPv4 alone: an IPv6 packet is a reason (NOT_IPV4.IPV6), as before IPv6 was decoded. */
+export function locateIpv4(
+  buf: Uint8Array,
+  offset: number,
+  length: number,
+  linkType: number,
+  out: NetworkLocation = newNetworkLocation(),
+): NetworkLocation {
+  locateNetwork(buf, offset, length, linkType, out);
+  return out.network === NETWORK.IPV6 ? notFound(out, NOT_IPV4.IPV6, NETWORK.IPV6) : out;
+}
+
+/** The record fields locateNetworkInRecord needs: a RecordView, or a PcapRecord's. */
 export interface FrameRef {
   buffer: Uint8Array;
   offset: number;
@@ -207,18 +232,24 @@ export interface FrameRef {
   fcsLength: number;
 }
 
-/** locateIpv4 for a RecordView (or anything shaped like one), leaving any FCS out. */
-export function locateIpv4InRecord(view: FrameRef, out: Ipv4Location = newIpv4Location()): Ipv4Location {
+/** locateNetwork for a RecordView (or anything shaped like one), leaving any FCS out. */
+export function locateNetworkInRecord(view: FrameRef, out: NetworkLocation = newNetworkLocation()): NetworkLocation {
+  const length = Math.max(0, view.capturedLength - view.fcsLength);
+  return locateNetwork(view.buffer, view.offset, length, view.linkType, out);
+}
+
+/** locateIpv4 for a RecordView, leaving any FCS out. */
+export function locateIpv4InRecord(view: FrameRef, out: NetworkLocation = newNetworkLocation()): NetworkLocation {
   const length = Math.max(0, view.capturedLength - view.fcsLength);
   return locateIpv4(view.buffer, view.offset, length, view.linkType, out);
 }
 
 /** "ARP (ethertype 0x0806)", "IPv6", "unsupported link type LINKTYPE 147"...: for messages. */
-export function describeNotIpv4(loc: Ipv4Location): string {
+export function describeNotIpv4(loc: NetworkLocation): string {
   const v = loc.value;
   switch (loc.reason) {
     case null:
-      return 'IPv4';
+      return loc.network === NETWORK.IPV6 ? 'IPv6' : 'IPv4';
     case NOT_IPV4.IPV6:
       return 'IPv6';
     case NOT_IPV4.ARP:
@@ -251,21 +282,30 @@ export interface LinkHeaderOptions {
   packetType?: number;
   /** SLL2 interface index (default 1, the loopback on Linux). */
   ifindex?: number;
+  /** The packets' IP version (default 4): the ethertype, protocol or address family written. */
+  network?: 4 | 6;
 }
 
 /**
- * The link-layer header that makes an IPv4 packet a frame of `linkType`, for PcapWriter's
- * `linkHeader` option. Loopback-like defaults (zero MACs, ARPHRD_LOOPBACK), as `tcpdump -i lo`
- * and `-i any` record them. Throws RangeError for a link type it cannot build.
+ * The link-layer header that makes an IP packet (IPv4 unless options.network is 6) a frame of
+ * `linkType`, for PcapWriter's `linkHeader` option. Loopback-like defaults (zero MACs,
+ * ARPHRD_LOOPBACK), as `tcpdump -i lo` and `-i any` record them; IPv6 over NULL and LOOP gets
+ * the BSD family 24, which every reader takes. Throws RangeError for a link type it cannot build.
  */
 export function ipv4LinkHeader(linkType: number, options: LinkHeaderOptions = {}): Buffer {
   const source = options.source ?? new Uint8Array(6);
   const packetType = options.packetType ?? 0;
+  const v6 = options.network === 6;
+  const ethertype = v6 ? ETHERTYPE.IPV6 : ETHERTYPE.IPV4;
+  const family = v6 ? ADDRESS_FAMILY.INET6_BSD : ADDRESS_FAMILY.INET;
+  if (v6 && linkType === LINKTYPE.IPV4) throw new RangeError('an IPv6 packet is no frame of LINKTYPE_IPV4');
   switch (linkType) {
     case LINKTYPE.RAW:
     case LINKTYPE.RAW_DLT12:
     case LINKTYPE.RAW_DLT14:
     case LINKTYPE.IPV4:
+    case LINKTYPE.IPV6:
+      if (!v6 && linkType === LINKTYPE.IPV6) throw new RangeError('an IPv4 packet is no frame of LINKTYPE_IPV6');
       return Buffer.alloc(0);
     case LINKTYPE.ETHERNET: {
       const tagged = options.vlanId !== undefined;
@@ -277,9 +317,9 @@ export function ipv4LinkHeader(linkType: number, options: LinkHeaderOptions = {}
         if (!Number.isInteger(id) || id < 0 || id > 4095) throw new RangeError(`VLAN id ${id} is not in 0-4095`);
         h.writeUInt16BE(ETHERTYPE.VLAN, ETHERNET.ETHERTYPE);
         h.writeUInt16BE(id, ETHERNET.LENGTH + VLAN_TAG.TCI);
-        h.writeUInt16BE(ETHERTYPE.IPV4, ETHERNET.LENGTH + VLAN_TAG.ETHERTYPE);
+        h.writeUInt16BE(ethertype, ETHERNET.LENGTH + VLAN_TAG.ETHERTYPE);
       } else {
-        h.writeUInt16BE(ETHERTYPE.IPV4, ETHERNET.ETHERTYPE);
+        h.writeUInt16BE(ethertype, ETHERNET.ETHERTYPE);
       }
       return h;
     }
@@ -289,12 +329,12 @@ export function ipv4LinkHeader(linkType: number, options: LinkHeaderOptions = {}
       h.writeUInt16BE(ARPHRD.LOOPBACK, SLL.ARPHRD);
       h.writeUInt16BE(6, SLL.ADDRESS_LENGTH);
       h.set(source.subarray(0, 6), SLL.ADDRESS);
-      h.writeUInt16BE(ETHERTYPE.IPV4, SLL.PROTOCOL);
+      h.writeUInt16BE(ethertype, SLL.PROTOCOL);
       return h;
     }
     case LINKTYPE.LINUX_SLL2: {
       const h = Buffer.alloc(SLL2.LENGTH);
-      h.writeUInt16BE(ETHERTYPE.IPV4, SLL2.PROTOCOL);
+      h.writeUInt16BE(ethertype, SLL2.PROTOCOL);
       h.writeUInt32BE(options.ifindex ?? 1, SLL2.IFINDEX);
       h.writeUInt16BE(ARPHRD.LOOPBACK, SLL2.ARPHRD);
       h[SLL2.PACKET_TYPE] = packetType;
@@ -304,15 +344,18 @@ export function ipv4LinkHeader(linkType: number, options: LinkHeaderOptions = {}
     }
     case LINKTYPE.NULL: {
       const h = Buffer.alloc(FAMILY_HEADER_LENGTH);
-      writeU32(h, 0, ADDRESS_FAMILY.INET, (options.byteOrder ?? 'little') === 'little');
+      writeU32(h, 0, family, (options.byteOrder ?? 'little') === 'little');
       return h;
     }
     case LINKTYPE.LOOP: {
       const h = Buffer.alloc(FAMILY_HEADER_LENGTH);
-      writeU32(h, 0, ADDRESS_FAMILY.INET, false);
+      writeU32(h, 0, family, false);
       return h;
     }
     default:
-      throw new RangeError(`cannot build an IPv4 link-layer header for ${linkTypeName(linkType)}`);
+      throw new RangeError(`cannot build an IP link-layer header for ${linkTypeName(linkType)}`);
   }
 }
+
+/** ipv4LinkHeader under the name that says it serves both versions. */
+export const ipLinkHeader = ipv4LinkHeader;
