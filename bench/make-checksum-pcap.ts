@@ -194,7 +194,9 @@ function plantOne(made: Made, i: number, v6: boolean, rng: () => number, p: { ba
       bad.push({ index: i, layer: 'ipv4' });
     } else layers.ipv4.good++;
   }
-  const cut = rng() < p.truncated;
+  // A zero UDP checksum over IPv6 is bad, and its right value is known only from the whole
+  // datagram: it is never cut here, so that --fix can correct every bad checksum planted.
+  const cut = rng() < p.truncated && !(made.zeroUdp && v6);
   if (cut) planted.truncated.push(i);
   const field = made.upper + made.checksumField;
   if (made.zeroUdp && !v6) layers.udp.absent++;

@@ -6,7 +6,7 @@ export const help: CommandHelp = {
   command: 'decode [input]',
   describe: 'Decode packets from a pcap/pcapng file, hex text, or stdin: one line each, --verbose every field, --json',
   epilog: [
-    'Link types: Ethernet (1), Linux cooked v1 (113) and v2 (276), BSD loopback (0, 108), raw IP (101, 228). Hex: one packet per line, starting at the IPv4 header ("4500 0054 ...", "45:00:...", 0x allowed; # starts a comment).',
+    'IPv4 and IPv6 (extension headers, ICMPv6 with Neighbor Discovery and MLD). Link types: Ethernet (1, with VLAN tags), Linux cooked v1 (113) and v2 (276), BSD loopback (0, 108; IPv6 as family 24, 28 or 30), raw IP (101, 228 IPv4, 229 IPv6). Hex: one packet per line, starting at the IP header, IPv4 or IPv6 by its version ("4500 0054 ...", "6000 0000 ...", "45:00:...", 0x allowed; # starts a comment).',
     'Packets are numbered from 0. Times are local, as tcpdump prints them; --json gives UTC.',
     'The checksum status is that of `rawprobe checksum`: a UDP/TCP checksum captured on the sending host (always so on loopback) is often "bad (offloaded)": the kernel left it for the network card.',
     'Exit: 0 decoded, 2 unreadable input or a malformed packet (reported, with the packets before it).',

@@ -87,7 +87,10 @@ export interface NetworkLocation {
   length: number;
   /** Link-layer header bytes skipped, VLAN tags included. */
   linkHeaderLength: number;
-  /** With a reason: the ethertype, address family, version nibble or link type behind it. */
+  /**
+   * With a reason: the ethertype, address family, version nibble or link type behind it. Found
+   * IPv6: the ethertype, address family or version nibble that says so. Found IPv4: null.
+   */
   value: number | null;
 }
 
@@ -99,13 +102,14 @@ export function newNetworkLocation(): NetworkLocation {
 }
 export const newIpv4Location = newNetworkLocation;
 
-function found(out: NetworkLocation, start: number, header: number, end: number, network: Network = NETWORK.IPV4): NetworkLocation {
+/** `value`: for IPv6, the ethertype, address family or version nibble that said so (locateIpv4 reports it). */
+function found(out: NetworkLocation, start: number, header: number, end: number, network: Network = NETWORK.IPV4, value: number | null = null): NetworkLocation {
   out.reason = null;
   out.network = network;
   out.offset = start + header;
   out.length = end - start - header;
   out.linkHeaderLength = header;
-  out.value = null;
+  out.value = value;
   return out;
 }
 
@@ -139,7 +143,7 @@ function byEthertype(
     next += VLAN_TAG.LENGTH;
   }
   if (type === ETHERTYPE.IPV4) return found(out, start, next - start, end);
-  if (type === ETHERTYPE.IPV6) return found(out, start, next - start, end, NETWORK.IPV6);
+  if (type === ETHERTYPE.IPV6) return found(out, start, next - start, end, NETWORK.IPV6, type);
   if (type === ETHERTYPE.ARP) return notFound(out, NOT_IPV4.ARP, type);
   return notFound(out, NOT_IPV4.OTHER_ETHERTYPE, type);
 }
@@ -152,7 +156,7 @@ function byFamily(out: NetworkLocation, family: number, start: number, end: numb
     family === ADDRESS_FAMILY.INET6_FREEBSD ||
     family === ADDRESS_FAMILY.INET6_DARWIN
   ) {
-    return found(out, start, FAMILY_HEADER_LENGTH, end, NETWORK.IPV6);
+    return found(out, start, FAMILY_HEADER_LENGTH, end, NETWORK.IPV6, family);
   }
   return notFound(out, NOT_IPV4.OTHER_FAMILY, family);
 }
@@ -177,13 +181,13 @@ export function locateNetwork(
       if (length < 1) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, null);
       const version = buf[offset]! >>> 4;
       if (version === 4) return found(out, offset, 0, end);
-      if (version === 6) return found(out, offset, 0, end, NETWORK.IPV6);
+      if (version === 6) return found(out, offset, 0, end, NETWORK.IPV6, version);
       return notFound(out, NOT_IPV4.OTHER_IP_VERSION, version);
     }
     case LINKTYPE.IPV4:
       return found(out, offset, 0, end);
     case LINKTYPE.IPV6:
-      return found(out, offset, 0, end, NETWORK.IPV6);
+      return found(out, offset, 0, end, NETWORK.IPV6, 6);
     case LINKTYPE.ETHERNET:
       if (length < ETHERNET.LENGTH) return notFound(out, NOT_IPV4.TRUNCATED_LINK_HEADER, null);
       return byEthertype(out, buf, offset, be16(buf, offset + ETHERNET.ETHERTYPE), offset + ETHERNET.LENGTH, end);
@@ -220,7 +224,7 @@ export function locateIpv4(
   out: NetworkLocation = newNetworkLocation(),
 ): NetworkLocation {
   locateNetwork(buf, offset, length, linkType, out);
-  return out.network === NETWORK.IPV6 ? notFound(out, NOT_IPV4.IPV6, NETWORK.IPV6) : out;
+  return out.network === NETWORK.IPV6 ? notFound(out, NOT_IPV4.IPV6, out.value) : out;
 }
 
 /** The record fields locateNetworkInRecord needs: a RecordView, or a PcapRecord's. */
@@ -298,14 +302,15 @@ export function ipv4LinkHeader(linkType: number, options: LinkHeaderOptions = {}
   const v6 = options.network === 6;
   const ethertype = v6 ? ETHERTYPE.IPV6 : ETHERTYPE.IPV4;
   const family = v6 ? ADDRESS_FAMILY.INET6_BSD : ADDRESS_FAMILY.INET;
-  if (v6 && linkType === LINKTYPE.IPV4) throw new RangeError('an IPv6 packet is no frame of LINKTYPE_IPV4');
+  if ((v6 && linkType === LINKTYPE.IPV4) || (!v6 && linkType === LINKTYPE.IPV6)) {
+    throw new RangeError(`cannot build an IPv${v6 ? 6 : 4} link-layer header for ${linkTypeName(linkType)}`);
+  }
   switch (linkType) {
     case LINKTYPE.RAW:
     case LINKTYPE.RAW_DLT12:
     case LINKTYPE.RAW_DLT14:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
-      if (!v6 && linkType === LINKTYPE.IPV6) throw new RangeError('an IPv4 packet is no frame of LINKTYPE_IPV6');
       return Buffer.alloc(0);
     case LINKTYPE.ETHERNET: {
       const tagged = options.vlanId !== undefined;

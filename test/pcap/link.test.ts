@@ -1,8 +1,22 @@
-// Locating the IPv4 packet in a frame, per link type, from hand-written frames; and the link
-// headers we build for writers.
+// Locating the IP packet in a frame, per link type, from hand-written frames (locateIpv4 for
+// IPv4 alone, locateNetwork for both versions); and the link headers we build for writers.
 
 import test from 'ava';
-import { LINKTYPE, NOT_IPV4, describeNotIpv4, ipv4LinkHeader, locateIpv4, locateIpv4InRecord, newIpv4Location, type Ipv4Location } from '../../lib/pcap/index.js';
+import {
+  LINKTYPE,
+  NETWORK,
+  NOT_IPV4,
+  describeNotIpv4,
+  ipLinkHeader,
+  ipv4LinkHeader,
+  locateIpv4,
+  locateIpv4InRecord,
+  locateNetwork,
+  locateNetworkInRecord,
+  newIpv4Location,
+  newNetworkLocation,
+  type Ipv4Location,
+} from '../../lib/pcap/index.js';
 import { icmpEchoPacket } from './helpers.js';
 
 const IP = icmpEchoPacket({ payload: 4 }); // 32 bytes
@@ -77,6 +91,7 @@ for (const c of CASES) {
     if (c.offset !== undefined) {
       t.deepEqual(loc, {
         reason: null,
+        network: NETWORK.IPV4,
         offset: 7 + c.offset,
         length: frame.length - c.offset,
         linkHeaderLength: c.offset,
@@ -98,7 +113,7 @@ test('one location object reused: a miss after a hit leaves no stale offset', (t
   locateIpv4(Buffer.from(MACS + '0800' + IPHEX, 'hex'), 0, 14 + IP.length, 1, out);
   t.is(out.offset, 14);
   locateIpv4(Buffer.from(MACS + '0806' + ARP, 'hex'), 0, 14 + 28, 1, out);
-  t.deepEqual(out, { reason: 'arp', offset: 0, length: 0, linkHeaderLength: 0, value: 0x0806 });
+  t.deepEqual(out, { reason: 'arp', network: NETWORK.NONE, offset: 0, length: 0, linkHeaderLength: 0, value: 0x0806 });
 });
 
 test('locateIpv4InRecord leaves out the FCS', (t) => {
@@ -138,4 +153,59 @@ test('ipv4LinkHeader refuses what it cannot build', (t) => {
   t.throws(() => ipv4LinkHeader(LINKTYPE.IPV6), { instanceOf: RangeError, message: /IPV6 \(229\)/ });
   t.throws(() => ipv4LinkHeader(147), { instanceOf: RangeError, message: /LINKTYPE 147/ });
   t.throws(() => ipv4LinkHeader(LINKTYPE.ETHERNET, { vlanId: 4096 }), { instanceOf: RangeError, message: /VLAN id 4096/ });
+});
+
+// locateNetwork: the same frames, IPv6 found where locateIpv4 gave its reason (every link type
+// decode reads, the three BSD loopback families for IPv6 among them); every other case as above.
+for (const c of CASES) {
+  test(`locateNetwork: ${c.name}`, (t) => {
+    const frame = Buffer.from(c.frame, 'hex');
+    const buf = Buffer.alloc(frame.length + 11, 0xa5);
+    frame.copy(buf, 7);
+    const out = newNetworkLocation();
+    const loc = locateNetwork(buf, 7, frame.length, c.linkType, out);
+    t.is(loc, out, 'fills the object given');
+    if (c.reason === NOT_IPV4.IPV6) {
+      const at = frame.length - IPV6.length / 2;
+      t.deepEqual(loc, { reason: null, network: NETWORK.IPV6, offset: 7 + at, length: IPV6.length / 2, linkHeaderLength: at, value: c.value ?? null });
+      t.is(describeNotIpv4(loc), 'IPv6');
+      t.is(buf.subarray(loc.offset, loc.offset + loc.length).toString('hex'), IPV6);
+    } else if (c.offset !== undefined) {
+      t.like(loc, { reason: null, network: NETWORK.IPV4, offset: 7 + c.offset, linkHeaderLength: c.offset });
+    } else {
+      t.like(loc, { reason: c.reason as Ipv4Location['reason'], network: NETWORK.NONE, offset: 0, length: 0, value: c.value ?? null });
+    }
+  });
+}
+
+test('locateNetworkInRecord leaves out the FCS, IPv6 too', (t) => {
+  const frame = Buffer.from(MACS + '86dd' + IPV6 + 'aabbccdd', 'hex');
+  const loc = locateNetworkInRecord({ buffer: frame, offset: 0, capturedLength: frame.length, linkType: 1, fcsLength: 4 });
+  t.deepEqual([loc.network, loc.offset, loc.length], [NETWORK.IPV6, 14, IPV6.length / 2]);
+});
+
+const HEADERS6: [string, number, object, string][] = [
+  ['RAW', LINKTYPE.RAW, {}, ''],
+  ['IPV6', LINKTYPE.IPV6, {}, ''],
+  ['ETHERNET', LINKTYPE.ETHERNET, {}, '000000000000' + '000000000000' + '86dd'],
+  ['ETHERNET with VLAN 7', LINKTYPE.ETHERNET, { vlanId: 7 }, '000000000000' + '000000000000' + '8100' + '0007' + '86dd'],
+  ['LINUX_SLL', LINKTYPE.LINUX_SLL, {}, '0000' + '0304' + '0006' + '0000000000000000' + '86dd'],
+  ['LINUX_SLL2', LINKTYPE.LINUX_SLL2, {}, '86dd' + '0000' + '00000001' + '0304' + '00' + '06' + '0000000000000000'],
+  ['NULL little-endian', LINKTYPE.NULL, { byteOrder: 'little' }, '18000000'],
+  ['LOOP', LINKTYPE.LOOP, {}, '00000018'],
+];
+
+for (const [name, linkType, options, hex] of HEADERS6) {
+  test(`ipLinkHeader for IPv6, ${name}: exact bytes, and locateNetwork finds the IPv6 packet after it`, (t) => {
+    const h = ipLinkHeader(linkType, { ...options, network: 6 });
+    t.is(h.toString('hex'), hex);
+    const frame = Buffer.concat([h, Buffer.from(IPV6, 'hex')]);
+    const loc = locateNetwork(frame, 0, frame.length, linkType);
+    t.is(loc.network, NETWORK.IPV6);
+    t.is(loc.offset, h.length);
+  });
+}
+
+test('ipLinkHeader refuses an IPv6 packet as LINKTYPE_IPV4', (t) => {
+  t.throws(() => ipLinkHeader(LINKTYPE.IPV4, { network: 6 }), { instanceOf: RangeError, message: /IPv6 .*IPV4 \(228\)/ });
 });
