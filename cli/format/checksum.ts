@@ -80,7 +80,8 @@ export function checksumText(s: ChecksumSummary, facts: ChecksumRunFacts, maxLis
     if (hidden > 0) out += `... and ${hidden} more (--max-listed 0 lists them all; --json gives every one)\n`;
   }
   for (const m of s.malformedPackets.slice(0, maxListed > 0 ? maxListed : undefined)) {
-    out += `malformed: packet index ${m.index}${m.fileOffset >= 0 ? `, byte offset ${m.fileOffset}` : ''}: ${m.reason}\n`;
+    const where = m.fileOffset >= 0 ? `, byte offset ${m.fileOffset}` : m.offset >= 0 ? `, byte offset ${m.offset} in the packet` : '';
+    out += `malformed: packet index ${m.index}${where}: ${m.reason}\n`;
   }
   if (s.bad.some((b) => b.offloaded)) out += `note: ${OFFLOAD_NOTE}\n`;
   if (facts.fix !== null) {

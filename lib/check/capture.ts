@@ -65,7 +65,7 @@ export class CaptureChecker {
     }
     const wireLength = v.originalLength - (loc.offset - v.offset) - v.fcsLength;
     const r = verifyIp(v.buffer, loc.offset, loc.length, this.result, wireLength);
-    this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + (loc.offset - v.offset));
+    this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + (loc.offset - v.offset), loc.offset - v.offset);
     if (this.fix !== null) this.fix.write(v, loc.offset, r);
     if (this.onChecked && this.onChecked(v, r) === false) return false;
     return true;

@@ -31,6 +31,8 @@ export interface MalformedPacket {
   reason: string;
   /** Byte offset in the input file of the field that broke it (-1 when not a file). */
   fileOffset: number;
+  /** Byte offset of that field in the packet's record (link-layer header included; -1 when unknown). */
+  offset: number;
 }
 
 export interface ChecksumSummary {
@@ -84,13 +86,18 @@ export class ChecksumTally {
 
   /**
    * Counts one verified packet. `fileOffset` is where its IP header starts in the input file
-   * (-1 when unknown), for locating bad fields.
+   * (-1 when unknown), for locating bad fields; `linkHeaderLength` where it starts in its record.
    */
-  add(index: number, r: PacketChecksums, fileOffset = -1): void {
+  add(index: number, r: PacketChecksums, fileOffset = -1, linkHeaderLength = -1): void {
     this.packets++;
     if (r.malformed !== null) {
       this.malformed++;
-      this.malformedPackets.push({ index, reason: r.malformed, fileOffset: fileOffset < 0 ? -1 : fileOffset + r.malformedOffset });
+      this.malformedPackets.push({
+        index,
+        reason: r.malformed,
+        fileOffset: fileOffset < 0 ? -1 : fileOffset + r.malformedOffset,
+        offset: linkHeaderLength < 0 ? -1 : linkHeaderLength + r.malformedOffset,
+      });
       return;
     }
     const counts = this.counts;
