@@ -32,9 +32,9 @@ export function kernelWarningLine(changes: ReadonlyMap<string, number>, packets:
   return `rawprobe: warning: the kernel overwrites with IP_HDRINCL (raw(7)): ${list.join(', ')}\n`;
 }
 
-/** --from-hex: the packets of the capture that are not IPv4 (stderr). */
+/** --from-hex: the packets of the capture that are not IP (stderr). */
 export function skippedLine(name: string, skipped: number): string {
-  return `rawprobe: ${name}: skipped ${skipped === 1 ? '1 packet that is' : `${skipped} packets that are`} not IPv4\n`;
+  return `rawprobe: ${name}: skipped ${skipped === 1 ? '1 packet that is' : `${skipped} packets that are`} neither IPv4 nor IPv6\n`;
 }
 
 /** A packet as built: its line, its hex (--dry-run, -v), and with -v its fields and the kernel's changes. */

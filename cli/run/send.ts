@@ -1,17 +1,19 @@
 // `rawprobe send`, the work behind cli/commands/send.ts: the packets from the options
-// (send-craft.ts), from JSON or from hex (send-files.ts), the kernel warning, the sending paced
-// as asked (lib/craft), and what was sent and answered (cli/format/send.ts).
-import { kernelChanges, sendPackets, type SendStats } from '../../lib/craft/index.js';
+// (send-craft.ts for IPv4, send-ipv6.ts for IPv6), from JSON or from hex (send-files.ts), the
+// kernel warning, the sending paced as asked (lib/craft), and what was sent and answered
+// (cli/format/send.ts).
+import { familyOf, kernelChanges, sendPackets, type SendStats } from '../../lib/craft/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { changeText, kernelWarningLine, packetJson, packetText, replyJson, replyText, sendingLine, sentLine, totalsJson, totalsLine, type Pacing } from '../format/send.js';
 import { numberIn, wholeIn } from '../numbers.js';
 import type { SendArgs } from '../options/send.js';
-import { fromFlags, type Built } from './send-craft.js';
+import { fromFlags, wantsIpv6, type Built } from './send-craft.js';
+import { fragmentMtuOf, fragOf, fromFlags6 } from './send-ipv6.js';
 import { fromHex, fromJson } from './send-files.js';
 
 /** The options that craft a packet: they have no place beside --from-json or --from-hex. */
-const CRAFTING = ['src', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'flags'] as const;
+const CRAFTING = ['src', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'flags', 'hop-limit', 'tclass', 'flow-label', 'routing'] as const;
 
 /** The destination given as the positional or as --dst (once); "-" is stdin for --from-*. */
 function destinationOf(a: SendArgs): string | undefined {
@@ -35,7 +37,18 @@ async function packetsOf(a: SendArgs): Promise<Built[]> {
   if (a.recompute && a['from-json'] === undefined) throw new CliError('send: --recompute applies to --from-json', EXIT_ERROR);
   if (a['from-json'] !== undefined) return fromJson(a['from-json'], a.recompute);
   if (a['from-hex'] !== undefined) return fromHex(a['from-hex']);
-  return [fromFlags(a)];
+  return [wantsIpv6(a) ? fromFlags6(a) : fromFlags(a)];
+}
+
+/** The packets' destinations, in order of first use; one line and exit 2 when they mix IP versions. */
+function destinationsOf(built: readonly Built[]): string[] {
+  let family;
+  try {
+    family = familyOf(built.map((b) => b.bytes));
+  } catch (e) {
+    throw new CliError(`send: ${(e as Error).message}`, EXIT_ERROR);
+  }
+  return [...new Set(built.map((b) => family.destinationOf(b.bytes)))];
 }
 
 /** --count, --interval, --rate and --wait, numbers as every command reads them. */
@@ -66,7 +79,7 @@ function undoneByKernel(built: readonly Built[]): Map<string, number> {
 }
 
 /** Sends, paced; Ctrl-C stops the sending and the wait, and the totals follow. */
-async function sendAll(a: SendArgs, built: readonly Built[], pacing: Pacing): Promise<SendStats> {
+async function sendAll(a: SendArgs, built: readonly Built[], pacing: Pacing, fragmentMtu: number | null): Promise<SendStats> {
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
@@ -78,6 +91,7 @@ async function sendAll(a: SendArgs, built: readonly Built[], pacing: Pacing): Pr
         intervalMs: pacing.intervalMs,
         rate: pacing.rate,
         waitMs: pacing.waitMs,
+        fragmentMtu,
         signal: controller.signal,
         onSent: a.verbose && !a.json ? (e) => process.stdout.write(sentLine(e.packet, e.index)) : undefined,
         onReply: a.json ? (r) => printJsonLine(replyJson(r)) : (r) => process.stdout.write(replyText(r)),
@@ -97,6 +111,11 @@ async function sendAll(a: SendArgs, built: readonly Built[], pacing: Pacing): Pr
 export async function run(a: SendArgs): Promise<void> {
   const dst = destinationOf(a);
   const built = await packetsOf({ ...a, dst });
+  const destinations = destinationsOf(built);
+  const frag = fragOf(a);
+  if (frag?.kind === 'header' && built.some((b) => b.bytes[0]! >>> 4 !== 6)) {
+    throw new CliError('--frag offset=/m/id= puts in a Fragment header: IPv6 only (IPv4 has --frag-offset and --mf)', EXIT_ERROR);
+  }
   const pacing = pacingOf(a, built.length);
   const warning = kernelWarningLine(undoneByKernel(built), built.length);
   if (warning !== null) process.stderr.write(warning);
@@ -112,9 +131,9 @@ export async function run(a: SendArgs): Promise<void> {
     process.exitCode = EXIT_OK;
     return;
   }
-  if (!a.json) process.stdout.write(sendingLine([...new Set(built.map((b) => b.bytes.subarray(16, 20).join('.')))], pacing));
+  if (!a.json) process.stdout.write(sendingLine(destinations, pacing));
 
-  const stats = await sendAll(a, built, pacing);
+  const stats = await sendAll(a, built, pacing, fragmentMtuOf(frag, destinations[0]!));
   const error = stats.firstError === null ? null : describeError(stats.firstError);
   if (a.json) printJsonLine(totalsJson(stats, error));
   else process.stdout.write(totalsLine(stats, pacing.waitMs, error));

@@ -3,6 +3,7 @@
 // {u16 code; u8 jt; u8 jf; u32 k}, 8 bytes each in HOST byte order (the kernel reads them
 // as C structs, not as wire data). Opcode numbers come from linux/filter.h via the addon.
 import { FIELD as ICMP, ICMP_TYPE } from '../wire/icmpv4-codes.js';
+import { ICMPV6_TYPE } from '../wire/icmpv6-codes.js';
 import { constants } from './constants.js';
 
 export interface BpfInstruction {
@@ -52,6 +53,23 @@ export function echoReplyFilterV4(identifier: number): BpfInstruction[] {
     stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // ours: pass all of it
     stmt(c.BPF_LD | c.BPF_B | c.BPF_IND, ICMP.TYPE), // A = ICMP type
     jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, ICMP_TYPE.ECHO_REPLY, 1, 0),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // not an echo reply: pass
+    stmt(c.BPF_RET | c.BPF_K, 0), // someone else's echo reply: drop
+  ];
+}
+
+/**
+ * iputils ping6's filter for a raw ICMPv6 socket, where the program sees the ICMPv6 message
+ * first (the kernel keeps the IPv6 header): the same three rules as echoReplyFilterV4.
+ */
+export function echoReplyFilterV6(identifier: number): BpfInstruction[] {
+  const c = constants;
+  return [
+    stmt(c.BPF_LD | c.BPF_H | c.BPF_ABS, ICMP.IDENTIFIER), // A = echo identifier (same place in ICMPv6)
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, identifier & 0xffff, 0, 1),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // ours: pass all of it
+    stmt(c.BPF_LD | c.BPF_B | c.BPF_ABS, ICMP.TYPE), // A = ICMPv6 type
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, ICMPV6_TYPE.ECHO_REPLY, 1, 0),
     stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // not an echo reply: pass
     stmt(c.BPF_RET | c.BPF_K, 0), // someone else's echo reply: drop
   ];

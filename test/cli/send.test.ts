@@ -81,7 +81,8 @@ test('the kernel warning: one stderr line naming what raw(7) overwrites, only fo
 
 test('decode --json output goes back through send --from-json unchanged (and from stdin)', async (t) => {
   const decoded = await rawprobe(['decode', fixture('lo-eth-usec.pcap'), '--json']);
-  const ipv4 = decoded.stdout.split('\n').filter((l) => l !== '' && JSON.parse(l).problem === null);
+  const lines = decoded.stdout.split('\n').filter((l) => l !== '' && JSON.parse(l).problem === null);
+  const ipv4 = lines.filter((l) => JSON.parse(l).ip.version === 4);
   const file = join(dir, 'packets.jsonl');
   writeFileSync(file, `${ipv4.join('\n')}\n`);
   const r = await rawprobe(['send', '--from-json', file, '--dry-run']);
@@ -93,6 +94,12 @@ test('decode --json output goes back through send --from-json unchanged (and fro
   t.deepEqual(sentBytes, originals.filter((b) => b[0]! >>> 4 === 4));
   const piped = await rawprobe(['send', '--from-json', '-', '--dry-run'], { input: `${ipv4[0]}\n` });
   t.deepEqual(dryHex(piped.stdout), [sentBytes[0]]);
+  // The IPv6 packet (ping -6 ::1) comes back whole too: every packet of the capture, as captured.
+  t.is(lines.length, 13);
+  const all = await rawprobe(['send', '--from-json', '-', '--dry-run'], { input: `${lines.join('\n')}\n` });
+  t.is(all.code, 0, all.stderr);
+  t.deepEqual(dryHex(all.stdout), originals);
+  t.is(originals[12]![0]! >>> 4, 6);
 });
 
 test('--from-json --recompute: an edited packet gets right lengths and checksums again', async (t) => {

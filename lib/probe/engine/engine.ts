@@ -20,7 +20,6 @@
 // A handler that throws, a socket error, or a failing tap ends the run the same way: the engine
 // stops (no more timers, listeners off) and start()'s promise rejects with the error, so the
 // session around it closes everything (session.ts).
-import { parseIpv4 } from '../../wire/bytes.js';
 import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { isTransientSendError } from '../errors.js';
@@ -31,6 +30,7 @@ import { Pacer } from './pacer.js';
 import { MATCH, newMatch, type Match, type ProbeProtocol, type ProbeSlot } from './protocol.js';
 import type { TargetStats } from './stats.js';
 import type { ProbeState, ProbeTable } from './table.js';
+import { targetValue } from './targets.js';
 import { NEXT, type EngineClock, type EngineOptions, type PacketTap, type ProbeHandler, type ProbeSocket } from './types.js';
 
 export { NEXT, OUTCOME, type EngineClock, type EngineOptions, type Next, type Outcome, type PacketTap, type ProbeHandler, type ProbeSocket } from './types.js';
@@ -167,7 +167,7 @@ export class ProbeEngine {
    * `value` is the address as a u32 when the caller has it (a sweep does), so that the text is
    * not parsed again.
    */
-  addTarget(address: string, value: number = parseIpv4(address)): number {
+  addTarget(address: string, value: number = targetValue(address)): number {
     return this.#ledger.targets.add(address, value);
   }
 
@@ -426,13 +426,22 @@ export class ProbeEngine {
     return true;
   }
 
-  /** The address all k probes go to, or null after filling the outbox's destinations. */
+  /**
+   * The address all k probes go to, or null after filling the outbox's destinations: u32s for
+   * IPv4 (no address object per probe), the addresses' text when a target is IPv6.
+   */
   #destinationsFor(first: number, k: number): string | null {
     const table = this.table;
     if (this.targets.length === 1) return this.targets[0]!;
     if (k === 1) return this.targets[table.target[table.slot(first)] as number]!;
-    const list = this.#outbox.destinations;
-    for (let i = 0; i < k; i++) list[i] = this.targetValues[table.target[table.slot(first + i)] as number]!;
+    const ipv6 = this.#ledger.targets.ipv6;
+    const outbox = this.#outbox;
+    outbox.named = ipv6;
+    for (let i = 0; i < k; i++) {
+      const target = table.target[table.slot(first + i)] as number;
+      if (ipv6) outbox.names[i] = this.targets[target]!;
+      else outbox.destinations[i] = this.targetValues[target]!;
+    }
     return null;
   }
 

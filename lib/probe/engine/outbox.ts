@@ -1,7 +1,8 @@
 // The engine's send side at the syscall: a few buffers the protocol encodes probes into, reused
 // for the whole run, and the one call that hands them to the kernel: sendto for one probe,
-// sendmmsg for a batch (to one address, or each to its own from a Uint32Array, so a sweep makes
-// no address object per probe). Nothing here knows what a probe means; the engine keeps the books.
+// sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
+// addresses, so a sweep makes no address object per probe, or by their text when they are
+// IPv6). Nothing here knows what a probe means; the engine keeps the books.
 import type { EngineClock, ProbeSocket } from './types.js';
 
 export class Outbox {
@@ -9,6 +10,9 @@ export class Outbox {
   readonly size: number;
   /** Where each batched probe goes, as a u32, when they do not all go to one address. */
   readonly destinations: Uint32Array;
+  /** The same as text, for IPv6 targets; `named` says which of the two the engine filled. */
+  readonly names: string[] = [];
+  named = false;
   /** Filled by send(): how many the kernel took, when, the step between two of them, and why it stopped. */
   sent = 0;
   sentAt = 0;
@@ -52,7 +56,8 @@ export class Outbox {
   }
 
   /**
-   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i].
+   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
+   * (names[i] when `named`).
    * Never throws: a refusal is in `error`, with `sent` probes gone before it.
    */
   send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null): void {
@@ -66,7 +71,8 @@ export class Outbox {
         return;
       }
       const views = this.#views.length === k ? this.#views : this.#views.slice(0, k);
-      const r = socket.sendMany(views, to ?? (k === this.size ? this.destinations : this.destinations.subarray(0, k)));
+      const each = this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
+      const r = socket.sendMany(views, to ?? each);
       this.sent = r.sent;
       this.sentAt = r.sentAt;
       this.error = r.error;
