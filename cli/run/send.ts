@@ -117,6 +117,7 @@ export async function run(a: SendArgs): Promise<void> {
     throw new CliError('--frag offset=/m/id= puts in a Fragment header: IPv6 only (IPv4 has --frag-offset and --mf)', EXIT_ERROR);
   }
   const pacing = pacingOf(a, built.length);
+  const fragmentMtu = fragmentMtuOf(frag, destinations[0]!);
   const warning = kernelWarningLine(undoneByKernel(built), built.length);
   if (warning !== null) process.stderr.write(warning);
 
@@ -133,7 +134,7 @@ export async function run(a: SendArgs): Promise<void> {
   }
   if (!a.json) process.stdout.write(sendingLine(destinations, pacing));
 
-  const stats = await sendAll(a, built, pacing, fragmentMtuOf(frag, destinations[0]!));
+  const stats = await sendAll(a, built, pacing, fragmentMtu);
   const error = stats.firstError === null ? null : describeError(stats.firstError);
   if (a.json) printJsonLine(totalsJson(stats, error));
   else process.stdout.write(totalsLine(stats, pacing.waitMs, error));
