@@ -3,7 +3,7 @@
 // fping 5.1, tshark 4.0), copied from runs in a lab.
 import test from 'ava';
 import { checkReport, expectedSums, oursBuildParse, sampleIndexes } from '../../bench/rows/build-parse.js';
-import { countTsharkStatus } from '../../bench/rows/checksum.js';
+import { tsharkBad } from '../../bench/rows/checksum.js';
 import { countersSay, floodCap, parseTransmitted, steadyRate } from '../../bench/rows/flood.js';
 import { parseRtts } from '../../bench/rows/rtt.js';
 import { countAlive, hostsIn } from '../../bench/rows/sweep.js';
@@ -75,9 +75,22 @@ test('a trace that stops short or where the silent hop answered is refused', (t)
   t.throws(() => checkTrace('x', [{ ttl: 1, line: '203.0.113.61  0.1 ms' }], '203.0.113.6', null));
 });
 
-test('tshark checksum status columns: 0 is bad, per layer', (t) => {
-  const out = ['1\t1\t\t', '0\t1\t\t', '1\t\t0\t', '1\t\t\t0', '1\t0\t\t', '1\t2\t\t', ''].join('\n');
-  t.deepEqual(countTsharkStatus(out), { packets: 6, bad: { ipv4: 1, icmp: 1, udp: 1, tcp: 1 } });
+test('tshark checksum status columns: 0 is bad, per layer (the outer upper layer); 4, a 0 UDP checksum over IPv6, too', (t) => {
+  const v4 = (upper: string): string => `eth:ethertype:ip:${upper}`;
+  const v6 = (upper: string): string => `eth:ethertype:ipv6:ipv6.hopopts:${upper}`;
+  const out = [
+    `${v4('icmp:data')}\t1\t1\t\t\t`,
+    `${v4('icmp:data')}\t0\t1\t\t\t`,
+    `${v4('udp:data')}\t1\t\t0\t\t`,
+    `${v4('tcp')}\t1\t\t\t0\t`,
+    `${v4('icmp:ip:udp')}\t1\t0\t0\t\t`, // an ICMP error quoting UDP: the quote's UDP is not counted
+    `${v4('icmp:data')}\t1\t2\t\t\t`,
+    `${v6('icmpv6:data')}\t\t\t\t\t0`,
+    `${v6('udp:data')}\t\t\t4\t\t`,
+    `${v6('tcp')}\t\t\t\t0\t`,
+    '',
+  ].join('\n');
+  t.deepEqual(tsharkBad(out), { packets: 9, bad: { ipv4: 1, icmp: 1, udp: 2, tcp: 2, icmpv6: 1 } });
 });
 
 test('sweep: hosts in a block and fping alive lines', (t) => {
