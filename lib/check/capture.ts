@@ -23,7 +23,8 @@ import {
 } from '../pcap/index.js';
 import { ChecksumFixer } from './fix.js';
 import { ChecksumTally } from './tally.js';
-import { newPacketChecksums, verifyIp, type PacketChecksums } from './verify.js';
+import { newPacketChecksums, type PacketChecksums } from './status.js';
+import { verifyIp } from './verify.js';
 
 /** What CaptureChecker needs of a record (a RecordView has all of it). */
 export type CheckRecord = Pick<

@@ -9,9 +9,6 @@ export {
   UNVERIFIABLE,
   CHECKSUM_FIELD,
   newPacketChecksums,
-  verifyIp,
-  verifyIpv4,
-  verifyIpv6,
   ipv4HeaderChecksum,
   icmpChecksum,
   icmpv6Checksum,
@@ -21,7 +18,8 @@ export {
   type StatusName,
   type Layer,
   type PacketChecksums,
-} from './verify.js';
+} from './status.js';
+export { verifyIp, verifyIpv4, verifyIpv6 } from './verify.js';
 export { ChecksumTally, type BadChecksum, type ChecksumSummary, type LayerCounts, type MalformedPacket, type TallyOptions } from './tally.js';
 export { ChecksumFixer, applyFixes, type FixRecord } from './fix.js';
 export {

@@ -15,24 +15,6 @@ import { ipv4HeaderChecksum, markMalformed, resetChecksums, STATUS, UNVERIFIABLE
 import { layerOf, SCRATCH, verifyUpper } from './transport.js';
 import { verifyIpv6 } from './verify6.js';
 
-export {
-  STATUS,
-  STATUS_NAME,
-  LAYERS,
-  LAYER,
-  UNVERIFIABLE,
-  CHECKSUM_FIELD,
-  newPacketChecksums,
-  ipv4HeaderChecksum,
-  icmpChecksum,
-  icmpv6Checksum,
-  udpChecksum,
-  tcpChecksum,
-  type Status,
-  type StatusName,
-  type Layer,
-  type PacketChecksums,
-} from './status.js';
 export { verifyIpv6 } from './verify6.js';
 
 const MALFORMED = {

@@ -11,12 +11,12 @@ import { firstFragmentPayloadOffset } from '../wire/peek.js';
 import { quotedHeaderAt } from '../wire/quoted.js';
 import { FIELD as PORTS } from '../wire/udp.js';
 import { echoReplyFilterV4 } from '../socket/bpf.js';
-import { openSocket, rawIcmpSocket, type RawSocket } from '../socket/socket.js';
+import { openSocket, rawIcmpSocket } from '../socket/socket.js';
 import { fillAnswer } from '../probe/protocols/answer.js';
 import { MATCH, type Match, type MatchKind } from '../probe/engine/protocol.js';
-import { SocketGroup } from '../probe/engine/socket-group.js';
+import type { SocketGroup } from '../probe/engine/socket-group.js';
 import { echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
-import { RECEIVE, echoIdentifiers } from './receive.js';
+import { echoIdentifiers, openSocketGroup } from './receive.js';
 
 /**
  * The key of the datagram at b[offset] (transport header at p, end of the bytes at end): of a
@@ -125,10 +125,10 @@ export function replyKind(b: Uint8Array, offset: number, kind: number, type: num
  * waitMs the sockets that can see the answers: raw ICMP always, raw TCP/UDP when we send those.
  */
 function openSockets(packets: readonly Buffer[], waitMs: number): SocketGroup {
-  const sender = openSocket({ family: 'inet', type: 'raw', protocol: 'raw' });
-  const receivers: RawSocket[] = [];
-  try {
-    if (waitMs > 0) {
+  return openSocketGroup(
+    waitMs,
+    () => openSocket({ family: 'inet', type: 'raw', protocol: 'raw' }),
+    (receivers) => {
       const icmp = rawIcmpSocket({ passTypes: FAMILY4.icmpTypes });
       receivers.push(icmp);
       // A raw ICMP socket gets a copy of every ICMP message on the host: let the kernel drop
@@ -140,13 +140,8 @@ function openSockets(packets: readonly Buffer[], waitMs: number): SocketGroup {
       for (const [number, name] of [[PROTOCOL.UDP, 'udp'], [PROTOCOL.TCP, 'tcp']] as const) {
         if (protocols.has(number)) receivers.push(openSocket({ family: 'inet', type: 'raw', protocol: name }));
       }
-      for (const r of receivers) r.startReceiving(RECEIVE);
-    }
-  } catch (e) {
-    for (const s of [sender, ...receivers]) s.close();
-    throw e;
-  }
-  return new SocketGroup(sender, receivers);
+    },
+  );
 }
 
 export const FAMILY4: CraftFamily = {

@@ -20,9 +20,9 @@ import { BATCH } from '../socket/batch.js';
 import { echoReplyFilterV6 } from '../socket/bpf.js';
 import { openSocket, rawIcmpSocket, type RawSocket } from '../socket/socket.js';
 import { MATCH, MATCH_FLAG, type Match, type MatchKind } from '../probe/engine/protocol.js';
-import { SocketGroup } from '../probe/engine/socket-group.js';
+import type { SocketGroup } from '../probe/engine/socket-group.js';
 import { echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
-import { RECEIVE, echoIdentifiers } from './receive.js';
+import { echoIdentifiers, openSocketGroup } from './receive.js';
 
 const WALK = newChainWalk();
 const UDP = 17;
@@ -156,8 +156,9 @@ function answerPacket(m: Match, sent: Uint8Array): Buffer {
   return out;
 }
 
-/** A raw IPv6 socket that reports each datagram's hop limit and traffic class. */
-function listening(socket: RawSocket): RawSocket {
+/** Adds a raw IPv6 socket to the listeners (first: closed with them if a step fails), reporting each datagram's hop limit and traffic class. */
+function listen(receivers: RawSocket[], socket: RawSocket): RawSocket {
+  receivers.push(socket);
   socket.setOption('IPV6_RECVHOPLIMIT', true);
   socket.setOption('IPV6_RECVTCLASS', true);
   return socket;
@@ -169,26 +170,27 @@ function listening(socket: RawSocket): RawSocket {
  * send those.
  */
 function openSockets(packets: readonly Buffer[], waitMs: number): SocketGroup {
-  const sender = openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' });
-  const receivers: RawSocket[] = [];
-  try {
-    sender.setOption('IPV6_HDRINCL', true);
-    if (waitMs > 0) {
-      const icmp = rawIcmpSocket({ family: 'inet6', passTypes: FAMILY6.icmpTypes });
-      receivers.push(listening(icmp));
+  return openSocketGroup(
+    waitMs,
+    () => {
+      const sender = openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' });
+      try {
+        return sender.setOption('IPV6_HDRINCL', true);
+      } catch (e) {
+        sender.close();
+        throw e;
+      }
+    },
+    (receivers) => {
+      const icmp = listen(receivers, rawIcmpSocket({ family: 'inet6', passTypes: FAMILY6.icmpTypes }));
       const ids = echoIdentifiers(packets, counterFor);
       if (ids.size <= 1) icmp.attachFilter(echoReplyFilterV6(ids.size === 1 ? [...ids][0]! : 0));
       const uppers = new Set(packets.map((p) => (upperAt(p, 0, p.length) < 0 ? -1 : WALK.upperLayer)));
       for (const [number, name] of [[UDP, 'udp'], [TCP, 'tcp']] as const) {
-        if (uppers.has(number)) receivers.push(listening(openSocket({ family: 'inet6', type: 'raw', protocol: name })));
+        if (uppers.has(number)) listen(receivers, openSocket({ family: 'inet6', type: 'raw', protocol: name }));
       }
-      for (const r of receivers) r.startReceiving(RECEIVE);
-    }
-  } catch (e) {
-    for (const s of [sender, ...receivers]) s.close();
-    throw e;
-  }
-  return new SocketGroup(sender, receivers);
+    },
+  );
 }
 
 export const FAMILY6: CraftFamily = {

@@ -4,13 +4,13 @@
 // the wire, --wait replies, --rate batches. Only 127.0.0.0/8 is ever a destination here; every
 // capture filters on an identifier or port unique to this run.
 import test from 'ava';
-import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asSent } from '../../lib/craft/index.js';
 import { encodePacket, decodePacket, type PacketInit } from '../../lib/wire/index.js';
 import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
 import { rootTest } from '../helpers/privilege.js';
+import { dryHex, unique } from '../helpers/send.js';
 import { captureOnLoopback } from '../helpers/tcpdump.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -18,23 +18,6 @@ import { toolTest } from '../helpers/tools.js';
 const dir = sharedTempDir('send-cli');
 // Serial: the capture tests share lo with each other (and floods would crowd the reply sockets).
 const asRoot = toolTest(['tcpdump'], rootTest().serial);
-
-/** A 16-bit value no other test of this run uses (ICMP identifiers, ports). */
-let nextUnique = randomInt(1000, 20000);
-function unique(): number {
-  nextUnique += 7;
-  return 20000 + (nextUnique % 40000);
-}
-
-/** The bytes --dry-run printed (the "hex ..." lines of one packet). */
-function dryHex(stdout: string): Buffer[] {
-  const packets: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith('hex ')) packets.push(line.slice(4));
-    else if (line.startsWith('    ') && packets.length > 0) packets[packets.length - 1] += line.slice(4);
-  }
-  return packets.map((p) => Buffer.from(p.replace(/\s/g, ''), 'hex'));
-}
 
 // ---- without privilege ----------------------------------------------------------------------------
 

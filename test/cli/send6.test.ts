@@ -8,35 +8,19 @@
 // addresses are ever destinations; every capture filters on an identifier or port unique to
 // this run.
 import test from 'ava';
-import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePacket6, reassembleIpv6, type Packet6Init } from '../../lib/wire/index.js';
 import { rawprobe } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
+import { dryHex, unique } from '../helpers/send.js';
 import { captureOn, captureOnLoopback } from '../helpers/tcpdump.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 
 const dir = sharedTempDir('send6-cli');
 const asRoot = toolTest(['tcpdump'], rootTest().serial);
-
-let nextUnique = randomInt(1000, 20000);
-function unique(): number {
-  nextUnique += 7;
-  return 20000 + (nextUnique % 40000);
-}
-
-/** The bytes --dry-run printed (the "hex ..." lines of each packet). */
-function dryHex(stdout: string): Buffer[] {
-  const packets: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith('hex ')) packets.push(line.slice(4));
-    else if (line.startsWith('    ') && packets.length > 0) packets[packets.length - 1] += line.slice(4);
-  }
-  return packets.map((p) => Buffer.from(p.replace(/\s/g, ''), 'hex'));
-}
 
 /** Options and the packet lib/wire makes of the same values: send must build exactly that. */
 function cases(id: number, port: number): { name: string; args: string[]; init: Packet6Init; filter: string }[] {
