@@ -12,15 +12,15 @@ import { ipLinkHeader, LINKTYPE, PcapWriter } from '../../lib/pcap/index.js';
 import { ROOT, rawprobe } from '../helpers/cli.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
-import { isError6, listFixtures6, packets6, readExpected6, readHexFixture6, type Expected6 } from '../fixtures6/fixtures6.js';
+import { datagrams, isError, listFixtures, readExpected6, readHexFixture, type Expected6 } from '../fixtures/fixtures.js';
 
 const dir = sharedTempDir('decode-ipv6');
 
 /** The kernel captures' packets, with what decode must make of each. */
-const KERNEL = listFixtures6().filter((f) => f.format === 'pcap');
+const KERNEL = listFixtures(6).filter((f) => f.format === 'pcap');
 const PACKETS = KERNEL.flatMap((f) => {
   const expected = readExpected6(f) as Expected6[];
-  return packets6(f).map((p, i) => ({ name: `${f.name}#${i}`, bytes: p.bytes, wireLength: p.wireLength, expected: expected[i]! }));
+  return datagrams(f).map((p, i) => ({ name: `${f.name}#${i}`, bytes: p.bytes, wireLength: p.wireLength, expected: expected[i]! }));
 });
 
 /** A NULL / LOOP header with this family, in the byte order given. */
@@ -55,7 +55,7 @@ async function writeCapture(path: string, linkType: number, header: Buffer): Pro
 test('there are kernel IPv6 packets of every kind to rewrap', (t) => {
   t.true(PACKETS.length >= 30, `${PACKETS.length} packets`);
   for (const kind of ['echo-request', 'neighbor-solicitation', 'mldv2-report', 'destination-unreachable', 'time-exceeded', 'packet-too-big']) {
-    t.true(PACKETS.some((p) => !isError6(p.expected) && p.expected.icmpv6?.kind === kind), kind);
+    t.true(PACKETS.some((p) => !isError(p.expected) && p.expected.icmpv6?.kind === kind), kind);
   }
 });
 
@@ -86,7 +86,7 @@ for (const link of LINKS) {
     t.is(rows.length, PACKETS.length);
     rows.forEach((row, i) => {
       const e = PACKETS[i]!.expected;
-      const ip = (isError6(e) ? (e.error.partial as { ip: Record<string, unknown> }).ip : e.ip) as { src: string; dst: string; nextHeader: number; hopLimit: number; payloadLength: number };
+      const ip = (isError(e) ? (e.error.partial as { ip: Record<string, unknown> }).ip : e.ip) as { src: string; dst: string; nextHeader: number; hopLimit: number; payloadLength: number };
       t.deepEqual(row.split('\t'), [ip.src, ip.dst, String(ip.nextHeader), String(ip.hopLimit), String(ip.payloadLength)], PACKETS[i]!.name);
     });
   });
@@ -108,7 +108,7 @@ test('checksum counts every rewrapped IPv6 packet, whatever the link type, the s
 });
 
 test('hex that starts with version 6 decodes as IPv6, from an argument and from stdin', async (t) => {
-  const echo = PACKETS.find((p) => !isError6(p.expected) && p.expected.icmpv6?.kind === 'echo-request')!;
+  const echo = PACKETS.find((p) => !isError(p.expected) && p.expected.icmpv6?.kind === 'echo-request')!;
   const hex = echo.bytes.toString('hex');
   const arg = await rawprobe(['decode', hex]);
   t.is(arg.code, 0, arg.stderr);
@@ -143,7 +143,7 @@ for (const [name, offset, reason] of BROKEN) {
     const echo = PACKETS[0]!.bytes;
     const capture = join(dir, `${name}.pcap`);
     const w = new PcapWriter(capture, { linkType: LINKTYPE.ETHERNET, linkHeader: ipLinkHeader(LINKTYPE.ETHERNET, { network: 6 }) });
-    for (const p of [echo, readHexFixture6(path), echo]) w.write(p, { sec: 1, nsec: 0 });
+    for (const p of [echo, readHexFixture(path), echo]) w.write(p, { sec: 1, nsec: 0 });
     await w.close();
     const c = await rawprobe(['decode', capture, '--json']);
     t.is(c.code, 2);
@@ -159,7 +159,7 @@ for (const [name, offset, reason] of BROKEN) {
 
 test('checksum names a malformed IPv6 packet with its byte offset, text and JSON', async (t) => {
   const path = join(dir, 'payload-length.hex');
-  writeFileSync(path, `${readHexFixture6(join(ROOT, 'fixtures/packets6/malformed-payload-length.hex')).toString('hex')}\n`);
+  writeFileSync(path, `${readHexFixture(join(ROOT, 'fixtures/packets6/malformed-payload-length.hex')).toString('hex')}\n`);
   const r = await rawprobe(['checksum', path]);
   t.is(r.code, 1);
   t.regex(r.stdout, /malformed: packet index 0, byte offset 4 in the packet: IPv6 payload length runs past the packet/);

@@ -6,14 +6,14 @@ import { pseudoHeaderSum6 } from '../../lib/wire/ipv6-checksum.js';
 import { decodePacket6, encodePacket6, encodePacket6Into, packet6EncodingLength, type Packet6Init } from '../../lib/wire/packet6.js';
 import * as tcp from '../../lib/wire/tcp.js';
 import * as udp from '../../lib/wire/udp.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
 import { filled, OPTION_COMBOS } from './vectors.js';
 
 const H1 = '2001:db8::1';
 const H2 = '2001:db8:0:1::2';
 
 function packet(name: string, index = 0): Buffer {
-  return packets6(listFixtures6().find((f) => f.name === name)!)[index]!.bytes;
+  return datagrams(listFixtures(6).find((f) => f.name === name)!)[index]!.bytes;
 }
 
 test('scapy-like defaults: payload length, the Next Header chain and every checksum are filled in', (t) => {

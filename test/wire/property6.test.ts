@@ -13,7 +13,7 @@ import type { Ipv6OptionInit } from '../../lib/wire/ipv6-options.js';
 import { packet6InitFromJson, packet6ToJson } from '../../lib/wire/json6.js';
 import type { NdOptionInit } from '../../lib/wire/ndp-options.js';
 import { decodePacket6, encodePacket6, type Packet6, type Packet6Init } from '../../lib/wire/packet6.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
 
 const RUNS = Number(process.env.WIRE_FUZZ_RUNS ?? 600);
 
@@ -160,7 +160,7 @@ function decodeOnly(b: Uint8Array): string | null {
   return null;
 }
 
-const SEEDS = listFixtures6().flatMap((f) => packets6(f).map((p) => p.bytes));
+const SEEDS = listFixtures(6).flatMap((f) => datagrams(f).map((p) => p.bytes));
 
 test('random bytes behind an IPv6 first byte only ever give a Packet6 (re-encoding exactly) or a DecodeError', (t) => {
   const nh = fc.constantFrom(0, 6, 17, 43, 44, 50, 51, 58, 59, 60, 135, 253);
