@@ -15,6 +15,9 @@
 //   another ICMP message                 nothing: the engine never waits for it
 import type { Match, MatchKind } from '../probe/engine/protocol.js';
 import type { SessionSocket } from '../probe/engine/session.js';
+import { u16 } from '../wire/bytes.js';
+import { sum16 } from '../wire/checksum.js';
+import { FIELD as ICMP } from '../wire/icmpv4-codes.js';
 import { echoKey } from '../wire/peek.js';
 
 /** What kind of answer a reply is. */
@@ -48,6 +51,22 @@ export interface Counter {
   checksum: number;
   /** The packet's ICMP checksum is right: keep it right as the sequence changes. */
   fixSum: boolean;
+}
+
+/**
+ * The counter of the echo (or timestamp) request whose ICMP or ICMPv6 header is at packet[p],
+ * its message `length` bytes long, `pseudo` its pseudo-header sum (0 for ICMPv4): the identifier,
+ * sequence and checksum sit at the same offsets in both.
+ */
+export function counterAt(packet: Uint8Array, p: number, length: number, pseudo: number): Counter {
+  return {
+    identifier: u16(packet, p + ICMP.IDENTIFIER),
+    seqOffset: p + ICMP.SEQUENCE,
+    sumOffset: p + ICMP.CHECKSUM,
+    seq: u16(packet, p + ICMP.SEQUENCE),
+    checksum: u16(packet, p + ICMP.CHECKSUM),
+    fixSum: sum16(packet, p, length, pseudo) === 0xffff,
+  };
 }
 
 /** The per-version half of `send`. */

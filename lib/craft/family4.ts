@@ -4,7 +4,6 @@
 // with the IPv4 header. Answers are credited only when they come from (or quote) the sent
 // packet's destination.
 import { readIpv4, u16, u32 } from '../wire/bytes.js';
-import { sum16 } from '../wire/checksum.js';
 import { ERROR_TYPES, FIELD as ICMP, HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, isError } from '../wire/icmpv4-codes.js';
 import { FIELD as IP, headerLengthOf, MIN_HEADER_LENGTH, PROTOCOL } from '../wire/ipv4.js';
 import { firstFragmentPayloadOffset } from '../wire/peek.js';
@@ -15,7 +14,7 @@ import { openSocket, rawIcmpSocket } from '../socket/socket.js';
 import { fillAnswer } from '../probe/protocols/answer.js';
 import { MATCH, type Match, type MatchKind } from '../probe/engine/protocol.js';
 import type { SocketGroup } from '../probe/engine/socket-group.js';
-import { echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
+import { counterAt, echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
 import { echoIdentifiers, openSocketGroup } from './receive.js';
 
 /**
@@ -101,14 +100,7 @@ export function counterFor(packet: Uint8Array): Counter | null {
   if (type !== ICMP_TYPE.ECHO_REQUEST && type !== ICMP_TYPE.TIMESTAMP_REQUEST) return null;
   const totalLength = u16(packet, IP.TOTAL_LENGTH);
   const end = Math.min(packet.length, totalLength >= hl ? totalLength : packet.length);
-  return {
-    identifier: u16(packet, hl + ICMP.IDENTIFIER),
-    seqOffset: hl + ICMP.SEQUENCE,
-    sumOffset: hl + ICMP.CHECKSUM,
-    seq: u16(packet, hl + ICMP.SEQUENCE),
-    checksum: u16(packet, hl + ICMP.CHECKSUM),
-    fixSum: sum16(packet, hl, end - hl) === 0xffff,
-  };
+  return counterAt(packet, hl, end - hl, 0);
 }
 
 /** What kind of answer the datagram at b[offset] is, once classifyAnswer found it one. */

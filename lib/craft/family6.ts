@@ -7,7 +7,6 @@
 // IPV6_RECVTCLASS on). The extension chain of what we send, and of the packet an ICMPv6 error
 // quotes, is walked by the headers' lengths (lib/wire's walkChain) to the upper layer.
 import { u16, u32 } from '../wire/bytes.js';
-import { sum16 } from '../wire/checksum.js';
 import { ICMPV6_TYPE, isError } from '../wire/icmpv6-codes.js';
 import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH } from '../wire/icmpv6.js';
 import { address6Key, address6KeyOf, formatIpv6, parseIpv6 } from '../wire/ipv6-address.js';
@@ -21,7 +20,7 @@ import { echoReplyFilterV6 } from '../socket/bpf.js';
 import { openSocket, rawIcmpSocket, type RawSocket } from '../socket/socket.js';
 import { MATCH, MATCH_FLAG, type Match, type MatchKind } from '../probe/engine/protocol.js';
 import type { SocketGroup } from '../probe/engine/socket-group.js';
-import { echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
+import { counterAt, echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
 import { echoIdentifiers, openSocketGroup } from './receive.js';
 
 const WALK = newChainWalk();
@@ -115,14 +114,7 @@ function counterFor(packet: Uint8Array): Counter | null {
   const r = WALK.routingOffset;
   const final = r < 0 ? null : finalDestination(packet, r, (packet[r + 1]! + 1) * 8, packet, IP6.DST);
   const pseudo = withLengthAndProtocol(addressSum6(packet, IP6.SRC, final ?? packet, final === null ? IP6.DST : 0), ICMPV6_PROTOCOL, packet.length - p);
-  return {
-    identifier: u16(packet, p + ICMPV6.IDENTIFIER),
-    seqOffset: p + ICMPV6.SEQUENCE,
-    sumOffset: p + ICMPV6.CHECKSUM,
-    seq: u16(packet, p + ICMPV6.SEQUENCE),
-    checksum: u16(packet, p + ICMPV6.CHECKSUM),
-    fixSum: sum16(packet, p, packet.length - p, pseudo) === 0xffff,
-  };
+  return counterAt(packet, p, packet.length - p, pseudo);
 }
 
 function replyKind(m: Match): ReplyKind {

@@ -244,8 +244,8 @@ export function locateNetworkInRecord(view: FrameRef, out: NetworkLocation = new
 
 /** locateIpv4 for a RecordView, leaving any FCS out. */
 export function locateIpv4InRecord(view: FrameRef, out: NetworkLocation = newNetworkLocation()): NetworkLocation {
-  const length = Math.max(0, view.capturedLength - view.fcsLength);
-  return locateIpv4(view.buffer, view.offset, length, view.linkType, out);
+  locateNetworkInRecord(view, out);
+  return out.network === NETWORK.IPV6 ? notFound(out, NOT_IPV4.IPV6, out.value) : out;
 }
 
 /** "ARP (ethertype 0x0806)", "IPv6", "unsupported link type LINKTYPE 147"...: for messages. */

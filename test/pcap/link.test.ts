@@ -2,21 +2,7 @@
 // IPv4 alone, locateNetwork for both versions); and the link headers we build for writers.
 
 import test from 'ava';
-import {
-  LINKTYPE,
-  NETWORK,
-  NOT_IPV4,
-  describeNotIpv4,
-  ipLinkHeader,
-  ipv4LinkHeader,
-  locateIpv4,
-  locateIpv4InRecord,
-  locateNetwork,
-  locateNetworkInRecord,
-  newIpv4Location,
-  newNetworkLocation,
-  type Ipv4Location,
-} from '../../lib/pcap/index.js';
+import { LINKTYPE, NETWORK, NOT_IPV4, describeNotIpv4, ipLinkHeader, ipv4LinkHeader, locateIpv4, locateIpv4InRecord, locateNetwork, locateNetworkInRecord, newIpv4Location, newNetworkLocation, type Ipv4Location } from '../../lib/pcap/index.js';
 import { icmpEchoPacket } from './helpers.js';
 
 const IP = icmpEchoPacket({ payload: 4 }); // 32 bytes
