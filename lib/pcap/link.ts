@@ -223,7 +223,11 @@ export function locateIpv4(
   linkType: number,
   out: NetworkLocation = newNetworkLocation(),
 ): NetworkLocation {
-  locateNetwork(buf, offset, length, linkType, out);
+  return ipv4Only(locateNetwork(buf, offset, length, linkType, out));
+}
+
+/** A location found as IPv6 turned into locateIpv4's answer: the reason NOT_IPV4.IPV6. */
+function ipv4Only(out: NetworkLocation): NetworkLocation {
   return out.network === NETWORK.IPV6 ? notFound(out, NOT_IPV4.IPV6, out.value) : out;
 }
 
@@ -244,8 +248,7 @@ export function locateNetworkInRecord(view: FrameRef, out: NetworkLocation = new
 
 /** locateIpv4 for a RecordView, leaving any FCS out. */
 export function locateIpv4InRecord(view: FrameRef, out: NetworkLocation = newNetworkLocation()): NetworkLocation {
-  locateNetworkInRecord(view, out);
-  return out.network === NETWORK.IPV6 ? notFound(out, NOT_IPV4.IPV6, out.value) : out;
+  return ipv4Only(locateNetworkInRecord(view, out));
 }
 
 /** "ARP (ethertype 0x0806)", "IPv6", "unsupported link type LINKTYPE 147"...: for messages. */

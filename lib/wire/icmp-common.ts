@@ -17,6 +17,22 @@ export const ICMP_HEADER_FIELD = {
   BODY: 8,
 } as const;
 
+/** What every message to encode may give of its first 4 bytes. */
+export interface IcmpBaseInit {
+  /** Must match the kind when given (free for 'unknown'). */
+  type?: number;
+  code?: number;
+  checksum?: number;
+}
+
+/** An error that may carry RFC 4884 extensions after the datagram it quotes (`Q`: the version's quote). */
+export interface Rfc4884Init<Q> extends IcmpBaseInit {
+  quoted?: Q;
+  extensionLength?: number;
+  extensions?: Uint8Array | null;
+  unused?: number;
+}
+
 /** The fixed part of an echo: type, code, checksum, identifier, sequence. */
 export const ECHO_HEADER_LENGTH = 8;
 

@@ -23,7 +23,7 @@ import { addressValue, bytesEqual, presentBytes, encodeTarget, put16, put32, rea
 import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
-import { decodeEcho, typeOfKind } from './icmp-common.js';
+import { decodeEcho, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
 import { errorExtensions, extensionLengthFor, hasExtensions, quotedFieldLength, type ErrorExtensions } from './icmp-extensions.js';
 import { decodeQuoted, quotedLength, writeQuoted, type QuotedDatagram, type QuotedDatagramInit } from './quoted.js';
 
@@ -111,18 +111,8 @@ export type IcmpMessage = EchoMessage | IcmpErrorMessage | TimestampMessage | Un
 
 // ---- what encode takes ------------------------------------------------------------------------------
 
-interface BaseInit {
-  /** Must match the kind when given (free for 'unknown'). */
-  type?: number;
-  code?: number;
-  checksum?: number;
-}
-interface ErrorInit extends BaseInit {
-  quoted?: QuotedDatagramInit;
-  extensionLength?: number;
-  extensions?: Uint8Array | null;
-  unused?: number;
-}
+type BaseInit = IcmpBaseInit;
+type ErrorInit = Rfc4884Init<QuotedDatagramInit>;
 export type IcmpMessageInit =
   | (BaseInit & { kind: 'echo-request' | 'echo-reply'; identifier?: number; sequence?: number; data?: Uint8Array })
   | (ErrorInit & { kind: 'destination-unreachable'; nextHopMtu?: number | null })

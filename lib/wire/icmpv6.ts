@@ -25,7 +25,7 @@
 import { bytesEqual, decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
-import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind } from './icmp-common.js';
+import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
 import { decodeExtensions, errorExtensions, hasExtensions, type IcmpExtensionStructure } from './icmp-extensions.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeQuoted6, quoted6Length, writeQuoted6, type QuotedDatagram6, type QuotedDatagram6Init } from './icmpv6-quoted.js';
@@ -225,21 +225,11 @@ function decodeRfc4884(
 
 // ---- what encode takes ------------------------------------------------------------------------------
 
-interface BaseInit {
-  /** Must match the kind when given (free for 'unknown'). */
-  type?: number;
-  code?: number;
-  checksum?: number;
-}
-interface Rfc4884Init extends BaseInit {
-  quoted?: QuotedDatagram6Init;
-  extensionLength?: number;
-  extensions?: Uint8Array | null;
-  unused?: number;
-}
+type BaseInit = IcmpBaseInit;
+type ErrorInit6 = Rfc4884Init<QuotedDatagram6Init>;
 export type Icmpv6MessageInit =
   | (BaseInit & { kind: 'echo-request' | 'echo-reply'; identifier?: number; sequence?: number; data?: Uint8Array })
-  | (Rfc4884Init & { kind: 'destination-unreachable' | 'time-exceeded' })
+  | (ErrorInit6 & { kind: 'destination-unreachable' | 'time-exceeded' })
   | (BaseInit & { kind: 'packet-too-big'; mtu?: number; quoted?: QuotedDatagram6Init })
   | (BaseInit & { kind: 'parameter-problem'; pointer?: number; quoted?: QuotedDatagram6Init })
   | NdMessageInit
@@ -269,7 +259,7 @@ function checkKind(init: Icmpv6MessageInit): number {
  * extensions padded to 8 bytes and at least 128 (RFC 4884 section 4.5), or the length the init
  * gives when longer.
  */
-function quotedFieldLength(init: Rfc4884Init, fixLengths: boolean): number {
+function quotedFieldLength(init: ErrorInit6, fixLengths: boolean): number {
   const q = quoted6Length(init.quoted, fixLengths);
   // Padding only matters when extensions follow: it is what puts them where the length says.
   // Without them the quote is written as it is (a length past the end stays a lie, as decoded).

@@ -12,39 +12,19 @@ import { pseudoHeaderSum, sum16 } from './checksum.js';
 import { DecodeError, EncodeError } from './errors.js';
 import type * as icmpv4 from './icmpv4.js';
 import * as ipv4 from './ipv4.js';
-import type * as tcp from './tcp.js';
-import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketWords } from './upper.js';
-import type * as udp from './udp.js';
+import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketTail, type PacketTailInit, type PacketWords } from './upper.js';
 
-export interface Packet {
+/** An IPv4 packet: its header, at most one transport (icmp, or udp / tcp and the rest: PacketTail). */
+export interface Packet extends PacketTail {
   ip: ipv4.Ipv4Header;
   icmp: icmpv4.IcmpMessage | null;
-  udp: udp.UdpHeader | null;
-  tcp: tcp.TcpHeader | null;
-  /**
-   * Bytes after the transport header (for ICMP: after its 8-byte header, i.e. the echo data or
-   * the quoted datagram); the IP payload when there is no transport header (unknown protocol,
-   * non-first fragment). A view of the input, not a copy.
-   */
-  payload: Buffer;
-  /** Fewer bytes present than the IPv4 total length says (e.g. cut by a capture snaplen). */
-  truncated: boolean;
-  /** Bytes of the input this packet spans: min(totalLength, bytes present). */
-  bytes: number;
 }
 
 /** A packet to build. ip.protocol may be left out when a transport is given. */
-export interface PacketInit {
+export interface PacketInit extends PacketTailInit {
   /** protocol, when given, is written as given even if it names another transport. */
   ip: Omit<ipv4.Ipv4HeaderInit, 'protocol'> & { protocol?: number };
   icmp?: icmpv4.IcmpMessageInit | null;
-  udp?: udp.UdpHeaderInit | null;
-  tcp?: tcp.TcpHeaderInit | null;
-  /**
-   * Bytes after the transport header. With ICMP these are the message body; if the ICMP fields
-   * also describe a body (echo data, quoted datagram), both must agree.
-   */
-  payload?: Uint8Array;
 }
 
 export interface PacketEncodeOptions {

@@ -22,38 +22,20 @@ import type { Ipv6Extension, Ipv6ExtensionInit } from './ipv6-ext.js';
 import { jumboLength } from './ipv6-options.js';
 import { finalDestination } from './ipv6-routing.js';
 import * as ipv6 from './ipv6.js';
-import type * as tcp from './tcp.js';
-import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketWords } from './upper.js';
-import type * as udp from './udp.js';
+import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketTail, type PacketTailInit, type PacketWords } from './upper.js';
 
-export interface Packet6 {
+/** An IPv6 packet: its header, its extension chain, at most one upper layer (icmpv6, or udp / tcp and the rest: PacketTail). */
+export interface Packet6 extends PacketTail {
   ip: ipv6.Ipv6Header;
   extensions: Ipv6Extension[];
   icmpv6: icmpv6.Icmpv6Message | null;
-  udp: udp.UdpHeader | null;
-  tcp: tcp.TcpHeader | null;
-  /**
-   * Bytes after the upper-layer header (for ICMPv6: after its fixed part, i.e. the echo data,
-   * the quoted packet, an ND message's target and options); everything after the extension
-   * headers when there is no upper layer we decode (unknown protocol, No Next Header, ESP's
-   * encrypted rest, a fragment that is not the first). A view of the input, not a copy.
-   */
-  payload: Buffer;
-  /** Fewer bytes present than the payload length says (e.g. cut by a capture snaplen). */
-  truncated: boolean;
-  /** Bytes of the input this packet spans: min(40 + payload length, bytes present). */
-  bytes: number;
 }
 
-export interface Packet6Init {
+export interface Packet6Init extends PacketTailInit {
   /** nextHeader, when given, is written as given even if it names another header. */
   ip: ipv6.Ipv6HeaderInit;
   extensions?: readonly Ipv6ExtensionInit[];
   icmpv6?: icmpv6.Icmpv6MessageInit | null;
-  udp?: udp.UdpHeaderInit | null;
-  tcp?: tcp.TcpHeaderInit | null;
-  /** Bytes after the upper-layer header; with ICMPv6 its body, which must agree with its fields. */
-  payload?: Uint8Array;
 }
 
 export interface Packet6DecodeOptions {

@@ -19,6 +19,32 @@ export type UpperName = 'icmp' | 'icmpv6' | 'udp' | 'tcp';
 /** Protocol (IPv4) / Next Header (IPv6) number of each. */
 export const UPPER_PROTOCOL = { icmp: 1, icmpv6: 58, udp: 17, tcp: 6 } as const;
 
+/** What a whole packet of either version holds after its IP layers (Packet, Packet6). */
+export interface PacketTail {
+  udp: udp.UdpHeader | null;
+  tcp: tcp.TcpHeader | null;
+  /**
+   * Bytes after the upper-layer header (for ICMP and ICMPv6: after its fixed part, i.e. the echo
+   * data, the quoted datagram, an ND message's target and options); everything after the IP
+   * header (and extension headers) when there is no upper layer we decode (unknown protocol, No
+   * Next Header, ESP's encrypted rest, a fragment that is not the first). A view of the input,
+   * not a copy.
+   */
+  payload: Buffer;
+  /** Fewer bytes present than the IP header says (IPv4 total length, IPv6 payload length): a snaplen cut. */
+  truncated: boolean;
+  /** Bytes of the input this packet spans: min(the IP header's length, bytes present). */
+  bytes: number;
+}
+
+/** What a packet to build of either version may give after its IP layers (PacketInit, Packet6Init). */
+export interface PacketTailInit {
+  udp?: udp.UdpHeaderInit | null;
+  tcp?: tcp.TcpHeaderInit | null;
+  /** Bytes after the upper-layer header; with ICMP(v6) its body, which must agree with the fields when both describe it. */
+  payload?: Uint8Array;
+}
+
 /** The decoded layers, keyed as in Packet and Packet6. */
 export interface UpperLayers {
   icmp?: icmpv4.IcmpMessage | null;
