@@ -216,13 +216,7 @@ export function locateNetwork(
 }
 
 /** locateNetwork for IPv4 alone: an IPv6 packet is a reason (NOT_IPV4.IPV6), as before IPv6 was decoded. */
-export function locateIpv4(
-  buf: Uint8Array,
-  offset: number,
-  length: number,
-  linkType: number,
-  out: NetworkLocation = newNetworkLocation(),
-): NetworkLocation {
+export function locateIpv4(buf: Uint8Array, offset: number, length: number, linkType: number, out: NetworkLocation = newNetworkLocation()): NetworkLocation {
   return ipv4Only(locateNetwork(buf, offset, length, linkType, out));
 }
 
