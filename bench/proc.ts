@@ -160,7 +160,9 @@ export function startProcess(argv: readonly string[]): Running {
   let done = false;
   const exited = new Promise<number | null>((resolve) => {
     child.on('error', () => resolve(null));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': it comes after the last of the output, so a line printed just before
+    // exiting is seen by nextLine (the socket row's `wc -c` count).
+    child.on('close', (code) => {
       done = true;
       live.delete(child);
       resolve(code);

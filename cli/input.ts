@@ -314,6 +314,8 @@ export interface InputPacket {
   linkType: number;
   /** The captured frame, link-layer header included. */
   bytes: Buffer;
+  /** When it was captured, ms since the epoch (a capture file's timestamp), or null (hex text). */
+  timeMs: number | null;
 }
 
 /** Every packet's bytes, copied (for send; decode and checksum stream instead). */
@@ -321,8 +323,9 @@ export async function readAllPackets(source: string | undefined, options: ReadIn
   const packets: InputPacket[] = [];
   const summary = await readInput(
     source,
-    (v) => {
-      packets.push({ index: v.index, linkType: v.linkType, bytes: Buffer.from(v.buffer.subarray(v.offset, v.offset + v.capturedLength)) });
+    (v, info) => {
+      const timeMs = info.kind === 'hex' ? null : v.tsSec * 1000 + v.tsNsec / 1e6;
+      packets.push({ index: v.index, linkType: v.linkType, bytes: Buffer.from(v.buffer.subarray(v.offset, v.offset + v.capturedLength)), timeMs });
     },
     options,
   );

@@ -8,6 +8,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands/index.js';
 import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
+import { onStdoutError } from './stopping.js';
+import { usageLine, viewOf } from './usage.js';
 import { packageRoot } from '../lib/package-root.js';
 
 const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -17,12 +19,9 @@ function fail(message: string, exitCode: number): void {
   process.exitCode = exitCode;
 }
 
-// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do.
-function exitQuietlyOnEpipe(err: NodeJS.ErrnoException): void {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-}
-process.stdout.on('error', exitQuietlyOnEpipe);
+// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a run
+// in progress has completed its files (cli/stopping.ts).
+process.stdout.on('error', onStdoutError);
 
 /**
  * yargs renders a command's whole help just after starting its handler, and keeps it for a help
@@ -53,7 +52,7 @@ export async function main(argv: string[]): Promise<void> {
       if (!failed) {
         failed = true;
         if (err) fail(describeError(err), exitCodeOf(err));
-        else fail(message ?? 'invalid usage', EXIT_ERROR);
+        else fail(usageLine(message ?? 'invalid usage', argv, viewOf(parser)), EXIT_ERROR);
       }
       // With exitProcess(false), yargs goes on to run the command after a failed validation
       // (an unknown option under strict()): throwing here is what stops it.

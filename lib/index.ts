@@ -10,3 +10,4 @@ export * as check from './check/index.js';
 export * as craft from './craft/index.js';
 export * as sockopt from './sockopt/index.js';
 export * as capture from './capture/index.js';
+export * as netcat from './netcat/index.js';

@@ -15,8 +15,11 @@
 //           Our accept loop (`for await ... of server.connections()`) against Python's
 //           (`conn, _ = s.accept(); conn.close()`, blocking), the same client for both.
 //
-// The `rawprobe socket` command (a later issue) will add its own rows; these measure the library
-// it will stand on, through bench/socket-peers.ts.
+//   cli     the same 1 GiB through whole commands: `dd | rawprobe socket connect` into
+//           `rawprobe socket listen --quiet > /dev/null`, against `dd | socat -u STDIN TCP:...`
+//           into `socat -u TCP-LISTEN:... STDOUT > /dev/null` (bench/socket-cli.ts).
+//
+// bulk and accept measure the library through bench/socket-peers.ts; cli the command built on it.
 import { join } from 'node:path';
 
 import { createSocket } from '../../lib/socket/index.js';
@@ -25,6 +28,7 @@ import { progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { REPO_ROOT } from '../lab.js';
 import { expectExit, runProcess, startProcess, type Running } from '../proc.js';
+import { socketCliContenders } from '../socket-cli.js';
 import { toolPath, toolProblem } from '../tools.js';
 
 const PEERS = join(REPO_ROOT, 'dist', 'bench', 'socket-peers.js');
@@ -35,6 +39,7 @@ const BACKLOG_FULL = 4000;
 const METRICS: Metric[] = [
   { key: 'mbps', what: 'loopback TCP bulk transfer of 1 GiB: sender spawn to last byte', units: 'MB/s', better: BETTER.higher },
   { key: 'accepts', what: 'connections accepted per second from a full backlog (4000 waiting)', units: '/s', better: BETTER.higher },
+  { key: 'cli', what: 'loopback TCP bulk transfer of 1 GiB, whole commands: stdin pipe to /dev/null, sender spawn to last byte', units: 'MB/s', better: BETTER.higher },
 ];
 
 /** A loopback TCP port nobody holds now (the kernel's pick, released), for socat to listen on. */
@@ -133,12 +138,13 @@ function acceptContender(name: string, side: Contender['side'], server: string[]
 export const socketGroup: BenchGroup = {
   id: 'socket',
   number: '8',
-  title: 'classic sockets on loopback: bulk TCP vs socat, accept loop vs Python',
+  title: 'classic sockets on loopback: bulk TCP vs socat (library and `rawprobe socket`), accept loop vs Python',
   async run(ctx: BenchContext): Promise<Row[]> {
     const bytes = ctx.quick ? GIB / 4 : GIB;
-    const metrics = METRICS.map((m) => (m.key === 'mbps' && ctx.quick ? { ...m, what: m.what.replace('1 GiB', '256 MiB') } : m));
+    const metrics = METRICS.map((m) => ((m.key === 'mbps' || m.key === 'cli') && ctx.quick ? { ...m, what: m.what.replace('1 GiB', '256 MiB') } : m));
     const runs = runsFor(ctx.runs, ctx.quick, 7);
     const bulk = await runRounds(bulkContenders(ctx, bytes), { runs, warmup: 1, onRun: progress(ctx, 'socket bulk') });
+    const cli = await runRounds(socketCliContenders(ctx, bytes, freePort), { runs, warmup: 1, onRun: progress(ctx, 'socket cli') });
     const python = toolProblem(ctx.tools, 'python3');
     const rounds = ctx.quick ? 3 : 6;
     const accept = await runRounds(
@@ -150,6 +156,7 @@ export const socketGroup: BenchGroup = {
     );
     return [
       ...rowsFor('socket', '8', bulk, [{ ours: 'rawprobe sendAll/recv', theirs: 'socat', id: 'bulk-socat', metrics: ['mbps'] }], metrics),
+      ...rowsFor('socket', '8', cli, [{ ours: 'rawprobe socket connect/listen', theirs: 'socat STDIN/STDOUT', id: 'cli-socat', metrics: ['cli'] }], metrics),
       ...rowsFor('socket', '8', accept, [{ ours: 'rawprobe accept', theirs: 'python accept loop', id: 'accept-python', metrics: ['accepts'] }], metrics),
     ];
   },

@@ -10,11 +10,13 @@
 import type { Argv } from 'yargs';
 import { capture } from './capture.js';
 import { checksum } from './checksum.js';
+import { completion, completionRequest } from './completion.js';
 import { decode } from './decode.js';
 import { lab } from './lab.js';
 import { ping } from './ping.js';
 import { send } from './send.js';
 import { setupPrivileges } from './setup-privileges.js';
+import { socket } from './socket.js';
 import { sockopt } from './sockopt.js';
 import { sweep } from './sweep.js';
 import { tos } from './tos.js';
@@ -22,5 +24,5 @@ import { trace } from './trace.js';
 
 /** `y` with every command, one call each so that yargs' types follow each command's own. */
 export function withCommands(y: Argv): Argv {
-  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(capture).command(send).command(sockopt).command(lab).command(setupPrivileges);
+  return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(capture).command(send).command(sockopt).command(socket).command(lab).command(setupPrivileges).command(completion).command(completionRequest);
 }

@@ -56,6 +56,7 @@ export function checksumText(s: ChecksumSummary, facts: ChecksumRunFacts, maxLis
   let out = `${facts.name}: ${s.packets} packet${s.packets === 1 ? '' : 's'}, ` +
     (badChecksums === 0 ? 'no bad checksum' : `${badChecksums} bad checksum${badChecksums === 1 ? '' : 's'} in ${s.badPacketCount} packet${s.badPacketCount === 1 ? '' : 's'}`) +
     (s.unverifiablePackets > 0 ? `, ${s.unverifiablePackets} unverifiable` : '') +
+    (s.malformed > 0 ? `, ${s.malformed} malformed` : '') +
     '\n';
   const rows = LAYERS.map((layer) => {
     const c = s.layers[layer];
@@ -80,8 +81,8 @@ export function checksumText(s: ChecksumSummary, facts: ChecksumRunFacts, maxLis
     if (hidden > 0) out += `... and ${hidden} more (--max-listed 0 lists them all; --json gives every one)\n`;
   }
   for (const m of s.malformedPackets.slice(0, maxListed > 0 ? maxListed : undefined)) {
-    const where = m.fileOffset >= 0 ? `, byte offset ${m.fileOffset}` : m.offset >= 0 ? `, byte offset ${m.offset} in the packet` : '';
-    out += `malformed: packet index ${m.index}${where}: ${m.reason}\n`;
+    // Byte offsets count from the file's first byte; without a file (hex), from the packet's.
+    out += `malformed: packet index ${m.index}, byte offset ${m.fileOffset >= 0 ? m.fileOffset : m.offset}: ${m.reason}\n`;
   }
   if (s.bad.some((b) => b.offloaded)) out += `note: ${OFFLOAD_NOTE}\n`;
   if (facts.fix !== null) {
@@ -92,10 +93,11 @@ export function checksumText(s: ChecksumSummary, facts: ChecksumRunFacts, maxLis
 
 /** `--compute`: one row per layer with the value found, the right one and the verdict. */
 export function computeText(c: PacketChecksums): string {
-  if (c.malformed !== null) return `malformed packet: ${c.malformed} (at byte ${c.malformedOffset})\n`;
+  if (c.malformed !== null) return `malformed: packet index 0, byte offset ${c.malformedOffset}: ${c.malformed}\n`;
   const verdict = (status: number): string =>
     status === STATUS.GOOD ? 'correct' : status === STATUS.BAD ? 'WRONG' : status === STATUS.ABSENT ? 'none sent (0)' : 'unverifiable';
-  const rows: unknown[][] = c.version === 6 ? [] : [['ipv4', hex16(c.ipv4Found), c.ipv4Expected >= 0 ? hex16(c.ipv4Expected) : '?', verdict(c.ipv4)]];
+  const ipWhy = c.ipv4 === STATUS.UNVERIFIABLE && c.ipv4Unverifiable !== null ? `: ${c.ipv4Unverifiable}` : '';
+  const rows: unknown[][] = c.version === 6 ? [] : [['ipv4', hex16(c.ipv4Found), c.ipv4Expected >= 0 ? hex16(c.ipv4Expected) : '?', verdict(c.ipv4) + ipWhy]];
   if (c.transport >= 0) {
     rows.push([
       LAYERS[c.transport],
@@ -112,7 +114,8 @@ export function computeJson(c: PacketChecksums): Record<string, unknown> {
   const name = (s: number): string => ['none', 'good', 'bad', 'unverifiable', 'absent'][s]!;
   return {
     malformed: c.malformed,
-    ipv4: c.version === 6 ? null : { found: c.ipv4Found, expected: c.ipv4Expected >= 0 ? c.ipv4Expected : null, status: name(c.ipv4) },
+    offset: c.malformed === null ? null : c.malformedOffset,
+    ipv4: c.version === 6 ? null : { found: c.ipv4Found, expected: c.ipv4Expected >= 0 ? c.ipv4Expected : null, status: name(c.ipv4), unverifiable: c.ipv4Unverifiable },
     transport:
       c.transport < 0
         ? null

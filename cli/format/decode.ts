@@ -1,9 +1,13 @@
-// What `rawprobe decode` says beyond each packet's line (cli/format/packet.ts): the one line for
-// the first malformed packet, printed last.
-import type { DecodedFrame } from './packet.js';
+// What `rawprobe decode` says beyond each packet's line (cli/format/packet.ts): the count of
+// malformed packets at the end, on stderr. A malformed packet is data, marked on its own line,
+// as tcpdump ([|proto], [bad ...]) and tshark ([Malformed Packet]) mark it; the end line says
+// how many there were and where the first one broke.
+import { problemOffset, type DecodedFrame } from './frame.js';
 
-/** "malformed packet at packet index I, byte offset O: REASON (N malformed packets in all)" */
-export function malformedMessage(first: DecodedFrame, malformed: number): string {
-  const more = malformed > 1 ? ` (${malformed} malformed packets in all)` : '';
-  return `malformed packet at packet index ${first.frame.index}, byte offset ${first.problem?.offset ?? 0}: ${first.problem?.reason}${more}`;
+/** "101 packets, 1 malformed (the first at packet index 50, byte offset 5234: REASON)" */
+export function malformedSummary(packets: number, malformed: number, first: DecodedFrame): string {
+  const at = problemOffset(first.problem!);
+  const where = `packet index ${first.frame.index}${at === null ? '' : `, byte offset ${at}`}`;
+  const s = packets === 1 ? '' : 's';
+  return `${packets} packet${s}, ${malformed} malformed (the first at ${where}: ${first.problem!.reason})`;
 }

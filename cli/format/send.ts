@@ -37,6 +37,12 @@ export function skippedLine(name: string, skipped: number): string {
   return `rawprobe: ${name}: skipped ${skipped === 1 ? '1 packet that is' : `${skipped} packets that are`} neither IPv4 nor IPv6\n`;
 }
 
+/** --from-*: the packets of the other IP version, left for a run of their own (stderr). */
+export function otherVersionLine(name: string, skipped: number, version: 4 | 6): string {
+  const what = skipped === 1 ? `1 IPv${version} packet` : `${skipped} IPv${version} packets`;
+  return `rawprobe: ${name}: skipped ${what}: one run sends one IP version${version === 6 ? ' (-6 sends the IPv6 ones)' : ''}\n`;
+}
+
 /** A packet as built: its line, its hex (--dry-run, -v), and with -v its fields and the kernel's changes. */
 export function packetText(bytes: Buffer, index: number, how: { dryRun: boolean; verbose: boolean; fieldTable: ((d: DecodedFrame) => string) | null }, changes: readonly KernelChange[]): string {
   const d = decodeBytes(bytes, index);
@@ -57,18 +63,28 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** How the packets will be paced: rate null paces by the interval, 'max' as fast as possible. */
+/**
+ * How the packets will be paced: rate null paces by the interval, or by the gaps when there are
+ * (each packet's time after the one before, as captured); 'max' as fast as possible.
+ */
 export interface Pacing {
   count: number;
   rate: number | 'max' | null;
   intervalMs: number;
+  gapsMs: number[] | null;
   waitMs: number;
+}
+
+function paceText(p: Pacing): string {
+  if (p.rate === 'max') return ', as fast as the socket takes them';
+  if (p.rate !== null) return `, ${p.rate} per second`;
+  if (p.gapsMs !== null) return `, at the times they were captured (${(p.gapsMs.reduce((a, b) => a + b, 0) / 1000).toFixed(3)} s for the list)`;
+  return p.intervalMs === 0 ? ', one after the other without pause' : `, one every ${p.intervalMs} ms`;
 }
 
 /** "sending 3 packets to 127.0.0.1, one every 5 ms; replies for up to 100 ms after the last" */
 export function sendingLine(destinations: readonly string[], p: Pacing): string {
-  let pace = '';
-  if (p.count > 1) pace = p.rate === 'max' ? ', as fast as the socket takes them' : p.rate !== null ? `, ${p.rate} per second` : `, one every ${p.intervalMs} ms`;
+  const pace = p.count > 1 ? paceText(p) : '';
   const listen = p.waitMs > 0 ? `; replies for up to ${p.waitMs} ms after the last` : '';
   return `sending ${plural(p.count, 'packet')} to ${destinations.join(', ')}${pace}${listen}\n`;
 }
@@ -78,14 +94,18 @@ export function sentLine(packet: Uint8Array, index: number): string {
   return `sent ${summaryLine(decodeBytes(packet, index))}\n`;
 }
 
-/** A reply: its line and round trip, or its object with --json. */
+/**
+ * A reply: its line and round trip, or its object with --json. Replies are read from a raw
+ * socket: their checksums are judged as the kernel judged them on arrival (lib/check,
+ * VerifyOptions.received), so a header the kernel rewrote (record route, timestamp) is not bad.
+ */
 export function replyText(r: Reply): string {
   const rtt = r.rttMs === null ? '' : `, rtt ${r.rttMs.toFixed(3)} ms`;
-  return `reply ${summaryLine(decodeBytes(r.bytes, r.probe))}${rtt}\n`;
+  return `reply ${summaryLine(decodeBytes(r.bytes, r.probe, null, true))}${rtt}\n`;
 }
 
 export function replyJson(r: Reply): Record<string, unknown> {
-  return { event: 'reply', kind: r.kind, probe: r.probe, from: r.info.address, rttMs: r.rttMs, packet: frameJson(decodeBytes(r.bytes, r.probe)) };
+  return { event: 'reply', kind: r.kind, probe: r.probe, from: r.info.address, rttMs: r.rttMs, packet: frameJson(decodeBytes(r.bytes, r.probe, null, true)) };
 }
 
 /** "--- sent 3 packets (84 bytes) in 10.123 ms, 198 packets/s, 3 replies" */

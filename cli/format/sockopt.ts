@@ -22,6 +22,7 @@ function valueCell(r: OptionReading): string {
   if (r.set !== null) {
     const asked = formatOptionValue(r.name, r.set.requested);
     if (r.set.error !== null) parts.push(`(set ${asked} refused: ${r.set.error.code})`);
+    else if (r.set.ignored) parts.push(`(set ${asked}: accepted, ignored by Linux)`);
     else if (asked !== parts[0]) parts.push(`(set ${asked})`);
     else parts.push('(set)');
   }
@@ -54,7 +55,7 @@ export function sockoptJsonRows(s: SocketReading): Record<string, unknown>[] {
     value: jsonOptionValue(r.value),
     display: r.error === null ? formatOptionValue(r.name, r.value) : null,
     error: r.error,
-    set: r.set === null ? null : { requested: jsonOptionValue(r.set.requested), error: r.set.error },
+    set: r.set === null ? null : { requested: jsonOptionValue(r.set.requested), error: r.set.error, ignored: r.set.ignored },
     meaning: r.meaning,
     note: r.note,
     access: r.access,

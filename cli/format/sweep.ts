@@ -89,9 +89,13 @@ export function fpingIcmpName(type: number, code: number): string {
 
 // ---- lines -------------------------------------------------------------------------------------
 
-/** Alive mode: "198.18.0.1 is alive (0.031 ms)" or "198.18.3.7 is unreachable". */
+/**
+ * Alive mode: "198.18.0.1 is alive (0.031 ms)", "198.18.3.7 is unreachable", or, for a target
+ * still being probed when the sweep was stopped, "198.18.3.8 is unknown (stopped before an answer)".
+ */
 export function resultLine(r: SweepResult): string {
-  return r.alive ? `${r.host} is alive (${formatFpingMs(r.rttNs ?? 0)} ms)` : `${r.host} is unreachable`;
+  if (r.alive) return `${r.host} is alive (${formatFpingMs(r.rttNs ?? 0)} ms)`;
+  return r.unfinished ? `${r.host} is unknown (stopped before an answer)` : `${r.host} is unreachable`;
 }
 
 /** Count mode, to stderr: "198.18.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.042/0.058/0.073". */
@@ -143,6 +147,7 @@ export function summaryText(s: SweepSummary): string {
   text += count(s.targets, 'targets');
   text += count(s.alive, 'alive');
   text += count(s.unreachable, 'unreachable');
+  if (s.unfinished > 0) text += count(s.unfinished, 'unknown (still being probed when stopped)');
   text += count(s.unknown, 'unknown addresses');
   text += '\n';
   text += count(s.timeouts, 'timeouts (waiting for response)');

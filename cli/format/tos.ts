@@ -24,6 +24,7 @@ export function headerLine(start: TosStart): string {
 
 /** The REWRITTEN cell: where the value changed, "no", or why it is not known. */
 export function pathText(p: TosPath): string {
+  if (p.rewritten === null && p.lastKept !== null) return `unknown (kept to hop ${p.lastKept.ttl}; no quote from the hops after it)`;
   if (p.rewritten === null) return 'unknown (no hop quoted our header)';
   if (p.rewritten === false) return `no (kept to hop ${p.lastKept!.ttl})`;
   const to = `to ${hex8(p.quoted!)}`;

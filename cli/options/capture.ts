@@ -1,7 +1,7 @@
 // `rawprobe capture [EXPRESSION...]`, declared once: its help and options (tcpdump's letters).
 // cli/commands/capture.ts gives them to yargs, cli/run/capture.ts reads their values as CaptureArgs.
 import type { PositionalOptions } from 'yargs';
-import { flag, value, type ArgsOf, type CommandHelp } from './define.js';
+import { flag, GROUP, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'capture [expression..]',
@@ -23,21 +23,26 @@ export const positionals = {
   expression: { type: 'string', array: true, describe: 'a tcpdump filter expression, as words ("icmp or udp port 33434")' } satisfies PositionalOptions,
 };
 
+// tcpdump's letters in its order (tcpdump(1): one alphabetical list), then rawprobe's own.
 export const options = {
-  interface: value('i', 'interface to capture on, or any for all (Linux cooked v2 framing); default: the first one up that is not loopback'),
-  count: value('c', 'stop after this many packets'),
-  duration: value(null, 'stop after this many seconds'),
-  snaplen: value('s', 'bytes kept of each packet, 1-262144; 0 means 262144 (the default), as in tcpdump'),
-  p: flag(null, 'do not put the interface into promiscuous mode (it is, by default, on a named interface: as tcpdump)'),
-  verbose: flag('v', 'after each line, a table of every field (decode --verbose)'),
-  json: flag(null, 'one JSON object per packet (decode --json)'),
-  hex: flag('x', 'after each line, the packet in hex from the network header on (tcpdump -x)'),
-  write: value('w', 'write the packets to FILE (pcap, nanosecond timestamps; - for stdout) instead of printing them'),
-  pcapng: flag(null, 'with -w: write pcapng instead of pcap'),
-  'dump-filter': flag('d', 'print the compiled filter program as tcpdump -d does, and exit'),
-  'no-optimize': flag('O', 'do not run libpcap\'s optimizer on the filter (tcpdump -O)'),
-  'ring-block-size': value(null, 'bytes per block of the kernel ring: a power of two from 4096 (default 1048576); a longer packet is cut to it'),
-  'ring-blocks': value(null, 'blocks in the kernel ring (default 8)'),
+  ...inGroup(GROUP.options, {
+    count: value('c', 'stop after this many packets'),
+    'dump-filter': flag('d', 'print the compiled filter program as tcpdump -d does, and exit'),
+    interface: value('i', 'interface to capture on, or any for all (Linux cooked v2 framing); default: the first one up that is not loopback'),
+    'no-optimize': flag('O', 'do not run libpcap\'s optimizer on the filter (tcpdump -O)'),
+    p: flag(null, 'do not put the interface into promiscuous mode (it is, by default, on a named interface: as tcpdump)'),
+    snaplen: value('s', 'bytes kept of each packet, 1-262144; 0 means 262144 (the default), as in tcpdump'),
+    verbose: flag('v', 'after each line, a table of every field (decode --verbose)'),
+    write: value('w', 'write the packets to FILE (pcap, nanosecond timestamps; - for stdout) instead of printing them'),
+    hex: flag('x', 'after each line, the packet in hex from the network header on (tcpdump -x)'),
+  }),
+  ...inGroup(GROUP.rawprobe, {
+    duration: value(null, 'stop after this many seconds'),
+    json: flag(null, 'one JSON object per packet (decode --json)'),
+    pcapng: flag(null, 'with -w: write pcapng instead of pcap'),
+    'ring-block-size': value(null, 'bytes per block of the kernel ring: a power of two from 4096 (default 1048576); a longer packet is cut to it'),
+    'ring-blocks': value(null, 'blocks in the kernel ring (default 8)'),
+  }),
 };
 
 export type CaptureArgs = ArgsOf<typeof positionals, typeof options>;

@@ -61,13 +61,18 @@ function withAlias<O extends Options>(o: O, alias: Alias | null): O {
  * typed: cli/run/ parses it (cli/numbers.ts) and words what is wrong with it. `requiresArg`: a
  * bare `-c` is a usage error rather than an empty value.
  */
-export function value(alias: Alias | null, describe: string): TextOption & { requiresArg: true } {
-  return withAlias({ type: 'string', requiresArg: true, describe, coerce: lastValue }, alias);
+export function value(alias: Alias | null, describe: string, group?: string): TextOption & { requiresArg: true } {
+  return withAlias({ type: 'string', requiresArg: true, describe, coerce: lastValue, ...groupOf(group) }, alias);
 }
 
 /** Like value(), for an option given as often as needed (`-f a -f b`). */
-export function values(alias: Alias | null, describe: string): RepeatedOption & { requiresArg: true } {
-  return withAlias({ type: 'string', requiresArg: true, describe, coerce: everyValue }, alias);
+export function values(alias: Alias | null, describe: string, group?: string): RepeatedOption & { requiresArg: true } {
+  return withAlias({ type: 'string', requiresArg: true, describe, coerce: everyValue, ...groupOf(group) }, alias);
+}
+
+/** The help group an option is listed under, when it has one. */
+function groupOf(group: string | undefined): { group?: string } {
+  return group === undefined ? {} : { group };
 }
 
 /**
@@ -80,7 +85,24 @@ export function text(describe: string, more: { alias?: Alias; group?: string } =
 
 /** A yes/no option, off unless given. */
 export function flag(alias: Alias | null, describe: string, group?: string): FlagOption {
-  return withAlias({ type: 'boolean', default: false, describe, ...(group === undefined ? {} : { group }) }, alias);
+  return withAlias({ type: 'boolean', default: false, describe, ...groupOf(group) }, alias);
+}
+
+/**
+ * The help's heading for the options a command shares with its peer tool, and for rawprobe's own:
+ * each command lists its options once, grouped as the peer's own help groups them (iputils ping's
+ * "Options", fping's "Probing options" and "Output options"...), then what rawprobe adds.
+ */
+export const GROUP = {
+  options: 'Options:',
+  rawprobe: 'rawprobe options:',
+} as const;
+
+/** `options`, each listed under `group` in the help and the man page, in this order. */
+export function inGroup<O extends Record<string, Options>>(group: string, options: O): { [K in keyof O]: O[K] & { group: string } } {
+  const out: Record<string, Options> = {};
+  for (const [key, o] of Object.entries(options)) out[key] = { ...o, group };
+  return out as { [K in keyof O]: O[K] & { group: string } };
 }
 
 /** A positional argument that must be given. */

@@ -1,7 +1,7 @@
 // `rawprobe ping HOST`, declared once: its help and options (iputils ping's letters).
 // cli/commands/ping.ts gives them to yargs, cli/run/ping.ts reads their values as PingArgs.
 import { HOST, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
-import { flag, value, type ArgsOf, type CommandHelp } from './define.js';
+import { flag, GROUP, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'ping <host>',
@@ -15,26 +15,31 @@ export const help: CommandHelp = {
 
 export const positionals = { host: HOST };
 
+// In iputils ping's order (its help: one letter after another), then rawprobe's own.
 export const options = {
-  count: value('c', 'stop after COUNT replies'),
-  interval: value('i', 'seconds between probes (default 1; below 0.001 only with -f)'),
-  size: SIZE,
-  ttl: value('t', TTL_DESCRIBE),
-  tos: value('Q', TOS_DESCRIBE),
-  timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
-  deadline: value('w', 'stop after this many seconds'),
-  pattern: value('p', 'fill the data with this hex pattern (up to 16 bytes)'),
-  source: source('I'),
-  pmtudisc: value('M', 'want (default): Don\'t Fragment, and a probe larger than the route MTU is sent in fragments; do: DF, never fragment; dont: no DF'),
-  id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
-  preload: value('l', 'probes sent at once before pacing; with -f, probes kept in flight (default 64)'),
-  flood: flag('f', 'flood: probes as fast as replies come back; prints . per probe, a backspace per reply'),
-  quiet: flag('q', 'print only the header and the summary'),
-  numeric: NUMERIC,
-  timestamp: flag('D', 'print the time before each line'),
-  outstanding: flag('O', 'report a probe still unanswered when the next goes out'),
-  json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
-  'pcap-out': PCAP_OUT,
+  ...inGroup(GROUP.options, {
+    count: value('c', 'stop after COUNT replies'),
+    timestamp: flag('D', 'print the time before each line'),
+    flood: flag('f', 'flood: probes as fast as replies come back; prints . per probe, a backspace per reply'),
+    source: source('I'),
+    interval: value('i', 'seconds between probes (default 1; below 0.001 only with -f)'),
+    preload: value('l', 'probes sent at once before pacing; with -f, probes kept in flight (default 64)'),
+    pmtudisc: value('M', 'want (default): Don\'t Fragment, and a probe larger than the route MTU is sent in fragments; do: DF, never fragment; dont: no DF'),
+    numeric: NUMERIC,
+    outstanding: flag('O', 'report a probe still unanswered when the next goes out'),
+    pattern: value('p', 'fill the data with this hex pattern (up to 16 bytes)'),
+    quiet: flag('q', 'print only the header and the summary'),
+    tos: value('Q', TOS_DESCRIBE),
+    size: SIZE,
+    ttl: value('t', TTL_DESCRIBE),
+    deadline: value('w', 'stop after this many seconds'),
+    timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
+  }),
+  ...inGroup(GROUP.rawprobe, {
+    id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
+    json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
+    'pcap-out': PCAP_OUT,
+  }),
 };
 
 export type PingArgs = ArgsOf<typeof positionals, typeof options>;

@@ -38,8 +38,8 @@ export const positionals = {
 };
 
 export const options = {
-  'from-json': text('send the packets in this JSON file (- for stdin): what decode --json prints, one object per line, an object, or an array', { group: FILE }),
-  'from-hex': text('send these packets: hex, a hex file or a capture (anything decode reads)', { group: FILE }),
+  'from-json': text('send the packets in this JSON file (- for stdin): what decode --json prints, one object per line, an object, or an array; at the times they were captured (frame.time) unless --interval or --rate', { group: FILE }),
+  'from-hex': text('send these packets: hex, a hex file or a capture (anything decode reads); a capture at its own timing unless --interval or --rate', { group: FILE }),
   recompute: flag(null, 'with --from-json: recompute lengths and checksums instead of sending the ones in the file', FILE),
   src: text("source address (default: the route's source for --dst; 0.0.0.0 lets the kernel fill it)", { group: IP }),
   dst: text('destination address (required when crafting from options)', { group: IP }),
@@ -60,7 +60,7 @@ export const options = {
   ihl: text('header length in 32-bit words, written as given (default: computed)', { group: IP }),
   'total-length': text('total length as given (the kernel overwrites it: see below)', { group: IP }),
   'ip-checksum': text('header checksum as given (the kernel overwrites it: see below)', { group: IP }),
-  ipv6: flag('6', 'craft an IPv6 packet (implied by an IPv6 --dst)', IP6),
+  ipv6: flag('6', 'craft an IPv6 packet (implied by an IPv6 --dst); with --from-*, send the file\'s IPv6 packets (one run sends one IP version)', IP6),
   'hop-limit': text('hop limit (default 64)', { group: IP6 }),
   tclass: text('traffic class: 0-255, 0xb8, or a DSCP name (EF, AF41, CS1...)', { group: IP6 }),
   'flow-label': text('flow label, 0-0xfffff (default 0)', { group: IP6 }),
@@ -106,7 +106,7 @@ export const options = {
   'payload-hex': text('payload as hex', { group: PAYLOAD }),
   'payload-size': text('payload of N bytes (0x00, 0x01, ... like ping)', { group: PAYLOAD }),
   count: text('packets to send (default 1, or every packet of --from-*)', { alias: 'c', group: SENDING }),
-  interval: text('milliseconds between packets (default 1000)', { alias: 'i', group: SENDING }),
+  interval: text('milliseconds between packets (default 1000; --from-*: the times they were captured, or 0 without times)', { alias: 'i', group: SENDING }),
   rate: text('packets per second, sent in sendmmsg batches; "max" = as fast as the socket takes them', { group: SENDING }),
   wait: text('after the last packet, wait up to MS for replies and print them (echo replies, ICMP errors quoting our packets, TCP/UDP answers)', { alias: 'w', group: SENDING }),
   'dry-run': flag(null, 'build and print the packets (with hex), send nothing (no root needed)', SENDING),

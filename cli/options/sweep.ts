@@ -1,7 +1,10 @@
 // `rawprobe sweep TARGET...`, declared once: its help and options (fping's letters).
 // cli/commands/sweep.ts gives them to yargs, cli/run/sweep.ts reads their values as SweepArgs.
 import { SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
-import { flag, value, values, type ArgsOf, type CommandHelp } from './define.js';
+import { flag, GROUP, inGroup, value, values, type ArgsOf, type CommandHelp } from './define.js';
+
+/** fping's headings (fping -h). */
+const SWEEP_GROUP = { probing: 'Probing options:', output: 'Output options:' } as const;
 
 export const help: CommandHelp = {
   command: 'sweep [targets..]',
@@ -21,22 +24,29 @@ export const positionals = {
   },
 } as const;
 
+// fping's two groups, in its order (its help), then rawprobe's own.
 export const options = {
-  file: values('f', 'read targets from FILE, one per line (# comments, blank lines); - for stdin; may repeat'),
-  count: value('c', 'send COUNT probes to each target and report each reply and xmt/rcv/%loss (default: 1, alive mode)'),
-  retries: value('r', 'alive mode: tries after the first (default 3)'),
-  timeout: value('t', 'ms to wait for a reply to each probe (default 500; with -c: the period, at most 2000)'),
-  backoff: value('B', 'each retry waits this many times longer, 1.0-5.0 (default 1.5)'),
-  period: value('p', 'with -c: ms between two probes to one target (default 1000)'),
-  rate: value(null, 'probes per second over all targets, or max: as fast as the socket takes them (default 1000)'),
-  tos: value('Q', TOS_DESCRIBE),
-  ttl: value(null, TTL_DESCRIBE),
-  size: SIZE,
-  source: value('S', 'source address (default: the one each route gives)'),
-  alive: flag('a', 'print only the targets that answered, one per line'),
-  unreachable: flag('u', 'print only the targets that did not, one per line'),
-  quiet: flag('q', 'with -c: no line per reply, only each target\'s summary'),
-  json: flag(null, 'one JSON object per target (and per reply with -c), then the summary'),
+  ...inGroup(SWEEP_GROUP.probing, {
+    backoff: value('B', 'each retry waits this many times longer, 1.0-5.0 (default 1.5)'),
+    count: value('c', 'send COUNT probes to each target and report each reply and xmt/rcv/%loss (default: 1, alive mode)'),
+    file: values('f', 'read targets from FILE, one per line (# comments, blank lines); - for stdin; may repeat'),
+    period: value('p', 'with -c: ms between two probes to one target (default 1000)'),
+    retries: value('r', 'alive mode: tries after the first (default 3)'),
+    source: value('S', 'source address (default: the one each route gives)'),
+    timeout: value('t', 'ms to wait for a reply to each probe (default 500; with -c: the period, at most 2000)'),
+  }),
+  ...inGroup(SWEEP_GROUP.output, {
+    alive: flag('a', 'print only the targets that answered, one per line'),
+    quiet: flag('q', 'with -c: no line per reply, only each target\'s summary'),
+    unreachable: flag('u', 'print only the targets that did not, one per line'),
+  }),
+  ...inGroup(GROUP.rawprobe, {
+    rate: value(null, 'probes per second over all targets, or max: as fast as the socket takes them (default 1000)'),
+    tos: value('Q', TOS_DESCRIBE),
+    ttl: value(null, TTL_DESCRIBE),
+    size: SIZE,
+    json: flag(null, 'one JSON object per target (and per reply with -c), then the summary'),
+  }),
 };
 
 export type SweepArgs = ArgsOf<typeof positionals, typeof options>;

@@ -1,7 +1,7 @@
 // `rawprobe tos HOST`, declared once: its help and options (the probe options are trace's).
 // cli/commands/tos.ts gives them to yargs, cli/run/tos.ts reads their values as TosArgs.
 import { HOST, PCAP_OUT, SIM_QUERIES, probeKindOptions, source } from './common.js';
-import { flag, value, type ArgsOf, type CommandHelp } from './define.js';
+import { flag, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'tos <host>',
@@ -15,20 +15,29 @@ export const help: CommandHelp = {
 
 export const positionals = { host: HOST };
 
+// No peer tool: grouped by what each option decides.
 export const options = {
-  values: value(null, 'TOS bytes, comma-separated: 0-255, 0x00-0xff or DSCP names (e.g. 0,0x10,0xb8,AF41)'),
-  dscp: value(null, 'all: the 64 DSCP code points; or a comma-separated list of DSCP values or names (ECN 0)'),
-  ecn: flag(null, 'the four ECN codepoints (Not-ECT, ECT(1), ECT(0), CE) of each value (alone: of DSCP 0)'),
-  ...probeKindOptions('UDP probes; the target\'s port unreachable tells the TOS it received (-P udp)', 'TCP SYN probes (-P tcp)'),
-  queries: value('q', 'probes per value (per hop with --path), 1-10 (default 1)'),
-  wait: value('w', 'MAX[,HERE,NEAR]: seconds to wait for an answer, as trace -w (default 2,3,10)'),
-  'sim-queries': SIM_QUERIES,
-  path: flag(null, 'also sweep the TTL per value and name the hop after which the value was rewritten'),
-  first: value('f', 'with --path: first TTL (default 1)'),
-  'max-hops': value('m', 'with --path: max TTL (default 30)'),
-  source: source('s'),
-  json: flag(null, 'one JSON object per value (the table\'s rows)'),
-  'pcap-out': PCAP_OUT,
+  ...inGroup('Values:', {
+    values: value(null, 'TOS bytes, comma-separated: 0-255, 0x00-0xff or DSCP names (e.g. 0,0x10,0xb8,AF41)'),
+    dscp: value(null, 'all: the 64 DSCP code points; or a comma-separated list of DSCP values or names (ECN 0)'),
+    ecn: flag(null, 'the four ECN codepoints (Not-ECT, ECT(1), ECT(0), CE) of each value (alone: of DSCP 0)'),
+  }),
+  ...inGroup('Probes (as trace):', {
+    ...probeKindOptions('UDP probes; the target\'s port unreachable tells the TOS it received (-P udp)', 'TCP SYN probes (-P tcp)'),
+    queries: value('q', 'probes per value (per hop with --path), 1-10 (default 1)'),
+    wait: value('w', 'MAX[,HERE,NEAR]: seconds to wait for an answer, as trace -w (default 2,3,10)'),
+    'sim-queries': SIM_QUERIES,
+    source: source('s'),
+  }),
+  ...inGroup('Path:', {
+    path: flag(null, 'also sweep the TTL per value and name the hop after which the value was rewritten'),
+    first: value('f', 'with --path: first TTL (default 1)'),
+    'max-hops': value('m', 'with --path: max TTL (default 30)'),
+  }),
+  ...inGroup('Output:', {
+    json: flag(null, 'one JSON object per value (the table\'s rows)'),
+    'pcap-out': PCAP_OUT,
+  }),
 };
 
 export type TosArgs = ArgsOf<typeof positionals, typeof options>;

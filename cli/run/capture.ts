@@ -1,8 +1,8 @@
 // `rawprobe capture`, the work behind cli/commands/capture.ts: the command line as lib/capture's
 // options, the capture, each wake-up's packets printed (one write per batch, so a pipe sees every
 // line at once) or written to a pcap/pcapng file (flushed per batch, as tcpdump -U), and tcpdump's
-// statistics on stderr at the end: -c, --duration, Ctrl-C (SIGINT) or SIGTERM. Loaded only when
-// capture runs.
+// statistics on stderr at the end: -c, --duration, Ctrl-C (SIGINT), SIGTERM or SIGHUP (exit 143,
+// 129). Loaded only when capture runs.
 import { openCapture, batchRecord, batchRecords, captureTarget, compileFilter, defaultInterface, ANY, CaptureError, type Capture, type CaptureBatch } from '../../lib/capture/index.js';
 import { LINKTYPE, MAX_CAPTURED_LENGTH, PcapWriter, PcapngWriter } from '../../lib/pcap/index.js';
 import { newRecordView } from '../../lib/pcap/view.js';
@@ -10,6 +10,7 @@ import type { CaptureArgs } from '../options/capture.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
 import { listeningLine, packetText, programText, statsLines, type FieldTable, type PacketStyle } from '../format/capture.js';
 import { decimal, whole } from '../numbers.js';
+import { stoppable } from '../stopping.js';
 
 interface Settings {
   interface: string;
@@ -193,8 +194,9 @@ function failureLine(e: unknown, s: Settings): string {
 }
 
 /**
- * Reads until -c is reached (onBatch returns true), --duration runs out, SIGINT/SIGTERM, or the
- * capture or the output fails; then stops the capture, which delivers what arrived before.
+ * Reads until -c is reached (onBatch returns true), --duration runs out, SIGINT, SIGTERM, SIGHUP
+ * or a closed stdout (cli/stopping.ts), or the capture or the output fails; then stops the
+ * capture, which delivers what arrived before.
  * `announce` says we are listening, once the signal handlers are in place: whoever waits for that
  * line to send Ctrl-C must find them installed, or the signal's default action ends the process
  * without the statistics.
@@ -228,14 +230,13 @@ async function untilDone(capture: Capture, s: Settings, announce: () => void, on
   });
   capture.on('close', finish);
   const timer = s.durationMs === null ? null : setTimeout(end, s.durationMs);
-  process.on('SIGINT', end);
-  process.on('SIGTERM', end);
   try {
-    announce();
-    await done;
+    await stoppable(async (stopping) => {
+      stopping.onStop(end);
+      announce();
+      await done;
+    });
   } finally {
-    process.off('SIGINT', end);
-    process.off('SIGTERM', end);
     if (timer !== null) clearTimeout(timer);
   }
 }

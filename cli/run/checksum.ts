@@ -3,7 +3,7 @@
 // one packet given as hex.
 import { resolve } from 'node:path';
 import { CaptureChecker, ChecksumFixer, ChecksumTally, STATUS, newPacketChecksums, verifyIp } from '../../lib/check/index.js';
-import { LINKTYPE, PcapWriter, MAX_CAPTURED_LENGTH } from '../../lib/pcap/index.js';
+import { LINKTYPE, PcapWriter, MAX_CAPTURED_LENGTH, type RecordView } from '../../lib/pcap/index.js';
 import { ParseError, parseHex } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { checksumJson, checksumText, computeJson, computeText } from '../format/checksum.js';
@@ -11,6 +11,9 @@ import { printJsonLine } from '../format/json.js';
 import { readInput, type InputInfo } from '../input.js';
 import { whole } from '../numbers.js';
 import type { ChecksumArgs } from '../options/checksum.js';
+import { progressWanted } from '../progress.js';
+import { stoppable } from '../stopping.js';
+import { readProgress } from '../read-progress.js';
 
 /** What `rawprobe checksum` does once yargs has parsed its options (cli/options/checksum.ts). */
 export async function run(argv: ChecksumArgs): Promise<void> {
@@ -32,13 +35,14 @@ export async function run(argv: ChecksumArgs): Promise<void> {
     name = info.name;
     if (argv.fix === undefined) return;
     const iface = info.pcap?.interfaces[0];
-    const snaplen = info.pcap?.snaplen ?? 0;
     try {
+      // The copy's snaplen is libpcap's maximum: a record longer than the input's snaplen (read
+      // whole, as libpcap and Wireshark read it) is copied whole too.
       writer = new PcapWriter(argv.fix, {
         linkType: iface?.linkType ?? LINKTYPE.RAW,
         nanosecond: info.pcap?.nanosecond ?? false,
         ...(info.pcap ? { byteOrder: info.pcap.byteOrder } : {}),
-        ...(snaplen > 0 && snaplen <= MAX_CAPTURED_LENGTH ? { snaplen } : {}),
+        snaplen: MAX_CAPTURED_LENGTH,
       });
     } catch (e) {
       throw new CliError(`--fix ${argv.fix}: cannot write: ${describeError(e)}`, EXIT_ERROR);
@@ -47,12 +51,25 @@ export async function run(argv: ChecksumArgs): Promise<void> {
     checker = new CaptureChecker({ tally, fix: fixer });
   };
 
-  let failure: unknown = null;
-  try {
-    await readInput(argv.input, (view) => checker.onRecord(view), { onInfo });
-  } catch (e) {
-    failure = e instanceof CliError ? e : new CliError(describeError(e), EXIT_ERROR);
-  }
+  // Ctrl-C, SIGTERM, SIGHUP (cli/stopping.ts): the report covers what was read.
+  const progress = await readProgress('checksum', argv.input, progressWanted(process.stderr, argv.json));
+  let failure = await stoppable(async (stopping): Promise<unknown> => {
+    const stop = new AbortController();
+    stopping.onStop(() => stop.abort());
+    const onRecord = (view: RecordView): boolean => {
+      progress.record(view);
+      return checker.onRecord(view);
+    };
+    try {
+      await readInput(argv.input, onRecord, { onInfo, signal: stop.signal });
+      return null;
+    } catch (e) {
+      if (stop.signal.aborted && (e as Error | null)?.name === 'AbortError') return null;
+      return e instanceof CliError ? e : new CliError(describeError(e), EXIT_ERROR);
+    } finally {
+      progress.stop();
+    }
+  });
   try {
     await (writer as PcapWriter | null)?.close();
   } catch (e) {
@@ -82,9 +99,9 @@ function compute(hex: string, json: boolean): void {
     throw e;
   }
   if (bytes.length === 0) throw new CliError('--compute: no bytes given (hex of one packet, from its IPv4 or IPv6 header)', EXIT_ERROR);
-  const c = verifyIp(bytes, 0, bytes.length, newPacketChecksums(), bytes.length);
+  const c = verifyIp(bytes, 0, bytes.length, newPacketChecksums(), { originalLength: bytes.length });
   if (json) printJsonLine(computeJson(c));
   else process.stdout.write(computeText(c));
-  if (c.malformed !== null) throw new CliError(`--compute: packet index 0, byte offset ${c.malformedOffset}: ${c.malformed}`, EXIT_ERROR);
-  process.exitCode = c.ipv4 === STATUS.BAD || c.transportStatus === STATUS.BAD ? EXIT_NEGATIVE : EXIT_OK;
+  // A malformed packet is a negative answer, as a bad checksum is: its line says where it broke.
+  process.exitCode = c.malformed !== null || c.ipv4 === STATUS.BAD || c.transportStatus === STATUS.BAD ? EXIT_NEGATIVE : EXIT_OK;
 }

@@ -1,16 +1,22 @@
 // `rawprobe decode [INPUT]`, the work behind cli/commands/decode.ts: read every packet
-// (cli/input.ts), decode it (cli/format/packet.ts over lib/), print it, and report the first
-// malformed packet last. Output goes out once per chunk of input read (at most 256 packets at a
-// time): a file's chunk of thousands of packets is one write, and a live pipe (`tcpdump -U -w - |
-// rawprobe decode`) shows each packet as soon as it arrives. Ctrl-C (SIGINT) stops the reading:
-// what was read is printed and decode exits 0, as tcpdump -r does.
+// (cli/input.ts), decode it (cli/format/packet.ts over lib/) and print it. A malformed packet is
+// marked on its line and the reading goes on; the end says how many there were (stderr) and the
+// exit code is 1, a negative answer. A damaged file (a broken record header, a cut file) stops
+// the reading: what came before is printed, then one error line, exit 2. Output goes out once
+// per chunk of input read (at most 256 packets at a time): a file's chunk of thousands of packets
+// is one write, and a live pipe (`tcpdump -U -w - | rawprobe decode`) shows each packet as soon
+// as it arrives. Ctrl-C (SIGINT) stops the reading: what was read is printed and decode exits 0,
+// as tcpdump -r does (SIGTERM, SIGHUP: 143, 129; cli/stopping.ts).
 import type { RecordView } from '../../lib/pcap/index.js';
 import { readInput, type InputInfo } from '../input.js';
-import { CliError, EXIT_ERROR } from '../errors.js';
-import { malformedMessage } from '../format/decode.js';
+import { CliError, EXIT_ERROR, EXIT_NEGATIVE } from '../errors.js';
+import { malformedSummary } from '../format/decode.js';
 import { decodeFrame, frameJson, summaryLine, type DecodedFrame } from '../format/packet.js';
 import { whole } from '../numbers.js';
 import type { DecodeArgs } from '../options/decode.js';
+import { progressWanted } from '../progress.js';
+import { stoppable } from '../stopping.js';
+import { readProgress } from '../read-progress.js';
 
 /** --count: packets to show, null for all. */
 export function decodeCount(argv: DecodeArgs): number | null {
@@ -45,7 +51,10 @@ export async function run(argv: DecodeArgs): Promise<void> {
       flush();
     });
   };
+  // On a terminal the lines themselves show how far decode is; into a file, a progress line does.
+  const progress = await readProgress('decode', argv.input, progressWanted(process.stderr, argv.json) && process.stdout.isTTY !== true);
   const onPacket = (view: RecordView, info: InputInfo): boolean => {
+    progress.record(view);
     const d = decodeFrame(view, info.pcap?.nanosecond ?? false);
     if (d.problem?.kind === 'malformed') {
       malformed++;
@@ -61,17 +70,24 @@ export async function run(argv: DecodeArgs): Promise<void> {
     shown++;
     return count === null || shown < count;
   };
-  const stop = new AbortController();
-  const onSigint = (): void => stop.abort();
-  process.on('SIGINT', onSigint);
-  try {
-    await readInput(argv.input, onPacket, { signal: stop.signal });
-  } catch (e) {
-    // Ctrl-C: the packets read so far are the output; a record cut short is not an error.
-    if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
-    flush(); // the packets before a break are reported before the error
+  let failure: unknown = null;
+  await stoppable(async (stopping) => {
+    const stop = new AbortController();
+    stopping.onStop(() => stop.abort());
+    try {
+      await readInput(argv.input, onPacket, { signal: stop.signal });
+    } catch (e) {
+      // Stopped: the packets read so far are the output; a record cut short is not an error.
+      if (!(stop.signal.aborted && (e as Error | null)?.name === 'AbortError')) failure = e;
+    } finally {
+      progress.stop();
+      flush(); // the packets before a break are reported before the error
+    }
+  });
+  // The malformed count comes after every packet line; a damaged file's break is the last line.
+  if (firstMalformed !== null) {
+    process.stderr.write(`rawprobe: ${malformedSummary(shown, malformed, firstMalformed)}\n`);
+    process.exitCode = EXIT_NEGATIVE;
   }
-  if (firstMalformed !== null) throw new CliError(malformedMessage(firstMalformed, malformed), EXIT_ERROR);
+  if (failure !== null) throw failure;
 }

@@ -6,6 +6,8 @@ import type { Lab } from '../../lib/lab/index.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
 import { downLine, NO_LAB, statusJson, statusText, upHints, upLine } from '../format/lab.js';
 import type { LabDownArgs, LabExecArgs, LabShowArgs, LabUpArgs } from '../options/lab.js';
+import { labNodeLine } from '../format/progress.js';
+import { progressWanted, ProgressLine } from '../progress.js';
 import { withSignals } from './session.js';
 
 /** `rawprobe lab up FILE`: bring the lab up, show it, say how to try it and take it down. */
@@ -13,7 +15,10 @@ export async function up(argv: LabUpArgs): Promise<void> {
   const options = { allowAnyAddress: argv['allow-any-address'], ...(argv.name === undefined ? {} : { name: argv.name }) };
   const spec = await loadLabFile(argv.file, options);
   const started = performance.now();
-  const lab = await interruptible((signal) => labUp(spec, { ...options, replace: argv.replace, source: argv.file, signal }));
+  // Each node as it comes up, on a terminal's stderr (a big lab takes seconds).
+  const progress = new ProgressLine(progressWanted(process.stderr));
+  const onNode = (node: string, done: number, total: number): void => progress.show(labNodeLine(options.name ?? spec.name, node, done, total));
+  const lab = await interruptible((signal) => labUp(spec, { ...options, replace: argv.replace, source: argv.file, signal, onNode })).finally(() => progress.stop());
   process.stdout.write(upLine(lab, Math.round(performance.now() - started)));
   process.stdout.write(statusText(await labShow(lab.name)));
   process.stdout.write(upHints(lab));

@@ -1,6 +1,7 @@
 // `rawprobe ping HOST`, the work behind cli/commands/ping.ts: the command line as lib/probe's
-// PingOptions, the run, and its output in iputils' shape (cli/format/ping.ts). SIGINT ends the
-// run with the summary, SIGQUIT prints a status line, as iputils. Loaded only when ping runs.
+// PingOptions, the run, and its output in iputils' shape (cli/format/ping.ts). SIGINT, SIGTERM and
+// SIGHUP end the run with the summary, SIGQUIT prints a status line, as iputils. Loaded only when
+// ping runs.
 import { openPing, type PingEvent, type PingOptions, type PingSession, type PingSummary } from '../../lib/probe/ping/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
@@ -23,6 +24,7 @@ import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
 import { pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
+import { stoppable } from '../stopping.js';
 import { openOrFail, withSignals } from './session.js';
 
 // ---- arguments -------------------------------------------------------------------------------
@@ -118,10 +120,20 @@ class TextOutput {
 
 // ---- the run ---------------------------------------------------------------------------------
 
-/** What `rawprobe ping` does once yargs has parsed its options (cli/options/ping.ts). */
+/**
+ * What `rawprobe ping` does once yargs has parsed its options (cli/options/ping.ts). Ctrl-C,
+ * SIGTERM and SIGHUP end the run with the summary (cli/stopping.ts), from the first line on.
+ */
 export async function run(argv: PingArgs): Promise<void> {
   const options = pingOptions(argv);
-  const session = await openOrFail(() => openPing(options));
+  await stoppable(async (stopping) => {
+    const session = await openOrFail(() => openPing(options));
+    stopping.onStop(() => session.stop());
+    await pingRun(argv, options, session);
+  });
+}
+
+async function pingRun(argv: PingArgs, options: PingOptions, session: PingSession): Promise<void> {
   const start = session.start;
   const { json, flood, quiet } = argv;
 
@@ -140,7 +152,6 @@ export async function run(argv: PingArgs): Promise<void> {
 
   const summaries = await withSignals(
     {
-      SIGINT: () => session.stop(),
       SIGQUIT: () => {
         process.stderr.write(statusLine(session.summary()));
       },

@@ -12,6 +12,8 @@ import type { SendArgs } from '../options/send.js';
 export interface Built {
   bytes: Buffer;
   userSet: ReadonlySet<KernelField>;
+  /** When a packet read from a file was captured, ms since the epoch; null when it says not (or was crafted). */
+  timeMs: number | null;
 }
 
 export const PROTOCOL = { icmp: 1, tcp: 6, udp: 17 } as const;
@@ -186,5 +188,5 @@ export function fromFlags(a: SendArgs): Built {
   if (a['total-length'] !== undefined) userSet.add('totalLength');
   if (a.src !== undefined) userSet.add('src');
   if (a.id !== undefined) userSet.add('id');
-  return { bytes, userSet };
+  return { bytes, userSet, timeMs: null };
 }

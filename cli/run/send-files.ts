@@ -4,10 +4,10 @@
 // index, line and byte offset. Errors are CliError (exit 2).
 import { readFile } from 'node:fs/promises';
 import type { KernelField } from '../../lib/craft/index.js';
-import { locateNetwork, newNetworkLocation } from '../../lib/pcap/index.js';
+import { locateNetwork, NETWORK, newNetworkLocation } from '../../lib/pcap/index.js';
 import { EncodeError, ParseError, encodeIpPacket, ipPacketInitFromJson } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR } from '../errors.js';
-import { skippedLine } from '../format/send.js';
+import { otherVersionLine, skippedLine } from '../format/send.js';
 import { readAllPackets } from '../input.js';
 import type { Built } from './send-craft.js';
 
@@ -79,6 +79,11 @@ function arrayElementOffsets(text: string): number[] {
 
 const KERNEL_FIELD_KEYS: Record<KernelField, string> = { checksum: 'checksum', totalLength: 'totalLength', src: 'src', id: 'id' };
 
+/** What a --from-* source is called in messages: its path, or stdin. */
+export function sourceName(source: string): string {
+  return source === '-' || source === '' ? 'stdin' : source;
+}
+
 export async function fromJson(file: string, recompute: boolean): Promise<Built[]> {
   let text: string;
   try {
@@ -87,7 +92,7 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
   } catch (e) {
     throw new CliError(`${file || 'stdin'}: cannot read: ${describeError(e)}`, EXIT_ERROR);
   }
-  const name = file === '-' || file === '' ? 'stdin' : file;
+  const name = sourceName(file);
   return parseJsonPackets(text, name).map(({ value, line, offset }, index) => {
     const where = `${name}: packet index ${index}${line > 0 ? ` (line ${line})` : ''}${offset >= 0 ? `, byte offset ${offset}` : ''}`;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -99,7 +104,8 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
       const p = problem as { kind?: string; reason?: string };
       throw new CliError(`${where}: decode could not read this packet (${p.kind ?? 'problem'}: ${p.reason ?? '?'}): nothing to send`, EXIT_ERROR);
     }
-    delete obj.frame; // where decode found it: not part of the packet
+    const timeMs = frameTimeMs(obj.frame);
+    delete obj.frame; // where and when decode found it: not part of the packet
     delete obj.problem;
     let bytes: Buffer;
     try {
@@ -112,8 +118,18 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
     const ip = (obj.ip ?? {}) as Record<string, unknown>;
     const userSet = new Set<KernelField>();
     for (const f of ALL_SET) if (ip[KERNEL_FIELD_KEYS[f]] !== undefined && !(recompute && (f === 'checksum' || f === 'totalLength'))) userSet.add(f);
-    return { bytes, userSet };
+    return { bytes, userSet, timeMs };
   });
+}
+
+/** decode --json's frame.time ("2026-11-25T10:56:54.315386Z", to the ns) as ms since the epoch, or null. */
+export function frameTimeMs(frame: unknown): number | null {
+  const time = (frame as { time?: unknown } | null | undefined)?.time;
+  if (typeof time !== 'string') return null;
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(time);
+  const seconds = m === null ? Number.NaN : Date.parse(`${m[1]}Z`);
+  if (Number.isNaN(seconds)) return null;
+  return seconds + Number(`0.${m![2] ?? '0'}`) * 1000;
 }
 
 async function readStdinText(): Promise<string> {
@@ -124,7 +140,7 @@ async function readStdinText(): Promise<string> {
 }
 
 export async function fromHex(source: string): Promise<Built[]> {
-  const name = source === '' || source === '-' ? 'stdin' : source;
+  const name = sourceName(source);
   const { packets } = await readAllPackets(source === '' ? '-' : source);
   const loc = newNetworkLocation();
   const built: Built[] = [];
@@ -135,13 +151,28 @@ export async function fromHex(source: string): Promise<Built[]> {
       skipped++; // ARP, other ethertypes...: a capture may hold them; send sends IP
       continue;
     }
-    const header = loc.network === 6 ? 40 : 20;
+    const header = loc.network === NETWORK.IPV6 ? 40 : 20;
     if (loc.length < header) {
-      throw new CliError(`${name}: packet index ${p.index}, byte offset ${loc.offset}: ${loc.length} bytes is shorter than an IPv${loc.network} header`, EXIT_ERROR);
+      const version = loc.network === NETWORK.IPV6 ? 6 : 4;
+      throw new CliError(`${name}: packet index ${p.index}, byte offset ${loc.offset}: ${loc.length} bytes is shorter than an IPv${version} header`, EXIT_ERROR);
     }
-    built.push({ bytes: Buffer.from(p.bytes.subarray(loc.offset, loc.offset + loc.length)), userSet: ALL_SET });
+    built.push({ bytes: Buffer.from(p.bytes.subarray(loc.offset, loc.offset + loc.length)), userSet: ALL_SET, timeMs: p.timeMs });
   }
   if (built.length === 0) throw new CliError(`${name}: no IP packet in it (${skipped} other): nothing to send`, EXIT_ERROR);
   if (skipped > 0) process.stderr.write(skippedLine(name, skipped));
   return built;
+}
+
+/**
+ * A file's packets of one IP version, since one run sends one (a raw socket per family): its IPv4
+ * packets, or with -6 its IPv6 ones; a file of IPv6 packets alone needs no -6. The others are
+ * skipped, and said so on stderr.
+ */
+export function oneVersion(built: readonly Built[], ipv6: boolean, name: string): Built[] {
+  const isV6 = (b: Built): boolean => b.bytes[0]! >>> 4 === 6;
+  const want6 = ipv6 || built.every(isV6);
+  const kept = built.filter((b) => isV6(b) === want6);
+  if (kept.length === 0) throw new CliError(`${name}: no IPv${want6 ? 6 : 4} packet in it: nothing to send`, EXIT_ERROR);
+  if (kept.length < built.length) process.stderr.write(otherVersionLine(name, built.length - kept.length, want6 ? 4 : 6));
+  return kept;
 }

@@ -141,7 +141,7 @@ export function craftSpec6(a: SendArgs): CraftSpec6 {
 /** The IPv6 packet the options describe. The kernel changes none of its fields. */
 export function fromFlags6(a: SendArgs): Built {
   const spec = craftSpec6(a);
-  return { bytes: userError(() => encodePacket6(buildPacket6(spec)), 'send'), userSet: new Set<KernelField>() };
+  return { bytes: userError(() => encodePacket6(buildPacket6(spec)), 'send'), userSet: new Set<KernelField>(), timeMs: null };
 }
 
 /**

@@ -2,18 +2,19 @@
 // (send-craft.ts for IPv4, send-ipv6.ts for IPv6), from JSON or from hex (send-files.ts), the
 // kernel warning, the sending paced as asked (lib/craft), and what was sent and answered
 // (cli/format/send.ts).
-import { familyOf, kernelChanges, sendPackets, type SendStats } from '../../lib/craft/index.js';
+import { familyOf, kernelChanges, openSender, type PacketSender, type SendStats } from '../../lib/craft/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { changeText, kernelWarningLine, packetJson, packetText, replyJson, replyText, sendingLine, sentLine, totalsJson, totalsLine, type Pacing } from '../format/send.js';
 import { numberIn, wholeIn } from '../numbers.js';
 import type { SendArgs } from '../options/send.js';
-import { fromFlags, wantsIpv6, type Built } from './send-craft.js';
+import { stoppable } from '../stopping.js';
+import { fromFlags, IPV6_ONLY, wantsIpv6, type Built } from './send-craft.js';
 import { fragmentMtuOf, fragOf, fromFlags6 } from './send-ipv6.js';
-import { fromHex, fromJson } from './send-files.js';
+import { fromHex, fromJson, oneVersion, sourceName } from './send-files.js';
 
 /** The options that craft a packet: they have no place beside --from-json or --from-hex. */
-const CRAFTING = ['src', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'flags', 'hop-limit', 'tclass', 'flow-label', 'routing'] as const;
+const CRAFTING = ['src', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'flags'] as const;
 
 /** The destination given as the positional or as --dst (once); "-" is stdin for --from-*. */
 function destinationOf(a: SendArgs): string | undefined {
@@ -31,12 +32,12 @@ function destinationOf(a: SendArgs): string | undefined {
 /** Every packet to send: from the file named, or the one the options craft. */
 async function packetsOf(a: SendArgs): Promise<Built[]> {
   if (a['from-json'] !== undefined || a['from-hex'] !== undefined) {
-    const crafted = CRAFTING.filter((k) => a[k] !== undefined);
+    const crafted = [...CRAFTING, ...IPV6_ONLY].filter((k) => a[k] !== undefined);
     if (crafted.length > 0) throw new CliError(`send: --${crafted[0]} crafts a packet; with --from-json/--from-hex the packets come from the file (edit them there)`, EXIT_ERROR);
   }
   if (a.recompute && a['from-json'] === undefined) throw new CliError('send: --recompute applies to --from-json', EXIT_ERROR);
-  if (a['from-json'] !== undefined) return fromJson(a['from-json'], a.recompute);
-  if (a['from-hex'] !== undefined) return fromHex(a['from-hex']);
+  if (a['from-json'] !== undefined) return oneVersion(await fromJson(a['from-json'], a.recompute), a.ipv6 === true, sourceName(a['from-json']));
+  if (a['from-hex'] !== undefined) return oneVersion(await fromHex(a['from-hex']), a.ipv6 === true, sourceName(a['from-hex']));
   return [wantsIpv6(a) ? fromFlags6(a) : fromFlags(a)];
 }
 
@@ -51,10 +52,18 @@ function destinationsOf(built: readonly Built[]): string[] {
   return [...new Set(built.map((b) => family.destinationOf(b.bytes)))];
 }
 
-/** --count, --interval, --rate and --wait, numbers as every command reads them. */
-export function pacingOf(a: SendArgs, packets: number): Pacing {
-  const count = a.count === undefined ? packets : wholeIn('--count', 'count', a.count, 1, 1e9);
-  const intervalMs = a.interval === undefined ? 1000 : wholeIn('--interval', 'interval', a.interval, 0, 3_600_000);
+/**
+ * --count, --interval, --rate and --wait, numbers as every command reads them. Packets from a
+ * file go at the times they were captured (a capture file, or decode --json's frame.time), or
+ * one after the other without pause when it has no times (hex text), unless --interval or --rate
+ * says otherwise (--rate max: as fast as the socket takes them). Crafted ones: one a second.
+ */
+export function pacingOf(a: SendArgs, built: readonly Built[]): Pacing {
+  const count = a.count === undefined ? built.length : wholeIn('--count', 'count', a.count, 1, 1e9);
+  const fromFile = a['from-json'] !== undefined || a['from-hex'] !== undefined;
+  const paced = a.interval !== undefined || a.rate !== undefined;
+  const gapsMs = fromFile && !paced ? capturedGaps(built) : null;
+  const intervalMs = a.interval === undefined ? (fromFile ? 0 : 1000) : wholeIn('--interval', 'interval', a.interval, 0, 3_600_000);
   let rate: number | 'max' | null = null;
   if (a.rate !== undefined) {
     // send says what --rate takes whatever is wrong with it: not a number, or not a rate.
@@ -62,7 +71,13 @@ export function pacingOf(a: SendArgs, packets: number): Pacing {
     if (rate === null || (rate !== 'max' && !(rate > 0 && rate <= 10_000_000))) throw new CliError(`--rate ${a.rate}: give packets per second (e.g. 1000) or max`, EXIT_ERROR);
   }
   const waitMs = a.wait === undefined ? 0 : wholeIn('--wait', 'wait', a.wait, 0, 3_600_000);
-  return { count, rate, intervalMs, waitMs };
+  return { count, rate, intervalMs, gapsMs, waitMs };
+}
+
+/** Each packet's time after the one before as captured (the first 0; never negative), or null when one has no time. */
+function capturedGaps(built: readonly Built[]): number[] | null {
+  if (built.length < 2 || built.some((b) => b.timeMs === null)) return null;
+  return built.map((b, i) => (i === 0 ? 0 : Math.max(0, b.timeMs! - built[i - 1]!.timeMs!)));
 }
 
 /** The changes the user asked for that the kernel will undo, each with how many packets it touches. */
@@ -78,65 +93,76 @@ function undoneByKernel(built: readonly Built[]): Map<string, number> {
   return seen;
 }
 
-/** Sends, paced; Ctrl-C stops the sending and the wait, and the totals follow. */
-async function sendAll(a: SendArgs, built: readonly Built[], pacing: Pacing, fragmentMtu: number | null): Promise<SendStats> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+/** The sockets open (CAP_NET_RAW), before anything is printed; the error as one line. */
+function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragmentMtu: number | null): PacketSender {
   try {
-    return await sendPackets(
+    return openSender(
       built.map((b) => b.bytes),
       {
         count: pacing.count,
         intervalMs: pacing.intervalMs,
+        gapsMs: pacing.gapsMs,
         rate: pacing.rate,
         waitMs: pacing.waitMs,
         fragmentMtu,
-        signal: controller.signal,
         onSent: a.verbose && !a.json ? (e) => process.stdout.write(sentLine(e.packet, e.index)) : undefined,
         onReply: a.json ? (r) => printJsonLine(replyJson(r)) : (r) => process.stdout.write(replyText(r)),
       },
     );
   } catch (e) {
-    // The addon's messages start "syscall ECODE: "; say the code once, at the end.
-    const code = (e as { code?: unknown }).code;
-    const why = describeError(e).replace(/^[a-z]+ E[A-Z]+: /, '');
-    throw new CliError(`send: ${why}${typeof code === 'string' && code.startsWith('E') ? ` (${code})` : ''}`, EXIT_ERROR);
-  } finally {
-    process.off('SIGINT', onSigint);
+    throw sendError(e);
   }
 }
 
-/** What `rawprobe send` does once yargs has parsed its options (cli/options/send.ts). */
+/** A socket error as send's one line: the addon's "syscall ECODE: " prefix off, the code once at the end. */
+function sendError(e: unknown): CliError {
+  const code = (e as { code?: unknown }).code;
+  const why = describeError(e).replace(/^[a-z]+ E[A-Z]+: /, '');
+  return new CliError(`send: ${why}${typeof code === 'string' && code.startsWith('E') ? ` (${code})` : ''}`, EXIT_ERROR);
+}
+
+/**
+ * What `rawprobe send` does once yargs has parsed its options (cli/options/send.ts). The sockets
+ * open before the first line, so a missing privilege is the only thing said; Ctrl-C, SIGTERM and
+ * SIGHUP stop the sending and the wait, and the totals follow (cli/stopping.ts).
+ */
 export async function run(a: SendArgs): Promise<void> {
-  const dst = destinationOf(a);
-  const built = await packetsOf({ ...a, dst });
-  const destinations = destinationsOf(built);
-  const frag = fragOf(a);
-  if (frag?.kind === 'header' && built.some((b) => b.bytes[0]! >>> 4 !== 6)) {
-    throw new CliError('--frag offset=/m/id= puts in a Fragment header: IPv6 only (IPv4 has --frag-offset and --mf)', EXIT_ERROR);
-  }
-  const pacing = pacingOf(a, built.length);
-  const fragmentMtu = fragmentMtuOf(frag, destinations[0]!);
-  const warning = kernelWarningLine(undoneByKernel(built), built.length);
-  if (warning !== null) process.stderr.write(warning);
+  await stoppable(async (stopping) => {
+    const dst = destinationOf(a);
+    const built = await packetsOf({ ...a, dst });
+    const destinations = destinationsOf(built);
+    const frag = fragOf(a);
+    if (frag?.kind === 'header' && built.some((b) => b.bytes[0]! >>> 4 !== 6)) {
+      throw new CliError('--frag offset=/m/id= puts in a Fragment header: IPv6 only (IPv4 has --frag-offset and --mf)', EXIT_ERROR);
+    }
+    const pacing = pacingOf(a, built);
+    const fragmentMtu = fragmentMtuOf(frag, destinations[0]!);
+    const sender = a['dry-run'] ? null : openOrFail(a, built, pacing, fragmentMtu);
+    stopping.onStop(() => sender?.stop());
+    const warning = kernelWarningLine(undoneByKernel(built), built.length);
+    if (warning !== null) process.stderr.write(warning);
 
-  // The packets as built. The field table (-v) needs the `table` package, slow to load: only then.
-  const fields = a.verbose && !a.json ? await import('../format/fields.js') : null;
-  const how = { dryRun: a['dry-run'], verbose: a.verbose, fieldTable: fields?.fieldTable ?? null };
-  built.forEach((b, i) => {
-    if (a.json) printJsonLine(packetJson(b.bytes, i, kernelChanges(b.bytes)));
-    else process.stdout.write(packetText(b.bytes, i, how, kernelChanges(b.bytes)));
+    // The packets as built. The field table (-v) needs the `table` package, slow to load: only then.
+    const fields = a.verbose && !a.json ? await import('../format/fields.js') : null;
+    const how = { dryRun: a['dry-run'], verbose: a.verbose, fieldTable: fields?.fieldTable ?? null };
+    built.forEach((b, i) => {
+      if (a.json) printJsonLine(packetJson(b.bytes, i, kernelChanges(b.bytes)));
+      else process.stdout.write(packetText(b.bytes, i, how, kernelChanges(b.bytes)));
+    });
+    if (sender === null) {
+      process.exitCode = EXIT_OK;
+      return;
+    }
+    if (!a.json) process.stdout.write(sendingLine(destinations, pacing));
+    let stats: SendStats;
+    try {
+      stats = await sender.run();
+    } catch (e) {
+      throw sendError(e);
+    }
+    const error = stats.firstError === null ? null : describeError(stats.firstError);
+    if (a.json) printJsonLine(totalsJson(stats, error));
+    else process.stdout.write(totalsLine(stats, pacing.waitMs, error));
+    process.exitCode = pacing.waitMs > 0 && stats.replies === 0 ? EXIT_NEGATIVE : stats.errors > 0 && stats.sent === 0 ? EXIT_ERROR : EXIT_OK;
   });
-  if (a['dry-run']) {
-    process.exitCode = EXIT_OK;
-    return;
-  }
-  if (!a.json) process.stdout.write(sendingLine(destinations, pacing));
-
-  const stats = await sendAll(a, built, pacing, fragmentMtu);
-  const error = stats.firstError === null ? null : describeError(stats.firstError);
-  if (a.json) printJsonLine(totalsJson(stats, error));
-  else process.stdout.write(totalsLine(stats, pacing.waitMs, error));
-  process.exitCode = pacing.waitMs > 0 && stats.replies === 0 ? EXIT_NEGATIVE : stats.errors > 0 && stats.sent === 0 ? EXIT_ERROR : EXIT_OK;
 }

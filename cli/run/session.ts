@@ -1,5 +1,5 @@
 // What a probing command does around its session (ping, trace, tos, sweep): the one-line error
-// when it cannot open, and Ctrl-C.
+// when it cannot open, and Ctrl-C (cli/run/signals.ts).
 import { firstLine } from '../../lib/probe/errors.js';
 import { CliError, EXIT_ERROR } from '../errors.js';
 
@@ -12,16 +12,5 @@ export async function openOrFail<T>(open: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * Runs `work` with these signal handlers installed (SIGINT: the session stops and reports what it
- * has, as the classic tools do on Ctrl-C), and removes them after, whatever happened.
- */
-export async function withSignals<T>(handlers: Partial<Record<NodeJS.Signals, () => void>>, work: () => Promise<T>): Promise<T> {
-  const installed = Object.entries(handlers) as [NodeJS.Signals, () => void][];
-  for (const [signal, handler] of installed) process.on(signal, handler);
-  try {
-    return await work();
-  } finally {
-    for (const [signal, handler] of installed) process.off(signal, handler);
-  }
-}
+// Signals have a file of their own (rawprobe socket uses them without the probe engine's errors).
+export { withSignals } from './signals.js';

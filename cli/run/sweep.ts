@@ -3,7 +3,7 @@
 // Output is buffered and written once per receive batch: a /16 prints 65,534 lines. SIGINT ends
 // the run: the targets still being probed are reported, then the summary, as fping does.
 // Loaded only when sweep runs.
-import { openSweep, type SweepEvent, type SweepOptions, type SweepSummary } from '../../lib/probe/sweep/index.js';
+import { openSweep, type SweepEvent, type SweepOptions, type SweepSession, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import {
   countSummaryLine,
@@ -21,7 +21,10 @@ import {
 import { decimal, rateOrMax, whole } from '../numbers.js';
 import type { SweepArgs } from '../options/sweep.js';
 import { tosByte } from './args.js';
-import { openOrFail, withSignals } from './session.js';
+import { painter, sweepProgressLine } from '../format/progress.js';
+import { colourWanted, progressWanted, ProgressLine } from '../progress.js';
+import { stoppable } from '../stopping.js';
+import { openOrFail } from './session.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 
@@ -44,7 +47,7 @@ export function sweepOptions(argv: SweepArgs): SweepOptions {
 /** fping's exit status: 2 when a name did not resolve or the list was bad, 1 when a target did not answer. */
 export function sweepExitCode(s: SweepSummary): number {
   if (s.inputError !== null || s.unknown > 0 || s.targets === 0) return EXIT_ERROR;
-  return s.unreachable > 0 ? EXIT_NEGATIVE : EXIT_OK;
+  return s.unreachable > 0 || s.unfinished > 0 ? EXIT_NEGATIVE : EXIT_OK;
 }
 
 // ---- output ----------------------------------------------------------------------------------
@@ -58,11 +61,20 @@ class Output {
   readonly #out = Buffer.allocUnsafe(1 << 18);
   #outUsed = 0;
   readonly #err: string[] = [];
+  /** Called before anything is written, and after: the progress line makes way, then comes back. */
+  readonly #beforeWrite: () => void;
+  readonly #afterWrite: () => void;
+
+  constructor(around: { before: () => void; after: () => void } = { before: () => {}, after: () => {} }) {
+    this.#beforeWrite = around.before;
+    this.#afterWrite = around.after;
+  }
 
   out(line: string): void {
     // A line of up to n UTF-16 units takes at most 3n bytes in UTF-8.
     if (this.#outUsed + 3 * line.length + 1 > this.#out.length) this.#flushOut();
     if (3 * line.length + 1 > this.#out.length) {
+      this.#beforeWrite();
       process.stdout.write(`${line}\n`);
       return;
     }
@@ -77,6 +89,7 @@ class Output {
 
   #flushOut(): void {
     if (this.#outUsed === 0) return;
+    this.#beforeWrite();
     // A copy: the stream may keep the bytes after write() returns (a pipe that is full).
     process.stdout.write(Buffer.from(this.#out.subarray(0, this.#outUsed)));
     this.#outUsed = 0;
@@ -85,9 +98,11 @@ class Output {
   flush(): void {
     this.#flushOut();
     if (this.#err.length > 0) {
+      this.#beforeWrite();
       process.stderr.write(`${this.#err.join('\n')}\n`);
       this.#err.length = 0;
     }
+    this.#afterWrite();
   }
 }
 
@@ -98,7 +113,7 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output): (e: S
     switch (e.type) {
       case 'result':
         if (filtered) {
-          if ((e.alive && argv.alive) || (!e.alive && argv.unreachable)) output.out(e.host);
+          if ((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable)) output.out(e.host);
         } else if (!countMode) {
           output.out(resultLine(e));
         }
@@ -129,34 +144,60 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output): (e: S
 function jsonPrinter(argv: SweepArgs, output: Output): (e: SweepEvent) => void {
   const filtered = argv.alive || argv.unreachable;
   return (e) => {
-    if (e.type === 'result' && filtered && !((e.alive && argv.alive) || (!e.alive && argv.unreachable))) return;
+    if (e.type === 'result' && filtered && !((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable))) return;
     output.out(JSON.stringify(eventJson(e)));
   };
 }
 
 // ---- the command -----------------------------------------------------------------------------
 
-export async function run(argv: SweepArgs): Promise<void> {
-  const options = sweepOptions(argv);
-  const session = await openOrFail(() => openSweep(options));
+/** Targets from which a sweep shows its progress line (on a terminal): a few thousand. */
+const PROGRESS_FROM = 4096;
+
+/** The progress line of a long sweep on stderr, when it is a terminal (not with -q or --json). */
+function sweepProgress(argv: SweepArgs, session: SweepSession): ProgressLine {
+  const line = new ProgressLine(progressWanted(process.stderr, argv.quiet || argv.json));
+  const paint = painter(colourWanted(process.stderr));
+  line.start(() => {
+    const p = session.progress();
+    return p === null || (p.total ?? p.started) < PROGRESS_FROM ? null : sweepProgressLine(p, paint);
+  });
+  return line;
+}
+
+async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSummary> {
   const countMode = session.config.count !== null;
-  const output = new Output();
+  const progress = sweepProgress(argv, session);
+  const output = new Output({ before: () => progress.clear(), after: () => progress.draw() });
   const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output);
-  let summary: SweepSummary;
   try {
-    summary = await withSignals({ SIGINT: () => session.stop() }, () =>
-      session.run({
-        onEvent,
-        resultsOnly: argv.quiet || argv.alive || argv.unreachable,
-        onFlush: () => output.flush(),
-      }),
-    );
+    return await session.run({
+      onEvent,
+      resultsOnly: argv.quiet || argv.alive || argv.unreachable,
+      onFlush: () => output.flush(),
+    });
   } finally {
+    progress.stop();
     output.flush();
   }
+}
+
+/** Ctrl-C, SIGTERM and SIGHUP end the run: the targets in flight, then the summary (cli/stopping.ts). */
+export async function run(argv: SweepArgs): Promise<void> {
+  const options = sweepOptions(argv);
+  let readerGone = false;
+  const summary = await stoppable(async (stopping) => {
+    const session = await openOrFail(() => openSweep(options));
+    stopping.onStop((reason) => {
+      readerGone = reason === 'EPIPE';
+      session.stop();
+    });
+    return sweepRun(argv, session);
+  });
   if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
-  // Nothing probed (every name unknown, an empty list): the lines above said why; no summary block.
-  else if (summary.targets > 0 || summary.interrupted) process.stderr.write(summaryText(summary));
+  // Nothing probed (every name unknown, an empty list): the lines above said why; no summary
+  // block. Nor when the reader of stdout went away (`| head`): that ends quietly.
+  else if ((summary.targets > 0 || summary.interrupted) && !readerGone) process.stderr.write(summaryText(summary));
   process.exitCode = sweepExitCode(summary);
   if (summary.inputError !== null) throw new CliError(summary.inputError, EXIT_ERROR);
   if (summary.targets === 0 && summary.unknown === 0) throw new CliError('no targets: the list was empty', EXIT_ERROR);

@@ -10,7 +10,8 @@ import { headerLine, rowJson, tosTable } from '../format/tos.js';
 import { whole } from '../numbers.js';
 import type { TosArgs } from '../options/tos.js';
 import { pcapOut, tosByte } from './args.js';
-import { openOrFail, withSignals } from './session.js';
+import { stoppable } from '../stopping.js';
+import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
 
 /** What runs without --values, --dscp or --ecn: best effort, the low-priority class, the AF classes, EF, network control. */
@@ -72,12 +73,16 @@ export function tosOptions(argv: TosArgs): TosOptions {
   return options;
 }
 
+/** Ctrl-C, SIGTERM and SIGHUP end the run with the table so far (cli/stopping.ts), from the first line on. */
 export async function run(argv: TosArgs): Promise<void> {
   const options = tosOptions(argv);
-  const session = await openOrFail(() => openTos(options));
-  if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
-  const rows = await withSignals({ SIGINT: () => session.stop() }, () => session.run());
-  if (argv.json) for (const r of rows) printJsonLine(rowJson(r));
-  else process.stdout.write(tosTable(rows, argv.path));
-  process.exitCode = rows.every((r) => r.answered > 0) ? EXIT_OK : EXIT_NEGATIVE;
+  await stoppable(async (stopping) => {
+    const session = await openOrFail(() => openTos(options));
+    stopping.onStop(() => session.stop());
+    if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
+    const rows = await session.run();
+    if (argv.json) for (const r of rows) printJsonLine(rowJson(r));
+    else process.stdout.write(tosTable(rows, argv.path));
+    process.exitCode = rows.every((r) => r.answered > 0) ? EXIT_OK : EXIT_NEGATIVE;
+  });
 }

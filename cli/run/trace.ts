@@ -5,7 +5,7 @@
 import { parseIpOption } from '../../lib/craft/ip-option.js';
 import { ParseError } from '../../lib/wire/errors.js';
 import type { Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
-import { openTrace, type TraceHop, type TraceOptions } from '../../lib/probe/trace/index.js';
+import { openTrace, type TraceHop, type TraceOptions, type TraceSession } from '../../lib/probe/trace/index.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { doneJson, headerLine, hopJson, hopLine, sendErrorLine } from '../format/trace.js';
@@ -13,7 +13,8 @@ import { whole } from '../numbers.js';
 import type { TraceArgs } from '../options/trace.js';
 import { pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
-import { openOrFail, withSignals } from './session.js';
+import { stoppable } from '../stopping.js';
+import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
 
 /** --ip-option, each as lib/craft reads it (its ParseError is the user's: one line). */
@@ -57,9 +58,17 @@ function textHop(lines: OrderedLines): (hop: TraceHop) => void {
   };
 }
 
+/** Ctrl-C, SIGTERM and SIGHUP end the run with the hops so far (cli/stopping.ts), from the first line on. */
 export async function run(argv: TraceArgs): Promise<void> {
   const options = traceOptions(argv);
-  const session = await openOrFail(() => openTrace(options));
+  await stoppable(async (stopping) => {
+    const session = await openOrFail(() => openTrace(options));
+    stopping.onStop(() => session.stop());
+    await traceRun(argv, session);
+  });
+}
+
+async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
   const json = argv.json;
   if (!json) process.stdout.write(`${headerLine(session.start)}\n`);
   const text = new OrderedLines(!json && !argv.numeric);
@@ -67,18 +76,16 @@ export async function run(argv: TraceArgs): Promise<void> {
   let hops = 0;
   const refused = new Set<string>();
   const onHop = json ? (hop: TraceHop): void => printJsonLine(hopJson(hop)) : textHop(text);
-  await withSignals({ SIGINT: () => session.stop() }, () =>
-    session.run({
-      onHop: (hop) => {
-        for (const p of hop.probes) if (p.sendError !== null) refused.add(p.sendError);
-        onHop(hop);
-      },
-      onDone: (done) => {
-        reached = done.reached;
-        hops = done.hops;
-      },
-    }),
-  );
+  await session.run({
+    onHop: (hop) => {
+      for (const p of hop.probes) if (p.sendError !== null) refused.add(p.sendError);
+      onHop(hop);
+    },
+    onDone: (done) => {
+      reached = done.reached;
+      hops = done.hops;
+    },
+  });
   await text.drained();
   if (json) printJsonLine(doneJson(reached, hops));
   for (const code of refused) process.stderr.write(`rawprobe: ${sendErrorLine(code, session.start.packetLength, session.config.df)}\n`);

@@ -12,7 +12,9 @@
 import {
   LINKTYPE,
   MAX_CAPTURED_LENGTH,
+  NOT_NETWORK,
   PcapWriter,
+  describeNotNetwork,
   locateNetworkInRecord,
   newNetworkLocation,
   readPcapBuffer,
@@ -23,7 +25,7 @@ import {
 } from '../pcap/index.js';
 import { ChecksumFixer } from './fix.js';
 import { ChecksumTally } from './tally.js';
-import { newPacketChecksums, type PacketChecksums } from './status.js';
+import { newPacketChecksums, type PacketChecksums, type VerifyOptions } from './status.js';
 import { verifyIp } from './verify.js';
 
 /** What CaptureChecker needs of a record (a RecordView has all of it). */
@@ -48,6 +50,7 @@ export class CaptureChecker {
   readonly fix: ChecksumFixer | null;
   private readonly loc = newNetworkLocation();
   private readonly result = newPacketChecksums();
+  private readonly verifyOptions: VerifyOptions = { originalLength: 0 };
   private readonly onChecked: CaptureCheckerOptions['onChecked'];
 
   constructor(options: CaptureCheckerOptions = {}) {
@@ -59,14 +62,25 @@ export class CaptureChecker {
   /** Checks one record; usable directly as an OnRecord callback. */
   readonly onRecord = (v: CheckRecord): boolean => {
     const loc = locateNetworkInRecord(v, this.loc);
+    if (loc.reason === NOT_NETWORK.TRUNCATED_LINK_HEADER) {
+      // A frame cut inside its link header (an MPLS stack without its bottom entry, a cut NFLOG
+      // TLV) is a malformed packet, broken where its bytes end.
+      const end = Math.max(0, v.capturedLength - v.fcsLength);
+      this.tally.addMalformed(v.index, describeNotNetwork(loc.reason, loc.value), end, v.fileOffset < 0 ? -1 : v.fileOffset + end);
+      if (this.fix !== null) this.fix.write(v, 0, null);
+      return true;
+    }
     if (loc.reason !== null) {
       this.tally.addNotIpv4();
       if (this.fix !== null) this.fix.write(v, 0, null);
       return true;
     }
-    const wireLength = v.originalLength - (loc.offset - v.offset) - v.fcsLength;
-    const r = verifyIp(v.buffer, loc.offset, loc.length, this.result, wireLength);
-    this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + (loc.offset - v.offset), loc.offset - v.offset);
+    // On the wire the packet spanned the record's original length, less the link header (a TSO
+    // header's length 0 stands for that, when the capture cut it).
+    this.verifyOptions.originalLength = v.originalLength - v.fcsLength - (loc.offset - v.offset);
+    const r = verifyIp(v.buffer, loc.offset, loc.length, this.result, this.verifyOptions);
+    const linkHeaderLength = loc.offset - v.offset;
+    this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + linkHeaderLength, linkHeaderLength);
     if (this.fix !== null) this.fix.write(v, loc.offset, r);
     if (this.onChecked && this.onChecked(v, r) === false) return false;
     return true;
@@ -75,7 +89,7 @@ export class CaptureChecker {
 
 export interface CheckCaptureOptions {
   tally?: ChecksumTally;
-  /** Write a corrected copy to this path (classic pcap, same link type, byte order, precision and snaplen). */
+  /** Write a corrected copy to this path (classic pcap, same link type, byte order and precision; snaplen 262144, so no record is cut). */
   fixPath?: string | null;
   onChecked?: CaptureCheckerOptions['onChecked'];
   /** Called once with the file header. */
@@ -110,7 +124,7 @@ export async function checkCapture(source: PcapSource | Uint8Array, options: Che
         linkType: first?.linkType ?? info.linkType ?? LINKTYPE.RAW,
         nanosecond: info.nanosecond,
         byteOrder: info.byteOrder,
-        ...(info.snaplen ? { snaplen: Math.min(info.snaplen, MAX_CAPTURED_LENGTH) } : {}),
+        snaplen: MAX_CAPTURED_LENGTH, // a record over the input's snaplen is read whole: copy it whole
       });
       fixer = new ChecksumFixer(writer);
     }

@@ -18,6 +18,7 @@ export {
   type StatusName,
   type Layer,
   type PacketChecksums,
+  type VerifyOptions,
 } from './status.js';
 export { verifyIp, verifyIpv4, verifyIpv6 } from './verify.js';
 export { ChecksumTally, type BadChecksum, type ChecksumSummary, type LayerCounts, type MalformedPacket, type TallyOptions } from './tally.js';

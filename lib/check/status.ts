@@ -48,7 +48,24 @@ export const UNVERIFIABLE = {
   TRUNCATED: 'bytes missing: fewer than the IP header says (a snaplen cut?)',
   FRAGMENT: 'a fragment: the checksum covers the reassembled datagram',
   UDP_LENGTH: 'the UDP length field does not fit the datagram',
+  TSO: 'TSO: the card writes each segment\'s length and checksum',
+  RECEIVED_OPTIONS: 'the kernel checked it on arrival, then filled in IP options (record route, timestamp) without summing again',
+  RECEIVED_OFFLOAD: 'checksum offload: a local sender left it to the card, and the kernel delivered it as checked',
 } as const;
+
+/** What a verify is told about where the packet came from. Reuse one object in loops. */
+export interface VerifyOptions {
+  /**
+   * Bytes of the packet on the wire when the capture cut it (the record's original length less
+   * the link header): the length an IPv4 TSO header (total length 0) stands for, and for IPv6
+   * what tells a snaplen cut from a payload length that lies. Default: unknown (the bytes present).
+   */
+  originalLength?: number;
+  /** Read from a raw socket: judged as the kernel judged it on arrival (verify.ts, transport.ts). */
+  received?: boolean;
+}
+
+export const NO_OPTIONS: VerifyOptions = {};
 
 /** One packet's checksums. Reuse one object across packets: every verify overwrites every field. */
 export interface PacketChecksums {
@@ -63,6 +80,10 @@ export interface PacketChecksums {
   ipv4Found: number;
   /** The right checksum when known (good: the found value; bad: computed), else -1. */
   ipv4Expected: number;
+  /** Why the IPv4 header checksum is unverifiable (constant text), else null. */
+  ipv4Unverifiable: string | null;
+  /** The IPv4 total length was 0 (TSO) and the capture's length was used. */
+  lengthFromCapture: boolean;
   /** LAYER.ICMP, UDP, TCP or ICMPV6; -1 when there is no upper layer to check (other protocol, later fragment). */
   transport: number;
   transportStatus: Status;
@@ -90,6 +111,8 @@ export function resetChecksums(out: PacketChecksums): void {
   out.ipv4 = STATUS.NONE;
   out.ipv4Found = 0;
   out.ipv4Expected = -1;
+  out.ipv4Unverifiable = null;
+  out.lengthFromCapture = false;
   out.transport = -1;
   out.transportStatus = STATUS.NONE;
   out.transportFound = 0;

@@ -29,10 +29,10 @@ export interface BadChecksum {
 export interface MalformedPacket {
   index: number;
   reason: string;
-  /** Byte offset in the input file of the field that broke it (-1 when not a file). */
-  fileOffset: number;
-  /** Byte offset of that field in the packet's record (link-layer header included; -1 when unknown). */
+  /** Byte offset of the field that broke it, from the frame's first byte (link header included). */
   offset: number;
+  /** The same byte's offset in the input file (-1 when not a file). */
+  fileOffset: number;
 }
 
 export interface ChecksumSummary {
@@ -85,21 +85,25 @@ export class ChecksumTally {
   }
 
   /**
-   * Counts one verified packet. `fileOffset` is where its IP header starts in the input file
-   * (-1 when unknown), for locating bad fields; `linkHeaderLength` where it starts in its record.
+   * A packet too broken to check: `offset` of the byte where it broke from the frame's first
+   * byte, `fileOffset` the same byte in the input file (-1 when not a file).
    */
-  add(index: number, r: PacketChecksums, fileOffset = -1, linkHeaderLength = -1): void {
+  addMalformed(index: number, reason: string, offset: number, fileOffset: number): void {
     this.packets++;
+    this.malformed++;
+    this.malformedPackets.push({ index, reason, offset, fileOffset });
+  }
+
+  /**
+   * Counts one verified packet. `fileOffset` is where its IP header starts in the input file
+   * (-1 when unknown), for locating bad fields; `linkHeaderLength` the bytes of frame before it.
+   */
+  add(index: number, r: PacketChecksums, fileOffset = -1, linkHeaderLength = 0): void {
     if (r.malformed !== null) {
-      this.malformed++;
-      this.malformedPackets.push({
-        index,
-        reason: r.malformed,
-        fileOffset: fileOffset < 0 ? -1 : fileOffset + r.malformedOffset,
-        offset: linkHeaderLength < 0 ? -1 : linkHeaderLength + r.malformedOffset,
-      });
+      this.addMalformed(index, r.malformed, linkHeaderLength + r.malformedOffset, fileOffset < 0 ? -1 : fileOffset + r.malformedOffset);
       return;
     }
+    this.packets++;
     const counts = this.counts;
     counts[r.ipv4]!++; // layer 0 is ipv4
     if (r.transport >= 0) counts[r.transport * STATUSES + r.transportStatus]!++;

@@ -7,7 +7,8 @@
 // Checksum offload: a packet captured on the host that sent it (always on loopback) may carry
 // only the pseudo-header sum in its UDP/TCP checksum field, because the kernel leaves the rest to
 // the network card (CHECKSUM_PARTIAL). Such a checksum is bad as captured, for us and for tshark
-// alike; `offloaded` says the found value is exactly that partial sum.
+// alike; `offloaded` says the found value is exactly that partial sum. Read from a raw socket
+// instead (received), such a checksum is one the kernel delivered as checked: unverifiable.
 
 import { u16 } from '../wire/bytes.js';
 import { sum16 } from '../wire/checksum.js';
@@ -44,10 +45,12 @@ export interface UpperLayer {
   addressSum: number;
   /** Over IPv6: a UDP checksum of 0 is bad, not "none sent". */
   ipv6: boolean;
+  /** Read from a raw socket (VerifyOptions.received). */
+  received: boolean;
 }
 
 /** One UpperLayer, reused: this runs for every packet of a capture and allocates nothing. */
-export const SCRATCH: UpperLayer = { b: new Uint8Array(0), o: 0, hl: 0, segment: 0, present: 0, complete: false, fragment: false, addressSum: 0, ipv6: false };
+export const SCRATCH: UpperLayer = { b: new Uint8Array(0), o: 0, hl: 0, segment: 0, present: 0, complete: false, fragment: false, addressSum: 0, ipv6: false, received: false };
 
 /** LAYER of an upper-layer protocol number, -1 for one we do not check. */
 export function layerOf(protocol: number, ipv6: boolean): number {
@@ -124,10 +127,7 @@ function verifyUdp(t: UpperLayer, out: PacketChecksums): PacketChecksums {
   const pseudo = withLengthAndProtocol(t.addressSum, 17, udpLength);
   // Over IPv6 a zero is bad even where the sum would hold: a computed 0 is sent as 0xffff.
   if (!zero && sum16(b, p, udpLength, pseudo) === 0xffff) good(out);
-  else {
-    bad(out, udpChecksum(b, p, udpLength, pseudo));
-    out.offloaded = out.transportFound === pseudo;
-  }
+  else offloadedOrBad(t, out, udpChecksum(b, p, udpLength, pseudo), pseudo);
   return out;
 }
 
@@ -147,11 +147,18 @@ function verifyTcp(t: UpperLayer, out: PacketChecksums): PacketChecksums {
       // here): RFC 1624 section 3. tshark reports it as bad; so do we, to count alike.
       bad(out, 0);
     } else good(out);
-  } else {
-    bad(out, tcpChecksum(b, p, segment, pseudo));
-    out.offloaded = out.transportFound === pseudo;
-  }
+  } else offloadedOrBad(t, out, tcpChecksum(b, p, segment, pseudo), pseudo);
   return out;
+}
+
+/** A UDP/TCP checksum that does not hold: bad (offloaded when it is the pseudo-header sum), or for a received offloaded one, unverifiable. */
+function offloadedOrBad(t: UpperLayer, out: PacketChecksums, expected: number, pseudo: number): void {
+  bad(out, expected);
+  out.offloaded = out.transportFound === pseudo;
+  if (out.offloaded && t.received) {
+    out.transportStatus = STATUS.UNVERIFIABLE;
+    out.unverifiable = UNVERIFIABLE.RECEIVED_OFFLOAD;
+  }
 }
 
 function good(out: PacketChecksums): void {

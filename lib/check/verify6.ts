@@ -17,7 +17,7 @@ import { addressSum6 } from '../wire/ipv6-checksum.js';
 import { jumboLength } from '../wire/ipv6-options.js';
 import { finalDestination } from '../wire/ipv6-routing.js';
 import { FIELD, HEADER_LENGTH, NEXT_HEADER } from '../wire/ipv6.js';
-import { markMalformed, resetChecksums, type PacketChecksums } from './status.js';
+import { markMalformed, NO_OPTIONS, resetChecksums, type PacketChecksums, type VerifyOptions } from './status.js';
 import { layerOf, SCRATCH, verifyUpper } from './transport.js';
 
 const WALK = newChainWalk();
@@ -31,11 +31,11 @@ const MALFORMED = {
 
 /**
  * Verifies the IPv6 packet whose captured bytes are b[offset, offset + length). Bytes past 40 +
- * payload length (Ethernet padding) are ignored. `wireLength`, when known (a pcap record's
- * original length less its link header), tells a snaplen cut from a payload length that lies:
- * past it, the packet is malformed at the Payload Length field, as decode says. Returns `out`.
+ * payload length (Ethernet padding) are ignored. `options.originalLength`, when known (a pcap
+ * record's original length less its link header), tells a snaplen cut from a payload length that
+ * lies: past it, the packet is malformed at the Payload Length field, as decode says. Returns `out`.
  */
-export function verifyIpv6(b: Uint8Array, offset: number, length: number, out: PacketChecksums, wireLength = -1): PacketChecksums {
+export function verifyIpv6(b: Uint8Array, offset: number, length: number, out: PacketChecksums, options: VerifyOptions = NO_OPTIONS): PacketChecksums {
   resetChecksums(out);
   const o = offset;
   if (length < 1) return markMalformed(out, MALFORMED.EMPTY, 0);
@@ -47,7 +47,8 @@ export function verifyIpv6(b: Uint8Array, offset: number, length: number, out: P
   let payloadLength = u16(b, o + FIELD.PAYLOAD_LENGTH);
   if (payloadLength === 0 && nextHeader === NEXT_HEADER.HOP_BY_HOP) payloadLength = jumboLength(b, start, o + length);
   const claimedEnd = start + payloadLength;
-  if (wireLength >= 0 && claimedEnd - o > wireLength) return markMalformed(out, MALFORMED.PAST_WIRE, FIELD.PAYLOAD_LENGTH);
+  const wireLength = options.originalLength;
+  if (wireLength !== undefined && claimedEnd - o > wireLength) return markMalformed(out, MALFORMED.PAST_WIRE, FIELD.PAYLOAD_LENGTH);
   const end = Math.min(claimedEnd, o + length); // what was captured of it
   const w = walkChain(b, start, end, nextHeader, WALK);
   if (w.problem !== null) {
@@ -67,6 +68,7 @@ export function verifyIpv6(b: Uint8Array, offset: number, length: number, out: P
   t.complete = t.present >= t.segment && !w.mf;
   t.addressSum = pseudoAddressSum(b, o);
   t.ipv6 = true;
+  t.received = options.received === true;
   return verifyUpper(layer, t, out);
 }
 

@@ -24,5 +24,5 @@ export { FAMILY4 } from './family4.js';
 export { FAMILY6 } from './family6.js';
 export type { CraftFamily, Counter } from './family.js';
 export { SendHandler, type SendPlan } from './send-handler.js';
-export { sendPackets, type Reply, type SendOptions, type SendStats, type SentEvent } from './send.js';
+export { openSender, PacketSender, sendPackets, type Reply, type SendOptions, type SendStats, type SentEvent } from './send.js';
 export { routeSource } from '../socket/route.js';

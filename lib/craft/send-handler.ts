@@ -7,7 +7,8 @@ import { NS_PER_MS } from '../socket/clock.js';
 import type { SocketError } from '../socket/errors.js';
 import type { ProbeEngine } from '../probe/engine/engine.js';
 import type { Match, ProbeSlot } from '../probe/engine/protocol.js';
-import { NEXT, type Next, type Outcome, type ProbeHandler } from '../probe/engine/types.js';
+import { Alarm } from '../probe/engine/alarm.js';
+import { NEXT, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../probe/engine/types.js';
 import type { CraftedProtocol } from './protocol.js';
 import type { Reply, SendStats, SentEvent } from './send.js';
 
@@ -20,6 +21,10 @@ export interface SendPlan {
   targetOf: readonly number[];
   /** Each crafted packet's length. */
   lengths: readonly number[];
+  /** Each crafted packet's wait after the one before, ms (a capture's timing), or null: the engine paces. */
+  gapsMs: readonly number[] | null;
+  /** The engine's clock, for the gaps. */
+  clock: EngineClock;
   onSent: ((event: SentEvent) => void) | null;
   onReply: ((reply: Reply) => void) | null;
 }
@@ -32,22 +37,44 @@ export class SendHandler implements ProbeHandler {
   /** The error of a first packet refused before any went out. */
   #refusal: Error | null = null;
   #lastSentAt = Number.NaN;
+  /** With gaps: when packet #dueFor may go, clock ns; the alarm that wakes the engine then. */
+  #due = Number.NaN;
+  #dueFor = -1;
+  readonly #alarm: Alarm;
 
   constructor(engine: ProbeEngine, protocol: CraftedProtocol, plan: SendPlan) {
     this.#engine = engine;
     this.#protocol = protocol;
     this.#plan = plan;
+    this.#alarm = new Alarm(plan.clock, () => engine.wake());
   }
 
   next(slot: ProbeSlot): Next {
     const n = slot.number;
     const plan = this.#plan;
     if (n >= plan.count) return NEXT.done;
+    if (plan.gapsMs !== null && !this.#gapPassed(n, plan.gapsMs)) return NEXT.wait;
     slot.target = plan.targetOf[n % plan.targetOf.length]!;
     // Listening, a packet that can be answered stays in flight until it is (or the run ends);
     // otherwise it is done with as soon as it leaves.
     slot.timeoutMs = plan.waitMs > 0 && this.#protocol.answerable(n) ? Number.POSITIVE_INFINITY : 0;
     return NEXT.send;
+  }
+
+  /**
+   * Whether packet n's gap has passed; if not, the alarm is set for it. Each due time counts from
+   * the one before, not from when that packet left, so a late send does not delay the rest.
+   */
+  #gapPassed(n: number, gapsMs: readonly number[]): boolean {
+    const now = this.#plan.clock.now();
+    if (this.#dueFor !== n) {
+      const i = n % gapsMs.length;
+      this.#due = n === 0 ? now : this.#due + (i === 0 ? 0 : gapsMs[i]! * NS_PER_MS);
+      this.#dueFor = n;
+    }
+    if (now >= this.#due) return true;
+    this.#alarm.set(this.#due);
+    return false;
   }
 
   sent(n: number, error: Error | null): void {
@@ -90,6 +117,7 @@ export class SendHandler implements ProbeHandler {
 
   /** The totals (aborted is the caller's to say), and the refusal that stopped the run before anything went out. */
   result(): { stats: SendStats; refusal: Error | null } {
+    this.#alarm.cancel(); // a gap still to wait when the run was stopped
     const stats = this.#stats;
     stats.sendMs = Number.isNaN(this.#lastSentAt) ? 0 : (this.#lastSentAt - this.#engine.startedAt) / NS_PER_MS;
     return { stats, refusal: this.#refusal };

@@ -6,6 +6,11 @@
 //   rate N     N packets per second, in sendmmsg batches (the pacer's bucket: a stall is made up
 //              for by up to a tenth of a second of packets)
 //   rate max   as fast as the socket takes them, in batches of 256, bounded by count
+//   gaps       each packet of the list its own time after the one before (a capture's timing,
+//              as tcpreplay replays it), one sendto each
+//
+// openSender opens the sockets (CAP_NET_RAW) before anything is said or sent, so a caller can
+// fail before its first line; run() sends.
 //
 // A full socket buffer (EAGAIN, ENOBUFS) holds the packets back for a millisecond and sends them
 // again, whatever the pacing (the engine's one list of transient errors); any other refusal is
@@ -37,6 +42,11 @@ export interface SendOptions {
   count?: number;
   /** Milliseconds between packets when no rate is given. Default 1000. */
   intervalMs?: number;
+  /**
+   * Instead of an interval: the milliseconds each packet of the list waits after the one before
+   * it (the first's is ignored: it goes at once, and again right after the last in later rounds).
+   */
+  gapsMs?: readonly number[] | null;
   /** Packets per second (batched), 'max', or null for interval pacing. */
   rate?: number | 'max' | null;
   /** After the last send, listen this long for replies; 0 (default) opens no listening socket. */
@@ -81,59 +91,103 @@ const MAX_MEMORY = 65536;
 const UNHEARD_MEMORY = 4 * BATCH;
 
 /**
- * Sends `packets` (whole IP packets, all IPv4 or all IPv6) as options say. Needs CAP_NET_RAW:
- * the socket error (EPERM, with advice) is thrown before anything is sent, and so is the error of
- * a first packet the kernel refuses. Resolves with the totals. `parts` stand in for the socket
- * and the clock (tests).
+ * The sockets for `packets` opened (CAP_NET_RAW: the socket error, EPERM with advice, is thrown
+ * here), ready to send them as options say. `parts` stand in for the socket and the clock (tests).
+ */
+export function openSender(packets: readonly Buffer[], options: SendOptions = {}, parts: Omit<SessionParts, 'capture'> = {}): PacketSender {
+  return new PacketSender(packets, options, parts);
+}
+
+/**
+ * Sends `packets` (whole IP packets, all IPv4 or all IPv6) as options say: openSender, then
+ * run(). The error of a first packet the kernel refuses is thrown too. Resolves with the totals.
  */
 export async function sendPackets(packets: readonly Buffer[], options: SendOptions = {}, parts: Omit<SessionParts, 'capture'> = {}): Promise<SendStats> {
-  if (packets.length === 0) throw new RangeError('nothing to send: no packets');
-  const count = options.count ?? packets.length;
-  const rate = options.rate ?? null;
-  const waitMs = options.waitMs ?? 0;
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count ${count} is not a whole number`);
-  if (typeof rate === 'number' && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`rate ${rate} is not a positive number`);
-  const family = familyOf(packets);
-  const destinations = packets.map((p) => family.destinationOf(p));
-  const targets = [...new Set(destinations)];
-  const protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0, family);
-  const signal = options.signal;
-  const fragmentMtu = options.fragmentMtu ?? null;
-  const session = new ProbeSession(
-    { openSocket: () => family.openSockets(packets, waitMs), fragmentMtu: fragmentMtu !== null && protocol.maxProbeLength > fragmentMtu ? fragmentMtu : null, settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0 },
-    parts,
-  );
-  const abort = (): void => session.stop();
-  if (signal?.aborted === true) session.stop();
-  signal?.addEventListener('abort', abort);
-  try {
-    const { stats, refusal } = await session.run(
+  return openSender(packets, options, parts).run();
+}
+
+export class PacketSender {
+  readonly #options: SendOptions;
+  readonly #destinations: string[];
+  readonly #lengths: number[];
+  readonly #protocol: CraftedProtocol;
+  readonly #session: ProbeSession;
+  readonly #count: number;
+  #stopped = false;
+
+  constructor(packets: readonly Buffer[], options: SendOptions, parts: Omit<SessionParts, 'capture'>) {
+    if (packets.length === 0) throw new RangeError('nothing to send: no packets');
+    const count = options.count ?? packets.length;
+    const rate = options.rate ?? null;
+    const waitMs = options.waitMs ?? 0;
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`count ${count} is not a whole number`);
+    if (typeof rate === 'number' && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`rate ${rate} is not a positive number`);
+    const gaps = options.gapsMs ?? null;
+    if (gaps !== null && (gaps.length !== packets.length || gaps.some((g) => !(g >= 0 && Number.isFinite(g))))) throw new RangeError('gapsMs: one time of 0 ms or more per packet');
+    const family = familyOf(packets);
+    this.#options = options;
+    this.#count = count;
+    this.#destinations = packets.map((p) => family.destinationOf(p));
+    this.#lengths = packets.map((p) => p.length);
+    this.#protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0, family);
+    const mtu = options.fragmentMtu ?? null;
+    this.#session = new ProbeSession(
       {
-        protocol,
-        handler: (engine) =>
-          new SendHandler(engine, protocol, {
-            count,
-            waitMs,
-            targetOf: destinations.map((d) => targets.indexOf(d)),
-            lengths: packets.map((p) => p.length),
-            onSent: options.onSent ?? null,
-            onReply: options.onReply ?? null,
-          }),
-        targets,
-        timeoutMs: 0,
-        intervalMs: rate === null ? (options.intervalMs ?? 1000) : 0,
-        rate: typeof rate === 'number' ? rate : 0,
-        window: Number.POSITIVE_INFINITY,
-        // Listening, every packet is remembered for its answer; otherwise a few batches' worth will do.
-        memory: waitMs > 0 ? Math.min(MAX_MEMORY, Math.max(1, count)) : UNHEARD_MEMORY,
-        maxBatch: rate === null ? 1 : BATCH,
+        openSocket: () => family.openSockets(packets, waitMs),
+        fragmentMtu: mtu !== null && this.#protocol.maxProbeLength > mtu ? mtu : null,
+        settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0,
       },
-      (handler) => handler.result(),
+      parts,
     );
-    if (refusal !== null) throw refusal; // nothing went out: the cause is the answer (EPERM, EMSGSIZE...)
-    stats.aborted = signal?.aborted === true;
-    return stats;
-  } finally {
-    signal?.removeEventListener('abort', abort);
+  }
+
+  /** Ends the run now (Ctrl-C): run() resolves with what was sent, aborted set. */
+  stop(): void {
+    this.#stopped = true;
+    this.#session.stop();
+  }
+
+  /** Sends, paced; resolves with the totals (a first packet refused: its error is thrown). Closes the sockets. */
+  async run(): Promise<SendStats> {
+    const options = this.#options;
+    const rate = options.rate ?? null;
+    const waitMs = options.waitMs ?? 0;
+    const targets = [...new Set(this.#destinations)];
+    const signal = options.signal;
+    const abort = (): void => this.stop();
+    if (signal?.aborted === true) this.stop();
+    signal?.addEventListener('abort', abort);
+    try {
+      const { stats, refusal } = await this.#session.run(
+        {
+          protocol: this.#protocol,
+          handler: (engine) =>
+            new SendHandler(engine, this.#protocol, {
+              count: this.#count,
+              waitMs,
+              targetOf: this.#destinations.map((d) => targets.indexOf(d)),
+              lengths: this.#lengths,
+              gapsMs: options.gapsMs ?? null,
+              clock: this.#session.clock,
+              onSent: options.onSent ?? null,
+              onReply: options.onReply ?? null,
+            }),
+          targets,
+          timeoutMs: 0,
+          intervalMs: rate === null && options.gapsMs == null ? (options.intervalMs ?? 1000) : 0,
+          rate: typeof rate === 'number' ? rate : 0,
+          window: Number.POSITIVE_INFINITY,
+          // Listening, every packet is remembered for its answer; otherwise a few batches' worth will do.
+          memory: waitMs > 0 ? Math.min(MAX_MEMORY, Math.max(1, this.#count)) : UNHEARD_MEMORY,
+          maxBatch: rate === null ? 1 : BATCH,
+        },
+        (handler) => handler.result(),
+      );
+      if (refusal !== null) throw refusal; // nothing went out: the cause is the answer (EPERM, EMSGSIZE...)
+      stats.aborted = this.#stopped;
+      return stats;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
   }
 }

@@ -42,6 +42,8 @@ export interface LabUpOptions {
    * with LabInterruptedError.
    */
   signal?: AbortSignal;
+  /** Each node, once it is configured: its name, how many are, of how many (a progress line). */
+  onNode?: (node: string, done: number, total: number) => void;
 }
 
 export interface LabDownResult {
@@ -101,8 +103,12 @@ async function build(plan: LabPlan, rulesets: Map<string, string | null>, tools:
       if (r.code !== 0) throw new Error(describeBatchFailure(r, input));
     });
     runner.check(name);
+    let done = 0;
     const configured = await Promise.allSettled(
-      plan.nodes.map((node) => configureNode(plan, node, rulesets.get(node.name) ?? null, tools, runner)),
+      plan.nodes.map(async (node) => {
+        await configureNode(plan, node, rulesets.get(node.name) ?? null, tools, runner);
+        options.onNode?.(node.name, ++done, plan.nodes.length);
+      }),
     );
     runner.check(name);
     const failed = configured.find((r): r is PromiseRejectedResult => r.status === 'rejected');

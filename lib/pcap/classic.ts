@@ -21,8 +21,6 @@ export class ClassicParser implements FormatParser {
   index = 0;
   stopped = false;
   private readonly view: RecordView = newRecordView(Buffer.alloc(0));
-  /** Largest incl_len accepted: the snaplen when set, never above MAX_CAPTURED_LENGTH. */
-  private limit = MAX_CAPTURED_LENGTH;
 
   constructor(
     private readonly name: string,
@@ -38,15 +36,17 @@ export class ClassicParser implements FormatParser {
       pos += GLOBAL_HEADER.LENGTH;
     }
     const le = this.littleEndian;
-    const limit = this.limit;
     const fractionToNsec = this.nanosecond ? 1 : 1000;
     const view = this.view;
     view.buffer = buf;
     while (end - pos >= RECORD_HEADER.LENGTH) {
       const captured = u32(buf, pos + RECORD_HEADER.INCL_LEN, le);
       // Checked before waiting for the bytes: a corrupt length must fail now, not make a
-      // streaming reader buffer gigabytes.
-      if (captured > limit) throw this.badLength(captured, base + pos);
+      // streaming reader buffer gigabytes. A record longer than the header's snaplen (old
+      // writers left wrong snaplens) is read whole, as Wireshark reads it; libpcap reads it too
+      // and hands tcpdump its first snaplen bytes. Only libpcap's maximum for the link type,
+      // 262144, marks a corrupt header, for libpcap and Wireshark alike.
+      if (captured > MAX_CAPTURED_LENGTH) throw this.badLength(captured, base + pos);
       const next = pos + RECORD_HEADER.LENGTH + captured;
       if (next > end) break;
       view.index = this.index++;
@@ -101,7 +101,6 @@ export class ClassicParser implements FormatParser {
     const linkField = u32(buf, pos + GLOBAL_HEADER.LINKTYPE, le);
     const linkType = linkField & 0xffff;
     const fcsLength = linkField & FCS_PRESENT ? (linkField >>> 28) * 2 : 0;
-    if (snaplen !== 0 && snaplen < MAX_CAPTURED_LENGTH) this.limit = snaplen;
     this.view.linkType = linkType;
     this.view.fcsLength = fcsLength;
     this.info = {
@@ -118,11 +117,8 @@ export class ClassicParser implements FormatParser {
   }
 
   private badLength(captured: number, at: number): PcapError {
-    const why =
-      captured > MAX_CAPTURED_LENGTH
-        ? `exceeds the ${MAX_CAPTURED_LENGTH}-byte limit`
-        : `exceeds the file's snaplen ${this.limit}`;
-    return this.error(PCAP_ERROR.BAD_CAPTURED_LENGTH, at, 'corrupt record header', `captured length ${captured} ${why}`);
+    const detail = `captured length ${captured} exceeds the ${MAX_CAPTURED_LENGTH}-byte limit of libpcap and Wireshark`;
+    return this.error(PCAP_ERROR.BAD_CAPTURED_LENGTH, at, 'corrupt record header', detail);
   }
 
   private error(reason: PcapErrorReason, at: number, what: string, detail: string): PcapError {

@@ -14,7 +14,7 @@ export const PCAP_ERROR = {
   TRUNCATED_GLOBAL_HEADER: 'truncated-global-header',
   TRUNCATED_RECORD_HEADER: 'truncated-record-header',
   TRUNCATED_PACKET: 'truncated-packet',
-  /** incl_len above the file's snaplen, or above MAX_CAPTURED_LENGTH. */
+  /** incl_len above MAX_CAPTURED_LENGTH (a record above the snaplen is read whole, as Wireshark reads it). */
   BAD_CAPTURED_LENGTH: 'bad-captured-length',
   /** pcapng: a block cut by the end of the file. */
   TRUNCATED_BLOCK: 'truncated-block',

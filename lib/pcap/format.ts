@@ -88,6 +88,10 @@ export const LINKTYPE = {
   /** BSD loopback: 4-byte address family in the capturing host's byte order. */
   NULL: 0,
   ETHERNET: 1,
+  /** PPP (RFC 1661): the protocol field first, or ff 03 (RFC 1662 framing) before it. */
+  PPP: 9,
+  /** PPP in HDLC-like framing (ff 03, RFC 1662), or Cisco HDLC framing (0f / 8f) as RFC 1547 4.3.1 allows. */
+  PPP_HDLC: 50,
   /** Raw IP; OpenBSD and some old files use DLT values 12 and 14 for the same thing. */
   RAW_DLT12: 12,
   RAW_DLT14: 14,
@@ -95,10 +99,14 @@ export const LINKTYPE = {
   RAW: 101,
   /** OpenBSD loopback: 4-byte address family in network byte order. */
   LOOP: 108,
+  /** Cisco HDLC: address (0f unicast, 8f broadcast), control 00, then an ethertype. */
+  C_HDLC: 104,
   /** Linux cooked capture v1 (tcpdump -i any before libpcap 1.10, or -y LINUX_SLL). */
   LINUX_SLL: 113,
   /** Raw IPv4 only. */
   IPV4: 228,
+  /** Linux netfilter log (`nft ... log group N`, `tcpdump -i nflog:N`): a 4-byte header, then TLVs. */
+  NFLOG: 239,
   /** Raw IPv6 only. */
   IPV6: 229,
   /** Linux cooked capture v2 (tcpdump -i any with libpcap >= 1.10). */
@@ -108,13 +116,17 @@ export const LINKTYPE = {
 const LINKTYPE_NAMES: Readonly<Record<number, string>> = {
   [LINKTYPE.NULL]: 'NULL',
   [LINKTYPE.ETHERNET]: 'ETHERNET',
+  [LINKTYPE.PPP]: 'PPP',
+  [LINKTYPE.PPP_HDLC]: 'PPP_HDLC',
   [LINKTYPE.RAW_DLT12]: 'RAW',
   [LINKTYPE.RAW_DLT14]: 'RAW',
   [LINKTYPE.RAW]: 'RAW',
   [LINKTYPE.LOOP]: 'LOOP',
+  [LINKTYPE.C_HDLC]: 'C_HDLC',
   [LINKTYPE.LINUX_SLL]: 'LINUX_SLL',
   [LINKTYPE.IPV4]: 'IPV4',
   [LINKTYPE.IPV6]: 'IPV6',
+  [LINKTYPE.NFLOG]: 'NFLOG',
   [LINKTYPE.LINUX_SLL2]: 'LINUX_SLL2',
 };
 

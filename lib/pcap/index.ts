@@ -17,15 +17,14 @@ export {
   type ReadOptions,
   type StreamReadOptions,
 } from './read.js';
+export { ADDRESS_FAMILY, ARPHRD, ETHERTYPE } from './link-fields.js';
+export { ipLinkHeader, ipv4LinkHeader, type LinkHeaderOptions } from './link-header.js';
 export {
-  ADDRESS_FAMILY,
-  ARPHRD,
-  ETHERTYPE,
   NETWORK,
   NOT_IPV4,
+  NOT_NETWORK,
   describeNotIpv4,
-  ipLinkHeader,
-  ipv4LinkHeader,
+  describeNotNetwork,
   locateIpv4,
   locateIpv4InRecord,
   locateNetwork,
@@ -36,9 +35,12 @@ export {
   type Ipv4Location,
   type Network,
   type NetworkLocation,
-  type LinkHeaderOptions,
   type NotIpv4Reason,
+  type NotNetworkReason,
 } from './link.js';
+export { MPLS_ETHERTYPE, mplsLabels, type MplsLabel } from './link-mpls.js';
+export { NFLOG_FAMILY, NFULA, nflogInfo, type NflogInfo } from './link-nflog.js';
+export { CISCO_HDLC_ADDRESS, PPP_PROTOCOL, pppProtocolName } from './link-ppp.js';
 export {
   DEFAULT_SNAPLEN,
   PcapWriter,

@@ -69,8 +69,11 @@ export interface OptionReading {
   value: OptionValueAny | null;
   /** Why reading failed, or null. */
   error: OptionError | null;
-  /** What was asked with a setting for this option (the last one), and whether the kernel took it. */
-  set: { requested: OptionValueAny | Uint8Array; error: OptionError | null } | null;
+  /**
+   * What was asked with a setting for this option (the last one), and whether the kernel took it;
+   * `ignored`: it did, and Linux ignores the value (SO_BSDCOMPAT: accepted, always reads 0).
+   */
+  set: { requested: OptionValueAny | Uint8Array; error: OptionError | null; ignored: boolean } | null;
 }
 
 export interface SocketReading {
@@ -100,11 +103,16 @@ export function readOptions(spec: SocketSpec, settings: readonly OptionSetting[]
   try {
     const sets = new Map<OptionName, NonNullable<OptionReading['set']>>();
     for (const s of settings) {
+      const spec = OPTIONS[s.name];
+      // An option Linux accepts and ignores is set by number, where lib/socket lets the kernel
+      // answer for itself: the setsockopt succeeds, and the row says the value is ignored.
+      const ignored = spec.access === 'ignored';
       try {
-        (socket.setOption as (n: OptionName, v: unknown) => void)(s.name, s.value);
-        sets.set(s.name, { requested: s.value as OptionValueAny, error: null });
+        if (ignored) socket.setOption([spec.level, constants[s.name]], s.value as number | boolean);
+        else (socket.setOption as (n: OptionName, v: unknown) => void)(s.name, s.value);
+        sets.set(s.name, { requested: s.value as OptionValueAny, error: null, ignored });
       } catch (e) {
-        sets.set(s.name, { requested: s.value as OptionValueAny, error: toError(e) });
+        sets.set(s.name, { requested: s.value as OptionValueAny, error: toError(e), ignored: false });
       }
     }
     const rows = optionTable().map((row): OptionReading => {

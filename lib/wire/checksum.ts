@@ -69,10 +69,12 @@ export function incrementalUpdate32(checksum: number, oldValue: number, newValue
 /**
  * Sum of the IPv4 pseudo-header used by UDP and TCP: source, destination, zero, protocol and
  * the transport length (RFC 768; RFC 793 section 3.1). Addresses are u32; pass the result as
- * `initial` to sum16/internetChecksum over the transport header and payload.
+ * `initial` to sum16/internetChecksum over the transport header and payload. A length above
+ * 65535 (a BIG TCP segment before the card cuts it) is summed as 32 bits, as Linux sums it
+ * (csum_tcpudp_nofold).
  */
 export function pseudoHeaderSum(src: number, dst: number, protocol: number, length: number): number {
   return fold(
-    (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + (protocol & 0xff) + (length & 0xffff),
+    (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + (protocol & 0xff) + ((length >>> 16) & 0xffff) + (length & 0xffff),
   );
 }

@@ -26,9 +26,11 @@ export {
   decodePacket,
   encodePacket,
   encodePacketInto,
+  lengthFromCapture,
   packetEncodingLength,
   type Packet,
   type PacketInit,
+  type PacketDecodeOptions,
   type PacketEncodeOptions,
 } from './packet.js';
 export { packetToJson, packetInitFromJson, jsonify, type PacketJson, type FromJsonOptions } from './json.js';

@@ -30,7 +30,7 @@ export function isPacket6(p: IpPacket): p is Packet6 {
 
 /**
  * Decodes the IP packet at buf[offset, offset + length) by its version: IPv4 (decodePacket) or
- * IPv6 (decodePacket6, with opts.wireLength). Any other version, or no byte at all, is a
+ * IPv6 (decodePacket6), `opts` read by either. Any other version, or no byte at all, is a
  * DecodeError at the first byte.
  */
 export function decodeIpPacket(buf: Uint8Array, offset = 0, length?: number, opts: Packet6DecodeOptions = {}): IpPacket {
@@ -38,7 +38,7 @@ export function decodeIpPacket(buf: Uint8Array, offset = 0, length?: number, opt
   if (end === offset) throw new DecodeError('no IP header: the packet is empty', offset);
   const version = buf[offset]! >>> 4;
   if (version === 6) return decodePacket6(buf, offset, end - offset, opts);
-  if (version === 4) return decodePacket(buf, offset, end - offset);
+  if (version === 4) return decodePacket(buf, offset, end - offset, opts);
   throw new DecodeError(`IP version is ${version}: neither 4 nor 6`, offset);
 }
 

@@ -34,14 +34,35 @@ export interface PacketEncodeOptions {
   computeChecksums?: boolean;
 }
 
+export interface PacketDecodeOptions {
+  /**
+   * The datagram's length on the wire, when a capture cut it (the record's original length less
+   * the link header): what an IPv4 total length of 0 stands for (lengthFromCapture), and what an
+   * IPv6 payload length may not run past (decodePacket6). Default: the bytes present.
+   */
+  originalLength?: number;
+}
+
 // ---- decode -------------------------------------------------------------------------------------
 
 /**
- * Decodes the IPv4 packet at buf[offset, offset + length). Bytes past the total length (link
- * padding) are ignored; `bytes` says how many were used. Throws DecodeError on structural
- * problems; its `partial` is a Packet-shaped object with the layers decoded before the problem.
+ * A header whose total length is 0 on a packet that has bytes: TCP segmentation offload seen on
+ * the sending host. The kernel hands the card one large segment and the card writes each piece's
+ * length; Linux writes 0 when the length does not fit 16 bits (BIG TCP), other systems always.
+ * Its length comes from the capture, as tshark takes it ("reported as 0, presumed to be because
+ * of TCP segmentation offload").
  */
-export function decodePacket(buf: Uint8Array, offset = 0, length?: number): Packet {
+export function lengthFromCapture(ip: Pick<ipv4.Ipv4Header, 'totalLength'>): boolean {
+  return ip.totalLength === 0;
+}
+
+/**
+ * Decodes the IPv4 packet at buf[offset, offset + length). Bytes past the total length (link
+ * padding) are ignored; `bytes` says how many were used. A total length of 0 is read as the
+ * length of the capture (lengthFromCapture). Throws DecodeError on structural problems; its
+ * `partial` is a Packet-shaped object with the layers decoded before the problem.
+ */
+export function decodePacket(buf: Uint8Array, offset = 0, length?: number, options: PacketDecodeOptions = {}): Packet {
   const end = decodeSpan(buf, offset, length);
   const partial: Record<string, unknown> = { ip: null, icmp: null, udp: null, tcp: null };
   let ip: ipv4.Ipv4Header;
@@ -55,16 +76,17 @@ export function decodePacket(buf: Uint8Array, offset = 0, length?: number): Pack
     throw e;
   }
   partial.ip = ip;
-  if (ip.totalLength < ip.headerLength) {
+  const present = end - offset;
+  const totalLength = lengthFromCapture(ip) ? Math.max(present, options.originalLength ?? 0) : ip.totalLength;
+  if (totalLength < ip.headerLength) {
     throw new DecodeError(
       `IPv4 total length ${ip.totalLength} is less than the header length ${ip.headerLength}`,
       offset + ipv4.FIELD.TOTAL_LENGTH,
       partial,
     );
   }
-  const present = end - offset;
-  const truncated = ip.totalLength > present;
-  const ipEnd = offset + (truncated ? present : ip.totalLength);
+  const truncated = totalLength > present;
+  const ipEnd = offset + (truncated ? present : totalLength);
   const start = offset + ip.headerLength;
   const packet: Packet = {
     ip,

@@ -20,6 +20,7 @@ import { chainEncodingLength, decodeChain, encodeChain, firstNextHeader, type Ch
 import { addressSum6 } from './ipv6-checksum.js';
 import type { Ipv6Extension, Ipv6ExtensionInit } from './ipv6-ext.js';
 import { jumboLength } from './ipv6-options.js';
+import type { PacketDecodeOptions } from './packet.js';
 import { finalDestination } from './ipv6-routing.js';
 import * as ipv6 from './ipv6.js';
 import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketTail, type PacketTailInit, type PacketWords } from './upper.js';
@@ -38,14 +39,13 @@ export interface Packet6Init extends PacketTailInit {
   icmpv6?: icmpv6.Icmpv6MessageInit | null;
 }
 
-export interface Packet6DecodeOptions {
-  /**
-   * The packet's length on the wire when known (pcap: the record's original length less the link
-   * header). A payload length past it is a lie, not a snaplen: a DecodeError at the Payload
-   * Length field. Without it a payload length past the bytes given means `truncated`.
-   */
-  wireLength?: number;
-}
+/**
+ * decodePacket's options, read for IPv6: `originalLength`, the packet's length on the wire when
+ * known (pcap: the record's original length less the link header). A payload length past it is a
+ * lie, not a snaplen: a DecodeError at the Payload Length field. Without it a payload length past
+ * the bytes given means `truncated`.
+ */
+export type Packet6DecodeOptions = PacketDecodeOptions;
 
 export interface Packet6EncodeOptions {
   /** Compute absent lengths (payload length, extension lengths and padding, UDP length...). Default true. */
@@ -77,7 +77,7 @@ function fail(e: unknown, partial: Partial6, layer: keyof Partial6): never {
  * Decodes the IPv6 packet at buf[offset, offset + length). Bytes past 40 + payload length (link
  * padding) are ignored; `bytes` says how many were used. Throws DecodeError on structural
  * problems (a cut or malformed extension header or upper-layer header, a fragment that cannot
- * be reassembled, a payload length past `wireLength`); its `partial` is Packet6-shaped.
+ * be reassembled, a payload length past `originalLength`); its `partial` is Packet6-shaped.
  */
 export function decodePacket6(buf: Uint8Array, offset = 0, length?: number, opts: Packet6DecodeOptions = {}): Packet6 {
   const end = decodeSpan(buf, offset, length);
@@ -92,8 +92,8 @@ export function decodePacket6(buf: Uint8Array, offset = 0, length?: number, opts
   const start = offset + ipv6.HEADER_LENGTH;
   let claimed = ipv6.HEADER_LENGTH + ip.payloadLength;
   if (ip.payloadLength === 0 && ip.nextHeader === 0) claimed = ipv6.HEADER_LENGTH + jumboLength(buf, start, end);
-  if (opts.wireLength !== undefined && claimed > opts.wireLength) {
-    throw new DecodeError(`IPv6 payload length ${claimed - ipv6.HEADER_LENGTH} runs past the ${opts.wireLength}-byte packet`, offset + ipv6.FIELD.PAYLOAD_LENGTH, partial);
+  if (opts.originalLength !== undefined && claimed > opts.originalLength) {
+    throw new DecodeError(`IPv6 payload length ${claimed - ipv6.HEADER_LENGTH} runs past the ${opts.originalLength}-byte packet`, offset + ipv6.FIELD.PAYLOAD_LENGTH, partial);
   }
   const present = end - offset;
   const truncated = claimed > present;

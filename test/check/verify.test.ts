@@ -14,7 +14,7 @@ import {
   type PacketChecksums,
 } from '../../lib/check/index.js';
 import { encodePacket, type PacketInit } from '../../lib/wire/index.js';
-import { incrementalUpdate, pseudoHeaderSum } from '../../lib/wire/checksum.js';
+import { incrementalUpdate, pseudoHeaderSum, sum16 } from '../../lib/wire/checksum.js';
 
 const ip = { src: '198.51.100.7', dst: '203.0.113.9', id: 0x4242, ttl: 9 };
 const ICMP: PacketInit = { ip, icmp: { kind: 'echo-request', identifier: 0x1234, sequence: 7, data: Buffer.from('abcdefghij') } };
@@ -237,4 +237,63 @@ test('property: every encoded packet is good; any spoiled checksum is found, and
     { numRuns: 500 },
   );
   t.pass();
+});
+
+// ---- TSO, and packets read from a raw socket (issue 20) ------------------------------------------
+
+/** A TCP segment as a sending host's capture shows it under TSO: total length 0, offloaded TCP sum. */
+function tsoSegment(headerChecksum: boolean): Buffer {
+  const b = encodePacket({ ...TCP, payload: Buffer.alloc(3000, 7) });
+  b.writeUInt16BE(0, 2);
+  b.writeUInt16BE(0, 10);
+  if (headerChecksum) b.writeUInt16BE(~sum16(b, 0, 20) & 0xffff, 10);
+  b.writeUInt16BE(pseudoHeaderSum(b.readUInt32BE(12), b.readUInt32BE(16), 6, b.length - 20), SUM_AT.tcp);
+  return b;
+}
+
+test('TSO (total length 0): length from the capture, header checksum unverifiable whatever it holds, TCP offloaded', (t) => {
+  for (const summed of [true, false]) {
+    const r = check(tsoSegment(summed));
+    t.is(r.malformed, null);
+    t.true(r.lengthFromCapture);
+    t.is(r.ipv4, STATUS.UNVERIFIABLE, `header checksum ${summed ? 'summed' : '0'}`);
+    t.is(r.ipv4Unverifiable, UNVERIFIABLE.TSO);
+    t.is(r.transportStatus, STATUS.BAD);
+    t.true(r.offloaded, 'the pseudo-header sum over the length from the capture');
+  }
+  // Cut by a snaplen: the original length says the segment is incomplete.
+  const b = tsoSegment(true);
+  const cut = { ...verifyIpv4(b, 0, 200, newPacketChecksums(), { originalLength: b.length }) };
+  t.is(cut.transportStatus, STATUS.UNVERIFIABLE);
+  t.is(cut.unverifiable, UNVERIFIABLE.TRUNCATED);
+  const tally = new ChecksumTally();
+  tally.add(0, verifyIpv4(b, 0, b.length, newPacketChecksums()));
+  t.deepEqual(tally.summary().layers.ipv4, { good: 0, bad: 0, unverifiable: 1, absent: 0 });
+});
+
+test('received (raw socket): a header the kernel filled in after checking it is unverifiable, never bad', (t) => {
+  // An echo reply with record route, its slots filled after the header checksum was computed.
+  const reply = encodePacket({ ip: { ...ip, options: [{ kind: 'record-route', pointer: 4, addresses: ['0.0.0.0', '0.0.0.0'] }] }, icmp: { kind: 'echo-reply', identifier: 1, sequence: 1 } });
+  reply.writeUInt32BE(0x7f000001, 23); // first slot: 127.0.0.1
+  reply[22] = 8; // pointer past it
+  t.is(check(reply).ipv4, STATUS.BAD, 'read from a capture: bad, as tshark says');
+  const r = { ...verifyIpv4(reply, 0, reply.length, newPacketChecksums(), { received: true }) };
+  t.is(r.ipv4, STATUS.UNVERIFIABLE);
+  t.is(r.ipv4Unverifiable, UNVERIFIABLE.RECEIVED_OPTIONS);
+  t.is(r.transportStatus, STATUS.GOOD, 'the ICMP checksum is still checked');
+  const good = { ...verifyIpv4(encodePacket(ICMP), 0, encodePacket(ICMP).length, newPacketChecksums(), { received: true }) };
+  t.is(good.ipv4, STATUS.GOOD, 'a header whose sum holds is good');
+});
+
+test('received (raw socket): an offloaded UDP/TCP checksum is unverifiable; any other bad one stays bad', (t) => {
+  for (const [init, at] of [[UDP, SUM_AT.udp], [TCP, SUM_AT.tcp]] as const) {
+    const b = encodePacket(init);
+    b.writeUInt16BE(pseudoHeaderSum(b.readUInt32BE(12), b.readUInt32BE(16), b[9]!, b.length - 20), at);
+    const r = { ...verifyIpv4(b, 0, b.length, newPacketChecksums(), { received: true }) };
+    t.is(r.transportStatus, STATUS.UNVERIFIABLE);
+    t.is(r.unverifiable, UNVERIFIABLE.RECEIVED_OFFLOAD);
+    spoil(b, at);
+    const bad = { ...verifyIpv4(b, 0, b.length, newPacketChecksums(), { received: true }) };
+    t.is(bad.transportStatus, STATUS.BAD, 'a raw socket sees segments before the transport checks them');
+  }
 });

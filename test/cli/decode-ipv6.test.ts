@@ -131,12 +131,12 @@ const BROKEN = [
 ] as const;
 
 for (const [name, offset, reason] of BROKEN) {
-  test(`${name}: one line naming the byte offset, exit 2; in a capture, the packets around it still decoded`, async (t) => {
+  test(`${name}: marked on its line with the byte offset, exit 1; in a capture, the packets around it still decoded`, async (t) => {
     const path = join(ROOT, 'fixtures/packets6', `${name}.hex`);
     const r = await rawprobe(['decode', path], { timeoutMs: 20_000 });
-    t.is(r.code, 2);
-    t.regex(r.stdout, new RegExp(`^#0 2001:db8::1 > 2001:db8:0:1::2 .* malformed: .*\\(at byte ${offset}\\)\\n$`));
-    t.regex(r.stderr, new RegExp(`^rawprobe: malformed packet at packet index 0, byte offset ${offset}: `));
+    t.is(r.code, 1);
+    t.regex(r.stdout, new RegExp(`^#0 2001:db8::1 > 2001:db8:0:1::2 \\S+ \\[malformed\\] .*\\(byte offset ${offset}\\)\\n$`));
+    t.regex(r.stderr, new RegExp(`^rawprobe: 1 packet, 1 malformed \\(the first at packet index 0, byte offset ${offset}: `));
     t.regex(r.stderr, reason);
     t.false(r.stderr.includes('    at '), 'no stack trace');
     // Between two good packets in an Ethernet capture: offsets count the 14-byte link header.
@@ -146,11 +146,14 @@ for (const [name, offset, reason] of BROKEN) {
     for (const p of [echo, readHexFixture(path), echo]) w.write(p, { sec: 1, nsec: 0 });
     await w.close();
     const c = await rawprobe(['decode', capture, '--json']);
-    t.is(c.code, 2);
-    const lines = c.stdout.trim().split('\n').map((l) => JSON.parse(l) as { problem: { kind: string; offset: number } | null });
+    t.is(c.code, 1);
+    const lines = c.stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame: { fileOffset: number }; problem: { kind: string; offset: number; fileOffset: number } | null });
     t.deepEqual(lines.map((l) => l.problem?.kind ?? null), [null, 'malformed', null]);
     t.is(lines[1]!.problem!.offset, 14 + offset);
-    t.regex(c.stderr, new RegExp(`^rawprobe: malformed packet at packet index 1, byte offset ${14 + offset}: `));
+    // The file's count: the frame's first byte (after the 16-byte record header) plus the offset.
+    const at = lines[1]!.frame.fileOffset + 14 + offset;
+    t.is(lines[1]!.problem!.fileOffset, at);
+    t.regex(c.stderr, new RegExp(`^rawprobe: 3 packets, 1 malformed \\(the first at packet index 1, byte offset ${at}: `));
     const sums = await rawprobe(['checksum', capture, '--json']);
     t.true(sums.code === 0 || sums.code === 1, sums.stderr);
     t.is((JSON.parse(sums.stdout) as { packets: number }).packets, 3);
@@ -162,7 +165,7 @@ test('checksum names a malformed IPv6 packet with its byte offset, text and JSON
   writeFileSync(path, `${readHexFixture(join(ROOT, 'fixtures/packets6/malformed-payload-length.hex')).toString('hex')}\n`);
   const r = await rawprobe(['checksum', path]);
   t.is(r.code, 1);
-  t.regex(r.stdout, /malformed: packet index 0, byte offset 4 in the packet: IPv6 payload length runs past the packet/);
+  t.regex(r.stdout, /malformed: packet index 0, byte offset 4: IPv6 payload length runs past the packet/);
   const j = JSON.parse((await rawprobe(['checksum', path, '--json'])).stdout) as { malformedPackets: { index: number; offset: number }[] };
   t.like(j.malformedPackets[0], { index: 0, offset: 4 });
 });

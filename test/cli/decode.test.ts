@@ -327,7 +327,7 @@ test('zero-length file, wrong magic, cut global header: exit 2, one line', async
   }
 });
 
-test('hex: odd length, a non-hex character, a malformed packet: index and offset named, exit 2', async (t) => {
+test('hex: odd length, a non-hex character: index and offset named, exit 2; a malformed packet: marked, counted, exit 1', async (t) => {
   const odd = await rawprobe(['decode', 'abc']);
   t.is(odd.code, 2);
   t.is(odd.stderr, 'rawprobe: hex argument: packet index 0, byte offset 1: bad hex: odd number of hex digits (the digit at position 2 has no pair)\n');
@@ -335,10 +335,12 @@ test('hex: odd length, a non-hex character, a malformed packet: index and offset
   t.is(stdin.code, 2);
   t.is(stdin.stdout.split('\n').length, 2, 'the good packet before is printed');
   t.is(stdin.stderr, 'rawprobe: stdin: packet index 1 (line 2), byte offset 2: bad hex at position 7: "g" is not a hex digit\n');
+  // A malformed packet is data (issue 20): marked on its line, counted at the end, exit 1; hex
+  // input has no file, so its byte offset counts from the packet's first byte.
   const short = await rawprobe(['decode', PACKET.subarray(0, 24).toString('hex')]);
-  t.is(short.code, 2);
-  t.regex(short.stdout, /^#0 192\.0\.2\.1 > 198\.51\.100\.2 UDP malformed: UDP header needs 8 bytes, 4 present \(at byte 20\)\n$/);
-  t.is(short.stderr, 'rawprobe: malformed packet at packet index 0, byte offset 20: UDP header needs 8 bytes, 4 present\n');
+  t.is(short.code, 1);
+  t.regex(short.stdout, /^#0 192\.0\.2\.1 > 198\.51\.100\.2 UDP \[malformed\] UDP header needs 8 bytes, 4 present \(byte offset 20\)\n$/);
+  t.is(short.stderr, 'rawprobe: 1 packet, 1 malformed (the first at packet index 0, byte offset 20: UDP header needs 8 bytes, 4 present)\n');
   const missing = await rawprobe(['decode', 'no/such/file.pcap']);
   t.is(missing.code, 2);
   t.is(missing.stderr, 'rawprobe: no/such/file.pcap: no such file\n');

@@ -56,7 +56,7 @@ test('--id 0x10, --ttl 0x40: the same number in ping and send (and --ttl in swee
 test('-c 0x10: sixteen in ping, sweep, send and decode', async (t) => {
   t.is(pingOptions(await parseArgs(ping, ['-c', '0x10', HOST])).count, 16);
   t.is(sweepOptions(await parseArgs(sweep, ['-c', '0x10', HOST])).count, 16);
-  t.is(pacingOf(await parseArgs(send, [...CRAFT, '-c', '0x10']), 1).count, 16);
+  t.is(pacingOf(await parseArgs(send, [...CRAFT, '-c', '0x10']), [{ bytes: Buffer.alloc(20), userSet: new Set(), timeMs: null }]).count, 16);
   t.is(decodeCount(await parseArgs(decode, ['-c', '0x10'])), 16);
 });
 

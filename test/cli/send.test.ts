@@ -7,9 +7,9 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asSent } from '../../lib/craft/index.js';
-import { encodePacket, decodePacket, type PacketInit } from '../../lib/wire/index.js';
+import { encodePacket, decodePacket, packetToJson, type PacketInit } from '../../lib/wire/index.js';
 import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
-import { rootTest } from '../helpers/privilege.js';
+import { isRoot, rootTest } from '../helpers/privilege.js';
 import { dryHex, unique } from '../helpers/send.js';
 import { captureOnLoopback } from '../helpers/tcpdump.js';
 import { sharedTempDir } from '../helpers/tmp.js';
@@ -72,17 +72,27 @@ test('decode --json output goes back through send --from-json unchanged (and fro
   t.is(r.code, 0, r.stderr);
   const sentBytes = dryHex(r.stdout);
   t.is(sentBytes.length, 12);
-  // The same as the captured IPv4 packets (read by send --from-hex from the raw-IP copy).
-  const originals = dryHex((await rawprobe(['send', '--from-hex', fixture('raw-be-usec.pcap'), '--dry-run'])).stdout);
-  t.deepEqual(sentBytes, originals.filter((b) => b[0]! >>> 4 === 4));
+  // The same as the captured IPv4 packets (read by send --from-hex from the raw-IP copy, which
+  // leaves the capture's one IPv6 packet for a run of its own).
+  const hex = await rawprobe(['send', '--from-hex', fixture('raw-be-usec.pcap'), '--dry-run']);
+  t.is(hex.stderr, `rawprobe: ${fixture('raw-be-usec.pcap')}: skipped 1 IPv6 packet: one run sends one IP version (-6 sends the IPv6 ones)\n`);
+  const originals = dryHex(hex.stdout);
+  t.deepEqual(sentBytes, originals);
   const piped = await rawprobe(['send', '--from-json', '-', '--dry-run'], { input: `${ipv4[0]}\n` });
   t.deepEqual(dryHex(piped.stdout), [sentBytes[0]]);
-  // The IPv6 packet (ping -6 ::1) comes back whole too: every packet of the capture, as captured.
+  // The IPv6 packet (ping -6 ::1) comes back whole too, with -6: as captured.
   t.is(lines.length, 13);
   const all = await rawprobe(['send', '--from-json', '-', '--dry-run'], { input: `${lines.join('\n')}\n` });
   t.is(all.code, 0, all.stderr);
   t.deepEqual(dryHex(all.stdout), originals);
-  t.is(originals[12]![0]! >>> 4, 6);
+  const v6 = await rawprobe(['send', '-6', '--from-json', '-', '--dry-run'], { input: `${lines.join('\n')}\n` });
+  t.is(v6.stderr, 'rawprobe: stdin: skipped 12 IPv4 packets: one run sends one IP version\n');
+  const [sent6] = dryHex(v6.stdout);
+  t.is(sent6![0]! >>> 4, 6);
+  t.deepEqual(dryHex((await rawprobe(['send', '-6', '--from-hex', fixture('raw-be-usec.pcap'), '--dry-run'])).stdout), [sent6]);
+  const crafting = await rawprobe(['send', '--hop-limit', '3', '--from-json', '-', '--dry-run'], { input: `${lines[12]}\n` });
+  t.is(crafting.code, 2);
+  t.regex(crafting.stderr, /--hop-limit crafts a packet/);
 });
 
 test('--from-json --recompute: an edited packet gets right lengths and checksums again', async (t) => {
@@ -151,6 +161,16 @@ async function sendAndCapture(t: import('ava').ExecutionContext, filter: string,
   return { packets, stdout: r.stdout, stderr: r.stderr, code: r.code };
 }
 
+/** A way to run send without CAP_NET_RAW: as nobody when root, as we are otherwise. */
+const unprivileged = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'] : [];
+
+toolTest(isRoot ? ['setpriv'] : [])('without CAP_NET_RAW: one line before anything else is printed, exit 2 (issue 18)', async (t) => {
+  const r = await rawprobe(['send', '127.0.0.1'], { via: unprivileged });
+  t.is(r.code, 2, r.stderr);
+  t.is(r.stdout, '', 'no "send ..." nor "sending 1 packet" line first');
+  t.regex(r.stderr, /^rawprobe: send: [^\n]*CAP_NET_RAW[^\n]*\n$/);
+});
+
 asRoot('ICMP echo with TTL, TOS, DF, id, a record-route option and a payload leaves byte for byte as asked', async (t) => {
   const id = unique();
   const args = ['--dst', '127.0.0.1', '--src', '127.0.0.1', '--ttl', '9', '--tos', '0x28', '--id', '0x2345', '--df', '--ip-option', 'rr:3', '--icmp-id', String(id), '--seq', '5', '--payload', 'abcdefgh'];
@@ -211,6 +231,40 @@ asRoot('--wait: echo replies, a port unreachable quoting our UDP, a TCP RST, eac
   t.is(events[2]!.replies, 1);
 });
 
+rootTest().serial('--wait: a reply whose options the receiving kernel filled in (record route, timestamp) is not called bad; nor an offloaded SYN-ACK', async (t) => {
+  // The kernel checks the header checksum on arrival, then writes its address (and time) into
+  // the option slots without summing again (ip_options_compile): the sum no longer holds when
+  // a raw socket reads the reply, yet nothing is wrong with it (issue 20).
+  for (const option of ['rr:4', 'ts:4']) {
+    const id = unique();
+    const r = await rawprobe(['send', '--dst', '127.0.0.1', '--icmp-id', String(id), '--ip-option', option, '--wait', '2000']);
+    t.is(r.code, 0, r.stderr);
+    const reply = r.stdout.split('\n').find((l) => l.startsWith('reply #0'))!;
+    t.truthy(reply, r.stdout);
+    t.false(reply.includes('bad ip checksum'), reply);
+    t.regex(reply, /ip checksum unverifiable \(the kernel checked it on arrival, then filled in IP options \(record route, timestamp\) without summing again\), rtt/);
+    const j = await rawprobe(['send', '--dst', '127.0.0.1', '--icmp-id', String(unique()), '--ip-option', option, '--wait', '2000', '--json']);
+    const event = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; packet: { frame: { received: boolean; checksums: { ipv4: string; transportStatus: string } } } }).find((e) => e.event === 'reply')!;
+    t.deepEqual([event.packet.frame.received, event.packet.frame.checksums.ipv4, event.packet.frame.checksums.transportStatus], [true, 'unverifiable', 'good']);
+  }
+  // A SYN-ACK from a listener on this host reaches the raw socket with only the pseudo-header sum
+  // in its checksum (checksum offload): the kernel counts it as checked; so do we.
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const r = await rawprobe(['send', '--dst', '127.0.0.1', '--proto', 'tcp', '--flags', 'S', '--sport', String(unique()), '--dport', String(port), '--wait', '2000']);
+    t.is(r.code, 0, r.stderr);
+    const reply = r.stdout.split('\n').find((l) => l.startsWith('reply #0'))!;
+    t.regex(reply, /TCP \d+ > \d+ \[S\.\]/);
+    t.false(reply.includes('bad tcp checksum'), reply);
+    t.regex(reply, /tcp checksum unverifiable \(checksum offload: a local sender left it to the card, and the kernel delivered it as checked\)/);
+  } finally {
+    server.close();
+  }
+});
+
 asRoot('--wait with no answer: exit 1', async (t) => {
   // An echo *reply* gets no answer.
   const r = await rawprobe(['send', '--dst', '127.0.0.1', '--type', '0', '--icmp-id', String(unique()), '--wait', '300']);
@@ -230,6 +284,25 @@ asRoot('--rate: batched sends at a rate, every packet on the wire with its own s
   t.is(max.code, 0, max.stderr);
   t.is(max.packets.length, 200);
   t.regex(max.stdout, /--- sent 200 packets \(5600 bytes\)/);
+});
+
+asRoot('--from-json replays at the times decode --json gives; hex lines (no times) go one after the other; --rate max overrides', async (t) => {
+  const id = unique();
+  const packet = (sequence: number) => encodePacket({ ip: { src: '127.0.0.1', dst: '127.0.0.1' }, icmp: { kind: 'echo-request', identifier: id, sequence } });
+  const frame = (ms: number) => ({ time: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString().replace('Z', '123Z') });
+  const json = join(dir, `timed-${id}.json`);
+  const objects = [0, 150, 200].map((ms, i) => ({ frame: frame(ms), ...JSON.parse(JSON.stringify(packetToJson(decodePacket(packet(i + 1))))) }));
+  writeFileSync(json, objects.map((o) => JSON.stringify(o)).join('\n'));
+  const timed = await rawprobe(['send', '--from-json', json], { where: 'netns' });
+  t.is(timed.code, 0, timed.stderr);
+  t.regex(timed.stdout, /\nsending 3 packets to 127\.0\.0\.1, at the times they were captured \(0\.200 s for the list\)\n/);
+  const hex = join(dir, `untimed-${id}.hex`);
+  writeFileSync(hex, [1, 2].map((i) => packet(i).toString('hex')).join('\n'));
+  const untimed = await rawprobe(['send', '--from-hex', hex], { where: 'netns' });
+  t.is(untimed.code, 0, untimed.stderr);
+  t.regex(untimed.stdout, /\nsending 2 packets to 127\.0\.0\.1, one after the other without pause\n/);
+  const max = await rawprobe(['send', '--from-json', json, '--rate', 'max'], { where: 'netns' });
+  t.regex(max.stdout, /\nsending 3 packets to 127\.0\.0\.1, as fast as the socket takes them\n/);
 });
 
 asRoot('--from-hex of a capture: the packets leave as they were captured (the kernel fixing only what raw(7) says)', async (t) => {

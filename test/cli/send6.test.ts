@@ -101,9 +101,17 @@ test('each version refuses the other\'s header options, and packets of both vers
   const v6 = JSON.stringify({ ip: { src: '::1', dst: '::1' }, icmpv6: { kind: 'echo-request' } });
   const file = join(dir, 'mixed.jsonl');
   writeFileSync(file, `${v4}\n${v6}\n`);
-  const mixed = await rawprobe(['send', '--from-json', file]);
-  t.is(mixed.code, 2);
-  t.regex(mixed.stderr, /^rawprobe: send: the packets mix IPv4 and IPv6: send each version in a run of its own\n$/);
+  // One run sends one version: a file's IPv4 packets, or with -6 its IPv6 ones.
+  const mixed = await rawprobe(['send', '--from-json', file, '--dry-run']);
+  t.is(mixed.code, 0, mixed.stderr);
+  t.is(mixed.stderr, `rawprobe: ${file}: skipped 1 IPv6 packet: one run sends one IP version (-6 sends the IPv6 ones)\n`);
+  t.deepEqual(dryHex(mixed.stdout).map((b) => b[0]! >>> 4), [4]);
+  const six = await rawprobe(['send', '-6', '--from-json', file, '--dry-run']);
+  t.is(six.stderr, `rawprobe: ${file}: skipped 1 IPv4 packet: one run sends one IP version\n`);
+  t.deepEqual(dryHex(six.stdout).map((b) => b[0]! >>> 4), [6]);
+  const none = await rawprobe(['send', '-6', '--from-json', '-', '--dry-run'], { input: `${v4}\n` });
+  t.is(none.code, 2);
+  t.is(none.stderr, 'rawprobe: stdin: no IPv6 packet in it: nothing to send\n');
 });
 
 test('IPv6 from JSON (decode --json output, recomputed when edited) and from hex', async (t) => {

@@ -73,8 +73,24 @@ test('the help of a command whose builder needs lib/ data loads that data module
   t.deepEqual(modules.filter((m) => m.startsWith('dist/cli/run/') || m.startsWith('dist/lib/sockopt/')), []);
 });
 
+test('socket: --help loads the kinds module, not the implementation; a run loads its own modules only', async (t) => {
+  for (const sub of ['listen', 'connect']) {
+    const help = await loadedModules(t, ['socket', sub, '--help']);
+    t.is(help.code, 0, sub);
+    t.true(help.modules.includes('dist/lib/socket/kinds.js'));
+    t.deepEqual(help.modules.filter((m) => m.startsWith('dist/cli/run/') || m.startsWith('dist/lib/netcat/')), [], `socket ${sub} --help`);
+  }
+  // A connect the kernel refuses (port 1 on loopback: nobody listens there) runs the whole command.
+  const { code, modules } = await loadedModules(t, ['socket', 'connect', 'tcp://127.0.0.1:1', '--quiet']);
+  t.is(code, 1);
+  t.true(modules.includes('dist/cli/run/socket.js'));
+  t.true(modules.includes('dist/lib/netcat/session.js'));
+  const foreign = modules.filter((m) => /^dist\/(cli\/run\/(?!socket|option-settings|signals)|lib\/(probe|lab|craft|pcap|check)\/)/.test(m) || m === 'node_modules/table');
+  t.deepEqual(foreign, []);
+});
+
 /** The bundle's chunks for a command's work: dist/app/chunks/<run module>-<hash>.js. */
-const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|capture|checksum|send|sockopt|lab|setup-privileges)-[A-Z0-9]+\.js$/;
+const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|capture|checksum|send|sockopt|socket|lab|setup-privileges)-[A-Z0-9]+\.js$/;
 
 test('the bundle keeps the laziness: --version loads no command chunk, decode only its own', async (t) => {
   const version = await loadedModules(t, ['--version'], MAIN);
@@ -85,4 +101,7 @@ test('the bundle keeps the laziness: --version loads no command chunk, decode on
   const decode = await loadedModules(t, ['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')], MAIN);
   t.is(decode.code, 0);
   t.deepEqual(decode.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['decode']);
+  const socket = await loadedModules(t, ['socket', 'connect', 'tcp://127.0.0.1:1', '--quiet'], MAIN);
+  t.is(socket.code, 1);
+  t.deepEqual(socket.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['socket']);
 });

@@ -54,6 +54,26 @@ rootOnly('dscp-rewrite --path: r1 is the last hop that kept each value, r2 the f
   }
 });
 
+rootOnly('dscp-rewrite --path with r2 rate-limiting its ICMP errors: a value r2 did not quote is unknown, never "no (kept to hop 1)" (issue 18)', async (t) => {
+  // r2 keeps the kernel's ICMP rate limit: of 64 Time Exceeded it owes h1 at once, most are not sent.
+  const lab = await withLab(t, 'dscp-rewrite', { nodes: unlimited(['r1', 'h2']) });
+  const h2 = lab.address('h2');
+  const r = await tos(lab, ['--dscp', 'all', '--path', '-I', '-w', '1', '--json', h2]);
+  t.is(r.code, 0, r.stderr);
+  const all = rows(r);
+  t.is(all.length, 64);
+  for (const row of all) {
+    const p = row.path!;
+    if (p.rewritten === false) t.is(p.lastKept?.ttl, 2, `0x${row.tos.toString(16)}: "no" only with r2's own quote`);
+    if (p.rewritten === true) t.like(p, { quoted: 0x20, firstSeen: { ttl: 2 } });
+    if (p.rewritten === null) t.is(p.lastKept?.ttl, 1, `0x${row.tos.toString(16)}: kept by r1, then nothing known`);
+  }
+  const unknown = all.filter((row) => row.path!.rewritten === null);
+  t.true(unknown.length > 0, 'r2 rate-limited some of its answers');
+  const text = await tos(lab, ['--values', unknown.slice(0, 3).map((row) => row.tos).join(','), '--path', '-I', '-w', '1', h2]);
+  t.notRegex(text.stdout, /no \(kept to hop 1\)/);
+});
+
 rootOnly('dscp-rewrite without --path: every value answered, the reply re-marked CS1; UDP shows what arrived; ECN passes', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite', { nodes: unlimited(['r1', 'r2', 'h2']) });
   const h2 = lab.address('h2');

@@ -57,6 +57,7 @@ test('the REWRITTEN cell says where: after the last hop that kept the value, see
   );
   t.is(pathText({ rewritten: false, quoted: null, lastKept: { ttl: 3, from: '198.51.100.6' }, firstSeen: null, hops: 4, reached: true }), 'no (kept to hop 3)');
   t.is(pathText({ rewritten: null, quoted: null, lastKept: null, firstSeen: null, hops: 4, reached: false }), 'unknown (no hop quoted our header)');
+  t.is(pathText({ rewritten: null, quoted: null, lastKept: { ttl: 1, from: '203.0.113.2' }, firstSeen: null, hops: 3, reached: true }), 'unknown (kept to hop 1; no quote from the hops after it)');
   const text = tosTable([row({ path: { rewritten: false, quoted: null, lastKept: { ttl: 3, from: '198.51.100.6' }, firstSeen: null, hops: 4, reached: true } })], true);
   t.regex(text, /│ REWRITTEN +│/);
   t.regex(text, /│ no \(kept to hop 3\) │/);

@@ -6,6 +6,7 @@
 // measures that).
 import test from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
+import { findTool } from '../../lib/lab/system.js';
 import { rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
@@ -263,4 +264,16 @@ rootOnly('a destination that never answers: the trace ends at max TTL with * hop
   t.deepEqual(shape(r), [' 1  203.0.113.2', ' 2  198.51.100.2', ' 3  198.51.100.6', ' 4  * * *', ' 5  * * *', ' 6  * * *']);
   const done = json(await trace(lab, ['-n', '-m', '5', '-w', '0.3', '--json', h2])).at(-1);
   t.deepEqual(done, { type: 'done', reached: false, hops: 5 });
+});
+
+rootOnly('README: after a -F run h1 keeps the path MTU and fits its fragments to it (no [length]); ip route flush cache forgets it', async (t) => {
+  const lab = await withLab(t, 'mtu1400', { nodes: unlimited(['r1', 'r2', 'h2']) });
+  const h2 = lab.address('h2');
+  const lengthAtHop2 = async (): Promise<unknown> => json(await trace(lab, ['-n', '-U', '-q', '1', '--json', h2, '2000']))[1]!['changes'];
+  t.deepEqual(await lengthAtHop2(), [{ field: 'length', sent: 1500, quoted: 1396 }], 'a fresh lab');
+  t.is((await trace(lab, ['-n', '-F', '-q', '1', h2, '1500'])).code, 1, '-F: !F-1400, the destination not reached');
+  t.deepEqual(await lengthAtHop2(), [], 'the learned MTU: fragments of 1400 at most, nothing to cut');
+  const ip = (await findTool('ip')) ?? 'ip';
+  t.is((await lab.exec('h1', [ip, 'route', 'flush', 'cache'])).code, 0);
+  t.deepEqual(await lengthAtHop2(), [{ field: 'length', sent: 1500, quoted: 1396 }], 'forgotten: as in a fresh lab');
 });

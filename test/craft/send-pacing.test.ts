@@ -144,3 +144,24 @@ test('an abort ends the run: what went out is counted, aborted is true', async (
   t.true(stats.sent >= 3 && stats.sent < 100);
   t.is(socket.closes, 1);
 });
+
+test('gaps (a capture\'s timing): each packet its own time after the one before; a new round right after the last', async (t) => {
+  const r = await send([udp(1), udp(2), udp(3)], { count: 5, gapsMs: [0, 30, 5] });
+  t.deepEqual(r.times, [0, 30, 35, 35, 65]);
+  t.deepEqual(r.socket.sent.map((s) => decodePacket(s.bytes).udp!.dstPort), [1, 2, 3, 1, 2]);
+  t.is(r.stats.sendMs, 65);
+});
+
+test('gaps: stopped in a long gap, the run ends at once, without waiting for the gap', async (t) => {
+  const controller = new AbortController();
+  const clock = new FakeClock();
+  const socket = new FakeSocket(clock);
+  const running = sendPackets([udp(1), udp(2)], { gapsMs: [0, 3_600_000], signal: controller.signal }, { socket, clock });
+  const driven = runOnFakeNetwork(clock, socket, () => [], running);
+  while (socket.sent.length < 1) await new Promise((r) => setImmediate(r));
+  controller.abort();
+  const ms = await driven;
+  const stats = await running;
+  t.like(stats, { sent: 1, aborted: true });
+  t.true(ms < 1000, `${ms} fake ms`);
+});

@@ -129,3 +129,83 @@ export function assertUsageError(t: ExecutionContext, r: CliResult, message: str
   else t.regex(r.stderr, message);
   t.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
 }
+
+/** A CLI left running while a test talks to it (a `rawprobe socket listen`, a client held open). */
+export interface RunningCli {
+  /** The next line of stdout or stderr (as each completes) matching `accept`; rejects when the process ends first, or after `limitMs`. */
+  line(stream: 'stdout' | 'stderr', accept: RegExp, limitMs?: number): Promise<string>;
+  /** Every byte it has written to stdout so far. */
+  stdoutBytes(): Buffer;
+  /** Writes to its stdin; end() closes it. */
+  write(data: string | Buffer): void;
+  end(): void;
+  signal(signal: NodeJS.Signals): void;
+  /** Its exit code and output, when it has ended (stdout as text). */
+  done: Promise<CliResult>;
+}
+
+/**
+ * Starts `rawprobe ...args` on the host with stdin open (closed by end(), or at once with
+ * `input`), and kills it when the test ends if it is still running.
+ */
+export function startRawprobe(t: ExecutionContext, args: readonly string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): RunningCli {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const lines = { stdout: [] as string[], stderr: [] as string[] };
+  const partial = { stdout: '', stderr: '' };
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    (stream === 'stdout' ? out : err).push(chunk);
+    partial[stream] += chunk.toString('latin1');
+    for (let nl = partial[stream].indexOf('\n'); nl >= 0; nl = partial[stream].indexOf('\n')) {
+      lines[stream].push(partial[stream].slice(0, nl));
+      partial[stream] = partial[stream].slice(nl + 1);
+    }
+    for (const w of [...waiters]) w();
+  };
+  child.stdout.on('data', collect('stdout'));
+  child.stderr.on('data', collect('stderr'));
+  child.stdin.on('error', () => {}); // it may exit before reading its stdin
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      ended = true;
+      for (const w of [...waiters]) w();
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+  t.teardown(() => {
+    if (!ended) child.kill('SIGKILL');
+  });
+  if (options.input !== undefined) child.stdin.end(options.input);
+  const seen = { stdout: 0, stderr: 0 };
+  return {
+    line(stream, accept, limitMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`no ${stream} line matching ${String(accept)} within ${limitMs} ms; stderr: ${lines.stderr.join('\n')}`)), limitMs);
+        const finish = (error: Error | null, line?: string): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (error === null) resolve(line as string);
+          else reject(error);
+        };
+        const check = (): void => {
+          while (seen[stream] < lines[stream].length) {
+            const line = lines[stream][seen[stream]++] as string;
+            if (accept.test(line)) return finish(null, line);
+          }
+          if (ended) finish(new Error(`rawprobe ${args.join(' ')} ended before a ${stream} line matching ${String(accept)}; stderr: ${lines.stderr.join('\n')}`));
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    stdoutBytes: () => Buffer.concat(out),
+    write: (data) => void child.stdin.write(data),
+    end: () => child.stdin.end(),
+    signal: (signal) => void child.kill(signal),
+    done,
+  };
+}

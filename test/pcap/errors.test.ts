@@ -138,16 +138,18 @@ test('incl_len larger than the file (but within snaplen)', async (t) => {
   });
 });
 
-test('incl_len larger than the snaplen', async (t) => {
-  const bytes = valid({ snaplen: 40, byteOrder: 'big' });
-  // Record 0 (36 bytes) fits; record 1 (50 bytes) was cut to 40 by the writer: claim 50 again.
-  bytes.writeUInt32BE(50, STARTS[1]! + 8);
-  await expectError(t, bytes, {
-    reason: PCAP_ERROR.BAD_CAPTURED_LENGTH,
-    packetIndex: 1,
-    offset: STARTS[1]!,
-    message: /corrupt record header at packet index 1, byte offset 76: captured length 50 exceeds the file's snaplen 40$/,
-  });
+test('incl_len larger than the snaplen: read whole, as libpcap and Wireshark read it (issue 20)', async (t) => {
+  // The header says 40, yet every record is longer (36 fits, 50 does not): old writers left such
+  // files, and tcpdump and tshark read them. Every reader delivers all three records, whole.
+  const bytes = valid({ byteOrder: 'big' });
+  bytes.writeUInt32BE(40, 16); // the global header's snaplen
+  for (const [name, o] of await allReaders(t, bytes)) {
+    t.is(o.error, null, name);
+    t.is(o.delivered, 3, name);
+  }
+  const lengths: number[] = [];
+  readPcapBuffer(bytes, (v) => void lengths.push(v.capturedLength));
+  t.deepEqual(lengths, PACKETS.map((p) => p.length));
 });
 
 for (const snaplen of [0, 0xffffffff]) {
@@ -159,7 +161,7 @@ for (const snaplen of [0, 0xffffffff]) {
       reason: PCAP_ERROR.BAD_CAPTURED_LENGTH,
       packetIndex: 1,
       offset: STARTS[1]!,
-      message: /captured length 262145 exceeds the 262144-byte limit$/,
+      message: /corrupt record header at packet index 1, byte offset 76: captured length 262145 exceeds the 262144-byte limit of libpcap and Wireshark$/,
     });
   });
 }

@@ -1,8 +1,25 @@
-// Locating the IP packet in a frame, per link type, from hand-written frames (locateIpv4 for
-// IPv4 alone, locateNetwork for both versions); and the link headers we build for writers.
+// Locating the IPv4 packet (and any network packet) in a frame, per link type, from hand-written
+// frames; and the link headers we build for writers.
 
 import test from 'ava';
-import { LINKTYPE, NETWORK, NOT_IPV4, describeNotIpv4, ipLinkHeader, ipv4LinkHeader, locateIpv4, locateIpv4InRecord, locateNetwork, locateNetworkInRecord, newIpv4Location, newNetworkLocation, type Ipv4Location } from '../../lib/pcap/index.js';
+import {
+  LINKTYPE,
+  NOT_IPV4,
+  NOT_NETWORK,
+  describeNotIpv4,
+  describeNotNetwork,
+  ipLinkHeader,
+  ipv4LinkHeader,
+  locateIpv4,
+  locateIpv4InRecord,
+  locateNetwork,
+  mplsLabels,
+  newIpv4Location,
+  newNetworkLocation,
+  nflogInfo,
+  type Ipv4Location,
+  type NetworkLocation,
+} from '../../lib/pcap/index.js';
 import { icmpEchoPacket } from './helpers.js';
 
 const IP = icmpEchoPacket({ payload: 4 }); // 32 bytes
@@ -77,7 +94,6 @@ for (const c of CASES) {
     if (c.offset !== undefined) {
       t.deepEqual(loc, {
         reason: null,
-        network: NETWORK.IPV4,
         offset: 7 + c.offset,
         length: frame.length - c.offset,
         linkHeaderLength: c.offset,
@@ -99,7 +115,7 @@ test('one location object reused: a miss after a hit leaves no stale offset', (t
   locateIpv4(Buffer.from(MACS + '0800' + IPHEX, 'hex'), 0, 14 + IP.length, 1, out);
   t.is(out.offset, 14);
   locateIpv4(Buffer.from(MACS + '0806' + ARP, 'hex'), 0, 14 + 28, 1, out);
-  t.deepEqual(out, { reason: 'arp', network: NETWORK.NONE, offset: 0, length: 0, linkHeaderLength: 0, value: 0x0806 });
+  t.deepEqual(out, { reason: 'arp', offset: 0, length: 0, linkHeaderLength: 0, value: 0x0806 });
 });
 
 test('locateIpv4InRecord leaves out the FCS', (t) => {
@@ -141,35 +157,6 @@ test('ipv4LinkHeader refuses what it cannot build', (t) => {
   t.throws(() => ipv4LinkHeader(LINKTYPE.ETHERNET, { vlanId: 4096 }), { instanceOf: RangeError, message: /VLAN id 4096/ });
 });
 
-// locateNetwork: the same frames, IPv6 found where locateIpv4 gave its reason (every link type
-// decode reads, the three BSD loopback families for IPv6 among them); every other case as above.
-for (const c of CASES) {
-  test(`locateNetwork: ${c.name}`, (t) => {
-    const frame = Buffer.from(c.frame, 'hex');
-    const buf = Buffer.alloc(frame.length + 11, 0xa5);
-    frame.copy(buf, 7);
-    const out = newNetworkLocation();
-    const loc = locateNetwork(buf, 7, frame.length, c.linkType, out);
-    t.is(loc, out, 'fills the object given');
-    if (c.reason === NOT_IPV4.IPV6) {
-      const at = frame.length - IPV6.length / 2;
-      t.deepEqual(loc, { reason: null, network: NETWORK.IPV6, offset: 7 + at, length: IPV6.length / 2, linkHeaderLength: at, value: c.value ?? null });
-      t.is(describeNotIpv4(loc), 'IPv6');
-      t.is(buf.subarray(loc.offset, loc.offset + loc.length).toString('hex'), IPV6);
-    } else if (c.offset !== undefined) {
-      t.like(loc, { reason: null, network: NETWORK.IPV4, offset: 7 + c.offset, linkHeaderLength: c.offset });
-    } else {
-      t.like(loc, { reason: c.reason as Ipv4Location['reason'], network: NETWORK.NONE, offset: 0, length: 0, value: c.value ?? null });
-    }
-  });
-}
-
-test('locateNetworkInRecord leaves out the FCS, IPv6 too', (t) => {
-  const frame = Buffer.from(MACS + '86dd' + IPV6 + 'aabbccdd', 'hex');
-  const loc = locateNetworkInRecord({ buffer: frame, offset: 0, capturedLength: frame.length, linkType: 1, fcsLength: 4 });
-  t.deepEqual([loc.network, loc.offset, loc.length], [NETWORK.IPV6, 14, IPV6.length / 2]);
-});
-
 const HEADERS6: [string, number, object, string][] = [
   ['RAW', LINKTYPE.RAW, {}, ''],
   ['IPV6', LINKTYPE.IPV6, {}, ''],
@@ -187,11 +174,126 @@ for (const [name, linkType, options, hex] of HEADERS6) {
     t.is(h.toString('hex'), hex);
     const frame = Buffer.concat([h, Buffer.from(IPV6, 'hex')]);
     const loc = locateNetwork(frame, 0, frame.length, linkType);
-    t.is(loc.network, NETWORK.IPV6);
+    t.is(loc.network, 'ipv6');
     t.is(loc.offset, h.length);
   });
 }
 
 test('ipLinkHeader refuses an IPv6 packet as LINKTYPE_IPV4', (t) => {
   t.throws(() => ipLinkHeader(LINKTYPE.IPV4, { network: 6 }), { instanceOf: RangeError, message: /IPv6 .*IPV4 \(228\)/ });
+});
+
+// ---- every network a frame can carry, and the link types of routers and netfilter (issue 20) ----
+
+interface NetworkCase {
+  name: string;
+  linkType: number;
+  frame: string;
+  /** Expected network, offset of its header in the frame, MPLS labels crossed. */
+  network?: 'ipv4' | 'ipv6';
+  offset?: number;
+  labels?: number;
+  reason?: string;
+  value?: number | null;
+  describe?: string;
+}
+
+/** One MPLS label stack entry: label(20) TC(3) S(1) TTL(8) (RFC 3032). */
+function mpls(label: number, bottom: boolean, ttl = 64, tc = 0): string {
+  return (((label << 12) | (tc << 9) | (bottom ? 0x100 : 0) | ttl) >>> 0).toString(16).padStart(8, '0');
+}
+
+/** An NFLOG record: header, then TLVs (length and type in `le` byte order), each padded to 4. */
+function nflog(family: number, tlvs: [number, string][], le = true): string {
+  const u16 = (v: number): string => {
+    const b = Buffer.alloc(2);
+    if (le) b.writeUInt16LE(v);
+    else b.writeUInt16BE(v);
+    return b.toString('hex');
+  };
+  let out = family.toString(16).padStart(2, '0') + '00' + '0005';
+  for (const [type, value] of tlvs) {
+    const length = 4 + value.length / 2;
+    out += u16(length) + u16(type) + value + '00'.repeat((4 - (length % 4)) % 4);
+  }
+  return out;
+}
+
+const PREFIX = Buffer.from('rawprobe \0').toString('hex');
+const NETWORK_CASES: NetworkCase[] = [
+  { name: 'Ethernet IPv6 is located', linkType: 1, frame: MACS + '86dd' + IPV6, network: 'ipv6', offset: 14 },
+  { name: 'RAW IPv6 is located', linkType: 101, frame: IPV6, network: 'ipv6', offset: 0 },
+  { name: 'NULL IPv6 (Darwin 30) is located', linkType: 0, frame: '1e000000' + IPV6, network: 'ipv6', offset: 4 },
+  { name: 'MPLS over Ethernet: two labels, IPv4 under them', linkType: 1, frame: MACS + '8847' + mpls(16005, false) + mpls(100, true) + IPHEX, network: 'ipv4', offset: 22, labels: 2 },
+  { name: 'MPLS multicast ethertype 0x8848', linkType: 1, frame: MACS + '8848' + mpls(24000, true) + IPHEX, network: 'ipv4', offset: 18, labels: 1 },
+  { name: 'MPLS IPv6 explicit null (label 2)', linkType: 1, frame: MACS + '8847' + mpls(2, true) + IPV6, network: 'ipv6', offset: 18, labels: 1 },
+  { name: 'VLAN then MPLS', linkType: 1, frame: MACS + '8100' + '0064' + '8847' + mpls(17, true) + IPHEX, network: 'ipv4', offset: 22, labels: 1 },
+  { name: 'MPLS in Linux cooked v2', linkType: 276, frame: '8847' + '0000' + '00000002' + '0001' + '00' + '06' + '0200000000010000' + mpls(300, true) + IPHEX, network: 'ipv4', offset: 24, labels: 1 },
+  { name: 'MPLS stack with no bottom entry before the end (the labels read are kept)', linkType: 1, frame: MACS + '8847' + mpls(1, false) + mpls(2, false) + 'ab', reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: 0x8847, labels: 2 },
+  { name: 'MPLS over a pseudowire control word (nibble 0)', linkType: 1, frame: MACS + '8847' + mpls(5, true) + '00000000' + MACS, reason: NOT_NETWORK.OTHER_IP_VERSION, value: 0, labels: 1 },
+  { name: 'PPP with ff 03, IPv4', linkType: 9, frame: 'ff030021' + IPHEX, network: 'ipv4', offset: 4 },
+  { name: 'PPP without framing, compressed protocol field 21', linkType: 9, frame: '21' + IPHEX, network: 'ipv4', offset: 1 },
+  { name: 'PPP without framing, full protocol field', linkType: 9, frame: '0021' + IPHEX, network: 'ipv4', offset: 2 },
+  { name: 'PPP IPv6', linkType: 9, frame: 'ff030057' + IPV6, network: 'ipv6', offset: 4 },
+  { name: 'PPP MPLS unicast', linkType: 9, frame: 'ff030281' + mpls(100, true) + IPHEX, network: 'ipv4', offset: 8, labels: 1 },
+  { name: 'PPP LCP', linkType: 9, frame: 'ff03c021' + '0901000c12345678', reason: NOT_NETWORK.OTHER_PPP_PROTOCOL, value: 0xc021, describe: 'PPP LCP (protocol 0xc021)' },
+  { name: 'PPP protocol 0x4021 we do not name', linkType: 9, frame: 'ff034021' + '00', reason: NOT_NETWORK.OTHER_PPP_PROTOCOL, value: 0x4021, describe: 'PPP (protocol 0x4021)' },
+  { name: 'PPP cut in its protocol field', linkType: 9, frame: 'ff0300', reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'PPP_HDLC, IPv4', linkType: 50, frame: 'ff030021' + IPHEX, network: 'ipv4', offset: 4 },
+  { name: 'PPP_HDLC with Cisco framing (0f)', linkType: 50, frame: '0f000800' + IPHEX, network: 'ipv4', offset: 4 },
+  { name: 'Cisco HDLC unicast, IPv4', linkType: 104, frame: '0f000800' + IPHEX, network: 'ipv4', offset: 4 },
+  { name: 'Cisco HDLC broadcast, IPv6', linkType: 104, frame: '8f0086dd' + IPV6, network: 'ipv6', offset: 4 },
+  { name: 'Cisco HDLC SLARP', linkType: 104, frame: '8f008035' + '00'.repeat(18), reason: NOT_NETWORK.OTHER_ETHERTYPE, value: 0x8035, describe: 'ethertype 0x8035' },
+  { name: 'Cisco HDLC cut', linkType: 104, frame: '0f00', reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'NFLOG, TLVs little-endian: prefix, then the payload', linkType: 239, frame: nflog(2, [[1, '08000300'], [10, PREFIX], [9, IPHEX]]), network: 'ipv4', offset: 4 + 8 + 16 + 4 },
+  { name: 'NFLOG, TLVs big-endian (a big-endian capturing host)', linkType: 239, frame: nflog(2, [[10, PREFIX], [9, IPHEX]], false), network: 'ipv4', offset: 4 + 16 + 4 },
+  { name: 'NFLOG IPv6', linkType: 239, frame: nflog(10, [[9, IPV6]]), network: 'ipv6', offset: 8 },
+  { name: 'NFLOG without a payload TLV', linkType: 239, frame: nflog(2, [[10, PREFIX]]), reason: NOT_NETWORK.NO_PAYLOAD, value: null, describe: 'NFLOG record without a packet' },
+  { name: 'NFLOG bridge family', linkType: 239, frame: nflog(7, [[9, IPHEX]]), reason: NOT_NETWORK.OTHER_FAMILY, value: 7 },
+  { name: 'NFLOG TLV longer than the record', linkType: 239, frame: nflog(2, [[9, IPHEX]]).slice(0, 40), reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: null },
+  { name: 'NFLOG header cut', linkType: 239, frame: '0200', reason: NOT_NETWORK.TRUNCATED_LINK_HEADER, value: null },
+];
+
+for (const c of NETWORK_CASES) {
+  test(`locateNetwork: ${c.name}`, (t) => {
+    const frame = Buffer.from(c.frame, 'hex');
+    const buf = Buffer.alloc(frame.length + 9, 0xa5);
+    frame.copy(buf, 5);
+    const out = newNetworkLocation();
+    const loc = locateNetwork(buf, 5, frame.length, c.linkType, out);
+    t.is(loc, out, 'fills the object given');
+    t.is(loc.mplsLabels, c.labels ?? 0);
+    if (c.network !== undefined) {
+      t.is(loc.network, c.network);
+      t.is(loc.reason, null);
+      t.is(loc.offset, 5 + c.offset!);
+      t.is(loc.linkHeaderLength, c.offset!);
+      t.is(loc.length, frame.length - c.offset!);
+      if ((c.labels ?? 0) > 0) t.is(mplsLabels(buf, loc.mplsOffset, loc.mplsLabels).at(-1)!.bottom, true);
+      // locateIpv4 agrees: IPv4 found at the same place, IPv6 a reason.
+      const v4 = locateIpv4(buf, 5, frame.length, c.linkType);
+      if (c.network === 'ipv4') t.is(v4.offset, loc.offset);
+      else t.is(v4.reason, NOT_IPV4.IPV6);
+    } else {
+      t.is(loc.network, null);
+      t.is(loc.reason, c.reason as NetworkLocation['reason']);
+      t.is(loc.value, c.value ?? null);
+      if (c.describe !== undefined) t.is(describeNotNetwork(loc.reason, loc.value), c.describe);
+      t.is(locateIpv4(buf, 5, frame.length, c.linkType).reason, c.reason as Ipv4Location['reason']);
+    }
+  });
+}
+
+test('mplsLabels reads label, traffic class, bottom of stack and TTL', (t) => {
+  const b = Buffer.from(mpls(16005, false, 63, 5) + mpls(1048575, true, 1), 'hex');
+  t.deepEqual(mplsLabels(b, 0, 2), [
+    { label: 16005, tc: 5, bottom: false, ttl: 63 },
+    { label: 1048575, tc: 0, bottom: true, ttl: 1 },
+  ]);
+});
+
+test('nflogInfo reads the group, prefix, hook and interfaces a log record carries', (t) => {
+  const b = Buffer.from(nflog(2, [[1, '08000300'], [10, PREFIX], [5, '00000001'], [11, '000003e8'], [9, IPHEX]]), 'hex');
+  t.like(nflogInfo(b, 0, b.length), { family: 2, group: 5, prefix: 'rawprobe ', hwProtocol: 0x0800, hook: 3, outdev: 1, uid: 1000, indev: null });
+  t.is(nflogInfo(b, 0, 3), null, 'a cut header');
 });

@@ -126,6 +126,13 @@ test('SPB: captured length is the original cut by the snaplen and by the block',
   t.deepEqual([v.capturedLength, v.originalLength], [20, 1000]);
 });
 
+test('EPB captured length above the interface snaplen: read whole, as Wireshark reads it (issue 20)', (t) => {
+  const file = new PcapngBuilder().shb().idb(LINKTYPE.RAW, 10).epb(0, 1n, IP).build();
+  const c = collect(file);
+  t.is(c.error, null);
+  t.deepEqual(c.views.map((v) => v.capturedLength), [IP.length]);
+});
+
 test('streaming in small chunks and as a stream gives the same records', async (t) => {
   const file = new PcapngBuilder(false)
     .shb()
@@ -226,11 +233,11 @@ const BROKEN: Broken[] = [
     message: /captured length 400 runs past the 88-byte block$/,
   },
   {
-    name: 'EPB captured length above the snaplen',
-    build: () => new PcapngBuilder().shb().idb(LINKTYPE.RAW, 10).epb(0, 1n, IP, IP.length, 33).build(),
+    name: 'EPB captured length above 262144 (libpcap and Wireshark refuse it too)',
+    build: () => good().epb(0, 1n, IP, 262145, 262145).build(),
     reason: PCAP_ERROR.BAD_CAPTURED_LENGTH,
-    delivered: 0,
-    message: /captured length 33 exceeds the interface's snaplen 10$/,
+    delivered: 1,
+    message: /corrupt enhanced packet block at packet index 1, byte offset \d+: captured length 262145 exceeds the 262144-byte limit of libpcap and Wireshark$/,
   },
   {
     name: 'SPB before any interface',

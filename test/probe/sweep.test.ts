@@ -271,6 +271,30 @@ test('stop(): the targets being probed are reported as they stand, the summary s
   t.is(r.results.size, r.summary.targets);
 });
 
+test('stop(): targets unanswered but still being probed are unknown, not unreachable (issue 18)', async (t) => {
+  let stopped = false;
+  let start = Number.NaN;
+  // Retries 5 with 1 s timeouts: 100 ms after the start no silent target has spent its tries.
+  const r = await sweep({ targets: ['10.40.0.0/24'], retries: 5, timeoutMs: 1000, rate: 100 }, (p) => (destination(p).endsWith('.1') ? [{ afterMs: 1, bytes: echoReplyFor(p.bytes) }] : []), {
+    during: ({ clock, session }) => {
+      if (Number.isNaN(start)) start = clock.t;
+      if (!stopped && clock.t > start + 100 * NS_PER_MS) {
+        stopped = true;
+        session.stop();
+      }
+    },
+  });
+  t.true(r.summary.interrupted);
+  t.is(r.summary.alive, 1);
+  t.is(r.summary.unreachable, 0);
+  t.true(r.summary.unfinished >= 4, `${r.summary.unfinished} unfinished`);
+  t.is(r.summary.targets, r.summary.alive + r.summary.unfinished);
+  const silent = [...r.results.values()].filter((x) => !x.alive);
+  t.is(silent.length, r.summary.unfinished);
+  t.true(silent.every((x) => x.unfinished));
+  t.false(r.results.get('10.40.0.1')!.unfinished);
+});
+
 test('options out of range are refused by name', (t) => {
   t.throws(() => configureSweep({}), { message: /no targets/ });
   t.throws(() => configureSweep({ targets: ['198.51.100.1'], count: 0 }), { message: /count 0 is out of range/ });

@@ -201,6 +201,21 @@ test('lanes (tos --path): one sweep per TOS value side by side; the rewrite is a
   );
 });
 
+test('lanes (tos --path): a later router that quotes nothing (rate-limited) makes "kept" unknown, never "no" (issue 18)', async (t) => {
+  // ICMP probes: the target answers with an echo reply, which quotes nothing; the last router
+  // (hop 3) is silent, so what happened after hop 2 is not known.
+  const r = await trace({ kind: 'icmp', tos: [0x20, 0xb8], probesPerHop: 1, waitMs: 200 }, { silent: [3] });
+  const [cs1, ef] = r.lanes.map((lane) => rewritePoint(lane));
+  t.like(cs1!, { rewritten: null, lastKept: { ttl: 2, from: ROUTERS[1] } });
+  t.like(ef!, { rewritten: null, lastKept: { ttl: 2, from: ROUTERS[1] } });
+  // A silent router before one that quotes: the later quote shows the value came through it.
+  const middle = await trace({ kind: 'icmp', tos: [0x20], probesPerHop: 1, waitMs: 200 }, { silent: [2] });
+  t.like(rewritePoint(middle.lanes[0]!), { rewritten: false, lastKept: { ttl: 3, from: ROUTERS[2] } });
+  // The same with every router quoting: kept to the last router is "no".
+  const quoting = await trace({ kind: 'icmp', tos: [0x20], probesPerHop: 1 });
+  t.like(rewritePoint(quoting.lanes[0]!), { rewritten: false });
+});
+
 test('tos without --path: TTL 64 straight to the target, one row per value with the reply\'s TOS and time', async (t) => {
   const r = await trace({ tos: [0, 0xb8], firstTtl: 64, maxTtl: 64, probesPerHop: 2, compareTtl: false }, { rewriteTos: { after: 1, tos: 0x20 } });
   const rows = r.lanes.map((lane) => tosRow(lane, false));

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { DecodeError, EncodeError } from '../../lib/wire/errors.js';
-import { decodePacket, encodePacket, encodePacketInto, packetEncodingLength, type Packet, type PacketInit } from '../../lib/wire/packet.js';
+import { fold, sum16 } from '../../lib/wire/checksum.js';
+import { decodePacket, encodePacket, encodePacketInto, lengthFromCapture, packetEncodingLength, type Packet, type PacketInit } from '../../lib/wire/packet.js';
 import { embedded, filled, OPTION_COMBOS, vector, VECTORS } from './vectors.js';
 
 /** A decoded packet as an init that writes every field as decoded. */
@@ -286,4 +287,40 @@ test('packet-level encode errors name the layer and field', (t) => {
   t.is(big!.message, 'buffer: needs 120 bytes at offset 10, only 40 available');
   const huge = t.throws(() => encodePacket({ ip: { ...ip, protocol: 6 }, payload: Buffer.alloc(65516) }), { instanceOf: EncodeError });
   t.is(huge!.field, 'ip.totalLength');
+});
+
+test('total length 0 (TSO, BIG TCP): the datagram spans the bytes present, or the original length when a capture cut it', (t) => {
+  const payload = Buffer.alloc(3000, 0x5a);
+  const whole = encodePacket({ ip: { src: '203.0.113.1', dst: '203.0.113.6', id: 7 }, tcp: { srcPort: 40000, dstPort: 47003, sequence: 1000, flags: { ack: true, psh: true }, window: 502 }, payload });
+  const b = Buffer.from(whole);
+  b.writeUInt16BE(0, 2);
+  const p = decodePacket(b);
+  t.true(lengthFromCapture(p.ip));
+  t.is(p.ip.totalLength, 0, 'the field is kept as it is');
+  t.is(p.bytes, b.length);
+  t.false(p.truncated);
+  t.is(p.payload.length, 3000);
+  t.true(p.tcp!.checksumValid, 'the TCP checksum spans the length taken from the capture');
+  // Cut by a snaplen: the record's original length says how long the segment was.
+  const cut = decodePacket(b.subarray(0, 200), 0, 200, { originalLength: b.length });
+  t.true(cut.truncated);
+  t.is(cut.bytes, 200);
+  t.is(cut.tcp!.checksumValid, null);
+  // Any other total length below the header stays malformed.
+  b.writeUInt16BE(19, 2);
+  t.throws(() => decodePacket(b), { instanceOf: DecodeError, message: /total length 19 is less than the header length 20/ });
+});
+
+test('BIG TCP: a TCP checksum over more than 65535 bytes sums its 32-bit length in the pseudo-header', (t) => {
+  const payload = Buffer.alloc(70000, 0x33);
+  const tcp = { srcPort: 1, dstPort: 2, sequence: 3, flags: { ack: true }, window: 4 };
+  // Built at 70000 bytes: the encoder refuses a total length over 65535, so the header is written
+  // for a short payload and the rest appended, the way a BIG TCP sender leaves it (length 0).
+  const head = encodePacket({ ip: { src: '127.0.0.1', dst: '127.0.0.1', id: 1 }, tcp: { ...tcp, checksum: 0 } }, { computeChecksums: false });
+  const b = Buffer.concat([head, payload]);
+  b.writeUInt16BE(0, 2);
+  const segment = b.length - 20;
+  const sum = fold(0x7f00 + 0x0001 + 0x7f00 + 0x0001 + 6 + (segment >>> 16) + (segment & 0xffff));
+  b.writeUInt16BE(~sum16(b, 20, segment, sum) & 0xffff, 36);
+  t.true(decodePacket(b).tcp!.checksumValid);
 });

@@ -109,7 +109,7 @@ const packetInit: fc.Arbitrary<Packet6Init> = fc
   });
 
 const CODEC: FuzzCodec<Packet6> = {
-  decodeWhole: (b) => decodePacket6(b, 0, b.length, { wireLength: b.length }),
+  decodeWhole: (b) => decodePacket6(b, 0, b.length, { originalLength: b.length }),
   decode: (buf, offset, length) => decodePacket6(buf, offset, length),
   encode: (init) => encodePacket6(init as Packet6Init),
   fromJson: (json) => packet6InitFromJson(json),

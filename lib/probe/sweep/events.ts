@@ -9,10 +9,15 @@ interface Target {
   address: string;
 }
 
-/** A target is done: alive or unreachable, with its counts. */
+/** A target is done: alive or unreachable (or unknown, when the sweep was stopped first), with its counts. */
 export interface SweepResult extends Target {
   type: 'result';
   alive: boolean;
+  /**
+   * The sweep was stopped (Ctrl-C) while this target, unanswered, still had probes in flight or
+   * tries to come: whether it is reachable is unknown, and it is not counted unreachable.
+   */
+  unfinished: boolean;
   /** Probes sent, and resolved (answered or timed out: fping's xmt). */
   sent: number;
   resolved: number;
@@ -98,6 +103,21 @@ export interface SweepHooks {
   onFlush?: () => void;
 }
 
+/** How far a sweep has come (for a progress line): counts so far. */
+export interface SweepProgress {
+  /** Targets in the list, when known before it is read (no files); else null. */
+  total: number | null;
+  /** Targets probed so far (started), and finished (alive, unreachable or cut short). */
+  started: number;
+  finished: number;
+  alive: number;
+  unreachable: number;
+  /** Echo requests sent. */
+  sent: number;
+  /** Since the first send, ns. */
+  elapsedNs: number;
+}
+
 /** fping -s, and ours beyond it. */
 export interface SweepSummary {
   type: 'summary';
@@ -105,6 +125,8 @@ export interface SweepSummary {
   targets: number;
   alive: number;
   unreachable: number;
+  /** Targets unanswered but still being probed when the sweep was stopped: neither alive nor unreachable. */
+  unfinished: number;
   /** Names that did not resolve. */
   unknown: number;
   /** Probes whose time ran out. */

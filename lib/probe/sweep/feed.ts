@@ -11,7 +11,7 @@
 // file costs what a /24 costs.
 import { parseIpv4 } from '../../wire/bytes.js';
 import { resolveTarget } from '../resolve.js';
-import { readTargetFile, TARGET_KIND, type TargetOrigin, type TargetSpec } from './targets.js';
+import { readTargetFile, TARGET_KIND, targetCount, type TargetOrigin, type TargetSpec } from './targets.js';
 
 /**
  * What take() found:
@@ -65,6 +65,8 @@ export class TargetFeed {
   error: Error | null = null;
   /** Addresses handed out so far. */
   taken = 0;
+  /** How many targets the list holds, when that is known before reading it (no files); else null. */
+  readonly total: number | null;
 
   readonly #options: TargetFeedOptions;
   readonly #resolve: (name: string) => Promise<string>;
@@ -82,6 +84,8 @@ export class TargetFeed {
   constructor(options: TargetFeedOptions) {
     this.#options = options;
     this.#resolve = options.resolve ?? defaultResolve;
+    const files = options.files ?? [];
+    this.total = files.length > 0 ? null : options.args.reduce((n, spec) => n + targetCount(spec), 0);
   }
 
   /** Starts reading; resolves once the first target is queued or the list turned out empty. */

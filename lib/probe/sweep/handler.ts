@@ -309,7 +309,8 @@ export class SweepHandler implements ProbeHandler {
     this.#closed = true;
     this.#alarm.cancel();
     const L = this.#lanes.cols;
-    for (let lane = 0; lane < this.#allocated; lane++) if (L.serial[lane]! >= 0) this.#finish(lane);
+    // A lane still active here was cut short by stop(): unanswered, it is unknown, not unreachable.
+    for (let lane = 0; lane < this.#allocated; lane++) if (L.serial[lane]! >= 0) this.#finish(lane, true);
     this.flush();
   }
 
@@ -395,7 +396,7 @@ export class SweepHandler implements ProbeHandler {
   #retryOrFinish(lane: number, at: number): void {
     const L = this.#lanes.cols;
     if (L.sent[lane]! >= this.#tries || this.#closed) {
-      this.#finish(lane);
+      this.#finish(lane, L.sent[lane]! < this.#tries);
       return;
     }
     L.timeoutMs[lane] = L.timeoutMs[lane]! * this.#config.backoff;
@@ -407,13 +408,14 @@ export class SweepHandler implements ProbeHandler {
     if (L.sent[lane]! >= this.#tries && L.open[lane] === 0) this.#finish(lane);
   }
 
-  /** The target is done: report it, keep only the totals, free the lane. */
-  #finish(lane: number): void {
+  /** The target is done (`cut`: by stop(), before its tries were spent): report it, keep only the totals, free the lane. */
+  #finish(lane: number, cut = false): void {
     const L = this.#lanes.cols;
     const received = L.received[lane]!;
     if (received > 0) this.#totals.alive++;
+    else if (cut) this.#totals.unfinished++;
     else this.#totals.unreachable++;
-    if (this.#onEvent !== null) this.#onEvent(this.#lanes.result(lane));
+    if (this.#onEvent !== null) this.#onEvent(this.#lanes.result(lane, cut));
     L.serial[lane] = -1;
     this.#lanes.name[lane] = null;
     this.#free.push(lane);

@@ -14,6 +14,7 @@ export {
   type SweepUnknown,
   type SweepSendError,
   type SweepSummary,
+  type SweepProgress,
 } from './events.js';
 export { SweepHandler } from './handler.js';
 export { SweepTotals } from './totals.js';

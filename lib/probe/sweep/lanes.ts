@@ -70,8 +70,8 @@ export class Lanes {
     for (const column of this.#all) column[i] = 0;
   }
 
-  /** Lane i's target as a result: its counts and round trips (fping's per-target line). */
-  result(i: number): SweepResult {
+  /** Lane i's target as a result: its counts and round trips (fping's per-target line); `unfinished`: stopped unanswered before its tries were spent. */
+  result(i: number, unfinished: boolean): SweepResult {
     const c = this.cols;
     const received = c.received[i]!;
     const settled = c.settled[i]!;
@@ -82,6 +82,7 @@ export class Lanes {
       host: this.name[i] ?? address,
       address,
       alive: timed,
+      unfinished: unfinished && !timed,
       sent: c.sent[i]!,
       resolved: settled,
       received,

@@ -23,7 +23,7 @@ import { CommandSession, ProbeSession, type SessionParts } from '../engine/sessi
 import { openProbeSocket } from '../engine/probe-socket.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { checkSourceAddress } from '../resolve.js';
-import { unknownEvent, type SweepHooks, type SweepSummary } from './events.js';
+import { unknownEvent, type SweepHooks, type SweepProgress, type SweepSummary } from './events.js';
 import { FEED, TargetFeed, type FeedTarget } from './feed.js';
 import { SweepHandler } from './handler.js';
 import { checkFiles, configureSweep, type SweepConfig, type SweepOptions } from './options.js';
@@ -52,6 +52,8 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
   readonly #resolve: ((name: string) => Promise<string>) | undefined;
   #feed: TargetFeed | null = null;
   #handler: SweepHandler | null = null;
+  #totals: SweepTotals | null = null;
+  #startedAt = Number.NaN;
 
   constructor(config: SweepConfig, parts: SweepParts = {}, resolve?: (name: string) => Promise<string>) {
     const protocol = new IcmpEchoProtocol({
@@ -74,6 +76,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
   async run(hooks: SweepHooks = {}): Promise<SweepSummary> {
     const session = this.session;
     const totals = new SweepTotals();
+    this.#totals = totals;
     let unknown = 0;
     const feed = new TargetFeed({
       args: this.config.args,
@@ -88,6 +91,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
     });
     this.#feed = feed;
     const startedAt = session.clock.now();
+    this.#startedAt = startedAt;
     try {
       await feed.start();
       const first: FeedTarget = { address: 0, name: null };
@@ -132,6 +136,24 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
         return end(engine.startedAt, rawSocketDrops(session.rawSocket));
       },
     );
+  }
+
+  /** How far the run has come, null before it started. */
+  progress(): SweepProgress | null {
+    const totals = this.#totals;
+    const feed = this.#feed;
+    if (totals === null || feed === null) return null;
+    const engineStart = this.session.engine?.startedAt ?? Number.NaN;
+    const since = Number.isNaN(engineStart) ? this.#startedAt : engineStart;
+    return {
+      total: feed.total,
+      started: feed.taken,
+      finished: totals.alive + totals.unreachable + totals.unfinished,
+      alive: totals.alive,
+      unreachable: totals.unreachable,
+      sent: totals.transmitted,
+      elapsedNs: Math.max(0, this.session.clock.now() - since),
+    };
   }
 
   /** The most targets probed at once so far (engine target indices made): what memory follows. */

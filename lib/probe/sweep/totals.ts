@@ -12,6 +12,7 @@ export class SweepTotals {
   // counts
   alive = 0;
   unreachable = 0;
+  unfinished = 0;
   timeouts = 0;
   transmitted = 0;
   replies = 0;
@@ -34,9 +35,10 @@ export class SweepTotals {
     const timed = this.#rttCount > 0;
     return {
       type: 'summary',
-      targets: this.alive + this.unreachable,
+      targets: this.alive + this.unreachable + this.unfinished,
       alive: this.alive,
       unreachable: this.unreachable,
+      unfinished: this.unfinished,
       unknown,
       timeouts: this.timeouts,
       sent: this.transmitted,

@@ -6,7 +6,11 @@ import type { TraceLaneResult } from '../trace/index.js';
 
 /** Where along the path a value was rewritten (from the routers' quotes). */
 export interface TosPath {
-  /** true: a hop quoted another TOS; false: every quote had ours; null: no quote at all. */
+  /**
+   * true: a hop quoted another TOS; false: quotes had ours up to the last router (or the target's
+   * own quote), so nothing on the way changed it; null: unknown, because no hop quoted our header
+   * or the ones after the last that kept it did not (ICMP rate limiting): never guessed.
+   */
   rewritten: boolean | null;
   /** The TOS the first hop that saw it changed quoted, else null. */
   quoted: number | null;
@@ -78,8 +82,13 @@ export function rewritePoint(lane: TraceLaneResult): TosPath {
     break;
   }
   const last = lane.hops[lane.hops.length - 1];
+  // "Kept" holds for the whole path only when the quote that kept it came from the last router
+  // (the hop before the target's) or from the target itself (a UDP probe's port unreachable);
+  // a later hop that did not quote might have been the one to rewrite it.
+  const lastRouter = last === undefined ? 0 : lane.reached ? last.ttl - 1 : last.ttl;
+  const keptThrough = lastKept !== null && lastKept.ttl >= lastRouter;
   return {
-    rewritten: firstSeen !== null ? true : lastKept !== null ? false : null,
+    rewritten: firstSeen !== null ? true : keptThrough ? false : null,
     quoted,
     lastKept,
     firstSeen,
