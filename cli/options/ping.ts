@@ -1,15 +1,16 @@
 // `rawprobe ping HOST`, declared once: its help and options (iputils ping's letters).
 // cli/commands/ping.ts gives them to yargs, cli/run/ping.ts reads their values as PingArgs.
-import { HOST, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
+import { HOST, IP_VERSION, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
 import { flag, GROUP, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'ping <host>',
-  describe: 'Send ICMP echo requests with IPv4 headers built by rawprobe (iputils ping options and output)',
+  describe: 'Send ICMP (ICMPv6) echo requests with IPv4 (IPv6) headers built by rawprobe (iputils ping options and output)',
   examples: [
     ['$0 ping -c 3 127.0.0.1', 'three probes'],
     ['$0 ping -t 1 -c 1 203.0.113.6', 'Time to live exceeded from the first router'],
     ['$0 ping -f -c 100000 127.0.0.1', 'flood'],
+    ['$0 ping -6 -c 3 ::1', 'IPv6'],
   ],
 };
 
@@ -18,6 +19,8 @@ export const positionals = { host: HOST };
 // In iputils ping's order (its help: one letter after another), then rawprobe's own.
 export const options = {
   ...inGroup(GROUP.options, {
+    ...IP_VERSION,
+    flow: value('F', 'IPv6 flow label, 0-0xfffff'),
     count: value('c', 'stop after COUNT replies'),
     timestamp: flag('D', 'print the time before each line'),
     flood: flag('f', 'flood: probes as fast as replies come back; prints . per probe, a backspace per reply'),

@@ -173,7 +173,7 @@ export function randomIn(low: number, high: number): number {
 /** Checks, resolves the host and finds the source address. */
 export async function configureTrace(options: TraceOptions): Promise<TraceConfig> {
   checkTraceOptions(options);
-  const target = await resolveTarget(options.host);
+  const target = await resolveTarget(options.host, null, true);
   const { source, sourceGiven } = chooseSource(options.source, target.address);
   const kind = options.kind ?? 'icmp';
   const df = options.df ?? false;
