@@ -144,7 +144,7 @@ export function checkSourceAddress(address: string, field = 'source'): void {
 export function checkSourceOption(source: string | null | undefined, ipv4Only = true): void {
   if (source == null || isIpv4Address(source)) return;
   if (!ipv4Only && ipv6OrNull(source) !== null) return;
-  throw (ipv4Only ? ipv6Refusal(source, 'source') : null) ?? optionError('source', `source "${source}" is not an ${ipv4Only ? 'IPv4 address (a.b.c.d)' : 'IP address'}`);
+  throw (ipv4Only ? ipv6Refusal(source, 'source') : null) ?? optionError('source', `source "${source}" is not an IPv4 address (a.b.c.d)${ipv4Only ? '' : ' or an IPv6 address'}`);
 }
 
 /**

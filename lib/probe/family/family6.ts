@@ -14,9 +14,9 @@ import { ICMPV6_TYPE, isError, UNREACHABLE_CODE } from '../../wire/icmpv6-codes.
 import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH, PROTOCOL_NUMBER as ICMPV6_PROTOCOL } from '../../wire/icmpv6.js';
 import { address6Key, address6KeyOf } from '../../wire/ipv6-address.js';
 import { newChainWalk, walkChain } from '../../wire/ipv6-chain.js';
-import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
+import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
 import { encodePacket6, type Packet6Init } from '../../wire/packet6.js';
-import { BATCH } from '../../socket/batch.js';
+import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
 import { echoReplyFilterV6, jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
 import { constants } from '../../socket/constants.js';
 import { MATCH, MATCH_FLAG } from '../engine/protocol.js';
@@ -51,6 +51,32 @@ function quotedProtocolFilter6(protocol: number): BpfInstruction[] {
     stmt(c.BPF_RET | c.BPF_K, 0xffffffff),
     stmt(c.BPF_RET | c.BPF_K, 0),
   ];
+}
+
+/**
+ * An answer as a whole IPv6 packet, for captures and printing: the header the kernel kept,
+ * rebuilt from what it told (source, hop limit, traffic class, the socket's protocol as Next
+ * Header) around the message b[offset, offset + length); its destination `dst` (ours: the
+ * kernel does not tell) and its flow label 0.
+ */
+export function answerPacket6(b: Uint8Array, offset: number, length: number, batch: ReceiveBatch, index: number, dst: Uint8Array | string): Buffer {
+  const out = Buffer.alloc(IPV6_HEADER_LENGTH + length);
+  const base = index * BATCH.stride;
+  encodeIpv6(
+    {
+      src: batch.addresses![index]!,
+      dst,
+      hopLimit: Math.max(0, batch.meta[base + BATCH.hopLimit]!),
+      trafficClass: Math.max(0, batch.meta[base + BATCH.tos]!),
+      flowLabel: 0,
+      nextHeader: batch.protocol ?? NEXT_HEADER.NO_NEXT_HEADER,
+      payloadLength: length,
+    },
+    out,
+    0,
+  );
+  out.set(b.subarray(offset, offset + length), IPV6_HEADER_LENGTH);
+  return out;
 }
 
 /** The batch's source address text of the datagram m came in as, or ''. */

@@ -115,7 +115,9 @@ export function checkPingOptions(options: PingOptions): void {
     }
   }
   if (options.size != null) {
-    const [max, packet] = options.version === 6 ? [MAX_ECHO_DATA6, 'an IPv6'] : [MAX_ECHO_DATA, 'an IPv4'];
+    // Before the names are resolved: the version asked for, else an IPv6 address's own.
+    const v6 = options.version === 6 || (options.version == null && hosts[0]!.includes(':'));
+    const [max, packet] = v6 ? [MAX_ECHO_DATA6, 'an IPv6'] : [MAX_ECHO_DATA, 'an IPv4'];
     if (Number.isInteger(options.size) && options.size > max && (options.version != null || options.size > MAX_ECHO_DATA6)) {
       throw optionError('size', `packet size ${options.size} is too large: at most ${max} data bytes fit ${packet} packet`);
     }
