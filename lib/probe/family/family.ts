@@ -81,6 +81,8 @@ export interface ProbeFamily {
   readonly echoReply: number;
   /** Types of the ICMP errors that quote a probe (the ICMP_FILTER / ICMPV6_FILTER a socket needs). */
   readonly errorTypes: readonly number[];
+  /** The Destination Unreachable type: the last hop of a trace. */
+  readonly destinationUnreachable: number;
   /** [type, code] of "port unreachable": a UDP probe reached its destination. */
   readonly portUnreachable: readonly [number, number];
 

@@ -31,6 +31,7 @@ export const FAMILY4: ProbeFamily = {
   echoRequest: ICMP_TYPE.ECHO_REQUEST,
   echoReply: ICMP_TYPE.ECHO_REPLY,
   errorTypes: ERROR_TYPES,
+  destinationUnreachable: ICMP_TYPE.DESTINATION_UNREACHABLE,
   portUnreachable: [ICMP_TYPE.DESTINATION_UNREACHABLE, UNREACHABLE_CODE.PORT],
 
   template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperOf(upper) }), ipIdBase),

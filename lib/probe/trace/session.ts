@@ -30,6 +30,7 @@ export function traceProtocol(config: TraceConfig): TraceProtocol {
     ipOptions: config.ipOptions,
     length: config.length,
     ipIdBase: randomIn(0, 0xffff),
+    family: config.family,
   };
   switch (config.kind) {
     case 'udp':
@@ -52,7 +53,7 @@ export class TraceSession extends CommandSession<TraceConfig, TraceProtocol> {
 
   constructor(config: TraceConfig, parts: TraceSessionParts = {}) {
     const protocol = parts.protocol ?? traceProtocol(config);
-    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
+    const openSocket = (): SessionSocket => openTraceSocket(protocol, config.family, { source: config.sourceGiven ? config.source : null });
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
     this.start = {
       type: 'start',
