@@ -46,7 +46,7 @@ function outerLayer(protocols: string): 'icmp' | 'icmpv6' | 'udp' | 'tcp' | null
   return null;
 }
 
-const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../app/main.js', import.meta.url));
 
 export interface ProcessRun {
   ms: number;

@@ -12,6 +12,7 @@ import { socketGroup } from './rows/socket.js';
 import { startupGroup } from './rows/startup.js';
 import { sweepGroup } from './rows/sweep.js';
 import { traceGroup } from './rows/trace.js';
+import { traceReportGroup } from './rows/trace-report.js';
 
 export const BENCH_GROUPS: readonly BenchGroup[] = [
   buildParseGroup,
@@ -20,6 +21,7 @@ export const BENCH_GROUPS: readonly BenchGroup[] = [
   floodGroup,
   rttGroup,
   traceGroup,
+  traceReportGroup,
   checksumGroup,
   pcapReadGroup,
   startupGroup,

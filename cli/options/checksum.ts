@@ -25,4 +25,7 @@ export const options = {
   'max-listed': { ...text('bad checksums listed in the text report (0: all; --json lists all)'), default: '1000', defaultDescription: '1000' },
 };
 
+/** Options that exclude each other (yargs' .conflicts). */
+export const conflicts = [['compute', ['input', 'fix']]] as const;
+
 export type ChecksumArgs = ArgsOf<typeof positionals, typeof options>;

@@ -11,6 +11,7 @@ export const help: CommandHelp = {
     ['$0 ping -t 1 -c 1 203.0.113.6', 'Time to live exceeded from the first router'],
     ['$0 ping -f -c 100000 127.0.0.1', 'flood'],
     ['$0 ping -6 -c 3 ::1', 'IPv6'],
+    ['$0 ping --watch 203.0.113.6', 'the live view (q quits)'],
   ],
 };
 
@@ -35,12 +36,15 @@ export const options = {
     tos: value('Q', TOS_DESCRIBE),
     size: SIZE,
     ttl: value('t', TTL_DESCRIBE),
+    verbose: flag('v', 'also say where the times come from (kernel stamps at both ends, or why not) and how the replies were timed'),
     deadline: value('w', 'stop after this many seconds'),
     timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
   }),
   ...inGroup(GROUP.rawprobe, {
     id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
+    watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),
     json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
+    'hw-timestamps': flag(null, "time round trips with the interface's own clock where it has one (hardware timestamps; needs CAP_NET_ADMIN)"),
     'pcap-out': PCAP_OUT,
   }),
 };

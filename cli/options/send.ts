@@ -114,4 +114,12 @@ export const options = {
   verbose: flag('v', 'every field of each packet, its hex, and a line per packet sent', SENDING),
 };
 
+/** Options that exclude each other (yargs' .conflicts). */
+export const conflicts = [
+  ['from-json', ['from-hex']],
+  ['rate', ['interval']],
+  ['payload', ['payload-hex', 'payload-size']],
+  ['payload-hex', ['payload-size']],
+] as const;
+
 export type SendArgs = ArgsOf<typeof positionals, typeof options>;

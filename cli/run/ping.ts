@@ -20,6 +20,7 @@ import {
   summaryJson,
   summaryText,
 } from '../format/ping.js';
+import { timestampsLine, timingLine } from '../format/timestamps.js';
 import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
 import { ipVersionOf, pcapOut, tosByte } from './args.js';
@@ -69,6 +70,7 @@ export function pingOptions(argv: PingArgs): PingOptions {
   if (argv.preload !== undefined) options.preload = whole('-l', 'preload', argv.preload);
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
+  if (argv['hw-timestamps']) options.hardwareTimestamps = true;
   return options;
 }
 
@@ -139,12 +141,20 @@ export async function run(argv: PingArgs): Promise<void> {
 async function pingRun(argv: PingArgs, options: PingOptions, session: PingSession): Promise<void> {
   const start = session.start;
   const { json, flood, quiet } = argv;
+  if (argv.watch && !json && !flood && process.stdout.isTTY === true) {
+    const { watchPing } = await import('../watch/ping.js');
+    const summary = (await watchPing(session))[0]!;
+    process.stdout.write(`${headerLine(start)}\n${summaryText(summary)}`);
+    process.exitCode = pingExitCode(summary, options);
+    return;
+  }
 
   if (json) printJsonLine(startJson(start));
   else {
     const pattern = patternLine(start);
     if (pattern !== null && !quiet) process.stdout.write(`${pattern}\n`);
     process.stdout.write(`${headerLine(start)}\n`);
+    if (argv.verbose) process.stdout.write(`${timestampsLine(start.timestamps)}\n`);
   }
 
   const names = !json && !flood && !argv.numeric && !session.config.targets[0]!.numeric;
@@ -165,5 +175,7 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   const summary = summaries[0]!;
   if (json) printJsonLine(summaryJson(summary));
   else process.stdout.write(summaryText(summary));
+  const timed = !json && argv.verbose && summary.timing !== null ? timingLine(summary.timing) : null;
+  if (timed !== null) process.stdout.write(`${timed}\n`);
   process.exitCode = pingExitCode(summary, options);
 }

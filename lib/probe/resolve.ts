@@ -9,8 +9,8 @@
 //     table through a UDP socket that sends nothing), or the one given, checked to be ours;
 //   - reverse names come from getnameinfo (dns.lookupService): /etc/hosts first, like every
 //     other program on the machine. Never dns.reverse, which always asks a DNS server.
-// Every failure is a ProbeError in the words iputils prints.
-import { promises as dns } from 'node:dns';
+// Every failure is a ProbeError in the words iputils prints. node:dns loads only when a name is
+// looked up: a probe of an address (most of them) never pays for it.
 import { isIPv6 } from 'node:net';
 import { parseIpv4 } from '../wire/bytes.js';
 import { ipv6OrNull } from '../wire/ipv6-address.js';
@@ -95,6 +95,7 @@ export async function resolveTarget(host: string, version: IpVersion | null = nu
   const wanted = version ?? 4;
   let address: string;
   try {
+    const { promises: dns } = await import('node:dns');
     address = (await dns.lookup(host, { family: wanted })).address;
   } catch (e) {
     const code = String((e as { code?: unknown }).code ?? '');
@@ -165,6 +166,7 @@ export function chooseSource(given: string | null | undefined, target: string): 
 /** The name getnameinfo gives for an address, or null (no name, or the lookup failed). */
 export async function reverseName(address: string): Promise<string | null> {
   try {
+    const { promises: dns } = await import('node:dns');
     const { hostname } = await dns.lookupService(address, 0);
     return hostname === '' ? null : hostname;
   } catch {

@@ -3,7 +3,8 @@
 // addon delivers them (one batch: data + meta in the BATCH layout).
 import { FAMILY4 } from '../../lib/probe/family/index.js';
 import { EventEmitter } from 'node:events';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../lib/socket/batch.js';
+import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, TX, type ReceiveBatch } from '../../lib/socket/batch.js';
+import { constants } from '../../lib/socket/constants.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4 } from '../../lib/wire/bytes.js';
 import type { EngineClock, PacketTap, ProbeSocket } from '../../lib/probe/engine/engine.js';
@@ -72,6 +73,20 @@ interface SendFailure {
   times: number;
 }
 
+/** How a delivered datagram was stamped (FakeSocket.deliver). */
+export interface DeliveryStamps {
+  kernel?: boolean;
+  hardwareAt?: number;
+}
+
+/** A delivery as a raw IPv6 socket makes it (FakeSocket.deliver). */
+export interface Ipv6Delivery {
+  protocol: number;
+  source: string;
+  hopLimit: number;
+  tclass: number;
+}
+
 export class FakeSocket extends EventEmitter implements ProbeSocket {
   /** Listeners attached now, of both events (a stopped engine leaves none). */
   get listening(): number {
@@ -81,6 +96,9 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
   readonly sent: SentPacket[] = [];
   sendManyCalls = 0;
   failure: SendFailure | null = null;
+  /** Sends give send-stamp keys (0, 1, 2... one per datagram), as a socket with SO_TIMESTAMPING does. */
+  keyed = false;
+  #nextKey = 0;
 
   constructor(private readonly clock: FakeClock) {
     super();
@@ -92,36 +110,55 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
     return Object.assign(new Error(`send ${this.failure.code}: refused`), { code: this.failure.code });
   }
 
-  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number } {
+  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key: number } {
     const error = this.#failing();
     if (error !== null) throw error;
     this.sent.push({ bytes: Buffer.from(buffer), address, at: this.clock.now() });
-    return { bytes: buffer.length, sentAt: this.clock.now() };
+    return { bytes: buffer.length, sentAt: this.clock.now(), key: this.keyed ? this.#nextKey++ : -1 };
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null } {
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
     this.sendManyCalls++;
     const at = this.clock.now();
+    const firstKey = this.keyed ? this.#nextKey : -1;
     let sent = 0;
     for (const [i, b] of buffers.entries()) {
       const error = this.#failing();
       if (error !== null) {
         if (sent === 0) throw error;
-        return { sent, sentAt: at, error };
+        if (this.keyed) this.#nextKey += sent;
+        return { sent, sentAt: at, error, firstKey };
       }
       const address = typeof target === 'string' ? target : target instanceof Uint32Array ? formatIpv4(target[i]!) : target[i]!;
       this.sent.push({ bytes: Buffer.from(b), address, at });
       sent++;
     }
-    return { sent, sentAt: at, error: null };
+    if (this.keyed) this.#nextKey += sent;
+    return { sent, sentAt: at, error: null, firstKey };
+  }
+
+  /** Delivers kernel send stamps (a 'txstamps' event): datagram `key` left at `at` (and at `hardwareAt` by the interface's clock). */
+  stamp(stamps: readonly { key: number; at: number; hardwareAt?: number }[]): void {
+    const out = new Float64Array(stamps.length * TX.stride);
+    stamps.forEach((s, i) => {
+      out[i * TX.stride + TX.key] = s.key;
+      out[i * TX.stride + TX.type] = constants.SCM_TSTAMP_SND;
+      out[i * TX.stride + TX.timestamp] = s.at;
+      out[i * TX.stride + TX.hwTimestamp] = s.hardwareAt ?? -1;
+    });
+    this.emit('txstamps', { stamps: out, count: stamps.length });
   }
 
   /**
-   * Delivers datagrams as one receive batch, each stamped `at` (default now). `ipv6`: as a raw
-   * IPv6 socket of that protocol delivers them (no IPv6 header; the source as text, the hop
-   * limit and traffic class from control messages).
+   * Delivers datagrams as one receive batch, each stamped `at` (default now): by the kernel
+   * unless `kernel` is false (read before the kernel stamped receptions), and by the interface
+   * at `hardwareAt` when given. With an IPv6 `protocol`: as a raw IPv6 socket of that protocol
+   * delivers them (no IPv6 header; the source as text, the hop limit and traffic class from
+   * control messages).
    */
-  deliver(datagrams: readonly Uint8Array[], at = this.clock.now(), ipv6: { protocol: number; source: string; hopLimit: number; tclass: number } | null = null): void {
+  deliver(datagrams: readonly Uint8Array[], at = this.clock.now(), how: DeliveryStamps | Ipv6Delivery | null = null): void {
+    const ipv6 = how !== null && 'protocol' in how ? how : null;
+    const stamps: DeliveryStamps = how !== null && !('protocol' in how) ? how : {};
     const data = Buffer.concat(datagrams.map((d) => Buffer.from(d)));
     const meta = new Float64Array(datagrams.length * BATCH.stride);
     let offset = 0;
@@ -135,7 +172,8 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
       meta[base + BATCH.sourceV4] = -1;
       meta[base + BATCH.hopLimit] = ipv6?.hopLimit ?? -1;
       meta[base + BATCH.tos] = ipv6?.tclass ?? -1;
-      meta[base + BATCH.flags] = FLAG_KERNEL_TIMESTAMP;
+      meta[base + BATCH.flags] = (stamps.kernel === false ? 0 : FLAG_KERNEL_TIMESTAMP) | (stamps.hardwareAt === undefined ? 0 : FLAG_HARDWARE_TIMESTAMP);
+      meta[base + BATCH.hwTimestamp] = stamps.hardwareAt ?? -1;
       offset += d.length;
     });
     const batch: ReceiveBatch =
@@ -284,6 +322,7 @@ export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
     preload: 1,
     outstanding: false,
     pcapOut: null,
+    hardwareTimestamps: false,
     ...overrides,
   };
 }

@@ -6,7 +6,9 @@
 // replies come back whole: the kernel reassembles before a raw socket sees them. A capture
 // (--pcap-out) keeps the datagram as the engine built it, as the kernel's own captures on the
 // socket side would. The MTU to cut for comes from the system (lib/socket: routeMtu,
-// smallestInterfaceMtu).
+// smallestInterfaceMtu). A probe's send time is its first piece's: a probe sent alone carries
+// that piece's send-stamp key; in a batch the pieces' keys do not line up with the probes', and
+// none is given (the send call's time is).
 import { fragmentIpv4 } from '../../wire/fragment.js';
 import { fragmentIpv6 } from '../../wire/fragment6.js';
 import type { ProbeSocket } from './engine.js';
@@ -43,18 +45,24 @@ export class FragmentingSocket implements ProbeSocket {
     if (mtu < this.#mtu) this.#mtu = mtu;
   }
 
-  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number } {
-    if (buffer.byteLength <= this.#mtu) return this.#inner.sendTo(buffer, address);
+  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key: number } {
+    if (buffer.byteLength <= this.#mtu) {
+      const whole = this.#inner.sendTo(buffer, address);
+      return { bytes: whole.bytes, sentAt: whole.sentAt, key: whole.key ?? -1 };
+    }
     const pieces = fragment(buffer, this.#mtu);
     const r = this.#inner.sendMany(pieces, address);
     // A probe whose first piece left counts as sent: the rest lost is a lost probe, as on a
     // lossy link; sending it again could only make overlapping pieces, which Linux discards.
     if (r.sent === 0 && r.error !== null) throw r.error;
-    return { bytes: buffer.byteLength, sentAt: r.sentAt };
+    return { bytes: buffer.byteLength, sentAt: r.sentAt, key: r.firstKey ?? -1 };
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null } {
-    if (buffers.every((b) => b.byteLength <= this.#mtu)) return this.#inner.sendMany(buffers, target);
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
+    if (buffers.every((b) => b.byteLength <= this.#mtu)) {
+      const whole = this.#inner.sendMany(buffers, target);
+      return { ...whole, firstKey: whole.firstKey ?? -1 };
+    }
     const pieces: Uint8Array[] = [];
     /** Index in `pieces` of each probe's first piece. */
     const first: number[] = [];
@@ -70,15 +78,15 @@ export class FragmentingSocket implements ProbeSocket {
     const r = this.#inner.sendMany(pieces, typeof target === 'string' ? target : each);
     let sent = 0;
     while (sent < first.length && first[sent]! < r.sent) sent++;
-    return { sent, sentAt: r.sentAt, error: sent < buffers.length ? r.error : null };
+    return { sent, sentAt: r.sentAt, error: sent < buffers.length ? r.error : null, firstKey: -1 };
   }
 
-  on(event: 'batch' | 'error', listener: (arg: never) => void): this {
+  on(event: 'batch' | 'txstamps' | 'error', listener: (arg: never) => void): this {
     this.#inner.on(event as 'batch', listener as never);
     return this;
   }
 
-  off(event: 'batch' | 'error', listener: (arg: never) => void): this {
+  off(event: 'batch' | 'txstamps' | 'error', listener: (arg: never) => void): this {
     this.#inner.off(event as 'batch', listener as never);
     return this;
   }

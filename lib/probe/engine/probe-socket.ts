@@ -9,13 +9,14 @@
 //   both  a raw TCP socket beside them when the probes are TCP SYNs (trace -T), for the answers
 //         that are TCP
 //
-// Receiving starts in batches, each slot long enough for a whole answer to the protocol's
+// The kernel stamps each probe and each answer (timestamps.ts). Receiving starts in batches, each slot long enough for a whole answer to the protocol's
 // largest probe. When a step fails, what was opened is closed again.
 import { openSocket, rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
 import type { ProbeProtocol } from './protocol.js';
 import type { SessionSocket } from './session.js';
 import { SocketGroup } from './socket-group.js';
+import { useKernelTimestamps } from './timestamps.js';
 
 export interface ProbeSocketOptions {
   /** Bind to this source address, or null. */
@@ -25,6 +26,8 @@ export interface ProbeSocketOptions {
   maxPerWake: number;
   /** Socket options to set before receiving starts (buffer size, path MTU discovery). */
   setup?: (socket: RawSocket) => void;
+  /** --hw-timestamps: the source address whose interface should stamp in hardware. */
+  hardwareTimestampsFor?: string | null;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
 }
@@ -45,6 +48,7 @@ function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocket
   if (filter !== null) socket.attachFilter(filter);
   if (options.source !== null) socket.bind(options.source);
   options.setup?.(socket);
+  useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
   socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
 }
 

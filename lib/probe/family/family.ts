@@ -62,6 +62,8 @@ export interface FamilySocketOptions {
   setup?: (socket: RawSocket) => void;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
+  /** --hw-timestamps: the source address whose interface should stamp in hardware. */
+  hardwareTimestampsFor?: string | null;
 }
 
 /** What an ICMP error carries beyond its type and code. */

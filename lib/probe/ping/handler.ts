@@ -29,6 +29,7 @@ export class PingHandler implements ProbeHandler {
   readonly #limit: number;
   readonly #onMtu: (mtu: number) => void;
   #sends = 0;
+  #paused = false;
 
   /** `onMtu`: an error told the MTU of the path (IPv6 cuts its probes for it from then on). */
   constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks, onMtu: (mtu: number) => void = () => undefined) {
@@ -41,10 +42,26 @@ export class PingHandler implements ProbeHandler {
     this.#limit = config.count === null ? Number.POSITIVE_INFINITY : config.count * config.targets.length;
   }
 
+  /** ping --watch's p: no new probes until resume(); the ones in flight still count. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#engine.wake();
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   next(probe: ProbeSlot): Next {
     const config = this.#config;
     // With a deadline, iputils goes on sending past the count until count replies came.
     if (this.#sends >= this.#limit && config.deadlineMs === null) return NEXT.done;
+    if (this.#paused) return NEXT.wait;
     const target = this.#sends % config.targets.length;
     probe.target = target;
     probe.ttl = config.ttl;

@@ -3,6 +3,8 @@
 // the raw socket sized for the run, the probe session (engine/session.ts: capture, fragmenting,
 // settling, closing on every path), and the engine's pacing for -i, -f and -l.
 import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
+import { PauseSwitch } from '../engine/pause-switch.js';
+import { timestampsOf } from '../engine/timestamps.js';
 import { IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
 import { PingHandler } from './handler.js';
@@ -35,6 +37,8 @@ export async function openPing(options: PingOptions, parts: PingSessionParts = {
 
 export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   readonly start: PingStart;
+  /** ping --watch's p: no new probes until resumed; those in flight still count. */
+  readonly pauses = new PauseSwitch();
 
   constructor(config: PingConfig, parts: PingSessionParts = {}) {
     const protocol = new IcmpEchoProtocol({
@@ -53,7 +57,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     const adaptMtu = config.family.version === 6 && config.fragment;
     const fragmentMtu = config.fragmentMtu ?? (adaptMtu ? (config.routeMtu ?? 0xffff) : null);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
-    this.start = startOf(config);
+    this.start = startOf(config, timestampsOf(this.session.rawSocket));
   }
 
   /** Runs to the end (count, deadline, stop()); one summary per target. Closes the socket and the capture. */
@@ -64,7 +68,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => new PingHandler(engine, this.protocol, config, hooks, (mtu) => this.session.lowerMtu(mtu)),
+        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, (mtu) => this.session.lowerMtu(mtu))),
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
         intervalMs: config.intervalMs / targetCount,
@@ -74,6 +78,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
         maxBatch: BATCH,
+        hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
       () => config.targets.map((_, i) => this.summary(i)),
     );
@@ -82,13 +87,14 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   /** The summary so far (SIGQUIT's status line), for target i. */
   summary(i = 0): PingSummary {
     const engine = this.session.engine;
-    return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config);
+    return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config, engine?.timing ?? null);
   }
 }
 
 function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): SessionSocket {
   return config.family.openSockets(protocol, {
     source: config.sourceGiven ? config.source : null,
+    hardwareTimestampsFor: config.hardwareTimestamps ? config.source : null,
     slotCount: BATCH,
     maxPerWake: MAX_PER_WAKE,
     setup: (socket) => {

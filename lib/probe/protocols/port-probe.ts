@@ -5,6 +5,8 @@
 // subclass writes its own per-probe fields and reads its own answers. The IP version's
 // differences are its family table's (lib/probe/family).
 import { put16 } from '../../wire/bytes.js';
+import { quotedTransportAt } from '../../wire/quoted.js';
+import { answerHeaderLength, icmpErrorAt } from './answer.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
 import { FAMILY4 } from '../family/family4.js';
 import type { ProbeFamily, UpperInit } from '../family/family.js';
@@ -81,8 +83,19 @@ export abstract class PortProbe implements TraceProtocol {
    * When the answer whose message starts at p (family.open's) is an ICMP error quoting a
    * datagram of our protocol: the offset of the quote's first 8 transport bytes, else -1.
    */
-  protected quotedProbe(b: Uint8Array, offset: number, length: number, p: number, m: Match): number {
+  protected quotedProbeAt(b: Uint8Array, offset: number, length: number, p: number, m: Match): number {
     return p < 0 ? -1 : this.family.quoted(b, offset, p, offset + length, this.#protocol, m);
+  }
+
+  /** IPv4 only (the flow-keeping probes): quotedProbeAt with the IPv4 header length hl. */
+  protected quotedProbe(b: Uint8Array, offset: number, length: number, hl: number): number {
+    const p = hl < 0 ? -1 : icmpErrorAt(b, offset, hl);
+    return p < 0 ? -1 : quotedTransportAt(b, p, offset + length, this.#protocol);
+  }
+
+  /** IPv4 only: the header length when the datagram can be an answer, else -1 (answer.ts). */
+  protected headerLength(b: Uint8Array, offset: number, length: number): number {
+    return answerHeaderLength(b, offset, length);
   }
 
   abstract match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind;

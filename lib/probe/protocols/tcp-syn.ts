@@ -54,7 +54,7 @@ export class TcpSynProbe extends PortProbe {
   readonly dstPort: number;
   readonly sequenceBase: number;
   /** Bytes of data after the SYN's options (packet lengths above 60). */
-  readonly #dataBytes: number;
+  protected readonly dataBytes: number;
 
   constructor(options: TcpSynOptions) {
     const dstPort = options.dstPort & 0xffff;
@@ -69,7 +69,7 @@ export class TcpSynProbe extends PortProbe {
     super(options, { tcp: { srcPort: srcPortBase, dstPort } }, upper, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });
     this.dstPort = dstPort;
     this.sequenceBase = sequenceBase;
-    this.#dataBytes = dataBytes;
+    this.dataBytes = dataBytes;
   }
 
   /** Source port of probe 0. */
@@ -103,7 +103,7 @@ export class TcpSynProbe extends PortProbe {
         // a packet length above 60 put in our SYN (Linux's tcp_v4_send_reset).
         const acked = u32(b, p + TCP.ACKNOWLEDGMENT);
         const synAcked = (this.sequenceOf(dstPort - this.srcPortBase) + 1) >>> 0;
-        if (acked !== synAcked && acked !== ((synAcked + this.#dataBytes) >>> 0)) return MATCH.none;
+        if (acked !== synAcked && acked !== ((synAcked + this.dataBytes) >>> 0)) return MATCH.none;
       }
       // The checksum is not checked: a SYN-ACK from a local stack (a namespace, a VM on a veth
       // or tap) reaches a raw socket with checksum offload pending (CHECKSUM_PARTIAL: only the
@@ -117,7 +117,7 @@ export class TcpSynProbe extends PortProbe {
       m.kind = MATCH.reply;
       return MATCH.reply;
     }
-    const q = this.quotedProbe(b, offset, length, p, m);
+    const q = this.quotedProbeAt(b, offset, length, p, m);
     if (q < 0 || u16(b, q + TCP.DST_PORT) !== this.dstPort) return MATCH.none;
     let key = u16(b, q + TCP.SRC_PORT);
     if (key < this.srcPortBase) {

@@ -48,7 +48,7 @@ export class UdpProbe extends PortProbe {
     m.kind = MATCH.none;
     const family = this.family;
     const p = family.open(b, offset, length, wireLength, m);
-    const q = this.quotedProbe(b, offset, length, p, m);
+    const q = this.quotedProbeAt(b, offset, length, p, m);
     if (q < 0) return MATCH.none;
     const dstPort = u16(b, q + UDP.DST_PORT);
     if (dstPort < this.portBase) return MATCH.none;
