@@ -28,7 +28,7 @@ async function rawprobeIsolated(args: string[]): Promise<RunResult> {
 /** Each command, with the option that names a source address; `ipv6`: it probes IPv6 too (then -4 refuses an IPv6 address). */
 const COMMANDS: { name: string; args: string[]; source: string; ipv6?: true }[] = [
   { name: 'ping', args: ['ping', '-c', '3'], source: '-I', ipv6: true },
-  { name: 'trace', args: ['trace', '-n'], source: '-s' },
+  { name: 'trace', args: ['trace', '-n'], source: '-s', ipv6: true },
   { name: 'tos', args: ['tos', '--values', '0,EF'], source: '-s' },
   { name: 'sweep', args: ['sweep'], source: '-S' },
 ];
