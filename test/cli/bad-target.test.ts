@@ -29,7 +29,7 @@ async function rawprobeIsolated(args: string[]): Promise<RunResult> {
 const COMMANDS: { name: string; args: string[]; source: string; ipv6?: true }[] = [
   { name: 'ping', args: ['ping', '-c', '3'], source: '-I', ipv6: true },
   { name: 'trace', args: ['trace', '-n'], source: '-s', ipv6: true },
-  { name: 'tos', args: ['tos', '--values', '0,EF'], source: '-s' },
+  { name: 'tos', args: ['tos', '--values', '0,EF'], source: '-s', ipv6: true },
   { name: 'sweep', args: ['sweep'], source: '-S' },
 ];
 
