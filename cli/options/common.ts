@@ -11,6 +11,10 @@ export const IP_VERSION = {
   ipv6: flag('6', 'IPv6: ICMPv6, IPv6 headers built by rawprobe (IPV6_HDRINCL)'),
 };
 
+/** iputils ping's help groups: -4 under "IPv4 options:", -6 and -F under "IPv6 options:". */
+export const IPV4_GROUP = 'IPv4 options:';
+export const IPV6_GROUP = 'IPv6 options:';
+
 // ping, sweep and trace (-Q), ping and sweep (-s, the TTL)
 export const TOS_DESCRIBE = 'IPv4 TOS byte or IPv6 traffic class: 0-255, 0x00-0xff or a DSCP name (EF, AF41, CS1...)';
 export const SIZE = value('s', 'data bytes per probe, 0-65507 (IPv6: 65527; default 56)');

@@ -1,6 +1,6 @@
 // `rawprobe ping HOST`, declared once: its help and options (iputils ping's letters).
 // cli/commands/ping.ts gives them to yargs, cli/run/ping.ts reads their values as PingArgs.
-import { HOST, IP_VERSION, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
+import { HOST, IP_VERSION, IPV4_GROUP, IPV6_GROUP, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
 import { flag, GROUP, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
@@ -20,8 +20,6 @@ export const positionals = { host: HOST };
 // In iputils ping's order (its help: one letter after another), then rawprobe's own.
 export const options = {
   ...inGroup(GROUP.options, {
-    ...IP_VERSION,
-    flow: value('F', 'IPv6 flow label, 0-0xfffff'),
     count: value('c', 'stop after COUNT replies'),
     timestamp: flag('D', 'print the time before each line'),
     flood: flag('f', 'flood: probes as fast as replies come back; prints . per probe, a backspace per reply'),
@@ -40,6 +38,8 @@ export const options = {
     deadline: value('w', 'stop after this many seconds'),
     timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
   }),
+  ...inGroup(IPV4_GROUP, { ipv4: IP_VERSION.ipv4 }),
+  ...inGroup(IPV6_GROUP, { ipv6: IP_VERSION.ipv6, flow: value('F', 'flow label, 0-0xfffff') }),
   ...inGroup(GROUP.rawprobe, {
     id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
     watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),
