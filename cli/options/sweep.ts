@@ -1,6 +1,6 @@
 // `rawprobe sweep TARGET...`, declared once: its help and options (fping's letters).
 // cli/commands/sweep.ts gives them to yargs, cli/run/sweep.ts reads their values as SweepArgs.
-import { SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
+import { IP_VERSION, SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
 import { flag, GROUP, inGroup, value, values, type ArgsOf, type CommandHelp } from './define.js';
 
 /** fping's headings (fping -h). */
@@ -13,6 +13,7 @@ export const help: CommandHelp = {
     ['$0 sweep 127.0.0.0/24', 'which loopback addresses answer (all do)'],
     ['$0 sweep --rate max -a 127.0.0.1-127.0.0.20', 'as fast as possible; print the live ones only'],
     ['$0 sweep -c 3 -p 100 -f hosts.txt', 'three probes to each target listed in hosts.txt'],
+    ['$0 sweep -6 -f hosts6.txt', 'IPv6 targets (an IPv6 address on the command line picks -6 by itself)'],
   ],
 };
 
@@ -20,13 +21,14 @@ export const positionals = {
   targets: {
     type: 'string',
     array: true,
-    describe: 'IPv4 address, host name, CIDR block (198.51.100.0/24) or range (198.51.100.10-198.51.100.20, or 198.51.100.10-20)',
+    describe: 'address, host name, CIDR block (198.51.100.0/24, 2001:db8::/120: at most a /104) or range (198.51.100.10-198.51.100.20, 198.51.100.10-20, 2001:db8::1-2001:db8::ff)',
   },
 } as const;
 
 // fping's two groups, in its order (its help), then rawprobe's own.
 export const options = {
   ...inGroup(SWEEP_GROUP.probing, {
+    ...IP_VERSION,
     backoff: value('B', 'each retry waits this many times longer, 1.0-5.0 (default 1.5)'),
     count: value('c', 'send COUNT probes to each target and report each reply and xmt/rcv/%loss (default: 1, alive mode)'),
     file: values('f', 'read targets from FILE, one per line (# comments, blank lines); - for stdin; may repeat'),
