@@ -217,6 +217,10 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
   const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
   const tos = tosList(options.tos);
   const flow = chooseFlows(options.paris, options.multipath, kind, length);
+  if (family.version === 6 && flow.mode !== 'classic') {
+    // The kept-flow probes (flows.ts) build IPv4 headers and compensate IPv4 checksums.
+    throw optionError(flow.mode === 'paris' ? 'paris' : 'multipath', `--${flow.mode} keeps IPv4 flows only: an IPv6 trace (-6) probes without them`);
+  }
   const total = portsInUse ?? (flow.mode === 'classic' ? probeCount(firstTtl, maxTtl, probesPerHop, tos.length) : flow.flows);
   const port = kind === 'icmp' ? null : options.port ?? (kind === 'udp' ? UDP_BASE_PORT : TRACE_DEFAULTS.tcpPort);
   let sourcePort = options.sourcePort ?? 0;
