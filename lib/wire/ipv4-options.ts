@@ -36,6 +36,15 @@ export const TIMESTAMP_FLAG = {
   PRESPECIFIED: 3,
 } as const;
 
+/**
+ * The time a timestamp option entry carries (RFC 791): milliseconds since midnight UT, as Linux
+ * writes it (inet_current_timestamp). Unix time has no leap seconds, so it is the epoch time
+ * modulo a day.
+ */
+export function timestampNow(epochMs: number = Date.now()): number {
+  return Math.floor(epochMs) % 86_400_000;
+}
+
 /** RFC 1108 classification levels (the byte after the length). */
 export const SECURITY_CLASSIFICATION = {
   TOP_SECRET: 0x3d,

@@ -3,11 +3,13 @@
 // (no object per packet), and one summary per target with iputils' figures. Words and layout
 // are cli/format's business.
 import { formatHex } from '../../wire/bytes.js';
+import { optionsLength } from '../../wire/ipv4-options.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { lossPercent, rttSummary, type TargetStats } from '../engine/stats.js';
 import { ECHO_HEADER_BYTES } from '../protocols/icmp-echo.js';
 import type { ResolvedTarget } from '../resolve.js';
 import type { PingConfig } from './options.js';
+import type { PingIpOption } from './ip-options.js';
 
 export interface PingStart {
   type: 'start';
@@ -17,7 +19,18 @@ export interface PingStart {
   targets: { host: string; address: string }[];
   source: string;
   sourceGiven: boolean;
-  /** Data bytes, and the whole IPv4 packet (data + 8 + 20) as iputils prints "56(84)". */
+  /** The socket is bound to the source (-I address, -B): iputils then prints "from source". */
+  bound: boolean;
+  /** -I IFNAME, or null. */
+  device: string | null;
+  /** -I IFNAME without a source: whether the route's source is an address of that interface. */
+  sourceOnDevice: boolean | null;
+  /** The target is a broadcast address (-b); replies from any host count (-b, or a multicast target). */
+  broadcastTarget: boolean;
+  anySource: boolean;
+  /** -R or -T, or null. */
+  ipOption: PingIpOption | null;
+  /** Data bytes, and the whole IPv4 packet (data + 8 + 20 + options) as iputils prints "56(84)". */
   size: number;
   packetSize: number;
   identifier: number;
@@ -62,6 +75,8 @@ export interface PingReply extends AnswerBase {
   badChecksum: boolean;
   truncated: boolean;
   wrongData: boolean;
+  /** The options of the reply's IPv4 header (-R's route, -T's timestamps), null without any. */
+  ipOptions: Buffer | null;
 }
 
 export interface PingIcmpError extends AnswerBase {
@@ -152,8 +167,8 @@ export interface PingSummary extends Pick<TargetStats, 'transmitted' | 'received
   ewmaUs: number | null;
 }
 
-/** The start of a session with this configuration. */
-export function startOf(config: PingConfig): PingStart {
+/** The start of a session with this configuration (`sourceOnDevice`: see PingStart). */
+export function startOf(config: PingConfig, sourceOnDevice: boolean | null = null): PingStart {
   const first = config.targets[0]!;
   return {
     type: 'start',
@@ -162,8 +177,14 @@ export function startOf(config: PingConfig): PingStart {
     targets: config.targets.map((t) => ({ host: t.host, address: t.address })),
     source: config.source,
     sourceGiven: config.sourceGiven,
+    bound: config.bindSource,
+    device: config.device,
+    sourceOnDevice,
+    broadcastTarget: config.broadcastTarget,
+    anySource: config.anySource,
+    ipOption: config.ipOption,
     size: config.size,
-    packetSize: config.size + ECHO_HEADER_BYTES,
+    packetSize: config.size + ECHO_HEADER_BYTES + ((optionsLength(config.ipOptions) + 3) & ~3),
     identifier: config.identifier,
     ttl: config.ttl,
     tos: config.tos,
@@ -183,7 +204,7 @@ export function summarize(target: ResolvedTarget, s: TargetStats | null, started
   const rtt = s === null || s.received === 0 ? null : rttSummary(s);
   const transmitted = s?.transmitted ?? 0;
   const timeNs = s === null || Number.isNaN(s.lastSentAt) ? 0 : s.lastSentAt - startedAt;
-  const flood = config.flood || config.intervalMs === 0;
+  const flood = config.flood || config.intervalMs === 0 || config.adaptive;
   return {
     type: 'summary',
     host: target.host,

@@ -6,8 +6,10 @@
 //     (at least the interval), or the -W timeout when nothing came back at all;
 //   - with a deadline it keeps sending past the count until count replies came, and the first
 //     error ends it;
-//   - -O reports, before each send, a previous probe to the same target still unanswered.
+//   - -O reports, before each send, a previous probe to the same target still unanswered;
+//   - -A paces the probes by the round trip (adaptive.ts).
 import { formatIpv4 } from '../../wire/bytes.js';
+import { headerLengthOf, MIN_HEADER_LENGTH } from '../../wire/ipv4.js';
 import { describeIcmp } from '../../wire/icmp-names.js';
 import { ICMP_TYPE, isFragmentationNeeded } from '../../wire/icmpv4-codes.js';
 import { NS_PER_MS, toEpochMs } from '../../socket/clock.js';
@@ -16,10 +18,11 @@ import type { ProbeEngine } from '../engine/engine.js';
 import { MATCH_FLAG, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { rttMicros } from '../engine/stats.js';
 import { PROBE_STATE } from '../engine/table.js';
-import { NEXT, OUTCOME, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
+import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import type { PingEvent, PingHooks, PingProgress } from './events.js';
 import type { PingConfig } from './options.js';
+import { AdaptivePace } from './adaptive.js';
 
 /** iputils' stop rules and the events, on top of the engine. */
 export class PingHandler implements ProbeHandler {
@@ -30,21 +33,34 @@ export class PingHandler implements ProbeHandler {
   readonly #progress: PingProgress = { sent: 0, replies: 0, corrupted: 0, errors: 0, sendErrors: 0 };
   readonly #lastProbe: number[];
   readonly #limit: number;
+  /** -A's pacing, or null. */
+  readonly #pace: AdaptivePace | null;
   #sends = 0;
 
-  constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks) {
+  constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks, clock: EngineClock) {
     this.#engine = engine;
     this.#protocol = protocol;
     this.#config = config;
     this.#hooks = hooks;
     this.#lastProbe = config.targets.map(() => -1);
     this.#limit = config.count === null ? Number.POSITIVE_INFINITY : config.count * config.targets.length;
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    this.#pace = config.adaptive ? new AdaptivePace(engine, clock, config.intervalMs, config.preload, root) : null;
+  }
+
+  /** The run is over (the session calls this once the engine stopped): no timer left behind. */
+  close(): void {
+    this.#pace?.close();
   }
 
   next(probe: ProbeSlot): Next {
     const config = this.#config;
     // With a deadline, iputils goes on sending past the count until count replies came.
     if (this.#sends >= this.#limit && config.deadlineMs === null) return NEXT.done;
+    if (this.#pace !== null) {
+      if (!this.#pace.mayGo()) return NEXT.wait;
+      this.#pace.handedOut();
+    }
     const target = this.#sends % config.targets.length;
     probe.target = target;
     probe.ttl = config.ttl;
@@ -65,6 +81,7 @@ export class PingHandler implements ProbeHandler {
 
   sent(n: number, error: Error | null): void {
     const engine = this.#engine;
+    this.#pace?.went();
     if (error === null) {
       this.#progress.sent++;
     } else {
@@ -183,6 +200,13 @@ export class PingHandler implements ProbeHandler {
       badChecksum: outcome === OUTCOME.corrupted,
       truncated: (m.flags & MATCH_FLAG.truncated) !== 0,
       wrongData: (m.flags & MATCH_FLAG.wrongData) !== 0,
+      ipOptions: ipOptionsOf(m),
     };
   }
+}
+
+/** The option bytes of the answer's own IPv4 header (what -R and -T print), or null without any. */
+function ipOptionsOf(m: Match): Buffer | null {
+  const hl = headerLengthOf(m.data, m.offset);
+  return hl > MIN_HEADER_LENGTH ? Buffer.from(m.data.subarray(m.offset + MIN_HEADER_LENGTH, m.offset + hl)) : null;
 }

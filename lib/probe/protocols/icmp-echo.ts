@@ -7,6 +7,8 @@
 // Matching reads the received datagram in place (answer.ts):
 //
 //   echo reply, our identifier          -> reply, key (identifier, sequence), target = its source
+//                                           (broadcast and multicast pings: the address probed,
+//                                           whoever answered: every host's reply counts)
 //   error (3 4 5 11 12) quoting our echo -> error (notice for 4 and 5), key from the quoted echo,
 //                                           target = the quoted destination
 //   anything else (our own request looped back on lo, other processes' traffic) -> none
@@ -45,8 +47,16 @@ export interface IcmpEchoOptions {
   df: boolean;
   /** IP identification of probe 0; probe n gets base + n (mod 2^16, never 0). */
   ipIdBase?: number;
-  /** IPv4 options carried by every probe (trace's --ip-option). Default none. */
+  /** IPv4 options carried by every probe (trace's --ip-option, ping -R and -T). Default none. */
   ipOptions?: readonly Ipv4OptionInit[];
+  /** Where a timestamp option takes each probe's send time (ping -T; template.ts), -1 for none. */
+  stampAt?: number;
+  /**
+   * A broadcast or multicast ping (iputils' rts->multicast): the address probed (u32), to which
+   * every echo reply is credited whichever host sent it; -1 (default): a reply answers only a
+   * probe sent to its source.
+   */
+  replyTarget?: number;
 }
 
 /** The echo data ping sends: the pattern repeated, or 0, 1, 2... (iputils' fill() and setup()). */
@@ -65,6 +75,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
   readonly #t: ProbeTemplate;
   readonly #templateIcmpChecksum: number;
   readonly #size: number;
+  readonly #replyTarget: number;
 
   constructor(options: IcmpEchoOptions) {
     this.identifier = options.identifier & 0xffff;
@@ -73,7 +84,8 @@ export class IcmpEchoProtocol implements ProbeProtocol {
       ip: templateIp(options),
       icmp: { kind: 'echo-request', identifier: this.identifier, sequence: 0, data: echoData(options.size, options.pattern ?? null) },
     });
-    this.#t = new ProbeTemplate(this.template, options.ipIdBase);
+    this.#t = new ProbeTemplate(this.template, options.ipIdBase, options.stampAt ?? -1);
+    this.#replyTarget = options.replyTarget ?? -1;
     this.maxProbeLength = this.template.length;
     this.#templateIcmpChecksum = u16(this.template, this.#t.hl + ICMP.CHECKSUM);
   }
@@ -103,7 +115,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
       if (u16(b, p + ICMP.IDENTIFIER) !== this.identifier) return MATCH.none;
       fillAnswer(b, offset, hl, length, wireLength, m);
       m.key = echoKey(this.identifier, u16(b, p + ICMP.SEQUENCE));
-      m.target = m.from;
+      m.target = this.#replyTarget >= 0 ? this.#replyTarget : m.from;
       // Beyond a cut: shorter than what we sent is truncated too (and its checksum may still
       // be checked), and the echoed data must be ours.
       const cut = m.flags !== 0;

@@ -6,7 +6,7 @@
 import { put16, put32, u32 } from '../../wire/bytes.js';
 import { fold, internetChecksum, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
 import { FIELD as IP, headerLengthOf } from '../../wire/ipv4.js';
-import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
+import { timestampNow, type Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import type { PacketInit } from '../../wire/packet.js';
 import { FIELD as TCP_FIELD, PROTOCOL_NUMBER as TCP } from '../../wire/tcp.js';
 import { HEADER_LENGTH as UDP_HEADER_LENGTH } from '../../wire/udp.js';
@@ -20,6 +20,11 @@ export interface TemplateHeader {
   df: boolean;
   /** IPv4 options carried by every probe. */
   ipOptions?: readonly Ipv4OptionInit[];
+  /**
+   * Where in the datagram a timestamp option entry takes the send time (RFC 791 ms since
+   * midnight UT), written as each probe goes, as Linux writes a sender's own (ping -T); -1: none.
+   */
+  stampAt?: number;
 }
 
 /** The IPv4 header a template starts from: destination 0.0.0.0, TTL 64, TOS 0, id 0 (all patched per probe). */
@@ -33,14 +38,19 @@ export class ProbeTemplate {
   /** Its IPv4 header length in bytes (options included): where the protocol's header starts. */
   readonly hl: number;
   readonly #ipIdBase: number;
+  readonly #stampAt: number;
   /** Buffers that already hold the template: only the changing fields are written again. */
   readonly #primed = new WeakSet<Uint8Array>();
 
-  /** `ipIdBase`: the IP identification of probe 0; probe n gets base + n (see ipIdOf). */
-  constructor(bytes: Buffer, ipIdBase = 0) {
+  /**
+   * `ipIdBase`: the IP identification of probe 0; probe n gets base + n (see ipIdOf). `stampAt`:
+   * where each probe's send time goes (TemplateHeader.stampAt), -1 for none.
+   */
+  constructor(bytes: Buffer, ipIdBase = 0, stampAt = -1) {
     this.bytes = bytes;
     this.hl = headerLengthOf(bytes, 0);
     this.#ipIdBase = ipIdBase & 0xffff;
+    this.#stampAt = stampAt;
   }
 
   /** Probe n's IP identification: base + n on 16 bits, never 0 (0 would let the kernel choose one). */
@@ -58,6 +68,7 @@ export class ProbeTemplate {
     put16(b, IP.ID, this.ipIdOf(probe.number));
     b[IP.TTL] = probe.ttl;
     put32(b, IP.DST, probe.addressValue);
+    if (this.#stampAt >= 0) put32(b, this.#stampAt, timestampNow());
     put16(b, IP.CHECKSUM, 0);
     put16(b, IP.CHECKSUM, internetChecksum(b, 0, this.hl));
   }
