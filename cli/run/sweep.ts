@@ -227,9 +227,8 @@ function startSplits(splits: IntervalSplits | null, ms: number | null, output: O
   return () => clearInterval(timer);
 }
 
-async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSummary> {
+async function sweepRun(argv: SweepArgs, session: SweepSession, intervalMs: number | null): Promise<SweepSummary> {
   const countMode = session.config.count !== null;
-  const intervalMs = squietMs(argv);
   const extras: Extras = {
     rounds: argv.vcount !== undefined && !argv.json ? new RoundTrips() : null,
     splits: intervalMs !== null && !argv.json ? new IntervalSplits() : null,
@@ -255,6 +254,8 @@ async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSu
 /** Ctrl-C, SIGTERM and SIGHUP end the run: the targets in flight, then the summary (cli/stopping.ts). */
 export async function run(argv: SweepArgs): Promise<void> {
   const options = sweepOptions(argv);
+  // Checked before the session opens: nothing may throw between its opening and its run.
+  const intervalMs = squietMs(argv);
   let readerGone = false;
   const summary = await stoppable(async (stopping) => {
     const session = await openOrFail(() => openSweep(options));
@@ -262,7 +263,7 @@ export async function run(argv: SweepArgs): Promise<void> {
       readerGone = reason === 'EPIPE';
       session.stop();
     });
-    return sweepRun(argv, session);
+    return sweepRun(argv, session, intervalMs);
   });
   if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
   // The statistics with -s (fping's). Nothing probed (every name unknown, an empty list): the

@@ -27,7 +27,7 @@ const cases: [string[], string][] = [
   [['trace', '-e', '127.0.0.1'], 'trace: unknown option -e ('],
   [['trace', '--max-hop', '3', '127.0.0.1'], 'trace: unknown option --max-hop (did you mean --max-hops?)'],
   [['tos', '--valeus', '0', '127.0.0.1'], 'tos: unknown option --valeus (did you mean --values?)'],
-  [['sweep', '-g', '198.51.100.0/30'], 'sweep: unknown option -g ('],
+  [['sweep', '-j', '198.51.100.0/30'], 'sweep: unknown option -j ('],
   [['decode', '--jsn', 'x'], 'decode: unknown option --jsn (did you mean --json?)'],
   [['checksum', '--fixx', 'out.pcap', 'x'], 'checksum: unknown option --fixx (did you mean --fix?)'],
   [['capture', '-Z'], 'capture: unknown option -Z ('],
@@ -91,8 +91,9 @@ test('every help text lists each option once, grouped as the peer tool groups th
   for (const letter of ['-4', '-b', '-R', '-T']) t.is(under('ping', letter), 'IPv4 options:', letter);
   for (const own of ['--json', '--pcap-out']) t.is(under('ping', own), 'rawprobe options:', own);
   // fping: "Probing options:" and "Output options:".
-  for (const letter of ['-B', '-c', '-f', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
-  for (const letter of ['-a', '-q', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
+  for (const letter of ['-b', '-B', '-c', '-f', '-g', '-H', '-l', '-O', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
+  for (const letter of ['-a', '-C', '-e', '-i', '-q', '-Q', '-s', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
+  for (const own of ['--rate', '--json']) t.is(under('sweep', own), 'rawprobe options:', own);
   // traceroute and tcpdump: their letters under "Options:".
   for (const letter of ['-F', '-f', '-I', '-T', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-U']) t.is(under('trace', letter), 'Options:', letter);
   for (const letter of ['-c', '-d', '-i', '-O', '-p', '-s', '-v', '-w', '-x']) t.is(under('capture', letter), 'Options:', letter);
