@@ -15,7 +15,7 @@
 // Each line starts with a tab; an address is "name (address)" when names are shown. A route
 // equal to the last one printed is "\t(same route)" on the reply line (not in a flood).
 import { formatIpv4, u32 } from '../../lib/wire/bytes.js';
-import { decodeOptions, IPV4_OPTION, TIMESTAMP_FLAG, type Ipv4Option } from '../../lib/wire/ipv4-options.js';
+import { decodeOptions, eachOption, IPV4_OPTION, TIMESTAMP_FLAG, type Ipv4Option } from '../../lib/wire/ipv4-options.js';
 import { DecodeError } from '../../lib/wire/errors.js';
 import { jsonify } from '../../lib/wire/json.js';
 
@@ -35,22 +35,13 @@ type Who = (address: string) => string;
 /** The addresses in the options' route and timestamp slots (what a line looks up names for). */
 export function optionAddresses(options: Uint8Array): string[] {
   const out: string[] = [];
-  for (let p = 0; p < options.length; ) {
-    const type = options[p]!;
-    if (type === IPV4_OPTION.END) break;
-    if (type === IPV4_OPTION.NOP) {
-      p++;
-      continue;
-    }
-    const length = options[p + 1] ?? 0;
-    if (length < 2 || p + length > options.length) break;
+  eachOption(options, 0, options.length, (type, p, length) => {
     if (type === IPV4_OPTION.RECORD_ROUTE || type === IPV4_OPTION.LOOSE_SOURCE_ROUTE || type === IPV4_OPTION.STRICT_SOURCE_ROUTE) {
       for (let a = p + 3; a + 4 <= p + length; a += 4) out.push(formatIpv4(u32(options, a)));
     } else if (type === IPV4_OPTION.TIMESTAMP && (options[p + 3]! & 0x0f) !== TIMESTAMP_FLAG.TIMESTAMPS_ONLY) {
       for (let a = p + 4; a + 4 <= p + length; a += 8) out.push(formatIpv4(u32(options, a)));
     }
-    p += length;
-  }
+  });
   return out.filter((a) => a !== '0.0.0.0');
 }
 
