@@ -6,6 +6,7 @@
 //
 //   chain3         h1 - r1 - r2 - r3 - h2, no ICMP rate limit on the routers (flood, RTT, trace)
 //   chain3-silent  the same with r2 silent (trace with a silent hop)
+//   mtu1400        h1 - r1 - r2 - h2 with a 1400-byte link between the routers (trace --mtu, tracepath)
 //   sweep          h1 - t, where t answers for all of 198.18.0.0/16 (`ip route add local ... dev lo`)
 //
 // Rate limiting is switched off on the routers because the rows measure the tools, not the kernel's
@@ -18,7 +19,7 @@ import { findTool, labDown, labSweep, labUp, parseLabSpec, type Lab, type LabFil
 /** The repository root, from dist/bench/ (compiled) or bench/. */
 export const REPO_ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/bench/') ? '../../' : '../', import.meta.url));
 
-export const BENCH_LAB = { chain3: 'chain3', chain3Silent: 'chain3-silent', sweep: 'sweep' } as const;
+export const BENCH_LAB = { chain3: 'chain3', chain3Silent: 'chain3-silent', mtu1400: 'mtu1400', sweep: 'sweep' } as const;
 export type BenchLabKind = (typeof BENCH_LAB)[keyof typeof BENCH_LAB];
 
 /** The /16 the sweep lab's target answers for: 198.18.0.0/15 is the benchmarking range (RFC 2544). */
@@ -39,6 +40,8 @@ async function labFile(kind: BenchLabKind): Promise<{ file: LabFile; source: str
       return { file: noRatelimit(await fixture('chain3')), source: 'fixtures/labs/chain3.json' };
     case BENCH_LAB.chain3Silent:
       return { file: noRatelimit(await fixture('chain3-silent')), source: 'fixtures/labs/chain3-silent.json' };
+    case BENCH_LAB.mtu1400:
+      return { file: noRatelimit(await fixture('mtu1400')), source: 'fixtures/labs/mtu1400.json' };
     case BENCH_LAB.sweep:
       return {
         file: {

@@ -12,6 +12,8 @@ export const BENCH_PACKAGES = {
   hping3: 'hping3',
   traceroute: 'traceroute',
   'mtr-tiny': 'mtr',
+  // trace --mtu's row.
+  'iputils-tracepath': 'tracepath',
   tshark: 'tshark',
   tcpdump: 'tcpdump',
   'python3-scapy': null,

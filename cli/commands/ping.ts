@@ -5,7 +5,8 @@ import type { Argv } from 'yargs';
 import { help, positionals, yargsOptions } from '../options/ping.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
-// -V (iputils' "print version and exit") is yargs' own --version, under iputils' letter.
+// -V (iputils' "print version and exit") is yargs' own --version, under iputils' letter; the
+// quick parse leaves -V to yargs (it is not among the declared options).
 const builder = (y: Argv) =>
   withHelp(y.positional('host', positionals.host).positional('hops', positionals.hops).options(yargsOptions).alias('V', 'version'), help);
-export const ping = lazyCommand(help, builder, () => import('../run/ping.js'));
+export const ping = lazyCommand(help, builder, () => import('../run/ping.js'), { positionals, options: yargsOptions });

@@ -17,6 +17,7 @@
 import type { PingEvent, PingIcmpError, PingNoAnswer, PingReply, PingSendError, PingStart, PingSummary } from '../../lib/probe/index.js';
 import { hex8 } from './hex.js';
 import { ipOptionsJson } from './ping-options.js';
+import { timestampsJson } from './timestamps.js';
 
 // ---- numbers as iputils prints them ---------------------------------------------------------
 
@@ -205,6 +206,7 @@ export function startJson(s: PingStart): Record<string, unknown> {
     timeout: s.timeoutMs / 1000,
     deadline: s.deadlineMs === null ? null : s.deadlineMs / 1000,
     flood: s.flood,
+    timestamps: timestampsJson(s.timestamps),
   };
 }
 
@@ -277,5 +279,6 @@ export function summaryJson(s: PingSummary): Record<string, unknown> {
     pipe: s.pipe,
     ipg: s.ipgUs === null ? null : s.ipgUs / 1000,
     ewma: s.ewmaUs === null ? null : s.ewmaUs / 1000,
+    timing: s.timing,
   };
 }

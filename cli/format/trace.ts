@@ -17,6 +17,7 @@
 //    2  198.51.100.2  0.530 ms  0.498 ms  0.467 ms [tos 0xb8->0x20]
 import type { HeaderChange } from '../../lib/probe/trace/changes.js';
 import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace/index.js';
+import { extensionsJson, extensionsSuffix } from './extensions.js';
 import { hex16, hex8 } from './hex.js';
 
 /** "traceroute to HOST (ADDRESS), 30 hops max, 60 byte packets" */
@@ -54,19 +55,28 @@ function time(p: TraceProbe): string {
   return p.rttUs === null ? '' : `  ${(p.rttUs / 1000).toFixed(3)} ms`;
 }
 
+export interface HopLineOptions {
+  /** traceroute -e: ICMP extensions after the address, " <MPLS:L=...>" (format/extensions.ts). */
+  extensions?: boolean;
+}
+
 /**
  * The hop line. `who(address)` gives what to print for an answering address: the address with
- * -n, "name (address)" otherwise.
+ * -n, "name (address)" otherwise. With extensions, an address is printed again when its
+ * extensions differ from the previous answer's, as traceroute -e does.
  */
-export function hopLine(hop: TraceHop, who: (address: string) => string = (a) => a): string {
+export function hopLine(hop: TraceHop, who: (address: string) => string = (a) => a, options: HopLineOptions = {}): string {
   let line = `${String(hop.ttl).padStart(2)} `;
   let previous: string | null = null; // the last answering address of this hop
+  let previousExtensions = '';
   for (const p of hop.probes) {
     if (p.from === null) {
       line += ' *';
     } else {
-      if (p.from !== previous) line += ` ${who(p.from)}`;
+      const extensions = options.extensions === true ? extensionsSuffix(p.extensions) : '';
+      if (p.from !== previous || extensions !== previousExtensions) line += ` ${who(p.from)}${extensions}`;
       previous = p.from;
+      previousExtensions = extensions;
       line += time(p);
     }
     if (p.mark !== null) line += ` ${p.mark}`;
@@ -74,14 +84,26 @@ export function hopLine(hop: TraceHop, who: (address: string) => string = (a) =>
   return line + changesSuffix(hop.changes);
 }
 
-/** The --json hop object: exactly {type, ttl, probes: [{from, rtt, icmp}], changes}. */
+/**
+ * The --json hop object: exactly {type, ttl, probes: [{from, rtt, icmp}], changes}; a probe
+ * whose answer carried ICMP extensions has them too (`extensions`, format/extensions.ts).
+ */
 export function hopJson(hop: TraceHop): Record<string, unknown> {
   return {
     type: 'hop',
     ttl: hop.ttl,
-    probes: hop.probes.map((p) => ({ from: p.from, rtt: p.rttUs === null ? null : p.rttUs / 1000, icmp: p.icmp })),
-    changes: hop.changes.map((c) => ({ field: c.field, sent: c.sent, quoted: c.quoted })),
+    probes: hop.probes.map((p) => {
+      const probe: Record<string, unknown> = { from: p.from, rtt: p.rttUs === null ? null : p.rttUs / 1000, icmp: p.icmp };
+      if (p.extensions !== null && p.extensions.length > 0) probe['extensions'] = extensionsJson(p.extensions);
+      return probe;
+    }),
+    changes: changesJson(hop.changes),
   };
+}
+
+/** Header changes for --json: {field, sent, quoted}. */
+export function changesJson(changes: readonly HeaderChange[]): Record<string, unknown>[] {
+  return changes.map((c) => ({ field: c.field, sent: c.sent, quoted: c.quoted }));
 }
 
 /** Why the kernel refused probes (they show as `* !F`, `* !H`...), in one line per reason. */

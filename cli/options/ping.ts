@@ -12,6 +12,7 @@ export const help: CommandHelp = {
     ['$0 ping -R -c 2 203.0.113.6', 'the route there and back (Record Route), as iputils prints it'],
     ['$0 ping -T tsprespec 203.0.113.2 203.0.113.6', 'a timestamp from 203.0.113.2 only'],
     ['$0 ping -f -c 100000 127.0.0.1', 'flood'],
+    ['$0 ping --watch 203.0.113.6', 'the live view (q quits)'],
   ],
 };
 
@@ -43,7 +44,7 @@ export const options = {
     'reverse-dns': flag('H', 'look up names even for a numeric host (-n wins when both are given)'),
     source: value('I', 'source address, or an interface name (SO_BINDTODEVICE: the source is then its address)'),
     interval: value('i', 'seconds between probes (default 1; below 0.001 only with -f)'),
-    'no-loop': flag('L', 'do not loop our own multicast and broadcast probes back to this machine'),
+    'suppress-loopback': flag('L', 'do not loop our own multicast and broadcast probes back to this machine'),
     preload: value('l', 'probes sent at once before pacing; with -f, probes kept in flight (default 64)'),
     mark: value('m', 'firewall mark of the probes (SO_MARK), as policy routing and nftables see it'),
     pmtudisc: value('M', 'want (default): Don\'t Fragment, and a probe larger than the route MTU is sent in fragments; do: DF, never fragment; dont: no DF'),
@@ -57,7 +58,7 @@ export const options = {
     sndbuf: value('S', 'the socket\'s send buffer in bytes (SO_SNDBUF)'),
     ttl: value('t', TTL_DESCRIBE),
     'user-latency': flag('U', 'user-to-user latency: a reply\'s time is when rawprobe reads it, not the kernel\'s receive time'),
-    verbose: flag('v', 'verbose: the identifier on each reply (ident=), and every DUP! of a broadcast'),
+    verbose: flag('v', 'verbose: the identifier on each reply (ident=), every DUP! of a broadcast, and where the times come from (kernel stamps at both ends, or why not)'),
     version: flag('V', 'print the version and exit'),
     deadline: value('w', 'stop after this many seconds'),
     timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
@@ -69,7 +70,9 @@ export const options = {
     'ip-timestamp': value('T', 'IP timestamp option: tsonly, tsandaddr, or tsprespec (with the addresses to timestamp before the host)'),
   }),
   ...inGroup(GROUP.rawprobe, {
+    watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),
     json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
+    'hw-timestamps': flag(null, "time round trips with the interface's own clock where it has one (hardware timestamps; needs CAP_NET_ADMIN)"),
     'pcap-out': PCAP_OUT,
   }),
 };

@@ -1,7 +1,7 @@
 // `rawprobe trace HOST [PACKETLEN]`, declared once: its help and options (traceroute's letters).
 // cli/commands/trace.ts gives them to yargs, cli/run/trace.ts reads their values as TraceArgs.
 import { HOST, NUMERIC, PCAP_OUT, SIM_QUERIES, TOS_DESCRIBE, probeKindOptions, source } from './common.js';
-import { flag, GROUP, inGroup, optional, value, values, type ArgsOf, type CommandHelp } from './define.js';
+import { flag, GROUP, inGroup, optional, text, value, values, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'trace <host> [packetlen]',
@@ -11,6 +11,10 @@ export const help: CommandHelp = {
     ['$0 trace -n -T -p 443 203.0.113.6', 'TCP SYN probes to port 443'],
     ['$0 trace -n -Q 0xb8 203.0.113.6', 'where is EF re-marked? (see [tos ...] on the hop lines)'],
     ['$0 trace -n -F 203.0.113.6 1500', 'find an MTU bottleneck (!F-<mtu>)'],
+    ['$0 trace -n --report -c 10 203.0.113.6', "mtr's report: loss, times and jitter per hop over 10 rounds"],
+    ['$0 trace --watch 203.0.113.6', 'the live view (q quits)'],
+    ['$0 trace -n -U --multipath=8 203.0.113.6', 'every router of a load-balanced path, with the flows through each'],
+    ['$0 trace -n --mtu 203.0.113.6', 'the path MTU, and the hop where it drops'],
   ],
 };
 
@@ -33,14 +37,23 @@ export const options = {
     port: kind.port,
     tos: value(['Q', 't'], TOS_DESCRIBE),
     wait: value('w', 'MAX[,HERE,NEAR]: wait at most MAX s; HERE x the time of an answer from the same hop, NEAR x that of a farther hop (default 5,3,10)'),
-    queries: value('q', 'probes per hop, 1-10 (default 3)'),
+    queries: value('q', 'probes per hop, 1-10 (default 3; --report: per hop and round, default 1)'),
     source: source('s'),
+    extensions: flag('e', 'show ICMP extensions: MPLS label stacks <MPLS:L=...,E=...,S=...,T=...>, interface information'),
+    sport: value(null, 'source port (UDP: of every probe; TCP: of the first, or of the first flow); default random'),
     udp: kind.udp,
+    mtu: flag(null, 'discover the path MTU (tracepath, traceroute --mtu): DF probes, shrunk at Fragmentation Needed or when a hop only answers smaller ones'),
   }),
   ...inGroup(GROUP.rawprobe, {
     protocol: kind.protocol,
+    report: flag(null, "mtr's report: rounds of probes (-c, default 10), then per hop Loss%, Snt, Last, Avg, Best, Wrst, StDev, Javg, Jmax"),
+    watch: flag(null, 'the live view (mtr): the hop table redrawn each round; keys q quit, p pause, r reset, d RTT history'),
+    count: value('c', 'rounds for --report and --watch (default 10; --watch: until q; --multipath: one per flow)'),
+    interval: value('i', 'seconds between the starts of rounds (default: --report 0, each round once the one before is settled; --watch 1)'),
+    paris: flag(null, 'Paris traceroute: one flow for every probe (ports, or ICMP checksum), so a load-balanced path shows one route'),
+    multipath: text('[=K] spread the probes over K flows (default 16), each kept: every address at each hop, and the flows through it (write --multipath=K, or put --multipath after the host)'),
     'ip-option': values(null, 'IPv4 option on every probe, repeatable: nop, rr[:N], ts[:N], ra[:V], raw:HEX...'),
-    json: flag(null, 'one JSON object per hop, then {"type":"done"}'),
+    json: flag(null, 'one JSON object per hop, then {"type":"done"}; with --report, --multipath or --mtu one document (README)'),
     'pcap-out': PCAP_OUT,
   }),
 };

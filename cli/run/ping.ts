@@ -25,6 +25,7 @@ import {
   type ReplyStyle,
 } from '../format/ping.js';
 import { ipOptionsText, optionAddresses, type RouteMemory } from '../format/ping-options.js';
+import { timestampsLine, timingLine } from '../format/timestamps.js';
 import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
 import { pcapOut, tosByte } from './args.js';
@@ -92,7 +93,7 @@ function pingFlags(argv: PingArgs): Partial<PingOptions> {
     connect: argv.connect,
     debug: argv.debug,
     dontRoute: argv['dont-route'],
-    noLoop: argv['no-loop'],
+    noLoop: argv['suppress-loopback'],
     adaptive: argv.adaptive,
     userLatency: argv['user-latency'],
   };
@@ -118,6 +119,7 @@ export function pingOptions(argv: PingArgs): PingOptions {
   if (argv.preload !== undefined) options.preload = whole('-l', 'preload', argv.preload);
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
+  if (argv['hw-timestamps']) options.hardwareTimestamps = true;
   return options;
 }
 
@@ -206,13 +208,21 @@ export async function run(argv: PingArgs): Promise<void> {
 async function pingRun(argv: PingArgs, options: PingOptions, session: PingSession): Promise<void> {
   const start = session.start;
   const { json, flood, quiet } = argv;
-
   for (const warning of startWarnings(start)) process.stderr.write(`${warning}\n`);
+  if (argv.watch && !json && !flood && process.stdout.isTTY === true) {
+    const { watchPing } = await import('../watch/ping.js');
+    const summary = (await watchPing(session))[0]!;
+    process.stdout.write(`${headerLine(start)}\n${summaryText(summary)}`);
+    process.exitCode = pingExitCode(summary, options);
+    return;
+  }
+
   if (json) printJsonLine(startJson(start));
   else {
     const pattern = patternLine(start);
     if (pattern !== null && !quiet) process.stdout.write(`${pattern}\n`);
     process.stdout.write(`${headerLine(start)}\n`);
+    if (argv.verbose) process.stdout.write(`${timestampsLine(start.timestamps)}\n`);
   }
 
   // iputils looks names up for a host given by name; -H for a numeric one too; -n never.
@@ -235,5 +245,7 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   const summary = summaries[0]!;
   if (json) printJsonLine(summaryJson(summary));
   else process.stdout.write(summaryText(summary));
+  const timed = !json && argv.verbose && summary.timing !== null ? timingLine(summary.timing) : null;
+  if (timed !== null) process.stdout.write(`${timed}\n`);
   process.exitCode = pingExitCode(summary, options);
 }

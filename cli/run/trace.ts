@@ -16,6 +16,8 @@ import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
+import { multipathFlows } from './trace-flows.js';
+import { DEFAULT_MULTIPATH_FLOWS } from '../../lib/probe/trace/flows.js';
 
 /** --ip-option, each as lib/craft reads it (its ParseError is the user's: one line). */
 function ipOptionsOf(texts: readonly string[]): Ipv4OptionInit[] {
@@ -42,26 +44,53 @@ export function traceOptions(argv: TraceArgs): TraceOptions {
   if (argv['sim-queries'] !== undefined) options.simultaneous = whole('-N', 'probes in flight', argv['sim-queries']);
   if (argv.tos !== undefined) options.tos = tosByte('-Q', argv.tos);
   if (argv.source !== undefined) options.source = argv.source;
+  if (argv.sport !== undefined) options.sourcePort = whole('--sport', 'source port', argv.sport);
   if (argv.packetlen !== undefined) options.length = whole('packetlen', 'packet length', argv.packetlen);
   const ipOptions = ipOptionsOf(argv['ip-option'] ?? []);
   if (ipOptions.length > 0) options.ipOptions = ipOptions;
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
+  if (argv.paris) options.paris = true;
+  if (argv.multipath !== undefined) options.multipath = multipathFlows(argv.multipath) ?? DEFAULT_MULTIPATH_FLOWS;
   return options;
 }
 
 /** Each hop's line, in order (cli/format/trace.ts words it), with names unless -n. */
-function textHop(lines: OrderedLines): (hop: TraceHop) => void {
+function textHop(lines: OrderedLines, extensions: boolean): (hop: TraceHop) => void {
   return (hop) => {
     const answered = hop.probes.flatMap((p) => (p.from === null ? [] : [p.from]));
-    lines.line(answered, (who) => hopLine(hop, who));
+    lines.line(answered, (who) => hopLine(hop, who, { extensions }));
   };
 }
 
-/** Ctrl-C, SIGTERM and SIGHUP end the run with the hops so far (cli/stopping.ts), from the first line on. */
+/** Which run the options ask for; usage errors for options that do not go together. */
+function modeOf(argv: TraceArgs): 'trace' | 'rounds' | 'mtu' {
+  const rounds = argv.report || argv.watch || argv.multipath !== undefined;
+  if (argv.report && argv.watch) throw new CliError('--report and --watch: choose one (--watch without a terminal prints report lines)');
+  if (argv.mtu && rounds) throw new CliError('--mtu finds the path MTU once: it does not go with --report, --watch or --multipath');
+  if (!rounds && argv.count !== undefined) throw new CliError('-c counts rounds: give --report, --watch or --multipath');
+  if (!rounds && argv.interval !== undefined) throw new CliError('-i spaces rounds: give --report, --watch or --multipath');
+  return argv.mtu ? 'mtu' : rounds ? 'rounds' : 'trace';
+}
+
+/**
+ * Ctrl-C, SIGTERM and SIGHUP end the run with the hops so far (cli/stopping.ts), from the first
+ * line on; --report, --watch and --multipath (trace-rounds.ts) and --mtu (trace-mtu.ts) too.
+ */
 export async function run(argv: TraceArgs): Promise<void> {
   const options = traceOptions(argv);
+  const mode = modeOf(argv);
   await stoppable(async (stopping) => {
+    if (mode === 'rounds') {
+      const { runRounds } = await import('./trace-rounds.js');
+      await runRounds(argv, options, stopping);
+      return;
+    }
+    if (mode === 'mtu') {
+      const { runMtu } = await import('./trace-mtu.js');
+      await runMtu(argv, options, stopping);
+      return;
+    }
     const session = await openOrFail(() => openTrace(options));
     stopping.onStop(() => session.stop());
     await traceRun(argv, session);
@@ -75,7 +104,7 @@ async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
   let reached = false;
   let hops = 0;
   const refused = new Set<string>();
-  const onHop = json ? (hop: TraceHop): void => printJsonLine(hopJson(hop)) : textHop(text);
+  const onHop = json ? (hop: TraceHop): void => printJsonLine(hopJson(hop)) : textHop(text, argv.extensions);
   await session.run({
     onHop: (hop) => {
       for (const p of hop.probes) if (p.sendError !== null) refused.add(p.sendError);

@@ -13,7 +13,8 @@
 import { formatAddress } from './address.js';
 import type { Family } from './address.js';
 import { interfaceAddress } from './plan.js';
-import type { LabPlan, PlanLink, PlanNode } from './plan.js';
+import type { LabPlan, PlanLink, PlanNode, PlanRoute } from './plan.js';
+import { MULTIPATH_HASH } from './spec.js';
 
 /** The nftables table every lab rule lives in (one per family, inside the node's namespace). */
 export const NFT_TABLE = 'rawprobe';
@@ -44,8 +45,14 @@ export function configureBatch(node: PlanNode): string {
       lines.push(a.includes(':') ? `addr add ${a} dev ${i.name} nodad` : `addr add ${a} dev ${i.name}`);
     }
   }
-  for (const r of node.routes) lines.push(`route add ${r.to} via ${r.via} dev ${r.dev}`);
+  for (const r of node.routes) lines.push(`route add ${r.to} ${routeNexthops(r)}`);
   return lines.join('\n') + '\n';
+}
+
+/** What follows the destination in `ip route add`: `via A dev eth1`, or `nexthop via A dev eth1 nexthop via B dev eth2`. */
+export function routeNexthops(r: PlanRoute): string {
+  if (r.multipath === undefined) return `via ${r.via} dev ${r.dev}`;
+  return r.multipath.map((h) => `nexthop via ${h.via} dev ${h.dev}`).join(' ');
 }
 
 /** `key=value` arguments for `sysctl -w`, in the node's namespace. */
@@ -75,6 +82,11 @@ export function nodeSysctls(node: PlanNode): string[] {
   }
   if (node.ignoreEcho) s.push('net.ipv4.icmp_echo_ignore_all=1', 'net.ipv6.icmp.echo_ignore_all=1');
   if (node.icmpRatelimit !== null) s.push(...icmpRatelimitSysctls(node.icmpRatelimit));
+  const hash = node.multipathHash ?? null;
+  if (hash !== null) {
+    s.push(`net.ipv4.fib_multipath_hash_policy=${MULTIPATH_HASH[hash]}`);
+    if (hasV6) s.push(`net.ipv6.fib_multipath_hash_policy=${MULTIPATH_HASH[hash]}`);
+  }
   return s;
 }
 
@@ -181,6 +193,7 @@ export function describeImpairments(plan: LabPlan, node: PlanNode): string[] {
   if (node.ignoreEcho) out.push('ignores echo requests');
   if (node.icmpRatelimit === 0) out.push('ICMP rate limit off');
   else if (node.icmpRatelimit !== null) out.push(`ICMP rate limit ${node.icmpRatelimit} ms`);
+  if ((node.multipathHash ?? null) !== null) out.push(`multipath routes hash ${node.multipathHash === 'l4' ? 'addresses, protocol and ports (L4)' : 'addresses (L3)'}`);
   for (const i of node.interfaces) {
     const l = plan.links[i.link]!;
     const parts: string[] = [];

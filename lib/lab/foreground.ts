@@ -14,7 +14,7 @@
 // makes it die of any of the three. The kernel signals every member of a group in one pass,
 // before our handler can run, so when a signal reaches us the witness tells us at once whether
 // it went to the whole group (the witness got it: the command did too) or to us alone (forward).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -99,12 +99,23 @@ async function isExecutableFile(file: string): Promise<boolean> {
 }
 
 /**
- * A `cat` reading a pipe from us, in our process group: it dies of any forwarded signal sent to the
- * group (their default action), and of end of input when we end, however we end. Each time it has
+ * A `cat` reading a pipe from us, in our process group, with the forwarded signals blocked (GNU
+ * env's --block-signal): a signal sent to the group stays pending in it, where /proc shows it, for
+ * as long as we need to look. (A cat that died of the signal would pass through a moment where the
+ * signal is no longer pending and the process is not yet a zombie: on a busy machine we looked
+ * right then, and forwarded a Ctrl-C the command already had.) Without GNU env it is a plain cat,
+ * which dies of the signal. It ends on end of input when we end, however we end. Each time it has
  * seen a signal, a new one takes its place (a second Ctrl-C is judged the same way).
  */
 class Witness {
   private process: ChildProcess | null = null;
+  /**
+   * Set while the signals libuv read in one batch are being handled, once one of them replaced the
+   * witness. Node runs the handlers of every signal read from its signal pipe in one go: when our
+   * loop was slow (a busy machine), two Ctrl-Cs can sit in that pipe together, and the second one
+   * reached the group before the replacement existed, so the replacement cannot have seen it.
+   */
+  private replacedInThisBatch = false;
 
   constructor() {
     this.start();
@@ -114,10 +125,15 @@ class Witness {
   sawGroupSignal(signal: NodeJS.Signals): boolean {
     const witness = this.process;
     if (witness === null || witness.pid === undefined) return false; // forwarding twice beats not forwarding
+    if (this.replacedInThisBatch) return true;
     const seen = witness.signalCode !== null || hasSignal(witness.pid, signal);
     if (seen) {
       this.end();
       this.start();
+      this.replacedInThisBatch = true;
+      setImmediate(() => {
+        this.replacedInThisBatch = false;
+      });
     }
     return seen;
   }
@@ -129,7 +145,8 @@ class Witness {
   }
 
   private start(): void {
-    const witness = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const argv = envBlocksSignals() ? ['env', ...FORWARDED_SIGNALS.map((sig) => `--block-signal=${sig}`), 'cat'] : ['cat'];
+    const witness = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'ignore'] });
     witness.on('error', () => {
       if (this.process === witness) this.process = null;
     });
@@ -137,6 +154,17 @@ class Witness {
     this.process = witness;
   }
 }
+
+let blockSignals: boolean | null = null;
+
+/** Whether `env --block-signal` works here (GNU coreutils 8.31 and later); asked once. */
+function envBlocksSignals(): boolean {
+  blockSignals ??= spawnSync('env', ['--block-signal=SIGINT', 'true'], { stdio: 'ignore' }).status === 0;
+  return blockSignals;
+}
+
+/** PF_EXITING in /proc/PID/stat's flags: the process has begun to exit (include/linux/sched.h). */
+const PF_EXITING = 0x4;
 
 /**
  * Whether the process has `signal` pending (ShdPnd/SigPnd in /proc/PID/status), is dying (a
@@ -149,8 +177,20 @@ function hasSignal(pid: number, signal: NodeJS.Signals): boolean {
   } catch {
     return true; // reaped: only a signal (or our end) ends it
   }
-  if (/^State:\s*[ZX]/m.test(status)) return true;
+  if (/^State:\s*[ZX]/m.test(status) || isExiting(pid)) return true;
   const bits = [...status.matchAll(/^(?:ShdPnd|SigPnd):\s*([0-9a-f]+)$/gm)].reduce((all, m) => all | BigInt(`0x${m[1]}`), 0n);
   const mask = (1n << BigInt(signalNumber(signal) - 1)) | (1n << BigInt(signalNumber('SIGKILL') - 1));
   return (bits & mask) !== 0n;
+}
+
+/** Whether the process has begun to exit (a signal's default action already taken) or is gone. */
+function isExiting(pid: number): boolean {
+  try {
+    // The fields after the command name (which may hold spaces and parentheses): state is the first.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
+    return (flags & PF_EXITING) !== 0;
+  } catch {
+    return true;
+  }
 }

@@ -17,7 +17,7 @@ import { LAB_STEP, LabError, LabSpecError } from './errors.js';
 import type { LabStep } from './errors.js';
 import { interfaceAddress, namespacePrefix, planLab } from './plan.js';
 import type { LabPlan, PlanNode } from './plan.js';
-import { tracePath } from './route.js';
+import { tracePath, tracePaths } from './route.js';
 import type { LabPath } from './route.js';
 import { listStates, readState, removeState, writeState } from './state.js';
 import { UpRunner } from './interrupt.js';
@@ -244,6 +244,13 @@ export class Lab {
     this.node(from);
     const destination = parseAddress(to) !== null ? to : this.address(to, { family });
     return tracePath(this.plan, from, destination);
+  }
+
+  /** Every path from `from` to `to` a multipath route on the way allows (path() is the first). */
+  paths(from: string, to: string, family: Family = 4): LabPath[] {
+    this.node(from);
+    const destination = parseAddress(to) !== null ? to : this.address(to, { family });
+    return tracePaths(this.plan, from, destination);
   }
 
   /**

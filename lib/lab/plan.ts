@@ -17,7 +17,7 @@
 import { AUTO_RANGES, formatAddress, formatCidr, network, nthHost, parseAddress, parseCidr, SubnetAllocator, contains } from './address.js';
 import type { Cidr, Family } from './address.js';
 import { LabSpecError } from './errors.js';
-import type { LabSpec, NodeRole, TosRewrite } from './spec.js';
+import type { LabRouteSpec, LabSpec, MultipathHash, NodeRole, TosRewrite } from './spec.js';
 
 export const DEFAULT_MTU = 1500;
 
@@ -38,6 +38,14 @@ export interface PlanRoute {
   family: Family;
   /** `0.0.0.0/0`, `::/0` or a subnet. */
   to: string;
+  /** The gateway and the interface toward it (a multipath route's first). */
+  via: string;
+  dev: string;
+  /** A multipath (ECMP) route: every next hop, `via`/`dev` first; absent for a single gateway. */
+  multipath?: PlanNexthop[];
+}
+
+export interface PlanNexthop {
   via: string;
   dev: string;
 }
@@ -53,6 +61,8 @@ export interface PlanNode {
   ignoreEcho: boolean;
   /** ms; 0 = off; null = the kernel's default. */
   icmpRatelimit: number | null;
+  /** What multipath routes hash (absent in plans recorded before it existed: the kernel's default). */
+  multipathHash?: MultipathHash | null;
 }
 
 export interface PlanLinkEnd {
@@ -125,6 +135,7 @@ export function planLab(spec: LabSpec, name: string = spec.name): LabPlan {
     rewriteTos: n.rewriteTos,
     ignoreEcho: n.ignoreEcho,
     icmpRatelimit: n.icmpRatelimit,
+    multipathHash: n.multipathHash,
   }));
 
   for (const [i, node] of nodes.entries()) {
@@ -233,16 +244,23 @@ function autoRoutesOf(nodes: PlanNode[], self: PlanNode, family: Family): PlanRo
   return routes;
 }
 
-function explicitRoutes(self: PlanNode, routes: { to: string; via: string }[]): PlanRoute[] {
+function explicitRoutes(self: PlanNode, routes: LabRouteSpec[]): PlanRoute[] {
   return routes.map((r, i) => {
-    const via = parseAddress(r.via)!;
-    const iface = self.interfaces.find((f) => {
-      const a = interfaceAddress(f, via.family);
-      return a !== null && contains(a, via.family, via.value);
+    const hops = r.via.map((text, k) => {
+      const via = parseAddress(text)!;
+      const iface = self.interfaces.find((f) => {
+        const a = interfaceAddress(f, via.family);
+        return a !== null && contains(a, via.family, via.value);
+      });
+      if (iface === undefined) {
+        const field = r.via.length === 1 ? 'via' : `via[${k}]`;
+        throw new LabSpecError(`nodes.${self.name}.routes[${i}].${field}`, `${text} is not on any link of "${self.name}"`);
+      }
+      return { family: via.family, via: formatAddress(via.family, via.value), dev: iface.name };
     });
-    if (iface === undefined) {
-      throw new LabSpecError(`nodes.${self.name}.routes[${i}].via`, `${r.via} is not on any link of "${self.name}"`);
-    }
-    return { family: via.family, to: r.to, via: formatAddress(via.family, via.value), dev: iface.name };
+    const first = hops[0]!;
+    const route: PlanRoute = { family: first.family, to: r.to, via: first.via, dev: first.dev };
+    if (hops.length > 1) route.multipath = hops.map((h) => ({ via: h.via, dev: h.dev }));
+    return route;
   });
 }

@@ -32,23 +32,40 @@ export interface LabPath {
   reached: boolean;
 }
 
-/** Longest-prefix match at one node: the interface out and the next hop (the address itself when on-link). */
-export function lookup(node: PlanNode, family: Family, address: bigint): { iface: PlanInterface; nextHop: bigint } | null {
-  let best: { iface: PlanInterface; nextHop: bigint; prefix: number } | null = null;
+/** Where a node sends a packet: the interface out and the next hop (the address itself when on-link). */
+export interface LabNextHop {
+  iface: PlanInterface;
+  nextHop: bigint;
+}
+
+/**
+ * Longest-prefix match at one node: the interface out and the next hop (the address itself when
+ * on-link); for a multipath route, its first next hop (lookupAll gives every one).
+ */
+export function lookup(node: PlanNode, family: Family, address: bigint): LabNextHop | null {
+  return lookupAll(node, family, address)[0] ?? null;
+}
+
+/** Every next hop the longest-prefix match allows: one, or each of a multipath route's; [] for none. */
+export function lookupAll(node: PlanNode, family: Family, address: bigint): LabNextHop[] {
+  let best: { hops: LabNextHop[]; prefix: number } | null = null;
   for (const iface of node.interfaces) {
     const a = interfaceAddress(iface, family);
     if (a !== null && contains(a, family, address) && (best === null || a.prefix > best.prefix)) {
-      best = { iface, nextHop: address, prefix: a.prefix };
+      best = { hops: [{ iface, nextHop: address }], prefix: a.prefix };
     }
   }
   for (const r of node.routes) {
     const to = parseCidr(r.to)!;
     if (r.family !== family || !contains(to, family, address)) continue;
     if (best !== null && to.prefix <= best.prefix) continue;
-    const iface = node.interfaces.find((i) => i.name === r.dev);
-    if (iface !== undefined) best = { iface, nextHop: parseAddress(r.via)!.value, prefix: to.prefix };
+    const hops = (r.multipath ?? [{ via: r.via, dev: r.dev }]).flatMap((h) => {
+      const iface = node.interfaces.find((i) => i.name === h.dev);
+      return iface === undefined ? [] : [{ iface, nextHop: parseAddress(h.via)!.value }];
+    });
+    if (hops.length > 0) best = { hops, prefix: to.prefix };
   }
-  return best;
+  return best?.hops ?? [];
 }
 
 function owns(node: PlanNode, family: Family, address: bigint): boolean {
@@ -65,42 +82,58 @@ export function ownerOf(plan: LabPlan, address: string): PlanNode | null {
   return plan.nodes.find((n) => owns(n, a.family, a.value)) ?? null;
 }
 
-/** The path a packet from node `from` to `destination` (an address) takes, hop by hop. */
+/** The path a packet from node `from` to `destination` (an address) takes, hop by hop (a multipath route's first next hop). */
 export function tracePath(plan: LabPlan, from: string, destination: string): LabPath {
+  return tracePaths(plan, from, destination, 1)[0]!;
+}
+
+/**
+ * Every path a packet from node `from` to `destination` may take: one per choice of next hop at
+ * each multipath route on the way (at most `limit` paths), the first being tracePath's.
+ */
+export function tracePaths(plan: LabPlan, from: string, destination: string, limit = 64): LabPath[] {
   const dest = parseAddress(destination);
   const start = plan.nodes.find((n) => n.name === from);
-  if (dest === null || start === undefined) return { source: null, hops: [], reached: false };
+  if (dest === null || start === undefined) return [{ source: null, hops: [], reached: false }];
   const { family, value } = dest;
+  if (owns(start, family, value)) return [{ source: destination, hops: [], reached: true }];
+  const first = lookupAll(start, family, value);
+  if (first.length === 0) return [{ source: null, hops: [], reached: false }];
   const byName = new Map(plan.nodes.map((n) => [n.name, n]));
-
-  const out = lookup(start, family, value);
-  if (owns(start, family, value)) return { source: destination, hops: [], reached: true };
-  if (out === null) return { source: null, hops: [], reached: false };
-  const source = interfaceAddress(out.iface, family)!.value;
-
-  const hops: LabHop[] = [];
-  let at = start;
-  let step: { iface: PlanInterface; nextHop: bigint } | null = out;
-  // A misrouted lab (a teacher's exercise) may loop: stop where a real TTL of 64 would.
-  while (step !== null && hops.length < 64) {
-    const next = byName.get(step.iface.peer)!;
-    const ttl = hops.length + 1;
-    if (owns(next, family, value)) {
-      hops.push({ ttl, node: next.name, address: destination, silent: false, destination: true });
-      return { source: formatAddress(family, source), hops, reached: true };
-    }
-    if (next.role !== 'router') break;
-    const back = lookup(next, family, source);
-    const backAddress = back === null ? null : interfaceAddress(back.iface, family);
-    hops.push({
-      ttl,
-      node: next.name,
-      address: backAddress === null ? null : formatAddress(family, backAddress.value),
-      silent: next.silent,
-      destination: false,
-    });
-    at = next;
-    step = lookup(at, family, value);
+  const paths: LabPath[] = [];
+  for (const out of first) {
+    const source = interfaceAddress(out.iface, family)!.value;
+    const walk = (step: LabNextHop, hops: LabHop[]): void => {
+      if (paths.length >= limit) return;
+      const sourceText = formatAddress(family, source);
+      const next = byName.get(step.iface.peer)!;
+      const ttl = hops.length + 1;
+      if (owns(next, family, value)) {
+        paths.push({ source: sourceText, hops: [...hops, { ttl, node: next.name, address: destination, silent: false, destination: true }], reached: true });
+        return;
+      }
+      // A misrouted lab (a teacher's exercise) may loop: stop where a real TTL of 64 would.
+      const onward = next.role === 'router' && hops.length < 63 ? lookupAll(next, family, value) : [];
+      const back = next.role === 'router' ? lookup(next, family, source) : null;
+      const backAddress = back === null ? null : interfaceAddress(back.iface, family);
+      const hop: LabHop = {
+        ttl,
+        node: next.name,
+        address: backAddress === null ? null : formatAddress(family, backAddress.value),
+        silent: next.silent,
+        destination: false,
+      };
+      if (next.role !== 'router') {
+        paths.push({ source: sourceText, hops, reached: false });
+        return;
+      }
+      if (onward.length === 0) {
+        paths.push({ source: sourceText, hops: [...hops, hop], reached: false });
+        return;
+      }
+      for (const s of onward) walk(s, [...hops, hop]);
+    };
+    walk(out, []);
   }
-  return { source: formatAddress(family, source), hops, reached: false };
+  return paths;
 }

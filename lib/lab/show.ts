@@ -2,7 +2,7 @@
 // addresses, routes and impairments. Addresses and routes are read live from the namespaces
 // (`ip -j`), so a route a student added by hand shows up; impairments come from the record.
 // Without privilege to enter namespaces, the recorded plan is shown instead (`live: false`).
-import { describeImpairments } from './commands.js';
+import { describeImpairments, routeNexthops } from './commands.js';
 import { LAB_STEP, LabError } from './errors.js';
 import { listLabs } from './lab.js';
 import type { PlanNode } from './plan.js';
@@ -81,6 +81,8 @@ interface IpRouteJson {
   gateway?: string;
   dev?: string;
   protocol?: string;
+  /** A multipath route's next hops. */
+  nexthops?: { gateway?: string; dev?: string }[];
 }
 
 /** @param ip the path of `ip` when namespaces can be read live, else null. */
@@ -89,7 +91,7 @@ async function nodeStatus(node: PlanNode, present: boolean, ip: string | null, i
   const planned = {
     ...base,
     interfaces: node.interfaces.map((i) => ({ name: i.name, peer: i.peer, mtu: i.mtu, addresses: i.addresses })),
-    routes: node.routes.map((r) => `${r.to === '0.0.0.0/0' || r.to === '::/0' ? 'default' : r.to} via ${r.via} dev ${r.dev}`),
+    routes: node.routes.map((r) => `${r.to === '0.0.0.0/0' || r.to === '::/0' ? 'default' : r.to} ${routeNexthops(r)}`),
   };
   if (ip === null || !present) return present ? planned : { ...planned, interfaces: [], routes: [] };
 
@@ -108,8 +110,13 @@ async function nodeStatus(node: PlanNode, present: boolean, ip: string | null, i
   const routes = [...parseJson<IpRouteJson>(route4.stdout), ...parseJson<IpRouteJson>(route6.stdout)]
     // Connected routes (proto kernel) just repeat the addresses; keep the rest.
     .filter((r) => r.protocol !== 'kernel')
-    .map((r) => `${r.dst}${r.gateway === undefined ? '' : ` via ${r.gateway}`}${r.dev === undefined ? '' : ` dev ${r.dev}`}`);
+    .map((r) => `${r.dst}${r.nexthops === undefined ? nexthopText(r) : r.nexthops.map((h) => ` nexthop${nexthopText(h)}`).join('')}`);
   return { ...base, interfaces, routes };
+}
+
+/** " via 203.0.113.2 dev eth0" (either part absent when ip gives none). */
+function nexthopText(h: { gateway?: string; dev?: string }): string {
+  return `${h.gateway === undefined ? '' : ` via ${h.gateway}`}${h.dev === undefined ? '' : ` dev ${h.dev}`}`;
 }
 
 function parseJson<T>(text: string): T[] {

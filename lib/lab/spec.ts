@@ -56,13 +56,23 @@ export interface LabNodeInit {
   icmpRatelimit?: boolean | number;
   /** Replace the automatic routes of this node with these. */
   routes?: LabRouteInit[];
+  /**
+   * What a multipath route hashes to choose a next hop (net.ipv4.fib_multipath_hash_policy):
+   * "l3" the addresses (the kernel's default), "l4" addresses, protocol and ports.
+   */
+  multipathHash?: MultipathHash;
 }
 
 export interface LabRouteInit {
   /** A subnet (`203.0.113.4/30`) or `default` (of the family of `via`). */
   to: string;
-  via: string;
+  /** A gateway, or several of equal weight: a multipath (ECMP) route. */
+  via: string | string[];
 }
+
+/** The hash policies a lab file can name, and the kernel's number for each. */
+export const MULTIPATH_HASH = { l3: 0, l4: 1 } as const;
+export type MultipathHash = keyof typeof MULTIPATH_HASH;
 
 export interface LabLinkInit {
   between: [string, string];
@@ -104,12 +114,15 @@ export interface LabNodeSpec {
   icmpRatelimit: number | null;
   /** null: automatic routes. */
   routes: LabRouteSpec[] | null;
+  /** null: the kernel's default (l3). */
+  multipathHash: MultipathHash | null;
 }
 
 export interface LabRouteSpec {
   /** Canonical subnet (`203.0.113.4/30`), `0.0.0.0/0` or `::/0`. */
   to: string;
-  via: string;
+  /** One gateway, or several (a multipath route), all of the family of `to`. */
+  via: string[];
 }
 
 export interface LabLinkSpec {
@@ -216,7 +229,7 @@ function parseNode(name: string, raw: unknown, fail: Fail): LabNodeSpec {
   const path = `nodes.${name}`;
   if (!NODE_NAME_PATTERN.test(name)) fail(path, nameRule(name, 'node'));
   const o = expectObject(raw, path, fail);
-  allowOnly(o, path, ['role', 'description', 'silent', 'rewriteTos', 'ignoreEcho', 'icmpRatelimit', 'routes'], fail);
+  allowOnly(o, path, ['role', 'description', 'silent', 'rewriteTos', 'ignoreEcho', 'icmpRatelimit', 'routes', 'multipathHash'], fail);
   const role = o['role'];
   if (role !== 'host' && role !== 'router') {
     fail(`${path}.role`, role === undefined ? 'missing; "host" or "router"' : `${JSON.stringify(role)}; must be "host" or "router"`);
@@ -254,22 +267,41 @@ function parseNode(name: string, raw: unknown, fail: Fail): LabNodeSpec {
     routes = expectArray(o['routes'], `${path}.routes`, fail).map((r, i) => parseRoute(r, `${path}.routes[${i}]`, fail));
   }
 
-  return { name, role: role as NodeRole, description: optionalString(o['description'], `${path}.description`, fail), silent, rewriteTos, ignoreEcho, icmpRatelimit, routes };
+  let multipathHash: MultipathHash | null = null;
+  const hash = o['multipathHash'];
+  if (hash !== undefined) {
+    if (typeof hash !== 'string' || !Object.hasOwn(MULTIPATH_HASH, hash)) fail(`${path}.multipathHash`, `${describe(hash)}; must be "l3" or "l4"`);
+    multipathHash = hash as MultipathHash;
+  }
+
+  const description = optionalString(o['description'], `${path}.description`, fail);
+  return { name, role: role as NodeRole, description, silent, rewriteTos, ignoreEcho, icmpRatelimit, routes, multipathHash };
 }
 
 function parseRoute(raw: unknown, path: string, fail: Fail): LabRouteSpec {
   const o = expectObject(raw, path, fail);
   allowOnly(o, path, ['to', 'via'], fail);
   const toText = expectString(o['to'], `${path}.to`, fail);
-  const viaText = expectString(o['via'], `${path}.via`, fail);
-  const via = parseAddress(viaText);
-  if (via === null) fail(`${path}.via`, `"${viaText}" is not an IPv4 or IPv6 address`);
+  const given = o['via'];
+  const many = Array.isArray(given);
+  const texts = many ? given : [expectString(given, `${path}.via`, fail)];
+  if (texts.length === 0) fail(`${path}.via`, 'an empty list; give one gateway, or several for a multipath route');
+  const vias = texts.map((t, i) => {
+    const at = many ? `${path}.via[${i}]` : `${path}.via`;
+    const text = expectString(t, at, fail);
+    const a = parseAddress(text);
+    if (a === null) fail(at, `"${text}" is not an IPv4 or IPv6 address`);
+    return { text, address: a! };
+  });
+  const family = vias[0]!.address.family;
+  if (vias.some((v) => v.address.family !== family)) fail(`${path}.via`, 'gateways of different address families');
+  if (new Set(vias.map((v) => v.address.value)).size !== vias.length) fail(`${path}.via`, 'the same gateway twice');
   let to: Cidr | null;
-  if (toText === 'default') to = parseCidr(via!.family === 4 ? '0.0.0.0/0' : '::/0');
+  if (toText === 'default') to = parseCidr(family === 4 ? '0.0.0.0/0' : '::/0');
   else to = parseCidr(toText);
   if (to === null) fail(`${path}.to`, `"${toText}" is not a subnet like 203.0.113.0/24, nor "default"`);
-  if (to!.family !== via!.family) fail(path, `"to" and "via" are different address families`);
-  return { to: formatCidr(network(to!)), via: viaText };
+  if (to!.family !== family) fail(path, `"to" and "via" are different address families`);
+  return { to: formatCidr(network(to!)), via: vias.map((v) => v.text) };
 }
 
 function parseLink(raw: unknown, path: string, nodes: LabNodeSpec[], ipv6: boolean, fail: Fail): LabLinkSpec {

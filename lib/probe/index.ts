@@ -4,6 +4,7 @@
 //   engine/     the engine (loop), its pacer, outbox and ledger, the table of remembered probes,
 //               statistics, the session every command runs in, capture, sockets
 //   protocols/  what probes are made of: ICMP echo, and trace's UDP, TCP SYN and ICMP probes
+//               (classic, and keeping their flow: flow-*.ts)
 //   ping/ trace/ tos/ sweep/   one folder per command: options, events, handler, session
 //
 // The send side of `rawprobe send` (lib/craft) runs on the same engine.
@@ -15,7 +16,10 @@ export { ProbeEngine, NEXT, OUTCOME, type Next, type Outcome, type ProbeHandler,
 export { Pacer, type PacerOptions } from './engine/pacer.js';
 export { ProbeSession, openSessionCapture, openWithCapture, realClock, settleTimestamps, type SessionParts, type SessionSetup, type SessionSocket, type RunOptions } from './engine/session.js';
 export { MATCH, MATCH_FLAG, newMatch, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from './engine/protocol.js';
-export { PROBE_STATE, ProbeTable, type ProbeState } from './engine/table.js';
+export { PROBE_STATE, SEND_CLOCK, ProbeTable, type ProbeState, type SendClock } from './engine/table.js';
+export { useKernelTimestamps, timestampsOf, type TimestampSource } from './engine/timestamps.js';
+export { AnswerTiming, type TimingCounts } from './engine/timing.js';
+export { SendKeys } from './engine/send-keys.js';
 export { newTargetStats, recordRtt, rttMicros, rttSummary, lossPercent, llsqrt, type TargetStats, type RttSummary } from './engine/stats.js';
 export { openCapture, openPcapOut, type Capture } from './engine/capture.js';
 export { FragmentingSocket, fragmentMtuFor } from './engine/fragmenting-socket.js';
@@ -25,5 +29,9 @@ export { PROBE_KINDS, probeData, type ProbeKind, type TraceProtocol, type ProbeH
 export { IcmpProbe, type IcmpProbeOptions } from './protocols/trace-icmp.js';
 export { UdpProbe, UDP_BASE_PORT, type UdpProbeOptions } from './protocols/udp.js';
 export { TcpSynProbe, type TcpSynOptions } from './protocols/tcp-syn.js';
+export { FlowUdpProbe, IP_ID_SPAN, type FlowProbeOptions } from './protocols/flow-udp.js';
+export { FlowTcpProbe } from './protocols/flow-tcp.js';
+export { FlowIcmpProbe, COMPENSATION_BYTES } from './protocols/flow-icmp.js';
+export { Flows, ProbePlan } from './protocols/probe-plan.js';
 export { PROBE_ERROR, ProbeError, isTransientSendError, type ProbeErrorCode } from './errors.js';
 export { resolveTarget, sourceAddressFor, checkSourceAddress, chooseSource, reverseName, isIpv4Address, type ResolvedTarget } from './resolve.js';

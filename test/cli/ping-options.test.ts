@@ -20,11 +20,14 @@ function iputils(args: string[]): Promise<CliResult> {
   return runCommand(['ping', ...args], { where: 'netns', timeoutMs: 30_000 });
 }
 
-/** The output with its times masked, without iputils -v's getaddrinfo debugging line ("ai->ai_family: ..."). */
+/**
+ * The output with its times masked, without what each -v adds of its own: iputils' getaddrinfo
+ * debugging line ("ai->ai_family: ..."), ours where the times come from ("times: ...", "timed: ...").
+ */
 function masked(text: string): string[] {
   return text
     .split('\n')
-    .filter((l) => !l.startsWith('ai->'))
+    .filter((l) => !/^(ai->|times: |timed: )/.test(l))
     .map((l) => l.replace(/time=[\d.]+ ms/, 'time=T ms').replace(/, time \d+ms$/, ', time Tms').replace(/^rtt .*/, 'rtt'));
 }
 

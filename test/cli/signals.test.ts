@@ -50,9 +50,14 @@ const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '
 asRoot('ping: SIGTERM ends the run with the summary and a complete --pcap-out, exit 143', async (t) => {
   const file = join(tempDir(t, 'signals'), 'ping.pcap');
   const p = inDeadEnd(t, ['ping', '-i', '0.05', '--pcap-out', file, DEAD_END]);
-  const end = await signalWhen(p, (out) => out.startsWith('PING ') && framesOf(file).length === 0, 'the header', 'SIGTERM');
+  await p.until((out) => out.startsWith('PING '), 'the header');
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a few probes out, as a rule
+  p.child.kill('SIGTERM');
+  const end = await p.exited;
   t.deepEqual(end, { code: 143, signal: null }, p.stderr());
-  const m = /\n(\d+) packets transmitted, 0 received, 100% packet loss, time \d+ms\n/.exec(p.stdout());
+  // On a busy machine the signal may still come before the first probe: then iputils' words for
+  // nothing sent (no loss figure, no time), and an empty but complete file.
+  const m = /\n(\d+) packets transmitted, 0 received(?:, 100% packet loss, time \d+ms)?\n/.exec(p.stdout());
   t.truthy(m, p.stdout());
   t.regex(p.stdout(), new RegExp(`\\n--- ${DEAD_END.replace(/\./g, '\\.')} ping statistics ---\\n`));
   // Every request that went out is in the file, which reads to its end.
@@ -63,7 +68,7 @@ asRoot('ping: SIGHUP ends the run with the summary, exit 129', async (t) => {
   const p = inDeadEnd(t, ['ping', '-i', '0.05', DEAD_END]);
   const end = await signalWhen(p, (out) => out.startsWith('PING '), 'the header', 'SIGHUP');
   t.deepEqual(end, { code: 129, signal: null }, p.stderr());
-  t.regex(p.stdout(), /\n--- 198\.51\.100\.2 ping statistics ---\n\d+ packets transmitted, 0 received, 100% packet loss, time \d+ms\n/);
+  t.regex(p.stdout(), /\n--- 198\.51\.100\.2 ping statistics ---\n\d+ packets transmitted, 0 received(?:, 100% packet loss, time \d+ms)?\n/);
 });
 
 asRoot('ping: Ctrl-C as soon as the header is out finds the handler: the summary, exit 1 (no reply)', async (t) => {
@@ -85,7 +90,13 @@ asRoot('ping --pcap-out f | head -1: the run ends quietly and f holds every pack
   t.is(p.stderr(), '');
   const frames = framesOf(file);
   t.true(frames.length >= 2 && frames.length < 100, `${frames.length} frames`);
-  t.is(frames.length % 2, 0, 'each request with its reply');
+  // Every reply follows its request; the last request may still have been on its way back when
+  // the closed pipe ended the run (a busy machine is slow to find it closed).
+  const typeOf = (f: { bytes: Buffer }): number => f.bytes[(f.bytes[0]! & 0x0f) * 4]!;
+  const requests = frames.filter((f) => typeOf(f) === 8).length;
+  const replies = frames.filter((f) => typeOf(f) === 0).length;
+  t.is(requests + replies, frames.length, 'only echo requests and replies');
+  t.true(replies >= 1 && requests - replies >= 0 && requests - replies <= 1, `${requests} requests, ${replies} replies`);
 });
 
 asRoot('trace: SIGTERM prints the hops so far, exit 143', async (t) => {

@@ -5,68 +5,18 @@
 // lab, taken down when it ends. Assertions are on structure, never on time (bench/trace-time.ts
 // measures that).
 import test from 'ava';
-import type { Lab } from '../../lib/lab/index.js';
 import { findTool } from '../../lib/lab/system.js';
-import { rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
+import { json, shape, trace, traceroute, unlimited, type JsonProbe } from './trace-common.js';
 
 const rootOnly = rootTest();
 void test;
 
-/**
- * The adaptive waits stay on, with roomier factors than traceroute's 3 and 10, for us and for
- * traceroute alike (its -w takes the same MAX,HERE,NEAR): these tests run
- * beside many others on two cores, where the kernel may hand a router's answer over a few
- * milliseconds late, and a probe given up on is a `*` the structure checks would count. (The
- * defaults' logic is tested on a fake clock in test/probe/trace-session.test.ts; their speed is
- * bench/trace-time.ts's business.)
- */
-function patient(args: string[]): string[] {
-  const w = args.indexOf('-w');
-  if (w < 0) return ['-w', '5,30,30', ...args];
-  const out = [...args];
-  out[w + 1] = `${args[w + 1]!},30,30`;
-  return out;
-}
-
-function trace(lab: Lab, args: string[], timeoutMs = 60_000): Promise<CliResult> {
-  return rawprobe(['trace', ...patient(args)], { where: { lab, node: 'h1' }, timeoutMs });
-}
-
 /** Tests that compare with traceroute run in the same lab. */
 const withTraceroute = toolTest(['traceroute'], rootOnly);
-
-function traceroute(lab: Lab, args: string[]): Promise<CliResult> {
-  return runCommand(['traceroute', ...patient(args)], { where: { lab, node: 'h1' } });
-}
-
-/** Hop lines without their times: " 2  198.51.100.2" or " 3  * * *" or " 2  203.0.113.2 !F-1400 !F-1400 !F-1400". */
-function shape(r: CliResult): string[] {
-  return r.stdout
-    .split('\n')
-    .filter((l) => /^[ \d]\d /.test(l))
-    .map((l) => l.replace(/ {2}\d+\.\d{3} ms/g, '').replace(/ \[.*\]$/, ''));
-}
-
-function json(r: CliResult): Record<string, unknown>[] {
-  return r.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-interface JsonProbe {
-  from: string | null;
-  rtt: number | null;
-  icmp: { type: number; code: number } | null;
-}
-
-/** Every node of a lab, ICMP rate limit off: every probe answered. */
-function unlimited(nodes: string[]): Record<string, { role: 'router' | 'host'; icmpRatelimit: false }> {
-  return Object.fromEntries(nodes.map((n) => [n, { role: n.startsWith('r') ? ('router' as const) : ('host' as const), icmpRatelimit: false as const }]));
-}
 
 const CHAIN3 = ['r1', 'r2', 'r3', 'h2'];
 

@@ -24,7 +24,7 @@ const cases: [string[], string][] = [
   [['ping', '-fz', '127.0.0.1'], 'ping: unknown option -z ('],
   [['ping', '-w', '-1', '-q', '-y', '127.0.0.1'], 'ping: unknown option -y ('],
   [['ping', '-W', '1', '-u', '127.0.0.1'], 'ping: unknown option -u (did you mean -U?)'],
-  [['trace', '-e', '127.0.0.1'], 'trace: unknown option -e ('],
+  [['trace', '-z', '127.0.0.1'], 'trace: unknown option -z ('],
   [['trace', '--max-hop', '3', '127.0.0.1'], 'trace: unknown option --max-hop (did you mean --max-hops?)'],
   [['tos', '--valeus', '0', '127.0.0.1'], 'tos: unknown option --valeus (did you mean --values?)'],
   [['sweep', '-j', '198.51.100.0/30'], 'sweep: unknown option -j ('],

@@ -6,7 +6,8 @@
 //   const { code, screen, bytes } = await term.done;
 //
 // Every byte written to the terminal is also kept (tmux pipe-pane), so a test can look for what
-// was drawn and redrawn, not only at the last screen. The session is killed when the test ends.
+// was drawn and redrawn, not only at the last screen; keys can be typed into it (a live view's q)
+// and the pane's state read (alternate screen, cursor). The session is killed when the test ends.
 // Waits have limits only so a broken build fails instead of hanging.
 import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,10 @@ export interface Terminal {
   until(test: (screen: string, bytes: string) => boolean, what: string, limitMs?: number): Promise<void>;
   /** The command's exit code, the final screen and every byte it wrote, once it has ended. */
   done: Promise<{ code: number; screen: string; bytes: Buffer }>;
+  /** Types keys into it, as tmux send-keys names them ('q', 'C-c', 'Enter'). */
+  keys(...keys: string[]): void;
+  /** One of the pane's tmux formats: 'alternate_on' ('1' on the alternate screen), 'cursor_flag' ('1' when shown)... */
+  flag(name: string): string;
 }
 
 /** `node dist/app/main.js ...args`: the CLI as ./rawprobe runs it. */
@@ -83,5 +88,7 @@ export function onTerminal(t: ExecutionContext, argv: readonly string[], size: {
     screen: screen(),
     bytes: existsSync(bytesFile) ? readFileSync(bytesFile) : Buffer.alloc(0),
   }));
-  return { screen, bytes, until, done };
+  const keys = (...k: string[]): void => void tmux(['send-keys', '-t', name, ...k]);
+  const flag = (format: string): string => tmux(['display-message', '-p', '-t', name, `#{${format}}`]).trim();
+  return { screen, bytes, until, done, keys, flag };
 }

@@ -13,6 +13,7 @@ import {
   parseLabSpec,
   planLab,
   tracePath,
+  tracePaths,
 } from '../../lib/lab/index.js';
 import type { LabFile, LabPlan } from '../../lib/lab/index.js';
 import { formatCidr, isSafe, parseCidr } from '../../lib/lab/address.js';
@@ -124,6 +125,54 @@ test('explicit routes replace automatic ones and may send traffic the long way',
     { family: 4, to: '0.0.0.0/0', via: '203.0.113.1', dev: 'eth0' },
   ]);
   t.deepEqual(tracePath(plan, 'h1', '203.0.113.6').hops.map((h) => h.node), ['r1', 'r3', 'r2', 'h2']);
+});
+
+test('ecmp.json: a multipath route through r2 and r3, hashed on ports; every path it allows', async (t) => {
+  const plan = planLab(await loadLabFile(labFixture('ecmp')), 'x');
+  const r1 = node(plan, 'r1');
+  t.deepEqual(r1.routes[2], {
+    family: 4,
+    to: '203.0.113.4/30',
+    via: '198.51.100.2',
+    dev: 'eth1',
+    multipath: [{ via: '198.51.100.2', dev: 'eth1' }, { via: '198.51.100.6', dev: 'eth2' }],
+  });
+  t.regex(configureBatch(r1), /^route add 203\.0\.113\.4\/30 nexthop via 198\.51\.100\.2 dev eth1 nexthop via 198\.51\.100\.6 dev eth2$/m);
+  t.regex(configureBatch(r1), /^route add 198\.51\.100\.8\/30 via 198\.51\.100\.2 dev eth1$/m);
+  t.true(nodeSysctls(r1).includes('net.ipv4.fib_multipath_hash_policy=1'));
+  t.false(nodeSysctls(node(plan, 'r2')).some((s) => s.includes('multipath')), 'left to the kernel where the file says nothing');
+  const paths = tracePaths(plan, 'h1', '203.0.113.6');
+  t.deepEqual(paths.map((p) => p.hops.map((h) => `${h.node} ${h.address}`)), [
+    ['r1 203.0.113.2', 'r2 198.51.100.2', 'r4 198.51.100.10', 'h2 203.0.113.6'],
+    ['r1 203.0.113.2', 'r3 198.51.100.6', 'r4 198.51.100.10', 'h2 203.0.113.6'],
+  ]);
+  t.true(paths.every((p) => p.reached && p.source === '203.0.113.1'));
+  t.deepEqual(tracePath(plan, 'h1', '203.0.113.6'), paths[0]!, 'the single path is the first of them');
+  t.is(tracePaths(plan, 'h1', '203.0.113.6', 1).length, 1);
+});
+
+test('multipath routes and hash: what the file may say', (t) => {
+  const file = twoHosts();
+  file.nodes['r1']!.multipathHash = 'l3';
+  t.is(parseLabSpec(file).nodes[1]!.multipathHash, 'l3');
+  const cases: [(f: LabFile) => void, string, RegExp][] = [
+    [(f) => { f.nodes['r1']!.multipathHash = 'l5' as 'l4'; }, 'nodes.r1.multipathHash', /must be "l3" or "l4"/],
+    [(f) => { f.nodes['r1']!.routes = [{ to: '192.0.2.0/24', via: [] }]; }, 'nodes.r1.routes[0].via', /empty list/],
+    [(f) => { f.nodes['r1']!.routes = [{ to: '192.0.2.0/24', via: ['203.0.113.1', 'x'] }]; }, 'nodes.r1.routes[0].via[1]', /not an IPv4 or IPv6 address/],
+    [(f) => { f.nodes['r1']!.routes = [{ to: '192.0.2.0/24', via: ['203.0.113.1', '203.0.113.1'] }]; }, 'nodes.r1.routes[0].via', /the same gateway twice/],
+    [(f) => { f.nodes['r1']!.routes = [{ to: '192.0.2.0/24', via: ['203.0.113.1', '2001:db8::1'] }]; }, 'nodes.r1.routes[0].via', /different address families/],
+  ];
+  for (const [mutate, path, reason] of cases) {
+    const f = twoHosts();
+    mutate(f);
+    const err = specError(t, f);
+    t.is(err.path, path);
+    t.regex(err.reason, reason, path);
+  }
+  const off = twoHosts();
+  off.nodes['r1']!.routes = [{ to: '192.0.2.0/24', via: ['203.0.113.1', '192.0.2.99'] }];
+  const err = t.throws(() => planLab(parseLabSpec(off)), { instanceOf: LabSpecError });
+  t.is(err!.path, 'nodes.r1.routes[0].via[1]');
 });
 
 test('the generated commands: veths born in namespaces, MTU, sysctls per role', async (t) => {

@@ -5,6 +5,7 @@
 // after a round trip that grows with the hop, and are delivered on the fake socket when the
 // fake clock gets there. Time is fake: assertions on it are about the logic, not the machine.
 import { setImmediate as tick } from 'node:timers/promises';
+import { internetChecksum } from '../../lib/wire/checksum.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { TRACE_DEFAULTS, type TraceConfig } from '../../lib/probe/trace/index.js';
 
@@ -42,6 +43,24 @@ export interface FakeNetwork {
   unreachableAt?: number;
   /** false: the destination never answers. */
   destinationAnswers?: boolean;
+  /** A load-balanced hop: its router is routers[by(probe bytes) mod routers.length]. */
+  balance?: { hop: number; routers: readonly string[]; by: (probe: Buffer) => number };
+  /** The router at this hop adds an RFC 4884 extension structure (these bytes) to its Time Exceeded. */
+  extensionsAt?: { hop: number; extensions: Buffer };
+  /**
+   * Packets over `mtu` bytes with DF do not get past hop `after`: Fragmentation Needed, giving
+   * `advertise` as the next-hop MTU (default `mtu`), unless `silent`.
+   */
+  bottleneck?: { after: number; mtu: number; silent: boolean; advertise?: number };
+}
+
+/** An ICMP Time Exceeded from `from` quoting `arrived` padded to 128 bytes (RFC 4884 length 32), then `extensions`. */
+export function timeExceededWithExtensions(from: string, ttl: number, arrived: Buffer, extensions: Buffer): Buffer {
+  const quote = Buffer.alloc(128);
+  arrived.copy(quote, 0, 0, Math.min(128, arrived.length));
+  const icmp = Buffer.concat([Buffer.from([11, 0, 0, 0, 0, 32, 0, 0]), quote, extensions]);
+  icmp.writeUInt16BE(internetChecksum(icmp), 2);
+  return encodePacket({ ip: { src: from, dst: SRC, ttl, protocol: 1 }, payload: icmp });
 }
 
 export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
@@ -60,6 +79,7 @@ export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
     sourcePort: 40000,
     compareTtl: true,
     pcapOut: null,
+    flow: { mode: 'classic', flows: 1 },
     ...overrides,
   };
 }
@@ -122,18 +142,22 @@ export class PathSim {
     const error = (from: string, icmp: Record<string, unknown>): Buffer =>
       encodePacket({ ip: { src: from, dst: SRC, ttl: 64 - probe.hop + 1 }, icmp: icmp as never, payload: arrived.subarray(0, Math.min(arrived.length, 548)) });
     for (let h = 1; h <= probe.hop && h < destinationHop; h++) {
-      const router = this.routers[h - 1]!;
+      const router = this.#router(h, bytes);
       if (net.unreachableAt === h) return error(router, { kind: 'destination-unreachable', code: 1 });
-      if (net.mtu1400After === h && h < probe.hop && bytes.length > 1400) {
+      const limit = net.mtu1400After === h ? { mtu: 1400, silent: false, advertise: 1400 } : net.bottleneck?.after === h ? net.bottleneck : null;
+      if (limit !== null && h < probe.hop && bytes.length > limit.mtu && (bytes[6]! & 0x40) !== 0) {
+        if (limit.silent) return null;
         const at = Buffer.from(bytes);
         at[8] = probe.ttl - h + 1;
         fixIpChecksum(at);
-        return encodePacket({ ip: { src: router, dst: SRC, ttl: 64 }, icmp: { kind: 'destination-unreachable', code: 4, nextHopMtu: 1400 }, payload: at.subarray(0, 548) });
+        return encodePacket({ ip: { src: router, dst: SRC, ttl: 64 }, icmp: { kind: 'destination-unreachable', code: 4, nextHopMtu: limit.advertise ?? limit.mtu }, payload: at.subarray(0, 548) });
       }
     }
     if (probe.hop < destinationHop) {
       if ((net.silent ?? []).includes(probe.hop)) return null;
-      return error(this.routers[probe.hop - 1]!, { kind: 'time-exceeded', code: 0 });
+      const router = this.#router(probe.hop, bytes);
+      if (net.extensionsAt?.hop === probe.hop) return timeExceededWithExtensions(router, 64 - probe.hop + 1, arrived, net.extensionsAt.extensions);
+      return error(router, { kind: 'time-exceeded', code: 0 });
     }
     if (net.destinationAnswers === false) return null;
     const p = decodePacket(arrived);
@@ -151,6 +175,13 @@ export class PathSim {
       });
     }
     return null;
+  }
+
+  /** The router at hop h for this probe (a balanced hop's choice). */
+  #router(h: number, probe: Buffer): string {
+    const b = this.#net.balance;
+    if (b !== undefined && b.hop === h) return b.routers[b.by(probe) % b.routers.length]!;
+    return this.routers[h - 1]!;
   }
 
   /** Delivers every answer due by now, one batch each (as they would come). */

@@ -78,6 +78,7 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
     stampAt: probeOption?.stampAt ?? -1,
     adaptive: options.adaptive ?? false,
     userLatency: options.userLatency ?? false,
+    hardwareTimestamps: options.hardwareTimestamps ?? false,
   };
 }
 

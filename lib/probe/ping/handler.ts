@@ -36,6 +36,7 @@ export class PingHandler implements ProbeHandler {
   /** -A's pacing, or null. */
   readonly #pace: AdaptivePace | null;
   #sends = 0;
+  #paused = false;
 
   constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks, clock: EngineClock) {
     this.#engine = engine;
@@ -53,10 +54,26 @@ export class PingHandler implements ProbeHandler {
     this.#pace?.close();
   }
 
+  /** ping --watch's p: no new probes until resume(); the ones in flight still count. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#engine.wake();
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   next(probe: ProbeSlot): Next {
     const config = this.#config;
     // With a deadline, iputils goes on sending past the count until count replies came.
     if (this.#sends >= this.#limit && config.deadlineMs === null) return NEXT.done;
+    if (this.#paused) return NEXT.wait;
     if (this.#pace !== null) {
       if (!this.#pace.mayGo()) return NEXT.wait;
       this.#pace.handedOut();

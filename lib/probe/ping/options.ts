@@ -74,6 +74,8 @@ export interface PingOptions {
   adaptive?: boolean;
   /** User-to-user latency (-U): a reply's time is when rawprobe reads it, not the kernel's receive time. */
   userLatency?: boolean;
+  /** Time round trips with the interface's own clock where it has one (--hw-timestamps). */
+  hardwareTimestamps?: boolean;
 }
 
 /** The defaults, filled in and checked. */
@@ -122,6 +124,7 @@ export interface PingConfig {
   stampAt: number;
   adaptive: boolean;
   userLatency: boolean;
+  hardwareTimestamps: boolean;
 }
 
 /** Probes a flood keeps in flight unless -l says otherwise (see bench/ping-flood.ts). */

@@ -4,13 +4,15 @@
 // -L, -m, -r, -S, -d, -C, -B), the probe session (engine/session.ts: capture, fragmenting,
 // settling, closing on every path), and the engine's pacing for -i, -f, -l and -A.
 import { parseIpv4 } from '../../wire/bytes.js';
-import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
+import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../socket/batch.js';
 import { now as clockNow } from '../../socket/clock.js';
 import type { RawSocket } from '../../socket/socket.js';
 import { errnoName } from '../errors.js';
 import { noSuchDevice } from '../resolve.js';
 import { CommandSession, ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
+import { PauseSwitch } from '../engine/pause-switch.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
+import { timestampsOf } from '../engine/timestamps.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
 import { PingHandler } from './handler.js';
@@ -44,6 +46,8 @@ export async function openPing(options: PingOptions, parts: PingSessionParts = {
 
 export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   readonly start: PingStart;
+  /** ping --watch's p: no new probes until resumed; those in flight still count. */
+  readonly pauses = new PauseSwitch();
 
   constructor(config: PingConfig, parts: PingSessionParts = {}) {
     const protocol = new IcmpEchoProtocol({
@@ -59,7 +63,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     });
     const openSocket = (): RawSocket => openPingSocket(protocol, config);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
-    this.start = startOf(config, config.device !== null && !config.sourceGiven ? sourceIsOnDevice(config.source, config.device) : null);
+    const onDevice = config.device !== null && !config.sourceGiven ? sourceIsOnDevice(config.source, config.device) : null;
+    this.start = startOf(config, timestampsOf(this.session.rawSocket), onDevice);
   }
 
   /** Runs to the end (count, deadline, stop()); one summary per target. Closes the socket and the capture. */
@@ -71,7 +76,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => new PingHandler(engine, this.protocol, config, hooks, clock),
+        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, clock)),
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
         // -A: the handler paces the probes (adaptive.ts).
@@ -82,6 +87,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
         maxBatch: PROBE_BATCH,
+        hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
       (handler) => {
         handler.close();
@@ -93,7 +99,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   /** The summary so far (SIGQUIT's status line), for target i. */
   summary(i = 0): PingSummary {
     const engine = this.session.engine;
-    return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config);
+    return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config, engine?.timing ?? null);
   }
 }
 
@@ -105,6 +111,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
 export function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): RawSocket {
   return openProbeSocket(protocol, {
     source: config.bindSource ? config.source : null,
+    hardwareTimestampsFor: config.hardwareTimestamps ? config.source : null,
+    userTimes: config.userLatency,
     slotCount: PROBE_BATCH,
     maxPerWake: MAX_PER_WAKE,
     setup: (socket) => {
@@ -138,5 +146,10 @@ function bindToDevice(socket: RawSocket, device: string): void {
  */
 function stampWhenRead(batch: ReceiveBatch): void {
   const at = clockNow();
-  for (let i = 0; i < batch.count; i++) batch.meta[i * BATCH.stride + BATCH.timestamp] = at;
+  const meta = batch.meta;
+  for (let i = 0; i < batch.count; i++) {
+    const base = i * BATCH.stride;
+    meta[base + BATCH.timestamp] = at;
+    meta[base + BATCH.flags] = (meta[base + BATCH.flags] as number) & ~(FLAG_KERNEL_TIMESTAMP | FLAG_HARDWARE_TIMESTAMP);
+  }
 }

@@ -76,6 +76,8 @@ export class IcmpEchoProtocol implements ProbeProtocol {
   readonly #templateIcmpChecksum: number;
   readonly #size: number;
   readonly #replyTarget: number;
+  /** Leading data bytes that differ from probe to probe (Paris's checksum compensation), not compared in replies. */
+  protected varyingDataBytes = 0;
 
   constructor(options: IcmpEchoOptions) {
     this.identifier = options.identifier & 0xffff;
@@ -145,7 +147,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
     const t = this.template;
     const base = this.#t.hl + ICMP.BODY;
     const n = Math.min(length, this.#size);
-    for (let i = 0; i < n; i++) if (b[at + i] !== t[base + i]) return false;
+    for (let i = this.varyingDataBytes; i < n; i++) if (b[at + i] !== t[base + i]) return false;
     return true;
   }
 }

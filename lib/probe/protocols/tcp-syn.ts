@@ -57,7 +57,7 @@ export class TcpSynProbe extends PortProbe {
   readonly dstPort: number;
   readonly sequenceBase: number;
   /** Bytes of data after the SYN's options (packet lengths above 60). */
-  readonly #dataBytes: number;
+  protected readonly dataBytes: number;
 
   constructor(options: TcpSynOptions) {
     const dstPort = options.dstPort & 0xffff;
@@ -73,7 +73,7 @@ export class TcpSynProbe extends PortProbe {
     super(template, options.ipIdBase, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });
     this.dstPort = dstPort;
     this.sequenceBase = sequenceBase;
-    this.#dataBytes = dataBytes;
+    this.dataBytes = dataBytes;
   }
 
   /** Source port of probe 0. */
@@ -107,7 +107,7 @@ export class TcpSynProbe extends PortProbe {
         // a packet length above 60 put in our SYN (Linux's tcp_v4_send_reset).
         const acked = u32(b, p + TCP.ACKNOWLEDGMENT);
         const synAcked = (this.sequenceOf(dstPort - this.srcPortBase) + 1) >>> 0;
-        if (acked !== synAcked && acked !== ((synAcked + this.#dataBytes) >>> 0)) return MATCH.none;
+        if (acked !== synAcked && acked !== ((synAcked + this.dataBytes) >>> 0)) return MATCH.none;
       }
       // The checksum is not checked: a SYN-ACK from a local stack (a namespace, a VM on a veth
       // or tap) reaches a raw socket with checksum offload pending (CHECKSUM_PARTIAL: only the

@@ -17,6 +17,7 @@ import { OUTCOME, type Outcome } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { compareQuoted, type HeaderChange } from './changes.js';
 import { noAnswer, type TraceProbe } from './events.js';
+import { answerExtensions } from './extensions.js';
 import type { TraceConfig } from './options.js';
 
 /** traceroute's marks for what the kernel refused locally (no route, too long...). */
@@ -29,6 +30,17 @@ const SEND_ERROR_MARKS: Readonly<Record<string, string>> = { EMSGSIZE: '!F', EHO
 export function refusedProbe(error: Error): TraceProbe {
   const name = errnoName(error) ?? 'EIO';
   return { ...noAnswer(), mark: SEND_ERROR_MARKS[name] ?? `!<${name}>`, sendError: name };
+}
+
+/**
+ * The hop the destination really is at, from its answer `p` to a probe sent with TTL `ttl`: a
+ * destination that limits its port unreachables may answer only a probe sent further, and its
+ * quote tells the TTL the probe had left on arrival, so it is hop ttl - quotedTtl + 1 (never
+ * before the first TTL). Without that comparison (tos without --path), `ttl` itself.
+ */
+export function destinationHop(config: Pick<TraceConfig, 'compareTtl' | 'firstTtl'>, ttl: number, p: TraceProbe): number {
+  if (!config.compareTtl || p.quotedTtl === null || p.quotedTtl <= 1) return ttl;
+  return Math.max(config.firstTtl, ttl - p.quotedTtl + 1);
 }
 
 export class TraceAnswers {
@@ -45,6 +57,14 @@ export class TraceAnswers {
     this.#protocol = protocol;
     this.#scratch = Buffer.alloc(protocol.maxProbeLength);
     this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
+  }
+
+  /**
+   * What answer `m` says about probe n when it settles it: a reply or an error; null for what a
+   * trace leaves aside (duplicates, late and corrupted replies, redirects and source quench).
+   */
+  answerOf(n: number, outcome: Outcome, m: Match, receivedAt: number): TraceProbe | null {
+    return outcome === OUTCOME.reply || outcome === OUTCOME.error ? this.probe(n, outcome, m, receivedAt) : null;
   }
 
   /** Probe n's reply or error `m`, received at receivedAt (clock ns), as a TraceProbe. */
@@ -65,6 +85,7 @@ export class TraceAnswers {
       quotedTos: quote === null ? null : m.quotedTos,
       quotedTtl: quote === null ? null : m.quotedTtl,
       changes: quote ?? [],
+      extensions: isIcmp && isError(m.type) ? answerExtensions(m.data, m.offset, m.length) : null,
       sendError: null,
     };
   }

@@ -1,6 +1,7 @@
 // What a trace tells: its start (traceroute's first line), each hop as soon as all its probes
 // are settled (in TTL order, per lane), and the end of each lane. A lane is one TOS value (tos
 // --path runs several side by side); a plain trace has one.
+import type { IcmpExtensionObject } from '../../wire/icmp-extensions.js';
 import type { HeaderChange } from './changes.js';
 import type { ProbeKind } from '../protocols/trace-protocol.js';
 
@@ -43,6 +44,8 @@ export interface TraceProbe {
   quotedTtl: number | null;
   /** Every difference between the quote and what this probe carried. */
   changes: HeaderChange[];
+  /** ICMP extension objects the answer carried (MPLS label stacks, interface information), else null. */
+  extensions: IcmpExtensionObject[] | null;
   /** The kernel refused to send it (errno name), else null. */
   sendError: string | null;
 }
@@ -99,6 +102,7 @@ export function noAnswer(): TraceProbe {
     quotedTos: null,
     quotedTtl: null,
     changes: [],
+    extensions: null,
     sendError: null,
   };
 }

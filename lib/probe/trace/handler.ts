@@ -26,13 +26,11 @@ import type { ProbeEngine } from '../engine/engine.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
-import { refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
 import { ChangeTracker } from './changes.js';
 import { noAnswer, type TraceHooks, type TraceHop, type TraceLaneResult, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
-
-/** traceroute's DEF_WAIT_PREC: added to a round trip before multiplying, so tiny times still leave room. */
-const WAIT_PRECISION_NS = NS_PER_MS;
+import { adaptiveWait, shortenWaits } from './waits.js';
 
 const CELL = { unsent: 0, open: 1, done: 2 } as const;
 
@@ -146,18 +144,11 @@ export class TraceHandler implements ProbeHandler {
 
   /** traceroute's get_timeout(): the wait for a new probe, from the answers so far. */
   #waitFor(lane: number, ttl: number): number {
-    const c = this.#config;
     const row = lane * this.#hopCount;
-    const h = ttl - c.firstTtl;
-    const here = this.#firstRtt[row + h] as number;
-    if (c.here > 0 && !Number.isNaN(here)) return Math.min(c.waitMs, (c.here * (here + WAIT_PRECISION_NS)) / NS_PER_MS);
-    if (c.near > 0) {
-      for (let k = h + 1; k < this.#hopCount; k++) {
-        const r = this.#firstRtt[row + k] as number;
-        if (!Number.isNaN(r)) return Math.min(c.waitMs, (c.near * (r + WAIT_PRECISION_NS)) / NS_PER_MS);
-      }
-    }
-    return c.waitMs;
+    const h = ttl - this.#config.firstTtl;
+    let farther = Number.NaN;
+    for (let k = h + 1; k < this.#hopCount && Number.isNaN(farther); k++) farther = this.#firstRtt[row + k] as number;
+    return adaptiveWait(this.#config, this.#firstRtt[row + h] as number, farther);
   }
 
   sent(n: number, error: Error | null): void {
@@ -188,10 +179,8 @@ export class TraceHandler implements ProbeHandler {
       // of its own hop unanswered and answer one sent with a larger TTL. Its quote tells how far
       // it really is: the probe arrived with quotedTtl left, so the destination is hop
       // ttl - quotedTtl + 1, and the hops between are not hops at all.
-      if (this.#config.compareTtl && result.quotedTtl !== null && result.quotedTtl > 1) {
-        const real = Math.max(this.#config.firstTtl, this.#ttlOf(g) - result.quotedTtl + 1);
-        this.#finalAt(lane, real);
-      }
+      const real = destinationHop(this.#config, this.#ttlOf(g), result);
+      if (real < this.#ttlOf(g)) this.#finalAt(lane, real);
     }
     const row = lane * this.#hopCount;
     if (Number.isNaN(this.#firstRtt[row + h] as number)) this.#firstRtt[row + h] = rttNs;
@@ -205,26 +194,13 @@ export class TraceHandler implements ProbeHandler {
     this.#settle(n, g, noAnswer(), false);
   }
 
-  /**
-   * An answer came back in rttNs for a probe of hop h: the other probes of hop h may wait
-   * HERE times that, the probes of nearer hops NEAR times (traceroute's -w MAX,HERE,NEAR).
-   */
+  /** An answer came back in rttNs for a probe of hop h: shorter waits for the lane's probes of h and nearer (waits.ts). */
   #shortenWaits(lane: number, h: number, rttNs: number): void {
-    const c = this.#config;
-    const engine = this.#engine;
-    const table = engine.table;
-    for (const n of this.#open) {
+    const hopOf = (n: number): number => {
       const g = this.#cell(n);
-      if (this.#laneOf(g) !== lane) continue;
-      const k = this.#ttlOf(g) - c.firstTtl;
-      if (k > h) continue;
-      const factor = k === h ? c.here : c.near;
-      if (factor <= 0 || !table.has(n)) continue;
-      const sentAt = engine.sentAt(n);
-      if (Number.isNaN(sentAt)) continue; // not sent yet (held back by a full socket buffer)
-      const deadline = sentAt + Math.min(c.waitMs * NS_PER_MS, factor * (rttNs + WAIT_PRECISION_NS));
-      if (deadline < (table.deadline[table.slot(n)] as number)) engine.setDeadline(n, deadline);
-    }
+      return this.#laneOf(g) === lane ? this.#ttlOf(g) - this.#config.firstTtl : -1;
+    };
+    shortenWaits(this.#engine, this.#config, this.#open, hopOf, h, rttNs);
   }
 
   #settle(n: number, g: number, result: TraceProbe, final: boolean): void {

@@ -7,6 +7,7 @@ import { optionError, wholeIn } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
 import { PROBE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
 import { UDP_BASE_PORT } from '../protocols/udp.js';
+import { chooseFlows, type FlowChoice } from './flows.js';
 import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
 
 export interface TraceOptions {
@@ -51,6 +52,10 @@ export interface TraceOptions {
   compareTtl?: boolean;
   /** Write every packet sent and received here (pcap). */
   pcapOut?: string | null;
+  /** Keep one flow for every probe (Paris traceroute, --paris). Default false. */
+  paris?: boolean;
+  /** Spread the probes over this many flows, each kept (--multipath=K); null: no. */
+  multipath?: number | null;
 }
 
 export interface TraceConfig {
@@ -81,6 +86,8 @@ export interface TraceConfig {
   sourcePort: number;
   compareTtl: boolean;
   pcapOut: string | null;
+  /** Classic probes, one kept flow (paris) or several (multipath), and how many (flows.ts). */
+  flow: FlowChoice;
 }
 
 /** traceroute's defaults (traceroute.c: DEF_HOPS, DEF_NUM_PROBES, DEF_WAIT_SECS, DEF_HERE_FACTOR, DEF_NEAR_FACTOR, DEF_SIM_PROBES). */
@@ -104,8 +111,11 @@ function tosList(tos: TraceOptions['tos']): number[] {
   return typeof tos === 'number' ? [tos] : [...tos];
 }
 
-/** Checks the options that need no system call; throws ProbeError naming the option. */
-export function checkTraceOptions(options: TraceOptions): void {
+/**
+ * Checks the options that need no system call; throws ProbeError naming the option.
+ * `portsInUse`: as configureTrace's.
+ */
+export function checkTraceOptions(options: TraceOptions, portsInUse?: number): void {
   if (typeof options.host !== 'string' || options.host === '') throw optionError('host', 'give a host to trace');
   const kind = options.kind ?? 'icmp';
   if (!(PROBE_KINDS as readonly string[]).includes(kind)) {
@@ -141,8 +151,13 @@ export function checkTraceOptions(options: TraceOptions): void {
     if (kind === 'icmp') throw optionError('port', 'a port is for udp and tcp probes (-P udp, -P tcp), not icmp');
     wholeIn('port', 'port', options.port, 1, 0xffff);
   }
-  // Every probe needs its own port (its key): the ports must not run out.
-  const total = probeCount(first, max, q, lanes.length);
+  const flow = chooseFlows(options.paris, options.multipath, kind, options.length ?? TRACE_DEFAULTS.length);
+  if (flow.mode === 'classic') checkPortRoom(options, kind, portsInUse ?? probeCount(first, max, q, lanes.length));
+  else checkFlowPorts(options, kind, flow.flows);
+}
+
+/** Every classic probe needs its own port (its key): the ports must not run out. */
+function checkPortRoom(options: TraceOptions, kind: ProbeKind, total: number): void {
   if (kind === 'udp') {
     const base = options.port ?? UDP_BASE_PORT;
     if (0x10000 - base < total) {
@@ -160,6 +175,13 @@ export function checkTraceOptions(options: TraceOptions): void {
   }
 }
 
+/** A flow's port: UDP destination ports port .. port + flows - 1, TCP source ports sport ..; they must exist. */
+function checkFlowPorts(options: TraceOptions, kind: ProbeKind, flows: number): void {
+  const [field, base] = kind === 'udp' ? ['port', options.port ?? UDP_BASE_PORT] : ['sourcePort', options.sourcePort];
+  if (kind === 'icmp' || base == null || base + flows - 1 <= 0xffff) return;
+  throw optionError(field, `${flows} flows need the ports ${base}-${base + flows - 1}: give a lower ${field === 'port' ? 'port' : 'source port'}`);
+}
+
 /** Probes a whole trace may send: every cell of the grid. */
 export function probeCount(first: number, max: number, q: number, lanes: number): number {
   return (max - first + 1) * q * lanes;
@@ -170,9 +192,13 @@ export function randomIn(low: number, high: number): number {
   return low + Math.floor(Math.random() * (high - low + 1));
 }
 
-/** Checks, resolves the host and finds the source address. */
-export async function configureTrace(options: TraceOptions): Promise<TraceConfig> {
-  checkTraceOptions(options);
+/**
+ * Checks, resolves the host and finds the source address. `portsInUse`: how many TCP source
+ * ports (or UDP destination ports) the run uses at once, for choosing a random base that leaves
+ * room; default one per probe of the grid (classic), one per flow when flows are kept.
+ */
+export async function configureTrace(options: TraceOptions, portsInUse?: number): Promise<TraceConfig> {
+  checkTraceOptions(options, portsInUse);
   const target = await resolveTarget(options.host);
   const { source, sourceGiven } = chooseSource(options.source, target.address);
   const kind = options.kind ?? 'icmp';
@@ -182,7 +208,8 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
   const maxTtl = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
   const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
   const tos = tosList(options.tos);
-  const total = probeCount(firstTtl, maxTtl, probesPerHop, tos.length);
+  const flow = chooseFlows(options.paris, options.multipath, kind, length);
+  const total = portsInUse ?? (flow.mode === 'classic' ? probeCount(firstTtl, maxTtl, probesPerHop, tos.length) : flow.flows);
   const port = kind === 'icmp' ? null : options.port ?? (kind === 'udp' ? UDP_BASE_PORT : TRACE_DEFAULTS.tcpPort);
   let sourcePort = options.sourcePort ?? 0;
   if (options.sourcePort == null) {
@@ -212,5 +239,6 @@ export async function configureTrace(options: TraceOptions): Promise<TraceConfig
     sourcePort,
     compareTtl: options.compareTtl ?? true,
     pcapOut: options.pcapOut ?? null,
+    flow,
   };
 }

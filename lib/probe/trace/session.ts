@@ -7,6 +7,10 @@ import { IcmpProbe } from '../protocols/trace-icmp.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { TcpSynProbe } from '../protocols/tcp-syn.js';
 import { UDP_BASE_PORT, UdpProbe } from '../protocols/udp.js';
+import { FlowIcmpProbe } from '../protocols/flow-icmp.js';
+import { FlowTcpProbe } from '../protocols/flow-tcp.js';
+import { FlowUdpProbe } from '../protocols/flow-udp.js';
+import { Flows, ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceHooks, TraceLaneResult, TraceStart } from './events.js';
 import { TraceHandler } from './handler.js';
 import { configureTrace, probeCount, randomIn, TRACE_DEFAULTS, type TraceConfig, type TraceOptions } from './options.js';
@@ -22,23 +26,62 @@ export interface TraceSessionParts extends SessionParts {
   protocol?: TraceProtocol;
 }
 
-/** The probe protocol for a configuration. */
-export function traceProtocol(config: TraceConfig): TraceProtocol {
-  const header = {
-    source: config.source,
-    df: config.df,
-    ipOptions: config.ipOptions,
-    length: config.length,
-    ipIdBase: randomIn(0, 0xffff),
-  };
+/** What every probe of a run shares beyond the configuration: random bases, drawn once. */
+export interface ProbeBases {
+  ipIdBase: number;
+  sequenceBase: number;
+}
+
+export function randomBases(): ProbeBases {
+  return { ipIdBase: randomIn(0, 0xffff), sequenceBase: randomIn(0, 0xffffffff) };
+}
+
+/**
+ * The probe protocol for a configuration: traceroute's probes, or flow-keeping ones (flows.ts)
+ * whose flow per probe `plan` holds. `length`: bytes per probe instead of the configuration's
+ * (trace --mtu makes one protocol per size, with the same bases, so keys agree).
+ */
+export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePlan(1), bases: ProbeBases = randomBases(), length = config.length): TraceProtocol {
+  const header = { source: config.source, df: config.df, ipOptions: config.ipOptions, length, ipIdBase: bases.ipIdBase };
+  const flows = config.flow.mode === 'classic' ? null : { flows: new Flows(plan, config.flow.flows) };
   switch (config.kind) {
-    case 'udp':
-      return new UdpProbe({ ...header, srcPort: config.sourcePort, basePort: config.port ?? UDP_BASE_PORT });
-    case 'tcp':
-      return new TcpSynProbe({ ...header, dstPort: config.port ?? TRACE_DEFAULTS.tcpPort, srcPortBase: config.sourcePort, sequenceBase: randomIn(0, 0xffffffff) });
-    default:
-      return new IcmpProbe({ ...header, identifier: config.identifier });
+    case 'udp': {
+      const udp = { ...header, srcPort: config.sourcePort, basePort: config.port ?? UDP_BASE_PORT };
+      return flows === null ? new UdpProbe(udp) : new FlowUdpProbe({ ...udp, ...flows });
+    }
+    case 'tcp': {
+      const tcp = { ...header, dstPort: config.port ?? TRACE_DEFAULTS.tcpPort, srcPortBase: config.sourcePort, sequenceBase: bases.sequenceBase };
+      return flows === null ? new TcpSynProbe(tcp) : new FlowTcpProbe({ ...tcp, ...flows });
+    }
+    default: {
+      const icmp = { ...header, identifier: config.identifier };
+      return flows === null ? new IcmpProbe(icmp) : new FlowIcmpProbe({ ...icmp, ...flows });
+    }
   }
+}
+
+/** A trace's start (traceroute's header line), its probes `packetLength` bytes long. */
+export function traceStartOf(config: TraceConfig, packetLength: number): TraceStart {
+  return {
+    type: 'start',
+    host: config.target.host,
+    address: config.target.address,
+    source: config.source,
+    kind: config.kind,
+    port: config.port,
+    firstTtl: config.firstTtl,
+    maxTtl: config.maxTtl,
+    probesPerHop: config.probesPerHop,
+    packetLength,
+    tos: [...config.tos],
+    df: config.df,
+  };
+}
+
+/** The probe session of a trace: its sockets (opened unless `parts` has a fake), probes cut for config.fragmentMtu. */
+export function traceProbeSession(config: TraceConfig, protocol: TraceProtocol, parts: SessionParts): ProbeSession {
+  const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
+  return new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts);
 }
 
 /** Checks the options, resolves the host, opens the capture file and the sockets (CAP_NET_RAW). Nothing is sent until run(). */
@@ -52,22 +95,8 @@ export class TraceSession extends CommandSession<TraceConfig, TraceProtocol> {
 
   constructor(config: TraceConfig, parts: TraceSessionParts = {}) {
     const protocol = parts.protocol ?? traceProtocol(config);
-    const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
-    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
-    this.start = {
-      type: 'start',
-      host: config.target.host,
-      address: config.target.address,
-      source: config.source,
-      kind: config.kind,
-      port: config.port,
-      firstTtl: config.firstTtl,
-      maxTtl: config.maxTtl,
-      probesPerHop: config.probesPerHop,
-      packetLength: protocol.packetLength,
-      tos: [...config.tos],
-      df: config.df,
-    };
+    super(config, protocol, traceProbeSession(config, protocol, parts));
+    this.start = traceStartOf(config, protocol.packetLength);
   }
 
   /** Runs to the end (every lane reached its last hop, or stop()). Closes the sockets and the capture. */
