@@ -1,17 +1,18 @@
 // `rawprobe ping HOST`, declared once: its help and options (iputils ping's letters).
 // cli/commands/ping.ts gives them to yargs, cli/run/ping.ts reads their values as PingArgs.
-import { HOST, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
+import { HOST, IP_VERSION, IPV4_GROUP, IPV6_GROUP, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
 import { flag, GROUP, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'ping <host> [hops..]',
-  describe: 'Send ICMP echo requests with IPv4 headers built by rawprobe (iputils ping options and output)',
+  describe: 'Send ICMP (ICMPv6) echo requests with IPv4 (IPv6) headers built by rawprobe (iputils ping options and output)',
   examples: [
     ['$0 ping -c 3 127.0.0.1', 'three probes'],
     ['$0 ping -t 1 -c 1 203.0.113.6', 'Time to live exceeded from the first router'],
     ['$0 ping -R -c 2 203.0.113.6', 'the route there and back (Record Route), as iputils prints it'],
     ['$0 ping -T tsprespec 203.0.113.2 203.0.113.6', 'a timestamp from 203.0.113.2 only'],
     ['$0 ping -f -c 100000 127.0.0.1', 'flood'],
+    ['$0 ping -6 -c 3 ::1', 'IPv6'],
     ['$0 ping --watch 203.0.113.6', 'the live view (q quits)'],
   ],
 };
@@ -25,11 +26,8 @@ export const positionals = {
   },
 } as const;
 
-/** iputils ping's second heading (ping -h). */
-const PING_GROUP = { ipv4: 'IPv4 options:' } as const;
-
 // In iputils ping's order (its help: one letter after another, -H as iputils 2024 has it), then
-// its IPv4 options, then rawprobe's own.
+// its IPv4 and IPv6 options, then rawprobe's own.
 export const options = {
   ...inGroup(GROUP.options, {
     audible: flag('a', 'audible ping: a bell (\\a) with each reply'),
@@ -63,12 +61,13 @@ export const options = {
     deadline: value('w', 'stop after this many seconds'),
     timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
   }),
-  ...inGroup(PING_GROUP.ipv4, {
-    ipv4: flag('4', 'IPv4 (the only family ping probes for now)'),
+  ...inGroup(IPV4_GROUP, {
+    ipv4: IP_VERSION.ipv4,
     broadcast: flag('b', 'allow a broadcast host (SO_BROADCAST); every host\'s reply counts'),
     'record-route': flag('R', 'record route: the route there and back, as iputils prints it (RR: lines)'),
     'ip-timestamp': value('T', 'IP timestamp option: tsonly, tsandaddr, or tsprespec (with the addresses to timestamp before the host)'),
   }),
+  ...inGroup(IPV6_GROUP, { ipv6: IP_VERSION.ipv6, flow: value('F', 'flow label, 0-0xfffff') }),
   ...inGroup(GROUP.rawprobe, {
     watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),
     json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),

@@ -28,7 +28,7 @@ import { ipOptionsText, optionAddresses, type RouteMemory } from '../format/ping
 import { timestampsLine, timingLine } from '../format/timestamps.js';
 import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
-import { pcapOut, tosByte } from './args.js';
+import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail, withSignals } from './session.js';
@@ -71,6 +71,9 @@ function ipOption(argv: PingArgs, hops: readonly string[]): PingIpOption | null 
  */
 function hostAndHops(argv: PingArgs): { host: string; hops: string[] } {
   const all = [argv.host, ...(argv.hops ?? []).map(String)];
+  // yargs takes "-8" for a negative number, so a positional: it is an unknown option.
+  const dashed = all.find((word) => word.startsWith('-'));
+  if (dashed !== undefined) throw new CliError(`ping: unknown option ${dashed} (rawprobe ping --help lists the options)`);
   const host = all.pop()!;
   if (all.length > 0 && argv['ip-timestamp'] !== 'tsprespec') {
     throw new CliError(`ping: "${all[0]}" before the host ${host}: addresses before the host go with -T tsprespec only (rawprobe sends no source route)`);
@@ -103,6 +106,9 @@ function pingFlags(argv: PingArgs): Partial<PingOptions> {
 export function pingOptions(argv: PingArgs): PingOptions {
   const { host, hops } = hostAndHops(argv);
   const options: PingOptions = { host, ...pingFlags(argv), ipOption: ipOption(argv, hops) };
+  const version = ipVersionOf(argv);
+  if (version !== undefined) options.version = version;
+  if (argv.flow !== undefined) options.flowLabel = whole('-F', 'flow label', argv.flow);
   if (argv.count !== undefined) options.count = whole('-c', 'count', argv.count);
   if (argv.interval !== undefined) options.intervalMs = decimal('-i', 'interval', argv.interval) * 1000;
   if (argv.size !== undefined) options.size = whole('-s', 'size', argv.size);

@@ -20,6 +20,7 @@ const cases: [string[], string][] = [
   [['ping', '-k', '127.0.0.1'], 'ping: unknown option -k (rawprobe ping --help lists the options)'],
   [['ping', '-j', '127.0.0.1'], 'ping: unknown option -j ('],
   [['ping', '127.0.0.1', '-k'], 'ping: unknown option -k ('],
+  [['ping', '-8', '127.0.0.1'], 'ping: unknown option -8 ('],
   [['ping', '--cout', '3', '127.0.0.1'], 'ping: unknown option --cout (did you mean --count?)'],
   [['ping', '-fz', '127.0.0.1'], 'ping: unknown option -z ('],
   [['ping', '-w', '-1', '-q', '-y', '127.0.0.1'], 'ping: unknown option -y ('],

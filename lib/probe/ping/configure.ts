@@ -16,8 +16,11 @@ import { optionsLength } from '../../wire/ipv4-options.js';
 import { checkLocalAddress, routeMtu, routeSource, type RouteHow } from '../../socket/route.js';
 import { errnoName, PROBE_ERROR, ProbeError } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
-import { ECHO_HEADER_BYTES } from '../protocols/icmp-echo.js';
-import { checkSourceAddress, resolveTarget, sourceAddressFor, type ResolvedTarget } from '../resolve.js';
+import { familyOf } from '../family/index.js';
+import { MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js';
+import { chooseSource as givenOrRouteSource, resolveTarget, sourceAddressFor, type ResolvedTarget } from '../resolve.js';
+import { optionError } from '../errors.js';
 import { probeIpOption, type PingIpOption } from './ip-options.js';
 import { checkPingOptions, defaultIdentifier, FLOOD_WINDOW, PING_DEFAULTS, type PingConfig, type PingOptions } from './options.js';
 
@@ -29,22 +32,30 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
   checkPingOptions(options);
   const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
   const targets: ResolvedTarget[] = [];
-  for (const host of hosts) targets.push(await resolveTarget(host));
+  for (const host of hosts) targets.push(await resolveTarget(host, options.version ?? null));
+  const version = targets[0]!.version ?? 4;
+  if (targets.some((t) => (t.version ?? 4) !== version)) throw optionError('host', 'the targets of one session are all IPv4 or all IPv6');
+  if (version === 6) checkIpv4Only(options);
+  const family = familyOf(version);
   const how: RouteHow = { device: options.device ?? null, mark: options.mark ?? null };
   const { source, sourceGiven, broadcastTarget } = chooseSource(options, targets[0]!.address, how);
-  const anySource = (options.broadcast ?? false) || isMulticast(targets[0]!.address);
+  const anySource = (options.broadcast ?? false) || (version === 4 && isMulticast(targets[0]!.address));
   const flood = options.flood ?? false;
   const size = options.size ?? PING_DEFAULTS.size;
+  if (version === 4 && size > MAX_ECHO_DATA) throw optionError('size', `packet size ${size} is too large: at most ${MAX_ECHO_DATA} data bytes fit an IPv4 packet`);
   const ipOption = await resolvedIpOption(options.ipOption ?? null);
   const probeOption = ipOption === null ? null : probeIpOption(ipOption, source, isOurs);
   const optionBytes = probeOption === null ? 0 : (optionsLength(probeOption.options) + 3) & ~3;
   const mtu = smallestRouteMtu(targets, sourceGiven ? source : null, how);
   // iputils: a broadcast or multicast ping defaults to IP_PMTUDISC_DO (never fragmented).
   const fragment = options.fragment ?? !anySource;
-  const fragmentMtu = fragment ? fragmentMtuFor(size + ECHO_HEADER_BYTES + optionBytes, mtu) : null;
+  const fragmentMtu = fragment ? fragmentMtuFor(size + family.ipHeaderBytes + ICMP_HEADER_LENGTH + optionBytes, mtu) : null;
   const strictSource = options.strictSource ?? false;
   return {
     targets,
+    family,
+    flowLabel: options.flowLabel ?? 0,
+    fragment,
     count: options.count ?? null,
     intervalMs: options.intervalMs ?? (flood ? 0 : PING_DEFAULTS.intervalMs),
     flood,
@@ -87,10 +98,7 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
  * will have). A route lookup refused with EACCES means a broadcast target (iputils' probe_fd).
  */
 function chooseSource(options: PingOptions, target: string, how: RouteHow): { source: string; sourceGiven: boolean; broadcastTarget: boolean } {
-  if (options.source != null) {
-    checkSourceAddress(options.source);
-    return { source: options.source, sourceGiven: true, broadcastTarget: false };
-  }
+  if (options.source != null) return { ...givenOrRouteSource(options.source, target), broadcastTarget: false };
   try {
     return { source: routeSource(target, how), sourceGiven: false, broadcastTarget: false };
   } catch (e) {
@@ -98,6 +106,12 @@ function chooseSource(options: PingOptions, target: string, how: RouteHow): { so
   }
   if (options.broadcast !== true) throw new ProbeError(PROBE_ERROR.route, BROADCAST_QUESTION, 'broadcast');
   return { source: sourceAddressFor(target, { ...how, broadcast: true }), sourceGiven: false, broadcastTarget: true };
+}
+
+/** -R, -T and -b are IPv4's: ping -6 refuses them in one line. */
+function checkIpv4Only(options: PingOptions): void {
+  if (options.ipOption != null) throw optionError('ipOption', `${options.ipOption.kind === 'record-route' ? '-R' : '-T'} is an IPv4 option: IPv6 has no Record Route or Timestamp option`);
+  if (options.broadcast === true) throw optionError('broadcast', '-b is an IPv4 option: IPv6 has no broadcast');
 }
 
 /** 224.0.0.0/4 (RFC 5771). */
@@ -137,5 +151,5 @@ function smallestRouteMtu(targets: readonly ResolvedTarget[], source: string | n
  * (iputils warns when it is not: "source address might be selected on device other than").
  */
 export function sourceIsOnDevice(source: string, device: string): boolean {
-  return (networkInterfaces()[device] ?? []).some((a) => a.family === 'IPv4' && a.address === source);
+  return (networkInterfaces()[device] ?? []).some((a) => a.address === source);
 }

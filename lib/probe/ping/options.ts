@@ -2,26 +2,31 @@
 // system call (a bad value is a ProbeError naming the option); configurePing() (configure.ts)
 // then resolves the names, picks the source address and the route MTU, and fills in the rest
 // (PingConfig).
-import { checkSourceOption, type ResolvedTarget } from '../resolve.js';
+import { checkSourceOption, type IpVersion, type ResolvedTarget } from '../resolve.js';
 import { optionError, wholeIn } from '../errors.js';
-import { MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
+import { MAX_ECHO_DATA, MAX_ECHO_DATA6 } from '../protocols/icmp-echo.js';
+import type { ProbeFamily } from '../family/index.js';
 import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import { MAX_PRESPECIFIED, type PingIpOption } from './ip-options.js';
 
 export interface PingOptions {
-  /** Host name or IPv4 address; several for one session probing them in turn (library use). */
+  /** Host name or IP address; several for one session probing them in turn (library use). */
   host: string | readonly string[];
+  /** IP version (-4, -6); default: the address's own, IPv4 for a name. */
+  version?: IpVersion | null;
+  /** IPv6 flow label (-F), 0..0xfffff. Default 0. */
+  flowLabel?: number | null;
   /** Stop after this many replies (+ errors) per target (-c). Default: until stopped. */
   count?: number | null;
   /** Time between probes, ms (-i takes seconds). Default 1000; flood: 0. Below 1 ms only with flood. */
   intervalMs?: number | null;
   /** Flood (-f): many probes in flight, sent in batches as replies come back. */
   flood?: boolean;
-  /** Data bytes after the ICMP header (-s), 0..65507. Default 56. */
+  /** Data bytes after the ICMP header (-s), 0..65507 (IPv6: 65527). Default 56. */
   size?: number;
-  /** IPv4 TTL (-t), 1..255. Default 64. */
+  /** IPv4 TTL or IPv6 hop limit (-t), 1..255. Default 64. */
   ttl?: number;
-  /** IPv4 TOS byte (-Q), 0..255. Default 0. */
+  /** IPv4 TOS byte or IPv6 traffic class (-Q), 0..255. Default 0. */
   tos?: number;
   /** How long to wait for each reply, ms (-W). Default 10000 (iputils' linger). */
   timeoutMs?: number;
@@ -81,6 +86,11 @@ export interface PingOptions {
 /** The defaults, filled in and checked. */
 export interface PingConfig {
   targets: ResolvedTarget[];
+  /** The targets' IP version's table. */
+  family: ProbeFamily;
+  flowLabel: number;
+  /** Probes may be cut into fragments (-M want, dont): for IPv6, at the MTU a Packet Too Big tells too. */
+  fragment: boolean;
   count: number | null;
   intervalMs: number;
   flood: boolean;
@@ -157,11 +167,15 @@ export function checkPingOptions(options: PingOptions): void {
     }
   }
   if (options.size != null) {
-    if (Number.isInteger(options.size) && options.size > MAX_ECHO_DATA) {
-      throw optionError('size', `packet size ${options.size} is too large: at most ${MAX_ECHO_DATA} data bytes fit an IPv4 packet`);
+    // Before the names are resolved: the version asked for, else an IPv6 address's own.
+    const v6 = options.version === 6 || (options.version == null && hosts[0]!.includes(':'));
+    const [max, packet] = v6 ? [MAX_ECHO_DATA6, 'an IPv6'] : [MAX_ECHO_DATA, 'an IPv4'];
+    if (Number.isInteger(options.size) && options.size > max && (options.version != null || options.size > MAX_ECHO_DATA6)) {
+      throw optionError('size', `packet size ${options.size} is too large: at most ${max} data bytes fit ${packet} packet`);
     }
-    wholeIn('size', 'packet size', options.size, 0, MAX_ECHO_DATA);
+    wholeIn('size', 'packet size', options.size, 0, MAX_ECHO_DATA6);
   }
+  if (options.flowLabel != null) wholeIn('flowLabel', 'flow label', options.flowLabel, 0, 0xfffff);
   if (options.ttl != null) wholeIn('ttl', 'ttl', options.ttl, 1, 255);
   if (options.tos != null) wholeIn('tos', 'TOS', options.tos, 0, 255);
   if (options.timeoutMs != null && !(Number.isFinite(options.timeoutMs) && options.timeoutMs >= 1)) {
@@ -173,7 +187,7 @@ export function checkPingOptions(options: PingOptions): void {
   if (options.pattern != null && (options.pattern.length < 1 || options.pattern.length > 16)) {
     throw optionError('pattern', `a pattern is 1 to 16 bytes (got ${options.pattern.length})`);
   }
-  checkSourceOption(options.source);
+  checkSourceOption(options.source, false);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.preload != null) wholeIn('preload', 'preload', options.preload, 1, 65536);
   if (options.mark != null) wholeIn('mark', 'mark', options.mark, 0, 0xffffffff);

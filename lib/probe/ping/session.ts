@@ -1,19 +1,18 @@
 // ping: ICMP echo through the shared engine, with iputils ping's rules (handler.ts). This file
 // puts the pieces together: the options checked and resolved (options.ts, configure.ts), the echo
-// protocol, the raw socket with the options iputils sets on its own (sized for the run, -I, -b,
-// -L, -m, -r, -S, -d, -C, -B), the probe session (engine/session.ts: capture, fragmenting,
-// settling, closing on every path), and the engine's pacing for -i, -f, -l and -A.
+// protocol, the sockets with the options iputils sets on its own (sized for the run, -I, -b, -L,
+// -m, -r, -S, -d, -C, -B), the probe session (engine/session.ts: capture, fragmenting, settling,
+// closing on every path), and the engine's pacing for -i, -f, -l and -A.
 import { parseIpv4 } from '../../wire/bytes.js';
 import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../socket/batch.js';
 import { now as clockNow } from '../../socket/clock.js';
 import type { RawSocket } from '../../socket/socket.js';
 import { errnoName } from '../errors.js';
 import { noSuchDevice } from '../resolve.js';
-import { CommandSession, ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
+import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
 import { PauseSwitch } from '../engine/pause-switch.js';
-import { openProbeSocket } from '../engine/probe-socket.js';
 import { timestampsOf } from '../engine/timestamps.js';
-import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
+import { IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
 import { PingHandler } from './handler.js';
 import { configurePing, sourceIsOnDevice } from './configure.js';
@@ -60,9 +59,15 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
       ipOptions: config.ipOptions,
       stampAt: config.stampAt,
       replyTarget: config.anySource ? parseIpv4(config.targets[0]!.address) : -1,
+      flowLabel: config.flowLabel,
+      family: config.family,
     });
-    const openSocket = (): RawSocket => openPingSocket(protocol, config);
-    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
+    const openSocket = (): SessionSocket => openPingSocket(protocol, config);
+    // IPv6 routers never fragment: with -M want or dont, a Packet Too Big's MTU is where our
+    // own fragmenting starts (as the kernel does for iputils ping -6), so the socket can cut.
+    const adaptMtu = config.family.version === 6 && config.fragment;
+    const fragmentMtu = config.fragmentMtu ?? (adaptMtu ? (config.routeMtu ?? 0xffff) : null);
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
     const onDevice = config.device !== null && !config.sourceGiven ? sourceIsOnDevice(config.source, config.device) : null;
     this.start = startOf(config, timestampsOf(this.session.rawSocket), onDevice);
   }
@@ -76,7 +81,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, clock)),
+        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, clock, (mtu) => this.session.lowerMtu(mtu))),
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
         // -A: the handler paces the probes (adaptive.ts).
@@ -104,29 +109,32 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
 }
 
 /**
- * The raw socket, with what iputils sets on its own: the interface (-I IFNAME), broadcast (-b),
- * no multicast loop (-L), the mark (-m), no routing (-r), the send buffer (-S), SO_DEBUG (-d),
- * bound to the source (-I address, -B) and connected to the target (-C). Exported for tests.
+ * The sockets, with what iputils sets on its own: on the one that sends, the interface (-I
+ * IFNAME), broadcast (-b), the mark (-m), no routing (-r), the send buffer (-S), SO_DEBUG (-d);
+ * on the one that hears (the same for IPv4), no multicast loop (-L), connected to the target
+ * (-C), and bound to the source (-I address, -B).
  */
-export function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): RawSocket {
-  return openProbeSocket(protocol, {
+function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): SessionSocket {
+  return config.family.openSockets(protocol, {
     source: config.bindSource ? config.source : null,
     hardwareTimestampsFor: config.hardwareTimestamps ? config.source : null,
     userTimes: config.userLatency,
     slotCount: PROBE_BATCH,
     maxPerWake: MAX_PER_WAKE,
-    setup: (socket) => {
+    senderSetup: (socket) => {
       if (config.device !== null) bindToDevice(socket, config.device);
       if (config.anySource) socket.setOption('SO_BROADCAST', true);
-      if (config.noLoop) socket.setOption('IP_MULTICAST_LOOP', false);
       if (config.mark !== null) socket.setOption('SO_MARK', config.mark);
       if (config.dontRoute) socket.setOption('SO_DONTROUTE', true);
       if (config.sendBuffer !== null) socket.setOption('SO_SNDBUF', config.sendBuffer);
       if (config.debug) socket.setOption('SO_DEBUG', true);
+    },
+    setup: (socket) => {
+      if (config.noLoop && config.family.version === 4) socket.setOption('IP_MULTICAST_LOOP', false);
       if (config.connect) socket.connect(config.targets[0]!.address);
       if (config.userLatency) socket.prependListener('batch', stampWhenRead);
       // Room for the whole window of replies (the kernel caps it at net.core.rmem_max).
-      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(FLOOD_RCVBUF, config.preload * (config.size + ECHO_HEADER_BYTES + 1024) * 4));
+      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(FLOOD_RCVBUF, config.preload * (protocol.maxProbeLength + 1024) * 4));
     },
   });
 }
