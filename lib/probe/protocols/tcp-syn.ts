@@ -18,7 +18,8 @@
 import { put32, u16, u32 } from '../../wire/bytes.js';
 import { encodePacket } from '../../wire/packet.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
-import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, OPTION_KIND, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
+import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
+import { DEFAULT_SYN_OPTIONS, encodeSynOptions, type SynOptions } from '../../wire/tcp-options.js';
 import { constants } from '../../socket/constants.js';
 import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
 import { fillAnswer, quotedAnswer } from './answer.js';
@@ -34,23 +35,24 @@ export interface TcpSynOptions extends ProbeHeaderOptions {
   srcPortBase: number;
   /** Sequence number of probe 0; probe n sends base + n (mod 2^32). */
   sequenceBase: number;
+  /**
+   * The SYN's options (--tcp-options); the packet grows to hold them. Absent: Linux's four when
+   * the packet length leaves room for them (60 bytes does), else MSS alone, else none.
+   */
+  synOptions?: SynOptions;
+  /** ECN setup (RFC 3168 section 6.1.1): ECE and CWR on the SYN. */
+  ecnSetup?: boolean;
 }
 
 const { SYN, RST, ACK } = FLAG;
 
 /** MSS 1460 (RFC 793: kind, length 4, the 16-bit size). */
-const MSS_OPTION = Buffer.from([OPTION_KIND.MSS, 4, 0x05, 0xb4]);
+const MSS_OPTION = encodeSynOptions({ mss: DEFAULT_SYN_OPTIONS.mss, sackOK: false, timestamps: false, wscale: null });
 /**
  * The options Linux puts on a SYN (MSS 1460, SACK permitted, timestamps, window scale 7), so
  * the probe looks like a connection attempt to middleboxes that inspect them: 20 bytes.
  */
-const SYN_OPTIONS = Buffer.from([
-  ...MSS_OPTION,
-  OPTION_KIND.SACK_PERMITTED, 2,
-  OPTION_KIND.TIMESTAMPS, 10, 0, 0, 0, 0, 0, 0, 0, 0,
-  OPTION_KIND.NOP,
-  OPTION_KIND.WINDOW_SCALE, 3, 7,
-]);
+const SYN_OPTIONS = encodeSynOptions(DEFAULT_SYN_OPTIONS);
 
 export class TcpSynProbe extends PortProbe {
   readonly kind = 'tcp' as const;
@@ -66,8 +68,9 @@ export class TcpSynProbe extends PortProbe {
     const ip = templateIp(options);
     const bare = encodePacket({ ip, tcp: { srcPort: srcPortBase, dstPort } }).length;
     const room = options.length - bare;
-    const tcpOptions = room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
-    const tcp = { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions };
+    const tcpOptions = options.synOptions !== undefined ? encodeSynOptions(options.synOptions) : room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
+    const flags = options.ecnSetup === true ? { syn: true, ece: true, cwr: true } : { syn: true };
+    const tcp = { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags, window: 64240, options: tcpOptions };
     const dataBytes = Math.max(0, room - tcpOptions.length);
     const template = encodePacket({ ip, tcp, payload: probeData(dataBytes) });
     super(template, options.ipIdBase, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });

@@ -16,6 +16,7 @@ import { rttMicros } from '../engine/stats.js';
 import { OUTCOME, type Outcome } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { compareQuoted, type HeaderChange } from './changes.js';
+import { fieldEnd, unknownPart } from '../../wire/quote-diff.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import { answerExtensions } from './extensions.js';
 import type { TraceConfig } from './options.js';
@@ -72,7 +73,7 @@ export class TraceAnswers {
     const rttUs = rttMicros(Math.max(0, receivedAt - this.#engine.sentAt(n)));
     const isIcmp = m.data[m.offset + IP.PROTOCOL] === PROTOCOL.ICMP;
     const quote = isIcmp && isError(m.type) ? this.#compare(n, outcome, m) : null;
-    return {
+    const probe: TraceProbe = {
       from: formatIpv4(m.from),
       rttMs: rttUs / 1000,
       rttUs,
@@ -88,6 +89,22 @@ export class TraceAnswers {
       extensions: isIcmp && isError(m.type) ? answerExtensions(m.data, m.offset, m.length) : null,
       sendError: null,
     };
+    if (quote !== null) probe.quoteBytes = m.offset + m.length - quotedHeaderOffset(m.data, m.offset, m.length);
+    return probe;
+  }
+
+  /** What a quote of `bytes` leaves unknown of our probes ("tcp options"), null when nothing (quote-diff.ts unknownPart). */
+  unknownPart(bytes: number): string | null {
+    const length = this.#sentBytes(0);
+    // The destination quotes the whole datagram; a fragmented probe's router quotes the first fragment.
+    const mtu = this.#config.fragmentMtu;
+    return unknownPart(this.#scratch, 0, mtu !== null && length > mtu ? Math.min(length, mtu) : length, bytes);
+  }
+
+  /** Bytes a quote must hold to show `change`'s field in our probes (quote-diff.ts fieldEnd). */
+  fieldEnd(change: HeaderChange): number {
+    const length = this.#sentBytes(0);
+    return Math.min(length, fieldEnd(this.#scratch, 0, change));
   }
 
   /** What the path changed in probe n's header, from the quote in `m`; null when it quotes no header. */
