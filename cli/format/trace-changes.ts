@@ -92,6 +92,16 @@ export function reportedMiddleboxes(found: readonly Middlebox[]): Middlebox[] {
   return found.filter((m) => m.change.field !== 'checksum' || !found.some((o) => o !== m && o.at.ttl === m.at.ttl && o.change.field !== 'ttl'));
 }
 
+/** The fields' names in a sentence (the rest: as the hop line). */
+const MIDDLEBOX_NAMES: Partial<Record<HeaderChange['field'], string>> = {
+  length: 'IP total length',
+  options: 'IP options',
+  dataOffset: 'TCP header length (words)',
+  window: 'TCP window',
+  urgent: 'TCP urgent pointer',
+  udpLength: 'UDP length',
+};
+
 /** What the middlebox did, in words: "MSS clamped to 1300", "ECN bleached (ECT(0) -> Not-ECT)". */
 export function middleboxWhat(c: HeaderChange): string {
   const s = valueText(c, c.sent);
@@ -131,7 +141,7 @@ export function middleboxWhat(c: HeaderChange): string {
     case 'payload':
       return `data changed from byte ${c.at}`;
     default:
-      return `${changeText(c).replace(/->.*/, '')} changed from ${s} to ${q}`;
+      return `${MIDDLEBOX_NAMES[c.field] ?? c.field} rewritten from ${s} to ${q}`;
   }
 }
 
