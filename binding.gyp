@@ -15,6 +15,7 @@
         "native/sockaddr.cc",
         "native/socket.cc",
         "native/sockopt.cc",
+        "native/timestamping.cc",
         "native/transfer.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -8,6 +8,12 @@ export const EXIT_OK = 0;
 export const EXIT_NEGATIVE = 1;
 export const EXIT_ERROR = 2;
 
+/** Says `message` on stderr as the one line `rawprobe: ...` and sets the exit code. */
+export function fail(message: string, exitCode: number): void {
+  process.stderr.write(`rawprobe: ${message}\n`);
+  process.exitCode = exitCode;
+}
+
 /** An error whose message is already fit for the user; thrown by command handlers. */
 export class CliError extends Error {
   readonly exitCode: number;

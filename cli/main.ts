@@ -1,27 +1,12 @@
-#!/usr/bin/env node
-// Entry point of the `rawprobe` command: parsing and dispatch only. Each command's options are
-// declared in cli/options/, its help in cli/commands/, its work in cli/run/ (loaded when it
-// runs: it calls lib/ and sets process.exitCode) and its words in cli/format/.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The `rawprobe` command as yargs parses it: parsing and dispatch only. Each command's options
+// are declared in cli/options/, its help in cli/commands/, its work in cli/run/ (loaded when it
+// runs: it calls lib/ and sets process.exitCode) and its words in cli/format/. cli/start.ts, where
+// the command starts, comes here for every line its quick parse leaves to yargs.
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { withCommands } from './commands/index.js';
-import { describeError, exitCodeOf, EXIT_ERROR } from './errors.js';
-import { onStdoutError } from './stopping.js';
+import { describeError, exitCodeOf, fail, EXIT_ERROR } from './errors.js';
 import { usageLine, viewOf } from './usage.js';
-import { packageRoot } from '../lib/package-root.js';
-
-const packageJson = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-
-function fail(message: string, exitCode: number): void {
-  process.stderr.write(`rawprobe: ${message}\n`);
-  process.exitCode = exitCode;
-}
-
-// `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a run
-// in progress has completed its files (cli/stopping.ts).
-process.stdout.on('error', onStdoutError);
+import { version } from './version.js';
 
 /**
  * yargs renders a command's whole help just after starting its handler, and keeps it for a help
@@ -43,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'name a command; see rawprobe --help')
     .strict()
     .strictCommands()
-    .version(packageJson.version)
+    .version(version())
     .alias('h', 'help')
     .help()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
@@ -65,4 +50,3 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(hideBin(process.argv));

@@ -4,12 +4,14 @@
 //   batchLayout     where each fact sits in a receive batch's Float64Array (socket.h)
 //   clock           {baseEpochNs: bigint, baseEpochMs: number}: the base of every timestamp
 //   now()           nanoseconds since the base, CLOCK_REALTIME (clock.h)
-//   sendInfo        Float64Array(2): [last send timestamp, errno that stopped sendMany]
+//   sendInfo        Float64Array(3): [time before the last send, errno that stopped sendMany,
+//                   time after it]
 //   sockaddr()      (family, address, port, scopeId) -> Buffer with a struct sockaddr
 //   errnoError()    (errno, syscall) -> the addon's Error for that errno
 //   socketpair()    (family, type, protocol) -> [Socket, Socket], connected to each other
 //   readiness       the bits of the readiness callback and of Socket.watch() (socket.h)
 //   Capture, captureLayout, captureInterface(), compileFilter()   packet capture (capture.h)
+//   timestampsLive(), interfaceTimestamping(), enableHardwareTimestamps()   (timestamping.h)
 #include <dlfcn.h>
 #include <napi.h>
 
@@ -19,6 +21,7 @@
 #include "capture.h"
 #include "constants.h"
 #include "socket.h"
+#include "timestamping.h"
 
 namespace rawprobe {
 
@@ -49,11 +52,19 @@ Napi::Object BatchLayout(Napi::Env env) {
   out.Set("hopLimit", batch::kHopLimit);
   out.Set("tos", batch::kTos);
   out.Set("flags", batch::kFlags);
+  out.Set("hwTimestamp", batch::kHwTimestamp);
   out.Set("flagKernelTimestamp", batch::kFlagKernelTimestamp);
+  out.Set("flagHardwareTimestamp", batch::kFlagHardwareTimestamp);
+  out.Set("txStride", batch::kTxStride);
+  out.Set("txKey", batch::kTxKey);
+  out.Set("txType", batch::kTxType);
+  out.Set("txTimestamp", batch::kTxTimestamp);
+  out.Set("txHwTimestamp", batch::kTxHwTimestamp);
   out.Set("eventBatch", batch::kEventBatch);
   out.Set("eventError", batch::kEventError);
   out.Set("eventErrQueue", batch::kEventErrQueue);
   out.Set("eventEnd", batch::kEventEnd);
+  out.Set("eventTxTimestamps", batch::kEventTxTimestamps);
   out.Freeze();
   return out;
 }
@@ -94,7 +105,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   Napi::Function socketClass = Socket::Define(env);
   data->socketClass = Napi::Persistent(socketClass);
-  Napi::Float64Array sendInfo = Napi::Float64Array::New(env, 2);
+  Napi::Float64Array sendInfo = Napi::Float64Array::New(env, 3);
   data->sendInfo = Napi::Persistent(sendInfo);
   data->sendInfoData = sendInfo.Data();
 
@@ -119,6 +130,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("captureLayout", CaptureLayout(env));
   exports.Set("captureInterface", Napi::Function::New<CaptureInterface>(env, "captureInterface"));
   exports.Set("compileFilter", Napi::Function::New<CompileFilter>(env, "compileFilter"));
+  exports.Set("timestampsLive", Napi::Function::New<TimestampsLive>(env, "timestampsLive"));
+  exports.Set("interfaceTimestamping", Napi::Function::New<InterfaceTimestamping>(env, "interfaceTimestamping"));
+  exports.Set("enableHardwareTimestamps", Napi::Function::New<EnableHardwareTimestamps>(env, "enableHardwareTimestamps"));
   return exports;
 }
 

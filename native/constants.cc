@@ -4,6 +4,7 @@
 #include "constants.h"
 
 #include <errno.h>
+#include <time.h>  // before linux/errqueue.h, whose struct scm_timestamping needs timespec
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
@@ -11,6 +12,7 @@
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -57,7 +59,7 @@
   /* IPPROTO_IPV6 options */                                                             \
   X(IPV6_UNICAST_HOPS) X(IPV6_TCLASS) X(IPV6_V6ONLY) X(IPV6_RECVERR)                     \
   X(IPV6_MTU_DISCOVER) X(IPV6_RECVHOPLIMIT) X(IPV6_HOPLIMIT) X(IPV6_RECVTCLASS)          \
-  X(IPV6_CHECKSUM)                                                                       \
+  X(IPV6_CHECKSUM) X(IPV6_HDRINCL) X(IPV6_MTU)                                          \
   /* IPPROTO_TCP options */                                                              \
   X(TCP_NODELAY) X(TCP_MAXSEG)                                                           \
   /* raw ICMP type filters (SOL_RAW / IPPROTO_ICMPV6) */                                 \
@@ -75,6 +77,14 @@
   X(MSG_CMSG_CLOEXEC)                                                                    \
   /* where an error-queue entry came from (struct sock_extended_err.ee_origin) */        \
   X(SO_EE_ORIGIN_NONE) X(SO_EE_ORIGIN_LOCAL) X(SO_EE_ORIGIN_ICMP) X(SO_EE_ORIGIN_ICMP6)  \
+  X(SO_EE_ORIGIN_TIMESTAMPING)                                                           \
+  /* kernel timestamps (linux/net_tstamp.h, linux/errqueue.h) */                         \
+  X(SO_TIMESTAMPING) X(SCM_TIMESTAMPING) X(SOF_TIMESTAMPING_TX_HARDWARE)                 \
+  X(SOF_TIMESTAMPING_TX_SOFTWARE) X(SOF_TIMESTAMPING_RX_HARDWARE)                        \
+  X(SOF_TIMESTAMPING_RX_SOFTWARE) X(SOF_TIMESTAMPING_SOFTWARE)                           \
+  X(SOF_TIMESTAMPING_RAW_HARDWARE) X(SOF_TIMESTAMPING_OPT_ID) X(SOF_TIMESTAMPING_TX_SCHED) \
+  X(SOF_TIMESTAMPING_OPT_TSONLY) X(SCM_TSTAMP_SND) X(SCM_TSTAMP_SCHED)                   \
+  X(HWTSTAMP_TX_OFF) X(HWTSTAMP_TX_ON) X(HWTSTAMP_FILTER_NONE) X(HWTSTAMP_FILTER_ALL)    \
   /* classic BPF (struct sock_filter.code) */                                            \
   X(BPF_LD) X(BPF_LDX) X(BPF_ST) X(BPF_STX) X(BPF_ALU) X(BPF_JMP) X(BPF_RET) X(BPF_MISC) \
   X(BPF_W) X(BPF_H) X(BPF_B) X(BPF_IMM) X(BPF_ABS) X(BPF_IND) X(BPF_MEM) X(BPF_LEN)      \

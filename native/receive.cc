@@ -7,11 +7,20 @@
 //   ONE MakeCallback into JavaScript. A datagram's bytes are never overwritten later: the
 //   Buffer is new for every batch.
 //
-// POLLERR (a pending socket error, or entries in the IP_RECVERR error queue) reaches us from
-// libuv as status UV_EBADF with the handle stopped; HandleWake reads what is pending,
-// delivers it as named errors / error-queue entries, and polls again.
+// POLLERR (a pending socket error, or entries in the error queue: IP_RECVERR's ICMP errors,
+// SO_TIMESTAMPING's send times) reaches us from libuv as status UV_EBADF with the handle
+// stopped; HandleWake reads what is pending, delivers it as named errors / error-queue entries /
+// send timestamps, and polls again.
+//
+// Send timestamps ride with the batch: on a socket with SO_TIMESTAMPING's send stamps, every
+// drain reads the error queue AFTER the datagrams, and the batch carries both. The kernel queues
+// a datagram's software send stamp before the datagram leaves, so the stamp of anything an
+// answer in the batch answers is already in the queue when the answer is read: JavaScript
+// learns every send time before it sees the answers (on loopback the reply to a probe can be
+// readable before our sendmmsg call has even returned).
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>  // before linux/errqueue.h, whose struct scm_timestamping needs timespec
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -53,10 +62,7 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   }
 
   // The kernel's own receive time rides along as a control message.
-  const int on = 1;
-  if (setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0) {
-    throw ErrnoError(env, errno, Context("setsockopt"));
-  }
+  ApplyReceiveTimestamps(env);
 
   // Everything that can throw is made before polling starts, so a failure leaves nothing
   // half-started: these are freed on the way out.
@@ -112,6 +118,7 @@ void Socket::HandleWake(int status) {
   // pending socket error (say ICMP port unreachable on a connected UDP socket) or entries
   // in the error queue (IP_RECVERR). Read them, deliver them, and poll again.
   size_t found = 0;
+  drainedQueue_ = 0;
   int pending = 0;
   socklen_t len = sizeof(pending);
   if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) pending = 0;
@@ -124,6 +131,7 @@ void Socket::HandleWake(int status) {
     if (queued == 0 && Receiving()) EmitError(ErrnoError(Env(), pending, Context("recvmsg")));
   }
   if (Receiving()) found += DrainData();
+  found += drainedQueue_;
   if (!Receiving()) return;
   if (found == 0 && ++unexplainedErrors_ > 8) {
     FailPoll("the socket keeps reporting an error it cannot explain");
@@ -140,6 +148,7 @@ namespace {
 struct Ancillary {
   double timestamp = -1;
   bool kernelTimestamp = false;
+  double hwTimestamp = -1;
   int hopLimit = -1;
   int tos = -1;
   const sock_extended_err* extendedError = nullptr;
@@ -154,6 +163,17 @@ Ancillary ReadControl(msghdr* m) {
       memcpy(&ts, p, sizeof(ts));
       a.timestamp = SinceBase(ts);
       a.kernelTimestamp = true;
+    } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+      // ts[0] software, ts[1] unused, ts[2] the interface's raw hardware time; zero when absent
+      // (a software receive stamp is absent when the datagram arrived before the kernel turned
+      // receive timestamping on: timestamping.cc).
+      scm_timestamping ts;
+      memcpy(&ts, p, sizeof(ts));
+      if (ts.ts[0].tv_sec != 0 || ts.ts[0].tv_nsec != 0) {
+        a.timestamp = SinceBase(ts.ts[0]);
+        a.kernelTimestamp = true;
+      }
+      if (ts.ts[2].tv_sec != 0 || ts.ts[2].tv_nsec != 0) a.hwTimestamp = SinceBase(ts.ts[2]);
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
       int v;
       memcpy(&v, p, sizeof(v));
@@ -244,7 +264,9 @@ void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses) {
       static_cast<double>(m.msg_flags),
       static_cast<double>(a.hopLimit),
       static_cast<double>(a.tos),
-      static_cast<double>(a.kernelTimestamp ? batch::kFlagKernelTimestamp : 0),
+      static_cast<double>((a.kernelTimestamp ? batch::kFlagKernelTimestamp : 0) |
+                          (a.hwTimestamp >= 0 ? batch::kFlagHardwareTimestamp : 0)),
+      a.hwTimestamp,
   };
   s.meta.insert(s.meta.end(), rec, rec + batch::kStride);
 }
@@ -303,7 +325,12 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
     if (static_cast<size_t>(got) < want) break;
   }
 
+  // After the datagrams: the send stamps of everything they answer are queued by now.
+  Napi::Array entries;
+  uint32_t entryCount = 0;
+  if (TxTimestamping()) drainedQueue_ += ReadErrorQueue(&entries, &entryCount);
   const size_t count = DeliverBatch(wantAddresses);
+  if (entryCount > 0 && Receiving()) Emit({Napi::Number::New(Env(), batch::kEventErrQueue), entries});
   if (recvError != 0 && Receiving()) ReportRecvError(recvError);
   if (ended && Receiving()) {
     StopPoll();
@@ -313,25 +340,44 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
   return count + (ended ? 1 : 0);
 }
 
-// Hands what the scratch collected to JavaScript as one batch; returns how many datagrams.
+// Hands what the scratch collected to JavaScript as one batch (the datagrams and the send
+// timestamps read with them); returns how many datagrams.
 size_t Socket::DeliverBatch(bool wantAddresses) {
   Napi::Env env = Env();
   RecvScratch& s = *scratch_;
   const size_t count = s.meta.size() / batch::kStride;
-  if (count == 0) return 0;
-  Napi::Buffer<uint8_t> data = Napi::Buffer<uint8_t>::Copy(env, s.out.data(), s.out.size());
-  Napi::Float64Array meta = Napi::Float64Array::New(env, s.meta.size());
-  memcpy(meta.Data(), s.meta.data(), s.meta.size() * sizeof(double));
+  const size_t stamps = s.tx.size() / batch::kTxStride;
+  if (count == 0 && stamps == 0) return 0;
+  Napi::Value data = env.Null();
+  Napi::Value meta = env.Null();
   Napi::Value addresses = env.Null();
-  if (wantAddresses) {
-    Napi::Array list = Napi::Array::New(env, count);
-    for (size_t i = 0; i < count; i++) {
-      list.Set(static_cast<uint32_t>(i), Napi::String::New(env, s.addresses[i]));
+  Napi::Value tx = env.Null();
+  if (count > 0) {
+    data = Napi::Buffer<uint8_t>::Copy(env, s.out.data(), s.out.size());
+    Napi::Float64Array m = Napi::Float64Array::New(env, s.meta.size());
+    memcpy(m.Data(), s.meta.data(), s.meta.size() * sizeof(double));
+    meta = m;
+    if (wantAddresses) {
+      Napi::Array list = Napi::Array::New(env, count);
+      for (size_t i = 0; i < count; i++) {
+        list.Set(static_cast<uint32_t>(i), Napi::String::New(env, s.addresses[i]));
+      }
+      addresses = list;
     }
-    addresses = list;
   }
+  if (stamps > 0) {
+    Napi::Float64Array t = Napi::Float64Array::New(env, s.tx.size());
+    memcpy(t.Data(), s.tx.data(), s.tx.size() * sizeof(double));
+    tx = t;
+  }
+  // Emptied before the call: JavaScript may stop receiving, which frees the scratch.
+  s.out.clear();
+  s.meta.clear();
+  s.addresses.clear();
+  s.tx.clear();
   Emit({Napi::Number::New(env, batch::kEventBatch), data, meta,
-        Napi::Number::New(env, static_cast<double>(count)), addresses});
+        Napi::Number::New(env, static_cast<double>(count)), addresses, tx,
+        Napi::Number::New(env, static_cast<double>(stamps))});
   return count;
 }
 
@@ -349,77 +395,90 @@ void Socket::ReportRecvError(int err) {
   }
 }
 
-// Entries of the socket error queue (IP_RECVERR / IPV6_RECVERR): ICMP errors and local
-// errors about datagrams we sent, each with the datagram (or its start) and who said so.
+// Entries of the socket error queue: ICMP errors and local errors about datagrams we sent
+// (IP_RECVERR / IPV6_RECVERR), each with the datagram (or its start) and who said so, and send
+// timestamps (SO_TIMESTAMPING, counted in drainedQueue_). Returns how many errors it delivered.
 size_t Socket::DrainErrorQueue() {
+  Napi::Array entries;
+  uint32_t count = 0;
+  drainedQueue_ += ReadErrorQueue(&entries, &count) - count;
+  DeliverBatch(family_ != AF_INET);  // the send timestamps, if any
+  if (count > 0 && Receiving()) Emit({Napi::Number::New(Env(), batch::kEventErrQueue), entries});
+  return count;
+}
+
+namespace {
+
+// An error-queue entry as JavaScript sees it ('errqueue' event).
+Napi::Object ErrorEntry(Napi::Env env, msghdr& m, const sockaddr_storage& name, const uint8_t* data,
+                        size_t got, size_t slotSize) {
+  Ancillary a = ReadControl(&m);
+  Napi::Object entry = Napi::Object::New(env);
+  const size_t copied = std::min(got, slotSize);
+  entry.Set("payload", Napi::Buffer<uint8_t>::Copy(env, data, copied));
+  entry.Set("wireLength", Napi::Number::New(env, static_cast<double>(got)));
+  entry.Set("timestamp", Napi::Number::New(env, a.kernelTimestamp ? a.timestamp : NowSinceBase()));
+  entry.Set("kernelTimestamp", Napi::Boolean::New(env, a.kernelTimestamp));
+  entry.Set("destination", m.msg_namelen >= sizeof(sa_family_t)
+                               ? AddressObject(env, name, m.msg_namelen).As<Napi::Value>()
+                               : env.Null().As<Napi::Value>());
+  const sock_extended_err* ee = a.extendedError;
+  if (ee != nullptr) {
+    entry.Set("errno", Napi::Number::New(env, -static_cast<double>(ee->ee_errno)));
+    entry.Set("code", Napi::String::New(env, ErrnoName(static_cast<int>(ee->ee_errno))));
+    entry.Set("origin", Napi::Number::New(env, ee->ee_origin));
+    entry.Set("icmpType", Napi::Number::New(env, ee->ee_type));
+    entry.Set("icmpCode", Napi::Number::New(env, ee->ee_code));
+    entry.Set("info", Napi::Number::New(env, ee->ee_info));
+    entry.Set("data", Napi::Number::New(env, ee->ee_data));
+    // The offender follows the struct inside the same control message.
+    const auto* offender = reinterpret_cast<const sockaddr*>(ee + 1);
+    Napi::Value offenderValue = env.Null();
+    if (offender->sa_family == AF_INET || offender->sa_family == AF_INET6) {
+      sockaddr_storage copy;
+      memset(&copy, 0, sizeof(copy));
+      memcpy(&copy, offender,
+             offender->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
+      offenderValue = AddressObject(env, copy, sizeof(copy));
+    }
+    entry.Set("offender", offenderValue);
+  } else {
+    for (const char* key : {"errno", "code", "origin", "icmpType", "icmpCode", "info", "data", "offender"}) {
+      entry.Set(key, env.Null());
+    }
+  }
+  return entry;
+}
+
+}  // namespace
+
+// Reads the error queue until it is empty (or a bound): send timestamps go to scratch_->tx,
+// every other entry into `entries` (made with the first). Returns how many entries it read.
+size_t Socket::ReadErrorQueue(Napi::Array* entries, uint32_t* count) {
   Napi::Env env = Env();
   RecvScratch& s = *scratch_;
-  Napi::Array entries;  // made with the first entry: most calls find the queue empty
-  uint32_t count = 0;
+  size_t read = 0;
+  // recvmmsg takes MSG_ERRQUEUE too: a flood's send stamps come a slot-full per call.
   for (int round = 0; round < 256; round++) {
-    iovec iov{s.data.get(), s.slotSize};
-    sockaddr_storage name;
-    memset(&name, 0, sizeof(name));
-    std::array<uint64_t, 64> control;
-    msghdr m;
-    memset(&m, 0, sizeof(m));
-    m.msg_name = &name;
-    m.msg_namelen = sizeof(name);
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = control.data();
-    m.msg_controllen = sizeof(control);
-    const ssize_t got = recvmsg(fd_, &m, MSG_ERRQUEUE | MSG_DONTWAIT | MSG_TRUNC);
+    const size_t want = s.slotCount;
+    ArmSlots(s, want);
+    const int got = recvmmsg(fd_, s.headers.data(), static_cast<unsigned int>(want),
+                             MSG_ERRQUEUE | MSG_DONTWAIT | MSG_TRUNC, nullptr);
     if (got < 0) {
       if (errno == EINTR) continue;
       break;  // EAGAIN: the queue is empty
     }
-    Ancillary a = ReadControl(&m);
-    Napi::Object entry = Napi::Object::New(env);
-    const size_t copied = std::min(static_cast<size_t>(got), s.slotSize);
-    entry.Set("payload", Napi::Buffer<uint8_t>::Copy(env, s.data.get(), copied));
-    entry.Set("wireLength", Napi::Number::New(env, static_cast<double>(got)));
-    entry.Set("timestamp", Napi::Number::New(env, a.kernelTimestamp ? a.timestamp
-                                                                     : NowSinceBase()));
-    entry.Set("kernelTimestamp", Napi::Boolean::New(env, a.kernelTimestamp));
-    entry.Set("destination", m.msg_namelen >= sizeof(sa_family_t)
-                                 ? AddressObject(env, name, m.msg_namelen).As<Napi::Value>()
-                                 : env.Null().As<Napi::Value>());
-    const sock_extended_err* ee = a.extendedError;
-    if (ee != nullptr) {
-      entry.Set("errno", Napi::Number::New(env, -static_cast<double>(ee->ee_errno)));
-      entry.Set("code", Napi::String::New(env, ErrnoName(static_cast<int>(ee->ee_errno))));
-      entry.Set("origin", Napi::Number::New(env, ee->ee_origin));
-      entry.Set("icmpType", Napi::Number::New(env, ee->ee_type));
-      entry.Set("icmpCode", Napi::Number::New(env, ee->ee_code));
-      entry.Set("info", Napi::Number::New(env, ee->ee_info));
-      entry.Set("data", Napi::Number::New(env, ee->ee_data));
-      // The offender follows the struct inside the same control message.
-      const auto* offender = reinterpret_cast<const sockaddr*>(ee + 1);
-      Napi::Value offenderValue = env.Null();
-      if (offender->sa_family == AF_INET || offender->sa_family == AF_INET6) {
-        sockaddr_storage copy;
-        memset(&copy, 0, sizeof(copy));
-        memcpy(&copy, offender,
-               offender->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
-        offenderValue = AddressObject(env, copy, sizeof(copy));
-      }
-      entry.Set("offender", offenderValue);
-    } else {
-      entry.Set("errno", env.Null());
-      entry.Set("code", env.Null());
-      entry.Set("origin", env.Null());
-      entry.Set("icmpType", env.Null());
-      entry.Set("icmpCode", env.Null());
-      entry.Set("info", env.Null());
-      entry.Set("data", env.Null());
-      entry.Set("offender", env.Null());
+    for (size_t i = 0; i < static_cast<size_t>(got); i++) {
+      msghdr& m = s.headers[i].msg_hdr;
+      read++;
+      if (CollectTxTimestamp(&m)) continue;
+      if (*count == 0) *entries = Napi::Array::New(env);
+      entries->Set((*count)++, ErrorEntry(env, m, s.names[i], s.data.get() + i * s.slotSize,
+                                          s.headers[i].msg_len, s.slotSize));
     }
-    if (count == 0) entries = Napi::Array::New(env);
-    entries.Set(count++, entry);
+    if (static_cast<size_t>(got) < want) break;
   }
-  if (count > 0) Emit({Napi::Number::New(env, batch::kEventErrQueue), entries});
-  return count;
+  return read;
 }
 
 }  // namespace rawprobe

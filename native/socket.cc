@@ -54,6 +54,7 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::DetachFilter>("detachFilter"),
           InstanceMethod<&Socket::StartReceiving>("startReceiving"),
           InstanceMethod<&Socket::StopReceiving>("stopReceiving"),
+          InstanceMethod<&Socket::SetTimestamping>("setTimestamping"),
           InstanceMethod<&Socket::PeerCredentials>("peerCredentials"),
           InstanceMethod<&Socket::Listen>("listen"),
           InstanceMethod<&Socket::Accept>("accept"),
@@ -236,16 +237,18 @@ Napi::Value Socket::SocketName(Napi::Env env, const char* what, const char* sysc
   return AddressObject(env, ss, len);
 }
 
-// EINVAL on a send means something else when we supplied the IPv4 header ourselves.
+// EINVAL and EMSGSIZE on a send mean something else when we supplied the IP header ourselves
+// (IP_HDRINCL; IPV6_HDRINCL, Linux 4.5 and later).
 static bool HeaderIncluded(int fd, int family, int type) {
-  if (family != AF_INET || type != SOCK_RAW) return false;
+  if ((family != AF_INET && family != AF_INET6) || type != SOCK_RAW) return false;
   int on = 0;
   socklen_t len = sizeof(on);
+  if (family == AF_INET6) return getsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &on, &len) == 0 && on != 0;
   return getsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, &len) == 0 && on != 0;
 }
 
-// One datagram to `to` (nullptr: the connected peer), with the send time taken right before
-// the syscall. Returns what send/sendto returned; errno tells why when that is -1.
+// One datagram to `to` (nullptr: the connected peer), with the time read right before the
+// syscall. Returns what send/sendto returned; errno tells why when that is -1.
 static ssize_t SendStamped(int fd, const Bytes& bytes, const Sockaddr* to, int flags,
                            timespec* sentAt) {
   ssize_t sent;
@@ -266,7 +269,7 @@ Napi::Error Socket::SendError(Napi::Env env, int err, const char* syscall, const
   return ErrnoError(env, err, ctx);
 }
 
-// send(buffer, flags?) -> bytes sent. The send time goes to sendInfo[0].
+// send(buffer, flags?) -> bytes sent. The times before and after the call go to sendInfo[0], [2].
 Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes bytes = BytesArg(env, info[0], "buffer");
@@ -276,10 +279,12 @@ Napi::Value Socket::Send(const Napi::CallbackInfo& info) {
   const ssize_t sent = SendStamped(fd_, bytes, nullptr, flags, &ts);
   if (sent < 0) throw SendError(env, errno, "send", nullptr, 0);
   data_->sendInfoData[0] = SinceBase(ts);
+  data_->sendInfoData[2] = NowSinceBase();
   return Napi::Number::New(env, static_cast<double>(sent));
 }
 
-// sendTo(buffer, sockaddr, flags?) -> bytes sent. The send time goes to sendInfo[0].
+// sendTo(buffer, sockaddr, flags?) -> bytes sent. The times before and after the call go to
+// sendInfo[0], [2].
 Napi::Value Socket::SendTo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes bytes = BytesArg(env, info[0], "buffer");
@@ -290,6 +295,7 @@ Napi::Value Socket::SendTo(const Napi::CallbackInfo& info) {
   const ssize_t sent = SendStamped(fd_, bytes, &addr, flags, &ts);
   if (sent < 0) throw SendError(env, errno, "sendto", addr.get(), addr.length);
   data_->sendInfoData[0] = SinceBase(ts);
+  data_->sendInfoData[2] = NowSinceBase();
   return Napi::Number::New(env, static_cast<double>(sent));
 }
 
@@ -397,9 +403,10 @@ size_t Socket::SendFilled(Napi::Env env, size_t count, int flags) {
 }
 
 // sendMany(buffers[], sockaddr | sockaddr[] | Uint32Array | null, flags?) -> how many
-// datagrams went out. One timestamp (sendInfo[0]) is taken before the first sendmmsg. If the
-// kernel refuses the very first datagram it throws; if it stops later, the count says how
-// far it got and sendInfo[1] holds the errno that stopped it.
+// datagrams went out. The time is read before the first sendmmsg (sendInfo[0]) and after the
+// last (sendInfo[2]): every datagram left between the two. If the kernel refuses the very first
+// datagram it throws; if it stops later, the count says how far it got and sendInfo[1] holds
+// the errno that stopped it.
 Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) throw InvalidArgType(env, "buffers must be an array of Buffers");
@@ -414,8 +421,9 @@ Napi::Value Socket::SendMany(const Napi::CallbackInfo& info) {
   data_->sendInfoData[1] = 0;
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  const size_t sent = SendFilled(env, count, flags);
   data_->sendInfoData[0] = SinceBase(ts);
+  const size_t sent = SendFilled(env, count, flags);
+  data_->sendInfoData[2] = NowSinceBase();
   return Napi::Number::New(env, static_cast<double>(sent));
 }
 

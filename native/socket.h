@@ -1,8 +1,10 @@
 // One Socket object per descriptor: the addon's whole job, as mechanism only.
 //
 // The descriptor is opened non-blocking and close-on-exec. Sending happens right on the
-// caller's call (with a CLOCK_REALTIME stamp taken just before the syscall); receiving runs
-// on the libuv loop through a uv_poll_t the Socket owns, in one of two modes:
+// caller's call (with CLOCK_REALTIME read just before and just after the syscall; with
+// SO_TIMESTAMPING the kernel's own send time of each datagram comes later, through the error
+// queue: timestamping.cc); receiving runs on the libuv loop through a uv_poll_t the Socket owns,
+// in one of two modes:
 //   batches    (receive.cc) drains everything waiting with recvmmsg and calls JavaScript
 //              ONCE per wake-up with the whole batch: RawSocket's way, for probes.
 //   readiness  (readiness.cc) only says "readable" / "writable"; JavaScript then makes the
@@ -29,9 +31,10 @@ namespace rawprobe {
 // What the addon shares with every Socket of one Node environment (main thread or worker).
 struct AddonData {
   Napi::FunctionReference socketClass;
-  // Float64Array(2) shared with JavaScript: [0] the send timestamp of the last send call,
-  // [1] the errno that stopped the last sendMany early (0 if it sent everything). Writing
-  // a number here is far cheaper than building a result object per send.
+  // Float64Array(3) shared with JavaScript: [0] the time just before the last send call's
+  // syscall, [1] the errno that stopped the last sendMany early (0 if it sent everything),
+  // [2] the time just after it. Writing a number here is far cheaper than building a result
+  // object per send.
   Napi::Reference<Napi::Float64Array> sendInfo;
   double* sendInfoData = nullptr;
   // recv/recvMsg read into this, then copy out exactly what came: one buffer per environment
@@ -71,15 +74,30 @@ constexpr int kMsgFlags = 8;      // recvmsg msg_flags (MSG_TRUNC, MSG_CTRUNC, .
 constexpr int kHopLimit = 9;      // IP_TTL / IPV6_HOPLIMIT control message, -1 if absent
 constexpr int kTos = 10;          // IP_TOS / IPV6_TCLASS control message, -1 if absent
 constexpr int kFlags = 11;        // our flags, below
-constexpr int kStride = 12;
+constexpr int kHwTimestamp = 12;  // the interface's receive time (SO_TIMESTAMPING raw hardware), -1 if none
+constexpr int kStride = 13;
 
-constexpr int kFlagKernelTimestamp = 1;  // kTimestamp is the kernel's, not ours at drain
+constexpr int kFlagKernelTimestamp = 1;    // kTimestamp is the kernel's, not ours at drain
+constexpr int kFlagHardwareTimestamp = 2;  // kHwTimestamp holds the interface's time
+
+// A send timestamp from the error queue (SO_TIMESTAMPING with SOF_TIMESTAMPING_OPT_ID): four
+// numbers per stamp in the kEventTxTimestamps Float64Array.
+constexpr int kTxKey = 0;         // the datagram's key: the n-th datagram sent since OPT_ID was set
+constexpr int kTxType = 1;        // SCM_TSTAMP_SND (left the stack for the driver), _SCHED, _ACK
+constexpr int kTxTimestamp = 2;   // software time (clock.h units), -1 if none
+constexpr int kTxHwTimestamp = 3; // the interface's time, -1 if none
+constexpr int kTxStride = 4;
 
 // The first argument of the receive callback says what happened.
 constexpr int kEventBatch = 0;     // (kind, data: Buffer, meta: Float64Array, count, addresses)
 constexpr int kEventError = 1;     // (kind, error)
 constexpr int kEventErrQueue = 2;  // (kind, entries: object[])
 constexpr int kEventEnd = 3;       // (kind): the stream peer closed; receiving stopped
+// (kind, stamps: Float64Array of kTxStride numbers each, count): send timestamps, delivered
+// before the batch of the same wake-up, so that the send time of every answer in a batch is
+// known when the batch arrives (the kernel queues a datagram's software send stamp before its
+// answer can come back).
+constexpr int kEventTxTimestamps = 4;
 }  // namespace batch
 
 // Scratch memory for recvmmsg, allocated when receiving starts. The slots are only address
@@ -98,6 +116,8 @@ struct RecvScratch {
   std::vector<uint8_t> out;
   std::vector<double> meta;
   std::vector<std::string> addresses;
+  // Send timestamps read from the error queue (batch::kTxStride numbers each).
+  std::vector<double> tx;
 };
 
 class Socket : public Napi::ObjectWrap<Socket> {
@@ -134,6 +154,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   // receiving in batches (receive.cc)
   Napi::Value StartReceiving(const Napi::CallbackInfo& info);
   Napi::Value StopReceiving(const Napi::CallbackInfo& info);
+  // kernel timestamps (timestamping.cc)
+  Napi::Value SetTimestamping(const Napi::CallbackInfo& info);
   // connections (connection.cc)
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
@@ -199,6 +221,19 @@ class Socket : public Napi::ObjectWrap<Socket> {
   size_t DeliverBatch(bool wantAddresses);
   void ReportRecvError(int err);
   size_t DrainErrorQueue();
+  // Reads the whole error queue: send timestamps into scratch_->tx, other entries into
+  // `entries` (made with the first one, counted in `count`); returns how many it read.
+  size_t ReadErrorQueue(Napi::Array* entries, uint32_t* count);
+  // One error-queue entry: a send timestamp goes to scratch_->tx (returns true), anything
+  // else is left for the caller to deliver as an 'errqueue' entry (returns false).
+  bool CollectTxTimestamp(msghdr* m);
+  void DeliverTxTimestamps();
+  // The receive time options a batch socket gets: SO_TIMESTAMPNS unless SO_TIMESTAMPING
+  // asks for receive times itself (timestamping.cc).
+  void ApplyReceiveTimestamps(Napi::Env env);
+  bool TxTimestamping() const { return (timestamping_ & kTxTimestampFlags) != 0; }
+  static const int kTxTimestampFlags;
+  static const int kRxTimestampFlags;
   void Emit(const std::vector<napi_value>& args);
   void EmitError(const Napi::Error& error);
 
@@ -213,6 +248,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool refed_ = true;
   bool pinned_ = false;        // ObjectWrap::Ref() held while the poll may call JavaScript
   int unexplainedErrors_ = 0;  // POLLERR wake-ups that found nothing to read, in a row
+  int timestamping_ = 0;       // the SO_TIMESTAMPING flags set (0: SO_TIMESTAMPNS receive times)
+  size_t drainedQueue_ = 0;    // error-queue entries the drains of this wake-up read
   size_t maxPerWake_ = 1024;
   Napi::FunctionReference callback_;
   std::unique_ptr<Napi::AsyncContext> async_;

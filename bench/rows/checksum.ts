@@ -1,133 +1,193 @@
 // Row 5: checksum check of a generated 200,000-packet pcap with known bad checksums at each
-// layer: `rawprobe checksum FILE --json` against tshark with IPv4, UDP and TCP checksum
-// validation switched on (it always validates ICMP). Both must find exactly the bad checksums the
-// generator planted, or the row fails. Whole-process wall time and peak memory, the file in the
-// page cache for both.
+// layer, whole process, the file in the page cache for every tool:
 //
-// The file comes from bench/make-checksum-pcap.ts, the generator the checksum command's tests
-// use: Ethernet, ICMP echo / UDP / TCP in turn, about 37 MB for 200,000 packets, with bad IPv4
-// and transport checksums, UDP sent without a checksum and snaplen-cut packets (unverifiable)
-// planted by a seeded random choice.
+//   rawprobe checksum FILE --max-listed 0    the text report, listing every bad packet
+//   rawprobe checksum FILE --json            the JSON report (every bad packet listed)
+//   tshark -r FILE ... -Y <a bad checksum> -T fields -e frame.number
+//                                            tshark listing the same bad packets, with IPv4, UDP
+//                                            and TCP checksum validation switched on (it always
+//                                            validates ICMP and ICMPv6)
+//
+// on an IPv4 file, and again on an IPv6 one of as many packets (ICMPv6, UDP and TCP over IPv6,
+// some behind Hop-by-Hop or Destination Options headers). Each must list exactly the packets the generator spoiled, or the row fails. And in-process,
+// against the machine's ceiling: the library's checkCapture (no Node start-up, the same read of
+// the file) against bench/c/pcap-checksum.c, the same checks in plain C over the file mapped in
+// memory (bench/ceilings.ts compiles it), as packets per second.
+//
+// The files come from bench/make-checksum-pcap.ts, the generator the checksum command's tests
+// use: Ethernet, ICMP(v6) echo / UDP / TCP in turn, about 37 MB for 200,000 IPv4 packets, with
+// bad IPv4 and transport checksums, UDP sent without a checksum (bad over IPv6) and
+// snaplen-cut packets (unverifiable) planted by a seeded random choice.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkCapture } from '../../lib/check/index.js';
+import { ceiling } from '../ceilings.js';
 import { makeChecksumPcap } from '../make-checksum-pcap.js';
 import type { BenchContext, BenchGroup } from '../context.js';
 import { progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
-import { expectExit, lastLine, runProcess, type ProcResult } from '../proc.js';
+import { expectExit, runProcess, type ProcResult } from '../proc.js';
 import { pendingUnless, rawprobeArgv } from '../rawprobe.js';
 import { toolPath, toolProblem } from '../tools.js';
 
-export const CHECKSUM_LAYERS = ['ipv4', 'icmp', 'udp', 'tcp'] as const;
+export const CHECKSUM_LAYERS = ['ipv4', 'icmp', 'udp', 'tcp', 'icmpv6'] as const;
 export type ChecksumLayer = (typeof CHECKSUM_LAYERS)[number];
-export type LayerCounts = Record<ChecksumLayer, number>;
 
-/** The generated file and the bad checksums planted in it, per layer. */
+/** The generated file and the packets with a bad checksum planted in it (0-based, ascending). */
 export interface ChecksumPcap {
   file: string;
   packets: number;
   bytes: number;
-  bad: LayerCounts;
+  badPackets: number[];
 }
 
 /** Writes the file with bench/make-checksum-pcap.ts (the checksum command's own test generator). */
-export async function writeChecksumPcap(file: string, packets: number): Promise<ChecksumPcap> {
-  const planted = await makeChecksumPcap(file, { packets });
-  const bad: LayerCounts = { ipv4: 0, icmp: 0, udp: 0, tcp: 0 };
-  for (const l of CHECKSUM_LAYERS) bad[l] = planted.layers[l].bad;
-  return { file, packets: planted.packets, bytes: planted.bytes, bad };
+export async function writeChecksumPcap(file: string, packets: number, ipv6 = false): Promise<ChecksumPcap> {
+  const planted = await makeChecksumPcap(file, { packets, ipv6: ipv6 ? 1 : 0 });
+  const badPackets = [...new Set(planted.bad.map((b) => b.index))].sort((a, b) => a - b);
+  return { file, packets: planted.packets, bytes: planted.bytes, badPackets };
 }
 
-/** tshark's -T fields output (one line per packet: ip, icmp, udp, tcp status) to bad counts. */
-export function countTsharkStatus(text: string): { packets: number; bad: LayerCounts } {
-  const bad: LayerCounts = { ipv4: 0, icmp: 0, udp: 0, tcp: 0 };
-  let packets = 0;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    packets += 1;
-    const f = line.split('\t');
-    // Wireshark's checksum status: 0 bad, 1 good, 2 unverified; empty when the layer is absent.
-    CHECKSUM_LAYERS.forEach((layer, k) => {
-      if (f[k] === '0') bad[layer] += 1;
-    });
-  }
-  return { packets, bad };
-}
+/** The display filter that keeps a packet with any bad checksum (Wireshark: status 0 is bad). */
+export const TSHARK_BAD_FILTER = CHECKSUM_LAYERS.map((l) => `${l === 'ipv4' ? 'ip' : l}.checksum.status == 0`).join(' || ');
 
 export const TSHARK_CHECKSUM_ARGS = [
   '-o', 'ip.check_checksum:TRUE',
   '-o', 'udp.check_checksum:TRUE',
   '-o', 'tcp.check_checksum:TRUE',
+  '-Y', TSHARK_BAD_FILTER,
   '-T', 'fields',
-  '-e', 'ip.checksum.status',
-  '-e', 'icmp.checksum.status',
-  '-e', 'udp.checksum.status',
-  '-e', 'tcp.checksum.status',
+  '-e', 'frame.number',
 ];
 
-function sameCounts(who: string, got: { packets: number; bad: Partial<LayerCounts> }, want: ChecksumPcap): void {
-  const show = (b: Partial<LayerCounts>): string => CHECKSUM_LAYERS.map((l) => `${l} ${b[l] ?? '?'}`).join(', ');
-  const differs = got.packets !== want.packets || CHECKSUM_LAYERS.some((l) => got.bad[l] !== want.bad[l]);
-  if (differs) throw new Error(`${who} found ${got.packets} packets, bad ${show(got.bad)}; expected ${want.packets}, bad ${show(want.bad)}`);
+/** tshark's frame numbers (from 1), one per line, as 0-based packet indexes. */
+export function tsharkBadPackets(text: string): number[] {
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => Number(l.trim()) - 1);
+}
+
+/** The packets of the text report's bad-checksum table (`│ 44 │ tcp │ ...`), each once. */
+export function textBadPackets(text: string): number[] {
+  const out: number[] = [];
+  for (const m of text.matchAll(/^│\s*(\d+)\s*│\s*(ipv4|icmpv6|icmp|udp|tcp)\s*│/gm)) {
+    const n = Number(m[1]);
+    if (out[out.length - 1] !== n) out.push(n);
+  }
+  return out;
+}
+
+/** The packets of the JSON report's badPackets, each once. */
+export function jsonBadPackets(text: string): number[] {
+  const j = JSON.parse(text) as { badPackets?: { index: number }[] };
+  if (!Array.isArray(j.badPackets)) throw new Error('no badPackets in the JSON report');
+  return [...new Set(j.badPackets.map((b) => b.index))];
+}
+
+function sameList(who: string, got: number[], want: ChecksumPcap): void {
+  const differs = got.length !== want.badPackets.length || got.some((n, i) => n !== want.badPackets[i]);
+  if (differs) throw new Error(`${who} listed ${got.length} bad packets (first ${got.slice(0, 3).join(', ')}); ${want.badPackets.length} were planted (first ${want.badPackets.slice(0, 3).join(', ')})`);
 }
 
 function figures(r: ProcResult): Record<string, number | null> {
   return { seconds: r.ms / 1000, rssMb: r.maxRssKb === null ? null : r.maxRssKb / 1024 };
 }
 
-const METRICS: Metric[] = [
-  { key: 'seconds', what: 'checksum check of a 200k-packet pcap, whole process', units: 's', better: BETTER.lower },
-  { key: 'rssMb', what: 'checksum check of a 200k-packet pcap: peak memory', units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
-];
+/** A whole-process contender that lists the bad packets: exit `ok`, then its list checked. */
+function lister(name: string, side: Contender['side'], argv: string[], unavailable: string | null, ok: number[], list: (stdout: string) => number[], pcap: ChecksumPcap): Contender {
+  return {
+    name,
+    side,
+    command: argv.join(' ').replace(pcap.file, 'FILE'),
+    unavailable,
+    async run(): Promise<RunOutcome> {
+      const r = expectExit(await runProcess(argv, { memory: true, timeoutMs: 300_000, maxOutput: 256 * 1024 * 1024 }), name, ok);
+      sameList(name, list(r.stdout), pcap);
+      return { values: figures(r) };
+    },
+  };
+}
+
+/** The in-process side: checkCapture over the file, here, as packets per second. */
+function library(pcap: ChecksumPcap): Contender {
+  return {
+    name: 'checkCapture (in-process)',
+    side: SIDE.ours,
+    command: 'checkCapture(FILE) in the bench process',
+    unavailable: null,
+    async run(): Promise<RunOutcome> {
+      const t0 = process.hrtime.bigint();
+      const { tally } = await checkCapture(pcap.file);
+      const ns = Number(process.hrtime.bigint() - t0);
+      sameList('checkCapture', [...new Set(tally.summary().bad.map((b) => b.index))], pcap);
+      return { values: { rate: pcap.packets / (ns / 1e9) } };
+    },
+  };
+}
+
+/** The ceiling: bench/c/pcap-checksum.c, its own time for the read and the checks. */
+function cChecker(path: string | null, problem: string | null, pcap: ChecksumPcap): Contender {
+  return {
+    name: 'C checker',
+    side: SIDE.theirs,
+    command: 'pcap-checksum FILE   (bench/c/pcap-checksum.c)',
+    unavailable: problem,
+    async run(): Promise<RunOutcome> {
+      const r = expectExit(await runProcess([path!, pcap.file], { timeoutMs: 120_000 }), 'C checker');
+      const listed = [...new Set(r.stdout.split('\n').filter((l) => /^\d+ [a-z0-9]+$/.test(l)).map((l) => Number(l.split(' ')[0])))];
+      sameList('C checker', listed, pcap);
+      const ns = /^ns (\d+)$/m.exec(r.stdout);
+      if (ns === null) throw new Error('C checker printed no "ns N"');
+      return { values: { rate: pcap.packets / (Number(ns[1]) / 1e9) } };
+    },
+  };
+}
+
+/** The whole-process rows on one file: the text and JSON reports against tshark listing the same bad packets. */
+async function listingRows(ctx: BenchContext, pcap: ChecksumPcap, ipv6: boolean): Promise<Row[]> {
+  readFileSync(pcap.file); // into the page cache, for every tool
+  const k = `${pcap.packets / 1000}k`;
+  const ours = await pendingUnless('checksum', ['--json', '--max-listed']);
+  const tsharkProblem = toolProblem(ctx.tools, 'tshark');
+  const tshark = tsharkProblem === null ? toolPath(ctx.tools, 'tshark') : 'tshark';
+  // Exit 1 is the answer "bad checksums found", which this file has.
+  const contenders = [
+    lister('rawprobe checksum', SIDE.ours, rawprobeArgv(['checksum', pcap.file, '--max-listed', '0']), ours, [1], textBadPackets, pcap),
+    lister('rawprobe checksum --json', SIDE.ours, rawprobeArgv(['checksum', pcap.file, '--json']), ours, [1], jsonBadPackets, pcap),
+    lister('tshark -Y <bad checksum>', SIDE.theirs, [tshark, '-n', '-r', pcap.file, ...TSHARK_CHECKSUM_ARGS], tsharkProblem, [0], tsharkBadPackets, pcap),
+  ];
+  const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, ipv6 ? 'checksum, IPv6' : 'checksum') });
+  const file = `${k}-packet ${ipv6 ? 'IPv6 ' : ''}pcap`;
+  const metrics: Metric[] = [
+    { key: 'seconds', what: `checksum check of a ${file}, listing the bad packets: whole process`, units: 's', better: BETTER.lower },
+    { key: 'rssMb', what: `checksum check of a ${file}: peak memory`, units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
+  ];
+  const suffix = ipv6 ? '-ipv6' : '';
+  return rowsFor('checksum', '5', results, [
+    { ours: 'rawprobe checksum', theirs: 'tshark -Y <bad checksum>', id: `text.tshark${suffix}` },
+    { ours: 'rawprobe checksum --json', theirs: 'tshark -Y <bad checksum>', id: `json.tshark${suffix}` },
+  ], metrics);
+}
 
 export const checksumGroup: BenchGroup = {
   id: 'checksum',
   number: '5',
-  title: 'checksum check of a pcap: rawprobe checksum vs tshark',
+  title: 'checksum check of a pcap, IPv4 and IPv6: rawprobe checksum vs tshark, and the C ceiling',
   async run(ctx: BenchContext): Promise<Row[]> {
     const packets = ctx.quick ? 20_000 : 200_000;
     const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-checksum-'));
     try {
       const pcap = await writeChecksumPcap(join(dir, 'checksum.pcap'), packets);
-      readFileSync(pcap.file); // into the page cache, for both
-      const metrics = METRICS.map((m) => ({ ...m, what: m.what.replace('200k', `${packets / 1000}k`) }));
-      const tsharkProblem = toolProblem(ctx.tools, 'tshark');
-      const ours: Contender = {
-        name: 'rawprobe checksum',
-        side: SIDE.ours,
-        command: `rawprobe checksum FILE --json`,
-        unavailable: await pendingUnless('checksum', ['--json']),
-        async run(): Promise<RunOutcome> {
-          // Exit 1 is the answer "bad checksums found", which this file has.
-          const r = expectExit(await runProcess(rawprobeArgv(['checksum', pcap.file, '--json']), { memory: true, timeoutMs: 300_000 }), 'rawprobe checksum', [0, 1]);
-          let json: { packets: number; bad: Partial<LayerCounts> };
-          try {
-            json = JSON.parse(r.stdout) as typeof json;
-          } catch {
-            // Exit 1 is also how Node reports a crash: then stderr says why.
-            const why = r.stderr.split('\n').find((l) => /error/i.test(l))?.trim() ?? lastLine(r.stderr);
-            throw new Error(`printed no JSON report (exit ${String(r.code)}${why === '' ? '' : `: ${why}`})`);
-          }
-          sameCounts('rawprobe checksum', json, pcap);
-          return { values: figures(r) };
-        },
-      };
-      const theirs: Contender = {
-        name: 'tshark',
-        side: SIDE.theirs,
-        command: `tshark -r FILE ${TSHARK_CHECKSUM_ARGS.join(' ')}`,
-        unavailable: tsharkProblem,
-        async run(): Promise<RunOutcome> {
-          const argv = [toolPath(ctx.tools, 'tshark'), '-r', pcap.file, ...TSHARK_CHECKSUM_ARGS];
-          const r = expectExit(await runProcess(argv, { memory: true, timeoutMs: 300_000, maxOutput: 256 * 1024 * 1024 }), 'tshark');
-          sameCounts('tshark', countTsharkStatus(r.stdout), pcap);
-          return { values: figures(r), note: `found the planted ${CHECKSUM_LAYERS.map((l) => `${pcap.bad[l]} ${l}`).join(', ')} bad checksums in ${(pcap.bytes / 1e6).toFixed(1)} MB` };
-        },
-      };
-      const results = await runRounds([ours, theirs], { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'checksum') });
-      return rowsFor('checksum', '5', results, [{ ours: 'rawprobe checksum', theirs: 'tshark', id: 'tshark' }], metrics);
+      const rows = await listingRows(ctx, pcap, false);
+      // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
+      const c = await ceiling('pcap-checksum');
+      const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
+      const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
+      rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
+      rmSync(pcap.file, { force: true });
+      const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
+      rows.push(...(await listingRows(ctx, pcap6, true)));
+      return rows;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

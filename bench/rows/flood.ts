@@ -5,6 +5,9 @@
 //   ours    rawprobe ping -f -q -w D          rawprobe send --rate max --count N (under timeout D)
 //   theirs  ping -f -q -w D (iputils)         hping3 --flood --icmp -d 56 (under timeout -s INT D)
 //           the npm raw-socket package (bench/raw-socket-flood.cjs, a window of 64 in flight)
+//   ceiling bench/c/raw-sender.c: sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and
+//           over (bench/ceilings.ts compiles it): what the kernel takes from one sender here, the
+//           figure `send --rate max` is read against
 //
 // Every tool sends 56 bytes of ICMP data and floods for D seconds (5; 1 with --quick, which
 // also leaves loopback to full runs). "Sent" is the steady rate from h1's interface counters,
@@ -22,6 +25,7 @@ import type { Lab } from '../../lib/lab/index.js';
 import type { BenchContext, BenchGroup } from '../context.js';
 import { progress } from '../context.js';
 import { counterDelta, linkCounters, timedCounters, type LinkCounters } from '../counters.js';
+import { ceiling } from '../ceilings.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, skippedRow, type Contender, type ContenderResult, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
 import { expectExit, runProcess, type ProcResult } from '../proc.js';
@@ -167,6 +171,7 @@ export const floodGroup: BenchGroup = {
     const D = String(seconds);
     const lab = await ctx.labs.get(BENCH_LAB.chain3);
     const rawSocket = await ensureRawSocket(ctx.log);
+    const sender = await ceiling('raw-sender');
     const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
     const hpingProblem = toolProblem(ctx.tools, 'hping3');
     const timeout = ctx.tools.paths['timeout'] ?? 'timeout';
@@ -215,6 +220,18 @@ export const floodGroup: BenchGroup = {
               (r) => ({ sent: required('hping3', r).sent, received: null }), [0, 124, 130]),
         },
         {
+          name: 'C sender (sendmmsg)',
+          side: SIDE.theirs,
+          command: `timeout -s INT ${D} raw-sender ${a} ${cap}   (bench/c/raw-sender.c)`,
+          unavailable: sender.problem,
+          run: () =>
+            floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, sender.path!, a, cap], 'C sender', seconds, (r) => {
+              const m = /^sent (\d+)$/m.exec(r.stdout);
+              if (m === null) throw new Error('C sender printed no "sent N"');
+              return { sent: Number(m[1]), received: null };
+            }, [0, 124, 130]),
+        },
+        {
           name: `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`,
           side: SIDE.theirs,
           command: `node bench/raw-socket-flood.cjs ${a} ${D} ${cap}`,
@@ -227,7 +244,7 @@ export const floodGroup: BenchGroup = {
             }, [0], rawSocket.env),
         },
       ];
-      const rs = contenders[4]!.name;
+      const rs = contenders[5]!.name;
       const metrics: Metric[] = [
         { key: 'sent', what: `flood ${target.label}: echo requests sent (steady rate)`, units: 'packets/s', better: BETTER.higher },
         { key: 'replies', what: `flood ${target.label}: replies the tool read`, units: 'packets/s', better: BETTER.higher },
@@ -238,6 +255,7 @@ export const floodGroup: BenchGroup = {
         { ours: 'rawprobe ping -f', theirs: rs, id: 'ping-f.raw-socket' },
         { ours: 'rawprobe send --rate max', theirs: 'ping -f (iputils)', id: 'send.iputils', metrics: ['sent'] },
         { ours: 'rawprobe send --rate max', theirs: 'hping3 --flood --icmp', id: 'send.hping3', metrics: ['sent'] },
+        { ours: 'rawprobe send --rate max', theirs: 'C sender (sendmmsg)', id: 'send.ceiling', metrics: ['sent'] },
         { ours: 'rawprobe send --rate max', theirs: rs, id: 'send.raw-socket', metrics: ['sent'] },
       ];
       if (ctx.quick && target.id === FLOOD_TARGET.loopback) {

@@ -3,7 +3,8 @@
 //   rawprobe --version        against node -e 0 (the floor any Node CLI stands on: what we add
 //                             over Node itself) and ping -V (what a C tool costs: the honest
 //                             comparison for a user, which Node cannot win)
-//   rawprobe ping -c 1 127.0.0.1   against iputils ping -c 1 127.0.0.1: start, one probe, exit
+//   rawprobe ping -c 1 127.0.0.1   against node -e 0 (what a one-probe ping adds to Node's own
+//                             start) and iputils ping -c 1 127.0.0.1: start, one probe, exit
 //
 // Wall time from spawn to exit, and peak memory (GNU time %M). Each run is one process.
 
@@ -63,6 +64,7 @@ export const startupGroup: BenchGroup = {
     return rowsFor('startup', '6', results, [
       { ours: 'rawprobe --version', theirs: 'node -e 0', id: 'version-vs-node' },
       { ours: 'rawprobe --version', theirs: 'ping -V', id: 'version-vs-ping' },
+      { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'node -e 0', id: 'one-probe-vs-node' },
       { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'ping -c 1 127.0.0.1', id: 'one-probe' },
     ], METRICS);
   },

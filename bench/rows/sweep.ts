@@ -2,6 +2,8 @@
 // of 198.18.0.0/16 (a local route on its loopback): `rawprobe sweep --rate max 198.18.0.0/16`
 // against `fping -i 0 -r 0 -g 198.18.0.0/16`, whole process run in h1, wall time and peak memory.
 // Both must report every one of the 65,534 hosts alive. --quick sweeps a /20 (4,094 hosts).
+// Peak memory is also set beside `rawprobe --version`'s own, in the same rounds: what the sweep
+// adds to a Node process that has only started (the issue's bar: 15 MB at most).
 
 import type { BenchContext, BenchGroup } from '../context.js';
 import { progress } from '../context.js';
@@ -47,11 +49,24 @@ export const sweepGroup: BenchGroup = {
       { name: 'rawprobe sweep', side: SIDE.ours, command: `rawprobe sweep --rate max ${block}`, unavailable: await pendingUnless('sweep', ['--rate']), run: () => run('rawprobe sweep', rawprobeArgv(['sweep', '--rate', 'max', block])) },
       { name: 'fping', side: SIDE.theirs, command: `fping -i 0 -r 0 -g ${block}`, unavailable: toolProblem(ctx.tools, 'fping'), run: () => run('fping', [toolPath(ctx.tools, 'fping'), '-i', '0', '-r', '0', '-g', block]) },
     ];
+    contenders.push({
+      name: 'rawprobe --version',
+      side: SIDE.theirs,
+      command: 'rawprobe --version',
+      unavailable: null,
+      run: async () => ({ values: figures(expectExit(await runProcess(rawprobeArgv(['--version']), { netns: ns, memory: true, timeoutMs: 30_000 }), 'rawprobe --version')) }),
+    });
     const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'sweep') });
     const metrics: Metric[] = [
       { key: 'seconds', what: `sweep ${block} (${hosts} hosts, all alive): whole process`, units: 's', better: BETTER.lower },
       { key: 'rssMb', what: `sweep ${block}: peak memory`, units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
     ];
-    return rowsFor('sweep', '7', results, [{ ours: 'rawprobe sweep', theirs: 'fping', id: 'fping' }], metrics);
+    const rows = rowsFor('sweep', '7', results, [
+      { ours: 'rawprobe sweep', theirs: 'fping', id: 'fping' },
+      { ours: 'rawprobe sweep', theirs: 'rawprobe --version', id: 'start', metrics: ['rssMb'] },
+    ], metrics);
+    const start = rows.find((r) => r.id === '7.start.rssMb');
+    if (start?.ours != null && start.theirs != null) start.notes.push(`the sweep adds ${(start.ours - start.theirs).toFixed(1)} MB to a started rawprobe`);
+    return rows;
   },
 };

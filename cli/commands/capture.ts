@@ -13,4 +13,4 @@ const builder = (y: Argv) =>
     'parse-positional-numbers': false,
     'boolean-negation': false,
   });
-export const capture = lazyCommand(help, builder, () => import('../run/capture.js'));
+export const capture = lazyCommand(help, builder, () => import('../run/capture.js'), { positionals, options });

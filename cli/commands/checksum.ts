@@ -3,11 +3,9 @@
 // gives the right values for one packet. Declared in cli/options/checksum.ts; cli/run/checksum.ts
 // does the work (lib/check, streaming), loaded only when checksum runs.
 import type { Argv } from 'yargs';
-import { help, options, positionals } from '../options/checksum.js';
-import { lazyCommand, withHelp } from './lazy.js';
+import { conflicts, help, options, positionals } from '../options/checksum.js';
+import { lazyCommand, withConflicts, withHelp } from './lazy.js';
 
 const builder = (y: Argv) =>
-  withHelp(y.positional('input', positionals.input).options(options), help)
-    .conflicts('compute', ['input', 'fix'])
-    .parserConfiguration({ 'parse-positional-numbers': false });
-export const checksum = lazyCommand(help, builder, () => import('../run/checksum.js'));
+  withConflicts(withHelp(y.positional('input', positionals.input).options(options), help), conflicts).parserConfiguration({ 'parse-positional-numbers': false });
+export const checksum = lazyCommand(help, builder, () => import('../run/checksum.js'), { positionals, options, conflicts });

@@ -7,4 +7,4 @@ import { help, options, positionals } from '../options/decode.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
 const builder = (y: Argv) => withHelp(y.positional('input', positionals.input).options(options), help).parserConfiguration({ 'parse-positional-numbers': false });
-export const decode = lazyCommand(help, builder, () => import('../run/decode.js'));
+export const decode = lazyCommand(help, builder, () => import('../run/decode.js'), { positionals, options });

@@ -6,4 +6,4 @@ import { help, options, positionals } from '../options/ping.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
 const builder = (y: Argv) => withHelp(y.positional('host', positionals.host).options(options), help);
-export const ping = lazyCommand(help, builder, () => import('../run/ping.js'));
+export const ping = lazyCommand(help, builder, () => import('../run/ping.js'), { positionals, options });

@@ -6,4 +6,4 @@ import { help, options, positionals } from '../options/sweep.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
 const builder = (y: Argv) => withHelp(y.positional('targets', positionals.targets).options(options), help);
-export const sweep = lazyCommand(help, builder, () => import('../run/sweep.js'));
+export const sweep = lazyCommand(help, builder, () => import('../run/sweep.js'), { positionals, options });

@@ -7,4 +7,4 @@ import { help, options, positionals } from '../options/tos.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
 const builder = (y: Argv) => withHelp(y.positional('host', positionals.host).options(options), help);
-export const tos = lazyCommand(help, builder, () => import('../run/tos.js'));
+export const tos = lazyCommand(help, builder, () => import('../run/tos.js'), { positionals, options });

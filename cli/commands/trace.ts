@@ -7,4 +7,4 @@ import { help, options, positionals } from '../options/trace.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
 const builder = (y: Argv) => withHelp(y.positional('host', positionals.host).positional('packetlen', positionals.packetlen).options(options), help);
-export const trace = lazyCommand(help, builder, () => import('../run/trace.js'));
+export const trace = lazyCommand(help, builder, () => import('../run/trace.js'), { positionals, options });

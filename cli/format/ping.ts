@@ -16,6 +16,7 @@
 // timestamp; our times come from the kernel).
 import type { PingEvent, PingIcmpError, PingNoAnswer, PingReply, PingSendError, PingStart, PingSummary } from '../../lib/probe/index.js';
 import { hex8 } from './hex.js';
+import { timestampsJson } from './timestamps.js';
 
 // ---- numbers as iputils prints them ---------------------------------------------------------
 
@@ -172,6 +173,7 @@ export function startJson(s: PingStart): Record<string, unknown> {
     timeout: s.timeoutMs / 1000,
     deadline: s.deadlineMs === null ? null : s.deadlineMs / 1000,
     flood: s.flood,
+    timestamps: timestampsJson(s.timestamps),
   };
 }
 
@@ -243,5 +245,6 @@ export function summaryJson(s: PingSummary): Record<string, unknown> {
     pipe: s.pipe,
     ipg: s.ipgUs === null ? null : s.ipgUs / 1000,
     ewma: s.ewmaUs === null ? null : s.ewmaUs / 1000,
+    timing: s.timing,
   };
 }

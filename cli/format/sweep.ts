@@ -28,9 +28,14 @@ import type {
 
 // ---- numbers as fping prints them --------------------------------------------------------------
 
+/** A positive round trip below the microsecond the output shows is shown as one, never as 0. */
+function shown(ns: number): number {
+  return ns > 0 && ns < 1000 ? 1000 : ns;
+}
+
 /** fping's sprint_tm(): nanoseconds as milliseconds with about three significant digits. */
 export function formatFpingMs(ns: number): string {
-  const t = ns / 1e6;
+  const t = shown(ns) / 1e6;
   if (t < 0) return cExponent(t.toPrecision(2));
   if (t < 1) return t.toFixed(3);
   if (t < 10) return t.toFixed(2);
@@ -172,7 +177,7 @@ export function summaryText(s: SweepSummary): string {
 
 /** Nanoseconds as milliseconds to the microsecond (null stays null). */
 function ms(ns: number | null): number | null {
-  return ns === null ? null : Math.round(ns / 1000) / 1000;
+  return ns === null ? null : Math.round(shown(ns) / 1000) / 1000;
 }
 
 /** The JSON object for one event: the event itself, times in ms, ICMP messages named. */

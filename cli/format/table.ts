@@ -70,12 +70,48 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   let columns = options.columns;
   const maxWidth = options.maxWidth === undefined ? stdoutWidth() : options.maxWidth;
   if (maxWidth !== null) {
-    const fitted = fitWidths(cells, maxWidth, header.map((_, i) => columns?.[i]?.width));
-    columns = fitted.map((width, i) => ({ ...columns?.[i], width, wrapWord: columns?.[i]?.wrapWord ?? true }));
+    const asked = header.map((_, i) => columns?.[i]?.width);
+    const fitted = fitWidths(cells, maxWidth, asked);
+    // A table that fits as it is keeps its columns: the simple drawing below can take it.
+    const natural = fitWidths(cells, Number.POSITIVE_INFINITY, asked);
+    if (fitted.some((w, i) => w !== natural[i])) columns = fitted.map((width, i) => ({ ...columns?.[i], width, wrapWord: columns?.[i]?.wrapWord ?? true }));
   }
-  return table(cells, {
+  return plainTable(cells, { columns: columns ?? [] }) ?? table(cells, {
     border: getBorderCharacters('norc'),
     drawHorizontalLine: (index, size) => index <= 1 || index === size,
     ...(columns ? { columns } : {}),
   });
+}
+
+/** One printable ASCII character per column of the terminal: a cell the simple drawing can measure by its length. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/**
+ * The same drawing as the `table` package's for a table of printable ASCII cells with no column
+ * option but left or right alignment, or null for any other table. The package measures every
+ * character of every cell for terminal width (ANSI codes, wide and astral characters) and wraps
+ * them: for checksum's list of a thousand bad packets that alone cost more than checking 200,000
+ * packets. test/cli/table.test.ts checks that both draw the same.
+ */
+export function plainTable(cells: readonly (readonly string[])[], options: TableOptions = {}): string | null {
+  const columns = options.columns ?? [];
+  if (columns.some((c) => Object.keys(c).some((k) => k !== 'alignment') || (c.alignment !== undefined && c.alignment !== 'left' && c.alignment !== 'right'))) return null;
+  const count = cells[0]?.length ?? 0;
+  const widths = new Array<number>(count).fill(0);
+  for (const row of cells) {
+    if (row.length !== count) return null;
+    for (let i = 0; i < count; i++) {
+      const cell = row[i]!;
+      if (!PLAIN.test(cell)) return null;
+      if (cell.length > widths[i]!) widths[i] = cell.length;
+    }
+  }
+  const rule = (left: string, join: string, right: string): string => `${left}${widths.map((w) => '─'.repeat(w + 2)).join(join)}${right}\n`;
+  const line = (row: readonly string[]): string =>
+    `│${row.map((cell, i) => ` ${columns[i]?.alignment === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)} `).join('│')}│\n`;
+  const out = [rule('┌', '┬', '┐'), line(cells[0]!)];
+  if (cells.length > 1) out.push(rule('├', '┼', '┤'));
+  for (let r = 1; r < cells.length; r++) out.push(line(cells[r]!));
+  out.push(rule('└', '┴', '┘'));
+  return out.join('');
 }

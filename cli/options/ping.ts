@@ -33,6 +33,7 @@ export const options = {
     tos: value('Q', TOS_DESCRIBE),
     size: SIZE,
     ttl: value('t', TTL_DESCRIBE),
+    verbose: flag('v', 'also say where the times come from (kernel stamps at both ends, or why not) and how the replies were timed'),
     deadline: value('w', 'stop after this many seconds'),
     timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
   }),
@@ -40,6 +41,7 @@ export const options = {
     id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
     watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),
     json: flag(null, 'one JSON object per event, then the summary (with -f or -q: start and summary only)'),
+    'hw-timestamps': flag(null, "time round trips with the interface's own clock where it has one (hardware timestamps; needs CAP_NET_ADMIN)"),
     'pcap-out': PCAP_OUT,
   }),
 };

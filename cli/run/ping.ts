@@ -20,6 +20,7 @@ import {
   summaryJson,
   summaryText,
 } from '../format/ping.js';
+import { timestampsLine, timingLine } from '../format/timestamps.js';
 import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
 import { pcapOut, tosByte } from './args.js';
@@ -66,6 +67,7 @@ export function pingOptions(argv: PingArgs): PingOptions {
   if (argv.preload !== undefined) options.preload = whole('-l', 'preload', argv.preload);
   const pcap = pcapOut(argv['pcap-out']);
   if (pcap !== undefined) options.pcapOut = pcap;
+  if (argv['hw-timestamps']) options.hardwareTimestamps = true;
   return options;
 }
 
@@ -149,6 +151,7 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
     const pattern = patternLine(start);
     if (pattern !== null && !quiet) process.stdout.write(`${pattern}\n`);
     process.stdout.write(`${headerLine(start)}\n`);
+    if (argv.verbose) process.stdout.write(`${timestampsLine(start.timestamps)}\n`);
   }
 
   const names = !json && !flood && !argv.numeric && !session.config.targets[0]!.numeric;
@@ -169,5 +172,7 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   const summary = summaries[0]!;
   if (json) printJsonLine(summaryJson(summary));
   else process.stdout.write(summaryText(summary));
+  const timed = !json && argv.verbose && summary.timing !== null ? timingLine(summary.timing) : null;
+  if (timed !== null) process.stdout.write(`${timed}\n`);
   process.exitCode = pingExitCode(summary, options);
 }

@@ -16,7 +16,10 @@ export { ProbeEngine, NEXT, OUTCOME, type Next, type Outcome, type ProbeHandler,
 export { Pacer, type PacerOptions } from './engine/pacer.js';
 export { ProbeSession, openSessionCapture, openWithCapture, realClock, settleTimestamps, type SessionParts, type SessionSetup, type SessionSocket, type RunOptions } from './engine/session.js';
 export { MATCH, MATCH_FLAG, newMatch, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from './engine/protocol.js';
-export { PROBE_STATE, ProbeTable, type ProbeState } from './engine/table.js';
+export { PROBE_STATE, SEND_CLOCK, ProbeTable, type ProbeState, type SendClock } from './engine/table.js';
+export { useKernelTimestamps, timestampsOf, type TimestampSource } from './engine/timestamps.js';
+export { AnswerTiming, type TimingCounts } from './engine/timing.js';
+export { SendKeys } from './engine/send-keys.js';
 export { newTargetStats, recordRtt, rttMicros, rttSummary, lossPercent, llsqrt, type TargetStats, type RttSummary } from './engine/stats.js';
 export { openCapture, openPcapOut, type Capture } from './engine/capture.js';
 export { FragmentingSocket, fragmentMtuFor } from './engine/fragmenting-socket.js';

@@ -6,8 +6,8 @@
 //     table through a UDP socket that sends nothing), or the one given, checked to be ours;
 //   - reverse names come from getnameinfo (dns.lookupService): /etc/hosts first, like every
 //     other program on the machine. Never dns.reverse, which always asks a DNS server.
-// Every failure is a ProbeError in the words iputils prints.
-import { promises as dns } from 'node:dns';
+// Every failure is a ProbeError in the words iputils prints. node:dns loads only when a name is
+// looked up: a probe of an address (most of them) never pays for it.
 import { isIPv6 } from 'node:net';
 import { parseIpv4 } from '../wire/bytes.js';
 import { checkLocalAddress, routeSource } from '../socket/route.js';
@@ -56,6 +56,7 @@ export async function resolveTarget(host: string): Promise<ResolvedTarget> {
   if (host === '' || host.includes('\0')) throw new ProbeError(PROBE_ERROR.resolve, `${JSON.stringify(host)}: Name or service not known`, 'host');
   let address: string;
   try {
+    const { promises: dns } = await import('node:dns');
     address = (await dns.lookup(host, { family: 4 })).address;
   } catch (e) {
     const code = String((e as { code?: unknown }).code ?? '');
@@ -117,6 +118,7 @@ export function chooseSource(given: string | null | undefined, target: string): 
 /** The name getnameinfo gives for an address, or null (no name, or the lookup failed). */
 export async function reverseName(address: string): Promise<string | null> {
   try {
+    const { promises: dns } = await import('node:dns');
     const { hostname } = await dns.lookupService(address, 0);
     return hostname === '' ? null : hostname;
   } catch {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { packageRoot } from '../package-root.js';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT } from './batch.js';
+import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, RECEIVE_EVENT, TX } from './batch.js';
 import { ErrorCode, socketError } from './errors.js';
 import type { OptionKind } from './options.js';
 
@@ -26,10 +26,10 @@ export interface NativeSocket {
   connect(sockaddr: Uint8Array): boolean;
   address(): NativeAddress;
   remoteAddress(): NativeAddress;
-  /** Bytes sent; the send time is left in sendInfo[0]. */
+  /** Bytes sent; the times before and after the syscall are left in sendInfo[0] and [2]. */
   send(buffer: Uint8Array, flags?: number): number;
   sendTo(buffer: Uint8Array, sockaddr: Uint8Array, flags?: number): number;
-  /** Datagrams sent; sendInfo[0] = time before the first, sendInfo[1] = errno that stopped it. */
+  /** Datagrams sent; sendInfo[0] = time before the first, [1] = errno that stopped it, [2] = time after. */
   sendMany(
     buffers: readonly Uint8Array[],
     target: Uint8Array | readonly Uint8Array[] | Uint32Array | null,
@@ -46,6 +46,8 @@ export interface NativeSocket {
     maxPerWake: number,
   ): void;
   stopReceiving(): void;
+  /** SO_TIMESTAMPING = flags (SOF_TIMESTAMPING_*); with receive stamps asked for, SO_TIMESTAMPNS goes off. */
+  setTimestamping(flags: number): void;
   /** SO_PEERCRED: who is at the other end of a unix socket. */
   peerCredentials(): PeerCredentials;
   // The classic calls (native/connection.cc, transfer.cc): one non-blocking syscall each.
@@ -123,9 +125,9 @@ export interface NativeErrQueueEntry {
 
 /**
  * Called once per wake-up. kind is one of NativeBatchLayout's event* numbers:
- * batch (data, meta, count, addresses), error (error), errqueue (entries), end ().
+ * batch (data, meta, count, addresses, txStamps, txCount), error (error), errqueue (entries), end ().
  */
-export type NativeReceiveCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => void;
+export type NativeReceiveCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => void;
 
 export interface NativeBatchLayout {
   readonly stride: number;
@@ -141,7 +143,14 @@ export interface NativeBatchLayout {
   readonly hopLimit: number;
   readonly tos: number;
   readonly flags: number;
+  readonly hwTimestamp: number;
   readonly flagKernelTimestamp: number;
+  readonly flagHardwareTimestamp: number;
+  readonly txStride: number;
+  readonly txKey: number;
+  readonly txType: number;
+  readonly txTimestamp: number;
+  readonly txHwTimestamp: number;
   readonly eventBatch: number;
   readonly eventError: number;
   readonly eventErrQueue: number;
@@ -160,6 +169,12 @@ export interface NativeAddon {
   errnoError(errno: number, syscall: string, context?: { family?: number; type?: number; address?: string }): Error;
   socketpair(family: number, type: number, protocol: number): [NativeSocket, NativeSocket];
   readiness: NativeReadiness;
+  /** 1: the kernel stamps received datagrams now; 0: not yet (it is switching them on); -1: cannot tell. */
+  timestampsLive(): number;
+  /** ETHTOOL_GET_TS_INFO: SOF_TIMESTAMPING_* the interface supports, its PTP clock, HWTSTAMP_* bits. */
+  interfaceTimestamping(name: string): { timestamping: number; phcIndex: number; txTypes: number; rxFilters: number };
+  /** SIOCSHWTSTAMP: hardware stamps on for every datagram; what the driver agreed to. */
+  enableHardwareTimestamps(name: string): { txType: number; rxFilter: number };
 }
 
 /** Where node-gyp leaves the addon, in the package root. */
@@ -202,6 +217,12 @@ function checkLayout(native: NativeBatchLayout | undefined, path: string): void 
   const expected: Record<string, number> = {
     ...BATCH,
     flagKernelTimestamp: FLAG_KERNEL_TIMESTAMP,
+    flagHardwareTimestamp: FLAG_HARDWARE_TIMESTAMP,
+    txStride: TX.stride,
+    txKey: TX.key,
+    txType: TX.type,
+    txTimestamp: TX.timestamp,
+    txHwTimestamp: TX.hwTimestamp,
     eventBatch: RECEIVE_EVENT.batch,
     eventError: RECEIVE_EVENT.error,
     eventErrQueue: RECEIVE_EVENT.errqueue,

@@ -41,7 +41,8 @@ export {
   type Timeval,
 } from './options.js';
 export { constants, CONSTANT_NAMES, type Constants, type ConstantName } from './constants.js';
-export { BATCH, FLAG_KERNEL_TIMESTAMP, datagramAt, type ReceiveBatch } from './batch.js';
+export { BATCH, TX, FLAG_KERNEL_TIMESTAMP, FLAG_HARDWARE_TIMESTAMP, datagramAt, type ReceiveBatch, type SendStamps } from './batch.js';
+export { receiveStampsLive, interfaceStamps, enableHardwareStamps, type InterfaceStamps } from './timestamping.js';
 export { messageInfoAt } from './values.js';
 // meta[sourceV4] and dotted text, both ways (the parser is lib/wire's: -1 where it would throw).
 export { formatIpv4 as ipv4ToString, ipv4OrMinusOne as ipv4ToNumber } from '../wire/bytes.js';

@@ -1,10 +1,12 @@
 // What the kernel's routing table says, asked through a UDP socket that never sends anything:
 // connect() only looks the route up (iputils ping's probe_fd trick), bind() only checks that an
-// address is ours. Each call opens one socket and closes it before returning.
+// address is ours. Each call opens one socket (IPv4 or IPv6, as the address is) and closes it
+// before returning.
 //
 //   routeSource(dst)         the local address the kernel would send from to reach dst
 //   routeMtu(dst, src?)      the route's MTU: the interface's, or a smaller path MTU the kernel
-//                            learnt from Fragmentation Needed (IP_MTU, ip(7))
+//                            learnt from Fragmentation Needed / Packet Too Big (IP_MTU, ip(7);
+//                            IPV6_MTU, ipv6(7))
 //   checkLocalAddress(addr)  throws unless addr is one of this machine's (EADDRNOTAVAIL)
 import { constants } from './constants.js';
 import { openSocket, type RawSocket } from './socket.js';
@@ -12,8 +14,13 @@ import { openSocket, type RawSocket } from './socket.js';
 /** Any port: connecting a UDP socket sends nothing (9 is discard, should a packet ever leave). */
 const ANY_PORT = 9;
 
-function withUdpSocket<T>(use: (socket: RawSocket) => T): T {
-  const socket = openSocket({ family: 'inet', type: 'dgram' });
+/** IPv6 text has a colon; IPv4 never does. */
+function isIpv6(address: string): boolean {
+  return address.includes(':');
+}
+
+function withUdpSocket<T>(address: string, use: (socket: RawSocket) => T): T {
+  const socket = openSocket({ family: isIpv6(address) ? 'inet6' : 'inet', type: 'dgram' });
   try {
     return use(socket);
   } finally {
@@ -26,7 +33,7 @@ function withUdpSocket<T>(use: (socket: RawSocket) => T): T {
  * error (ENETUNREACH, EHOSTUNREACH, EACCES for a broadcast address...).
  */
 export function routeSource(destination: string): string {
-  return withUdpSocket((s) => {
+  return withUdpSocket(destination, (s) => {
     s.connect(destination, ANY_PORT);
     return s.address().address;
   });
@@ -38,10 +45,10 @@ export function routeSource(destination: string): string {
  */
 export function routeMtu(address: string, source: string | null = null): number | null {
   try {
-    return withUdpSocket((s) => {
+    return withUdpSocket(address, (s) => {
       if (source !== null) s.bind(source);
       s.connect(address, ANY_PORT);
-      return s.getOption(['IPPROTO_IP', constants.IP_MTU]) as number;
+      return s.getOption(isIpv6(address) ? ['IPPROTO_IPV6', constants.IPV6_MTU] : ['IPPROTO_IP', constants.IP_MTU]) as number;
     });
   } catch {
     return null;
@@ -50,5 +57,5 @@ export function routeMtu(address: string, source: string | null = null): number 
 
 /** Throws the socket error (EADDRNOTAVAIL) unless `address` is one of this machine's. */
 export function checkLocalAddress(address: string): void {
-  withUdpSocket((s) => s.bind(address));
+  withUdpSocket(address, (s) => s.bind(address));
 }

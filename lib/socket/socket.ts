@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
-import { datagramAt, RECEIVE_EVENT, type ReceiveBatch } from './batch.js';
+import { datagramAt, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, socketError, type SocketError } from './errors.js';
@@ -94,6 +94,10 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   #paused = false;
   #refed = true;
   #sendInfo: Float64Array;
+  /** SO_TIMESTAMPING flags set (0: none). */
+  #timestamping = 0;
+  /** The key the kernel gives the next datagram's send stamp (a u32), -1 when unknown or off. */
+  #nextKey = -1;
 
   // The last sendTo destination, parsed: a flood sends to one address over and over.
   #lastAddress: string | null = null;
@@ -202,8 +206,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
 
   /** Sends on a connected socket. */
   send(buffer: Uint8Array, flags = 0): SendResult {
-    const bytes = this.#check('send').send(buffer, flags);
-    return { bytes, sentAt: this.#sendInfo[0] as number };
+    const native = this.#check('send');
+    const bytes = this.#keyed(() => native.send(buffer, flags), () => 1);
+    return { bytes, sentAt: this.#sendInfo[0] as number, key: this.#lastKey };
   }
 
   /**
@@ -217,8 +222,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
       this.#lastAddress = address;
       this.#lastPort = port;
     }
-    const bytes = native.sendTo(buffer, this.#lastSockaddr as Buffer, flags);
-    return { bytes, sentAt: this.#sendInfo[0] as number };
+    const sockaddr = this.#lastSockaddr as Buffer;
+    const bytes = this.#keyed(() => native.sendTo(buffer, sockaddr, flags), () => 1);
+    return { bytes, sentAt: this.#sendInfo[0] as number, key: this.#lastKey };
   }
 
   /**
@@ -236,14 +242,58 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     if (target instanceof Uint32Array) nativeTarget = target;
     else if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
     else if (target !== undefined && target !== null) nativeTarget = this.#destination(target as Destination);
-    const sent = native.sendMany(buffers, nativeTarget, flags);
+    const sent = this.#keyed(() => native.sendMany(buffers, nativeTarget, flags), (n) => n);
     const stoppedBy = this.#sendInfo[1] as number;
-    return {
-      sent,
-      sentAt: this.#sendInfo[0] as number,
-      error:
-        sent < buffers.length && stoppedBy !== 0 ? (addon().errnoError(stoppedBy, 'sendmmsg') as SocketError) : null,
-    };
+    const error = sent < buffers.length && stoppedBy !== 0 ? (addon().errnoError(stoppedBy, 'sendmmsg') as SocketError) : null;
+    if (error !== null && !keepsKeys(stoppedBy)) this.#nextKey = -1;
+    return { sent, sentAt: this.#sendInfo[0] as number, sentBy: this.#sendInfo[2] as number, error, firstKey: this.#lastKey };
+  }
+
+  /** The key of the first datagram of the last send (-1: none). */
+  #lastKey = -1;
+
+  /**
+   * Runs a send and moves the send-stamp keys on by the datagrams it sent (`datagrams` of what
+   * it returned: the kernel numbers datagrams as it builds them). A refusal that may have used a
+   * key up ends the keys: the stamps after it can no longer be told apart.
+   */
+  #keyed(send: () => number, datagrams: (returned: number) => number): number {
+    this.#lastKey = this.#nextKey;
+    let returned: number;
+    try {
+      returned = send();
+    } catch (error) {
+      if (!keepsKeys(-((error as { errno?: number }).errno ?? 0))) this.#nextKey = -1;
+      this.#lastKey = -1;
+      throw error;
+    }
+    if (this.#nextKey >= 0) this.#nextKey = (this.#nextKey + datagrams(returned)) % KEY_SPACE;
+    return returned;
+  }
+
+  /**
+   * Kernel timestamps (SO_TIMESTAMPING; `flags` are constants.SOF_TIMESTAMPING_*). With a send
+   * stamp and SOF_TIMESTAMPING_OPT_ID asked for, every datagram sent from then on leaves its
+   * kernel send time in a 'txstamps' event, keyed as its send's result says (SendResult.key,
+   * SendManyResult.firstKey). With a receive stamp asked for, batches carry SO_TIMESTAMPING's
+   * receive times instead of SO_TIMESTAMPNS's. Throws what the kernel says when it refuses.
+   */
+  setTimestamping(flags: number): this {
+    const native = this.#check('set SO_TIMESTAMPING');
+    native.setTimestamping(flags);
+    const optId = constants.SOF_TIMESTAMPING_OPT_ID;
+    const keyed = (f: number): boolean => (f & optId) !== 0 && (f & sendStampFlags()) !== 0;
+    // The kernel counts from 0 when OPT_ID goes on, and goes on counting while it stays on.
+    if (!keyed(flags)) this.#nextKey = -1;
+    else if ((this.#timestamping & optId) === 0) this.#nextKey = 0;
+    else if (!keyed(this.#timestamping)) this.#nextKey = -1;
+    this.#timestamping = flags;
+    return this;
+  }
+
+  /** The SO_TIMESTAMPING flags set (0: none). */
+  get timestamping(): number {
+    return this.#timestamping;
   }
 
   /**
@@ -330,13 +380,20 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   }
 
   // The addon calls this once per wake-up (see batch.ts for the batch format).
-  #onNative = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void => {
+  #onNative = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown): void => {
     if (kind === RECEIVE_EVENT.batch) {
+      // The send stamps read with the batch first: they time what the batch answers.
+      if ((f as number) > 0 && this.listenerCount('txstamps') > 0) {
+        const stamps: SendStamps = { stamps: e as Float64Array, count: f as number };
+        this.emit('txstamps', stamps);
+      }
+      if ((c as number) === 0) return;
       const batch: ReceiveBatch = {
         data: a as Buffer,
         meta: b as Float64Array,
         count: c as number,
         addresses: d as string[] | null,
+        protocol: this.protocol,
       };
       // A throwing listener must not cost the datagrams after it (with one callback per
       // datagram, as in node:dgram, it would not): deliver the whole batch, then rethrow.
@@ -408,6 +465,24 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   [Symbol.asyncIterator](): AsyncIterableIterator<ReceivedMessage> {
     return this.messages();
   }
+}
+
+/** Send-stamp keys are the kernel's 32-bit ee_data. */
+const KEY_SPACE = 2 ** 32;
+
+/** The SOF_TIMESTAMPING_* flags that ask for a send stamp. */
+function sendStampFlags(): number {
+  return constants.SOF_TIMESTAMPING_TX_SOFTWARE | constants.SOF_TIMESTAMPING_TX_HARDWARE | constants.SOF_TIMESTAMPING_TX_SCHED;
+}
+
+/**
+ * True when a send refused with `errno` used no send-stamp key: the kernel refuses these before
+ * it builds the datagram (a full send buffer, too long for the route, no route). Any other
+ * refusal may come after the key was taken (netfilter, the qdisc).
+ */
+function keepsKeys(errno: number): boolean {
+  const c = constants;
+  return errno === c.EAGAIN || errno === c.EWOULDBLOCK || errno === c.EMSGSIZE || errno === c.ENETUNREACH || errno === c.EHOSTUNREACH || errno === c.EACCES;
 }
 
 /** Throws the first error now (to the addon: uncaughtException) and the others on later ticks. */

@@ -5,7 +5,7 @@ import type { NativeAddress, NativeErrQueueEntry } from './addon.js';
 import { constants } from './constants.js';
 import type { SocketError } from './errors.js';
 import { familyName, type Family, type ProtocolName, type SocketType } from './kinds.js';
-import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from './batch.js';
+import { BATCH, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch, type SendStamps } from './batch.js';
 import { formatIpv4 } from '../wire/bytes.js';
 
 export interface OpenOptions {
@@ -68,17 +68,26 @@ export interface ReceivedMessage {
 
 export interface SendResult {
   bytes: number;
-  /** Taken right before the send syscall, in clock.ts units. */
+  /** Read right before the send syscall, in clock.ts units: the datagram left after it. */
   sentAt: number;
+  /**
+   * The key its kernel send timestamp will carry (a 'txstamps' event), -1 when none will: send
+   * stamps are off, or a refused send may have used a key up and the keys are no longer known.
+   */
+  key: number;
 }
 
 export interface SendManyResult {
   /** How many datagrams the kernel took (all of them unless `error` says why not). */
   sent: number;
-  /** Taken right before the first sendmmsg, in clock.ts units. */
+  /** Read right before the first sendmmsg, in clock.ts units: every datagram left after it. */
   sentAt: number;
+  /** Read right after the last sendmmsg: every datagram sent had left the call by then. */
+  sentBy: number;
   /** Why the kernel stopped before the end; null when everything went out. */
   error: SocketError | null;
+  /** The first datagram's send-stamp key (the others' follow it), -1 as in SendResult. */
+  firstKey: number;
 }
 
 /** A destination for sendMany: an address (port 0) or an address and port. */
@@ -114,6 +123,8 @@ export interface QueuedError {
 export interface RawSocketEvents {
   message: [msg: Buffer, info: MessageInfo];
   batch: [batch: ReceiveBatch];
+  /** Kernel send times (setTimestamping), each keyed as its send's result said; before the batch read with them. */
+  txstamps: [stamps: SendStamps];
   errqueue: [entry: QueuedError];
   error: [error: SocketError];
   /** A stream peer closed its side; receiving has stopped. */

@@ -1,9 +1,11 @@
-// What a start of the CLI loads. cli/commands/ and cli/options/ hold only the yargs definitions;
-// a command's work (cli/run/<name>.ts, lib/, the `table` package) loads when that command runs, so that
-// `--version`, `--help` and each command do not pay for the others. Checked module by module on
-// tsc's output, then on the bundle ./rawprobe runs (cli/bundle.ts), where each command's work is
-// a chunk named after its cli/run module. A loader hook in the child
-// process names every module it loads; no privilege, nothing sent.
+// What a start of the CLI loads. cli/start.ts answers --version and runs a command line its quick
+// parse reads (cli/quick-parse.ts) without yargs; yargs (cli/main.ts) loads for --help and every
+// other line. cli/commands/ and cli/options/ hold only the definitions; a command's work
+// (cli/run/<name>.ts, lib/, the `table` package) loads when that command runs, so that `--version`,
+// `--help` and each command do not pay for the others. Checked module by module on tsc's output
+// (ES modules: a loader hook in the child names every module it loads), then on the bundle
+// ./rawprobe runs (cli/bundle.ts: CommonJS files, named from require's cache as the child exits),
+// where each command's work is a file of its own, dist/app/run/<name>.js. No privilege, nothing sent.
 import test, { type ExecutionContext } from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,36 +22,45 @@ async function loadedModules(t: ExecutionContext, args: string[], main = UNBUNDL
   writeFileSync(hooks, "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) {\n  writeSync(2, `LOADED ${url}\\n`);\n  return next(url, context);\n}\n");
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = await rawprobe(args, { nodeArgs: ['--import', pathToFileURL(register).href], main });
+  // require() does not pass through those hooks: what it loaded is in its cache at exit.
+  const required = join(dir, 'required.cjs');
+  writeFileSync(required, "const { writeSync } = require('node:fs');\nprocess.on('exit', () => { for (const f of Object.keys(require.cache)) writeSync(2, `LOADED file://${f}\\n`); });\n");
+  const r = await rawprobe(args, { nodeArgs: ['--import', pathToFileURL(register).href, '--require', required], main });
   const root = pathToFileURL(ROOT).href;
   const modules = r.stderr
     .split('\n')
     .filter((line) => line.startsWith('LOADED file:'))
-    .map((line) => line.slice('LOADED '.length).replace(root, '').replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, 'node_modules/$1'));
+    .map((line) => line.slice('LOADED '.length).replace(root, '').replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, 'node_modules/$1'))
+    .filter((m) => !m.startsWith('file://'));
   return { code: r.code, modules: [...new Set(modules)] };
 }
 
-/** main.ts itself needs lib/package-root.js (where package.json is, for --version); nothing else of lib/. */
+/** start.ts needs lib/package-root.js (where package.json is, for --version); nothing else of lib/. */
 const isImplementation = (m: string): boolean =>
   (m.startsWith('dist/lib/') && m !== 'dist/lib/package-root.js') || m.startsWith('dist/cli/run/') || m === 'node_modules/table';
 
-test('--version and --help load the command definitions and yargs, no command implementation', async (t) => {
-  for (const args of [['--version'], ['--help']]) {
-    const { code, modules } = await loadedModules(t, args);
-    t.is(code, 0, args.join(' '));
-    t.true(modules.includes('dist/cli/commands/ping.js'), `${args.join(' ')}: the hook saw the command modules`);
-    t.true(modules.includes('node_modules/yargs'));
-    t.deepEqual(modules.filter(isImplementation), [], `${args.join(' ')} loads no implementation`);
-  }
+test('--version loads neither yargs nor any command implementation; --help loads yargs and the definitions, no implementation', async (t) => {
+  const version = await loadedModules(t, ['--version']);
+  t.is(version.code, 0);
+  t.true(version.modules.includes('dist/cli/start.js'), 'the hook saw the entry');
+  t.false(version.modules.includes('node_modules/yargs'));
+  t.false(version.modules.includes('dist/cli/main.js'));
+  t.deepEqual(version.modules.filter(isImplementation), [], '--version loads no implementation');
+  const help = await loadedModules(t, ['--help']);
+  t.is(help.code, 0);
+  t.true(help.modules.includes('dist/cli/commands/ping.js'), '--help: the hook saw the command modules');
+  t.true(help.modules.includes('node_modules/yargs'));
+  t.deepEqual(help.modules.filter(isImplementation), [], '--help loads no implementation');
 });
 
-test('decode loads its own implementation only: no probe engine, lab, crafting or table package', async (t) => {
+test('decode loads its own implementation only: no probe engine, lab, crafting, table package or yargs', async (t) => {
   const { code, modules } = await loadedModules(t, ['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')]);
   t.is(code, 0);
   t.true(modules.includes('dist/cli/run/decode.js'));
   t.true(modules.includes('dist/lib/wire/icmpv4.js'));
   const foreign = modules.filter((m) => /^dist\/(cli\/run\/(?!decode\.js)|lib\/(probe|lab|craft|sockopt)\/)/.test(m) || m === 'node_modules/table');
   t.deepEqual(foreign, []);
+  t.false(modules.includes('node_modules/yargs'), 'a line the quick parse reads never loads yargs');
 });
 
 test('capture -d loads its own implementation and lib/capture, none of the probing, lab or crafting code; --help none', async (t) => {
@@ -63,7 +74,7 @@ test('capture -d loads its own implementation and lib/capture, none of the probi
   const foreign = modules.filter((m) => /^dist\/(cli\/run\/(?!capture\.js)|lib\/(probe|lab|craft|sockopt)\/)/.test(m) || m === 'node_modules/table');
   t.deepEqual(foreign, []);
   const bundled = await loadedModules(t, ['capture', '-d', 'icmp'], MAIN);
-  t.deepEqual(bundled.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['capture']);
+  t.deepEqual(bundled.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['capture']);
 });
 
 test('the help of a command whose builder needs lib/ data loads that data module, not the implementation', async (t) => {
@@ -89,19 +100,26 @@ test('socket: --help loads the kinds module, not the implementation; a run loads
   t.deepEqual(foreign, []);
 });
 
-/** The bundle's chunks for a command's work: dist/app/chunks/<run module>-<hash>.js. */
-const RUN_CHUNK = /^dist\/app\/chunks\/(ping|trace|tos|sweep|decode|capture|checksum|send|sockopt|socket|lab|setup-privileges)-[A-Z0-9]+\.js$/;
+/** The bundle's file for a command's work: dist/app/run/<run module>.js. */
+const RUN_FILE = /^dist\/app\/run\/(ping|trace|tos|sweep|decode|capture|checksum|send|sockopt|socket|lab|setup-privileges)\.js$/;
+/** The bundle of yargs and the command definitions (cli/main.ts). */
+const YARGS_FILE = 'dist/app/cli.js';
 
-test('the bundle keeps the laziness: --version loads no command chunk, decode only its own', async (t) => {
+test('the bundle keeps the laziness: --version loads no command file and no yargs, decode only its own, --help no command file', async (t) => {
   const version = await loadedModules(t, ['--version'], MAIN);
   t.is(version.code, 0);
-  t.true(version.modules.includes('dist/app/main.js'), 'the hook saw the bundle');
+  t.true(version.modules.includes('dist/app/main.js'), 'the cache held the bundle');
   t.deepEqual(version.modules.filter((m) => !m.startsWith('dist/app/')), [], 'everything comes from the bundle');
-  t.deepEqual(version.modules.filter((m) => RUN_CHUNK.test(m)), []);
+  t.deepEqual(version.modules.filter((m) => RUN_FILE.test(m) || m === YARGS_FILE), []);
   const decode = await loadedModules(t, ['decode', join(ROOT, 'fixtures/packets/icmp-echo-odd-length.hex')], MAIN);
   t.is(decode.code, 0);
-  t.deepEqual(decode.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['decode']);
+  t.deepEqual(decode.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['decode']);
+  t.false(decode.modules.includes(YARGS_FILE), 'a line the quick parse reads never loads yargs');
+  const help = await loadedModules(t, ['decode', '--help'], MAIN);
+  t.is(help.code, 0);
+  t.true(help.modules.includes(YARGS_FILE), '--help is yargs\' to write');
+  t.deepEqual(help.modules.filter((m) => RUN_FILE.test(m)), []);
   const socket = await loadedModules(t, ['socket', 'connect', 'tcp://127.0.0.1:1', '--quiet'], MAIN);
   t.is(socket.code, 1);
-  t.deepEqual(socket.modules.filter((m) => RUN_CHUNK.test(m)).map((m) => RUN_CHUNK.exec(m)![1]), ['socket']);
+  t.deepEqual(socket.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['socket']);
 });

@@ -15,8 +15,8 @@ import { findTool } from '../../lib/lab/system.js';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The CLI as shipped: the bundle cli/bundle.ts makes, which ./rawprobe runs. */
 export const MAIN = join(ROOT, 'dist/app/main.js');
-/** tsc's output of cli/main.ts, one module per source file (test/cli/startup.test.ts). */
-export const UNBUNDLED_MAIN = join(ROOT, 'dist/cli/main.js');
+/** tsc's output of cli/start.ts, one module per source file (test/cli/startup.test.ts). */
+export const UNBUNDLED_MAIN = join(ROOT, 'dist/cli/start.js');
 
 /** A fixture capture's path: fixtures/pcap/NAME. */
 export function pcapFixture(name: string): string {

@@ -43,9 +43,12 @@ toolTest(['python3'])('socket constants match Python’s socket module where it 
 
 test('the batch layout and event numbers agree with the addon', (t) => {
   const layout = addon().batchLayout;
-  t.is(layout.stride, 12);
+  t.is(layout.stride, 13);
   t.is(layout.timestamp, 3);
+  t.is(layout.hwTimestamp, 12);
   t.is(layout.eventBatch, 0);
+  t.is(layout.txStride, 4);
+  t.is(layout.txKey, 0);
 });
 
 test('without build/Release/rawprobe.node the error says how to build it', (t) => {

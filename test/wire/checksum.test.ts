@@ -62,6 +62,25 @@ test('sum16 agrees with a plain word-by-word reference at every length and offse
   t.pass();
 });
 
+test('sum16 agrees with the reference for long ranges too: any alignment of the view and the range, any initial sum', (t) => {
+  // Long ranges are summed as 32-bit words where they are aligned: check every alignment,
+  // views that start anywhere in their ArrayBuffer, and several views of one buffer in turn.
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 3000, size: 'max' }), fc.nat(7), fc.nat(7), fc.nat(0x3ffff), (bytes, viewAt, pad, initial) => {
+      const whole = new Uint8Array(bytes.length + viewAt + pad + 3).fill(0xa5);
+      const view = whole.subarray(viewAt);
+      view.set(bytes, pad);
+      let ref = initial;
+      for (let i = 0; i < bytes.length; i += 2) ref += (bytes[i]! << 8) | (i + 1 < bytes.length ? bytes[i + 1]! : 0);
+      while (ref > 0xffff) ref = (ref & 0xffff) + Math.floor(ref / 0x10000);
+      // The same bytes through the whole buffer, then through the view again.
+      return sum16(view, pad, bytes.length, initial) === ref && sum16(whole, viewAt + pad, bytes.length, initial) === ref && sum16(view, pad, bytes.length, initial) === ref;
+    }),
+    { numRuns: 500 },
+  );
+  t.pass();
+});
+
 test('a packet with its checksum in place verifies; one flipped bit does not', (t) => {
   const echo = vector('kernel-echo-request');
   t.true(verifyChecksum(echo, 0, 20));

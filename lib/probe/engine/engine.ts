@@ -6,13 +6,13 @@
 //                            datagrams with allocation-free peeks, supplies a kernel filter
 //   handler   (types.ts)     the application: chooses each probe (target, TTL, TOS, timeout),
 //                            hears about answers, timeouts, sends; decides when to stop
-//   socket    (ProbeSocket)  sendTo / sendMany (timestamps taken at the syscall) and the
-//                            addon's receive batches (kernel SO_TIMESTAMPNS timestamps)
+//   socket    (ProbeSocket)  sendTo / sendMany, receive batches, kernel send timestamps
 //
-// The engine does the rest, with three helpers: the pacer (pacer.ts: an interval between probes,
-// a rate in probes per second, a window of probes outstanding), the outbox (outbox.ts: reused
-// buffers and the sendto/sendmmsg call), and the ledger (ledger.ts: remembered probes, per-target
-// statistics, duplicates, late answers, timeouts). What is here is the loop: choose and send what
+// The engine does the rest, with helpers: the pacer (pacer.ts: an interval between probes, a rate
+// in probes per second, a window of probes outstanding), the outbox (outbox.ts: reused buffers and
+// the sendto/sendmmsg call), the ledger (ledger.ts: remembered probes, per-target statistics,
+// duplicates, late answers, timeouts), and the timing (timing.ts: every answer timed with one
+// clock at both ends, kernel stamps when there are). What is here is the loop: choose and send what
 // the pacer allows, read answers, expire probes, stop when done, and set one timer for the next
 // thing to do. Times are the socket layer's (clock.ts: ns since the addon loaded,
 // CLOCK_REALTIME), so a fake clock and a fake socket drive it in tests.
@@ -21,7 +21,7 @@
 // stops (no more timers, listeners off) and start()'s promise rejects with the error, so the
 // session around it closes everything (session.ts).
 import { parseIpv4 } from '../../wire/bytes.js';
-import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
+import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../socket/batch.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { isTransientSendError } from '../errors.js';
 import { Alarm } from './alarm.js';
@@ -31,6 +31,8 @@ import { Pacer } from './pacer.js';
 import { MATCH, newMatch, type Match, type ProbeProtocol, type ProbeSlot } from './protocol.js';
 import type { TargetStats } from './stats.js';
 import type { ProbeState, ProbeTable } from './table.js';
+import { AnswerTiming, type TimingCounts } from './timing.js';
+import { targetValue } from './targets.js';
 import { NEXT, type EngineClock, type EngineOptions, type PacketTap, type ProbeHandler, type ProbeSocket } from './types.js';
 
 export { NEXT, OUTCOME, type EngineClock, type EngineOptions, type Next, type Outcome, type PacketTap, type ProbeHandler, type ProbeSocket } from './types.js';
@@ -63,6 +65,7 @@ export class ProbeEngine {
   readonly #pacer: Pacer;
   readonly #outbox: Outbox;
   readonly #deadlineNs: number;
+  readonly #timing: AnswerTiming;
 
   #pendingFrom = -1; // first probe encoded but not sent, -1 when none
   #appDone = false;
@@ -100,6 +103,7 @@ export class ProbeEngine {
       maxBatch,
     });
     this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength);
+    this.#timing = new AnswerTiming(this.#ledger, options.hardwareTimestamps === true);
     this.#alarm = new Alarm(this.#clock, this.#onTimer);
     this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
     this.#done = new Promise<void>((resolve, reject) => {
@@ -119,6 +123,7 @@ export class ProbeEngine {
       const now = this.#clock.now();
       this.startedAt = now;
       this.#pacer.start(now);
+      this.#socket.on('txstamps', this.#timing.onStamps);
       this.#socket.on('batch', this.#onBatch);
       this.#socket.on('error', this.#fail);
       this.#guarded(this.#afterEvents);
@@ -139,6 +144,7 @@ export class ProbeEngine {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#alarm.cancel();
+    this.#socket.off('txstamps', this.#timing.onStamps);
     this.#socket.off('batch', this.#onBatch);
     this.#socket.off('error', this.#fail);
     let failure = error;
@@ -167,7 +173,7 @@ export class ProbeEngine {
    * `value` is the address as a u32 when the caller has it (a sweep does), so that the text is
    * not parsed again.
    */
-  addTarget(address: string, value: number = parseIpv4(address)): number {
+  addTarget(address: string, value: number = targetValue(address)): number {
     return this.#ledger.targets.add(address, value);
   }
 
@@ -203,6 +209,11 @@ export class ProbeEngine {
   /** Target i's statistics (its index, as handlers choose it). */
   stats(target = 0): TargetStats {
     return this.#ledger.targets.statsOf(target);
+  }
+
+  /** How the answers so far were timed: kernel stamps at both ends, or not (timing.ts). */
+  get timing(): Readonly<TimingCounts> {
+    return this.#timing.counts;
   }
 
   /** Probes sent and neither answered nor timed out. */
@@ -286,12 +297,13 @@ export class ProbeEngine {
       m.batch = batch;
       m.index = i;
       if (this.protocol.match(data, offset, length, meta[base + BATCH.wireLength] as number, m) !== MATCH.none) {
-        this.#dispatch(m, receivedAt);
+        const flags = meta[base + BATCH.flags] as number;
+        this.#dispatch(m, receivedAt, (flags & FLAG_KERNEL_TIMESTAMP) !== 0, (flags & FLAG_HARDWARE_TIMESTAMP) !== 0 ? (meta[base + BATCH.hwTimestamp] as number) : -1);
       }
     }
   }
 
-  #dispatch(m: Match, receivedAt: number): void {
+  #dispatch(m: Match, kernelReceivedAt: number, kernelReceive: boolean, hardwareAt: number): void {
     const n = this.table.lookup(m.key);
     if (n < 0) {
       this.ignored++;
@@ -301,9 +313,10 @@ export class ProbeEngine {
     // must not complete a probe (same key, sequence wrapped) that went to another.
     if (this.targetValues[this.table.target[this.table.slot(n)] as number] !== m.target) {
       this.ignored++;
-      this.#handler.stray?.(n, m, receivedAt);
+      this.#handler.stray?.(n, m, kernelReceivedAt);
       return;
     }
+    const receivedAt = this.#timing.answer(n, kernelReceivedAt, kernelReceive, hardwareAt);
     const outcome = this.#ledger.credit(n, m, receivedAt);
     if (outcome === -1) {
       this.ignored++;
@@ -398,13 +411,13 @@ export class ProbeEngine {
    */
   #transmit(first: number, k: number): boolean {
     const outbox = this.#outbox;
-    outbox.send(this.#socket, this.#clock, k, this.#destinationsFor(first, k));
-    const { sent, sentAt, step, error } = outbox;
+    outbox.send(this.#socket, this.#clock, k, outbox.destinationsFor(this.table, this.#ledger.targets, first, k));
+    const { sent, sentAt, error } = outbox;
+    this.#timing.sent(first, sent, outbox.firstKey);
     for (let i = 0; i < sent; i++) {
-      const at = sentAt + i * step;
-      this.#ledger.sent(first + i, at);
-      this.#pacer.spend(at);
-      if (this.#tap !== null) this.#tap(outbox.buffer(i), 0, outbox.lengthOf(i), at, true);
+      this.#ledger.sent(first + i, sentAt);
+      this.#pacer.spend(sentAt);
+      if (this.#tap !== null) this.#tap(outbox.buffer(i), 0, outbox.lengthOf(i), sentAt, true);
       this.#handler.sent?.(first + i, null);
     }
     if (sent === k) {
@@ -424,16 +437,6 @@ export class ProbeEngine {
     this.#pendingFrom = failed + 1 < this.#ledger.next ? failed + 1 : -1;
     this.#handler.sent?.(failed, error);
     return true;
-  }
-
-  /** The address all k probes go to, or null after filling the outbox's destinations. */
-  #destinationsFor(first: number, k: number): string | null {
-    const table = this.table;
-    if (this.targets.length === 1) return this.targets[0]!;
-    if (k === 1) return this.targets[table.target[table.slot(first)] as number]!;
-    const list = this.#outbox.destinations;
-    for (let i = 0; i < k; i++) list[i] = this.targetValues[table.target[table.slot(first + i)] as number]!;
-    return null;
   }
 
   // ---- the loop ------------------------------------------------------------------------------

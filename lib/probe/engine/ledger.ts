@@ -10,7 +10,7 @@
 import { NS_PER_MS } from '../../socket/clock.js';
 import { MATCH, MATCH_FLAG, type Match } from './protocol.js';
 import { recordRtt, rttMicros, type TargetStats } from './stats.js';
-import { PROBE_STATE, ProbeTable, type ProbeState } from './table.js';
+import { PROBE_STATE, ProbeTable, SEND_CLOCK, type ProbeState } from './table.js';
 import { TargetList } from './targets.js';
 import { OUTCOME, type Outcome } from './types.js';
 
@@ -68,7 +68,7 @@ export class Ledger {
     this.next = n + 1;
   }
 
-  /** Probe n left at sentAt. */
+  /** Probe n left after `sentAt`, the clock read just before its send call. */
   sent(n: number, sentAt: number): void {
     const table = this.table;
     const s = table.slot(n);
@@ -76,6 +76,7 @@ export class Ledger {
     const deadline = sentAt + (table.timeout[s] as number) * NS_PER_MS;
     table.state[s] = PROBE_STATE.inFlight;
     table.sentAt[s] = sentAt;
+    table.requestedAt[s] = sentAt;
     table.deadline[s] = deadline;
     table.ordinal[s] = stats.transmitted;
     if (deadline < this.#lastDeadline) this.#monotone = false;
@@ -92,6 +93,7 @@ export class Ledger {
     stats.errors++;
     table.state[s] = PROBE_STATE.failed;
     table.sentAt[s] = at;
+    table.requestedAt[s] = at;
     table.ordinal[s] = stats.transmitted;
   }
 
@@ -101,6 +103,32 @@ export class Ledger {
     if (Number.isNaN(stats.firstSentAt)) stats.firstSentAt = at;
     stats.lastSentAt = at;
     return stats;
+  }
+
+  /**
+   * The kernel's send time of probe n came (SO_TIMESTAMPING): software (`kernelAt`) and the
+   * interface's (`hardwareAt`), -1 for none. From now on answers are timed from it. A software
+   * stamp earlier than the clock read before the send call cannot be this probe's: it is dropped.
+   * Returns false when n is not a probe that was sent (forgotten, refused, never sent).
+   */
+  stamp(n: number, kernelAt: number, hardwareAt: number): boolean {
+    const table = this.table;
+    if (!table.has(n)) return false;
+    const s = table.slot(n);
+    const state = table.state[s];
+    if (state === PROBE_STATE.pending || state === PROBE_STATE.failed) return false;
+    if (kernelAt >= 0 && kernelAt >= (table.requestedAt[s] as number)) {
+      table.kernelSentAt[s] = kernelAt;
+      if (table.sendClock[s] === SEND_CLOCK.user) {
+        table.sentAt[s] = kernelAt;
+        table.sendClock[s] = SEND_CLOCK.kernel;
+      }
+    }
+    if (hardwareAt >= 0) {
+      table.hardwareSentAt ??= new Float64Array(table.capacity).fill(Number.NaN);
+      table.hardwareSentAt[s] = hardwareAt;
+    }
+    return true;
   }
 
   /**
@@ -133,12 +161,12 @@ export class Ledger {
       if (state === PROBE_STATE.inFlight) this.#answered(n, slot, s);
       table.state[slot] = PROBE_STATE.replied;
       s.received++;
-      recordRtt(s, rttMicros(receivedAt - (table.sentAt[slot] as number)));
+      this.#time(s, receivedAt - (table.sentAt[slot] as number));
       return OUTCOME.reply;
     }
     if (state === PROBE_STATE.replied) {
       s.duplicates++;
-      recordRtt(s, rttMicros(receivedAt - (table.sentAt[slot] as number)));
+      this.#time(s, receivedAt - (table.sentAt[slot] as number));
       return OUTCOME.duplicate;
     }
     if (state === PROBE_STATE.timedOut) {
@@ -149,6 +177,15 @@ export class Ledger {
     // another copy of a late reply: a duplicate, but its time says nothing about the path now
     s.duplicates++;
     return OUTCOME.duplicate;
+  }
+
+  /**
+   * A round trip into the statistics. The engine times every answer with one clock at both ends
+   * (engine.ts, timeAnswer), so it is positive; one that is not (CLOCK_REALTIME stepped back
+   * between the send and the answer) measured nothing and is left out, never counted as 0.
+   */
+  #time(s: TargetStats, ns: number): void {
+    if (ns > 0) recordRtt(s, rttMicros(ns));
   }
 
   /** Bookkeeping for the first answer to an in-flight probe. */

@@ -1,9 +1,11 @@
 // The raw ICMP socket every probe session sends through (IP_HDRINCL: the datagram is ours) and
 // hears its answers on: ICMP_FILTER keeps only the types the protocol wants, its BPF program
-// drops what cannot be ours before it wakes us, and receiving starts in batches, each slot long
-// enough for a whole answer to the protocol's largest probe.
+// drops what cannot be ours before it wakes us, the kernel stamps each probe and each answer
+// (timestamps.ts), and receiving starts in batches, each slot long enough for a whole answer to
+// the protocol's largest probe.
 import { rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
 import type { ProbeProtocol } from './protocol.js';
+import { useKernelTimestamps } from './timestamps.js';
 
 export interface ProbeSocketOptions {
   /** Bind to this source address, or null. */
@@ -13,6 +15,8 @@ export interface ProbeSocketOptions {
   maxPerWake: number;
   /** Socket options to set before receiving starts (buffer size, path MTU discovery). */
   setup?: (socket: RawSocket) => void;
+  /** --hw-timestamps: the source address whose interface should stamp in hardware. */
+  hardwareTimestampsFor?: string | null;
 }
 
 /** Opens it (CAP_NET_RAW); when a step fails, closes it again and throws. */
@@ -23,6 +27,7 @@ export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOpt
     if (filter !== null) socket.attachFilter(filter);
     if (options.source !== null) socket.bind(options.source);
     options.setup?.(socket);
+    useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
     socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
   } catch (e) {
     socket.close();

@@ -4,7 +4,7 @@
 //            fragmenting wrapper when probes are larger than the MTU; a step that fails closes
 //            what the steps before it opened
 //   run      an engine made from the command's options, after the short wait kernel
-//            timestamps need; then, whatever happened (the end, stop(), a socket error, a
+//            timestamps may need (timestamps.ts); then, whatever happened (the end, stop(), a socket error, a
 //            handler that threw, an engine that could not be made), the engine stopped, the
 //            sockets closed and the capture flushed, so the process has nothing left to wait for
 //   stop     from a signal handler: the run ends with what it has
@@ -15,6 +15,7 @@ import type { Capture } from './capture.js';
 import { ProbeEngine } from './engine.js';
 import { FragmentingSocket } from './fragmenting-socket.js';
 import type { ProbeProtocol } from './protocol.js';
+import { settleTimestamps } from './timestamps.js';
 import type { EngineClock, EngineOptions, ProbeHandler, ProbeSocket } from './types.js';
 
 /** What a session probes through: a RawSocket, a group of them (trace -T), or a test's fake. */
@@ -86,7 +87,8 @@ export class ProbeSession {
   readonly clock: EngineClock;
   readonly capture: Capture | null;
   readonly #ownSocket: boolean;
-  readonly #openedAt = performance.now();
+  /** When the socket opened (clock.ts ns): the settle wait counts from there. */
+  readonly #openedAt: number;
   readonly #settleMs: number;
   #engine: ProbeEngine | null = null;
   #stopRequested = false;
@@ -98,6 +100,7 @@ export class ProbeSession {
     this.clock = parts.clock ?? realClock;
     this.#settleMs = setup.settleMs;
     this.#ownSocket = parts.socket === undefined;
+    this.#openedAt = this.#ownSocket ? clockNow() : 0;
     try {
       this.rawSocket = parts.socket ?? setup.openSocket();
     } catch (e) {
@@ -190,14 +193,4 @@ export abstract class CommandSession<C, P extends ProbeProtocol> {
   }
 }
 
-/**
- * Waits until `settleMs` after `openedAt` (performance.now()). A socket turns SO_TIMESTAMPNS on
- * when it opens; if it is the machine's first such socket, Linux switches receive timestamping
- * on from a work queue (net_enable_timestamp), and an answer arriving before that is stamped
- * when we read it, not when it came: the first round trip would include our own latency. A few
- * milliseconds are enough, and the setup since opening usually covers them.
- */
-export async function settleTimestamps(openedAt: number, settleMs: number): Promise<void> {
-  const wait = settleMs - (performance.now() - openedAt);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-}
+export { settleTimestamps };

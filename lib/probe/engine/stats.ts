@@ -73,9 +73,13 @@ export function recordRtt(s: TargetStats, us: number): void {
   s.ewma8Us = s.ewma8Us === 0 ? us * 8 : s.ewma8Us + us - Math.trunc(s.ewma8Us / 8);
 }
 
-/** A round-trip time in nanoseconds as iputils' whole microseconds (clock steps backwards give 0). */
+/**
+ * A round-trip time in nanoseconds as iputils' whole microseconds. A positive time is never 0:
+ * kernel timestamps at both ends time a loopback round trip in well under a microsecond, and
+ * 0.000 ms would say it took no time at all. (Clock steps backwards give 0.)
+ */
 export function rttMicros(ns: number): number {
-  return ns <= 0 ? 0 : Math.round(ns / 1000);
+  return ns <= 0 ? 0 : Math.max(1, Math.round(ns / 1000));
 }
 
 export interface RttSummary {

@@ -35,6 +35,13 @@ export const PROBE_STATE = {
 } as const;
 export type ProbeState = (typeof PROBE_STATE)[keyof typeof PROBE_STATE];
 
+/**
+ * Which clock a probe's sentAt comes from: the clock read just before the send call (an upper
+ * bound: the probe left after it), the kernel's software send stamp, or the interface's.
+ */
+export const SEND_CLOCK = { user: 0, kernel: 1, hardware: 2 } as const;
+export type SendClock = (typeof SEND_CLOCK)[keyof typeof SEND_CLOCK];
+
 export class ProbeTable {
   readonly capacity: number;
   readonly #mask: number;
@@ -48,7 +55,14 @@ export class ProbeTable {
   /** ms to wait, until sent; then the deadline (clock.ts ns) */
   readonly timeout: Float64Array;
   readonly deadline: Float64Array;
+  /** The send time answers are timed from (clock.ts ns): the best one known, sendClock says which. */
   readonly sentAt: Float64Array;
+  readonly sendClock: Uint8Array;
+  /** The clock read just before the send call, the kernel's software stamp (NaN: none). */
+  readonly requestedAt: Float64Array;
+  readonly kernelSentAt: Float64Array;
+  /** The interface's send stamp (NaN: none); made with the first one (--hw-timestamps only). */
+  hardwareSentAt: Float64Array | null = null;
   /** 1-based position of the probe among those sent to its target (iputils' sequence). */
   readonly ordinal: Float64Array;
   /** Ring slot of the newest probe with the key that hashes here (or after, probing), -1: none. */
@@ -72,6 +86,9 @@ export class ProbeTable {
     this.timeout = new Float64Array(size);
     this.deadline = new Float64Array(size);
     this.sentAt = new Float64Array(size);
+    this.sendClock = new Uint8Array(size);
+    this.requestedAt = new Float64Array(size);
+    this.kernelSentAt = new Float64Array(size);
     this.ordinal = new Float64Array(size);
     const bits = Math.log2(size) + 1;
     this.#index = new Int32Array(1 << bits).fill(-1);
@@ -116,6 +133,10 @@ export class ProbeTable {
     this.timeout[s] = timeoutMs;
     this.deadline[s] = Number.POSITIVE_INFINITY;
     this.sentAt[s] = Number.NaN;
+    this.sendClock[s] = SEND_CLOCK.user;
+    this.requestedAt[s] = Number.NaN;
+    this.kernelSentAt[s] = Number.NaN;
+    if (this.hardwareSentAt !== null) this.hardwareSentAt[s] = Number.NaN;
     this.ordinal[s] = 0;
     if (key < 0) return; // nothing will answer it: not indexed
     const e = this.#find(key);

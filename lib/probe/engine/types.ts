@@ -1,7 +1,7 @@
 // What plugs into the probe engine besides the protocol (protocol.ts): the application's
 // handler and what it answers, the socket as the engine uses it, the clock, the capture tap,
 // and the engine's options. engine.ts runs them; tests pass fakes for the socket and the clock.
-import type { ReceiveBatch } from '../../socket/batch.js';
+import type { ReceiveBatch, SendStamps } from '../../socket/batch.js';
 import type { ProbeEngine } from './engine.js';
 import type { Match, ProbeProtocol, ProbeSlot } from './protocol.js';
 
@@ -48,14 +48,24 @@ export interface ProbeHandler {
   stray?(n: number, m: Match, receivedAt: number): void;
 }
 
-/** The socket as the engine uses it (RawSocket has this shape; tests pass a fake). */
+/**
+ * The socket as the engine uses it (RawSocket has this shape; tests pass a fake). `sentAt` is
+ * the clock read just before the send call; `key` / `firstKey` the send-stamp key of the (first)
+ * datagram when the kernel will give its send time in a 'txstamps' event (-1 or absent: it will
+ * not).
+ */
 export interface ProbeSocket {
-  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number };
-  /** `target`: one address for all, or each buffer's IPv4 address as a number (a.b.c.d = a << 24 | ...). */
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null };
+  sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key?: number };
+  /**
+   * `target`: one address for all, or each buffer's own: IPv4 addresses as numbers (a.b.c.d =
+   * a << 24 | ...), or addresses as text (IPv6).
+   */
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey?: number };
   on(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
+  on(event: 'txstamps', listener: (stamps: SendStamps) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   off(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
+  off(event: 'txstamps', listener: (stamps: SendStamps) => void): unknown;
   off(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -84,7 +94,7 @@ export interface EngineOptions {
    */
   handler: ProbeHandler | ((engine: ProbeEngine) => ProbeHandler);
   clock: EngineClock;
-  /** IPv4 addresses, dotted quads; the handler picks among them by index. */
+  /** IPv4 or IPv6 addresses as text; the handler picks among them by index. */
   targets: readonly string[];
   /** Default per-probe wait for an answer, ms. */
   timeoutMs: number;
@@ -107,5 +117,11 @@ export interface EngineOptions {
   memory?: number;
   /** Most probes per sendmmsg (default 64). */
   maxBatch?: number;
+  /**
+   * Time answers with the interface's clock at both ends when the socket gets hardware stamps
+   * (--hw-timestamps); otherwise, and for any answer lacking one of the two, the kernel's
+   * software stamps (or, lacking a send stamp, the clock read before the send call).
+   */
+  hardwareTimestamps?: boolean;
   tap?: PacketTap | null;
 }

@@ -5,6 +5,8 @@
 import { formatHex } from '../../wire/bytes.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { lossPercent, rttSummary, type TargetStats } from '../engine/stats.js';
+import type { TimingCounts } from '../engine/timing.js';
+import type { TimestampSource } from '../engine/timestamps.js';
 import { ECHO_HEADER_BYTES } from '../protocols/icmp-echo.js';
 import type { ResolvedTarget } from '../resolve.js';
 import type { PingConfig } from './options.js';
@@ -33,6 +35,8 @@ export interface PingStart {
   intervalMs: number;
   timeoutMs: number;
   deadlineMs: number | null;
+  /** Where the times come from: kernel stamps at both ends, or why not (null: a test's socket). */
+  timestamps: TimestampSource | null;
 }
 
 interface AnswerBase {
@@ -150,10 +154,12 @@ export interface PingSummary extends Pick<TargetStats, 'transmitted' | 'received
   /** Flood: mean gap between probes and the smoothed RTT, whole microseconds. */
   ipgUs: number | null;
   ewmaUs: number | null;
+  /** How the session's answers (all targets) were timed (engine/timing.ts); null before the engine ran. */
+  timing: TimingCounts | null;
 }
 
 /** The start of a session with this configuration. */
-export function startOf(config: PingConfig): PingStart {
+export function startOf(config: PingConfig, timestamps: TimestampSource | null): PingStart {
   const first = config.targets[0]!;
   return {
     type: 'start',
@@ -175,11 +181,12 @@ export function startOf(config: PingConfig): PingStart {
     intervalMs: config.intervalMs,
     timeoutMs: config.timeoutMs,
     deadlineMs: config.deadlineMs,
+    timestamps,
   };
 }
 
 /** iputils' summary of one target (s: its statistics, null before the engine ran). */
-export function summarize(target: ResolvedTarget, s: TargetStats | null, startedAt: number, config: PingConfig): PingSummary {
+export function summarize(target: ResolvedTarget, s: TargetStats | null, startedAt: number, config: PingConfig, timing: TimingCounts | null = null): PingSummary {
   const rtt = s === null || s.received === 0 ? null : rttSummary(s);
   const transmitted = s?.transmitted ?? 0;
   const timeNs = s === null || Number.isNaN(s.lastSentAt) ? 0 : s.lastSentAt - startedAt;
@@ -202,5 +209,6 @@ export function summarize(target: ResolvedTarget, s: TargetStats | null, started
     pipe: s?.pipe ?? 0,
     ipgUs: flood && s !== null && s.received > 0 && transmitted > 1 ? Math.trunc(Math.max(0, timeNs) / 1000 / (transmitted - 1)) : null,
     ewmaUs: s !== null && s.received > 0 ? Math.trunc(s.ewma8Us / 8) : null,
+    timing: timing === null ? null : { ...timing },
   };
 }

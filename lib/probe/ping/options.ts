@@ -46,6 +46,8 @@ export interface PingOptions {
   outstanding?: boolean;
   /** Write every packet sent and received here (pcap). */
   pcapOut?: string | null;
+  /** Time round trips with the interface's own clock where it has one (--hw-timestamps). */
+  hardwareTimestamps?: boolean;
 }
 
 /** The defaults, filled in and checked. */
@@ -72,6 +74,7 @@ export interface PingConfig {
   preload: number;
   outstanding: boolean;
   pcapOut: string | null;
+  hardwareTimestamps: boolean;
 }
 
 /** Probes a flood keeps in flight unless -l says otherwise (see bench/ping-flood.ts). */
@@ -156,6 +159,7 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
     preload: options.preload ?? (flood ? FLOOD_WINDOW : 1),
     outstanding: options.outstanding ?? false,
     pcapOut: options.pcapOut ?? null,
+    hardwareTimestamps: options.hardwareTimestamps ?? false,
   };
 }
 

@@ -6,6 +6,7 @@ import type { RawSocket } from '../../socket/socket.js';
 import { CommandSession, ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
 import { PauseSwitch } from '../engine/pause-switch.js';
 import { openProbeSocket } from '../engine/probe-socket.js';
+import { timestampsOf } from '../engine/timestamps.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
 import { PingHandler } from './handler.js';
@@ -52,7 +53,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     });
     const openSocket = (): RawSocket => openPingSocket(protocol, config);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
-    this.start = startOf(config);
+    this.start = startOf(config, timestampsOf(this.session.rawSocket));
   }
 
   /** Runs to the end (count, deadline, stop()); one summary per target. Closes the socket and the capture. */
@@ -73,6 +74,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
         maxBatch: BATCH,
+        hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
       () => config.targets.map((_, i) => this.summary(i)),
     );
@@ -81,13 +83,14 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   /** The summary so far (SIGQUIT's status line), for target i. */
   summary(i = 0): PingSummary {
     const engine = this.session.engine;
-    return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config);
+    return summarize(this.config.targets[i]!, engine?.stats(i) ?? null, engine?.startedAt ?? Number.NaN, this.config, engine?.timing ?? null);
   }
 }
 
 function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): RawSocket {
   return openProbeSocket(protocol, {
     source: config.sourceGiven ? config.source : null,
+    hardwareTimestampsFor: config.hardwareTimestamps ? config.source : null,
     slotCount: BATCH,
     maxPerWake: MAX_PER_WAKE,
     setup: (socket) => {

@@ -1,0 +1,49 @@
+// The machine's ceilings: small C programs (bench/c/) that do a row's job as directly as C on
+// this kernel allows, compiled with cc at bench time into a folder of the system's temp dir (no
+// binary is ever committed), so that rawprobe's figures are read as a fraction of what the
+// machine can do, measured in the same run:
+//
+//   raw-sender      sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and over (send --rate max)
+//   pcap-checksum   the checksum checks over a pcap in memory (rawprobe checksum, checkCapture)
+//
+// When cc is missing or a program does not compile, the rows that use it say why.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findTool } from '../lib/lab/index.js';
+import { REPO_ROOT } from './lab.js';
+import { lastLine, runProcess } from './proc.js';
+
+export const CEILINGS = ['raw-sender', 'pcap-checksum'] as const;
+export type Ceiling = (typeof CEILINGS)[number];
+
+export interface CeilingBuild {
+  /** The program's path, or null with `problem` saying why. */
+  path: string | null;
+  problem: string | null;
+  /** The compiler's version line, for results.json. */
+  compiler: string | null;
+}
+
+const OUT_DIR = join(tmpdir(), 'rawprobe-bench-ceilings');
+const builds = new Map<Ceiling, Promise<CeilingBuild>>();
+
+/** Compiles bench/c/<name>.c once per run with `cc -O2`. */
+export function ceiling(name: Ceiling): Promise<CeilingBuild> {
+  let p = builds.get(name);
+  if (p === undefined) {
+    p = (async () => {
+      const cc = await findTool('cc');
+      if (cc === null) return { path: null, problem: 'skipped: no C compiler (cc): apt-get install gcc', compiler: null };
+      const version = await runProcess([cc, '--version'], { timeoutMs: 20_000 });
+      mkdirSync(OUT_DIR, { recursive: true });
+      const out = join(OUT_DIR, name);
+      const r = await runProcess([cc, '-O2', '-Wall', '-o', out, join(REPO_ROOT, 'bench', 'c', `${name}.c`)], { timeoutMs: 120_000 });
+      const compiler = version.stdout.split('\n')[0]?.trim() ?? null;
+      if (r.code !== 0) return { path: null, problem: `failed: cc could not build bench/c/${name}.c: ${lastLine(r.stderr)}`, compiler };
+      return { path: out, problem: null, compiler };
+    })();
+    builds.set(name, p);
+  }
+  return p;
+}
