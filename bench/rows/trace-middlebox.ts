@@ -16,9 +16,10 @@ import { progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
 import type { Lab } from '../../lib/lab/index.js';
-import { expectExit, runProcess } from '../proc.js';
 import { pendingUnless, rawprobeArgv } from '../rawprobe.js';
-import { checkTrace, traceHops } from './trace.js';
+import { traceHops, traceRun as traceRunOf } from './trace.js';
+
+const traceRun = (lab: Lab, argv: string[], name: string): Promise<RunOutcome> => traceRunOf(lab, argv, name, traceHops, null);
 
 /** The baseline build's launcher, or why there is none. */
 function baseline(): { launcher: string | null; problem: string | null } {
@@ -27,12 +28,6 @@ function baseline(): { launcher: string | null; problem: string | null } {
   const launcher = join(root, 'rawprobe');
   if (!existsSync(join(root, 'dist', 'app', 'main.js'))) return { launcher: null, problem: `RAWPROBE_BASELINE=${root} is not built (no dist/app/main.js)` };
   return { launcher, problem: null };
-}
-
-async function traceRun(lab: Lab, argv: string[], name: string): Promise<RunOutcome> {
-  const r = expectExit(await runProcess(argv, { netns: lab.namespace('h1'), timeoutMs: 120_000 }), name);
-  checkTrace(name, traceHops(r.stdout), lab.address('h2'), null);
-  return { values: { ms: r.ms } };
 }
 
 export const traceMiddleboxGroup: BenchGroup = {

@@ -3,14 +3,13 @@
 // tcp-rewrite, short-quote), `trace` names the exact hop and field where the change first shows,
 // nothing before it, and the middlebox line after the hops; a path without one reports no change
 // at all (TTL, the checksums that follow it, fragments). Structure only, never time.
-import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
-import { ROOT, rawprobe, type CliResult } from '../helpers/cli.js';
+import { rawprobe, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
-import { json, trace, unlimited } from './trace-common.js';
+import { json, labResponder, trace, unlimited } from './trace-common.js';
 
 const rootOnly = rootTest();
 const withNft = toolTest(['nft'], rootOnly);
@@ -151,23 +150,7 @@ async function shortQuoteRouter(t: ExecutionContext, lab: Lab, address: string):
     // The kernel quotes the whole 60-byte probe (an 88-byte answer); the responder 28 bytes (56).
     'add rule ip quote output icmp type time-exceeded ip length > 56 drop',
   ];
-  for (const rule of nft) {
-    const r = await lab.exec('r2', ['nft', ...rule.split(' ')]);
-    if (r.code !== 0) throw new Error(`nft ${rule}: ${r.stderr}`);
-  }
-  const responder = lab.spawn('r2', [process.execPath, join(ROOT, 'dist/test/cli/children/short-quote-responder.js'), 'eth0', address, '28']);
-  t.teardown(() => {
-    responder.kill('SIGKILL');
-  });
-  await new Promise<void>((resolve, reject) => {
-    responder.stdout!.once('data', () => resolve());
-    responder.once('exit', (code) => reject(new Error(`responder exited ${String(code)}`)));
-  });
-  for (let i = 0; i < 20; i++) {
-    const ping = await lab.exec('h1', ['ping', '-n', '-c', '1', '-W', '1', '-t', '2', lab.address('h2')]);
-    if (ping.stdout.includes(`From ${address} icmp_seq=1 Time to live exceeded`)) return;
-  }
-  throw new Error('the short-quote responder never answered');
+  await labResponder(t, lab, 'r2', nft, 'short-quote-responder', ['eth0', address, '28'], address);
 }
 
 toolTest(['nft', 'ping'], rootOnly)('short-quote: hop 2 quotes 28 bytes, so the MSS clamped by r1 is unknown there, never absent: reported at hop 3, made between hop 1 and hop 3', async (t) => {
