@@ -4,6 +4,9 @@
 // prints: the hop line's changes, the quote left unknown, the summary lines and JSON.
 import test from 'ava';
 import { ChangeTracker, type HeaderChange } from '../../lib/probe/trace/changes.js';
+import { rawprobe } from '../helpers/cli.js';
+import { checkTraceOptions, configureTrace } from '../../lib/probe/trace/index.js';
+import { parseSynOptions } from '../../lib/wire/tcp-options.js';
 import { changeText, changesJson, changesSuffix, middleboxJson, middleboxLine, reportedMiddleboxes } from '../../cli/format/trace-changes.js';
 
 const mss: HeaderChange = { field: 'tcpOption', option: 'mss', sent: 1460, quoted: 1300 };
@@ -86,4 +89,28 @@ test('the hop line names every field, and a short quote says what it left unknow
     type: 'middlebox', field: 'ecn', sent: 2, quoted: 0, after: m.after, at: m.at,
     text: 'ECN bleached (ECT(0) -> Not-ECT) between hop 2 and hop 3 (198.51.100.2 -> 198.51.100.6)',
   });
+});
+
+test('bad --tcp-options: one line, exit 2, before anything is sent', async (t) => {
+  const cases: [string[], string][] = [
+    [['--tcp-options', 'mss', '-U'], 'rawprobe: TCP options (--tcp-options) are for TCP SYN probes (-T, -P tcp)\n'],
+    [['--tcp-options', 'bogus', '-T'], 'rawprobe: --tcp-options: unknown TCP option "bogus": give none, or a comma list of mss[=N], sack, ts, wscale[=N]\n'],
+    [['--tcp-options', 'mss=99999', '-T'], 'rawprobe: --tcp-options: TCP option mss=99999: give a whole number from 0 to 65535\n'],
+  ];
+  for (const [args, stderr] of cases) {
+    const r = await rawprobe(['trace', ...args, '127.0.0.1']);
+    t.is(r.code, 2, args.join(' '));
+    t.is(r.stderr, stderr);
+    t.is(r.stdout, '');
+  }
+});
+
+test('--ecn: every TOS value of the trace carries ECT(0), its DSCP kept; --tcp-options only with TCP', async (t) => {
+  const c = await configureTrace({ host: '127.0.0.1', ecn: true, tos: [0xb8, 0, 0x03] });
+  t.deepEqual(c.tos, [0xba, 0x02, 0x02]);
+  t.true(c.ecn);
+  t.deepEqual((await configureTrace({ host: '127.0.0.1' })).tos, [0]);
+  const synOptions = parseSynOptions('mss');
+  t.is((await configureTrace({ host: '127.0.0.1', kind: 'tcp', tcpOptions: synOptions })).tcpOptions, synOptions);
+  t.throws(() => checkTraceOptions({ host: '127.0.0.1', kind: 'icmp', tcpOptions: synOptions }), { message: /--tcp-options/ });
 });

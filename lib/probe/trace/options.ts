@@ -157,7 +157,7 @@ export function checkTraceOptions(options: TraceOptions, portsInUse?: number): v
   checkSourceOption(options.source);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
-  if (options.tcpOptions != null && kind !== 'tcp') throw optionError('tcpOptions', 'TCP options are for TCP SYN probes (-T)');
+  if (options.tcpOptions != null && kind !== 'tcp') throw optionError('tcpOptions', 'TCP options (--tcp-options) are for TCP SYN probes (-T, -P tcp)');
   if (options.port != null) {
     if (kind === 'icmp') throw optionError('port', 'a port is for udp and tcp probes (-P udp, -P tcp), not icmp');
     wholeIn('port', 'port', options.port, 1, 0xffff);
