@@ -22,7 +22,10 @@ function valueText(c: HeaderChange, v: number | string | null): string {
   if (v === null) return 'none';
   switch (c.field) {
     case 'tos':
+    case 'tclass':
       return hex8(Number(v));
+    case 'flow':
+      return `0x${Number(v).toString(16).padStart(5, '0')}`;
     case 'id':
     case 'checksum':
       return hex16(Number(v));
@@ -100,6 +103,7 @@ const MIDDLEBOX_NAMES: Partial<Record<HeaderChange['field'], string>> = {
   window: 'TCP window',
   urgent: 'TCP urgent pointer',
   udpLength: 'UDP length',
+  next: 'IPv6 next header',
 };
 
 /** What the middlebox did, in words: "MSS clamped to 1300", "ECN bleached (ECT(0) -> Not-ECT)". */
@@ -115,7 +119,10 @@ export function middleboxWhat(c: HeaderChange): string {
     case 'ecn':
       return c.quoted === 0 ? `ECN bleached (${s} -> ${q})` : `ECN changed (${s} -> ${q})`;
     case 'tos':
-      return `DSCP re-marked (TOS ${s} -> ${q})`;
+    case 'tclass':
+      return `DSCP re-marked (${c.field === 'tos' ? 'TOS' : 'traffic class'} ${s} -> ${q})`;
+    case 'flow':
+      return `IPv6 flow label rewritten (${s} -> ${q})`;
     case 'tcpFlags': {
       const cleared = Number(c.sent) & ~Number(c.quoted);
       const set = Number(c.quoted) & ~Number(c.sent);

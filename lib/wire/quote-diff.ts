@@ -6,13 +6,16 @@
 //
 //   field      what it means when it differs                        values (sent / quoted)
 //   tos        DSCP re-marked                                       TOS byte
+//   tclass     the same in IPv6's traffic class                     traffic class byte
 //   ecn        ECN codepoint changed (bleached to Not-ECT, or CE)   0-3 (ECN_NAMES)
+//   flow       IPv6 flow label rewritten                            20 bits
 //   df         Don't Fragment cleared (or set)                      0 / 1
 //   id         IP identification rewritten (some NATs, scrubbers)   u16
-//   length     total length changed (padding, options stripped)     bytes
+//   length     total length changed (padding, options stripped)     bytes (IPv6: payload length)
 //   options    IP options stripped, added or rewritten              option bytes as hex, '' for none
 //   ttl        the quoted TTL is not 1 (see changes.ts)             sent TTL / quoted TTL
-//   src, dst   addresses rewritten (NAT)                            dotted quad
+//   src, dst   addresses rewritten (NAT)                            address text
+//   next       IPv6 Next Header changed (a header added, removed)   protocol number
 //   srcPort    UDP / TCP source port rewritten (NAPT)               u16
 //   dstPort    UDP / TCP destination port rewritten                 u16
 //   seq, ack   TCP sequence / acknowledgment number rewritten       u32
@@ -27,20 +30,26 @@
 //              clamped, stripped, added or rewritten                wscale as numbers); null: absent
 //   payload    data bytes changed, from byte `at` of the data       hex of the bytes that differ
 //
-// The IP header checksum is not compared: it changes at every hop with the TTL. A quote shorter
+// The IP header checksum is not compared: it changes at every hop with the TTL. IPv6 has none,
+// and its quote is compared the same way (RFC 4443 section 2.4: as much as fits 1280 bytes):
+// traffic class, flow label, payload length, hop limit, addresses, next header, then the same
+// transport fields (ICMPv6's checksum sits where ICMP's does). A quote shorter
 // than the datagram leaves what it does not reach unknown: nothing is reported there (reachOf
 // names the part, so a report can say so). Nothing allocates unless something differs.
 import { formatHex, formatIpv4, u16, u32 } from './bytes.js';
 import { ecnOf } from './dscp.js';
 import { FIELD as ICMP } from './icmpv4-codes.js';
 import { FIELD as IP, FLAG, headerLengthOf, MIN_HEADER_LENGTH, PROTOCOL } from './ipv4.js';
+import { PROTOCOL_NUMBER as ICMPV6 } from './icmpv6.js';
+import { formatIpv6 } from './ipv6-address.js';
+import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from './ipv6.js';
 import { FIELD as TCP, MIN_HEADER_LENGTH as TCP_MIN } from './tcp.js';
 import { decodeOptions, type TcpOption } from './tcp-options.js';
 import { FIELD as UDP, HEADER_LENGTH as UDP_HEADER_LENGTH } from './udp.js';
 
 /** The fields compared, in the order changes are reported. */
 export const CHANGE_FIELDS = [
-  'tos', 'ecn', 'df', 'id', 'length', 'options', 'ttl', 'src', 'dst',
+  'tos', 'tclass', 'ecn', 'flow', 'df', 'id', 'length', 'options', 'ttl', 'src', 'dst', 'next',
   'srcPort', 'dstPort', 'seq', 'ack', 'dataOffset', 'tcpFlags', 'window', 'udpLength', 'checksum', 'urgent',
   'tcpOption', 'payload',
 ] as const;
@@ -83,37 +92,77 @@ export function compareQuoted(
   options: CompareOptions = {},
 ): HeaderChange[] {
   const changes: HeaderChange[] = [];
-  const o = qOffset;
-  if (sentLength < MIN_HEADER_LENGTH || qLength < MIN_HEADER_LENGTH) return changes;
-  const sentHl = headerLengthOf(sent, s);
-  const quotedHl = headerLengthOf(q, o);
-  const add = (field: ChangeField, a: number | string, b: number | string): void => {
-    if (a !== b) changes.push({ field, sent: a, quoted: b });
-  };
-  const df = (b: Uint8Array, at: number): number => ((u16(b, at + IP.FLAGS_FRAGMENT) & FLAG.DF) === 0 ? 0 : 1);
-  const sentTos = sent[s + IP.TOS]!;
-  const quotedTos = q[o + IP.TOS]!;
-  if ((sentTos ^ quotedTos) & ~0x03) changes.push({ field: 'tos', sent: sentTos, quoted: quotedTos });
-  add('ecn', ecnOf(sentTos), ecnOf(quotedTos));
-  add('df', df(sent, s), df(q, o));
-  add('id', u16(sent, s + IP.ID), u16(q, o + IP.ID));
-  add('length', u16(sent, s + IP.TOTAL_LENGTH), u16(q, o + IP.TOTAL_LENGTH));
-  const optionBytes = sentHl - IP.OPTIONS;
-  if (sentHl !== quotedHl || (optionBytes > 0 && quotedHl <= qLength && !sameBytes(sent, s + IP.OPTIONS, q, o + IP.OPTIONS, optionBytes))) {
-    const quotedOptions = quotedHl > IP.OPTIONS ? q.subarray(o + IP.OPTIONS, o + Math.min(quotedHl, qLength)) : EMPTY;
-    add('options', formatHex(sent.subarray(s + IP.OPTIONS, s + sentHl)), formatHex(quotedOptions));
-  }
   const expectedTtl = options.expectedTtl === undefined ? 1 : options.expectedTtl;
-  if (expectedTtl !== null && q[o + IP.TTL] !== expectedTtl) changes.push({ field: 'ttl', sent: sent[s + IP.TTL]!, quoted: q[o + IP.TTL]! });
-  add('src', formatIpv4(u32(sent, s + IP.SRC)), formatIpv4(u32(q, o + IP.SRC)));
-  // The destination is written per probe and checked by the match; a NAT on the way changes it.
-  if (u32(sent, s + IP.DST) !== u32(q, o + IP.DST)) add('dst', formatIpv4(u32(sent, s + IP.DST)), formatIpv4(u32(q, o + IP.DST)));
-
-  // The transport header, where both are the same protocol and the quote reaches the field.
-  const protocol = sent[s + IP.PROTOCOL];
-  if (protocol !== q[o + IP.PROTOCOL] || quotedHl > qLength) return changes;
-  compareTransport(protocol!, { b: sent, at: s + sentHl, end: s + sentLength }, { b: q, at: o + quotedHl, end: o + qLength }, changes);
+  const header = sentLength > 0 && sent[s]! >>> 4 === 6 ? compareHeader6 : compareHeader4;
+  const where = header({ b: sent, at: s, end: s + sentLength }, { b: q, at: qOffset, end: qOffset + qLength }, expectedTtl, changes);
+  if (where !== null) compareTransport(where.protocol, where.sent, where.quoted, changes);
   return changes;
+}
+
+/** Where both transport headers start, and their protocol (when the quote is of the same one). */
+interface TransportAt {
+  protocol: number;
+  sent: Span;
+  quoted: Span;
+}
+
+function push(changes: HeaderChange[], field: ChangeField, a: number | string, b: number | string): void {
+  if (a !== b) changes.push({ field, sent: a, quoted: b });
+}
+
+/** DSCP (tos, tclass) and ECN apart: a bleached ECN is no re-marked DSCP. */
+function compareClass(field: 'tos' | 'tclass', sent: number, quoted: number, changes: HeaderChange[]): void {
+  if ((sent ^ quoted) & ~0x03) changes.push({ field, sent, quoted });
+  push(changes, 'ecn', ecnOf(sent), ecnOf(quoted));
+}
+
+/** The IPv4 header's fields; where the transport headers are, or null when they cannot be compared. */
+function compareHeader4(a: Span, q: Span, expectedTtl: number | null, changes: HeaderChange[]): TransportAt | null {
+  const s = a.at;
+  const o = q.at;
+  const sent = a.b;
+  const qb = q.b;
+  if (a.end - s < MIN_HEADER_LENGTH || q.end - o < MIN_HEADER_LENGTH) return null;
+  const sentHl = headerLengthOf(sent, s);
+  const quotedHl = headerLengthOf(qb, o);
+  const df = (b: Uint8Array, at: number): number => ((u16(b, at + IP.FLAGS_FRAGMENT) & FLAG.DF) === 0 ? 0 : 1);
+  compareClass('tos', sent[s + IP.TOS]!, qb[o + IP.TOS]!, changes);
+  push(changes, 'df', df(sent, s), df(qb, o));
+  push(changes, 'id', u16(sent, s + IP.ID), u16(qb, o + IP.ID));
+  push(changes, 'length', u16(sent, s + IP.TOTAL_LENGTH), u16(qb, o + IP.TOTAL_LENGTH));
+  const optionBytes = sentHl - IP.OPTIONS;
+  const qLength = q.end - o;
+  if (sentHl !== quotedHl || (optionBytes > 0 && quotedHl <= qLength && !sameBytes(sent, s + IP.OPTIONS, qb, o + IP.OPTIONS, optionBytes))) {
+    const quotedOptions = quotedHl > IP.OPTIONS ? qb.subarray(o + IP.OPTIONS, o + Math.min(quotedHl, qLength)) : EMPTY;
+    push(changes, 'options', formatHex(sent.subarray(s + IP.OPTIONS, s + sentHl)), formatHex(quotedOptions));
+  }
+  if (expectedTtl !== null && qb[o + IP.TTL] !== expectedTtl) changes.push({ field: 'ttl', sent: sent[s + IP.TTL]!, quoted: qb[o + IP.TTL]! });
+  push(changes, 'src', formatIpv4(u32(sent, s + IP.SRC)), formatIpv4(u32(qb, o + IP.SRC)));
+  // The destination is written per probe and checked by the match; a NAT on the way changes it.
+  if (u32(sent, s + IP.DST) !== u32(qb, o + IP.DST)) push(changes, 'dst', formatIpv4(u32(sent, s + IP.DST)), formatIpv4(u32(qb, o + IP.DST)));
+  const protocol = sent[s + IP.PROTOCOL]!;
+  if (protocol !== qb[o + IP.PROTOCOL] || quotedHl > qLength) return null;
+  return { protocol, sent: { ...a, at: s + sentHl }, quoted: { ...q, at: o + quotedHl } };
+}
+
+/** The IPv6 header's fields (RFC 8200 section 3); the transport headers follow the fixed header when Next Header names them. */
+function compareHeader6(a: Span, q: Span, expectedTtl: number | null, changes: HeaderChange[]): TransportAt | null {
+  const s = a.at;
+  const o = q.at;
+  const sent = a.b;
+  const qb = q.b;
+  if (a.end - s < IPV6_HEADER_LENGTH || q.end - o < IPV6_HEADER_LENGTH) return null;
+  const tclass = (b: Uint8Array, at: number): number => ((b[at]! & 0x0f) << 4) | (b[at + 1]! >>> 4);
+  compareClass('tclass', tclass(sent, s), tclass(qb, o), changes);
+  push(changes, 'flow', u32(sent, s) & 0xfffff, u32(qb, o) & 0xfffff);
+  push(changes, 'length', u16(sent, s + IP6.PAYLOAD_LENGTH), u16(qb, o + IP6.PAYLOAD_LENGTH));
+  if (expectedTtl !== null && qb[o + IP6.HOP_LIMIT] !== expectedTtl) changes.push({ field: 'ttl', sent: sent[s + IP6.HOP_LIMIT]!, quoted: qb[o + IP6.HOP_LIMIT]! });
+  push(changes, 'src', formatIpv6(sent, s + IP6.SRC), formatIpv6(qb, o + IP6.SRC));
+  if (!sameBytes(sent, s + IP6.DST, qb, o + IP6.DST, 16)) push(changes, 'dst', formatIpv6(sent, s + IP6.DST), formatIpv6(qb, o + IP6.DST));
+  const next = sent[s + IP6.NEXT_HEADER]!;
+  push(changes, 'next', next, qb[o + IP6.NEXT_HEADER]!);
+  if (next !== qb[o + IP6.NEXT_HEADER]) return null;
+  return { protocol: next === ICMPV6 ? PROTOCOL.ICMP : next, sent: { ...a, at: s + IPV6_HEADER_LENGTH }, quoted: { ...q, at: o + IPV6_HEADER_LENGTH } };
 }
 
 /** A transport header and what follows it: b[at, end). */
@@ -227,8 +276,8 @@ function sameBytes(a: Uint8Array, ao: number, b: Uint8Array, bo: number, n: numb
  * what we sent at sent[s...]): whether a shorter quote could have seen it.
  */
 export function fieldEnd(sent: Uint8Array, s: number, change: HeaderChange): number {
-  const hl = headerLengthOf(sent, s);
-  const tcp = sent[s + IP.PROTOCOL] === PROTOCOL.TCP;
+  const { hl, protocol } = ipHeaderOf(sent, s);
+  const tcp = protocol === PROTOCOL.TCP;
   const thl = tcp ? Math.max(TCP_MIN, (sent[s + hl + TCP.DATA_OFFSET]! >>> 4) * 4) : UDP_HEADER_LENGTH;
   const ends: Partial<Record<ChangeField, number>> = {
     options: hl,
@@ -245,7 +294,16 @@ export function fieldEnd(sent: Uint8Array, s: number, change: HeaderChange): num
     tcpOption: hl + thl,
     payload: hl + thl + (change.at ?? 0) + 1,
   };
-  return ends[change.field] ?? MIN_HEADER_LENGTH;
+  return ends[change.field] ?? (sent[s]! >>> 4 === 6 ? IPV6_HEADER_LENGTH : MIN_HEADER_LENGTH);
+}
+
+/** The IP header's length and the protocol after it (ICMPv6 read as ICMP), IPv4 or IPv6. */
+function ipHeaderOf(b: Uint8Array, s: number): { hl: number; protocol: number } {
+  if (b[s]! >>> 4 === 6) {
+    const next = b[s + IP6.NEXT_HEADER]!;
+    return { hl: IPV6_HEADER_LENGTH, protocol: next === ICMPV6 ? PROTOCOL.ICMP : next };
+  }
+  return { hl: headerLengthOf(b, s), protocol: b[s + IP.PROTOCOL]! };
 }
 
 /**
@@ -255,9 +313,8 @@ export function fieldEnd(sent: Uint8Array, s: number, change: HeaderChange): num
  */
 export function unknownPart(sent: Uint8Array, s: number, sentLength: number, quoteLength: number): string | null {
   if (quoteLength >= sentLength) return null;
-  const hl = headerLengthOf(sent, s);
-  if (quoteLength < hl) return 'ip options and everything after';
-  const protocol = sent[s + IP.PROTOCOL];
+  const { hl, protocol } = ipHeaderOf(sent, s);
+  if (quoteLength < hl) return 'ip header from byte ' + String(quoteLength);
   const name = protocol === PROTOCOL.TCP ? 'tcp' : protocol === PROTOCOL.UDP ? 'udp' : protocol === PROTOCOL.ICMP ? 'icmp' : `protocol ${protocol}`;
   const thl = protocol === PROTOCOL.TCP ? Math.max(TCP_MIN, (sent[s + hl + TCP.DATA_OFFSET]! >>> 4) * 4) : UDP_HEADER_LENGTH;
   const into = quoteLength - hl;
