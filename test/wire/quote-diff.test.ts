@@ -5,6 +5,7 @@
 import test from 'ava';
 import { compareQuoted, fieldEnd, unknownPart, type HeaderChange } from '../../lib/wire/quote-diff.js';
 import { encodePacket } from '../../lib/wire/packet.js';
+import { encodePacket6 } from '../../lib/wire/packet6.js';
 import { DEFAULT_SYN_OPTIONS, encodeSynOptions } from '../../lib/wire/tcp-options.js';
 
 const SRC = '203.0.113.1';
@@ -87,4 +88,20 @@ test('a quote of 28 bytes: nothing past it is reported (the MSS clamp is unknown
   t.is(fieldEnd(s, 0, { field: 'tcpOption', option: 'mss', sent: 1460, quoted: 1300 }), 60);
   t.is(fieldEnd(s, 0, { field: 'seq', sent: 1, quoted: 2 }), 28);
   t.is(fieldEnd(s, 0, { field: 'ecn', sent: 2, quoted: 0 }), 20);
+});
+
+test('IPv6 quotes: ECN apart from the traffic class, flow label, destination, and the same TCP options by kind', (t) => {
+  const s = encodePacket6({
+    ip: { src: '2001:db8::1', dst: '2001:db8::6', hopLimit: 1, trafficClass: 0xba, flowLabel: 0x12345 },
+    tcp: { srcPort: 40001, dstPort: 80, sequence: 5000, flags: { syn: true }, window: 64240, options: encodeSynOptions(DEFAULT_SYN_OPTIONS) },
+  });
+  t.deepEqual(diff(s, () => undefined), []);
+  // Traffic class 0xba: DSCP EF, ECT(0). Its 8 bits straddle bytes 0 and 1.
+  t.deepEqual(diff(s, (b) => (b[1] = b[1]! & 0xcf)), [{ field: 'ecn', sent: 2, quoted: 0 }]);
+  t.deepEqual(diff(s, (b) => { b[0] = 0x60; b[1] = 0x21 | (b[1]! & 0x0f); }), [{ field: 'tclass', sent: 0xba, quoted: 0x02 }]);
+  t.deepEqual(diff(s, (b) => b.writeUInt16BE(0x1111, 2)), [{ field: 'flow', sent: 0x12345, quoted: 0x11111 }]);
+  t.deepEqual(diff(s, (b) => (b[39] = 9)), [{ field: 'dst', sent: '2001:db8::6', quoted: '2001:db8::9' }]);
+  t.deepEqual(diff(s, (b) => b.writeUInt16BE(1220, 40 + 22)), [{ field: 'tcpOption', option: 'mss', sent: 1460, quoted: 1220 }]);
+  t.is(unknownPart(s, 0, s.length, 48), 'tcp header from byte 8');
+  t.is(fieldEnd(s, 0, { field: 'tcpOption', option: 'mss', sent: 1460, quoted: 1220 }), 80);
 });
