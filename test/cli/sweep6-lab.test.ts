@@ -69,7 +69,7 @@ toolTest(['fping'], rootOnly)('a /120 where two addresses are dropped and the ro
   writeFileSync(list, `${blockAddresses().join('\n')}\n`);
   const expectedAlive = blockAddresses().filter((a) => !DROPPED.includes(a));
   // One after the other: the router's ICMPv6 errors are rate limited per destination (the first run checks them).
-  const ours = await rawprobe(lab, ['-6', '--rate', 'max', '-r', '1', '-t', '300', BLOCK, '2001:db8:fe::1-2001:db8:fe::3']);
+  const ours = await rawprobe(lab, ['-6', '-s', '-e', '--rate', 'max', '-r', '1', '-t', '300', BLOCK, '2001:db8:fe::1-2001:db8:fe::3']);
   const asJson = await rawprobe(lab, ['--rate', 'max', '-r', '1', '-t', '300', '--json', BLOCK, '2001:db8:fe::1-2001:db8:fe::3']);
   const theirs = await fping(lab, ['-i', '0', '-r', '1', '-t', '300', '-f', list]);
 
@@ -116,7 +116,7 @@ rootOnly('hop limit and traffic class reach the wire: Time Exceeded from the rou
   const lab = await blockLab(t);
   const nft = (await findTool('nft')) ?? 'nft';
   const r1 = lab.path('h1', 't', 6).hops[0]!.address;
-  const hop1 = await rawprobe(lab, ['--ttl', '1', '-r', '0', '-t', '300', '2001:db8:ff::1', '2001:db8:ff::2']);
+  const hop1 = await rawprobe(lab, ['-H', '1', '-r', '0', '-t', '300', '2001:db8:ff::1', '2001:db8:ff::2']);
   t.is(hop1.code, 1);
   t.deepEqual(sorted(lines(hop1.stdout)), ['2001:db8:ff::1 is unreachable', '2001:db8:ff::2 is unreachable']);
   t.deepEqual(sorted(lines(hop1.stderr).filter((l) => l.startsWith('ICMP'))), [
@@ -126,7 +126,7 @@ rootOnly('hop limit and traffic class reach the wire: Time Exceeded from the rou
 
   const count = `table ip6 sweeptos {\n  chain input {\n    type filter hook input priority -10;\n    icmpv6 type echo-request ip6 dscp ef counter\n  }\n}\n`;
   await must(lab.exec('t', [nft, '-f', '-'], { input: count }), 'nft counter on t');
-  const tos = await rawprobe(lab, ['-6', '-Q', 'EF', '-s', '100', '-c', '2', '-p', '10', '2001:db8:ff::1', '2001:db8:ff::2']);
+  const tos = await rawprobe(lab, ['-6', '-O', 'EF', '-b', '100', '-c', '2', '-p', '10', '2001:db8:ff::1', '2001:db8:ff::2']);
   t.is(tos.code, 0, tos.stderr);
   for (const l of lines(tos.stdout)) t.regex(l, /^2001:db8:ff::[12] : \[[01]\], 108 bytes, [\d.]+ ms \([\d.]+ avg, 0% loss\)$/);
   t.is(lines(tos.stdout).length, 4);
