@@ -8,7 +8,7 @@
 //            198.18.4.1 : [1], timed out (NaN avg, 100% loss)
 //   stderr   ICMP Host Unreachable from 203.0.113.2 for ICMP Echo sent to 198.18.4.1
 //            ICMPv6 Destination Unreachable (No route to destination) from 2001:db8::2 for ICMPv6
-//            Echo Request sent to 2001:db8:fe::1   (fping 5.2's words; 5.1 prints none for IPv6)
+//            Echo Request sent to 2001:db8:fe::1   (newer fping's words; 5.1 prints none)
 //            198.18.0.1 : duplicate for [0], 64 bytes, 0.061 ms
 //            198.18.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.042/0.058/0.073
 //            nosuch.example: Name or service not known
@@ -96,7 +96,7 @@ export function fpingIcmpName(type: number, code: number): string {
   return ICMP_TYPE[type] ?? `ICMP ${type}`;
 }
 
-/** fping's (5.2 and later) names of ICMPv6 error codes, by type. */
+/** Newer fping's names of ICMPv6 error codes, by type (its decode_icmp_ipv6; fping 5.1 prints none). */
 const ICMPV6_CODES: Record<number, { name: string; codes: readonly string[] }> = {
   1: {
     name: 'ICMPv6 Destination Unreachable',
