@@ -9,9 +9,9 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/index.js';
-import { findTool, type RunResult } from '../../lib/lab/system.js';
+import { findTool } from '../../lib/lab/system.js';
 import { rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
-import { withLab } from '../helpers/lab.js';
+import { must, withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -22,12 +22,6 @@ void test;
 const BLOCK = '2001:db8:ff::/120';
 const DROPPED = ['2001:db8:ff::7', '2001:db8:ff::c8'];
 const NO_ROUTE = ['2001:db8:fe::1', '2001:db8:fe::2', '2001:db8:fe::3'];
-
-async function must(r: Promise<RunResult>, what: string): Promise<RunResult> {
-  const result = await r;
-  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.trim()}`);
-  return result;
-}
 
 /** The sweep lab with IPv6, t answering BLOCK (but DROPPED), r1 without a route to 2001:db8:fe::/120. */
 async function blockLab(t: Parameters<typeof withLab>[0]): Promise<Lab> {

@@ -6,30 +6,15 @@
 // only, no time.
 import test from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
-import type { TosRowJson } from '../../cli/format/tos.js';
-import { rawprobe, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
+import { tosIn, tosRows as rows, unlimited } from './tos-common.js';
 
 const rootOnly = rootTest();
 void test;
 
-/** Roomier HERE and NEAR factors than the defaults: see trace-lab.test.ts's patient(). */
-function tos(lab: Lab, args: string[]): Promise<CliResult> {
-  const w = args.indexOf('-w');
-  const waits = w < 0 ? ['-w', '2,30,30', ...args] : args.map((a, i) => (i === w + 1 ? `${a},30,30` : a));
-  return rawprobe(['tos', '-6', ...waits], { where: { lab, node: 'h1' } });
-}
-
-function rows(r: CliResult): TosRowJson[] {
-  return r.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as TosRowJson);
-}
-
-const unlimited = (nodes: string[]): Record<string, { role: 'router' | 'host'; icmpRatelimit: false }> =>
-  Object.fromEntries(nodes.map((n) => [n, { role: n.startsWith('r') ? ('router' as const) : ('host' as const), icmpRatelimit: false as const }]));
+const tos = (lab: Lab, args: string[]): Promise<CliResult> => tosIn(lab, args, ['-6']);
 
 rootOnly('dscp-rewrite -6 --path: r1 is the last hop that kept each traffic class, r2 the first that saw CS1; text and JSON agree', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite', { ipv6: true, nodes: unlimited(['r1', 'r2', 'h2']) });
