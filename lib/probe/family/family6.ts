@@ -90,7 +90,12 @@ const ROUTE_SOURCES_KEPT = 4096;
  */
 function routeSources(): (destination: Uint8Array) => Uint8Array | null {
   const known = new Map<string, Uint8Array | null>();
+  // The last /64 and its source: a sweep's targets come a block at a time, so most probes need
+  // neither a key nor a lookup.
+  const lastPrefix = Buffer.alloc(8);
+  let last: Uint8Array | null | undefined;
   return (destination) => {
+    if (last !== undefined && lastPrefix.equals(destination.subarray(0, 8))) return last;
     const key = Buffer.from(destination.buffer, destination.byteOffset, 8).toString('hex');
     let source = known.get(key);
     if (source === undefined) {
@@ -102,6 +107,8 @@ function routeSources(): (destination: Uint8Array) => Uint8Array | null {
       }
       known.set(key, source);
     }
+    lastPrefix.set(destination.subarray(0, 8));
+    last = source;
     return source;
   };
 }
