@@ -10,8 +10,8 @@
 // looked up: a probe of an address (most of them) never pays for it.
 import { isIPv6 } from 'node:net';
 import { parseIpv4 } from '../wire/bytes.js';
-import { checkLocalAddress, routeSource } from '../socket/route.js';
-import { optionError, PROBE_ERROR, ProbeError } from './errors.js';
+import { checkLocalAddress, routeSource, type RouteHow } from '../socket/route.js';
+import { errnoName, optionError, PROBE_ERROR, ProbeError } from './errors.js';
 
 export interface ResolvedTarget {
   /** What the user gave. */
@@ -79,13 +79,22 @@ function routeWords(e: unknown): string {
   return ROUTE_WORDS[code] ?? (e as Error).message;
 }
 
-/** The local address the kernel would send from to reach `address` (iputils' probe_fd trick). */
-export function sourceAddressFor(address: string): string {
+/**
+ * The local address the kernel would send from to reach `address` (iputils' probe_fd trick),
+ * through `how.device` and with `how.mark` when given.
+ */
+export function sourceAddressFor(address: string, how: RouteHow = {}): string {
   try {
-    return routeSource(address);
+    return routeSource(address, how);
   } catch (e) {
+    if (errnoName(e) === 'ENODEV' && how.device != null) throw noSuchDevice(how.device);
     throw new ProbeError(PROBE_ERROR.route, `connect: ${routeWords(e)} (${address})`, 'host');
   }
+}
+
+/** iputils' words when SO_BINDTODEVICE names no interface of this machine (its namespace). */
+export function noSuchDevice(device: string): ProbeError {
+  return new ProbeError(PROBE_ERROR.route, `SO_BINDTODEVICE ${device}: No such device`, 'device');
 }
 
 /** Throws a ProbeError naming `field` unless `address` is one of this machine's (-I, -s, -S). */
@@ -107,12 +116,19 @@ export function checkSourceOption(source: string | null | undefined): void {
  * The source address: the one given (checked to be this machine's, as -I), or the one the kernel
  * would choose to reach `target`.
  */
-export function chooseSource(given: string | null | undefined, target: string): { source: string; sourceGiven: boolean } {
+export function chooseSource(given: string | null | undefined, target: string, how: RouteHow = {}): { source: string; sourceGiven: boolean } {
   if (given != null) {
     checkSourceAddress(given);
     return { source: given, sourceGiven: true };
   }
-  return { source: sourceAddressFor(target), sourceGiven: false };
+  return { source: sourceAddressFor(target, how), sourceGiven: false };
+}
+
+/** Throws a ProbeError naming `field` unless `device` can be an interface name (IFNAMSIZ: 15 bytes, no spaces, / or :). */
+export function checkDeviceOption(device: string | null | undefined, field = 'device'): void {
+  if (device != null && !/^[^\s/:]{1,15}$/.test(device)) {
+    throw optionError(field, `interface "${device}" is not an interface name (at most 15 characters, no spaces, / or :)`);
+  }
 }
 
 /** The name getnameinfo gives for an address, or null (no name, or the lookup failed). */

@@ -4,12 +4,16 @@
 // (timestamps.ts), and receiving starts in batches, each slot long enough for a whole answer to
 // the protocol's largest probe.
 import { rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
+import { errnoName } from '../errors.js';
+import { noSuchDevice } from '../resolve.js';
 import type { ProbeProtocol } from './protocol.js';
 import { useKernelTimestamps } from './timestamps.js';
 
 export interface ProbeSocketOptions {
   /** Bind to this source address, or null. */
   source: string | null;
+  /** Send and receive through this interface only (SO_BINDTODEVICE: ping -I IFNAME, traceroute -i), or null. */
+  device?: string | null;
   /** Datagrams per recvmmsg call, and most taken per wake-up. */
   slotCount: number;
   maxPerWake: number;
@@ -25,6 +29,7 @@ export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOpt
   try {
     const filter = protocol.filter();
     if (filter !== null) socket.attachFilter(filter);
+    if (options.device != null) bindToDevice(socket, options.device);
     if (options.source !== null) socket.bind(options.source);
     options.setup?.(socket);
     useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
@@ -34,6 +39,15 @@ export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOpt
     throw e;
   }
   return socket;
+}
+
+/** SO_BINDTODEVICE, with iputils' words when the interface does not exist (in this namespace). */
+export function bindToDevice(socket: RawSocket, device: string): void {
+  try {
+    socket.setOption('SO_BINDTODEVICE', Buffer.from(device));
+  } catch (e) {
+    throw errnoName(e) === 'ENODEV' ? noSuchDevice(device) : e;
+  }
 }
 
 /**

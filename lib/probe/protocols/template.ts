@@ -3,13 +3,14 @@
 // engine hands us, and then per probe only the IPv4 fields that change are written again (TOS,
 // identification, TTL, destination, then the header checksum, RFC 791 section 3.1). The protocol
 // writes its own fields after that (sequence, port, transport checksum).
-import { put16, put32, u32 } from '../../wire/bytes.js';
+import { put16, put32, u16, u32 } from '../../wire/bytes.js';
 import { fold, internetChecksum, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
 import { FIELD as IP, headerLengthOf } from '../../wire/ipv4.js';
 import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import type { PacketInit } from '../../wire/packet.js';
 import { FIELD as TCP_FIELD, PROTOCOL_NUMBER as TCP } from '../../wire/tcp.js';
 import { HEADER_LENGTH as UDP_HEADER_LENGTH } from '../../wire/udp.js';
+import { coveredBytes, FIELD as UDPLITE_FIELD, PROTOCOL_NUMBER as UDPLITE } from '../../wire/udplite.js';
 import type { ProbeSlot } from '../engine/protocol.js';
 
 /** What every template's IPv4 header takes. */
@@ -64,9 +65,10 @@ export class ProbeTemplate {
 }
 
 /**
- * A UDP or TCP template. Its transport checksum covers the pseudo-header, the transport header
- * (ports and sequence change per probe) and the data after it, which never changes: the data's
- * sum is taken once here, so a probe's checksum sums only its header.
+ * A UDP, UDP-Lite or TCP template. Its transport checksum covers the pseudo-header, the transport
+ * header (ports and sequence change per probe) and the data after it, which never changes: the
+ * data's sum is taken once here, so a probe's checksum sums only its header. (UDP-Lite: only the
+ * data its Checksum Coverage field covers, RFC 3828.)
  */
 export class TransportTemplate extends ProbeTemplate {
   /** Bytes of the transport header (UDP 8, TCP its data offset). */
@@ -82,10 +84,12 @@ export class TransportTemplate extends ProbeTemplate {
     // TCP: the data offset, in words, is the high nibble of its byte (RFC 793).
     this.headerLength = this.#protocol === TCP ? (bytes[this.hl + TCP_FIELD.DATA_OFFSET]! >>> 4) << 2 : UDP_HEADER_LENGTH;
     const data = this.hl + this.headerLength;
-    this.#dataSum = sum16(bytes, data, bytes.length - data);
+    const length = bytes.length - this.hl;
+    const covered = this.#protocol === UDPLITE ? coveredBytes(u16(bytes, this.hl + UDPLITE_FIELD.CHECKSUM_COVERAGE), length) : length;
+    this.#dataSum = sum16(bytes, data, Math.max(0, covered - this.headerLength));
   }
 
-  /** The transport checksum of the probe in b going to `dst`, its checksum field zeroed (RFC 768, RFC 793). */
+  /** The transport checksum of the probe in b going to `dst`, its checksum field zeroed (RFC 768, RFC 793, RFC 3828). */
   checksum(b: Uint8Array, dst: number): number {
     const pseudo = pseudoHeaderSum(this.#src, dst, this.#protocol, this.bytes.length - this.hl);
     return ~fold(pseudo + sum16(b, this.hl, this.headerLength) + this.#dataSum) & 0xffff;

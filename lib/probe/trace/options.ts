@@ -5,17 +5,30 @@ import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import { routeMtu } from '../../socket/route.js';
 import { optionError, wholeIn } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
-import { PROBE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
+import { TRACE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
+import { DEFAULT_RAW_PROTOCOL } from '../protocols/raw-ip.js';
 import { UDP_BASE_PORT } from '../protocols/udp.js';
+import { FIXED_UDP_PORT } from '../protocols/udp-fixed.js';
 import { chooseFlows, type FlowChoice } from './flows.js';
-import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { checkDeviceOption, checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
 
 export interface TraceOptions {
   /** Host name or IPv4 address. */
   host: string;
-  /** Probe kind (-P / -I -U -T). Default 'icmp'. */
+  /** Probe kind (-M, or -I -U -UL -T -P). Default 'icmp'. */
   kind?: ProbeKind;
-  /** UDP: the first destination port (default 33434); TCP: the destination port (default 80). */
+  /**
+   * UDP: every probe to one destination port, from source ports counted up (traceroute -U,
+   * port 53 unless given), rather than to 33434 and up (traceroute's default). Default false;
+   * UDP-Lite always has one destination port.
+   */
+  fixedPort?: boolean;
+  /** raw: the IPv4 protocol number of the probes (traceroute -P), 0-255. Default 253. */
+  protocol?: number | null;
+  /**
+   * UDP: the first destination port (default 33434), or the one port (-U, -UL: default 53); TCP:
+   * the destination port (default 80).
+   */
   port?: number | null;
   /** First TTL (-f), 1-255. Default 1. */
   firstTtl?: number;
@@ -39,11 +52,17 @@ export interface TraceOptions {
   length?: number | null;
   /** Source address (-s). Default: the one the kernel would choose. */
   source?: string | null;
+  /** Send and receive through this interface only (-i: SO_BINDTODEVICE). Default: any. */
+  device?: string | null;
   /** IPv4 options every probe carries. */
   ipOptions?: readonly Ipv4OptionInit[];
   /** ICMP echo identifier. Default: random. */
   identifier?: number | null;
-  /** UDP source port / first TCP source port. Default: random, above 32767. */
+  /**
+   * Source port (--sport): UDP's to 33434 and up, and -U's and -UL's, of every probe (as
+   * traceroute's); TCP's of the first. Default: random, above 32767, counted up per probe where
+   * the source port tells the probes apart (-T, -U, -UL).
+   */
   sourcePort?: number | null;
   /**
    * Compare the quoted TTL with 1 (default true). Off when probes are not meant to expire on the
@@ -61,7 +80,11 @@ export interface TraceOptions {
 export interface TraceConfig {
   target: ResolvedTarget;
   kind: ProbeKind;
-  /** UDP: first destination port; TCP: destination port; ICMP: null. */
+  /** UDP to one destination port (-U); always so for UDP-Lite. */
+  fixedPort: boolean;
+  /** raw: the probes' IPv4 protocol number; null for the other kinds. */
+  protocol: number | null;
+  /** UDP: first destination port, or the one port (-U, -UL); TCP: destination port; ICMP and raw: null. */
   port: number | null;
   firstTtl: number;
   maxTtl: number;
@@ -81,9 +104,13 @@ export interface TraceConfig {
   fragmentMtu: number | null;
   source: string;
   sourceGiven: boolean;
+  /** The interface the probes go through (-i), or null. */
+  device: string | null;
   ipOptions: readonly Ipv4OptionInit[];
   identifier: number;
   sourcePort: number;
+  /** --sport was given: -U and -UL then keep it for every probe (told apart by IP identification). */
+  sourcePortGiven: boolean;
   compareTtl: boolean;
   pcapOut: string | null;
   /** Classic probes, one kept flow (paris) or several (multipath), and how many (flows.ts). */
@@ -118,9 +145,14 @@ function tosList(tos: TraceOptions['tos']): number[] {
 export function checkTraceOptions(options: TraceOptions, portsInUse?: number): void {
   if (typeof options.host !== 'string' || options.host === '') throw optionError('host', 'give a host to trace');
   const kind = options.kind ?? 'icmp';
-  if (!(PROBE_KINDS as readonly string[]).includes(kind)) {
-    throw optionError('kind', `unknown probe kind "${String(kind)}": give icmp, udp or tcp`);
+  if (!(TRACE_KINDS as readonly string[]).includes(kind)) {
+    throw optionError('kind', `unknown probe kind "${String(kind)}": give ${TRACE_KINDS.join(', ')}`);
   }
+  if (options.protocol != null) {
+    if (kind !== 'raw') throw optionError('protocol', 'a protocol number is for raw probes (-P), not ' + kind);
+    wholeIn('protocol', 'protocol', options.protocol, 0, 255);
+  }
+  checkDeviceOption(options.device);
   const first = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
   const max = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
   wholeIn('firstTtl', 'first TTL', first, 1, 255);
@@ -148,23 +180,38 @@ export function checkTraceOptions(options: TraceOptions, portsInUse?: number): v
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
   if (options.port != null) {
-    if (kind === 'icmp') throw optionError('port', 'a port is for udp and tcp probes (-P udp, -P tcp), not icmp');
+    if (kind === 'icmp' || kind === 'raw') throw optionError('port', `a port is for udp, udplite and tcp probes, not ${kind}`);
     wholeIn('port', 'port', options.port, 1, 0xffff);
   }
   const flow = chooseFlows(options.paris, options.multipath, kind, options.length ?? TRACE_DEFAULTS.length);
+  if (flow.mode === 'multipath' && kind === 'raw') throw optionError('multipath', 'raw probes have no ports to make flows of: give -M udp, tcp or icmp');
   if (flow.mode === 'classic') checkPortRoom(options, kind, portsInUse ?? probeCount(first, max, q, lanes.length));
   else checkFlowPorts(options, kind, flow.flows);
 }
 
+/** Whether every probe goes to one destination port and the source port tells them apart: -T, -U, -UL. */
+export function countsSourcePorts(kind: ProbeKind, fixedPort: boolean | undefined): boolean {
+  return kind === 'tcp' || kind === 'udplite' || (kind === 'udp' && fixedPort === true);
+}
+
+/** The destination port a kind's probes go to (the first, for UDP to 33434 and up); null for ICMP and raw. */
+export function defaultPort(kind: ProbeKind, fixedPort: boolean | undefined): number | null {
+  if (kind === 'icmp' || kind === 'raw') return null;
+  if (kind === 'tcp') return TRACE_DEFAULTS.tcpPort;
+  return kind === 'udplite' || fixedPort === true ? FIXED_UDP_PORT : UDP_BASE_PORT;
+}
+
 /** Every classic probe needs its own port (its key): the ports must not run out. */
 function checkPortRoom(options: TraceOptions, kind: ProbeKind, total: number): void {
-  if (kind === 'udp') {
+  const counted = countsSourcePorts(kind, options.fixedPort);
+  if (kind === 'udp' && !counted) {
     const base = options.port ?? UDP_BASE_PORT;
     if (0x10000 - base < total) {
       throw optionError('port', `port ${base} leaves room for ${0x10000 - base} probes, and this trace may send ${total}: give a lower port`);
     }
   }
-  if (kind === 'tcp' && options.sourcePort != null) {
+  // -U and -UL with --sport keep that port for every probe (traceroute's): nothing counts up.
+  if (counted && options.sourcePort != null && kind === 'tcp') {
     const dst = options.port ?? TRACE_DEFAULTS.tcpPort;
     if (0x10000 - options.sourcePort < total) {
       throw optionError('sourcePort', `source port ${options.sourcePort} leaves room for ${0x10000 - options.sourcePort} probes, and this trace may send ${total}`);
@@ -177,8 +224,8 @@ function checkPortRoom(options: TraceOptions, kind: ProbeKind, total: number): v
 
 /** A flow's port: UDP destination ports port .. port + flows - 1, TCP source ports sport ..; they must exist. */
 function checkFlowPorts(options: TraceOptions, kind: ProbeKind, flows: number): void {
-  const [field, base] = kind === 'udp' ? ['port', options.port ?? UDP_BASE_PORT] : ['sourcePort', options.sourcePort];
-  if (kind === 'icmp' || base == null || base + flows - 1 <= 0xffff) return;
+  const [field, base] = kind === 'udp' && options.fixedPort !== true ? ['port', options.port ?? UDP_BASE_PORT] : ['sourcePort', options.sourcePort];
+  if (kind === 'icmp' || kind === 'raw' || base == null || base + flows - 1 <= 0xffff) return;
   throw optionError(field, `${flows} flows need the ports ${base}-${base + flows - 1}: give a lower ${field === 'port' ? 'port' : 'source port'}`);
 }
 
@@ -200,8 +247,10 @@ export function randomIn(low: number, high: number): number {
 export async function configureTrace(options: TraceOptions, portsInUse?: number): Promise<TraceConfig> {
   checkTraceOptions(options, portsInUse);
   const target = await resolveTarget(options.host);
-  const { source, sourceGiven } = chooseSource(options.source, target.address);
+  const device = options.device ?? null;
+  const { source, sourceGiven } = chooseSource(options.source, target.address, { device });
   const kind = options.kind ?? 'icmp';
+  const fixedPort = kind === 'udplite' || (kind === 'udp' && options.fixedPort === true);
   const df = options.df ?? false;
   const length = options.length ?? TRACE_DEFAULTS.length;
   const firstTtl = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
@@ -210,16 +259,20 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
   const tos = tosList(options.tos);
   const flow = chooseFlows(options.paris, options.multipath, kind, length);
   const total = portsInUse ?? (flow.mode === 'classic' ? probeCount(firstTtl, maxTtl, probesPerHop, tos.length) : flow.flows);
-  const port = kind === 'icmp' ? null : options.port ?? (kind === 'udp' ? UDP_BASE_PORT : TRACE_DEFAULTS.tcpPort);
+  const port = options.port ?? defaultPort(kind, fixedPort);
+  const counted = countsSourcePorts(kind, fixedPort);
   let sourcePort = options.sourcePort ?? 0;
   if (options.sourcePort == null) {
-    // Above the well-known and registered ports, clear of the destination port (TCP).
-    do sourcePort = randomIn(32768, kind === 'tcp' ? 0x10000 - total : 60999);
-    while (kind === 'tcp' && port !== null && port >= sourcePort && port < sourcePort + total);
+    // Above the well-known and registered ports, clear of the destination port where the
+    // source ports count up (-T, -U, -UL).
+    do sourcePort = randomIn(32768, counted ? 0x10000 - total : 60999);
+    while (counted && port !== null && port >= sourcePort && port < sourcePort + total);
   }
   return {
     target,
     kind,
+    fixedPort,
+    protocol: kind === 'raw' ? options.protocol ?? DEFAULT_RAW_PROTOCOL : null,
     port,
     firstTtl,
     maxTtl,
@@ -231,12 +284,14 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
     tos,
     df,
     length,
-    fragmentMtu: df ? null : fragmentMtuFor(length, routeMtu(target.address, sourceGiven ? source : null)),
+    fragmentMtu: df ? null : fragmentMtuFor(length, routeMtu(target.address, sourceGiven ? source : null, { device })),
     source,
     sourceGiven,
+    device,
     ipOptions: options.ipOptions ?? [],
     identifier: options.identifier ?? randomIn(0, 0xffff),
     sourcePort,
+    sourcePortGiven: options.sourcePort != null,
     compareTtl: options.compareTtl ?? true,
     pcapOut: options.pcapOut ?? null,
     flow,

@@ -13,7 +13,7 @@ import { openSocket, type RawSocket } from '../../socket/socket.js';
 import { constants } from '../../socket/constants.js';
 import { SocketGroup } from '../engine/socket-group.js';
 import type { SessionSocket } from '../engine/session.js';
-import { answerSlotSize, openProbeSocket } from '../engine/probe-socket.js';
+import { answerSlotSize, bindToDevice, openProbeSocket } from '../engine/probe-socket.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import type { TcpSynProbe } from '../protocols/tcp-syn.js';
 
@@ -26,12 +26,15 @@ const RECEIVE = { slotCount: 64, maxPerWake: 1024 } as const;
 export interface TraceSocketOptions {
   /** Bind to this source address (-s), or null. */
   source: string | null;
+  /** Only through this interface (-i: SO_BINDTODEVICE), or null. */
+  device?: string | null;
 }
 
 /** Opens the sockets `protocol` needs (CAP_NET_RAW), filters attached, receiving started. */
 export function openTraceSocket(protocol: TraceProtocol, options: TraceSocketOptions): TraceSocket {
   const icmp = openProbeSocket(protocol, {
     source: options.source,
+    device: options.device ?? null,
     slotCount: RECEIVE.slotCount,
     maxPerWake: RECEIVE.maxPerWake,
     // Send at the interface's MTU, whatever path MTU the kernel learned from an earlier
@@ -45,6 +48,7 @@ export function openTraceSocket(protocol: TraceProtocol, options: TraceSocketOpt
     const tcp = openSocket({ family: 'inet', type: 'raw', protocol: 'tcp' });
     opened.push(tcp);
     tcp.attachFilter((protocol as TcpSynProbe).tcpFilter());
+    if (options.device != null) bindToDevice(tcp, options.device);
     if (options.source !== null) tcp.bind(options.source);
     tcp.startReceiving({ ...RECEIVE, slotSize: answerSlotSize(protocol.packetLength) });
     return new SocketGroup(icmp, [icmp, tcp]);
