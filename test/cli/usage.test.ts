@@ -91,12 +91,17 @@ test('every help text lists each option once, grouped as the peer tool groups th
   for (const letter of ['-B', '-c', '-f', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
   for (const letter of ['-a', '-q', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
   // traceroute and tcpdump: their letters under "Options:".
-  for (const letter of ['-F', '-f', '-I', '-T', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-U']) t.is(under('trace', letter), 'Options:', letter);
+  for (const letter of ['-4', '-F', '-f', '-I', '-T', '-i', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-e', '-M', '--sport', '-U', '--udplite', '-P', '--mtu']) t.is(under('trace', letter), 'Options:', letter);
+  for (const own of ['--interval', '--report', '--json']) t.is(under('trace', own), 'rawprobe options:', own);
   for (const letter of ['-c', '-d', '-i', '-O', '-p', '-s', '-v', '-w', '-x']) t.is(under('capture', letter), 'Options:', letter);
   // The iputils order: the help lists ping's letters as iputils' help does.
   const ping = await rawprobe(['ping', '--help']);
   const order = listed(ping.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
   t.deepEqual(order, ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-w', '-W', '-h']);
+  // traceroute's order (its --help), for the letters trace takes.
+  const trace = await rawprobe(['trace', '--help']);
+  const traceOrder = listed(trace.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
+  t.deepEqual(traceOrder, ['-4', '-F', '-f', '-I', '-T', '-i', '-m', '-N', '-n', '-p', '-Q', '-w', '-q', '-s', '-e', '-M', '-U', '-P', '-h']);
 });
 
 test('a value outside its choices: one line naming the option or argument and the choices', async (t) => {
