@@ -11,12 +11,14 @@
 // the page cache for both. The in-process library time (checkCapture, no Node start-up) is shown
 // for reference.
 //
-// tshark needs its IPv4, UDP and TCP checksum preferences on (ICMP it always checks) and -T fields
-// to dissect every packet; -E occurrence=f keeps the outer packet's fields when an ICMP error
-// quotes another one:
+// tshark needs its IPv4, UDP and TCP checksum preferences on (ICMP and ICMPv6 it always checks)
+// and -T fields to dissect every packet; -E occurrence=f keeps the outer packet's fields when an
+// ICMP error quotes another one, and frame.protocols says which upper layer is the outer one
+// (an IPv6 packet's first Next Header may name an extension header):
 //   tshark -n -r FILE -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
-//     -T fields -E occurrence=f -e ip.proto -e ip.checksum.status -e icmp.checksum.status \
-//     -e udp.checksum.status -e tcp.checksum.status
+//     -T fields -E occurrence=f -e frame.protocols -e ip.checksum.status -e icmp.checksum.status \
+//     -e udp.checksum.status -e tcp.checksum.status -e icmpv6.checksum.status
+// The row runs twice: on the IPv4 file, and on a file of the same size that is half IPv6.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,8 +36,15 @@ type Counts = PlantedCounts['layers'];
 export const TSHARK_ARGS = [
   '-n', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
   '-T', 'fields', '-E', 'occurrence=f',
-  '-e', 'ip.proto', '-e', 'ip.checksum.status', '-e', 'icmp.checksum.status', '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status',
+  '-e', 'frame.protocols', '-e', 'ip.checksum.status', '-e', 'icmp.checksum.status', '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status',
+  '-e', 'icmpv6.checksum.status',
 ];
+
+/** The outer upper layer frame.protocols names ("eth:ethertype:ipv6:ipv6.hopopts:udp:data"), or null. */
+function outerLayer(protocols: string): 'icmp' | 'icmpv6' | 'udp' | 'tcp' | null {
+  for (const p of protocols.split(':')) if (p === 'icmp' || p === 'icmpv6' || p === 'udp' || p === 'tcp') return p;
+  return null;
+}
 
 const MAIN = fileURLToPath(new URL('../app/main.js', import.meta.url));
 
@@ -53,18 +62,23 @@ async function runMeasured(argv: string[]): Promise<ProcessRun> {
   return { ms: r.ms, rssMb: r.maxRssKb === null ? null : r.maxRssKb / 1024, stdout: r.stdout, status: r.code };
 }
 
-/** tshark's fields, counted per layer the way rawprobe counts (outer packet, by its IP protocol). */
+/**
+ * tshark's fields (TSHARK_ARGS), counted per layer the way rawprobe counts: the outer packet's
+ * upper layer. Wireshark's statuses: 0 bad, 1 good, 2 unverified, 3 not present, 4 illegal (a
+ * UDP checksum of 0 over IPv6, which rawprobe counts bad).
+ */
 export function countTshark(text: string): { packets: number; layers: Counts } {
-  const names = ['bad', 'good', 'unverifiable', 'absent'] as const; // Wireshark: 0 bad, 1 good, 2 unverified, 3 not present
+  const names = ['bad', 'good', 'unverifiable', 'absent', 'bad'] as const;
   const layers = Object.fromEntries(LAYERS.map((l) => [l, { good: 0, bad: 0, unverifiable: 0, absent: 0 }])) as Counts;
   let packets = 0;
   for (const line of text.split('\n')) {
     if (line === '') continue;
     packets++;
-    const [proto, ip, icmp, udp, tcp] = line.split('\t');
+    const [protocols, ip, icmp, udp, tcp, icmpv6] = line.split('\t');
     if (ip) layers.ipv4[names[Number(ip)]!]++;
-    const transport = proto === '1' ? (['icmp', icmp] as const) : proto === '17' ? (['udp', udp] as const) : proto === '6' ? (['tcp', tcp] as const) : null;
-    if (transport !== null && transport[1]) layers[transport[0]][names[Number(transport[1])]!]++;
+    const layer = outerLayer(protocols ?? '');
+    const status = layer === null ? '' : { icmp, icmpv6, udp, tcp }[layer];
+    if (layer !== null && status) layers[layer][names[Number(status)]!]++;
   }
   return { packets, layers };
 }

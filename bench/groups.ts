@@ -1,10 +1,11 @@
 // Every row group of `npm run bench`, in the order they run and print. Adding a row means
 // writing bench/rows/<name>.ts and listing it here.
 import type { BenchGroup } from './context.js';
-import { buildParseGroup } from './rows/build-parse.js';
+import { buildParse6Group, buildParseGroup } from './rows/build-parse.js';
 import { captureGroup } from './rows/capture.js';
 import { checksumGroup } from './rows/checksum.js';
 import { floodGroup } from './rows/flood.js';
+import { ipv6ParseGroup } from './rows/ipv6-parse.js';
 import { pcapReadGroup } from './rows/pcap-read.js';
 import { rttGroup } from './rows/rtt.js';
 import { socketGroup } from './rows/socket.js';
@@ -15,6 +16,8 @@ import { traceReportGroup } from './rows/trace-report.js';
 
 export const BENCH_GROUPS: readonly BenchGroup[] = [
   buildParseGroup,
+  buildParse6Group,
+  ipv6ParseGroup,
   floodGroup,
   rttGroup,
   traceGroup,

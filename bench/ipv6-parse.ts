@@ -15,14 +15,13 @@
 // tests): numbers depend on the machine and its load.
 
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { decodePacket, encodePacket } from '../lib/wire/packet.js';
 import { decodePacket6, encodePacket6 } from '../lib/wire/packet6.js';
 
-const N = Number(process.argv[2] ?? 200_000);
-const ROUNDS = Number(process.argv[3] ?? 9);
 const PATTERN = Buffer.from(Array.from({ length: 256 + 64 }, (_, k) => k & 0xff));
 
-interface Pair {
+export interface Pair {
   name: string;
   v4: Buffer[];
   v6: Buffer[];
@@ -30,7 +29,8 @@ interface Pair {
   check6: (b: Buffer) => number;
 }
 
-function build(kind: 'icmp' | 'udp', distinct: boolean): Pair {
+/** N packets of each version, the same fields, and the parse each version's reader does. */
+export function buildPair(kind: 'icmp' | 'udp', distinct: boolean, N: number): Pair {
   const v4: Buffer[] = new Array(N);
   const v6: Buffer[] = new Array(N);
   for (let i = 0; i < N; i++) {
@@ -66,7 +66,7 @@ function build(kind: 'icmp' | 'udp', distinct: boolean): Pair {
  * One pass over the list: CPU time of this process per packet (process.cpuUsage: user + system),
  * so time the scheduler gives other processes on a busy machine is not counted; wall time beside.
  */
-function round(list: Buffer[], check: (b: Buffer) => number): { ns: number; wallNs: number; sum: number } {
+export function round(list: Buffer[], check: (b: Buffer) => number): { ns: number; wallNs: number; sum: number } {
   let sum = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -78,27 +78,31 @@ function round(list: Buffer[], check: (b: Buffer) => number): { ns: number; wall
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-for (const pair of [build('icmp', true), build('udp', true), build('icmp', false), build('udp', false)]) {
-  round(pair.v4, pair.check4);
-  round(pair.v6, pair.check6);
-  const t4: number[] = [];
-  const t6: number[] = [];
-  const w4: number[] = [];
-  const w6: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const a = round(pair.v4, pair.check4);
-    const b = round(pair.v6, pair.check6);
-    // Every packet must have verified: a fast wrong parse is no result.
-    if (a.sum < N || b.sum < N) throw new Error(`${pair.name}: checksums failed (${a.sum}, ${b.sum} for ${N})`);
-    t4.push(a.ns);
-    t6.push(b.ns);
-    w4.push(a.wallNs);
-    w6.push(b.wallNs);
+function main(N: number, ROUNDS: number): void {
+  for (const pair of [buildPair('icmp', true, N), buildPair('udp', true, N), buildPair('icmp', false, N), buildPair('udp', false, N)]) {
+    round(pair.v4, pair.check4);
+    round(pair.v6, pair.check6);
+    const t4: number[] = [];
+    const t6: number[] = [];
+    const w4: number[] = [];
+    const w6: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const a = round(pair.v4, pair.check4);
+      const b = round(pair.v6, pair.check6);
+      // Every packet must have verified: a fast wrong parse is no result.
+      if (a.sum < N || b.sum < N) throw new Error(`${pair.name}: checksums failed (${a.sum}, ${b.sum} for ${N})`);
+      t4.push(a.ns);
+      t6.push(b.ns);
+      w4.push(a.wallNs);
+      w6.push(b.wallNs);
+    }
+    const m4 = median(t4);
+    const m6 = median(t6);
+    process.stdout.write(
+      `${pair.name}: IPv4 ${m4.toFixed(0)} ns/packet, IPv6 ${m6.toFixed(0)} ns/packet (CPU), IPv6/IPv4 ${(m6 / m4).toFixed(2)}x; ` +
+        `wall ${median(w4).toFixed(0)} / ${median(w6).toFixed(0)} ns  [median of ${ROUNDS} rounds of ${N}]\n`,
+    );
   }
-  const m4 = median(t4);
-  const m6 = median(t6);
-  process.stdout.write(
-    `${pair.name}: IPv4 ${m4.toFixed(0)} ns/packet, IPv6 ${m6.toFixed(0)} ns/packet (CPU), IPv6/IPv4 ${(m6 / m4).toFixed(2)}x; ` +
-      `wall ${median(w4).toFixed(0)} / ${median(w6).toFixed(0)} ns  [median of ${ROUNDS} rounds of ${N}]\n`,
-  );
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(Number(process.argv[2] ?? 200_000), Number(process.argv[3] ?? 9));

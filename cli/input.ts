@@ -7,8 +7,8 @@
 //   tcpdump -w - | rawprobe decode        pcap on stdin;   echo 4500... | rawprobe decode   hex on stdin
 //
 // Hex text: one packet per line, bytes as "45000054...", "45 00 00 54" or "45:00:00:54", an
-// optional 0x; blank lines and lines starting with # are skipped. Hex packets start with the
-// IPv4 header (link type RAW) and have no timestamp.
+// optional 0x; blank lines and lines starting with # are skipped. Hex packets start with the IP
+// header, IPv4 or IPv6 by its version nibble (link type RAW), and have no timestamp.
 //
 // Every packet reaches the caller as a RecordView (lib/pcap), ONE object reused for all of them:
 // read what you need in the callback. A break in the input stops reading after every packet

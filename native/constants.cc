@@ -60,7 +60,7 @@
   /* IPPROTO_IPV6 options */                                                             \
   X(IPV6_UNICAST_HOPS) X(IPV6_TCLASS) X(IPV6_V6ONLY) X(IPV6_RECVERR)                     \
   X(IPV6_MTU_DISCOVER) X(IPV6_RECVHOPLIMIT) X(IPV6_HOPLIMIT) X(IPV6_RECVTCLASS)          \
-  X(IPV6_CHECKSUM)                                                                       \
+  X(IPV6_CHECKSUM) X(IPV6_HDRINCL) X(IPV6_MTU)                                          \
   /* IPPROTO_TCP options */                                                              \
   X(TCP_NODELAY) X(TCP_MAXSEG)                                                           \
   /* raw ICMP type filters (SOL_RAW / IPPROTO_ICMPV6) */                                 \

@@ -250,6 +250,10 @@ std::string TransferAdvice(int err, const ErrorContext& ctx, const std::string& 
   if (!state.empty() && !(err == ENOTCONN && IsSend(call))) return state;
   switch (err) {
     case EMSGSIZE:
+      if (ctx.hdrincl && ctx.family == AF_INET6) {
+        return "with IPV6_HDRINCL the kernel never fragments: the whole packet must fit "
+               "the outgoing interface's MTU (put in a Fragment header and cut it yourself)";
+      }
       if (ctx.hdrincl) {
         return "with IP_HDRINCL the kernel never fragments: the whole packet must fit "
                "the outgoing interface's MTU";
@@ -263,6 +267,10 @@ std::string TransferAdvice(int err, const ErrorContext& ctx, const std::string& 
       return "the host is unreachable: no route to it, or its neighbour (ARP/NDP) did "
              "not answer";
     case EINVAL:
+      if (ctx.hdrincl && ctx.family == AF_INET6) {
+        return "with IPV6_HDRINCL the buffer must hold a whole IPv6 header: at least 40 "
+               "bytes";
+      }
       if (ctx.hdrincl) {
         return "with IP_HDRINCL the buffer must hold a whole IPv4 header: at least 20 "
                "bytes and at least IHL*4 bytes (Linux fills in total length and "

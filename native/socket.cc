@@ -237,11 +237,13 @@ Napi::Value Socket::SocketName(Napi::Env env, const char* what, const char* sysc
   return AddressObject(env, ss, len);
 }
 
-// EINVAL on a send means something else when we supplied the IPv4 header ourselves.
+// EINVAL and EMSGSIZE on a send mean something else when we supplied the IP header ourselves
+// (IP_HDRINCL; IPV6_HDRINCL, Linux 4.5 and later).
 static bool HeaderIncluded(int fd, int family, int type) {
-  if (family != AF_INET || type != SOCK_RAW) return false;
+  if ((family != AF_INET && family != AF_INET6) || type != SOCK_RAW) return false;
   int on = 0;
   socklen_t len = sizeof(on);
+  if (family == AF_INET6) return getsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &on, &len) == 0 && on != 0;
   return getsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, &len) == 0 && on != 0;
 }
 

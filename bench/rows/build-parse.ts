@@ -1,8 +1,11 @@
-// Row 1: build and parse rate of IPv4 + ICMP echo requests with a 56-byte payload, checksums
-// filled when building and verified when parsing: lib/wire against scapy, on the same packets.
+// Row 1: build and parse rate of echo requests with a 56-byte payload, checksums filled when
+// building and verified when parsing: lib/wire against scapy, on the same packets; once for IPv4
+// + ICMP (group build-parse), once for IPv6 + ICMPv6 (group build-parse6: scapy's
+// IPv6()/ICMPv6EchoRequest(), the checksum over the pseudo-header).
 //
 // Same work on both sides: packet i has id = seq = i & 0xffff, TTL 64, TOS 0, no flags, ICMP id
-// 0x1234, payload pattern[i % 256 .. +56], 198.51.100.1 -> 203.0.113.6. Each side builds its
+// 0x1234, payload pattern[i % 256 .. +56], 198.51.100.1 -> 203.0.113.6 (IPv6: hop limit 64,
+// class 0, flow label 0, 2001:db8::1 -> 2001:db8:0:1::6, ICMPv6 id 0x1234). Each side builds its
 // packets into separate byte objects (a Buffer / a bytes), then parses each back, reads the
 // sequence and the data, and checks both checksums. Both must report every packet valid and the
 // sums the sequence gives, and sample packets must be identical byte for byte, or the row fails.
@@ -15,7 +18,7 @@
 
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodePacket, encodePacket } from '../../lib/wire/index.js';
+import { decodePacket, decodePacket6, encodePacket, encodePacket6 } from '../../lib/wire/index.js';
 import type { BenchContext, BenchGroup } from '../context.js';
 import { progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
@@ -25,6 +28,8 @@ import { SYSTEM_PYTHON, toolProblem } from '../tools.js';
 
 const SRC = '198.51.100.1';
 const DST = '203.0.113.6';
+const SRC6 = '2001:db8::1';
+const DST6 = '2001:db8:0:1::6';
 const IDENT = 0x1234;
 const PAYLOAD = 56;
 
@@ -51,29 +56,49 @@ export function sampleIndexes(n: number): number[] {
 /** Packet i's payload: the same slices scapy-build-parse.py takes. */
 const PATTERN = Buffer.from(Array.from({ length: 256 + PAYLOAD }, (_, k) => k & 0xff));
 
+/** Packet i (sequence s), as each version builds it. */
+function build(version: 4 | 6, s: number, data: Buffer): Buffer {
+  if (version === 6) {
+    return encodePacket6({
+      ip: { trafficClass: 0, flowLabel: 0, hopLimit: 64, src: SRC6, dst: DST6 },
+      icmpv6: { kind: 'echo-request', code: 0, identifier: IDENT, sequence: s, data },
+    });
+  }
+  return encodePacket({
+    ip: { version: 4, tos: 0, id: s, flags: { df: false, mf: false, reserved: false }, fragmentOffset: 0, ttl: 64, src: SRC, dst: DST },
+    icmp: { kind: 'echo-request', code: 0, identifier: IDENT, sequence: s, data },
+  });
+}
+
+/** The echo request in b with its checksums' verdict, or null. */
+function parse(version: 4 | 6, b: Buffer): { ok: boolean; sequence: number; data: Buffer } | null {
+  if (version === 6) {
+    const m = decodePacket6(b).icmpv6;
+    return m === null || m.kind !== 'echo-request' ? null : { ok: m.checksumValid === true, sequence: m.sequence, data: m.data };
+  }
+  const p = decodePacket(b);
+  const m = p.icmp;
+  return m === null || m.kind !== 'echo-request' ? null : { ok: p.ip.checksumValid === true && m.checksumValid === true, sequence: m.sequence, data: m.data };
+}
+
 /** Our side, in this process. */
-export function oursBuildParse(n: number, sample: readonly number[]): BuildParseReport {
+export function oursBuildParse(n: number, sample: readonly number[], version: 4 | 6 = 4): BuildParseReport {
   const t0 = performance.now();
   const built: Buffer[] = new Array<Buffer>(n);
   for (let i = 0; i < n; i++) {
-    const s = i & 0xffff;
     const o = i & 0xff;
-    built[i] = encodePacket({
-      ip: { version: 4, tos: 0, id: s, flags: { df: false, mf: false, reserved: false }, fragmentOffset: 0, ttl: 64, src: SRC, dst: DST },
-      icmp: { kind: 'echo-request', code: 0, identifier: IDENT, sequence: s, data: PATTERN.subarray(o, o + PAYLOAD) },
-    });
+    built[i] = build(version, i & 0xffff, PATTERN.subarray(o, o + PAYLOAD));
   }
   const t1 = performance.now();
   let valid = 0;
   let seqSum = 0;
   let dataBytes = 0;
   for (let i = 0; i < n; i++) {
-    const p = decodePacket(built[i]!);
-    const icmp = p.icmp;
-    if (icmp === null || icmp.kind !== 'echo-request') continue;
-    if (p.ip.checksumValid && icmp.checksumValid === true) valid += 1;
-    seqSum += icmp.sequence;
-    dataBytes += icmp.data.length;
+    const echo = parse(version, built[i]!);
+    if (echo === null) continue;
+    if (echo.ok) valid += 1;
+    seqSum += echo.sequence;
+    dataBytes += echo.data.length;
   }
   const t2 = performance.now();
   const out: Record<string, string> = {};
@@ -82,9 +107,9 @@ export function oursBuildParse(n: number, sample: readonly number[]): BuildParse
 }
 
 /** scapy's side: one python process per run. */
-export async function scapyBuildParse(n: number, sample: readonly number[]): Promise<BuildParseReport> {
+export async function scapyBuildParse(n: number, sample: readonly number[], version: 4 | 6 = 4): Promise<BuildParseReport> {
   const r = expectExit(
-    await runProcess([SYSTEM_PYTHON, SCAPY_SCRIPT, String(n), sample.join(',')], { timeoutMs: 600_000 }),
+    await runProcess([SYSTEM_PYTHON, SCAPY_SCRIPT, String(n), sample.join(','), ...(version === 6 ? ['--ipv6'] : [])], { timeoutMs: 600_000 }),
     'scapy-build-parse.py',
   );
   return JSON.parse(r.stdout) as BuildParseReport;
@@ -114,48 +139,58 @@ export function checkReport(who: string, r: BuildParseReport, n: number, referen
   return `${keys.length} sample packets identical to ours byte for byte`;
 }
 
-const METRICS: Metric[] = [
-  { key: 'build', what: 'build + serialise IPv4/ICMP echo, 56-byte payload, checksums filled', units: 'packets/s', better: BETTER.higher },
-  { key: 'parse', what: 'parse IPv4/ICMP echo + verify both checksums', units: 'packets/s', better: BETTER.higher },
-];
+function metrics(version: 4 | 6): Metric[] {
+  const what = version === 6 ? 'IPv6/ICMPv6 echo' : 'IPv4/ICMP echo';
+  return [
+    { key: 'build', what: `build + serialise ${what}, 56-byte payload, checksums filled`, units: 'packets/s', better: BETTER.higher },
+    { key: 'parse', what: `parse ${what} + verify ${version === 6 ? 'the ICMPv6 checksum (pseudo-header)' : 'both checksums'}`, units: 'packets/s', better: BETTER.higher },
+  ];
+}
 
 function rates(r: BuildParseReport): Record<string, number> {
   return { build: r.n / r.buildSeconds, parse: r.n / r.parseSeconds };
 }
 
-export const buildParseGroup: BenchGroup = {
-  id: 'build-parse',
-  number: '1',
-  title: 'build and parse rate: lib/wire vs scapy',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const n = ctx.quick ? 1_000 : 20_000;
-    const m = ctx.quick ? 100_000 : 200_000;
-    const sample = sampleIndexes(n);
-    const reference = oursBuildParse(m, sample); // warm-up pass, and the bytes scapy must match
-    checkReport('lib/wire', reference, m, null);
-    const ours: Contender = {
-      name: 'lib/wire',
-      side: SIDE.ours,
-      command: `encodePacket + decodePacket, ${m} packets in-process`,
-      unavailable: null,
-      async run(): Promise<RunOutcome> {
-        const r = oursBuildParse(m, sample);
-        checkReport('lib/wire', r, m, reference.sample);
-        return { values: rates(r) };
-      },
-    };
-    const theirs: Contender = {
-      name: 'scapy',
-      side: SIDE.theirs,
-      command: `${SYSTEM_PYTHON} bench/scapy-build-parse.py ${n}`,
-      unavailable: toolProblem(ctx.tools, 'python3-scapy'),
-      async run(): Promise<RunOutcome> {
-        const r = await scapyBuildParse(n, sample);
-        const note = checkReport('scapy', r, n, reference.sample);
-        return { values: rates(r), note };
-      },
-    };
-    const results = await runRounds([ours, theirs], { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'build-parse') });
-    return rowsFor('build-parse', '1', results, [{ ours: 'lib/wire', theirs: 'scapy', id: 'scapy' }], METRICS);
-  },
-};
+/** The group for one IP version: lib/wire against scapy on the same packets. */
+function buildParse(version: 4 | 6): BenchGroup {
+  const id = version === 6 ? 'build-parse6' : 'build-parse';
+  return {
+    id,
+    number: '1',
+    title: `build and parse rate${version === 6 ? ', IPv6' : ''}: lib/wire vs scapy`,
+    async run(ctx: BenchContext): Promise<Row[]> {
+      const n = ctx.quick ? 1_000 : 20_000;
+      const m = ctx.quick ? 100_000 : 200_000;
+      const sample = sampleIndexes(n);
+      const reference = oursBuildParse(m, sample, version); // warm-up pass, and the bytes scapy must match
+      checkReport('lib/wire', reference, m, null);
+      const ours: Contender = {
+        name: 'lib/wire',
+        side: SIDE.ours,
+        command: `${version === 6 ? 'encodePacket6 + decodePacket6' : 'encodePacket + decodePacket'}, ${m} packets in-process`,
+        unavailable: null,
+        async run(): Promise<RunOutcome> {
+          const r = oursBuildParse(m, sample, version);
+          checkReport('lib/wire', r, m, reference.sample);
+          return { values: rates(r) };
+        },
+      };
+      const theirs: Contender = {
+        name: 'scapy',
+        side: SIDE.theirs,
+        command: `${SYSTEM_PYTHON} bench/scapy-build-parse.py ${n}${version === 6 ? ' --ipv6' : ''}`,
+        unavailable: toolProblem(ctx.tools, 'python3-scapy'),
+        async run(): Promise<RunOutcome> {
+          const r = await scapyBuildParse(n, sample, version);
+          const note = checkReport('scapy', r, n, reference.sample);
+          return { values: rates(r), note };
+        },
+      };
+      const results = await runRounds([ours, theirs], { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, id) });
+      return rowsFor(id, version === 6 ? '1.ipv6' : '1', results, [{ ours: 'lib/wire', theirs: 'scapy', id: 'scapy' }], metrics(version));
+    },
+  };
+}
+
+export const buildParseGroup: BenchGroup = buildParse(4);
+export const buildParse6Group: BenchGroup = buildParse(6);

@@ -6,17 +6,18 @@
 //   tshark -r FILE ... -Y <a bad checksum> -T fields -e frame.number
 //                                            tshark listing the same bad packets, with IPv4, UDP
 //                                            and TCP checksum validation switched on (it always
-//                                            validates ICMP)
+//                                            validates ICMP and ICMPv6)
 //
-// Each must list exactly the packets the generator spoiled, or the row fails. And in-process,
+// on an IPv4 file, and again on an IPv6 one of as many packets (ICMPv6, UDP and TCP over IPv6,
+// some behind Hop-by-Hop or Destination Options headers). Each must list exactly the packets the generator spoiled, or the row fails. And in-process,
 // against the machine's ceiling: the library's checkCapture (no Node start-up, the same read of
 // the file) against bench/c/pcap-checksum.c, the same checks in plain C over the file mapped in
 // memory (bench/ceilings.ts compiles it), as packets per second.
 //
-// The file comes from bench/make-checksum-pcap.ts, the generator the checksum command's tests
-// use: Ethernet, ICMP echo / UDP / TCP in turn, about 37 MB for 200,000 packets, with bad IPv4
-// and transport checksums, UDP sent without a checksum and snaplen-cut packets (unverifiable)
-// planted by a seeded random choice.
+// The files come from bench/make-checksum-pcap.ts, the generator the checksum command's tests
+// use: Ethernet, ICMP(v6) echo / UDP / TCP in turn, about 37 MB for 200,000 IPv4 packets, with
+// bad IPv4 and transport checksums, UDP sent without a checksum (bad over IPv6) and
+// snaplen-cut packets (unverifiable) planted by a seeded random choice.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ import { expectExit, runProcess, type ProcResult } from '../proc.js';
 import { pendingUnless, rawprobeArgv } from '../rawprobe.js';
 import { toolPath, toolProblem } from '../tools.js';
 
-export const CHECKSUM_LAYERS = ['ipv4', 'icmp', 'udp', 'tcp'] as const;
+export const CHECKSUM_LAYERS = ['ipv4', 'icmp', 'udp', 'tcp', 'icmpv6'] as const;
 export type ChecksumLayer = (typeof CHECKSUM_LAYERS)[number];
 
 /** The generated file and the packets with a bad checksum planted in it (0-based, ascending). */
@@ -43,8 +44,8 @@ export interface ChecksumPcap {
 }
 
 /** Writes the file with bench/make-checksum-pcap.ts (the checksum command's own test generator). */
-export async function writeChecksumPcap(file: string, packets: number): Promise<ChecksumPcap> {
-  const planted = await makeChecksumPcap(file, { packets });
+export async function writeChecksumPcap(file: string, packets: number, ipv6 = false): Promise<ChecksumPcap> {
+  const planted = await makeChecksumPcap(file, { packets, ipv6: ipv6 ? 1 : 0 });
   const badPackets = [...new Set(planted.bad.map((b) => b.index))].sort((a, b) => a - b);
   return { file, packets: planted.packets, bytes: planted.bytes, badPackets };
 }
@@ -69,7 +70,7 @@ export function tsharkBadPackets(text: string): number[] {
 /** The packets of the text report's bad-checksum table (`│ 44 │ tcp │ ...`), each once. */
 export function textBadPackets(text: string): number[] {
   const out: number[] = [];
-  for (const m of text.matchAll(/^│\s*(\d+)\s*│\s*(ipv4|icmp|udp|tcp)\s*│/gm)) {
+  for (const m of text.matchAll(/^│\s*(\d+)\s*│\s*(ipv4|icmpv6|icmp|udp|tcp)\s*│/gm)) {
     const n = Number(m[1]);
     if (out[out.length - 1] !== n) out.push(n);
   }
@@ -142,39 +143,50 @@ function cChecker(path: string | null, problem: string | null, pcap: ChecksumPca
   };
 }
 
+/** The whole-process rows on one file: the text and JSON reports against tshark listing the same bad packets. */
+async function listingRows(ctx: BenchContext, pcap: ChecksumPcap, ipv6: boolean): Promise<Row[]> {
+  readFileSync(pcap.file); // into the page cache, for every tool
+  const k = `${pcap.packets / 1000}k`;
+  const ours = await pendingUnless('checksum', ['--json', '--max-listed']);
+  const tsharkProblem = toolProblem(ctx.tools, 'tshark');
+  const tshark = tsharkProblem === null ? toolPath(ctx.tools, 'tshark') : 'tshark';
+  // Exit 1 is the answer "bad checksums found", which this file has.
+  const contenders = [
+    lister('rawprobe checksum', SIDE.ours, rawprobeArgv(['checksum', pcap.file, '--max-listed', '0']), ours, [1], textBadPackets, pcap),
+    lister('rawprobe checksum --json', SIDE.ours, rawprobeArgv(['checksum', pcap.file, '--json']), ours, [1], jsonBadPackets, pcap),
+    lister('tshark -Y <bad checksum>', SIDE.theirs, [tshark, '-n', '-r', pcap.file, ...TSHARK_CHECKSUM_ARGS], tsharkProblem, [0], tsharkBadPackets, pcap),
+  ];
+  const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, ipv6 ? 'checksum, IPv6' : 'checksum') });
+  const file = `${k}-packet ${ipv6 ? 'IPv6 ' : ''}pcap`;
+  const metrics: Metric[] = [
+    { key: 'seconds', what: `checksum check of a ${file}, listing the bad packets: whole process`, units: 's', better: BETTER.lower },
+    { key: 'rssMb', what: `checksum check of a ${file}: peak memory`, units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
+  ];
+  const suffix = ipv6 ? '-ipv6' : '';
+  return rowsFor('checksum', '5', results, [
+    { ours: 'rawprobe checksum', theirs: 'tshark -Y <bad checksum>', id: `text.tshark${suffix}` },
+    { ours: 'rawprobe checksum --json', theirs: 'tshark -Y <bad checksum>', id: `json.tshark${suffix}` },
+  ], metrics);
+}
+
 export const checksumGroup: BenchGroup = {
   id: 'checksum',
   number: '5',
-  title: 'checksum check of a pcap: rawprobe checksum vs tshark, and the C ceiling',
+  title: 'checksum check of a pcap, IPv4 and IPv6: rawprobe checksum vs tshark, and the C ceiling',
   async run(ctx: BenchContext): Promise<Row[]> {
     const packets = ctx.quick ? 20_000 : 200_000;
     const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-checksum-'));
     try {
       const pcap = await writeChecksumPcap(join(dir, 'checksum.pcap'), packets);
-      readFileSync(pcap.file); // into the page cache, for every tool
-      const k = `${packets / 1000}k`;
-      const ours = await pendingUnless('checksum', ['--json', '--max-listed']);
-      const tsharkProblem = toolProblem(ctx.tools, 'tshark');
-      const tshark = tsharkProblem === null ? toolPath(ctx.tools, 'tshark') : 'tshark';
-      // Exit 1 is the answer "bad checksums found", which this file has.
-      const contenders = [
-        lister('rawprobe checksum', SIDE.ours, rawprobeArgv(['checksum', pcap.file, '--max-listed', '0']), ours, [1], textBadPackets, pcap),
-        lister('rawprobe checksum --json', SIDE.ours, rawprobeArgv(['checksum', pcap.file, '--json']), ours, [1], jsonBadPackets, pcap),
-        lister('tshark -Y <bad checksum>', SIDE.theirs, [tshark, '-n', '-r', pcap.file, ...TSHARK_CHECKSUM_ARGS], tsharkProblem, [0], tsharkBadPackets, pcap),
-      ];
-      const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'checksum') });
-      const metrics: Metric[] = [
-        { key: 'seconds', what: `checksum check of a ${k}-packet pcap, listing the bad packets: whole process`, units: 's', better: BETTER.lower },
-        { key: 'rssMb', what: `checksum check of a ${k}-packet pcap: peak memory`, units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
-      ];
-      const rows = rowsFor('checksum', '5', results, [
-        { ours: 'rawprobe checksum', theirs: 'tshark -Y <bad checksum>', id: 'text.tshark' },
-        { ours: 'rawprobe checksum --json', theirs: 'tshark -Y <bad checksum>', id: 'json.tshark' },
-      ], metrics);
+      const rows = await listingRows(ctx, pcap, false);
+      // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
       const c = await ceiling('pcap-checksum');
       const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
-      const rate: Metric = { key: 'rate', what: `checksum check of a ${k}-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
+      const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
       rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
+      rmSync(pcap.file, { force: true });
+      const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
+      rows.push(...(await listingRows(ctx, pcap6, true)));
       return rows;
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
-// `rawprobe send`: craft any IPv4 packet (from flags, from the JSON `decode --json` prints, or
-// from hex / a capture) and send it through a raw IP_HDRINCL socket, paced by --interval or
-// --rate, printing the answers with --wait. Declared in cli/options/send.ts; cli/run/send.ts does
+// `rawprobe send`: craft any IPv4 or IPv6 packet (from flags, from the JSON `decode --json`
+// prints, or from hex / a capture) and send it through a raw IP_HDRINCL (IPV6_HDRINCL) socket,
+// paced by --interval or --rate, printing the answers with --wait. Declared in cli/options/send.ts; cli/run/send.ts does
 // the work (lib/craft builds and sends), loaded only when send runs.
 import type { Argv } from 'yargs';
 import { conflicts, epilog, help, options, positionals, USAGE } from '../options/send.js';

@@ -1,7 +1,9 @@
 // What `rawprobe checksum` prints: the per-layer table and the list of bad checksums (text), or
 // one JSON object (--json) in the shape the issue fixed:
-//   {"packets":N,"bad":{"ipv4":N,"icmp":N,"udp":N,"tcp":N},"unverifiable":N,
+//   {"packets":N,"bad":{"ipv4":N,"icmp":N,"udp":N,"tcp":N,"icmpv6":N},"unverifiable":N,
 //    "badPackets":[{"index":I,"layer":"icmp","found":X,"expected":Y,...}], ...}
+// UDP and TCP count over both IP versions; IPv6 has no header checksum, ICMPv6 its own row.
+// `notIpv4` (the name from before IPv6 was checked) counts the packets that are neither.
 import { LAYERS, type ChecksumSummary, type PacketChecksums } from '../../lib/check/index.js';
 import { STATUS } from '../../lib/check/index.js';
 import { hex16 } from './hex.js';
@@ -64,7 +66,7 @@ export function checksumText(s: ChecksumSummary, facts: ChecksumRunFacts, maxLis
     columns: [{}, { alignment: 'right' }, { alignment: 'right' }, { alignment: 'right' }, { alignment: 'right' }],
   });
   const skipped: string[] = [];
-  if (s.notIpv4 > 0) skipped.push(`${s.notIpv4} not IPv4`);
+  if (s.notIpv4 > 0) skipped.push(`${s.notIpv4} not IP`);
   if (s.malformed > 0) skipped.push(`${s.malformed} malformed`);
   if (skipped.length > 0) out += `not checked: ${skipped.join(', ')}\n`;
   const listed = maxListed > 0 ? s.bad.slice(0, maxListed) : s.bad;
@@ -72,7 +74,7 @@ export function checksumText(s: ChecksumSummary, facts: ChecksumRunFacts, maxLis
     out += 'bad checksums:\n';
     out += renderTable(
       ['PACKET', 'LAYER', 'FOUND', 'EXPECTED', 'NOTE'],
-      listed.map((b) => [b.index, b.layer, hex16(b.found), hex16(b.expected), b.offloaded ? 'offloaded' : '']),
+      listed.map((b) => [b.index, b.layer, hex16(b.found), b.expected >= 0 ? hex16(b.expected) : '?', b.offloaded ? 'offloaded' : b.expected < 0 ? 'never 0 over IPv6' : '']),
       { columns: [{ alignment: 'right' }, {}, {}, {}, {}] },
     );
     const hidden = badChecksums - listed.length;
@@ -95,7 +97,7 @@ export function computeText(c: PacketChecksums): string {
   const verdict = (status: number): string =>
     status === STATUS.GOOD ? 'correct' : status === STATUS.BAD ? 'WRONG' : status === STATUS.ABSENT ? 'none sent (0)' : 'unverifiable';
   const ipWhy = c.ipv4 === STATUS.UNVERIFIABLE && c.ipv4Unverifiable !== null ? `: ${c.ipv4Unverifiable}` : '';
-  const rows: unknown[][] = [['ipv4', hex16(c.ipv4Found), c.ipv4Expected >= 0 ? hex16(c.ipv4Expected) : '?', verdict(c.ipv4) + ipWhy]];
+  const rows: unknown[][] = c.version === 6 ? [] : [['ipv4', hex16(c.ipv4Found), c.ipv4Expected >= 0 ? hex16(c.ipv4Expected) : '?', verdict(c.ipv4) + ipWhy]];
   if (c.transport >= 0) {
     rows.push([
       LAYERS[c.transport],
@@ -113,7 +115,7 @@ export function computeJson(c: PacketChecksums): Record<string, unknown> {
   return {
     malformed: c.malformed,
     offset: c.malformed === null ? null : c.malformedOffset,
-    ipv4: { found: c.ipv4Found, expected: c.ipv4Expected >= 0 ? c.ipv4Expected : null, status: name(c.ipv4), unverifiable: c.ipv4Unverifiable },
+    ipv4: c.version === 6 ? null : { found: c.ipv4Found, expected: c.ipv4Expected >= 0 ? c.ipv4Expected : null, status: name(c.ipv4), unverifiable: c.ipv4Unverifiable },
     transport:
       c.transport < 0
         ? null

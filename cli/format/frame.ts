@@ -1,6 +1,6 @@
 // What the CLI knows of one packet before it prints anything: the record located (lib/pcap: the
-// link layer, MPLS labels, an NFLOG record's facts), decoded (lib/wire) and checksum-checked
-// (lib/check). packet.ts prints the line and the JSON from it, fields.ts the table of -v.
+// link layer, MPLS labels, an NFLOG record's facts), decoded (lib/wire's decodeIpPacket: IPv4 or
+// IPv6 by the version) and checksum-checked (lib/check's verifyIp). packet.ts prints the line and the JSON from it, fields.ts the table of -v.
 //
 // Byte offsets (README, "Offsets"): a problem's `offset` counts from the frame's first byte (what
 // tshark's hex pane counts), its `fileOffset` from the input file's first byte (-1 when the
@@ -17,13 +17,12 @@ import {
   newNetworkLocation,
   nflogInfo,
   LINKTYPE,
-  NOT_IPV4,
   NOT_NETWORK,
   type MplsLabel,
   type NflogInfo,
 } from '../../lib/pcap/index.js';
-import { newPacketChecksums, verifyIpv4, type PacketChecksums, type VerifyOptions } from '../../lib/check/index.js';
-import { DecodeError, decodePacket, type Packet } from '../../lib/wire/index.js';
+import { newPacketChecksums, verifyIp, type PacketChecksums, type VerifyOptions } from '../../lib/check/index.js';
+import { DecodeError, decodeIpPacket, type IpPacket } from '../../lib/wire/index.js';
 
 /** Where a packet came from. */
 export interface FrameInfo {
@@ -50,7 +49,7 @@ export interface FrameInfo {
 
 export interface FrameProblem {
   /**
-   * not-ipv4: a frame holding something rawprobe does not decode (IPv6, ARP, PPP LCP...);
+   * not-ipv4: a frame holding neither IPv4 nor IPv6, which rawprobe does not decode (ARP, PPP LCP...);
    * unknown-link-type: a link type rawprobe cannot read at all; malformed: a broken packet.
    */
   kind: 'not-ipv4' | 'unknown-link-type' | 'malformed';
@@ -61,22 +60,28 @@ export interface FrameProblem {
   fileOffset: number | null;
 }
 
-/** Layers decoded before a problem (DecodeError.partial), same keys as Packet. */
-export interface PartialPacket {
-  ip: Packet['ip'] | null;
-  icmp: Packet['icmp'] | null;
-  udp: Packet['udp'] | null;
-  tcp: Packet['tcp'] | null;
-}
+/**
+ * Layers decoded before a problem (DecodeError.partial): the keys of the packet's version
+ * (LAYER_KEYS), null where nothing was read (the extension chain: []).
+ */
+export type PartialPacket = Record<string, unknown> & { ip: Partial<IpPacket['ip']> | null };
+
+/** The keys a packet of each version has besides payload, truncated and bytes, in JSON order. */
+export const LAYER_KEYS = {
+  4: ['ip', 'icmp', 'udp', 'tcp'],
+  6: ['ip', 'extensions', 'icmpv6', 'udp', 'tcp'],
+} as const;
 
 export interface DecodedFrame {
   frame: FrameInfo;
+  /** 4 or 6 when the record holds IP, 0 otherwise. */
+  version: 0 | 4 | 6;
   /** The whole packet, or null when there is a problem. */
-  packet: Packet | null;
+  packet: IpPacket | null;
   /** With a malformed packet: what was decoded before the problem. */
   partial: PartialPacket | null;
   problem: FrameProblem | null;
-  /** Checksum verdicts (a copy: safe to keep), null when not IPv4. */
+  /** Checksum verdicts (a copy: safe to keep), null when not IP. */
   checks: PacketChecksums | null;
 }
 
@@ -109,24 +114,28 @@ function frameInfo(v: RecordView, nanosecond: boolean, received: boolean): Frame
 export function decodeFrame(v: RecordView, nanosecond: boolean, received = false): DecodedFrame {
   const loc = locateNetworkInRecord(v, LOC);
   const frame = frameInfo(v, nanosecond, received);
-  if (loc.network !== NETWORK.IPV4) return { frame, packet: null, partial: null, problem: notDecoded(v), checks: null };
+  if (loc.network === null) return { frame, version: 0, packet: null, partial: null, problem: notDecoded(v), checks: null };
+  const version = loc.network === NETWORK.IPV6 ? 6 : 4;
   // The packet's length on the wire, when the capture cut it: what a TSO header's length 0 means.
   const originalLength = v.originalLength - v.fcsLength - loc.linkHeaderLength;
   VERIFY.originalLength = originalLength;
   VERIFY.received = received;
-  const checks = { ...verifyIpv4(v.buffer, loc.offset, loc.length, CHECKS, VERIFY) };
+  const checks = { ...verifyIp(v.buffer, loc.offset, loc.length, CHECKS, VERIFY) };
   // Copy the bytes: the view's buffer is reused by the reader after the callback.
   const bytes = Buffer.from(v.buffer.subarray(loc.offset, loc.offset + loc.length));
   try {
-    return { frame, packet: decodePacket(bytes, 0, bytes.length, { originalLength }), partial: null, problem: null, checks };
+    return { frame, version, packet: decodeIpPacket(bytes, 0, bytes.length, { originalLength }), partial: null, problem: null, checks };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
-    const partial = (e.partial ?? { ip: null, icmp: null, udp: null, tcp: null }) as PartialPacket;
+    const partial: PartialPacket = { ip: null };
+    const got = (e.partial ?? {}) as Record<string, unknown>;
+    for (const key of LAYER_KEYS[version]) partial[key] = got[key] ?? (key === 'extensions' ? [] : null);
     const offset = e.offset + frame.linkHeaderLength;
     return {
       frame,
+      version,
       packet: null,
-      partial: { ip: partial.ip ?? null, icmp: partial.icmp ?? null, udp: partial.udp ?? null, tcp: partial.tcp ?? null },
+      partial,
       problem: { kind: 'malformed', reason: e.reason, offset, fileOffset: v.fileOffset < 0 ? -1 : v.fileOffset + offset },
       checks,
     };
@@ -144,8 +153,7 @@ function notDecoded(v: RecordView): FrameProblem {
   if (LOC.reason === NOT_NETWORK.UNSUPPORTED_LINK_TYPE) {
     return { kind: 'unknown-link-type', reason: `not decoded: link type ${LOC.value}`, offset: null, fileOffset: null };
   }
-  const reason = LOC.network === NETWORK.IPV6 ? NOT_IPV4.IPV6 : LOC.reason;
-  return { kind: 'not-ipv4', reason: describeNotNetwork(reason, LOC.value), offset: null, fileOffset: null };
+  return { kind: 'not-ipv4', reason: describeNotNetwork(LOC.reason, LOC.value), offset: null, fileOffset: null };
 }
 
 /**

@@ -1,6 +1,6 @@
-// How the CLI shows a packet: one summary line (decode, send, replies) and one JSON object
-// (decode --json), from a DecodedFrame (frame.ts: a record located, decoded and checked). The
-// table of every field (decode --verbose) is fields.ts.
+// How the CLI shows a packet, IPv4 or IPv6: one summary line (decode, send, replies) and one
+// JSON object (decode --json), from a DecodedFrame (frame.ts: a record located, decoded and
+// checked). The table of every field (decode --verbose) is fields.ts.
 //
 // Summary line, in the spirit of tcpdump -v and tshark's one-liners:
 //   #0 10:23:45.123456 127.0.0.1 > 127.0.0.1 ICMP Echo Request (8/0) id 0x1234 seq 1, ttl 64, id 4660, tos 0x00, length 84, checksums ok
@@ -8,27 +8,61 @@
 //   #2 10:23:45.200000 MPLS (label 16005, tc 0, ttl 63) (label 100, tc 0, [S], ttl 63) 203.0.113.1 > 203.0.113.6 ICMP ...
 //   #3 10:23:45.300000 203.0.113.1 > 203.0.113.6 UDP [malformed] UDP header needs 8 bytes, 4 present (byte offset 5234)
 //   #4 10:23:45.400000 LINKTYPE 147, 60 bytes: not decoded: link type 147
+//   #5 10:23:45.500000 ::1 > ::1 ICMPv6 Echo request (128/0) id 0x1234 seq 1, hlim 64, class 0x00, flowlabel 0x4d2a1, payload length 64, checksums ok
+//   #6 10:23:45.600000 fe80::1 > ff02::16 HBH [router-alert 0, padn 0] ICMPv6 Version 2 Multicast Listener Report (143/0) 1 record [...], hlim 1, ...
+//
+// IPv4's part is tcpdump's "(tos 0x0, ttl 64, id 4660, offset 0, flags [DF], proto ICMP (1),
+// length 84)" reordered; IPv6's is its "IP6 (class 0xb8, flowlabel 0x4d2a1, hlim 64, next-header
+// ICMPv6 (58) payload length: 64)", the extension chain before the upper layer, as tcpdump
+// prints "HBH (rtalert: 0x0000) (padn)" before it (ipv6-words.ts).
 
 import { linkTypeName, type MplsLabel } from '../../lib/pcap/index.js';
 import { LAYERS, STATUS, STATUS_NAME, type PacketChecksums } from '../../lib/check/index.js';
-import { describeIcmp, dscpName, jsonify, lengthFromCapture, type IcmpMessage, type Packet, type QuotedDatagram } from '../../lib/wire/index.js';
+import {
+  describeIcmp,
+  dscpName,
+  isPacket6,
+  jsonify,
+  lengthFromCapture,
+  type IcmpMessage,
+  type Packet,
+  type Packet6,
+  type QuotedDatagram,
+} from '../../lib/wire/index.js';
 import { describeOption } from '../../lib/wire/ipv4-options.js';
-import { problemOffset, type DecodedFrame } from './frame.js';
+import { LAYER_KEYS, problemOffset, type DecodedFrame } from './frame.js';
 import { hex16, hex8 } from './hex.js';
+import { describeExtensions, describeIcmpv6Message, extensionLengthNote6 } from './ipv6-words.js';
 
-export { decodeBytes, decodeFrame, type DecodedFrame, type FrameInfo, type FrameProblem, type PartialPacket } from './frame.js';
+export { decodeBytes, decodeFrame, LAYER_KEYS, type DecodedFrame, type FrameInfo, type FrameProblem, type PartialPacket } from './frame.js';
 
 // ---- small formatters -----------------------------------------------------------------------------
 
-
 export const ECN_NAME = ['Not-ECT', 'ECT(1)', 'ECT(0)', 'CE'] as const;
-const PROTOCOL_NAME: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 132: 'SCTP' };
+const PROTOCOL_NAME: Record<number, string> = {
+  0: 'Hop-by-Hop',
+  1: 'ICMP',
+  2: 'IGMP',
+  6: 'TCP',
+  17: 'UDP',
+  41: 'IPv6',
+  43: 'Routing',
+  44: 'Fragment',
+  47: 'GRE',
+  50: 'ESP',
+  51: 'AH',
+  58: 'ICMPv6',
+  59: 'No Next Header',
+  60: 'Destination Options',
+  132: 'SCTP',
+};
 
+/** "UDP", "ICMPv6", "proto 99": an IPv4 protocol or IPv6 Next Header number. */
 export function protocolName(p: number): string {
   return PROTOCOL_NAME[p] ?? `proto ${p}`;
 }
 
-/** "0xb8 (EF)", "0x00", "0x03 (CS0, CE)". */
+/** "0xb8 (EF)", "0x00", "0x03 (CS0, CE)": a TOS byte or an IPv6 traffic class. */
 export function describeTos(tos: number): string {
   const dscp = tos >>> 2;
   const ecn = tos & 3;
@@ -108,10 +142,8 @@ function describeQuoted(q: QuotedDatagram): string {
   return `${s}, ttl ${q.ip.ttl}, id ${q.ip.id}]`;
 }
 
-/** The transport part of a summary line. */
-function describeTransport(p: Pick<Packet, 'ip' | 'icmp' | 'udp' | 'tcp'>): string {
-  const ip = p.ip;
-  if (p.icmp) return describeIcmpMessage(p.icmp);
+/** UDP or TCP, the same words over either IP version; null when neither. */
+export function describePorts(p: Pick<Packet, 'udp' | 'tcp'>): string | null {
   if (p.udp) return `UDP ${p.udp.srcPort} > ${p.udp.dstPort} length ${p.udp.length}`;
   if (p.tcp) {
     const t = p.tcp;
@@ -119,11 +151,35 @@ function describeTransport(p: Pick<Packet, 'ip' | 'icmp' | 'udp' | 'tcp'>): stri
     if (t.flags.ack) s += ` ack ${t.acknowledgment}`;
     return `${s} win ${t.window}`;
   }
-  if (ip.fragmentOffset !== 0) return `${protocolName(ip.protocol)} fragment`;
-  return protocolName(ip.protocol);
+  return null;
 }
 
-const LAYER_WORD = ['ip', 'icmp', 'udp', 'tcp'] as const;
+/** The transport part of an IPv4 summary line. */
+function describeTransport(p: Packet): string {
+  if (p.icmp) return describeIcmpMessage(p.icmp);
+  const ports = describePorts(p);
+  if (ports !== null) return ports;
+  if (p.ip.fragmentOffset !== 0) return `${protocolName(p.ip.protocol)} fragment`;
+  return protocolName(p.ip.protocol);
+}
+
+/** The upper-layer part of an IPv6 summary line, after its extension chain. */
+function describeUpper6(p: Packet6): string {
+  const chain = describeExtensions(p.extensions);
+  let upper: string;
+  if (p.icmpv6) upper = describeIcmpv6Message(p.icmpv6);
+  else {
+    const ports = describePorts(p);
+    const last = p.extensions[p.extensions.length - 1];
+    const next = last === undefined ? p.ip.nextHeader : last.nextHeader;
+    if (ports !== null) upper = ports;
+    else if (last?.kind === 'fragment' && last.fragmentOffset !== 0) upper = `${protocolName(last.nextHeader)} fragment`;
+    else upper = next === null ? 'encrypted payload' : protocolName(next);
+  }
+  return chain === '' ? upper : `${chain} ${upper}`;
+}
+
+const LAYER_WORD = ['ip', 'icmp', 'udp', 'tcp', 'icmpv6'] as const;
 
 /** "checksums ok", "bad ip checksum 0xdead (expected 0x76b5)", "udp checksum unverifiable (...)". */
 export function describeChecks(c: PacketChecksums): string {
@@ -131,7 +187,8 @@ export function describeChecks(c: PacketChecksums): string {
   const problems: string[] = [];
   const one = (layer: string, status: number, found: number, expected: number, offloaded: boolean, why: string | null): void => {
     if (status === STATUS.BAD) {
-      problems.push(`bad ${layer} checksum ${hex16(found)} (expected ${hex16(expected)}${offloaded ? '; offloaded: captured before the NIC filled it in' : ''})`);
+      const right = expected < 0 ? 'never 0 over IPv6' : `expected ${hex16(expected)}`;
+      problems.push(`bad ${layer} checksum ${hex16(found)} (${right}${offloaded ? '; offloaded: captured before the NIC filled it in' : ''})`);
     } else if (status === STATUS.UNVERIFIABLE) {
       problems.push(`${layer} checksum unverifiable (${why ?? 'incomplete'})`);
     } else if (status === STATUS.ABSENT) {
@@ -162,6 +219,13 @@ function ipPart(p: Pick<Packet, 'ip' | 'bytes' | 'truncated'>, wire: number, cap
   return `${s}, ${lengthPart(p, wire, captured)}`;
 }
 
+/** tcpdump's "(class 0xb8, flowlabel 0x4d2a1, hlim 64, ... payload length: 64)", in our order. */
+function ip6Part(ip: Packet6['ip'], captured: number): string {
+  let s = `hlim ${ip.hopLimit}, class ${describeTos(ip.trafficClass)}, flowlabel 0x${ip.flowLabel.toString(16).padStart(5, '0')}, payload length ${ip.payloadLength}`;
+  if (captured < ip.payloadLength + 40) s += ` (${Math.max(0, captured - 40)} captured)`;
+  return s;
+}
+
 /** tcpdump's way: "MPLS (label 16005, tc 0, ttl 64) (label 100, tc 0, [S], ttl 64) ". */
 export function mplsPart(labels: readonly MplsLabel[]): string {
   if (labels.length === 0) return '';
@@ -176,18 +240,23 @@ export function summaryLine(d: DecodedFrame): string {
   const problem = d.problem;
   if (problem?.kind === 'unknown-link-type') return `${head} ${linkTypeName(f.linkType)}, ${f.capturedLength} bytes: ${problem.reason}`;
   head += ` ${mplsPart(f.mpls)}`;
-  if (problem?.kind === 'not-ipv4') return `${head}${problem.reason} (not decoded: rawprobe decodes IPv4)`;
+  if (problem?.kind === 'not-ipv4') return `${head}${problem.reason} (not decoded: rawprobe decodes IPv4 and IPv6)`;
   const captured = f.capturedLength - f.linkHeaderLength;
   if (d.packet !== null) {
     const p = d.packet;
-    const note = extensionLengthNote(p.icmp);
     const wire = f.originalLength - f.linkHeaderLength;
-    return `${head}${p.ip.src} > ${p.ip.dst} ${describeTransport(p)}, ${ipPart(p, wire, captured)}, ${describeChecks(d.checks!)}${note === null ? '' : `, ${note}`}`;
+    const parts = isPacket6(p)
+      ? [describeUpper6(p), ip6Part(p.ip, captured), describeChecks(d.checks!), extensionLengthNote6(p.icmpv6)]
+      : [describeTransport(p), ipPart(p, wire, captured), describeChecks(d.checks!), extensionLengthNote(p.icmp)];
+    return `${head}${p.ip.src} > ${p.ip.dst} ${parts.filter((x) => x !== null).join(', ')}`;
   }
   const at = problemOffset(problem!);
   const tail = `[malformed] ${problem!.reason}${at === null ? '' : ` (byte offset ${at})`}`;
-  const ip = d.partial?.ip;
-  if (ip && typeof ip === 'object' && typeof ip.src === 'string') return `${head}${ip.src} > ${ip.dst} ${protocolName(ip.protocol)} ${tail}`;
+  const ip = d.partial?.ip as Record<string, unknown> | null | undefined;
+  if (ip && typeof ip.src === 'string') {
+    const next = (d.version === 6 ? ip.nextHeader : ip.protocol) as number;
+    return `${head}${ip.src} > ${String(ip.dst)} ${protocolName(next)} ${tail}`;
+  }
   return `${head}${tail}`;
 }
 
@@ -211,10 +280,11 @@ function checksumsJson(c: PacketChecksums): Record<string, unknown> {
 /**
  * One object per frame: `frame` (where it came from: index, time, lengths, link type, the file
  * offset of its first byte, MPLS labels, NFLOG facts, whether a TSO length was taken from the
- * capture, whether it was read from a raw socket), every decoded field of `ip`, `icmp`, `udp`,
- * `tcp` (null when absent), `payload` (hex), `truncated`, `bytes`, and `problem` (null, or why
- * the frame could not be decoded, with its offset in the frame and in the file; then the layers
- * read before the problem are kept). `rawprobe send --json` takes these objects back: it
+ * capture, whether it was read from a raw socket), every decoded field of each layer of the
+ * packet's version (IPv4: `ip`, `icmp`, `udp`, `tcp`; IPv6: `ip`, `extensions`, `icmpv6`,
+ * `udp`, `tcp`; null when absent), `payload` (hex), `truncated`, `bytes`, and `problem` (null,
+ * or why the frame could not be decoded, with its offset in the frame and in the file; then the
+ * layers read before the problem are kept). `rawprobe send --json` takes these objects back: it
  * ignores `frame`.
  */
 export function frameJson(d: DecodedFrame): Record<string, unknown> {
@@ -234,16 +304,7 @@ export function frameJson(d: DecodedFrame): Record<string, unknown> {
     checksums: d.checks === null || d.checks.malformed !== null ? null : checksumsJson(d.checks),
   };
   if (d.packet !== null) return { frame, ...(jsonify(d.packet) as object), problem: null };
-  const partial = d.partial;
-  return {
-    frame,
-    ip: partial?.ip ? jsonify(partial.ip) : null,
-    icmp: partial?.icmp ? jsonify(partial.icmp) : null,
-    udp: partial?.udp ? jsonify(partial.udp) : null,
-    tcp: partial?.tcp ? jsonify(partial.tcp) : null,
-    payload: null,
-    truncated: null,
-    bytes: null,
-    problem: d.problem,
-  };
+  const layers: Record<string, unknown> = {};
+  for (const key of LAYER_KEYS[d.version === 6 ? 6 : 4]) layers[key] = d.partial?.[key] ? jsonify(d.partial[key]) : key === 'extensions' ? [] : null;
+  return { frame, ...layers, payload: null, truncated: null, bytes: null, problem: d.problem };
 }

@@ -32,9 +32,15 @@ export function kernelWarningLine(changes: ReadonlyMap<string, number>, packets:
   return `rawprobe: warning: the kernel overwrites with IP_HDRINCL (raw(7)): ${list.join(', ')}\n`;
 }
 
-/** --from-hex: the packets of the capture that are not IPv4 (stderr). */
+/** --from-hex: the packets of the capture that are not IP (stderr). */
 export function skippedLine(name: string, skipped: number): string {
-  return `rawprobe: ${name}: skipped ${skipped === 1 ? '1 packet that is' : `${skipped} packets that are`} not IPv4\n`;
+  return `rawprobe: ${name}: skipped ${skipped === 1 ? '1 packet that is' : `${skipped} packets that are`} neither IPv4 nor IPv6\n`;
+}
+
+/** --from-*: the packets of the other IP version, left for a run of their own (stderr). */
+export function otherVersionLine(name: string, skipped: number, version: 4 | 6): string {
+  const what = skipped === 1 ? `1 IPv${version} packet` : `${skipped} IPv${version} packets`;
+  return `rawprobe: ${name}: skipped ${what}: one run sends one IP version${version === 6 ? ' (-6 sends the IPv6 ones)' : ''}\n`;
 }
 
 /** A packet as built: its line, its hex (--dry-run, -v), and with -v its fields and the kernel's changes. */

@@ -6,7 +6,7 @@ export const help: CommandHelp = {
   command: 'decode [input]',
   describe: 'Decode packets from a pcap/pcapng file, hex text, or stdin: one line each, --verbose every field, --json',
   epilog: [
-    'Link types: Ethernet (1, VLAN tags), Linux cooked v1 (113) and v2 (276), BSD loopback (0, 108), raw IP (101, 228), PPP (9), PPP in HDLC framing (50), Cisco HDLC (104), NFLOG (239); MPLS label stacks are shown and crossed. Other link types: the link-layer line, "not decoded: link type N". Hex: one packet per line, starting at the IPv4 header ("4500 0054 ...", "45:00:...", 0x allowed; # starts a comment).',
+    'IPv4 and IPv6 (extension headers, ICMPv6 with Neighbor Discovery and MLD). Link types: Ethernet (1, VLAN tags), Linux cooked v1 (113) and v2 (276), BSD loopback (0, 108; IPv6 as family 24, 28 or 30), raw IP (101, 228 IPv4, 229 IPv6), PPP (9), PPP in HDLC framing (50), Cisco HDLC (104), NFLOG (239); MPLS label stacks are shown and crossed. Other link types: the link-layer line, "not decoded: link type N". Hex: one packet per line, starting at the IP header, IPv4 or IPv6 by its version ("4500 0054 ...", "6000 0000 ...", "45:00:...", 0x allowed; # starts a comment).',
     'Packets are numbered from 0. Times are local, as tcpdump prints them; --json gives UTC.',
     'The checksum status is that of `rawprobe checksum`: a UDP/TCP checksum captured on the sending host (always so on loopback) is often "bad (offloaded)": the kernel left it for the network card. A TSO segment (IPv4 total length 0) takes its length from the capture.',
     'A malformed packet is marked [malformed] on its line with the byte offset (in the file) where it broke, and the reading goes on; the count comes last, on stderr.',

@@ -5,10 +5,10 @@ import { flag, optional, text, type ArgsOf, type CommandHelp } from './define.js
 
 export const help: CommandHelp = {
   command: 'send [target]',
-  describe: 'Craft an IPv4 packet (flags, decode --json output, or hex) and send it raw, paced; --wait prints the replies',
+  describe: 'Craft an IPv4 or IPv6 packet (flags, decode --json output, or hex) and send it raw, paced; --wait prints the replies',
 };
 
-export const USAGE = '$0 send [--dst] ADDR [IP options] [--proto icmp|udp|tcp|N ...] [--count N --interval MS | --rate N|max] [--wait MS]';
+export const USAGE = '$0 send [-6] [--dst] ADDR [IP options] [--proto icmp|udp|tcp|N ...] [--count N --interval MS | --rate N|max] [--wait MS]';
 
 /** The help's last words: what the kernel rewrites (lib/craft's table, given), privilege, exit codes. */
 export function epilog(rules: readonly { field: string; rule: string }[]): string {
@@ -16,6 +16,7 @@ export function epilog(rules: readonly { field: string; rule: string }[]): strin
     'What Linux changes in a packet sent with IP_HDRINCL (raw(7); checked on this kernel with tcpdump):',
     ...rules.map((r) => `  ${r.field.padEnd(12)} ${r.rule}`),
     'Everything else leaves exactly as built: TTL, TOS, flags, options, and every byte after the IP header, transport checksums included.',
+    'With IPV6_HDRINCL (IPv6, Linux 4.5 and later) nothing changes: payload length, a :: source, hop limit and every other byte leave as built. Neither version is fragmented by the kernel: --frag auto does it (a packet over the MTU is EMSGSIZE otherwise).',
     '',
     'Lengths and checksums are computed unless you give them, so wrong ones can be sent on purpose; giving a field the kernel overwrites prints a one-line warning.',
     '',
@@ -25,7 +26,8 @@ export function epilog(rules: readonly { field: string; rule: string }[]): strin
 
 const FILE = 'Packets from a file:';
 const IP = 'IPv4 header:';
-const ICMP = 'ICMP:';
+const IP6 = 'IPv6 header (-6, or an IPv6 --dst):';
+const ICMP = 'ICMP and ICMPv6:';
 const PORTS = 'UDP and TCP:';
 const PAYLOAD = 'Payload:';
 const SENDING = 'Sending:';
@@ -48,7 +50,7 @@ export const options = {
   mf: flag(null, 'set more fragments', IP),
   'reserved-bit': flag(null, 'set the reserved flag (RFC 3514 calls it the evil bit)', IP),
   'frag-offset': text('fragment offset in 8-byte units, as on the wire (185 = byte 1480)', { group: IP }),
-  proto: text('icmp (default), udp, tcp, or a protocol number 0-255 (the payload follows the IP header)', { group: IP }),
+  proto: text('icmp (default; ICMPv6 over IPv6), udp, tcp, or a protocol number 0-255 (the payload follows the IP header)', { group: IP }),
   'ip-option': {
     type: 'string',
     array: true,
@@ -58,11 +60,36 @@ export const options = {
   ihl: text('header length in 32-bit words, written as given (default: computed)', { group: IP }),
   'total-length': text('total length as given (the kernel overwrites it: see below)', { group: IP }),
   'ip-checksum': text('header checksum as given (the kernel overwrites it: see below)', { group: IP }),
-  type: text('ICMP type (default 8, echo request)', { group: ICMP }),
+  ipv6: flag('6', 'craft an IPv6 packet (implied by an IPv6 --dst); with --from-*, send the file\'s IPv6 packets (one run sends one IP version)', IP6),
+  'hop-limit': text('hop limit (default 64)', { group: IP6 }),
+  tclass: text('traffic class: 0-255, 0xb8, or a DSCP name (EF, AF41, CS1...)', { group: IP6 }),
+  'flow-label': text('flow label, 0-0xfffff (default 0)', { group: IP6 }),
+  'next-header': text('the IPv6 header\'s Next Header as given (default: the first extension header or the upper layer)', { group: IP6 }),
+  'payload-length': text('payload length as given (default: computed; the kernel sends it as given)', { group: IP6 }),
+  'hbh-option': {
+    type: 'string',
+    array: true,
+    describe: 'a Hop-by-Hop option, repeatable (one Hop-by-Hop header holds them): pad1, padn[:N], ra[:V], jumbo[:N], raw:HEX',
+    group: IP6,
+  } as const,
+  'dst-option': {
+    type: 'string',
+    array: true,
+    describe: 'a Destination Options option, repeatable (one header, after the Routing and Fragment headers): as --hbh-option',
+    group: IP6,
+  } as const,
+  routing: text('a Routing header: TYPE/ADDRESS,ADDRESS...[/SEGMENTS_LEFT], type 0, 2 or 4 (segment routing)', { group: IP6 }),
+  frag: text('auto: cut a packet over the route MTU into fragments (Fragment headers; IPv4 too); mtu=N: cut it to N; or one Fragment header as given: [offset=N][,m][,id=N]', { group: IP6 }),
+  type: text('ICMP type (default 8, echo request; ICMPv6: 128), or for ICMPv6 a name: echo-request, echo-reply, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, rs, ra, ns, na', { group: ICMP }),
   code: text('ICMP code (default 0)', { group: ICMP }),
   'icmp-id': text('echo/timestamp identifier (default: the process id)', { group: ICMP }),
   seq: text('echo/timestamp sequence of the first packet (default 1; counts up per packet)', { group: ICMP }),
   'icmp-checksum': text('ICMP checksum as given (default: computed)', { group: ICMP }),
+  'nd-target': text('ICMPv6 neighbor solicitation / advertisement: the target address', { group: ICMP }),
+  mtu: text('ICMPv6 packet too big: the MTU (default 1280)', { group: ICMP }),
+  pointer: text('ICMPv6 parameter problem: the pointer (default 0)', { group: ICMP }),
+  'nd-flags': text('ICMPv6 neighbor advertisement flags: router,solicited,override (any of them)', { group: ICMP }),
+  'link-address': text('ICMPv6 RS, RA, NS, NA: our link-layer address as an ND option (e.g. 02:00:00:00:00:01)', { group: ICMP }),
   sport: text('UDP/TCP source port (default: a random one from 32768)', { group: PORTS }),
   dport: text('UDP/TCP destination port (required for udp and tcp)', { group: PORTS }),
   'udp-length': text('UDP length as given (default: computed)', { group: PORTS }),

@@ -2,7 +2,7 @@
 // lib/check's streaming checker (and fixer, with --fix), the report, the exit code; --compute for
 // one packet given as hex.
 import { resolve } from 'node:path';
-import { CaptureChecker, ChecksumFixer, ChecksumTally, STATUS, newPacketChecksums, verifyIpv4 } from '../../lib/check/index.js';
+import { CaptureChecker, ChecksumFixer, ChecksumTally, STATUS, newPacketChecksums, verifyIp } from '../../lib/check/index.js';
 import { LINKTYPE, PcapWriter, MAX_CAPTURED_LENGTH, type RecordView } from '../../lib/pcap/index.js';
 import { ParseError, parseHex } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
@@ -98,8 +98,8 @@ function compute(hex: string, json: boolean): void {
     if (e instanceof ParseError) throw new CliError(`--compute: packet index 0, byte offset ${Math.floor((e.position ?? 0) / 2)}: ${e.message}`, EXIT_ERROR);
     throw e;
   }
-  if (bytes.length === 0) throw new CliError('--compute: no bytes given (hex of one packet, from its IPv4 header)', EXIT_ERROR);
-  const c = verifyIpv4(bytes, 0, bytes.length, newPacketChecksums());
+  if (bytes.length === 0) throw new CliError('--compute: no bytes given (hex of one packet, from its IPv4 or IPv6 header)', EXIT_ERROR);
+  const c = verifyIp(bytes, 0, bytes.length, newPacketChecksums(), { originalLength: bytes.length });
   if (json) printJsonLine(computeJson(c));
   else process.stdout.write(computeText(c));
   // A malformed packet is a negative answer, as a bad checksum is: its line says where it broke.

@@ -1,6 +1,7 @@
 // The packet `rawprobe send` crafts from its options (--dst, --ttl, --proto udp --dport 53 ...):
 // each option read as text (numbers by cli/numbers.ts), checked against the protocol chosen, and
-// built by lib/craft. Errors are CliError (exit 2), naming the option.
+// built by lib/craft. Errors are CliError (exit 2), naming the option. An IPv6 --dst (or -6)
+// crafts IPv6 instead (send-ipv6.ts), with the same transport options read here.
 import { buildPacket, parseIpOption, parseTcpFlags, protocolNumber, routeSource, type CraftSpec, type KernelField } from '../../lib/craft/index.js';
 import { WireError, encodePacket, parseHex, parseTos, type Ipv4OptionInit } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR } from '../errors.js';
@@ -15,12 +16,21 @@ export interface Built {
   timeMs: number | null;
 }
 
-const PROTOCOL = { icmp: 1, tcp: 6, udp: 17 } as const;
+export const PROTOCOL = { icmp: 1, tcp: 6, udp: 17 } as const;
 
 /** The options each transport owns: giving one with another --proto is a usage error. */
 const ICMP_OPTIONS = ['type', 'code', 'icmp-id', 'seq', 'icmp-checksum'] as const;
 const PORT_OPTIONS = ['sport', 'dport', 'udp-length', 'udp-checksum'] as const;
 const TCP_OPTIONS = ['flags', 'tcp-seq', 'ack', 'window', 'urg', 'data-offset', 'tcp-option', 'tcp-checksum'] as const;
+
+/** The options only an IPv4 header has, and only an IPv6 one: giving one to the other version is a usage error. */
+export const IPV4_ONLY = ['ttl', 'tos', 'id', 'df', 'mf', 'reserved-bit', 'frag-offset', 'ip-option', 'ihl', 'total-length', 'ip-checksum'] as const;
+export const IPV6_ONLY = ['hop-limit', 'tclass', 'flow-label', 'next-header', 'payload-length', 'hbh-option', 'dst-option', 'routing', 'nd-target', 'mtu', 'pointer', 'nd-flags', 'link-address'] as const;
+
+/** The first of `keys` given (a flag given as true counts, one left false does not), or null. */
+export function firstGiven(a: SendArgs, keys: readonly (keyof SendArgs)[]): string | null {
+  return keys.find((k) => a[k] !== undefined && a[k] !== false) ?? null;
+}
 
 /** Runs a lib/ call whose errors (EncodeError, ParseError) are the user's: one line, exit 2. */
 export function userError<T>(fn: () => T, option: string): T {
@@ -39,7 +49,7 @@ function address(text: string, option: string): string {
   return text;
 }
 
-function hexOption(text: string, option: string): Buffer {
+export function hexOption(text: string, option: string): Buffer {
   try {
     return parseHex(text);
   } catch (e) {
@@ -48,27 +58,27 @@ function hexOption(text: string, option: string): Buffer {
 }
 
 /** An option's number in [0, max] (or absent): `--ttl 0x40` is 64 here as in every command. */
-function numberOf(a: SendArgs, key: keyof SendArgs & string, max: number): number | undefined {
+export function numberOf(a: SendArgs, key: keyof SendArgs & string, max: number): number | undefined {
   const text = a[key];
   return typeof text === 'string' ? wholeIn(`--${key}`, key, text, 0, max) : undefined;
 }
 
 /** --proto: a name, or a number as every command reads numbers. */
-function protocolOf(text: string | undefined): number {
+export function protocolOf(text: string | undefined): number {
   if (text === undefined) return PROTOCOL.icmp;
   if (/^\+?\d+$|^0x[0-9a-f]+$/i.test(text.trim())) return wholeIn('--proto', 'protocol', text, 0, 255);
   return userError(() => protocolNumber(text), 'proto');
 }
 
-function checkTransportOptions(a: SendArgs, protocol: number): void {
+export function checkTransportOptions(a: SendArgs, protocol: number, icmp: number = PROTOCOL.icmp): void {
   const given = (keys: readonly (keyof SendArgs)[]): boolean => keys.some((k) => a[k] !== undefined);
   if (protocol !== PROTOCOL.tcp && given(TCP_OPTIONS)) throw new CliError('send: TCP options (--flags, --tcp-seq, ...) need --proto tcp', EXIT_ERROR);
   if (protocol !== PROTOCOL.tcp && protocol !== PROTOCOL.udp && given(PORT_OPTIONS)) throw new CliError('send: --sport/--dport need --proto udp or tcp', EXIT_ERROR);
-  if (protocol !== PROTOCOL.icmp && given(ICMP_OPTIONS)) throw new CliError('send: ICMP options (--type, --code, --icmp-id, --seq) need --proto icmp (the default)', EXIT_ERROR);
+  if (protocol !== icmp && given(ICMP_OPTIONS)) throw new CliError('send: ICMP options (--type, --code, --icmp-id, --seq) need --proto icmp (the default)', EXIT_ERROR);
 }
 
 /** --payload TEXT, --payload-hex HEX or --payload-size N (bytes 0x00, 0x01, ... as ping fills them). */
-function payloadOf(a: SendArgs): Buffer | undefined {
+export function payloadOf(a: SendArgs): Buffer | undefined {
   if (a.payload !== undefined) return Buffer.from(a.payload, 'utf8');
   if (a['payload-hex'] !== undefined) return hexOption(a['payload-hex'], 'payload-hex');
   if (a['payload-size'] === undefined) return undefined;
@@ -106,19 +116,19 @@ function icmpFields(a: SendArgs): CraftSpec['icmp'] {
 }
 
 /** --sport (default: a random port from 32768) and --dport (required). */
-function portsOf(a: SendArgs, protocol: number): { srcPort: number; dstPort: number } {
+export function portsOf(a: SendArgs, protocol: number): { srcPort: number; dstPort: number } {
   if (a.dport === undefined) throw new CliError(`send: --proto ${protocol === PROTOCOL.udp ? 'udp' : 'tcp'} needs --dport PORT`, EXIT_ERROR);
   const srcPort = numberOf(a, 'sport', 0xffff) ?? 32768 + Math.floor(Math.random() * 28000);
   return { srcPort, dstPort: numberOf(a, 'dport', 0xffff)! };
 }
 
-function udpFields(a: SendArgs): CraftSpec['udp'] {
+export function udpFields(a: SendArgs): CraftSpec['udp'] {
   const length = numberOf(a, 'udp-length', 0xffff);
   const checksum = numberOf(a, 'udp-checksum', 0xffff);
   return { ...portsOf(a, PROTOCOL.udp), ...(length === undefined ? {} : { length }), ...(checksum === undefined ? {} : { checksum }) };
 }
 
-function tcpFields(a: SendArgs): CraftSpec['tcp'] {
+export function tcpFields(a: SendArgs): CraftSpec['tcp'] {
   const ports = portsOf(a, PROTOCOL.tcp);
   const flags = a.flags === undefined ? { syn: true } : userError(() => parseTcpFlags(a.flags!), 'flags');
   const tcp: NonNullable<CraftSpec['tcp']> = {
@@ -140,6 +150,8 @@ function tcpFields(a: SendArgs): CraftSpec['tcp'] {
 /** The whole CraftSpec from the options; --src defaults to the route's source for --dst. */
 export function craftSpec(a: SendArgs): CraftSpec {
   if (a.dst === undefined) throw new CliError('send: give --dst ADDR (or --from-json / --from-hex); see rawprobe send --help', EXIT_ERROR);
+  const ipv6Only = firstGiven(a, IPV6_ONLY);
+  if (ipv6Only !== null) throw new CliError(`send: --${ipv6Only} is for IPv6 packets: give -6 and an IPv6 --dst`, EXIT_ERROR);
   const dst = address(a.dst, 'dst');
   const src = a.src !== undefined ? address(a.src, 'src') : sourceFor(dst);
   const protocol = protocolOf(a.proto);
@@ -154,12 +166,17 @@ export function craftSpec(a: SendArgs): CraftSpec {
   return spec;
 }
 
-function sourceFor(dst: string): string {
+export function sourceFor(dst: string): string {
   try {
     return routeSource(dst);
   } catch (e) {
     throw new CliError(`send: no route to ${dst}: ${describeError(e)}`, EXIT_ERROR);
   }
+}
+
+/** The packet is IPv6: -6, or an IPv6 destination (it has a colon). */
+export function wantsIpv6(a: SendArgs): boolean {
+  return a.ipv6 === true || (a.dst?.includes(':') ?? false);
 }
 
 /** The packet the options describe, and the kernel-owned fields among those given. */

@@ -1,13 +1,13 @@
 // The packets `rawprobe send` reads from a file instead of crafting them: --from-json (what
-// `decode --json` prints: JSON Lines, one object or an array) and --from-hex (hex, a hex file or
-// a capture: anything decode reads). A packet that cannot be sent is named by its index, line and
-// byte offset. Errors are CliError (exit 2).
+// `decode --json` prints, IPv4 or IPv6: JSON Lines, one object or an array) and --from-hex (hex,
+// a hex file or a capture: anything decode reads). A packet that cannot be sent is named by its
+// index, line and byte offset. Errors are CliError (exit 2).
 import { readFile } from 'node:fs/promises';
 import type { KernelField } from '../../lib/craft/index.js';
-import { locateIpv4, newIpv4Location } from '../../lib/pcap/index.js';
-import { EncodeError, ParseError, encodePacket, packetInitFromJson } from '../../lib/wire/index.js';
+import { locateNetwork, NETWORK, newNetworkLocation } from '../../lib/pcap/index.js';
+import { EncodeError, ParseError, encodeIpPacket, ipPacketInitFromJson } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR } from '../errors.js';
-import { skippedLine } from '../format/send.js';
+import { otherVersionLine, skippedLine } from '../format/send.js';
 import { readAllPackets } from '../input.js';
 import type { Built } from './send-craft.js';
 
@@ -79,6 +79,11 @@ function arrayElementOffsets(text: string): number[] {
 
 const KERNEL_FIELD_KEYS: Record<KernelField, string> = { checksum: 'checksum', totalLength: 'totalLength', src: 'src', id: 'id' };
 
+/** What a --from-* source is called in messages: its path, or stdin. */
+export function sourceName(source: string): string {
+  return source === '-' || source === '' ? 'stdin' : source;
+}
+
 export async function fromJson(file: string, recompute: boolean): Promise<Built[]> {
   let text: string;
   try {
@@ -87,11 +92,11 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
   } catch (e) {
     throw new CliError(`${file || 'stdin'}: cannot read: ${describeError(e)}`, EXIT_ERROR);
   }
-  const name = file === '-' || file === '' ? 'stdin' : file;
+  const name = sourceName(file);
   return parseJsonPackets(text, name).map(({ value, line, offset }, index) => {
     const where = `${name}: packet index ${index}${line > 0 ? ` (line ${line})` : ''}${offset >= 0 ? `, byte offset ${offset}` : ''}`;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new CliError(`${where}: not a packet object {ip, icmp|udp|tcp, payload}`, EXIT_ERROR);
+      throw new CliError(`${where}: not a packet object {ip, icmp|udp|tcp, payload} (IPv6: {ip, extensions, icmpv6|udp|tcp, payload})`, EXIT_ERROR);
     }
     const obj = { ...(value as Record<string, unknown>) };
     const problem = obj.problem;
@@ -104,8 +109,8 @@ export async function fromJson(file: string, recompute: boolean): Promise<Built[
     delete obj.problem;
     let bytes: Buffer;
     try {
-      const init = packetInitFromJson(obj, { recompute });
-      bytes = encodePacket(init);
+      const init = ipPacketInitFromJson(obj, { recompute });
+      bytes = encodeIpPacket(init);
     } catch (e) {
       if (e instanceof EncodeError || e instanceof ParseError) throw new CliError(`${where}: ${e.message}`, EXIT_ERROR);
       throw e;
@@ -135,21 +140,39 @@ async function readStdinText(): Promise<string> {
 }
 
 export async function fromHex(source: string): Promise<Built[]> {
-  const name = source === '' || source === '-' ? 'stdin' : source;
+  const name = sourceName(source);
   const { packets } = await readAllPackets(source === '' ? '-' : source);
-  const loc = newIpv4Location();
+  const loc = newNetworkLocation();
   const built: Built[] = [];
   let skipped = 0;
   for (const p of packets) {
-    locateIpv4(p.bytes, 0, p.bytes.length, p.linkType, loc);
+    locateNetwork(p.bytes, 0, p.bytes.length, p.linkType, loc);
     if (loc.reason !== null) {
-      skipped++; // IPv6, ARP...: a capture may hold them; send sends IPv4
+      skipped++; // ARP, other ethertypes...: a capture may hold them; send sends IP
       continue;
     }
-    if (loc.length < 20) throw new CliError(`${name}: packet index ${p.index}, byte offset ${loc.offset}: ${loc.length} bytes is shorter than an IPv4 header`, EXIT_ERROR);
+    const header = loc.network === NETWORK.IPV6 ? 40 : 20;
+    if (loc.length < header) {
+      const version = loc.network === NETWORK.IPV6 ? 6 : 4;
+      throw new CliError(`${name}: packet index ${p.index}, byte offset ${loc.offset}: ${loc.length} bytes is shorter than an IPv${version} header`, EXIT_ERROR);
+    }
     built.push({ bytes: Buffer.from(p.bytes.subarray(loc.offset, loc.offset + loc.length)), userSet: ALL_SET, timeMs: p.timeMs });
   }
-  if (built.length === 0) throw new CliError(`${name}: no IPv4 packet in it (${skipped} other): nothing to send`, EXIT_ERROR);
+  if (built.length === 0) throw new CliError(`${name}: no IP packet in it (${skipped} other): nothing to send`, EXIT_ERROR);
   if (skipped > 0) process.stderr.write(skippedLine(name, skipped));
   return built;
+}
+
+/**
+ * A file's packets of one IP version, since one run sends one (a raw socket per family): its IPv4
+ * packets, or with -6 its IPv6 ones; a file of IPv6 packets alone needs no -6. The others are
+ * skipped, and said so on stderr.
+ */
+export function oneVersion(built: readonly Built[], ipv6: boolean, name: string): Built[] {
+  const isV6 = (b: Built): boolean => b.bytes[0]! >>> 4 === 6;
+  const want6 = ipv6 || built.every(isV6);
+  const kept = built.filter((b) => isV6(b) === want6);
+  if (kept.length === 0) throw new CliError(`${name}: no IPv${want6 ? 6 : 4} packet in it: nothing to send`, EXIT_ERROR);
+  if (kept.length < built.length) process.stderr.write(otherVersionLine(name, built.length - kept.length, want6 ? 4 : 6));
+  return kept;
 }

@@ -1,15 +1,17 @@
 // `rawprobe send`, the work behind cli/commands/send.ts: the packets from the options
-// (send-craft.ts), from JSON or from hex (send-files.ts), the kernel warning, the sending paced
-// as asked (lib/craft), and what was sent and answered (cli/format/send.ts).
-import { kernelChanges, openSender, type PacketSender, type SendStats } from '../../lib/craft/index.js';
+// (send-craft.ts for IPv4, send-ipv6.ts for IPv6), from JSON or from hex (send-files.ts), the
+// kernel warning, the sending paced as asked (lib/craft), and what was sent and answered
+// (cli/format/send.ts).
+import { familyOf, kernelChanges, openSender, type PacketSender, type SendStats } from '../../lib/craft/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { changeText, kernelWarningLine, packetJson, packetText, replyJson, replyText, sendingLine, sentLine, totalsJson, totalsLine, type Pacing } from '../format/send.js';
 import { numberIn, wholeIn } from '../numbers.js';
 import type { SendArgs } from '../options/send.js';
 import { stoppable } from '../stopping.js';
-import { fromFlags, type Built } from './send-craft.js';
-import { fromHex, fromJson } from './send-files.js';
+import { fromFlags, IPV6_ONLY, wantsIpv6, type Built } from './send-craft.js';
+import { fragmentMtuOf, fragOf, fromFlags6 } from './send-ipv6.js';
+import { fromHex, fromJson, oneVersion, sourceName } from './send-files.js';
 
 /** The options that craft a packet: they have no place beside --from-json or --from-hex. */
 const CRAFTING = ['src', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'flags'] as const;
@@ -30,13 +32,24 @@ function destinationOf(a: SendArgs): string | undefined {
 /** Every packet to send: from the file named, or the one the options craft. */
 async function packetsOf(a: SendArgs): Promise<Built[]> {
   if (a['from-json'] !== undefined || a['from-hex'] !== undefined) {
-    const crafted = CRAFTING.filter((k) => a[k] !== undefined);
+    const crafted = [...CRAFTING, ...IPV6_ONLY].filter((k) => a[k] !== undefined);
     if (crafted.length > 0) throw new CliError(`send: --${crafted[0]} crafts a packet; with --from-json/--from-hex the packets come from the file (edit them there)`, EXIT_ERROR);
   }
   if (a.recompute && a['from-json'] === undefined) throw new CliError('send: --recompute applies to --from-json', EXIT_ERROR);
-  if (a['from-json'] !== undefined) return fromJson(a['from-json'], a.recompute);
-  if (a['from-hex'] !== undefined) return fromHex(a['from-hex']);
-  return [fromFlags(a)];
+  if (a['from-json'] !== undefined) return oneVersion(await fromJson(a['from-json'], a.recompute), a.ipv6 === true, sourceName(a['from-json']));
+  if (a['from-hex'] !== undefined) return oneVersion(await fromHex(a['from-hex']), a.ipv6 === true, sourceName(a['from-hex']));
+  return [wantsIpv6(a) ? fromFlags6(a) : fromFlags(a)];
+}
+
+/** The packets' destinations, in order of first use; one line and exit 2 when they mix IP versions. */
+function destinationsOf(built: readonly Built[]): string[] {
+  let family;
+  try {
+    family = familyOf(built.map((b) => b.bytes));
+  } catch (e) {
+    throw new CliError(`send: ${(e as Error).message}`, EXIT_ERROR);
+  }
+  return [...new Set(built.map((b) => family.destinationOf(b.bytes)))];
 }
 
 /**
@@ -81,7 +94,7 @@ function undoneByKernel(built: readonly Built[]): Map<string, number> {
 }
 
 /** The sockets open (CAP_NET_RAW), before anything is printed; the error as one line. */
-function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing): PacketSender {
+function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragmentMtu: number | null): PacketSender {
   try {
     return openSender(
       built.map((b) => b.bytes),
@@ -91,6 +104,7 @@ function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing): Packe
         gapsMs: pacing.gapsMs,
         rate: pacing.rate,
         waitMs: pacing.waitMs,
+        fragmentMtu,
         onSent: a.verbose && !a.json ? (e) => process.stdout.write(sentLine(e.packet, e.index)) : undefined,
         onReply: a.json ? (r) => printJsonLine(replyJson(r)) : (r) => process.stdout.write(replyText(r)),
       },
@@ -116,8 +130,14 @@ export async function run(a: SendArgs): Promise<void> {
   await stoppable(async (stopping) => {
     const dst = destinationOf(a);
     const built = await packetsOf({ ...a, dst });
+    const destinations = destinationsOf(built);
+    const frag = fragOf(a);
+    if (frag?.kind === 'header' && built.some((b) => b.bytes[0]! >>> 4 !== 6)) {
+      throw new CliError('--frag offset=/m/id= puts in a Fragment header: IPv6 only (IPv4 has --frag-offset and --mf)', EXIT_ERROR);
+    }
     const pacing = pacingOf(a, built);
-    const sender = a['dry-run'] ? null : openOrFail(a, built, pacing);
+    const fragmentMtu = fragmentMtuOf(frag, destinations[0]!);
+    const sender = a['dry-run'] ? null : openOrFail(a, built, pacing, fragmentMtu);
     stopping.onStop(() => sender?.stop());
     const warning = kernelWarningLine(undoneByKernel(built), built.length);
     if (warning !== null) process.stderr.write(warning);
@@ -133,7 +153,7 @@ export async function run(a: SendArgs): Promise<void> {
       process.exitCode = EXIT_OK;
       return;
     }
-    if (!a.json) process.stdout.write(sendingLine([...new Set(built.map((b) => b.bytes.subarray(16, 20).join('.')))], pacing));
+    if (!a.json) process.stdout.write(sendingLine(destinations, pacing));
     let stats: SendStats;
     try {
       stats = await sender.run();

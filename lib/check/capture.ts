@@ -1,6 +1,6 @@
-// Checking every packet of a capture: the record loop around verifyIpv4. One RecordView, one
-// Ipv4Location and one PacketChecksums serve every record, so a file of good packets is checked
-// without allocating per packet.
+// Checking every packet of a capture: the record loop around verifyIp (IPv4 and IPv6). One
+// RecordView, one NetworkLocation and one PacketChecksums serve every record, so a file of good
+// packets is checked without allocating per packet.
 //
 //   const tally = new ChecksumTally();
 //   await checkCapture('big.pcap', { tally });            // throws PcapError if the file breaks;
@@ -12,11 +12,11 @@
 import {
   LINKTYPE,
   MAX_CAPTURED_LENGTH,
-  NOT_IPV4,
+  NOT_NETWORK,
   PcapWriter,
-  describeNotIpv4,
-  locateIpv4InRecord,
-  newIpv4Location,
+  describeNotNetwork,
+  locateNetworkInRecord,
+  newNetworkLocation,
   readPcapBuffer,
   readPcapFile,
   type PcapInfo,
@@ -25,7 +25,8 @@ import {
 } from '../pcap/index.js';
 import { ChecksumFixer } from './fix.js';
 import { ChecksumTally } from './tally.js';
-import { newPacketChecksums, verifyIpv4, type PacketChecksums, type VerifyOptions } from './verify.js';
+import { newPacketChecksums, type PacketChecksums, type VerifyOptions } from './status.js';
+import { verifyIp } from './verify.js';
 
 /** What CaptureChecker needs of a record (a RecordView has all of it). */
 export type CheckRecord = Pick<
@@ -38,7 +39,7 @@ export interface CaptureCheckerOptions {
   /** Copy every record here, bad checksums corrected. */
   fix?: ChecksumFixer | null;
   /**
-   * Called after each IPv4 packet is checked, with the reused result: read it in the callback.
+   * Called after each IP packet is checked, with the reused result: read it in the callback.
    * Return false to stop.
    */
   onChecked?: ((record: CheckRecord, r: PacketChecksums) => void | boolean) | null;
@@ -47,7 +48,7 @@ export interface CaptureCheckerOptions {
 export class CaptureChecker {
   readonly tally: ChecksumTally;
   readonly fix: ChecksumFixer | null;
-  private readonly loc = newIpv4Location();
+  private readonly loc = newNetworkLocation();
   private readonly result = newPacketChecksums();
   private readonly verifyOptions: VerifyOptions = { originalLength: 0 };
   private readonly onChecked: CaptureCheckerOptions['onChecked'];
@@ -60,12 +61,12 @@ export class CaptureChecker {
 
   /** Checks one record; usable directly as an OnRecord callback. */
   readonly onRecord = (v: CheckRecord): boolean => {
-    const loc = locateIpv4InRecord(v, this.loc);
-    if (loc.reason === NOT_IPV4.TRUNCATED_LINK_HEADER) {
+    const loc = locateNetworkInRecord(v, this.loc);
+    if (loc.reason === NOT_NETWORK.TRUNCATED_LINK_HEADER) {
       // A frame cut inside its link header (an MPLS stack without its bottom entry, a cut NFLOG
       // TLV) is a malformed packet, broken where its bytes end.
       const end = Math.max(0, v.capturedLength - v.fcsLength);
-      this.tally.addMalformed(v.index, describeNotIpv4(loc), end, v.fileOffset < 0 ? -1 : v.fileOffset + end);
+      this.tally.addMalformed(v.index, describeNotNetwork(loc.reason, loc.value), end, v.fileOffset < 0 ? -1 : v.fileOffset + end);
       if (this.fix !== null) this.fix.write(v, 0, null);
       return true;
     }
@@ -77,7 +78,7 @@ export class CaptureChecker {
     // On the wire the packet spanned the record's original length, less the link header (a TSO
     // header's length 0 stands for that, when the capture cut it).
     this.verifyOptions.originalLength = v.originalLength - v.fcsLength - (loc.offset - v.offset);
-    const r = verifyIpv4(v.buffer, loc.offset, loc.length, this.result, this.verifyOptions);
+    const r = verifyIp(v.buffer, loc.offset, loc.length, this.result, this.verifyOptions);
     const linkHeaderLength = loc.offset - v.offset;
     this.tally.add(v.index, r, v.fileOffset < 0 ? -1 : v.fileOffset + linkHeaderLength, linkHeaderLength);
     if (this.fix !== null) this.fix.write(v, loc.offset, r);

@@ -6,11 +6,11 @@
 
 import type { FrameSource, PcapWriter } from '../pcap/index.js';
 import { put16 } from '../wire/bytes.js';
-import { CHECKSUM_FIELD, STATUS, type PacketChecksums } from './verify.js';
+import { CHECKSUM_FIELD, STATUS, type PacketChecksums } from './status.js';
 
 /**
- * Writes the right values over the bad checksums of the IPv4 packet at buf[ipOffset...], as
- * `r` (from verifyIpv4 on the same bytes) describes them. Returns how many were changed.
+ * Writes the right values over the bad checksums of the IP packet at buf[ipOffset...], as
+ * `r` (from verifyIp on the same bytes) describes them. Returns how many were changed.
  */
 export function applyFixes(buf: Uint8Array, ipOffset: number, r: PacketChecksums): number {
   let changed = 0;
@@ -43,8 +43,8 @@ export class ChecksumFixer {
   constructor(readonly writer: PcapWriter) {}
 
   /**
-   * Writes one record. `ipOffset` is where its IPv4 header starts in record.buffer and `r` its
-   * checksums; pass r = null for a record holding no IPv4 packet (copied unchanged).
+   * Writes one record. `ipOffset` is where its IP header starts in record.buffer and `r` its
+   * checksums; pass r = null for a record holding no IP packet (copied unchanged).
    */
   write(record: FixRecord, ipOffset: number, r: PacketChecksums | null): boolean {
     if (record.linkType !== this.writer.linkType) {

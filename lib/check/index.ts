@@ -1,6 +1,6 @@
-// lib/check: the checksum engine. Verify the IPv4, ICMP, UDP and TCP checksums of single packets
-// or of whole captures (streaming, nothing allocated per good packet), count them per layer,
-// and write a copy with the bad ones corrected. Import as `import * as check from './check/index.js'`.
+// lib/check: the checksum engine. Verify the IPv4, ICMP, ICMPv6, UDP and TCP checksums of single
+// IPv4 or IPv6 packets or of whole captures (streaming, nothing allocated per good packet), count
+// them per layer, and write a copy with the bad ones corrected. Import as `import * as check from './check/index.js'`.
 export {
   STATUS,
   STATUS_NAME,
@@ -9,9 +9,9 @@ export {
   UNVERIFIABLE,
   CHECKSUM_FIELD,
   newPacketChecksums,
-  verifyIpv4,
   ipv4HeaderChecksum,
   icmpChecksum,
+  icmpv6Checksum,
   udpChecksum,
   tcpChecksum,
   type Status,
@@ -19,7 +19,8 @@ export {
   type Layer,
   type PacketChecksums,
   type VerifyOptions,
-} from './verify.js';
+} from './status.js';
+export { verifyIp, verifyIpv4, verifyIpv6 } from './verify.js';
 export { ChecksumTally, type BadChecksum, type ChecksumSummary, type LayerCounts, type MalformedPacket, type TallyOptions } from './tally.js';
 export { ChecksumFixer, applyFixes, type FixRecord } from './fix.js';
 export {

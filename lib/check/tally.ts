@@ -2,7 +2,7 @@
 // few array increments per packet; an object is made only for a bad checksum, a malformed
 // packet, or (when asked) an unverifiable one.
 
-import { CHECKSUM_FIELD, LAYERS, STATUS, STATUS_NAME, type Layer, type PacketChecksums, type StatusName } from './verify.js';
+import { CHECKSUM_FIELD, LAYERS, STATUS, STATUS_NAME, type Layer, type PacketChecksums, type StatusName } from './status.js';
 
 /** Counts for one layer. `absent` is UDP only (checksum 0 = none sent). */
 export interface LayerCounts {
@@ -25,7 +25,7 @@ export interface BadChecksum {
   fileOffset: number;
 }
 
-/** A packet that could not be read as IPv4 far enough to check it. */
+/** A packet that could not be read as IP far enough to check it. */
 export interface MalformedPacket {
   index: number;
   reason: string;
@@ -38,9 +38,9 @@ export interface MalformedPacket {
 export interface ChecksumSummary {
   /** Packets read. */
   packets: number;
-  /** Packets that are not IPv4 (IPv6, ARP, ...): not checked. */
+  /** Packets that are neither IPv4 nor IPv6 (ARP, ...): not checked. The name is from before IPv6 was checked. */
   notIpv4: number;
-  /** IPv4 packets too broken to check. */
+  /** IP packets too broken to check. */
   malformed: number;
   /** Packets with at least one bad checksum. */
   badPacketCount: number;
@@ -78,7 +78,7 @@ export class ChecksumTally {
     this.keepBad = options.keepBad ?? Infinity;
   }
 
-  /** A record that holds no IPv4 packet. */
+  /** A record that holds no IP packet. */
   addNotIpv4(): void {
     this.packets++;
     this.notIpv4++;
@@ -95,7 +95,7 @@ export class ChecksumTally {
   }
 
   /**
-   * Counts one verified packet. `fileOffset` is where its IPv4 header starts in the input file
+   * Counts one verified packet. `fileOffset` is where its IP header starts in the input file
    * (-1 when unknown), for locating bad fields; `linkHeaderLength` the bytes of frame before it.
    */
   add(index: number, r: PacketChecksums, fileOffset = -1, linkHeaderLength = 0): void {

@@ -12,6 +12,15 @@
 // Everything else (TTL, TOS, flags, fragment offset, options, and every byte after the IP
 // header, transport checksums included) leaves exactly as written. The kernel refuses a packet
 // shorter than its IHL says (EINVAL) and one larger than the route's MTU with DF (EMSGSIZE).
+//
+// IPv6 with IPV6_HDRINCL (net/ipv6/raw.c rawv6_send_hdrinc, Linux 4.5 and later) changes
+// nothing: checked the same way, on lo and across a veth pair (test/craft/send6-wire.test.ts),
+// a payload length of 0 or 200 on a 16-byte payload, a :: source, a hop limit of 0, a wrong
+// checksum, a Next Header naming another protocol, even version 5 all leave as written. There
+// is no checksum to fill (IPv6 has none) and no identification (a Fragment header's is ours).
+// The kernel refuses a packet shorter than 40 bytes (EINVAL) and one larger than the route's
+// MTU (EMSGSIZE: it never fragments; `send --frag` does, with lib/wire's fragmentIpv6), and it
+// routes by the address handed to sendto, which `send` takes from the header's destination.
 
 import { put16, put32, u16, u32 } from '../wire/bytes.js';
 import { internetChecksum } from '../wire/checksum.js';
@@ -27,6 +36,9 @@ export interface HdrinclRule {
   when: 'always' | 'zero';
   rule: string;
 }
+
+/** What Linux changes with IPV6_HDRINCL: nothing (see above). */
+export const HDRINCL6_RULES: readonly HdrinclRule[] = [];
 
 /** raw(7)'s table, in its order. */
 export const HDRINCL_RULES: readonly HdrinclRule[] = [
@@ -47,11 +59,12 @@ export interface KernelChange {
 }
 
 /**
- * The fields of `packet` (an IPv4 packet as handed to a raw IP_HDRINCL socket) that the
- * kernel will change on the way out. Empty when it leaves as built.
+ * The fields of `packet` (an IP packet as handed to a raw IP_HDRINCL or IPV6_HDRINCL socket)
+ * that the kernel will change on the way out. Empty when it leaves as built: always, for IPv6.
  */
 export function kernelChanges(packet: Uint8Array): KernelChange[] {
-  if (packet.length < MIN_HEADER_LENGTH) return [];
+  if (packet.length < MIN_HEADER_LENGTH || packet[0]! >>> 4 === 6) return []; // IPv6: HDRINCL6_RULES
+
   const changes: KernelChange[] = [];
   const totalLength = u16(packet, FIELD.TOTAL_LENGTH);
   const srcZero = u32(packet, FIELD.SRC) === 0;
@@ -90,7 +103,7 @@ function headerChecksumAsSent(packet: Uint8Array): number | null {
  */
 export function asSent(packet: Uint8Array, fill: { src?: number; id?: number } = {}): Buffer {
   const out = Buffer.from(packet);
-  if (out.length < MIN_HEADER_LENGTH) return out;
+  if (out.length < MIN_HEADER_LENGTH || out[0]! >>> 4 === 6) return out; // IPv6 leaves as built
   const hl = headerLengthOf(out, 0);
   if (fill.src !== undefined && u32(out, FIELD.SRC) === 0) put32(out, FIELD.SRC, fill.src >>> 0);
   if (fill.id !== undefined && u16(out, FIELD.ID) === 0 && !dfSet(out)) put16(out, FIELD.ID, fill.id);

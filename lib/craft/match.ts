@@ -1,16 +1,17 @@
-// Which received packets answer the ones we sent, for code that keeps its own list of sent
+// Which received IPv4 packets answer the ones we sent, for code that keeps its own list of sent
 // packets: echo and timestamp replies carrying our identifier and sequence, ICMP errors whose
 // quoted datagram is one of ours (by its ICMP identifier/sequence, its ports, or for other
 // protocols its destination and protocol), and TCP/UDP segments coming back from the destination
-// port to our source port. The keys are the ones `send`'s probe protocol reads (protocol.ts), so
+// port to our source port. The keys are the ones `send`'s IPv4 table reads (family4.ts), so
 // this and `rawprobe send` on the engine agree on what answers what.
 import { newMatch, MATCH } from '../probe/engine/protocol.js';
 import { u32 } from '../wire/bytes.js';
-import { FIELD as IP, PROTOCOL } from '../wire/ipv4.js';
-import { ICMP_TYPE } from '../wire/icmpv4-codes.js';
-import { classifyAnswer, requestKey } from './protocol.js';
+import { FIELD as IP } from '../wire/ipv4.js';
+import type { ReplyKind } from './family.js';
+import { classifyAnswer, replyKind, requestKey } from './family4.js';
 
-export type ReplyKind = 'echo-reply' | 'timestamp-reply' | 'icmp-error' | 'tcp' | 'udp';
+export type { ReplyKind } from './family.js';
+export { replyKind } from './family4.js';
 
 export interface ReplyMatch {
   kind: ReplyKind;
@@ -18,15 +19,6 @@ export interface ReplyMatch {
   probe: number;
   /** When that packet was sent, in lib/socket clock units (ns), or null. */
   sentAt: number | null;
-}
-
-/** What kind of answer the datagram at b[offset] is, once classifyAnswer found it one. */
-export function replyKind(b: Uint8Array, offset: number, kind: number, type: number): ReplyKind {
-  const protocol = b[offset + IP.PROTOCOL];
-  if (protocol === PROTOCOL.UDP) return 'udp';
-  if (protocol === PROTOCOL.TCP) return 'tcp';
-  if (kind === MATCH.error) return 'icmp-error';
-  return type === ICMP_TYPE.TIMESTAMP_REPLY ? 'timestamp-reply' : 'echo-reply';
 }
 
 interface Sent {

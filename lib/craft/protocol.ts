@@ -1,144 +1,34 @@
 // `rawprobe send` as a probe protocol, so that crafted packets go through the same engine as
-// ping's probes: encode() puts crafted packet n % count (a whole IPv4 datagram, written as the
-// user built it) into the engine's buffer, counting an echo or timestamp request's sequence up
-// by one per round (its ICMP checksum following by RFC 1624 when it was right to begin with);
-// match() tells which sent packet a received one answers, reading keys straight from the bytes.
-//
-//   sent                                   answered by                          key
-//   ICMP echo / timestamp request          its reply (0 / 14), an ICMP error     identifier, sequence
-//                                          quoting it
-//   UDP / TCP                              a segment back from the destination  source and destination
-//                                          port to our port, an error quoting it  ports
-//   another protocol                       an ICMP error quoting it             protocol, destination
-//   another ICMP message (a reply, an      nothing: the engine never waits for it
-//   error crafted on purpose)
-//
-// Every key is a number in its own range (a tag above the 32 bits of the value), as the
-// engine's table wants, and answers are credited only when they come from (or quote) the
-// sent packet's destination.
-import { put16, u16, u32 } from '../wire/bytes.js';
-import { incrementalUpdate, sum16 } from '../wire/checksum.js';
-import { ERROR_TYPES, FIELD as ICMP, HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, isError } from '../wire/icmpv4-codes.js';
-import { FIELD as IP, headerLengthOf, PROTOCOL } from '../wire/ipv4.js';
-import { echoKey, firstFragmentPayloadOffset } from '../wire/peek.js';
-import { quotedHeaderAt } from '../wire/quoted.js';
-import { FIELD as PORTS } from '../wire/udp.js';
-import { fillAnswer } from '../probe/protocols/answer.js';
-import { MATCH, type Match, type MatchKind, type ProbeProtocol, type ProbeSlot } from '../probe/engine/protocol.js';
+// ping's probes, for either IP version: encode() puts crafted packet n % count (a whole IP
+// packet, written as the user built it) into the engine's buffer, counting an echo or timestamp
+// request's sequence up by one per round (its checksum following by RFC 1624 when it was right to
+// begin with); match() tells which sent packet a received one answers. What depends on the
+// version (where the keys sit in the bytes, the sockets) is the family's (family.ts): FAMILY4 or
+// FAMILY6, chosen by the packets.
+import { put16 } from '../wire/bytes.js';
+import { incrementalUpdate } from '../wire/checksum.js';
+import type { Match, MatchKind, ProbeProtocol, ProbeSlot } from '../probe/engine/protocol.js';
+import { echoAnswerKey, type Counter, type CraftFamily } from './family.js';
+import { FAMILY4 } from './family4.js';
+import { FAMILY6 } from './family6.js';
 
-/** Key ranges: a tag times 2^32 plus the 32-bit value read from the packet. */
-const KEY_TAG = { echo: 1, udp: 2, tcp: 3, other: 0x100 } as const;
-const TAG = 2 ** 32;
+export { classifyAnswer, counterFor, requestKey } from './family4.js';
 
-/** The key an answer to this sent packet will carry, or -1 when nothing can answer it. */
-export function requestKey(packet: Uint8Array, offset = 0, length = packet.length - offset): number {
-  const p = firstFragmentPayloadOffset(packet, offset, length);
-  if (p < 0) return -1;
-  return keyOfDatagram(packet, offset, p, offset + length, false);
-}
-
-/**
- * The key of the datagram at b[offset] (transport header at p, end of the bytes at end): of a
- * request we sent, or (reversed: true) of a UDP/TCP segment coming back, whose ports are the
- * other way round. -1 when it has none.
- */
-function keyOfDatagram(b: Uint8Array, offset: number, p: number, end: number, reversed: boolean): number {
-  const protocol = b[offset + IP.PROTOCOL]!;
-  if (protocol === PROTOCOL.ICMP) {
-    const type = b[p + ICMP.TYPE];
-    if (p + ICMP_HEADER_LENGTH > end || (type !== ICMP_TYPE.ECHO_REQUEST && type !== ICMP_TYPE.TIMESTAMP_REQUEST)) return -1;
-    return KEY_TAG.echo * TAG + echoKey(u16(b, p + ICMP.IDENTIFIER), u16(b, p + ICMP.SEQUENCE));
-  }
-  if (protocol === PROTOCOL.UDP || protocol === PROTOCOL.TCP) {
-    if (p + 4 > end) return -1;
-    const src = u16(b, p + PORTS.SRC_PORT);
-    const dst = u16(b, p + PORTS.DST_PORT);
-    const ports = reversed ? ((dst << 16) | src) >>> 0 : ((src << 16) | dst) >>> 0;
-    return (protocol === PROTOCOL.UDP ? KEY_TAG.udp : KEY_TAG.tcp) * TAG + ports;
-  }
-  return (KEY_TAG.other + protocol) * TAG + u32(b, offset + IP.DST);
-}
-
-/**
- * Classifies the IPv4 datagram at b[offset, offset + length) as an answer to a crafted packet:
- * an echo or timestamp reply (reply), a TCP or UDP segment (reply), or an ICMP error quoting one
- * (error, notices included: any answer is an answer here). Fills m (key, target, the answer's
- * fields) and returns its kind; MATCH.none for anything else.
- */
-export function classifyAnswer(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
-  m.kind = MATCH.none;
-  const p = firstFragmentPayloadOffset(b, offset, length);
-  if (p < 0) return MATCH.none;
-  const end = offset + length;
-  const protocol = b[offset + IP.PROTOCOL];
-  let key = -1;
-  let kind: MatchKind = MATCH.reply;
-  if (protocol === PROTOCOL.ICMP) {
-    if (p + ICMP_HEADER_LENGTH > end) return MATCH.none;
-    const type = b[p + ICMP.TYPE]!;
-    if (type === ICMP_TYPE.ECHO_REPLY || type === ICMP_TYPE.TIMESTAMP_REPLY) {
-      key = KEY_TAG.echo * TAG + echoKey(u16(b, p + ICMP.IDENTIFIER), u16(b, p + ICMP.SEQUENCE));
-      m.target = u32(b, offset + IP.SRC);
-    } else if (isError(type)) {
-      key = quotedKey(b, p, end);
-      m.target = key < 0 ? -1 : u32(b, p + ICMP_HEADER_LENGTH + IP.DST);
-      kind = MATCH.error;
-    }
-  } else if (protocol === PROTOCOL.UDP || protocol === PROTOCOL.TCP) {
-    key = keyOfDatagram(b, offset, p, end, true);
-    m.target = u32(b, offset + IP.SRC);
-  }
-  if (key < 0) return MATCH.none;
-  fillAnswer(b, offset, p - offset, length, wireLength, m);
-  m.key = key;
-  m.kind = kind;
-  return kind;
-}
-
-/** The key of the datagram an ICMP error (at b[p, end)) quotes, or -1. */
-function quotedKey(b: Uint8Array, p: number, end: number): number {
-  const inner = quotedHeaderAt(b, p, end);
-  if (inner < 0) return -1;
-  const innerP = inner + headerLengthOf(b, inner);
-  const protocol = b[inner + IP.PROTOCOL];
-  // Ports and echo fields must be there; another protocol is known by its destination alone.
-  if ((protocol === PROTOCOL.ICMP && innerP + ICMP_HEADER_LENGTH > end) || ((protocol === PROTOCOL.UDP || protocol === PROTOCOL.TCP) && innerP + 4 > end)) return -1;
-  return keyOfDatagram(b, inner, innerP, end, false);
-}
-
-/** What one crafted packet needs to count its sequence up: where its ICMP sequence and checksum are. */
-interface Counter {
-  identifier: number;
-  seqOffset: number;
-  sumOffset: number;
-  seq: number;
-  checksum: number;
-  /** The packet's ICMP checksum is right: keep it right as the sequence changes. */
-  fixSum: boolean;
-}
-
-/** An echo or timestamp request's counter, else null. */
-export function counterFor(packet: Uint8Array): Counter | null {
-  const hl = firstFragmentPayloadOffset(packet, 0, packet.length);
-  if (hl < 0 || packet[IP.PROTOCOL] !== PROTOCOL.ICMP || hl + ICMP_HEADER_LENGTH > packet.length) return null;
-  const type = packet[hl + ICMP.TYPE];
-  if (type !== ICMP_TYPE.ECHO_REQUEST && type !== ICMP_TYPE.TIMESTAMP_REQUEST) return null;
-  const totalLength = u16(packet, IP.TOTAL_LENGTH);
-  const end = Math.min(packet.length, totalLength >= hl ? totalLength : packet.length);
-  return {
-    identifier: u16(packet, hl + ICMP.IDENTIFIER),
-    seqOffset: hl + ICMP.SEQUENCE,
-    sumOffset: hl + ICMP.CHECKSUM,
-    seq: u16(packet, hl + ICMP.SEQUENCE),
-    checksum: u16(packet, hl + ICMP.CHECKSUM),
-    fixSum: sum16(packet, hl, end - hl) === 0xffff,
-  };
+/** The family of a list of packets: all IPv4 or all IPv6 (one socket sends them). Throws RangeError for a mix or neither. */
+export function familyOf(packets: readonly Uint8Array[]): CraftFamily {
+  const versions = new Set(packets.map((p) => (p.length > 0 ? p[0]! >>> 4 : -1)));
+  if (versions.size === 1 && versions.has(6)) return FAMILY6;
+  if (versions.size === 1 && versions.has(4)) return FAMILY4;
+  if (versions.has(4) && versions.has(6)) throw new RangeError('the packets mix IPv4 and IPv6: send each version in a run of its own');
+  const other = [...versions].find((v) => v !== 4 && v !== 6);
+  throw new RangeError(other === -1 ? 'an empty packet has no IP header to send' : `IP version ${other} is neither 4 nor 6: nothing to send it with`);
 }
 
 export class CraftedProtocol implements ProbeProtocol {
   readonly maxProbeLength: number;
-  /** Every type an answer to a crafted packet can have (the listening socket's ICMP_FILTER). */
-  readonly icmpTypes: readonly number[] = [ICMP_TYPE.ECHO_REPLY, ICMP_TYPE.TIMESTAMP_REPLY, ...ERROR_TYPES];
+  /** Every type an answer to a crafted packet can have (the listening socket's type filter). */
+  readonly icmpTypes: readonly number[];
+  readonly family: CraftFamily;
   readonly #packets: readonly Buffer[];
   readonly #counters: readonly (Counter | null)[];
   /** Each packet's key in round 0 (-1: nothing answers it). */
@@ -149,11 +39,14 @@ export class CraftedProtocol implements ProbeProtocol {
   /**
    * `count`: whether echo and timestamp sequences count up per round (send's incrementSequence);
    * `listening`: whether answers are read at all (without, no packet gets a key to look up).
+   * `family`: the packets' (familyOf), unless given.
    */
-  constructor(packets: readonly Buffer[], count: boolean, listening = true) {
+  constructor(packets: readonly Buffer[], count: boolean, listening = true, family: CraftFamily = familyOf(packets)) {
+    this.family = family;
+    this.icmpTypes = family.icmpTypes;
     this.#packets = packets;
-    this.#counters = packets.map((p) => (count ? counterFor(p) : null));
-    this.#keys = packets.map((p) => (listening ? requestKey(p) : -1));
+    this.#counters = packets.map((p) => (count ? family.counterFor(p) : null));
+    this.#keys = packets.map((p) => (listening ? family.requestKey(p) : -1));
     this.maxProbeLength = Math.max(...packets.map((p) => p.length));
   }
 
@@ -188,7 +81,7 @@ export class CraftedProtocol implements ProbeProtocol {
     }
     const key = this.#keys[t]!;
     const seq = c != null && round > 0 ? this.#count(buf, c, round) : -1;
-    probe.key = key < 0 ? -1 : seq < 0 ? key : KEY_TAG.echo * TAG + echoKey(c!.identifier, seq);
+    probe.key = key < 0 ? -1 : seq < 0 ? key : echoAnswerKey(c!.identifier, seq);
     return template.length;
   }
 
@@ -201,10 +94,10 @@ export class CraftedProtocol implements ProbeProtocol {
   }
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
-    return classifyAnswer(b, offset, length, wireLength, m);
+    return this.family.classifyAnswer(b, offset, length, wireLength, m);
   }
 
-  /** The listening sockets are send's own (send.ts): no filter of the protocol's. */
+  /** The listening sockets are the family's (family4.ts, family6.ts): no filter of the protocol's. */
   filter(): null {
     return null;
   }

@@ -9,7 +9,6 @@ import type { ProbeEngine } from '../probe/engine/engine.js';
 import type { Match, ProbeSlot } from '../probe/engine/protocol.js';
 import { Alarm } from '../probe/engine/alarm.js';
 import { NEXT, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../probe/engine/types.js';
-import { replyKind } from './match.js';
 import type { CraftedProtocol } from './protocol.js';
 import type { Reply, SendStats, SentEvent } from './send.js';
 
@@ -105,11 +104,12 @@ export class SendHandler implements ProbeHandler {
     const onReply = this.#plan.onReply;
     if (onReply === null || m.batch === null) return;
     const sentAt = this.#engine.sentAt(n);
+    const family = this.#protocol.family;
     onReply({
-      kind: replyKind(m.data, m.offset, m.kind, m.type),
+      kind: family.replyKind(m),
       probe: n,
       sentAt,
-      bytes: Buffer.from(m.data.subarray(m.offset, m.offset + m.length)),
+      bytes: family.answerPacket(m, this.#protocol.bytesOf(n)),
       info: messageInfoAt(m.batch, m.index),
       rttMs: Number.isNaN(sentAt) ? null : (receivedAt - sentAt) / NS_PER_MS,
     });

@@ -1,6 +1,6 @@
-// Sending crafted IPv4 packets through a raw IPPROTO_RAW socket (IP_HDRINCL implied: every byte
-// of the IP header is ours, except what hdrincl.ts lists), on the same probe engine and pacer as
-// ping (lib/probe/engine), paced three ways:
+// Sending crafted IPv4 or IPv6 packets through a raw IPPROTO_RAW socket (IP_HDRINCL implied, or
+// IPV6_HDRINCL: every byte of the IP header is ours, except what hdrincl.ts lists), on the same
+// probe engine and pacer as ping (lib/probe/engine), paced three ways:
 //
 //   interval   one packet every intervalMs (the first at once), like ping -i
 //   rate N     N packets per second, in sendmmsg batches (the pacer's bucket: a stall is made up
@@ -15,20 +15,16 @@
 // A full socket buffer (EAGAIN, ENOBUFS) holds the packets back for a millisecond and sends them
 // again, whatever the pacing (the engine's one list of transient errors); any other refusal is
 // counted and the next packet goes. With waitMs > 0, raw sockets listen (from before the first
-// send) for the answers protocol.ts recognises, until waitMs after the last send or until every
-// packet has been answered. Echo and timestamp requests count their sequence up per round (like
-// ping); their ICMP checksum then follows by RFC 1624 incremental update, unless it was wrong on
-// purpose.
-import { readIpv4 } from '../wire/bytes.js';
-import { FIELD as IP, MIN_HEADER_LENGTH, PROTOCOL } from '../wire/ipv4.js';
-import { echoReplyFilterV4 } from '../socket/bpf.js';
-import type { RawSocket } from '../socket/socket.js';
+// send) for the answers the packets' family recognises (family4.ts, family6.ts), until waitMs
+// after the last send or until every packet has been answered. Echo and timestamp requests count
+// their sequence up per round (like ping); their checksum then follows by RFC 1624 incremental
+// update, unless it was wrong on purpose. With fragmentMtu, a packet larger than it goes out as
+// fragments (RFC 791, or RFC 8200 Fragment headers for IPv6): the kernel never fragments what a
+// raw socket hands it.
 import type { MessageInfo } from '../socket/values.js';
-import { openSocket, rawIcmpSocket } from '../socket/socket.js';
 import type { SocketError } from '../socket/errors.js';
-import { ProbeSession, type SessionParts, type SessionSocket } from '../probe/engine/session.js';
-import { SocketGroup } from '../probe/engine/socket-group.js';
-import { counterFor, CraftedProtocol } from './protocol.js';
+import { ProbeSession, type SessionParts } from '../probe/engine/session.js';
+import { CraftedProtocol, familyOf } from './protocol.js';
 import { SendHandler } from './send-handler.js';
 import type { ReplyMatch } from './match.js';
 
@@ -57,6 +53,8 @@ export interface SendOptions {
   waitMs?: number;
   /** Count ICMP echo/timestamp sequence numbers up by one per round (default true). */
   incrementSequence?: boolean;
+  /** Cut a packet larger than this many bytes into fragments (null, the default: send it whole, or EMSGSIZE). */
+  fragmentMtu?: number | null;
   signal?: AbortSignal;
   /** Called after each packet leaves (in batch mode once per packet, after its batch). */
   onSent?: (event: SentEvent) => void;
@@ -64,6 +62,7 @@ export interface SendOptions {
 }
 
 export interface Reply extends ReplyMatch {
+  /** The answer as a whole IP packet; over IPv6 with its header rebuilt (family6.ts: answerPacket). */
   bytes: Buffer;
   info: MessageInfo;
   /** Round trip in milliseconds (kernel receive time minus send time), or null. */
@@ -84,20 +83,12 @@ export interface SendStats {
 
 /** Packets per sendmmsg when batching (rate N, rate max). */
 const BATCH = 256;
-/** Receive slots of each listening socket, and most datagrams taken per wake-up. */
-const RECEIVE = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 } as const;
 /** How long after opening the listening sockets the first packet waits (engine/session.ts). */
 const LISTEN_SETTLE_MS = 3;
 /** The engine's memory of sent packets (answers to older ones are not matched). */
 const MAX_MEMORY = 65536;
 /** Without listening nothing is matched: the ring only has to hold what is being sent. */
 const UNHEARD_MEMORY = 4 * BATCH;
-
-/** The destination the kernel routes by: the packet's own IPv4 destination. */
-function destinationOf(packet: Buffer): string {
-  if (packet.length < MIN_HEADER_LENGTH) throw new RangeError(`a ${packet.length}-byte packet has no IPv4 header to send`);
-  return readIpv4(packet, IP.DST);
-}
 
 /**
  * The sockets for `packets` opened (CAP_NET_RAW: the socket error, EPERM with advice, is thrown
@@ -108,8 +99,8 @@ export function openSender(packets: readonly Buffer[], options: SendOptions = {}
 }
 
 /**
- * Sends `packets` (whole IPv4 packets) as options say: openSender, then run(). The error of a
- * first packet the kernel refuses is thrown too. Resolves with the totals.
+ * Sends `packets` (whole IP packets, all IPv4 or all IPv6) as options say: openSender, then
+ * run(). The error of a first packet the kernel refuses is thrown too. Resolves with the totals.
  */
 export async function sendPackets(packets: readonly Buffer[], options: SendOptions = {}, parts: Omit<SessionParts, 'capture'> = {}): Promise<SendStats> {
   return openSender(packets, options, parts).run();
@@ -133,12 +124,21 @@ export class PacketSender {
     if (typeof rate === 'number' && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`rate ${rate} is not a positive number`);
     const gaps = options.gapsMs ?? null;
     if (gaps !== null && (gaps.length !== packets.length || gaps.some((g) => !(g >= 0 && Number.isFinite(g))))) throw new RangeError('gapsMs: one time of 0 ms or more per packet');
+    const family = familyOf(packets);
     this.#options = options;
     this.#count = count;
-    this.#destinations = packets.map(destinationOf);
+    this.#destinations = packets.map((p) => family.destinationOf(p));
     this.#lengths = packets.map((p) => p.length);
-    this.#protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0);
-    this.#session = new ProbeSession({ openSocket: () => openSendSockets(packets, waitMs), fragmentMtu: null, settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0 }, parts);
+    this.#protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0, family);
+    const mtu = options.fragmentMtu ?? null;
+    this.#session = new ProbeSession(
+      {
+        openSocket: () => family.openSockets(packets, waitMs),
+        fragmentMtu: mtu !== null && this.#protocol.maxProbeLength > mtu ? mtu : null,
+        settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0,
+      },
+      parts,
+    );
   }
 
   /** Ends the run now (Ctrl-C): run() resolves with what was sent, aborted set. */
@@ -190,43 +190,4 @@ export class PacketSender {
       signal?.removeEventListener('abort', abort);
     }
   }
-}
-
-/** The ICMP echo/timestamp identifiers the packets carry. */
-function echoIdentifiers(packets: readonly Buffer[]): Set<number> {
-  const ids = new Set<number>();
-  for (const p of packets) {
-    const c = counterFor(p);
-    if (c !== null) ids.add(c.identifier);
-  }
-  return ids;
-}
-
-/**
- * The sending socket (raw IPPROTO_RAW: the datagram is ours whatever its protocol), and with
- * waitMs the sockets that can see the answers: raw ICMP always, raw TCP/UDP when we send those.
- */
-function openSendSockets(packets: readonly Buffer[], waitMs: number): SessionSocket {
-  const sender = openSocket({ family: 'inet', type: 'raw', protocol: 'raw' });
-  const receivers: RawSocket[] = [];
-  try {
-    if (waitMs > 0) {
-      const icmp = rawIcmpSocket({ passTypes: new CraftedProtocol(packets, false).icmpTypes });
-      receivers.push(icmp);
-      // A raw ICMP socket gets a copy of every ICMP message on the host: let the kernel drop
-      // other processes' echo replies (iputils ping's filter) so a busy host cannot fill our
-      // buffer. With several identifiers (a file of different pings) every echo reply passes.
-      const ids = echoIdentifiers(packets);
-      if (ids.size <= 1) icmp.attachFilter(echoReplyFilterV4(ids.size === 1 ? [...ids][0]! : 0));
-      const protocols = new Set(packets.map((p) => p[IP.PROTOCOL]));
-      for (const [number, name] of [[PROTOCOL.UDP, 'udp'], [PROTOCOL.TCP, 'tcp']] as const) {
-        if (protocols.has(number)) receivers.push(openSocket({ family: 'inet', type: 'raw', protocol: name }));
-      }
-      for (const r of receivers) r.startReceiving(RECEIVE);
-    }
-  } catch (e) {
-    for (const s of [sender, ...receivers]) s.close();
-    throw e;
-  }
-  return new SocketGroup(sender, receivers);
 }

@@ -18,7 +18,7 @@ export {
   type StreamReadOptions,
 } from './read.js';
 export { ADDRESS_FAMILY, ARPHRD, ETHERTYPE } from './link-fields.js';
-export { ipv4LinkHeader, type LinkHeaderOptions } from './link-header.js';
+export { ipLinkHeader, ipv4LinkHeader, type LinkHeaderOptions } from './link-header.js';
 export {
   NETWORK,
   NOT_IPV4,

@@ -10,6 +10,8 @@
 //   addresses  null for AF_INET sockets (the source is meta[sourceV4]); otherwise one string
 //              per datagram: IPv6 text ("::1"), or a unix path ("" when the sender is
 //              unnamed, "\0name" in the abstract namespace)
+//   protocol   the receiving socket's protocol number: on a raw IPv6 socket the kernel keeps the
+//              IPv6 header, so this is what says a datagram is ICMPv6, UDP or TCP
 //
 // Per-datagram fields (meta[i * BATCH.stride + BATCH.<field>]):
 //
@@ -74,6 +76,8 @@ export interface ReceiveBatch {
   readonly meta: Float64Array;
   readonly count: number;
   readonly addresses: readonly string[] | null;
+  /** The socket's protocol (IPPROTO_ICMPV6, _UDP, _TCP...); absent in batches made by hand (tests). */
+  readonly protocol?: number;
 }
 
 /** Send timestamps (TX.stride numbers each), as a 'txstamps' event delivers them. */

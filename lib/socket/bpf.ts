@@ -3,6 +3,7 @@
 // {u16 code; u8 jt; u8 jf; u32 k}, 8 bytes each in HOST byte order (the kernel reads them
 // as C structs, not as wire data). Opcode numbers come from linux/filter.h via the addon.
 import { FIELD as ICMP, ICMP_TYPE } from '../wire/icmpv4-codes.js';
+import { ICMPV6_TYPE } from '../wire/icmpv6-codes.js';
 import { constants } from './constants.js';
 
 export interface BpfInstruction {
@@ -38,21 +39,37 @@ export function encodeProgram(program: readonly BpfInstruction[]): Buffer {
 }
 
 /**
- * iputils ping's filter for a raw IPv4 ICMP socket (the program sees the IP header first):
- * pass ICMP messages carrying our echo identifier, pass every ICMP message that is not an
- * echo reply (errors quote our probe, the engine matches them), drop other processes' echo
- * replies.
+ * The three rules of iputils ping's filter, where the program finds the ICMP header at `at` (X
+ * loaded with the IPv4 header length, BPF_IND; or 0, BPF_ABS): pass messages carrying our echo
+ * identifier, pass every message that is not an echo reply (errors quote our probe, the engine
+ * matches them), drop other processes' echo replies.
  */
+function echoReplyRules(mode: number, identifier: number, echoReply: number): BpfInstruction[] {
+  const c = constants;
+  return [
+    stmt(c.BPF_LD | c.BPF_H | mode, ICMP.IDENTIFIER), // A = echo identifier (the same place in ICMPv6)
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, identifier & 0xffff, 0, 1),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // ours: pass all of it
+    stmt(c.BPF_LD | c.BPF_B | mode, ICMP.TYPE), // A = type
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, echoReply, 1, 0),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // not an echo reply: pass
+    stmt(c.BPF_RET | c.BPF_K, 0), // someone else's echo reply: drop
+  ];
+}
+
+/** iputils ping's filter for a raw IPv4 ICMP socket: the program sees the IPv4 header first. */
 export function echoReplyFilterV4(identifier: number): BpfInstruction[] {
   const c = constants;
   return [
     stmt(c.BPF_LDX | c.BPF_B | c.BPF_MSH, 0), // X = IP header length (4 * IHL)
-    stmt(c.BPF_LD | c.BPF_H | c.BPF_IND, ICMP.IDENTIFIER), // A = ICMP identifier
-    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, identifier & 0xffff, 0, 1),
-    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // ours: pass all of it
-    stmt(c.BPF_LD | c.BPF_B | c.BPF_IND, ICMP.TYPE), // A = ICMP type
-    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, ICMP_TYPE.ECHO_REPLY, 1, 0),
-    stmt(c.BPF_RET | c.BPF_K, 0xffffffff), // not an echo reply: pass
-    stmt(c.BPF_RET | c.BPF_K, 0), // someone else's echo reply: drop
+    ...echoReplyRules(c.BPF_IND, identifier, ICMP_TYPE.ECHO_REPLY),
   ];
+}
+
+/**
+ * iputils ping6's filter for a raw ICMPv6 socket, where the program sees the ICMPv6 message
+ * first (the kernel keeps the IPv6 header).
+ */
+export function echoReplyFilterV6(identifier: number): BpfInstruction[] {
+  return echoReplyRules(constants.BPF_ABS, identifier, ICMPV6_TYPE.ECHO_REPLY);
 }

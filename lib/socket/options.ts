@@ -261,6 +261,13 @@ export const OPTIONS = {
   },
 
   // --- IPPROTO_IPV6 -----------------------------------------------------------------------
+  IPV6_HDRINCL: {
+    level: 'IPPROTO_IPV6', kind: 'bool', access: 'read-write', on: ['inet6 raw'], size: null,
+    meaning: 'the data you send starts with your own IPv6 header (Linux 4.5 and later)',
+    note:
+      'raw IPv6 sockets only; IPPROTO_RAW sockets have it on. Unlike IP_HDRINCL, Linux leaves the header as ' +
+      'written (the payload length and a :: source included: see the README); a packet over the route MTU is EMSGSIZE',
+  },
   IPV6_UNICAST_HOPS: {
     level: 'IPPROTO_IPV6', kind: 'int', access: 'read-write', on: IPV6_LEVEL, size: null,
     meaning: 'the hop limit of outgoing unicast IPv6 packets (1..255)',

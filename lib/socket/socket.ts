@@ -393,6 +393,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
         meta: b as Float64Array,
         count: c as number,
         addresses: d as string[] | null,
+        protocol: this.protocol,
       };
       // A throwing listener must not cost the datagrams after it (with one callback per
       // datagram, as in node:dgram, it would not): deliver the whole batch, then rethrow.

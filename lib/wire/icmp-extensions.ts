@@ -239,11 +239,15 @@ export interface ExtensionsInit {
 /** Most words the length byte holds. */
 const MAX_WORDS = 255;
 
-/** RFC 4884's length byte of an unreachable, time exceeded or parameter problem, and where it puts the quote's end. */
-export function errorExtensions(b: Uint8Array, o: number, end: number, truncated: boolean): ErrorExtensions & { quotedEnd: number } {
-  const extensionLength = b[o + FIELD.LENGTH]!;
+/**
+ * RFC 4884's length byte of an unreachable, time exceeded or parameter problem at b[o], and where
+ * it puts the quote's end: ICMPv4's byte 5 counting 32-bit words (the defaults), or ICMPv6's
+ * byte 4 counting 64-bit words.
+ */
+export function errorExtensions(b: Uint8Array, o: number, end: number, truncated: boolean, lengthField: number = FIELD.LENGTH, unit = 4): ErrorExtensions & { quotedEnd: number } {
+  const extensionLength = b[o + lengthField]!;
   if (extensionLength === 0) return { extensionLength, extensionLengthValid: true, quotedEnd: end, extensions: null };
-  const claimed = o + FIELD.BODY + extensionLength * 4;
+  const claimed = o + FIELD.BODY + extensionLength * unit;
   if (claimed <= end) return { extensionLength, extensionLengthValid: true, quotedEnd: claimed, extensions: view(b, claimed, end - claimed) };
   // More words than the message holds. RFC 4884 section 5: read it as a message without an
   // extension structure (length 0): everything after the header is the original datagram, as

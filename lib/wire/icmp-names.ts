@@ -2,15 +2,11 @@
 // theirs line by line, so these strings are copied in meaning and spelling from:
 //   iputils ping/ping.c pr_icmph() (iputils 20221126, Debian 12), and
 //   traceroute 2.1.x (Dmitry Butskoy) parse_icmp_res(): the "!X" marks after a hop's time.
+// The tables are here; looking words and marks up in them is icmp-words.ts's.
 
-export interface IcmpDetail {
-  /** Destination unreachable code 4: the next-hop MTU (iputils prints 0 when absent). */
-  nextHopMtu?: number | null;
-  /** Redirect: the new gateway, printed as "(New nexthop: a.b.c.d)". */
-  gateway?: string | null;
-  /** Parameter problem: the pointer byte. */
-  pointer?: number | null;
-}
+import { codeText, traceMarkFrom, wordsFrom, type IcmpDetail, type MarkRules, type WordTable } from './icmp-words.js';
+
+export type { IcmpDetail } from './icmp-words.js';
 
 const UNREACHABLE: Record<number, string> = {
   0: 'Destination Net Unreachable',
@@ -37,53 +33,36 @@ const REDIRECT: Record<number, string> = {
   3: 'Redirect Type of Service and Host',
 };
 
+const WORDS: WordTable = {
+  0: 'Echo Reply',
+  3: (code, d) => (code === 4 ? `Frag needed and DF set (mtu = ${d.nextHopMtu ?? 0})` : codeText(UNREACHABLE, code, `Dest Unreachable, Bad Code: ${code}`)),
+  4: 'Source Quench',
+  5: (code, d) => {
+    const what = codeText(REDIRECT, code, `Redirect, Bad Code: ${code}`);
+    return d.gateway ? `${what}(New nexthop: ${d.gateway})` : what;
+  },
+  8: 'Echo Request',
+  11: (code) => codeText({ 0: 'Time to live exceeded', 1: 'Frag reassembly time exceeded' }, code, `Time exceeded, Bad Code: ${code}`),
+  12: (_code, d) => `Parameter problem: pointer = ${d.pointer ?? 0}`,
+  13: 'Timestamp',
+  14: 'Timestamp Reply',
+  15: 'Information Request',
+  16: 'Information Reply',
+  17: 'Address Mask Request',
+  18: 'Address Mask Reply',
+};
+
 /**
  * What iputils ping prints for an ICMP message of this type and code (without the trailing
  * newline), e.g. "Time to live exceeded", "Frag needed and DF set (mtu = 1400)",
  * "Redirect Host(New nexthop: 192.0.2.1)" (sic: iputils puts no space before the parenthesis).
  */
 export function describeIcmp(type: number, code: number, detail: IcmpDetail = {}): string {
-  switch (type) {
-    case 0:
-      return 'Echo Reply';
-    case 3:
-      if (code === 4) return `Frag needed and DF set (mtu = ${detail.nextHopMtu ?? 0})`;
-      return UNREACHABLE[code] ?? `Dest Unreachable, Bad Code: ${code}`;
-    case 4:
-      return 'Source Quench';
-    case 5: {
-      const what = REDIRECT[code] ?? `Redirect, Bad Code: ${code}`;
-      return detail.gateway ? `${what}(New nexthop: ${detail.gateway})` : what;
-    }
-    case 8:
-      return 'Echo Request';
-    case 11:
-      if (code === 0) return 'Time to live exceeded';
-      if (code === 1) return 'Frag reassembly time exceeded';
-      return `Time exceeded, Bad Code: ${code}`;
-    case 12:
-      return `Parameter problem: pointer = ${detail.pointer ?? 0}`;
-    case 13:
-      return 'Timestamp';
-    case 14:
-      return 'Timestamp Reply';
-    case 15:
-      return 'Information Request';
-    case 16:
-      return 'Information Reply';
-    case 17:
-      return 'Address Mask Request';
-    case 18:
-      return 'Address Mask Reply';
-    default:
-      return `Bad ICMP type: ${type}`;
-  }
+  return wordsFrom(WORDS, (t) => `Bad ICMP type: ${t}`, type, code, detail);
 }
 
 /**
- * The mark traceroute prints after a hop's time for this ICMP answer, or null when it prints
- * none: time exceeded in transit (an ordinary hop), port unreachable (the destination answered
- * a UDP probe) and echo reply (the destination answered an ICMP probe).
+ * traceroute's marks for ICMP answers (the codes of destination unreachable):
  *
  *   !N  net unreachable / unknown, host isolated, net unreachable for TOS   (codes 0 6 8 11)
  *   !H  host unreachable / unknown, host unreachable for TOS               (codes 1 7 12)
@@ -93,37 +72,18 @@ export function describeIcmp(type: number, code: number, detail: IcmpDetail = {}
  *   !<code>        any other unreachable code
  *   !<type-code>   any other ICMP message (e.g. "!<11-1>" for reassembly time exceeded)
  */
+const MARKS: MarkRules = {
+  silent: [[0, null], [11, 0]],
+  tooBig: { type: 3, code: 4 },
+  unreachable: 3,
+  codes: { 0: '!N', 6: '!N', 8: '!N', 11: '!N', 1: '!H', 7: '!H', 12: '!H', 9: '!X', 10: '!X', 13: '!X', 2: '!P', 3: null, 5: '!S', 14: '!V', 15: '!C' },
+};
+
+/**
+ * The mark traceroute prints after a hop's time for this ICMP answer, or null when it prints
+ * none: time exceeded in transit (an ordinary hop), port unreachable (the destination answered
+ * a UDP probe) and echo reply (the destination answered an ICMP probe).
+ */
 export function traceMark(type: number, code: number, detail: IcmpDetail = {}): string | null {
-  if (type === 0) return null;
-  if (type === 11 && code === 0) return null;
-  if (type !== 3) return `!<${type}-${code}>`;
-  switch (code) {
-    case 0:
-    case 6:
-    case 8:
-    case 11:
-      return '!N';
-    case 1:
-    case 7:
-    case 12:
-      return '!H';
-    case 9:
-    case 10:
-    case 13:
-      return '!X';
-    case 2:
-      return '!P';
-    case 3:
-      return null;
-    case 4:
-      return `!F-${detail.nextHopMtu ?? 0}`;
-    case 5:
-      return '!S';
-    case 14:
-      return '!V';
-    case 15:
-      return '!C';
-    default:
-      return `!<${code}>`;
-  }
+  return traceMarkFrom(MARKS, type, code, detail.nextHopMtu);
 }

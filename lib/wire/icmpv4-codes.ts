@@ -10,19 +10,15 @@
 //                    redirect           gateway address(32)
 //                    source quench      unused(32)
 
-/** Byte offsets of the fixed part (and of a timestamp message's three timestamps). */
+import { ICMP_HEADER_FIELD } from './icmp-common.js';
+
+/** Byte offsets of the fixed part (the first ones as ICMPv6's: icmp-common.ts) and of a timestamp message's three timestamps. */
 export const FIELD = {
-  TYPE: 0,
-  CODE: 1,
-  CHECKSUM: 2,
-  REST: 4,
-  IDENTIFIER: 4,
-  SEQUENCE: 6,
+  ...ICMP_HEADER_FIELD,
   POINTER: 4,
   LENGTH: 5,
   NEXT_HOP_MTU: 6,
   GATEWAY: 4,
-  BODY: 8,
   ORIGINATE: 8,
   RECEIVE: 12,
   TRANSMIT: 16,

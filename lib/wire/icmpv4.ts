@@ -21,8 +21,9 @@
 
 import { addressValue, bytesEqual, presentBytes, encodeTarget, put16, put32, readIpv4, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
+import { decodeEcho, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
 import { errorExtensions, extensionLengthFor, hasExtensions, quotedFieldLength, type ErrorExtensions } from './icmp-extensions.js';
 import { decodeQuoted, quotedLength, writeQuoted, type QuotedDatagram, type QuotedDatagramInit } from './quoted.js';
 
@@ -110,18 +111,8 @@ export type IcmpMessage = EchoMessage | IcmpErrorMessage | TimestampMessage | Un
 
 // ---- what encode takes ------------------------------------------------------------------------------
 
-interface BaseInit {
-  /** Must match the kind when given (free for 'unknown'). */
-  type?: number;
-  code?: number;
-  checksum?: number;
-}
-interface ErrorInit extends BaseInit {
-  quoted?: QuotedDatagramInit;
-  extensionLength?: number;
-  extensions?: Uint8Array | null;
-  unused?: number;
-}
+type BaseInit = IcmpBaseInit;
+type ErrorInit = Rfc4884Init<QuotedDatagramInit>;
 export type IcmpMessageInit =
   | (BaseInit & { kind: 'echo-request' | 'echo-reply'; identifier?: number; sequence?: number; data?: Uint8Array })
   | (ErrorInit & { kind: 'destination-unreachable'; nextHopMtu?: number | null })
@@ -199,18 +190,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: IcmpD
   switch (kind) {
     case 'echo-request':
     case 'echo-reply':
-      // Spelled out rather than spread from `base`: this is the ping hot path.
-      return {
-        kind,
-        type,
-        code,
-        checksum,
-        checksumValid,
-        headerLength: HEADER_LENGTH,
-        identifier: u16(b, o + FIELD.IDENTIFIER),
-        sequence: u16(b, o + FIELD.SEQUENCE),
-        data: view(b, body, end - body),
-      };
+      return decodeEcho(kind, b, o, end, checksumValid);
     case 'timestamp-request':
     case 'timestamp-reply':
       if (present < TIMESTAMP_LENGTH) {
@@ -266,28 +246,7 @@ function decodeError(kind: IcmpErrorMessage['kind'], base: Base, b: Uint8Array, 
 // ---- encode -------------------------------------------------------------------------------------
 
 function checkKind(init: IcmpMessageInit): number {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('icmp', init, `${showValue(init)} is not an ICMP message object`, 'an object');
-  }
-  if (init.kind === 'unknown') return checkUint(init.type, 255, 'type');
-  const expected = (KIND_TYPE as Record<string, number>)[init.kind as string];
-  if (expected === undefined) {
-    throw new EncodeError(
-      'kind',
-      init.kind,
-      `${showValue(init.kind)} is not an ICMP kind (allowed ${[...Object.keys(KIND_TYPE), 'unknown'].join(', ')})`,
-      'ICMP kind',
-    );
-  }
-  if (init.type !== undefined && init.type !== expected) {
-    throw new EncodeError(
-      'type',
-      init.type,
-      `${showValue(init.type)} does not match kind ${init.kind} (type ${expected}); use kind "unknown" for other types`,
-      String(expected),
-    );
-  }
-  return expected;
+  return typeOfKind(init, KIND_TYPE, 'ICMP', 'icmp');
 }
 
 /** Bytes the init's own body takes (undefined = the init describes no body). */

@@ -10,6 +10,9 @@
 //                                     unreachable codes 5 and 6: it prints "Unknown code 5" there.
 //   traceMark6                        traceroute 2.1 (Dmitry Butskoy; Debian's traceroute -6)
 //                                     parse_icmp_res(): the "!X" marks after a hop's time.
+// The tables are here; looking words and marks up in them is icmp-words.ts's.
+
+import { codeText, traceMarkFrom, wordsFrom, type IcmpDetail, type MarkRules, type WordTable } from './icmp-words.js';
 
 const TYPE_NAME: Record<number, string> = {
   1: 'Destination Unreachable',
@@ -122,12 +125,8 @@ export function icmpv6CodeName(type: number, code: number): string | null {
   return CODE_NAME[type]?.[code] ?? null;
 }
 
-export interface Icmpv6Detail {
-  /** Packet Too Big: the MTU. */
-  mtu?: number | null;
-  /** Parameter Problem: the pointer. */
-  pointer?: number | null;
-}
+/** Packet Too Big: the MTU; Parameter Problem: the pointer. */
+export type Icmpv6Detail = Pick<IcmpDetail, 'mtu' | 'pointer'>;
 
 const UNREACHABLE: Record<number, string> = {
   0: 'No route',
@@ -145,40 +144,29 @@ const PARAMETER_PROBLEM: Record<number, string> = {
   2: 'Unknown option ',
 };
 
+const WORDS: WordTable = {
+  1: (code) => `Destination unreachable: ${codeText(UNREACHABLE, code, `Unknown code ${code}`)}`,
+  2: (code, d) => `Packet too big: mtu=${d.mtu ?? 0}${code !== 0 ? `, code=${code}` : ''}`,
+  3: (code) => `Time exceeded: ${codeText({ 0: 'Hop limit', 1: 'Defragmentation failure' }, code, `code ${code}`)}`,
+  4: (code, d) => `Parameter problem: ${codeText(PARAMETER_PROBLEM, code, `code ${code} `)}at ${d.pointer ?? 0}`,
+  128: 'Echo request',
+  129: 'Echo reply',
+  130: 'MLD Query',
+  131: 'MLD Report',
+  132: 'MLD Reduction',
+};
+
 /**
  * What iputils ping prints for an ICMPv6 message (without "From ...: " and the newline), e.g.
  * "Destination unreachable: Port unreachable", "Packet too big: mtu=1280",
  * "Parameter problem: Unknown header at 6" (iputils prints the 32-bit field as "info").
  */
 export function describeIcmpv6(type: number, code: number, detail: Icmpv6Detail = {}): string {
-  switch (type) {
-    case 1:
-      return `Destination unreachable: ${UNREACHABLE[code] ?? `Unknown code ${code}`}`;
-    case 2:
-      return `Packet too big: mtu=${detail.mtu ?? 0}${code !== 0 ? `, code=${code}` : ''}`;
-    case 3:
-      return `Time exceeded: ${code === 0 ? 'Hop limit' : code === 1 ? 'Defragmentation failure' : `code ${code}`}`;
-    case 4:
-      return `Parameter problem: ${PARAMETER_PROBLEM[code] ?? `code ${code} `}at ${detail.pointer ?? 0}`;
-    case 128:
-      return 'Echo request';
-    case 129:
-      return 'Echo reply';
-    case 130:
-      return 'MLD Query';
-    case 131:
-      return 'MLD Report';
-    case 132:
-      return 'MLD Reduction';
-    default:
-      return `unknown icmp type: ${type}`;
-  }
+  return wordsFrom(WORDS, (t) => `unknown icmp type: ${t}`, type, code, detail);
 }
 
 /**
- * The mark traceroute -6 prints after a hop's time for this ICMPv6 answer, or null when it prints
- * none: hop limit exceeded in transit (an ordinary hop), port unreachable (the destination
- * answered a UDP probe) and echo reply (the destination answered an ICMP probe).
+ * traceroute -6's marks:
  *
  *   !N  no route to destination (code 0)
  *   !X  communication administratively prohibited (code 1)
@@ -190,22 +178,18 @@ export function describeIcmpv6(type: number, code: number, detail: Icmpv6Detail 
  * traceroute 2.1 has no !P or !S for IPv6 (KAME traceroute6 prints !P for code 1, !S for 2 and
  * !A for 3); we print what the traceroute users compare us with prints.
  */
+const MARKS: MarkRules = {
+  silent: [[129, null], [3, 0]],
+  tooBig: { type: 2, code: null },
+  unreachable: 1,
+  codes: { 0: '!N', 1: '!X', 2: '!H', 3: '!H', 4: null },
+};
+
+/**
+ * The mark traceroute -6 prints after a hop's time for this ICMPv6 answer, or null when it prints
+ * none: hop limit exceeded in transit (an ordinary hop), port unreachable (the destination
+ * answered a UDP probe) and echo reply (the destination answered an ICMP probe).
+ */
 export function traceMark6(type: number, code: number, detail: Icmpv6Detail = {}): string | null {
-  if (type === 129) return null;
-  if (type === 3 && code === 0) return null;
-  if (type === 2) return `!F-${detail.mtu ?? 0}`;
-  if (type !== 1) return `!<${type}-${code}>`;
-  switch (code) {
-    case 0:
-      return '!N';
-    case 1:
-      return '!X';
-    case 2:
-    case 3:
-      return '!H';
-    case 4:
-      return null;
-    default:
-      return `!<${code}>`;
-  }
+  return traceMarkFrom(MARKS, type, code, detail.mtu);
 }

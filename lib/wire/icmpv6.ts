@@ -24,8 +24,9 @@
 
 import { bytesEqual, decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
-import { decodeExtensions, type IcmpExtensionStructure } from './icmp-extensions.js';
+import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
+import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
+import { decodeExtensions, errorExtensions, hasExtensions, type IcmpExtensionStructure } from './icmp-extensions.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeQuoted6, quoted6Length, writeQuoted6, type QuotedDatagram6, type QuotedDatagram6Init } from './icmpv6-quoted.js';
 import { icmpv6TypeName } from './icmpv6-names.js';
@@ -47,18 +48,12 @@ export {
   type Icmpv6Kind,
 } from './icmpv6-codes.js';
 
-/** Byte offsets of the fixed part. */
+/** Byte offsets of the fixed part (the first ones as ICMPv4's: icmp-common.ts). */
 export const FIELD = {
-  TYPE: 0,
-  CODE: 1,
-  CHECKSUM: 2,
-  REST: 4,
-  IDENTIFIER: 4,
-  SEQUENCE: 6,
+  ...ICMP_HEADER_FIELD,
   LENGTH: 4,
   MTU: 4,
   POINTER: 4,
-  BODY: 8,
 } as const;
 
 export const HEADER_LENGTH = 8;
@@ -172,18 +167,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: Icmpv
   const kind = kindOf(type);
   if (kind === 'echo-request' || kind === 'echo-reply') {
     if (present < HEADER_LENGTH) throw tooShort(kind, type, present, o, { kind, type, code, checksum, checksumValid, headerLength: HEADER_LENGTH });
-    // Spelled out rather than spread from a base: this is the ping hot path.
-    return {
-      kind,
-      type,
-      code,
-      checksum,
-      checksumValid,
-      headerLength: HEADER_LENGTH,
-      identifier: u16(b, o + FIELD.IDENTIFIER),
-      sequence: u16(b, o + FIELD.SEQUENCE),
-      data: view(b, o + HEADER_LENGTH, present - HEADER_LENGTH),
-    };
+    return decodeEcho(kind, b, o, end, checksumValid);
   }
   const base: Icmpv6Base = { type, code, checksum, checksumValid, headerLength: kind === 'unknown' ? BASE_HEADER_LENGTH : HEADER_LENGTH };
   if (present < MIN_LENGTH[kind]) throw tooShort(kind, type, present, o, { kind, ...base });
@@ -223,20 +207,9 @@ function decodeRfc4884(
   base: Icmpv6Base,
   truncated: boolean,
 ): DestinationUnreachable6 | TimeExceeded6 {
-  const extensionLength = b[o + FIELD.LENGTH]!;
   const bodyStart = o + HEADER_LENGTH;
-  let quotedEnd = end;
-  let extensionLengthValid = true;
-  let extensions: Buffer | null = null;
-  if (extensionLength !== 0) {
-    const claimed = bodyStart + extensionLength * 8;
-    if (claimed <= end) {
-      quotedEnd = claimed;
-      extensions = view(b, claimed, end - claimed);
-    } else if (!truncated) {
-      extensionLengthValid = false;
-    }
-  }
+  // RFC 4884 for ICMPv6: the length byte (byte 4) counts 64-bit words.
+  const { extensionLength, extensionLengthValid, quotedEnd, extensions } = errorExtensions(b, o, end, truncated, FIELD.LENGTH, 8);
   const m: Record<string, unknown> = {
     kind,
     ...base,
@@ -252,21 +225,11 @@ function decodeRfc4884(
 
 // ---- what encode takes ------------------------------------------------------------------------------
 
-interface BaseInit {
-  /** Must match the kind when given (free for 'unknown'). */
-  type?: number;
-  code?: number;
-  checksum?: number;
-}
-interface Rfc4884Init extends BaseInit {
-  quoted?: QuotedDatagram6Init;
-  extensionLength?: number;
-  extensions?: Uint8Array | null;
-  unused?: number;
-}
+type BaseInit = IcmpBaseInit;
+type ErrorInit6 = Rfc4884Init<QuotedDatagram6Init>;
 export type Icmpv6MessageInit =
   | (BaseInit & { kind: 'echo-request' | 'echo-reply'; identifier?: number; sequence?: number; data?: Uint8Array })
-  | (Rfc4884Init & { kind: 'destination-unreachable' | 'time-exceeded' })
+  | (ErrorInit6 & { kind: 'destination-unreachable' | 'time-exceeded' })
   | (BaseInit & { kind: 'packet-too-big'; mtu?: number; quoted?: QuotedDatagram6Init })
   | (BaseInit & { kind: 'parameter-problem'; pointer?: number; quoted?: QuotedDatagram6Init })
   | NdMessageInit
@@ -288,23 +251,7 @@ export interface Icmpv6EncodeOptions extends PseudoHeader6 {
 // ---- encode -------------------------------------------------------------------------------------
 
 function checkKind(init: Icmpv6MessageInit): number {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('icmpv6', init, `${showValue(init)} is not an ICMPv6 message object`, 'an object');
-  }
-  if (init.kind === 'unknown') return checkUint(init.type, 255, 'type');
-  const expected = (KIND_TYPE as Record<string, number>)[init.kind as string];
-  if (expected === undefined) {
-    throw new EncodeError('kind', init.kind, `${showValue(init.kind)} is not an ICMPv6 kind (allowed ${[...Object.keys(KIND_TYPE), 'unknown'].join(', ')})`, 'ICMPv6 kind');
-  }
-  if (init.type !== undefined && init.type !== expected) {
-    throw new EncodeError('type', init.type, `${showValue(init.type)} does not match kind ${init.kind} (type ${expected}); use kind "unknown" for other types`, String(expected));
-  }
-  return expected;
-}
-
-function hasExtensions(init: object): boolean {
-  const e = (init as { extensions?: unknown }).extensions;
-  return e !== undefined && e !== null;
+  return typeOfKind(init, KIND_TYPE, 'ICMPv6', 'icmpv6');
 }
 
 /**
@@ -312,7 +259,7 @@ function hasExtensions(init: object): boolean {
  * extensions padded to 8 bytes and at least 128 (RFC 4884 section 4.5), or the length the init
  * gives when longer.
  */
-function quotedFieldLength(init: Rfc4884Init, fixLengths: boolean): number {
+function quotedFieldLength(init: ErrorInit6, fixLengths: boolean): number {
   const q = quoted6Length(init.quoted, fixLengths);
   // Padding only matters when extensions follow: it is what puts them where the length says.
   // Without them the quote is written as it is (a length past the end stays a lie, as decoded).

@@ -81,6 +81,89 @@ export function decodeChain(b: Uint8Array, start: number, end: number, nextHeade
   return chain;
 }
 
+// ---- walk: the chain's shape without decoding it -------------------------------------------------
+
+/** What walkChain found. Reuse one across packets (newChainWalk): walkChain overwrites every field. */
+export interface ChainWalk {
+  /** Next Header after the chain (the upper layer); -1 after ESP or inside a non-first fragment. */
+  upperLayer: number;
+  /** Offset of the first byte after the chain. */
+  end: number;
+  /** Offset of the Fragment header, -1 when none; its offset in bytes and M flag. */
+  fragmentAt: number;
+  fragmentOffset: number;
+  mf: boolean;
+  /** Offset of the first Routing header with segments left (it names the final destination), or -1. */
+  routingOffset: number;
+  /** Why the chain cannot be walked (constant text), or null; and the offset of the header at fault. */
+  problem: string | null;
+  problemOffset: number;
+}
+
+export function newChainWalk(): ChainWalk {
+  return { upperLayer: -1, end: 0, fragmentAt: -1, fragmentOffset: 0, mf: false, routingOffset: -1, problem: null, problemOffset: 0 };
+}
+
+/** walkChain's problems: constant text, so a walk allocates nothing. */
+export const WALK_PROBLEM = {
+  CUT: 'an IPv6 extension header runs past the end of the packet',
+  TOO_MANY: `more than ${MAX_EXTENSION_HEADERS} IPv6 extension headers`,
+} as const;
+
+/**
+ * Walks the chain that starts with Next Header `nextHeader` at b[start, end) by the headers'
+ * lengths alone (options and routing data unread), into `out`: where the upper layer starts
+ * and which it is, the Fragment header, the Routing header naming the final destination. For
+ * loops over whole captures (checksums); decodeChain reads every field.
+ */
+export function walkChain(b: Uint8Array, start: number, end: number, nextHeader: number, out: ChainWalk): ChainWalk {
+  out.fragmentAt = -1;
+  out.fragmentOffset = 0;
+  out.mf = false;
+  out.routingOffset = -1;
+  out.problem = null;
+  out.problemOffset = 0;
+  let i = start;
+  let next = nextHeader;
+  let count = 0;
+  while (extensionKindOf(next) !== null) {
+    if (count++ === MAX_EXTENSION_HEADERS) return walkProblem(out, WALK_PROBLEM.TOO_MANY, i);
+    const length = claimedLength(b, i, end - i, next);
+    if (i + length > end) return walkProblem(out, WALK_PROBLEM.CUT, i);
+    if (next === EXTENSION_TYPE.esp) {
+      next = -1; // the rest, its next header included, is encrypted
+      i += length;
+      break;
+    }
+    if (next === EXTENSION_TYPE.routing && b[i + 3] !== 0 && out.routingOffset < 0) out.routingOffset = i;
+    const header = next;
+    next = b[i]!;
+    if (header === EXTENSION_TYPE.fragment) {
+      const word = (b[i + 2]! << 8) | b[i + 3]!;
+      out.fragmentAt = i;
+      out.fragmentOffset = (word >>> 3) * 8;
+      out.mf = (word & 1) !== 0;
+      if (out.fragmentOffset !== 0) {
+        next = -1; // the rest is the middle of a payload
+        i += length;
+        break;
+      }
+    }
+    i += length;
+  }
+  out.upperLayer = next;
+  out.end = i;
+  return out;
+}
+
+function walkProblem(out: ChainWalk, problem: string, at: number): ChainWalk {
+  out.problem = problem;
+  out.problemOffset = at;
+  out.upperLayer = -1;
+  out.end = at;
+  return out;
+}
+
 // ---- encode -------------------------------------------------------------------------------------
 
 export interface ChainEncodeOptions {

@@ -244,3 +244,26 @@ function checkDerived(o: Extract<Ipv6OptionInit, { kind: 'unknown' }>, type: num
     throw new EncodeError(`${field}.mayChange`, o.mayChange, `disagrees with type 0x${type.toString(16)}; the change flag is the type's bit 0x20`, String((type & 0x20) !== 0));
   }
 }
+
+/**
+ * A Hop-by-Hop header's Jumbo Payload length (RFC 2675) at b[o, end), or 0 when there is none
+ * (or the header is not whole: decodeChain then says what is wrong with it).
+ */
+export function jumboLength(b: Uint8Array, o: number, end: number): number {
+  if (end - o < 2) return 0;
+  const hbhEnd = o + (b[o + 1]! + 1) * 8;
+  let i = o + 2;
+  while (i + 1 < Math.min(hbhEnd, end)) {
+    const type = b[i]!;
+    if (type === 0) {
+      i++;
+      continue;
+    }
+    const n = b[i + 1]!;
+    if (type === 0xc2 && n === 4 && i + 6 <= Math.min(hbhEnd, end)) {
+      return ((b[i + 2]! << 24) | (b[i + 3]! << 16) | (b[i + 4]! << 8) | b[i + 5]!) >>> 0;
+    }
+    i += 2 + n;
+  }
+  return 0;
+}

@@ -7,42 +7,24 @@
 // and checksums are computed over the finished bytes, gopacket-style: fixLengths and
 // computeChecksums fill what the caller left out, and never touch what the caller gave.
 
-import { addressValue, decodeSpan, encodeTarget, u32, view } from './bytes.js';
-import { checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
-import * as icmpv4 from './icmpv4.js';
+import { addressValue, decodeSpan, encodeTarget, view } from './bytes.js';
+import { pseudoHeaderSum, sum16 } from './checksum.js';
+import { DecodeError, EncodeError } from './errors.js';
+import type * as icmpv4 from './icmpv4.js';
 import * as ipv4 from './ipv4.js';
-import * as tcp from './tcp.js';
-import * as udp from './udp.js';
+import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketTail, type PacketTailInit, type PacketWords } from './upper.js';
 
-export interface Packet {
+/** An IPv4 packet: its header, at most one transport (icmp, or udp / tcp and the rest: PacketTail). */
+export interface Packet extends PacketTail {
   ip: ipv4.Ipv4Header;
   icmp: icmpv4.IcmpMessage | null;
-  udp: udp.UdpHeader | null;
-  tcp: tcp.TcpHeader | null;
-  /**
-   * Bytes after the transport header (for ICMP: after its 8-byte header, i.e. the echo data or
-   * the quoted datagram); the IP payload when there is no transport header (unknown protocol,
-   * non-first fragment). A view of the input, not a copy.
-   */
-  payload: Buffer;
-  /** Fewer bytes present than the IPv4 total length says (e.g. cut by a capture snaplen). */
-  truncated: boolean;
-  /** Bytes of the input this packet spans: min(totalLength, bytes present). */
-  bytes: number;
 }
 
 /** A packet to build. ip.protocol may be left out when a transport is given. */
-export interface PacketInit {
+export interface PacketInit extends PacketTailInit {
   /** protocol, when given, is written as given even if it names another transport. */
   ip: Omit<ipv4.Ipv4HeaderInit, 'protocol'> & { protocol?: number };
   icmp?: icmpv4.IcmpMessageInit | null;
-  udp?: udp.UdpHeaderInit | null;
-  tcp?: tcp.TcpHeaderInit | null;
-  /**
-   * Bytes after the transport header. With ICMP these are the message body; if the ICMP fields
-   * also describe a body (echo data, quoted datagram), both must agree.
-   */
-  payload?: Uint8Array;
 }
 
 export interface PacketEncodeOptions {
@@ -55,8 +37,8 @@ export interface PacketEncodeOptions {
 export interface PacketDecodeOptions {
   /**
    * The datagram's length on the wire, when a capture cut it (the record's original length less
-   * the link header): what a total length of 0 stands for (lengthFromCapture). Default: the
-   * bytes present.
+   * the link header): what an IPv4 total length of 0 stands for (lengthFromCapture), and what an
+   * IPv6 payload length may not run past (decodePacket6). Default: the bytes present.
    */
   originalLength?: number;
 }
@@ -82,7 +64,7 @@ export function lengthFromCapture(ip: Pick<ipv4.Ipv4Header, 'totalLength'>): boo
  */
 export function decodePacket(buf: Uint8Array, offset = 0, length?: number, options: PacketDecodeOptions = {}): Packet {
   const end = decodeSpan(buf, offset, length);
-  const partial = { ip: null as unknown, icmp: null as unknown, udp: null as unknown, tcp: null as unknown };
+  const partial: Record<string, unknown> = { ip: null, icmp: null, udp: null, tcp: null };
   let ip: ipv4.Ipv4Header;
   try {
     ip = ipv4.decode(buf, offset, end - offset);
@@ -117,43 +99,18 @@ export function decodePacket(buf: Uint8Array, offset = 0, length?: number, optio
   };
   // A non-first fragment carries the middle of someone's payload: no transport header in it.
   const transport = ip.fragmentOffset === 0 ? ip.protocol : -1;
-  const incomplete = truncated || ip.flags.mf;
-  let payloadStart = start;
-  try {
-    switch (transport) {
-      case 1:
-        packet.icmp = icmpv4.decode(buf, start, ipEnd - start, { truncated: incomplete });
-        payloadStart = start + icmpv4.HEADER_LENGTH;
-        break;
-      case 17:
-        packet.udp = udp.decode(buf, start, ipEnd - start, {
-          src: u32(buf, offset + ipv4.FIELD.SRC),
-          dst: u32(buf, offset + ipv4.FIELD.DST),
-          truncated: incomplete,
-        });
-        payloadStart = start + udp.HEADER_LENGTH;
-        break;
-      case 6: {
-        const h = tcp.decode(buf, start, ipEnd - start, {
-          src: u32(buf, offset + ipv4.FIELD.SRC),
-          dst: u32(buf, offset + ipv4.FIELD.DST),
-          truncated: incomplete,
-        });
-        packet.tcp = h;
-        payloadStart = start + h.headerLength;
-        break;
-      }
-      default:
-        break;
-    }
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      const layer = ip.protocol === 1 ? 'icmp' : ip.protocol === 17 ? 'udp' : 'tcp';
-      partial[layer] = e.partial;
-      e.partial = partial;
-    }
-    throw e;
-  }
+  const payloadStart = decodeUpper(
+    packet,
+    transport,
+    buf,
+    start,
+    ipEnd,
+    // Source and destination sit side by side in the header: one pass over its bytes 12-20.
+    sum16(buf, offset + ipv4.FIELD.SRC, 8),
+    truncated || ip.flags.mf,
+    false,
+    partial,
+  );
   packet.payload = view(buf, payloadStart, ipEnd - payloadStart);
   return packet;
 }
@@ -162,62 +119,25 @@ const EMPTY = Buffer.alloc(0);
 
 // ---- encode -------------------------------------------------------------------------------------
 
-function under<T>(prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof EncodeError && e.field !== 'payload' && e.field !== 'buffer') throw e.under(prefix);
-    throw e;
-  }
-}
-
 type Transport = 'icmp' | 'udp' | 'tcp' | null;
+const TRANSPORTS = ['icmp', 'udp', 'tcp'] as const;
+const WORDS: PacketWords = { shape: 'ip, icmp|udp|tcp, payload', header: 'an IPv4 header', upper: 'transport header', maxPayload: 65535 };
 
-function transportOf(init: PacketInit): Transport {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('packet', init, `${showValue(init)} is not a packet object {ip, icmp|udp|tcp, payload}`, 'an object');
-  }
-  if (init.ip === null || typeof init.ip !== 'object') {
-    throw new EncodeError('ip', init.ip, `${init.ip === undefined ? 'missing' : showValue(init.ip)}: an IPv4 header object {src, dst, ...} is required`, 'an object');
-  }
-  const given: Transport[] = [];
-  if (init.icmp !== undefined && init.icmp !== null) given.push('icmp');
-  if (init.udp !== undefined && init.udp !== null) given.push('udp');
-  if (init.tcp !== undefined && init.tcp !== null) given.push('tcp');
-  if (given.length > 1) {
-    throw new EncodeError(given[1]!, init[given[1]!], `give at most one transport header (got ${given.join(' and ')})`, 'one of icmp, udp, tcp');
-  }
-  if (init.payload !== undefined) checkBytes(init.payload, 'payload');
-  return given[0] ?? null;
-}
-
-const TRANSPORT_PROTOCOL = { icmp: 1, udp: 17, tcp: 6 } as const;
-
-function transportLength(init: PacketInit, t: Transport): number {
-  const payload = init.payload?.length ?? 0;
-  switch (t) {
-    case 'icmp':
-      return under('icmp', () => icmpv4.encodingLength(init.icmp!, init.payload));
-    case 'udp':
-      return udp.HEADER_LENGTH + payload;
-    case 'tcp':
-      return under('tcp', () => tcp.encodingLength(init.tcp!)) + payload;
-    default:
-      return payload;
-  }
+function ipLengthOf(init: PacketInit): number {
+  return under('ip', () => ipv4.encodingLength(init.ip as ipv4.Ipv4HeaderInit));
 }
 
 /** Bytes encodePacket will write. */
 export function packetEncodingLength(init: PacketInit): number {
-  const t = transportOf(init);
-  return under('ip', () => ipv4.encodingLength(init.ip as ipv4.Ipv4HeaderInit)) + transportLength(init, t);
+  const t = upperOf(init, TRANSPORTS, WORDS);
+  return ipLengthOf(init) + upperEncodingLength(init, t, true);
 }
 
 /** Encodes into a new Buffer of exactly the packet's length. */
 export function encodePacket(init: PacketInit, options: PacketEncodeOptions = {}): Buffer {
-  const t = transportOf(init);
-  const ipLength = under('ip', () => ipv4.encodingLength(init.ip as ipv4.Ipv4HeaderInit));
-  const inner = transportLength(init, t);
+  const t = upperOf(init, TRANSPORTS, WORDS);
+  const ipLength = ipLengthOf(init);
+  const inner = upperEncodingLength(init, t, true);
   const buf = Buffer.alloc(ipLength + inner);
   writePacket(init, t, ipLength, inner, buf, 0, options);
   return buf;
@@ -229,9 +149,9 @@ export function encodePacket(init: PacketInit, options: PacketEncodeOptions = {}
  * for a value that cannot be written, or on "buffer" when it is too small.
  */
 export function encodePacketInto(init: PacketInit, buf: Uint8Array, offset = 0, options: PacketEncodeOptions = {}): number {
-  const t = transportOf(init);
-  const ipLength = under('ip', () => ipv4.encodingLength(init.ip as ipv4.Ipv4HeaderInit));
-  const inner = transportLength(init, t);
+  const t = upperOf(init, TRANSPORTS, WORDS);
+  const ipLength = ipLengthOf(init);
+  const inner = upperEncodingLength(init, t, true);
   if (buf === undefined) throw new EncodeError('buffer', buf, 'missing: encodePacketInto needs a buffer (use encodePacket)', 'bytes');
   encodeTarget(buf, offset, ipLength + inner);
   return writePacket(init, t, ipLength, inner, buf, offset, options);
@@ -250,43 +170,26 @@ function writePacket(
   const fixLengths = options.fixLengths ?? true;
   const computeChecksums = options.computeChecksums ?? true;
   const ipInit = init.ip as ipv4.Ipv4HeaderInit;
-  const total = ipLength + inner;
   if (ipInit.protocol === undefined && t === null) {
     throw new EncodeError('ip.protocol', undefined, 'missing: give ip.protocol when no icmp, udp or tcp header is given', '0-255');
   }
-  const at = offset + ipLength;
-  const payload = init.payload;
   // Parsed once here: the pseudo-header needs them, and a bad address is the IP header's fault.
-  const src = addressValue(ipInit.src, 'ip.src');
-  const dst = addressValue(ipInit.dst, 'ip.dst');
-  switch (t) {
-    case 'icmp':
-      under('icmp', () => icmpv4.encode(init.icmp!, buf, at, { body: payload, fixLengths, computeChecksums }));
-      break;
-    case 'udp':
-      if (payload) buf.set(payload, at + udp.HEADER_LENGTH);
-      under('udp', () =>
-        udp.encode(init.udp!, buf, at, { payloadLength: payload?.length ?? 0, src, dst, fixLengths, computeChecksums }),
-      );
-      break;
-    case 'tcp': {
-      const headerLength = inner - (payload?.length ?? 0);
-      if (payload) buf.set(payload, at + headerLength);
-      under('tcp', () =>
-        tcp.encode(init.tcp!, buf, at, { payloadLength: payload?.length ?? 0, src, dst, fixLengths, computeChecksums }),
-      );
-      break;
-    }
-    default:
-      if (payload) buf.set(payload, at);
-  }
+  const addressSum = pseudoAddressSum(ipInit.src, ipInit.dst);
+  writeUpper(init, t, buf, offset + ipLength, inner, { addressSum, fixLengths, computeChecksums });
   under('ip', () =>
     ipv4.encode(ipInit, buf, offset, {
       payloadLength: inner,
       fixLengths,
       computeChecksums,
-      protocol: t === null ? undefined : TRANSPORT_PROTOCOL[t],
+      protocol: t === null ? undefined : UPPER_PROTOCOL[t],
     }),
   );
-  return total;
+  return ipLength + inner;
+}
+
+/** The IPv4 pseudo-header's address part: source and destination, summed. */
+function pseudoAddressSum(src: unknown, dst: unknown): number {
+  const s = addressValue(src, 'ip.src');
+  const d = addressValue(dst, 'ip.dst');
+  return pseudoHeaderSum(s, d, 0, 0);
 }

@@ -13,55 +13,39 @@
 
 import { decodeSpan, encodeTarget, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
-import * as icmpv6 from './icmpv6.js';
+import { DecodeError, EncodeError } from './errors.js';
+import type * as icmpv6 from './icmpv6.js';
 import { address6Value } from './ipv6-address.js';
 import { chainEncodingLength, decodeChain, encodeChain, firstNextHeader, type Chain } from './ipv6-chain.js';
 import { addressSum6 } from './ipv6-checksum.js';
 import type { Ipv6Extension, Ipv6ExtensionInit } from './ipv6-ext.js';
+import { jumboLength } from './ipv6-options.js';
+import type { PacketDecodeOptions } from './packet.js';
 import { finalDestination } from './ipv6-routing.js';
 import * as ipv6 from './ipv6.js';
-import * as tcp from './tcp.js';
-import * as udp from './udp.js';
+import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketTail, type PacketTailInit, type PacketWords } from './upper.js';
 
-export interface Packet6 {
+/** An IPv6 packet: its header, its extension chain, at most one upper layer (icmpv6, or udp / tcp and the rest: PacketTail). */
+export interface Packet6 extends PacketTail {
   ip: ipv6.Ipv6Header;
   extensions: Ipv6Extension[];
   icmpv6: icmpv6.Icmpv6Message | null;
-  udp: udp.UdpHeader | null;
-  tcp: tcp.TcpHeader | null;
-  /**
-   * Bytes after the upper-layer header (for ICMPv6: after its fixed part, i.e. the echo data,
-   * the quoted packet, an ND message's target and options); everything after the extension
-   * headers when there is no upper layer we decode (unknown protocol, No Next Header, ESP's
-   * encrypted rest, a fragment that is not the first). A view of the input, not a copy.
-   */
-  payload: Buffer;
-  /** Fewer bytes present than the payload length says (e.g. cut by a capture snaplen). */
-  truncated: boolean;
-  /** Bytes of the input this packet spans: min(40 + payload length, bytes present). */
-  bytes: number;
 }
 
-export interface Packet6Init {
+export interface Packet6Init extends PacketTailInit {
   /** nextHeader, when given, is written as given even if it names another header. */
   ip: ipv6.Ipv6HeaderInit;
   extensions?: readonly Ipv6ExtensionInit[];
   icmpv6?: icmpv6.Icmpv6MessageInit | null;
-  udp?: udp.UdpHeaderInit | null;
-  tcp?: tcp.TcpHeaderInit | null;
-  /** Bytes after the upper-layer header; with ICMPv6 its body, which must agree with its fields. */
-  payload?: Uint8Array;
 }
 
-export interface Packet6DecodeOptions {
-  /**
-   * The packet's length on the wire when known (pcap: the record's original length less the link
-   * header). A payload length past it is a lie, not a snaplen: a DecodeError at the Payload
-   * Length field. Without it a payload length past the bytes given means `truncated`.
-   */
-  wireLength?: number;
-}
+/**
+ * decodePacket's options, read for IPv6: `originalLength`, the packet's length on the wire when
+ * known (pcap: the record's original length less the link header). A payload length past it is a
+ * lie, not a snaplen: a DecodeError at the Payload Length field. Without it a payload length past
+ * the bytes given means `truncated`.
+ */
+export type Packet6DecodeOptions = PacketDecodeOptions;
 
 export interface Packet6EncodeOptions {
   /** Compute absent lengths (payload length, extension lengths and padding, UDP length...). Default true. */
@@ -72,13 +56,14 @@ export interface Packet6EncodeOptions {
 
 // ---- decode -------------------------------------------------------------------------------------
 
-interface Partial6 {
+/** The layers read before a problem (a type, not an interface: decodeUpper takes it as a record). */
+type Partial6 = {
   ip: unknown;
   extensions: unknown;
   icmpv6: unknown;
   udp: unknown;
   tcp: unknown;
-}
+};
 
 function fail(e: unknown, partial: Partial6, layer: keyof Partial6): never {
   if (e instanceof DecodeError) {
@@ -92,7 +77,7 @@ function fail(e: unknown, partial: Partial6, layer: keyof Partial6): never {
  * Decodes the IPv6 packet at buf[offset, offset + length). Bytes past 40 + payload length (link
  * padding) are ignored; `bytes` says how many were used. Throws DecodeError on structural
  * problems (a cut or malformed extension header or upper-layer header, a fragment that cannot
- * be reassembled, a payload length past `wireLength`); its `partial` is Packet6-shaped.
+ * be reassembled, a payload length past `originalLength`); its `partial` is Packet6-shaped.
  */
 export function decodePacket6(buf: Uint8Array, offset = 0, length?: number, opts: Packet6DecodeOptions = {}): Packet6 {
   const end = decodeSpan(buf, offset, length);
@@ -107,8 +92,8 @@ export function decodePacket6(buf: Uint8Array, offset = 0, length?: number, opts
   const start = offset + ipv6.HEADER_LENGTH;
   let claimed = ipv6.HEADER_LENGTH + ip.payloadLength;
   if (ip.payloadLength === 0 && ip.nextHeader === 0) claimed = ipv6.HEADER_LENGTH + jumboLength(buf, start, end);
-  if (opts.wireLength !== undefined && claimed > opts.wireLength) {
-    throw new DecodeError(`IPv6 payload length ${claimed - ipv6.HEADER_LENGTH} runs past the ${opts.wireLength}-byte packet`, offset + ipv6.FIELD.PAYLOAD_LENGTH, partial);
+  if (opts.originalLength !== undefined && claimed > opts.originalLength) {
+    throw new DecodeError(`IPv6 payload length ${claimed - ipv6.HEADER_LENGTH} runs past the ${opts.originalLength}-byte packet`, offset + ipv6.FIELD.PAYLOAD_LENGTH, partial);
   }
   const present = end - offset;
   const truncated = claimed > present;
@@ -124,31 +109,9 @@ export function decodePacket6(buf: Uint8Array, offset = 0, length?: number, opts
   const packet: Packet6 = { ip, extensions: chain.extensions, icmpv6: null, udp: null, tcp: null, payload: EMPTY, truncated, bytes: ipEnd - offset };
   const nonFirst = chain.fragment !== null && chain.fragment.fragmentOffset !== 0;
   const incomplete = truncated || (chain.fragment !== null && chain.fragment.mf);
-  const at = chain.end;
-  let payloadStart = at;
-  const upper = nonFirst ? -1 : chain.upperLayer;
-  if (upper === 58 || upper === 17 || upper === 6) {
-    const addressSum = pseudoAddressSum(buf, offset, chain);
-    try {
-      if (upper === 58) {
-        const m = icmpv6.decode(buf, at, ipEnd - at, { addressSum, truncated: incomplete });
-        packet.icmpv6 = m;
-        payloadStart = at + m.headerLength;
-      } else if (upper === 17) {
-        const h = udp.decode(buf, at, ipEnd - at, { addressSum, truncated: incomplete });
-        // RFC 8200 section 8.1: over IPv6 the UDP checksum is not optional; 0 is not "none".
-        if (!h.checksumPresent) h.checksumValid = false;
-        packet.udp = h;
-        payloadStart = at + udp.HEADER_LENGTH;
-      } else {
-        const h = tcp.decode(buf, at, ipEnd - at, { addressSum, truncated: incomplete });
-        packet.tcp = h;
-        payloadStart = at + h.headerLength;
-      }
-    } catch (e) {
-      fail(e, partial, upper === 58 ? 'icmpv6' : upper === 17 ? 'udp' : 'tcp');
-    }
-  }
+  const upper = nonFirst ? -1 : (chain.upperLayer ?? -1);
+  const addressSum = upper === 58 || upper === 17 || upper === 6 ? pseudoAddressSum(buf, offset, chain) : 0;
+  const payloadStart = decodeUpper(packet, upper, buf, chain.end, ipEnd, addressSum, incomplete, true, partial);
   packet.payload = view(buf, payloadStart, ipEnd - payloadStart);
   return packet;
 }
@@ -166,29 +129,6 @@ function pseudoAddressSum(buf: Uint8Array, offset: number, chain: Chain): number
   }
   // Source and destination sit side by side in the header: one pass over its bytes 8-40.
   return sum16(buf, src, 32);
-}
-
-/**
- * A Hop-by-Hop header's Jumbo Payload length (RFC 2675) at b[o, end), or 0 when there is none
- * (or the header is not whole: decodeChain then says what is wrong with it).
- */
-function jumboLength(b: Uint8Array, o: number, end: number): number {
-  if (end - o < 2) return 0;
-  const hbhEnd = o + (b[o + 1]! + 1) * 8;
-  let i = o + 2;
-  while (i + 1 < Math.min(hbhEnd, end)) {
-    const type = b[i]!;
-    if (type === 0) {
-      i++;
-      continue;
-    }
-    const n = b[i + 1]!;
-    if (type === 0xc2 && n === 4 && i + 6 <= Math.min(hbhEnd, end)) {
-      return ((b[i + 2]! << 24) | (b[i + 3]! << 16) | (b[i + 4]! << 8) | b[i + 5]!) >>> 0;
-    }
-    i += 2 + n;
-  }
-  return 0;
 }
 
 /**
@@ -214,46 +154,14 @@ function checkFragment(chain: Chain, claimedEnd: number, start: number, partial:
 
 // ---- encode -------------------------------------------------------------------------------------
 
-function under<T>(prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof EncodeError && e.field !== 'payload' && e.field !== 'buffer' && !e.field.startsWith('extensions')) throw e.under(prefix);
-    throw e;
-  }
-}
-
 type Upper = 'icmpv6' | 'udp' | 'tcp' | null;
-const UPPER_NEXT_HEADER = { icmpv6: 58, udp: 17, tcp: 6 } as const;
-
-function upperOf(init: Packet6Init): Upper {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('packet', init, `${showValue(init)} is not a packet object {ip, extensions, icmpv6|udp|tcp, payload}`, 'an object');
-  }
-  if (init.ip === null || typeof init.ip !== 'object') {
-    throw new EncodeError('ip', init.ip, `${init.ip === undefined ? 'missing' : showValue(init.ip)}: an IPv6 header object {src, dst, ...} is required`, 'an object');
-  }
-  const given = (['icmpv6', 'udp', 'tcp'] as const).filter((k) => init[k] !== undefined && init[k] !== null);
-  if (given.length > 1) {
-    throw new EncodeError(given[1]!, init[given[1]!], `give at most one upper-layer header (got ${given.join(' and ')})`, 'one of icmpv6, udp, tcp');
-  }
-  if (init.payload !== undefined) checkBytes(init.payload, 'payload', Number.MAX_SAFE_INTEGER);
-  return given[0] ?? null;
-}
-
-function upperLength(init: Packet6Init, t: Upper, fixLengths: boolean): number {
-  const payload = init.payload?.length ?? 0;
-  switch (t) {
-    case 'icmpv6':
-      return under('icmpv6', () => icmpv6.encodingLength(init.icmpv6!, init.payload, { fixLengths }));
-    case 'udp':
-      return udp.HEADER_LENGTH + payload;
-    case 'tcp':
-      return under('tcp', () => tcp.encodingLength(init.tcp!)) + payload;
-    default:
-      return payload;
-  }
-}
+const UPPERS = ['icmpv6', 'udp', 'tcp'] as const;
+const WORDS: PacketWords = {
+  shape: 'ip, extensions, icmpv6|udp|tcp, payload',
+  header: 'an IPv6 header',
+  upper: 'upper-layer header',
+  maxPayload: Number.MAX_SAFE_INTEGER,
+};
 
 interface Measured {
   t: Upper;
@@ -262,9 +170,9 @@ interface Measured {
 }
 
 function measure(init: Packet6Init, options: Packet6EncodeOptions): Measured {
-  const t = upperOf(init);
+  const t = upperOf(init, UPPERS, WORDS);
   const fixLengths = options.fixLengths ?? true;
-  return { t, extensions: chainEncodingLength(init.extensions, { fixLengths }), upper: upperLength(init, t, fixLengths) };
+  return { t, extensions: chainEncodingLength(init.extensions, { fixLengths }), upper: upperEncodingLength(init, t, fixLengths) };
 }
 
 /** Bytes encodePacket6 will write. */
@@ -297,31 +205,14 @@ export function encodePacket6Into(init: Packet6Init, buf: Uint8Array, offset = 0
 function writePacket6(init: Packet6Init, m: Measured, buf: Uint8Array, offset: number, options: Packet6EncodeOptions): number {
   const fixLengths = options.fixLengths ?? true;
   const computeChecksums = options.computeChecksums ?? true;
-  const upperNumber = m.t === null ? ipv6.NEXT_HEADER.NO_NEXT_HEADER : UPPER_NEXT_HEADER[m.t];
+  const upperNumber = m.t === null ? ipv6.NEXT_HEADER.NO_NEXT_HEADER : UPPER_PROTOCOL[m.t];
   const chain = encodeChain(init.extensions, buf, offset + ipv6.HEADER_LENGTH, upperNumber, { fixLengths });
   // Parsed once here: the pseudo-header needs them, and a bad address is the IPv6 header's fault.
   const src = address6Value(init.ip.src, 'ip.src');
   const dst = address6Value(init.ip.dst, 'ip.dst');
   const final = chain.routingOffset < 0 ? null : finalDestination(buf, chain.routingOffset, chain.routingLength, dst, 0);
   const addressSum = addressSum6(src, 0, final ?? dst, 0);
-  const at = offset + ipv6.HEADER_LENGTH + chain.length;
-  const payload = init.payload;
-  const payloadLength = payload?.length ?? 0;
-  switch (m.t) {
-    case 'icmpv6':
-      under('icmpv6', () => icmpv6.encode(init.icmpv6!, buf, at, { body: payload, fixLengths, computeChecksums, addressSum }));
-      break;
-    case 'udp':
-      if (payload) buf.set(payload, at + udp.HEADER_LENGTH);
-      under('udp', () => udp.encode(init.udp!, buf, at, { payloadLength, addressSum, fixLengths, computeChecksums }));
-      break;
-    case 'tcp':
-      if (payload) buf.set(payload, at + m.upper - payloadLength);
-      under('tcp', () => tcp.encode(init.tcp!, buf, at, { payloadLength, addressSum, fixLengths, computeChecksums }));
-      break;
-    default:
-      if (payload) buf.set(payload, at);
-  }
+  writeUpper(init, m.t, buf, offset + ipv6.HEADER_LENGTH + chain.length, m.upper, { addressSum, fixLengths, computeChecksums });
   under('ip', () =>
     ipv6.encode(init.ip, buf, offset, {
       payloadLength: chain.length + m.upper,

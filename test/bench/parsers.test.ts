@@ -4,6 +4,7 @@
 import test from 'ava';
 import { checkReport, expectedSums, oursBuildParse, sampleIndexes } from '../../bench/rows/build-parse.js';
 import { jsonBadPackets, textBadPackets, tsharkBadPackets, TSHARK_BAD_FILTER } from '../../bench/rows/checksum.js';
+import { countTshark } from '../../bench/checksum.js';
 import { countersSay, floodCap, parseTransmitted, steadyRate } from '../../bench/rows/flood.js';
 import { parseRtts } from '../../bench/rows/rtt.js';
 import { countAlive, hostsIn } from '../../bench/rows/sweep.js';
@@ -76,7 +77,7 @@ test('a trace that stops short or where the silent hop answered is refused', (t)
 });
 
 test('checksum: the bad packets tshark, the text report and the JSON report list, as 0-based indexes', (t) => {
-  t.is(TSHARK_BAD_FILTER, 'ip.checksum.status == 0 || icmp.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0');
+  t.is(TSHARK_BAD_FILTER, 'ip.checksum.status == 0 || icmp.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0 || icmpv6.checksum.status == 0');
   t.deepEqual(tsharkBadPackets('45\n89\n218\n'), [44, 88, 217]);
   const text = [
     'bad checksums:',
@@ -90,6 +91,27 @@ test('checksum: the bad packets tshark, the text report and the JSON report list
   ].join('\n');
   t.deepEqual(textBadPackets(text), [44, 88]);
   t.deepEqual(jsonBadPackets('{"badPackets":[{"index":44,"layer":"tcp"},{"index":88,"layer":"ipv4"},{"index":88,"layer":"udp"}]}'), [44, 88]);
+  t.deepEqual(textBadPackets('│     12 │ icmpv6 │ 0x0001 │ 0x0002   │      │'), [12]);
+});
+
+test('tshark checksum status columns: 0 is bad, per layer (the outer upper layer); 4, a 0 UDP checksum over IPv6, too', (t) => {
+  const v4 = (upper: string): string => `eth:ethertype:ip:${upper}`;
+  const v6 = (upper: string): string => `eth:ethertype:ipv6:ipv6.hopopts:${upper}`;
+  const out = [
+    `${v4('icmp:data')}\t1\t1\t\t\t`,
+    `${v4('icmp:data')}\t0\t1\t\t\t`,
+    `${v4('udp:data')}\t1\t\t0\t\t`,
+    `${v4('tcp')}\t1\t\t\t0\t`,
+    `${v4('icmp:ip:udp')}\t1\t0\t0\t\t`, // an ICMP error quoting UDP: the quote's UDP is not counted
+    `${v4('icmp:data')}\t1\t2\t\t\t`,
+    `${v6('icmpv6:data')}\t\t\t\t\t0`,
+    `${v6('udp:data')}\t\t\t4\t\t`,
+    `${v6('tcp')}\t\t\t\t0\t`,
+    '',
+  ].join('\n');
+  const counted = countTshark(out);
+  t.is(counted.packets, 9);
+  t.deepEqual(Object.fromEntries(Object.entries(counted.layers).map(([l, c]) => [l, c.bad])), { ipv4: 1, icmp: 1, udp: 2, tcp: 2, icmpv6: 1 });
 });
 
 test('sweep: hosts in a block and fping alive lines', (t) => {

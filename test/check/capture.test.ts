@@ -1,9 +1,11 @@
 // checkCapture on the generated capture with planted problems (a small version of the
-// benchmark file): it must find exactly what was planted, from a path, a stream and a buffer;
-// its --fix copy must check clean; and tshark (when installed) must count the same.
+// benchmark file, here mixed IPv4 and IPv6): it must find exactly what was planted, from a path,
+// a stream and a buffer; its --fix copy must check clean; and tshark (when installed) must count
+// the same at every layer, ICMPv6 and UDP/TCP over IPv6 included.
 import test from 'ava';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { countTshark, TSHARK_ARGS } from '../../bench/checksum.js';
 import { makeChecksumPcap, type PlantedCounts } from '../../bench/make-checksum-pcap.js';
 import { ChecksumTally, LAYERS, checkCapture, type ChecksumSummary } from '../../lib/check/index.js';
 import { PcapError, readPcapBuffer } from '../../lib/pcap/index.js';
@@ -17,7 +19,7 @@ let planted: PlantedCounts;
 
 test.before(async () => {
   // Probabilities raised so a 3,000-packet file has several of each problem at every layer.
-  planted = await makeChecksumPcap(file, { packets: 3000, seed: 7, badIpv4: 0.01, badTransport: 0.02, truncated: 0.01, udpWithoutChecksum: 0.03 });
+  planted = await makeChecksumPcap(file, { packets: 3000, seed: 7, badIpv4: 0.01, badTransport: 0.02, truncated: 0.01, udpWithoutChecksum: 0.03, ipv6: 0.4 });
 });
 
 function sameAsPlanted(t: import('ava').ExecutionContext, s: ChecksumSummary): void {
@@ -33,7 +35,7 @@ function sameAsPlanted(t: import('ava').ExecutionContext, s: ChecksumSummary): v
 
 test('the planted file has some of every problem at every layer', (t) => {
   for (const layer of LAYERS) t.true(planted.layers[layer].bad >= 3, `${layer} bad`);
-  for (const layer of ['icmp', 'udp', 'tcp'] as const) t.true(planted.layers[layer].unverifiable >= 1, `${layer} unverifiable`);
+  for (const layer of ['icmp', 'udp', 'tcp', 'icmpv6'] as const) t.true(planted.layers[layer].unverifiable >= 1, `${layer} unverifiable`);
   t.true(planted.layers.udp.absent >= 3);
 });
 
@@ -101,22 +103,10 @@ test('a capture broken part-way: the PcapError names the packet, and the tally h
   t.is(tally.packets, 1000);
 });
 
-toolTest(['tshark'])('tshark with checksum validation counts the same per layer', async (t) => {
-  const r = await runCommand([
-    'tshark', '-n', '-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
-    '-T', 'fields', '-E', 'occurrence=f', '-e', 'ip.proto', '-e', 'ip.checksum.status', '-e', 'icmp.checksum.status',
-    '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status',
-  ]);
+toolTest(['tshark'])('tshark with checksum validation counts the same per layer, IPv4 and IPv6', async (t) => {
+  const r = await runCommand(['tshark', '-r', file, ...TSHARK_ARGS]);
   t.is(r.code, 0, r.stderr);
-  // Wireshark's status values: 0 bad, 1 good, 2 unverified, 3 not present.
-  const names = ['bad', 'good', 'unverifiable', 'absent'] as const;
-  const counts = Object.fromEntries(LAYERS.map((l) => [l, { good: 0, bad: 0, unverifiable: 0, absent: 0 }])) as ChecksumSummary['layers'];
-  for (const line of r.stdout.split('\n')) {
-    if (line === '') continue;
-    const [proto, ipStatus, icmp, udp, tcp] = line.split('\t');
-    if (ipStatus) counts.ipv4[names[Number(ipStatus)]!]++;
-    const transport = proto === '1' ? ['icmp', icmp] : proto === '17' ? ['udp', udp] : proto === '6' ? ['tcp', tcp] : null;
-    if (transport && transport[1]) counts[transport[0] as 'icmp'][names[Number(transport[1])]!]++;
-  }
-  for (const layer of LAYERS) t.deepEqual(counts[layer], planted.layers[layer], layer);
+  const counted = countTshark(r.stdout);
+  t.is(counted.packets, planted.packets);
+  for (const layer of LAYERS) t.deepEqual(counted.layers[layer], planted.layers[layer], layer);
 });

@@ -28,7 +28,7 @@ interface Frame {
     lengthFromCapture: boolean;
     checksums: { ipv4: string; ipv4Unverifiable: string | null; transport: string | null; transportStatus: string; offloaded: boolean } | null;
   };
-  ip: { src: string; dst: string; id: number; ttl: number; protocol: number; totalLength: number } | null;
+  ip: { version: number; src: string; dst: string; id: number; ttl: number; protocol: number; totalLength: number } | null;
   problem: { kind: string; reason: string; offset: number | null; fileOffset: number | null } | null;
 }
 
@@ -43,7 +43,7 @@ async function decodeJson(file: string): Promise<Frame[]> {
 const FIELDS = [
   'frame.len', 'frame.cap_len', 'frame.protocols', 'ip.src', 'ip.dst', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.len',
   'ipv6.src', 'mpls.label', 'mpls.bottom', 'mpls.ttl', 'nflog.res_id', 'nflog.prefix', 'nflog.family', '_ws.malformed',
-  'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status',
+  'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmpv6.checksum.status',
 ] as const;
 type Row = Record<(typeof FIELDS)[number], string>;
 
@@ -59,8 +59,8 @@ async function tshark(file: string): Promise<Row[]> {
   });
 }
 
-/** tshark's checksum status (0 bad, 1 good, 2 unverified) in our words. */
-const STATUS: Record<string, string | undefined> = { 0: 'bad', 1: 'good', 2: 'unverifiable' };
+/** tshark's checksum status (0 bad, 1 good, 2 unverified, 4 illegal: UDP's 0 over IPv6) in our words. */
+const STATUS: Record<string, string | undefined> = { 0: 'bad', 1: 'good', 2: 'unverifiable', 4: 'bad' };
 const first = (cell: string): string => cell.split(',')[0] ?? '';
 
 /** One packet: what we read against what tshark read. */
@@ -80,9 +80,16 @@ function compare(t: import('ava').ExecutionContext, name: string, ours: Frame, t
   // A malformed packet for tshark is one for us, and the other way round.
   t.is(ours.problem?.kind === 'malformed', theirs['_ws.malformed'] !== '', `${at}: malformed (${ours.problem?.reason ?? 'not for us'})`);
   const protocols = theirs['frame.protocols'].split(':');
+  if (theirs['ipv6.src'] !== '' && theirs['ip.src'] === '') {
+    // IPv6, decoded as IPv6: the addresses, and the upper layer's checksum as tshark judged it.
+    t.is(ours.ip?.version, 6, `${at}: tshark found IPv6`);
+    t.is(ours.ip?.src, first(theirs['ipv6.src']), `${at}: IPv6 source`);
+    const c = ours.frame.checksums;
+    if (c?.transport) t.is(c.transportStatus, STATUS[first(theirs[`${c.transport}.checksum.status` as keyof Row])] ?? 'none', `${at}: ${c.transport} checksum`);
+    return;
+  }
   if (theirs['ip.src'] === '') {
-    t.is(ours.ip, null, `${at}: tshark found no IPv4 (${theirs['frame.protocols']})`);
-    if (theirs['ipv6.src'] !== '') t.true(ours.problem?.reason === 'IPv6' || JSON.stringify(ours).includes(theirs['ipv6.src']), `${at}: IPv6`);
+    t.is(ours.ip, null, `${at}: tshark found no IP (${theirs['frame.protocols']})`);
     if (protocols.includes('lcp')) t.is(ours.problem?.reason, 'PPP LCP (protocol 0xc021)');
     if (protocols.includes('ipcp')) t.is(ours.problem?.reason, 'PPP IPCP (protocol 0x8021)');
     if (protocols.includes('slarp')) t.is(ours.problem?.reason, 'ethertype 0x8035');
@@ -228,7 +235,7 @@ test('PPP, PPP in HDLC framing, Cisco HDLC, NFLOG, MPLS: the IPv4 inside decoded
   t.regex(lines[5]!, /^#5 \S+ MPLS \(label 16005, tc 0, ttl 63\) \(label 100, tc 0, ttl 63\) \[malformed\] frame shorter than its link-layer header \(byte offset \d+\)$/);
   const ppp = (await rawprobe(['decode', capture('ppp.pcap')])).stdout.trim().split('\n');
   t.regex(ppp[1]!, /^#1 \S+ 203\.0\.113\.6 > 203\.0\.113\.1 ICMP Echo Reply/, 'a compressed protocol field');
-  t.regex(ppp[2]!, /^#2 \S+ PPP LCP \(protocol 0xc021\) \(not decoded: rawprobe decodes IPv4\)$/);
+  t.regex(ppp[2]!, /^#2 \S+ PPP LCP \(protocol 0xc021\) \(not decoded: rawprobe decodes IPv4 and IPv6\)$/);
   t.regex(ppp[3]!, /^#3 \S+ MPLS \(label 100, tc 0, \[S\], ttl 62\) 203\.0\.113\.1 > 203\.0\.113\.6 UDP 40002 > 47002/);
   const hdlc = (await rawprobe(['decode', capture('chdlc.pcap')])).stdout.trim().split('\n');
   t.regex(hdlc[1]!, /^#1 \S+ 198\.51\.100\.1 > 255\.255\.255\.255 UDP 520 > 520/);

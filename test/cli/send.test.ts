@@ -4,13 +4,13 @@
 // the wire, --wait replies, --rate batches. Only 127.0.0.0/8 is ever a destination here; every
 // capture filters on an identifier or port unique to this run.
 import test from 'ava';
-import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asSent } from '../../lib/craft/index.js';
 import { encodePacket, decodePacket, packetToJson, type PacketInit } from '../../lib/wire/index.js';
 import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
 import { isRoot, rootTest } from '../helpers/privilege.js';
+import { dryHex, unique } from '../helpers/send.js';
 import { captureOnLoopback } from '../helpers/tcpdump.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -18,23 +18,6 @@ import { toolTest } from '../helpers/tools.js';
 const dir = sharedTempDir('send-cli');
 // Serial: the capture tests share lo with each other (and floods would crowd the reply sockets).
 const asRoot = toolTest(['tcpdump'], rootTest().serial);
-
-/** A 16-bit value no other test of this run uses (ICMP identifiers, ports). */
-let nextUnique = randomInt(1000, 20000);
-function unique(): number {
-  nextUnique += 7;
-  return 20000 + (nextUnique % 40000);
-}
-
-/** The bytes --dry-run printed (the "hex ..." lines of one packet). */
-function dryHex(stdout: string): Buffer[] {
-  const packets: string[] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith('hex ')) packets.push(line.slice(4));
-    else if (line.startsWith('    ') && packets.length > 0) packets[packets.length - 1] += line.slice(4);
-  }
-  return packets.map((p) => Buffer.from(p.replace(/\s/g, ''), 'hex'));
-}
 
 // ---- without privilege ----------------------------------------------------------------------------
 
@@ -81,18 +64,35 @@ test('the kernel warning: one stderr line naming what raw(7) overwrites, only fo
 
 test('decode --json output goes back through send --from-json unchanged (and from stdin)', async (t) => {
   const decoded = await rawprobe(['decode', fixture('lo-eth-usec.pcap'), '--json']);
-  const ipv4 = decoded.stdout.split('\n').filter((l) => l !== '' && JSON.parse(l).problem === null);
+  const lines = decoded.stdout.split('\n').filter((l) => l !== '' && JSON.parse(l).problem === null);
+  const ipv4 = lines.filter((l) => JSON.parse(l).ip.version === 4);
   const file = join(dir, 'packets.jsonl');
   writeFileSync(file, `${ipv4.join('\n')}\n`);
   const r = await rawprobe(['send', '--from-json', file, '--dry-run']);
   t.is(r.code, 0, r.stderr);
   const sentBytes = dryHex(r.stdout);
   t.is(sentBytes.length, 12);
-  // The same as the captured IPv4 packets (read by send --from-hex from the raw-IP copy).
-  const originals = dryHex((await rawprobe(['send', '--from-hex', fixture('raw-be-usec.pcap'), '--dry-run'])).stdout);
-  t.deepEqual(sentBytes, originals.filter((b) => b[0]! >>> 4 === 4));
+  // The same as the captured IPv4 packets (read by send --from-hex from the raw-IP copy, which
+  // leaves the capture's one IPv6 packet for a run of its own).
+  const hex = await rawprobe(['send', '--from-hex', fixture('raw-be-usec.pcap'), '--dry-run']);
+  t.is(hex.stderr, `rawprobe: ${fixture('raw-be-usec.pcap')}: skipped 1 IPv6 packet: one run sends one IP version (-6 sends the IPv6 ones)\n`);
+  const originals = dryHex(hex.stdout);
+  t.deepEqual(sentBytes, originals);
   const piped = await rawprobe(['send', '--from-json', '-', '--dry-run'], { input: `${ipv4[0]}\n` });
   t.deepEqual(dryHex(piped.stdout), [sentBytes[0]]);
+  // The IPv6 packet (ping -6 ::1) comes back whole too, with -6: as captured.
+  t.is(lines.length, 13);
+  const all = await rawprobe(['send', '--from-json', '-', '--dry-run'], { input: `${lines.join('\n')}\n` });
+  t.is(all.code, 0, all.stderr);
+  t.deepEqual(dryHex(all.stdout), originals);
+  const v6 = await rawprobe(['send', '-6', '--from-json', '-', '--dry-run'], { input: `${lines.join('\n')}\n` });
+  t.is(v6.stderr, 'rawprobe: stdin: skipped 12 IPv4 packets: one run sends one IP version\n');
+  const [sent6] = dryHex(v6.stdout);
+  t.is(sent6![0]! >>> 4, 6);
+  t.deepEqual(dryHex((await rawprobe(['send', '-6', '--from-hex', fixture('raw-be-usec.pcap'), '--dry-run'])).stdout), [sent6]);
+  const crafting = await rawprobe(['send', '--hop-limit', '3', '--from-json', '-', '--dry-run'], { input: `${lines[12]}\n` });
+  t.is(crafting.code, 2);
+  t.regex(crafting.stderr, /--hop-limit crafts a packet/);
 });
 
 test('--from-json --recompute: an edited packet gets right lengths and checksums again', async (t) => {

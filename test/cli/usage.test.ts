@@ -85,7 +85,7 @@ test('every help text lists each option once, grouped as the peer tool groups th
   }
   const under = (command: string, option: string): string | undefined => groups.get(command)!.get(option);
   // iputils ping: its letters under "Options:", ours apart.
-  for (const letter of ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-w', '-W']) t.is(under('ping', letter), 'Options:', letter);
+  for (const letter of ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-v', '-w', '-W']) t.is(under('ping', letter), 'Options:', letter);
   for (const own of ['--id', '--json', '--pcap-out']) t.is(under('ping', own), 'rawprobe options:', own);
   // fping: "Probing options:" and "Output options:".
   for (const letter of ['-B', '-c', '-f', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
@@ -97,7 +97,7 @@ test('every help text lists each option once, grouped as the peer tool groups th
   // The iputils order: the help lists ping's letters as iputils' help does.
   const ping = await rawprobe(['ping', '--help']);
   const order = listed(ping.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
-  t.deepEqual(order, ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-w', '-W', '-h']);
+  t.deepEqual(order, ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-v', '-w', '-W', '-h']);
   // traceroute's order (its --help), for the letters trace takes.
   const trace = await rawprobe(['trace', '--help']);
   const traceOrder = listed(trace.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));

@@ -1,12 +1,14 @@
 // tcpdump for tests (root, and toolTest(['tcpdump'])): `startTcpdump(t, args)` runs it with the
-// caller's arguments and resolves once it listens; `captureOnLoopback(t, filter, count)` gives the
-// IPv4 packets that match `filter` on lo, link header removed. tcpdump is stopped when the test
-// ends, whatever happened, and at the latest after `limitMs`.
+// caller's arguments (in a network namespace when given one) and resolves once it listens;
+// `captureOnLoopback(t, filter, count)` gives the IP packets (IPv4 or IPv6) that match `filter`
+// on lo, link header removed, and `captureOn(t, where, filter, count)` the same on any interface
+// of any namespace (a lab node's). tcpdump is stopped when the test ends, whatever happened, and
+// at the latest after `limitMs`.
 import type { ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { locateIpv4, readPcapBuffer } from '../../lib/pcap/index.js';
+import { locateNetwork, readPcapBuffer } from '../../lib/pcap/index.js';
 import { tempDir } from './tmp.js';
 
 export interface Tcpdump {
@@ -37,9 +39,13 @@ function whenListening(child: ChildProcess, exited: Promise<unknown>, limitMs: n
   });
 }
 
-/** `tcpdump -Z root -U -n ...args`, listening when this resolves; stopped after `limitMs` at the latest. */
-export async function startTcpdump(t: ExecutionContext, args: readonly string[], limitMs = 20_000): Promise<Tcpdump> {
-  const child = spawn('tcpdump', ['-Z', 'root', '-U', '-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * `tcpdump -Z root -U -n ...args` (inside network namespace `namespace` when given), listening
+ * when this resolves; stopped after `limitMs` at the latest.
+ */
+export async function startTcpdump(t: ExecutionContext, args: readonly string[], limitMs = 20_000, namespace: string | null = null): Promise<Tcpdump> {
+  const argv = ['tcpdump', '-Z', 'root', '-U', '-n', ...args];
+  const child = spawn(namespace === null ? argv[0]! : 'ip', namespace === null ? argv.slice(1) : ['netns', 'exec', namespace, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const stop = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -55,25 +61,36 @@ export async function startTcpdump(t: ExecutionContext, args: readonly string[],
 }
 
 export interface Capture {
-  /** Resolves once tcpdump has stopped (count reached or stopped): the IPv4 packets it saw. */
+  /** Resolves once tcpdump has stopped (count reached or stopped): the IP packets it saw. */
   done(): Promise<Buffer[]>;
   stop(): void;
 }
 
-/** Captures up to `count` packets matching `filter` on lo. */
-export async function captureOnLoopback(t: ExecutionContext, filter: string, count: number, limitMs = 20_000): Promise<Capture> {
-  const file = join(tempDir(t, 'capture'), 'lo.pcap');
-  const dump = await startTcpdump(t, ['-i', 'lo', '-c', String(count), '-w', file, filter], limitMs);
+/** Where to capture: an interface, in a namespace (a lab node's) or on the host (null). */
+export interface CapturePlace {
+  iface: string;
+  namespace: string | null;
+}
+
+/** Captures up to `count` packets matching `filter` where `place` says. */
+export async function captureOn(t: ExecutionContext, place: CapturePlace, filter: string, count: number, limitMs = 20_000): Promise<Capture> {
+  const file = join(tempDir(t, 'capture'), `${place.iface}.pcap`);
+  const dump = await startTcpdump(t, ['-i', place.iface, '-c', String(count), '-w', file, filter], limitMs, place.namespace);
   return {
     stop: dump.stop,
     async done(): Promise<Buffer[]> {
       await dump.exited;
       const packets: Buffer[] = [];
       readPcapBuffer(readFileSync(file), (v) => {
-        const loc = locateIpv4(v.buffer, v.offset, v.capturedLength, v.linkType);
+        const loc = locateNetwork(v.buffer, v.offset, v.capturedLength, v.linkType);
         if (loc.reason === null) packets.push(Buffer.from(v.buffer.subarray(loc.offset, loc.offset + loc.length)));
       });
       return packets;
     },
   };
+}
+
+/** Captures up to `count` packets matching `filter` on lo. */
+export function captureOnLoopback(t: ExecutionContext, filter: string, count: number, limitMs = 20_000): Promise<Capture> {
+  return captureOn(t, { iface: 'lo', namespace: null }, filter, count, limitMs);
 }

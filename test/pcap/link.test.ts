@@ -8,6 +8,7 @@ import {
   NOT_NETWORK,
   describeNotIpv4,
   describeNotNetwork,
+  ipLinkHeader,
   ipv4LinkHeader,
   locateIpv4,
   locateIpv4InRecord,
@@ -154,6 +155,32 @@ test('ipv4LinkHeader refuses what it cannot build', (t) => {
   t.throws(() => ipv4LinkHeader(LINKTYPE.IPV6), { instanceOf: RangeError, message: /IPV6 \(229\)/ });
   t.throws(() => ipv4LinkHeader(147), { instanceOf: RangeError, message: /LINKTYPE 147/ });
   t.throws(() => ipv4LinkHeader(LINKTYPE.ETHERNET, { vlanId: 4096 }), { instanceOf: RangeError, message: /VLAN id 4096/ });
+});
+
+const HEADERS6: [string, number, object, string][] = [
+  ['RAW', LINKTYPE.RAW, {}, ''],
+  ['IPV6', LINKTYPE.IPV6, {}, ''],
+  ['ETHERNET', LINKTYPE.ETHERNET, {}, '000000000000' + '000000000000' + '86dd'],
+  ['ETHERNET with VLAN 7', LINKTYPE.ETHERNET, { vlanId: 7 }, '000000000000' + '000000000000' + '8100' + '0007' + '86dd'],
+  ['LINUX_SLL', LINKTYPE.LINUX_SLL, {}, '0000' + '0304' + '0006' + '0000000000000000' + '86dd'],
+  ['LINUX_SLL2', LINKTYPE.LINUX_SLL2, {}, '86dd' + '0000' + '00000001' + '0304' + '00' + '06' + '0000000000000000'],
+  ['NULL little-endian', LINKTYPE.NULL, { byteOrder: 'little' }, '18000000'],
+  ['LOOP', LINKTYPE.LOOP, {}, '00000018'],
+];
+
+for (const [name, linkType, options, hex] of HEADERS6) {
+  test(`ipLinkHeader for IPv6, ${name}: exact bytes, and locateNetwork finds the IPv6 packet after it`, (t) => {
+    const h = ipLinkHeader(linkType, { ...options, network: 6 });
+    t.is(h.toString('hex'), hex);
+    const frame = Buffer.concat([h, Buffer.from(IPV6, 'hex')]);
+    const loc = locateNetwork(frame, 0, frame.length, linkType);
+    t.is(loc.network, 'ipv6');
+    t.is(loc.offset, h.length);
+  });
+}
+
+test('ipLinkHeader refuses an IPv6 packet as LINKTYPE_IPV4', (t) => {
+  t.throws(() => ipLinkHeader(LINKTYPE.IPV4, { network: 6 }), { instanceOf: RangeError, message: /IPv6 .*IPV4 \(228\)/ });
 });
 
 // ---- every network a frame can carry, and the link types of routers and netfilter (issue 20) ----

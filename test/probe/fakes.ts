@@ -72,6 +72,20 @@ interface SendFailure {
   times: number;
 }
 
+/** How a delivered datagram was stamped (FakeSocket.deliver). */
+export interface DeliveryStamps {
+  kernel?: boolean;
+  hardwareAt?: number;
+}
+
+/** A delivery as a raw IPv6 socket makes it (FakeSocket.deliver). */
+export interface Ipv6Delivery {
+  protocol: number;
+  source: string;
+  hopLimit: number;
+  tclass: number;
+}
+
 export class FakeSocket extends EventEmitter implements ProbeSocket {
   /** Listeners attached now, of both events (a stopped engine leaves none). */
   get listening(): number {
@@ -102,7 +116,7 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
     return { bytes: buffer.length, sentAt: this.clock.now(), key: this.keyed ? this.#nextKey++ : -1 };
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
     this.sendManyCalls++;
     const at = this.clock.now();
     const firstKey = this.keyed ? this.#nextKey : -1;
@@ -114,7 +128,8 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
         if (this.keyed) this.#nextKey += sent;
         return { sent, sentAt: at, error, firstKey };
       }
-      this.sent.push({ bytes: Buffer.from(b), address: typeof target === 'string' ? target : formatIpv4(target[i]!), at });
+      const address = typeof target === 'string' ? target : target instanceof Uint32Array ? formatIpv4(target[i]!) : target[i]!;
+      this.sent.push({ bytes: Buffer.from(b), address, at });
       sent++;
     }
     if (this.keyed) this.#nextKey += sent;
@@ -136,9 +151,13 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
   /**
    * Delivers datagrams as one receive batch, each stamped `at` (default now): by the kernel
    * unless `kernel` is false (read before the kernel stamped receptions), and by the interface
-   * at `hardwareAt` when given.
+   * at `hardwareAt` when given. With an IPv6 `protocol`: as a raw IPv6 socket of that protocol
+   * delivers them (no IPv6 header; the source as text, the hop limit and traffic class from
+   * control messages).
    */
-  deliver(datagrams: readonly Uint8Array[], at = this.clock.now(), stamps: { kernel?: boolean; hardwareAt?: number } = {}): void {
+  deliver(datagrams: readonly Uint8Array[], at = this.clock.now(), how: DeliveryStamps | Ipv6Delivery | null = null): void {
+    const ipv6 = how !== null && 'protocol' in how ? how : null;
+    const stamps: DeliveryStamps = how !== null && !('protocol' in how) ? how : {};
     const data = Buffer.concat(datagrams.map((d) => Buffer.from(d)));
     const meta = new Float64Array(datagrams.length * BATCH.stride);
     let offset = 0;
@@ -148,15 +167,18 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
       meta[base + BATCH.length] = d.length;
       meta[base + BATCH.wireLength] = d.length;
       meta[base + BATCH.timestamp] = at;
-      meta[base + BATCH.family] = 2;
+      meta[base + BATCH.family] = ipv6 === null ? 2 : 10;
       meta[base + BATCH.sourceV4] = -1;
-      meta[base + BATCH.hopLimit] = -1;
-      meta[base + BATCH.tos] = -1;
+      meta[base + BATCH.hopLimit] = ipv6?.hopLimit ?? -1;
+      meta[base + BATCH.tos] = ipv6?.tclass ?? -1;
       meta[base + BATCH.flags] = (stamps.kernel === false ? 0 : FLAG_KERNEL_TIMESTAMP) | (stamps.hardwareAt === undefined ? 0 : FLAG_HARDWARE_TIMESTAMP);
       meta[base + BATCH.hwTimestamp] = stamps.hardwareAt ?? -1;
       offset += d.length;
     });
-    const batch: ReceiveBatch = { data, meta, count: datagrams.length, addresses: null };
+    const batch: ReceiveBatch =
+      ipv6 === null
+        ? { data, meta, count: datagrams.length, addresses: null }
+        : { data, meta, count: datagrams.length, addresses: datagrams.map(() => ipv6.source), protocol: ipv6.protocol };
     this.emit('batch', batch);
   }
 
@@ -221,7 +243,13 @@ export function icmpErrorFor(
 }
 
 /** What a fake network answers to one sent packet: datagrams to deliver, each after some ms. */
-export type Responder = (p: SentPacket, index: number) => { afterMs: number; bytes: Buffer }[];
+/** What arrives, how long after the packet that set it off; `ipv6`: as a raw IPv6 socket hands it over (FakeSocket.deliver). */
+export interface FakeAnswer {
+  afterMs: number;
+  bytes: Buffer;
+  ipv6?: { protocol: number; source: string; hopLimit: number; tclass: number };
+}
+export type Responder = (p: SentPacket, index: number) => FakeAnswer[];
 
 /**
  * Runs `done` (a session's run()) against a fake network, a millisecond of fake time per step:
@@ -243,20 +271,21 @@ export async function runOnFakeNetwork(
     () => (finished = true),
   );
   const start = clock.t;
-  const pending: { at: number; bytes: Buffer }[] = [];
+  const pending: { at: number; bytes: Buffer; ipv6: FakeAnswer['ipv6'] | null }[] = [];
   let handled = 0;
   while (!finished) {
     await new Promise((r) => setImmediate(r));
     for (; handled < socket.sent.length; handled++) {
       const p = socket.sent[handled]!;
-      for (const a of respond(p, handled)) pending.push({ at: p.at + a.afterMs * NS_PER_MS, bytes: a.bytes });
+      for (const a of respond(p, handled)) pending.push({ at: p.at + a.afterMs * NS_PER_MS, bytes: a.bytes, ipv6: a.ipv6 ?? null });
     }
     pending.sort((a, b) => a.at - b.at);
     while (pending.length > 0 && pending[0]!.at <= clock.t) {
-      const at = pending[0]!.at;
+      // One batch per arrival time and socket (an IPv6 answer's source and protocol are its batch's).
+      const { at, ipv6 } = pending[0]!;
       const batch: Buffer[] = [];
-      while (pending.length > 0 && pending[0]!.at === at) batch.push(pending.shift()!.bytes);
-      socket.deliver(batch, at);
+      while (pending.length > 0 && pending[0]!.at === at && JSON.stringify(pending[0]!.ipv6) === JSON.stringify(ipv6)) batch.push(pending.shift()!.bytes);
+      socket.deliver(batch, at, ipv6);
     }
     await new Promise((r) => setImmediate(r)); // what the answers set off, before time moves on
     eachStep?.();

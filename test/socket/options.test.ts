@@ -54,6 +54,7 @@ const WRITES: Partial<Record<OptionName, ReadonlyArray<readonly [set: unknown, r
   IP_RECVTOS: [[true, true], [false, false]],
   TCP_MAXSEG: [[1200, 1200], [536, 536]],
   TCP_NODELAY: [[true, true], [false, false]],
+  IPV6_HDRINCL: [[true, true], [false, false]],
   IPV6_UNICAST_HOPS: [[42, 42], [255, 255]],
   IPV6_TCLASS: [[0xb8, 0xb8], [0x10, 0x10]],
   IPV6_V6ONLY: [[true, true], [false, false]],

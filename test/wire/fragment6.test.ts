@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import { DecodeError, EncodeError } from '../../lib/wire/errors.js';
 import { fragmentIpv6, MIN_IPV6_MTU, reassembleIpv6 } from '../../lib/wire/fragment6.js';
 import { decodePacket6, encodePacket6 } from '../../lib/wire/packet6.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
 
 const H1 = '2001:db8::1';
 const H2 = '2001:db8:0:1::2';
 
 test('the kernel fragments ping -s 3000 on a 1280-byte link exactly as fragmentIpv6 does', (t) => {
-  const capture = packets6(listFixtures6().find((f) => f.name === 'kernel6-fragments-loopback')!).map((p) => p.bytes);
+  const capture = datagrams(listFixtures(6).find((f) => f.name === 'kernel6-fragments-loopback')!).map((p) => p.bytes);
   for (const kernel of [capture.slice(0, 3), capture.slice(3, 6)]) {
     const whole = reassembleIpv6(kernel);
     t.is(whole.length, 40 + 3008);

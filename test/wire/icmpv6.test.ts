@@ -4,12 +4,12 @@ import { encodeExtensions } from '../../lib/wire/icmp-extensions.js';
 import * as icmpv6 from '../../lib/wire/icmpv6.js';
 import type { Icmpv6MessageInit } from '../../lib/wire/icmpv6.js';
 import { addressSum6 } from '../../lib/wire/ipv6-checksum.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
 import { filled, OPTION_COMBOS } from './vectors.js';
 
 /** Packet `index` of fixture `name` (fixtures/packets6). */
 function packet(name: string, index = 0): Buffer {
-  return packets6(listFixtures6().find((f) => f.name === name)!)[index]!.bytes;
+  return datagrams(listFixtures(6).find((f) => f.name === name)!)[index]!.bytes;
 }
 
 /** The ICMPv6 message of a packet without extension headers (or after `skip` bytes of them). */

@@ -6,10 +6,10 @@ import * as ext from '../../lib/wire/ipv6-ext.js';
 import type { Ipv6ExtensionInit, OptionsHeader, RoutingHeader } from '../../lib/wire/ipv6-ext.js';
 import { finalDestination } from '../../lib/wire/ipv6-routing.js';
 import { filled } from './vectors.js';
-import { readHexFixture6 } from '../fixtures6/fixtures6.js';
+import { readHexFixture } from '../fixtures/fixtures.js';
 import { fileURLToPath } from 'node:url';
 
-const fixture = (name: string): Buffer => readHexFixture6(fileURLToPath(new URL(`../../../fixtures/packets6/${name}.hex`, import.meta.url)));
+const fixture = (name: string): Buffer => readHexFixture(fileURLToPath(new URL(`../../../fixtures/packets6/${name}.hex`, import.meta.url)));
 
 /** Encodes `init` into 0xa5 buffers at offsets 0 and 11; both must hold `hex`, nothing else touched. */
 function encodesTo(t: import('ava').ExecutionContext, init: Ipv6ExtensionInit, hex: string, opts: ext.ExtensionEncodeOptions = {}): void {

@@ -2,10 +2,10 @@ import test from 'ava';
 import { EncodeError } from '../../lib/wire/errors.js';
 import { packet6InitFromJson, packet6ToJson } from '../../lib/wire/json6.js';
 import { decodePacket6, encodePacket6 } from '../../lib/wire/packet6.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
 
 function packet(name: string, index = 0): Buffer {
-  return packets6(listFixtures6().find((f) => f.name === name)!)[index]!.bytes;
+  return datagrams(listFixtures(6).find((f) => f.name === name)!)[index]!.bytes;
 }
 
 test('every key is present, null when absent, Buffers as hex', (t) => {

@@ -6,14 +6,14 @@ import { pseudoHeaderSum6 } from '../../lib/wire/ipv6-checksum.js';
 import { decodePacket6, encodePacket6, encodePacket6Into, packet6EncodingLength, type Packet6Init } from '../../lib/wire/packet6.js';
 import * as tcp from '../../lib/wire/tcp.js';
 import * as udp from '../../lib/wire/udp.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
 import { filled, OPTION_COMBOS } from './vectors.js';
 
 const H1 = '2001:db8::1';
 const H2 = '2001:db8:0:1::2';
 
 function packet(name: string, index = 0): Buffer {
-  return packets6(listFixtures6().find((f) => f.name === name)!)[index]!.bytes;
+  return datagrams(listFixtures(6).find((f) => f.name === name)!)[index]!.bytes;
 }
 
 test('scapy-like defaults: payload length, the Next Header chain and every checksum are filled in', (t) => {
@@ -51,7 +51,7 @@ test('checksums use the final destination of a Routing header with segments left
   const b = encodePacket6({ ip: { src: H1, dst: H2 }, extensions: [{ kind: 'routing', routingType: 0, segmentsLeft: 0, addresses: ['2001:db8::9'] }], udp: { srcPort: 1, dstPort: 2 } });
   t.is(sum16(b, b.length - 8, 8, pseudoHeaderSum6(b, 8, b, 24, 17, 8)), 0xffff);
   t.true(decodePacket6(b).udp!.checksumValid as boolean);
-  // The kernel-free scapy fixtures agree (tshark too: test/fixtures6/tshark6.test.ts).
+  // The kernel-free scapy fixtures agree (tshark too: test/fixtures/tshark6.test.ts).
   t.true(decodePacket6(packet('ext-routing-type0')).udp!.checksumValid as boolean);
   t.true(decodePacket6(packet('ext-routing-srh')).udp!.checksumValid as boolean);
 });
@@ -96,7 +96,7 @@ test('decodePacket6: truncated by the bytes given, an error only past a known wi
   const cut = decodePacket6(b, 0, 70);
   t.like(cut, { truncated: true, bytes: 70 });
   t.is(cut.icmpv6!.checksumValid, null);
-  const e = t.throws(() => decodePacket6(b, 0, 70, { wireLength: 70 }), { instanceOf: DecodeError });
+  const e = t.throws(() => decodePacket6(b, 0, 70, { originalLength: 70 }), { instanceOf: DecodeError });
   t.is(e?.offset, 4);
   t.is(e?.reason, 'IPv6 payload length 64 runs past the 70-byte packet');
   t.like(e?.partial, { ip: { src: '::1' }, icmpv6: null });

@@ -4,21 +4,18 @@
 
 import test from 'ava';
 import fc from 'fast-check';
-import { DecodeError } from '../../lib/wire/errors.js';
 import * as icmpv4 from '../../lib/wire/icmpv4.js';
 import type { IcmpMessageInit } from '../../lib/wire/icmpv4.js';
 import * as ipv4 from '../../lib/wire/ipv4.js';
 import type { Ipv4HeaderInit } from '../../lib/wire/ipv4.js';
 import type { Ipv4Option, Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
-import { jsonify, packetInitFromJson, packetToJson } from '../../lib/wire/json.js';
+import { jsonify, packetInitFromJson } from '../../lib/wire/json.js';
 import { decodePacket, encodePacket, type Packet, type PacketInit } from '../../lib/wire/packet.js';
 import { VECTORS } from './vectors.js';
+import { assertMutationsDecodeOnly, assertReadsInsideRange, decodeOnly, initOf, plain, RUNS, u8, type FuzzCodec } from './fuzz.js';
 
-// WIRE_FUZZ_RUNS=20000 npx ava dist/test/wire/property.test.js for a longer hunt.
-const RUNS = Number(process.env.WIRE_FUZZ_RUNS ?? 600);
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((u) => Buffer.from(u));
-const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const KNOWN_OPTION_TYPES = new Set([0, 1, 7, 68, 130, 131, 137, 148]);
@@ -216,13 +213,12 @@ function sameOptions(given: readonly Ipv4OptionInit[], got: readonly Ipv4Option[
   });
 }
 
-function initOf(p: Packet): PacketInit {
-  return { ip: p.ip, icmp: p.icmp, udp: p.udp, tcp: p.tcp, payload: p.payload };
-}
-
-function plain(v: unknown): string {
-  return JSON.stringify(packetToJson(v as Packet));
-}
+const CODEC: FuzzCodec<Packet> = {
+  decodeWhole: (b) => decodePacket(b),
+  decode: (buf, offset, length) => decodePacket(buf, offset, length),
+  encode: (init) => encodePacket(init as PacketInit),
+  fromJson: (json) => packetInitFromJson(json),
+};
 
 test('decode(encode(x)) keeps every field given; the result re-encodes to the same bytes', (t) => {
   fc.assert(
@@ -241,7 +237,7 @@ test('decode(encode(x)) keeps every field given; the result re-encodes to the sa
       if (init.icmp && (p.icmp?.kind !== init.icmp.kind || p.icmp.code !== init.icmp.code || !p.icmp.checksumValid)) return false;
       if (init.payload && !init.icmp && !p.payload.equals(init.payload)) return false;
       // The decoded packet, given back whole, is the same bytes and decodes the same.
-      const again = encodePacket(initOf(p));
+      const again = encodePacket(initOf(p) as PacketInit);
       return again.equals(bytes) && plain(decodePacket(again)) === plain(p);
     }),
     { numRuns: RUNS },
@@ -321,38 +317,9 @@ test('any RFC 4884 length byte: it splits the body when it fits, else the body i
   t.pass();
 });
 
-/** Decoding may only give a Packet or throw DecodeError; a Packet must re-encode exactly. */
-function decodeOnly(bytes: Uint8Array): string | null {
-  let p: Packet;
-  try {
-    p = decodePacket(bytes);
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > bytes.length) return `bad offset ${e.offset}`;
-      return null;
-    }
-    return `threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`;
-  }
-  const want = Buffer.from(bytes.buffer, bytes.byteOffset, p.bytes);
-  let again: Buffer;
-  try {
-    again = encodePacket(initOf(p));
-  } catch (e) {
-    return `re-encode threw ${(e as Error).message}`;
-  }
-  if (!again.equals(want)) return `re-encode differs: ${again.toString('hex')} vs ${want.toString('hex')}`;
-  try {
-    const viaJson = encodePacket(packetInitFromJson(JSON.parse(JSON.stringify(packetToJson(p)))));
-    if (!viaJson.equals(want)) return 'JSON round trip differs';
-  } catch (e) {
-    return `JSON round trip threw ${(e as Error).message}`;
-  }
-  return null;
-}
-
 test('random bytes only ever give a Packet (that re-encodes exactly) or a DecodeError', (t) => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 120 }), (b) => decodeOnly(b) === null),
+    fc.property(fc.uint8Array({ maxLength: 120 }), (b) => decodeOnly(CODEC, b) === null),
     { numRuns: RUNS * 2 },
   );
   // Random bytes behind a plausible first byte get further into the decoders.
@@ -361,64 +328,22 @@ test('random bytes only ever give a Packet (that re-encodes exactly) or a Decode
       const b = Buffer.concat([Buffer.from([vihl]), rest]);
       b[9] = proto;
       b.writeUInt16BE(Math.min(b.length, b.readUInt16BE(2) % 200), 2);
-      return decodeOnly(b) === null;
+      return decodeOnly(CODEC, b) === null;
     }),
     { numRuns: RUNS * 2 },
   );
   t.pass();
 });
+
+const SEEDS = fc.oneof(fc.constantFrom(...VECTORS.map((v) => Buffer.from(v.hex, 'hex'))), packetInit.map((i) => encodePacket(i)));
 
 test('mutated and truncated real and generated packets: Packet or DecodeError, never anything else', (t) => {
-  const seeds = fc.oneof(
-    fc.constantFrom(...VECTORS.map((v) => Buffer.from(v.hex, 'hex'))),
-    packetInit.map((i) => encodePacket(i)),
-  );
-  fc.assert(
-    fc.property(
-      seeds,
-      fc.array(fc.tuple(fc.nat(), u8), { maxLength: 4 }),
-      fc.option(fc.nat(), { nil: undefined }),
-      (seed, flips, cut) => {
-        const b = Buffer.from(seed);
-        for (const [at, v] of flips) b[at % b.length] = v;
-        const n = cut === undefined ? b.length : cut % (b.length + 1);
-        const r = decodeOnly(b.subarray(0, n));
-        if (r !== null) throw new Error(`${r} for ${b.subarray(0, n).toString('hex')}`);
-        return true;
-      },
-    ),
-    { numRuns: RUNS * 3 },
-  );
+  assertMutationsDecodeOnly(CODEC, SEEDS);
   t.pass();
 });
 
-/** The outcome of decoding b[offset, offset + length) as text: the JSON packet or the error. */
-function outcome(buf: Uint8Array, offset: number, length: number): string {
-  try {
-    return JSON.stringify(packetToJson(decodePacket(buf, offset, length)));
-  } catch (e) {
-    return e instanceof DecodeError ? `${e.offset - offset} ${e.reason}` : `other ${(e as Error).message}`;
-  }
-}
-
 test('decoders read only inside the range they are given', (t) => {
-  const seeds = fc.oneof(fc.constantFrom(...VECTORS.map((v) => Buffer.from(v.hex, 'hex'))), packetInit.map((i) => encodePacket(i)));
-  fc.assert(
-    fc.property(seeds, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 3 }), fc.nat(), fc.integer({ min: 0, max: 9 }), (seed, flips, cut, at) => {
-      const b = Buffer.from(seed);
-      for (const [i, v] of flips) b[i % b.length] = v;
-      const n = cut % (b.length + 1);
-      // The same bytes, surrounded once by 0x00 and once by 0xff: any read outside the range
-      // (or any use of an undefined index) would make the two answers differ.
-      const low = new Uint8Array(at + b.length + 8).fill(0x00);
-      const high = new Uint8Array(at + b.length + 8).fill(0xff);
-      low.set(b.subarray(0, n), at);
-      high.set(b.subarray(0, n), at);
-      const a = outcome(low, at, n);
-      return a === outcome(high, at, n) && !a.startsWith('other');
-    }),
-    { numRuns: RUNS * 2 },
-  );
+  assertReadsInsideRange(CODEC, SEEDS);
   t.pass();
 });
 
@@ -447,7 +372,7 @@ const REGRESSIONS: { hex: string; why: string }[] = [
 ];
 
 test('regression vectors', (t) => {
-  for (const r of REGRESSIONS) t.is(decodeOnly(Buffer.from(r.hex, 'hex')), null, r.why);
+  for (const r of REGRESSIONS) t.is(decodeOnly(CODEC, Buffer.from(r.hex, 'hex')), null, r.why);
   const p = decodePacket(Buffer.from(REGRESSIONS[1]!.hex, 'hex'));
   t.is(p.icmp?.kind === 'time-exceeded' ? p.icmp.quoted.payload.length : -1, 0);
   const past = decodePacket(Buffer.from(REGRESSIONS[2]!.hex, 'hex')).icmp;

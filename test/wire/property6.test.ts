@@ -6,19 +6,17 @@
 
 import test from 'ava';
 import fc from 'fast-check';
-import { DecodeError } from '../../lib/wire/errors.js';
 import type { Icmpv6MessageInit } from '../../lib/wire/icmpv6.js';
 import type { Ipv6ExtensionInit } from '../../lib/wire/ipv6-ext.js';
 import type { Ipv6OptionInit } from '../../lib/wire/ipv6-options.js';
-import { packet6InitFromJson, packet6ToJson } from '../../lib/wire/json6.js';
+import { packet6InitFromJson } from '../../lib/wire/json6.js';
 import type { NdOptionInit } from '../../lib/wire/ndp-options.js';
 import { decodePacket6, encodePacket6, type Packet6, type Packet6Init } from '../../lib/wire/packet6.js';
-import { listFixtures6, packets6 } from '../fixtures6/fixtures6.js';
+import { datagrams, listFixtures } from '../fixtures/fixtures.js';
+import { assertMutationsDecodeOnly, assertReadsInsideRange, decodeOnly, initOf, plain, RUNS, u8, type FuzzCodec } from './fuzz.js';
 
-const RUNS = Number(process.env.WIRE_FUZZ_RUNS ?? 600);
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((u) => Buffer.from(u));
-const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const addr = fc.ipV6();
@@ -110,11 +108,12 @@ const packetInit: fc.Arbitrary<Packet6Init> = fc
     return init;
   });
 
-function initOf(p: Packet6): Packet6Init {
-  return { ip: p.ip, extensions: p.extensions, icmpv6: p.icmpv6, udp: p.udp, tcp: p.tcp, payload: p.payload };
-}
-
-const plain = (p: Packet6): string => JSON.stringify(packet6ToJson(p));
+const CODEC: FuzzCodec<Packet6> = {
+  decodeWhole: (b) => decodePacket6(b, 0, b.length, { originalLength: b.length }),
+  decode: (buf, offset, length) => decodePacket6(buf, offset, length),
+  encode: (init) => encodePacket6(init as Packet6Init),
+  fromJson: (json) => packet6InitFromJson(json),
+};
 
 test('decode(encode(x)) keeps every field given, checksums hold, and re-encodes to the same bytes', (t) => {
   fc.assert(
@@ -128,7 +127,7 @@ test('decode(encode(x)) keeps every field given, checksums hold, and re-encodes 
       if (init.icmpv6 && (p.icmpv6?.kind !== init.icmpv6.kind || p.icmpv6.checksumValid !== true)) return false;
       if (init.udp && (p.udp?.dstPort !== init.udp.dstPort || p.udp?.checksumValid !== true)) return false;
       if (init.tcp && (p.tcp?.sequence !== init.tcp.sequence || p.tcp?.checksumValid !== true)) return false;
-      const again = encodePacket6(initOf(p));
+      const again = encodePacket6(initOf(p) as Packet6Init);
       return again.equals(b) && plain(decodePacket6(again)) === plain(p);
     }),
     { numRuns: RUNS },
@@ -136,31 +135,7 @@ test('decode(encode(x)) keeps every field given, checksums hold, and re-encodes 
   t.pass();
 });
 
-/** Decoding may only give a Packet6 (that re-encodes exactly, also through JSON) or throw DecodeError. */
-function decodeOnly(b: Uint8Array): string | null {
-  let p: Packet6;
-  try {
-    p = decodePacket6(b, 0, b.length, { wireLength: b.length });
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > b.length) return `bad offset ${e.offset}`;
-      return null;
-    }
-    return `threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`;
-  }
-  const want = Buffer.from(b.buffer, b.byteOffset, p.bytes);
-  try {
-    const again = encodePacket6(initOf(p));
-    if (!again.equals(want)) return `re-encode differs: ${again.toString('hex')} vs ${want.toString('hex')}`;
-    const viaJson = encodePacket6(packet6InitFromJson(JSON.parse(JSON.stringify(packet6ToJson(p)))));
-    if (!viaJson.equals(want)) return `JSON round trip differs: ${viaJson.toString('hex')}`;
-  } catch (e) {
-    return `re-encode threw ${(e as Error).message}`;
-  }
-  return null;
-}
-
-const SEEDS = listFixtures6().flatMap((f) => packets6(f).map((p) => p.bytes));
+const SEEDS = listFixtures(6).flatMap((f) => datagrams(f).map((p) => p.bytes));
 
 test('random bytes behind an IPv6 first byte only ever give a Packet6 (re-encoding exactly) or a DecodeError', (t) => {
   const nh = fc.constantFrom(0, 6, 17, 43, 44, 50, 51, 58, 59, 60, 135, 253);
@@ -169,56 +144,25 @@ test('random bytes behind an IPv6 first byte only ever give a Packet6 (re-encodi
       const b = Buffer.concat([Buffer.from([first]), rest]);
       b[6] = next;
       b.writeUInt16BE(Math.min(b.length - 40, b.readUInt16BE(4) % 240), 4);
-      const r = decodeOnly(b);
+      const r = decodeOnly(CODEC, b);
       if (r !== null) throw new Error(`${r} for ${b.toString('hex')}`);
       return true;
     }),
     { numRuns: RUNS * 3 },
   );
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 120 }), (b) => decodeOnly(b) === null), { numRuns: RUNS });
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 120 }), (b) => decodeOnly(CODEC, b) === null), { numRuns: RUNS });
   t.pass();
 });
+
+const SEED_PACKETS = fc.oneof(fc.constantFrom(...SEEDS), packetInit.map((i) => encodePacket6(i)));
 
 test('mutated and cut real and generated IPv6 packets: Packet6 or DecodeError, never anything else', (t) => {
-  const seeds = fc.oneof(fc.constantFrom(...SEEDS), packetInit.map((i) => encodePacket6(i)));
-  fc.assert(
-    fc.property(seeds, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }), (seed, flips, cut) => {
-      const b = Buffer.from(seed);
-      for (const [at, v] of flips) b[at % b.length] = v;
-      const n = cut === undefined ? b.length : cut % (b.length + 1);
-      const r = decodeOnly(b.subarray(0, n));
-      if (r !== null) throw new Error(`${r} for ${b.subarray(0, n).toString('hex')}`);
-      return true;
-    }),
-    { numRuns: RUNS * 3 },
-  );
+  assertMutationsDecodeOnly(CODEC, SEED_PACKETS);
   t.pass();
 });
 
-function outcome(buf: Uint8Array, offset: number, length: number): string {
-  try {
-    return JSON.stringify(packet6ToJson(decodePacket6(buf, offset, length)));
-  } catch (e) {
-    return e instanceof DecodeError ? `${e.offset - offset} ${e.reason}` : `other ${(e as Error).message}`;
-  }
-}
-
 test('the IPv6 decoders read only inside the range they are given', (t) => {
-  const seeds = fc.oneof(fc.constantFrom(...SEEDS), packetInit.map((i) => encodePacket6(i)));
-  fc.assert(
-    fc.property(seeds, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 3 }), fc.nat(), fc.integer({ min: 0, max: 9 }), (seed, flips, cut, at) => {
-      const b = Buffer.from(seed);
-      for (const [i, v] of flips) b[i % b.length] = v;
-      const n = cut % (b.length + 1);
-      const low = new Uint8Array(at + b.length + 8).fill(0x00);
-      const high = new Uint8Array(at + b.length + 8).fill(0xff);
-      low.set(b.subarray(0, n), at);
-      high.set(b.subarray(0, n), at);
-      const a = outcome(low, at, n);
-      return a === outcome(high, at, n) && !a.startsWith('other');
-    }),
-    { numRuns: RUNS * 2 },
-  );
+  assertReadsInsideRange(CODEC, SEED_PACKETS);
   t.pass();
 });
 
@@ -241,6 +185,6 @@ const REGRESSIONS: { hex: string; why: string }[] = [
 ];
 
 test('IPv6 regression vectors', (t) => {
-  for (const r of REGRESSIONS) t.is(decodeOnly(Buffer.from(r.hex, 'hex')), null, r.why);
+  for (const r of REGRESSIONS) t.is(decodeOnly(CODEC, Buffer.from(r.hex, 'hex')), null, r.why);
   t.is(decodePacket6(Buffer.from(REGRESSIONS[0]!.hex, 'hex')).extensions[0]!.headerLength, 12);
 });

@@ -32,6 +32,7 @@ import { MATCH, newMatch, type Match, type ProbeProtocol, type ProbeSlot } from 
 import type { TargetStats } from './stats.js';
 import type { ProbeState, ProbeTable } from './table.js';
 import { AnswerTiming, type TimingCounts } from './timing.js';
+import { targetValue } from './targets.js';
 import { NEXT, type EngineClock, type EngineOptions, type PacketTap, type ProbeHandler, type ProbeSocket } from './types.js';
 
 export { NEXT, OUTCOME, type EngineClock, type EngineOptions, type Next, type Outcome, type PacketTap, type ProbeHandler, type ProbeSocket } from './types.js';
@@ -172,7 +173,7 @@ export class ProbeEngine {
    * `value` is the address as a u32 when the caller has it (a sweep does), so that the text is
    * not parsed again.
    */
-  addTarget(address: string, value: number = parseIpv4(address)): number {
+  addTarget(address: string, value: number = targetValue(address)): number {
     return this.#ledger.targets.add(address, value);
   }
 

@@ -1,15 +1,22 @@
-// Local fragmentation for probes larger than the route's MTU. Linux refuses an IP_HDRINCL
-// datagram longer than the interface MTU (EMSGSIZE) instead of fragmenting it, while iputils'
-// `ping -s 2000` over Ethernet works because the kernel cuts its datagrams. A session whose
-// probes do not fit sends through this wrapper, which cuts each one with lib/wire's
-// fragmentIpv4 and sends the pieces in one sendmmsg. The replies come back whole: the kernel
-// reassembles before a raw socket sees them. A capture (--pcap-out) keeps the datagram as the
-// engine built it, as the kernel's own captures on the socket side would. The MTU to cut for
-// comes from the system (lib/socket: routeMtu, smallestInterfaceMtu). A probe's send time is
-// its first piece's: a probe sent alone carries that piece's send-stamp key; in a batch the
-// pieces' keys do not line up with the probes', and none is given (the send call's time is).
+// Local fragmentation for probes larger than the route's MTU. Linux refuses an IP_HDRINCL (or
+// IPV6_HDRINCL) datagram longer than the interface MTU (EMSGSIZE) instead of fragmenting it,
+// while iputils' `ping -s 2000` over Ethernet works because the kernel cuts its datagrams. A
+// session whose probes do not fit sends through this wrapper, which cuts each one with lib/wire's
+// fragmentIpv4 or fragmentIpv6 (by its version) and sends the pieces in one sendmmsg. The
+// replies come back whole: the kernel reassembles before a raw socket sees them. A capture
+// (--pcap-out) keeps the datagram as the engine built it, as the kernel's own captures on the
+// socket side would. The MTU to cut for comes from the system (lib/socket: routeMtu,
+// smallestInterfaceMtu). A probe's send time is its first piece's: a probe sent alone carries
+// that piece's send-stamp key; in a batch the pieces' keys do not line up with the probes', and
+// none is given (the send call's time is).
 import { fragmentIpv4 } from '../../wire/fragment.js';
+import { fragmentIpv6 } from '../../wire/fragment6.js';
 import type { ProbeSocket } from './engine.js';
+
+/** The datagram cut for `mtu` as its version wants: RFC 791 fragments or a Fragment header each (RFC 8200). */
+function fragment(datagram: Uint8Array, mtu: number): Uint8Array[] {
+  return datagram[0]! >>> 4 === 6 ? fragmentIpv6(datagram, mtu) : fragmentIpv4(datagram, mtu);
+}
 
 /** The MTU to cut probes of `packetSize` bytes for: `mtu` when they exceed it, else null (they fit). */
 export function fragmentMtuFor(packetSize: number, mtu: number | null): number | null {
@@ -33,7 +40,7 @@ export class FragmentingSocket implements ProbeSocket {
       const whole = this.#inner.sendTo(buffer, address);
       return { bytes: whole.bytes, sentAt: whole.sentAt, key: whole.key ?? -1 };
     }
-    const pieces = fragmentIpv4(buffer, this.#mtu);
+    const pieces = fragment(buffer, this.#mtu);
     const r = this.#inner.sendMany(pieces, address);
     // A probe whose first piece left counts as sent: the rest lost is a lost probe, as on a
     // lossy link; sending it again could only make overlapping pieces, which Linux discards.
@@ -41,19 +48,20 @@ export class FragmentingSocket implements ProbeSocket {
     return { bytes: buffer.byteLength, sentAt: r.sentAt, key: r.firstKey ?? -1 };
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
     const pieces: Uint8Array[] = [];
     /** Index in `pieces` of each probe's first piece. */
     const first: number[] = [];
-    const perPiece: number[] = [];
+    const perPiece: (number | string)[] = [];
     for (let i = 0; i < buffers.length; i++) {
       first.push(pieces.length);
-      for (const piece of fragmentIpv4(buffers[i]!, this.#mtu)) {
+      for (const piece of fragment(buffers[i]!, this.#mtu)) {
         pieces.push(piece);
         if (typeof target !== 'string') perPiece.push(target[i]!);
       }
     }
-    const r = this.#inner.sendMany(pieces, typeof target === 'string' ? target : Uint32Array.from(perPiece));
+    const each = target instanceof Uint32Array ? Uint32Array.from(perPiece as number[]) : (perPiece as string[]);
+    const r = this.#inner.sendMany(pieces, typeof target === 'string' ? target : each);
     let sent = 0;
     while (sent < first.length && first[sent]! < r.sent) sent++;
     return { sent, sentAt: r.sentAt, error: sent < buffers.length ? r.error : null, firstKey: -1 };

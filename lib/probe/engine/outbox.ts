@@ -1,7 +1,8 @@
 // The engine's send side at the syscall: a few buffers the protocol encodes probes into, reused
 // for the whole run, and the one call that hands them to the kernel: sendto for one probe,
-// sendmmsg for a batch (to one address, or each to its own from a Uint32Array, so a sweep makes
-// no address object per probe). Nothing here knows what a probe means; the engine keeps the books.
+// sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
+// addresses, so a sweep makes no address object per probe, or by their text when they are
+// IPv6). Nothing here knows what a probe means; the engine keeps the books.
 //
 // The time a send gives is the clock read just before the call: every probe of a batch left
 // after it, so it bounds each one's round trip from above and is never later than an answer.
@@ -16,6 +17,9 @@ export class Outbox {
   readonly size: number;
   /** Where each batched probe goes, as a u32, when they do not all go to one address. */
   readonly destinations: Uint32Array;
+  /** The same as text, for IPv6 targets; `named` says which of the two destinationsFor filled. */
+  readonly names: string[] = [];
+  named = false;
   /**
    * Filled by send(): how many the kernel took, the clock before the call, the send-stamp key of
    * the first (-1: no stamps will come), and why it stopped.
@@ -61,16 +65,25 @@ export class Outbox {
     return this.#lengths[k]!;
   }
 
-  /** The address all k probes from `first` go to, or null after filling `destinations` with each one's. */
+  /**
+   * The address all k probes from `first` go to, or null after filling each one's: u32s in
+   * `destinations` for IPv4 (no address object per probe), the text in `names` when a target is IPv6.
+   */
   destinationsFor(table: ProbeTable, targets: TargetList, first: number, k: number): string | null {
     if (targets.addresses.length === 1) return targets.addresses[0]!;
     if (k === 1) return targets.addresses[table.target[table.slot(first)] as number]!;
-    for (let i = 0; i < k; i++) this.destinations[i] = targets.values[table.target[table.slot(first + i)] as number]!;
+    this.named = targets.ipv6;
+    for (let i = 0; i < k; i++) {
+      const target = table.target[table.slot(first + i)] as number;
+      if (this.named) this.names[i] = targets.addresses[target]!;
+      else this.destinations[i] = targets.values[target]!;
+    }
     return null;
   }
 
   /**
-   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i].
+   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
+   * (names[i] when `named`).
    * Never throws: a refusal is in `error`, with `sent` probes gone before it.
    */
   send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null): void {
@@ -86,7 +99,8 @@ export class Outbox {
         return;
       }
       const views = this.#views.length === k ? this.#views : this.#views.slice(0, k);
-      const r = socket.sendMany(views, to ?? (k === this.size ? this.destinations : this.destinations.subarray(0, k)));
+      const each = this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
+      const r = socket.sendMany(views, to ?? each);
       this.sent = r.sent;
       this.sentAt = r.sentAt;
       this.firstKey = r.firstKey ?? -1;

@@ -20,7 +20,7 @@ export class SocketGroup implements SessionSocket {
     return this.sender.sendTo(buffer, address);
   }
 
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
     return this.sender.sendMany(buffers, target);
   }
 

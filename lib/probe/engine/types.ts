@@ -56,8 +56,11 @@ export interface ProbeHandler {
  */
 export interface ProbeSocket {
   sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key?: number };
-  /** `target`: one address for all, or each buffer's IPv4 address as a number (a.b.c.d = a << 24 | ...). */
-  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array): { sent: number; sentAt: number; error: Error | null; firstKey?: number };
+  /**
+   * `target`: one address for all, or each buffer's own: IPv4 addresses as numbers (a.b.c.d =
+   * a << 24 | ...), or addresses as text (IPv6).
+   */
+  sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey?: number };
   on(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
   on(event: 'txstamps', listener: (stamps: SendStamps) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -91,7 +94,7 @@ export interface EngineOptions {
    */
   handler: ProbeHandler | ((engine: ProbeEngine) => ProbeHandler);
   clock: EngineClock;
-  /** IPv4 addresses, dotted quads; the handler picks among them by index. */
+  /** IPv4 or IPv6 addresses as text; the handler picks among them by index. */
   targets: readonly string[];
   /** Default per-probe wait for an answer, ms. */
   timeoutMs: number;

@@ -1,0 +1,87 @@
+// What ICMPv4 (icmpv4.ts) and ICMPv6 (icmpv6.ts) messages share: the first 8 bytes (type, code,
+// checksum, and an echo's identifier and sequence where the rest of the header starts), decoding
+// an echo (the ping hot path: one object, spelled out), and checking an init's kind against its
+// type before anything is written. The tables of types and codes are each version's own.
+
+import { u16, view } from './bytes.js';
+import { checkUint, EncodeError, showValue } from './errors.js';
+
+/** Byte offsets both versions give the same meaning. */
+export const ICMP_HEADER_FIELD = {
+  TYPE: 0,
+  CODE: 1,
+  CHECKSUM: 2,
+  REST: 4,
+  IDENTIFIER: 4,
+  SEQUENCE: 6,
+  BODY: 8,
+} as const;
+
+/** What every message to encode may give of its first 4 bytes. */
+export interface IcmpBaseInit {
+  /** Must match the kind when given (free for 'unknown'). */
+  type?: number;
+  code?: number;
+  checksum?: number;
+}
+
+/** An error that may carry RFC 4884 extensions after the datagram it quotes (`Q`: the version's quote). */
+export interface Rfc4884Init<Q> extends IcmpBaseInit {
+  quoted?: Q;
+  extensionLength?: number;
+  extensions?: Uint8Array | null;
+  unused?: number;
+}
+
+/** The fixed part of an echo: type, code, checksum, identifier, sequence. */
+export const ECHO_HEADER_LENGTH = 8;
+
+export interface EchoFields<K extends string> {
+  kind: K;
+  type: number;
+  code: number;
+  checksum: number;
+  checksumValid: boolean | null;
+  headerLength: number;
+  identifier: number;
+  sequence: number;
+  data: Buffer;
+}
+
+/**
+ * The echo request or reply at b[o, end) (8 bytes of it known to be there). Spelled out rather
+ * than spread from a base: this runs for every reply a ping or a flood reads.
+ */
+export function decodeEcho<K extends string>(kind: K, b: Uint8Array, o: number, end: number, checksumValid: boolean | null): EchoFields<K> {
+  return {
+    kind,
+    type: b[o + ICMP_HEADER_FIELD.TYPE]!,
+    code: b[o + ICMP_HEADER_FIELD.CODE]!,
+    checksum: u16(b, o + ICMP_HEADER_FIELD.CHECKSUM),
+    checksumValid,
+    headerLength: ECHO_HEADER_LENGTH,
+    identifier: u16(b, o + ICMP_HEADER_FIELD.IDENTIFIER),
+    sequence: u16(b, o + ICMP_HEADER_FIELD.SEQUENCE),
+    data: view(b, o + ECHO_HEADER_LENGTH, end - o - ECHO_HEADER_LENGTH),
+  };
+}
+
+/**
+ * The type an init's kind stands for (`kinds`: kind -> type), or for kind 'unknown' its own type;
+ * EncodeError when the kind is none of them or the type given disagrees with it. `what` names
+ * the protocol in messages ("ICMP", "ICMPv6"), `field` the init itself.
+ */
+export function typeOfKind(init: { kind?: unknown; type?: unknown } | null, kinds: Record<string, number>, what: string, field: string): number {
+  if (init === null || typeof init !== 'object') {
+    throw new EncodeError(field, init, `${showValue(init)} is not an ${what} message object`, 'an object');
+  }
+  if (init.kind === 'unknown') return checkUint(init.type, 255, 'type');
+  const expected = kinds[init.kind as string];
+  if (expected === undefined) {
+    throw new EncodeError('kind', init.kind, `${showValue(init.kind)} is not an ${what} kind (allowed ${[...Object.keys(kinds), 'unknown'].join(', ')})`, `${what} kind`);
+  }
+  if (init.type !== undefined && init.type !== expected) {
+    throw new EncodeError('type', init.type, `${showValue(init.type)} does not match kind ${String(init.kind)} (type ${expected}); use kind "unknown" for other types`, String(expected));
+  }
+  return expected;
+}
