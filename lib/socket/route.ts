@@ -3,16 +3,10 @@
 // address is ours. Each call opens one socket (IPv4 or IPv6, as the address is) and closes it
 // before returning.
 //
-<<<<<<< HEAD
 //   routeSource(dst, how?)   the local address the kernel would send from to reach dst
 //   routeMtu(dst, src?, how?) the route's MTU: the interface's, or a smaller path MTU the kernel
-//                            learnt from Fragmentation Needed (IP_MTU, ip(7))
-=======
-//   routeSource(dst)         the local address the kernel would send from to reach dst
-//   routeMtu(dst, src?)      the route's MTU: the interface's, or a smaller path MTU the kernel
 //                            learnt from Fragmentation Needed / Packet Too Big (IP_MTU, ip(7);
 //                            IPV6_MTU, ipv6(7))
->>>>>>> main
 //   checkLocalAddress(addr)  throws unless addr is one of this machine's (EADDRNOTAVAIL)
 //
 // `how` is what changes the route a probe socket gets, set on the UDP socket too as iputils sets
@@ -25,7 +19,6 @@ import { openSocket, type RawSocket } from './socket.js';
 /** Any port: connecting a UDP socket sends nothing (9 is discard, should a packet ever leave). */
 const ANY_PORT = 9;
 
-<<<<<<< HEAD
 /** What the probe socket sets that can change its route. */
 export interface RouteHow {
   /** Only through this interface (SO_BINDTODEVICE). */
@@ -36,17 +29,13 @@ export interface RouteHow {
   broadcast?: boolean;
 }
 
-function withUdpSocket<T>(use: (socket: RawSocket) => T, how: RouteHow = {}): T {
-  const socket = openSocket({ family: 'inet', type: 'dgram' });
-=======
 /** IPv6 text has a colon; IPv4 never does. */
 function isIpv6(address: string): boolean {
   return address.includes(':');
 }
 
-function withUdpSocket<T>(address: string, use: (socket: RawSocket) => T): T {
+function withUdpSocket<T>(address: string, use: (socket: RawSocket) => T, how: RouteHow = {}): T {
   const socket = openSocket({ family: isIpv6(address) ? 'inet6' : 'inet', type: 'dgram' });
->>>>>>> main
   try {
     if (how.device != null) socket.setOption('SO_BINDTODEVICE', Buffer.from(how.device));
     if (how.mark != null) socket.setOption('SO_MARK', how.mark);
@@ -61,13 +50,8 @@ function withUdpSocket<T>(address: string, use: (socket: RawSocket) => T): T {
  * "127.0.0.1" for 127.0.0.1, the outgoing interface's address otherwise. Throws the socket
  * error (ENETUNREACH, EHOSTUNREACH, EACCES for a broadcast address...).
  */
-<<<<<<< HEAD
 export function routeSource(destination: string, how: RouteHow = {}): string {
-  return withUdpSocket((s) => {
-=======
-export function routeSource(destination: string): string {
   return withUdpSocket(destination, (s) => {
->>>>>>> main
     s.connect(destination, ANY_PORT);
     return s.address().address;
   }, how);
@@ -82,13 +66,8 @@ export function routeMtu(address: string, source: string | null = null, how: Rou
     return withUdpSocket(address, (s) => {
       if (source !== null) s.bind(source);
       s.connect(address, ANY_PORT);
-<<<<<<< HEAD
-      return s.getOption(['IPPROTO_IP', constants.IP_MTU]) as number;
-    }, how);
-=======
       return s.getOption(isIpv6(address) ? ['IPPROTO_IPV6', constants.IPV6_MTU] : ['IPPROTO_IP', constants.IP_MTU]) as number;
-    });
->>>>>>> main
+    }, how);
   } catch {
     return null;
   }
