@@ -10,8 +10,7 @@ import { asSent } from '../../lib/craft/index.js';
 import { encodePacket, decodePacket, packetToJson, type PacketInit } from '../../lib/wire/index.js';
 import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
 import { isRoot, rootTest } from '../helpers/privilege.js';
-import { dryHex, unique } from '../helpers/send.js';
-import { captureOnLoopback } from '../helpers/tcpdump.js';
+import { dryHex, sendAndCapture, unique } from '../helpers/send.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 
@@ -154,12 +153,6 @@ test('usage errors are one line, exit 2', async (t) => {
 
 // ---- as root: on the wire ------------------------------------------------------------------------
 
-async function sendAndCapture(t: import('ava').ExecutionContext, filter: string, count: number, args: string[]): Promise<{ packets: Buffer[]; stdout: string; stderr: string; code: number | null }> {
-  const capture = await captureOnLoopback(t, filter, count);
-  const r = await rawprobe(['send', ...args]);
-  const packets = await capture.done();
-  return { packets, stdout: r.stdout, stderr: r.stderr, code: r.code };
-}
 
 /** A way to run send without CAP_NET_RAW: as nobody when root, as we are otherwise. */
 const unprivileged = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'] : [];
