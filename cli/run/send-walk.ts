@@ -45,7 +45,8 @@ function walksOf(a: SendArgs): Map<Walked, FieldWalk> {
   const walks = new Map<Walked, FieldWalk>();
   for (const key of Object.keys(WALKED) as Walked[]) {
     const text = a[key];
-    if (typeof text === 'string') walks.set(key, userError(() => parseWalk(text, WALKED[key]), key));
+    // Each number read as every option reads one (cli/numbers.ts: the same words everywhere).
+    if (typeof text === 'string') walks.set(key, userError(() => parseWalk(text, WALKED[key], (n) => wholeIn(`--${key}`, key, n, 0, WALKED[key])), key));
   }
   return walks;
 }

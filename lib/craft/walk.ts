@@ -39,18 +39,21 @@ function wholeNumber(text: string, input: string, max: number): number {
   return n;
 }
 
-/** N, N-M or ++N for a field whose values go from 0 to `max`. Throws ParseError. */
-export function parseWalk(text: string, max: number): FieldWalk {
+/**
+ * N, N-M or ++N for a field whose values go from 0 to `max`. Throws ParseError; `readNumber`
+ * reads each number (default: decimal or 0x hex up to max), and may throw its own error.
+ */
+export function parseWalk(text: string, max: number, readNumber: (text: string) => number = (n) => wholeNumber(n, text, max)): FieldWalk {
   const t = text.trim();
-  if (t.startsWith('++')) return { first: wholeNumber(t.slice(2), text, max), last: max };
+  if (t.startsWith('++')) return { first: readNumber(t.slice(2)), last: max };
   if (t.startsWith('+')) throw new ParseError(`"${text}": +N (hping3: count up per reply received) is not taken here; ++N counts up per packet sent`, text);
   const dash = t.indexOf('-', 1);
   if (dash < 0) {
-    const n = wholeNumber(t, text, max);
+    const n = readNumber(t);
     return { first: n, last: n };
   }
-  const first = wholeNumber(t.slice(0, dash), text, max);
-  const last = wholeNumber(t.slice(dash + 1), text, max);
+  const first = readNumber(t.slice(0, dash));
+  const last = readNumber(t.slice(dash + 1));
   if (last < first) throw new ParseError(`"${text}": the range goes down (give N-M with N <= M)`, text);
   return { first, last };
 }

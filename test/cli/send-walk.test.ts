@@ -93,8 +93,9 @@ test('host names: localhost (from /etc/hosts) as the target or --dst; bad walks 
   const cases: [string[], RegExp][] = [
     [['--proto', 'udp', '--dport', '+5'], /--dport: "\+5": \+N \(hping3: count up per reply received\) is not taken here; \+\+N counts up per packet sent/],
     [['--proto', 'udp', '--dport', '25-20'], /--dport: "25-20": the range goes down/],
-    [['--proto', 'udp', '--dport', '1-70000'], /--dport: "1-70000" is not N, N-M or \+\+N with whole numbers from 0 to 65535/],
-    [['--ttl', '++256'], /--ttl: "\+\+256" is not N, N-M or \+\+N/],
+    [['--proto', 'udp', '--dport', '1-70000'], /^rawprobe: --dport 70000: out of range 0-65535$/m],
+    [['--ttl', '++256'], /^rawprobe: --ttl 256: out of range 0-255$/m],
+    [['--ttl', '++ten'], /^rawprobe: --ttl: ttl "ten" is not a whole number/m],
     [['--rand-source', '198.51.100.7'], /--rand-source: "198.51.100.7" is not a prefix: give ADDRESS\/BITS/],
     [['--rand-source', '198.51.100.0/33'], /"\/33" is not a prefix length from 0 to 32/],
     [['--rand-source', '2001:db8::/64'], /--rand-source 2001:db8::\/64: give a prefix of the destination's IP version \(IPv4\)/],
