@@ -11,13 +11,13 @@
 // With no ports, the probe is told by its IPv4 identification, which every quote carries
 // (traceroute sends one raw probe at a time instead; an id per probe lets us keep -N in flight).
 import { formatIpv4, u16, u32 } from '../../wire/bytes.js';
-import { ERROR_TYPES, ICMP_TYPE, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
+import { ERROR_TYPES, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
 import { encodePacket } from '../../wire/packet.js';
 import { quotedHeaderAt } from '../../wire/quoted.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
-import { answerHeaderLength, icmpErrorAt, quotedAnswer, quotedProtocolFilter } from './answer.js';
+import { answerHeaderLength, arrivalAs, icmpErrorAt, quotedAnswer, quotedProtocolFilter } from './answer.js';
 import { ProbeTemplate, templateIp } from './template.js';
 import { probeData, type ProbeHeaderOptions, type TraceProtocol } from './trace-protocol.js';
 
@@ -68,11 +68,8 @@ export class RawIpProbe implements TraceProtocol {
     const inner = icmp < 0 ? -1 : quotedHeaderAt(b, icmp, offset + length);
     if (inner < 0 || b[inner + IP.PROTOCOL] !== this.protocol || u32(b, inner + IP.SRC) !== this.#source) return MATCH.none;
     m.key = u16(b, inner + IP.ID);
-    const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
     // Protocol unreachable from the probe's destination itself: the probe arrived.
-    if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== UNREACHABLE_CODE.PROTOCOL || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
+    return arrivalAs(quotedAnswer(b, offset, hl, length, wireLength, m), m, UNREACHABLE_CODE.PROTOCOL);
   }
 
   /** Passes ICMP messages that quote our protocol (the socket's ICMP_FILTER keeps errors only). */

@@ -18,14 +18,14 @@
 // probe), flow f's probes come from source port base + f, and the IP identification tells the
 // probes apart (as flow-udp.ts does for UDP to 33434 and up).
 import { u16 } from '../../wire/bytes.js';
-import { HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
 import { encodePacket } from '../../wire/packet.js';
 import { FIELD as UDP, PROTOCOL_NUMBER as UDP_PROTOCOL } from '../../wire/udp.js';
 import { PROTOCOL_NUMBER as UDPLITE_PROTOCOL } from '../../wire/udplite.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import type { Flows } from './probe-plan.js';
-import { quotedAnswer } from './answer.js';
+import { arrivalAs, quotedAnswer } from './answer.js';
 import { PortProbe } from './port-probe.js';
 import { templateIp } from './template.js';
 import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
@@ -100,10 +100,7 @@ export class FixedPortUdpProbe extends PortProbe {
       key = this.portOf(n);
     }
     m.key = key;
-    const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.
-    if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== UNREACHABLE_CODE.PORT || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
+    return arrivalAs(quotedAnswer(b, offset, hl, length, wireLength, m), m, UNREACHABLE_CODE.PORT);
   }
 }

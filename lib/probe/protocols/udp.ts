@@ -10,11 +10,11 @@
 // when a NAT rewrote the source port, when its IP id is the one that probe carried (the
 // header comparison then reports the port change instead of losing the answer).
 import { u16 } from '../../wire/bytes.js';
-import { HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
 import { encodePacket } from '../../wire/packet.js';
 import { FIELD as UDP, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/udp.js';
-import { quotedAnswer } from './answer.js';
+import { arrivalAs, quotedAnswer } from './answer.js';
 import { PortProbe } from './port-probe.js';
 import { templateIp } from './template.js';
 import { MATCH, type Match, type MatchKind } from '../engine/protocol.js';
@@ -63,10 +63,7 @@ export class UdpProbe extends PortProbe {
     const quoted = offset + hl + ICMP_HEADER_LENGTH;
     if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && u16(b, quoted + IP.ID) !== this.t.ipIdOf(dstPort - this.portBase)) return MATCH.none;
     m.key = dstPort;
-    const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.
-    if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== UNREACHABLE_CODE.PORT || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
+    return arrivalAs(quotedAnswer(b, offset, hl, length, wireLength, m), m, UNREACHABLE_CODE.PORT);
   }
 }
