@@ -1,6 +1,6 @@
 // `rawprobe trace HOST [PACKETLEN]`, declared once: its help and options (traceroute's letters).
 // cli/commands/trace.ts gives them to yargs, cli/run/trace.ts reads their values as TraceArgs.
-import { HOST, NUMERIC, PCAP_OUT, SIM_QUERIES, TOS_DESCRIBE, source } from './common.js';
+import { HOST, IP_VERSION, NUMERIC, PCAP_OUT, SIM_QUERIES, TOS_DESCRIBE, source } from './common.js';
 import { flag, GROUP, inGroup, optional, text, value, values, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
@@ -33,7 +33,7 @@ export const spellings = { '-UL': '--udplite' } as const;
 // In traceroute's order (its help), then rawprobe's own.
 export const options = {
   ...inGroup(GROUP.options, {
-    ipv4: flag('4', 'IPv4 (the only family trace probes for now)'),
+    ...IP_VERSION,
     'dont-fragment': flag('F', 'set Don\'t Fragment (a router with a smaller MTU answers !F-<mtu>)'),
     first: value('f', 'first TTL (default 1)'),
     icmp: flag('I', 'ICMP echo probes (-M icmp; the default)'),

@@ -17,17 +17,14 @@
 // With flows (--paris, --multipath, or --sport: traceroute -U keeps that source port for every
 // probe), flow f's probes come from source port base + f, and the IP identification tells the
 // probes apart (as flow-udp.ts does for UDP to 33434 and up).
-import { u16 } from '../../wire/bytes.js';
-import { HEADER_LENGTH as ICMP_HEADER_LENGTH, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
+import { put16, u16, u32 } from '../../wire/bytes.js';
+import { fold, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
-import { encodePacket } from '../../wire/packet.js';
 import { FIELD as UDP, PROTOCOL_NUMBER as UDP_PROTOCOL } from '../../wire/udp.js';
-import { PROTOCOL_NUMBER as UDPLITE_PROTOCOL } from '../../wire/udplite.js';
+import { coveredBytes, FIELD as UDPLITE, PROTOCOL_NUMBER as UDPLITE_PROTOCOL } from '../../wire/udplite.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import type { Flows } from './probe-plan.js';
-import { arrivalAs, quotedAnswer } from './answer.js';
 import { PortProbe } from './port-probe.js';
-import { templateIp } from './template.js';
 import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
 
 /** traceroute's port for -U and -UL (DEF_UDP_PORT: DNS, which firewalls tend to let through). */
@@ -52,22 +49,29 @@ export class FixedPortUdpProbe extends PortProbe {
   readonly dstPort: number;
   readonly #ipIdBase: number;
   readonly flows: Flows | null;
+  /** UDP-Lite's checksum coverage, or null for UDP. */
+  readonly #coverage: number | null;
 
   constructor(options: FixedUdpOptions) {
     const lite = options.coverage !== undefined;
     const protocol = lite ? UDPLITE_PROTOCOL : UDP_PROTOCOL;
-    const ip = { ...templateIp(options), protocol };
     const dstPort = options.dstPort & 0xffff;
     const srcPortBase = options.srcPortBase & 0xffff;
-    // UDP-Lite: the length field holds the coverage; the checksum is summed per probe (template.ts).
-    const udp = { srcPort: srcPortBase, dstPort, ...(lite ? { length: options.coverage, checksum: 0 } : {}) };
-    const headers = encodePacket({ ip, udp }).length;
-    const template = encodePacket({ ip, udp, payload: probeData(options.length - headers) });
-    super(template, options.ipIdBase, srcPortBase, protocol, { portField: UDP.SRC_PORT, checksumField: UDP.CHECKSUM, zeroChecksumAs: ZERO_CHECKSUM_STAND_IN });
+    const udp = { srcPort: srcPortBase, dstPort };
+    const layout = { portField: UDP.SRC_PORT, checksumField: UDP.CHECKSUM, zeroChecksumAs: ZERO_CHECKSUM_STAND_IN };
+    super(options, { udp }, (room) => ({ udp, payload: probeData(room) }), srcPortBase, protocol, layout);
     this.kind = lite ? 'udplite' : 'udp';
     this.dstPort = dstPort;
     this.#ipIdBase = (options.ipIdBase ?? 0) & 0xffff;
     this.flows = options.flows ?? null;
+    this.#coverage = lite ? options.coverage! & 0xffff : null;
+    if (lite) {
+      // UDP's layout, turned into UDP-Lite's (IPv4: configureTrace refuses it over IPv6): the
+      // protocol number, and the coverage where UDP has its length. The IPv4 header checksum is
+      // written per probe; the UDP-Lite checksum too (encode).
+      this.template[IP.PROTOCOL] = UDPLITE_PROTOCOL;
+      put16(this.template, this.t.hl + UDPLITE.CHECKSUM_COVERAGE, this.#coverage!);
+    }
   }
 
   /** Probe n's source port: its own, or its flow's. */
@@ -78,7 +82,21 @@ export class FixedPortUdpProbe extends PortProbe {
   override encode(probe: ProbeSlot, buf: Buffer): number {
     const length = super.encode(probe, buf);
     if (this.flows !== null) probe.key = this.t.ipIdOf(probe.number);
+    if (this.#coverage !== null) this.#liteChecksum(buf, length);
     return length;
+  }
+
+  /**
+   * UDP-Lite's checksum (RFC 3828 section 3.1): the pseudo-header with protocol 136 and the
+   * datagram's whole length, then the bytes the coverage names.
+   */
+  #liteChecksum(b: Buffer, length: number): void {
+    const hl = this.t.hl;
+    const udpLength = length - hl;
+    put16(b, hl + UDPLITE.CHECKSUM, 0);
+    const pseudo = pseudoHeaderSum(u32(b, IP.SRC), u32(b, IP.DST), UDPLITE_PROTOCOL, udpLength);
+    const sum = ~fold(pseudo + sum16(b, hl, coveredBytes(this.#coverage!, udpLength))) & 0xffff;
+    put16(b, hl + UDPLITE.CHECKSUM, sum === 0 ? ZERO_CHECKSUM_STAND_IN : sum);
   }
 
   /** Source port of probe 0. */
@@ -88,19 +106,26 @@ export class FixedPortUdpProbe extends PortProbe {
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
-    const hl = this.headerLength(b, offset, length);
-    const q = this.quotedProbe(b, offset, length, hl);
+    const family = this.family;
+    const p = family.open(b, offset, length, wireLength, m);
+    const q = this.quotedProbeAt(b, offset, length, p, m);
     if (q < 0 || u16(b, q + UDP.DST_PORT) !== this.dstPort) return MATCH.none;
-    const quotedId = u16(b, offset + hl + ICMP_HEADER_LENGTH + IP.ID);
+    // IPv6 has no identification: -1, which no probe carries.
+    const quotedId = family.version === 6 ? -1 : family.quotedIpId(b, p);
     let key = this.flows === null ? u16(b, q + UDP.SRC_PORT) : quotedId;
     if (this.flows === null && key < this.portBase) {
+      if (quotedId < 0) return MATCH.none;
       // A NAT moved the source port: the quoted IP identification still says which probe it was.
       const n = (quotedId - this.#ipIdBase) & 0xffff;
       if (n >= this.span) return MATCH.none;
       key = this.portOf(n);
     }
     m.key = key;
+    const kind = family.error(b, offset, p, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.
-    return arrivalAs(quotedAnswer(b, offset, hl, length, wireLength, m), m, UNREACHABLE_CODE.PORT);
+    const [unreachable, port] = family.portUnreachable;
+    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
+    m.kind = MATCH.reply;
+    return MATCH.reply;
   }
 }
