@@ -101,7 +101,7 @@ test('every help text lists each option once, grouped as the peer tool groups th
   // traceroute's order (its --help), for the letters trace takes.
   const trace = await rawprobe(['trace', '--help']);
   const traceOrder = listed(trace.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
-  t.deepEqual(traceOrder, ['-4', '-F', '-f', '-I', '-T', '-i', '-m', '-N', '-n', '-p', '-Q', '-w', '-q', '-s', '-e', '-M', '-U', '-P', '-h']);
+  t.deepEqual(traceOrder, ['-4', '-6', '-F', '-f', '-I', '-T', '-i', '-m', '-N', '-n', '-p', '-Q', '-w', '-q', '-s', '-e', '-M', '-U', '-P', '-h']);
 });
 
 test('a value outside its choices: one line naming the option or argument and the choices', async (t) => {
