@@ -145,3 +145,10 @@ test('a packet length above 65535: exit 2, one line', async (t) => {
   t.is(long.code, 2);
   t.regex(long.stderr, /^rawprobe: packet length 70000 is out of range: give a whole number from 0 to 65535\n$/);
 });
+
+test('over IPv6: -UL and -P are refused (IPv4 headers only), and so are --paris and --multipath (their flows are told apart by IPv4 fields)', async (t) => {
+  assertUsageError(t, await rawprobe(['trace', '-n', '-UL', '::1']), 'udplite probes are IPv4 only: give -4, or another method for IPv6');
+  assertUsageError(t, await rawprobe(['trace', '-n', '-P', '253', '::1']), 'raw probes are IPv4 only');
+  assertUsageError(t, await rawprobe(['trace', '-n', '-U', '--paris', '::1']), '--paris keeps flows over IPv4 only');
+  assertUsageError(t, await rawprobe(['trace', '-n', '-I', '::1', '--multipath=4']), '--multipath keeps flows over IPv4 only');
+});

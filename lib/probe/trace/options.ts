@@ -268,6 +268,9 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
   const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
   const tos = tosList(options.tos);
   const flow = chooseFlows(options.paris, options.multipath, kind, length);
+  // The flow probes are IPv4's (flow-*.ts: the IPv4 identification, an ICMPv4 checksum): over
+  // IPv6 they would go unanswered, every hop a star.
+  if (family.version === 6 && flow.mode !== 'classic') throw optionError(flow.mode === 'paris' ? 'paris' : 'multipath', `--${flow.mode} keeps flows over IPv4 only: give -4, or leave it out for IPv6`);
   const total = portsInUse ?? (flow.mode === 'classic' ? probeCount(firstTtl, maxTtl, probesPerHop, tos.length) : flow.flows);
   const port = options.port ?? defaultPort(kind, fixedPort);
   const counted = countsSourcePorts(kind, fixedPort);

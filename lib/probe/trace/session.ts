@@ -48,8 +48,9 @@ export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePl
   const header = { source: config.source, df: config.df, ipOptions: config.ipOptions, length, ipIdBase: bases.ipIdBase, family: config.family };
   const flows = config.flow.mode === 'classic' ? null : { flows: new Flows(plan, config.flow.flows) };
   if (config.kind === 'udplite' || (config.kind === 'udp' && config.fixedPort)) {
-    // --sport: that port for every probe, as traceroute -U keeps it (one flow, told by IP id).
-    const kept = flows ?? (config.sourcePortGiven ? { flows: new Flows(plan, 1) } : {});
+    // --sport: that port for every probe, as traceroute -U keeps it (one flow, told by IP id;
+    // IPv6 has no identification: its source ports count up from --sport, as -T's do).
+    const kept = flows ?? (config.sourcePortGiven && config.family.version === 4 ? { flows: new Flows(plan, 1) } : {});
     const coverage = config.kind === 'udplite' ? { coverage: MIN_COVERAGE } : {};
     return new FixedPortUdpProbe({ ...header, dstPort: config.port ?? 0, srcPortBase: config.sourcePort, ...coverage, ...kept });
   }
