@@ -18,7 +18,7 @@ import { noSuchDevice } from '../resolve.js';
 import type { ProbeProtocol } from './protocol.js';
 import type { SessionSocket } from './session.js';
 import { SocketGroup } from './socket-group.js';
-import { useKernelTimestamps } from './timestamps.js';
+import { useKernelTimestamps, useUserTimes } from './timestamps.js';
 
 export interface ProbeSocketOptions {
   /** Bind to this source address, or null. */
@@ -32,6 +32,10 @@ export interface ProbeSocketOptions {
   hardwareTimestampsFor?: string | null;
   /** Send and receive through this interface only (SO_BINDTODEVICE: ping -I IFNAME, traceroute -i), or null. */
   device?: string | null;
+  /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
+  userTimes?: boolean;
+  /** Options for the socket that sends (IPv4: the same socket, before `setup`; IPv6: IPV6_HDRINCL's). */
+  senderSetup?: (socket: RawSocket) => void;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
 }
@@ -62,14 +66,18 @@ function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocket
   if (options.device != null) bindToDevice(socket, options.device);
   if (options.source !== null) socket.bind(options.source);
   options.setup?.(socket);
-  useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
+  if (options.userTimes === true) useUserTimes(socket);
+  else useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
   socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
 }
 
 /** The IPv4 socket: sends and hears (CAP_NET_RAW). */
 export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOptions): RawSocket {
   const socket = rawIcmpSocket({ hdrincl: true, ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
-  return closingOnError(socket, (s) => listen(s, protocol, options, protocol.filter()));
+  return closingOnError(socket, (s) => {
+    options.senderSetup?.(s);
+    listen(s, protocol, options, protocol.filter());
+  });
 }
 
 /** Asks an IPv6 socket for each datagram's hop limit and traffic class (the batch's meta). */
@@ -84,6 +92,7 @@ export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOp
   const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => {
     s.setOption('IPV6_HDRINCL', true);
     if (options.device != null) bindToDevice(s, options.device);
+    options.senderSetup?.(s);
   });
   try {
     const icmp = rawIcmpSocket({ family: 'inet6', ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
@@ -105,7 +114,7 @@ export function withTcpListener(socket: SessionSocket & (RawSocket | SocketGroup
   try {
     const tcp = closingOnError(openSocket({ family, type: 'raw', protocol: 'tcp' }), (s) => {
       if (family === 'inet6') hearHopLimitAndClass(s);
-      listen(s, protocol, { ...options, setup: undefined }, filter);
+      listen(s, protocol, { ...options, setup: undefined, senderSetup: undefined }, filter);
     });
     if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp]);
     return new SocketGroup(socket, [socket, tcp]);

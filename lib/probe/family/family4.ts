@@ -34,7 +34,7 @@ export const FAMILY4: ProbeFamily = {
   destinationUnreachable: ICMP_TYPE.DESTINATION_UNREACHABLE,
   portUnreachable: [ICMP_TYPE.DESTINATION_UNREACHABLE, UNREACHABLE_CODE.PORT],
 
-  template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperOf(upper) }), ipIdBase),
+  template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperOf(upper) }), ipIdBase, h.stampAt ?? -1),
 
   open(b, offset, length, wireLength, m) {
     const hl = answerHeaderLength(b, offset, length);
