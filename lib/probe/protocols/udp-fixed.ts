@@ -121,11 +121,6 @@ export class FixedPortUdpProbe extends PortProbe {
       key = this.portOf(n);
     }
     m.key = key;
-    const kind = family.error(b, offset, p, length, wireLength, m);
-    // Port unreachable from the probe's destination itself: the probe arrived.
-    const [unreachable, port] = family.portUnreachable;
-    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
+    return this.udpAnswer(b, offset, p, length, wireLength, m);
   }
 }
