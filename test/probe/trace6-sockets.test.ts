@@ -36,8 +36,8 @@ for (const [host, version, table, peer] of [
 
 test('--paris and --multipath with an IPv6 target: one line naming the option', async (t) => {
   for (const [options, message] of [
-    [{ paris: true }, '--paris keeps IPv4 flows only: an IPv6 trace (-6) probes without them'],
-    [{ multipath: 4 }, '--multipath keeps IPv4 flows only: an IPv6 trace (-6) probes without them'],
+    [{ paris: true }, '--paris keeps flows over IPv4 only: give -4, or leave it out for IPv6'],
+    [{ multipath: 4 }, '--multipath keeps flows over IPv4 only: give -4, or leave it out for IPv6'],
   ] as const) {
     const e = await t.throwsAsync(configureTrace({ host: '::1', ...options }), { instanceOf: ProbeError });
     t.is(e!.message, message);
