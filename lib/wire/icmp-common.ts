@@ -5,17 +5,13 @@
 
 import { u16, view } from './bytes.js';
 import { checkUint, EncodeError, showValue } from './errors.js';
+import { at, layout } from './tables.js';
 
-/** Byte offsets both versions give the same meaning. */
+/** Byte offsets both versions give the same meaning: the fixed part, and an echo's rest of header. */
 export const ICMP_HEADER_FIELD = {
-  TYPE: 0,
-  CODE: 1,
-  CHECKSUM: 2,
-  REST: 4,
-  IDENTIFIER: 4,
-  SEQUENCE: 6,
-  BODY: 8,
-} as const;
+  ...layout([['TYPE', 1], ['CODE', 1], ['CHECKSUM', 2]], [['REST', 4]], [['BODY', 0]]),
+  ...at(4, [['IDENTIFIER', 2], ['SEQUENCE', 2]]),
+};
 
 /** What every message to encode may give of its first 4 bytes. */
 export interface IcmpBaseInit {

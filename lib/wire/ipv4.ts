@@ -16,6 +16,7 @@
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
 import { checkBool, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { layout } from './tables.js';
 import {
   decodeOptions,
   encodeOptions,
@@ -25,20 +26,15 @@ import {
   type Ipv4OptionInit,
 } from './ipv4-options.js';
 
-/** Byte offsets of the fixed header fields. */
-export const FIELD = {
-  VER_IHL: 0,
-  TOS: 1,
-  TOTAL_LENGTH: 2,
-  ID: 4,
-  FLAGS_FRAGMENT: 6,
-  TTL: 8,
-  PROTOCOL: 9,
-  CHECKSUM: 10,
-  SRC: 12,
-  DST: 16,
-  OPTIONS: 20,
-} as const;
+/** Byte offsets of the fixed header fields, one row per word of the drawing above. */
+export const FIELD = layout(
+  [['VER_IHL', 1], ['TOS', 1], ['TOTAL_LENGTH', 2]],
+  [['ID', 2], ['FLAGS_FRAGMENT', 2]],
+  [['TTL', 1], ['PROTOCOL', 1], ['CHECKSUM', 2]],
+  [['SRC', 4]],
+  [['DST', 4]],
+  [['OPTIONS', 0]],
+);
 
 /** Size of the header without options. */
 export const MIN_HEADER_LENGTH = 20;

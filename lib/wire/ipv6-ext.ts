@@ -18,6 +18,7 @@
 
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { at, layout } from './tables.js';
 import {
   decodeOptions,
   encodeOptions,
@@ -63,19 +64,12 @@ export function extensionKindOf(nextHeader: number): Ipv6ExtensionKind | null {
 
 /** Byte offsets shared by the headers that start with Next Header and a length. */
 export const FIELD = {
-  NEXT_HEADER: 0,
-  LENGTH: 1,
-  ROUTING_TYPE: 2,
-  SEGMENTS_LEFT: 3,
-  FRAGMENT_OFFSET: 2,
-  IDENTIFICATION: 4,
-  AH_RESERVED: 2,
-  AH_SPI: 4,
-  AH_SEQUENCE: 8,
-  AH_ICV: 12,
-  ESP_SPI: 0,
-  ESP_SEQUENCE: 4,
-} as const;
+  ...layout([['NEXT_HEADER', 1], ['LENGTH', 1]]),
+  ...at(2, [['ROUTING_TYPE', 1], ['SEGMENTS_LEFT', 1]]), // routing (RFC 8200 section 4.4)
+  ...at(2, [['FRAGMENT_OFFSET', 2], ['IDENTIFICATION', 4]]), // fragment (section 4.5)
+  ...at(2, [['AH_RESERVED', 2]], [['AH_SPI', 4]], [['AH_SEQUENCE', 4]], [['AH_ICV', 0]]), // AH (RFC 4302)
+  ...layout([['ESP_SPI', 4]], [['ESP_SEQUENCE', 4]]), // ESP (RFC 4303): no Next Header in front
+};
 
 export const FRAGMENT_HEADER_LENGTH = 8;
 export const ESP_HEADER_LENGTH = 8;

@@ -16,16 +16,15 @@
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
+import { layout } from './tables.js';
 
-/** Byte offsets of the header fields. */
-export const FIELD = {
-  VERSION_CLASS_FLOW: 0,
-  PAYLOAD_LENGTH: 4,
-  NEXT_HEADER: 6,
-  HOP_LIMIT: 7,
-  SRC: 8,
-  DST: 24,
-} as const;
+/** Byte offsets of the header fields, one row per line of the drawing above. */
+export const FIELD = layout(
+  [['VERSION_CLASS_FLOW', 4]],
+  [['PAYLOAD_LENGTH', 2], ['NEXT_HEADER', 1], ['HOP_LIMIT', 1]],
+  [['SRC', 16]],
+  [['DST', 16]],
+);
 
 export const HEADER_LENGTH = 40;
 

@@ -19,20 +19,18 @@
 import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { layout } from './tables.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
-export const FIELD = {
-  SRC_PORT: 0,
-  DST_PORT: 2,
-  SEQUENCE: 4,
-  ACKNOWLEDGMENT: 8,
-  DATA_OFFSET: 12,
-  FLAGS: 13,
-  WINDOW: 14,
-  CHECKSUM: 16,
-  URGENT_POINTER: 18,
-  OPTIONS: 20,
-} as const;
+/** Byte offsets of the header fields, one row per word of the drawing above. */
+export const FIELD = layout(
+  [['SRC_PORT', 2], ['DST_PORT', 2]],
+  [['SEQUENCE', 4]],
+  [['ACKNOWLEDGMENT', 4]],
+  [['DATA_OFFSET', 1], ['FLAGS', 1], ['WINDOW', 2]],
+  [['CHECKSUM', 2], ['URGENT_POINTER', 2]],
+  [['OPTIONS', 0]],
+);
 
 export const MIN_HEADER_LENGTH = 20;
 export const PROTOCOL_NUMBER = 6;

@@ -14,15 +14,11 @@
 import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkUint, EncodeError, showValue } from './errors.js';
+import { layout } from './tables.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
 
-export const FIELD = {
-  SRC_PORT: 0,
-  DST_PORT: 2,
-  LENGTH: 4,
-  CHECKSUM: 6,
-  PAYLOAD: 8,
-} as const;
+/** Byte offsets of the header fields, one row per line of the drawing above. */
+export const FIELD = layout([['SRC_PORT', 2], ['DST_PORT', 2]], [['LENGTH', 2], ['CHECKSUM', 2]], [['PAYLOAD', 0]]);
 
 export const HEADER_LENGTH = 8;
 export const PROTOCOL_NUMBER = 17;
