@@ -29,6 +29,23 @@ export class DecodeError extends WireError {
 }
 
 /**
+ * Decodes one part of `whole` (its options, a layer) into whole[key]. A DecodeError from the
+ * part keeps what the part did read in whole[key] and leaves with `whole` as its partial, so the
+ * caller sees everything read before the problem: one rule for every codec that nests another.
+ */
+export function decodePart<T, K extends keyof T>(whole: T, key: K, decode: () => T[K]): T[K] {
+  try {
+    return (whole[key] = decode());
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      whole[key] = e.partial as T[K];
+      e.partial = whole;
+    }
+    throw e;
+  }
+}
+
+/**
  * A value that cannot be put on the wire. `field` is the name (or JSON path) of the value,
  * `allowed` says what would have been accepted. The message reads "ip.ttl: 300 is out of range 0-255".
  */

@@ -15,7 +15,7 @@
 
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
-import { checkBool, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
 import { layout } from './tables.js';
 import {
   decodeOptions,
@@ -205,17 +205,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header
   // Before the options: a malformed option must not leave a right checksum reported wrong in
   // the DecodeError's partial header.
   header.checksumValid = sum16(b, o, headerLength) === 0xffff;
-  if (headerLength > MIN_HEADER_LENGTH) {
-    try {
-      header.options = decodeOptions(b, o + MIN_HEADER_LENGTH, o + headerLength);
-    } catch (e) {
-      if (e instanceof DecodeError) {
-        header.options = e.partial as Ipv4Option[];
-        e.partial = header;
-      }
-      throw e;
-    }
-  }
+  if (headerLength > MIN_HEADER_LENGTH) decodePart(header, 'options', () => decodeOptions(b, o + MIN_HEADER_LENGTH, o + headerLength));
   return header;
 }
 

@@ -17,7 +17,7 @@
 // in 4-byte units less two, fragmentOffset in 8-byte units); headerLength is always bytes.
 
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkBool, checkBytes, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
 import { at, layout } from './tables.js';
 import {
   decodeOptions,
@@ -245,15 +245,7 @@ export function decode(buf: Uint8Array, offset: number, length: number | undefin
     };
   }
   const header: OptionsHeader = { kind, nextHeader: b[o]!, headerExtLength, headerLength, options: [] };
-  try {
-    header.options = decodeOptions(b, o + 2, o + headerLength);
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      header.options = e.partial as Ipv6Option[];
-      e.partial = header;
-    }
-    throw e;
-  }
+  decodePart(header, 'options', () => decodeOptions(b, o + 2, o + headerLength));
   return header;
 }
 

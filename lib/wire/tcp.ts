@@ -20,7 +20,7 @@ import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './byte
 import { sum16 } from './checksum.js';
 import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { layout } from './tables.js';
-import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
+import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
 /** Byte offsets of the header fields, one row per word of the drawing above. */
 export const FIELD = layout(
@@ -108,15 +108,9 @@ export interface TcpHeaderInit {
   options?: Uint8Array;
 }
 
-export interface TcpDecodeOptions extends PseudoHeaderAddresses {
-  truncated?: boolean;
-}
-
-export interface TcpEncodeOptions extends PseudoHeaderAddresses {
-  payloadLength?: number;
-  fixLengths?: boolean;
-  computeChecksums?: boolean;
-}
+/** The options UDP's codec takes too (transport.ts). */
+export type TcpDecodeOptions = TransportDecodeOptions;
+export type TcpEncodeOptions = TransportEncodeOptions;
 
 /**
  * Decodes the header at buf[offset, offset + length), where the range is the whole segment as

@@ -15,7 +15,7 @@ import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkUint, EncodeError, showValue } from './errors.js';
 import { layout } from './tables.js';
-import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
+import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
 /** Byte offsets of the header fields, one row per line of the drawing above. */
 export const FIELD = layout([['SRC_PORT', 2], ['DST_PORT', 2]], [['LENGTH', 2], ['CHECKSUM', 2]], [['PAYLOAD', 0]]);
@@ -48,19 +48,9 @@ export interface UdpHeaderInit {
   checksum?: number;
 }
 
-/** What the pseudo-header needs, and whether the bytes given are the whole datagram. */
-export interface UdpDecodeOptions extends PseudoHeaderAddresses {
-  /** The bytes given are not all of the datagram (snaplen, or a fragment): checksum is null. */
-  truncated?: boolean;
-}
-
-/** src and dst: the pseudo-header addresses, needed to compute the checksum. */
-export interface UdpEncodeOptions extends PseudoHeaderAddresses {
-  /** Data bytes already written right after the header in the buffer. Default 0. */
-  payloadLength?: number;
-  fixLengths?: boolean;
-  computeChecksums?: boolean;
-}
+/** The options TCP's codec takes too (transport.ts). */
+export type UdpDecodeOptions = TransportDecodeOptions;
+export type UdpEncodeOptions = TransportEncodeOptions;
 
 /**
  * Decodes the header at buf[offset, offset + length), where the range is the whole UDP
