@@ -19,6 +19,8 @@
 
 #include <memory>
 
+#include "poll-handle.h"
+
 namespace rawprobe {
 
 // The batch a wake-up delivers: one Float64Array with kStride numbers per packet.
@@ -80,7 +82,6 @@ class Capture : public Napi::ObjectWrap<Capture> {
   void Reserve(size_t bytes, size_t values);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  static void OnPollClosed(uv_handle_t* handle);
   static void OnEnvCleanup(Capture* self);
 
   int fd_ = -1;
@@ -100,8 +101,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
   Napi::Reference<Napi::Float64Array> metaRef_;
   size_t metaCapacity_ = 0;
 
-  uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
-  bool refed_ = true;
+  PollHandle poll_;
   bool pinned_ = false;
   int unexplainedErrors_ = 0;  // POLLERR wake-ups with no pending error, in a row
   Napi::FunctionReference callback_;

@@ -168,15 +168,11 @@ Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Socket::Ref(const Napi::CallbackInfo& info) {
-  refed_ = true;
-  if (poll_ != nullptr) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
-  return info.Env().Undefined();
+  return poll_.SetRefed(info, true);
 }
 
 Napi::Value Socket::Unref(const Napi::CallbackInfo& info) {
-  refed_ = false;
-  if (poll_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
-  return info.Env().Undefined();
+  return poll_.SetRefed(info, false);
 }
 
 Napi::Value Socket::GetFd(const Napi::CallbackInfo& info) {
@@ -184,7 +180,7 @@ Napi::Value Socket::GetFd(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Socket::GetReceiving(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), poll_ != nullptr && mode_ == PollMode::kBatches);
+  return Napi::Boolean::New(info.Env(), poll_.IsOpen() && mode_ == PollMode::kBatches);
 }
 
 Napi::Value Socket::Bind(const Napi::CallbackInfo& info) {

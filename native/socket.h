@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "poll-handle.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -178,6 +179,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   ErrorContext Context(const char* syscall) const;
   ErrorContext OptionContext(const char* syscall, int level, int name,
                              const std::string& label) const;
+  // setsockopt on the descriptor; a refusal throws the errno error naming `label`.
+  void SetSocketOption(Napi::Env env, int level, int name, const std::string& label, const void* value,
+                       socklen_t length) const;
   // The error for a refused send: names the destination (when there is one) and notes
   // IP_HDRINCL, which changes what EINVAL and EMSGSIZE mean.
   Napi::Error SendError(Napi::Env env, int err, const char* syscall, const sockaddr* to,
@@ -197,10 +201,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void FailPoll(const std::string& message);
   // Open and receiving batches: something a drain or an error delivery may have changed.
   bool Receiving() const {
-    return fd_ >= 0 && poll_ != nullptr && mode_ == PollMode::kBatches;
+    return fd_ >= 0 && poll_.IsOpen() && mode_ == PollMode::kBatches;
   }
-  // Makes the poll handle if there is none (stopped; ref'd as refed_ says).
-  void EnsurePoll(Napi::Env env);
   // While the poll handle may call JavaScript, the object must outlive every JavaScript
   // reference to it, as a listening dgram socket does.
   void Pin();
@@ -211,7 +213,6 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void FailWatching(const std::string& why);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  static void OnPollClosed(uv_handle_t* handle);
   static void OnEnvCleanup(Socket* self);
   void HandleWake(int status);
   // Drains up to the per-wake-up bound; returns how many datagrams it delivered.
@@ -242,10 +243,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   int type_ = 0;
   int protocol_ = 0;
 
-  uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
+  PollHandle poll_;
   PollMode mode_ = PollMode::kNone;
   int interest_ = 0;           // readiness mode: the readiness:: bits being watched
-  bool refed_ = true;
   bool pinned_ = false;        // ObjectWrap::Ref() held while the poll may call JavaScript
   int unexplainedErrors_ = 0;  // POLLERR wake-ups that found nothing to read, in a row
   int timestamping_ = 0;       // the SO_TIMESTAMPING flags set (0: SO_TIMESTAMPNS receive times)
