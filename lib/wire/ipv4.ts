@@ -16,6 +16,7 @@
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
 import { checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 import {
   decodeOptions,
@@ -39,17 +40,8 @@ export const FIELD = layout(
 /** Size of the header without options. */
 export const MIN_HEADER_LENGTH = 20;
 
-/** IANA protocol numbers we meet most. Any other number is carried as is. */
-export const PROTOCOL = {
-  ICMP: 1,
-  IGMP: 2,
-  TCP: 6,
-  UDP: 17,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  SCTP: 132,
-} as const;
+/** The Protocol field's numbers: the registry IPv6's Next Header shares (ip-protocol.ts). */
+export const PROTOCOL = IP_PROTOCOL;
 
 /** ECN codepoints (RFC 3168 section 5). */
 export const ECN = {

@@ -16,6 +16,7 @@
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 
 /** Byte offsets of the header fields, one row per line of the drawing above. */
@@ -28,29 +29,8 @@ export const FIELD = layout(
 
 export const HEADER_LENGTH = 40;
 
-/**
- * Next Header values (IANA "Assigned Internet Protocol Numbers"; RFC 8200 section 4 and RFC 7045
- * for which are extension headers). Any other number is carried as is.
- */
-export const NEXT_HEADER = {
-  HOP_BY_HOP: 0,
-  ICMP: 1,
-  TCP: 6,
-  UDP: 17,
-  IPV6: 41,
-  ROUTING: 43,
-  FRAGMENT: 44,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  ICMPV6: 58,
-  NO_NEXT_HEADER: 59,
-  DESTINATION_OPTIONS: 60,
-  MOBILITY: 135,
-  HIP: 139,
-  SHIM6: 140,
-  SCTP: 132,
-} as const;
+/** Next Header values: the registry IPv4's Protocol field shares (ip-protocol.ts). */
+export const NEXT_HEADER = IP_PROTOCOL;
 
 const VERSION_SHIFT = 28;
 const CLASS_SHIFT = 20;

@@ -16,7 +16,7 @@ import { kindOf, type IcmpMessageInit, type QuotedDatagramInit } from './icmpv4.
 import type { Ipv4HeaderInit } from './ipv4.js';
 import type { Ipv4OptionInit } from './ipv4-options.js';
 import type { Packet, PacketInit } from './packet.js';
-import type { TcpHeaderInit } from './tcp.js';
+import { FLAG_NAMES as TCP_FLAGS, type TcpHeaderInit } from './tcp.js';
 import type { UdpHeaderInit } from './udp.js';
 
 /** T with every Buffer turned into a hex string, recursively. */
@@ -424,8 +424,6 @@ function udpFromJson(v: unknown, path: string, recompute: boolean): UdpHeaderIni
     checksum: recompute ? undefined : uint(o.checksum, 0xffff, join(path, 'checksum')),
   });
 }
-
-const TCP_FLAGS = ['ns', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'] as const;
 
 function tcpFromJson(v: unknown, path: string, recompute: boolean): TcpHeaderInit {
   const o = object(v, path, [

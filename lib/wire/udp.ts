@@ -14,6 +14,7 @@
 import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkUint, EncodeError, showValue } from './errors.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
@@ -21,7 +22,7 @@ import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeO
 export const FIELD = layout([['SRC_PORT', 2], ['DST_PORT', 2]], [['LENGTH', 2], ['CHECKSUM', 2]], [['PAYLOAD', 0]]);
 
 export const HEADER_LENGTH = 8;
-export const PROTOCOL_NUMBER = 17;
+export const PROTOCOL_NUMBER = IP_PROTOCOL.UDP;
 
 export interface UdpHeader {
   srcPort: number;
