@@ -4,6 +4,7 @@
 // snaplen and timestamp resolution, so the RecordView carries them per record.
 
 import { u32 as u32be } from '../wire/bytes.js';
+import { namesOf } from '../wire/tables.js';
 import { hex, u16, u32 } from './bytes.js';
 import { PCAP_ERROR, recordError, type PcapError, type PcapErrorReason } from './errors.js';
 import { BLOCK_TYPE, IDB_OPTION, MAX_BLOCK_LENGTH, MAX_CAPTURED_LENGTH, PCAPNG_BYTE_ORDER_MAGIC } from './format.js';
@@ -44,18 +45,11 @@ const PB = { INTERFACE_ID: 8, DROPS_COUNT: 10 } as const; // u16 each; the rest 
 /** Simple Packet Block body (section 4.4). */
 const SPB = { ORIGINAL_LEN: 8, DATA: 12, MIN_LENGTH: 16 } as const;
 
-const BLOCK_NAMES: Readonly<Record<number, string>> = {
-  [BLOCK_TYPE.SECTION_HEADER]: 'section header block',
-  [BLOCK_TYPE.INTERFACE_DESCRIPTION]: 'interface description block',
-  [BLOCK_TYPE.PACKET]: 'packet block',
-  [BLOCK_TYPE.SIMPLE_PACKET]: 'simple packet block',
-  [BLOCK_TYPE.NAME_RESOLUTION]: 'name resolution block',
-  [BLOCK_TYPE.INTERFACE_STATISTICS]: 'interface statistics block',
-  [BLOCK_TYPE.ENHANCED_PACKET]: 'enhanced packet block',
-};
+/** "enhanced packet block" for ENHANCED_PACKET. */
+const BLOCK_NAMES = namesOf(BLOCK_TYPE, (key) => `${key.toLowerCase().replaceAll('_', ' ')} block`);
 
 function blockName(type: number): string {
-  return BLOCK_NAMES[type] ?? `block of type ${hex(type, 8)}`;
+  return BLOCK_NAMES.get(type) ?? `block of type ${hex(type, 8)}`;
 }
 
 /** An interface plus what converting its timestamps needs. */

@@ -34,3 +34,12 @@ export function at<const R extends readonly (readonly Field[])[]>(start: number,
   }
   return Object.freeze(table) as Offsets<R>;
 }
+
+/**
+ * A code table turned around, value to name, for the words a person reads ("ETHERNET (1)",
+ * "LCP"): built from the table, so a code added there is named too. `name` turns a key into the
+ * word shown (the key itself by default).
+ */
+export function namesOf(table: Readonly<Record<string, number>>, name: (key: string) => string = (key) => key): ReadonlyMap<number, string> {
+  return new Map(Object.entries(table).map(([key, value]) => [value, name(key)]));
+}
