@@ -24,7 +24,7 @@ import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
 import { decodeEcho, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
-import { errorExtensions, extensionLengthFor, hasExtensions, quotedFieldLength, type ErrorExtensions } from './icmp-extensions.js';
+import { errorBodyLength, errorExtensions, extensionLengthFor, hasExtensions, quotedFieldLength, writeErrorBody, type ErrorExtensions } from './icmp-extensions.js';
 import { decodeQuoted, quotedLength, writeQuoted, type QuotedDatagram, type QuotedDatagramInit } from './quoted.js';
 
 export * from './icmpv4-codes.js';
@@ -265,11 +265,8 @@ function initBodyLength(init: IcmpMessageInit): number | undefined {
     case 'redirect':
     case 'source-quench':
       return init.quoted === undefined ? undefined : quotedLength(init.quoted);
-    default: {
-      if (init.quoted === undefined && !hasExtensions(init)) return undefined;
-      const ext = hasExtensions(init) ? checkBytes(init.extensions, 'extensions').length : 0;
-      return quotedFieldLength(init) + ext;
-    }
+    default:
+      return errorBodyLength(init, () => quotedFieldLength(init));
   }
 }
 
@@ -416,9 +413,7 @@ function writeBody(init: IcmpMessageInit, b: Uint8Array, o: number, fixLengths: 
       return;
     default: {
       const written = init.quoted === undefined ? 0 : writeQuoted(init.quoted, b, o, fixLengths, computeChecksums);
-      const field = quotedFieldLength(init);
-      b.fill(0, o + written, o + field);
-      if (hasExtensions(init)) b.set(init.extensions!, o + field);
+      writeErrorBody(init, b, o, written, quotedFieldLength(init));
     }
   }
 }

@@ -26,7 +26,7 @@ import { bytesEqual, decodeSpan, encodeTarget, put16, put32, u16, u32, view } fr
 import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
 import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
-import { decodeExtensions, errorExtensions, hasExtensions, type IcmpExtensionStructure } from './icmp-extensions.js';
+import { decodeExtensions, errorBodyLength, errorExtensions, hasExtensions, writeErrorBody, type IcmpExtensionStructure } from './icmp-extensions.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeQuoted6, quoted6Length, writeQuoted6, type QuotedDatagram6, type QuotedDatagram6Init } from './icmpv6-quoted.js';
 import { icmpv6TypeName } from './icmpv6-names.js';
@@ -280,8 +280,7 @@ function initBodyLength(init: Icmpv6MessageInit, fixLengths: boolean): number | 
       return init.quoted === undefined ? undefined : quoted6Length(init.quoted, fixLengths);
     case 'destination-unreachable':
     case 'time-exceeded':
-      if (init.quoted === undefined && !hasExtensions(init)) return undefined;
-      return quotedFieldLength(init, fixLengths) + (hasExtensions(init) ? checkBytes(init.extensions, 'extensions').length : 0);
+      return errorBodyLength(init, () => quotedFieldLength(init, fixLengths));
     case 'mld-query':
     case 'mld-report':
     case 'mld-done':
@@ -394,9 +393,7 @@ function writeBody(init: Icmpv6MessageInit, b: Uint8Array, o: number, fixLengths
     case 'destination-unreachable':
     case 'time-exceeded': {
       const written = init.quoted === undefined ? 0 : writeQuoted6(init.quoted, b, o, fixLengths);
-      const field = quotedFieldLength(init, fixLengths);
-      b.fill(0, o + written, o + field);
-      if (hasExtensions(init)) b.set(init.extensions!, o + field);
+      writeErrorBody(init, b, o, written, quotedFieldLength(init, fixLengths));
       return;
     }
     case 'mld-query':

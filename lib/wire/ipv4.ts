@@ -16,6 +16,7 @@
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
 import { checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { dsFieldOf } from './dscp.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 import {
@@ -221,19 +222,7 @@ export function encodingLength(init: Ipv4HeaderInit): number {
 
 /** The TOS byte an init describes; throws when tos and dscp/ecn disagree. */
 export function tosOf(init: Pick<Ipv4HeaderInit, 'tos' | 'dscp' | 'ecn'>): number {
-  const dscp = init.dscp === undefined ? undefined : checkUint(init.dscp, 63, 'dscp');
-  const ecn = init.ecn === undefined ? undefined : checkUint(init.ecn, 3, 'ecn');
-  if (init.tos === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
-  const tos = checkUint(init.tos, 255, 'tos');
-  if ((dscp !== undefined && dscp !== tos >>> 2) || (ecn !== undefined && ecn !== (tos & 3))) {
-    throw new EncodeError(
-      'tos',
-      tos,
-      `${tos} (dscp ${tos >>> 2}, ecn ${tos & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give tos or dscp and ecn`,
-      'tos = dscp << 2 | ecn',
-    );
-  }
-  return tos;
+  return dsFieldOf('tos', init.tos, init.dscp, init.ecn);
 }
 
 /**

@@ -16,6 +16,7 @@
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
+import { dsFieldOf } from './dscp.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 
@@ -124,19 +125,7 @@ export function encodingLength(_init?: Ipv6HeaderInit): number {
 
 /** The traffic class byte an init describes; throws when trafficClass and dscp/ecn disagree. */
 export function trafficClassOf(init: Pick<Ipv6HeaderInit, 'trafficClass' | 'dscp' | 'ecn'>): number {
-  const dscp = init.dscp === undefined ? undefined : checkUint(init.dscp, 63, 'dscp');
-  const ecn = init.ecn === undefined ? undefined : checkUint(init.ecn, 3, 'ecn');
-  if (init.trafficClass === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
-  const tc = checkUint(init.trafficClass, 255, 'trafficClass');
-  if ((dscp !== undefined && dscp !== tc >>> 2) || (ecn !== undefined && ecn !== (tc & 3))) {
-    throw new EncodeError(
-      'trafficClass',
-      tc,
-      `${tc} (dscp ${tc >>> 2}, ecn ${tc & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give trafficClass or dscp and ecn`,
-      'trafficClass = dscp << 2 | ecn',
-    );
-  }
-  return tc;
+  return dsFieldOf('trafficClass', init.trafficClass, init.dscp, init.ecn);
 }
 
 /**
