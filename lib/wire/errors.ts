@@ -28,6 +28,16 @@ export class DecodeError extends WireError {
   }
 }
 
+/** Every encode's first check: `init` must be an object ("ip: 5 is not an IPv4 header object"). */
+export function checkInitObject<T>(init: T, field: string, what: string): asserts init is NonNullable<T> {
+  if (init === null || typeof init !== 'object') throw new EncodeError(field, init, `${show(init)} is not ${what}`, 'an object');
+}
+
+/** The encode options the header codecs share, with their defaults: lengths and checksums computed, no payload. */
+export function encodeDefaults(opts: { fixLengths?: boolean; computeChecksums?: boolean; payloadLength?: number }) {
+  return { fixLengths: opts.fixLengths ?? true, computeChecksums: opts.computeChecksums ?? true, payloadLength: opts.payloadLength ?? 0 };
+}
+
 /**
  * Decodes one part of `whole` (its options, a layer) into whole[key]. A DecodeError from the
  * part keeps what the part did read in whole[key] and leaves with `whole` as its partial, so the

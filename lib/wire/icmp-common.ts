@@ -4,7 +4,7 @@
 // type before anything is written. The tables of types and codes are each version's own.
 
 import { u16, view } from './bytes.js';
-import { checkUint, EncodeError, showValue } from './errors.js';
+import { checkInitObject, checkUint, EncodeError, showValue } from './errors.js';
 import { at, layout } from './tables.js';
 
 /** Byte offsets both versions give the same meaning: the fixed part, and an echo's rest of header. */
@@ -68,9 +68,7 @@ export function decodeEcho<K extends string>(kind: K, b: Uint8Array, o: number, 
  * the protocol in messages ("ICMP", "ICMPv6"), `field` the init itself.
  */
 export function typeOfKind(init: { kind?: unknown; type?: unknown } | null, kinds: Record<string, number>, what: string, field: string): number {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError(field, init, `${showValue(init)} is not an ${what} message object`, 'an object');
-  }
+  checkInitObject(init, field, `an ${what} message object`);
   if (init.kind === 'unknown') return checkUint(init.type, 255, 'type');
   const expected = kinds[init.kind as string];
   if (expected === undefined) {

@@ -15,7 +15,7 @@
 
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
-import { checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { checkInitObject, encodeDefaults, checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
 import { dsFieldOf } from './dscp.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
@@ -231,12 +231,8 @@ export function tosOf(init: Pick<Ipv4HeaderInit, 'tos' | 'dscp' | 'ecn'>): numbe
  * absent (see Ipv4EncodeOptions). The checksum is computed last, over the header as written.
  */
 export function encode(init: Ipv4HeaderInit, buf?: Uint8Array, offset = 0, opts: Ipv4EncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('ip', init, `${showValue(init)} is not an IPv4 header object`, 'an object');
-  }
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
-  const payloadLength = opts.payloadLength ?? 0;
+  checkInitObject(init, 'ip', 'an IPv4 header object');
+  const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const headerLength = encodingLength(init);
 
   // Validate the fixed fields before touching the buffer (a bad option value is only found while

@@ -17,7 +17,7 @@
 // in 4-byte units less two, fragmentOffset in 8-byte units); headerLength is always bytes.
 
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { checkBool, checkBytes, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { checkInitObject, checkBool, checkBytes, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
 import { at, layout } from './tables.js';
 import {
   decodeOptions,
@@ -274,9 +274,7 @@ function decodeAh(b: Uint8Array, o: number, present: number): AuthenticationHead
 // ---- encode -------------------------------------------------------------------------------------
 
 function kindOfInit(init: Ipv6ExtensionInit, field: string): Ipv6ExtensionKind {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError(field, init, `${showValue(init)} is not an extension header object {kind, ...}`, 'an object');
-  }
+  checkInitObject(init, field, 'an extension header object {kind, ...}');
   if (!(init.kind in EXTENSION_TYPE)) {
     throw new EncodeError(`${field}.kind`, init.kind, `${showValue(init.kind)} is not an IPv6 extension header kind (allowed ${Object.keys(EXTENSION_TYPE).join(', ')})`, 'extension kind');
   }

@@ -14,7 +14,7 @@
 // means). encode writes the 40 bytes only.
 
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkInitObject, checkUint, DecodeError, EncodeError } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
 import { dsFieldOf } from './dscp.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
@@ -133,9 +133,7 @@ export function trafficClassOf(init: Pick<Ipv6HeaderInit, 'trafficClass' | 'dscp
  * caller gave are written as given; payloadLength is computed when absent (see options).
  */
 export function encode(init: Ipv6HeaderInit, buf?: Uint8Array, offset = 0, opts: Ipv6EncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('ip', init, `${showValue(init)} is not an IPv6 header object`, 'an object');
-  }
+  checkInitObject(init, 'ip', 'an IPv6 header object');
   const fixLengths = opts.fixLengths ?? true;
   const version = init.version === undefined ? 6 : checkUint(init.version, 15, 'version');
   const trafficClass = trafficClassOf(init);

@@ -18,7 +18,7 @@
 
 import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkInitObject, encodeDefaults, checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
@@ -168,12 +168,8 @@ export function encodingLength(init: TcpHeaderInit): number {
  * checksum is computed over pseudo-header, header and the payloadLength bytes that follow.
  */
 export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: TcpEncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('tcp', init, `${showValue(init)} is not a TCP header object`, 'an object');
-  }
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
-  const payloadLength = opts.payloadLength ?? 0;
+  checkInitObject(init, 'tcp', 'a TCP header object');
+  const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const headerLength = encodingLength(init);
   const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
   const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');

@@ -13,7 +13,7 @@
 
 import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkUint, EncodeError, showValue } from './errors.js';
+import { checkInitObject, encodeDefaults, checkUint, EncodeError } from './errors.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
 import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
@@ -92,12 +92,8 @@ export function encodingLength(_init?: UdpHeaderInit): number {
  * is off.
  */
 export function encode(init: UdpHeaderInit, buf?: Uint8Array, offset = 0, opts: UdpEncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('udp', init, `${showValue(init)} is not a UDP header object`, 'an object');
-  }
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
-  const payloadLength = opts.payloadLength ?? 0;
+  checkInitObject(init, 'udp', 'a UDP header object');
+  const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
   const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');
   let length: number;
