@@ -24,7 +24,7 @@ import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
 import { decodeEcho, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
-import { errorBodyLength, errorExtensions, extensionLengthFor, hasExtensions, quotedFieldLength, writeErrorBody, type ErrorExtensions } from './icmp-extensions.js';
+import { errorBodyLength, errorExtensions, extensionLengthFor, quotedFieldLength, writeErrorBody, type ErrorExtensions } from './icmp-extensions.js';
 import { decodeQuoted, quotedLength, writeQuoted, type QuotedDatagram, type QuotedDatagramInit } from './quoted.js';
 
 export * from './icmpv4-codes.js';
