@@ -22,7 +22,7 @@
 // bytes after the first 4 as `data`. A message too short for its type is a DecodeError at its
 // first byte.
 
-import { bytesEqual, decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { bytesEqual, presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
 import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
 import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
@@ -152,13 +152,10 @@ function addressSumOf(p: PseudoHeader6): number | undefined {
  * an ND option or MLD record is malformed (partial: the message as far as it was read).
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number, opts: Icmpv6DecodeOptions = {}): Icmpv6Message {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, BASE_HEADER_LENGTH, 'ICMPv6');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < BASE_HEADER_LENGTH) {
-    throw new DecodeError(`ICMPv6 header needs 4 bytes, ${present} present`, o);
-  }
+  const end = o + present;
   const type = b[o]!;
   const code = b[o + 1]!;
   const checksum = u16(b, o + FIELD.CHECKSUM);

@@ -13,7 +13,7 @@
 // payloadLength is reported, not checked (decodePacket6 decides what a length past the bytes
 // means). encode writes the 40 bytes only.
 
-import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { checkInitObject, checkUint, DecodeError, EncodeError } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
 import { dsFieldOf } from './dscp.js';
@@ -88,13 +88,9 @@ export interface Ipv6EncodeOptions {
  * bytes are present or the version is not 6 (the partial header rides on the error).
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv6Header {
-  const end = decodeSpan(buf, offset, length);
+  presentBytes(buf, offset, length, HEADER_LENGTH, 'IPv6');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < HEADER_LENGTH) {
-    throw new DecodeError(`IPv6 header needs 40 bytes, ${present} present`, o);
-  }
   const first = u32(b, o);
   const trafficClass = (first >>> CLASS_SHIFT) & 0xff;
   const header: Ipv6Header = {
