@@ -28,6 +28,19 @@ export class DecodeError extends WireError {
   }
 }
 
+/**
+ * `parse(text)` for a value encode was given: its ParseError becomes the EncodeError on `field`
+ * ("ip.src: 10.0.0.300 ..."), `allowed` saying what would do. One rule for every text field.
+ */
+export function parseField<T>(field: string, text: string, allowed: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof ParseError) throw new EncodeError(field, text, e.message, allowed);
+    throw e;
+  }
+}
+
 /** Every encode's first check: `init` must be an object ("ip: 5 is not an IPv4 header object"). */
 export function checkInitObject<T>(init: T, field: string, what: string): asserts init is NonNullable<T> {
   if (init === null || typeof init !== 'object') throw new EncodeError(field, init, `${show(init)} is not ${what}`, 'an object');

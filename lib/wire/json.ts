@@ -11,7 +11,7 @@
 //      given, so an edited packet keeps its old values unless `recompute: true` drops them.
 
 import { formatHex, ipv4OrMinusOne, parseHex } from './bytes.js';
-import { checkBool, checkUint, EncodeError, ParseError, showValue } from './errors.js';
+import { checkBool, checkUint, EncodeError, parseField, showValue } from './errors.js';
 import { kindOf, type IcmpMessageInit, type QuotedDatagramInit } from './icmpv4.js';
 import type { Ipv4HeaderInit } from './ipv4.js';
 import type { Ipv4OptionInit } from './ipv4-options.js';
@@ -97,12 +97,7 @@ function hex(v: unknown, path: string): Buffer | undefined {
   if (typeof v !== 'string') {
     throw new EncodeError(path, v, `${showValue(v)} is not a hex string (e.g. "45000054")`, 'hex string');
   }
-  try {
-    return parseHex(v);
-  } catch (e) {
-    if (e instanceof ParseError) throw new EncodeError(path, v, e.message, 'hex string');
-    throw e;
-  }
+  return parseField(path, v, 'hex string', parseHex);
 }
 
 function address(v: unknown, path: string): string | undefined {
