@@ -41,6 +41,36 @@ export function parseField<T>(field: string, text: string, allowed: string, pars
   }
 }
 
+/** How typeOfKind names what it checks, in its errors. */
+export interface KindWords {
+  /** What the init should have been: "an ICMP message object". */
+  object: string;
+  /** What its kind should have been: "an ICMP kind". */
+  kind: string;
+  /** The `allowed` of that error: "ICMP kind". */
+  allowed: string;
+  /** Before "kind" and "type" in the field names: '' for a message, "options[2]." for an option. */
+  at: string;
+}
+
+/**
+ * The type an init's kind stands for (`kinds`: kind -> type), or for kind 'unknown' its own type;
+ * EncodeError when the init is no object, its kind is none of them, or the type given disagrees.
+ * One rule for ICMP messages, IPv6 options and ND options.
+ */
+export function typeOfKind(init: { kind?: unknown; type?: unknown } | null, kinds: Readonly<Record<string, number>>, field: string, words: KindWords): number {
+  checkInitObject(init, field, words.object);
+  if (init.kind === 'unknown') return checkUint(init.type, 255, `${words.at}type`);
+  const expected = kinds[init.kind as string];
+  if (expected === undefined) {
+    throw new EncodeError(`${words.at}kind`, init.kind, `${show(init.kind)} is not ${words.kind} (allowed ${[...Object.keys(kinds), 'unknown'].join(', ')})`, words.allowed);
+  }
+  if (init.type !== undefined && init.type !== expected) {
+    throw new EncodeError(`${words.at}type`, init.type, `${show(init.type)} does not match kind ${String(init.kind)} (type ${expected}); use kind "unknown" for other types`, String(expected));
+  }
+  return expected;
+}
+
 /** Every encode's first check: `init` must be an object ("ip: 5 is not an IPv4 header object"). */
 export function checkInitObject<T>(init: T, field: string, what: string): asserts init is NonNullable<T> {
   if (init === null || typeof init !== 'object') throw new EncodeError(field, init, `${show(init)} is not ${what}`, 'an object');

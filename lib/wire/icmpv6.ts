@@ -24,8 +24,8 @@
 
 import { bytesEqual, presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
-import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
+import { checkBytes, checkUint, DecodeError, EncodeError, typeOfKind } from './errors.js';
+import { decodeEcho, ICMP_HEADER_FIELD, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
 import { decodeExtensions, errorBodyLength, errorExtensions, hasExtensions, writeErrorBody, type IcmpExtensionStructure } from './icmp-extensions.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeQuoted6, quoted6Length, writeQuoted6, type QuotedDatagram6, type QuotedDatagram6Init } from './icmpv6-quoted.js';
@@ -248,7 +248,7 @@ export interface Icmpv6EncodeOptions extends PseudoHeader6 {
 // ---- encode -------------------------------------------------------------------------------------
 
 function checkKind(init: Icmpv6MessageInit): number {
-  return typeOfKind(init, KIND_TYPE, 'ICMPv6', 'icmpv6');
+  return typeOfKind(init, KIND_TYPE, 'icmpv6', { object: 'an ICMPv6 message object', kind: 'an ICMPv6 kind', allowed: 'ICMPv6 kind', at: '' });
 }
 
 /**
