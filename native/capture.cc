@@ -119,14 +119,14 @@ Napi::Function Capture::Define(Napi::Env env) {
                          InstanceMethod<&Capture::Stop>("stop"),
                          InstanceMethod<&Capture::DrainNow>("drain"),
                          InstanceMethod<&Capture::Stats>("stats"),
-                         InstanceMethod<&Capture::Close>("close"),
-                         InstanceMethod<&Capture::Ref>("ref"),
-                         InstanceMethod<&Capture::Unref>("unref"),
-                         InstanceAccessor<&Capture::GetFd>("fd"),
+                         InstanceMethod("close", &Capture::Close),
+                         InstanceMethod("ref", &Capture::Ref),
+                         InstanceMethod("unref", &Capture::Unref),
+                         InstanceAccessor("fd", &Capture::GetFd, nullptr),
                      });
 }
 
-Capture::Capture(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Capture>(info) {
+Capture::Capture(const Napi::CallbackInfo& info) : PolledWrap<Capture>(info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw InvalidArgType(env, "the capture configuration must be an object");
   Napi::Object config = info[0].As<Napi::Object>();
@@ -246,12 +246,8 @@ void Capture::OnEnvCleanup(Capture* self) {
 
 void Capture::StopPoll() {
   poll_.Close();
-  if (pinned_) {
-    pinned_ = false;
-    ObjectWrap::Unref();
-  }
+  Unpin();
 }
-
 
 void Capture::CloseNow() {
   StopPoll();
@@ -285,8 +281,7 @@ Napi::Value Capture::Start(const Napi::CallbackInfo& info) {
   }
   async_ = std::move(async);
   callback_ = std::move(callback);
-  ObjectWrap::Ref();  // polled: outlive every JavaScript reference, as a listening socket does
-  pinned_ = true;
+  Pin();  // polled: outlive every JavaScript reference, as a listening socket does
   return env.Undefined();
 }
 
@@ -314,22 +309,6 @@ Napi::Value Capture::Stats(const Napi::CallbackInfo& info) {
   }
   return NumberObject(env, {{"packets", st.tp_packets}, {"drops", st.tp_drops}, {"freezes", st.tp_freeze_q_cnt}});
 }
-
-Napi::Value Capture::Close(const Napi::CallbackInfo& info) {
-  const bool wasOpen = fd_ >= 0;
-  CloseNow();
-  return Napi::Boolean::New(info.Env(), wasOpen);
-}
-
-Napi::Value Capture::Ref(const Napi::CallbackInfo& info) {
-  return poll_.SetRefed(info, true);
-}
-
-Napi::Value Capture::Unref(const Napi::CallbackInfo& info) {
-  return poll_.SetRefed(info, false);
-}
-
-Napi::Value Capture::GetFd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
 void Capture::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   auto* self = static_cast<Capture*>(handle->data);

@@ -19,7 +19,7 @@
 
 #include <memory>
 
-#include "poll-handle.h"
+#include "polled-wrap.h"
 
 namespace rawprobe {
 
@@ -50,7 +50,7 @@ constexpr int kEventBatch = 0;
 constexpr int kEventError = 1;  // (kind, error): the socket failed (interface gone); polling stopped
 }  // namespace capture_batch
 
-class Capture : public Napi::ObjectWrap<Capture> {
+class Capture : public PolledWrap<Capture> {
  public:
   static Napi::Function Define(Napi::Env env);
   // new Capture({ifindex, cooked, snaplen, blockSize, blockCount, retireMs, promiscuous,
@@ -60,14 +60,11 @@ class Capture : public Napi::ObjectWrap<Capture> {
   ~Capture() override;
 
  private:
+  friend class PolledWrap<Capture>;  // close() calls CloseNow; ref, unref and fd are PolledWrap's
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Stop(const Napi::CallbackInfo& info);
   Napi::Value DrainNow(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value Ref(const Napi::CallbackInfo& info);
-  Napi::Value Unref(const Napi::CallbackInfo& info);
-  Napi::Value GetFd(const Napi::CallbackInfo& info);
 
   // Everything the constructor sets up, in order; throws (and leaves cleanup to CloseNow).
   void Open(Napi::Env env, const Napi::Object& config);
@@ -84,7 +81,6 @@ class Capture : public Napi::ObjectWrap<Capture> {
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnEnvCleanup(Capture* self);
 
-  int fd_ = -1;
   uint8_t* ring_ = nullptr;  // mmap of blockCount_ blocks of blockSize_ bytes
   size_t ringBytes_ = 0;
   unsigned blockSize_ = 0;
@@ -101,8 +97,6 @@ class Capture : public Napi::ObjectWrap<Capture> {
   Napi::Reference<Napi::Float64Array> metaRef_;
   size_t metaCapacity_ = 0;
 
-  PollHandle poll_;
-  bool pinned_ = false;
   int unexplainedErrors_ = 0;  // POLLERR wake-ups with no pending error, in a row
   Napi::FunctionReference callback_;
   std::unique_ptr<Napi::AsyncContext> async_;

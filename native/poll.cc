@@ -16,18 +16,6 @@ void Socket::StopPoll() {
   Unpin();
 }
 
-void Socket::Pin() {
-  if (pinned_) return;
-  ObjectWrap::Ref();
-  pinned_ = true;
-}
-
-void Socket::Unpin() {
-  if (!pinned_) return;
-  pinned_ = false;
-  // Let the wrapper be collected again. Never during destruction: the count is gone.
-  ObjectWrap::Unref();
-}
 
 void Socket::OnPoll(uv_poll_t* handle, int status, int events) {
   auto* self = static_cast<Socket*>(handle->data);

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "errors.h"
-#include "poll-handle.h"
+#include "polled-wrap.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -121,7 +121,7 @@ struct RecvScratch {
   std::vector<double> tx;
 };
 
-class Socket : public Napi::ObjectWrap<Socket> {
+class Socket : public PolledWrap<Socket> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit Socket(const Napi::CallbackInfo& info);
@@ -131,11 +131,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static Napi::Object Adopt(Napi::Env env, int fd, int family, int type, int protocol);
 
  private:
-  // lifecycle
-  Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value Ref(const Napi::CallbackInfo& info);
-  Napi::Value Unref(const Napi::CallbackInfo& info);
-  Napi::Value GetFd(const Napi::CallbackInfo& info);
+  friend class PolledWrap<Socket>;  // close() calls CloseNow
+  // lifecycle (close, ref, unref and fd: PolledWrap)
   Napi::Value GetReceiving(const Napi::CallbackInfo& info);
   // addresses
   Napi::Value Bind(const Napi::CallbackInfo& info);
@@ -203,10 +200,6 @@ class Socket : public Napi::ObjectWrap<Socket> {
   bool Receiving() const {
     return fd_ >= 0 && poll_.IsOpen() && mode_ == PollMode::kBatches;
   }
-  // While the poll handle may call JavaScript, the object must outlive every JavaScript
-  // reference to it, as a listening dgram socket does.
-  void Pin();
-  void Unpin();
   // Readiness mode: stop polling and let go of the callback, keeping the (stopped) handle.
   void PauseWatching();
   void HandleReady(int status, int events);
@@ -238,15 +231,12 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void Emit(const std::vector<napi_value>& args);
   void EmitError(const Napi::Error& error);
 
-  int fd_ = -1;
   int family_ = 0;
   int type_ = 0;
   int protocol_ = 0;
 
-  PollHandle poll_;
   PollMode mode_ = PollMode::kNone;
   int interest_ = 0;           // readiness mode: the readiness:: bits being watched
-  bool pinned_ = false;        // ObjectWrap::Ref() held while the poll may call JavaScript
   int unexplainedErrors_ = 0;  // POLLERR wake-ups that found nothing to read, in a row
   int timestamping_ = 0;       // the SO_TIMESTAMPING flags set (0: SO_TIMESTAMPNS receive times)
   size_t drainedQueue_ = 0;    // error-queue entries the drains of this wake-up read
