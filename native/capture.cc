@@ -136,8 +136,7 @@ Capture::Capture(const Napi::CallbackInfo& info) : PolledWrap<Capture>(info) {
     CloseNow();  // the destructor of a half-made ObjectWrap is not guaranteed to run soon
     throw;
   }
-  cleanupHook_ = env.AddCleanupHook(&Capture::OnEnvCleanup, this);
-  cleanupRegistered_ = true;
+  CloseOnEnvCleanup(env);
 }
 
 void Capture::Open(Napi::Env env, const Napi::Object& config) {
@@ -231,18 +230,7 @@ void Capture::Open(Napi::Env env, const Napi::Object& config) {
   }
 }
 
-Capture::~Capture() {
-  CloseNow();
-  if (cleanupRegistered_) {
-    cleanupRegistered_ = false;
-    cleanupHook_.Remove(Env());
-  }
-}
-
-void Capture::OnEnvCleanup(Capture* self) {
-  self->cleanupRegistered_ = false;
-  self->CloseNow();
-}
+Capture::~Capture() { CloseNow(); }
 
 void Capture::StopPoll() {
   poll_.Close();

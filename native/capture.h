@@ -79,7 +79,6 @@ class Capture : public PolledWrap<Capture> {
   void Reserve(size_t bytes, size_t values);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  static void OnEnvCleanup(Capture* self);
 
   uint8_t* ring_ = nullptr;  // mmap of blockCount_ blocks of blockSize_ bytes
   size_t ringBytes_ = 0;
@@ -100,8 +99,6 @@ class Capture : public PolledWrap<Capture> {
   int unexplainedErrors_ = 0;  // POLLERR wake-ups with no pending error, in a row
   Napi::FunctionReference callback_;
   std::unique_ptr<Napi::AsyncContext> async_;
-  Napi::Env::CleanupHook<void (*)(Capture*), Capture> cleanupHook_;
-  bool cleanupRegistered_ = false;
 };
 
 // {stride, offset, captured, ..., eventBatch, eventError}: the layout above, for a load-time check.

@@ -1,6 +1,8 @@
 // A descriptor wrapped for JavaScript together with the poll handle that watches it (Socket,
-// Capture): what both show JavaScript of their life (close(), ref(), unref(), fd) and the pin
-// that keeps the wrapper alive while the poll may call into JavaScript. T gives CloseNow().
+// Capture): what both show JavaScript of their life (close(), ref(), unref(), fd), the pin that
+// keeps the wrapper alive while the poll may call into JavaScript, and the environment cleanup
+// hook that still releases the descriptor when a worker exits before close(). T gives
+// CloseNow(), and calls it in its own destructor (T is gone by the time ours runs).
 #pragma once
 
 #include <napi.h>
@@ -13,8 +15,21 @@ template <typename T>
 class PolledWrap : public Napi::ObjectWrap<T> {
  public:
   explicit PolledWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<T>(info) {}
+  ~PolledWrap() override {
+    if (cleanupRegistered_) {
+      cleanupRegistered_ = false;
+      cleanupHook_.Remove(this->Env());
+    }
+  }
 
  protected:
+  // Once the descriptor is open: if the environment goes away (worker exit) before close(),
+  // the descriptor is still released.
+  void CloseOnEnvCleanup(Napi::Env env) {
+    cleanupHook_ = env.AddCleanupHook(&PolledWrap::OnEnvCleanup, static_cast<T*>(this));
+    cleanupRegistered_ = true;
+  }
+
   // close() -> whether the descriptor was open. Safe twice.
   Napi::Value Close(const Napi::CallbackInfo& info) {
     const bool wasOpen = fd_ >= 0;
@@ -42,7 +57,14 @@ class PolledWrap : public Napi::ObjectWrap<T> {
   PollHandle poll_;
 
  private:
+  static void OnEnvCleanup(T* self) {
+    static_cast<PolledWrap*>(self)->cleanupRegistered_ = false;
+    self->CloseNow();
+  }
+
   bool pinned_ = false;
+  Napi::Env::CleanupHook<void (*)(T*), T> cleanupHook_;
+  bool cleanupRegistered_ = false;
 };
 
 }  // namespace rawprobe

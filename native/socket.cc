@@ -102,9 +102,7 @@ Socket::Socket(const Napi::CallbackInfo& info) : PolledWrap<Socket>(info) {
     if (fd < 0) throw ErrnoError(env, errno, Context("socket"));
     fd_ = fd;
   }
-  // If the environment goes away (worker exit) before close(), still release the fd.
-  cleanupHook_ = env.AddCleanupHook(&Socket::OnEnvCleanup, this);
-  cleanupRegistered_ = true;
+  CloseOnEnvCleanup(env);
 }
 
 Napi::Object Socket::Adopt(Napi::Env env, int fd, int family, int type, int protocol) {
@@ -119,18 +117,7 @@ Napi::Object Socket::Adopt(Napi::Env env, int fd, int family, int type, int prot
   }
 }
 
-Socket::~Socket() {
-  CloseNow();
-  if (cleanupRegistered_) {
-    cleanupRegistered_ = false;
-    cleanupHook_.Remove(Env());
-  }
-}
-
-void Socket::OnEnvCleanup(Socket* self) {
-  self->cleanupRegistered_ = false;
-  self->CloseNow();
-}
+Socket::~Socket() { CloseNow(); }
 
 ErrorContext Socket::Context(const char* syscall) const {
   ErrorContext ctx;

@@ -206,7 +206,6 @@ class Socket : public PolledWrap<Socket> {
   void FailWatching(const std::string& why);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  static void OnEnvCleanup(Socket* self);
   void HandleWake(int status);
   // Drains up to the per-wake-up bound; returns how many datagrams it delivered.
   size_t DrainData();
@@ -249,8 +248,6 @@ class Socket : public PolledWrap<Socket> {
   std::vector<mmsghdr> sendHeaders_;
   std::vector<iovec> sendIov_;
 
-  Napi::Env::CleanupHook<void (*)(Socket*), Socket> cleanupHook_;
-  bool cleanupRegistered_ = false;
   AddonData* data_ = nullptr;
 };
 
