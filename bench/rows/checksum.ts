@@ -50,8 +50,11 @@ export async function writeChecksumPcap(file: string, packets: number, ipv6 = fa
   return { file, packets: planted.packets, bytes: planted.bytes, badPackets };
 }
 
-/** The display filter that keeps a packet with any bad checksum (Wireshark: status 0 is bad). */
-export const TSHARK_BAD_FILTER = CHECKSUM_LAYERS.map((l) => `${l === 'ipv4' ? 'ip' : l}.checksum.status == 0`).join(' || ');
+/**
+ * The display filter that keeps a packet with any bad checksum: Wireshark's status 0 is bad, and
+ * 4 ("illegal") is a UDP checksum of 0 over IPv6, where RFC 8200 makes it mandatory.
+ */
+export const TSHARK_BAD_FILTER = [...CHECKSUM_LAYERS.map((l) => `${l === 'ipv4' ? 'ip' : l}.checksum.status == 0`), 'udp.checksum.status == 4'].join(' || ');
 
 export const TSHARK_CHECKSUM_ARGS = [
   '-o', 'ip.check_checksum:TRUE',

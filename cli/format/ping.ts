@@ -70,9 +70,17 @@ export function patternLine(start: PingStart): string | null {
   return start.pattern === null ? null : `PATTERN: 0x${start.pattern}`;
 }
 
-/** "PING host (address) [from source : ]56(84) bytes of data." */
+/**
+ * "PING host (address) [from source : ]56(84) bytes of data."; IPv6 in ping6's words:
+ * "PING host(address) [, flow 0x0007b, ][from source : ]56 data bytes".
+ */
 export function headerLine(start: PingStart): string {
   const from = start.sourceGiven ? `from ${start.source} : ` : '';
+  if (start.version === 6) {
+    const flow = start.flowLabel !== 0 ? `, flow 0x${start.flowLabel.toString(16).padStart(5, '0')}, ` : '';
+    const address = start.host === start.address ? start.address : `${start.host} (${start.address})`;
+    return `PING ${start.host}(${address}) ${flow}${from}${start.size} data bytes`;
+  }
   return `PING ${start.host} (${start.address}) ${from}${start.size}(${start.packetSize}) bytes of data.`;
 }
 

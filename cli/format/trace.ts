@@ -30,7 +30,10 @@ export function changeText(c: HeaderChange): string {
   const value = (v: number | string): string => {
     switch (c.field) {
       case 'tos':
+      case 'tclass':
         return hex8(Number(v));
+      case 'flow':
+        return `0x${Number(v).toString(16).padStart(5, '0')}`;
       case 'id':
       case 'checksum':
         return hex16(Number(v));

@@ -1,15 +1,16 @@
 // `rawprobe ping HOST`, declared once: its help and options (iputils ping's letters).
 // cli/commands/ping.ts gives them to yargs, cli/run/ping.ts reads their values as PingArgs.
-import { HOST, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
+import { HOST, IP_VERSION, IPV4_GROUP, IPV6_GROUP, NUMERIC, PCAP_OUT, SIZE, TOS_DESCRIBE, TTL_DESCRIBE, source } from './common.js';
 import { flag, GROUP, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
   command: 'ping <host>',
-  describe: 'Send ICMP echo requests with IPv4 headers built by rawprobe (iputils ping options and output)',
+  describe: 'Send ICMP (ICMPv6) echo requests with IPv4 (IPv6) headers built by rawprobe (iputils ping options and output)',
   examples: [
     ['$0 ping -c 3 127.0.0.1', 'three probes'],
     ['$0 ping -t 1 -c 1 203.0.113.6', 'Time to live exceeded from the first router'],
     ['$0 ping -f -c 100000 127.0.0.1', 'flood'],
+    ['$0 ping -6 -c 3 ::1', 'IPv6'],
     ['$0 ping --watch 203.0.113.6', 'the live view (q quits)'],
   ],
 };
@@ -37,6 +38,8 @@ export const options = {
     deadline: value('w', 'stop after this many seconds'),
     timeout: value('W', 'seconds to wait for each reply; later ones are reported as late (default 10)'),
   }),
+  ...inGroup(IPV4_GROUP, { ipv4: IP_VERSION.ipv4 }),
+  ...inGroup(IPV6_GROUP, { ipv6: IP_VERSION.ipv6, flow: value('F', 'flow label, 0-0xfffff') }),
   ...inGroup(GROUP.rawprobe, {
     id: value(null, 'ICMP identifier, 0-65535 (default: process id)'),
     watch: flag(null, 'the live view: round trips as a sparkline with the running summary; keys q quit, p pause, r reset (without a terminal: the usual lines)'),

@@ -1,6 +1,6 @@
 // `rawprobe tos HOST`, declared once: its help and options (the probe options are trace's).
 // cli/commands/tos.ts gives them to yargs, cli/run/tos.ts reads their values as TosArgs.
-import { HOST, PCAP_OUT, SIM_QUERIES, probeKindOptions, source } from './common.js';
+import { HOST, IP_VERSION, PCAP_OUT, SIM_QUERIES, probeKindOptions, source } from './common.js';
 import { flag, inGroup, value, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
@@ -18,6 +18,7 @@ export const positionals = { host: HOST };
 // No peer tool: grouped by what each option decides.
 export const options = {
   ...inGroup('Values:', {
+    ...IP_VERSION,
     values: value(null, 'TOS bytes, comma-separated: 0-255, 0x00-0xff or DSCP names (e.g. 0,0x10,0xb8,AF41)'),
     dscp: value(null, 'all: the 64 DSCP code points; or a comma-separated list of DSCP values or names (ECN 0)'),
     ecn: flag(null, 'the four ECN codepoints (Not-ECT, ECT(1), ECT(0), CE) of each value (alone: of DSCP 0)'),

@@ -1,6 +1,6 @@
 // `rawprobe trace HOST [PACKETLEN]`, declared once: its help and options (traceroute's letters).
 // cli/commands/trace.ts gives them to yargs, cli/run/trace.ts reads their values as TraceArgs.
-import { HOST, NUMERIC, PCAP_OUT, SIM_QUERIES, TOS_DESCRIBE, probeKindOptions, source } from './common.js';
+import { HOST, IP_VERSION, NUMERIC, PCAP_OUT, SIM_QUERIES, TOS_DESCRIBE, probeKindOptions, source } from './common.js';
 import { flag, GROUP, inGroup, optional, text, value, values, type ArgsOf, type CommandHelp } from './define.js';
 
 export const help: CommandHelp = {
@@ -27,6 +27,7 @@ export const positionals = {
 const kind = probeKindOptions('UDP probes to port 33434 and up (-P udp)', 'TCP SYN probes to port 80 (-P tcp)');
 export const options = {
   ...inGroup(GROUP.options, {
+    ...IP_VERSION,
     'dont-fragment': flag('F', 'set Don\'t Fragment (a router with a smaller MTU answers !F-<mtu>)'),
     first: value('f', 'first TTL (default 1)'),
     icmp: kind.icmp,

@@ -20,3 +20,9 @@ export function pcapOut(file: string | undefined): string | undefined {
   if (file === '') throw new CliError('--pcap-out: give a file name');
   return file;
 }
+
+/** The IP version -4 / -6 ask for, or undefined (the target's own); both at once is a usage error, as iputils says. */
+export function ipVersionOf(argv: { ipv4?: boolean; ipv6?: boolean }): 4 | 6 | undefined {
+  if (argv.ipv4 === true && argv.ipv6 === true) throw new CliError('only one -4 or -6 option may be specified');
+  return argv.ipv6 === true ? 6 : argv.ipv4 === true ? 4 : undefined;
+}

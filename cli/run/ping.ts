@@ -23,7 +23,7 @@ import {
 import { timestampsLine, timingLine } from '../format/timestamps.js';
 import { decimal, whole } from '../numbers.js';
 import type { PingArgs } from '../options/ping.js';
-import { pcapOut, tosByte } from './args.js';
+import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail, withSignals } from './session.js';
@@ -53,6 +53,9 @@ function pmtudiscMode(text: string): { df: boolean; fragment: boolean } {
 /** The command line as lib/probe's PingOptions; usage errors as CliError (exit 2). */
 export function pingOptions(argv: PingArgs): PingOptions {
   const options: PingOptions = { host: argv.host, flood: argv.flood, outstanding: argv.outstanding };
+  const version = ipVersionOf(argv);
+  if (version !== undefined) options.version = version;
+  if (argv.flow !== undefined) options.flowLabel = whole('-F', 'flow label', argv.flow);
   if (argv.count !== undefined) options.count = whole('-c', 'count', argv.count);
   if (argv.interval !== undefined) options.intervalMs = decimal('-i', 'interval', argv.interval) * 1000;
   if (argv.size !== undefined) options.size = whole('-s', 'size', argv.size);

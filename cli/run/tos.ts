@@ -9,7 +9,7 @@ import { printJsonLine } from '../format/json.js';
 import { headerLine, rowJson, tosTable } from '../format/tos.js';
 import { whole } from '../numbers.js';
 import type { TosArgs } from '../options/tos.js';
-import { pcapOut, tosByte } from './args.js';
+import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
@@ -57,6 +57,8 @@ export function tosValues(argv: { values?: string; dscp?: string; ecn: boolean }
 
 export function tosOptions(argv: TosArgs): TosOptions {
   const options: TosOptions = { host: argv.host, values: tosValues(argv), path: argv.path };
+  const version = ipVersionOf(argv);
+  if (version !== undefined) options.version = version;
   const kind = probeKind(argv.protocol, argv);
   if (kind !== null) options.kind = kind;
   if (argv.port !== undefined) options.port = whole('-p', 'port', argv.port);

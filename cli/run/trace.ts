@@ -11,7 +11,7 @@ import { printJsonLine } from '../format/json.js';
 import { doneJson, headerLine, hopJson, hopLine, sendErrorLine } from '../format/trace.js';
 import { whole } from '../numbers.js';
 import type { TraceArgs } from '../options/trace.js';
-import { pcapOut, tosByte } from './args.js';
+import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
@@ -34,6 +34,8 @@ function ipOptionsOf(texts: readonly string[]): Ipv4OptionInit[] {
 /** The command line as lib/probe's TraceOptions; usage errors as CliError (exit 2). */
 export function traceOptions(argv: TraceArgs): TraceOptions {
   const options: TraceOptions = { host: argv.host, df: argv['dont-fragment'] };
+  const version = ipVersionOf(argv);
+  if (version !== undefined) options.version = version;
   const kind = probeKind(argv.protocol, argv);
   if (kind !== null) options.kind = kind;
   if (argv.port !== undefined) options.port = whole('-p', 'port', argv.port);

@@ -259,7 +259,9 @@ function openError(e: unknown, target: CaptureTarget, o: ResolvedOptions): unkno
   if (code === 'EPERM' || code === 'EACCES') {
     return new CaptureError(
       CAPTURE_ERROR.permission,
-      'capturing needs CAP_NET_RAW: run as root or grant it with `sudo setcap cap_net_raw+ep $(readlink -f $(which node))`',
+      // The raw socket's advice (native/errors.cc), not setcap on node: that would let every Node
+      // program of every user capture (README, Without root).
+      'capturing needs CAP_NET_RAW: run as root, or let one group use it through rawprobe with `sudo rawprobe setup-privileges --group GROUP`',
       { cause: e },
     );
   }

@@ -13,7 +13,8 @@ import { address6Key, address6KeyOf, formatIpv6, parseIpv6 } from '../wire/ipv6-
 import { newChainWalk, walkChain } from '../wire/ipv6-chain.js';
 import { addressSum6, withLengthAndProtocol } from '../wire/ipv6-checksum.js';
 import { finalDestination } from '../wire/ipv6-routing.js';
-import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from '../wire/ipv6.js';
+import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from '../wire/ipv6.js';
+import { answerPacket6 } from '../probe/family/family6.js';
 import { FIELD as PORTS } from '../wire/udp.js';
 import { BATCH } from '../socket/batch.js';
 import { echoReplyFilterV6 } from '../socket/bpf.js';
@@ -124,28 +125,9 @@ function replyKind(m: Match): ReplyKind {
   return m.kind === MATCH.error ? 'icmp-error' : 'echo-reply';
 }
 
-/**
- * The answer as a whole IPv6 packet: the header the kernel kept rebuilt from what it told
- * (source, hop limit, traffic class, the socket's protocol as Next Header), its destination the
- * sent packet's source and its flow label 0 (neither is told).
- */
+/** The answer as a whole IPv6 packet (answerPacket6), its destination the sent packet's source. */
 function answerPacket(m: Match, sent: Uint8Array): Buffer {
-  const out = Buffer.alloc(IPV6_HEADER_LENGTH + m.length);
-  encodeIpv6(
-    {
-      src: parseIpv6(m.batch!.addresses![m.index]!),
-      dst: formatIpv6(sent, IP6.SRC),
-      hopLimit: Math.max(0, m.ttl),
-      trafficClass: Math.max(0, m.tos),
-      flowLabel: 0,
-      nextHeader: m.batch!.protocol ?? 59,
-      payloadLength: m.length,
-    },
-    out,
-    0,
-  );
-  out.set(m.data.subarray(m.offset, m.offset + m.length), IPV6_HEADER_LENGTH);
-  return out;
+  return answerPacket6(m.data, m.offset, m.length, m.batch!, m.index, sent.subarray(IP6.SRC, IP6.SRC + 16));
 }
 
 /** Adds a raw IPv6 socket to the listeners (first: closed with them if a step fails), reporting each datagram's hop limit and traffic class. */

@@ -1,7 +1,10 @@
 // Names, targets and sources for probing, as iputils ping finds them:
-//   - a target that is a dotted quad is used as is (and never looked up in reverse);
-//   - an IPv6 address is refused at once, in one line: these commands probe IPv4;
-//   - any other name goes through getaddrinfo (dns.lookup), IPv4 only;
+//   - a target that is an address (a dotted quad, IPv6 text with an optional %zone) is used as
+//     is (and never looked up in reverse), and picks its IP version by itself; -4 or -6 against
+//     it is refused in getaddrinfo's words ("Address family for hostname not supported"), and a
+//     zone that names no interface as "Name or service not known", as iputils;
+//   - a command that probes IPv4 only refuses an IPv6 address at once, in one line;
+//   - any other name goes through getaddrinfo (dns.lookup), IPv4 unless -6 asks for IPv6;
 //   - the source address is the one the kernel would pick (lib/socket/route.ts asks the routing
 //     table through a UDP socket that sends nothing), or the one given, checked to be ours;
 //   - reverse names come from getnameinfo (dns.lookupService): /etc/hosts first, like every
@@ -10,14 +13,21 @@
 // looked up: a probe of an address (most of them) never pays for it.
 import { isIPv6 } from 'node:net';
 import { parseIpv4 } from '../wire/bytes.js';
+import { ipv6OrNull } from '../wire/ipv6-address.js';
+import { interfaceIndex } from '../socket/system.js';
 import { checkLocalAddress, routeSource } from '../socket/route.js';
 import { optionError, PROBE_ERROR, ProbeError } from './errors.js';
+
+/** An IP version, or null: the target's own (an address), else IPv4. */
+export type IpVersion = 4 | 6;
 
 export interface ResolvedTarget {
   /** What the user gave. */
   host: string;
-  /** The IPv4 address to probe. */
+  /** The address to probe (IPv6 with its zone, when it had one). */
   address: string;
+  /** Absent: 4. */
+  version?: IpVersion;
   /** True when `host` was already an address (no name lookups at all then, as iputils). */
   numeric: boolean;
 }
@@ -49,22 +59,53 @@ const GAI_WORDS: Record<string, string> = {
   EAI_ADDRFAMILY: 'Address family for hostname not supported',
 };
 
-export async function resolveTarget(host: string): Promise<ResolvedTarget> {
-  if (isIpv4Address(host)) return { host, address: host, numeric: true };
-  const v6 = ipv6Refusal(host, 'host');
-  if (v6 !== null) throw v6;
+/** The IPv6 address text `host` is (zone checked: it must name an interface), or null when it is none. */
+function ipv6Literal(host: string): string | null {
+  if (ipv6OrNull(host) === null) return null;
+  const percent = host.indexOf('%');
+  if (percent >= 0) {
+    const zone = host.slice(percent + 1);
+    if (!/^\d+$/.test(zone) && interfaceIndex(zone) === null) throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS.ENOTFOUND}`, 'host');
+  }
+  return host;
+}
+
+/**
+ * The address to probe for `host`. `version`: 4 or 6 (-4, -6), or null: an address picks its
+ * own, a name is looked up for IPv4. `ipv4Only`: the command probes IPv4 only, and says so.
+ */
+export async function resolveTarget(host: string, version: IpVersion | null = null, ipv4Only = false): Promise<ResolvedTarget> {
+  const family = (wanted: IpVersion): void => {
+    if (version !== null && version !== wanted) throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS.EAI_ADDRFAMILY}`, 'host');
+  };
+  if (isIpv4Address(host)) {
+    family(4);
+    return { host, address: host, version: 4, numeric: true };
+  }
+  if (ipv4Only) {
+    const v6 = ipv6Refusal(host, 'host');
+    if (v6 !== null) throw v6;
+  }
+  const literal = ipv6Literal(host);
+  if (literal !== null) {
+    family(6);
+    return { host, address: literal, version: 6, numeric: true };
+  }
   if (host === '' || host.includes('\0')) throw new ProbeError(PROBE_ERROR.resolve, `${JSON.stringify(host)}: Name or service not known`, 'host');
+  const wanted = version ?? 4;
   let address: string;
   try {
     const { promises: dns } = await import('node:dns');
-    address = (await dns.lookup(host, { family: 4 })).address;
+    address = (await dns.lookup(host, { family: wanted })).address;
   } catch (e) {
     const code = String((e as { code?: unknown }).code ?? '');
     throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS[code] ?? (e as Error).message}`, 'host');
   }
   // getaddrinfo hands an address literal back as it is, whatever family was asked for.
-  if (!isIpv4Address(address)) throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS.EAI_ADDRFAMILY}`, 'host');
-  return { host, address, numeric: false };
+  if (wanted === 4 ? !isIpv4Address(address) : ipv6OrNull(address) === null) {
+    throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS.EAI_ADDRFAMILY}`, 'host');
+  }
+  return { host, address, version: wanted, numeric: false };
 }
 
 const ROUTE_WORDS: Record<string, string> = {
@@ -97,10 +138,14 @@ export function checkSourceAddress(address: string, field = 'source'): void {
   }
 }
 
-/** The source address option, before any system call: a dotted quad (chooseSource checks it is ours). */
-export function checkSourceOption(source: string | null | undefined): void {
+/**
+ * The source address option, before any system call: a dotted quad, or IPv6 text unless the
+ * command probes IPv4 only (chooseSource checks it is ours and of the target's version).
+ */
+export function checkSourceOption(source: string | null | undefined, ipv4Only = true): void {
   if (source == null || isIpv4Address(source)) return;
-  throw ipv6Refusal(source, 'source') ?? optionError('source', `source "${source}" is not an IPv4 address (a.b.c.d)`);
+  if (!ipv4Only && ipv6OrNull(source) !== null) return;
+  throw (ipv4Only ? ipv6Refusal(source, 'source') : null) ?? optionError('source', `source "${source}" is not an IPv4 address (a.b.c.d)${ipv4Only ? '' : ' or an IPv6 address'}`);
 }
 
 /**
@@ -109,6 +154,9 @@ export function checkSourceOption(source: string | null | undefined): void {
  */
 export function chooseSource(given: string | null | undefined, target: string): { source: string; sourceGiven: boolean } {
   if (given != null) {
+    if (isIpv4Address(given) !== isIpv4Address(target)) {
+      throw optionError('source', `source ${given} and target ${target} are not of one IP version`);
+    }
     checkSourceAddress(given);
     return { source: given, sourceGiven: true };
   }

@@ -35,6 +35,20 @@ export function smallestInterfaceMtu(): number | null {
   return smallest === null ? null : Math.min(smallest, MAX_MTU);
 }
 
+/**
+ * The index of the interface called `name` (/sys/class/net/<name>/ifindex), or null when there
+ * is none: what an IPv6 zone ("fe80::1%eth0") must name.
+ */
+export function interfaceIndex(name: string): number | null {
+  if (name === '' || name.includes('/') || name === '.' || name === '..') return null;
+  try {
+    const index = Number(readFileSync(join(SYS_NET, name, 'ifindex'), 'utf8').trim());
+    return Number.isInteger(index) && index > 0 ? index : null;
+  } catch {
+    return null;
+  }
+}
+
 /** /proc/self/net/raw's columns: the inode is the tenth, the drop count the last. */
 const RAW_INODE_COLUMN = 9;
 

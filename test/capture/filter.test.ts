@@ -119,7 +119,7 @@ test('bad input is one line and exit 2: no such interface, a filter that does no
   }
 });
 
-test('without CAP_NET_RAW: one line saying how to get it, exit 2', async (t) => {
+test('without CAP_NET_RAW: one line saying how to get it (setup-privileges, never setcap on node), exit 2', async (t) => {
   // As root, drop to nobody with no capabilities; otherwise this process already lacks them.
   const argv = ['capture', '-i', 'lo', '-c', '1', 'icmp'];
   const r = isRoot
@@ -127,6 +127,6 @@ test('without CAP_NET_RAW: one line saying how to get it, exit 2', async (t) => 
     : spawnSync(process.execPath, [MAIN, ...argv], { encoding: 'utf8', timeout: 60_000 });
   if (r.error !== undefined) return t.fail(`could not run: ${r.error.message}`);
   t.is(r.status, 2, r.stderr);
-  t.is(r.stderr, 'rawprobe: capturing needs CAP_NET_RAW: run as root or grant it with `sudo setcap cap_net_raw+ep $(readlink -f $(which node))`\n');
+  t.is(r.stderr, 'rawprobe: capturing needs CAP_NET_RAW: run as root, or let one group use it through rawprobe with `sudo rawprobe setup-privileges --group GROUP`\n');
   t.is(r.stdout, '');
 });

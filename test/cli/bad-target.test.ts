@@ -25,11 +25,11 @@ async function rawprobeIsolated(args: string[]): Promise<RunResult> {
   });
 }
 
-/** Each command, with the option that names a source address. */
-const COMMANDS: { name: string; args: string[]; source: string }[] = [
-  { name: 'ping', args: ['ping', '-c', '3'], source: '-I' },
-  { name: 'trace', args: ['trace', '-n'], source: '-s' },
-  { name: 'tos', args: ['tos', '--values', '0,EF'], source: '-s' },
+/** Each command, with the option that names a source address; `ipv6`: it probes IPv6 too (then -4 refuses an IPv6 address). */
+const COMMANDS: { name: string; args: string[]; source: string; ipv6?: true }[] = [
+  { name: 'ping', args: ['ping', '-c', '3'], source: '-I', ipv6: true },
+  { name: 'trace', args: ['trace', '-n'], source: '-s', ipv6: true },
+  { name: 'tos', args: ['tos', '--values', '0,EF'], source: '-s', ipv6: true },
   { name: 'sweep', args: ['sweep'], source: '-S' },
 ];
 
@@ -41,13 +41,14 @@ function ended(t: import('ava').ExecutionContext, r: RunResult, what: string): v
   t.is(lines(r.stderr).length, 1, `${what}: one line on stderr, got ${JSON.stringify(r.stderr)}`);
 }
 
-rootOnly('an IPv6 address: one line saying so, before anything is printed; exit 2', async (t) => {
+rootOnly('an IPv6 address to an IPv4-only command, or with -4: one line saying so, before anything is printed; exit 2', async (t) => {
   for (const c of COMMANDS) {
     for (const target of ['::1', '2001:db8::6']) {
-      const r = await rawprobeIsolated([...c.args, target]);
+      const r = await rawprobeIsolated([...c.args, ...(c.ipv6 ? ['-4'] : []), target]);
       ended(t, r, `${c.name} ${target}`);
       t.is(r.stdout, '', `${c.name} ${target}: nothing printed before`);
-      t.regex(r.stderr, /^rawprobe: \S+ is an IPv6 address: this command probes IPv4 only\n$/, c.name);
+      if (c.ipv6) t.is(r.stderr, `rawprobe: ${target}: Address family for hostname not supported\n`, c.name);
+      else t.regex(r.stderr, /^rawprobe: \S+ is an IPv6 address: this command probes IPv4 only\n$/, c.name);
     }
   }
 });

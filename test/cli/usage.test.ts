@@ -18,7 +18,7 @@ test('closest: a near spelling or a prefix, never a far one', (t) => {
 
 const cases: [string[], string][] = [
   [['ping', '-a', '127.0.0.1'], 'ping: unknown option -a (rawprobe ping --help lists the options)'],
-  [['ping', '-4', '127.0.0.1'], 'ping: unknown option -4 ('],
+  [['ping', '-8', '127.0.0.1'], 'ping: unknown option -8 ('],
   [['ping', '127.0.0.1', '-a'], 'ping: unknown option -a ('],
   [['ping', '--cout', '3', '127.0.0.1'], 'ping: unknown option --cout (did you mean --count?)'],
   [['ping', '-fz', '127.0.0.1'], 'ping: unknown option -z ('],

@@ -1,6 +1,7 @@
 // A fake clock and a fake raw socket for driving the probe engine without the kernel: time moves
 // only when a test says so, every send is recorded, and received datagrams are delivered as the
 // addon delivers them (one batch: data + meta in the BATCH layout).
+import { FAMILY4 } from '../../lib/probe/family/index.js';
 import { EventEmitter } from 'node:events';
 import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, TX, type ReceiveBatch } from '../../lib/socket/batch.js';
 import { constants } from '../../lib/socket/constants.js';
@@ -300,6 +301,9 @@ export async function runOnFakeNetwork(
 export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
   return {
     targets: [{ host: '198.51.100.10', address: '198.51.100.10', numeric: true }],
+    family: FAMILY4,
+    flowLabel: 0,
+    fragment: true,
     count: null,
     intervalMs: 1000,
     flood: false,

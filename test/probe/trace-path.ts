@@ -4,6 +4,7 @@
 // unreachable. Answers quote the probe as it arrived (TTL left, TOS as rewritten), come back
 // after a round trip that grows with the hop, and are delivered on the fake socket when the
 // fake clock gets there. Time is fake: assertions on it are about the logic, not the machine.
+import { FAMILY4 } from '../../lib/probe/family/index.js';
 import { setImmediate as tick } from 'node:timers/promises';
 import { internetChecksum } from '../../lib/wire/checksum.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
@@ -66,6 +67,7 @@ export function timeExceededWithExtensions(from: string, ttl: number, arrived: B
 export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
   return {
     target: { host: TARGET, address: TARGET, numeric: true },
+    family: FAMILY4,
     kind: 'icmp',
     port: null,
     ...TRACE_CONFIG_DEFAULTS,

@@ -1,5 +1,5 @@
 // --pcap-out: every datagram the engine sends and receives, as a classic pcap with
-// LINKTYPE_RAW (bare IPv4) and nanosecond timestamps, which tshark, tcpdump and Wireshark read.
+// LINKTYPE_RAW (bare IPv4 or IPv6) and nanosecond timestamps, which tshark, tcpdump and Wireshark read.
 // Timestamps are the addon's (send: at the syscall; receive: the kernel's SO_TIMESTAMPNS),
 // turned into epoch time with the clock's base.
 //
@@ -8,6 +8,8 @@
 // earlier. So a sent packet is held back (copied: the engine reuses its buffers) until a
 // received one with a later timestamp is written, or until too many are waiting; receives
 // arrive in kernel order and are written at once, after any older sends.
+import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from '../../wire/ipv6.js';
+import { answerPacket6 } from '../family/family6.js';
 import { PcapWriter, type FrameSource } from '../../pcap/index.js';
 import { clockBase } from '../../socket/index.js';
 import type { PacketTap } from './engine.js';
@@ -56,14 +58,22 @@ export function openCapture(path: string): Capture {
     }
   };
 
-  const tap: PacketTap = (bytes, offset, length, timestamp, sent) => {
+  /** The source of the last IPv6 packet sent: the destination of an IPv6 answer, which the kernel does not tell. */
+  let ours6: Uint8Array | string = '::';
+  const tap: PacketTap = (bytes, offset, length, timestamp, sent, batch, index) => {
     if (sent) {
-      held.push({ bytes: Buffer.from(bytes.subarray(offset, offset + length)), timestamp });
+      const copy = Buffer.from(bytes.subarray(offset, offset + length));
+      if (copy.length >= IPV6_HEADER_LENGTH && copy[0]! >>> 4 === 6) ours6 = copy.subarray(IP6.SRC, IP6.SRC + 16);
+      held.push({ bytes: copy, timestamp });
       if (held.length - first > MAX_HELD) release(held[first]!.timestamp);
       return;
     }
     release(timestamp);
-    write(bytes, offset, length, timestamp);
+    // A raw IPv6 socket hands over no header: the record gets the one the kernel told of.
+    if (batch?.addresses != null && index !== undefined) {
+      const whole = answerPacket6(bytes, offset, length, batch, index, ours6);
+      write(whole, 0, whole.length, timestamp);
+    } else write(bytes, offset, length, timestamp);
   };
   return {
     tap,

@@ -293,7 +293,7 @@ export class ProbeEngine {
       const offset = meta[base + BATCH.offset] as number;
       const length = meta[base + BATCH.length] as number;
       const receivedAt = meta[base + BATCH.timestamp] as number;
-      if (tap !== null) tap(data, offset, length, receivedAt, false);
+      if (tap !== null) tap(data, offset, length, receivedAt, false, batch, i);
       m.batch = batch;
       m.index = i;
       if (this.protocol.match(data, offset, length, meta[base + BATCH.wireLength] as number, m) !== MATCH.none) {

@@ -27,12 +27,22 @@ type ClosableProbeSocket = ProbeSocket & { close(): void };
 
 export class FragmentingSocket implements ProbeSocket {
   readonly #inner: ClosableProbeSocket;
-  readonly #mtu: number;
+  #mtu: number;
 
   /** `mtu`: the largest datagram `inner` may send whole. */
   constructor(inner: ClosableProbeSocket, mtu: number) {
     this.#inner = inner;
     this.#mtu = mtu;
+  }
+
+  /** The largest datagram sent whole now. */
+  get mtu(): number {
+    return this.#mtu;
+  }
+
+  /** Cuts for a smaller MTU from now on (what a Packet Too Big told); never a larger one. */
+  lowerMtu(mtu: number): void {
+    if (mtu < this.#mtu) this.#mtu = mtu;
   }
 
   sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key: number } {
@@ -49,6 +59,10 @@ export class FragmentingSocket implements ProbeSocket {
   }
 
   sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey: number } {
+    if (buffers.every((b) => b.byteLength <= this.#mtu)) {
+      const whole = this.#inner.sendMany(buffers, target);
+      return { ...whole, firstKey: whole.firstKey ?? -1 };
+    }
     const pieces: Uint8Array[] = [];
     /** Index in `pieces` of each probe's first piece. */
     const first: number[] = [];

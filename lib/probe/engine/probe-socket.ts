@@ -1,10 +1,21 @@
-// The raw ICMP socket every probe session sends through (IP_HDRINCL: the datagram is ours) and
-// hears its answers on: ICMP_FILTER keeps only the types the protocol wants, its BPF program
-// drops what cannot be ours before it wakes us, the kernel stamps each probe and each answer
-// (timestamps.ts), and receiving starts in batches, each slot long enough for a whole answer to
-// the protocol's largest probe.
-import { rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
+// The sockets every probe session sends through and hears its answers on.
+//
+//   IPv4  one raw ICMP socket with IP_HDRINCL (the datagram is ours) for both: ICMP_FILTER keeps
+//         only the types the protocol wants, its BPF program drops what cannot be ours before it
+//         wakes us
+//   IPv6  a raw IPPROTO_RAW socket with IPV6_HDRINCL sends; a raw ICMPv6 socket hears (ICMPV6_FILTER
+//         and the BPF program as for IPv4), told each datagram's hop limit and traffic class
+//         (IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS): an IPv6 raw socket never hands the header over
+//   both  a raw TCP socket beside them when the probes are TCP SYNs (trace -T), for the answers
+//         that are TCP
+//
+// The kernel stamps each probe and each answer (timestamps.ts). Receiving starts in batches, each slot long enough for a whole answer to the protocol's
+// largest probe. When a step fails, what was opened is closed again.
+import { openSocket, rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
+import type { BpfInstruction } from '../../socket/bpf.js';
 import type { ProbeProtocol } from './protocol.js';
+import type { SessionSocket } from './session.js';
+import { SocketGroup } from './socket-group.js';
 import { useKernelTimestamps } from './timestamps.js';
 
 export interface ProbeSocketOptions {
@@ -17,18 +28,14 @@ export interface ProbeSocketOptions {
   setup?: (socket: RawSocket) => void;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
   hardwareTimestampsFor?: string | null;
+  /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
+  tcpFilter?: BpfInstruction[] | null;
 }
 
-/** Opens it (CAP_NET_RAW); when a step fails, closes it again and throws. */
-export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOptions): RawSocket {
-  const socket = rawIcmpSocket({ hdrincl: true, ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
+/** Closes `socket` and throws when `steps` fail; else returns it. */
+function closingOnError(socket: RawSocket, steps: (socket: RawSocket) => void): RawSocket {
   try {
-    const filter = protocol.filter();
-    if (filter !== null) socket.attachFilter(filter);
-    if (options.source !== null) socket.bind(options.source);
-    options.setup?.(socket);
-    useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
-    socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
+    steps(socket);
   } catch (e) {
     socket.close();
     throw e;
@@ -36,9 +43,64 @@ export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOpt
   return socket;
 }
 
+/** Filter, bind, setup, start receiving: what every listening socket goes through. */
+function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocketOptions, filter: BpfInstruction[] | null): void {
+  if (filter !== null) socket.attachFilter(filter);
+  if (options.source !== null) socket.bind(options.source);
+  options.setup?.(socket);
+  useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
+  socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
+}
+
+/** The IPv4 socket: sends and hears (CAP_NET_RAW). */
+export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOptions): RawSocket {
+  const socket = rawIcmpSocket({ hdrincl: true, ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
+  return closingOnError(socket, (s) => listen(s, protocol, options, protocol.filter()));
+}
+
+/** Asks an IPv6 socket for each datagram's hop limit and traffic class (the batch's meta). */
+export function hearHopLimitAndClass(socket: RawSocket): RawSocket {
+  socket.setOption('IPV6_RECVHOPLIMIT', true);
+  socket.setOption('IPV6_RECVTCLASS', true);
+  return socket;
+}
+
+/** The IPv6 sockets: IPPROTO_RAW with IPV6_HDRINCL sends, raw ICMPv6 hears (CAP_NET_RAW). */
+export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOptions): SocketGroup {
+  const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => s.setOption('IPV6_HDRINCL', true));
+  try {
+    const icmp = rawIcmpSocket({ family: 'inet6', ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
+    closingOnError(icmp, (s) => listen(hearHopLimitAndClass(s), protocol, options, protocol.filter()));
+    return new SocketGroup(sender, [icmp]);
+  } catch (e) {
+    sender.close();
+    throw e;
+  }
+}
+
+/**
+ * `socket` alone, or, with options.tcpFilter, in a group with a raw TCP socket of `family` that
+ * hears the segments the filter passes (every TCP segment the host receives is copied to it).
+ */
+export function withTcpListener(socket: SessionSocket & (RawSocket | SocketGroup), family: 'inet' | 'inet6', protocol: ProbeProtocol, options: ProbeSocketOptions): SessionSocket {
+  const filter = options.tcpFilter ?? null;
+  if (filter === null) return socket;
+  try {
+    const tcp = closingOnError(openSocket({ family, type: 'raw', protocol: 'tcp' }), (s) => {
+      if (family === 'inet6') hearHopLimitAndClass(s);
+      listen(s, protocol, { ...options, setup: undefined }, filter);
+    });
+    if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp]);
+    return new SocketGroup(socket, [socket, tcp]);
+  } catch (e) {
+    socket.close();
+    throw e;
+  }
+}
+
 /**
  * Receive slot bytes for the answers to probes of `length` bytes: an echo reply is as long as
- * its probe, ICMP errors from Linux are at most 576 bytes.
+ * its probe, ICMP errors from Linux are at most 576 bytes (1280 for ICMPv6).
  */
 export function answerSlotSize(length: number): number {
   return Math.min(65536, Math.max(2048, length + 128));

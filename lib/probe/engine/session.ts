@@ -148,6 +148,11 @@ export class ProbeSession {
     }
   }
 
+  /** Probes are cut for `mtu` from now on, when the session fragments at all. */
+  lowerMtu(mtu: number): void {
+    if (this.socket instanceof FragmentingSocket) this.socket.lowerMtu(mtu);
+  }
+
   /** Ends the run now (SIGINT): run() returns with what it has. */
   stop(): void {
     this.#stopRequested = true;

@@ -83,7 +83,8 @@ export interface EngineClock {
 }
 
 /** Every raw datagram sent or received, with its timestamp (for --pcap-out). */
-export type PacketTap = (bytes: Uint8Array, offset: number, length: number, timestamp: number, sent: boolean) => void;
+/** `batch` and `index`: where a received datagram came in (an IPv6 one's header is in its metadata). */
+export type PacketTap = (bytes: Uint8Array, offset: number, length: number, timestamp: number, sent: boolean, batch?: ReceiveBatch, index?: number) => void;
 
 export interface EngineOptions {
   socket: ProbeSocket;

@@ -5,9 +5,9 @@
 import { formatHex } from '../../wire/bytes.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { lossPercent, rttSummary, type TargetStats } from '../engine/stats.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js';
 import type { TimingCounts } from '../engine/timing.js';
 import type { TimestampSource } from '../engine/timestamps.js';
-import { ECHO_HEADER_BYTES } from '../protocols/icmp-echo.js';
 import type { ResolvedTarget } from '../resolve.js';
 import type { PingConfig } from './options.js';
 
@@ -19,6 +19,10 @@ export interface PingStart {
   targets: { host: string; address: string }[];
   source: string;
   sourceGiven: boolean;
+  /** IP version: iputils prints IPv6's line as "PING ::1(::1) 56 data bytes". */
+  version: 4 | 6;
+  /** IPv6 flow label (-F), 0 without one. */
+  flowLabel: number;
   /** Data bytes, and the whole IPv4 packet (data + 8 + 20) as iputils prints "56(84)". */
   size: number;
   packetSize: number;
@@ -73,14 +77,14 @@ export interface PingIcmpError extends AnswerBase {
   type: 'error' | 'notice';
   icmpType: number;
   icmpCode: number;
-  /** iputils' words: "Time to live exceeded", "Frag needed and DF set (mtu = 1400)"... */
+  /** iputils' words: "Time to live exceeded", "Frag needed and DF set (mtu = 1400)", "Packet too big: mtu=1280"... */
   message: string;
-  /** Next-hop MTU of "fragmentation needed", else null. */
+  /** Next-hop MTU of "fragmentation needed", the MTU of "packet too big", else null. */
   mtu: number | null;
   /** Redirect: the gateway; parameter problem: the pointer. */
   gateway: string | null;
   pointer: number | null;
-  /** TOS and TTL of our probe as the router quoted it. */
+  /** TOS (traffic class) and TTL (hop limit) of our probe as the router quoted it. */
   quotedTos: number;
   quotedTtl: number;
   badChecksum: boolean;
@@ -168,8 +172,10 @@ export function startOf(config: PingConfig, timestamps: TimestampSource | null):
     targets: config.targets.map((t) => ({ host: t.host, address: t.address })),
     source: config.source,
     sourceGiven: config.sourceGiven,
+    version: config.family.version,
+    flowLabel: config.flowLabel,
     size: config.size,
-    packetSize: config.size + ECHO_HEADER_BYTES,
+    packetSize: config.size + config.family.ipHeaderBytes + ICMP_HEADER_LENGTH,
     identifier: config.identifier,
     ttl: config.ttl,
     tos: config.tos,

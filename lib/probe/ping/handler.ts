@@ -7,9 +7,6 @@
 //   - with a deadline it keeps sending past the count until count replies came, and the first
 //     error ends it;
 //   - -O reports, before each send, a previous probe to the same target still unanswered.
-import { formatIpv4 } from '../../wire/bytes.js';
-import { describeIcmp } from '../../wire/icmp-names.js';
-import { ICMP_TYPE, isFragmentationNeeded } from '../../wire/icmpv4-codes.js';
 import { NS_PER_MS, toEpochMs } from '../../socket/clock.js';
 import { errnoName, firstLine } from '../errors.js';
 import type { ProbeEngine } from '../engine/engine.js';
@@ -30,11 +27,14 @@ export class PingHandler implements ProbeHandler {
   readonly #progress: PingProgress = { sent: 0, replies: 0, corrupted: 0, errors: 0, sendErrors: 0 };
   readonly #lastProbe: number[];
   readonly #limit: number;
+  readonly #onMtu: (mtu: number) => void;
   #sends = 0;
   #paused = false;
 
-  constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks) {
+  /** `onMtu`: an error told the MTU of the path (IPv6 cuts its probes for it from then on). */
+  constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks, onMtu: (mtu: number) => void = () => undefined) {
     this.#engine = engine;
+    this.#onMtu = onMtu;
     this.#protocol = protocol;
     this.#config = config;
     this.#hooks = hooks;
@@ -120,6 +120,10 @@ export class PingHandler implements ProbeHandler {
     if (outcome === OUTCOME.reply || outcome === OUTCOME.duplicate) p.replies++;
     else if (outcome === OUTCOME.corrupted) p.corrupted++;
     else if (outcome === OUTCOME.error) p.errors++;
+    if (outcome === OUTCOME.error) {
+      const mtu = this.#config.family.detailOf(m).mtu;
+      if (mtu !== null && mtu > 0) this.#onMtu(mtu);
+    }
     if (this.#hooks.onEvent !== undefined) this.#hooks.onEvent(this.#event(n, outcome, m, receivedAt));
     if (outcome === OUTCOME.reply || outcome === OUTCOME.error) this.#checkStop();
   }
@@ -165,24 +169,21 @@ export class PingHandler implements ProbeHandler {
       host: t.host,
       target: t.address,
       seq: this.#protocol.sequenceOf(n),
-      from: formatIpv4(m.from),
+      from: this.#config.family.fromText(m),
       receivedAt: toEpochMs(receivedAt),
       rttMs: rttUs / 1000,
       rttUs,
     };
     if (outcome === OUTCOME.error || outcome === OUTCOME.notice) {
-      const mtu = isFragmentationNeeded(m.type, m.code) ? m.info : null;
-      const gateway = m.type === ICMP_TYPE.REDIRECT ? formatIpv4(m.info) : null;
-      const pointer = m.type === ICMP_TYPE.PARAMETER_PROBLEM ? m.info : null;
+      const family = this.#config.family;
+      const detail = family.detailOf(m);
       return {
         type: outcome === OUTCOME.error ? 'error' : 'notice',
         ...base,
         icmpType: m.type,
         icmpCode: m.code,
-        message: describeIcmp(m.type, m.code, { nextHopMtu: mtu, gateway, pointer }),
-        mtu,
-        gateway,
-        pointer,
+        message: family.describe(m.type, m.code, detail),
+        ...detail,
         quotedTos: m.quotedTos,
         quotedTtl: m.quotedTtl,
         badChecksum: (m.flags & MATCH_FLAG.badChecksum) !== 0,

@@ -1,26 +1,32 @@
 // ping's options (iputils' letters in brackets), their defaults, and the checks that need no
 // system call (a bad value is a ProbeError naming the option); configurePing() then resolves the
 // names, picks the source address and the route MTU, and fills in the rest (PingConfig).
-import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { checkSourceOption, chooseSource, resolveTarget, type IpVersion, type ResolvedTarget } from '../resolve.js';
 import { optionError, wholeIn } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
-import { ECHO_HEADER_BYTES, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
+import { MAX_ECHO_DATA, MAX_ECHO_DATA6 } from '../protocols/icmp-echo.js';
+import { familyOf, type ProbeFamily } from '../family/index.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js';
 import { routeMtu } from '../../socket/route.js';
 
 export interface PingOptions {
-  /** Host name or IPv4 address; several for one session probing them in turn (library use). */
+  /** Host name or IP address; several for one session probing them in turn (library use). */
   host: string | readonly string[];
+  /** IP version (-4, -6); default: the address's own, IPv4 for a name. */
+  version?: IpVersion | null;
+  /** IPv6 flow label (-F), 0..0xfffff. Default 0. */
+  flowLabel?: number | null;
   /** Stop after this many replies (+ errors) per target (-c). Default: until stopped. */
   count?: number | null;
   /** Time between probes, ms (-i takes seconds). Default 1000; flood: 0. Below 1 ms only with flood. */
   intervalMs?: number | null;
   /** Flood (-f): many probes in flight, sent in batches as replies come back. */
   flood?: boolean;
-  /** Data bytes after the ICMP header (-s), 0..65507. Default 56. */
+  /** Data bytes after the ICMP header (-s), 0..65507 (IPv6: 65527). Default 56. */
   size?: number;
-  /** IPv4 TTL (-t), 1..255. Default 64. */
+  /** IPv4 TTL or IPv6 hop limit (-t), 1..255. Default 64. */
   ttl?: number;
-  /** IPv4 TOS byte (-Q), 0..255. Default 0. */
+  /** IPv4 TOS byte or IPv6 traffic class (-Q), 0..255. Default 0. */
   tos?: number;
   /** How long to wait for each reply, ms (-W). Default 10000 (iputils' linger). */
   timeoutMs?: number;
@@ -53,6 +59,11 @@ export interface PingOptions {
 /** The defaults, filled in and checked. */
 export interface PingConfig {
   targets: ResolvedTarget[];
+  /** The targets' IP version's table. */
+  family: ProbeFamily;
+  flowLabel: number;
+  /** Probes may be cut into fragments (-M want, dont): for IPv6, at the MTU a Packet Too Big tells too. */
+  fragment: boolean;
   count: number | null;
   intervalMs: number;
   flood: boolean;
@@ -107,11 +118,15 @@ export function checkPingOptions(options: PingOptions): void {
     }
   }
   if (options.size != null) {
-    if (Number.isInteger(options.size) && options.size > MAX_ECHO_DATA) {
-      throw optionError('size', `packet size ${options.size} is too large: at most ${MAX_ECHO_DATA} data bytes fit an IPv4 packet`);
+    // Before the names are resolved: the version asked for, else an IPv6 address's own.
+    const v6 = options.version === 6 || (options.version == null && hosts[0]!.includes(':'));
+    const [max, packet] = v6 ? [MAX_ECHO_DATA6, 'an IPv6'] : [MAX_ECHO_DATA, 'an IPv4'];
+    if (Number.isInteger(options.size) && options.size > max && (options.version != null || options.size > MAX_ECHO_DATA6)) {
+      throw optionError('size', `packet size ${options.size} is too large: at most ${max} data bytes fit ${packet} packet`);
     }
-    wholeIn('size', 'packet size', options.size, 0, MAX_ECHO_DATA);
+    wholeIn('size', 'packet size', options.size, 0, MAX_ECHO_DATA6);
   }
+  if (options.flowLabel != null) wholeIn('flowLabel', 'flow label', options.flowLabel, 0, 0xfffff);
   if (options.ttl != null) wholeIn('ttl', 'ttl', options.ttl, 1, 255);
   if (options.tos != null) wholeIn('tos', 'TOS', options.tos, 0, 255);
   if (options.timeoutMs != null && !(Number.isFinite(options.timeoutMs) && options.timeoutMs >= 1)) {
@@ -123,7 +138,7 @@ export function checkPingOptions(options: PingOptions): void {
   if (options.pattern != null && (options.pattern.length < 1 || options.pattern.length > 16)) {
     throw optionError('pattern', `a pattern is 1 to 16 bytes (got ${options.pattern.length})`);
   }
-  checkSourceOption(options.source);
+  checkSourceOption(options.source, false);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.preload != null) wholeIn('preload', 'preload', options.preload, 1, 65536);
 }
@@ -133,14 +148,22 @@ export async function configurePing(options: PingOptions): Promise<PingConfig> {
   checkPingOptions(options);
   const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
   const targets: ResolvedTarget[] = [];
-  for (const host of hosts) targets.push(await resolveTarget(host));
+  for (const host of hosts) targets.push(await resolveTarget(host, options.version ?? null));
+  const version = targets[0]!.version ?? 4;
+  if (targets.some((t) => (t.version ?? 4) !== version)) throw optionError('host', 'the targets of one session are all IPv4 or all IPv6');
+  const family = familyOf(version);
   const { source, sourceGiven } = chooseSource(options.source, targets[0]!.address);
   const flood = options.flood ?? false;
   const size = options.size ?? PING_DEFAULTS.size;
+  if (version === 4 && size > MAX_ECHO_DATA) throw optionError('size', `packet size ${size} is too large: at most ${MAX_ECHO_DATA} data bytes fit an IPv4 packet`);
   const mtu = smallestRouteMtu(targets, sourceGiven ? source : null);
-  const fragmentMtu = options.fragment === false ? null : fragmentMtuFor(size + ECHO_HEADER_BYTES, mtu);
+  const fragment = options.fragment !== false;
+  const fragmentMtu = fragment ? fragmentMtuFor(size + family.ipHeaderBytes + ICMP_HEADER_LENGTH, mtu) : null;
   return {
     targets,
+    family,
+    flowLabel: options.flowLabel ?? 0,
+    fragment,
     count: options.count ?? null,
     intervalMs: options.intervalMs ?? (flood ? 0 : PING_DEFAULTS.intervalMs),
     flood,

@@ -2,12 +2,10 @@
 // puts the pieces together: the options checked and resolved (options.ts), the echo protocol,
 // the raw socket sized for the run, the probe session (engine/session.ts: capture, fragmenting,
 // settling, closing on every path), and the engine's pacing for -i, -f and -l.
-import type { RawSocket } from '../../socket/socket.js';
-import { CommandSession, ProbeSession, openWithCapture, type SessionParts } from '../engine/session.js';
+import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
 import { PauseSwitch } from '../engine/pause-switch.js';
-import { openProbeSocket } from '../engine/probe-socket.js';
 import { timestampsOf } from '../engine/timestamps.js';
-import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
+import { IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
 import { PingHandler } from './handler.js';
 import { configurePing, type PingConfig, type PingOptions } from './options.js';
@@ -50,9 +48,15 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
       pattern: config.pattern,
       df: config.df,
       ipIdBase: Math.floor(Math.random() * 0x10000),
+      flowLabel: config.flowLabel,
+      family: config.family,
     });
-    const openSocket = (): RawSocket => openPingSocket(protocol, config);
-    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
+    const openSocket = (): SessionSocket => openPingSocket(protocol, config);
+    // IPv6 routers never fragment: with -M want or dont, a Packet Too Big's MTU is where our
+    // own fragmenting starts (as the kernel does for iputils ping -6), so the socket can cut.
+    const adaptMtu = config.family.version === 6 && config.fragment;
+    const fragmentMtu = config.fragmentMtu ?? (adaptMtu ? (config.routeMtu ?? 0xffff) : null);
+    super(config, protocol, new ProbeSession({ openSocket, fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
     this.start = startOf(config, timestampsOf(this.session.rawSocket));
   }
 
@@ -64,7 +68,7 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks)),
+        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, (mtu) => this.session.lowerMtu(mtu))),
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
         intervalMs: config.intervalMs / targetCount,
@@ -87,15 +91,15 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   }
 }
 
-function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): RawSocket {
-  return openProbeSocket(protocol, {
+function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): SessionSocket {
+  return config.family.openSockets(protocol, {
     source: config.sourceGiven ? config.source : null,
     hardwareTimestampsFor: config.hardwareTimestamps ? config.source : null,
     slotCount: BATCH,
     maxPerWake: MAX_PER_WAKE,
     setup: (socket) => {
       // Room for the whole window of replies (the kernel caps it at net.core.rmem_max).
-      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(FLOOD_RCVBUF, config.preload * (config.size + ECHO_HEADER_BYTES + 1024) * 4));
+      if (config.flood) socket.setOption('SO_RCVBUF', Math.max(FLOOD_RCVBUF, config.preload * (protocol.maxProbeLength + 1024) * 4));
     },
   });
 }

@@ -2,15 +2,17 @@
 // port per probe counted up from a base (UDP: the destination port, 33434 + n; TCP: the source
 // port), the transport checksum summed again for each probe's header (template.ts), and answers
 // that are ICMP errors quoting the probe (the protocol number says which quotes are ours). Each
-// subclass writes its own per-probe fields and reads its own answers.
+// subclass writes its own per-probe fields and reads its own answers. The IP version's
+// differences are its family table's (lib/probe/family).
 import { put16 } from '../../wire/bytes.js';
-import { ERROR_TYPES } from '../../wire/icmpv4-codes.js';
 import { quotedTransportAt } from '../../wire/quoted.js';
+import { answerHeaderLength, icmpErrorAt } from './answer.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
+import { FAMILY4 } from '../family/family4.js';
+import type { ProbeFamily, UpperInit } from '../family/family.js';
 import type { Match, MatchKind, ProbeSlot } from '../engine/protocol.js';
-import { answerHeaderLength, icmpErrorAt, quotedProtocolFilter } from './answer.js';
-import { TransportTemplate } from './template.js';
-import type { ProbeKind, TraceProtocol } from './trace-protocol.js';
+import { UpperTemplate } from './template.js';
+import type { ProbeHeaderOptions, ProbeKind, TraceProtocol } from './trace-protocol.js';
 
 /** Where the per-probe port goes, and how a computed checksum is written. */
 export interface PortLayout {
@@ -30,17 +32,24 @@ export abstract class PortProbe implements TraceProtocol {
   readonly packetLength: number;
   readonly maxProbeLength: number;
   /** The ICMP answers are errors quoting the probe. */
-  readonly icmpTypes: readonly number[] = ERROR_TYPES;
+  readonly icmpTypes: readonly number[];
+  readonly family: ProbeFamily;
   readonly template: Buffer;
-  protected readonly t: TransportTemplate;
+  protected readonly t: UpperTemplate;
   readonly #protocol: number;
   readonly #layout: PortLayout;
 
-  constructor(template: Buffer, ipIdBase: number | undefined, portBase: number, protocol: number, layout: PortLayout) {
-    this.template = template;
-    this.t = new TransportTemplate(template, ipIdBase);
-    this.packetLength = template.length;
-    this.maxProbeLength = template.length;
+  /** `upper(dataBytes)`: the template's upper layer with that much data; `bare`: without data or options. */
+  constructor(options: ProbeHeaderOptions, bare: UpperInit, upper: (room: number) => UpperInit, portBase: number, protocol: number, layout: PortLayout) {
+    const family = options.family ?? FAMILY4;
+    this.family = family;
+    const room = options.length - family.template(options, bare).bytes.length;
+    const header = family.template(options, upper(room), options.ipIdBase);
+    this.template = header.bytes;
+    this.t = new UpperTemplate(header, protocol);
+    this.icmpTypes = family.errorTypes;
+    this.packetLength = this.template.length;
+    this.maxProbeLength = this.template.length;
     this.portBase = portBase & 0xffff;
     this.span = 0x10000 - this.portBase;
     this.#protocol = protocol;
@@ -61,7 +70,7 @@ export abstract class PortProbe implements TraceProtocol {
     put16(b, at + portField, port);
     this.writeFields(b, at, probe.number);
     put16(b, at + checksumField, 0);
-    const sum = this.t.checksum(b, probe.addressValue);
+    const sum = this.t.checksum(b);
     put16(b, at + checksumField, sum === 0 ? zeroChecksumAs : sum);
     probe.key = port;
     return this.packetLength;
@@ -71,24 +80,28 @@ export abstract class PortProbe implements TraceProtocol {
   protected writeFields(_b: Uint8Array, _at: number, _n: number): void {}
 
   /**
-   * When the datagram at b[offset, offset + length) is an ICMP error quoting a datagram of our
-   * protocol: the offset of the quote's first 8 transport bytes, else -1. (The ICMP header is at
-   * offset + hl, hl being answerHeaderLength's.)
+   * When the answer whose message starts at p (family.open's) is an ICMP error quoting a
+   * datagram of our protocol: the offset of the quote's first 8 transport bytes, else -1.
    */
+  protected quotedProbeAt(b: Uint8Array, offset: number, length: number, p: number, m: Match): number {
+    return p < 0 ? -1 : this.family.quoted(b, offset, p, offset + length, this.#protocol, m);
+  }
+
+  /** IPv4 only (the flow-keeping probes): quotedProbeAt with the IPv4 header length hl. */
   protected quotedProbe(b: Uint8Array, offset: number, length: number, hl: number): number {
     const p = hl < 0 ? -1 : icmpErrorAt(b, offset, hl);
     return p < 0 ? -1 : quotedTransportAt(b, p, offset + length, this.#protocol);
+  }
+
+  /** IPv4 only: the header length when the datagram can be an answer, else -1 (answer.ts). */
+  protected headerLength(b: Uint8Array, offset: number, length: number): number {
+    return answerHeaderLength(b, offset, length);
   }
 
   abstract match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind;
 
   /** Passes ICMP messages that quote our protocol (the socket's ICMP_FILTER keeps errors only). */
   filter(): BpfInstruction[] {
-    return quotedProtocolFilter(this.#protocol);
-  }
-
-  /** The IPv4 header length when the datagram can be an answer, else -1 (answer.ts). */
-  protected headerLength(b: Uint8Array, offset: number, length: number): number {
-    return answerHeaderLength(b, offset, length);
+    return this.family.quotedFilter(this.#protocol);
   }
 }

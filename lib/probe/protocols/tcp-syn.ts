@@ -16,16 +16,13 @@
 // A quote is ours when its destination port is p and its source port is one of ours, or, when a
 // NAT rewrote the source port, when its sequence number is the one a probe of ours carried.
 import { put32, u16, u32 } from '../../wire/bytes.js';
-import { encodePacket } from '../../wire/packet.js';
-import { FIELD as IP } from '../../wire/ipv4.js';
 import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, OPTION_KIND, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
 import { constants } from '../../socket/constants.js';
 import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
-import { fillAnswer, quotedAnswer } from './answer.js';
 import { PortProbe } from './port-probe.js';
-import { templateIp } from './template.js';
 import { MATCH, type Match, type MatchKind } from '../engine/protocol.js';
 import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
+import type { UpperInit } from '../family/family.js';
 
 export interface TcpSynOptions extends ProbeHeaderOptions {
   /** The destination port (traceroute -T -p; default 80). */
@@ -63,14 +60,13 @@ export class TcpSynProbe extends PortProbe {
     const dstPort = options.dstPort & 0xffff;
     const srcPortBase = options.srcPortBase & 0xffff;
     const sequenceBase = options.sequenceBase >>> 0;
-    const ip = templateIp(options);
-    const bare = encodePacket({ ip, tcp: { srcPort: srcPortBase, dstPort } }).length;
-    const room = options.length - bare;
-    const tcpOptions = room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
-    const tcp = { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions };
-    const dataBytes = Math.max(0, room - tcpOptions.length);
-    const template = encodePacket({ ip, tcp, payload: probeData(dataBytes) });
-    super(template, options.ipIdBase, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });
+    let dataBytes = 0;
+    const upper = (room: number): UpperInit => {
+      const tcpOptions = room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
+      dataBytes = Math.max(0, room - tcpOptions.length);
+      return { tcp: { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions }, payload: probeData(dataBytes) };
+    };
+    super(options, { tcp: { srcPort: srcPortBase, dstPort } }, upper, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });
     this.dstPort = dstPort;
     this.sequenceBase = sequenceBase;
     this.dataBytes = dataBytes;
@@ -92,12 +88,12 @@ export class TcpSynProbe extends PortProbe {
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
-    const hl = this.headerLength(b, offset, length);
-    if (hl < 0) return MATCH.none;
-    const p = offset + hl;
-    if (b[offset + IP.PROTOCOL] === PROTOCOL) {
+    const family = this.family;
+    const p = family.open(b, offset, length, wireLength, m);
+    if (p < 0) return MATCH.none;
+    if (family.protocolOf(b, offset, m) === PROTOCOL) {
       // The destination's answer: from port p to one of our ports, acknowledging that probe's SYN.
-      if (hl + MIN_HEADER_LENGTH > length) return MATCH.none;
+      if (p + MIN_HEADER_LENGTH > offset + length) return MATCH.none;
       const dstPort = u16(b, p + TCP.DST_PORT);
       if (u16(b, p + TCP.SRC_PORT) !== this.dstPort || dstPort < this.srcPortBase) return MATCH.none;
       const flags = b[p + TCP.FLAGS]!; // the low 8 bits of FLAG's word
@@ -112,9 +108,8 @@ export class TcpSynProbe extends PortProbe {
       // The checksum is not checked: a SYN-ACK from a local stack (a namespace, a VM on a veth
       // or tap) reaches a raw socket with checksum offload pending (CHECKSUM_PARTIAL: only the
       // pseudo-header sum is in place), so a good answer would look corrupted. The ports and
-      // the acknowledgment above already tie it to our probe. fillAnswer leaves flags at
+      // the acknowledgment above already tie it to our probe. family.open left flags at
       // truncated when it was cut, else 0.
-      fillAnswer(b, offset, hl, length, wireLength, m);
       m.type = flags; // for a TCP answer: its flags byte (code 0)
       m.code = 0;
       m.key = dstPort;
@@ -122,7 +117,7 @@ export class TcpSynProbe extends PortProbe {
       m.kind = MATCH.reply;
       return MATCH.reply;
     }
-    const q = this.quotedProbe(b, offset, length, hl);
+    const q = this.quotedProbeAt(b, offset, length, p, m);
     if (q < 0 || u16(b, q + TCP.DST_PORT) !== this.dstPort) return MATCH.none;
     let key = u16(b, q + TCP.SRC_PORT);
     if (key < this.srcPortBase) {
@@ -132,15 +127,18 @@ export class TcpSynProbe extends PortProbe {
       key = this.portOf(n);
     }
     m.key = key;
-    return quotedAnswer(b, offset, hl, length, wireLength, m);
+    return family.error(b, offset, p, length, wireLength, m);
   }
 
-  /** For the raw TCP socket: segments from the target port to one of our source ports. */
+  /**
+   * For the raw TCP socket: segments from the target port to one of our source ports. An IPv4
+   * raw socket's program sees the IPv4 header first, an IPv6 one's the TCP header.
+   */
   tcpFilter(): BpfInstruction[] {
     const c = constants;
     const last = this.srcPortBase + this.span - 1;
     return [
-      stmt(c.BPF_LDX | c.BPF_B | c.BPF_MSH, 0), // X = IP header length
+      this.family.version === 4 ? stmt(c.BPF_LDX | c.BPF_B | c.BPF_MSH, 0) : stmt(c.BPF_LDX | c.BPF_IMM, 0), // X = IP header length
       stmt(c.BPF_LD | c.BPF_H | c.BPF_IND, TCP.SRC_PORT),
       jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, this.dstPort, 0, 4),
       stmt(c.BPF_LD | c.BPF_H | c.BPF_IND, TCP.DST_PORT),

@@ -13,15 +13,17 @@
 // key comes from the quote. Each probe is a whole IPv4 datagram we build (IP_HDRINCL): a
 // template made once with lib/wire, and per probe only TOS, id, TTL, destination, the key
 // fields and the checksums are written again (template.ts; answers are read with answer.ts).
+// IPv6 probes are the same three kinds with the IPv6 family table (lib/probe/family):
+// traffic class, hop limit and destination written per probe, answers read from the batch.
 import type { ProbeProtocol } from '../engine/protocol.js';
-import type { TemplateHeader } from './template.js';
+import type { ProbeFamily, TemplateHeader } from '../family/family.js';
 
 export const PROBE_KINDS = ['icmp', 'udp', 'tcp'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export interface TraceProtocol extends ProbeProtocol {
   readonly kind: ProbeKind;
-  /** Bytes of every probe (IPv4 header, options and all): traceroute's "60 byte packets". */
+  /** Bytes of every probe (IP header, options and all): traceroute's "60 byte packets" ("80" for IPv6). */
   readonly packetLength: number;
 }
 
@@ -31,6 +33,8 @@ export interface ProbeHeaderOptions extends TemplateHeader {
   length: number;
   /** IP identification of probe 0; probe n gets base + n (mod 2^16, never 0). */
   ipIdBase?: number;
+  /** The IP version's table; default IPv4. */
+  family?: ProbeFamily;
 }
 
 /** traceroute's probe data: 0x40, 0x41 ... 0x7f, 0x40 ... (any bytes would do; these are familiar in captures). */

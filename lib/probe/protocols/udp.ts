@@ -1,6 +1,6 @@
 // UDP probes for trace and tos (traceroute's default method): a datagram to port base + n
 // (33434 + n), from one source port. Nothing listens there, so the destination answers with
-// ICMP port unreachable; routers answer with Time Exceeded. Both quote our header, and the
+// ICMP (ICMPv6) port unreachable; routers answer with Time Exceeded. Both quote our header, and the
 // destination port in the quote says which probe it was (RFC 768; RFC 792).
 //
 //   port unreachable (3/3) from the quoted destination  -> reply (the destination answered)
@@ -10,13 +10,8 @@
 // when a NAT rewrote the source port, when its IP id is the one that probe carried (the
 // header comparison then reports the port change instead of losing the answer).
 import { u16 } from '../../wire/bytes.js';
-import { HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
-import { FIELD as IP } from '../../wire/ipv4.js';
-import { encodePacket } from '../../wire/packet.js';
 import { FIELD as UDP, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/udp.js';
-import { quotedAnswer } from './answer.js';
 import { PortProbe } from './port-probe.js';
-import { templateIp } from './template.js';
 import { MATCH, type Match, type MatchKind } from '../engine/protocol.js';
 import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
 
@@ -38,11 +33,9 @@ export class UdpProbe extends PortProbe {
   readonly srcPort: number;
 
   constructor(options: UdpProbeOptions) {
-    const ip = templateIp(options);
     const udp = { srcPort: options.srcPort & 0xffff, dstPort: options.basePort & 0xffff };
-    const headers = encodePacket({ ip, udp }).length;
-    const template = encodePacket({ ip, udp, payload: probeData(options.length - headers) });
-    super(template, options.ipIdBase, udp.dstPort, PROTOCOL, { portField: UDP.DST_PORT, checksumField: UDP.CHECKSUM, zeroChecksumAs: NO_CHECKSUM_STAND_IN });
+    const layout = { portField: UDP.DST_PORT, checksumField: UDP.CHECKSUM, zeroChecksumAs: NO_CHECKSUM_STAND_IN };
+    super(options, { udp }, (room) => ({ udp, payload: probeData(room) }), udp.dstPort, PROTOCOL, layout);
     this.srcPort = udp.srcPort;
   }
 
@@ -53,19 +46,20 @@ export class UdpProbe extends PortProbe {
 
   match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
     m.kind = MATCH.none;
-    const hl = this.headerLength(b, offset, length);
-    const q = this.quotedProbe(b, offset, length, hl);
+    const family = this.family;
+    const p = family.open(b, offset, length, wireLength, m);
+    const q = this.quotedProbeAt(b, offset, length, p, m);
     if (q < 0) return MATCH.none;
     const dstPort = u16(b, q + UDP.DST_PORT);
     if (dstPort < this.portBase) return MATCH.none;
     // Not our source port: a NAT moved it, and the quoted IP identification must then be the
-    // one that probe carried.
-    const quoted = offset + hl + ICMP_HEADER_LENGTH;
-    if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && u16(b, quoted + IP.ID) !== this.t.ipIdOf(dstPort - this.portBase)) return MATCH.none;
+    // one that probe carried (IPv4: IPv6 has no identification, so the port must be ours).
+    if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && (family.version === 6 || family.quotedIpId(b, p) !== this.t.ipIdOf(dstPort - this.portBase))) return MATCH.none;
     m.key = dstPort;
-    const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
+    const kind = family.error(b, offset, p, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.
-    if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== UNREACHABLE_CODE.PORT || m.from !== m.target) return kind;
+    const [unreachable, port] = family.portUnreachable;
+    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
     m.kind = MATCH.reply;
     return MATCH.reply;
   }

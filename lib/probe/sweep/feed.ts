@@ -57,7 +57,7 @@ interface Entry {
 }
 
 async function defaultResolve(name: string): Promise<string> {
-  return (await resolveTarget(name)).address;
+  return (await resolveTarget(name, null, true)).address;
 }
 
 export class TargetFeed {

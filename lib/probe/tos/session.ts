@@ -12,8 +12,10 @@ import { tosRow, type TosRow } from './rows.js';
 import type { ProbeKind } from '../protocols/trace-protocol.js';
 
 export interface TosOptions {
-  /** Host name or IPv4 address. */
+  /** Host name or IP address. */
   host: string;
+  /** IP version (-4, -6); default: the address's own. */
+  version?: 4 | 6 | null;
   /** The TOS bytes to try, in the order the rows come. */
   values: readonly number[];
   /** Probe kind. Default 'icmp'. */
@@ -60,6 +62,7 @@ export function tosTraceOptions(options: TosOptions): TraceOptions {
   const path = options.path ?? false;
   return {
     host: options.host,
+    version: options.version ?? null,
     kind: options.kind ?? 'icmp',
     port: options.port ?? null,
     tos: options.values,

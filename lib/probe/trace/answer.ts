@@ -3,11 +3,12 @@
 // from the quote the answer carries (the Match holds the answer's bytes). To compare, the probe
 // is encoded again as it was sent (the protocols encode deterministically), and when it went in
 // fragments, a router's quote is compared with the first fragment, the one it received.
-import { formatIpv4 } from '../../wire/bytes.js';
 import { fragmentIpv4 } from '../../wire/fragment.js';
-import { traceMark } from '../../wire/icmp-names.js';
-import { ICMP_TYPE, isError } from '../../wire/icmpv4-codes.js';
-import { FIELD as IP, isFragment, PROTOCOL } from '../../wire/ipv4.js';
+import { fragmentIpv6 } from '../../wire/fragment6.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE } from '../../wire/icmpv4-codes.js';
+import { ICMPV6_TYPE } from '../../wire/icmpv6-codes.js';
+import { isFragment } from '../../wire/ipv4.js';
+import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
 import { quotedHeaderOffset } from '../../wire/peek.js';
 import { errnoName } from '../errors.js';
 import type { ProbeEngine } from '../engine/engine.js';
@@ -70,14 +71,15 @@ export class TraceAnswers {
   /** Probe n's reply or error `m`, received at receivedAt (clock ns), as a TraceProbe. */
   probe(n: number, outcome: Outcome, m: Match, receivedAt: number): TraceProbe {
     const rttUs = rttMicros(Math.max(0, receivedAt - this.#engine.sentAt(n)));
-    const isIcmp = m.data[m.offset + IP.PROTOCOL] === PROTOCOL.ICMP;
-    const quote = isIcmp && isError(m.type) ? this.#compare(n, outcome, m) : null;
+    const family = this.#config.family;
+    const isIcmp = family.protocolOf(m.data, m.offset, m) === family.icmpProtocol;
+    const quote = isIcmp && family.errorTypes.includes(m.type) ? this.#compare(n, outcome, m) : null;
     return {
-      from: formatIpv4(m.from),
+      from: family.fromText(m),
       rttMs: rttUs / 1000,
       rttUs,
       icmp: isIcmp ? { type: m.type, code: m.code } : null,
-      mark: isIcmp && outcome === OUTCOME.error ? traceMark(m.type, m.code, { nextHopMtu: m.info >= 0 ? m.info : null }) : null,
+      mark: isIcmp && outcome === OUTCOME.error ? family.traceMark(m.type, m.code, m.info >= 0 ? m.info : null) : null,
       reply: outcome === OUTCOME.reply,
       tcpFlags: isIcmp ? null : m.type,
       ttl: m.ttl,
@@ -85,28 +87,33 @@ export class TraceAnswers {
       quotedTos: quote === null ? null : m.quotedTos,
       quotedTtl: quote === null ? null : m.quotedTtl,
       changes: quote ?? [],
-      extensions: isIcmp && isError(m.type) ? answerExtensions(m.data, m.offset, m.length) : null,
+      extensions: isIcmp && family.version === 4 && family.errorTypes.includes(m.type) ? answerExtensions(m.data, m.offset, m.length) : null,
       sendError: null,
     };
   }
 
   /** What the path changed in probe n's header, from the quote in `m`; null when it quotes no header. */
   #compare(n: number, outcome: Outcome, m: Match): HeaderChange[] | null {
-    const inner = quotedHeaderOffset(m.data, m.offset, m.length);
+    const v6 = this.#config.family.version === 6;
+    // An ICMPv6 message starts the datagram (a raw IPv6 socket keeps the header); the quote follows its 8 bytes.
+    const inner = v6 ? (m.length >= ICMP_HEADER_LENGTH + IPV6_HEADER_LENGTH ? m.offset + ICMP_HEADER_LENGTH : -1) : quotedHeaderOffset(m.data, m.offset, m.length);
     if (inner < 0) return null;
     let sent: Uint8Array = this.#scratch;
     let length = this.#sentBytes(n);
     // A router quotes the fragment that reached it: compare with the first one we sent. (The
     // destination quotes the datagram it put back together: compare with the whole probe.)
     const mtu = this.#config.fragmentMtu;
-    if (mtu !== null && length > mtu && isFragment(m.data, inner)) {
-      sent = fragmentIpv4(this.#scratch.subarray(0, length), mtu)[0]!;
+    const quotesFragment = v6 ? m.data[inner + IP6.NEXT_HEADER] === NEXT_HEADER.FRAGMENT : isFragment(m.data, inner);
+    if (mtu !== null && length > mtu && quotesFragment) {
+      const whole = this.#scratch.subarray(0, length);
+      sent = (v6 ? fragmentIpv6(whole, mtu) : fragmentIpv4(whole, mtu))[0]!;
       length = sent.byteLength;
     }
     // The quoted TTL means something for a probe that expired, or that reached the
     // destination: then it arrived with 1 left. An unreachable from a router on the way
     // (!F, !H...) is about another limit, the TTL left is whatever it was.
-    const expiring = this.#config.compareTtl && (m.type === ICMP_TYPE.TIME_EXCEEDED || outcome === OUTCOME.reply);
+    const exceeded = v6 ? ICMPV6_TYPE.TIME_EXCEEDED : ICMP_TYPE.TIME_EXCEEDED;
+    const expiring = this.#config.compareTtl && (m.type === exceeded || outcome === OUTCOME.reply);
     return compareQuoted(sent, 0, length, m.data, inner, m.offset + m.length - inner, { expectedTtl: expiring ? 1 : null });
   }
 
@@ -117,6 +124,7 @@ export class TraceAnswers {
     slot.number = n;
     slot.target = 0;
     slot.addressValue = engine.targetValues[0]!;
+    slot.address = engine.targets[0]!;
     slot.ttl = engine.ttlOf(n);
     slot.tos = engine.tosOf(n);
     return this.#protocol.encode(slot, this.#scratch);

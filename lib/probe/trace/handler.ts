@@ -20,7 +20,6 @@
 //
 // `tos` runs the same machinery with several lanes: one TTL sweep per TOS value, side by side
 // in one engine (a lane is one value; each lane keeps its own final hop, waits and changes).
-import { ICMP_TYPE } from '../../wire/icmpv4-codes.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import type { ProbeEngine } from '../engine/engine.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
@@ -170,7 +169,7 @@ export class TraceHandler implements ProbeHandler {
     if (g < 0 || this.#state[g] !== CELL.open) return;
     const rttNs = Math.max(0, receivedAt - this.#engine.sentAt(n));
     const result = this.#answers.probe(n, outcome, m, receivedAt);
-    const final = result.reply || result.mark !== null || result.icmp?.type === ICMP_TYPE.DESTINATION_UNREACHABLE;
+    const final = result.reply || result.mark !== null || result.icmp?.type === this.#config.family.destinationUnreachable;
     const lane = this.#laneOf(g);
     const h = this.#ttlOf(g) - this.#config.firstTtl;
     if (result.reply) {

@@ -8,11 +8,14 @@ import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
 import { PROBE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
 import { UDP_BASE_PORT } from '../protocols/udp.js';
 import { chooseFlows, type FlowChoice } from './flows.js';
-import { checkSourceOption, chooseSource, resolveTarget, type ResolvedTarget } from '../resolve.js';
+import { checkSourceOption, chooseSource, resolveTarget, type IpVersion, type ResolvedTarget } from '../resolve.js';
+import { familyOf, type ProbeFamily } from '../family/index.js';
 
 export interface TraceOptions {
-  /** Host name or IPv4 address. */
+  /** Host name or IP address. */
   host: string;
+  /** IP version (-4, -6); default: the address's own, IPv4 for a name. */
+  version?: IpVersion | null;
   /** Probe kind (-P / -I -U -T). Default 'icmp'. */
   kind?: ProbeKind;
   /** UDP: the first destination port (default 33434); TCP: the destination port (default 80). */
@@ -60,6 +63,8 @@ export interface TraceOptions {
 
 export interface TraceConfig {
   target: ResolvedTarget;
+  /** The target's IP version's table. */
+  family: ProbeFamily;
   kind: ProbeKind;
   /** UDP: first destination port; TCP: destination port; ICMP: null. */
   port: number | null;
@@ -144,7 +149,7 @@ export function checkTraceOptions(options: TraceOptions, portsInUse?: number): v
   if (lanes.length === 0 || lanes.length > 256) throw optionError('tos', `${lanes.length} TOS values: give 1 to 256`);
   for (const v of lanes) wholeIn('tos', 'TOS', v, 0, 255);
   if (options.length != null) wholeIn('length', 'packet length', options.length, 0, 65535);
-  checkSourceOption(options.source);
+  checkSourceOption(options.source, false);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
   if (options.port != null) {
@@ -199,11 +204,14 @@ export function randomIn(low: number, high: number): number {
  */
 export async function configureTrace(options: TraceOptions, portsInUse?: number): Promise<TraceConfig> {
   checkTraceOptions(options, portsInUse);
-  const target = await resolveTarget(options.host);
+  const target = await resolveTarget(options.host, options.version ?? null);
+  const family = familyOf(target.version ?? 4);
+  if (family.version === 6 && options.ipOptions !== undefined && options.ipOptions.length > 0) throw optionError('ipOptions', 'IP options are IPv4\'s: an IPv6 probe has none');
   const { source, sourceGiven } = chooseSource(options.source, target.address);
   const kind = options.kind ?? 'icmp';
   const df = options.df ?? false;
-  const length = options.length ?? TRACE_DEFAULTS.length;
+  // traceroute's default packet: 60 bytes over IPv4, 80 over IPv6 (the same data after a 40-byte header).
+  const length = options.length ?? TRACE_DEFAULTS.length + (family.ipHeaderBytes - 20);
   const firstTtl = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
   const maxTtl = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
   const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
@@ -219,6 +227,7 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
   }
   return {
     target,
+    family,
     kind,
     port,
     firstTtl,

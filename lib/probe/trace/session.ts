@@ -42,7 +42,7 @@ export function randomBases(): ProbeBases {
  * (trace --mtu makes one protocol per size, with the same bases, so keys agree).
  */
 export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePlan(1), bases: ProbeBases = randomBases(), length = config.length): TraceProtocol {
-  const header = { source: config.source, df: config.df, ipOptions: config.ipOptions, length, ipIdBase: bases.ipIdBase };
+  const header = { source: config.source, df: config.df, ipOptions: config.ipOptions, length, ipIdBase: bases.ipIdBase, family: config.family };
   const flows = config.flow.mode === 'classic' ? null : { flows: new Flows(plan, config.flow.flows) };
   switch (config.kind) {
     case 'udp': {
@@ -80,7 +80,7 @@ export function traceStartOf(config: TraceConfig, packetLength: number): TraceSt
 
 /** The probe session of a trace: its sockets (opened unless `parts` has a fake), probes cut for config.fragmentMtu. */
 export function traceProbeSession(config: TraceConfig, protocol: TraceProtocol, parts: SessionParts): ProbeSession {
-  const openSocket = (): SessionSocket => openTraceSocket(protocol, { source: config.sourceGiven ? config.source : null });
+  const openSocket = (): SessionSocket => openTraceSocket(protocol, config.family, { source: config.sourceGiven ? config.source : null });
   return new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts);
 }
 

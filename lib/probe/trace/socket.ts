@@ -1,19 +1,19 @@
-// The sockets a trace probes through, as one ProbeSocket for the engine.
+// The sockets a trace probes through, as one ProbeSocket for the engine (the family table opens
+// them: lib/probe/engine/probe-socket.ts).
 //
-//   every kind   a raw ICMP socket with IP_HDRINCL: sends every probe (the kernel sends the
-//                datagram we built as it is, whatever its protocol field says) and receives
-//                the ICMP answers; ICMP_FILTER keeps only the types the protocol wants, and
-//                its BPF program drops what cannot be ours before it wakes us
+//   every kind   IPv4: a raw ICMP socket with IP_HDRINCL sends every probe (the kernel sends the
+//                datagram we built as it is, whatever its protocol field says) and receives the
+//                ICMP answers; IPv6: a raw IPPROTO_RAW socket with IPV6_HDRINCL sends, a raw
+//                ICMPv6 socket receives. ICMP_FILTER keeps only the types the protocol wants,
+//                and its BPF program drops what cannot be ours before it wakes us
 //   tcp          plus a raw TCP socket, which receives a copy of every TCP segment the host
 //                gets: the destination's SYN-ACK or RST; its BPF program keeps only segments
 //                from the target port to our source ports
 //
-// Both receive into the same handler; the engine never knows there are two.
-import { openSocket, type RawSocket } from '../../socket/socket.js';
+// All receive into the same handler; the engine never knows there are several.
 import { constants } from '../../socket/constants.js';
-import { SocketGroup } from '../engine/socket-group.js';
 import type { SessionSocket } from '../engine/session.js';
-import { answerSlotSize, openProbeSocket } from '../engine/probe-socket.js';
+import type { ProbeFamily } from '../family/family.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import type { TcpSynProbe } from '../protocols/tcp-syn.js';
 
@@ -29,27 +29,15 @@ export interface TraceSocketOptions {
 }
 
 /** Opens the sockets `protocol` needs (CAP_NET_RAW), filters attached, receiving started. */
-export function openTraceSocket(protocol: TraceProtocol, options: TraceSocketOptions): TraceSocket {
-  const icmp = openProbeSocket(protocol, {
+export function openTraceSocket(protocol: TraceProtocol, family: ProbeFamily, options: TraceSocketOptions): TraceSocket {
+  return family.openSockets(protocol, {
     source: options.source,
-    slotCount: RECEIVE.slotCount,
-    maxPerWake: RECEIVE.maxPerWake,
+    ...RECEIVE,
     // Send at the interface's MTU, whatever path MTU the kernel learned from an earlier
     // Fragmentation Needed (as traceroute does): otherwise, once a router has said "mtu 1400",
     // our big DF probes would fail at home with EMSGSIZE instead of asking the path again.
-    setup: (socket) => socket.setOption('IP_MTU_DISCOVER', constants.IP_PMTUDISC_PROBE),
+    // (IPv6: not set; after a Packet Too Big, larger probes fail at home, marked !F.)
+    ...(family.version === 4 ? { setup: (socket) => socket.setOption('IP_MTU_DISCOVER', constants.IP_PMTUDISC_PROBE) } : {}),
+    tcpFilter: protocol.kind === 'tcp' ? (protocol as TcpSynProbe).tcpFilter() : null,
   });
-  if (protocol.kind !== 'tcp') return icmp;
-  const opened: RawSocket[] = [icmp];
-  try {
-    const tcp = openSocket({ family: 'inet', type: 'raw', protocol: 'tcp' });
-    opened.push(tcp);
-    tcp.attachFilter((protocol as TcpSynProbe).tcpFilter());
-    if (options.source !== null) tcp.bind(options.source);
-    tcp.startReceiving({ ...RECEIVE, slotSize: answerSlotSize(protocol.packetLength) });
-    return new SocketGroup(icmp, [icmp, tcp]);
-  } catch (e) {
-    for (const s of opened) s.close();
-    throw e;
-  }
 }

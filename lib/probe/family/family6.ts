@@ -1,0 +1,160 @@
+// The probing commands' IPv6 table (family.ts). Probes go out through a raw IPPROTO_RAW socket
+// with IPV6_HDRINCL (Linux 4.5 and later: every byte of the IPv6 header is ours and the kernel
+// changes none); answers come in on a raw ICMPv6 socket (and a raw TCP one for trace -T), which
+// never hands over the IPv6 header: a datagram starts at its ICMPv6 (TCP) header, its source is
+// the batch's address text, its protocol the socket's, its hop limit and traffic class the
+// IPV6_HOPLIMIT / IPV6_TCLASS control messages. The kernel checks an ICMPv6 message's checksum
+// before a raw socket sees it (and drops a bad one), so no answer here is ever "corrupted".
+// The packet an ICMPv6 error quotes (RFC 4443 section 2.4: as much as fits 1280 bytes) is
+// walked through its extension headers (a Fragment header, when we sent fragments) to the
+// upper layer with lib/wire's walkChain.
+import { u32 } from '../../wire/bytes.js';
+import { describeIcmpv6, traceMark6 } from '../../wire/icmpv6-names.js';
+import { ICMPV6_TYPE, isError, UNREACHABLE_CODE } from '../../wire/icmpv6-codes.js';
+import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH, PROTOCOL_NUMBER as ICMPV6_PROTOCOL } from '../../wire/icmpv6.js';
+import { address6Key, address6KeyOf } from '../../wire/ipv6-address.js';
+import { newChainWalk, walkChain } from '../../wire/ipv6-chain.js';
+import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
+import { encodePacket6, type Packet6Init } from '../../wire/packet6.js';
+import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
+import { echoReplyFilterV6, jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
+import { constants } from '../../socket/constants.js';
+import { MATCH, MATCH_FLAG } from '../engine/protocol.js';
+import { openProbeSocket6, withTcpListener } from '../engine/probe-socket.js';
+import { Probe6Template } from '../protocols/template6.js';
+import type { ProbeFamily, UpperInit } from './family.js';
+
+const WALK = newChainWalk();
+/** Bytes of the quoted upper layer an answer is matched by (ports, echo identifier and sequence). */
+const QUOTED_BYTES = 8;
+
+/** The upper layer of a template as lib/wire's IPv6 packet takes it. */
+function upperOf(upper: UpperInit): Omit<Packet6Init, 'ip'> {
+  const init: Omit<Packet6Init, 'ip'> = {};
+  if (upper.echo !== undefined) init.icmpv6 = { kind: 'echo-request', ...upper.echo };
+  if (upper.udp !== undefined) init.udp = upper.udp;
+  if (upper.tcp !== undefined) init.tcp = upper.tcp;
+  if (upper.payload !== undefined) init.payload = upper.payload;
+  return init;
+}
+
+/**
+ * For the raw ICMPv6 socket (the program sees the ICMPv6 message first): pass errors whose quoted
+ * packet's Next Header is `protocol`, or a Fragment header (our probes cut for the MTU), drop the rest.
+ */
+function quotedProtocolFilter6(protocol: number): BpfInstruction[] {
+  const c = constants;
+  return [
+    stmt(c.BPF_LD | c.BPF_B | c.BPF_ABS, ICMPV6_HEADER_LENGTH + IP6.NEXT_HEADER), // A = quoted Next Header
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, protocol, 1, 0),
+    jump(c.BPF_JMP | c.BPF_JEQ | c.BPF_K, NEXT_HEADER.FRAGMENT, 0, 1),
+    stmt(c.BPF_RET | c.BPF_K, 0xffffffff),
+    stmt(c.BPF_RET | c.BPF_K, 0),
+  ];
+}
+
+/**
+ * An answer as a whole IPv6 packet, for captures and printing: the header the kernel kept,
+ * rebuilt from what it told (source, hop limit, traffic class, the socket's protocol as Next
+ * Header) around the message b[offset, offset + length); its destination `dst` (ours: the
+ * kernel does not tell) and its flow label 0.
+ */
+export function answerPacket6(b: Uint8Array, offset: number, length: number, batch: ReceiveBatch, index: number, dst: Uint8Array | string): Buffer {
+  const out = Buffer.alloc(IPV6_HEADER_LENGTH + length);
+  const base = index * BATCH.stride;
+  encodeIpv6(
+    {
+      src: batch.addresses![index]!,
+      dst,
+      hopLimit: Math.max(0, batch.meta[base + BATCH.hopLimit]!),
+      trafficClass: Math.max(0, batch.meta[base + BATCH.tos]!),
+      flowLabel: 0,
+      nextHeader: batch.protocol ?? NEXT_HEADER.NO_NEXT_HEADER,
+      payloadLength: length,
+    },
+    out,
+    0,
+  );
+  out.set(b.subarray(offset, offset + length), IPV6_HEADER_LENGTH);
+  return out;
+}
+
+/** The batch's source address text of the datagram m came in as, or ''. */
+function sourceOf(m: { batch: { addresses: readonly string[] | null } | null; index: number }): string {
+  return m.batch?.addresses?.[m.index] ?? '';
+}
+
+export const FAMILY6: ProbeFamily = {
+  version: 6,
+  ipHeaderBytes: IPV6_HEADER_LENGTH,
+  icmpProtocol: ICMPV6_PROTOCOL,
+  echoRequest: ICMPV6_TYPE.ECHO_REQUEST,
+  echoReply: ICMPV6_TYPE.ECHO_REPLY,
+  errorTypes: [ICMPV6_TYPE.DESTINATION_UNREACHABLE, ICMPV6_TYPE.PACKET_TOO_BIG, ICMPV6_TYPE.TIME_EXCEEDED, ICMPV6_TYPE.PARAMETER_PROBLEM],
+  destinationUnreachable: ICMPV6_TYPE.DESTINATION_UNREACHABLE,
+  portUnreachable: [ICMPV6_TYPE.DESTINATION_UNREACHABLE, UNREACHABLE_CODE.PORT],
+
+  template(h, upper) {
+    const ip = { src: h.source, dst: '::', hopLimit: 64, trafficClass: 0, flowLabel: (h.flowLabel ?? 0) & 0xfffff };
+    return new Probe6Template(encodePacket6({ ip, ...upperOf(upper) }));
+  },
+
+  open(b, offset, length, wireLength, m) {
+    const batch = m.batch;
+    const source = sourceOf(m);
+    if (batch === null || source === '' || length < ICMPV6_HEADER_LENGTH) return -1;
+    const base = m.index * BATCH.stride;
+    m.data = b;
+    m.offset = offset;
+    m.length = length;
+    m.from = address6KeyOf(source);
+    m.ttl = batch.meta[base + BATCH.hopLimit]!;
+    m.tos = batch.meta[base + BATCH.tos]!;
+    m.type = b[offset]!;
+    m.code = b[offset + 1]!;
+    m.info = -1;
+    m.quotedTos = -1;
+    m.quotedTtl = -1;
+    // The message without its IPv6 header, as ping -6 counts "64 bytes".
+    m.bytes = wireLength;
+    m.flags = wireLength > length ? MATCH_FLAG.truncated : 0;
+    return offset;
+  },
+  protocolOf: (_b, _offset, m) => m.batch?.protocol ?? -1,
+  quoted(b, _offset, p, end, protocol, m) {
+    if (m.batch?.protocol !== ICMPV6_PROTOCOL || !isError(b[p]!)) return -1;
+    const inner = p + ICMPV6_HEADER_LENGTH;
+    if (end - inner < IPV6_HEADER_LENGTH || b[inner]! >>> 4 !== 6) return -1;
+    walkChain(b, inner + IPV6_HEADER_LENGTH, end, b[inner + IP6.NEXT_HEADER]!, WALK);
+    if (WALK.problem !== null || WALK.upperLayer !== protocol || WALK.end + QUOTED_BYTES > end) return -1;
+    return WALK.end;
+  },
+  quotedIpId: () => -1,
+  error(b, _offset, p, _length, _wireLength, m) {
+    const inner = p + ICMPV6_HEADER_LENGTH;
+    m.target = address6Key(b, inner + IP6.DST);
+    m.quotedTos = ((b[inner]! & 0x0f) << 4) | (b[inner + 1]! >>> 4);
+    m.quotedTtl = b[inner + IP6.HOP_LIMIT]!;
+    if (m.type === ICMPV6_TYPE.PACKET_TOO_BIG || m.type === ICMPV6_TYPE.PARAMETER_PROBLEM) m.info = u32(b, p + ICMPV6.MTU);
+    m.kind = MATCH.error;
+    return MATCH.error;
+  },
+  echoFilter: echoReplyFilterV6,
+  quotedFilter: quotedProtocolFilter6,
+
+  openSockets(protocol, options) {
+    return withTcpListener(openProbeSocket6(protocol, options), 'inet6', protocol, options);
+  },
+
+  fromText: (m) => sourceOf(m),
+  detailOf(m) {
+    return {
+      mtu: m.type === ICMPV6_TYPE.PACKET_TOO_BIG ? m.info : null,
+      gateway: null,
+      pointer: m.type === ICMPV6_TYPE.PARAMETER_PROBLEM ? m.info : null,
+    };
+  },
+  describe: (type, code, detail) => describeIcmpv6(type, code, { mtu: detail.mtu, pointer: detail.pointer }),
+  traceMark: (type, code, mtu) => traceMark6(type, code, { mtu }),
+};
+

@@ -1,0 +1,52 @@
+// The IPv6 side of template.ts: a probe's IPv6 header (RFC 8200 section 3) written per probe.
+// IPV6_HDRINCL sends it as we wrote it, so the traffic class, flow label, hop limit and
+// destination are ours; there is no header checksum, but ICMPv6, UDP and TCP all cover the
+// pseudo-header (source, destination, upper-layer length, next header: RFC 8200 section 8.1),
+// which pseudoSum gives for the destination just written.
+import { put32 } from '../../wire/bytes.js';
+import { IPV6_ADDRESS_LENGTH, parseIpv6 } from '../../wire/ipv6-address.js';
+import { addressSum6, withLengthAndProtocol } from '../../wire/ipv6-checksum.js';
+import { FIELD as IP6, HEADER_LENGTH } from '../../wire/ipv6.js';
+import type { ProbeSlot } from '../engine/protocol.js';
+import type { HeaderTemplate } from '../family/family.js';
+import { Primed } from './template.js';
+
+export class Probe6Template implements HeaderTemplate {
+  readonly bytes: Buffer;
+  readonly hl = HEADER_LENGTH;
+  readonly #primed: Primed;
+  readonly #flowLabel: number;
+  readonly #nextHeader: number;
+  /** The last destination written, as text and as bytes: a ping or a trace has one. */
+  #lastAddress = '';
+  #lastBytes: Buffer = Buffer.alloc(IPV6_ADDRESS_LENGTH);
+
+  /** `bytes`: the template datagram, its upper layer right after the 40-byte header. */
+  constructor(bytes: Buffer) {
+    this.bytes = bytes;
+    this.#primed = new Primed(bytes);
+    this.#flowLabel = bytes.readUInt32BE(0) & 0xfffff;
+    this.#nextHeader = bytes[IP6.NEXT_HEADER]!;
+  }
+
+  /** IPv6 has no identification. */
+  ipIdOf(_n: number): number {
+    return 0;
+  }
+
+  /** Puts the template into b (once per buffer), then traffic class, hop limit and destination. */
+  write(b: Uint8Array, probe: ProbeSlot): void {
+    this.#primed.prime(b);
+    put32(b, IP6.VERSION_CLASS_FLOW, ((6 << 28) | ((probe.tos & 0xff) << 20) | this.#flowLabel) >>> 0);
+    b[IP6.HOP_LIMIT] = probe.ttl;
+    if (probe.address !== this.#lastAddress) {
+      this.#lastBytes = parseIpv6(probe.address);
+      this.#lastAddress = probe.address;
+    }
+    b.set(this.#lastBytes, IP6.DST);
+  }
+
+  pseudoSum(b: Uint8Array): number {
+    return withLengthAndProtocol(addressSum6(b, IP6.SRC, b, IP6.DST), this.#nextHeader, this.bytes.length - HEADER_LENGTH);
+  }
+}
