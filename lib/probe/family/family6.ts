@@ -15,14 +15,14 @@ import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH, PROTOCOL_NUMBER
 import { address6Key, address6KeyOf } from '../../wire/ipv6-address.js';
 import { newChainWalk, walkChain } from '../../wire/ipv6-chain.js';
 import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
-import { encodePacket6, type Packet6Init } from '../../wire/packet6.js';
+import { encodePacket6 } from '../../wire/packet6.js';
 import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
 import { echoReplyFilterV6, jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
 import { constants } from '../../socket/constants.js';
 import { MATCH, MATCH_FLAG, type Match } from '../engine/protocol.js';
 import { openProbeSocket6, withTcpListener } from '../engine/probe-socket.js';
 import { Probe6Template } from '../protocols/template6.js';
-import type { ProbeFamily, UpperInit } from './family.js';
+import { upperLayerOf, type ProbeFamily } from './family.js';
 
 const WALK = newChainWalk();
 /** Bytes of the quoted upper layer an answer is matched by (ports, echo identifier and sequence). */
@@ -51,16 +51,6 @@ export function readQuoted6(m: Match, b: Uint8Array, inner: number): void {
   m.target = address6Key(b, inner + IP6.DST);
   m.quotedTos = ((b[inner]! & 0x0f) << 4) | (b[inner + 1]! >>> 4);
   m.quotedTtl = b[inner + IP6.HOP_LIMIT]!;
-}
-
-/** The upper layer of a template as lib/wire's IPv6 packet takes it. */
-function upperOf(upper: UpperInit): Omit<Packet6Init, 'ip'> {
-  const init: Omit<Packet6Init, 'ip'> = {};
-  if (upper.echo !== undefined) init.icmpv6 = { kind: 'echo-request', ...upper.echo };
-  if (upper.udp !== undefined) init.udp = upper.udp;
-  if (upper.tcp !== undefined) init.tcp = upper.tcp;
-  if (upper.payload !== undefined) init.payload = upper.payload;
-  return init;
 }
 
 /**
@@ -121,7 +111,7 @@ export const FAMILY6: ProbeFamily = {
 
   template(h, upper) {
     const ip = { src: h.source, dst: '::', hopLimit: 64, trafficClass: 0, flowLabel: (h.flowLabel ?? 0) & 0xfffff };
-    return new Probe6Template(encodePacket6({ ip, ...upperOf(upper) }));
+    return new Probe6Template(encodePacket6({ ip, ...upperLayerOf(upper, 'icmpv6') }));
   },
 
   open(b, offset, length, wireLength, m) {
