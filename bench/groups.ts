@@ -13,6 +13,7 @@ import { startupGroup } from './rows/startup.js';
 import { sweepGroup } from './rows/sweep.js';
 import { traceGroup } from './rows/trace.js';
 import { traceReportGroup } from './rows/trace-report.js';
+import { traceMiddleboxGroup } from './rows/trace-middlebox.js';
 
 export const BENCH_GROUPS: readonly BenchGroup[] = [
   buildParseGroup,
@@ -22,6 +23,7 @@ export const BENCH_GROUPS: readonly BenchGroup[] = [
   rttGroup,
   traceGroup,
   traceReportGroup,
+  traceMiddleboxGroup,
   checksumGroup,
   pcapReadGroup,
   startupGroup,

@@ -56,6 +56,7 @@
   X(IP_TOS) X(IP_TTL) X(IP_HDRINCL) X(IP_OPTIONS) X(IP_RECVERR) X(IP_MTU_DISCOVER)       \
   X(IP_MTU) X(IP_RECVTTL) X(IP_RECVTOS) X(IP_PMTUDISC_DONT) X(IP_PMTUDISC_WANT)          \
   X(IP_PMTUDISC_DO) X(IP_PMTUDISC_PROBE) X(IP_PMTUDISC_INTERFACE) X(IP_PMTUDISC_OMIT)    \
+  X(IP_MULTICAST_LOOP)                                                                   \
   /* IPPROTO_IPV6 options */                                                             \
   X(IPV6_UNICAST_HOPS) X(IPV6_TCLASS) X(IPV6_V6ONLY) X(IPV6_RECVERR)                     \
   X(IPV6_MTU_DISCOVER) X(IPV6_RECVHOPLIMIT) X(IPV6_HOPLIMIT) X(IPV6_RECVTCLASS)          \

@@ -47,7 +47,8 @@ export function checkTrace(name: string, hops: { ttl: number; line: string }[], 
   }
 }
 
-async function traceRun(lab: Lab, argv: string[], name: string, parse: (t: string) => { ttl: number; line: string }[], silentTtl: number | null): Promise<RunOutcome> {
+/** One whole-process run of a trace-shaped command in h1, checked (checkTrace): its time. */
+export async function traceRun(lab: Lab, argv: string[], name: string, parse: (t: string) => { ttl: number; line: string }[], silentTtl: number | null): Promise<RunOutcome> {
   const r = expectExit(await runProcess(argv, { netns: lab.namespace('h1'), timeoutMs: 120_000 }), name);
   checkTrace(name, parse(r.stdout), lab.address('h2'), silentTtl);
   return { values: { ms: r.ms } };

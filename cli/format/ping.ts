@@ -13,9 +13,10 @@
 // Ours beyond iputils, in its own style: "tos=0x20 (sent 0xb8)" when a reply's TOS differs
 // from the probe's, " (LATE!)" for a reply after its timeout (then "+N late" in the summary),
 // and a time on every reply even below 16 data bytes (iputils needs the bytes for its
-// timestamp; our times come from the kernel).
+// timestamp; our times come from the kernel). -R and -T's lines are ping-options.ts's.
 import type { PingEvent, PingIcmpError, PingNoAnswer, PingReply, PingSendError, PingStart, PingSummary } from '../../lib/probe/index.js';
 import { hex8 } from './hex.js';
+import { ipOptionsJson } from './ping-options.js';
 import { timestampsJson } from './timestamps.js';
 
 // ---- numbers as iputils prints them ---------------------------------------------------------
@@ -71,11 +72,11 @@ export function patternLine(start: PingStart): string | null {
 }
 
 /**
- * "PING host (address) [from source : ]56(84) bytes of data."; IPv6 in ping6's words:
- * "PING host(address) [, flow 0x0007b, ][from source : ]56 data bytes".
+ * "PING host (address) [from source [device]: ]56(84) bytes of data." (-I, -B: "from"); IPv6 in
+ * ping6's words: "PING host(address) [, flow 0x0007b, ][from source : ]56 data bytes".
  */
 export function headerLine(start: PingStart): string {
-  const from = start.sourceGiven ? `from ${start.source} : ` : '';
+  const from = start.bound || start.device !== null ? `from ${start.source} ${start.device ?? ''}: ` : '';
   if (start.version === 6) {
     const flow = start.flowLabel !== 0 ? `, flow 0x${start.flowLabel.toString(16).padStart(5, '0')}, ` : '';
     const address = start.host === start.address ? start.address : `${start.host} (${start.address})`;
@@ -85,14 +86,42 @@ export function headerLine(start: PingStart): string {
 }
 
 /**
+ * Lines iputils writes to stderr before its PING line: pinging a broadcast address (-b), and a
+ * source the route gave that is not an address of the -I interface.
+ */
+export function startWarnings(start: PingStart): string[] {
+  const out: string[] = [];
+  if (start.broadcastTarget) out.push('WARNING: pinging broadcast address');
+  if (start.sourceOnDevice === false) out.push(`rawprobe: Warning: source address might be selected on device other than: ${start.device ?? ''}`);
+  return out;
+}
+
+/** How reply lines differ by option: -v's ident=, and (DUP!) only with -v when any host may answer (-b, multicast). */
+export interface ReplyStyle {
+  /** The ICMP identifier shown as ident= (-v), or null. */
+  ident: number | null;
+  /** Mark duplicates with (DUP!). */
+  duplicates: boolean;
+}
+
+const PLAIN: ReplyStyle = { ident: null, duplicates: true };
+
+/** iputils' style for a session: -v shows ident= and every DUP!; a broadcast or multicast ping hides DUP! otherwise. */
+export function replyStyle(start: PingStart, verbose: boolean): ReplyStyle {
+  return { ident: verbose ? start.identifier : null, duplicates: verbose || !start.anySource };
+}
+
+/**
  * The reply line, after "[timestamp] " when -D. `who` is "address" or "name (address)".
  */
-export function replyLine(e: PingReply, who: string): string {
-  let line = `${e.bytes} bytes from ${who}: icmp_seq=${e.seq} ttl=${e.ttl}`;
+export function replyLine(e: PingReply, who: string, style: ReplyStyle = PLAIN): string {
+  let line = `${e.bytes} bytes from ${who}: icmp_seq=${e.seq}`;
+  if (style.ident !== null) line += ` ident=${style.ident}`;
+  line += ` ttl=${e.ttl}`;
   if (e.truncated && !e.badChecksum) return `${line} (truncated)`;
   line += ` time=${formatReplyTime(e.rttUs)} ms`;
   if (e.tos !== e.sentTos) line += ` tos=${hex8(e.tos)} (sent ${hex8(e.sentTos)})`;
-  if (e.duplicate) line += ' (DUP!)';
+  if (e.duplicate && style.duplicates) line += ' (DUP!)';
   if (e.badChecksum) line += ' (BAD CHECKSUM!)';
   if (e.late) line += ' (LATE!)';
   if (e.wrongData) line += ' (WRONG DATA!)';
@@ -154,9 +183,10 @@ export function statusLine(s: PingSummary): string {
   return `${line}\n`;
 }
 
-/** Flood output for one flush: '.' per probe sent, a backspace per reply (ping_common.c). */
-export function floodText(p: { sent: number; replies: number; corrupted: number; errors: number; sendErrors: number }): string {
-  return '.'.repeat(p.sent) + '\b \b'.repeat(p.replies) + '\bC'.repeat(p.corrupted) + '\bE'.repeat(p.errors) + 'E'.repeat(p.sendErrors);
+/** Flood output for one flush: '.' per probe sent, a backspace per reply (ping_common.c), and -a's bell per reply. */
+export function floodText(p: { sent: number; replies: number; corrupted: number; errors: number; sendErrors: number }, audible = false): string {
+  const reply = audible ? '\b \b\u0007' : '\b \b';
+  return '.'.repeat(p.sent) + reply.repeat(p.replies) + '\bC'.repeat(p.corrupted) + '\bE'.repeat(p.errors) + 'E'.repeat(p.sendErrors);
 }
 
 // ---- JSON -----------------------------------------------------------------------------------
@@ -168,6 +198,9 @@ export function startJson(s: PingStart): Record<string, unknown> {
     host: s.host,
     address: s.address,
     source: s.source,
+    device: s.device,
+    broadcast: s.broadcastTarget,
+    ipOption: s.ipOption,
     size: s.size,
     packetSize: s.packetSize,
     identifier: s.identifier,
@@ -204,6 +237,7 @@ export function eventJson(e: PingEvent): Record<string, unknown> {
         badChecksum: e.badChecksum,
         truncated: e.truncated,
         wrongData: e.wrongData,
+        ipOptions: ipOptionsJson(e.ipOptions),
         timestamp: e.receivedAt,
       };
     case 'error':

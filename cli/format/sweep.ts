@@ -1,7 +1,7 @@
 // What `rawprobe sweep` prints: fping's shapes (fping 5, output.c and fping.c), because people
 // parse them with scripts, and one JSON object per event with --json.
 //
-//   stdout   198.18.0.1 is alive (0.031 ms)              alive mode (fping -e's form)
+//   stdout   198.18.0.1 is alive                         alive mode; -e: "is alive (0.031 ms)"
 //            198.18.3.7 is unreachable
 //            198.18.0.1                                  --alive / --unreachable: bare (fping -a/-u)
 //            198.18.0.1 : [0], 64 bytes, 0.042 ms (0.042 avg, 0% loss)     count mode
@@ -10,7 +10,9 @@
 //            198.18.0.1 : duplicate for [0], 64 bytes, 0.061 ms
 //            198.18.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.042/0.058/0.073
 //            nosuch.example: Name or service not known
-//            the summary (fping -s), with duplicates and late replies added
+//            198.18.0.1 : 0.042 0.061 - 0.058           -C N: each probe's round trip
+//            [04:50:34] and a count line per target    -Q SECS: every SECS seconds
+//            the summary (-s), with duplicates and late replies added
 //
 // Unlike fping, a target's unreachable line and count-mode summary come when the target is done,
 // not all at the end: a sweep keeps no per-target state once a target is finished.
@@ -95,16 +97,20 @@ export function fpingIcmpName(type: number, code: number): string {
 // ---- lines -------------------------------------------------------------------------------------
 
 /**
- * Alive mode: "198.18.0.1 is alive (0.031 ms)", "198.18.3.7 is unreachable", or, for a target
- * still being probed when the sweep was stopped, "198.18.3.8 is unknown (stopped before an answer)".
+ * Alive mode: "198.18.0.1 is alive", with -e "198.18.0.1 is alive (0.031 ms)", "198.18.3.7 is
+ * unreachable", or, for a target still being probed when the sweep was stopped, "198.18.3.8 is
+ * unknown (stopped before an answer)".
  */
-export function resultLine(r: SweepResult): string {
-  if (r.alive) return `${r.host} is alive (${formatFpingMs(r.rttNs ?? 0)} ms)`;
+export function resultLine(r: SweepResult, elapsed: boolean): string {
+  if (r.alive) return elapsed ? `${r.host} is alive (${formatFpingMs(r.rttNs ?? 0)} ms)` : `${r.host} is alive`;
   return r.unfinished ? `${r.host} is unknown (stopped before an answer)` : `${r.host} is unreachable`;
 }
 
-/** Count mode, to stderr: "198.18.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.042/0.058/0.073". */
-export function countSummaryLine(r: SweepResult): string {
+/** A target's counts over the run, or over one -Q interval. */
+export type TargetCounts = Pick<SweepResult, 'host' | 'resolved' | 'received' | 'loss' | 'minNs' | 'avgNs' | 'maxNs'>;
+
+/** Count mode, to stderr: "198.18.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.042/0.058/0.073" (-Q's lines too). */
+export function countSummaryLine(r: TargetCounts): string {
   const counts = `${r.host} : xmt/rcv/%loss = ${r.resolved}/${r.received}/${r.loss}%`;
   if (r.minNs === null || r.avgNs === null || r.maxNs === null) return counts;
   return `${counts}, min/avg/max = ${formatFpingMs(r.minNs)}/${formatFpingMs(r.avgNs)}/${formatFpingMs(r.maxNs)}`;
@@ -118,6 +124,17 @@ export function replyLine(e: SweepReply): string {
 /** Count mode: "198.18.4.1 : [0], timed out (NaN avg, 100% loss)". */
 export function timeoutLine(e: SweepTimeout): string {
   return `${e.host} : [${e.seq}], timed out (${e.avgNs === null ? 'NaN' : formatFpingMs(e.avgNs)} avg, ${e.loss}% loss)`;
+}
+
+/** -C N, to stderr: "198.18.0.1 : 0.042 0.061 - 0.058", each probe's round trip, - for a lost one. */
+export function roundTripsLine(host: string, rtts: readonly (number | null)[]): string {
+  return `${host} : ${rtts.map((ns) => (ns === null ? '-' : formatFpingMs(ns))).join(' ')}`;
+}
+
+/** -Q's heading before each interval's lines: "[04:50:34]", the local time. */
+export function intervalHeading(at: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `[${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}]`;
 }
 
 /** "198.18.0.1 : duplicate for [0], 64 bytes, 0.061 ms" (fping adds " [<- from]" when another address answered). */

@@ -7,6 +7,7 @@ import type { TimingCounts } from '../../lib/probe/engine/timing.js';
 /** "times: ..." : the clocks the run asked for and got. */
 export function timestampsLine(t: TimestampSource | null): string {
   if (t === null) return 'times: the socket given';
+  if (t.send === 'user' && t.refused === null) return 'times: the clock at each send call and when each reply is read (user-to-user, -U)';
   let line =
     t.send === 'kernel'
       ? 'times: kernel stamps at both ends (SO_TIMESTAMPING, software)'

@@ -15,42 +15,15 @@
 // the line as before: what the path did to our header, first seen at this hop:
 //
 //    2  198.51.100.2  0.530 ms  0.498 ms  0.467 ms [tos 0xb8->0x20]
-import type { HeaderChange } from '../../lib/probe/trace/changes.js';
 import type { TraceHop, TraceProbe, TraceStart } from '../../lib/probe/trace/index.js';
 import { extensionsJson, extensionsSuffix } from './extensions.js';
-import { hex16, hex8 } from './hex.js';
+import { changesJson, changesSuffix } from './trace-changes.js';
+
+export { changeText, changesJson, changesSuffix } from './trace-changes.js';
 
 /** "traceroute to HOST (ADDRESS), 30 hops max, 60 byte packets" */
 export function headerLine(start: TraceStart): string {
   return `traceroute to ${start.host} (${start.address}), ${start.maxTtl} hops max, ${start.packetLength} byte packets`;
-}
-
-/** One change as the hop line shows it: "tos 0xb8->0x20", "quoted ttl 0", "options 94040000->none". */
-export function changeText(c: HeaderChange): string {
-  const value = (v: number | string): string => {
-    switch (c.field) {
-      case 'tos':
-      case 'tclass':
-        return hex8(Number(v));
-      case 'flow':
-        return `0x${Number(v).toString(16).padStart(5, '0')}`;
-      case 'id':
-      case 'checksum':
-        return hex16(Number(v));
-      case 'options':
-        return v === '' ? 'none' : String(v);
-      default:
-        return String(v);
-    }
-  };
-  if (c.field === 'ttl') return `quoted ttl ${c.quoted}`;
-  const name = c.field === 'srcPort' ? 'sport' : c.field === 'dstPort' ? 'dport' : c.field;
-  return `${name} ${value(c.sent)}->${value(c.quoted)}`;
-}
-
-/** " [tos 0xb8->0x20, df 1->0]", or "" when nothing changed at this hop. */
-export function changesSuffix(changes: readonly HeaderChange[]): string {
-  return changes.length === 0 ? '' : ` [${changes.map(changeText).join(', ')}]`;
 }
 
 /** traceroute's "  %.3f ms". */
@@ -84,7 +57,7 @@ export function hopLine(hop: TraceHop, who: (address: string) => string = (a) =>
     }
     if (p.mark !== null) line += ` ${p.mark}`;
   }
-  return line + changesSuffix(hop.changes);
+  return line + changesSuffix(hop.changes, hop);
 }
 
 /**
@@ -98,15 +71,12 @@ export function hopJson(hop: TraceHop): Record<string, unknown> {
     probes: hop.probes.map((p) => {
       const probe: Record<string, unknown> = { from: p.from, rtt: p.rttUs === null ? null : p.rttUs / 1000, icmp: p.icmp };
       if (p.extensions !== null && p.extensions.length > 0) probe['extensions'] = extensionsJson(p.extensions);
+      if (p.quoteBytes !== undefined) probe['quote'] = p.quoteBytes;
       return probe;
     }),
     changes: changesJson(hop.changes),
+    ...(hop.quote?.unknown != null ? { unknown: hop.quote.unknown } : {}),
   };
-}
-
-/** Header changes for --json: {field, sent, quoted}. */
-export function changesJson(changes: readonly HeaderChange[]): Record<string, unknown>[] {
-  return changes.map((c) => ({ field: c.field, sent: c.sent, quoted: c.quoted }));
 }
 
 /** Why the kernel refused probes (they show as `* !F`, `* !H`...), in one line per reason. */

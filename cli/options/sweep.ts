@@ -1,6 +1,6 @@
 // `rawprobe sweep TARGET...`, declared once: its help and options (fping's letters).
 // cli/commands/sweep.ts gives them to yargs, cli/run/sweep.ts reads their values as SweepArgs.
-import { SIZE, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
+import { TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
 import { flag, GROUP, inGroup, value, values, type ArgsOf, type CommandHelp } from './define.js';
 
 /** fping's headings (fping -h). */
@@ -12,6 +12,8 @@ export const help: CommandHelp = {
   examples: [
     ['$0 sweep 127.0.0.0/24', 'which loopback addresses answer (all do)'],
     ['$0 sweep --rate max -a 127.0.0.1-127.0.0.20', 'as fast as possible; print the live ones only'],
+    ['$0 sweep -s -e -g 198.18.0.0/24', 'fping -s -e -g: the round trip of each live one, then the statistics'],
+    ['$0 sweep -C 5 -q 127.0.0.1 127.0.0.2', 'five probes each, then their round trips on one line per target'],
     ['$0 sweep -c 3 -p 100 -f hosts.txt', 'three probes to each target listed in hosts.txt'],
   ],
 };
@@ -24,27 +26,35 @@ export const positionals = {
   },
 } as const;
 
-// fping's two groups, in its order (its help), then rawprobe's own.
+// fping's two groups, in its order (its help), then rawprobe's own. fping's letters mean what they
+// mean in fping: -b is the size, -H the TTL, -O the TOS, -s the statistics, -Q interval summaries.
 export const options = {
   ...inGroup(SWEEP_GROUP.probing, {
+    size: value('b', 'data bytes per probe, 0-65507 (default 56)'),
     backoff: value('B', 'each retry waits this many times longer, 1.0-5.0 (default 1.5)'),
     count: value('c', 'send COUNT probes to each target and report each reply and xmt/rcv/%loss (default: 1, alive mode)'),
     file: values('f', 'read targets from FILE, one per line (# comments, blank lines); - for stdin; may repeat'),
-    period: value('p', 'with -c: ms between two probes to one target (default 1000)'),
+    generate: flag('g', 'generate the targets from a range: one CIDR block, or a first and a last address'),
+    ttl: value('H', TTL_DESCRIBE),
+    loop: flag('l', 'loop mode: count mode without an end, until Ctrl-C'),
+    tos: value('O', TOS_DESCRIBE),
+    period: value('p', 'with -c, -C, -l: ms between two probes to one target (default 1000)'),
     retries: value('r', 'alive mode: tries after the first (default 3)'),
     source: value('S', 'source address (default: the one each route gives)'),
-    timeout: value('t', 'ms to wait for a reply to each probe (default 500; with -c: the period, at most 2000)'),
+    timeout: value('t', 'ms to wait for a reply to each probe (default 500; with -c, -C, -l: the period, at most 2000)'),
   }),
   ...inGroup(SWEEP_GROUP.output, {
     alive: flag('a', 'print only the targets that answered, one per line'),
-    quiet: flag('q', 'with -c: no line per reply, only each target\'s summary'),
+    vcount: value('C', 'as -c N, then each target\'s round trips on one line, - for a lost probe (fping\'s verbose count)'),
+    elapsed: flag('e', 'alive mode: the round trip after each live target, "(0.031 ms)"'),
+    interval: value('i', 'ms between two probes over all targets (default 1: --rate 1000)'),
+    quiet: flag('q', 'with -c, -C, -l: no line per reply, only each target\'s summary'),
+    squiet: value('Q', 'as -q, and every SECS seconds each target\'s xmt/rcv/%loss over that interval (with -c, -C, -l)'),
+    stats: flag('s', 'print the statistics at the end (stderr)'),
     unreachable: flag('u', 'print only the targets that did not, one per line'),
   }),
   ...inGroup(GROUP.rawprobe, {
-    rate: value(null, 'probes per second over all targets, or max: as fast as the socket takes them (default 1000)'),
-    tos: value('Q', TOS_DESCRIBE),
-    ttl: value(null, TTL_DESCRIBE),
-    size: SIZE,
+    rate: value(null, 'probes per second over all targets, or max: as fast as the socket takes them (default 1000; -i sets it too)'),
     json: flag(null, 'one JSON object per target (and per reply with -c), then the summary'),
   }),
 };

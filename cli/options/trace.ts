@@ -15,6 +15,7 @@ export const help: CommandHelp = {
     ['$0 trace --watch 203.0.113.6', 'the live view (q quits)'],
     ['$0 trace -n -U --multipath=8 203.0.113.6', 'every router of a load-balanced path, with the flows through each'],
     ['$0 trace -n --mtu 203.0.113.6', 'the path MTU, and the hop where it drops'],
+    ['$0 trace -n -T --ecn 203.0.113.6', 'middleboxes: which hop clamps the MSS, strips an option, bleaches ECN'],
   ],
 };
 
@@ -53,6 +54,8 @@ export const options = {
     interval: value('i', 'seconds between the starts of rounds (default: --report 0, each round once the one before is settled; --watch 1)'),
     paris: flag(null, 'Paris traceroute: one flow for every probe (ports, or ICMP checksum), so a load-balanced path shows one route'),
     multipath: text('[=K] spread the probes over K flows (default 16), each kept: every address at each hop, and the flows through it (write --multipath=K, or put --multipath after the host)'),
+    'tcp-options': value(null, 'the SYN\'s TCP options (-T): none, or a comma list of mss[=N], sack, ts, wscale[=N] (default mss,sack,ts,wscale: a real client\'s SYN)'),
+    ecn: flag(null, 'ECN-capable probes: ECT(0) on IP, ECE+CWR on a SYN; names the hop that bleaches ECN or clears the flags'),
     'ip-option': values(null, 'IPv4 option on every probe, repeatable: nop, rr[:N], ts[:N], ra[:V], raw:HEX...'),
     json: flag(null, 'one JSON object per hop, then {"type":"done"}; with --report, --multipath or --mtu one document (README)'),
     'pcap-out': PCAP_OUT,

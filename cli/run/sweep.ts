@@ -25,23 +25,64 @@ import { painter, sweepProgressLine } from '../format/progress.js';
 import { colourWanted, progressWanted, ProgressLine } from '../progress.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
+import { IntervalSplits, RoundTrips } from './sweep-rounds.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 
+/**
+ * -g, as fping takes it: one CIDR block, or a first and a last address (the range between them,
+ * both included). Without -g a block or a range is a target anyway.
+ */
+function generated(targets: readonly string[], files: readonly string[]): string[] {
+  if (files.length > 0) throw new CliError('-g: generate the targets or read them from -f, not both');
+  if (targets.length === 1 && targets[0]!.includes('/')) return [...targets];
+  if (targets.length === 2 && !targets.some((t) => t.includes('/') || t.includes('-'))) return [`${targets[0]}-${targets[1]}`];
+  throw new CliError('-g: give one CIDR block (198.18.0.0/24) or a first and a last address (198.18.0.1 198.18.0.20)');
+}
+
+/** Probes per target: -c N, -C N (the same, with the round trips at the end), or -l (no end). */
+function countOf(argv: SweepArgs): Pick<SweepOptions, 'count' | 'loop'> {
+  if (argv.count !== undefined && argv.vcount !== undefined) throw new CliError('-c and -C: give one of them');
+  if (argv.vcount !== undefined) return { count: whole('-C', 'count', argv.vcount), loop: argv.loop };
+  if (argv.count !== undefined) return { count: whole('-c', 'count', argv.count), loop: argv.loop };
+  return { loop: argv.loop };
+}
+
+/** Probes per second: --rate, or fping's -i (ms between two probes over all targets; 0: as fast as it goes). */
+function rateOf(argv: SweepArgs): number | null | undefined {
+  if (argv.interval !== undefined && argv.rate !== undefined) throw new CliError('-i and --rate: give one of them');
+  if (argv.rate !== undefined) return rateOrMax('--rate', argv.rate);
+  if (argv.interval === undefined) return undefined;
+  const ms = decimal('-i', 'interval (ms)', argv.interval);
+  if (ms < 0) throw new CliError(`-i: interval ${argv.interval} ms is negative`);
+  return ms === 0 ? null : 1000 / ms;
+}
+
 /** The command line as lib/probe's SweepOptions; usage errors as CliError (exit 2). */
 export function sweepOptions(argv: SweepArgs): SweepOptions {
-  const options: SweepOptions = { targets: (argv.targets ?? []).map(String), files: argv.file ?? [] };
-  if (argv.count !== undefined) options.count = whole('-c', 'count', argv.count);
+  const given = (argv.targets ?? []).map(String);
+  const files = argv.file ?? [];
+  const options: SweepOptions = { targets: argv.generate ? generated(given, files) : given, files, ...countOf(argv) };
   if (argv.retries !== undefined) options.retries = whole('-r', 'retries', argv.retries);
   if (argv.timeout !== undefined) options.timeoutMs = decimal('-t', 'timeout (ms)', argv.timeout);
   if (argv.backoff !== undefined) options.backoff = decimal('-B', 'backoff', argv.backoff);
   if (argv.period !== undefined) options.periodMs = decimal('-p', 'period (ms)', argv.period);
-  if (argv.rate !== undefined) options.rate = rateOrMax('--rate', argv.rate);
-  if (argv.tos !== undefined) options.tos = tosByte('-Q', argv.tos);
-  if (argv.ttl !== undefined) options.ttl = whole('--ttl', 'ttl', argv.ttl);
-  if (argv.size !== undefined) options.size = whole('-s', 'size', argv.size);
+  const rate = rateOf(argv);
+  if (rate !== undefined) options.rate = rate;
+  if (argv.tos !== undefined) options.tos = tosByte('-O', argv.tos);
+  if (argv.ttl !== undefined) options.ttl = whole('-H', 'ttl', argv.ttl);
+  if (argv.size !== undefined) options.size = whole('-b', 'size', argv.size);
   if (argv.source !== undefined) options.source = argv.source;
+  if (argv.squiet !== undefined && options.count === undefined && options.loop !== true) throw new CliError('-Q: interval summaries need count or loop mode (-c, -C or -l)');
   return options;
+}
+
+/** -Q SECS in ms, or null. */
+function squietMs(argv: SweepArgs): number | null {
+  if (argv.squiet === undefined) return null;
+  const seconds = decimal('-Q', 'interval (s)', argv.squiet);
+  if (!(seconds > 0 && seconds <= 86_400)) throw new CliError(`-Q: interval ${argv.squiet} s is out of range (above 0, at most 86400)`);
+  return seconds * 1000;
 }
 
 /** fping's exit status: 2 when a name did not resolve or the list was bad, 1 when a target did not answer. */
@@ -106,27 +147,38 @@ class Output {
   }
 }
 
+/** -C's round trips and -Q's interval counts, when asked for. */
+interface Extras {
+  rounds: RoundTrips | null;
+  splits: IntervalSplits | null;
+}
+
 /** What to do with each event, as fping's options decide. */
-function textPrinter(argv: SweepArgs, countMode: boolean, output: Output): (e: SweepEvent) => void {
+function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras: Extras): (e: SweepEvent) => void {
   const filtered = argv.alive || argv.unreachable;
+  const quiet = argv.quiet || argv.squiet !== undefined;
+  const { rounds, splits } = extras;
   return (e) => {
     switch (e.type) {
       case 'result':
         if (filtered) {
           if ((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable)) output.out(e.host);
         } else if (!countMode) {
-          output.out(resultLine(e));
+          output.out(resultLine(e, argv.elapsed));
         }
-        if (countMode) output.err(countSummaryLine(e));
+        splits?.done(e);
+        // fping -C prints the round trips instead of the count line.
+        if (rounds !== null) output.err(rounds.done(e));
+        else if (countMode) output.err(countSummaryLine(e));
         break;
       case 'reply':
-        if (!filtered) output.out(replyLine(e));
-        break;
       case 'timeout':
-        if (!filtered) output.out(timeoutLine(e));
+        rounds?.settled(e);
+        splits?.settled(e);
+        if (!filtered && !quiet) output.out(e.type === 'reply' ? replyLine(e) : timeoutLine(e));
         break;
       case 'duplicate':
-        if (!(countMode && argv.quiet)) output.err(duplicateLine(e));
+        if (!(countMode && quiet)) output.err(duplicateLine(e));
         break;
       case 'icmp':
         output.err(icmpLine(e));
@@ -165,18 +217,35 @@ function sweepProgress(argv: SweepArgs, session: SweepSession): ProgressLine {
   return line;
 }
 
-async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSummary> {
+/** -Q: every `ms` the interval's lines, until the run ends. */
+function startSplits(splits: IntervalSplits | null, ms: number | null, output: Output): () => void {
+  if (splits === null || ms === null) return () => {};
+  const timer = setInterval(() => {
+    for (const line of splits.tick(new Date())) output.err(line);
+    output.flush();
+  }, ms);
+  return () => clearInterval(timer);
+}
+
+async function sweepRun(argv: SweepArgs, session: SweepSession, intervalMs: number | null): Promise<SweepSummary> {
   const countMode = session.config.count !== null;
+  const extras: Extras = {
+    rounds: argv.vcount !== undefined && !argv.json ? new RoundTrips() : null,
+    splits: intervalMs !== null && !argv.json ? new IntervalSplits() : null,
+  };
   const progress = sweepProgress(argv, session);
   const output = new Output({ before: () => progress.clear(), after: () => progress.draw() });
-  const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output);
+  const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output, extras);
+  const stopSplits = startSplits(extras.splits, intervalMs, output);
   try {
     return await session.run({
       onEvent,
-      resultsOnly: argv.quiet || argv.alive || argv.unreachable,
+      // -C and -Q are made from the replies and timeouts, even when they are not printed.
+      resultsOnly: (argv.quiet || argv.alive || argv.unreachable || argv.squiet !== undefined) && extras.rounds === null && extras.splits === null,
       onFlush: () => output.flush(),
     });
   } finally {
+    stopSplits();
     progress.stop();
     output.flush();
   }
@@ -185,6 +254,8 @@ async function sweepRun(argv: SweepArgs, session: SweepSession): Promise<SweepSu
 /** Ctrl-C, SIGTERM and SIGHUP end the run: the targets in flight, then the summary (cli/stopping.ts). */
 export async function run(argv: SweepArgs): Promise<void> {
   const options = sweepOptions(argv);
+  // Checked before the session opens: nothing may throw between its opening and its run.
+  const intervalMs = squietMs(argv);
   let readerGone = false;
   const summary = await stoppable(async (stopping) => {
     const session = await openOrFail(() => openSweep(options));
@@ -192,12 +263,12 @@ export async function run(argv: SweepArgs): Promise<void> {
       readerGone = reason === 'EPIPE';
       session.stop();
     });
-    return sweepRun(argv, session);
+    return sweepRun(argv, session, intervalMs);
   });
   if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
-  // Nothing probed (every name unknown, an empty list): the lines above said why; no summary
-  // block. Nor when the reader of stdout went away (`| head`): that ends quietly.
-  else if ((summary.targets > 0 || summary.interrupted) && !readerGone) process.stderr.write(summaryText(summary));
+  // The statistics with -s (fping's). Nothing probed (every name unknown, an empty list): the
+  // lines above said why; no summary block. Nor when the reader of stdout went away (`| head`): that ends quietly.
+  else if (argv.stats && (summary.targets > 0 || summary.interrupted) && !readerGone) process.stderr.write(summaryText(summary));
   process.exitCode = sweepExitCode(summary);
   if (summary.inputError !== null) throw new CliError(summary.inputError, EXIT_ERROR);
   if (summary.targets === 0 && summary.unknown === 0) throw new CliError('no targets: the list was empty', EXIT_ERROR);

@@ -5,7 +5,9 @@
 import { parseIpOption } from '../../lib/craft/ip-option.js';
 import { ParseError } from '../../lib/wire/errors.js';
 import type { Ipv4OptionInit } from '../../lib/wire/ipv4-options.js';
-import { openTrace, type TraceHop, type TraceOptions, type TraceSession } from '../../lib/probe/trace/index.js';
+import { parseSynOptions, type SynOptions } from '../../lib/wire/tcp-options.js';
+import { openTrace, type Middlebox, type TraceHop, type TraceOptions, type TraceSession } from '../../lib/probe/trace/index.js';
+import { middleboxJson, middleboxLine, reportedMiddleboxes } from '../format/trace-changes.js';
 import { CliError, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { doneJson, headerLine, hopJson, hopLine, sendErrorLine } from '../format/trace.js';
@@ -31,6 +33,16 @@ function ipOptionsOf(texts: readonly string[]): Ipv4OptionInit[] {
   });
 }
 
+/** --tcp-options as lib/wire reads it (its ParseError is the user's: one line). */
+function synOptions(text: string): SynOptions {
+  try {
+    return parseSynOptions(text);
+  } catch (e) {
+    if (e instanceof ParseError) throw new CliError(`--tcp-options: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The command line as lib/probe's TraceOptions; usage errors as CliError (exit 2). */
 export function traceOptions(argv: TraceArgs): TraceOptions {
   const options: TraceOptions = { host: argv.host, df: argv['dont-fragment'] };
@@ -54,6 +66,8 @@ export function traceOptions(argv: TraceArgs): TraceOptions {
   if (pcap !== undefined) options.pcapOut = pcap;
   if (argv.paris) options.paris = true;
   if (argv.multipath !== undefined) options.multipath = multipathFlows(argv.multipath) ?? DEFAULT_MULTIPATH_FLOWS;
+  if (argv['tcp-options'] !== undefined) options.tcpOptions = synOptions(argv['tcp-options']);
+  if (argv.ecn) options.ecn = true;
   return options;
 }
 
@@ -105,6 +119,7 @@ async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
   const text = new OrderedLines(!json && !argv.numeric);
   let reached = false;
   let hops = 0;
+  let middleboxes: Middlebox[] = [];
   const refused = new Set<string>();
   const onHop = json ? (hop: TraceHop): void => printJsonLine(hopJson(hop)) : textHop(text, argv.extensions);
   await session.run({
@@ -115,9 +130,15 @@ async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
     onDone: (done) => {
       reached = done.reached;
       hops = done.hops;
+      middleboxes = reportedMiddleboxes(done.middleboxes);
     },
   });
   await text.drained();
+  // One line per middlebox after the hops, as traceroute has nothing there: parsers stop at the last hop.
+  for (const m of middleboxes) {
+    if (json) printJsonLine(middleboxJson(m));
+    else process.stdout.write(`${middleboxLine(m)}\n`);
+  }
   if (json) printJsonLine(doneJson(reached, hops));
   for (const code of refused) process.stderr.write(`rawprobe: ${sendErrorLine(code, session.start.packetLength, session.config.df)}\n`);
   process.exitCode = reached ? EXIT_OK : EXIT_NEGATIVE;

@@ -10,6 +10,7 @@
 //   TOS rewrite forward: ip dscp set N / ip ecn set N
 // Loss and duplication sit on the egress of both ends, so both directions see them. ARP is not IP
 // and NDP is exempted: losing neighbour discovery would turn "10% loss" into seconds of outage.
+import { describeTcpRewrite, tcpRewriteRules } from './tcp-rewrite.js';
 import { formatAddress } from './address.js';
 import type { Family } from './address.js';
 import { interfaceAddress } from './plan.js';
@@ -140,6 +141,7 @@ function familyTable(plan: LabPlan, node: PlanNode, family: Family): string | nu
     if (node.rewriteTos.dscp !== null) forward.push(`${ip} dscp set ${node.rewriteTos.dscp}`);
     if (node.rewriteTos.ecn !== null) forward.push(`${ip} ecn set ${node.rewriteTos.ecn}`);
   }
+  if ((node.rewriteTcp ?? null) !== null) forward.push(...tcpRewriteRules(node.rewriteTcp!));
 
   const output = node.silent ? [`${icmp} type time-exceeded drop`] : [];
 
@@ -190,6 +192,7 @@ export function describeImpairments(plan: LabPlan, node: PlanNode): string[] {
     if (node.rewriteTos.ecn !== null) parts.push(`ECN ${node.rewriteTos.ecn}`);
     out.push(`rewrites forwarded ${parts.join(', ')}`);
   }
+  if ((node.rewriteTcp ?? null) !== null) out.push(describeTcpRewrite(node.rewriteTcp!));
   if (node.ignoreEcho) out.push('ignores echo requests');
   if (node.icmpRatelimit === 0) out.push('ICMP rate limit off');
   else if (node.icmpRatelimit !== null) out.push(`ICMP rate limit ${node.icmpRatelimit} ms`);

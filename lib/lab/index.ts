@@ -1,6 +1,7 @@
 // Network labs in namespaces: load a lab file, bring it up, run things in its nodes, take it down.
 // See fixtures/labs/README.md for the file format.
 export { loadLabFile, parseLabSpec, addressPolicyProblem, NAME_PATTERN, NODE_ROLE, DSCP, ECN, DEFAULT_ICMP_RATELIMIT_MS, MULTIPATH_HASH } from './spec.js';
+export type { TcpRewrite, TcpRewriteInit } from './tcp-rewrite.js';
 export type { LabFile, LabNodeInit, LabLinkInit, LabRouteInit, LabSpec, LabNodeSpec, LabLinkSpec, LabRouteSpec, NodeRole, TosRewrite, ParseOptions, MultipathHash } from './spec.js';
 export { labUp, labDown, openLab, listLabs, labSweep, labPrivilegeProblem, Lab } from './lab.js';
 export type { LabUpOptions, LabDownResult, AddressOptions } from './lab.js';

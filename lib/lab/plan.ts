@@ -14,6 +14,7 @@
 // Automatic routes: a host with one link gets a default route via its neighbour; every other node
 // gets one route per subnet it is not on, via the first hop of a shortest path (ties go to the
 // link listed first). Paths only cross routers: hosts never forward.
+import type { TcpRewrite } from './tcp-rewrite.js';
 import { AUTO_RANGES, formatAddress, formatCidr, network, nthHost, parseAddress, parseCidr, SubnetAllocator, contains } from './address.js';
 import type { Cidr, Family } from './address.js';
 import { LabSpecError } from './errors.js';
@@ -58,6 +59,8 @@ export interface PlanNode {
   routes: PlanRoute[];
   silent: boolean;
   rewriteTos: TosRewrite | null;
+  /** Absent in plans recorded before it existed: none. */
+  rewriteTcp?: TcpRewrite | null;
   ignoreEcho: boolean;
   /** ms; 0 = off; null = the kernel's default. */
   icmpRatelimit: number | null;
@@ -133,6 +136,7 @@ export function planLab(spec: LabSpec, name: string = spec.name): LabPlan {
     routes: [],
     silent: n.silent,
     rewriteTos: n.rewriteTos,
+    rewriteTcp: n.rewriteTcp ?? null,
     ignoreEcho: n.ignoreEcho,
     icmpRatelimit: n.icmpRatelimit,
     multipathHash: n.multipathHash,

@@ -5,6 +5,7 @@
 // Validation stops at the first problem and names it by field path (`links[1].mtu`) and rule, so
 // a student can fix a file without reading our code. Unknown fields are errors: a misspelt
 // "sillent" must not give a lab that silently behaves differently.
+import { parseTcpRewrite, type TcpRewrite, type TcpRewriteInit } from './tcp-rewrite.js';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { formatCidr, hostAddressProblem, isSafe, network, overlaps, parseAddress, parseCidr, SAFE_RANGES } from './address.js';
@@ -50,6 +51,8 @@ export interface LabNodeInit {
   silent?: boolean;
   /** Router only: rewrite the DSCP and/or ECN bits of every packet it forwards. */
   rewriteTos?: { dscp?: number | keyof typeof DSCP; ecn?: number | keyof typeof ECN };
+  /** Router only: rewrite the TCP SYNs it forwards (tcp-rewrite.ts). */
+  rewriteTcp?: TcpRewriteInit;
   /** Do not answer ICMP echo requests (net.ipv4.icmp_echo_ignore_all). */
   ignoreEcho?: boolean;
   /** false: no ICMP rate limit; true: the kernel's 1000 ms; a number: that many ms. */
@@ -109,6 +112,8 @@ export interface LabNodeSpec {
   description: string | null;
   silent: boolean;
   rewriteTos: TosRewrite | null;
+  /** Absent in specs made before it existed: none. */
+  rewriteTcp?: TcpRewrite | null;
   ignoreEcho: boolean;
   /** ms between ICMP errors to one destination; 0 = no limit at all; null = leave the kernel's. */
   icmpRatelimit: number | null;
@@ -229,7 +234,7 @@ function parseNode(name: string, raw: unknown, fail: Fail): LabNodeSpec {
   const path = `nodes.${name}`;
   if (!NODE_NAME_PATTERN.test(name)) fail(path, nameRule(name, 'node'));
   const o = expectObject(raw, path, fail);
-  allowOnly(o, path, ['role', 'description', 'silent', 'rewriteTos', 'ignoreEcho', 'icmpRatelimit', 'routes', 'multipathHash'], fail);
+  allowOnly(o, path, ['role', 'description', 'silent', 'rewriteTos', 'rewriteTcp', 'ignoreEcho', 'icmpRatelimit', 'routes', 'multipathHash'], fail);
   const role = o['role'];
   if (role !== 'host' && role !== 'router') {
     fail(`${path}.role`, role === undefined ? 'missing; "host" or "router"' : `${JSON.stringify(role)}; must be "host" or "router"`);
@@ -249,6 +254,12 @@ function parseNode(name: string, raw: unknown, fail: Fail): LabNodeSpec {
       ecn: r['ecn'] === undefined ? null : codepoint(r['ecn'], `${p}.ecn`, ECN, 3, fail),
     };
     if (rewriteTos.dscp === null && rewriteTos.ecn === null) fail(p, 'give "dscp", "ecn" or both');
+  }
+
+  let rewriteTcp: TcpRewrite | null = null;
+  if (o['rewriteTcp'] !== undefined) {
+    if (!isRouter) fail(`${path}.rewriteTcp`, 'only a router forwards packets, so only a router can rewrite them');
+    rewriteTcp = parseTcpRewrite(o['rewriteTcp'], `${path}.rewriteTcp`, fail);
   }
 
   const ignoreEcho = optionalBoolean(o['ignoreEcho'], `${path}.ignoreEcho`, fail) ?? false;
@@ -275,7 +286,7 @@ function parseNode(name: string, raw: unknown, fail: Fail): LabNodeSpec {
   }
 
   const description = optionalString(o['description'], `${path}.description`, fail);
-  return { name, role: role as NodeRole, description, silent, rewriteTos, ignoreEcho, icmpRatelimit, routes, multipathHash };
+  return { name, role: role as NodeRole, description, silent, rewriteTos, rewriteTcp, ignoreEcho, icmpRatelimit, routes, multipathHash };
 }
 
 function parseRoute(raw: unknown, path: string, fail: Fail): LabRouteSpec {

@@ -15,8 +15,8 @@ import { isIPv6 } from 'node:net';
 import { parseIpv4 } from '../wire/bytes.js';
 import { ipv6OrNull } from '../wire/ipv6-address.js';
 import { interfaceIndex } from '../socket/system.js';
-import { checkLocalAddress, routeSource } from '../socket/route.js';
-import { optionError, PROBE_ERROR, ProbeError } from './errors.js';
+import { checkLocalAddress, routeSource, type RouteHow } from '../socket/route.js';
+import { errnoName, optionError, PROBE_ERROR, ProbeError } from './errors.js';
 
 /** An IP version, or null: the target's own (an address), else IPv4. */
 export type IpVersion = 4 | 6;
@@ -120,13 +120,22 @@ function routeWords(e: unknown): string {
   return ROUTE_WORDS[code] ?? (e as Error).message;
 }
 
-/** The local address the kernel would send from to reach `address` (iputils' probe_fd trick). */
-export function sourceAddressFor(address: string): string {
+/**
+ * The local address the kernel would send from to reach `address` (iputils' probe_fd trick),
+ * through `how.device` and with `how.mark` when given.
+ */
+export function sourceAddressFor(address: string, how: RouteHow = {}): string {
   try {
-    return routeSource(address);
+    return routeSource(address, how);
   } catch (e) {
+    if (errnoName(e) === 'ENODEV' && how.device != null) throw noSuchDevice(how.device);
     throw new ProbeError(PROBE_ERROR.route, `connect: ${routeWords(e)} (${address})`, 'host');
   }
+}
+
+/** iputils' words when SO_BINDTODEVICE names no interface of this machine (its namespace). */
+export function noSuchDevice(device: string): ProbeError {
+  return new ProbeError(PROBE_ERROR.route, `SO_BINDTODEVICE ${device}: No such device`, 'device');
 }
 
 /** Throws a ProbeError naming `field` unless `address` is one of this machine's (-I, -s, -S). */

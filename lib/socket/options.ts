@@ -105,6 +105,11 @@ export const OPTIONS = {
     meaning: 'allow sending to a broadcast address (without it sendto fails with EACCES)',
     note: null,
   },
+  SO_DONTROUTE: {
+    level: 'SOL_SOCKET', kind: 'bool', access: 'read-write', on: ALL, size: null,
+    meaning: 'bypass the routing table: send only to hosts on a directly attached network (ping -r)',
+    note: 'a destination that is not on a link of this machine fails with ENETUNREACH',
+  },
   SO_OOBINLINE: {
     level: 'SOL_SOCKET', kind: 'bool', access: 'read-write', on: ALL, size: null,
     meaning: 'deliver TCP urgent (out-of-band) data inline with the normal data',
@@ -167,6 +172,16 @@ export const OPTIONS = {
     meaning: 'the queueing priority of outgoing packets (0..6 without CAP_NET_ADMIN), used by traffic control',
     note: null,
   },
+  SO_MARK: {
+    level: 'SOL_SOCKET', kind: 'u32', access: 'read-write', on: ALL, size: null,
+    meaning: 'the firewall mark of outgoing packets (policy routing and nftables `meta mark` see it; ping -m)',
+    note: 'setting it needs CAP_NET_RAW or CAP_NET_ADMIN (EPERM otherwise)',
+  },
+  SO_BINDTODEVICE: {
+    level: 'SOL_SOCKET', kind: 'bytes', access: 'read-write', on: ALL, size: 16,
+    meaning: 'send and receive through this interface only: its name, or empty to unbind (ping -I IFNAME)',
+    note: 'reads back the name with its NUL byte; changing a binding once made needs CAP_NET_RAW (EPERM otherwise)',
+  },
   SO_TIMESTAMPNS: {
     level: 'SOL_SOCKET', kind: 'bool', access: 'read-write', on: ALL, size: null,
     meaning: 'stamp each received datagram with the kernel receive time in nanoseconds',
@@ -205,6 +220,11 @@ export const OPTIONS = {
     level: 'IPPROTO_IP', kind: 'int', access: 'read-write', on: IPV4_LEVEL, size: null,
     meaning: 'the time to live of outgoing unicast packets (1..255)',
     note: '-1 restores the default (net.ipv4.ip_default_ttl); 0 fails with EINVAL',
+  },
+  IP_MULTICAST_LOOP: {
+    level: 'IPPROTO_IP', kind: 'bool', access: 'read-write', on: IPV4_LEVEL, size: null,
+    meaning: 'deliver a copy of our own multicast and broadcast packets to this machine too (default on; ping -L turns it off)',
+    note: null,
   },
   IP_RECVERR: {
     level: 'IPPROTO_IP', kind: 'bool', access: 'read-write', on: IPV4_LEVEL, size: null,

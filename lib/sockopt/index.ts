@@ -184,7 +184,7 @@ function typesList(text: string, name: string, max: number): number[] {
  *   linger   off, on:SECONDS, or SECONDS (= on)
  *   timeval  seconds ("1.5", "2s") or milliseconds ("250ms"); 0 = forever
  *   u32      a number, or pass:0,3,11 (ICMP_FILTER: only these types reach the socket)
- *   bytes    hex; ICMPV6_FILTER also pass:128,129
+ *   bytes    hex; ICMPV6_FILTER also pass:128,129; SO_BINDTODEVICE an interface name (lo), none unbinds
  */
 export function parseOptionValue(name: string, text: string): OptionSetting {
   if (!isOptionName(name)) {
@@ -235,6 +235,7 @@ export function parseOptionValue(name: string, text: string): OptionSetting {
     case 'bytes': {
       if (name === 'ICMPV6_FILTER' && lower.startsWith('pass:')) return { name, value: icmpv6FilterBytes(typesList(t.slice(5), name, 255)) };
       if (t === '' || lower === 'none') return { name, value: Buffer.alloc(0) };
+      if (name === 'SO_BINDTODEVICE') return { name, value: Buffer.from(t, 'utf8') };
       try {
         return { name, value: parseHex(t) };
       } catch {
@@ -274,6 +275,7 @@ export function formatOptionValue(name: OptionName, value: OptionValueAny | Uint
   if (value instanceof Uint8Array) {
     if (value.length === 0) return '(none)';
     if (name === 'ICMPV6_FILTER' && value.every((b) => b === 0)) return `${value.length} zero bytes (every type passes)`;
+    if (name === 'SO_BINDTODEVICE') return Buffer.from(value).toString('utf8').replace(/\0+$/, '');
     return Buffer.from(value).toString('hex');
   }
   if (typeof value === 'number') {

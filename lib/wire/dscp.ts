@@ -48,6 +48,9 @@ export function dscpOf(tos: number): number {
   return (tos & 0xff) >>> ECN_BITS;
 }
 
+/** ECT(0), the ECN-capable codepoint senders use (RFC 3168 section 5). */
+export const ECN_ECT0 = 0x02;
+
 /** The ECN codepoint of a TOS byte: its low two bits (RFC 3168). */
 export function ecnOf(tos: number): number {
   return tos & ECN_MASK;

@@ -12,7 +12,7 @@ import { put16, u16 } from './bytes.js';
 import { internetChecksum } from './checksum.js';
 import { EncodeError } from './errors.js';
 import { FIELD, FLAG, FRAGMENT_OFFSET_MASK, MIN_HEADER_LENGTH } from './ipv4.js';
-import { IPV4_OPTION, OPTION_COPIED } from './ipv4-options.js';
+import { eachOption, IPV4_OPTION, OPTION_COPIED } from './ipv4-options.js';
 
 /** The smallest MTU IPv4 allows (RFC 791: every module forwards 68-byte datagrams). */
 export const MIN_IPV4_MTU = 68;
@@ -75,19 +75,10 @@ export function fragmentIpv4(datagram: Uint8Array, mtu: number): Uint8Array[] {
 /** The options with the copied flag, in order, padded to a multiple of 4 bytes. */
 function copiedOptions(datagram: Uint8Array, ihl: number): Uint8Array {
   const kept: number[] = [];
-  let i = MIN_HEADER_LENGTH;
-  while (i < ihl) {
-    const type = datagram[i]!;
-    if (type === IPV4_OPTION.END) break;
-    if (type === IPV4_OPTION.NOP) {
-      i++;
-      continue;
-    }
-    const length = datagram[i + 1] ?? 0;
-    if (length < 2 || i + length > ihl) break; // malformed: copy nothing more, as Linux does
-    if ((type & OPTION_COPIED) !== 0) for (let k = 0; k < length; k++) kept.push(datagram[i + k]!);
-    i += length;
-  }
+  // A malformed option: copy nothing more, as Linux does.
+  eachOption(datagram, MIN_HEADER_LENGTH, ihl, (type, at, length) => {
+    if ((type & OPTION_COPIED) !== 0) for (let k = 0; k < length; k++) kept.push(datagram[at + k]!);
+  });
   while (kept.length % 4 !== 0) kept.push(IPV4_OPTION.END);
   return Uint8Array.from(kept);
 }

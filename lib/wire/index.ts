@@ -17,6 +17,8 @@ export * as quoted from './quoted.js';
 export * as icmpNames from './icmp-names.js';
 export * as udp from './udp.js';
 export * as tcp from './tcp.js';
+export * as tcpOptions from './tcp-options.js';
+export * as quoteDiff from './quote-diff.js';
 export * as dscp from './dscp.js';
 export * as peek from './peek.js';
 export * as json from './json.js';

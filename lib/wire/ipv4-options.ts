@@ -36,6 +36,36 @@ export const TIMESTAMP_FLAG = {
   PRESPECIFIED: 3,
 } as const;
 
+/**
+ * Calls `visit(type, at, length)` for each option of more than one byte in b[start, end), in
+ * order, skipping NOPs, and stops at End of Options or at the first malformed one (a length
+ * below 2 or past the end), as Linux walks them. For quick walks over received bytes;
+ * decodeOptions() says what is wrong with a malformed one.
+ */
+export function eachOption(b: Uint8Array, start: number, end: number, visit: (type: number, at: number, length: number) => void): void {
+  for (let p = start; p < end; ) {
+    const type = b[p]!;
+    if (type === IPV4_OPTION.END) return;
+    if (type === IPV4_OPTION.NOP) {
+      p++;
+      continue;
+    }
+    const length = b[p + 1] ?? 0;
+    if (length < 2 || p + length > end) return;
+    visit(type, p, length);
+    p += length;
+  }
+}
+
+/**
+ * The time a timestamp option entry carries (RFC 791): milliseconds since midnight UT, as Linux
+ * writes it (inet_current_timestamp). Unix time has no leap seconds, so it is the epoch time
+ * modulo a day.
+ */
+export function timestampNow(epochMs: number = Date.now()): number {
+  return Math.floor(epochMs) % 86_400_000;
+}
+
 /** RFC 1108 classification levels (the byte after the length). */
 export const SECURITY_CLASSIFICATION = {
   TOP_SECRET: 0x3d,

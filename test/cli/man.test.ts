@@ -47,7 +47,7 @@ withMan('man -l rawprobe-ping.1 and rawprobe.1 render every option of ping', asy
   }
   const ping = await render('rawprobe-ping.1');
   t.regex(ping, /^RAWPROBE-PING\(1\)/);
-  t.regex(ping, /\nSYNOPSIS\n\s+rawprobe ping <host> \[options\]\n/);
+  t.regex(ping, /\nSYNOPSIS\n\s+rawprobe ping <host> \[hops\.\.\] \[options\]\n/);
   t.regex(ping, /\nRAWPROBE OPTIONS\n/, 'the help\'s groups are the page\'s sections');
   t.regex(ping, /\nEXIT STATUS\n/);
 });

@@ -71,8 +71,15 @@ test('bad input: one line, exit 2, no stack trace', async (t) => {
     [['-c', '1', '-Q', 'BOGUS', '127.0.0.1'], /-Q: bad TOS value/],
     [['-c', '1', '-M', 'maybe', '127.0.0.1'], /-M: "maybe" is not do, dont or want/],
     [['-c', '1', '--id', '65536', '127.0.0.1'], /identifier 65536 is out of range/],
+    [['-c', '1', '-e', '65536', '127.0.0.1'], /identifier 65536 is out of range/],
+    [['-c', '1', '-T', 'tsall', '127.0.0.1'], /-T: invalid timestamp type "tsall"/],
+    [['-c', '1', '-T', 'tsprespec', '127.0.0.1'], /tsprespec takes 1 to 4 addresses/],
+    [['-c', '1', '-R', '-T', 'tsonly', '127.0.0.1'], /-R and -T: only one/],
+    [['-c', '1', '-m', 'x', '127.0.0.1'], /-m: mark "x" is not a whole number/],
+    [['-c', '1', '-S', '0', '127.0.0.1'], /send buffer 0 is out of range/],
     [['-c', '1', '-W', '0', '127.0.0.1'], /timeout 0 s is too short/],
-    [['-c', '1', '-I', 'eth0', '127.0.0.1'], /source "eth0" is not an IPv4 address/],
+    [['-c', '1', '-I', 'nosuchif0', '127.0.0.1'], /SO_BINDTODEVICE nosuchif0: No such device/],
+    [['-c', '1', '-I', 'an-interface-name-too-long', '127.0.0.1'], /is not an interface name/],
     [['-c', '1', '-q', '--no-such-option', '127.0.0.1'], /Unknown argument|no-such-option/],
   ];
   for (const [args, pattern] of cases) {

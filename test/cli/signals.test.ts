@@ -116,7 +116,7 @@ asRoot('tos: SIGHUP prints the table of what was answered (nothing), exit 129', 
 
 asRoot('sweep: SIGTERM prints the summary, exit 143; Ctrl-C counts the targets in flight as unknown, not unreachable', async (t) => {
   // Count mode: each silent probe's timeout is a line, so the test knows when all 14 are in flight.
-  const args = ['sweep', '-c', '100', '-p', '300', '-t', '100', '198.51.100.16/28'];
+  const args = ['sweep', '-s', '-c', '100', '-p', '300', '-t', '100', '198.51.100.16/28'];
   const firstTimeouts = (out: string): boolean => lines(out).filter((l) => / : \[0\], timed out/.test(l)).length >= 14;
   const term = inDeadEnd(t, args);
   t.deepEqual(await signalWhen(term, firstTimeouts, 'every target\'s first timeout', 'SIGTERM'), { code: 143, signal: null }, term.stderr());

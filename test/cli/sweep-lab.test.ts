@@ -86,7 +86,7 @@ toolTest(['fping'], rootOnly)('a /22 where two addresses are dropped and the rou
   const targets = [BLOCK, '198.18.4.1-3'];
   // One after the other: Linux lets a router send a burst of about five unreachables to a host,
   // then one a second (ip_error()), and the first run is the one that checks them.
-  const ours = await rawprobe(lab, ['--rate', 'max', '-r', '1', '-t', '300', ...targets]);
+  const ours = await rawprobe(lab, ['-s', '-e', '--rate', 'max', '-r', '1', '-t', '300', ...targets]);
   const asJson = await rawprobe(lab, ['--rate', 'max', '-r', '1', '-t', '300', '--json', ...targets]);
   const theirs = await runCommand(['fping', '-i', '0', '-r', '1', '-t', '300', '-g', BLOCK], { where: { lab, node: 'h1' } });
   const expectedAlive = blockHosts().filter((a) => !DROPPED.includes(a));
@@ -122,7 +122,7 @@ toolTest(['fping'], rootOnly)('a /22 where two addresses are dropped and the rou
 rootOnly('--rate 1000 holds: packets per second on h1\'s interface within 10%', async (t) => {
   const lab = await blockLab(t);
   // 2 probes to each of the 1022 hosts at 1000 per second: about two seconds of sending.
-  const child = lab.spawn('h1', [process.execPath, MAIN, 'sweep', '--rate', '1000', '-c', '2', '-p', '1', '-t', '500', '-q', BLOCK], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = lab.spawn('h1', [process.execPath, MAIN, 'sweep', '--rate', '1000', '-c', '2', '-p', '1', '-t', '500', '-q', '-s', BLOCK], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -195,18 +195,31 @@ rootOnly('TTL, TOS and size reach the wire: Time Exceeded from the router, EF co
 
   const count = `table ip sweeptos {\n  chain input {\n    type filter hook input priority -10;\n    icmp type echo-request ip dscp ef counter\n  }\n}\n`;
   await must(lab.exec('t', [nft, '-f', '-'], { input: count }), 'nft counter on t');
-  const tos = await rawprobe(lab, ['-Q', 'EF', '-s', '100', '-c', '2', '-p', '10', '198.18.0.1', '198.18.0.2']);
+  // fping's letters: -O the TOS, -b the size (the long names too).
+  const tos = await rawprobe(lab, ['-O', 'EF', '-b', '100', '-c', '2', '-p', '10', '198.18.0.1', '198.18.0.2']);
   t.is(tos.code, 0, tos.stderr);
   for (const l of lines(tos.stdout)) t.regex(l, /^198\.18\.0\.[12] : \[[01]\], 108 bytes, [\d.]+ ms \([\d.]+ avg, 0% loss\)$/);
   const counter = (await lab.exec('t', [nft, 'list', 'table', 'ip', 'sweeptos'])).stdout;
   t.regex(counter, /counter packets 4 bytes 512/, 'four 128-byte echo requests marked EF');
 });
 
-rootOnly('-s 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
+toolTest(['fping'], rootOnly)('-H 1 and -O, fping\'s TTL and TOS: the same lines as fping run the same way in the lab', async (t) => {
+  const lab = await blockLab(t);
+  for (const args of [['-H', '1', '-r', '0', '-t', '300', '198.18.0.1', '198.18.0.2'], ['-O', '0xb8', '-c', '2', '-p', '50', '198.18.0.3']]) {
+    const ours = await rawprobe(lab, args);
+    const theirs = await runCommand(['fping', ...args], { where: { lab, node: 'h1' } });
+    t.is(ours.code, theirs.code, `${args.join(' ')}: ${ours.stderr} / ${theirs.stderr}`);
+    const mask = (text: string): string[] => lines(text).map((l) => l.replace(/(?<![\d.])\d+\.\d+(?![\d.])/g, 'T')).sort();
+    t.deepEqual(mask(ours.stdout), mask(theirs.stdout), args.join(' '));
+    t.deepEqual(mask(ours.stderr), mask(theirs.stderr), args.join(' '));
+  }
+});
+
+rootOnly('-b 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
   const lab = await blockLab(t);
   const tx = await ipv4Sent(lab, 'h1');
   const before = await tx();
-  const r = await rawprobe(lab, ['-s', '3000', '-c', '1', '198.18.0.1', '198.18.0.2']);
+  const r = await rawprobe(lab, ['-b', '3000', '-c', '1', '198.18.0.1', '198.18.0.2']);
   t.is((await tx()) - before, 6, '3028 bytes over a 1500-byte link: three pieces per probe');
   t.is(r.code, 0, r.stderr);
   const replies = sorted(lines(r.stdout));
@@ -216,7 +229,7 @@ rootOnly('-s 3000: each probe leaves h1 as three fragments and its reply comes b
 
 rootOnly('a name that does not resolve (no resolver in the lab): reported, the rest swept, exit 2', async (t) => {
   const lab = await blockLab(t);
-  const r = await rawprobe(lab, ['-r', '0', 'no-such-host.invalid', '198.18.0.5']);
+  const r = await rawprobe(lab, ['-s', '-r', '0', 'no-such-host.invalid', '198.18.0.5']);
   t.is(r.code, 2);
   t.deepEqual(lines(r.stdout).map((l) => l.replace(/ \([\d.]+ ms\)$/, '')), ['198.18.0.5 is alive']);
   t.regex(r.stderr, /^no-such-host\.invalid: [^\n]+\n/);

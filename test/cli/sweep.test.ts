@@ -74,7 +74,19 @@ test('bad input: exit 2, one line naming the target, nothing on stdout', async (
     [['127.0.0.1', '-c', '0'], /^rawprobe: count 0 is out of range 1-1000000\n$/],
     [['127.0.0.1', '-B', '9'], /^rawprobe: backoff 9 is out of range 1\.0-5\.0\n$/],
     [['127.0.0.1', '--ttl', '300'], /^rawprobe: ttl 300 is out of range 1-255\n$/],
+    [['127.0.0.1', '-H', '0'], /^rawprobe: ttl 0 is out of range 1-255\n$/],
     [['127.0.0.1', '-Q', 'XX'], /^rawprobe: -Q: /],
+    [['127.0.0.1', '-c', '2', '-Q', 'XX'], /^rawprobe: -Q: interval \(s\) "XX" is not a number\n$/],
+    [['127.0.0.1', '-Q', '1'], /^rawprobe: -Q: interval summaries need count or loop mode/],
+    [['127.0.0.1', '--tos', 'XX'], /^rawprobe: -O: /],
+    [['127.0.0.1', '-O', 'XX'], /^rawprobe: -O: /],
+    [['127.0.0.1', '-b', '70000'], /^rawprobe: size 70000 is out of range/],
+    [['127.0.0.1', '-c', '2', '-C', '2'], /^rawprobe: -c and -C: give one of them\n$/],
+    [['127.0.0.1', '-l', '-c', '2'], /^rawprobe: loop mode \(-l\) and a count/],
+    [['127.0.0.1', '-i', '5', '--rate', '10'], /^rawprobe: -i and --rate: give one of them\n$/],
+    [['-g', '127.0.0.1'], /^rawprobe: -g: give one CIDR block/],
+    [['-g', '127.0.0.1', '127.0.0.2', '127.0.0.3'], /^rawprobe: -g: give one CIDR block/],
+    [['-g', '127.0.0.9', '127.0.0.1'], /the range ends \(127\.0\.0\.1\) before it starts/],
     [['-f', '/nonexistent/hosts.txt'], /^rawprobe: \/nonexistent\/hosts\.txt: no such file\n$/],
   ];
   for (const [args, message] of cases) {
@@ -96,8 +108,8 @@ test('a file with blank lines, comments and a bad line: the line is named, nothi
   t.is(r.stderr, `rawprobe: ${file}:6: "127.0.0.0/40": the prefix length must be 1-32\n`);
 });
 
-rootOnly('twenty loopback addresses: "is alive" lines as fping prints them, the fping -s summary, exit 0', async (t) => {
-  const r = await sweep(['--rate', 'max', '127.0.0.1-127.0.0.20']);
+rootOnly('twenty loopback addresses: "is alive" lines as fping -e prints them, the fping -s summary, exit 0', async (t) => {
+  const r = await sweep(['-s', '-e', '--rate', 'max', '127.0.0.1-127.0.0.20']);
   t.is(r.code, 0, r.stderr);
   const out = lines(r.stdout);
   t.is(out.length, 20);
@@ -118,7 +130,7 @@ toolTest(['fping'], rootOnly)('the same alive set as fping run the same way', as
 });
 
 rootOnly('--alive prints bare addresses, --unreachable nothing here; both exit by the counts', async (t) => {
-  const [alive, unreachable] = await Promise.all([sweep(['-a', '127.0.0.1-10']), sweep(['-u', '127.0.0.1-10'])]);
+  const [alive, unreachable] = await Promise.all([sweep(['-a', '127.0.0.1-10']), sweep(['-s', '-u', '127.0.0.1-10'])]);
   t.is(alive.code, 0);
   t.deepEqual(lines(alive.stdout).sort(), twenty.slice(0, 10).sort());
   t.is(unreachable.code, 0);
@@ -163,7 +175,7 @@ rootOnly('targets from stdin: blank lines and comments skipped; a bad line later
   const good = await sweep(['-f', '-', '-a'], '# from a script\n\n127.0.0.1\n   \n127.0.0.8/30   # a block\nlocalhost\n');
   t.is(good.code, 0, good.stderr);
   t.deepEqual(lines(good.stdout).sort(), ['127.0.0.1', '127.0.0.9', '127.0.0.10', 'localhost'].sort());
-  const bad = await sweep(['-f', '-', '-a'], '127.0.0.1\n\n127.0.0.2\nnot an address\n127.0.0.3\n');
+  const bad = await sweep(['-s', '-f', '-', '-a'], '127.0.0.1\n\n127.0.0.2\nnot an address\n127.0.0.3\n');
   t.is(bad.code, 2);
   t.deepEqual(lines(bad.stdout).sort(), ['127.0.0.1', '127.0.0.2']);
   t.regex(bad.stderr, /\nrawprobe: stdin:4: "not an address": one target per line/);

@@ -79,7 +79,7 @@ const PROGRESS = /sweep \d+% \d+ of 65534 targets: \d+ sent, \d+ alive, \d+ unre
 
 toolTest(['tmux'], rootTest())('sweep of a /16 on a terminal: a progress line that redraws, then the normal output; piped, no progress byte', async (t) => {
   const lab = await sixteenLab(t);
-  const sweep = ['sweep', '-a', '--rate', '20000', '198.18.0.0/16'];
+  const sweep = ['sweep', '-a', '-s', '--rate', '20000', '198.18.0.0/16'];
   const term = onTerminal(t, ['ip', 'netns', 'exec', lab.namespace('h1'), ...rawprobeArgv(...sweep)], { width: 160 });
   // While it runs: on the screen (the line stays at the bottom, under the addresses).
   await term.until((screen, bytes) => PROGRESS.test(screen) && /\d+ alive/.test(bytes), 'a progress line on the screen');

@@ -2,8 +2,10 @@
 // trace-watch.test.ts): running rawprobe trace and traceroute inside a lab node with patient
 // waits, the hop lines without their times, JSON lines, and a lab's nodes with ICMP rate
 // limiting off.
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
-import { rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
+import { ROOT, rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
 
 /**
  * The adaptive waits stay on, with roomier factors than traceroute's 3 and 10, for us and for
@@ -53,4 +55,30 @@ export interface JsonProbe {
 /** Every node of a lab, ICMP rate limit off: every probe answered. */
 export function unlimited(nodes: string[]): Record<string, { role: 'router' | 'host'; icmpRatelimit: false }> {
   return Object.fromEntries(nodes.map((n) => [n, { role: n.startsWith('r') ? ('router' as const) : ('host' as const), icmpRatelimit: false as const }]));
+}
+
+/**
+ * Makes router `node` (at `address`) answer from a user process (test/cli/children/<child>.js
+ * with `args`, see responder.ts) instead of its kernel: the nftables commands `nft` first (they
+ * drop the kernel's own Time Exceeded), then the child, killed when the test ends. Resolves once
+ * h1's ping with TTL 2 gets its answer: the first answers of a cold process come late.
+ */
+export async function labResponder(t: ExecutionContext, lab: Lab, node: string, nft: readonly string[], child: string, args: readonly string[], address: string): Promise<void> {
+  for (const rule of nft) {
+    const r = await lab.exec(node, ['nft', ...rule.split(' ')]);
+    if (r.code !== 0) throw new Error(`nft ${rule}: ${r.stderr}`);
+  }
+  const responder = lab.spawn(node, [process.execPath, join(ROOT, `dist/test/cli/children/${child}.js`), ...args]);
+  t.teardown(() => {
+    responder.kill('SIGKILL');
+  });
+  await new Promise<void>((resolve, reject) => {
+    responder.stdout!.once('data', () => resolve());
+    responder.once('exit', (code) => reject(new Error(`${child} exited ${String(code)}`)));
+  });
+  for (let i = 0; i < 20; i++) {
+    const ping = await lab.exec('h1', ['ping', '-n', '-c', '1', '-W', '1', '-t', '2', lab.address('h2')]);
+    if (ping.stdout.includes(`From ${address} icmp_seq=1 Time to live exceeded`)) return;
+  }
+  throw new Error(`${child} never answered`);
 }

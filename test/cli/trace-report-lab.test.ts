@@ -5,13 +5,12 @@
 // an MPLS router's label stack (injected by a responder: Linux sends none) is on the hop line; the
 // path MTU is found with and without Fragmentation Needed. Assertions on structure and counts,
 // never on time (bench/rows/trace-report.ts measures that).
-import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/index.js';
-import { ROOT, runCommand, type CliResult } from '../helpers/cli.js';
+import { runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
-import { json, trace, traceroute, unlimited, type JsonProbe } from './trace-common.js';
+import { json, labResponder, trace, traceroute, unlimited, type JsonProbe } from './trace-common.js';
 
 const rootOnly = rootTest();
 const CHAIN3 = ['r1', 'r2', 'r3', 'h2'];
@@ -131,24 +130,7 @@ async function mplsRouter(t: import('ava').ExecutionContext, lab: Lab, node: str
     // The kernel's Time Exceeded has no RFC 4884 length (ICMP byte 5 = 0): dropped; the responder's has one.
     'add rule ip mpls output icmp type time-exceeded @th,40,8 0 drop',
   ];
-  for (const rule of nft) {
-    const r = await lab.exec(node, ['nft', ...rule.split(' ')]);
-    if (r.code !== 0) throw new Error(`nft ${rule}: ${r.stderr}`);
-  }
-  const responder = lab.spawn(node, [process.execPath, join(ROOT, 'dist/test/cli/children/mpls-responder.js'), iface, address, '24001:0:0:1,16005:5:1:1']);
-  t.teardown(() => {
-    responder.kill('SIGKILL');
-  });
-  await new Promise<void>((resolve, reject) => {
-    responder.stdout!.once('data', () => resolve());
-    responder.once('exit', (code) => reject(new Error(`responder exited ${String(code)}`)));
-  });
-  // Its first answers come from a cold process: warm it up until one arrives within a second.
-  for (let i = 0; i < 20; i++) {
-    const ping = await lab.exec('h1', ['ping', '-n', '-c', '1', '-W', '1', '-t', '2', lab.address('h2')]);
-    if (ping.stdout.includes(`From ${address} icmp_seq=1 Time to live exceeded`)) return;
-  }
-  throw new Error('the MPLS responder never answered');
+  await labResponder(t, lab, node, nft, 'mpls-responder', [iface, address, '24001:0:0:1,16005:5:1:1'], address);
 }
 
 /** A responder in a user process answers later than a kernel: waits of hundreds of its round trips. */

@@ -67,7 +67,7 @@ test('header changes are appended at the end of the line, in brackets, so tracer
       { field: 'checksum', sent: 0xabcd, quoted: 0x1 },
       { field: 'seq', sent: 1, quoted: 2 },
     ] as HeaderChange[]).map(changeText),
-    ['id 0x1234->0xbeef', 'length 60->64', 'options 94040000->none', 'quoted ttl 0', 'src 203.0.113.1->198.51.100.9', 'sport 40000->1025', 'dport 33434->53', 'checksum 0xabcd->0x0001', 'seq 1->2'],
+    ['id 0x1234->0xbeef', 'length 60->64', 'options 94040000->none', 'quoted ttl 0', 'src 203.0.113.1->198.51.100.9', 'sport 40000->1025', 'dport 33434->53', 'checksum 0xabcd->0x0001', 'tcp seq 1->2'],
   );
 });
 

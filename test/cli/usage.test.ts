@@ -17,17 +17,18 @@ test('closest: a near spelling or a prefix, never a far one', (t) => {
 });
 
 const cases: [string[], string][] = [
-  [['ping', '-a', '127.0.0.1'], 'ping: unknown option -a (rawprobe ping --help lists the options)'],
+  [['ping', '-k', '127.0.0.1'], 'ping: unknown option -k (rawprobe ping --help lists the options)'],
+  [['ping', '-j', '127.0.0.1'], 'ping: unknown option -j ('],
+  [['ping', '127.0.0.1', '-k'], 'ping: unknown option -k ('],
   [['ping', '-8', '127.0.0.1'], 'ping: unknown option -8 ('],
-  [['ping', '127.0.0.1', '-a'], 'ping: unknown option -a ('],
   [['ping', '--cout', '3', '127.0.0.1'], 'ping: unknown option --cout (did you mean --count?)'],
   [['ping', '-fz', '127.0.0.1'], 'ping: unknown option -z ('],
   [['ping', '-w', '-1', '-q', '-y', '127.0.0.1'], 'ping: unknown option -y ('],
-  [['ping', '-W', '1', '-d', '127.0.0.1'], 'ping: unknown option -d (did you mean -D?)'],
+  [['ping', '-W', '1', '-u', '127.0.0.1'], 'ping: unknown option -u (did you mean -U?)'],
   [['trace', '-z', '127.0.0.1'], 'trace: unknown option -z ('],
   [['trace', '--max-hop', '3', '127.0.0.1'], 'trace: unknown option --max-hop (did you mean --max-hops?)'],
   [['tos', '--valeus', '0', '127.0.0.1'], 'tos: unknown option --valeus (did you mean --values?)'],
-  [['sweep', '-g', '198.51.100.0/30'], 'sweep: unknown option -g ('],
+  [['sweep', '-j', '198.51.100.0/30'], 'sweep: unknown option -j ('],
   [['decode', '--jsn', 'x'], 'decode: unknown option --jsn (did you mean --json?)'],
   [['checksum', '--fixx', 'out.pcap', 'x'], 'checksum: unknown option --fixx (did you mean --fix?)'],
   [['capture', '-Z'], 'capture: unknown option -Z ('],
@@ -37,9 +38,9 @@ const cases: [string[], string][] = [
   [['pong', '127.0.0.1'], 'unknown command pong (did you mean ping?)'],
   [['lab', 'upp', 'x.json'], 'lab: unknown command upp (did you mean up?)'],
   [['lab', 'frob'], 'lab: unknown command frob (up, down, exec or show)'],
-  [['ping'], 'ping: missing <host>: rawprobe ping <host> [options]'],
+  [['ping'], 'ping: missing <host>: rawprobe ping <host> [hops..] [options]'],
   [['lab', 'exec'], 'lab exec: missing <node>: rawprobe lab exec <node> [cmd..] [options]'],
-  [['ping', '127.0.0.1', '127.0.0.2'], 'ping: unexpected argument "127.0.0.2": rawprobe ping <host> [options]'],
+  [['ping', '127.0.0.1', '127.0.0.2'], 'ping: "127.0.0.1" before the host 127.0.0.2: addresses before the host go with -T tsprespec only'],
   [['-z'], 'unknown option -z (rawprobe --help lists the options)'],
 ];
 
@@ -85,18 +86,22 @@ test('every help text lists each option once, grouped as the peer tool groups th
   }
   const under = (command: string, option: string): string | undefined => groups.get(command)!.get(option);
   // iputils ping: its letters under "Options:", ours apart.
-  for (const letter of ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-v', '-w', '-W']) t.is(under('ping', letter), 'Options:', letter);
-  for (const own of ['--id', '--json', '--pcap-out']) t.is(under('ping', own), 'rawprobe options:', own);
+  for (const letter of ['-a', '-A', '-B', '-c', '-C', '-D', '-d', '-e', '-f', '-H', '-I', '-i', '-L', '-l', '-m', '-M', '-n', '-O', '-p', '-q', '-Q', '-r', '-s', '-S', '-t', '-U', '-v', '-V', '-w', '-W']) {
+    t.is(under('ping', letter), 'Options:', letter);
+  }
+  for (const letter of ['-4', '-b', '-R', '-T']) t.is(under('ping', letter), 'IPv4 options:', letter);
+  for (const own of ['--json', '--pcap-out']) t.is(under('ping', own), 'rawprobe options:', own);
   // fping: "Probing options:" and "Output options:".
-  for (const letter of ['-B', '-c', '-f', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
-  for (const letter of ['-a', '-q', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
+  for (const letter of ['-b', '-B', '-c', '-f', '-g', '-H', '-l', '-O', '-p', '-r', '-S', '-t']) t.is(under('sweep', letter), 'Probing options:', letter);
+  for (const letter of ['-a', '-C', '-e', '-i', '-q', '-Q', '-s', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
+  for (const own of ['--rate', '--json']) t.is(under('sweep', own), 'rawprobe options:', own);
   // traceroute and tcpdump: their letters under "Options:".
   for (const letter of ['-F', '-f', '-I', '-T', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-U']) t.is(under('trace', letter), 'Options:', letter);
   for (const letter of ['-c', '-d', '-i', '-O', '-p', '-s', '-v', '-w', '-x']) t.is(under('capture', letter), 'Options:', letter);
   // The iputils order: the help lists ping's letters as iputils' help does.
   const ping = await rawprobe(['ping', '--help']);
   const order = listed(ping.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
-  t.deepEqual(order, ['-c', '-D', '-f', '-I', '-i', '-l', '-M', '-n', '-O', '-p', '-q', '-Q', '-s', '-t', '-v', '-w', '-W', '-h']);
+  t.deepEqual(order, ['-a', '-A', '-B', '-c', '-C', '-D', '-d', '-e', '-f', '-H', '-I', '-i', '-L', '-l', '-m', '-M', '-n', '-O', '-p', '-q', '-Q', '-r', '-s', '-S', '-t', '-U', '-v', '-w', '-W', '-h', '-V']);
 });
 
 test('a value outside its choices: one line naming the option or argument and the choices', async (t) => {

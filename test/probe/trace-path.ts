@@ -82,6 +82,8 @@ export function traceConfig(overrides: Partial<TraceConfig> = {}): TraceConfig {
     compareTtl: true,
     pcapOut: null,
     flow: { mode: 'classic', flows: 1 },
+    tcpOptions: null,
+    ecn: false,
     ...overrides,
   };
 }

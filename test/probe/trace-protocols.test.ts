@@ -183,6 +183,21 @@ test('tcp: a SYN from port base + n with sequence base + n, Linux\'s SYN options
   t.is(decodePacket(encode(new TcpSynProbe({ ...tcpOptions, length: 48 }), slot(0, 1))).tcp!.headerLength, 24, 'MSS only');
 });
 
+test('tcp: --tcp-options chooses the SYN\'s options (the packet grows to hold them), --ecn sets ECE and CWR; a SYN-ACK still matches', (t) => {
+  const bare = encode(new TcpSynProbe({ ...tcpOptions, synOptions: { mss: null, sackOK: false, timestamps: false, wscale: null } }), slot(0, 1));
+  t.is(bare.length, 60, 'a bare SYN: 20 bytes of data after the header instead of options');
+  t.is(decodePacket(bare).tcp!.headerLength, 20);
+  const mss = new TcpSynProbe({ ...tcpOptions, length: 40, synOptions: { mss: 1200, sackOK: false, timestamps: false, wscale: 3 } });
+  t.is(mss.packetLength, 48, 'asked for, the options fit even in a 40-byte packet');
+  t.is(decodePacket(encode(mss, slot(0, 1))).tcp!.options.toString('hex'), '020404b001030303');
+  const ecn = new TcpSynProbe({ ...tcpOptions, ecnSetup: true });
+  const d = decodePacket(encode(ecn, slot(2, 1, 0x02)));
+  t.like(d.tcp!.flags, { syn: true, ece: true, cwr: true, ack: false });
+  t.is(d.ip.tos, 0x02);
+  t.true(d.tcp!.checksumValid);
+  t.like(matchOf(ecn, answer(ecn, 2, { syn: true, ack: true })), { kind: MATCH.reply, key: 40002 });
+});
+
 test('tcp: SYN-ACK and RST from the target acknowledging our SYN are replies; flags in type', (t) => {
   const p = new TcpSynProbe(tcpOptions);
   const synAck = matchOf(p, answer(p, 20, { syn: true, ack: true }));

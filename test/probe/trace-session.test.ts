@@ -43,7 +43,7 @@ test('every router answers: four hops, in order, the destination last, reached; 
     t.deepEqual(addresses(r.hops[3]!), [TARGET, TARGET, TARGET]);
     t.true(r.hops[3]!.final);
     t.true(r.hops[3]!.probes.every((p) => p.reply && p.mark === null && p.rttMs !== null));
-    t.deepEqual(r.done, [{ type: 'done', lane: 0, tos: 0, reached: true, hops: 4 }]);
+    t.deepEqual(r.done, [{ type: 'done', lane: 0, tos: 0, reached: true, hops: 4, middleboxes: [] }]);
     t.true(r.hops[0]!.probes.every((p) => p.icmp?.type === 11 && p.icmp.code === 0 && p.quotedTtl === 1 && p.changes.length === 0));
     if (kind === 'tcp') t.true(r.hops[3]!.probes.every((p) => p.icmp === null && p.tcpFlags === 0x12));
     if (kind === 'udp') t.true(r.hops[3]!.probes.every((p) => p.icmp?.type === 3 && p.icmp.code === 3));

@@ -29,6 +29,10 @@ const WRITES: Partial<Record<OptionName, ReadonlyArray<readonly [set: unknown, r
   SO_LINGER: [[{ enabled: true, seconds: 7 }, { enabled: true, seconds: 7 }], [{ enabled: false, seconds: 0 }, { enabled: false, seconds: 7 }]],
   SO_BROADCAST: [[true, true], [false, false]],
   SO_OOBINLINE: [[true, true], [false, false]],
+  SO_DONTROUTE: [[true, true], [false, false]],
+  SO_MARK: [[42, 42], [0, 0]],
+  // Set without the NUL, read back with it; empty unbinds.
+  SO_BINDTODEVICE: [[Buffer.from('lo'), Buffer.from('lo\0')], [Buffer.alloc(0), Buffer.alloc(0)]],
   // socket(7): the kernel doubles the value; what you read back is the doubled value.
   SO_SNDBUF: [[65536, 131072], [32768, 65536]],
   SO_RCVBUF: [[65536, 131072], [32768, 65536]],
@@ -43,6 +47,7 @@ const WRITES: Partial<Record<OptionName, ReadonlyArray<readonly [set: unknown, r
   IP_OPTIONS: [[RECORD_ROUTE, RECORD_ROUTE], [Buffer.alloc(0), Buffer.alloc(0)]],
   IP_TOS: [[0xb8, 0xb8], [0x10, 0x10]],
   IP_TTL: [[42, 42], [1, 1], [255, 255]],
+  IP_MULTICAST_LOOP: [[false, false], [true, true]],
   IP_RECVERR: [[true, true], [false, false]],
   IP_MTU_DISCOVER: [[2, 2], [0, 0]], // values checked against the constants below
   IP_RECVTTL: [[true, true], [false, false]],
@@ -120,6 +125,12 @@ function exercise(kind: SocketKind, open: () => RawSocket): [Record<string, stri
             }
             if (name === 'SO_DEBUG' && set === true && !isRoot) {
               expected[key] = 'EACCES'; // turning SO_DEBUG on needs CAP_NET_ADMIN
+              actual[key] = outcome(() => s.setOption(name, set as never));
+              return;
+            }
+            // A mark needs CAP_NET_RAW or CAP_NET_ADMIN; changing a device binding once made, CAP_NET_RAW.
+            if (!isRoot && (name === 'SO_MARK' || (name === 'SO_BINDTODEVICE' && i > 0))) {
+              expected[key] = 'EPERM';
               actual[key] = outcome(() => s.setOption(name, set as never));
               return;
             }

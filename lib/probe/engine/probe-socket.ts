@@ -16,7 +16,7 @@ import type { BpfInstruction } from '../../socket/bpf.js';
 import type { ProbeProtocol } from './protocol.js';
 import type { SessionSocket } from './session.js';
 import { SocketGroup } from './socket-group.js';
-import { useKernelTimestamps } from './timestamps.js';
+import { useKernelTimestamps, useUserTimes } from './timestamps.js';
 
 export interface ProbeSocketOptions {
   /** Bind to this source address, or null. */
@@ -28,6 +28,10 @@ export interface ProbeSocketOptions {
   setup?: (socket: RawSocket) => void;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
   hardwareTimestampsFor?: string | null;
+  /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
+  userTimes?: boolean;
+  /** Options for the socket that sends (IPv4: the same socket, before `setup`; IPv6: IPV6_HDRINCL's). */
+  senderSetup?: (socket: RawSocket) => void;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
 }
@@ -48,14 +52,18 @@ function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocket
   if (filter !== null) socket.attachFilter(filter);
   if (options.source !== null) socket.bind(options.source);
   options.setup?.(socket);
-  useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
+  if (options.userTimes === true) useUserTimes(socket);
+  else useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
   socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
 }
 
 /** The IPv4 socket: sends and hears (CAP_NET_RAW). */
 export function openProbeSocket(protocol: ProbeProtocol, options: ProbeSocketOptions): RawSocket {
   const socket = rawIcmpSocket({ hdrincl: true, ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
-  return closingOnError(socket, (s) => listen(s, protocol, options, protocol.filter()));
+  return closingOnError(socket, (s) => {
+    options.senderSetup?.(s);
+    listen(s, protocol, options, protocol.filter());
+  });
 }
 
 /** Asks an IPv6 socket for each datagram's hop limit and traffic class (the batch's meta). */
@@ -67,7 +75,10 @@ export function hearHopLimitAndClass(socket: RawSocket): RawSocket {
 
 /** The IPv6 sockets: IPPROTO_RAW with IPV6_HDRINCL sends, raw ICMPv6 hears (CAP_NET_RAW). */
 export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOptions): SocketGroup {
-  const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => s.setOption('IPV6_HDRINCL', true));
+  const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => {
+    s.setOption('IPV6_HDRINCL', true);
+    options.senderSetup?.(s);
+  });
   try {
     const icmp = rawIcmpSocket({ family: 'inet6', ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
     closingOnError(icmp, (s) => listen(hearHopLimitAndClass(s), protocol, options, protocol.filter()));
@@ -88,7 +99,7 @@ export function withTcpListener(socket: SessionSocket & (RawSocket | SocketGroup
   try {
     const tcp = closingOnError(openSocket({ family, type: 'raw', protocol: 'tcp' }), (s) => {
       if (family === 'inet6') hearHopLimitAndClass(s);
-      listen(s, protocol, { ...options, setup: undefined }, filter);
+      listen(s, protocol, { ...options, setup: undefined, senderSetup: undefined }, filter);
     });
     if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp]);
     return new SocketGroup(socket, [socket, tcp]);

@@ -22,7 +22,7 @@ import { enableHardwareStamps, interfaceStamps, receiveStampsLive } from '../../
 export interface TimestampSource {
   /** Send times: the kernel's stamp of each probe, or the clock read just before each send call. */
   send: 'kernel' | 'user';
-  /** Why not the kernel's, when not: the kernel's refusal ("EINVAL"...). */
+  /** Why not the kernel's, when not: the kernel's refusal ("EINVAL"...), or null when not asked for (ping -U). */
   refused: string | null;
   /** With --hw-timestamps: the interface asked, whether it stamps, and why not. */
   hardware: { interface: string | null; on: boolean; why: string | null } | null;
@@ -89,6 +89,17 @@ export function useKernelTimestamps(socket: RawSocket, hardwareFor: string | nul
   } catch (e) {
     source = { send: 'user', refused: codeOf(e), hardware: hardware === null ? null : { ...hardware, on: false } };
   }
+  SOURCES.set(socket, source);
+  return source;
+}
+
+/**
+ * No kernel stamps asked for (ping -U, user-to-user latency): send times from the clock read
+ * just before each send call, receive times from the time each answer is read (the caller
+ * replaces the receive stamps). Recorded for timestampsOf().
+ */
+export function useUserTimes(socket: RawSocket): TimestampSource {
+  const source: TimestampSource = { send: 'user', refused: null, hardware: null };
   SOURCES.set(socket, source);
   return source;
 }

@@ -26,6 +26,11 @@ export interface TemplateHeader {
   ipOptions?: readonly import('../../wire/ipv4-options.js').Ipv4OptionInit[];
   /** IPv6 flow label (ping -F), 20 bits. */
   flowLabel?: number;
+  /**
+   * IPv4: where in the datagram a timestamp option entry takes the send time (RFC 791 ms since
+   * midnight UT), written as each probe goes, as Linux writes a sender's own (ping -T); -1: none.
+   */
+  stampAt?: number;
 }
 
 /** The upper layer of a template: ICMP (ICMPv6) echo request, UDP or TCP, and data after it. */
@@ -79,6 +84,10 @@ export interface FamilySocketOptions {
   tcpFilter?: BpfInstruction[] | null;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
   hardwareTimestampsFor?: string | null;
+  /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
+  userTimes?: boolean;
+  /** Options for the socket that sends (IPv4: the one socket; IPv6: IPV6_HDRINCL's). */
+  senderSetup?: (socket: RawSocket) => void;
 }
 
 /** What an ICMP error carries beyond its type and code. */

@@ -24,7 +24,7 @@ export const FAMILY4: ProbeFamily = {
   destinationUnreachable: ICMP_TYPE.DESTINATION_UNREACHABLE,
   portUnreachable: [ICMP_TYPE.DESTINATION_UNREACHABLE, UNREACHABLE_CODE.PORT],
 
-  template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperLayerOf(upper, 'icmp') }), ipIdBase),
+  template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperLayerOf(upper, 'icmp') }), ipIdBase, h.stampAt ?? -1),
 
   open(b, offset, length, wireLength, m) {
     const hl = answerHeaderLength(b, offset, length);

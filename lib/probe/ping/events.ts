@@ -3,6 +3,7 @@
 // (no object per packet), and one summary per target with iputils' figures. Words and layout
 // are cli/format's business.
 import { formatHex } from '../../wire/bytes.js';
+import { optionsLength } from '../../wire/ipv4-options.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { lossPercent, rttSummary, type TargetStats } from '../engine/stats.js';
 import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js';
@@ -10,6 +11,7 @@ import type { TimingCounts } from '../engine/timing.js';
 import type { TimestampSource } from '../engine/timestamps.js';
 import type { ResolvedTarget } from '../resolve.js';
 import type { PingConfig } from './options.js';
+import type { PingIpOption } from './ip-options.js';
 
 export interface PingStart {
   type: 'start';
@@ -19,11 +21,22 @@ export interface PingStart {
   targets: { host: string; address: string }[];
   source: string;
   sourceGiven: boolean;
+  /** The socket is bound to the source (-I address, -B): iputils then prints "from source". */
+  bound: boolean;
+  /** -I IFNAME, or null. */
+  device: string | null;
+  /** -I IFNAME without a source: whether the route's source is an address of that interface. */
+  sourceOnDevice: boolean | null;
+  /** The target is a broadcast address (-b); replies from any host count (-b, or a multicast target). */
+  broadcastTarget: boolean;
+  anySource: boolean;
+  /** -R or -T, or null. */
+  ipOption: PingIpOption | null;
   /** IP version: iputils prints IPv6's line as "PING ::1(::1) 56 data bytes". */
   version: 4 | 6;
   /** IPv6 flow label (-F), 0 without one. */
   flowLabel: number;
-  /** Data bytes, and the whole IPv4 packet (data + 8 + 20) as iputils prints "56(84)". */
+  /** Data bytes, and the whole IPv4 packet (data + 8 + 20 + options) as iputils prints "56(84)". */
   size: number;
   packetSize: number;
   identifier: number;
@@ -70,6 +83,8 @@ export interface PingReply extends AnswerBase {
   badChecksum: boolean;
   truncated: boolean;
   wrongData: boolean;
+  /** The options of the reply's IPv4 header (-R's route, -T's timestamps), null without any. */
+  ipOptions: Buffer | null;
 }
 
 export interface PingIcmpError extends AnswerBase {
@@ -162,8 +177,8 @@ export interface PingSummary extends Pick<TargetStats, 'transmitted' | 'received
   timing: TimingCounts | null;
 }
 
-/** The start of a session with this configuration. */
-export function startOf(config: PingConfig, timestamps: TimestampSource | null): PingStart {
+/** The start of a session with this configuration (`sourceOnDevice`: see PingStart). */
+export function startOf(config: PingConfig, timestamps: TimestampSource | null, sourceOnDevice: boolean | null = null): PingStart {
   const first = config.targets[0]!;
   return {
     type: 'start',
@@ -172,10 +187,16 @@ export function startOf(config: PingConfig, timestamps: TimestampSource | null):
     targets: config.targets.map((t) => ({ host: t.host, address: t.address })),
     source: config.source,
     sourceGiven: config.sourceGiven,
+    bound: config.bindSource,
+    device: config.device,
+    sourceOnDevice,
+    broadcastTarget: config.broadcastTarget,
+    anySource: config.anySource,
+    ipOption: config.ipOption,
     version: config.family.version,
     flowLabel: config.flowLabel,
     size: config.size,
-    packetSize: config.size + config.family.ipHeaderBytes + ICMP_HEADER_LENGTH,
+    packetSize: config.size + config.family.ipHeaderBytes + ICMP_HEADER_LENGTH + ((optionsLength(config.ipOptions) + 3) & ~3),
     identifier: config.identifier,
     ttl: config.ttl,
     tos: config.tos,
@@ -196,7 +217,7 @@ export function summarize(target: ResolvedTarget, s: TargetStats | null, started
   const rtt = s === null || s.received === 0 ? null : rttSummary(s);
   const transmitted = s?.transmitted ?? 0;
   const timeNs = s === null || Number.isNaN(s.lastSentAt) ? 0 : s.lastSentAt - startedAt;
-  const flood = config.flood || config.intervalMs === 0;
+  const flood = config.flood || config.intervalMs === 0 || config.adaptive;
   return {
     type: 'summary',
     host: target.host,

@@ -6,17 +6,20 @@
 //     (at least the interval), or the -W timeout when nothing came back at all;
 //   - with a deadline it keeps sending past the count until count replies came, and the first
 //     error ends it;
-//   - -O reports, before each send, a previous probe to the same target still unanswered.
+//   - -O reports, before each send, a previous probe to the same target still unanswered;
+//   - -A paces the probes by the round trip (adaptive.ts).
+import { headerLengthOf, MIN_HEADER_LENGTH } from '../../wire/ipv4.js';
 import { NS_PER_MS, toEpochMs } from '../../socket/clock.js';
 import { errnoName, firstLine } from '../errors.js';
 import type { ProbeEngine } from '../engine/engine.js';
 import { MATCH_FLAG, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { rttMicros } from '../engine/stats.js';
 import { PROBE_STATE } from '../engine/table.js';
-import { NEXT, OUTCOME, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
+import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import type { PingEvent, PingHooks, PingProgress } from './events.js';
 import type { PingConfig } from './options.js';
+import { AdaptivePace } from './adaptive.js';
 
 /** iputils' stop rules and the events, on top of the engine. */
 export class PingHandler implements ProbeHandler {
@@ -28,11 +31,13 @@ export class PingHandler implements ProbeHandler {
   readonly #lastProbe: number[];
   readonly #limit: number;
   readonly #onMtu: (mtu: number) => void;
+  /** -A's pacing, or null. */
+  readonly #pace: AdaptivePace | null;
   #sends = 0;
   #paused = false;
 
   /** `onMtu`: an error told the MTU of the path (IPv6 cuts its probes for it from then on). */
-  constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks, onMtu: (mtu: number) => void = () => undefined) {
+  constructor(engine: ProbeEngine, protocol: IcmpEchoProtocol, config: PingConfig, hooks: PingHooks, clock: EngineClock, onMtu: (mtu: number) => void = () => undefined) {
     this.#engine = engine;
     this.#onMtu = onMtu;
     this.#protocol = protocol;
@@ -40,6 +45,13 @@ export class PingHandler implements ProbeHandler {
     this.#hooks = hooks;
     this.#lastProbe = config.targets.map(() => -1);
     this.#limit = config.count === null ? Number.POSITIVE_INFINITY : config.count * config.targets.length;
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    this.#pace = config.adaptive ? new AdaptivePace(engine, clock, config.intervalMs, config.preload, root) : null;
+  }
+
+  /** The run is over (the session calls this once the engine stopped): no timer left behind. */
+  close(): void {
+    this.#pace?.close();
   }
 
   /** ping --watch's p: no new probes until resume(); the ones in flight still count. */
@@ -62,6 +74,10 @@ export class PingHandler implements ProbeHandler {
     // With a deadline, iputils goes on sending past the count until count replies came.
     if (this.#sends >= this.#limit && config.deadlineMs === null) return NEXT.done;
     if (this.#paused) return NEXT.wait;
+    if (this.#pace !== null) {
+      if (!this.#pace.mayGo()) return NEXT.wait;
+      this.#pace.handedOut();
+    }
     const target = this.#sends % config.targets.length;
     probe.target = target;
     probe.ttl = config.ttl;
@@ -82,6 +98,7 @@ export class PingHandler implements ProbeHandler {
 
   sent(n: number, error: Error | null): void {
     const engine = this.#engine;
+    this.#pace?.went();
     if (error === null) {
       this.#progress.sent++;
     } else {
@@ -201,6 +218,13 @@ export class PingHandler implements ProbeHandler {
       badChecksum: outcome === OUTCOME.corrupted,
       truncated: (m.flags & MATCH_FLAG.truncated) !== 0,
       wrongData: (m.flags & MATCH_FLAG.wrongData) !== 0,
+      ipOptions: this.#config.family.version === 4 ? ipOptionsOf(m) : null,
     };
   }
+}
+
+/** The option bytes of the answer's own IPv4 header (what -R and -T print), or null without any. */
+function ipOptionsOf(m: Match): Buffer | null {
+  const hl = headerLengthOf(m.data, m.offset);
+  return hl > MIN_HEADER_LENGTH ? Buffer.from(m.data.subarray(m.offset + MIN_HEADER_LENGTH, m.offset + hl)) : null;
 }

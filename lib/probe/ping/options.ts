@@ -1,13 +1,13 @@
 // ping's options (iputils' letters in brackets), their defaults, and the checks that need no
-// system call (a bad value is a ProbeError naming the option); configurePing() then resolves the
-// names, picks the source address and the route MTU, and fills in the rest (PingConfig).
-import { checkSourceOption, chooseSource, resolveTarget, type IpVersion, type ResolvedTarget } from '../resolve.js';
+// system call (a bad value is a ProbeError naming the option); configurePing() (configure.ts)
+// then resolves the names, picks the source address and the route MTU, and fills in the rest
+// (PingConfig).
+import { checkSourceOption, type IpVersion, type ResolvedTarget } from '../resolve.js';
 import { optionError, wholeIn } from '../errors.js';
-import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
 import { MAX_ECHO_DATA, MAX_ECHO_DATA6 } from '../protocols/icmp-echo.js';
-import { familyOf, type ProbeFamily } from '../family/index.js';
-import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js';
-import { routeMtu } from '../../socket/route.js';
+import type { ProbeFamily } from '../family/index.js';
+import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
+import { MAX_PRESPECIFIED, type PingIpOption } from './ip-options.js';
 
 export interface PingOptions {
   /** Host name or IP address; several for one session probing them in turn (library use). */
@@ -52,6 +52,33 @@ export interface PingOptions {
   outstanding?: boolean;
   /** Write every packet sent and received here (pcap). */
   pcapOut?: string | null;
+  /**
+   * Send through this interface only (-I IFNAME: SO_BINDTODEVICE); the source address is then the
+   * one the route through it gives, unless `source` is given too.
+   */
+  device?: string | null;
+  /** Allow a broadcast target (-b: SO_BROADCAST); replies from every host that answers count. */
+  broadcast?: boolean;
+  /** Bind the socket to the source address chosen at the start (-B), as when one is given. */
+  strictSource?: boolean;
+  /** connect() the socket to the target (-C): it then hears only the target itself. */
+  connect?: boolean;
+  /** Set SO_DEBUG on the socket (-d; needs CAP_NET_ADMIN). */
+  debug?: boolean;
+  /** Firewall mark of the probes (-m: SO_MARK), 0..2^32-1. */
+  mark?: number | null;
+  /** Bypass the routing table: directly attached hosts only (-r: SO_DONTROUTE). */
+  dontRoute?: boolean;
+  /** The socket's send buffer, bytes (-S: SO_SNDBUF; Linux doubles it). */
+  sendBuffer?: number | null;
+  /** Do not loop our own broadcast and multicast probes back to this machine (-L). */
+  noLoop?: boolean;
+  /** Record Route (-R) or a timestamp option (-T) on every probe. */
+  ipOption?: PingIpOption | null;
+  /** Adaptive interval (-A): the next probe as soon as the smoothed round trip allows. */
+  adaptive?: boolean;
+  /** User-to-user latency (-U): a reply's time is when rawprobe reads it, not the kernel's receive time. */
+  userLatency?: boolean;
   /** Time round trips with the interface's own clock where it has one (--hw-timestamps). */
   hardwareTimestamps?: boolean;
 }
@@ -85,6 +112,28 @@ export interface PingConfig {
   preload: number;
   outstanding: boolean;
   pcapOut: string | null;
+  /** -I IFNAME, or null. */
+  device: string | null;
+  /**
+   * Replies from any host count (iputils' rts->multicast): -b was given, or the target is a
+   * multicast address; `broadcastTarget`: the target is a broadcast address (iputils warns).
+   */
+  anySource: boolean;
+  broadcastTarget: boolean;
+  /** -B, or a source given: the socket is bound to `source`. */
+  bindSource: boolean;
+  connect: boolean;
+  debug: boolean;
+  mark: number | null;
+  dontRoute: boolean;
+  sendBuffer: number | null;
+  noLoop: boolean;
+  /** -R / -T: what was asked, the option every probe carries (first slot ours, as Linux fills it), where its time goes. */
+  ipOption: PingIpOption | null;
+  ipOptions: Ipv4OptionInit[];
+  stampAt: number;
+  adaptive: boolean;
+  userLatency: boolean;
   hardwareTimestamps: boolean;
 }
 
@@ -141,57 +190,21 @@ export function checkPingOptions(options: PingOptions): void {
   checkSourceOption(options.source, false);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.preload != null) wholeIn('preload', 'preload', options.preload, 1, 65536);
-}
-
-/** Checks, resolves names (an IPv6 address is refused in one line) and finds the source address and the route MTU. */
-export async function configurePing(options: PingOptions): Promise<PingConfig> {
-  checkPingOptions(options);
-  const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
-  const targets: ResolvedTarget[] = [];
-  for (const host of hosts) targets.push(await resolveTarget(host, options.version ?? null));
-  const version = targets[0]!.version ?? 4;
-  if (targets.some((t) => (t.version ?? 4) !== version)) throw optionError('host', 'the targets of one session are all IPv4 or all IPv6');
-  const family = familyOf(version);
-  const { source, sourceGiven } = chooseSource(options.source, targets[0]!.address);
-  const flood = options.flood ?? false;
-  const size = options.size ?? PING_DEFAULTS.size;
-  if (version === 4 && size > MAX_ECHO_DATA) throw optionError('size', `packet size ${size} is too large: at most ${MAX_ECHO_DATA} data bytes fit an IPv4 packet`);
-  const mtu = smallestRouteMtu(targets, sourceGiven ? source : null);
-  const fragment = options.fragment !== false;
-  const fragmentMtu = fragment ? fragmentMtuFor(size + family.ipHeaderBytes + ICMP_HEADER_LENGTH, mtu) : null;
-  return {
-    targets,
-    family,
-    flowLabel: options.flowLabel ?? 0,
-    fragment,
-    count: options.count ?? null,
-    intervalMs: options.intervalMs ?? (flood ? 0 : PING_DEFAULTS.intervalMs),
-    flood,
-    size,
-    ttl: options.ttl ?? PING_DEFAULTS.ttl,
-    tos: options.tos ?? PING_DEFAULTS.tos,
-    timeoutMs: options.timeoutMs ?? PING_DEFAULTS.timeoutMs,
-    deadlineMs: options.deadlineMs ?? null,
-    pattern: options.pattern == null ? null : Buffer.from(options.pattern),
-    source,
-    sourceGiven,
-    df: fragmentMtu === null && (options.df ?? true),
-    routeMtu: mtu,
-    fragmentMtu,
-    identifier: options.identifier ?? defaultIdentifier(),
-    preload: options.preload ?? (flood ? FLOOD_WINDOW : 1),
-    outstanding: options.outstanding ?? false,
-    pcapOut: options.pcapOut ?? null,
-    hardwareTimestamps: options.hardwareTimestamps ?? false,
-  };
-}
-
-/** The smallest route MTU among the targets, null when none has a route. */
-function smallestRouteMtu(targets: readonly ResolvedTarget[], source: string | null): number | null {
-  let smallest: number | null = null;
-  for (const t of targets) {
-    const mtu = routeMtu(t.address, source);
-    if (mtu !== null && (smallest === null || mtu < smallest)) smallest = mtu;
+  if (options.mark != null) wholeIn('mark', 'mark', options.mark, 0, 0xffffffff);
+  if (options.sendBuffer != null) wholeIn('sendBuffer', 'send buffer', options.sendBuffer, 1, 0x7fffffff);
+  if (options.device != null && !/^[^\s/:]{1,15}$/.test(options.device)) {
+    throw optionError('device', `interface "${options.device}" is not an interface name (at most 15 characters, no spaces, / or :)`);
   }
-  return smallest;
+  checkIpOption(options.ipOption ?? null);
+  if ((options.connect ?? false) && hosts.length > 1) throw optionError('connect', 'connect (-C) takes one target');
+}
+
+/** tsprespec takes 1 to 4 addresses; the other kinds none. */
+function checkIpOption(option: PingIpOption | null): void {
+  if (option === null || option.kind !== 'timestamp') return;
+  const hops = option.hops ?? [];
+  if (option.type === 'tsprespec' && (hops.length < 1 || hops.length > MAX_PRESPECIFIED)) {
+    throw optionError('ipOption', `-T tsprespec takes 1 to ${MAX_PRESPECIFIED} addresses before the destination (got ${hops.length})`);
+  }
+  if (option.type !== 'tsprespec' && hops.length > 0) throw optionError('ipOption', `-T ${option.type} takes no addresses; only tsprespec does`);
 }

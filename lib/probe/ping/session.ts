@@ -1,14 +1,22 @@
 // ping: ICMP echo through the shared engine, with iputils ping's rules (handler.ts). This file
-// puts the pieces together: the options checked and resolved (options.ts), the echo protocol,
-// the raw socket sized for the run, the probe session (engine/session.ts: capture, fragmenting,
-// settling, closing on every path), and the engine's pacing for -i, -f and -l.
+// puts the pieces together: the options checked and resolved (options.ts, configure.ts), the echo
+// protocol, the sockets with the options iputils sets on its own (sized for the run, -I, -b, -L,
+// -m, -r, -S, -d, -C, -B), the probe session (engine/session.ts: capture, fragmenting, settling,
+// closing on every path), and the engine's pacing for -i, -f, -l and -A.
+import { parseIpv4 } from '../../wire/bytes.js';
+import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../socket/batch.js';
+import { now as clockNow } from '../../socket/clock.js';
+import type { RawSocket } from '../../socket/socket.js';
+import { errnoName } from '../errors.js';
+import { noSuchDevice } from '../resolve.js';
 import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
 import { PauseSwitch } from '../engine/pause-switch.js';
 import { timestampsOf } from '../engine/timestamps.js';
 import { IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { startOf, summarize, type PingHooks, type PingStart, type PingSummary } from './events.js';
 import { PingHandler } from './handler.js';
-import { configurePing, type PingConfig, type PingOptions } from './options.js';
+import { configurePing, sourceIsOnDevice } from './configure.js';
+import type { PingConfig, PingOptions } from './options.js';
 
 /** How long after opening the socket the first probe waits (see settleTimestamps, engine/session.ts). */
 const TIMESTAMP_SETTLE_MS = 10;
@@ -18,7 +26,7 @@ const FLOOD_STALL_MS = 10;
 const MAX_MEMORY = 65536;
 const MIN_MEMORY = 64;
 /** Most probes per sendmmsg in a flood; the receive slots match. */
-const BATCH = 64;
+const PROBE_BATCH = 64;
 /** Most replies read per wake-up. */
 const MAX_PER_WAKE = 4096;
 /** A flood's receive buffer: at least this, else room for four windows of replies. */
@@ -48,6 +56,9 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
       pattern: config.pattern,
       df: config.df,
       ipIdBase: Math.floor(Math.random() * 0x10000),
+      ipOptions: config.ipOptions,
+      stampAt: config.stampAt,
+      replyTarget: config.anySource ? parseIpv4(config.targets[0]!.address) : -1,
       flowLabel: config.flowLabel,
       family: config.family,
     });
@@ -57,7 +68,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     const adaptMtu = config.family.version === 6 && config.fragment;
     const fragmentMtu = config.fragmentMtu ?? (adaptMtu ? (config.routeMtu ?? 0xffff) : null);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts));
-    this.start = startOf(config, timestampsOf(this.session.rawSocket));
+    const onDevice = config.device !== null && !config.sourceGiven ? sourceIsOnDevice(config.source, config.device) : null;
+    this.start = startOf(config, timestampsOf(this.session.rawSocket), onDevice);
   }
 
   /** Runs to the end (count, deadline, stop()); one summary per target. Closes the socket and the capture. */
@@ -65,22 +77,27 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     const config = this.config;
     const targetCount = config.targets.length;
     const counted = config.count !== null && config.deadlineMs === null;
+    const clock = this.session.clock;
     return this.session.run(
       {
         protocol: this.protocol,
-        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, (mtu) => this.session.lowerMtu(mtu))),
+        handler: (engine) => this.pauses.attach(new PingHandler(engine, this.protocol, config, hooks, clock, (mtu) => this.session.lowerMtu(mtu))),
         targets: config.targets.map((t) => t.address),
         timeoutMs: config.timeoutMs,
-        intervalMs: config.intervalMs / targetCount,
+        // -A: the handler paces the probes (adaptive.ts).
+        intervalMs: config.adaptive ? 0 : config.intervalMs / targetCount,
         window: config.flood && config.intervalMs === 0 ? config.preload : undefined,
         preload: config.flood ? 1 : config.preload,
         stallMs: config.flood ? FLOOD_STALL_MS : 0,
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
-        maxBatch: BATCH,
+        maxBatch: PROBE_BATCH,
         hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
-      () => config.targets.map((_, i) => this.summary(i)),
+      (handler) => {
+        handler.close();
+        return config.targets.map((_, i) => this.summary(i));
+      },
     );
   }
 
@@ -91,15 +108,56 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
   }
 }
 
+/**
+ * The sockets, with what iputils sets on its own: on the one that sends, the interface (-I
+ * IFNAME), broadcast (-b), the mark (-m), no routing (-r), the send buffer (-S), SO_DEBUG (-d);
+ * on the one that hears (the same for IPv4), no multicast loop (-L), connected to the target
+ * (-C), and bound to the source (-I address, -B).
+ */
 function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): SessionSocket {
   return config.family.openSockets(protocol, {
-    source: config.sourceGiven ? config.source : null,
+    source: config.bindSource ? config.source : null,
     hardwareTimestampsFor: config.hardwareTimestamps ? config.source : null,
-    slotCount: BATCH,
+    userTimes: config.userLatency,
+    slotCount: PROBE_BATCH,
     maxPerWake: MAX_PER_WAKE,
+    senderSetup: (socket) => {
+      if (config.device !== null) bindToDevice(socket, config.device);
+      if (config.anySource) socket.setOption('SO_BROADCAST', true);
+      if (config.mark !== null) socket.setOption('SO_MARK', config.mark);
+      if (config.dontRoute) socket.setOption('SO_DONTROUTE', true);
+      if (config.sendBuffer !== null) socket.setOption('SO_SNDBUF', config.sendBuffer);
+      if (config.debug) socket.setOption('SO_DEBUG', true);
+    },
     setup: (socket) => {
+      if (config.noLoop && config.family.version === 4) socket.setOption('IP_MULTICAST_LOOP', false);
+      if (config.connect) socket.connect(config.targets[0]!.address);
+      if (config.userLatency) socket.prependListener('batch', stampWhenRead);
       // Room for the whole window of replies (the kernel caps it at net.core.rmem_max).
       if (config.flood) socket.setOption('SO_RCVBUF', Math.max(FLOOD_RCVBUF, config.preload * (protocol.maxProbeLength + 1024) * 4));
     },
   });
+}
+
+function bindToDevice(socket: RawSocket, device: string): void {
+  try {
+    socket.setOption('SO_BINDTODEVICE', Buffer.from(device));
+  } catch (e) {
+    throw errnoName(e) === 'ENODEV' ? noSuchDevice(device) : e;
+  }
+}
+
+/**
+ * -U: each datagram's time becomes the time rawprobe reads it (user space, after the wake-up and
+ * the event loop), not the kernel's receive timestamp: iputils' "full user-to-user latency".
+ * Runs before the engine hears of the batch.
+ */
+function stampWhenRead(batch: ReceiveBatch): void {
+  const at = clockNow();
+  const meta = batch.meta;
+  for (let i = 0; i < batch.count; i++) {
+    const base = i * BATCH.stride;
+    meta[base + BATCH.timestamp] = at;
+    meta[base + BATCH.flags] = (meta[base + BATCH.flags] as number) & ~(FLAG_KERNEL_TIMESTAMP | FLAG_HARDWARE_TIMESTAMP);
+  }
 }

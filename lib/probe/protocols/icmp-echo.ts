@@ -10,6 +10,8 @@
 // sum is kept). Matching reads the received datagram in place:
 //
 //   echo reply, our identifier                -> reply, key (identifier, sequence), target = its source
+//                                                (broadcast and multicast pings: the address
+//                                                probed, whoever answered: every host's reply counts)
 //   error (ICMP 3 4 5 11 12, ICMPv6 1 2 3 4)  -> error (notice for ICMP 4 and 5), key from the
 //     quoting our echo                           quoted echo, target = the quoted destination
 //   anything else (our own request looped back on lo, other processes' traffic) -> none
@@ -47,8 +49,16 @@ export interface IcmpEchoOptions {
   df: boolean;
   /** IP identification of probe 0; probe n gets base + n (mod 2^16, never 0). */
   ipIdBase?: number;
-  /** IPv4 options carried by every probe (trace's --ip-option). Default none. */
+  /** IPv4 options carried by every probe (trace's --ip-option, ping -R and -T). Default none. */
   ipOptions?: readonly Ipv4OptionInit[];
+  /** Where a timestamp option takes each probe's send time (ping -T; template.ts), -1 for none. */
+  stampAt?: number;
+  /**
+   * A broadcast or multicast ping (iputils' rts->multicast): the address probed (u32), to which
+   * every echo reply is credited whichever host sent it; -1 (default): a reply answers only a
+   * probe sent to its source.
+   */
+  replyTarget?: number;
   /** IPv6 flow label (ping -6 -F). Default 0. */
   flowLabel?: number;
   /** The IP version's table; default IPv4. */
@@ -71,6 +81,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
   readonly template: Buffer;
   readonly #t: UpperTemplate;
   readonly #size: number;
+  readonly #replyTarget: number;
   /** Leading data bytes that differ from probe to probe (Paris's checksum compensation), not compared in replies. */
   protected varyingDataBytes = 0;
 
@@ -83,6 +94,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
     const header = family.template(options, { echo: { identifier: this.identifier, sequence: 0, data: echoData(options.size, options.pattern ?? null) } }, options.ipIdBase);
     this.template = header.bytes;
     this.#t = new UpperTemplate(header, family.icmpProtocol);
+    this.#replyTarget = options.replyTarget ?? -1;
     this.maxProbeLength = this.template.length;
   }
 
@@ -113,7 +125,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
     if (b[p + ICMP.TYPE] === family.echoReply) {
       if (u16(b, p + ICMP.IDENTIFIER) !== this.identifier) return MATCH.none;
       m.key = echoKey(this.identifier, u16(b, p + ICMP.SEQUENCE));
-      m.target = m.from;
+      m.target = this.#replyTarget >= 0 ? this.#replyTarget : m.from;
       // Beyond a cut: shorter than what we sent is truncated too (and its checksum may still
       // be checked: ICMPv4's here, ICMPv6's by the kernel), and the echoed data must be ours.
       const cut = m.flags !== 0;

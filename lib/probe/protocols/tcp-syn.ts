@@ -16,7 +16,8 @@
 // A quote is ours when its destination port is p and its source port is one of ours, or, when a
 // NAT rewrote the source port, when its sequence number is the one a probe of ours carried.
 import { put32, u16, u32 } from '../../wire/bytes.js';
-import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, OPTION_KIND, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
+import { FIELD as TCP, FLAG, MIN_HEADER_LENGTH, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/tcp.js';
+import { DEFAULT_SYN_OPTIONS, encodeSynOptions, type SynOptions } from '../../wire/tcp-options.js';
 import { constants } from '../../socket/constants.js';
 import { jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
 import { PortProbe } from './port-probe.js';
@@ -31,23 +32,24 @@ export interface TcpSynOptions extends ProbeHeaderOptions {
   srcPortBase: number;
   /** Sequence number of probe 0; probe n sends base + n (mod 2^32). */
   sequenceBase: number;
+  /**
+   * The SYN's options (--tcp-options); the packet grows to hold them. Absent: Linux's four when
+   * the packet length leaves room for them (60 bytes does), else MSS alone, else none.
+   */
+  synOptions?: SynOptions;
+  /** ECN setup (RFC 3168 section 6.1.1): ECE and CWR on the SYN. */
+  ecnSetup?: boolean;
 }
 
 const { SYN, RST, ACK } = FLAG;
 
 /** MSS 1460 (RFC 793: kind, length 4, the 16-bit size). */
-const MSS_OPTION = Buffer.from([OPTION_KIND.MSS, 4, 0x05, 0xb4]);
+const MSS_OPTION = encodeSynOptions({ mss: DEFAULT_SYN_OPTIONS.mss, sackOK: false, timestamps: false, wscale: null });
 /**
  * The options Linux puts on a SYN (MSS 1460, SACK permitted, timestamps, window scale 7), so
  * the probe looks like a connection attempt to middleboxes that inspect them: 20 bytes.
  */
-const SYN_OPTIONS = Buffer.from([
-  ...MSS_OPTION,
-  OPTION_KIND.SACK_PERMITTED, 2,
-  OPTION_KIND.TIMESTAMPS, 10, 0, 0, 0, 0, 0, 0, 0, 0,
-  OPTION_KIND.NOP,
-  OPTION_KIND.WINDOW_SCALE, 3, 7,
-]);
+const SYN_OPTIONS = encodeSynOptions(DEFAULT_SYN_OPTIONS);
 
 export class TcpSynProbe extends PortProbe {
   readonly kind = 'tcp' as const;
@@ -61,10 +63,12 @@ export class TcpSynProbe extends PortProbe {
     const srcPortBase = options.srcPortBase & 0xffff;
     const sequenceBase = options.sequenceBase >>> 0;
     let dataBytes = 0;
+    const chosen = options.synOptions === undefined ? null : encodeSynOptions(options.synOptions);
+    const flags = options.ecnSetup === true ? { syn: true, ece: true, cwr: true } : { syn: true };
     const upper = (room: number): UpperInit => {
-      const tcpOptions = room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0);
+      const tcpOptions = chosen ?? (room >= SYN_OPTIONS.length ? SYN_OPTIONS : room >= MSS_OPTION.length ? MSS_OPTION : Buffer.alloc(0));
       dataBytes = Math.max(0, room - tcpOptions.length);
-      return { tcp: { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags: { syn: true }, window: 64240, options: tcpOptions }, payload: probeData(dataBytes) };
+      return { tcp: { srcPort: srcPortBase, dstPort, sequence: sequenceBase, flags, window: 64240, options: tcpOptions }, payload: probeData(dataBytes) };
     };
     super(options, { tcp: { srcPort: srcPortBase, dstPort } }, upper, srcPortBase, PROTOCOL, { portField: TCP.SRC_PORT, checksumField: TCP.CHECKSUM, zeroChecksumAs: 0 });
     this.dstPort = dstPort;

@@ -7,6 +7,7 @@
 import { put16, put32, u32 } from '../../wire/bytes.js';
 import { fold, internetChecksum, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
 import { FIELD as IP, headerLengthOf, PROTOCOL } from '../../wire/ipv4.js';
+import { timestampNow } from '../../wire/ipv4-options.js';
 import type { PacketInit } from '../../wire/packet.js';
 import { FIELD as TCP_FIELD, PROTOCOL_NUMBER as TCP } from '../../wire/tcp.js';
 import { HEADER_LENGTH as UDP_HEADER_LENGTH } from '../../wire/udp.js';
@@ -45,15 +46,20 @@ export class ProbeTemplate implements HeaderTemplate {
   /** Its IPv4 header length in bytes (options included): where the protocol's header starts. */
   readonly hl: number;
   readonly #ipIdBase: number;
+  readonly #stampAt: number;
   readonly #primed: Primed;
   readonly #protocol: number;
   readonly #src: number;
 
-  /** `ipIdBase`: the IP identification of probe 0; probe n gets base + n (see ipIdOf). */
-  constructor(bytes: Buffer, ipIdBase = 0) {
+  /**
+   * `ipIdBase`: the IP identification of probe 0; probe n gets base + n (see ipIdOf). `stampAt`:
+   * where each probe's send time goes (TemplateHeader.stampAt), -1 for none.
+   */
+  constructor(bytes: Buffer, ipIdBase = 0, stampAt = -1) {
     this.bytes = bytes;
     this.hl = headerLengthOf(bytes, 0);
     this.#ipIdBase = ipIdBase & 0xffff;
+    this.#stampAt = stampAt;
     this.#primed = new Primed(bytes);
     this.#protocol = bytes[IP.PROTOCOL]!;
     this.#src = u32(bytes, IP.SRC);
@@ -71,6 +77,7 @@ export class ProbeTemplate implements HeaderTemplate {
     put16(b, IP.ID, this.ipIdOf(probe.number));
     b[IP.TTL] = probe.ttl;
     put32(b, IP.DST, probe.addressValue);
+    if (this.#stampAt >= 0) put32(b, this.#stampAt, timestampNow());
     put16(b, IP.CHECKSUM, 0);
     put16(b, IP.CHECKSUM, internetChecksum(b, 0, this.hl));
   }

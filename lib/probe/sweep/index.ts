@@ -18,6 +18,7 @@ export {
 } from './events.js';
 export { SweepHandler } from './handler.js';
 export { SweepTotals } from './totals.js';
+export { lossOf } from './lanes.js';
 export {
   parseTarget,
   parseTargetLine,

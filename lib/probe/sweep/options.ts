@@ -18,6 +18,8 @@ export interface SweepOptions {
   stdin?: NodeJS.ReadableStream;
   /** Probes per target (count mode, fping -c); null: alive mode. */
   count?: number | null;
+  /** Loop mode (fping -l): count mode without an end, until stop(). */
+  loop?: boolean;
   /** Alive mode: tries after the first (fping -r). Default 3. */
   retries?: number;
   /** Wait for a reply, ms (fping -t). Default 500; count mode: the period, at most 2000. */
@@ -46,6 +48,7 @@ export interface SweepOptions {
 export interface SweepConfig {
   args: TargetSpec[];
   files: string[];
+  /** Probes per target; Infinity in loop mode; null in alive mode. */
   count: number | null;
   retries: number;
   timeoutMs: number;
@@ -87,8 +90,10 @@ export function configureSweep(options: SweepOptions): SweepConfig {
   const files = [...(options.files ?? [])];
   if (targets.length === 0 && files.length === 0) throw optionError('targets', 'no targets: give addresses, names, blocks (a.b.c.d/n) or ranges, or --file');
   if (files.filter((f) => f === '-').length > 1) throw optionError('files', 'stdin (-) can be read only once');
-  const count = options.count ?? null;
-  if (count !== null) wholeIn('count', 'count', count, 1, 1_000_000);
+  if (options.loop === true && options.count != null) throw optionError('loop', 'loop mode (-l) and a count (-c, -C): give one of them');
+  if (options.count != null) wholeIn('count', 'count', options.count, 1, 1_000_000);
+  // Loop mode is count mode whose count never runs out.
+  const count = options.loop === true ? Number.POSITIVE_INFINITY : (options.count ?? null);
   const retries = options.retries ?? SWEEP_DEFAULTS.retries;
   wholeIn('retries', 'retries', retries, 0, 1000);
   const periodMs = options.periodMs ?? SWEEP_DEFAULTS.periodMs;

@@ -17,6 +17,7 @@ import { rttMicros } from '../engine/stats.js';
 import { OUTCOME, type Outcome } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { compareQuoted, type HeaderChange } from './changes.js';
+import { fieldEnd, unknownPart } from '../../wire/quote-diff.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import { answerExtensions } from './extensions.js';
 import type { TraceConfig } from './options.js';
@@ -74,7 +75,7 @@ export class TraceAnswers {
     const family = this.#config.family;
     const isIcmp = family.protocolOf(m.data, m.offset, m) === family.icmpProtocol;
     const quote = isIcmp && family.errorTypes.includes(m.type) ? this.#compare(n, outcome, m) : null;
-    return {
+    const probe: TraceProbe = {
       from: family.fromText(m),
       rttMs: rttUs / 1000,
       rttUs,
@@ -90,13 +91,35 @@ export class TraceAnswers {
       extensions: isIcmp && family.version === 4 && family.errorTypes.includes(m.type) ? answerExtensions(m.data, m.offset, m.length) : null,
       sendError: null,
     };
+    if (quote !== null) probe.quoteBytes = m.offset + m.length - this.#quoteAt(m);
+    return probe;
+  }
+
+  /** What a quote of `bytes` leaves unknown of our probes ("tcp options"), null when nothing (quote-diff.ts unknownPart). */
+  unknownPart(bytes: number): string | null {
+    const length = this.#sentBytes(0);
+    // The destination quotes the whole datagram; a fragmented probe's router quotes the first fragment.
+    const mtu = this.#config.fragmentMtu;
+    return unknownPart(this.#scratch, 0, mtu !== null && length > mtu ? Math.min(length, mtu) : length, bytes);
+  }
+
+  /** Bytes a quote must hold to show `change`'s field in our probes (quote-diff.ts fieldEnd). */
+  fieldEnd(change: HeaderChange): number {
+    const length = this.#sentBytes(0);
+    return Math.min(length, fieldEnd(this.#scratch, 0, change));
+  }
+
+  /** Where the quoted datagram starts in the ICMP error `m`, -1 when it quotes no header. */
+  #quoteAt(m: Match): number {
+    // An ICMPv6 message starts the datagram (a raw IPv6 socket keeps the header); the quote follows its 8 bytes.
+    if (this.#config.family.version === 6) return m.length >= ICMP_HEADER_LENGTH + IPV6_HEADER_LENGTH ? m.offset + ICMP_HEADER_LENGTH : -1;
+    return quotedHeaderOffset(m.data, m.offset, m.length);
   }
 
   /** What the path changed in probe n's header, from the quote in `m`; null when it quotes no header. */
   #compare(n: number, outcome: Outcome, m: Match): HeaderChange[] | null {
     const v6 = this.#config.family.version === 6;
-    // An ICMPv6 message starts the datagram (a raw IPv6 socket keeps the header); the quote follows its 8 bytes.
-    const inner = v6 ? (m.length >= ICMP_HEADER_LENGTH + IPV6_HEADER_LENGTH ? m.offset + ICMP_HEADER_LENGTH : -1) : quotedHeaderOffset(m.data, m.offset, m.length);
+    const inner = this.#quoteAt(m);
     if (inner < 0) return null;
     let sent: Uint8Array = this.#scratch;
     let length = this.#sentBytes(n);

@@ -2,7 +2,7 @@
 // are settled (in TTL order, per lane), and the end of each lane. A lane is one TOS value (tos
 // --path runs several side by side); a plain trace has one.
 import type { IcmpExtensionObject } from '../../wire/icmp-extensions.js';
-import type { HeaderChange } from './changes.js';
+import type { HeaderChange, Middlebox } from './changes.js';
 import type { ProbeKind } from '../protocols/trace-protocol.js';
 
 export interface TraceStart {
@@ -44,6 +44,8 @@ export interface TraceProbe {
   quotedTtl: number | null;
   /** Every difference between the quote and what this probe carried. */
   changes: HeaderChange[];
+  /** Bytes of our datagram the answer quoted (from its IPv4 header on); absent when it quoted none. */
+  quoteBytes?: number;
   /** ICMP extension objects the answer carried (MPLS label stacks, interface information), else null. */
   extensions: IcmpExtensionObject[] | null;
   /** The kernel refused to send it (errno name), else null. */
@@ -60,6 +62,11 @@ export interface TraceHop {
   /** Changes to our header seen first at this hop (see ChangeTracker). */
   changes: HeaderChange[];
   /**
+   * The shortest quote of our datagram among the hop's answers (bytes), and what it leaves
+   * unknown ("tcp options", null when it holds all of it); absent when no answer quoted it.
+   */
+  quote?: { bytes: number; unknown: string | null };
+  /**
    * The last hop: a probe of it reached the destination or got an unreachable, or a later
    * answer's quote showed the destination is here (see TraceHandler.answer).
    */
@@ -74,12 +81,15 @@ export interface TraceDone {
   reached: boolean;
   /** TTL of the last hop reported (0 when none was). */
   hops: number;
+  /** Every change to our header the quotes showed, where it was made (the summary after the hops). */
+  middleboxes: Middlebox[];
 }
 
 export interface TraceLaneResult {
   tos: number;
   reached: boolean;
   hops: TraceHop[];
+  middleboxes: Middlebox[];
 }
 
 export interface TraceHooks {

@@ -98,7 +98,7 @@ export class TraceHandler implements ProbeHandler {
       complete: false,
       reported: false,
       reached: false,
-      tracker: new ChangeTracker(),
+      tracker: new ChangeTracker((c) => this.#answers.fieldEnd(c)),
       hops: [],
     }));
   }
@@ -289,9 +289,12 @@ export class TraceHandler implements ProbeHandler {
   #emitHop(lane: Lane, index: number, ttl: number, base: number): void {
     const probes: TraceProbe[] = [];
     for (let i = 0; i < this.#q; i++) probes.push(this.#results[base + i] ?? noAnswer());
-    const quotes = probes.filter((p) => p.quotedTtl !== null).map((p) => p.changes);
+    const quoting = probes.filter((p) => p.quotedTtl !== null);
+    const place = { ttl, from: probes.find((p) => p.from !== null)?.from ?? null, quoteBytes: shortestQuote(quoting) };
     const final = ttl === lane.final;
-    const hop: TraceHop = { type: 'hop', lane: index, tos: lane.tos, ttl, probes, changes: lane.tracker.hop(quotes), final };
+    const changes = lane.tracker.hop(quoting.map((p) => p.changes), place);
+    const hop: TraceHop = { type: 'hop', lane: index, tos: lane.tos, ttl, probes, changes, final };
+    if (place.quoteBytes !== null) hop.quote = { bytes: place.quoteBytes, unknown: this.#answers.unknownPart(place.quoteBytes) };
     if (final) lane.complete = true;
     lane.hops.push(hop);
     this.#hooks.onHop?.(hop);
@@ -301,7 +304,7 @@ export class TraceHandler implements ProbeHandler {
     if (!lane.complete || lane.reported) return;
     lane.reported = true;
     const last = lane.hops[lane.hops.length - 1];
-    this.#hooks.onDone?.({ type: 'done', lane: index, tos: lane.tos, reached: lane.reached, hops: last?.ttl ?? 0 });
+    this.#hooks.onDone?.({ type: 'done', lane: index, tos: lane.tos, reached: lane.reached, hops: last?.ttl ?? 0, middleboxes: lane.tracker.middleboxes() });
   }
 
   /**
@@ -324,6 +327,13 @@ export class TraceHandler implements ProbeHandler {
   }
 
   results(): TraceLaneResult[] {
-    return this.#lanes.map((l) => ({ tos: l.tos, reached: l.reached, hops: l.hops }));
+    return this.#lanes.map((l) => ({ tos: l.tos, reached: l.reached, hops: l.hops, middleboxes: l.tracker.middleboxes() }));
   }
+}
+
+/** The shortest quote of the hop's answers (bytes), null when none quoted our datagram. */
+export function shortestQuote(probes: readonly TraceProbe[]): number | null {
+  let least: number | null = null;
+  for (const p of probes) if (p.quoteBytes !== undefined && (least === null || p.quoteBytes < least)) least = p.quoteBytes;
+  return least;
 }

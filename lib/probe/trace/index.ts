@@ -6,7 +6,7 @@ export { checkTraceOptions, configureTrace, TRACE_DEFAULTS, type TraceConfig, ty
 export { noAnswer, type TraceStart, type TraceProbe, type TraceHop, type TraceDone, type TraceLaneResult, type TraceHooks } from './events.js';
 export { TraceHandler } from './handler.js';
 export { refusedProbe, TraceAnswers } from './answer.js';
-export { CHANGE_FIELDS, ChangeTracker, compareQuoted, type ChangeField, type HeaderChange, type CompareOptions } from './changes.js';
+export { CHANGE_FIELDS, ChangeTracker, compareQuoted, shiftOf, type ChangeField, type HeaderChange, type CompareOptions, type HopPlace, type Middlebox } from './changes.js';
 export { openTraceSocket, type TraceSocket, type TraceSocketOptions } from './socket.js';
 export { SocketGroup } from '../engine/socket-group.js';
 export { chooseFlows, FLOW_MODES, DEFAULT_MULTIPATH_FLOWS, MAX_MULTIPATH_FLOWS, type FlowChoice, type FlowMode } from './flows.js';

@@ -7,6 +7,8 @@ import { optionError, wholeIn } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
 import { PROBE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
 import { UDP_BASE_PORT } from '../protocols/udp.js';
+import { ECN_ECT0 } from '../../wire/dscp.js';
+import type { SynOptions } from '../../wire/tcp-options.js';
 import { chooseFlows, type FlowChoice } from './flows.js';
 import { checkSourceOption, chooseSource, resolveTarget, type IpVersion, type ResolvedTarget } from '../resolve.js';
 import { familyOf, type ProbeFamily } from '../family/index.js';
@@ -59,6 +61,10 @@ export interface TraceOptions {
   paris?: boolean;
   /** Spread the probes over this many flows, each kept (--multipath=K); null: no. */
   multipath?: number | null;
+  /** TCP probes: the SYN's options (--tcp-options). Default: MSS, SACK-permitted, timestamps, window scale when they fit. */
+  tcpOptions?: SynOptions | null;
+  /** ECN-capable probes (--ecn): ECT(0) on the IP header, and ECE and CWR on a TCP SYN. Default false. */
+  ecn?: boolean;
 }
 
 export interface TraceConfig {
@@ -93,6 +99,10 @@ export interface TraceConfig {
   pcapOut: string | null;
   /** Classic probes, one kept flow (paris) or several (multipath), and how many (flows.ts). */
   flow: FlowChoice;
+  /** TCP: the SYN's options, null for the default choice. */
+  tcpOptions: SynOptions | null;
+  /** ECN setup on the probes (their TOS values carry ECT(0)). */
+  ecn: boolean;
 }
 
 /** traceroute's defaults (traceroute.c: DEF_HOPS, DEF_NUM_PROBES, DEF_WAIT_SECS, DEF_HERE_FACTOR, DEF_NEAR_FACTOR, DEF_SIM_PROBES). */
@@ -152,6 +162,7 @@ export function checkTraceOptions(options: TraceOptions, portsInUse?: number): v
   checkSourceOption(options.source, false);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
+  if (options.tcpOptions != null && kind !== 'tcp') throw optionError('tcpOptions', 'TCP options (--tcp-options) are for TCP SYN probes (-T, -P tcp)');
   if (options.port != null) {
     if (kind === 'icmp') throw optionError('port', 'a port is for udp and tcp probes (-P udp, -P tcp), not icmp');
     wholeIn('port', 'port', options.port, 1, 0xffff);
@@ -215,7 +226,8 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
   const firstTtl = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
   const maxTtl = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
   const probesPerHop = options.probesPerHop ?? TRACE_DEFAULTS.probesPerHop;
-  const tos = tosList(options.tos);
+  // ECN-capable: ECT(0) in each value's ECN bits (RFC 3168), kept through the comparison.
+  const tos = tosList(options.tos).map((v) => (options.ecn === true ? (v & ~0x03) | ECN_ECT0 : v));
   const flow = chooseFlows(options.paris, options.multipath, kind, length);
   const total = portsInUse ?? (flow.mode === 'classic' ? probeCount(firstTtl, maxTtl, probesPerHop, tos.length) : flow.flows);
   const port = kind === 'icmp' ? null : options.port ?? (kind === 'udp' ? UDP_BASE_PORT : TRACE_DEFAULTS.tcpPort);
@@ -249,5 +261,7 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
     compareTtl: options.compareTtl ?? true,
     pcapOut: options.pcapOut ?? null,
     flow,
+    tcpOptions: options.tcpOptions ?? null,
+    ecn: options.ecn ?? false,
   };
 }

@@ -50,7 +50,14 @@ export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePl
       return flows === null ? new UdpProbe(udp) : new FlowUdpProbe({ ...udp, ...flows });
     }
     case 'tcp': {
-      const tcp = { ...header, dstPort: config.port ?? TRACE_DEFAULTS.tcpPort, srcPortBase: config.sourcePort, sequenceBase: bases.sequenceBase };
+      const tcp = {
+        ...header,
+        dstPort: config.port ?? TRACE_DEFAULTS.tcpPort,
+        srcPortBase: config.sourcePort,
+        sequenceBase: bases.sequenceBase,
+        ecnSetup: config.ecn,
+        ...(config.tcpOptions === null ? {} : { synOptions: config.tcpOptions }),
+      };
       return flows === null ? new TcpSynProbe(tcp) : new FlowTcpProbe({ ...tcp, ...flows });
     }
     default: {

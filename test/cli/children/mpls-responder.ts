@@ -1,21 +1,18 @@
 // Child for test/cli/trace-report-lab.test.ts: an MPLS router's Time Exceeded, which the Linux
 // kernel never sends (it adds no ICMP extensions). Run in a router's namespace, where an nftables
 // rule drops the kernel's own Time Exceeded (those without an RFC 4884 length); this answers in
-// its place. It captures (AF_PACKET, lib/capture) what arrives on INTERFACE with TTL 1 for
-// somebody else, and sends from ADDRESS the Time Exceeded a label-switching router would: the
+// its place (responder.ts): for what arrives on INTERFACE with TTL 1 for somebody else, it sends
+// from ADDRESS the Time Exceeded a label-switching router would: the
 // datagram quoted as it arrived, padded to 128 bytes (RFC 4884), then an extension structure with
 // the label stack LABELS (RFC 4950) and the interface it came in on (RFC 5837). Prints "ready"
 // once capturing; the test kills it.
 //
 //   node mpls-responder.js INTERFACE ADDRESS LABEL:TC:S:TTL[,LABEL:TC:S:TTL...] [MTU]
 import { readFileSync } from 'node:fs';
-import { openCapture } from '../../../lib/capture/index.js';
-import { rawIcmpSocket } from '../../../lib/socket/index.js';
 import { encodeExtensions, type IcmpExtensionObjectInit } from '../../../lib/wire/icmp-extensions.js';
 import { decodePacket, encodePacket } from '../../../lib/wire/index.js';
-import * as ipv4 from '../../../lib/wire/ipv4.js';
+import { respondToExpiring } from './responder.js';
 
-const ETHERNET_HEADER = 14;
 /** RFC 4884: the original datagram field, padded to 128 bytes, in 32-bit words. */
 const QUOTE_WORDS = 32;
 
@@ -44,26 +41,11 @@ function interfaceObject(): IcmpExtensionObjectInit {
 }
 
 const extensions = encodeExtensions([{ kind: 'mpls-label-stack', entries }, interfaceObject()]);
-const socket = rawIcmpSocket({ hdrincl: true, passTypes: [] });
-const capture = openCapture({ interface: iface, filter: `ip and ip[8] = 1 and not dst host ${address}`, retireMs: 1 });
-capture.on('packet', (p) => {
-  const datagram = p.data.subarray(ETHERNET_HEADER);
-  if (p.direction === 'outgoing' || p.packet === null) return;
-  const ip = ipv4.decode(datagram);
+respondToExpiring('mpls-responder', iface, address, (datagram, ip) => {
   const quoted = { ip, payload: datagram.subarray(ip.headerLength, Math.min(ip.totalLength, QUOTE_WORDS * 4)) };
   const answer = encodePacket({
     ip: { src: address, dst: ip.src, ttl: 64, tos: 0xc0 },
     icmp: { kind: 'time-exceeded', code: 0, quoted, extensionLength: QUOTE_WORDS, extensions },
   });
-  if (decodePacket(answer).icmp?.kind === 'time-exceeded') socket.sendTo(answer, ip.src);
+  return decodePacket(answer).icmp?.kind === 'time-exceeded' ? answer : null;
 });
-capture.on('error', (e) => {
-  process.stderr.write(`mpls-responder: ${e.message}\n`);
-  process.exit(1);
-});
-process.stdout.write('ready\n');
-// Bounded: gone after 60 s even if nobody kills it.
-setTimeout(() => {
-  void capture.stop();
-  socket.close();
-}, 60_000).unref();
