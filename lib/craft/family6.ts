@@ -17,7 +17,8 @@ import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from '../wire/ipv6.
 import { answerPacket6, readAnswer6, readQuoted6 } from '../probe/family/family6.js';
 import { FIELD as PORTS } from '../wire/udp.js';
 import { echoReplyFilterV6 } from '../socket/bpf.js';
-import { openSocket, rawIcmpSocket, type RawSocket } from '../socket/socket.js';
+import { rawIcmpSocket } from '../socket/icmp-socket.js';
+import { openSocket, type RawSocket } from '../socket/socket.js';
 import { MATCH, type Match, type MatchKind } from '../probe/engine/protocol.js';
 import type { SocketGroup } from '../probe/engine/socket-group.js';
 import { counterAt, echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
