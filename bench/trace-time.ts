@@ -7,7 +7,7 @@
 //   npx tsc -p . && node dist/bench/trace-time.js [--rounds 5] [--no-mtr]
 //
 // Also timed, to show where our time goes: `rawprobe --version` (node and the CLI starting, no
-// probe at all), and `rawprobe trace -n -U` beside `traceroute -n` (UDP, traceroute's default).
+// probe at all), and `rawprobe trace -n -M default` beside `traceroute -n` (UDP, traceroute's default).
 // Tools run in turns within each round so drift hurts nobody; each figure is the median over the
 // rounds, and every ratio compares figures of this run. No node has an ICMP rate limit (as the
 // bench harness's labs: the rows measure the tools, not the kernel's token bucket). mtr -r waits
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const contenders: Contender[] = [
     { name: 'rawprobe trace -n', argv: (t) => [process.execPath, MAIN, 'trace', '-n', t], hops: traceHops },
     { name: 'traceroute -I -n', argv: (t) => ['traceroute', '-I', '-n', t], hops: traceHops },
-    { name: 'rawprobe trace -n -U', argv: (t) => [process.execPath, MAIN, 'trace', '-n', '-U', t], hops: traceHops },
+    { name: 'rawprobe trace -n -M default', argv: (t) => [process.execPath, MAIN, 'trace', '-n', '-M', 'default', t], hops: traceHops },
     { name: 'traceroute -n (UDP)', argv: (t) => ['traceroute', '-n', t], hops: traceHops },
     { name: 'rawprobe --version', argv: () => [process.execPath, MAIN, '--version'], hops: null },
     ...(o.mtr ? [{ name: 'mtr -r -n -c 1', argv: (t: string) => ['mtr', '-r', '-n', '-c', '1', t], hops: mtrHops }] : []),
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         ours,
         vsTracerouteI: ratio('traceroute -I -n'),
         vsMtr: ratio('mtr -r -n -c 1'),
-        udpVsTraceroute: med.get('rawprobe trace -n -U')! / med.get('traceroute -n (UDP)')!,
+        udpVsTraceroute: med.get('rawprobe trace -n -M default')! / med.get('traceroute -n (UDP)')!,
         tracingBeyondStartMs: ours - med.get('rawprobe --version')!,
       };
       process.stdout.write(`\n${c.label}: whole process, median of ${o.rounds} runs, ms\n`);

@@ -23,6 +23,19 @@ export interface Declaration {
   options: Readonly<Record<string, Options>>;
   /** `.conflicts(a, [b, ...])` of the builder: this parse leaves lines naming both to yargs. */
   conflicts?: readonly (readonly [string, readonly string[]])[];
+  /** Words the peer tool reads as one option where getopt would not (traceroute's `-UL`), and how we spell them. */
+  spellings?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The command line `args` (the command first) with the command's own spellings rewritten
+ * (`trace -UL` is `trace --udplite`), up to a `--`: what both parsers then read.
+ */
+export function respelled(args: readonly string[]): readonly string[] {
+  const spellings = args.length > 0 ? quickCommand(args[0]!)?.declaration.spellings : undefined;
+  if (spellings === undefined) return args;
+  const end = args.indexOf('--');
+  return args.map((word, i) => (end >= 0 && i > end ? word : (spellings[word] ?? word)));
 }
 
 /** The values handed to run(): every name and alias yargs sets, its camelCase forms, `_` and `$0`. */

@@ -32,11 +32,12 @@ export async function start(args: readonly string[]): Promise<void> {
   useCodeCache(fileURLToPath(import.meta.url));
   try {
     // Loaded now, not at start: --version never reads the command definitions.
-    const { quickLine } = await import('./quick-parse.js');
-    const quick = quickLine(args);
+    const { quickLine, respelled } = await import('./quick-parse.js');
+    const line = respelled(args);
+    const quick = quickLine(line);
     if (quick === null) {
       const { main } = await import('./main.js');
-      await main([...args]);
+      await main([...line]);
     } else {
       await quick.command.run(quick.argv);
     }

@@ -3,8 +3,8 @@
 // in cli/options/trace.ts; cli/run/trace.ts does the work, loaded only when trace runs: lib/probe
 // probes, cli/format/trace.ts has the words.
 import type { Argv } from 'yargs';
-import { help, options, positionals } from '../options/trace.js';
+import { help, options, positionals, spellings } from '../options/trace.js';
 import { lazyCommand, withHelp } from './lazy.js';
 
 const builder = (y: Argv) => withHelp(y.positional('host', positionals.host).positional('packetlen', positionals.packetlen).options(options), help);
-export const trace = lazyCommand(help, builder, () => import('../run/trace.js'), { positionals, options });
+export const trace = lazyCommand(help, builder, () => import('../run/trace.js'), { positionals, options, spellings });

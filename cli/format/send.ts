@@ -55,6 +55,11 @@ export function packetText(bytes: Buffer, index: number, how: { dryRun: boolean;
   return text;
 }
 
+/** After the first packets of a long list (send's walks): how many more were built, not shown. */
+export function morePacketsLine(more: number): string {
+  return `... ${plural(more, 'more packet')} like these (--json lists every one)\n`;
+}
+
 export function packetJson(bytes: Buffer, index: number, changes: readonly KernelChange[]): Record<string, unknown> {
   return { event: 'packet', hex: bytes.toString('hex'), kernelChanges: changes, packet: frameJson(decodeBytes(bytes, index)) };
 }

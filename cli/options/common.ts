@@ -1,5 +1,5 @@
 // Options several commands take with the same words: the target of ping, trace and tos, the IPv4
-// header fields ping and sweep set, and the probe kind of trace and tos.
+// header fields ping and sweep set, and the probe kind of tos.
 import { flag, required, value } from './define.js';
 
 /** The target of ping, trace and tos. */
@@ -26,8 +26,8 @@ export const NUMERIC = flag('n', 'no reverse name lookups');
 export const PCAP_OUT = value(null, 'write every packet sent and received to FILE (pcap)');
 
 /**
- * trace and tos: the probe kind (-P, or one of -I -U -T), its port, how many probes in flight.
- * The words for -U and -T differ between the two.
+ * tos: the probe kind (-P, or one of -I -U -T) and its port. (trace takes traceroute's methods
+ * instead: -M, -U to port 53, -UL, -P N; cli/options/trace.ts.)
  */
 export function probeKindOptions(udp: string, tcp: string) {
   return {

@@ -8,7 +8,7 @@ export const help: CommandHelp = {
   describe: 'Craft an IPv4 or IPv6 packet (flags, decode --json output, or hex) and send it raw, paced; --wait prints the replies',
 };
 
-export const USAGE = '$0 send [-6] [--dst] ADDR [IP options] [--proto icmp|udp|tcp|N ...] [--count N --interval MS | --rate N|max] [--wait MS]';
+export const USAGE = '$0 send [-6] [--dst] HOST [IP options] [--proto icmp|udp|tcp|N ...] [--count N --interval MS | --rate N|max] [--wait MS]';
 
 /** The help's last words: what the kernel rewrites (lib/craft's table, given), privilege, exit codes. */
 export function epilog(rules: readonly { field: string; rule: string }[]): string {
@@ -24,13 +24,18 @@ export function epilog(rules: readonly { field: string; rule: string }[]): strin
   ].join('\n');
 }
 
-const FILE = 'Packets from a file:';
-const IP = 'IPv4 header:';
+// hping3's man page groups (BASE, IP RELATED, ICMP RELATED, UDP/TCP RELATED, COMMON OPTIONS),
+// then rawprobe's own: IPv6 and packets from files.
+const SENDING = 'Base options:';
+const IP = 'IP related options:';
+const ICMP = 'ICMP related options (ICMPv6 too):';
+const PORTS = 'UDP/TCP related options:';
+const PAYLOAD = 'Common options:';
 const IP6 = 'IPv6 header (-6, or an IPv6 --dst):';
-const ICMP = 'ICMP and ICMPv6:';
-const PORTS = 'UDP and TCP:';
-const PAYLOAD = 'Payload:';
-const SENDING = 'Sending:';
+const FILE = 'Packets from a file:';
+
+/** What a field that may change per packet takes (cli/run/send-walk.ts reads it). */
+const WALK = 'N, a range N-M (one packet each, then again) or ++N (N, N+1, ... one per packet, as hping3\'s ++)';
 
 export const positionals = {
   /** A destination (like --dst), or "-" after --from-json / --from-hex for stdin. */
@@ -38,14 +43,20 @@ export const positionals = {
 };
 
 export const options = {
-  'from-json': text('send the packets in this JSON file (- for stdin): what decode --json prints, one object per line, an object, or an array; at the times they were captured (frame.time) unless --interval or --rate', { group: FILE }),
-  'from-hex': text('send these packets: hex, a hex file or a capture (anything decode reads); a capture at its own timing unless --interval or --rate', { group: FILE }),
-  recompute: flag(null, 'with --from-json: recompute lengths and checksums instead of sending the ones in the file', FILE),
+  count: text('packets to send (default 1, or every packet of --from-*)', { alias: 'c', group: SENDING }),
+  interval: text('milliseconds between packets (default 1000; --from-*: the times they were captured, or 0 without times)', { alias: 'i', group: SENDING }),
+  rate: text('packets per second, sent in sendmmsg batches; "max" = as fast as the socket takes them', { group: SENDING }),
+  interface: text('send (and listen) through this interface only (SO_BINDTODEVICE, hping3 -I)', { alias: 'I', group: SENDING }),
+  wait: text('after the last packet, wait up to MS for replies and print them (echo replies, ICMP errors quoting our packets, TCP/UDP answers)', { alias: 'w', group: SENDING }),
+  'dry-run': flag(null, 'build and print the packets (with hex), send nothing (no root needed)', SENDING),
+  json: flag(null, 'JSON Lines: each packet, each reply, the totals', SENDING),
+  verbose: flag('v', 'every field of each packet, its hex, and a line per packet sent', SENDING),
   src: text("source address (default: the route's source for --dst; 0.0.0.0 lets the kernel fill it)", { group: IP }),
-  dst: text('destination address (required when crafting from options)', { group: IP }),
-  ttl: text('time to live (default 64)', { group: IP }),
+  'rand-source': text('a random source address inside this prefix for every packet (198.51.100.0/24, 2001:db8::/64; hping3\'s --rand-source, never the whole address space)', { group: IP }),
+  dst: text('destination address or host name (required when crafting from options)', { group: IP }),
+  ttl: text(`time to live (default 64): ${WALK}`, { group: IP }),
   tos: text('TOS byte: 0-255, 0xb8, or a DSCP name (EF, AF41, CS1...)', { group: IP }),
-  id: text('identification (default 0: the kernel picks one, unless DF)', { group: IP }),
+  id: text(`identification (default 0: the kernel picks one, unless DF): ${WALK}`, { group: IP }),
   df: flag(null, "set don't fragment", IP),
   mf: flag(null, 'set more fragments', IP),
   'reserved-bit': flag(null, 'set the reserved flag (RFC 3514 calls it the evil bit)', IP),
@@ -60,8 +71,34 @@ export const options = {
   ihl: text('header length in 32-bit words, written as given (default: computed)', { group: IP }),
   'total-length': text('total length as given (the kernel overwrites it: see below)', { group: IP }),
   'ip-checksum': text('header checksum as given (the kernel overwrites it: see below)', { group: IP }),
+  type: text('ICMP type (default 8, echo request; ICMPv6: 128), or for ICMPv6 a name: echo-request, echo-reply, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, rs, ra, ns, na', { group: ICMP }),
+  code: text('ICMP code (default 0)', { group: ICMP }),
+  'icmp-id': text('echo/timestamp identifier (default: the process id)', { group: ICMP }),
+  seq: text('echo/timestamp sequence of the first packet (default 1; counts up per packet)', { group: ICMP }),
+  'icmp-checksum': text('ICMP checksum as given (default: computed)', { group: ICMP }),
+  'nd-target': text('ICMPv6 neighbor solicitation / advertisement: the target address', { group: ICMP }),
+  mtu: text('ICMPv6 packet too big: the MTU (default 1280)', { group: ICMP }),
+  pointer: text('ICMPv6 parameter problem: the pointer (default 0)', { group: ICMP }),
+  'nd-flags': text('ICMPv6 neighbor advertisement flags: router,solicited,override (any of them)', { group: ICMP }),
+  'link-address': text('ICMPv6 RS, RA, NS, NA: our link-layer address as an ND option (e.g. 02:00:00:00:00:01)', { group: ICMP }),
+  sport: text(`UDP/TCP source port (default: a random one from 32768): ${WALK}`, { group: PORTS }),
+  dport: text(`UDP/TCP destination port (required for udp and tcp): ${WALK}`, { group: PORTS }),
+  'udp-length': text('UDP length as given (default: computed)', { group: PORTS }),
+  'udp-checksum': text('UDP checksum as given (0 = none; default: computed)', { group: PORTS }),
+  flags: text('TCP flags: letters S F R P A U E W N ("SA", "S." as tcpdump prints) or names "syn,ack" (default S)', { group: PORTS }),
+  'tcp-seq': text('TCP sequence number (default 0)', { group: PORTS }),
+  ack: text('TCP acknowledgment number (default 0)', { group: PORTS }),
+  window: text('TCP window (default 65535)', { group: PORTS }),
+  urg: text('TCP urgent pointer (default 0)', { group: PORTS }),
+  'data-offset': text('TCP data offset in 32-bit words, as given (default: computed)', { group: PORTS }),
+  'tcp-option': text('TCP option bytes in hex (e.g. 020405b4 = MSS 1460)', { group: PORTS }),
+  'tcp-checksum': text('TCP checksum as given (default: computed)', { group: PORTS }),
+  payload: text('payload as text', { group: PAYLOAD }),
+  'payload-hex': text('payload as hex', { group: PAYLOAD }),
+  'payload-size': text('payload of N bytes (0x00, 0x01, ... like ping)', { group: PAYLOAD }),
+  'payload-file': text('payload read from this file (hping3 -E)', { group: PAYLOAD }),
   ipv6: flag('6', 'craft an IPv6 packet (implied by an IPv6 --dst); with --from-*, send the file\'s IPv6 packets (one run sends one IP version)', IP6),
-  'hop-limit': text('hop limit (default 64)', { group: IP6 }),
+  'hop-limit': text(`hop limit (default 64): ${WALK}`, { group: IP6 }),
   tclass: text('traffic class: 0-255, 0xb8, or a DSCP name (EF, AF41, CS1...)', { group: IP6 }),
   'flow-label': text('flow label, 0-0xfffff (default 0)', { group: IP6 }),
   'next-header': text('the IPv6 header\'s Next Header as given (default: the first extension header or the upper layer)', { group: IP6 }),
@@ -80,46 +117,19 @@ export const options = {
   } as const,
   routing: text('a Routing header: TYPE/ADDRESS,ADDRESS...[/SEGMENTS_LEFT], type 0, 2 or 4 (segment routing)', { group: IP6 }),
   frag: text('auto: cut a packet over the route MTU into fragments (Fragment headers; IPv4 too); mtu=N: cut it to N; or one Fragment header as given: [offset=N][,m][,id=N]', { group: IP6 }),
-  type: text('ICMP type (default 8, echo request; ICMPv6: 128), or for ICMPv6 a name: echo-request, echo-reply, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, rs, ra, ns, na', { group: ICMP }),
-  code: text('ICMP code (default 0)', { group: ICMP }),
-  'icmp-id': text('echo/timestamp identifier (default: the process id)', { group: ICMP }),
-  seq: text('echo/timestamp sequence of the first packet (default 1; counts up per packet)', { group: ICMP }),
-  'icmp-checksum': text('ICMP checksum as given (default: computed)', { group: ICMP }),
-  'nd-target': text('ICMPv6 neighbor solicitation / advertisement: the target address', { group: ICMP }),
-  mtu: text('ICMPv6 packet too big: the MTU (default 1280)', { group: ICMP }),
-  pointer: text('ICMPv6 parameter problem: the pointer (default 0)', { group: ICMP }),
-  'nd-flags': text('ICMPv6 neighbor advertisement flags: router,solicited,override (any of them)', { group: ICMP }),
-  'link-address': text('ICMPv6 RS, RA, NS, NA: our link-layer address as an ND option (e.g. 02:00:00:00:00:01)', { group: ICMP }),
-  sport: text('UDP/TCP source port (default: a random one from 32768)', { group: PORTS }),
-  dport: text('UDP/TCP destination port (required for udp and tcp)', { group: PORTS }),
-  'udp-length': text('UDP length as given (default: computed)', { group: PORTS }),
-  'udp-checksum': text('UDP checksum as given (0 = none; default: computed)', { group: PORTS }),
-  flags: text('TCP flags: letters S F R P A U E W N ("SA", "S." as tcpdump prints) or names "syn,ack" (default S)', { group: PORTS }),
-  'tcp-seq': text('TCP sequence number (default 0)', { group: PORTS }),
-  ack: text('TCP acknowledgment number (default 0)', { group: PORTS }),
-  window: text('TCP window (default 65535)', { group: PORTS }),
-  urg: text('TCP urgent pointer (default 0)', { group: PORTS }),
-  'data-offset': text('TCP data offset in 32-bit words, as given (default: computed)', { group: PORTS }),
-  'tcp-option': text('TCP option bytes in hex (e.g. 020405b4 = MSS 1460)', { group: PORTS }),
-  'tcp-checksum': text('TCP checksum as given (default: computed)', { group: PORTS }),
-  payload: text('payload as text', { group: PAYLOAD }),
-  'payload-hex': text('payload as hex', { group: PAYLOAD }),
-  'payload-size': text('payload of N bytes (0x00, 0x01, ... like ping)', { group: PAYLOAD }),
-  count: text('packets to send (default 1, or every packet of --from-*)', { alias: 'c', group: SENDING }),
-  interval: text('milliseconds between packets (default 1000; --from-*: the times they were captured, or 0 without times)', { alias: 'i', group: SENDING }),
-  rate: text('packets per second, sent in sendmmsg batches; "max" = as fast as the socket takes them', { group: SENDING }),
-  wait: text('after the last packet, wait up to MS for replies and print them (echo replies, ICMP errors quoting our packets, TCP/UDP answers)', { alias: 'w', group: SENDING }),
-  'dry-run': flag(null, 'build and print the packets (with hex), send nothing (no root needed)', SENDING),
-  json: flag(null, 'JSON Lines: each packet, each reply, the totals', SENDING),
-  verbose: flag('v', 'every field of each packet, its hex, and a line per packet sent', SENDING),
+  'from-json': text('send the packets in this JSON file (- for stdin): what decode --json prints, one object per line, an object, or an array; at the times they were captured (frame.time) unless --interval or --rate', { group: FILE }),
+  'from-hex': text('send these packets: hex, a hex file or a capture (anything decode reads); a capture at its own timing unless --interval or --rate', { group: FILE }),
+  recompute: flag(null, 'with --from-json: recompute lengths and checksums instead of sending the ones in the file', FILE),
 };
 
 /** Options that exclude each other (yargs' .conflicts). */
 export const conflicts = [
   ['from-json', ['from-hex']],
   ['rate', ['interval']],
-  ['payload', ['payload-hex', 'payload-size']],
-  ['payload-hex', ['payload-size']],
+  ['payload', ['payload-hex', 'payload-size', 'payload-file']],
+  ['payload-hex', ['payload-size', 'payload-file']],
+  ['payload-size', ['payload-file']],
+  ['src', ['rand-source']],
 ] as const;
 
 export type SendArgs = ArgsOf<typeof positionals, typeof options>;

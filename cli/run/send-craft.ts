@@ -7,6 +7,10 @@ import { WireError, encodePacket, parseHex, parseTos, type Ipv4OptionInit } from
 import { CliError, describeError, EXIT_ERROR } from '../errors.js';
 import { wholeIn } from '../numbers.js';
 import type { SendArgs } from '../options/send.js';
+import { readFileSync } from 'node:fs';
+
+/** The most payload --payload-size and --payload-file give: an IPv4 datagram's 65535 less its 28 bytes of headers. */
+const MAX_PAYLOAD = 65507;
 
 /** A packet ready to send, and which header fields the user set (for the kernel warning). */
 export interface Built {
@@ -44,7 +48,7 @@ export function userError<T>(fn: () => T, option: string): T {
 
 function address(text: string, option: string): string {
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text) || text.split('.').some((p) => Number(p) > 255)) {
-    throw new CliError(`--${option} ${text}: not an IPv4 address (a.b.c.d); rawprobe send takes addresses, not names`, EXIT_ERROR);
+    throw new CliError(`--${option} ${text}: not an IPv4 address (a.b.c.d)${option === 'dst' ? ' or a host name' : ''}`, EXIT_ERROR);
   }
   return text;
 }
@@ -77,15 +81,28 @@ export function checkTransportOptions(a: SendArgs, protocol: number, icmp: numbe
   if (protocol !== icmp && given(ICMP_OPTIONS)) throw new CliError('send: ICMP options (--type, --code, --icmp-id, --seq) need --proto icmp (the default)', EXIT_ERROR);
 }
 
-/** --payload TEXT, --payload-hex HEX or --payload-size N (bytes 0x00, 0x01, ... as ping fills them). */
+/** --payload TEXT, --payload-hex HEX, --payload-file FILE or --payload-size N (bytes 0x00, 0x01, ... as ping fills them). */
 export function payloadOf(a: SendArgs): Buffer | undefined {
   if (a.payload !== undefined) return Buffer.from(a.payload, 'utf8');
+  if (a['payload-file'] !== undefined) return payloadFile(a['payload-file']);
   if (a['payload-hex'] !== undefined) return hexOption(a['payload-hex'], 'payload-hex');
   if (a['payload-size'] === undefined) return undefined;
-  const n = wholeIn('--payload-size', 'payload size', a['payload-size'], 0, 65507);
+  const n = wholeIn('--payload-size', 'payload size', a['payload-size'], 0, MAX_PAYLOAD);
   const payload = Buffer.alloc(n);
   for (let i = 0; i < n; i++) payload[i] = i & 0xff;
   return payload;
+}
+
+/** The bytes of --payload-file (hping3 -E), at most what an IPv4 datagram carries after its headers. */
+function payloadFile(path: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CliError(`--payload-file ${path}: ${describeError(e)}`, EXIT_ERROR);
+  }
+  if (bytes.length > MAX_PAYLOAD) throw new CliError(`--payload-file ${path}: ${bytes.length} bytes do not fit in a packet (at most ${MAX_PAYLOAD})`, EXIT_ERROR);
+  return bytes;
 }
 
 /** The IPv4 header's fields; one left undefined is lib/craft's to fill in (buildPacket). */

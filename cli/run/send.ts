@@ -5,16 +5,21 @@
 import { familyOf, kernelChanges, openSender, type PacketSender, type SendStats } from '../../lib/craft/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
-import { changeText, kernelWarningLine, packetJson, packetText, replyJson, replyText, sendingLine, sentLine, totalsJson, totalsLine, type Pacing } from '../format/send.js';
+import { changeText, kernelWarningLine, morePacketsLine, packetJson, packetText, replyJson, replyText, sendingLine, sentLine, totalsJson, totalsLine, type Pacing } from '../format/send.js';
 import { numberIn, wholeIn } from '../numbers.js';
 import type { SendArgs } from '../options/send.js';
 import { stoppable } from '../stopping.js';
 import { fromFlags, IPV6_ONLY, wantsIpv6, type Built } from './send-craft.js';
 import { fragmentMtuOf, fragOf, fromFlags6 } from './send-ipv6.js';
 import { fromHex, fromJson, oneVersion, sourceName } from './send-files.js';
+import { resolveDestination } from './send-target.js';
+import { craftedList, type CraftedList } from './send-walk.js';
+
+/** Packets of a walk's list that the text output shows before it says how many more. */
+const SHOWN_PACKETS = 16;
 
 /** The options that craft a packet: they have no place beside --from-json or --from-hex. */
-const CRAFTING = ['src', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'flags'] as const;
+const CRAFTING = ['src', 'rand-source', 'dst', 'ttl', 'tos', 'id', 'proto', 'type', 'sport', 'dport', 'payload', 'payload-hex', 'payload-file', 'flags'] as const;
 
 /** The destination given as the positional or as --dst (once); "-" is stdin for --from-*. */
 function destinationOf(a: SendArgs): string | undefined {
@@ -29,16 +34,17 @@ function destinationOf(a: SendArgs): string | undefined {
   return target;
 }
 
-/** Every packet to send: from the file named, or the one the options craft. */
-async function packetsOf(a: SendArgs): Promise<Built[]> {
+/** Every packet to send: from the file named, or those the options craft (one, or one per packet when fields walk). */
+async function packetsOf(a: SendArgs): Promise<CraftedList> {
   if (a['from-json'] !== undefined || a['from-hex'] !== undefined) {
     const crafted = [...CRAFTING, ...IPV6_ONLY].filter((k) => a[k] !== undefined);
     if (crafted.length > 0) throw new CliError(`send: --${crafted[0]} crafts a packet; with --from-json/--from-hex the packets come from the file (edit them there)`, EXIT_ERROR);
   }
   if (a.recompute && a['from-json'] === undefined) throw new CliError('send: --recompute applies to --from-json', EXIT_ERROR);
-  if (a['from-json'] !== undefined) return oneVersion(await fromJson(a['from-json'], a.recompute), a.ipv6 === true, sourceName(a['from-json']));
-  if (a['from-hex'] !== undefined) return oneVersion(await fromHex(a['from-hex']), a.ipv6 === true, sourceName(a['from-hex']));
-  return [wantsIpv6(a) ? fromFlags6(a) : fromFlags(a)];
+  const listed = (built: Built[]): CraftedList => ({ built, defaultCount: built.length, varied: false });
+  if (a['from-json'] !== undefined) return listed(oneVersion(await fromJson(a['from-json'], a.recompute), a.ipv6 === true, sourceName(a['from-json'])));
+  if (a['from-hex'] !== undefined) return listed(oneVersion(await fromHex(a['from-hex']), a.ipv6 === true, sourceName(a['from-hex'])));
+  return craftedList(a, wantsIpv6(a) ? fromFlags6 : fromFlags);
 }
 
 /** The packets' destinations, in order of first use; one line and exit 2 when they mix IP versions. */
@@ -58,8 +64,8 @@ function destinationsOf(built: readonly Built[]): string[] {
  * one after the other without pause when it has no times (hex text), unless --interval or --rate
  * says otherwise (--rate max: as fast as the socket takes them). Crafted ones: one a second.
  */
-export function pacingOf(a: SendArgs, built: readonly Built[]): Pacing {
-  const count = a.count === undefined ? built.length : wholeIn('--count', 'count', a.count, 1, 1e9);
+export function pacingOf(a: SendArgs, built: readonly Built[], defaultCount = built.length): Pacing {
+  const count = a.count === undefined ? defaultCount : wholeIn('--count', 'count', a.count, 1, 1e9);
   const fromFile = a['from-json'] !== undefined || a['from-hex'] !== undefined;
   const paced = a.interval !== undefined || a.rate !== undefined;
   const gapsMs = fromFile && !paced ? capturedGaps(built) : null;
@@ -94,7 +100,7 @@ function undoneByKernel(built: readonly Built[]): Map<string, number> {
 }
 
 /** The sockets open (CAP_NET_RAW), before anything is printed; the error as one line. */
-function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragmentMtu: number | null): PacketSender {
+function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragmentMtu: number | null, varied: boolean): PacketSender {
   try {
     return openSender(
       built.map((b) => b.bytes),
@@ -105,6 +111,8 @@ function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragme
         rate: pacing.rate,
         waitMs: pacing.waitMs,
         fragmentMtu,
+        sequencePerPacket: varied,
+        device: a.interface ?? null,
         onSent: a.verbose && !a.json ? (e) => process.stdout.write(sentLine(e.packet, e.index)) : undefined,
         onReply: a.json ? (r) => printJsonLine(replyJson(r)) : (r) => process.stdout.write(replyText(r)),
       },
@@ -118,7 +126,8 @@ function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragme
 function sendError(e: unknown): CliError {
   const code = (e as { code?: unknown }).code;
   const why = describeError(e).replace(/^[a-z]+ E[A-Z]+: /, '');
-  return new CliError(`send: ${why}${typeof code === 'string' && code.startsWith('E') ? ` (${code})` : ''}`, EXIT_ERROR);
+  // An errno name (EPERM) is worth saying; rawprobe's own codes (ERR_PROBE_ROUTE) are not.
+  return new CliError(`send: ${why}${typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? ` (${code})` : ''}`, EXIT_ERROR);
 }
 
 /**
@@ -128,16 +137,16 @@ function sendError(e: unknown): CliError {
  */
 export async function run(a: SendArgs): Promise<void> {
   await stoppable(async (stopping) => {
-    const dst = destinationOf(a);
-    const built = await packetsOf({ ...a, dst });
+    const dst = await resolveDestination(destinationOf(a), a.ipv6 === true);
+    const { built, defaultCount, varied } = await packetsOf({ ...a, dst });
     const destinations = destinationsOf(built);
     const frag = fragOf(a);
     if (frag?.kind === 'header' && built.some((b) => b.bytes[0]! >>> 4 !== 6)) {
       throw new CliError('--frag offset=/m/id= puts in a Fragment header: IPv6 only (IPv4 has --frag-offset and --mf)', EXIT_ERROR);
     }
-    const pacing = pacingOf(a, built);
+    const pacing = pacingOf(a, built, defaultCount);
     const fragmentMtu = fragmentMtuOf(frag, destinations[0]!);
-    const sender = a['dry-run'] ? null : openOrFail(a, built, pacing, fragmentMtu);
+    const sender = a['dry-run'] ? null : openOrFail(a, built, pacing, fragmentMtu, varied);
     stopping.onStop(() => sender?.stop());
     const warning = kernelWarningLine(undoneByKernel(built), built.length);
     if (warning !== null) process.stderr.write(warning);
@@ -145,10 +154,13 @@ export async function run(a: SendArgs): Promise<void> {
     // The packets as built. The field table (-v) needs the `table` package, slow to load: only then.
     const fields = a.verbose && !a.json ? await import('../format/fields.js') : null;
     const how = { dryRun: a['dry-run'], verbose: a.verbose, fieldTable: fields?.fieldTable ?? null };
-    built.forEach((b, i) => {
+    // A walk's list can hold thousands of packets: text shows the first few (a file's, all).
+    const shown = a.json || !varied ? built.length : Math.min(built.length, SHOWN_PACKETS);
+    built.slice(0, shown).forEach((b, i) => {
       if (a.json) printJsonLine(packetJson(b.bytes, i, kernelChanges(b.bytes)));
       else process.stdout.write(packetText(b.bytes, i, how, kernelChanges(b.bytes)));
     });
+    if (shown < built.length) process.stdout.write(morePacketsLine(built.length - shown));
     if (sender === null) {
       process.exitCode = EXIT_OK;
       return;

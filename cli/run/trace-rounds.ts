@@ -16,7 +16,7 @@ import { AddressNames } from './names.js';
 import type { Stopping } from '../stopping.js';
 import { openOrFail } from './session.js';
 
-/** What the live view waits between rounds unless -i says otherwise (mtr's default), s. */
+/** What the live view waits between rounds unless --interval says otherwise (mtr's default), s. */
 const WATCH_INTERVAL_S = 1;
 
 /** The rounds options of the command line: -c, -i, --multipath=K. */
@@ -24,7 +24,7 @@ export function roundsOptions(argv: TraceArgs, options: TraceOptions): TraceRoun
   const out: TraceRoundsOptions = { ...options };
   if (argv.count !== undefined) out.rounds = whole('-c', 'count', argv.count);
   else if (argv.watch) out.rounds = null;
-  const interval = argv.interval !== undefined ? decimal('-i', 'interval', argv.interval) : argv.watch ? WATCH_INTERVAL_S : 0;
+  const interval = argv.interval !== undefined ? decimal('--interval', 'interval', argv.interval) : argv.watch ? WATCH_INTERVAL_S : 0;
   out.intervalMs = interval * 1000;
   return out;
 }

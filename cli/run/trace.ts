@@ -17,7 +17,7 @@ import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
-import { parseWait, probeKind } from './trace-args.js';
+import { parseWait, traceMethod } from './trace-args.js';
 import { multipathFlows } from './trace-flows.js';
 import { DEFAULT_MULTIPATH_FLOWS } from '../../lib/probe/trace/flows.js';
 
@@ -48,8 +48,13 @@ export function traceOptions(argv: TraceArgs): TraceOptions {
   const options: TraceOptions = { host: argv.host, df: argv['dont-fragment'] };
   const version = ipVersionOf(argv);
   if (version !== undefined) options.version = version;
-  const kind = probeKind(argv.protocol, argv);
-  if (kind !== null) options.kind = kind;
+  const method = traceMethod(argv);
+  if (method !== null) {
+    options.kind = method.kind;
+    options.fixedPort = method.fixedPort;
+    if (method.protocol !== null) options.protocol = method.protocol;
+  }
+  if (argv.interface !== undefined) options.device = argv.interface;
   if (argv.port !== undefined) options.port = whole('-p', 'port', argv.port);
   if (argv.first !== undefined) options.firstTtl = whole('-f', 'first TTL', argv.first);
   if (argv['max-hops'] !== undefined) options.maxTtl = whole('-m', 'max TTL', argv['max-hops']);
@@ -85,7 +90,7 @@ function modeOf(argv: TraceArgs): 'trace' | 'rounds' | 'mtu' {
   if (argv.report && argv.watch) throw new CliError('--report and --watch: choose one (--watch without a terminal prints report lines)');
   if (argv.mtu && rounds) throw new CliError('--mtu finds the path MTU once: it does not go with --report, --watch or --multipath');
   if (!rounds && argv.count !== undefined) throw new CliError('-c counts rounds: give --report, --watch or --multipath');
-  if (!rounds && argv.interval !== undefined) throw new CliError('-i spaces rounds: give --report, --watch or --multipath');
+  if (!rounds && argv.interval !== undefined) throw new CliError('--interval spaces rounds: give --report, --watch or --multipath');
   return argv.mtu ? 'mtu' : rounds ? 'rounds' : 'trace';
 }
 

@@ -14,7 +14,7 @@
 //   another protocol                     an error quoting it                      protocol, destination
 //   another ICMP message                 nothing: the engine never waits for it
 import type { Match, MatchKind } from '../probe/engine/protocol.js';
-import type { SessionSocket } from '../probe/engine/session.js';
+import type { SocketGroup } from '../probe/engine/socket-group.js';
 import { u16 } from '../wire/bytes.js';
 import { sum16 } from '../wire/checksum.js';
 import { FIELD as ICMP } from '../wire/icmpv4-codes.js';
@@ -94,5 +94,5 @@ export interface CraftFamily {
    */
   answerPacket(m: Match, sent: Uint8Array): Buffer;
   /** The sending socket (raw, the header ours) and, with waitMs, the sockets that hear the answers. */
-  openSockets(packets: readonly Buffer[], waitMs: number): SessionSocket;
+  openSockets(packets: readonly Buffer[], waitMs: number): SocketGroup;
 }

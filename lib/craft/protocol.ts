@@ -35,13 +35,16 @@ export class CraftedProtocol implements ProbeProtocol {
   readonly #keys: readonly number[];
   /** Which packet each engine buffer holds now, so a buffer is written whole only when that changes. */
   readonly #holds = new WeakMap<Uint8Array, number>();
+  readonly #perPacket: boolean;
 
   /**
    * `count`: whether echo and timestamp sequences count up per round (send's incrementSequence);
    * `listening`: whether answers are read at all (without, no packet gets a key to look up).
-   * `family`: the packets' (familyOf), unless given.
+   * `family`: the packets' (familyOf), unless given. `perPacket`: the list is one packet varied
+   * (send's walks), whose sequence counts up per packet sent rather than per round.
    */
-  constructor(packets: readonly Buffer[], count: boolean, listening = true, family: CraftFamily = familyOf(packets)) {
+  constructor(packets: readonly Buffer[], count: boolean, listening = true, family: CraftFamily = familyOf(packets), perPacket = false) {
+    this.#perPacket = perPacket;
     this.family = family;
     this.icmpTypes = family.icmpTypes;
     this.#packets = packets;
@@ -50,9 +53,9 @@ export class CraftedProtocol implements ProbeProtocol {
     this.maxProbeLength = Math.max(...packets.map((p) => p.length));
   }
 
-  /** Which crafted packet probe n is, and in which round. */
+  /** Which crafted packet probe n is, and how far its sequence moves: one per round, or per packet. */
   #place(n: number): { t: number; round: number } {
-    return { t: n % this.#packets.length, round: Math.floor(n / this.#packets.length) };
+    return { t: n % this.#packets.length, round: this.#perPacket ? n : Math.floor(n / this.#packets.length) };
   }
 
   /** Whether anything can answer probe n (its key is a real one). */

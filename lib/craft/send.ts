@@ -24,6 +24,8 @@
 import type { MessageInfo } from '../socket/values.js';
 import type { SocketError } from '../socket/errors.js';
 import { ProbeSession, type SessionParts } from '../probe/engine/session.js';
+import { bindToDevice } from '../probe/engine/probe-socket.js';
+import type { SocketGroup } from '../probe/engine/socket-group.js';
 import { CraftedProtocol, familyOf } from './protocol.js';
 import { SendHandler } from './send-handler.js';
 import type { ReplyMatch } from './match.js';
@@ -53,6 +55,13 @@ export interface SendOptions {
   waitMs?: number;
   /** Count ICMP echo/timestamp sequence numbers up by one per round (default true). */
   incrementSequence?: boolean;
+  /**
+   * The list is one packet varied packet by packet (send's --dport 20-25, ++N, --rand-source):
+   * echo sequences count up per packet sent, not per round of the list. Default false.
+   */
+  sequencePerPacket?: boolean;
+  /** Send (and listen) through this interface only (SO_BINDTODEVICE, hping3 -I), or null. */
+  device?: string | null;
   /** Cut a packet larger than this many bytes into fragments (null, the default: send it whole, or EMSGSIZE). */
   fragmentMtu?: number | null;
   signal?: AbortSignal;
@@ -106,6 +115,19 @@ export async function sendPackets(packets: readonly Buffer[], options: SendOptio
   return openSender(packets, options, parts).run();
 }
 
+/** Every socket of `group` bound to `device` (when given); closed again when one refuses. */
+function onDevice(group: SocketGroup, device: string | null): SocketGroup {
+  if (device === null) return group;
+  const sockets = [group.sender, ...group.receivers];
+  try {
+    for (const s of sockets) bindToDevice(s, device);
+  } catch (e) {
+    for (const s of sockets) s.close();
+    throw e;
+  }
+  return group;
+}
+
 export class PacketSender {
   readonly #options: SendOptions;
   readonly #destinations: string[];
@@ -129,11 +151,12 @@ export class PacketSender {
     this.#count = count;
     this.#destinations = packets.map((p) => family.destinationOf(p));
     this.#lengths = packets.map((p) => p.length);
-    this.#protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0, family);
+    this.#protocol = new CraftedProtocol(packets, options.incrementSequence !== false, waitMs > 0, family, options.sequencePerPacket === true);
+    const device = options.device ?? null;
     const mtu = options.fragmentMtu ?? null;
     this.#session = new ProbeSession(
       {
-        openSocket: () => family.openSockets(packets, waitMs),
+        openSocket: () => onDevice(family.openSockets(packets, waitMs), device),
         fragmentMtu: mtu !== null && this.#protocol.maxProbeLength > mtu ? mtu : null,
         settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0,
       },

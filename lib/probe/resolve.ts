@@ -161,7 +161,7 @@ export function checkSourceOption(source: string | null | undefined, ipv4Only = 
  * The source address: the one given (checked to be this machine's, as -I), or the one the kernel
  * would choose to reach `target`.
  */
-export function chooseSource(given: string | null | undefined, target: string): { source: string; sourceGiven: boolean } {
+export function chooseSource(given: string | null | undefined, target: string, how: RouteHow = {}): { source: string; sourceGiven: boolean } {
   if (given != null) {
     if (isIpv4Address(given) !== isIpv4Address(target)) {
       throw optionError('source', `source ${given} and target ${target} are not of one IP version`);
@@ -169,7 +169,14 @@ export function chooseSource(given: string | null | undefined, target: string): 
     checkSourceAddress(given);
     return { source: given, sourceGiven: true };
   }
-  return { source: sourceAddressFor(target), sourceGiven: false };
+  return { source: sourceAddressFor(target, how), sourceGiven: false };
+}
+
+/** Throws a ProbeError naming `field` unless `device` can be an interface name (IFNAMSIZ: 15 bytes, no spaces, / or :). */
+export function checkDeviceOption(device: string | null | undefined, field = 'device'): void {
+  if (device != null && !/^[^\s/:]{1,15}$/.test(device)) {
+    throw optionError(field, `interface "${device}" is not an interface name (at most 15 characters, no spaces, / or :)`);
+  }
 }
 
 /** The name getnameinfo gives for an address, or null (no name, or the lookup failed). */

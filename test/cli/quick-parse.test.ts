@@ -17,7 +17,7 @@ import { send } from '../../cli/commands/send.js';
 import { sweep } from '../../cli/commands/sweep.js';
 import { tos } from '../../cli/commands/tos.js';
 import { trace } from '../../cli/commands/trace.js';
-import { quickParse, type Declaration } from '../../cli/quick-parse.js';
+import { quickParse, respelled, type Declaration } from '../../cli/quick-parse.js';
 import { parseArgs } from '../helpers/cli.js';
 
 
@@ -126,4 +126,14 @@ test('the lines people type most take the quick way', (t) => {
     t.not(quickParse(name!, command!.declaration, args), null, line);
   }
   for (const name of ['lab', 'sockopt', 'setup-privileges', 'nope']) t.is(quickCommand(name), null, name);
+});
+
+test('traceroute\'s -UL is one option to trace (getopt would read -U -L): rewritten before either parser reads the line', async (t) => {
+  t.deepEqual(respelled(['trace', '-n', '-UL', '203.0.113.6']), ['trace', '-n', '--udplite', '203.0.113.6']);
+  t.deepEqual(respelled(['trace', '-n', '--', '-UL']), ['trace', '-n', '--', '-UL'], 'after --: a positional');
+  t.deepEqual(respelled(['ping', '-UL', '127.0.0.1']), ['ping', '-UL', '127.0.0.1'], 'another command keeps its words');
+  t.deepEqual(respelled([]), []);
+  const argv = await parseArgs(trace, respelled(['trace', '-UL', '203.0.113.6']).slice(1));
+  t.true(argv.udplite);
+  t.false(argv.udp);
 });

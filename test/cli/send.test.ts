@@ -10,8 +10,7 @@ import { asSent } from '../../lib/craft/index.js';
 import { encodePacket, decodePacket, packetToJson, type PacketInit } from '../../lib/wire/index.js';
 import { pcapFixture as fixture, rawprobe } from '../helpers/cli.js';
 import { isRoot, rootTest } from '../helpers/privilege.js';
-import { dryHex, unique } from '../helpers/send.js';
-import { captureOnLoopback } from '../helpers/tcpdump.js';
+import { dryHex, sendAndCapture, unique } from '../helpers/send.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 
@@ -132,7 +131,8 @@ test('bad JSON: one line naming the packet index (line, byte offset) and the fie
 test('usage errors are one line, exit 2', async (t) => {
   const cases: [string[], RegExp][] = [
     [['send', '--dry-run'], /give --dst ADDR/],
-    [['send', '--dst', 'localhost', '--dry-run'], /--dst localhost: not an IPv4 address/],
+    // A name is looked up (send-walk.test.ts: localhost); what is neither is one line.
+    [['send', '--dst', '300.1.2.3', '--dry-run'], /--dst 300.1.2.3: not an IPv4 address \(a.b.c.d\) or a host name/],
     [['send', '--dst', '127.0.0.1', '--dport', '53', '--dry-run'], /--sport\/--dport need --proto udp or tcp/],
     [['send', '--dst', '127.0.0.1', '--proto', 'udp', '--dry-run'], /--proto udp needs --dport PORT/],
     [['send', '--dst', '127.0.0.1', '--tos', 'XX', '--dry-run'], /--tos: bad TOS value "XX"/],
@@ -154,12 +154,6 @@ test('usage errors are one line, exit 2', async (t) => {
 
 // ---- as root: on the wire ------------------------------------------------------------------------
 
-async function sendAndCapture(t: import('ava').ExecutionContext, filter: string, count: number, args: string[]): Promise<{ packets: Buffer[]; stdout: string; stderr: string; code: number | null }> {
-  const capture = await captureOnLoopback(t, filter, count);
-  const r = await rawprobe(['send', ...args]);
-  const packets = await capture.done();
-  return { packets, stdout: r.stdout, stderr: r.stderr, code: r.code };
-}
 
 /** A way to run send without CAP_NET_RAW: as nobody when root, as we are otherwise. */
 const unprivileged = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'] : [];

@@ -18,16 +18,19 @@ import { fit, keyAction } from '../../cli/watch/terminal.js';
 const badInput: [string[], string][] = [
   [['--report', '--watch'], '--report and --watch: choose one'],
   [['-c', '5'], '-c counts rounds: give --report, --watch or --multipath'],
-  [['-i', '1'], '-i spaces rounds: give --report, --watch or --multipath'],
+  [['--interval', '1'], '--interval spaces rounds: give --report, --watch or --multipath'],
   [['--mtu', '--report'], '--mtu finds the path MTU once: it does not go with --report, --watch or --multipath'],
   [['--paris', '--multipath=4'], 'choose --paris (one flow) or --multipath (several), not both'],
   [['--multipath=abc'], '--multipath: "abc" is not a number of flows'],
   [['--multipath=0'], 'flows 0 is out of range: give a whole number from 1 to 256'],
   [['--report', '-c', '0'], '0 rounds: give a whole number from 1 to 1000000'],
-  [['--report', '-i', '-1'], '-i'],
+  [['--report', '--interval', '-1'], '--interval'],
   [['-I', '--paris', '-n'], 'ICMP probes cannot keep their flow: give a packet length of at least 30'],
-  [['--report', '-U', '-p', '62000'], 'port 62000 leaves room for 3536 probes, and this trace may send 4096: give a lower port'],
-  [['-U', '--multipath=8', '-p', '65530'], '8 flows need the ports 65530-65537: give a lower port'],
+  [['--report', '-M', 'default', '-p', '62000'], 'port 62000 leaves room for 3536 probes, and this trace may send 4096: give a lower port'],
+  [['-M', 'default', '--multipath=8', '-p', '65530'], '8 flows need the ports 65530-65537: give a lower port'],
+  // -U's flows are source ports (its destination port stays 53).
+  [['-U', '--multipath=8', '--sport', '65530'], '8 flows need the ports 65530-65537: give a lower source port'],
+  [['-P', '1', '--multipath=4'], 'raw probes have no ports to make flows of'],
   [['--mtu', '127.0.0.1', '40'], 'packet length 40 is out of range: give a whole number from 68 to 65535'],
 ];
 
@@ -42,7 +45,7 @@ for (const [args, message] of badInput) {
 test('trace --help lists the report, live view, flow, extension and MTU options', async (t) => {
   const r = await rawprobe(['trace', '--help']);
   t.is(r.code, 0);
-  for (const flag of ['--report', '--watch', '-c', '-i', '--paris', '--multipath', '--sport', '-e', '--mtu']) {
+  for (const flag of ['--report', '--watch', '-c', '--interval', '--paris', '--multipath', '--sport', '-e', '--mtu']) {
     t.regex(r.stdout, new RegExp(`(^|[\\s,])${flag}(?![\\w-])`, 'm'), flag);
   }
 });

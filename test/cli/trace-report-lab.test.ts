@@ -70,7 +70,7 @@ rootOnly('loss20: Loss% behind the lossy link within 5 points of the truth (36%)
   // Rounds 2 ms apart, up to 128 probes in flight: a probe waiting for an answer that never comes
   // holds no round back, and the run stays short on a loaded machine. Three probes per hop and
   // round: 1500 per hop, so the sampling error is about 1.2 points.
-  const r = await trace(lab, ['-n', '-U', '--report', '-c', '500', '-q', '3', '-i', '0.002', '-N', '128', '-w', '1,10,10', '--json', h2], 120_000);
+  const r = await trace(lab, ['-n', '-M', 'default', '--report', '-c', '500', '-q', '3', '--interval', '0.002', '-N', '128', '-w', '1,10,10', '--json', h2], 120_000);
   t.is(r.code, 0, r.stderr);
   const hops = hubs(r);
   t.deepEqual(hops.map((h) => h.host), lab.path('h1', 'h2').hops.map((h) => h.address));
@@ -93,12 +93,12 @@ rootOnly('ecmp: classic UDP probes meet both routers at hop 2; --paris one, the 
   const balanced = [...new Set(paths.map((p) => p.hops[1]!.address!))].sort();
   t.deepEqual(balanced, ['198.51.100.2', '198.51.100.6']);
   // Classic: a port per probe, ten probes per hop: traceroute lists both on the line.
-  t.deepEqual([...(await hop2Union(lab, ['-n', '-U', '-q', '10', h2], 2))].sort(), balanced);
+  t.deepEqual([...(await hop2Union(lab, ['-n', '-M', 'default', '-q', '10', h2], 2))].sort(), balanced);
   // Paris: one flow (the source port given, the destination port fixed): one router, every run.
   for (const sport of ['41000', '41001', '41002']) {
     const seen = new Set<string>();
     for (let run = 0; run < 3; run++) {
-      const r = await trace(lab, ['-n', '-U', '--paris', '--sport', sport, '-q', '10', h2]);
+      const r = await trace(lab, ['-n', '-M', 'default', '--paris', '--sport', sport, '-q', '10', h2]);
       t.is(r.code, 0, r.stderr);
       for (const a of hopAddresses(r, 2)) seen.add(a);
       t.is(new Set(hopAddresses(r, 2)).size, 1, `sport ${sport}: one router per run`);
@@ -107,11 +107,11 @@ rootOnly('ecmp: classic UDP probes meet both routers at hop 2; --paris one, the 
     t.true(balanced.includes([...seen][0]!));
   }
   // Multipath: 16 flows by default; both routers, each flow through exactly one of them.
-  const text = await trace(lab, ['-n', '-U', h2, '--multipath']);
+  const text = await trace(lab, ['-n', '-M', 'default', h2, '--multipath']);
   t.is(text.code, 0, text.stderr);
   t.is(text.stdout.split('\n')[0], `traceroute to ${h2} (${h2}), 30 hops max, 60 byte packets, 16 flows`);
   t.regex(text.stdout, /^ 1 {2}203\.0\.113\.2 \(16 flows\) {2}\d+\.\d{3} ms$/m);
-  const asJson = hubs(await trace(lab, ['-n', '-U', '--multipath=16', '--json', h2]));
+  const asJson = hubs(await trace(lab, ['-n', '-M', 'default', '--multipath=16', '--json', h2]));
   const hop2 = asJson[1]!;
   t.deepEqual(hop2.hosts.map((h) => h.host).sort(), balanced);
   t.deepEqual(hop2.hosts.flatMap((h) => h.flows).sort((a, b) => a - b), [...Array(16).keys()]);

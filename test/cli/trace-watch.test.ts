@@ -42,7 +42,7 @@ withTmux('trace --watch -c 10: the hops and their counts on the screen, d the hi
   const lab = await withLab(t, 'chain3', { nodes: unlimited(CHAIN3) });
   const h2 = lab.address('h2');
   const path = lab.path('h1', 'h2').hops.map((h) => h.address!);
-  const term = await inLab(t, lab, 'trace', '-n', '--watch', '-c', '10', '-i', '0.05', '-w', '5,30,30', h2);
+  const term = await inLab(t, lab, 'trace', '-n', '--watch', '-c', '10', '--interval', '0.05', '-w', '5,30,30', h2);
   const done = await when(term, (s) => s.includes('10 rounds: done, q to quit'), 'the end of 10 rounds');
   t.true(done.startsWith(`rawprobe trace to ${h2} (${h2})`), done);
   t.deepEqual(liveRows(done), path.map((a, i) => [i + 1, a, 10]));
@@ -67,7 +67,7 @@ withTmux('trace --watch -c 10: the hops and their counts on the screen, d the hi
 
 withTmux('trace --watch: p stops the rounds and starts them again, r starts the counts again, Ctrl-C quits like q', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: unlimited(CHAIN3) });
-  const term = await inLab(t, lab, 'trace', '-n', '--watch', '-i', '0.05', '-w', '5,30,30', lab.address('h2'));
+  const term = await inLab(t, lab, 'trace', '-n', '--watch', '--interval', '0.05', '-w', '5,30,30', lab.address('h2'));
   await term.until((s) => liveRows(s).some(([, , snt]) => snt >= 5), 'five rounds');
   term.keys('p');
   await term.until((s) => s.includes('[paused]'), 'paused');
@@ -107,7 +107,7 @@ withTmux('ping --watch: the round trips as blocks, the running summary; q, then 
 rootOnly('trace --watch without a terminal: the report after every round', async (t) => {
   const lab = await withLab(t, 'chain3', { nodes: unlimited(CHAIN3) });
   const h2 = lab.address('h2');
-  const r = await trace(lab, ['-n', '--watch', '-c', '3', '-i', '0.05', h2]);
+  const r = await trace(lab, ['-n', '--watch', '-c', '3', '--interval', '0.05', h2]);
   t.is(r.code, 0, r.stderr);
   const blocks = r.stdout.trimEnd().split('\n\n');
   t.is(blocks.length, 3);

@@ -105,7 +105,7 @@ test('trace --help lists every option the benchmark and traceroute users need', 
   const r = await rawprobe(['trace', '--help']);
   t.is(r.code, 0);
   t.regex(r.stdout, /^rawprobe trace <host> \[packetlen\]/m);
-  for (const flag of ['-n', '-P', '-I', '-U', '-T', '-p', '-f', '-m', '-q', '-w', '-N', '-Q', '-F', '-s', '--json', '--ip-option', '--pcap-out']) {
+  for (const flag of ['-n', '-4', '-M', '--module', '-P', '-I', '-U', '--udplite', '-T', '-i', '-p', '-f', '-m', '-q', '-w', '-N', '-Q', '-F', '-s', '--json', '--ip-option', '--pcap-out']) {
     t.regex(r.stdout, new RegExp(`(^|[\\s,])${flag}(?![\\w-])`, 'm'), flag);
   }
 });
@@ -114,15 +114,23 @@ const badInput: [string[], string][] = [
   [['-f', '5', '-m', '3'], 'max TTL 3 is below the first TTL 5: give a max TTL of at least 5'],
   [['-q', '0'], '0 probes per hop: give a whole number from 1 to 10'],
   [['-q', '11'], '11 probes per hop: give a whole number from 1 to 10'],
-  [['-P', 'sctp'], '-P: unknown probe kind "sctp": give icmp, udp or tcp'],
+  [['-P', 'sctp'], '-P: "sctp" is not a protocol number (0-255): -P sends raw IPv4 probes of that protocol, as traceroute\'s; for sctp probes give -M sctp'],
+  [['-P', 'udp'], 'for udp probes give -M default (ports 33434 and up) or -U (port 53)'],
+  [['-P', '256'], 'protocol 256 is out of range: give a whole number from 0 to 255'],
+  [['-M', 'dccp'], '-M: unknown method "dccp": give icmp, default, udp, udplite, tcp, raw'],
+  [['-U', '-T'], 'choose one probe method (got tcp and udp)'],
+  [['-UL', '-P', '17'], 'choose one probe method (got udplite and raw)'],
+  [['-P', '17', '-p', '53'], 'a port is for udp, udplite and tcp probes, not raw'],
+  [['-i', 'a/b'], 'interface "a/b" is not an interface name'],
+  [['-i', 'nosuchif0'], 'SO_BINDTODEVICE nosuchif0: No such device'],
   [['-Q', '256'], '-Q: TOS 256 is out of range 0-255'],
   [['-Q', 'bogus'], '-Q: bad TOS value "bogus"'],
   [['-m', '0'], 'max TTL 0 is out of range: give a whole number from 1 to 255'],
   [['-f', '256'], 'first TTL 256 is out of range: give a whole number from 1 to 255'],
   [['-w', '0'], 'wait 0 s is out of range'],
   [['-N', 'x'], '-N: probes in flight "x" is not a whole number'],
-  [['-I', '-p', '80'], 'a port is for udp and tcp probes'],
-  [['-U', '-p', '65530'], 'port 65530 leaves room for 6 probes, and this trace may send 90: give a lower port'],
+  [['-I', '-p', '80'], 'a port is for udp, udplite and tcp probes, not icmp'],
+  [['-M', 'default', '-p', '65530'], 'port 65530 leaves room for 6 probes, and this trace may send 90: give a lower port'],
   [['--ip-option', 'bogus'], '--ip-option'],
 ];
 
@@ -136,4 +144,11 @@ test('a packet length above 65535: exit 2, one line', async (t) => {
   const long = await rawprobe(['trace', '-n', '127.0.0.1', '70000']);
   t.is(long.code, 2);
   t.regex(long.stderr, /^rawprobe: packet length 70000 is out of range: give a whole number from 0 to 65535\n$/);
+});
+
+test('over IPv6: -UL and -P are refused (IPv4 headers only), and so are --paris and --multipath (their flows are told apart by IPv4 fields)', async (t) => {
+  assertUsageError(t, await rawprobe(['trace', '-n', '-UL', '::1']), 'udplite probes are IPv4 only: give -4, or another method for IPv6');
+  assertUsageError(t, await rawprobe(['trace', '-n', '-P', '253', '::1']), 'raw probes are IPv4 only');
+  assertUsageError(t, await rawprobe(['trace', '-n', '-U', '--paris', '::1']), '--paris keeps flows over IPv4 only');
+  assertUsageError(t, await rawprobe(['trace', '-n', '-I', '::1', '--multipath=4']), '--multipath keeps flows over IPv4 only');
 });

@@ -96,11 +96,16 @@ test('every help text lists each option once, grouped as the peer tool groups th
   for (const letter of ['-a', '-C', '-e', '-i', '-q', '-Q', '-s', '-u']) t.is(under('sweep', letter), 'Output options:', letter);
   for (const own of ['--rate', '--json']) t.is(under('sweep', own), 'rawprobe options:', own);
   // traceroute and tcpdump: their letters under "Options:".
-  for (const letter of ['-F', '-f', '-I', '-T', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-U']) t.is(under('trace', letter), 'Options:', letter);
+  for (const letter of ['-4', '-F', '-f', '-I', '-T', '-i', '-m', '-N', '-n', '-p', '-t', '-w', '-q', '-s', '-e', '-M', '--sport', '-U', '--udplite', '-P', '--mtu']) t.is(under('trace', letter), 'Options:', letter);
+  for (const own of ['--interval', '--report', '--json']) t.is(under('trace', own), 'rawprobe options:', own);
   for (const letter of ['-c', '-d', '-i', '-O', '-p', '-s', '-v', '-w', '-x']) t.is(under('capture', letter), 'Options:', letter);
   // The iputils order: the help lists ping's letters as iputils' help does.
   const ping = await rawprobe(['ping', '--help']);
   const order = listed(ping.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
+  // traceroute's order (its --help), for the letters trace takes.
+  const trace = await rawprobe(['trace', '--help']);
+  const traceOrder = listed(trace.stdout).filter((o) => o.heading === 'Options:').map((o) => o.names[0]!).filter((n) => /^-\w$/.test(n));
+  t.deepEqual(traceOrder, ['-4', '-6', '-F', '-f', '-I', '-T', '-i', '-m', '-N', '-n', '-p', '-Q', '-w', '-q', '-s', '-e', '-M', '-U', '-P', '-h']);
   t.deepEqual(order, ['-a', '-A', '-B', '-c', '-C', '-D', '-d', '-e', '-f', '-H', '-I', '-i', '-L', '-l', '-m', '-M', '-n', '-O', '-p', '-q', '-Q', '-r', '-s', '-S', '-t', '-U', '-v', '-w', '-W', '-h', '-V']);
 });
 

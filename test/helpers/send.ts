@@ -1,6 +1,10 @@
 // What the tests of `rawprobe send` share: values no other test of the run uses for identifiers
-// and ports (so a capture's filter sees only its own packets), and the bytes --dry-run printed.
+// and ports (so a capture's filter sees only its own packets), the bytes --dry-run printed, and a
+// send captured on lo.
+import type { ExecutionContext } from 'ava';
 import { randomInt } from 'node:crypto';
+import { rawprobe } from './cli.js';
+import { captureOnLoopback } from './tcpdump.js';
 
 /** A 16-bit value no other test of this run uses (ICMP identifiers, ports). */
 let nextUnique = randomInt(1000, 20000);
@@ -17,4 +21,12 @@ export function dryHex(stdout: string): Buffer[] {
     else if (line.startsWith('    ') && packets.length > 0) packets[packets.length - 1] += line.slice(4);
   }
   return packets.map((p) => Buffer.from(p.replace(/\s/g, ''), 'hex'));
+}
+
+/** `rawprobe send ...args` while tcpdump captures up to `count` packets matching `filter` on lo. */
+export async function sendAndCapture(t: ExecutionContext, filter: string, count: number, args: string[]): Promise<{ packets: Buffer[]; stdout: string; stderr: string; code: number | null }> {
+  const capture = await captureOnLoopback(t, filter, count);
+  const r = await rawprobe(['send', ...args]);
+  const packets = await capture.done();
+  return { packets, stdout: r.stdout, stderr: r.stderr, code: r.code };
 }

@@ -4,7 +4,7 @@
 // SYN-ACK, RST) from everything else (other processes, our own SYN and our kernel's RST seen on
 // loopback, a stale acknowledgment), including after a NAT rewrote the source port.
 import test from 'ava';
-import { MATCH, newMatch, type ProbeSlot } from '../../lib/probe/engine/protocol.js';
+import { MATCH } from '../../lib/probe/engine/protocol.js';
 import { IcmpProbe } from '../../lib/probe/protocols/trace-icmp.js';
 import { probeData, type TraceProtocol } from '../../lib/probe/protocols/trace-protocol.js';
 import { TcpSynProbe } from '../../lib/probe/protocols/tcp-syn.js';
@@ -12,40 +12,7 @@ import { UDP_BASE_PORT, UdpProbe } from '../../lib/probe/protocols/udp.js';
 import { parseIpv4 } from '../../lib/wire/bytes.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 
-const SRC = '203.0.113.1';
-const DST = '203.0.113.6';
-const ROUTER = '198.51.100.2';
-const header = { source: SRC, df: true, length: 60, ipIdBase: 1000 };
-
-function slot(number: number, ttl: number, tos = 0): ProbeSlot {
-  return { number, target: 0, address: DST, addressValue: parseIpv4(DST), ttl, tos, timeoutMs: 5000, key: -1 };
-}
-
-function encode(p: TraceProtocol, s: ProbeSlot, lead = 0): Buffer {
-  const buf = Buffer.alloc(p.maxProbeLength + lead, 0xa5);
-  const view = buf.subarray(lead);
-  const n = p.encode(s, view);
-  return Buffer.from(view.subarray(0, n));
-}
-
-/** What a router (or the destination) sends back: an ICMP error quoting `probe` as it arrived (TTL `left`). */
-function errorFor(probe: Buffer, from: string, type: 'time-exceeded' | 'destination-unreachable', code: number, left = 1, edit?: (q: Buffer) => void): Buffer {
-  const quote = Buffer.from(probe);
-  quote[8] = left;
-  edit?.(quote);
-  const icmp = type === 'time-exceeded' ? { kind: type, code } : { kind: type, code, nextHopMtu: code === 4 ? 1400 : null };
-  return encodePacket({ ip: { src: from, dst: SRC, ttl: 63, tos: 0xc0 }, icmp: icmp as never, payload: quote });
-}
-
-function matchOf(p: TraceProtocol, bytes: Buffer, lead = 4): ReturnType<typeof newMatch> {
-  const b = Buffer.alloc(bytes.length + lead, 0xa5);
-  bytes.copy(b, lead);
-  const m = newMatch();
-  p.match(b, lead, bytes.length, bytes.length, m);
-  t_last = { offset: m.offset, length: m.length };
-  return m;
-}
-let t_last: { offset: number; length: number } | null = null;
+import { DST, encode, errorFor, header, lastMatched, matchOf, ROUTER, SRC, slot } from './trace-packets.js';
 
 // ---- ICMP echo ---------------------------------------------------------------------------------
 
@@ -72,7 +39,7 @@ test('icmp: echo reply, Time Exceeded and Frag Needed are ours; other identifier
   const probe = encode(p, s);
   const te = matchOf(p, errorFor(probe, ROUTER, 'time-exceeded', 0));
   t.like(te, { kind: MATCH.error, key: s.key, from: parseIpv4(ROUTER), target: parseIpv4(DST), type: 11, code: 0, quotedTtl: 1, quotedTos: 0, ttl: 63, tos: 0xc0 });
-  t.is(t_last!.offset, 4, 'last: where the datagram sits, for the header comparison');
+  t.is(lastMatched()!.offset, 4, 'last: where the datagram sits, for the header comparison');
   const frag = matchOf(p, errorFor(probe, ROUTER, 'destination-unreachable', 4, 2));
   t.like(frag, { kind: MATCH.error, type: 3, code: 4, info: 1400, quotedTtl: 2 });
   const reply = encodePacket({ ip: { src: DST, dst: SRC, ttl: 61 }, icmp: { kind: 'echo-reply', identifier: 0x4242, sequence: 3, data: probeData(32) } });

@@ -14,6 +14,8 @@
 import { rawIcmpSocket } from '../../socket/icmp-socket.js';
 import { openSocket, type RawSocket } from '../../socket/socket.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
+import { errnoName } from '../errors.js';
+import { noSuchDevice } from '../resolve.js';
 import type { ProbeProtocol } from './protocol.js';
 import type { SessionSocket } from './session.js';
 import { SocketGroup } from './socket-group.js';
@@ -29,6 +31,8 @@ export interface ProbeSocketOptions {
   setup?: (socket: RawSocket) => void;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
   hardwareTimestampsFor?: string | null;
+  /** Send and receive through this interface only (SO_BINDTODEVICE: ping -I IFNAME, traceroute -i), or null. */
+  device?: string | null;
   /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
   userTimes?: boolean;
   /** Options for the socket that sends (IPv4: the same socket, before `setup`; IPv6: IPV6_HDRINCL's). */
@@ -48,9 +52,19 @@ function closingOnError(socket: RawSocket, steps: (socket: RawSocket) => void): 
   return socket;
 }
 
-/** Filter, bind, setup, start receiving: what every listening socket goes through. */
+/** SO_BINDTODEVICE, with iputils' words when the interface does not exist (in this namespace). */
+export function bindToDevice(socket: RawSocket, device: string): void {
+  try {
+    socket.setOption('SO_BINDTODEVICE', Buffer.from(device));
+  } catch (e) {
+    throw errnoName(e) === 'ENODEV' ? noSuchDevice(device) : e;
+  }
+}
+
+/** Filter, interface, bind, setup, start receiving: what every listening socket goes through. */
 function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocketOptions, filter: BpfInstruction[] | null): void {
   if (filter !== null) socket.attachFilter(filter);
+  if (options.device != null) bindToDevice(socket, options.device);
   if (options.source !== null) socket.bind(options.source);
   options.setup?.(socket);
   if (options.userTimes === true) useUserTimes(socket);
@@ -78,6 +92,7 @@ export function hearHopLimitAndClass(socket: RawSocket): RawSocket {
 export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOptions): SocketGroup {
   const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => {
     s.setOption('IPV6_HDRINCL', true);
+    if (options.device != null) bindToDevice(s, options.device);
     options.senderSetup?.(s);
   });
   try {

@@ -84,6 +84,8 @@ export interface FamilySocketOptions {
   tcpFilter?: BpfInstruction[] | null;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
   hardwareTimestampsFor?: string | null;
+  /** Send and receive through this interface only (SO_BINDTODEVICE: traceroute -i), or null. */
+  device?: string | null;
   /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
   userTimes?: boolean;
   /** Options for the socket that sends (IPv4: the one socket; IPv6: IPV6_HDRINCL's). */

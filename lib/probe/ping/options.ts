@@ -2,7 +2,7 @@
 // system call (a bad value is a ProbeError naming the option); configurePing() (configure.ts)
 // then resolves the names, picks the source address and the route MTU, and fills in the rest
 // (PingConfig).
-import { checkSourceOption, type IpVersion, type ResolvedTarget } from '../resolve.js';
+import { checkDeviceOption, checkSourceOption, type IpVersion, type ResolvedTarget } from '../resolve.js';
 import { optionError, wholeIn } from '../errors.js';
 import { MAX_ECHO_DATA, MAX_ECHO_DATA6 } from '../protocols/icmp-echo.js';
 import type { ProbeFamily } from '../family/index.js';
@@ -192,9 +192,7 @@ export function checkPingOptions(options: PingOptions): void {
   if (options.preload != null) wholeIn('preload', 'preload', options.preload, 1, 65536);
   if (options.mark != null) wholeIn('mark', 'mark', options.mark, 0, 0xffffffff);
   if (options.sendBuffer != null) wholeIn('sendBuffer', 'send buffer', options.sendBuffer, 1, 0x7fffffff);
-  if (options.device != null && !/^[^\s/:]{1,15}$/.test(options.device)) {
-    throw optionError('device', `interface "${options.device}" is not an interface name (at most 15 characters, no spaces, / or :)`);
-  }
+  checkDeviceOption(options.device);
   checkIpOption(options.ipOption ?? null);
   if ((options.connect ?? false) && hosts.length > 1) throw optionError('connect', 'connect (-C) takes one target');
 }

@@ -7,8 +7,7 @@ import { parseIpv4 } from '../../wire/bytes.js';
 import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../socket/batch.js';
 import { now as clockNow } from '../../socket/clock.js';
 import type { RawSocket } from '../../socket/socket.js';
-import { errnoName } from '../errors.js';
-import { noSuchDevice } from '../resolve.js';
+import { bindToDevice } from '../engine/probe-socket.js';
 import { CommandSession, ProbeSession, openWithCapture, type SessionParts, type SessionSocket } from '../engine/session.js';
 import { PauseSwitch } from '../engine/pause-switch.js';
 import { timestampsOf } from '../engine/timestamps.js';
@@ -137,14 +136,6 @@ function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): Session
       if (config.flood) socket.setOption('SO_RCVBUF', Math.max(FLOOD_RCVBUF, config.preload * (protocol.maxProbeLength + 1024) * 4));
     },
   });
-}
-
-function bindToDevice(socket: RawSocket, device: string): void {
-  try {
-    socket.setOption('SO_BINDTODEVICE', Buffer.from(device));
-  } catch (e) {
-    throw errnoName(e) === 'ENODEV' ? noSuchDevice(device) : e;
-  }
 }
 
 /**

@@ -87,6 +87,18 @@ export function quotedAnswer(b: Uint8Array, offset: number, hl: number, length: 
 }
 
 /**
+ * An error that quotes one of our probes (`kind`, from quotedAnswer) and is unreachable `code`
+ * sent by the probe's own destination: the probe arrived, which is the destination's answer
+ * (UDP: port unreachable; raw IP: protocol unreachable). m.kind becomes reply; anything else keeps
+ * its kind.
+ */
+export function arrivalAs(kind: MatchKind, m: Match, code: number): MatchKind {
+  if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== code || m.from !== m.target) return kind;
+  m.kind = MATCH.reply;
+  return MATCH.reply;
+}
+
+/**
  * For a raw ICMP socket (the program sees the IPv4 header first): pass ICMP messages whose
  * quoted datagram has this protocol, drop the rest.
  */

@@ -16,11 +16,11 @@
 // rewritten by a NAT on the way: the header comparison then reports it).
 import { put16, u16 } from '../../wire/bytes.js';
 import { incrementalUpdate } from '../../wire/checksum.js';
-import { HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
 import { FIELD as UDP } from '../../wire/udp.js';
 import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
-import { quotedAnswer } from './answer.js';
+import { arrivalAs, quotedAnswer } from './answer.js';
 import type { Flows } from './probe-plan.js';
 import { UdpProbe, type UdpProbeOptions } from './udp.js';
 
@@ -69,10 +69,7 @@ export class FlowUdpProbe extends UdpProbe {
     const dstPort = u16(b, q + UDP.DST_PORT);
     if (dstPort < this.portBase || dstPort >= this.portBase + this.flows.count) return MATCH.none;
     m.key = u16(b, offset + hl + ICMP_HEADER_LENGTH + IP.ID);
-    const kind = quotedAnswer(b, offset, hl, length, wireLength, m);
     // Port unreachable from the probe's destination itself: the probe arrived.
-    if (kind !== MATCH.error || m.type !== ICMP_TYPE.DESTINATION_UNREACHABLE || m.code !== UNREACHABLE_CODE.PORT || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
+    return arrivalAs(quotedAnswer(b, offset, hl, length, wireLength, m), m, UNREACHABLE_CODE.PORT);
   }
 }

@@ -10,7 +10,7 @@ import { answerHeaderLength, icmpErrorAt } from './answer.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
 import { FAMILY4 } from '../family/family4.js';
 import type { ProbeFamily, UpperInit } from '../family/family.js';
-import type { Match, MatchKind, ProbeSlot } from '../engine/protocol.js';
+import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
 import { UpperTemplate } from './template.js';
 import type { ProbeHeaderOptions, ProbeKind, TraceProtocol } from './trace-protocol.js';
 
@@ -99,6 +99,18 @@ export abstract class PortProbe implements TraceProtocol {
   }
 
   abstract match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind;
+
+  /**
+   * A UDP probe's answer, its key set (p: family.open's): the error's kind, or a reply when it is
+   * port unreachable from the probe's destination itself (the probe arrived).
+   */
+  protected udpAnswer(b: Uint8Array, offset: number, p: number, length: number, wireLength: number, m: Match): MatchKind {
+    const kind = this.family.error(b, offset, p, length, wireLength, m);
+    const [unreachable, port] = this.family.portUnreachable;
+    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
+    m.kind = MATCH.reply;
+    return MATCH.reply;
+  }
 
   /** Passes ICMP messages that quote our protocol (the socket's ICMP_FILTER keeps errors only). */
   filter(): BpfInstruction[] {

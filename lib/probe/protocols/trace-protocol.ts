@@ -2,12 +2,15 @@
 // probe needs beyond ping's: the probe kind, where the datagram just matched sits (to compare
 // the header an ICMP error quotes with the one we sent), and the options every kind shares.
 //
-// Three kinds, as traceroute has them (-I, -U, -T):
+// The kinds, as traceroute has them (-I, its default method, -U, -UL, -T, -P):
 //
-//   kind  probe                                   the destination answers with   key
-//   icmp  echo request, seq n + 1                 echo reply                     (identifier, seq)
-//   udp   UDP to port base + n (33434 + n)        port unreachable               destination port
-//   tcp   SYN from port base + n to port p        SYN-ACK or RST                 source port
+//   kind     probe                                   the destination answers with   key
+//   icmp     echo request, seq n + 1                 echo reply                     (identifier, seq)
+//   udp      UDP to port base + n (33434 + n)        port unreachable               destination port
+//            or, -U: to port 53 from port base + n   port unreachable               source port
+//   udplite  UDP-Lite to port 53 from base + n       port unreachable               source port
+//   tcp      SYN from port base + n to port p        SYN-ACK or RST                 source port
+//   raw      IPv4 of protocol N (253), no header     protocol unreachable (!P)      IP identification
 //
 // Routers answer every kind with Time Exceeded (or an unreachable) that quotes our header; the
 // key comes from the quote. Each probe is a whole IPv4 datagram we build (IP_HDRINCL): a
@@ -18,8 +21,11 @@
 import type { ProbeProtocol } from '../engine/protocol.js';
 import type { ProbeFamily, TemplateHeader } from '../family/family.js';
 
+/** The kinds trace and tos both send: traceroute's -I, default (UDP) and -T. */
 export const PROBE_KINDS = ['icmp', 'udp', 'tcp'] as const;
-export type ProbeKind = (typeof PROBE_KINDS)[number];
+/** trace's kinds: those, and traceroute's -UL (UDP-Lite) and -P (raw IP of any protocol). */
+export const TRACE_KINDS = [...PROBE_KINDS, 'udplite', 'raw'] as const;
+export type ProbeKind = (typeof TRACE_KINDS)[number];
 
 export interface TraceProtocol extends ProbeProtocol {
   readonly kind: ProbeKind;

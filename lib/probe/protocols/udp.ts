@@ -56,11 +56,6 @@ export class UdpProbe extends PortProbe {
     // one that probe carried (IPv4: IPv6 has no identification, so the port must be ours).
     if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && (family.version === 6 || family.quotedIpId(b, p) !== this.t.ipIdOf(dstPort - this.portBase))) return MATCH.none;
     m.key = dstPort;
-    const kind = family.error(b, offset, p, length, wireLength, m);
-    // Port unreachable from the probe's destination itself: the probe arrived.
-    const [unreachable, port] = family.portUnreachable;
-    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
+    return this.udpAnswer(b, offset, p, length, wireLength, m);
   }
 }

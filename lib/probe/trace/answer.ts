@@ -80,7 +80,9 @@ export class TraceAnswers {
       rttMs: rttUs / 1000,
       rttUs,
       icmp: isIcmp ? { type: m.type, code: m.code } : null,
-      mark: isIcmp && outcome === OUTCOME.error ? family.traceMark(m.type, m.code, m.info >= 0 ? m.info : null) : null,
+      // An unreachable from the destination itself is its answer, with traceroute's mark: none
+      // for UDP's port unreachable, !P for a raw probe's protocol unreachable.
+      mark: isIcmp && (outcome === OUTCOME.error || m.type === family.portUnreachable[0]) ? family.traceMark(m.type, m.code, m.info >= 0 ? m.info : null) : null,
       reply: outcome === OUTCOME.reply,
       tcpFlags: isIcmp ? null : m.type,
       ttl: m.ttl,

@@ -5,12 +5,14 @@ import type { Ipv4OptionInit } from '../../wire/ipv4-options.js';
 import { routeMtu } from '../../socket/route.js';
 import { optionError, wholeIn } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
-import { PROBE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
+import { TRACE_KINDS, type ProbeKind } from '../protocols/trace-protocol.js';
+import { DEFAULT_RAW_PROTOCOL } from '../protocols/raw-ip.js';
 import { UDP_BASE_PORT } from '../protocols/udp.js';
+import { FIXED_UDP_PORT } from '../protocols/udp-fixed.js';
 import { ECN_ECT0 } from '../../wire/dscp.js';
 import type { SynOptions } from '../../wire/tcp-options.js';
 import { chooseFlows, type FlowChoice } from './flows.js';
-import { checkSourceOption, chooseSource, resolveTarget, type IpVersion, type ResolvedTarget } from '../resolve.js';
+import { checkDeviceOption, checkSourceOption, chooseSource, resolveTarget, type IpVersion, type ResolvedTarget } from '../resolve.js';
 import { familyOf, type ProbeFamily } from '../family/index.js';
 
 export interface TraceOptions {
@@ -18,9 +20,20 @@ export interface TraceOptions {
   host: string;
   /** IP version (-4, -6); default: the address's own, IPv4 for a name. */
   version?: IpVersion | null;
-  /** Probe kind (-P / -I -U -T). Default 'icmp'. */
+  /** Probe kind (-M, or -I -U -UL -T -P). Default 'icmp'. */
   kind?: ProbeKind;
-  /** UDP: the first destination port (default 33434); TCP: the destination port (default 80). */
+  /**
+   * UDP: every probe to one destination port, from source ports counted up (traceroute -U,
+   * port 53 unless given), rather than to 33434 and up (traceroute's default). Default false;
+   * UDP-Lite always has one destination port.
+   */
+  fixedPort?: boolean;
+  /** raw: the IPv4 protocol number of the probes (traceroute -P), 0-255. Default 253. */
+  protocol?: number | null;
+  /**
+   * UDP: the first destination port (default 33434), or the one port (-U, -UL: default 53); TCP:
+   * the destination port (default 80).
+   */
   port?: number | null;
   /** First TTL (-f), 1-255. Default 1. */
   firstTtl?: number;
@@ -44,11 +57,17 @@ export interface TraceOptions {
   length?: number | null;
   /** Source address (-s). Default: the one the kernel would choose. */
   source?: string | null;
+  /** Send and receive through this interface only (-i: SO_BINDTODEVICE). Default: any. */
+  device?: string | null;
   /** IPv4 options every probe carries. */
   ipOptions?: readonly Ipv4OptionInit[];
   /** ICMP echo identifier. Default: random. */
   identifier?: number | null;
-  /** UDP source port / first TCP source port. Default: random, above 32767. */
+  /**
+   * Source port (--sport): UDP's to 33434 and up, and -U's and -UL's, of every probe (as
+   * traceroute's); TCP's of the first. Default: random, above 32767, counted up per probe where
+   * the source port tells the probes apart (-T, -U, -UL).
+   */
   sourcePort?: number | null;
   /**
    * Compare the quoted TTL with 1 (default true). Off when probes are not meant to expire on the
@@ -72,7 +91,11 @@ export interface TraceConfig {
   /** The target's IP version's table. */
   family: ProbeFamily;
   kind: ProbeKind;
-  /** UDP: first destination port; TCP: destination port; ICMP: null. */
+  /** UDP to one destination port (-U); always so for UDP-Lite. */
+  fixedPort: boolean;
+  /** raw: the probes' IPv4 protocol number; null for the other kinds. */
+  protocol: number | null;
+  /** UDP: first destination port, or the one port (-U, -UL); TCP: destination port; ICMP and raw: null. */
   port: number | null;
   firstTtl: number;
   maxTtl: number;
@@ -92,9 +115,13 @@ export interface TraceConfig {
   fragmentMtu: number | null;
   source: string;
   sourceGiven: boolean;
+  /** The interface the probes go through (-i), or null. */
+  device: string | null;
   ipOptions: readonly Ipv4OptionInit[];
   identifier: number;
   sourcePort: number;
+  /** --sport was given: -U and -UL then keep it for every probe (told apart by IP identification). */
+  sourcePortGiven: boolean;
   compareTtl: boolean;
   pcapOut: string | null;
   /** Classic probes, one kept flow (paris) or several (multipath), and how many (flows.ts). */
@@ -133,9 +160,14 @@ function tosList(tos: TraceOptions['tos']): number[] {
 export function checkTraceOptions(options: TraceOptions, portsInUse?: number): void {
   if (typeof options.host !== 'string' || options.host === '') throw optionError('host', 'give a host to trace');
   const kind = options.kind ?? 'icmp';
-  if (!(PROBE_KINDS as readonly string[]).includes(kind)) {
-    throw optionError('kind', `unknown probe kind "${String(kind)}": give icmp, udp or tcp`);
+  if (!(TRACE_KINDS as readonly string[]).includes(kind)) {
+    throw optionError('kind', `unknown probe kind "${String(kind)}": give ${TRACE_KINDS.join(', ')}`);
   }
+  if (options.protocol != null) {
+    if (kind !== 'raw') throw optionError('protocol', 'a protocol number is for raw probes (-P), not ' + kind);
+    wholeIn('protocol', 'protocol', options.protocol, 0, 255);
+  }
+  checkDeviceOption(options.device);
   const first = options.firstTtl ?? TRACE_DEFAULTS.firstTtl;
   const max = options.maxTtl ?? TRACE_DEFAULTS.maxTtl;
   wholeIn('firstTtl', 'first TTL', first, 1, 255);
@@ -164,23 +196,38 @@ export function checkTraceOptions(options: TraceOptions, portsInUse?: number): v
   if (options.sourcePort != null) wholeIn('sourcePort', 'source port', options.sourcePort, 1, 0xffff);
   if (options.tcpOptions != null && kind !== 'tcp') throw optionError('tcpOptions', 'TCP options (--tcp-options) are for TCP SYN probes (-T, -P tcp)');
   if (options.port != null) {
-    if (kind === 'icmp') throw optionError('port', 'a port is for udp and tcp probes (-P udp, -P tcp), not icmp');
+    if (kind === 'icmp' || kind === 'raw') throw optionError('port', `a port is for udp, udplite and tcp probes, not ${kind}`);
     wholeIn('port', 'port', options.port, 1, 0xffff);
   }
   const flow = chooseFlows(options.paris, options.multipath, kind, options.length ?? TRACE_DEFAULTS.length);
+  if (flow.mode === 'multipath' && kind === 'raw') throw optionError('multipath', 'raw probes have no ports to make flows of: give -M udp, tcp or icmp');
   if (flow.mode === 'classic') checkPortRoom(options, kind, portsInUse ?? probeCount(first, max, q, lanes.length));
   else checkFlowPorts(options, kind, flow.flows);
 }
 
+/** Whether every probe goes to one destination port and the source port tells them apart: -T, -U, -UL. */
+export function countsSourcePorts(kind: ProbeKind, fixedPort: boolean | undefined): boolean {
+  return kind === 'tcp' || kind === 'udplite' || (kind === 'udp' && fixedPort === true);
+}
+
+/** The destination port a kind's probes go to (the first, for UDP to 33434 and up); null for ICMP and raw. */
+export function defaultPort(kind: ProbeKind, fixedPort: boolean | undefined): number | null {
+  if (kind === 'icmp' || kind === 'raw') return null;
+  if (kind === 'tcp') return TRACE_DEFAULTS.tcpPort;
+  return kind === 'udplite' || fixedPort === true ? FIXED_UDP_PORT : UDP_BASE_PORT;
+}
+
 /** Every classic probe needs its own port (its key): the ports must not run out. */
 function checkPortRoom(options: TraceOptions, kind: ProbeKind, total: number): void {
-  if (kind === 'udp') {
+  const counted = countsSourcePorts(kind, options.fixedPort);
+  if (kind === 'udp' && !counted) {
     const base = options.port ?? UDP_BASE_PORT;
     if (0x10000 - base < total) {
       throw optionError('port', `port ${base} leaves room for ${0x10000 - base} probes, and this trace may send ${total}: give a lower port`);
     }
   }
-  if (kind === 'tcp' && options.sourcePort != null) {
+  // -U and -UL with --sport keep that port for every probe (traceroute's): nothing counts up.
+  if (counted && options.sourcePort != null && kind === 'tcp') {
     const dst = options.port ?? TRACE_DEFAULTS.tcpPort;
     if (0x10000 - options.sourcePort < total) {
       throw optionError('sourcePort', `source port ${options.sourcePort} leaves room for ${0x10000 - options.sourcePort} probes, and this trace may send ${total}`);
@@ -193,8 +240,8 @@ function checkPortRoom(options: TraceOptions, kind: ProbeKind, total: number): v
 
 /** A flow's port: UDP destination ports port .. port + flows - 1, TCP source ports sport ..; they must exist. */
 function checkFlowPorts(options: TraceOptions, kind: ProbeKind, flows: number): void {
-  const [field, base] = kind === 'udp' ? ['port', options.port ?? UDP_BASE_PORT] : ['sourcePort', options.sourcePort];
-  if (kind === 'icmp' || base == null || base + flows - 1 <= 0xffff) return;
+  const [field, base] = kind === 'udp' && options.fixedPort !== true ? ['port', options.port ?? UDP_BASE_PORT] : ['sourcePort', options.sourcePort];
+  if (kind === 'icmp' || kind === 'raw' || base == null || base + flows - 1 <= 0xffff) return;
   throw optionError(field, `${flows} flows need the ports ${base}-${base + flows - 1}: give a lower ${field === 'port' ? 'port' : 'source port'}`);
 }
 
@@ -215,11 +262,15 @@ export function randomIn(low: number, high: number): number {
  */
 export async function configureTrace(options: TraceOptions, portsInUse?: number): Promise<TraceConfig> {
   checkTraceOptions(options, portsInUse);
+  const kind = options.kind ?? 'icmp';
   const target = await resolveTarget(options.host, options.version ?? null);
   const family = familyOf(target.version ?? 4);
   if (family.version === 6 && options.ipOptions !== undefined && options.ipOptions.length > 0) throw optionError('ipOptions', 'IP options are IPv4\'s: an IPv6 probe has none');
-  const { source, sourceGiven } = chooseSource(options.source, target.address);
-  const kind = options.kind ?? 'icmp';
+  // UDP-Lite and raw probes are built on IPv4 headers only (udp-fixed.ts, raw-ip.ts).
+  if (family.version === 6 && (kind === 'udplite' || kind === 'raw')) throw optionError('kind', `${kind} probes are IPv4 only: give -4, or another method for IPv6`);
+  const device = options.device ?? null;
+  const { source, sourceGiven } = chooseSource(options.source, target.address, { device });
+  const fixedPort = kind === 'udplite' || (kind === 'udp' && options.fixedPort === true);
   const df = options.df ?? false;
   // traceroute's default packet: 60 bytes over IPv4, 80 over IPv6 (the same data after a 40-byte header).
   const length = options.length ?? TRACE_DEFAULTS.length + (family.ipHeaderBytes - 20);
@@ -229,18 +280,25 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
   // ECN-capable: ECT(0) in each value's ECN bits (RFC 3168), kept through the comparison.
   const tos = tosList(options.tos).map((v) => (options.ecn === true ? (v & ~0x03) | ECN_ECT0 : v));
   const flow = chooseFlows(options.paris, options.multipath, kind, length);
+  // The flow probes are IPv4's (flow-*.ts: the IPv4 identification, an ICMPv4 checksum): over
+  // IPv6 they would go unanswered, every hop a star.
+  if (family.version === 6 && flow.mode !== 'classic') throw optionError(flow.mode === 'paris' ? 'paris' : 'multipath', `--${flow.mode} keeps flows over IPv4 only: give -4, or leave it out for IPv6`);
   const total = portsInUse ?? (flow.mode === 'classic' ? probeCount(firstTtl, maxTtl, probesPerHop, tos.length) : flow.flows);
-  const port = kind === 'icmp' ? null : options.port ?? (kind === 'udp' ? UDP_BASE_PORT : TRACE_DEFAULTS.tcpPort);
+  const port = options.port ?? defaultPort(kind, fixedPort);
+  const counted = countsSourcePorts(kind, fixedPort);
   let sourcePort = options.sourcePort ?? 0;
   if (options.sourcePort == null) {
-    // Above the well-known and registered ports, clear of the destination port (TCP).
-    do sourcePort = randomIn(32768, kind === 'tcp' ? 0x10000 - total : 60999);
-    while (kind === 'tcp' && port !== null && port >= sourcePort && port < sourcePort + total);
+    // Above the well-known and registered ports, clear of the destination port where the
+    // source ports count up (-T, -U, -UL).
+    do sourcePort = randomIn(32768, counted ? 0x10000 - total : 60999);
+    while (counted && port !== null && port >= sourcePort && port < sourcePort + total);
   }
   return {
     target,
     family,
     kind,
+    fixedPort,
+    protocol: kind === 'raw' ? options.protocol ?? DEFAULT_RAW_PROTOCOL : null,
     port,
     firstTtl,
     maxTtl,
@@ -252,12 +310,14 @@ export async function configureTrace(options: TraceOptions, portsInUse?: number)
     tos,
     df,
     length,
-    fragmentMtu: df ? null : fragmentMtuFor(length, routeMtu(target.address, sourceGiven ? source : null)),
+    fragmentMtu: df ? null : fragmentMtuFor(length, routeMtu(target.address, sourceGiven ? source : null, { device })),
     source,
     sourceGiven,
+    device,
     ipOptions: options.ipOptions ?? [],
     identifier: options.identifier ?? randomIn(0, 0xffff),
     sourcePort,
+    sourcePortGiven: options.sourcePort != null,
     compareTtl: options.compareTtl ?? true,
     pcapOut: options.pcapOut ?? null,
     flow,

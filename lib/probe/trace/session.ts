@@ -7,6 +7,9 @@ import { IcmpProbe } from '../protocols/trace-icmp.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
 import { TcpSynProbe } from '../protocols/tcp-syn.js';
 import { UDP_BASE_PORT, UdpProbe } from '../protocols/udp.js';
+import { FixedPortUdpProbe } from '../protocols/udp-fixed.js';
+import { DEFAULT_RAW_PROTOCOL, RawIpProbe } from '../protocols/raw-ip.js';
+import { MIN_COVERAGE } from '../../wire/udplite.js';
 import { FlowIcmpProbe } from '../protocols/flow-icmp.js';
 import { FlowTcpProbe } from '../protocols/flow-tcp.js';
 import { FlowUdpProbe } from '../protocols/flow-udp.js';
@@ -44,7 +47,17 @@ export function randomBases(): ProbeBases {
 export function traceProtocol(config: TraceConfig, plan: ProbePlan = new ProbePlan(1), bases: ProbeBases = randomBases(), length = config.length): TraceProtocol {
   const header = { source: config.source, df: config.df, ipOptions: config.ipOptions, length, ipIdBase: bases.ipIdBase, family: config.family };
   const flows = config.flow.mode === 'classic' ? null : { flows: new Flows(plan, config.flow.flows) };
+  if (config.kind === 'udplite' || (config.kind === 'udp' && config.fixedPort)) {
+    // --sport: that port for every probe, as traceroute -U keeps it (one flow, told by IP id;
+    // IPv6 has no identification: its source ports count up from --sport, as -T's do).
+    const kept = flows ?? (config.sourcePortGiven && config.family.version === 4 ? { flows: new Flows(plan, 1) } : {});
+    const coverage = config.kind === 'udplite' ? { coverage: MIN_COVERAGE } : {};
+    return new FixedPortUdpProbe({ ...header, dstPort: config.port ?? 0, srcPortBase: config.sourcePort, ...coverage, ...kept });
+  }
   switch (config.kind) {
+    case 'raw':
+      // One flow already (addresses and protocol): --paris changes nothing.
+      return new RawIpProbe({ ...header, protocol: config.protocol ?? DEFAULT_RAW_PROTOCOL });
     case 'udp': {
       const udp = { ...header, srcPort: config.sourcePort, basePort: config.port ?? UDP_BASE_PORT };
       return flows === null ? new UdpProbe(udp) : new FlowUdpProbe({ ...udp, ...flows });
@@ -87,7 +100,7 @@ export function traceStartOf(config: TraceConfig, packetLength: number): TraceSt
 
 /** The probe session of a trace: its sockets (opened unless `parts` has a fake), probes cut for config.fragmentMtu. */
 export function traceProbeSession(config: TraceConfig, protocol: TraceProtocol, parts: SessionParts): ProbeSession {
-  const openSocket = (): SessionSocket => openTraceSocket(protocol, config.family, { source: config.sourceGiven ? config.source : null });
+  const openSocket = (): SessionSocket => openTraceSocket(protocol, config.family, { source: config.sourceGiven ? config.source : null, device: config.device });
   return new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts);
 }
 

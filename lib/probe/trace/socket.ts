@@ -26,12 +26,15 @@ const RECEIVE = { slotCount: 64, maxPerWake: 1024 } as const;
 export interface TraceSocketOptions {
   /** Bind to this source address (-s), or null. */
   source: string | null;
+  /** Only through this interface (-i: SO_BINDTODEVICE), or null. */
+  device?: string | null;
 }
 
 /** Opens the sockets `protocol` needs (CAP_NET_RAW), filters attached, receiving started. */
 export function openTraceSocket(protocol: TraceProtocol, family: ProbeFamily, options: TraceSocketOptions): TraceSocket {
   return family.openSockets(protocol, {
     source: options.source,
+    device: options.device ?? null,
     ...RECEIVE,
     // Send at the interface's MTU, whatever path MTU the kernel learned from an earlier
     // Fragmentation Needed (as traceroute does): otherwise, once a router has said "mtu 1400",
