@@ -68,7 +68,8 @@ function writeCaches(cacheDir: string): void {
 export function useCodeCache(bundleFile: string): void {
   const appDir = dirname(bundleFile);
   const cacheDir = join(appDir, 'cache');
-  const proto = Module.prototype as unknown as { _compile: Compile };
+  // Node types do not declare _compile (internal, but how every code-cache loader hooks in).
+  const proto = Module.prototype as Module & { _compile: Compile };
   const original = proto._compile;
   proto._compile = function compile(this: Module, content: string, filename: string): unknown {
     const cacheFile = filename.startsWith(appDir) ? cacheFileFor(filename, cacheDir) : null;

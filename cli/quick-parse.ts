@@ -178,6 +178,12 @@ export function quickParse(name: string, d: Declaration, args: readonly string[]
   for (const [key, others] of d.conflicts ?? []) {
     if (given.has(key) && others.some((o) => given.has(o))) return null;
   }
+  putOptions(out, d, given);
+  return out;
+}
+
+/** Every option's value into `out` under its name and aliases, as yargs gives them: the last one given, all for an array, or the default. */
+function putOptions(out: QuickArgs, d: Declaration, given: ReadonlyMap<string, string[] | true>): void {
   for (const [key, o] of Object.entries(d.options)) {
     const kind = kindOf(o);
     const values = given.get(key);
@@ -189,7 +195,6 @@ export function quickParse(name: string, d: Declaration, args: readonly string[]
     put(out, key, value);
     for (const a of aliasesOf(o)) put(out, a, value);
   }
-  return out;
 }
 
 /** The command of `args` (all of rawprobe's arguments) and its values, or null when yargs must read the line. */

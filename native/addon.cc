@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "capture.h"
 #include "constants.h"
+#include "objects.h"
 #include "socket.h"
 #include "timestamping.h"
 
@@ -37,46 +38,26 @@ const timespec& ClockBase() {
 
 namespace {
 
+// The layouts socket.h declares, grouped as there: a received datagram's numbers, its flags,
+// a send timestamp's numbers, the callback's kinds.
 Napi::Object BatchLayout(Napi::Env env) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("stride", batch::kStride);
-  out.Set("offset", batch::kOffset);
-  out.Set("length", batch::kLength);
-  out.Set("wireLength", batch::kWireLength);
-  out.Set("timestamp", batch::kTimestamp);
-  out.Set("family", batch::kFamily);
-  out.Set("sourceV4", batch::kSourceV4);
-  out.Set("port", batch::kPort);
-  out.Set("scopeId", batch::kScopeId);
-  out.Set("msgFlags", batch::kMsgFlags);
-  out.Set("hopLimit", batch::kHopLimit);
-  out.Set("tos", batch::kTos);
-  out.Set("flags", batch::kFlags);
-  out.Set("hwTimestamp", batch::kHwTimestamp);
-  out.Set("flagKernelTimestamp", batch::kFlagKernelTimestamp);
-  out.Set("flagHardwareTimestamp", batch::kFlagHardwareTimestamp);
-  out.Set("txStride", batch::kTxStride);
-  out.Set("txKey", batch::kTxKey);
-  out.Set("txType", batch::kTxType);
-  out.Set("txTimestamp", batch::kTxTimestamp);
-  out.Set("txHwTimestamp", batch::kTxHwTimestamp);
-  out.Set("eventBatch", batch::kEventBatch);
-  out.Set("eventError", batch::kEventError);
-  out.Set("eventErrQueue", batch::kEventErrQueue);
-  out.Set("eventEnd", batch::kEventEnd);
-  out.Set("eventTxTimestamps", batch::kEventTxTimestamps);
-  out.Freeze();
-  return out;
+  using namespace batch;
+  return FrozenNumbers(env, {
+      {"stride", kStride}, {"offset", kOffset}, {"length", kLength}, {"wireLength", kWireLength},
+      {"timestamp", kTimestamp}, {"family", kFamily}, {"sourceV4", kSourceV4}, {"port", kPort},
+      {"scopeId", kScopeId}, {"msgFlags", kMsgFlags}, {"hopLimit", kHopLimit}, {"tos", kTos},
+      {"flags", kFlags}, {"hwTimestamp", kHwTimestamp},
+      {"flagKernelTimestamp", kFlagKernelTimestamp}, {"flagHardwareTimestamp", kFlagHardwareTimestamp},
+      {"txStride", kTxStride}, {"txKey", kTxKey}, {"txType", kTxType}, {"txTimestamp", kTxTimestamp},
+      {"txHwTimestamp", kTxHwTimestamp},
+      {"eventBatch", kEventBatch}, {"eventError", kEventError}, {"eventErrQueue", kEventErrQueue},
+      {"eventEnd", kEventEnd}, {"eventTxTimestamps", kEventTxTimestamps},
+  });
 }
 
 Napi::Object ReadinessBits(Napi::Env env) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("readable", readiness::kReadable);
-  out.Set("writable", readiness::kWritable);
-  out.Set("error", readiness::kError);
-  out.Set("failed", readiness::kFailed);
-  out.Freeze();
-  return out;
+  using namespace readiness;
+  return FrozenNumbers(env, {{"readable", kReadable}, {"writable", kWritable}, {"error", kError}, {"failed", kFailed}});
 }
 
 Napi::Value Now(const Napi::CallbackInfo& info) {

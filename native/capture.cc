@@ -24,6 +24,7 @@
 #include "args.h"
 #include "clock.h"
 #include "errors.h"
+#include "objects.h"
 
 namespace rawprobe {
 
@@ -118,14 +119,14 @@ Napi::Function Capture::Define(Napi::Env env) {
                          InstanceMethod<&Capture::Stop>("stop"),
                          InstanceMethod<&Capture::DrainNow>("drain"),
                          InstanceMethod<&Capture::Stats>("stats"),
-                         InstanceMethod<&Capture::Close>("close"),
-                         InstanceMethod<&Capture::Ref>("ref"),
-                         InstanceMethod<&Capture::Unref>("unref"),
-                         InstanceAccessor<&Capture::GetFd>("fd"),
+                         InstanceMethod("close", &Capture::Close),
+                         InstanceMethod("ref", &Capture::Ref),
+                         InstanceMethod("unref", &Capture::Unref),
+                         InstanceAccessor("fd", &Capture::GetFd, nullptr),
                      });
 }
 
-Capture::Capture(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Capture>(info) {
+Capture::Capture(const Napi::CallbackInfo& info) : PolledWrap<Capture>(info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw InvalidArgType(env, "the capture configuration must be an object");
   Napi::Object config = info[0].As<Napi::Object>();
@@ -135,8 +136,7 @@ Capture::Capture(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Capture>(inf
     CloseNow();  // the destructor of a half-made ObjectWrap is not guaranteed to run soon
     throw;
   }
-  cleanupHook_ = env.AddCleanupHook(&Capture::OnEnvCleanup, this);
-  cleanupRegistered_ = true;
+  CloseOnEnvCleanup(env);
 }
 
 void Capture::Open(Napi::Env env, const Napi::Object& config) {
@@ -230,33 +230,12 @@ void Capture::Open(Napi::Env env, const Napi::Object& config) {
   }
 }
 
-Capture::~Capture() {
-  CloseNow();
-  if (cleanupRegistered_) {
-    cleanupRegistered_ = false;
-    cleanupHook_.Remove(Env());
-  }
-}
-
-void Capture::OnEnvCleanup(Capture* self) {
-  self->cleanupRegistered_ = false;
-  self->CloseNow();
-}
+Capture::~Capture() { CloseNow(); }
 
 void Capture::StopPoll() {
-  if (poll_ != nullptr) {
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;  // a callback already queued must not reach a dead Capture
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), &Capture::OnPollClosed);
-    poll_ = nullptr;
-  }
-  if (pinned_) {
-    pinned_ = false;
-    ObjectWrap::Unref();
-  }
+  poll_.Close();
+  Unpin();
 }
-
-void Capture::OnPollClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
 
 void Capture::CloseNow() {
   StopPoll();
@@ -279,32 +258,18 @@ Napi::Value Capture::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsFunction()) throw InvalidArgType(env, "callback must be a function");
   if (fd_ < 0) throw CodedError(env, "ERR_SOCKET_CLOSED", "cannot start: the capture is closed");
-  if (poll_ != nullptr) throw CodedError(env, "ERR_SOCKET_RECEIVING", "the capture is already started");
-  uv_loop_t* loop = nullptr;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
-    throw CodedError(env, "ERR_SOCKET_POLL", "could not reach the libuv event loop");
-  }
+  if (poll_.IsOpen()) throw CodedError(env, "ERR_SOCKET_RECEIVING", "the capture is already started");
   auto async = std::make_unique<Napi::AsyncContext>(env, "rawprobe:capture", Value());
   Napi::FunctionReference callback = Napi::Persistent(info[0].As<Napi::Function>());
-  auto* handle = new uv_poll_t;
-  int rc = uv_poll_init_socket(loop, handle, fd_);
+  poll_.Open(env, fd_, this);
+  const int rc = poll_.Start(UV_READABLE, &Capture::OnPoll);
   if (rc != 0) {
-    delete handle;
-    throw CodedError(env, "ERR_SOCKET_POLL", std::string("uv_poll_init_socket failed: ") + uv_strerror(rc));
-  }
-  handle->data = this;
-  rc = uv_poll_start(handle, UV_READABLE, &Capture::OnPoll);
-  if (rc != 0) {
-    handle->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(handle), &Capture::OnPollClosed);
+    poll_.Close();
     throw CodedError(env, "ERR_SOCKET_POLL", std::string("uv_poll_start failed: ") + uv_strerror(rc));
   }
-  if (!refed_) uv_unref(reinterpret_cast<uv_handle_t*>(handle));
-  poll_ = handle;
   async_ = std::move(async);
   callback_ = std::move(callback);
-  ObjectWrap::Ref();  // polled: outlive every JavaScript reference, as a listening socket does
-  pinned_ = true;
+  Pin();  // polled: outlive every JavaScript reference, as a listening socket does
   return env.Undefined();
 }
 
@@ -330,32 +295,8 @@ Napi::Value Capture::Stats(const Napi::CallbackInfo& info) {
   if (getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0) {
     throw ErrnoError(env, errno, Context("getsockopt PACKET_STATISTICS", cooked_ ? SOCK_DGRAM : SOCK_RAW));
   }
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("packets", Napi::Number::New(env, st.tp_packets));
-  out.Set("drops", Napi::Number::New(env, st.tp_drops));
-  out.Set("freezes", Napi::Number::New(env, st.tp_freeze_q_cnt));
-  return out;
+  return NumberObject(env, {{"packets", st.tp_packets}, {"drops", st.tp_drops}, {"freezes", st.tp_freeze_q_cnt}});
 }
-
-Napi::Value Capture::Close(const Napi::CallbackInfo& info) {
-  const bool wasOpen = fd_ >= 0;
-  CloseNow();
-  return Napi::Boolean::New(info.Env(), wasOpen);
-}
-
-Napi::Value Capture::Ref(const Napi::CallbackInfo& info) {
-  refed_ = true;
-  if (poll_ != nullptr) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
-  return info.Env().Undefined();
-}
-
-Napi::Value Capture::Unref(const Napi::CallbackInfo& info) {
-  refed_ = false;
-  if (poll_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
-  return info.Env().Undefined();
-}
-
-Napi::Value Capture::GetFd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
 
 void Capture::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   auto* self = static_cast<Capture*>(handle->data);
@@ -375,11 +316,11 @@ void Capture::OnPoll(uv_poll_t* handle, int status, int /*events*/) {
   socklen_t len = sizeof(pending);
   if (self->fd_ >= 0) getsockopt(self->fd_, SOL_SOCKET, SO_ERROR, &pending, &len);
   self->Drain();
-  if (self->poll_ == nullptr) return;
+  if (!self->poll_.IsOpen()) return;
   // An error nobody can read is retried a few times, never in an endless loop.
   if (pending == 0 && status == UV_EBADF && self->fd_ >= 0 && fcntl(self->fd_, F_GETFD) >= 0 &&
       ++self->unexplainedErrors_ <= 8) {
-    if (uv_poll_start(self->poll_, UV_READABLE, &Capture::OnPoll) == 0) return;
+    if (self->poll_.Start(UV_READABLE, &Capture::OnPoll) == 0) return;
   }
   self->Fail(pending != 0 ? pending : EIO);
 }
@@ -392,12 +333,7 @@ void Capture::Fail(int err) {
 }
 
 void Capture::Emit(const std::vector<napi_value>& args) {
-  if (callback_.IsEmpty() || !async_) return;
-  try {
-    callback_.MakeCallback(Value(), args, *async_);
-  } catch (const Napi::Error& e) {
-    napi_fatal_exception(Env(), e.Value());  // a listener threw: the application's exception
-  }
+  CallJavaScript(Env(), callback_, async_.get(), Value(), args);
 }
 
 // The scratch a batch is built in: grown (never shrunk) to `bytes` and `values`, then reused, so
@@ -524,25 +460,16 @@ size_t Capture::Drain() {
   return packets;
 }
 
+// capture.h's layout, grouped as there: a packet's numbers, then the callback's kinds.
 Napi::Object CaptureLayout(Napi::Env env) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("stride", capture_batch::kStride);
-  out.Set("offset", capture_batch::kOffset);
-  out.Set("captured", capture_batch::kCaptured);
-  out.Set("original", capture_batch::kOriginal);
-  out.Set("seconds", capture_batch::kSeconds);
-  out.Set("nanos", capture_batch::kNanos);
-  out.Set("timestamp", capture_batch::kTimestamp);
-  out.Set("ifindex", capture_batch::kIfindex);
-  out.Set("packetType", capture_batch::kPacketType);
-  out.Set("hatype", capture_batch::kHatype);
-  out.Set("protocol", capture_batch::kProtocol);
-  out.Set("vlanTci", capture_batch::kVlanTci);
-  out.Set("pcapRecordHeader", capture_batch::kPcapRecordHeader);
-  out.Set("eventBatch", capture_batch::kEventBatch);
-  out.Set("eventError", capture_batch::kEventError);
-  out.Freeze();
-  return out;
+  using namespace capture_batch;
+  return FrozenNumbers(env, {
+      {"stride", kStride}, {"offset", kOffset}, {"captured", kCaptured}, {"original", kOriginal},
+      {"seconds", kSeconds}, {"nanos", kNanos}, {"timestamp", kTimestamp}, {"ifindex", kIfindex},
+      {"packetType", kPacketType}, {"hatype", kHatype}, {"protocol", kProtocol}, {"vlanTci", kVlanTci},
+      {"pcapRecordHeader", kPcapRecordHeader},
+      {"eventBatch", kEventBatch}, {"eventError", kEventError},
+  });
 }
 
 Napi::Value CaptureInterface(const Napi::CallbackInfo& info) {
@@ -571,12 +498,7 @@ Napi::Value CaptureInterface(const Napi::CallbackInfo& info) {
   if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) flags = ifr.ifr_flags & 0xffff;
   if (ioctl(fd, SIOCGIFMTU, &ifr) == 0) mtu = ifr.ifr_mtu;
   ::close(fd);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("index", Napi::Number::New(env, index));
-  out.Set("hardwareType", Napi::Number::New(env, hatype));
-  out.Set("flags", Napi::Number::New(env, flags));
-  out.Set("mtu", Napi::Number::New(env, mtu));
-  return out;
+  return NumberObject(env, {{"index", index}, {"hardwareType", hatype}, {"flags", flags}, {"mtu", mtu}});
 }
 
 }  // namespace rawprobe

@@ -19,6 +19,8 @@
 
 #include <memory>
 
+#include "polled-wrap.h"
+
 namespace rawprobe {
 
 // The batch a wake-up delivers: one Float64Array with kStride numbers per packet.
@@ -48,7 +50,7 @@ constexpr int kEventBatch = 0;
 constexpr int kEventError = 1;  // (kind, error): the socket failed (interface gone); polling stopped
 }  // namespace capture_batch
 
-class Capture : public Napi::ObjectWrap<Capture> {
+class Capture : public PolledWrap<Capture> {
  public:
   static Napi::Function Define(Napi::Env env);
   // new Capture({ifindex, cooked, snaplen, blockSize, blockCount, retireMs, promiscuous,
@@ -58,14 +60,11 @@ class Capture : public Napi::ObjectWrap<Capture> {
   ~Capture() override;
 
  private:
+  friend class PolledWrap<Capture>;  // close() calls CloseNow; ref, unref and fd are PolledWrap's
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Stop(const Napi::CallbackInfo& info);
   Napi::Value DrainNow(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value Ref(const Napi::CallbackInfo& info);
-  Napi::Value Unref(const Napi::CallbackInfo& info);
-  Napi::Value GetFd(const Napi::CallbackInfo& info);
 
   // Everything the constructor sets up, in order; throws (and leaves cleanup to CloseNow).
   void Open(Napi::Env env, const Napi::Object& config);
@@ -80,10 +79,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
   void Reserve(size_t bytes, size_t values);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  static void OnPollClosed(uv_handle_t* handle);
-  static void OnEnvCleanup(Capture* self);
 
-  int fd_ = -1;
   uint8_t* ring_ = nullptr;  // mmap of blockCount_ blocks of blockSize_ bytes
   size_t ringBytes_ = 0;
   unsigned blockSize_ = 0;
@@ -100,14 +96,9 @@ class Capture : public Napi::ObjectWrap<Capture> {
   Napi::Reference<Napi::Float64Array> metaRef_;
   size_t metaCapacity_ = 0;
 
-  uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
-  bool refed_ = true;
-  bool pinned_ = false;
   int unexplainedErrors_ = 0;  // POLLERR wake-ups with no pending error, in a row
   Napi::FunctionReference callback_;
   std::unique_ptr<Napi::AsyncContext> async_;
-  Napi::Env::CleanupHook<void (*)(Capture*), Capture> cleanupHook_;
-  bool cleanupRegistered_ = false;
 };
 
 // {stride, offset, captured, ..., eventBatch, eventError}: the layout above, for a load-time check.

@@ -46,13 +46,13 @@ Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
                      "the socket is receiving batches (startReceiving): stop that before "
                      "waiting for readiness");
   }
-  EnsurePoll(env);
+  poll_.Open(env, fd_, this);
   Napi::Function callback = info[0].As<Napi::Function>();
   if (callback_.IsEmpty() || !callback_.Value().StrictEquals(callback)) {
     callback_ = Napi::Persistent(callback);
   }
   if (!async_) async_ = std::make_unique<Napi::AsyncContext>(env, "rawprobe:socket", Value());
-  const int rc = uv_poll_start(poll_, UvEvents(mask), &Socket::OnPoll);
+  const int rc = poll_.Start(UvEvents(mask), &Socket::OnPoll);
   if (rc != 0) {
     PauseWatching();
     throw CodedError(env, "ERR_SOCKET_POLL",
@@ -66,7 +66,7 @@ Napi::Value Socket::Watch(const Napi::CallbackInfo& info) {
 }
 
 void Socket::PauseWatching() {
-  if (poll_ != nullptr) uv_poll_stop(poll_);
+  poll_.Pause();
   mode_ = PollMode::kNone;
   interest_ = 0;
   callback_.Reset();
@@ -79,7 +79,7 @@ void Socket::FailWatching(const std::string& why) {
   Napi::Env env = Env();
   Napi::Error error = CodedError(env, "ERR_SOCKET_POLL", why + "; waiting stopped");
   // Keep the callback for this one delivery, then let go of everything.
-  if (poll_ != nullptr) uv_poll_stop(poll_);
+  poll_.Pause();
   interest_ = 0;
   Emit({Napi::Number::New(env, readiness::kFailed), error.Value()});
   if (mode_ == PollMode::kReadiness) PauseWatching();
@@ -107,9 +107,8 @@ void Socket::HandleReady(int status, int events) {
   Emit({Napi::Number::New(env, watched | readiness::kError)});
   // libuv stopped the handle; JavaScript still wants what it last asked for (unless the
   // callback changed it through watch(), which started the handle again itself).
-  if (mode_ == PollMode::kReadiness && poll_ != nullptr && interest_ == watched &&
-      !uv_is_active(reinterpret_cast<uv_handle_t*>(poll_))) {
-    const int rc = uv_poll_start(poll_, UvEvents(interest_), &Socket::OnPoll);
+  if (mode_ == PollMode::kReadiness && poll_.IsOpen() && interest_ == watched && !poll_.IsActive()) {
+    const int rc = poll_.Start(UvEvents(interest_), &Socket::OnPoll);
     if (rc != 0) FailWatching(std::string("uv_poll_start failed: ") + uv_strerror(rc));
   }
 }

@@ -70,8 +70,8 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   auto async = std::make_unique<Napi::AsyncContext>(env, "rawprobe:socket", Value());
   Napi::FunctionReference callback = Napi::Persistent(info[0].As<Napi::Function>());
 
-  EnsurePoll(env);
-  const int rc = uv_poll_start(poll_, UV_READABLE, &Socket::OnPoll);
+  poll_.Open(env, fd_, this);
+  const int rc = poll_.Start(UV_READABLE, &Socket::OnPoll);
   if (rc != 0) {
     StopPoll();  // closes and frees the handle
     throw CodedError(env, "ERR_SOCKET_POLL",
@@ -138,7 +138,7 @@ void Socket::HandleWake(int status) {
     return;
   }
   if (found != 0) unexplainedErrors_ = 0;
-  const int rc = uv_poll_start(poll_, UV_READABLE, &Socket::OnPoll);
+  const int rc = poll_.Start(UV_READABLE, &Socket::OnPoll);
   if (rc != 0) FailPoll(std::string("uv_poll_start failed: ") + uv_strerror(rc));
 }
 

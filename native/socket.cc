@@ -38,9 +38,10 @@ Napi::Function Socket::Define(Napi::Env env) {
   return DefineClass(
       env, "Socket",
       {
-          InstanceMethod<&Socket::Close>("close"),
-          InstanceMethod<&Socket::Ref>("ref"),
-          InstanceMethod<&Socket::Unref>("unref"),
+          // PolledWrap's: a base class's method is passed as a value, not a template argument.
+          InstanceMethod("close", &Socket::Close),
+          InstanceMethod("ref", &Socket::Ref),
+          InstanceMethod("unref", &Socket::Unref),
           InstanceMethod<&Socket::Bind>("bind"),
           InstanceMethod<&Socket::Connect>("connect"),
           InstanceMethod<&Socket::Address>("address"),
@@ -65,7 +66,7 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::SendSome>("sendSome"),
           InstanceMethod<&Socket::SendMsg>("sendMsg"),
           InstanceMethod<&Socket::Watch>("watch"),
-          InstanceAccessor<&Socket::GetFd>("fd"),
+          InstanceAccessor("fd", &Socket::GetFd, nullptr),
           InstanceAccessor<&Socket::GetReceiving>("receiving"),
       });
 }
@@ -73,7 +74,7 @@ Napi::Function Socket::Define(Napi::Env env) {
 // new Socket(family, type, protocol). Everything is checked before the descriptor exists.
 // Adopt() passes a fourth argument, an External holding a descriptor the addon just made:
 // JavaScript cannot make one, so only the addon hands a Socket an existing descriptor.
-Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) {
+Socket::Socket(const Napi::CallbackInfo& info) : PolledWrap<Socket>(info) {
   Napi::Env env = info.Env();
   data_ = env.GetInstanceData<AddonData>();
   const int family = static_cast<int>(IntegerArg(env, info[0], "family", 0, 65535));
@@ -101,9 +102,7 @@ Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) 
     if (fd < 0) throw ErrnoError(env, errno, Context("socket"));
     fd_ = fd;
   }
-  // If the environment goes away (worker exit) before close(), still release the fd.
-  cleanupHook_ = env.AddCleanupHook(&Socket::OnEnvCleanup, this);
-  cleanupRegistered_ = true;
+  CloseOnEnvCleanup(env);
 }
 
 Napi::Object Socket::Adopt(Napi::Env env, int fd, int family, int type, int protocol) {
@@ -118,18 +117,7 @@ Napi::Object Socket::Adopt(Napi::Env env, int fd, int family, int type, int prot
   }
 }
 
-Socket::~Socket() {
-  CloseNow();
-  if (cleanupRegistered_) {
-    cleanupRegistered_ = false;
-    cleanupHook_.Remove(Env());
-  }
-}
-
-void Socket::OnEnvCleanup(Socket* self) {
-  self->cleanupRegistered_ = false;
-  self->CloseNow();
-}
+Socket::~Socket() { CloseNow(); }
 
 ErrorContext Socket::Context(const char* syscall) const {
   ErrorContext ctx;
@@ -161,30 +149,8 @@ void Socket::CloseNow() {
   }
 }
 
-Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
-  const bool wasOpen = fd_ >= 0;
-  CloseNow();
-  return Napi::Boolean::New(info.Env(), wasOpen);
-}
-
-Napi::Value Socket::Ref(const Napi::CallbackInfo& info) {
-  refed_ = true;
-  if (poll_ != nullptr) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
-  return info.Env().Undefined();
-}
-
-Napi::Value Socket::Unref(const Napi::CallbackInfo& info) {
-  refed_ = false;
-  if (poll_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
-  return info.Env().Undefined();
-}
-
-Napi::Value Socket::GetFd(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), fd_);
-}
-
 Napi::Value Socket::GetReceiving(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), poll_ != nullptr && mode_ == PollMode::kBatches);
+  return Napi::Boolean::New(info.Env(), poll_.IsOpen() && mode_ == PollMode::kBatches);
 }
 
 Napi::Value Socket::Bind(const Napi::CallbackInfo& info) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "polled-wrap.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -120,7 +121,7 @@ struct RecvScratch {
   std::vector<double> tx;
 };
 
-class Socket : public Napi::ObjectWrap<Socket> {
+class Socket : public PolledWrap<Socket> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit Socket(const Napi::CallbackInfo& info);
@@ -130,11 +131,8 @@ class Socket : public Napi::ObjectWrap<Socket> {
   static Napi::Object Adopt(Napi::Env env, int fd, int family, int type, int protocol);
 
  private:
-  // lifecycle
-  Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value Ref(const Napi::CallbackInfo& info);
-  Napi::Value Unref(const Napi::CallbackInfo& info);
-  Napi::Value GetFd(const Napi::CallbackInfo& info);
+  friend class PolledWrap<Socket>;  // close() calls CloseNow
+  // lifecycle (close, ref, unref and fd: PolledWrap)
   Napi::Value GetReceiving(const Napi::CallbackInfo& info);
   // addresses
   Napi::Value Bind(const Napi::CallbackInfo& info);
@@ -178,6 +176,9 @@ class Socket : public Napi::ObjectWrap<Socket> {
   ErrorContext Context(const char* syscall) const;
   ErrorContext OptionContext(const char* syscall, int level, int name,
                              const std::string& label) const;
+  // setsockopt on the descriptor; a refusal throws the errno error naming `label`.
+  void SetSocketOption(Napi::Env env, int level, int name, const std::string& label, const void* value,
+                       socklen_t length) const;
   // The error for a refused send: names the destination (when there is one) and notes
   // IP_HDRINCL, which changes what EINVAL and EMSGSIZE mean.
   Napi::Error SendError(Napi::Env env, int err, const char* syscall, const sockaddr* to,
@@ -197,22 +198,14 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void FailPoll(const std::string& message);
   // Open and receiving batches: something a drain or an error delivery may have changed.
   bool Receiving() const {
-    return fd_ >= 0 && poll_ != nullptr && mode_ == PollMode::kBatches;
+    return fd_ >= 0 && poll_.IsOpen() && mode_ == PollMode::kBatches;
   }
-  // Makes the poll handle if there is none (stopped; ref'd as refed_ says).
-  void EnsurePoll(Napi::Env env);
-  // While the poll handle may call JavaScript, the object must outlive every JavaScript
-  // reference to it, as a listening dgram socket does.
-  void Pin();
-  void Unpin();
   // Readiness mode: stop polling and let go of the callback, keeping the (stopped) handle.
   void PauseWatching();
   void HandleReady(int status, int events);
   void FailWatching(const std::string& why);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
-  static void OnPollClosed(uv_handle_t* handle);
-  static void OnEnvCleanup(Socket* self);
   void HandleWake(int status);
   // Drains up to the per-wake-up bound; returns how many datagrams it delivered.
   size_t DrainData();
@@ -237,16 +230,12 @@ class Socket : public Napi::ObjectWrap<Socket> {
   void Emit(const std::vector<napi_value>& args);
   void EmitError(const Napi::Error& error);
 
-  int fd_ = -1;
   int family_ = 0;
   int type_ = 0;
   int protocol_ = 0;
 
-  uv_poll_t* poll_ = nullptr;  // owned; freed in OnPollClosed
   PollMode mode_ = PollMode::kNone;
   int interest_ = 0;           // readiness mode: the readiness:: bits being watched
-  bool refed_ = true;
-  bool pinned_ = false;        // ObjectWrap::Ref() held while the poll may call JavaScript
   int unexplainedErrors_ = 0;  // POLLERR wake-ups that found nothing to read, in a row
   int timestamping_ = 0;       // the SO_TIMESTAMPING flags set (0: SO_TIMESTAMPNS receive times)
   size_t drainedQueue_ = 0;    // error-queue entries the drains of this wake-up read
@@ -259,8 +248,6 @@ class Socket : public Napi::ObjectWrap<Socket> {
   std::vector<mmsghdr> sendHeaders_;
   std::vector<iovec> sendIov_;
 
-  Napi::Env::CleanupHook<void (*)(Socket*), Socket> cleanupHook_;
-  bool cleanupRegistered_ = false;
   AddonData* data_ = nullptr;
 };
 

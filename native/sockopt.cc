@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "args.h"
+#include "objects.h"
 #include "socket.h"
 
 namespace rawprobe {
@@ -154,9 +155,7 @@ Napi::Value Socket::SetOption(const Napi::CallbackInfo& info) {
     }
   }
   CheckOpen(env, "set an option");
-  if (setsockopt(fd_, level, name, optval, optlen) < 0) {
-    throw ErrnoError(env, errno, OptionContext("setsockopt", level, name, label));
-  }
+  SetSocketOption(env, level, name, label, optval, optlen);
   return env.Undefined();
 }
 
@@ -250,10 +249,7 @@ Napi::Value Socket::AttachFilter(const Napi::CallbackInfo& info) {
   fprog.len = static_cast<unsigned short>(program.size());
   fprog.filter = program.data();
   CheckOpen(env, "attach a filter");
-  if (setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0) {
-    throw ErrnoError(env, errno,
-                     OptionContext("setsockopt", SOL_SOCKET, SO_ATTACH_FILTER, "SO_ATTACH_FILTER"));
-  }
+  SetSocketOption(env, SOL_SOCKET, SO_ATTACH_FILTER, "SO_ATTACH_FILTER", &fprog, sizeof(fprog));
   return env.Undefined();
 }
 
@@ -261,10 +257,7 @@ Napi::Value Socket::DetachFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env, "detach a filter");
   const int unused = 0;
-  if (setsockopt(fd_, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused)) < 0) {
-    throw ErrnoError(env, errno,
-                     OptionContext("setsockopt", SOL_SOCKET, SO_DETACH_FILTER, "SO_DETACH_FILTER"));
-  }
+  SetSocketOption(env, SOL_SOCKET, SO_DETACH_FILTER, "SO_DETACH_FILTER", &unused, sizeof(unused));
   return env.Undefined();
 }
 
@@ -279,11 +272,14 @@ Napi::Value Socket::PeerCredentials(const Napi::CallbackInfo& info) {
     throw ErrnoError(env, errno,
                      OptionContext("getsockopt", SOL_SOCKET, SO_PEERCRED, "SO_PEERCRED"));
   }
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("pid", Napi::Number::New(env, cred.pid));
-  out.Set("uid", Napi::Number::New(env, cred.uid));
-  out.Set("gid", Napi::Number::New(env, cred.gid));
-  return out;
+  return NumberObject(env, {{"pid", cred.pid}, {"uid", cred.uid}, {"gid", cred.gid}});
+}
+
+void Socket::SetSocketOption(Napi::Env env, int level, int name, const std::string& label, const void* value,
+                             socklen_t length) const {
+  if (setsockopt(fd_, level, name, value, length) < 0) {
+    throw ErrnoError(env, errno, OptionContext("setsockopt", level, name, label));
+  }
 }
 
 // What an option call was about, for the error's words; `label` is the option's name.

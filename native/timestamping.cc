@@ -29,6 +29,7 @@
 
 #include "args.h"
 #include "clock.h"
+#include "objects.h"
 #include "socket.h"
 #include "timestamping.h"
 
@@ -76,12 +77,16 @@ ErrorContext Syscall(const char* syscall, const std::string& interface) {
   return ctx;
 }
 
-ifreq RequestFor(const std::string& name, void* data) {
+// An interface ioctl whose ifreq points at `data` (SIOCETHTOOL, SIOCSHWTSTAMP), on a socket of
+// its own; a refusal throws the errno error naming the interface.
+void InterfaceIoctl(Napi::Env env, const std::string& name, unsigned long request, void* data) {
+  Descriptor s(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (s.get() < 0) throw ErrnoError(env, errno, Syscall("socket", ""));
   ifreq req;
   memset(&req, 0, sizeof(req));
   memcpy(req.ifr_name, name.data(), name.size());
   req.ifr_data = static_cast<char*>(data);
-  return req;
+  if (ioctl(s.get(), request, &req) < 0) throw ErrnoError(env, errno, Syscall("ioctl", name));
 }
 
 }  // namespace
@@ -91,9 +96,7 @@ Napi::Value Socket::SetTimestamping(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int flags = static_cast<int>(IntegerArg(env, info[0], "flags", 0, INT32_MAX));
   CheckOpen(env, "set SO_TIMESTAMPING");
-  if (setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) < 0) {
-    throw ErrnoError(env, errno, OptionContext("setsockopt", SOL_SOCKET, SO_TIMESTAMPING, "SO_TIMESTAMPING"));
-  }
+  SetSocketOption(env, SOL_SOCKET, SO_TIMESTAMPING, "SO_TIMESTAMPING", &flags, sizeof(flags));
   timestamping_ = flags;
   if (mode_ == PollMode::kBatches) ApplyReceiveTimestamps(env);
   return env.Undefined();
@@ -178,41 +181,22 @@ Napi::Value TimestampsLive(const Napi::CallbackInfo& info) {
 // HWTSTAMP_TX_* / HWTSTAMP_FILTER_* bits it accepts (ETHTOOL_GET_TS_INFO).
 Napi::Value InterfaceTimestamping(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string name = InterfaceArg(env, info[0]);
-  Descriptor s(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (s.get() < 0) throw ErrnoError(env, errno, Syscall("socket", ""));
   ethtool_ts_info ts{};
   ts.cmd = ETHTOOL_GET_TS_INFO;
-  ifreq req = RequestFor(name, &ts);
-  if (ioctl(s.get(), SIOCETHTOOL, &req) < 0) {
-    throw ErrnoError(env, errno, Syscall("ioctl", name));
-  }
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("timestamping", Napi::Number::New(env, ts.so_timestamping));
-  out.Set("phcIndex", Napi::Number::New(env, ts.phc_index));
-  out.Set("txTypes", Napi::Number::New(env, ts.tx_types));
-  out.Set("rxFilters", Napi::Number::New(env, ts.rx_filters));
-  return out;
+  InterfaceIoctl(env, InterfaceArg(env, info[0]), SIOCETHTOOL, &ts);
+  return NumberObject(env, {{"timestamping", ts.so_timestamping}, {"phcIndex", ts.phc_index},
+                            {"txTypes", ts.tx_types}, {"rxFilters", ts.rx_filters}});
 }
 
 // enableHardwareTimestamps(name) -> {txType, rxFilter}: asks the driver to stamp every datagram
 // sent and received (SIOCSHWTSTAMP; needs CAP_NET_ADMIN) and returns what it agreed to.
 Napi::Value EnableHardwareTimestamps(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string name = InterfaceArg(env, info[0]);
-  Descriptor s(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (s.get() < 0) throw ErrnoError(env, errno, Syscall("socket", ""));
   hwtstamp_config config{};
   config.tx_type = HWTSTAMP_TX_ON;
   config.rx_filter = HWTSTAMP_FILTER_ALL;
-  ifreq req = RequestFor(name, &config);
-  if (ioctl(s.get(), SIOCSHWTSTAMP, &req) < 0) {
-    throw ErrnoError(env, errno, Syscall("ioctl", name));
-  }
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("txType", Napi::Number::New(env, config.tx_type));
-  out.Set("rxFilter", Napi::Number::New(env, config.rx_filter));
-  return out;
+  InterfaceIoctl(env, InterfaceArg(env, info[0]), SIOCSHWTSTAMP, &config);
+  return NumberObject(env, {{"txType", config.tx_type}, {"rxFilter", config.rx_filter}});
 }
 
 }  // namespace rawprobe

@@ -123,6 +123,18 @@ export function resetChecksums(out: PacketChecksums): void {
 }
 
 /** The packet cannot be read far enough: no layer of it counts. */
+/**
+ * Where both versions' verify starts: `out` reset, and an empty packet or one of another IP
+ * version malformed at byte 0 (`empty`, `wrong`: the words). True when the packet reads on.
+ */
+export function startVerify(b: Uint8Array, o: number, length: number, out: PacketChecksums, version: 4 | 6, empty: string, wrong: string): boolean {
+  resetChecksums(out);
+  if (length < 1) markMalformed(out, empty, 0);
+  else if (b[o]! >>> 4 !== version) markMalformed(out, wrong, 0);
+  else out.version = version;
+  return out.malformed === null;
+}
+
 export function markMalformed(out: PacketChecksums, reason: string, offset: number): PacketChecksums {
   out.malformed = reason;
   out.malformedOffset = offset;

@@ -28,6 +28,7 @@ import {
   markMalformed,
   NO_OPTIONS,
   resetChecksums,
+  startVerify,
   STATUS,
   UNVERIFIABLE,
   type PacketChecksums,
@@ -65,11 +66,8 @@ export function verifyIp(b: Uint8Array, offset: number, length: number, out: Pac
  * IPv4 total length (Ethernet padding) are ignored. Returns `out`.
  */
 export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: PacketChecksums, options: VerifyOptions = NO_OPTIONS): PacketChecksums {
-  resetChecksums(out);
   const o = offset;
-  if (length < 1) return markMalformed(out, MALFORMED.EMPTY, 0);
-  if (b[o]! >>> 4 !== 4) return markMalformed(out, MALFORMED.VERSION4, 0);
-  out.version = 4;
+  if (!startVerify(b, o, length, out, 4, MALFORMED.EMPTY, MALFORMED.VERSION4)) return out;
   const hl = (b[o]! & 0x0f) << 2;
   if (hl < 20) return markMalformed(out, MALFORMED.IHL, 0);
   if (length < hl) {

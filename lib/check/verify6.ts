@@ -17,7 +17,7 @@ import { addressSum6 } from '../wire/ipv6-checksum.js';
 import { jumboLength } from '../wire/ipv6-options.js';
 import { finalDestination } from '../wire/ipv6-routing.js';
 import { FIELD, HEADER_LENGTH, NEXT_HEADER } from '../wire/ipv6.js';
-import { markMalformed, NO_OPTIONS, resetChecksums, type PacketChecksums, type VerifyOptions } from './status.js';
+import { markMalformed, NO_OPTIONS, startVerify, type PacketChecksums, type VerifyOptions } from './status.js';
 import { layerOf, SCRATCH, verifyUpper } from './transport.js';
 
 const WALK = newChainWalk();
@@ -36,11 +36,8 @@ const MALFORMED = {
  * lies: past it, the packet is malformed at the Payload Length field, as decode says. Returns `out`.
  */
 export function verifyIpv6(b: Uint8Array, offset: number, length: number, out: PacketChecksums, options: VerifyOptions = NO_OPTIONS): PacketChecksums {
-  resetChecksums(out);
   const o = offset;
-  if (length < 1) return markMalformed(out, MALFORMED.EMPTY, 0);
-  if (b[o]! >>> 4 !== 6) return markMalformed(out, MALFORMED.VERSION, 0);
-  out.version = 6;
+  if (!startVerify(b, o, length, out, 6, MALFORMED.EMPTY, MALFORMED.VERSION)) return out;
   if (length < HEADER_LENGTH) return markMalformed(out, MALFORMED.SHORT, 0);
   const start = o + HEADER_LENGTH;
   const nextHeader = b[o + FIELD.NEXT_HEADER]!;

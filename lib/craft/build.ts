@@ -115,13 +115,20 @@ export function parseTcpFlags(text: string): Partial<TcpFlags> {
   return flags;
 }
 
+/**
+ * The fields of `spec` named in `keys` that are given, in that order: a field the user left out
+ * stays out of the init, for encode to compute (a checksum, a length) or default.
+ */
+function givenOf<T extends object, K extends keyof T>(spec: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (spec[k] !== undefined) out[k] = spec[k];
+  return out;
+}
+
 function icmpInit(spec: IcmpSpec): IcmpMessageInit {
   const type = spec.type ?? 8;
   const kind = kindOf(type);
-  const base = {
-    ...(spec.code !== undefined ? { code: spec.code } : {}),
-    ...(spec.checksum !== undefined ? { checksum: spec.checksum } : {}),
-  };
+  const base = givenOf(spec, ['code', 'checksum']);
   switch (kind) {
     case 'echo-request':
     case 'echo-reply':
@@ -163,15 +170,9 @@ export function buildPacket(spec: CraftSpec): PacketInit {
   const ip: PacketInit['ip'] = {
     src: spec.src,
     dst: spec.dst,
-    ...(spec.protocol !== undefined ? { protocol: spec.protocol } : {}),
-    ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
-    ...(spec.tos !== undefined ? { tos: spec.tos } : {}),
-    ...(spec.id !== undefined ? { id: spec.id } : {}),
+    ...givenOf(spec, ['protocol', 'ttl', 'tos', 'id']),
     flags: { df: spec.df ?? false, mf: spec.mf ?? false, reserved: spec.reserved ?? false },
-    ...(spec.fragmentOffset !== undefined ? { fragmentOffset: spec.fragmentOffset } : {}),
-    ...(spec.ihl !== undefined ? { ihl: spec.ihl } : {}),
-    ...(spec.totalLength !== undefined ? { totalLength: spec.totalLength } : {}),
-    ...(spec.checksum !== undefined ? { checksum: spec.checksum } : {}),
+    ...givenOf(spec, ['fragmentOffset', 'ihl', 'totalLength', 'checksum']),
     ...(spec.options !== undefined && spec.options.length > 0 ? { options: spec.options } : {}),
   };
   const init: PacketInit = { ip };
@@ -221,7 +222,7 @@ export interface CraftSpec6 {
 function icmpv6Init(spec: Icmpv6Spec): Icmpv6MessageInit {
   const type = spec.type ?? 128;
   const kind = kindOf6(type);
-  const base = { ...(spec.code !== undefined ? { code: spec.code } : {}), ...(spec.checksum !== undefined ? { checksum: spec.checksum } : {}) };
+  const base = givenOf(spec, ['code', 'checksum']);
   const echo = kind === 'echo-request' || kind === 'echo-reply';
   if (!echo && (spec.identifier !== undefined || spec.sequence !== undefined)) {
     throw new EncodeError('icmpv6.identifier', spec.identifier ?? spec.sequence, `ICMPv6 type ${type} (${kind}) has no identifier or sequence`, 'echo types only');
@@ -263,11 +264,9 @@ export function buildPacket6(spec: CraftSpec6): Packet6Init {
   const ip: Packet6Init['ip'] = {
     src: spec.src,
     dst: spec.dst,
-    ...(spec.nextHeader !== undefined ? { nextHeader: spec.nextHeader } : {}),
+    ...givenOf(spec, ['nextHeader']),
     hopLimit: spec.hopLimit ?? 64,
-    ...(spec.trafficClass !== undefined ? { trafficClass: spec.trafficClass } : {}),
-    ...(spec.flowLabel !== undefined ? { flowLabel: spec.flowLabel } : {}),
-    ...(spec.payloadLength !== undefined ? { payloadLength: spec.payloadLength } : {}),
+    ...givenOf(spec, ['trafficClass', 'flowLabel', 'payloadLength']),
   };
   const init: Packet6Init = { ip, ...(spec.extensions !== undefined && spec.extensions.length > 0 ? { extensions: spec.extensions } : {}) };
   if (transport === 'icmpv6') init.icmpv6 = icmpv6Init(spec.icmpv6!);

@@ -9,17 +9,17 @@
 import { u16, u32 } from '../wire/bytes.js';
 import { ICMPV6_TYPE, isError } from '../wire/icmpv6-codes.js';
 import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH } from '../wire/icmpv6.js';
-import { address6Key, address6KeyOf, formatIpv6, parseIpv6 } from '../wire/ipv6-address.js';
+import { address6KeyOf, formatIpv6, parseIpv6 } from '../wire/ipv6-address.js';
 import { newChainWalk, walkChain } from '../wire/ipv6-chain.js';
 import { addressSum6, withLengthAndProtocol } from '../wire/ipv6-checksum.js';
 import { finalDestination } from '../wire/ipv6-routing.js';
 import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from '../wire/ipv6.js';
-import { answerPacket6 } from '../probe/family/family6.js';
+import { answerPacket6, readAnswer6, readQuoted6 } from '../probe/family/family6.js';
 import { FIELD as PORTS } from '../wire/udp.js';
-import { BATCH } from '../socket/batch.js';
 import { echoReplyFilterV6 } from '../socket/bpf.js';
-import { openSocket, rawIcmpSocket, type RawSocket } from '../socket/socket.js';
-import { MATCH, MATCH_FLAG, type Match, type MatchKind } from '../probe/engine/protocol.js';
+import { rawIcmpSocket } from '../socket/icmp-socket.js';
+import { openSocket, type RawSocket } from '../socket/socket.js';
+import { MATCH, type Match, type MatchKind } from '../probe/engine/protocol.js';
 import type { SocketGroup } from '../probe/engine/socket-group.js';
 import { counterAt, echoAnswerKey, otherKey, portsKey, type Counter, type CraftFamily, type ReplyKind } from './family.js';
 import { echoIdentifiers, openSocketGroup } from './receive.js';
@@ -79,9 +79,7 @@ function classifyAnswer(b: Uint8Array, offset: number, length: number, wireLengt
       const inner = offset + ICMPV6_HEADER_LENGTH;
       key = packetKey(b, inner, end);
       if (key < 0) return MATCH.none;
-      m.target = address6Key(b, inner + IP6.DST);
-      m.quotedTos = ((b[inner]! & 0x0f) << 4) | (b[inner + 1]! >>> 4);
-      m.quotedTtl = b[inner + IP6.HOP_LIMIT]!;
+      readQuoted6(m, b, inner);
       if (type === ICMPV6_TYPE.PACKET_TOO_BIG || type === ICMPV6_TYPE.PARAMETER_PROBLEM) m.info = u32(b, offset + ICMPV6.MTU);
       kind = MATCH.error;
     }
@@ -91,17 +89,9 @@ function classifyAnswer(b: Uint8Array, offset: number, length: number, wireLengt
     m.target = address6KeyOf(source);
   }
   if (key < 0) return MATCH.none;
-  const base = m.index * BATCH.stride;
-  m.data = b;
-  m.offset = offset;
-  m.length = length;
-  m.from = address6KeyOf(source);
-  m.ttl = batch.meta[base + BATCH.hopLimit]!;
-  m.tos = batch.meta[base + BATCH.tos]!;
+  readAnswer6(m, batch, source, b, offset, length, wireLength);
   m.type = protocol === ICMPV6_PROTOCOL ? b[offset]! : -1;
   m.code = protocol === ICMPV6_PROTOCOL ? b[offset + 1]! : -1;
-  m.bytes = wireLength;
-  m.flags = wireLength > length ? MATCH_FLAG.truncated : 0;
   m.key = key;
   m.kind = kind;
   return kind;

@@ -35,11 +35,18 @@ function addresses(text: string, arg: string | undefined): string[] {
   return list;
 }
 
+/** An option's text split at its first colon: the name (lower case) and what follows ("rr:9" -> rr, 9). */
+export function splitOption(text: string): { name: string; arg: string | undefined } {
+  const colon = text.indexOf(':');
+  return {
+    name: (colon < 0 ? text : text.slice(0, colon)).trim().toLowerCase(),
+    arg: colon < 0 ? undefined : text.slice(colon + 1).trim(),
+  };
+}
+
 /** One option from its text form; throws ParseError saying what is allowed. */
 export function parseIpOption(text: string): Ipv4OptionInit {
-  const colon = text.indexOf(':');
-  const name = (colon < 0 ? text : text.slice(0, colon)).trim().toLowerCase();
-  const arg = colon < 0 ? undefined : text.slice(colon + 1).trim();
+  const { name, arg } = splitOption(text);
   switch (name) {
     case 'nop':
       return { kind: 'nop' };

@@ -20,6 +20,7 @@ import { parseHex } from '../wire/bytes.js';
 import { parseIpv6 } from '../wire/ipv6-address.js';
 import type { Ipv6ExtensionInit } from '../wire/ipv6-ext.js';
 import type { Ipv6OptionInit } from '../wire/ipv6-options.js';
+import { splitOption } from './ip-option.js';
 
 const OPTION_HELP = 'pad1, padn[:N], ra[:V], jumbo[:N] or raw:HEX';
 
@@ -32,9 +33,7 @@ function numberArg(text: string, option: string, arg: string | undefined, fallba
 
 /** One Hop-by-Hop or Destination Options option from its text; `option` names the flag for errors. */
 export function parseIpv6Option(text: string, option = 'hbh-option'): Ipv6OptionInit {
-  const colon = text.indexOf(':');
-  const name = (colon < 0 ? text : text.slice(0, colon)).trim().toLowerCase();
-  const arg = colon < 0 ? undefined : text.slice(colon + 1).trim();
+  const { name, arg } = splitOption(text);
   switch (name) {
     case 'pad1':
       return { kind: 'pad1' };

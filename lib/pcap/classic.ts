@@ -2,32 +2,23 @@
 // followed by incl_len captured bytes. draft-ietf-opsawg-pcap sections 4 and 5.
 
 import { u16, u32 } from './bytes.js';
-import { PCAP_ERROR, PcapError, recordError, truncatedGlobalHeader, type PcapErrorReason } from './errors.js';
+import { PCAP_ERROR, PcapError, truncatedGlobalHeader } from './errors.js';
 import { GLOBAL_HEADER, MAX_CAPTURED_LENGTH, RECORD_HEADER } from './format.js';
-import {
-  newRecordView,
-  type FormatParser,
-  type OnInfo,
-  type OnRecord,
-  type PcapInfo,
-  type RecordView,
-} from './view.js';
+import { RecordParser } from './parser.js';
+import type { OnInfo, OnRecord } from './view.js';
 
 /** Link type field: bits 0-15 the type; bit 26 "FCS length present", bits 28-31 FCS in 16-bit words. */
 const FCS_PRESENT = 0x04000000;
 
-export class ClassicParser implements FormatParser {
-  info: PcapInfo | null = null;
-  index = 0;
-  stopped = false;
-  private readonly view: RecordView = newRecordView(Buffer.alloc(0));
-
+export class ClassicParser extends RecordParser {
   constructor(
-    private readonly name: string,
+    name: string,
     private readonly littleEndian: boolean,
     private readonly nanosecond: boolean,
-    private readonly onInfo: OnInfo | null,
-  ) {}
+    onInfo: OnInfo | null,
+  ) {
+    super(name, onInfo);
+  }
 
   parse(buf: Buffer, pos: number, end: number, base: number, onRecord: OnRecord): number {
     if (this.info === null) {
@@ -57,10 +48,7 @@ export class ClassicParser implements FormatParser {
       view.tsSec = u32(buf, pos + RECORD_HEADER.TS_SEC, le);
       view.tsNsec = u32(buf, pos + RECORD_HEADER.TS_FRACTION, le) * fractionToNsec;
       pos = next;
-      if (onRecord(view) === false) {
-        this.stopped = true;
-        break;
-      }
+      if (!this.deliver(onRecord)) break;
     }
     return pos;
   }
@@ -119,9 +107,5 @@ export class ClassicParser implements FormatParser {
   private badLength(captured: number, at: number): PcapError {
     const detail = `captured length ${captured} exceeds the ${MAX_CAPTURED_LENGTH}-byte limit of libpcap and Wireshark`;
     return this.error(PCAP_ERROR.BAD_CAPTURED_LENGTH, at, 'corrupt record header', detail);
-  }
-
-  private error(reason: PcapErrorReason, at: number, what: string, detail: string): PcapError {
-    return recordError(this.name, reason, this.index, at, what, detail);
   }
 }

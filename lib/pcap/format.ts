@@ -5,6 +5,8 @@
 // the machine that wrote the file; the magic number tells which.
 // pcapng (draft-ietf-opsawg-pcapng): a sequence of blocks, each type(4) length(4) body length(4).
 
+import { layout, namesOf } from '../wire/tables.js';
+
 /** Magic numbers as read big-endian from the first four bytes of a file. */
 export const MAGIC = {
   /** Classic pcap, microsecond timestamps (d4c3b2a1 when the writer was little-endian). */
@@ -17,26 +19,25 @@ export const MAGIC = {
   PCAPNG: 0x0a0d0d0a,
 } as const;
 
-/** Classic global header (24 bytes). */
-export const GLOBAL_HEADER = {
-  MAGIC: 0, // u32
-  VERSION_MAJOR: 4, // u16, 2
-  VERSION_MINOR: 6, // u16, 4
-  THISZONE: 8, // i32, always 0 in practice
-  SIGFIGS: 12, // u32, always 0
-  SNAPLEN: 16, // u32
-  LINKTYPE: 20, // u32: link type in the low 16 bits, FCS information in the high bits
-  LENGTH: 24,
-} as const;
+/** Classic global header (24 bytes), u32 fields but the two version numbers. */
+export const GLOBAL_HEADER = layout(
+  [['MAGIC', 4]],
+  [['VERSION_MAJOR', 2], ['VERSION_MINOR', 2]], // 2.4
+  [['THISZONE', 4]], // i32, always 0 in practice
+  [['SIGFIGS', 4]], // always 0
+  [['SNAPLEN', 4]],
+  [['LINKTYPE', 4]], // link type in the low 16 bits, FCS information in the high bits
+  [['LENGTH', 0]],
+);
 
-/** Classic record header (16 bytes), followed by `incl_len` captured bytes. */
-export const RECORD_HEADER = {
-  TS_SEC: 0, // u32
-  TS_FRACTION: 4, // u32: microseconds or nanoseconds, per the magic number
-  INCL_LEN: 8, // u32: bytes stored in the file
-  ORIG_LEN: 12, // u32: bytes on the wire
-  LENGTH: 16,
-} as const;
+/** Classic record header (16 bytes, u32 each), followed by `incl_len` captured bytes. */
+export const RECORD_HEADER = layout(
+  [['TS_SEC', 4]],
+  [['TS_FRACTION', 4]], // microseconds or nanoseconds, per the magic number
+  [['INCL_LEN', 4]], // bytes stored in the file
+  [['ORIG_LEN', 4]], // bytes on the wire
+  [['LENGTH', 0]],
+);
 
 /**
  * The largest captured length we accept in one record: libpcap's MAXIMUM_SNAPLEN (262144, also
@@ -113,26 +114,12 @@ export const LINKTYPE = {
   LINUX_SLL2: 276,
 } as const;
 
-const LINKTYPE_NAMES: Readonly<Record<number, string>> = {
-  [LINKTYPE.NULL]: 'NULL',
-  [LINKTYPE.ETHERNET]: 'ETHERNET',
-  [LINKTYPE.PPP]: 'PPP',
-  [LINKTYPE.PPP_HDLC]: 'PPP_HDLC',
-  [LINKTYPE.RAW_DLT12]: 'RAW',
-  [LINKTYPE.RAW_DLT14]: 'RAW',
-  [LINKTYPE.RAW]: 'RAW',
-  [LINKTYPE.LOOP]: 'LOOP',
-  [LINKTYPE.C_HDLC]: 'C_HDLC',
-  [LINKTYPE.LINUX_SLL]: 'LINUX_SLL',
-  [LINKTYPE.IPV4]: 'IPV4',
-  [LINKTYPE.IPV6]: 'IPV6',
-  [LINKTYPE.NFLOG]: 'NFLOG',
-  [LINKTYPE.LINUX_SLL2]: 'LINUX_SLL2',
-};
+/** Every name in LINKTYPE; OpenBSD's two numbers for raw IP are RAW too. */
+const LINKTYPE_NAMES = namesOf(LINKTYPE, (key) => (key.startsWith('RAW_') ? 'RAW' : key));
 
 /** "ETHERNET (1)", or "LINKTYPE 147" for a type we do not know by name. */
 export function linkTypeName(linkType: number): string {
-  const name = LINKTYPE_NAMES[linkType];
+  const name = LINKTYPE_NAMES.get(linkType);
   return name === undefined ? `LINKTYPE ${linkType}` : `${name} (${linkType})`;
 }
 

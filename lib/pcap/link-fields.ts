@@ -1,6 +1,7 @@
 // The field tables of the link-layer headers (offsets named once, smoltcp-style), shared by the
 // reader (link.ts) and the writer (link-header.ts).
 
+import { layout } from '../wire/tables.js';
 import { MPLS_ETHERTYPE } from './link-mpls.js';
 
 export const ETHERTYPE = {
@@ -14,19 +15,18 @@ export const ETHERTYPE = {
   QINQ_OLD: 0x9100, // pre-standard double tagging
 } as const;
 
-export const ETHERNET = { DST: 0, SRC: 6, ETHERTYPE: 12, LENGTH: 14 } as const;
-export const VLAN_TAG = { TCI: 0, ETHERTYPE: 2, LENGTH: 4 } as const;
-export const SLL = { PACKET_TYPE: 0, ARPHRD: 2, ADDRESS_LENGTH: 4, ADDRESS: 6, PROTOCOL: 14, LENGTH: 16 } as const;
-export const SLL2 = {
-  PROTOCOL: 0,
-  RESERVED: 2,
-  IFINDEX: 4,
-  ARPHRD: 8,
-  PACKET_TYPE: 10,
-  ADDRESS_LENGTH: 11,
-  ADDRESS: 12,
-  LENGTH: 20,
-} as const;
+export const ETHERNET = layout([['DST', 6], ['SRC', 6], ['ETHERTYPE', 2], ['LENGTH', 0]]);
+export const VLAN_TAG = layout([['TCI', 2], ['ETHERTYPE', 2], ['LENGTH', 0]]);
+/** Linux cooked v1 (packet(7)'s sockaddr_ll facts, in the capture's order). */
+export const SLL = layout([['PACKET_TYPE', 2], ['ARPHRD', 2], ['ADDRESS_LENGTH', 2], ['ADDRESS', 8], ['PROTOCOL', 2], ['LENGTH', 0]]);
+/** Linux cooked v2. */
+export const SLL2 = layout(
+  [['PROTOCOL', 2], ['RESERVED', 2]],
+  [['IFINDEX', 4]],
+  [['ARPHRD', 2], ['PACKET_TYPE', 1], ['ADDRESS_LENGTH', 1]],
+  [['ADDRESS', 8]],
+  [['LENGTH', 0]],
+);
 /** NULL and LOOP: a 4-byte address family. */
 export const FAMILY_HEADER_LENGTH = 4;
 

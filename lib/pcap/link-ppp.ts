@@ -10,6 +10,7 @@
 // numbers have an even first byte and an odd last byte, so an odd first byte is a whole field.
 
 import { u16 as be16 } from '../wire/bytes.js';
+import { namesOf } from '../wire/tables.js';
 
 /** PPP protocol numbers (IANA "PPP DLL Protocol Numbers") rawprobe names or follows. */
 export const PPP_PROTOCOL = {
@@ -26,23 +27,13 @@ export const PPP_PROTOCOL = {
   CHAP: 0xc223,
 } as const;
 
-const PPP_NAMES: Readonly<Record<number, string>> = {
-  [PPP_PROTOCOL.IPV4]: 'IPv4',
-  [PPP_PROTOCOL.IPV6]: 'IPv6',
-  [PPP_PROTOCOL.MPLS_UNICAST]: 'MPLS',
-  [PPP_PROTOCOL.MPLS_MULTICAST]: 'MPLS multicast',
-  [PPP_PROTOCOL.IPCP]: 'IPCP',
-  [PPP_PROTOCOL.IPV6CP]: 'IPV6CP',
-  [PPP_PROTOCOL.MPLSCP]: 'MPLSCP',
-  [PPP_PROTOCOL.LCP]: 'LCP',
-  [PPP_PROTOCOL.PAP]: 'PAP',
-  [PPP_PROTOCOL.LQR]: 'LQR',
-  [PPP_PROTOCOL.CHAP]: 'CHAP',
-};
+/** Every name in PPP_PROTOCOL; the network layers as people write them. */
+const PPP_WORDS: Readonly<Record<string, string>> = { IPV4: 'IPv4', IPV6: 'IPv6', MPLS_UNICAST: 'MPLS', MPLS_MULTICAST: 'MPLS multicast' };
+const PPP_NAMES = namesOf(PPP_PROTOCOL, (key) => PPP_WORDS[key] ?? key);
 
 /** "LCP", or null for a number we do not name. */
 export function pppProtocolName(protocol: number): string | null {
-  return PPP_NAMES[protocol] ?? null;
+  return PPP_NAMES.get(protocol) ?? null;
 }
 
 /** RFC 1662 address and control bytes ("all stations", unnumbered information). */

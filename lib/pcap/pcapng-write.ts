@@ -1,14 +1,14 @@
 // Writing pcapng (draft-ietf-opsawg-pcapng): one Section Header Block, one Interface Description
 // Block (link type, snaplen, the interface's name, nanosecond timestamps: if_tsresol 9), then one
-// Enhanced Packet Block per packet. PcapngWriter has PcapWriter's shape (write.ts): records gather
-// in one buffer that goes to the target when full and on flush()/close().
+// Enhanced Packet Block per packet. PcapngWriter and PcapWriter (write.ts) share their buffering,
+// flush and close (buffered-writer.ts).
 
 import type { Writable } from 'node:stream';
 import { endianness } from 'node:os';
 import { writeU16, writeU32 } from './bytes.js';
 import { BLOCK_TYPE, IDB_OPTION, LINKTYPE, MAX_CAPTURED_LENGTH, PCAPNG_BYTE_ORDER_MAGIC, SHB_OPTION, type ByteOrder } from './format.js';
 import { BLOCK, EPB, IDB, SHB } from './pcapng.js';
-import { openSink, type Sink } from './sink.js';
+import { BufferedWriter } from './buffered-writer.js';
 import type { FrameSource, TimestampInput } from './write.js';
 
 export interface PcapngWriterOptions {
@@ -37,30 +37,24 @@ function optionLength(valueLength: number): number {
   return 4 + ((valueLength + 3) & ~3);
 }
 
-export class PcapngWriter {
+export class PcapngWriter extends BufferedWriter {
   readonly linkType: number;
   readonly snaplen: number;
   readonly byteOrder: ByteOrder;
-  /** Records written so far. */
-  records = 0;
   private readonly le: boolean;
-  private readonly sink: Sink;
-  private buf: Buffer;
-  private used = 0;
-  private closed = false;
-  private closing: Promise<void> | null = null;
 
   constructor(target: string | number | Writable, options: PcapngWriterOptions = {}) {
-    this.linkType = options.linkType ?? LINKTYPE.RAW;
-    this.snaplen = options.snaplen ?? MAX_CAPTURED_LENGTH;
-    if (!Number.isInteger(this.linkType) || this.linkType < 0 || this.linkType > 0xffff) throw new RangeError(`pcapng link type ${this.linkType} is not an integer in 0-65535`);
-    if (!Number.isInteger(this.snaplen) || this.snaplen < 1 || this.snaplen > MAX_CAPTURED_LENGTH) {
-      throw new RangeError(`pcapng snaplen ${this.snaplen} is not an integer in 1-${MAX_CAPTURED_LENGTH}`);
+    const linkType = options.linkType ?? LINKTYPE.RAW;
+    const snaplen = options.snaplen ?? MAX_CAPTURED_LENGTH;
+    if (!Number.isInteger(linkType) || linkType < 0 || linkType > 0xffff) throw new RangeError(`pcapng link type ${linkType} is not an integer in 0-65535`);
+    if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > MAX_CAPTURED_LENGTH) {
+      throw new RangeError(`pcapng snaplen ${snaplen} is not an integer in 1-${MAX_CAPTURED_LENGTH}`);
     }
+    super('PcapngWriter', target, Math.max(4096, Math.floor(options.bufferSize ?? DEFAULT_BUFFER_SIZE)), options.end);
+    this.linkType = linkType;
+    this.snaplen = snaplen;
     this.byteOrder = options.byteOrder ?? (endianness() === 'LE' ? 'little' : 'big');
     this.le = this.byteOrder === 'little';
-    this.buf = Buffer.allocUnsafe(Math.max(4096, Math.floor(options.bufferSize ?? DEFAULT_BUFFER_SIZE)));
-    this.sink = openSink(target, options.end);
     this.used = this.encodeSectionHeader(0);
     this.used = this.encodeInterface(this.used, options.interfaceName ?? null);
   }
@@ -84,39 +78,14 @@ export class PcapngWriter {
     return this.append(v.buffer, v.offset, v.capturedLength, v.originalLength, v.tsSec, v.tsNsec);
   }
 
-  /** Hand everything buffered to the target. */
-  flush(): boolean {
-    if (this.closed || this.closing !== null) throw new Error('PcapngWriter is closed');
-    return this.flushBuffer();
-  }
-
-  drained(): Promise<void> {
-    return this.sink.drained();
-  }
-
-  /** Flush, then close the file (or end the stream). Safe to call twice. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      try {
-        this.flushBuffer();
-      } finally {
-        this.closed = true;
-        await this.sink.close();
-      }
-    })();
-    return this.closing;
-  }
-
   private append(src: Uint8Array, offset: number, length: number, originalLength: number, sec: number, nsec: number): boolean {
-    if (this.closed || this.closing !== null) throw new Error('PcapngWriter is closed');
+    this.assertOpen();
     if (!Number.isInteger(sec) || sec < 0 || sec > 0xffffffff || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) {
       throw new RangeError(`pcapng timestamp ${sec}.${nsec} is not a time from 1970 to 2106`);
     }
     const captured = Math.min(length, this.snaplen);
     const total = EPB.MIN_LENGTH + ((captured + 3) & ~3);
-    let ok = true;
-    if (this.used + total > this.buf.length) ok = this.flushBuffer();
-    if (total > this.buf.length) this.buf = Buffer.allocUnsafe(total);
+    const ok = this.makeRoom(total);
     const b = this.buf;
     const o = this.used;
     const le = this.le;
@@ -138,14 +107,6 @@ export class PcapngWriter {
     this.used = o + total;
     this.records++;
     return ok;
-  }
-
-  private flushBuffer(): boolean {
-    if (this.used === 0) return true;
-    const chunk = this.buf.subarray(0, this.used);
-    if (this.sink.keepsChunks) this.buf = Buffer.allocUnsafe(this.buf.length);
-    this.used = 0;
-    return this.sink.write(chunk);
   }
 
   /** Writes a text option at o; returns the position after it. */

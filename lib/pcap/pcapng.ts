@@ -4,18 +4,12 @@
 // snaplen and timestamp resolution, so the RecordView carries them per record.
 
 import { u32 as u32be } from '../wire/bytes.js';
+import { namesOf } from '../wire/tables.js';
 import { hex, u16, u32 } from './bytes.js';
-import { PCAP_ERROR, recordError, type PcapError, type PcapErrorReason } from './errors.js';
+import { PCAP_ERROR, type PcapError } from './errors.js';
 import { BLOCK_TYPE, IDB_OPTION, MAX_BLOCK_LENGTH, MAX_CAPTURED_LENGTH, PCAPNG_BYTE_ORDER_MAGIC } from './format.js';
-import {
-  newRecordView,
-  type FormatParser,
-  type OnInfo,
-  type OnRecord,
-  type PcapInfo,
-  type PcapInterface,
-  type RecordView,
-} from './view.js';
+import { RecordParser } from './parser.js';
+import type { OnRecord, PcapInterface, RecordView } from './view.js';
 
 /** Every block: type, total length, body, total length again (section 3.1). */
 export const BLOCK = { TYPE: 0, LENGTH: 4, BODY: 8, MIN_LENGTH: 12 } as const;
@@ -44,18 +38,11 @@ const PB = { INTERFACE_ID: 8, DROPS_COUNT: 10 } as const; // u16 each; the rest 
 /** Simple Packet Block body (section 4.4). */
 const SPB = { ORIGINAL_LEN: 8, DATA: 12, MIN_LENGTH: 16 } as const;
 
-const BLOCK_NAMES: Readonly<Record<number, string>> = {
-  [BLOCK_TYPE.SECTION_HEADER]: 'section header block',
-  [BLOCK_TYPE.INTERFACE_DESCRIPTION]: 'interface description block',
-  [BLOCK_TYPE.PACKET]: 'packet block',
-  [BLOCK_TYPE.SIMPLE_PACKET]: 'simple packet block',
-  [BLOCK_TYPE.NAME_RESOLUTION]: 'name resolution block',
-  [BLOCK_TYPE.INTERFACE_STATISTICS]: 'interface statistics block',
-  [BLOCK_TYPE.ENHANCED_PACKET]: 'enhanced packet block',
-};
+/** "enhanced packet block" for ENHANCED_PACKET. */
+const BLOCK_NAMES = namesOf(BLOCK_TYPE, (key) => `${key.toLowerCase().replaceAll('_', ' ')} block`);
 
 function blockName(type: number): string {
-  return BLOCK_NAMES[type] ?? `block of type ${hex(type, 8)}`;
+  return BLOCK_NAMES.get(type) ?? `block of type ${hex(type, 8)}`;
 }
 
 /** An interface plus what converting its timestamps needs. */
@@ -134,11 +121,7 @@ function setTimestamp(view: RecordView, iface: Interface, high: number, low: num
   view.tsNsec = nsec;
 }
 
-export class PcapngParser implements FormatParser {
-  info: PcapInfo | null = null;
-  index = 0;
-  stopped = false;
-  private readonly view: RecordView = newRecordView(Buffer.alloc(0));
+export class PcapngParser extends RecordParser {
   /** Byte order of the current section. */
   private littleEndian = true;
   /** Interfaces of the current section, by interface id. */
@@ -146,10 +129,6 @@ export class PcapngParser implements FormatParser {
   private sections = 0;
   private infoReported = false;
 
-  constructor(
-    private readonly name: string,
-    private readonly onInfo: OnInfo | null,
-  ) {}
 
   parse(buf: Buffer, pos: number, end: number, base: number, onRecord: OnRecord): number {
     const view = this.view;
@@ -197,10 +176,7 @@ export class PcapngParser implements FormatParser {
       if (isRecord) {
         this.reportInfo();
         this.index++;
-        if (onRecord(view) === false) {
-          this.stopped = true;
-          break;
-        }
+        if (!this.deliver(onRecord)) break;
       }
     }
     return pos;
@@ -419,9 +395,5 @@ export class PcapngParser implements FormatParser {
 
   private corrupt(type: number, at: number, detail: string): PcapError {
     return this.error(PCAP_ERROR.CORRUPT_BLOCK, at, `corrupt ${blockName(type)}`, detail);
-  }
-
-  private error(reason: PcapErrorReason, at: number, what: string, detail: string): PcapError {
-    return recordError(this.name, reason, this.index, at, what, detail);
   }
 }

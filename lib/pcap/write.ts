@@ -9,7 +9,7 @@ import { endianness } from 'node:os';
 import type { Writable } from 'node:stream';
 import { writeU16, writeU32 } from './bytes.js';
 import { GLOBAL_HEADER, LINKTYPE, MAGIC, MAX_CAPTURED_LENGTH, RECORD_HEADER, type ByteOrder } from './format.js';
-import { openSink, type Sink } from './sink.js';
+import { BufferedWriter } from './buffered-writer.js';
 import type { PcapTimestamp } from './view.js';
 
 export interface PcapWriteOptions {
@@ -202,30 +202,22 @@ export function encodePcap(records: Iterable<PcapWriteRecord>, options: PcapWrit
  * descriptor (1 for stdout; not closed), or a Writable (backpressure via write()'s result and
  * drained()).
  */
-export class PcapWriter {
+export class PcapWriter extends BufferedWriter {
   readonly linkType: number;
   readonly nanosecond: boolean;
   readonly snaplen: number;
   readonly byteOrder: ByteOrder;
-  /** Records written so far. */
-  records = 0;
   private readonly s: Settings;
-  private readonly sink: Sink;
-  private buf: Buffer;
-  private used = 0;
-  private closed = false;
-  private closing: Promise<void> | null = null;
 
   constructor(target: string | number | Writable, options: PcapWriterOptions = {}) {
-    this.s = settings(options);
-    this.linkType = this.s.linkType;
-    this.nanosecond = this.s.nanosecond;
-    this.snaplen = this.s.snaplen;
-    this.byteOrder = this.s.littleEndian ? 'little' : 'big';
-    const size = Math.max(GLOBAL_HEADER.LENGTH, Math.floor(options.bufferSize ?? DEFAULT_BUFFER_SIZE));
-    this.buf = Buffer.allocUnsafe(size);
-    this.sink = openSink(target, options.end);
-    encodeHeader(this.s, this.buf, 0);
+    const s = settings(options);
+    super('PcapWriter', target, Math.max(GLOBAL_HEADER.LENGTH, Math.floor(options.bufferSize ?? DEFAULT_BUFFER_SIZE)), options.end);
+    this.s = s;
+    this.linkType = s.linkType;
+    this.nanosecond = s.nanosecond;
+    this.snaplen = s.snaplen;
+    this.byteOrder = s.littleEndian ? 'little' : 'big';
+    encodeHeader(s, this.buf, 0);
     this.used = GLOBAL_HEADER.LENGTH;
   }
 
@@ -254,68 +246,15 @@ export class PcapWriter {
    */
   writeEncoded(records: Uint8Array, count: number): boolean {
     this.assertOpen();
-    let ok = this.flushBuffer();
-    if (records.length > 0) {
-      // A stream keeps what it is given until it is written: hand it a copy (the caller may reuse its bytes).
-      const bytes = this.sink.keepsChunks ? Buffer.from(records) : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
-      ok = this.sink.write(bytes) && ok;
-    }
+    const ok = this.writeThrough(records);
     this.records += count;
     return ok;
   }
 
-  /** Hand everything buffered to the target (a live writer may call this after each packet). */
-  flush(): boolean {
-    this.assertOpen();
-    return this.flushBuffer();
-  }
-
-  /** Resolves when a stream target has room again (at once for files). */
-  drained(): Promise<void> {
-    return this.sink.drained();
-  }
-
-  /** Flush, then close the file (or end the stream). Safe to call twice. */
-  close(): Promise<void> {
-    if (this.closing === null) {
-      this.closing = (async () => {
-        try {
-          this.flushBuffer();
-        } finally {
-          this.closed = true;
-          await this.sink.close();
-        }
-      })();
-    }
-    return this.closing;
-  }
-
   private append(src: Uint8Array, offset: number, length: number, originalLength: number): boolean {
-    this.assertOpen();
-    const need = recordLength(this.s, length);
-    let ok = true;
-    if (this.used + need > this.buf.length) ok = this.flushBuffer();
-    if (need > this.buf.length) {
-      // Bigger than the whole buffer (only with a small bufferSize): a chunk of its own.
-      const own = Buffer.allocUnsafe(need);
-      encodeRecord(this.s, own, 0, src, offset, length, originalLength);
-      ok = this.sink.write(own) && ok;
-    } else {
-      this.used = encodeRecord(this.s, this.buf, this.used, src, offset, length, originalLength);
-    }
+    const ok = this.makeRoom(recordLength(this.s, length));
+    this.used = encodeRecord(this.s, this.buf, this.used, src, offset, length, originalLength);
     this.records++;
     return ok;
-  }
-
-  private flushBuffer(): boolean {
-    if (this.used === 0) return true;
-    const chunk = this.buf.subarray(0, this.used);
-    if (this.sink.keepsChunks) this.buf = Buffer.allocUnsafe(this.buf.length);
-    this.used = 0;
-    return this.sink.write(chunk);
-  }
-
-  private assertOpen(): void {
-    if (this.closed || this.closing !== null) throw new Error('PcapWriter is closed');
   }
 }

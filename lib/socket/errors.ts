@@ -63,3 +63,13 @@ export function callError(code: ErrorCode, syscall: string, message: string, kin
   error.syscall = syscall;
   return error;
 }
+
+/** Throws the first error now (to the addon: uncaughtException) and the others on later ticks. */
+export function rethrow(failures: unknown[]): never {
+  for (const later of failures.slice(1)) {
+    process.nextTick(() => {
+      throw later;
+    });
+  }
+  throw failures[0];
+}

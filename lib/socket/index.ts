@@ -4,13 +4,12 @@
 // Two faces over one addon: RawSocket (probes: batches of datagrams per wake-up, sendmmsg,
 // kernel timestamps) and Socket (the classic API: createSocket, bind, listen, accept,
 // connect, recv, sendAll, ..., in classic/).
+export { rawIcmpSocket, type RawIcmpOptions } from './icmp-socket.js';
 export {
   RawSocket,
   openSocket,
-  rawIcmpSocket,
   type OpenOptions,
   type ReceiveOptions,
-  type RawIcmpOptions,
   type SocketAddress,
   type MessageInfo,
   type ReceivedMessage,

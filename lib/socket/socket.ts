@@ -15,7 +15,7 @@ import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
 import { datagramAt, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
-import { ErrorCode, socketError, type SocketError } from './errors.js';
+import { ErrorCode, rethrow, socketError, type SocketError } from './errors.js';
 import {
   familyNumber,
   checkKind,
@@ -25,6 +25,7 @@ import {
   type SocketType,
 } from './kinds.js';
 import { getOptionOn, setOptionOn } from './option-calls.js';
+import { KEY_SPACE, keepsKeys, sendStampFlags } from './send-stamps.js';
 import { MessageIterator, type MessageSource } from './raw-messages.js';
 import {
   messageInfoAt,
@@ -41,8 +42,6 @@ import {
   type SocketAddress,
 } from './values.js';
 import {
-  icmpFilterMask,
-  icmpv6FilterBytes,
   type Linger,
   type OptionInput,
   type OptionKind,
@@ -467,34 +466,6 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   }
 }
 
-/** Send-stamp keys are the kernel's 32-bit ee_data. */
-const KEY_SPACE = 2 ** 32;
-
-/** The SOF_TIMESTAMPING_* flags that ask for a send stamp. */
-function sendStampFlags(): number {
-  return constants.SOF_TIMESTAMPING_TX_SOFTWARE | constants.SOF_TIMESTAMPING_TX_HARDWARE | constants.SOF_TIMESTAMPING_TX_SCHED;
-}
-
-/**
- * True when a send refused with `errno` used no send-stamp key: the kernel refuses these before
- * it builds the datagram (a full send buffer, too long for the route, no route). Any other
- * refusal may come after the key was taken (netfilter, the qdisc).
- */
-function keepsKeys(errno: number): boolean {
-  const c = constants;
-  return errno === c.EAGAIN || errno === c.EWOULDBLOCK || errno === c.EMSGSIZE || errno === c.ENETUNREACH || errno === c.EHOSTUNREACH || errno === c.EACCES;
-}
-
-/** Throws the first error now (to the addon: uncaughtException) and the others on later ticks. */
-function rethrow(failures: unknown[]): never {
-  for (const later of failures.slice(1)) {
-    process.nextTick(() => {
-      throw later;
-    });
-  }
-  throw failures[0];
-}
-
 /**
  * Opens a socket: non-blocking, close-on-exec, one descriptor. Raw sockets need
  * CAP_NET_RAW (the error says how to get it).
@@ -505,31 +476,4 @@ export function openSocket(options: OpenOptions): RawSocket {
   const protocol = resolveProtocol(family, type, options.protocol);
   const native = new (addon().Socket)(familyNumber(family), typeNumber(type), protocol);
   return new RawSocket(native, family, type, protocol);
-}
-
-export interface RawIcmpOptions {
-  /** 'inet' (default) for ICMP, 'inet6' for ICMPv6. */
-  family?: 'inet' | 'inet6';
-  /** IPv4 only: the data you send starts with your own IPv4 header (IP_HDRINCL). */
-  hdrincl?: boolean;
-  /** Only these ICMP types reach the socket (ICMP_FILTER / ICMPV6_FILTER); all when omitted. */
-  passTypes?: readonly number[];
-}
-
-/** The usual ping socket: raw ICMP (or ICMPv6), optionally with your own IPv4 header. */
-export function rawIcmpSocket(options: RawIcmpOptions = {}): RawSocket {
-  const family = options.family ?? 'inet';
-  if (options.hdrincl === true && family !== 'inet') throw invalid('hdrincl exists only for IPv4 (IPv6 has no IP_HDRINCL)');
-  const socket = openSocket({ family, type: 'raw', protocol: family === 'inet' ? 'icmp' : 'icmpv6' });
-  try {
-    if (options.hdrincl === true) socket.setOption('IP_HDRINCL', true);
-    if (options.passTypes !== undefined) {
-      if (family === 'inet') socket.setOption('ICMP_FILTER', icmpFilterMask(options.passTypes));
-      else socket.setOption('ICMPV6_FILTER', icmpv6FilterBytes(options.passTypes));
-    }
-  } catch (error) {
-    socket.close();
-    throw error;
-  }
-  return socket;
 }

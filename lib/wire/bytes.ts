@@ -5,7 +5,7 @@
 // they only exist on Buffer while we accept any Uint8Array view. Callers check lengths first
 // (once per header), so these helpers never check bounds themselves.
 
-import { DecodeError, EncodeError, ParseError } from './errors.js';
+import { DecodeError, EncodeError, ParseError, parseField } from './errors.js';
 
 export function u8(b: Uint8Array, o: number): number {
   return b[o]!;
@@ -128,12 +128,7 @@ export function addressValue(v: unknown, field: string): number {
   if (typeof v !== 'string') {
     throw new EncodeError(field, v, `${v === undefined ? 'missing' : typeof v} is not an IPv4 address (${IPV4_HELP})`, 'dotted quad');
   }
-  try {
-    return parseIpv4(v);
-  } catch (e) {
-    if (e instanceof ParseError) throw new EncodeError(field, v, e.message, 'dotted quad');
-    throw e;
-  }
+  return parseField(field, v, 'dotted quad', parseIpv4);
 }
 
 export function readIpv4(b: Uint8Array, o: number): string {

@@ -4,7 +4,7 @@
 // The TOS byte is DSCP << 2 | ECN. A DSCP name given where a TOS byte is expected means that
 // DSCP with ECN 0 (so "EF" is 0xb8 = 184, as `ping -Q 0xb8` sends).
 
-import { ParseError } from './errors.js';
+import { checkUint, EncodeError, ParseError } from './errors.js';
 
 export const DSCP = {
   CS0: 0,
@@ -87,4 +87,24 @@ export function parseTos(text: string): number {
   const key = t.toUpperCase().replace(/-/g, '_');
   if (Object.prototype.hasOwnProperty.call(DSCP, key)) return tosByte(DSCP[key as DscpName]);
   throw new ParseError(`bad TOS value "${text}": ${HELP}`, text, null);
+}
+
+/**
+ * The DS field an init describes (IPv4's TOS byte, IPv6's traffic class: RFC 2474), given whole
+ * as `name` or as dscp and ecn; throws when the two disagree. One rule for both versions.
+ */
+export function dsFieldOf(name: 'tos' | 'trafficClass', byte: number | undefined, dscpIn: number | undefined, ecnIn: number | undefined): number {
+  const dscp = dscpIn === undefined ? undefined : checkUint(dscpIn, 63, 'dscp');
+  const ecn = ecnIn === undefined ? undefined : checkUint(ecnIn, 3, 'ecn');
+  if (byte === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
+  const field = checkUint(byte, 255, name);
+  if ((dscp !== undefined && dscp !== field >>> 2) || (ecn !== undefined && ecn !== (field & 3))) {
+    throw new EncodeError(
+      name,
+      field,
+      `${field} (dscp ${field >>> 2}, ecn ${field & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give ${name} or dscp and ecn`,
+      `${name} = dscp << 2 | ecn`,
+    );
+  }
+  return field;
 }

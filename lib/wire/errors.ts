@@ -29,6 +29,76 @@ export class DecodeError extends WireError {
 }
 
 /**
+ * `parse(text)` for a value encode was given: its ParseError becomes the EncodeError on `field`
+ * ("ip.src: 10.0.0.300 ..."), `allowed` saying what would do. One rule for every text field.
+ */
+export function parseField<T>(field: string, text: string, allowed: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof ParseError) throw new EncodeError(field, text, e.message, allowed);
+    throw e;
+  }
+}
+
+/** How typeOfKind names what it checks, in its errors. */
+export interface KindWords {
+  /** What the init should have been: "an ICMP message object". */
+  object: string;
+  /** What its kind should have been: "an ICMP kind". */
+  kind: string;
+  /** The `allowed` of that error: "ICMP kind". */
+  allowed: string;
+  /** Before "kind" and "type" in the field names: '' for a message, "options[2]." for an option. */
+  at: string;
+}
+
+/**
+ * The type an init's kind stands for (`kinds`: kind -> type), or for kind 'unknown' its own type;
+ * EncodeError when the init is no object, its kind is none of them, or the type given disagrees.
+ * One rule for ICMP messages, IPv6 options and ND options.
+ */
+export function typeOfKind(init: { kind?: unknown; type?: unknown } | null, kinds: Readonly<Record<string, number>>, field: string, words: KindWords): number {
+  checkInitObject(init, field, words.object);
+  if (init.kind === 'unknown') return checkUint(init.type, 255, `${words.at}type`);
+  const expected = kinds[init.kind as string];
+  if (expected === undefined) {
+    throw new EncodeError(`${words.at}kind`, init.kind, `${show(init.kind)} is not ${words.kind} (allowed ${[...Object.keys(kinds), 'unknown'].join(', ')})`, words.allowed);
+  }
+  if (init.type !== undefined && init.type !== expected) {
+    throw new EncodeError(`${words.at}type`, init.type, `${show(init.type)} does not match kind ${String(init.kind)} (type ${expected}); use kind "unknown" for other types`, String(expected));
+  }
+  return expected;
+}
+
+/** Every encode's first check: `init` must be an object ("ip: 5 is not an IPv4 header object"). */
+export function checkInitObject<T>(init: T, field: string, what: string): asserts init is NonNullable<T> {
+  if (init === null || typeof init !== 'object') throw new EncodeError(field, init, `${show(init)} is not ${what}`, 'an object');
+}
+
+/** The encode options the header codecs share, with their defaults: lengths and checksums computed, no payload. */
+export function encodeDefaults(opts: { fixLengths?: boolean; computeChecksums?: boolean; payloadLength?: number }) {
+  return { fixLengths: opts.fixLengths ?? true, computeChecksums: opts.computeChecksums ?? true, payloadLength: opts.payloadLength ?? 0 };
+}
+
+/**
+ * Decodes one part of `whole` (its options, a layer) into whole[key]. A DecodeError from the
+ * part keeps what the part did read in whole[key] and leaves with `whole` as its partial, so the
+ * caller sees everything read before the problem: one rule for every codec that nests another.
+ */
+export function decodePart<T, K extends keyof T>(whole: T, key: K, decode: () => T[K]): T[K] {
+  try {
+    return (whole[key] = decode());
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      whole[key] = e.partial as T[K];
+      e.partial = whole;
+    }
+    throw e;
+  }
+}
+
+/**
  * A value that cannot be put on the wire. `field` is the name (or JSON path) of the value,
  * `allowed` says what would have been accepted. The message reads "ip.ttl: 300 is out of range 0-255".
  */

@@ -1,21 +1,17 @@
 // What ICMPv4 (icmpv4.ts) and ICMPv6 (icmpv6.ts) messages share: the first 8 bytes (type, code,
-// checksum, and an echo's identifier and sequence where the rest of the header starts), decoding
-// an echo (the ping hot path: one object, spelled out), and checking an init's kind against its
-// type before anything is written. The tables of types and codes are each version's own.
+// checksum, and an echo's identifier and sequence where the rest of the header starts), and
+// decoding an echo (the ping hot path: one object, spelled out). Checking an init's kind against
+// its type is errors.ts's typeOfKind (options use it too). The tables of types and codes are each
+// version's own.
 
 import { u16, view } from './bytes.js';
-import { checkUint, EncodeError, showValue } from './errors.js';
+import { at, layout } from './tables.js';
 
-/** Byte offsets both versions give the same meaning. */
+/** Byte offsets both versions give the same meaning: the fixed part, and an echo's rest of header. */
 export const ICMP_HEADER_FIELD = {
-  TYPE: 0,
-  CODE: 1,
-  CHECKSUM: 2,
-  REST: 4,
-  IDENTIFIER: 4,
-  SEQUENCE: 6,
-  BODY: 8,
-} as const;
+  ...layout([['TYPE', 1], ['CODE', 1], ['CHECKSUM', 2]], [['REST', 4]], [['BODY', 0]]),
+  ...at(4, [['IDENTIFIER', 2], ['SEQUENCE', 2]]),
+};
 
 /** What every message to encode may give of its first 4 bytes. */
 export interface IcmpBaseInit {
@@ -66,22 +62,3 @@ export function decodeEcho<K extends string>(kind: K, b: Uint8Array, o: number, 
   };
 }
 
-/**
- * The type an init's kind stands for (`kinds`: kind -> type), or for kind 'unknown' its own type;
- * EncodeError when the kind is none of them or the type given disagrees with it. `what` names
- * the protocol in messages ("ICMP", "ICMPv6"), `field` the init itself.
- */
-export function typeOfKind(init: { kind?: unknown; type?: unknown } | null, kinds: Record<string, number>, what: string, field: string): number {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError(field, init, `${showValue(init)} is not an ${what} message object`, 'an object');
-  }
-  if (init.kind === 'unknown') return checkUint(init.type, 255, 'type');
-  const expected = kinds[init.kind as string];
-  if (expected === undefined) {
-    throw new EncodeError('kind', init.kind, `${showValue(init.kind)} is not an ${what} kind (allowed ${[...Object.keys(kinds), 'unknown'].join(', ')})`, `${what} kind`);
-  }
-  if (init.type !== undefined && init.type !== expected) {
-    throw new EncodeError('type', init.type, `${showValue(init.type)} does not match kind ${String(init.kind)} (type ${expected}); use kind "unknown" for other types`, String(expected));
-  }
-  return expected;
-}

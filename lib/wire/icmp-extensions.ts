@@ -262,6 +262,21 @@ export function hasExtensions(init: object): boolean {
   return e !== undefined && e !== null;
 }
 
+/**
+ * Bytes of an RFC 4884 error body: the quoted-datagram field (`field`: each version pads it its
+ * own way), then the extensions. Undefined when the init gives neither.
+ */
+export function errorBodyLength(init: { quoted?: unknown }, field: () => number): number | undefined {
+  if (init.quoted === undefined && !hasExtensions(init)) return undefined;
+  return field() + (hasExtensions(init) ? checkBytes((init as { extensions?: unknown }).extensions, 'extensions').length : 0);
+}
+
+/** Writes an RFC 4884 error body at b[o]: the quote (`written` bytes), zeros to `field`, the extensions. */
+export function writeErrorBody(init: { extensions?: Uint8Array | null }, b: Uint8Array, o: number, written: number, field: number): void {
+  b.fill(0, o + written, o + field);
+  if (hasExtensions(init)) b.set(init.extensions!, o + field);
+}
+
 /** Length of the quoted-datagram field: the quoted bytes, padded as RFC 4884 asks. */
 export function quotedFieldLength(init: ExtensionsInit): number {
   const q = quotedLength(init.quoted);

@@ -11,18 +11,15 @@
 //                    source quench      unused(32)
 
 import { ICMP_HEADER_FIELD } from './icmp-common.js';
+import { at } from './tables.js';
 
 /** Byte offsets of the fixed part (the first ones as ICMPv6's: icmp-common.ts) and of a timestamp message's three timestamps. */
 export const FIELD = {
   ...ICMP_HEADER_FIELD,
-  POINTER: 4,
-  LENGTH: 5,
-  NEXT_HOP_MTU: 6,
-  GATEWAY: 4,
-  ORIGINATE: 8,
-  RECEIVE: 12,
-  TRANSMIT: 16,
-} as const;
+  ...at(4, [['POINTER', 1], ['LENGTH', 1], ['NEXT_HOP_MTU', 2]]), // unreachable, time exceeded, parameter problem
+  ...at(4, [['GATEWAY', 4]]), // redirect
+  ...at(8, [['ORIGINATE', 4]], [['RECEIVE', 4]], [['TRANSMIT', 4]]), // timestamp
+};
 
 /** The fixed part every message has: type, code, checksum and the 4-byte rest of header. */
 export const HEADER_LENGTH = 8;

@@ -21,10 +21,10 @@
 
 import { addressValue, bytesEqual, presentBytes, encodeTarget, put16, put32, readIpv4, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
+import { checkBytes, checkUint, DecodeError, EncodeError, typeOfKind } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
-import { decodeEcho, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
-import { errorExtensions, extensionLengthFor, hasExtensions, quotedFieldLength, type ErrorExtensions } from './icmp-extensions.js';
+import { decodeEcho, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
+import { errorBodyLength, errorExtensions, extensionLengthFor, quotedFieldLength, writeErrorBody, type ErrorExtensions } from './icmp-extensions.js';
 import { decodeQuoted, quotedLength, writeQuoted, type QuotedDatagram, type QuotedDatagramInit } from './quoted.js';
 
 export * from './icmpv4-codes.js';
@@ -246,7 +246,7 @@ function decodeError(kind: IcmpErrorMessage['kind'], base: Base, b: Uint8Array, 
 // ---- encode -------------------------------------------------------------------------------------
 
 function checkKind(init: IcmpMessageInit): number {
-  return typeOfKind(init, KIND_TYPE, 'ICMP', 'icmp');
+  return typeOfKind(init, KIND_TYPE, 'icmp', { object: 'an ICMP message object', kind: 'an ICMP kind', allowed: 'ICMP kind', at: '' });
 }
 
 /** Bytes the init's own body takes (undefined = the init describes no body). */
@@ -265,11 +265,8 @@ function initBodyLength(init: IcmpMessageInit): number | undefined {
     case 'redirect':
     case 'source-quench':
       return init.quoted === undefined ? undefined : quotedLength(init.quoted);
-    default: {
-      if (init.quoted === undefined && !hasExtensions(init)) return undefined;
-      const ext = hasExtensions(init) ? checkBytes(init.extensions, 'extensions').length : 0;
-      return quotedFieldLength(init) + ext;
-    }
+    default:
+      return errorBodyLength(init, () => quotedFieldLength(init));
   }
 }
 
@@ -416,9 +413,7 @@ function writeBody(init: IcmpMessageInit, b: Uint8Array, o: number, fixLengths: 
       return;
     default: {
       const written = init.quoted === undefined ? 0 : writeQuoted(init.quoted, b, o, fixLengths, computeChecksums);
-      const field = quotedFieldLength(init);
-      b.fill(0, o + written, o + field);
-      if (hasExtensions(init)) b.set(init.extensions!, o + field);
+      writeErrorBody(init, b, o, written, quotedFieldLength(init));
     }
   }
 }

@@ -22,11 +22,11 @@
 // bytes after the first 4 as `data`. A message too short for its type is a DecodeError at its
 // first byte.
 
-import { bytesEqual, decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { bytesEqual, presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError } from './errors.js';
-import { decodeEcho, ICMP_HEADER_FIELD, typeOfKind, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
-import { decodeExtensions, errorExtensions, hasExtensions, type IcmpExtensionStructure } from './icmp-extensions.js';
+import { checkBytes, checkUint, DecodeError, EncodeError, typeOfKind } from './errors.js';
+import { decodeEcho, ICMP_HEADER_FIELD, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
+import { decodeExtensions, errorBodyLength, errorExtensions, hasExtensions, writeErrorBody, type IcmpExtensionStructure } from './icmp-extensions.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeQuoted6, quoted6Length, writeQuoted6, type QuotedDatagram6, type QuotedDatagram6Init } from './icmpv6-quoted.js';
 import { icmpv6TypeName } from './icmpv6-names.js';
@@ -152,13 +152,10 @@ function addressSumOf(p: PseudoHeader6): number | undefined {
  * an ND option or MLD record is malformed (partial: the message as far as it was read).
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number, opts: Icmpv6DecodeOptions = {}): Icmpv6Message {
-  const end = decodeSpan(buf, offset, length);
+  const present = presentBytes(buf, offset, length, BASE_HEADER_LENGTH, 'ICMPv6');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < BASE_HEADER_LENGTH) {
-    throw new DecodeError(`ICMPv6 header needs 4 bytes, ${present} present`, o);
-  }
+  const end = o + present;
   const type = b[o]!;
   const code = b[o + 1]!;
   const checksum = u16(b, o + FIELD.CHECKSUM);
@@ -251,7 +248,7 @@ export interface Icmpv6EncodeOptions extends PseudoHeader6 {
 // ---- encode -------------------------------------------------------------------------------------
 
 function checkKind(init: Icmpv6MessageInit): number {
-  return typeOfKind(init, KIND_TYPE, 'ICMPv6', 'icmpv6');
+  return typeOfKind(init, KIND_TYPE, 'icmpv6', { object: 'an ICMPv6 message object', kind: 'an ICMPv6 kind', allowed: 'ICMPv6 kind', at: '' });
 }
 
 /**
@@ -280,8 +277,7 @@ function initBodyLength(init: Icmpv6MessageInit, fixLengths: boolean): number | 
       return init.quoted === undefined ? undefined : quoted6Length(init.quoted, fixLengths);
     case 'destination-unreachable':
     case 'time-exceeded':
-      if (init.quoted === undefined && !hasExtensions(init)) return undefined;
-      return quotedFieldLength(init, fixLengths) + (hasExtensions(init) ? checkBytes(init.extensions, 'extensions').length : 0);
+      return errorBodyLength(init, () => quotedFieldLength(init, fixLengths));
     case 'mld-query':
     case 'mld-report':
     case 'mld-done':
@@ -394,9 +390,7 @@ function writeBody(init: Icmpv6MessageInit, b: Uint8Array, o: number, fixLengths
     case 'destination-unreachable':
     case 'time-exceeded': {
       const written = init.quoted === undefined ? 0 : writeQuoted6(init.quoted, b, o, fixLengths);
-      const field = quotedFieldLength(init, fixLengths);
-      b.fill(0, o + written, o + field);
-      if (hasExtensions(init)) b.set(init.extensions!, o + field);
+      writeErrorBody(init, b, o, written, quotedFieldLength(init, fixLengths));
       return;
     }
     case 'mld-query':

@@ -15,7 +15,10 @@
 
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
-import { checkBool, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkInitObject, encodeDefaults, checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { dsFieldOf } from './dscp.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
+import { layout } from './tables.js';
 import {
   decodeOptions,
   encodeOptions,
@@ -25,35 +28,21 @@ import {
   type Ipv4OptionInit,
 } from './ipv4-options.js';
 
-/** Byte offsets of the fixed header fields. */
-export const FIELD = {
-  VER_IHL: 0,
-  TOS: 1,
-  TOTAL_LENGTH: 2,
-  ID: 4,
-  FLAGS_FRAGMENT: 6,
-  TTL: 8,
-  PROTOCOL: 9,
-  CHECKSUM: 10,
-  SRC: 12,
-  DST: 16,
-  OPTIONS: 20,
-} as const;
+/** Byte offsets of the fixed header fields, one row per word of the drawing above. */
+export const FIELD = layout(
+  [['VER_IHL', 1], ['TOS', 1], ['TOTAL_LENGTH', 2]],
+  [['ID', 2], ['FLAGS_FRAGMENT', 2]],
+  [['TTL', 1], ['PROTOCOL', 1], ['CHECKSUM', 2]],
+  [['SRC', 4]],
+  [['DST', 4]],
+  [['OPTIONS', 0]],
+);
 
 /** Size of the header without options. */
 export const MIN_HEADER_LENGTH = 20;
 
-/** IANA protocol numbers we meet most. Any other number is carried as is. */
-export const PROTOCOL = {
-  ICMP: 1,
-  IGMP: 2,
-  TCP: 6,
-  UDP: 17,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  SCTP: 132,
-} as const;
+/** The Protocol field's numbers: the registry IPv6's Next Header shares (ip-protocol.ts). */
+export const PROTOCOL = IP_PROTOCOL;
 
 /** ECN codepoints (RFC 3168 section 5). */
 export const ECN = {
@@ -209,17 +198,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv4Header
   // Before the options: a malformed option must not leave a right checksum reported wrong in
   // the DecodeError's partial header.
   header.checksumValid = sum16(b, o, headerLength) === 0xffff;
-  if (headerLength > MIN_HEADER_LENGTH) {
-    try {
-      header.options = decodeOptions(b, o + MIN_HEADER_LENGTH, o + headerLength);
-    } catch (e) {
-      if (e instanceof DecodeError) {
-        header.options = e.partial as Ipv4Option[];
-        e.partial = header;
-      }
-      throw e;
-    }
-  }
+  if (headerLength > MIN_HEADER_LENGTH) decodePart(header, 'options', () => decodeOptions(b, o + MIN_HEADER_LENGTH, o + headerLength));
   return header;
 }
 
@@ -243,19 +222,7 @@ export function encodingLength(init: Ipv4HeaderInit): number {
 
 /** The TOS byte an init describes; throws when tos and dscp/ecn disagree. */
 export function tosOf(init: Pick<Ipv4HeaderInit, 'tos' | 'dscp' | 'ecn'>): number {
-  const dscp = init.dscp === undefined ? undefined : checkUint(init.dscp, 63, 'dscp');
-  const ecn = init.ecn === undefined ? undefined : checkUint(init.ecn, 3, 'ecn');
-  if (init.tos === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
-  const tos = checkUint(init.tos, 255, 'tos');
-  if ((dscp !== undefined && dscp !== tos >>> 2) || (ecn !== undefined && ecn !== (tos & 3))) {
-    throw new EncodeError(
-      'tos',
-      tos,
-      `${tos} (dscp ${tos >>> 2}, ecn ${tos & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give tos or dscp and ecn`,
-      'tos = dscp << 2 | ecn',
-    );
-  }
-  return tos;
+  return dsFieldOf('tos', init.tos, init.dscp, init.ecn);
 }
 
 /**
@@ -264,12 +231,8 @@ export function tosOf(init: Pick<Ipv4HeaderInit, 'tos' | 'dscp' | 'ecn'>): numbe
  * absent (see Ipv4EncodeOptions). The checksum is computed last, over the header as written.
  */
 export function encode(init: Ipv4HeaderInit, buf?: Uint8Array, offset = 0, opts: Ipv4EncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('ip', init, `${showValue(init)} is not an IPv4 header object`, 'an object');
-  }
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
-  const payloadLength = opts.payloadLength ?? 0;
+  checkInitObject(init, 'ip', 'an IPv4 header object');
+  const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const headerLength = encodingLength(init);
 
   // Validate the fixed fields before touching the buffer (a bad option value is only found while

@@ -15,7 +15,7 @@
 // find the zero run, no intermediate arrays.
 
 import { ipv4OrMinusOne } from './bytes.js';
-import { EncodeError, ParseError, showValue } from './errors.js';
+import { EncodeError, ParseError, parseField, showValue } from './errors.js';
 
 /** Bytes in an IPv6 address. */
 export const IPV6_ADDRESS_LENGTH = 16;
@@ -221,13 +221,7 @@ export function address6Value(v: unknown, field: string): Uint8Array {
   }
   const known = parsed.get(v);
   if (known !== undefined) return known;
-  let bytes: Uint8Array;
-  try {
-    bytes = parseIpv6(v);
-  } catch (e) {
-    if (e instanceof ParseError) throw new EncodeError(field, v, e.message, 'IPv6 address');
-    throw e;
-  }
+  const bytes = parseField(field, v, 'IPv6 address', parseIpv6);
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(v, bytes);
   return bytes;

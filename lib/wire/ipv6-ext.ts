@@ -17,7 +17,8 @@
 // in 4-byte units less two, fragmentOffset in 8-byte units); headerLength is always bytes.
 
 import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkInitObject, checkBool, checkBytes, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { at, layout } from './tables.js';
 import {
   decodeOptions,
   encodeOptions,
@@ -63,19 +64,12 @@ export function extensionKindOf(nextHeader: number): Ipv6ExtensionKind | null {
 
 /** Byte offsets shared by the headers that start with Next Header and a length. */
 export const FIELD = {
-  NEXT_HEADER: 0,
-  LENGTH: 1,
-  ROUTING_TYPE: 2,
-  SEGMENTS_LEFT: 3,
-  FRAGMENT_OFFSET: 2,
-  IDENTIFICATION: 4,
-  AH_RESERVED: 2,
-  AH_SPI: 4,
-  AH_SEQUENCE: 8,
-  AH_ICV: 12,
-  ESP_SPI: 0,
-  ESP_SEQUENCE: 4,
-} as const;
+  ...layout([['NEXT_HEADER', 1], ['LENGTH', 1]]),
+  ...at(2, [['ROUTING_TYPE', 1], ['SEGMENTS_LEFT', 1]]), // routing (RFC 8200 section 4.4)
+  ...at(2, [['FRAGMENT_OFFSET', 2], ['IDENTIFICATION', 4]]), // fragment (section 4.5)
+  ...at(2, [['AH_RESERVED', 2]], [['AH_SPI', 4]], [['AH_SEQUENCE', 4]], [['AH_ICV', 0]]), // AH (RFC 4302)
+  ...layout([['ESP_SPI', 4]], [['ESP_SEQUENCE', 4]]), // ESP (RFC 4303): no Next Header in front
+};
 
 export const FRAGMENT_HEADER_LENGTH = 8;
 export const ESP_HEADER_LENGTH = 8;
@@ -251,15 +245,7 @@ export function decode(buf: Uint8Array, offset: number, length: number | undefin
     };
   }
   const header: OptionsHeader = { kind, nextHeader: b[o]!, headerExtLength, headerLength, options: [] };
-  try {
-    header.options = decodeOptions(b, o + 2, o + headerLength);
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      header.options = e.partial as Ipv6Option[];
-      e.partial = header;
-    }
-    throw e;
-  }
+  decodePart(header, 'options', () => decodeOptions(b, o + 2, o + headerLength));
   return header;
 }
 
@@ -288,9 +274,7 @@ function decodeAh(b: Uint8Array, o: number, present: number): AuthenticationHead
 // ---- encode -------------------------------------------------------------------------------------
 
 function kindOfInit(init: Ipv6ExtensionInit, field: string): Ipv6ExtensionKind {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError(field, init, `${showValue(init)} is not an extension header object {kind, ...}`, 'an object');
-  }
+  checkInitObject(init, field, 'an extension header object {kind, ...}');
   if (!(init.kind in EXTENSION_TYPE)) {
     throw new EncodeError(`${field}.kind`, init.kind, `${showValue(init.kind)} is not an IPv6 extension header kind (allowed ${Object.keys(EXTENSION_TYPE).join(', ')})`, 'extension kind');
   }

@@ -17,7 +17,7 @@
 // with Pad1 or PadN when needed, so decode(encode(x)) lists the padding it added.
 
 import { put16, put32, u16, u32, view } from './bytes.js';
-import { checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkBytes, checkUint, DecodeError, EncodeError, showValue, typeOfKind } from './errors.js';
 
 /** Option type bytes (action, change flag and number together, as on the wire). */
 export const IPV6_OPTION = {
@@ -140,18 +140,7 @@ function readOption(b: Uint8Array, type: number, length: number, data: number): 
 // ---- encode -------------------------------------------------------------------------------------
 
 function checkOption(o: Ipv6OptionInit, field: string): number {
-  if (o === null || typeof o !== 'object') {
-    throw new EncodeError(field, o, `${showValue(o)} is not an option object {kind, ...}`, 'an object');
-  }
-  if (o.kind === 'unknown') return checkUint(o.type, 255, `${field}.type`);
-  const type = KIND_TYPE[o.kind as string];
-  if (type === undefined) {
-    throw new EncodeError(`${field}.kind`, o.kind, `${showValue(o.kind)} is not an IPv6 option kind (allowed ${[...Object.keys(KIND_TYPE), 'unknown'].join(', ')})`, 'option kind');
-  }
-  if (o.type !== undefined && o.type !== type) {
-    throw new EncodeError(`${field}.type`, o.type, `${showValue(o.type)} does not match kind ${o.kind} (type ${type}); use kind "unknown" for other types`, String(type));
-  }
-  return type;
+  return typeOfKind(o, KIND_TYPE, field, { object: 'an option object {kind, ...}', kind: 'an IPv6 option kind', allowed: 'option kind', at: `${field}.` });
 }
 
 /** Data bytes an option's init describes (after type and length). */

@@ -13,45 +13,25 @@
 // payloadLength is reported, not checked (decodePacket6 decides what a length past the bytes
 // means). encode writes the 40 bytes only.
 
-import { decodeSpan, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { checkInitObject, checkUint, DecodeError, EncodeError } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
+import { dsFieldOf } from './dscp.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
+import { layout } from './tables.js';
 
-/** Byte offsets of the header fields. */
-export const FIELD = {
-  VERSION_CLASS_FLOW: 0,
-  PAYLOAD_LENGTH: 4,
-  NEXT_HEADER: 6,
-  HOP_LIMIT: 7,
-  SRC: 8,
-  DST: 24,
-} as const;
+/** Byte offsets of the header fields, one row per line of the drawing above. */
+export const FIELD = layout(
+  [['VERSION_CLASS_FLOW', 4]],
+  [['PAYLOAD_LENGTH', 2], ['NEXT_HEADER', 1], ['HOP_LIMIT', 1]],
+  [['SRC', 16]],
+  [['DST', 16]],
+);
 
 export const HEADER_LENGTH = 40;
 
-/**
- * Next Header values (IANA "Assigned Internet Protocol Numbers"; RFC 8200 section 4 and RFC 7045
- * for which are extension headers). Any other number is carried as is.
- */
-export const NEXT_HEADER = {
-  HOP_BY_HOP: 0,
-  ICMP: 1,
-  TCP: 6,
-  UDP: 17,
-  IPV6: 41,
-  ROUTING: 43,
-  FRAGMENT: 44,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  ICMPV6: 58,
-  NO_NEXT_HEADER: 59,
-  DESTINATION_OPTIONS: 60,
-  MOBILITY: 135,
-  HIP: 139,
-  SHIM6: 140,
-  SCTP: 132,
-} as const;
+/** Next Header values: the registry IPv4's Protocol field shares (ip-protocol.ts). */
+export const NEXT_HEADER = IP_PROTOCOL;
 
 const VERSION_SHIFT = 28;
 const CLASS_SHIFT = 20;
@@ -108,13 +88,9 @@ export interface Ipv6EncodeOptions {
  * bytes are present or the version is not 6 (the partial header rides on the error).
  */
 export function decode(buf: Uint8Array, offset = 0, length?: number): Ipv6Header {
-  const end = decodeSpan(buf, offset, length);
+  presentBytes(buf, offset, length, HEADER_LENGTH, 'IPv6');
   const b = buf;
   const o = offset;
-  const present = end - o;
-  if (present < HEADER_LENGTH) {
-    throw new DecodeError(`IPv6 header needs 40 bytes, ${present} present`, o);
-  }
   const first = u32(b, o);
   const trafficClass = (first >>> CLASS_SHIFT) & 0xff;
   const header: Ipv6Header = {
@@ -145,19 +121,7 @@ export function encodingLength(_init?: Ipv6HeaderInit): number {
 
 /** The traffic class byte an init describes; throws when trafficClass and dscp/ecn disagree. */
 export function trafficClassOf(init: Pick<Ipv6HeaderInit, 'trafficClass' | 'dscp' | 'ecn'>): number {
-  const dscp = init.dscp === undefined ? undefined : checkUint(init.dscp, 63, 'dscp');
-  const ecn = init.ecn === undefined ? undefined : checkUint(init.ecn, 3, 'ecn');
-  if (init.trafficClass === undefined) return ((dscp ?? 0) << 2) | (ecn ?? 0);
-  const tc = checkUint(init.trafficClass, 255, 'trafficClass');
-  if ((dscp !== undefined && dscp !== tc >>> 2) || (ecn !== undefined && ecn !== (tc & 3))) {
-    throw new EncodeError(
-      'trafficClass',
-      tc,
-      `${tc} (dscp ${tc >>> 2}, ecn ${tc & 3}) disagrees with dscp ${dscp ?? '-'} / ecn ${ecn ?? '-'}; give trafficClass or dscp and ecn`,
-      'trafficClass = dscp << 2 | ecn',
-    );
-  }
-  return tc;
+  return dsFieldOf('trafficClass', init.trafficClass, init.dscp, init.ecn);
 }
 
 /**
@@ -165,9 +129,7 @@ export function trafficClassOf(init: Pick<Ipv6HeaderInit, 'trafficClass' | 'dscp
  * caller gave are written as given; payloadLength is computed when absent (see options).
  */
 export function encode(init: Ipv6HeaderInit, buf?: Uint8Array, offset = 0, opts: Ipv6EncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('ip', init, `${showValue(init)} is not an IPv6 header object`, 'an object');
-  }
+  checkInitObject(init, 'ip', 'an IPv6 header object');
   const fixLengths = opts.fixLengths ?? true;
   const version = init.version === undefined ? 6 : checkUint(init.version, 15, 'version');
   const trafficClass = trafficClassOf(init);

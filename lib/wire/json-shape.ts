@@ -9,7 +9,7 @@
 // absent, so the init looks hand-written.
 
 import { parseHex } from './bytes.js';
-import { checkBool, checkUint, EncodeError, ParseError, showValue } from './errors.js';
+import { checkBool, checkUint, EncodeError, parseField, showValue } from './errors.js';
 import { ipv6OrNull } from './ipv6-address.js';
 
 interface Common {
@@ -157,13 +157,7 @@ function readKinds(v: unknown, f: Extract<Field, { t: 'kinds' }>, path: string, 
 
 function hexValue(v: unknown, path: string, maxBytes?: number): Buffer {
   if (typeof v !== 'string') throw new EncodeError(path, v, `${showValue(v)} is not a hex string (e.g. "6000000000083a40")`, 'hex string');
-  let b: Buffer;
-  try {
-    b = parseHex(v);
-  } catch (e) {
-    if (e instanceof ParseError) throw new EncodeError(path, v, e.message, 'hex string');
-    throw e;
-  }
+  const b = parseField(path, v, 'hex string', parseHex);
   if (maxBytes !== undefined && b.length > maxBytes) {
     throw new EncodeError(path, v, `${b.length} bytes is more than the ${maxBytes} that fit`, `0-${maxBytes} bytes`);
   }

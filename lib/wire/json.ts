@@ -11,12 +11,12 @@
 //      given, so an edited packet keeps its old values unless `recompute: true` drops them.
 
 import { formatHex, ipv4OrMinusOne, parseHex } from './bytes.js';
-import { checkBool, checkUint, EncodeError, ParseError, showValue } from './errors.js';
+import { checkBool, checkUint, EncodeError, parseField, showValue } from './errors.js';
 import { kindOf, type IcmpMessageInit, type QuotedDatagramInit } from './icmpv4.js';
 import type { Ipv4HeaderInit } from './ipv4.js';
 import type { Ipv4OptionInit } from './ipv4-options.js';
 import type { Packet, PacketInit } from './packet.js';
-import type { TcpHeaderInit } from './tcp.js';
+import { FLAG_NAMES as TCP_FLAGS, type TcpHeaderInit } from './tcp.js';
 import type { UdpHeaderInit } from './udp.js';
 
 /** T with every Buffer turned into a hex string, recursively. */
@@ -97,12 +97,7 @@ function hex(v: unknown, path: string): Buffer | undefined {
   if (typeof v !== 'string') {
     throw new EncodeError(path, v, `${showValue(v)} is not a hex string (e.g. "45000054")`, 'hex string');
   }
-  try {
-    return parseHex(v);
-  } catch (e) {
-    if (e instanceof ParseError) throw new EncodeError(path, v, e.message, 'hex string');
-    throw e;
-  }
+  return parseField(path, v, 'hex string', parseHex);
 }
 
 function address(v: unknown, path: string): string | undefined {
@@ -424,8 +419,6 @@ function udpFromJson(v: unknown, path: string, recompute: boolean): UdpHeaderIni
     checksum: recompute ? undefined : uint(o.checksum, 0xffff, join(path, 'checksum')),
   });
 }
-
-const TCP_FLAGS = ['ns', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'] as const;
 
 function tcpFromJson(v: unknown, path: string, recompute: boolean): TcpHeaderInit {
   const o = object(v, path, [

@@ -29,6 +29,7 @@ import {
 } from './json-shape.js';
 import { EncodeError } from './errors.js';
 import { kindOf } from './icmpv6-codes.js';
+import { FLAG_NAMES } from './tcp.js';
 import type { Packet6, Packet6Init } from './packet6.js';
 
 export type Packet6Json = Jsonified<Packet6>;
@@ -223,7 +224,7 @@ const UDP: Shape = {
   checksumPresent: DERIVED_BOOL,
   headerLength: DERIVED_UINT,
 };
-const TCP_FLAGS: Shape = Object.fromEntries(['ns', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'].map((k) => [k, BOOL]));
+const TCP_FLAGS: Shape = Object.fromEntries(FLAG_NAMES.map((k) => [k, BOOL]));
 const TCP: Shape = {
   srcPort: required(U16),
   dstPort: required(U16),

@@ -15,7 +15,7 @@
 
 import { parseHex } from './bytes.js';
 import { put16, put32, u16, u32, view } from './bytes.js';
-import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, ParseError, showValue } from './errors.js';
+import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, parseField, showValue, typeOfKind } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
 import { decodeQuoted6, type QuotedDatagram6 } from './icmpv6-quoted.js';
 
@@ -227,25 +227,11 @@ export function linkLayerBytes(v: unknown, field: string): Uint8Array {
   if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2})*$/.test(v)) {
     throw new EncodeError(field, v, `${showValue(v)} is not a link-layer address (hex bytes separated by ":", e.g. 52:54:00:12:34:56)`, 'aa:bb:cc:dd:ee:ff');
   }
-  try {
-    return parseHex(v.replaceAll('-', ':'));
-  } catch (e) {
-    if (e instanceof ParseError) throw new EncodeError(field, v, e.message, 'aa:bb:cc:dd:ee:ff');
-    throw e;
-  }
+  return parseField(field, v, 'aa:bb:cc:dd:ee:ff', (text) => parseHex(text.replaceAll('-', ':')));
 }
 
 function optionType(o: NdOptionInit, field: string): number {
-  if (o === null || typeof o !== 'object') throw new EncodeError(field, o, `${showValue(o)} is not an ND option object {kind, ...}`, 'an object');
-  if (o.kind === 'unknown') return checkUint(o.type, 255, `${field}.type`);
-  const type = KIND_TYPE[o.kind as string];
-  if (type === undefined) {
-    throw new EncodeError(`${field}.kind`, o.kind, `${showValue(o.kind)} is not an ND option kind (allowed ${[...Object.keys(KIND_TYPE), 'unknown'].join(', ')})`, 'ND option kind');
-  }
-  if (o.type !== undefined && o.type !== type) {
-    throw new EncodeError(`${field}.type`, o.type, `${showValue(o.type)} does not match kind ${o.kind} (type ${type}); use kind "unknown" for other types`, String(type));
-  }
-  return type;
+  return typeOfKind(o, KIND_TYPE, field, { object: 'an ND option object {kind, ...}', kind: 'an ND option kind', allowed: 'ND option kind', at: `${field}.` });
 }
 
 /** Bytes of content after type and length, before padding. */

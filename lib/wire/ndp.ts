@@ -13,7 +13,7 @@
 // 4191 2.2, 2 bits), P proxy (RFC 4389 4.1); the remaining 2 bits are `reserved`.
 
 import { put32, u32 } from './bytes.js';
-import { checkBool, checkUint, DecodeError } from './errors.js';
+import { checkBool, checkUint, decodePart } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeNdOptions, encodeNdOptions, ndOptionsLength, type NdOption, type NdOptionInit } from './ndp-options.js';
@@ -122,20 +122,8 @@ export function decodeNd(kind: NdKind, b: Uint8Array, o: number, end: number, ba
     default:
       m = { kind, ...base, reserved: word, options: [] };
   }
-  m.options = decodeOptionsInto(m, b, o + ND_MIN_LENGTH[kind], end);
+  decodePart(m, 'options', () => decodeNdOptions(b, o + ND_MIN_LENGTH[kind], end));
   return m;
-}
-
-function decodeOptionsInto(m: NdMessage, b: Uint8Array, start: number, end: number): NdOption[] {
-  try {
-    return decodeNdOptions(b, start, end);
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      m.options = e.partial as NdOption[];
-      e.partial = m;
-    }
-    throw e;
-  }
 }
 
 // ---- encode -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 
 import { addressValue, decodeSpan, encodeTarget, view } from './bytes.js';
 import { pseudoHeaderSum, sum16 } from './checksum.js';
-import { DecodeError, EncodeError } from './errors.js';
+import { DecodeError, decodePart, EncodeError } from './errors.js';
 import type * as icmpv4 from './icmpv4.js';
 import * as ipv4 from './ipv4.js';
 import { decodeUpper, under, upperEncodingLength, upperOf, writeUpper, UPPER_PROTOCOL, type PacketTail, type PacketTailInit, type PacketWords } from './upper.js';
@@ -65,17 +65,7 @@ export function lengthFromCapture(ip: Pick<ipv4.Ipv4Header, 'totalLength'>): boo
 export function decodePacket(buf: Uint8Array, offset = 0, length?: number, options: PacketDecodeOptions = {}): Packet {
   const end = decodeSpan(buf, offset, length);
   const partial: Record<string, unknown> = { ip: null, icmp: null, udp: null, tcp: null };
-  let ip: ipv4.Ipv4Header;
-  try {
-    ip = ipv4.decode(buf, offset, end - offset);
-  } catch (e) {
-    if (e instanceof DecodeError) {
-      partial.ip = e.partial;
-      e.partial = partial;
-    }
-    throw e;
-  }
-  partial.ip = ip;
+  const ip = decodePart(partial, 'ip', () => ipv4.decode(buf, offset, end - offset)) as ipv4.Ipv4Header;
   const present = end - offset;
   const totalLength = lengthFromCapture(ip) ? Math.max(present, options.originalLength ?? 0) : ip.totalLength;
   if (totalLength < ip.headerLength) {

@@ -18,37 +18,38 @@
 
 import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
-import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
+import { checkInitObject, encodeDefaults, checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
+import { layout } from './tables.js';
+import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
-export const FIELD = {
-  SRC_PORT: 0,
-  DST_PORT: 2,
-  SEQUENCE: 4,
-  ACKNOWLEDGMENT: 8,
-  DATA_OFFSET: 12,
-  FLAGS: 13,
-  WINDOW: 14,
-  CHECKSUM: 16,
-  URGENT_POINTER: 18,
-  OPTIONS: 20,
-} as const;
+/** Byte offsets of the header fields, one row per word of the drawing above. */
+export const FIELD = layout(
+  [['SRC_PORT', 2], ['DST_PORT', 2]],
+  [['SEQUENCE', 4]],
+  [['ACKNOWLEDGMENT', 4]],
+  [['DATA_OFFSET', 1], ['FLAGS', 1], ['WINDOW', 2]],
+  [['CHECKSUM', 2], ['URGENT_POINTER', 2]],
+  [['OPTIONS', 0]],
+);
 
 export const MIN_HEADER_LENGTH = 20;
-export const PROTOCOL_NUMBER = 6;
+export const PROTOCOL_NUMBER = IP_PROTOCOL.TCP;
 
-/** Bits of the 16-bit word at offset 12, below the data offset. */
-export const FLAG = {
-  NS: 0x100,
-  CWR: 0x80,
-  ECE: 0x40,
-  URG: 0x20,
-  ACK: 0x10,
-  PSH: 0x08,
-  RST: 0x04,
-  SYN: 0x02,
-  FIN: 0x01,
-} as const;
+/**
+ * The flags of the 16-bit word at offset 12, below the data offset, highest bit first (NS is
+ * bit 8, FIN bit 0). The one list the flag bits, the decoded flags and the JSON shapes come from.
+ */
+export const FLAG_NAMES = ['ns', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'] as const;
+export type TcpFlagName = (typeof FLAG_NAMES)[number];
+
+/** FLAG_NAMES[i]'s bit. */
+const BIT: readonly number[] = FLAG_NAMES.map((_, i) => 1 << (FLAG_NAMES.length - 1 - i));
+
+/** Each flag's bit in that word: FLAG.SYN = 0x02. */
+export const FLAG = Object.freeze(Object.fromEntries(FLAG_NAMES.map((name, i) => [name.toUpperCase(), BIT[i]]))) as {
+  readonly [K in Uppercase<TcpFlagName>]: number;
+};
 
 /** Option kinds (IANA), for callers reading the raw option bytes. */
 export const OPTION_KIND = {
@@ -61,17 +62,7 @@ export const OPTION_KIND = {
   TIMESTAMPS: 8,
 } as const;
 
-export interface TcpFlags {
-  ns: boolean;
-  cwr: boolean;
-  ece: boolean;
-  urg: boolean;
-  ack: boolean;
-  psh: boolean;
-  rst: boolean;
-  syn: boolean;
-  fin: boolean;
-}
+export type TcpFlags = Record<TcpFlagName, boolean>;
 
 export interface TcpHeader {
   srcPort: number;
@@ -110,14 +101,15 @@ export interface TcpHeaderInit {
   options?: Uint8Array;
 }
 
-export interface TcpDecodeOptions extends PseudoHeaderAddresses {
-  truncated?: boolean;
-}
+/** The options UDP's codec takes too (transport.ts). */
+export type TcpDecodeOptions = TransportDecodeOptions;
+export type TcpEncodeOptions = TransportEncodeOptions;
 
-export interface TcpEncodeOptions extends PseudoHeaderAddresses {
-  payloadLength?: number;
-  fixLengths?: boolean;
-  computeChecksums?: boolean;
+/** The flags set in the word at DATA_OFFSET. */
+function flagsOf(word: number): TcpFlags {
+  const flags = {} as TcpFlags;
+  FLAG_NAMES.forEach((name, i) => (flags[name] = (word & BIT[i]!) !== 0));
+  return flags;
 }
 
 /**
@@ -139,17 +131,7 @@ export function decode(buf: Uint8Array, offset = 0, length?: number, opts: TcpDe
     dataOffset,
     headerLength,
     reserved: (word >>> 9) & 7,
-    flags: {
-      ns: (word & FLAG.NS) !== 0,
-      cwr: (word & FLAG.CWR) !== 0,
-      ece: (word & FLAG.ECE) !== 0,
-      urg: (word & FLAG.URG) !== 0,
-      ack: (word & FLAG.ACK) !== 0,
-      psh: (word & FLAG.PSH) !== 0,
-      rst: (word & FLAG.RST) !== 0,
-      syn: (word & FLAG.SYN) !== 0,
-      fin: (word & FLAG.FIN) !== 0,
-    },
+    flags: flagsOf(word),
     window: u16(b, o + FIELD.WINDOW),
     checksum: u16(b, o + FIELD.CHECKSUM),
     checksumValid: null,
@@ -186,12 +168,8 @@ export function encodingLength(init: TcpHeaderInit): number {
  * checksum is computed over pseudo-header, header and the payloadLength bytes that follow.
  */
 export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: TcpEncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('tcp', init, `${showValue(init)} is not a TCP header object`, 'an object');
-  }
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
-  const payloadLength = opts.payloadLength ?? 0;
+  checkInitObject(init, 'tcp', 'a TCP header object');
+  const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const headerLength = encodingLength(init);
   const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
   const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');
@@ -204,10 +182,10 @@ export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
     throw new EncodeError('flags', f, `${showValue(f)} is not an object of booleans {syn, ack, ...}`, '{ns, cwr, ece, urg, ack, psh, rst, syn, fin}');
   }
   let flags = 0;
-  for (const [name, bit] of Object.entries(FLAG)) {
-    const v = f[name.toLowerCase() as keyof TcpFlags];
-    if (v !== undefined && checkBool(v, `flags.${name.toLowerCase()}`)) flags |= bit;
-  }
+  FLAG_NAMES.forEach((name, i) => {
+    const v = f[name];
+    if (v !== undefined && checkBool(v, `flags.${name}`)) flags |= BIT[i]!;
+  });
   const window = init.window === undefined ? 0 : checkUint(init.window, 0xffff, 'window');
   const urgentPointer = init.urgentPointer === undefined ? 0 : checkUint(init.urgentPointer, 0xffff, 'urgentPointer');
   const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');

@@ -20,6 +20,20 @@ export interface PseudoHeaderAddresses {
   addressSum?: number;
 }
 
+/** What UDP's and TCP's decode take: the pseudo-header, and whether the bytes are all of the segment. */
+export interface TransportDecodeOptions extends PseudoHeaderAddresses {
+  /** The bytes given are not all of the datagram (snaplen, or a fragment): checksum is null. */
+  truncated?: boolean;
+}
+
+/** What UDP's and TCP's encode take. src and dst (or addressSum): the pseudo-header, for the checksum. */
+export interface TransportEncodeOptions extends PseudoHeaderAddresses {
+  /** Data bytes already written right after the header in the buffer. Default 0. */
+  payloadLength?: number;
+  fixLengths?: boolean;
+  computeChecksums?: boolean;
+}
+
 /** True when the options say enough to build the pseudo-header. */
 export function hasPseudoHeader(opts: PseudoHeaderAddresses): boolean {
   return opts.addressSum !== undefined || (opts.src !== undefined && opts.dst !== undefined);

@@ -13,19 +13,16 @@
 
 import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkUint, EncodeError, showValue } from './errors.js';
-import { checkTransportEncode, hasPseudoHeader, pseudoSum, type PseudoHeaderAddresses } from './transport.js';
+import { checkInitObject, encodeDefaults, checkUint, EncodeError } from './errors.js';
+import { IP_PROTOCOL } from './ip-protocol.js';
+import { layout } from './tables.js';
+import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
-export const FIELD = {
-  SRC_PORT: 0,
-  DST_PORT: 2,
-  LENGTH: 4,
-  CHECKSUM: 6,
-  PAYLOAD: 8,
-} as const;
+/** Byte offsets of the header fields, one row per line of the drawing above. */
+export const FIELD = layout([['SRC_PORT', 2], ['DST_PORT', 2]], [['LENGTH', 2], ['CHECKSUM', 2]], [['PAYLOAD', 0]]);
 
 export const HEADER_LENGTH = 8;
-export const PROTOCOL_NUMBER = 17;
+export const PROTOCOL_NUMBER = IP_PROTOCOL.UDP;
 
 export interface UdpHeader {
   srcPort: number;
@@ -52,19 +49,9 @@ export interface UdpHeaderInit {
   checksum?: number;
 }
 
-/** What the pseudo-header needs, and whether the bytes given are the whole datagram. */
-export interface UdpDecodeOptions extends PseudoHeaderAddresses {
-  /** The bytes given are not all of the datagram (snaplen, or a fragment): checksum is null. */
-  truncated?: boolean;
-}
-
-/** src and dst: the pseudo-header addresses, needed to compute the checksum. */
-export interface UdpEncodeOptions extends PseudoHeaderAddresses {
-  /** Data bytes already written right after the header in the buffer. Default 0. */
-  payloadLength?: number;
-  fixLengths?: boolean;
-  computeChecksums?: boolean;
-}
+/** The options TCP's codec takes too (transport.ts). */
+export type UdpDecodeOptions = TransportDecodeOptions;
+export type UdpEncodeOptions = TransportEncodeOptions;
 
 /**
  * Decodes the header at buf[offset, offset + length), where the range is the whole UDP
@@ -105,12 +92,8 @@ export function encodingLength(_init?: UdpHeaderInit): number {
  * is off.
  */
 export function encode(init: UdpHeaderInit, buf?: Uint8Array, offset = 0, opts: UdpEncodeOptions = {}): Buffer {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('udp', init, `${showValue(init)} is not a UDP header object`, 'an object');
-  }
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
-  const payloadLength = opts.payloadLength ?? 0;
+  checkInitObject(init, 'udp', 'a UDP header object');
+  const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
   const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');
   let length: number;

@@ -7,7 +7,7 @@
 // The decode side runs for every packet of a capture: it writes into the packet object it is
 // given and returns a number, so nothing is allocated for it.
 
-import { checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
+import { checkInitObject, checkBytes, DecodeError, EncodeError, showValue } from './errors.js';
 import * as icmpv4 from './icmpv4.js';
 import * as icmpv6 from './icmpv6.js';
 import * as tcp from './tcp.js';
@@ -92,9 +92,7 @@ export interface PacketWords {
  * gives among `names` (null for none).
  */
 export function upperOf<N extends UpperName>(init: UpperInits & { ip?: unknown }, names: readonly N[], words: PacketWords): N | null {
-  if (init === null || typeof init !== 'object') {
-    throw new EncodeError('packet', init, `${showValue(init)} is not a packet object {${words.shape}}`, 'an object');
-  }
+  checkInitObject(init, 'packet', `a packet object {${words.shape}}`);
   if (init.ip === null || typeof init.ip !== 'object') {
     throw new EncodeError('ip', init.ip, `${init.ip === undefined ? 'missing' : showValue(init.ip)}: ${words.header} object {src, dst, ...} is required`, 'an object');
   }

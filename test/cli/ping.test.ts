@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PingSummary } from '../../lib/probe/index.js';
-import { inOwnNetns, MAIN, ROOT, rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
+import { assertBadInputs, inOwnNetns, MAIN, ROOT, rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
 import { isRoot, rootTest } from '../helpers/privilege.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -82,14 +82,7 @@ test('bad input: one line, exit 2, no stack trace', async (t) => {
     [['-c', '1', '-I', 'an-interface-name-too-long', '127.0.0.1'], /is not an interface name/],
     [['-c', '1', '-q', '--no-such-option', '127.0.0.1'], /Unknown argument|no-such-option/],
   ];
-  for (const [args, pattern] of cases) {
-    const r = await rawprobe(args);
-    t.is(r.code, 2, args.join(' '));
-    t.is(r.stdout, '', args.join(' '));
-    t.regex(r.stderr, /^rawprobe: [^\n]+\n$/, args.join(' '));
-    t.regex(r.stderr, pattern, args.join(' '));
-    t.notRegex(r.stderr, /\n\s+at /);
-  }
+  await assertBadInputs(t, rawprobe, cases);
 });
 
 test('--help lists the iputils letters', async (t) => {

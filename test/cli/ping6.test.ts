@@ -4,7 +4,7 @@
 // Runs that probe happen in a private network namespace (unshare --net, lo up).
 import test from 'ava';
 import { join } from 'node:path';
-import { rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
+import { assertBadInputs, rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
 import { isRoot, rootTest } from '../helpers/privilege.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -34,13 +34,7 @@ test('bad input: -6 with an IPv4 address, -4 with an IPv6 one, a zone that names
     [['-4', '-6', '-c', '1', '::1'], /only one -4 or -6 option may be specified/],
     [['-c', '1', '-I', '127.0.0.1', '::1'], /not of one IP version/],
   ];
-  for (const [args, pattern] of cases) {
-    const r = await rawprobe(args);
-    t.is(r.code, 2, args.join(' '));
-    t.is(r.stdout, '', args.join(' '));
-    t.regex(r.stderr, /^rawprobe: [^\n]+\n$/, args.join(' '));
-    t.regex(r.stderr, pattern, args.join(' '));
-  }
+  await assertBadInputs(t, rawprobe, cases);
 });
 
 toolTest(['ping'], rootOnly)('::1 against iputils ping -6: the same header, reply lines, counts', async (t) => {

@@ -130,6 +130,22 @@ export function assertUsageError(t: ExecutionContext, r: CliResult, message: str
   t.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
 }
 
+/**
+ * Bad command lines, each with what its error must say: every one a usage error (exit 2, nothing
+ * on stdout, one line "rawprobe: ...", no stack trace), run one after the other by `run` (the
+ * test file's own runner: its command, where it runs).
+ */
+export async function assertBadInputs(t: ExecutionContext, run: (args: string[]) => Promise<CliResult>, cases: readonly (readonly [string[], RegExp])[]): Promise<void> {
+  for (const [args, pattern] of cases) {
+    const r = await run(args);
+    t.is(r.code, 2, args.join(' '));
+    t.is(r.stdout, '', args.join(' '));
+    t.regex(r.stderr, /^rawprobe: [^\n]+\n$/, args.join(' '));
+    t.regex(r.stderr, pattern, args.join(' '));
+    t.notRegex(r.stderr, /\n\s+at /);
+  }
+}
+
 /** A CLI left running while a test talks to it (a `rawprobe socket listen`, a client held open). */
 export interface RunningCli {
   /** The next line of stdout or stderr (as each completes) matching `accept`; rejects when the process ends first, or after `limitMs`. */

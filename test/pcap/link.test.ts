@@ -82,12 +82,17 @@ const CASES: Case[] = [
   { name: 'Wi-Fi 105 is not decoded', linkType: 105, frame: IPHEX, reason: NOT_IPV4.UNSUPPORTED_LINK_TYPE, value: 105 },
 ];
 
+/** The frame at `at` in a larger 0xa5-filled buffer (`extra` bytes more), as in a reader's chunk. */
+function inChunk(hex: string, at: number, extra: number): { frame: Buffer; buf: Buffer } {
+  const frame = Buffer.from(hex, 'hex');
+  const buf = Buffer.alloc(frame.length + extra, 0xa5);
+  frame.copy(buf, at);
+  return { frame, buf };
+}
+
 for (const c of CASES) {
   test(`locateIpv4: ${c.name}`, (t) => {
-    const frame = Buffer.from(c.frame, 'hex');
-    // At a non-zero offset inside a larger buffer, as in a reader's chunk.
-    const buf = Buffer.alloc(frame.length + 11, 0xa5);
-    frame.copy(buf, 7);
+    const { frame, buf } = inChunk(c.frame, 7, 11);
     const out = newIpv4Location();
     const loc = locateIpv4(buf, 7, frame.length, c.linkType, out);
     t.is(loc, out, 'fills the object given');
@@ -256,9 +261,7 @@ const NETWORK_CASES: NetworkCase[] = [
 
 for (const c of NETWORK_CASES) {
   test(`locateNetwork: ${c.name}`, (t) => {
-    const frame = Buffer.from(c.frame, 'hex');
-    const buf = Buffer.alloc(frame.length + 9, 0xa5);
-    frame.copy(buf, 5);
+    const { frame, buf } = inChunk(c.frame, 5, 9);
     const out = newNetworkLocation();
     const loc = locateNetwork(buf, 5, frame.length, c.linkType, out);
     t.is(loc, out, 'fills the object given');

@@ -54,16 +54,8 @@ for (const v of VARIANTS) {
     t.is(views.length, 1);
     const r = views[0]!;
     t.is(r.buffer, buf);
-    t.is(r.index, 0);
-    t.is(r.offset, 40);
-    t.is(r.fileOffset, 40);
-    t.is(r.capturedLength, 4);
-    t.is(r.originalLength, 60);
-    t.is(r.tsSec, 0x5f5e1000);
-    t.is(r.tsNsec, v.nsec);
-    t.true(r.hasTimestamp);
-    t.is(r.linkType, 1);
-    t.is(r.fcsLength, 0);
+    t.like(r, { index: 0, offset: 40, fileOffset: 40, capturedLength: 4, originalLength: 60, tsSec: 0x5f5e1000, tsNsec: v.nsec });
+    t.like(r, { hasTimestamp: true, linkType: 1, fcsLength: 0 });
     t.is(r.interfaceId, 0);
     t.is(buf.subarray(r.offset, r.offset + r.capturedLength).toString('hex'), DATA);
   });

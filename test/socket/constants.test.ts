@@ -42,13 +42,7 @@ toolTest(['python3'])('socket constants match Python’s socket module where it 
 });
 
 test('the batch layout and event numbers agree with the addon', (t) => {
-  const layout = addon().batchLayout;
-  t.is(layout.stride, 13);
-  t.is(layout.timestamp, 3);
-  t.is(layout.hwTimestamp, 12);
-  t.is(layout.eventBatch, 0);
-  t.is(layout.txStride, 4);
-  t.is(layout.txKey, 0);
+  t.like(addon().batchLayout, { stride: 13, timestamp: 3, hwTimestamp: 12, eventBatch: 0, txStride: 4, txKey: 0 });
 });
 
 test('without build/Release/rawprobe.node the error says how to build it', (t) => {

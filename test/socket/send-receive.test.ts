@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 
 import {
   BATCH,
@@ -16,6 +16,7 @@ import {
   now,
   openSocket,
   type MessageInfo,
+  type RawSocket,
   type QueuedError,
   type ReceiveBatch,
   type SocketError,
@@ -199,12 +200,7 @@ test('bind errors: address in use and an address that is not local, explained', 
 });
 
 test('drain: 500 datagrams waiting before the loop turns arrive whole, distinct, in far fewer callbacks', async (t) => {
-  const rx = openSocket({ family: 'inet', type: 'dgram' }).bind('127.0.0.1', 0);
-  const tx = openSocket({ family: 'inet', type: 'dgram' });
-  t.teardown(() => (rx.close(), tx.close()));
-  rx.setOption('SO_RCVBUF', 4 << 20);
-  // A small datagram costs the receive buffer about 1 KiB; send no more than fit.
-  const n = Math.min(500, Math.floor(rx.getOption('SO_RCVBUF') / 1024));
+  const { rx, tx, n } = drainPair(t, 500);
   t.log(`receive buffer ${rx.getOption('SO_RCVBUF')} bytes: ${n} datagrams`);
   const payloads = Array.from({ length: n }, (_, i) => Buffer.from(`datagram ${i} ${'x'.repeat(i % 50)}`));
 
@@ -223,11 +219,7 @@ test('drain: 500 datagrams waiting before the loop turns arrive whole, distinct,
 });
 
 test('drain with a small per-wake-up bound: many batches, and earlier datagrams stay intact', async (t) => {
-  const rx = openSocket({ family: 'inet', type: 'dgram' }).bind('127.0.0.1', 0);
-  const tx = openSocket({ family: 'inet', type: 'dgram' });
-  t.teardown(() => (rx.close(), tx.close()));
-  rx.setOption('SO_RCVBUF', 4 << 20);
-  const n = Math.min(300, Math.floor(rx.getOption('SO_RCVBUF') / 1024));
+  const { rx, tx, n } = drainPair(t, 300);
   rx.startReceiving({ slotCount: 16, maxPerWake: 32 });
   const batches: ReceiveBatch[] = [];
   rx.on('batch', (b) => batches.push(b));
@@ -386,6 +378,19 @@ test('the async iterator ends when the socket is closed elsewhere', async (t) =>
   rx.close();
   t.deepEqual(await pending, { value: undefined, done: true });
 });
+
+/**
+ * A receiver on 127.0.0.1 with a 4 MiB receive buffer and a sender, closed when the test ends,
+ * and how many datagrams to send: `most`, or fewer when they would not fit the buffer the kernel
+ * gave (a small datagram costs it about 1 KiB).
+ */
+function drainPair(t: ExecutionContext, most: number): { rx: RawSocket; tx: RawSocket; n: number } {
+  const rx = openSocket({ family: 'inet', type: 'dgram' }).bind('127.0.0.1', 0);
+  const tx = openSocket({ family: 'inet', type: 'dgram' });
+  t.teardown(() => (rx.close(), tx.close()));
+  rx.setOption('SO_RCVBUF', 4 << 20);
+  return { rx, tx, n: Math.min(most, Math.floor(rx.getOption('SO_RCVBUF') / 1024)) };
+}
 
 async function waitUntil(condition: () => boolean, limitMs = 10_000): Promise<void> {
   const start = Date.now();

@@ -5,6 +5,7 @@
 // its own generators; fast-check drives them.
 //
 // WIRE_FUZZ_RUNS=20000 npx ava dist/test/wire/property.test.js (or property6) for a longer hunt.
+import type { TestFn } from 'ava';
 import fc from 'fast-check';
 import { DecodeError } from '../../lib/wire/errors.js';
 import { jsonify } from '../../lib/wire/json.js';
@@ -109,4 +110,35 @@ export function assertReadsInsideRange<P extends { bytes: number }>(codec: FuzzC
     }),
     { numRuns: RUNS * 2 },
   );
+}
+
+/**
+ * The two robustness properties (assertMutationsDecodeOnly, assertReadsInsideRange) as ava
+ * tests, under each file's titles: both halves of the library register them the same way.
+ */
+export function robustnessTests<P extends { bytes: number }>(
+  test: TestFn,
+  titles: { mutations: string; range: string },
+  codec: FuzzCodec<P>,
+  seeds: fc.Arbitrary<Buffer>,
+): void {
+  test(titles.mutations, (t) => {
+    assertMutationsDecodeOnly(codec, seeds);
+    t.pass();
+  });
+  test(titles.range, (t) => {
+    assertReadsInsideRange(codec, seeds);
+    t.pass();
+  });
+}
+
+/** An input that once broke a property, kept so it never breaks again. */
+export interface Regression {
+  hex: string;
+  why: string;
+}
+
+/** Every regression decodes (and re-encodes) as decodeOnly demands; `why` names a failure. */
+export function assertRegressions<P extends { bytes: number }>(t: { is(actual: unknown, expected: unknown, message?: string): unknown }, codec: FuzzCodec<P>, regressions: readonly Regression[]): void {
+  for (const r of regressions) t.is(decodeOnly(codec, Buffer.from(r.hex, 'hex')), null, r.why);
 }

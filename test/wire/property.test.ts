@@ -12,7 +12,7 @@ import type { Ipv4Option, Ipv4OptionInit } from '../../lib/wire/ipv4-options.js'
 import { jsonify, packetInitFromJson } from '../../lib/wire/json.js';
 import { decodePacket, encodePacket, type Packet, type PacketInit } from '../../lib/wire/packet.js';
 import { VECTORS } from './vectors.js';
-import { assertMutationsDecodeOnly, assertReadsInsideRange, decodeOnly, initOf, plain, RUNS, u8, type FuzzCodec } from './fuzz.js';
+import { assertRegressions, decodeOnly, initOf, plain, robustnessTests, RUNS, u8, type FuzzCodec, type Regression } from './fuzz.js';
 
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((u) => Buffer.from(u));
@@ -337,19 +337,19 @@ test('random bytes only ever give a Packet (that re-encodes exactly) or a Decode
 
 const SEEDS = fc.oneof(fc.constantFrom(...VECTORS.map((v) => Buffer.from(v.hex, 'hex'))), packetInit.map((i) => encodePacket(i)));
 
-test('mutated and truncated real and generated packets: Packet or DecodeError, never anything else', (t) => {
-  assertMutationsDecodeOnly(CODEC, SEEDS);
-  t.pass();
-});
-
-test('decoders read only inside the range they are given', (t) => {
-  assertReadsInsideRange(CODEC, SEEDS);
-  t.pass();
-});
+robustnessTests(
+  test,
+  {
+    mutations: 'mutated and truncated real and generated packets: Packet or DecodeError, never anything else',
+    range: 'decoders read only inside the range they are given',
+  },
+  CODEC,
+  SEEDS,
+);
 
 // Inputs that once broke a property, kept so they never break again.
 // (The fuzzers have not found a crasher yet; these came from reviewing the RFC 4884 path.)
-const REGRESSIONS: { hex: string; why: string }[] = [
+const REGRESSIONS: Regression[] = [
   {
     // Time exceeded with RFC 4884 length 32, cut by snaplen at 100 bytes. The encoder once padded
     // the quoted field up to the promised 128 bytes, so re-encoding grew the packet and the
@@ -372,7 +372,7 @@ const REGRESSIONS: { hex: string; why: string }[] = [
 ];
 
 test('regression vectors', (t) => {
-  for (const r of REGRESSIONS) t.is(decodeOnly(CODEC, Buffer.from(r.hex, 'hex')), null, r.why);
+  assertRegressions(t, CODEC, REGRESSIONS);
   const p = decodePacket(Buffer.from(REGRESSIONS[1]!.hex, 'hex'));
   t.is(p.icmp?.kind === 'time-exceeded' ? p.icmp.quoted.payload.length : -1, 0);
   const past = decodePacket(Buffer.from(REGRESSIONS[2]!.hex, 'hex')).icmp;

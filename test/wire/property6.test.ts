@@ -13,7 +13,7 @@ import { packet6InitFromJson } from '../../lib/wire/json6.js';
 import type { NdOptionInit } from '../../lib/wire/ndp-options.js';
 import { decodePacket6, encodePacket6, type Packet6, type Packet6Init } from '../../lib/wire/packet6.js';
 import { datagrams, listFixtures } from '../fixtures/fixtures.js';
-import { assertMutationsDecodeOnly, assertReadsInsideRange, decodeOnly, initOf, plain, RUNS, u8, type FuzzCodec } from './fuzz.js';
+import { assertRegressions, decodeOnly, initOf, plain, robustnessTests, RUNS, u8, type FuzzCodec, type Regression } from './fuzz.js';
 
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((u) => Buffer.from(u));
@@ -156,18 +156,18 @@ test('random bytes behind an IPv6 first byte only ever give a Packet6 (re-encodi
 
 const SEED_PACKETS = fc.oneof(fc.constantFrom(...SEEDS), packetInit.map((i) => encodePacket6(i)));
 
-test('mutated and cut real and generated IPv6 packets: Packet6 or DecodeError, never anything else', (t) => {
-  assertMutationsDecodeOnly(CODEC, SEED_PACKETS);
-  t.pass();
-});
-
-test('the IPv6 decoders read only inside the range they are given', (t) => {
-  assertReadsInsideRange(CODEC, SEED_PACKETS);
-  t.pass();
-});
+robustnessTests(
+  test,
+  {
+    mutations: 'mutated and cut real and generated IPv6 packets: Packet6 or DecodeError, never anything else',
+    range: 'the IPv6 decoders read only inside the range they are given',
+  },
+  CODEC,
+  SEED_PACKETS,
+);
 
 // Inputs that once broke a property, kept so they never break again.
-const REGRESSIONS: { hex: string; why: string }[] = [
+const REGRESSIONS: Regression[] = [
   {
     // An Authentication Header of 12 bytes (payload length 1, no ICV): whole, but not a multiple
     // of 8. encode padded it to 16 although the length field was given; a given length now wins.
@@ -185,6 +185,6 @@ const REGRESSIONS: { hex: string; why: string }[] = [
 ];
 
 test('IPv6 regression vectors', (t) => {
-  for (const r of REGRESSIONS) t.is(decodeOnly(CODEC, Buffer.from(r.hex, 'hex')), null, r.why);
+  assertRegressions(t, CODEC, REGRESSIONS);
   t.is(decodePacket6(Buffer.from(REGRESSIONS[0]!.hex, 'hex')).extensions[0]!.headerLength, 12);
 });

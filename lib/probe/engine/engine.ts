@@ -20,7 +20,6 @@
 // A handler that throws, a socket error, or a failing tap ends the run the same way: the engine
 // stops (no more timers, listeners off) and start()'s promise rejects with the error, so the
 // session around it closes everything (session.ts).
-import { parseIpv4 } from '../../wire/bytes.js';
 import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, type ReceiveBatch } from '../../socket/batch.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { isTransientSendError } from '../errors.js';

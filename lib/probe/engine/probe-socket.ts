@@ -11,7 +11,8 @@
 //
 // The kernel stamps each probe and each answer (timestamps.ts). Receiving starts in batches, each slot long enough for a whole answer to the protocol's
 // largest probe. When a step fails, what was opened is closed again.
-import { openSocket, rawIcmpSocket, type RawSocket } from '../../socket/socket.js';
+import { rawIcmpSocket } from '../../socket/icmp-socket.js';
+import { openSocket, type RawSocket } from '../../socket/socket.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
 import { errnoName } from '../errors.js';
 import { noSuchDevice } from '../resolve.js';

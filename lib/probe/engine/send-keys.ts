@@ -4,6 +4,8 @@
 // probe it sends here, and looks the stamps up. A ring, like the probe table: a key is
 // remembered until `capacity` keys later; a stamp whose key was overwritten finds nothing.
 // Keys are u32 and probe numbers below 2^53: 12 bytes a slot.
+import { ringSize } from './ring-size.js';
+
 export class SendKeys {
   readonly #keys: Uint32Array;
   readonly #probes: Float64Array;
@@ -11,8 +13,7 @@ export class SendKeys {
 
   /** Remembers at least `capacity` keys (rounded up to a power of two). */
   constructor(capacity: number) {
-    let size = 16;
-    while (size < capacity) size *= 2;
+    const size = ringSize(capacity, 16);
     this.#mask = size - 1;
     this.#keys = new Uint32Array(size);
     // -1: no probe; the key column then means nothing.

@@ -7,6 +7,13 @@ import type { RawSocket } from '../../socket/socket.js';
 import type { SessionSocket } from './session.js';
 
 /** Sends through one socket, receives from several. */
+/** The group's events and their listeners. */
+interface GroupEvents {
+  batch: (batch: ReceiveBatch) => void;
+  txstamps: (stamps: SendStamps) => void;
+  error: (error: Error) => void;
+}
+
 export class SocketGroup implements SessionSocket {
   readonly sender: RawSocket;
   readonly receivers: readonly RawSocket[];
@@ -24,21 +31,18 @@ export class SocketGroup implements SessionSocket {
     return this.sender.sendMany(buffers, target);
   }
 
-  on(event: 'batch', listener: (batch: ReceiveBatch) => void): this;
-  on(event: 'txstamps', listener: (stamps: SendStamps) => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  on(event: 'batch' | 'txstamps' | 'error', listener: ((batch: ReceiveBatch) => void) | ((stamps: SendStamps) => void) | ((error: Error) => void)): this {
-    if (event === 'txstamps') this.sender.on(event, listener as (stamps: SendStamps) => void);
-    else for (const r of this.receivers) r.on(event as 'batch', listener as (batch: ReceiveBatch) => void);
-    return this;
+  on<E extends keyof GroupEvents>(event: E, listener: GroupEvents[E]): this {
+    return this.#listen('on', event, listener);
   }
 
-  off(event: 'batch', listener: (batch: ReceiveBatch) => void): this;
-  off(event: 'txstamps', listener: (stamps: SendStamps) => void): this;
-  off(event: 'error', listener: (error: Error) => void): this;
-  off(event: 'batch' | 'txstamps' | 'error', listener: ((batch: ReceiveBatch) => void) | ((stamps: SendStamps) => void) | ((error: Error) => void)): this {
-    if (event === 'txstamps') this.sender.off(event, listener as (stamps: SendStamps) => void);
-    else for (const r of this.receivers) r.off(event as 'batch', listener as (batch: ReceiveBatch) => void);
+  off<E extends keyof GroupEvents>(event: E, listener: GroupEvents[E]): this {
+    return this.#listen('off', event, listener);
+  }
+
+  /** Send stamps are the sender's; batches and errors come from every receiver. */
+  #listen(method: 'on' | 'off', event: keyof GroupEvents, listener: GroupEvents[keyof GroupEvents]): this {
+    if (event === 'txstamps') this.sender[method](event, listener as GroupEvents['txstamps']);
+    else for (const r of this.receivers) r[method](event as 'batch', listener as GroupEvents['batch']);
     return this;
   }
 

@@ -15,6 +15,9 @@
 // collide.
 
 /** Life of a probe. */
+import { newTypedColumns } from './columns.js';
+import { ringSize } from './ring-size.js';
+
 export const PROBE_STATE = {
   /** Slot never used, or its probe forgotten. */
   free: 0,
@@ -42,29 +45,36 @@ export type ProbeState = (typeof PROBE_STATE)[keyof typeof PROBE_STATE];
 export const SEND_CLOCK = { user: 0, kernel: 1, hardware: 2 } as const;
 export type SendClock = (typeof SEND_CLOCK)[keyof typeof SEND_CLOCK];
 
+/** The per-probe columns below, declared once: the constructor makes them all from this list. */
+const PROBE_COLUMNS = {
+  number: Float64Array, state: Uint8Array, key: Float64Array, target: Int32Array, ttl: Uint8Array, tos: Uint8Array,
+  timeout: Float64Array, deadline: Float64Array, sentAt: Float64Array, sendClock: Uint8Array,
+  requestedAt: Float64Array, kernelSentAt: Float64Array, ordinal: Float64Array,
+} as const;
+
 export class ProbeTable {
   readonly capacity: number;
   readonly #mask: number;
   /** Which probe number a slot holds (-1: none). */
-  readonly number: Float64Array;
-  readonly state: Uint8Array;
-  readonly key: Float64Array;
-  readonly target: Int32Array;
-  readonly ttl: Uint8Array;
-  readonly tos: Uint8Array;
+  declare readonly number: Float64Array;
+  declare readonly state: Uint8Array;
+  declare readonly key: Float64Array;
+  declare readonly target: Int32Array;
+  declare readonly ttl: Uint8Array;
+  declare readonly tos: Uint8Array;
   /** ms to wait, until sent; then the deadline (clock.ts ns) */
-  readonly timeout: Float64Array;
-  readonly deadline: Float64Array;
+  declare readonly timeout: Float64Array;
+  declare readonly deadline: Float64Array;
   /** The send time answers are timed from (clock.ts ns): the best one known, sendClock says which. */
-  readonly sentAt: Float64Array;
-  readonly sendClock: Uint8Array;
+  declare readonly sentAt: Float64Array;
+  declare readonly sendClock: Uint8Array;
   /** The clock read just before the send call, the kernel's software stamp (NaN: none). */
-  readonly requestedAt: Float64Array;
-  readonly kernelSentAt: Float64Array;
+  declare readonly requestedAt: Float64Array;
+  declare readonly kernelSentAt: Float64Array;
   /** The interface's send stamp (NaN: none); made with the first one (--hw-timestamps only). */
   hardwareSentAt: Float64Array | null = null;
   /** 1-based position of the probe among those sent to its target (iputils' sequence). */
-  readonly ordinal: Float64Array;
+  declare readonly ordinal: Float64Array;
   /** Ring slot of the newest probe with the key that hashes here (or after, probing), -1: none. */
   readonly #index: Int32Array;
   readonly #indexShift: number;
@@ -73,23 +83,11 @@ export class ProbeTable {
 
   /** capacity is rounded up to a power of two (at least 16). */
   constructor(capacity: number) {
-    let size = 16;
-    while (size < capacity) size *= 2;
+    const size = ringSize(capacity, 16);
     this.capacity = size;
     this.#mask = size - 1;
-    this.number = new Float64Array(size).fill(-1);
-    this.state = new Uint8Array(size);
-    this.key = new Float64Array(size);
-    this.target = new Int32Array(size);
-    this.ttl = new Uint8Array(size);
-    this.tos = new Uint8Array(size);
-    this.timeout = new Float64Array(size);
-    this.deadline = new Float64Array(size);
-    this.sentAt = new Float64Array(size);
-    this.sendClock = new Uint8Array(size);
-    this.requestedAt = new Float64Array(size);
-    this.kernelSentAt = new Float64Array(size);
-    this.ordinal = new Float64Array(size);
+    Object.assign(this, newTypedColumns(PROBE_COLUMNS, size));
+    this.number.fill(-1);
     const bits = Math.log2(size) + 1;
     this.#index = new Int32Array(1 << bits).fill(-1);
     this.#indexShift = 32 - bits;

@@ -41,6 +41,21 @@ export interface UpperInit {
   payload?: Uint8Array;
 }
 
+type EchoRequestInit = NonNullable<UpperInit['echo']> & { kind: 'echo-request' };
+
+/**
+ * A template's upper layer as lib/wire's packets take it (encodePacket, encodePacket6): the same
+ * for both versions but for the key the echo goes under (icmp, icmpv6).
+ */
+export function upperLayerOf<K extends 'icmp' | 'icmpv6'>(upper: UpperInit, echoKey: K): Omit<UpperInit, 'echo'> & Partial<Record<K, EchoRequestInit>> {
+  const init: Omit<UpperInit, 'echo'> & Partial<Record<K, EchoRequestInit>> = {};
+  if (upper.echo !== undefined) init[echoKey] = { kind: 'echo-request', ...upper.echo } as (typeof init)[K];
+  if (upper.udp !== undefined) init.udp = upper.udp;
+  if (upper.tcp !== undefined) init.tcp = upper.tcp;
+  if (upper.payload !== undefined) init.payload = upper.payload;
+  return init;
+}
+
 /**
  * The datagram every probe starts from, copied once into each buffer the engine hands over; per
  * probe only the IP fields that change are written again (write), then the protocol's own

@@ -6,23 +6,13 @@ import { formatIpv4, u16 } from '../../wire/bytes.js';
 import { describeIcmp, traceMark } from '../../wire/icmp-names.js';
 import { ERROR_TYPES, HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, UNREACHABLE_CODE } from '../../wire/icmpv4-codes.js';
 import { FIELD as IP, MIN_HEADER_LENGTH, PROTOCOL } from '../../wire/ipv4.js';
-import { encodePacket, type PacketInit } from '../../wire/packet.js';
+import { encodePacket } from '../../wire/packet.js';
 import { quotedTransportAt } from '../../wire/quoted.js';
 import { echoReplyFilterV4 } from '../../socket/bpf.js';
 import { openProbeSocket, withTcpListener } from '../engine/probe-socket.js';
 import { answerHeaderLength, fillAnswer, icmpErrorAt, quotedAnswer, quotedProtocolFilter } from '../protocols/answer.js';
 import { ProbeTemplate, templateIp } from '../protocols/template.js';
-import type { ProbeFamily, UpperInit } from './family.js';
-
-/** The upper layer of a template as lib/wire's IPv4 packet takes it. */
-function upperOf(upper: UpperInit): Omit<PacketInit, 'ip'> {
-  const init: Omit<PacketInit, 'ip'> = {};
-  if (upper.echo !== undefined) init.icmp = { kind: 'echo-request', ...upper.echo };
-  if (upper.udp !== undefined) init.udp = upper.udp;
-  if (upper.tcp !== undefined) init.tcp = upper.tcp;
-  if (upper.payload !== undefined) init.payload = upper.payload;
-  return init;
-}
+import { upperLayerOf, type ProbeFamily } from './family.js';
 
 export const FAMILY4: ProbeFamily = {
   version: 4,
@@ -34,7 +24,7 @@ export const FAMILY4: ProbeFamily = {
   destinationUnreachable: ICMP_TYPE.DESTINATION_UNREACHABLE,
   portUnreachable: [ICMP_TYPE.DESTINATION_UNREACHABLE, UNREACHABLE_CODE.PORT],
 
-  template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperOf(upper) }), ipIdBase, h.stampAt ?? -1),
+  template: (h, upper, ipIdBase) => new ProbeTemplate(encodePacket({ ip: templateIp(h), ...upperLayerOf(upper, 'icmp') }), ipIdBase, h.stampAt ?? -1),
 
   open(b, offset, length, wireLength, m) {
     const hl = answerHeaderLength(b, offset, length);

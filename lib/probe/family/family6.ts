@@ -16,27 +16,42 @@ import { address6Key, address6KeyOf, formatIpv6, ipv6OrNull, parseIpv6 } from '.
 import { routeSource } from '../../socket/route.js';
 import { newChainWalk, walkChain } from '../../wire/ipv6-chain.js';
 import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
-import { encodePacket6, type Packet6Init } from '../../wire/packet6.js';
+import { encodePacket6 } from '../../wire/packet6.js';
 import { BATCH, type ReceiveBatch } from '../../socket/batch.js';
 import { echoReplyFilterV6, jump, stmt, type BpfInstruction } from '../../socket/bpf.js';
 import { constants } from '../../socket/constants.js';
-import { MATCH, MATCH_FLAG } from '../engine/protocol.js';
+import { MATCH, MATCH_FLAG, type Match } from '../engine/protocol.js';
 import { openProbeSocket6, withTcpListener } from '../engine/probe-socket.js';
 import { Probe6Template } from '../protocols/template6.js';
-import type { ProbeFamily, UpperInit } from './family.js';
+import { upperLayerOf, type ProbeFamily } from './family.js';
 
 const WALK = newChainWalk();
 /** Bytes of the quoted upper layer an answer is matched by (ports, echo identifier and sequence). */
 const QUOTED_BYTES = 8;
 
-/** The upper layer of a template as lib/wire's IPv6 packet takes it. */
-function upperOf(upper: UpperInit): Omit<Packet6Init, 'ip'> {
-  const init: Omit<Packet6Init, 'ip'> = {};
-  if (upper.echo !== undefined) init.icmpv6 = { kind: 'echo-request', ...upper.echo };
-  if (upper.udp !== undefined) init.udp = upper.udp;
-  if (upper.tcp !== undefined) init.tcp = upper.tcp;
-  if (upper.payload !== undefined) init.payload = upper.payload;
-  return init;
+/**
+ * What every match of a datagram read on a raw IPv6 socket records (the probing commands' and
+ * send's, lib/craft/family6.ts): where its bytes are, who sent it (the batch's address text), its
+ * hop limit and traffic class (the control messages), its length on the wire (the message
+ * without its IPv6 header, as ping -6 counts "64 bytes") and whether the read cut it.
+ */
+export function readAnswer6(m: Match, batch: ReceiveBatch, source: string, b: Uint8Array, offset: number, length: number, wireLength: number): void {
+  const base = m.index * BATCH.stride;
+  m.data = b;
+  m.offset = offset;
+  m.length = length;
+  m.from = address6KeyOf(source);
+  m.ttl = batch.meta[base + BATCH.hopLimit]!;
+  m.tos = batch.meta[base + BATCH.tos]!;
+  m.bytes = wireLength;
+  m.flags = wireLength > length ? MATCH_FLAG.truncated : 0;
+}
+
+/** What an ICMPv6 error tells of the packet it quotes (its IPv6 header at b[inner]): where it went, its traffic class and hop limit. */
+export function readQuoted6(m: Match, b: Uint8Array, inner: number): void {
+  m.target = address6Key(b, inner + IP6.DST);
+  m.quotedTos = ((b[inner]! & 0x0f) << 4) | (b[inner + 1]! >>> 4);
+  m.quotedTtl = b[inner + IP6.HOP_LIMIT]!;
 }
 
 /**
@@ -131,28 +146,19 @@ export const FAMILY6: ProbeFamily = {
   template(h, upper) {
     const ip = { src: h.source, dst: '::', hopLimit: 64, trafficClass: 0, flowLabel: (h.flowLabel ?? 0) & 0xfffff };
     const unspecified = ipv6OrNull(h.source)?.every((byte) => byte === 0) ?? false;
-    return new Probe6Template(encodePacket6({ ip, ...upperOf(upper) }), unspecified ? routeSources() : null);
+    return new Probe6Template(encodePacket6({ ip, ...upperLayerOf(upper, 'icmpv6') }), unspecified ? routeSources() : null);
   },
 
   open(b, offset, length, wireLength, m) {
     const batch = m.batch;
     const source = sourceOf(m);
     if (batch === null || source === '' || length < ICMPV6_HEADER_LENGTH) return -1;
-    const base = m.index * BATCH.stride;
-    m.data = b;
-    m.offset = offset;
-    m.length = length;
-    m.from = address6KeyOf(source);
-    m.ttl = batch.meta[base + BATCH.hopLimit]!;
-    m.tos = batch.meta[base + BATCH.tos]!;
+    readAnswer6(m, batch, source, b, offset, length, wireLength);
     m.type = b[offset]!;
     m.code = b[offset + 1]!;
     m.info = -1;
     m.quotedTos = -1;
     m.quotedTtl = -1;
-    // The message without its IPv6 header, as ping -6 counts "64 bytes".
-    m.bytes = wireLength;
-    m.flags = wireLength > length ? MATCH_FLAG.truncated : 0;
     return offset;
   },
   protocolOf: (_b, _offset, m) => m.batch?.protocol ?? -1,
@@ -166,10 +172,7 @@ export const FAMILY6: ProbeFamily = {
   },
   quotedIpId: () => -1,
   error(b, _offset, p, _length, _wireLength, m) {
-    const inner = p + ICMPV6_HEADER_LENGTH;
-    m.target = address6Key(b, inner + IP6.DST);
-    m.quotedTos = ((b[inner]! & 0x0f) << 4) | (b[inner + 1]! >>> 4);
-    m.quotedTtl = b[inner + IP6.HOP_LIMIT]!;
+    readQuoted6(m, b, p + ICMPV6_HEADER_LENGTH);
     if (m.type === ICMPV6_TYPE.PACKET_TOO_BIG || m.type === ICMPV6_TYPE.PARAMETER_PROBLEM) m.info = u32(b, p + ICMPV6.MTU);
     m.kind = MATCH.error;
     return MATCH.error;

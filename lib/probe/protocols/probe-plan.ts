@@ -8,6 +8,8 @@
 //
 // A probe nobody planned is flow 0 at the protocol's own length.
 
+import { ringSize } from '../engine/ring-size.js';
+
 /** Flow 0 and the protocol's own length: what a probe gets unless the handler says otherwise. */
 const DEFAULT_FLOW = 0;
 const DEFAULT_LENGTH = 0;
@@ -21,8 +23,7 @@ export class ProbePlan {
 
   /** `memory`: probes remembered (the engine's), rounded up to a power of two. */
   constructor(memory: number) {
-    let size = 1;
-    while (size < memory) size *= 2;
+    const size = ringSize(memory);
     this.#flow = new Int32Array(size);
     this.#length = new Int32Array(size);
     this.#number = new Float64Array(size).fill(-1);

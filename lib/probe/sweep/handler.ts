@@ -14,7 +14,7 @@ import { errnoName, firstLine } from '../errors.js';
 import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { PROBE_STATE } from '../engine/table.js';
 import { TargetAddress } from './address.js';
-import { newTypedColumns, type TypedColumns } from './columns.js';
+import { newTypedColumns, type TypedColumns } from '../engine/columns.js';
 import type { SweepEvent, SweepHooks } from './events.js';
 import { FEED, type FeedTarget, type TargetFeed } from './feed.js';
 import { DueHeap } from './heap.js';

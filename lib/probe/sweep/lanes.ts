@@ -1,7 +1,7 @@
 // The sweep's per-target state, by lane (an engine target index, reused as targets finish): one
 // typed array per field, all declared once in LANE_COLUMNS, grown together by doubling up to the
 // number of targets probed at once. No object per target: a /16 would make 65,534 of them.
-import { newTypedColumns, type TypedColumns } from './columns.js';
+import { newTypedColumns, type TypedColumns } from '../engine/columns.js';
 import type { SweepResult } from './events.js';
 
 /** Every per-target field, and the array type that holds it. */

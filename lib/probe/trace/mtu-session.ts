@@ -70,7 +70,8 @@ export class PathMtuSession extends CommandSession<TraceConfig, SizedProtocol> {
       (handler) => {
         handler.finish();
         const last = hopList[hopList.length - 1];
-        return { type: 'done', reached: handler.reached, hops: last?.ttl ?? 0, pmtu: handler.pmtu, back: handler.back, hopList };
+        const { pmtu, reached, back } = handler.found();
+        return { type: 'done', reached, hops: last?.ttl ?? 0, pmtu, back, hopList };
       },
     );
   }

@@ -104,17 +104,12 @@ export class PathMtuHandler implements ProbeHandler {
     for (let t = config.firstTtl; t <= config.maxTtl; t++) this.#queue.push({ ttl: t, size: this.#small });
   }
 
-  /** The path MTU found so far (the final one once the run ended). */
-  get pmtu(): number {
-    return this.#size;
-  }
-
-  get reached(): boolean {
-    return this.#reached;
-  }
-
-  get back(): number | null {
-    return this.#back;
+  /**
+   * What the run found so far (final once it ended): the path MTU, whether the destination
+   * answered, and the hops its answer came back over (null: not known).
+   */
+  found(): { pmtu: number; reached: boolean; back: number | null } {
+    return { pmtu: this.#size, reached: this.#reached, back: this.#back };
   }
 
   // ---- sending ----

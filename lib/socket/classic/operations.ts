@@ -7,7 +7,7 @@ import { constants } from '../constants.js';
 import type { SocketError } from '../errors.js';
 import { familyNumber, typeNumber, type Family, type SocketType } from '../kinds.js';
 import { toAddress, type SocketAddress } from '../socket.js';
-import type { CallArg, CallInit } from './call-log.js';
+import type { CallArg, CallInit, CallName } from './call-log.js';
 import { describeAddress, type ResolvedEndpoint } from './endpoint.js';
 import type { Operation } from './pending.js';
 
@@ -67,79 +67,82 @@ function wouldBlock(syscall: string): SocketError {
   return addon().errnoError(constants.EAGAIN, syscall) as SocketError;
 }
 
-export function recvOperation(ch: Channel, size: number, flags: number, done: Settle<Buffer>): Operation {
-  const args = (): CallArg[] => withFlags([size], flags);
-  return {
-    call: 'recv',
-    waitsForReadiness: true,
-    attempt(): boolean {
-      let data: Buffer | null;
-      try {
-        data = ch.native.recv(size, flags);
-      } catch (error) {
-        ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: -1, error: error as SocketError });
-        done.reject(error);
-        return true;
-      }
-      if (data === null) {
-        ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: -1, error: wouldBlock('recv') });
-        return false;
-      }
-      ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: data.length, data });
-      done.resolve(data);
-      return true;
-    },
-    abandon: (error) => done.reject(error),
-  };
-}
-
-/** recv_into: into the caller's buffer; the promise gets the byte count (0 at a stream's end). */
-export function recvIntoOperation(ch: Channel, buffer: Uint8Array, flags: number, done: Settle<number>): Operation {
-  const args = (): CallArg[] => withFlags([buffer.length], flags);
-  return {
-    call: 'recv',
-    waitsForReadiness: true,
-    attempt(): boolean {
-      let n: number;
-      try {
-        n = ch.native.recvInto(buffer, flags);
-      } catch (error) {
-        ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: -1, error: error as SocketError });
-        done.reject(error);
-        return true;
-      }
-      if (n < 0) {
-        ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: -1, error: wouldBlock('recv') });
-        return false;
-      }
-      ch.trace?.({ call: 'recv', fd: ch.fd, args: args(), result: n, data: Buffer.from(buffer.buffer, buffer.byteOffset, n) });
-      done.resolve(n);
-      return true;
-    },
-    abandon: (error) => done.reject(error),
-  };
-}
-
-/** recvmsg for recvFrom (call 'recvfrom', no descriptors) and recvFds (call 'recvmsg'). */
-export function recvMsgOperation(ch: Channel, size: number, flags: number, maxFds: number, done: Settle<Message>): Operation {
-  const call = maxFds > 0 ? 'recvmsg' : 'recvfrom';
-  const args = (): CallArg[] => withFlags([size], flags);
+/**
+ * A receive as an operation: each attempt one non-blocking `read` (null: it would block). A
+ * failure or a "would block" goes to the call log the same way for every receive; `settle` says
+ * what the promise gets for what was read, and what the log adds (result, data, ...).
+ */
+function receiveOperation<R, T>(
+  ch: Channel,
+  call: CallName,
+  syscall: string,
+  args: () => CallArg[],
+  read: () => R | null,
+  settle: (got: R) => { value: T; log: Omit<CallInit, 'call' | 'fd'> },
+  done: Settle<T>,
+): Operation {
   return {
     call,
     waitsForReadiness: true,
     attempt(): boolean {
-      let got;
+      let got: R | null;
       try {
-        got = ch.native.recvMsg(size, flags, maxFds);
+        got = read();
       } catch (error) {
-        ch.trace?.({ call, syscall: 'recvmsg', fd: ch.fd, args: args(), result: -1, error: error as SocketError });
+        ch.trace?.({ call, syscall, fd: ch.fd, args: args(), result: -1, error: error as SocketError });
         done.reject(error);
         return true;
       }
       if (got === null) {
-        ch.trace?.({ call, syscall: 'recvmsg', fd: ch.fd, args: args(), result: -1, error: wouldBlock('recvmsg') });
+        ch.trace?.({ call, syscall, fd: ch.fd, args: args(), result: -1, error: wouldBlock(syscall) });
         return false;
       }
+      const { value, log } = settle(got);
+      ch.trace?.({ call, syscall, fd: ch.fd, args: args(), ...log });
+      done.resolve(value);
+      return true;
+    },
+    abandon: (error) => done.reject(error),
+  };
+}
+
+export function recvOperation(ch: Channel, size: number, flags: number, done: Settle<Buffer>): Operation {
+  return receiveOperation(
+    ch,
+    'recv',
+    'recv',
+    () => withFlags([size], flags),
+    () => ch.native.recv(size, flags),
+    (data) => ({ value: data, log: { result: data.length, data } }),
+    done,
+  );
+}
+
+/** recv_into: into the caller's buffer; the promise gets the byte count (0 at a stream's end). */
+export function recvIntoOperation(ch: Channel, buffer: Uint8Array, flags: number, done: Settle<number>): Operation {
+  return receiveOperation(
+    ch,
+    'recv',
+    'recv',
+    () => withFlags([buffer.length], flags),
+    () => {
+      const n = ch.native.recvInto(buffer, flags);
+      return n < 0 ? null : n;
+    },
+    (n) => ({ value: n, log: { result: n, data: Buffer.from(buffer.buffer, buffer.byteOffset, n) } }),
+    done,
+  );
+}
+
+/** recvmsg for recvFrom (call 'recvfrom', no descriptors) and recvFds (call 'recvmsg'). */
+export function recvMsgOperation(ch: Channel, size: number, flags: number, maxFds: number, done: Settle<Message>): Operation {
+  return receiveOperation(
+    ch,
+    maxFds > 0 ? 'recvmsg' : 'recvfrom',
+    'recvmsg',
+    () => withFlags([size], flags),
+    () => ch.native.recvMsg(size, flags, maxFds),
+    (got) => {
       const msgFlags = got.flags & ~constants.MSG_CMSG_CLOEXEC;
       const message: Message = {
         data: got.data,
@@ -149,12 +152,10 @@ export function recvMsgOperation(ch: Channel, size: number, flags: number, maxFd
         fds: got.fds,
         flags: msgFlags,
       };
-      ch.trace?.({ call, syscall: 'recvmsg', fd: ch.fd, args: args(), result: got.size, data: got.data, peer: message.from, fds: got.fds.length > 0 ? got.fds : null });
-      done.resolve(message);
-      return true;
+      return { value: message, log: { result: got.size, data: got.data, peer: message.from, fds: got.fds.length > 0 ? got.fds : null } };
     },
-    abandon: (error) => done.reject(error),
-  };
+    done,
+  );
 }
 
 export interface SendPlan {

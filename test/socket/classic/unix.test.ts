@@ -3,13 +3,27 @@
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 
 import { createSocket, socketpair, type Socket, type SocketType } from '../../../lib/socket/index.js';
 import { runChild } from '../helpers.js';
 import { pythonTest, tempDir } from './helpers.js';
 
 const ptest = pythonTest(test);
+
+/**
+ * A unix listener of `type` at `path`, a Python child running `script` (the path its argument),
+ * and the connection it made: each closed or killed when the test ends.
+ */
+async function acceptPython(t: ExecutionContext, type: SocketType, path: string, script: string): Promise<{ socket: Socket; py: ReturnType<typeof runChild> }> {
+  const server = createSocket({ family: 'unix', type }).bind(path).listen();
+  t.teardown(() => server.close());
+  const py = runChild('python3', ['-c', script, path]);
+  t.teardown(() => py.child.kill('SIGKILL'));
+  const { socket } = await server.accept({ timeout: 20_000 });
+  t.teardown(() => socket.close());
+  return { socket, py };
+}
 const O_CLOEXEC = 0o2000000;
 
 function readAll(fd: number): string {
@@ -62,13 +76,7 @@ s.recv(1)
 `;
 
 ptest('SCM_RIGHTS from Python: it passes the read end of a pipe, we read what it wrote', async (t) => {
-  const path = join(tempDir(t), 'fds.sock');
-  const server = createSocket({ family: 'unix', type: 'stream' }).bind(path).listen();
-  t.teardown(() => server.close());
-  const py = runChild('python3', ['-c', PIPE_SENDER, path]);
-  t.teardown(() => py.child.kill('SIGKILL'));
-  const { socket } = await server.accept({ timeout: 20_000 });
-  t.teardown(() => socket.close());
+  const { socket, py } = await acceptPython(t, 'stream', join(tempDir(t), 'fds.sock'), PIPE_SENDER);
   const message = await socket.recvFds(64, 4, { timeout: 20_000 });
   t.is(message.data.toString(), 'pipe');
   const fd = message.fds[0] as number;
@@ -94,25 +102,15 @@ ptest('SCM_RIGHTS to Python: we pass a file descriptor, Python reads the file th
   writeFileSync(join(dir, 'for-python.txt'), 'python reads this');
   const fd = openSync(join(dir, 'for-python.txt'), 'r');
   t.teardown(() => closeSync(fd));
-  const server = createSocket({ family: 'unix', type: 'seqpacket' }).bind(path).listen();
-  t.teardown(() => server.close());
-  const py = runChild('python3', ['-c', FD_READER, path]);
-  t.teardown(() => py.child.kill('SIGKILL'));
-  const { socket } = await server.accept({ timeout: 20_000 });
-  t.teardown(() => socket.close());
+  const { socket, py } = await acceptPython(t, 'seqpacket', path, FD_READER);
   await socket.sendFds('file', [fd]);
   t.is(await py.nextLine(() => true), 'file python reads this');
   t.is((await py.exited()).code, 0, py.stderr());
 });
 
 ptest('SO_PEERCRED names the process at the other end: Python’s pid, our uid and gid', async (t) => {
-  const path = join(tempDir(t), 'cred.sock');
-  const server = createSocket({ family: 'unix', type: 'stream' }).bind(path).listen();
-  t.teardown(() => server.close());
-  const py = runChild('python3', ['-c', 'import socket, sys, os\ns = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nprint(os.getpid(), flush=True)\ns.recv(1)', path]);
-  t.teardown(() => py.child.kill('SIGKILL'));
-  const { socket } = await server.accept({ timeout: 20_000 });
-  t.teardown(() => socket.close());
+  const script = 'import socket, sys, os\ns = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nprint(os.getpid(), flush=True)\ns.recv(1)';
+  const { socket, py } = await acceptPython(t, 'stream', join(tempDir(t), 'cred.sock'), script);
   const pid = Number(await py.nextLine(() => true));
   t.deepEqual(socket.peerCredentials(), { pid, uid: process.getuid!(), gid: process.getgid!() });
   t.is(py.child.pid, pid);
