@@ -6,6 +6,7 @@ import { captureGroup } from './rows/capture.js';
 import { checksumGroup } from './rows/checksum.js';
 import { floodGroup } from './rows/flood.js';
 import { ipv6ParseGroup } from './rows/ipv6-parse.js';
+import { ipv6Group } from './rows/ipv6.js';
 import { pcapReadGroup } from './rows/pcap-read.js';
 import { rttGroup } from './rows/rtt.js';
 import { socketGroup } from './rows/socket.js';
@@ -28,6 +29,7 @@ export const BENCH_GROUPS: readonly BenchGroup[] = [
   pcapReadGroup,
   startupGroup,
   sweepGroup,
+  ipv6Group,
   socketGroup,
   captureGroup,
 ];

@@ -8,6 +8,7 @@
 //   chain3-silent  the same with r2 silent (trace with a silent hop)
 //   mtu1400        h1 - r1 - r2 - h2 with a 1400-byte link between the routers (trace --mtu, tracepath)
 //   sweep          h1 - t, where t answers for all of 198.18.0.0/16 (`ip route add local ... dev lo`)
+//                  and of 2001:db8:ff::/112 (65,536 addresses, for sweep -6)
 //
 // Rate limiting is switched off on the routers because the rows measure the tools, not the kernel's
 // ICMP token bucket: with it on, mtr run right after traceroute sees `???` for every router.
@@ -24,6 +25,8 @@ export type BenchLabKind = (typeof BENCH_LAB)[keyof typeof BENCH_LAB];
 
 /** The /16 the sweep lab's target answers for: 198.18.0.0/15 is the benchmarking range (RFC 2544). */
 export const SWEEP_BLOCK = '198.18.0.0/16';
+/** Its IPv6 twin: 65,536 addresses, what sweep -6 and fping -6 are timed on. */
+export const SWEEP_BLOCK6 = '2001:db8:ff::/112';
 
 async function fixture(name: string): Promise<LabFile> {
   return JSON.parse(await readFile(`${REPO_ROOT}fixtures/labs/${name}.json`, 'utf8')) as LabFile;
@@ -46,7 +49,8 @@ async function labFile(kind: BenchLabKind): Promise<{ file: LabFile; source: str
       return {
         file: {
           name: 'sweep',
-          description: 'h1 - t; t answers every address of 198.18.0.0/16 (a local route on its loopback)',
+          description: 'h1 - t; t answers every address of 198.18.0.0/16 and 2001:db8:ff::/112 (local routes on its loopback)',
+          ipv6: true,
           // Automatic addresses: h1 203.0.113.1, t 203.0.113.2 (a host's default route goes only
           // to a router, so h1's is given).
           nodes: { h1: { role: 'host', routes: [{ to: 'default', via: '203.0.113.2' }] }, t: { role: 'host' } },
@@ -91,6 +95,11 @@ export class BenchLabs {
       const ip = (await findTool('ip')) ?? 'ip';
       const r = await lab.exec('t', [ip, 'route', 'add', 'local', SWEEP_BLOCK, 'dev', 'lo']);
       if (r.code !== 0) throw new Error(`sweep lab: ip route add local ${SWEEP_BLOCK} failed: ${r.stderr.trim()}`);
+      // IPv6: t (2001:db8::2) answers the block; h1's routes are given, so it is told the way.
+      for (const [node, args] of [['t', ['-6', 'route', 'add', 'local', SWEEP_BLOCK6, 'dev', 'lo']], ['h1', ['-6', 'route', 'add', SWEEP_BLOCK6, 'via', lab.address('t', { family: 6 })]]] as const) {
+        const r6 = await lab.exec(node, [ip, ...args]);
+        if (r6.code !== 0) throw new Error(`sweep lab: ip ${args.join(' ')} on ${node} failed: ${r6.stderr.trim()}`);
+      }
     }
     return lab;
   }

@@ -36,7 +36,7 @@ import { toolPath, toolProblem } from '../tools.js';
 export const FLOOD_TARGET = { lab: 'lab', loopback: 'loopback' } as const;
 export type FloodTargetId = (typeof FLOOD_TARGET)[keyof typeof FLOOD_TARGET];
 
-interface FloodTarget {
+export interface FloodTarget {
   id: FloodTargetId;
   label: string;
   address: string;
@@ -95,7 +95,7 @@ export function steadyRate(samples: readonly { count: number; at: number }[]): n
  * tool runs (the same measure for every tool, whether or not it counts); `replies` is the tool's
  * own count of replies it read, over its D seconds, or null when it reads none.
  */
-async function floodRun(lab: Lab, target: FloodTarget, argv: string[], name: string, seconds: number, own: (r: ProcResult) => OwnCounts, ok: number[], env?: NodeJS.ProcessEnv): Promise<RunOutcome> {
+export async function floodRun(lab: Lab, target: FloodTarget, argv: string[], name: string, seconds: number, own: (r: ProcResult) => OwnCounts, ok: number[], env?: NodeJS.ProcessEnv): Promise<RunOutcome> {
   const before = await linkCounters(lab, 'h1', target.dev);
   let done = false;
   const running = runProcess(argv, { netns: lab.namespace('h1'), timeoutMs: (seconds + 15) * 1000, ...(env === undefined ? {} : { env }), maxOutput: 1 << 20 }).finally(() => {
@@ -126,7 +126,7 @@ async function floodRun(lab: Lab, target: FloodTarget, argv: string[], name: str
   };
 }
 
-function required(name: string, r: ProcResult): { sent: number; received: number } {
+export function required(name: string, r: ProcResult): { sent: number; received: number } {
   const c = parseTransmitted(r.stdout) ?? parseTransmitted(r.stderr);
   if (c === null) throw new Error(`${name}: no "N packets transmitted, M received" summary in its output`);
   return c;

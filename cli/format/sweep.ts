@@ -7,6 +7,8 @@
 //            198.18.0.1 : [0], 64 bytes, 0.042 ms (0.042 avg, 0% loss)     count mode
 //            198.18.4.1 : [1], timed out (NaN avg, 100% loss)
 //   stderr   ICMP Host Unreachable from 203.0.113.2 for ICMP Echo sent to 198.18.4.1
+//            ICMPv6 Destination Unreachable (No route to destination) from 2001:db8::2 for ICMPv6
+//            Echo Request sent to 2001:db8:fe::1   (newer fping's words; 5.1 prints none)
 //            198.18.0.1 : duplicate for [0], 64 bytes, 0.061 ms
 //            198.18.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.042/0.058/0.073
 //            nosuch.example: Name or service not known
@@ -94,6 +96,43 @@ export function fpingIcmpName(type: number, code: number): string {
   return ICMP_TYPE[type] ?? `ICMP ${type}`;
 }
 
+/** Newer fping's names of ICMPv6 error codes, by type (its decode_icmp_ipv6; fping 5.1 prints none). */
+const ICMPV6_CODES: Record<number, { name: string; codes: readonly string[] }> = {
+  1: {
+    name: 'ICMPv6 Destination Unreachable',
+    codes: [
+      'No route to destination',
+      'Communication with destination administratively prohibited',
+      'Beyond scope of source address',
+      'Address unreachable',
+      'Port unreachable',
+      'Source address failed ingress/egress policy',
+      'Reject route to destination',
+      'Error in Source Routing Header',
+      'Headers too long',
+      'Error in P-Route',
+    ],
+  },
+  3: { name: 'ICMPv6 Time Exceeded', codes: ['Hop limit exceeded in transit', 'Fragment reassembly time exceeded'] },
+  4: {
+    name: 'ICMPv6 Parameter Problem',
+    codes: [
+      'Erroneous header field encountered',
+      'Unrecognized Next Header type encountered',
+      'Unrecognized IPv6 option encountered',
+      'IPv6 First Fragment has incomplete IPv6 Header Chain',
+    ],
+  },
+};
+
+/** fping's name for an ICMPv6 message: "ICMPv6 Destination Unreachable (Address unreachable)", "ICMPv6 Packet Too Big". */
+export function fpingIcmp6Name(type: number, code: number): string {
+  if (type === 2) return 'ICMPv6 Packet Too Big';
+  const known = ICMPV6_CODES[type];
+  if (known === undefined) return `ICMPv6 Type ${type} Code ${code}`;
+  return `${known.name} (${known.codes[code] ?? `Code ${code}`})`;
+}
+
 // ---- lines -------------------------------------------------------------------------------------
 
 /**
@@ -143,8 +182,9 @@ export function duplicateLine(e: SweepDuplicate): string {
   return `${e.host} : duplicate for [${e.seq}], ${e.bytes} bytes, ${formatFpingMs(e.rttNs)} ms${from}`;
 }
 
-/** "ICMP Host Unreachable from 203.0.113.2 for ICMP Echo sent to 198.18.4.1". */
+/** "ICMP Host Unreachable from 203.0.113.2 for ICMP Echo sent to 198.18.4.1" (IPv6: fping's ICMPv6 words). */
 export function icmpLine(e: SweepIcmp): string {
+  if (e.address.includes(':')) return `${fpingIcmp6Name(e.icmpType, e.icmpCode)} from ${e.from} for ICMPv6 Echo Request sent to ${e.host}`;
   return `${fpingIcmpName(e.icmpType, e.icmpCode)} from ${e.from} for ICMP Echo sent to ${e.host}`;
 }
 

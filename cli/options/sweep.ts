@@ -1,6 +1,6 @@
 // `rawprobe sweep TARGET...`, declared once: its help and options (fping's letters).
 // cli/commands/sweep.ts gives them to yargs, cli/run/sweep.ts reads their values as SweepArgs.
-import { TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
+import { IP_VERSION, TOS_DESCRIBE, TTL_DESCRIBE } from './common.js';
 import { flag, GROUP, inGroup, value, values, type ArgsOf, type CommandHelp } from './define.js';
 
 /** fping's headings (fping -h). */
@@ -15,6 +15,7 @@ export const help: CommandHelp = {
     ['$0 sweep -s -e -g 198.18.0.0/24', 'fping -s -e -g: the round trip of each live one, then the statistics'],
     ['$0 sweep -C 5 -q 127.0.0.1 127.0.0.2', 'five probes each, then their round trips on one line per target'],
     ['$0 sweep -c 3 -p 100 -f hosts.txt', 'three probes to each target listed in hosts.txt'],
+    ['$0 sweep -6 -f hosts6.txt', 'IPv6 targets (an IPv6 address on the command line picks -6 by itself)'],
   ],
 };
 
@@ -22,7 +23,7 @@ export const positionals = {
   targets: {
     type: 'string',
     array: true,
-    describe: 'IPv4 address, host name, CIDR block (198.51.100.0/24) or range (198.51.100.10-198.51.100.20, or 198.51.100.10-20)',
+    describe: 'address, host name, CIDR block (198.51.100.0/24, 2001:db8::/120: at most a /104) or range (198.51.100.10-198.51.100.20, 198.51.100.10-20, 2001:db8::1-2001:db8::ff)',
   },
 } as const;
 
@@ -30,7 +31,8 @@ export const positionals = {
 // mean in fping: -b is the size, -H the TTL, -O the TOS, -s the statistics, -Q interval summaries.
 export const options = {
   ...inGroup(SWEEP_GROUP.probing, {
-    size: value('b', 'data bytes per probe, 0-65507 (default 56)'),
+    ...IP_VERSION,
+    size: value('b', 'data bytes per probe, 0-65507 (IPv6: 65527; default 56)'),
     backoff: value('B', 'each retry waits this many times longer, 1.0-5.0 (default 1.5)'),
     count: value('c', 'send COUNT probes to each target and report each reply and xmt/rcv/%loss (default: 1, alive mode)'),
     file: values('f', 'read targets from FILE, one per line (# comments, blank lines); - for stdin; may repeat'),

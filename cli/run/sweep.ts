@@ -20,7 +20,7 @@ import {
 } from '../format/sweep.js';
 import { decimal, rateOrMax, whole } from '../numbers.js';
 import type { SweepArgs } from '../options/sweep.js';
-import { tosByte } from './args.js';
+import { ipVersionOf, tosByte } from './args.js';
 import { painter, sweepProgressLine } from '../format/progress.js';
 import { colourWanted, progressWanted, ProgressLine } from '../progress.js';
 import { stoppable } from '../stopping.js';
@@ -73,6 +73,8 @@ export function sweepOptions(argv: SweepArgs): SweepOptions {
   if (argv.ttl !== undefined) options.ttl = whole('-H', 'ttl', argv.ttl);
   if (argv.size !== undefined) options.size = whole('-b', 'size', argv.size);
   if (argv.source !== undefined) options.source = argv.source;
+  const version = ipVersionOf(argv);
+  if (version !== undefined) options.version = version;
   if (argv.squiet !== undefined && options.count === undefined && options.loop !== true) throw new CliError('-Q: interval summaries need count or loop mode (-c, -C or -l)');
   return options;
 }

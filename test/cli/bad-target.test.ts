@@ -30,7 +30,7 @@ const COMMANDS: { name: string; args: string[]; source: string; ipv6?: true }[] 
   { name: 'ping', args: ['ping', '-c', '3'], source: '-I', ipv6: true },
   { name: 'trace', args: ['trace', '-n'], source: '-s', ipv6: true },
   { name: 'tos', args: ['tos', '--values', '0,EF'], source: '-s', ipv6: true },
-  { name: 'sweep', args: ['sweep'], source: '-S' },
+  { name: 'sweep', args: ['sweep'], source: '-S', ipv6: true },
 ];
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');

@@ -4,32 +4,15 @@
 // DSCP code points and the ECN codepoints; a path that rewrites nothing. Structure only, no time.
 import test from 'ava';
 import type { Lab } from '../../lib/lab/index.js';
-import type { TosRowJson } from '../../cli/format/tos.js';
-import { rawprobe, type CliResult } from '../helpers/cli.js';
+import type { CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
+import { tosIn, tosRows as rows, unlimited } from './tos-common.js';
 
 const rootOnly = rootTest();
 void test;
 
-/** Roomier HERE and NEAR factors than the defaults: see trace-lab.test.ts's patient(). */
-function tos(lab: Lab, args: string[]): Promise<CliResult> {
-  const w = args.indexOf('-w');
-  const waits = w < 0 ? ['-w', '2,30,30', ...args] : args.map((a, i) => (i === w + 1 ? `${a},30,30` : a));
-  return rawprobe(['tos', ...waits], { where: { lab, node: 'h1' } });
-}
-
-type Row = TosRowJson;
-
-function rows(r: CliResult): Row[] {
-  return r.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Row);
-}
-
-const unlimited = (nodes: string[]): Record<string, { role: 'router' | 'host'; icmpRatelimit: false }> =>
-  Object.fromEntries(nodes.map((n) => [n, { role: n.startsWith('r') ? ('router' as const) : ('host' as const), icmpRatelimit: false as const }]));
+const tos = (lab: Lab, args: string[]): Promise<CliResult> => tosIn(lab, args);
 
 rootOnly('dscp-rewrite --path: r1 is the last hop that kept each value, r2 the first that saw CS1; text and JSON agree', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite', { nodes: unlimited(['r1', 'r2', 'h2']) });

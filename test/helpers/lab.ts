@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { labSweep, labUp, parseLabSpec } from '../../lib/lab/index.js';
 import type { Lab, LabFile, LabLinkInit, LabNodeInit } from '../../lib/lab/index.js';
+import type { RunResult } from '../../lib/lab/system.js';
 
 /** fixtures/labs/, from dist/test/helpers/ (compiled) or test/helpers/. */
 export const LAB_FIXTURES = fileURLToPath(new URL('../../../fixtures/labs/', import.meta.url));
@@ -80,4 +81,11 @@ export async function withLab(t: ExecutionContext, fixture: string | LabFile, op
     await lab.down();
   });
   return lab;
+}
+
+/** The result of a set-up command run in a lab node, or an error naming the step and why it failed. */
+export async function must(r: Promise<RunResult>, what: string): Promise<RunResult> {
+  const result = await r;
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.trim()}`);
+  return result;
 }

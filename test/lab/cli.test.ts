@@ -65,7 +65,7 @@ toolTest(['ping'], rootOnly)('lab up, show, exec, down: output and exit codes', 
     const show = await cli(['lab', 'show', name]);
     t.is(show.code, 0);
     t.regex(show.stdout, new RegExp(`lab ${name} from fixtures/labs/chain3\\.json, up since `));
-    for (const needle of [`${name}.r2`, 'eth0 203.0.113.1/30 (to r1)', 'default via 203.0.113.2 dev eth0', '203.0.113.4/30 via 198.51.100.6 dev eth1']) {
+    for (const needle of [`${name}.r2`, 'eth0 203.0.113.1/30 2001:db8::1/64 (to r1)', 'default via 203.0.113.2 dev eth0', 'default via 2001:db8::2 dev eth0', '203.0.113.4/30 via 198.51.100.6 dev eth1']) {
       t.true(show.stdout.includes(needle), needle);
     }
     const json = JSON.parse((await cli(['lab', 'show', name, '--json'])).stdout) as { name: string; live: boolean; complete: boolean; nodes: { node: string }[] }[];

@@ -50,21 +50,26 @@ test('every fixture lab file is valid and plans', async (t) => {
   }
 });
 
-test('chain3 gets automatic addresses: host links from 203.0.113.0/24, router links from 198.51.100.0/24', async (t) => {
+test('chain3 gets automatic addresses: host links from 203.0.113.0/24, router links from 198.51.100.0/24, a /64 of 2001:db8::/32 per link (its "ipv6": true)', async (t) => {
   const plan = planLab(await loadLabFile(labFixture('chain3')));
   t.deepEqual(
     plan.links.map((l) => [l.a.addresses, l.b.addresses]),
     [
-      [['203.0.113.1/30'], ['203.0.113.2/30']],
-      [['198.51.100.1/30'], ['198.51.100.2/30']],
-      [['198.51.100.5/30'], ['198.51.100.6/30']],
-      [['203.0.113.5/30'], ['203.0.113.6/30']],
+      [['203.0.113.1/30', '2001:db8::1/64'], ['203.0.113.2/30', '2001:db8::2/64']],
+      [['198.51.100.1/30', '2001:db8:0:1::1/64'], ['198.51.100.2/30', '2001:db8:0:1::2/64']],
+      [['198.51.100.5/30', '2001:db8:0:2::1/64'], ['198.51.100.6/30', '2001:db8:0:2::2/64']],
+      [['203.0.113.5/30', '2001:db8:0:3::1/64'], ['203.0.113.6/30', '2001:db8:0:3::2/64']],
     ],
   );
-  t.deepEqual(node(plan, 'h1').routes, [{ family: 4, to: '0.0.0.0/0', via: '203.0.113.2', dev: 'eth0' }]);
+  t.deepEqual(node(plan, 'h1').routes, [
+    { family: 4, to: '0.0.0.0/0', via: '203.0.113.2', dev: 'eth0' },
+    { family: 6, to: '::/0', via: '2001:db8::2', dev: 'eth0' },
+  ]);
   t.deepEqual(node(plan, 'r2').routes, [
     { family: 4, to: '203.0.113.0/30', via: '198.51.100.1', dev: 'eth0' },
     { family: 4, to: '203.0.113.4/30', via: '198.51.100.6', dev: 'eth1' },
+    { family: 6, to: '2001:db8::/64', via: '2001:db8:0:1::1', dev: 'eth0' },
+    { family: 6, to: '2001:db8:0:3::/64', via: '2001:db8:0:2::2', dev: 'eth1' },
   ]);
 });
 

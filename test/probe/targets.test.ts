@@ -15,9 +15,12 @@ import {
   targetCount,
   TargetListError,
   TARGET_KIND,
+  versionOfTarget,
   type TargetSpec,
 } from '../../lib/probe/sweep/targets.js';
 import { FEED, TargetFeed, type FeedTarget } from '../../lib/probe/sweep/feed.js';
+import { TargetAddress } from '../../lib/probe/sweep/address.js';
+import { configureSweep } from '../../lib/probe/sweep/options.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function ends(spec: TargetSpec): [string, string] {
@@ -211,4 +214,89 @@ test('the feed: starved while a name resolves, then onReady', async (t) => {
   t.is(feed.take(slot), FEED.target);
   t.deepEqual([formatIpv4(slot.address), slot.name], ['192.0.2.77', 'late.lab']);
   t.is(feed.take(slot), FEED.end);
+});
+
+// ---- IPv6 (sweep -6) ----------------------------------------------------------------------------
+
+/** A spec's or a feed target's IPv6 address. */
+function text6(high: Uint8Array | null | undefined, low: number): string {
+  return new TargetAddress().of({ address: low, name: null, high: high ?? null }).text;
+}
+
+test('IPv6: an address, a block (every address of it, as fping -6 -g) and a range keep their upper 96 bits beside', (t) => {
+  const one = parseTarget('2001:db8::1', 6);
+  t.is(one.kind, TARGET_KIND.address);
+  t.is(text6(one.high, one.first), '2001:db8::1');
+  t.is(targetCount(one), 1);
+  const block = parseTarget('2001:db8:ff::17/120', 6);
+  t.is(block.kind, TARGET_KIND.block);
+  t.deepEqual([text6(block.high, block.first), text6(block.high, block.last)], ['2001:db8:ff::', '2001:db8:ff::ff']);
+  t.is(targetCount(block), 256);
+  t.is(targetCount(parseTarget('2001:db8::/104', 6)), 2 ** 24);
+  t.is(targetCount(parseTarget('2001:db8::5/128', 6)), 1);
+  const range = parseTarget('2001:db8::1:fffe-2001:db8::2:1', 6);
+  t.is(range.kind, TARGET_KIND.range);
+  t.is(targetCount(range), 4);
+  t.is(text6(range.high, range.first + 2), '2001:db8::2:0');
+  t.is(parseTarget('gateway.lab', 6).kind, TARGET_KIND.name);
+  t.is(parseTarget('fe80::1%lo', 6).kind, TARGET_KIND.name, 'a zone: left to the lookup, which checks it');
+});
+
+test('IPv6: more than a /104, a range across a /96 or backwards, the other version: one line each', (t) => {
+  const refused = (text: string, version: 4 | 6): string => t.throws(() => parseTarget(text, version), { instanceOf: TargetListError })!.message;
+  t.is(refused('2001:db8::/103', 6), '"2001:db8::/103" is 2^25 addresses: sweep takes at most a /104 (16777216) at once, so split it');
+  t.is(refused('2001:db8::/129', 6), '"2001:db8::/129": the prefix length must be 0-128');
+  t.is(refused('2001:db8::1-2001:db8::1:0:1', 6), '"2001:db8::1-2001:db8::1:0:1" is more than 2^32 addresses: sweep takes at most a /104 (16777216) at once, so split it');
+  t.is(refused('2001:db8::-2001:db8::100:0', 6), '"2001:db8::-2001:db8::100:0" is 16777217 addresses: sweep takes at most a /104 (16777216) at once, so split it');
+  t.is(targetCount(parseTarget('2001:db8::-2001:db8::ff:ffff', 6)), 2 ** 24);
+  t.is(refused('2001:db8::9-2001:db8::2', 6), '"2001:db8::9-2001:db8::2": the range ends before it starts');
+  t.is(refused('198.51.100.1', 6), '198.51.100.1: Address family for hostname not supported');
+  t.is(refused('198.51.100.0/24', 6), '198.51.100.0/24: Address family for hostname not supported');
+  t.is(refused('2001:db8::1', 4), '2001:db8::1: Address family for hostname not supported');
+  t.is(refused('2001:db8::/120', 4), '2001:db8::/120: Address family for hostname not supported');
+  t.is(refused('2001:db8::zz', 6), '"2001:db8::zz" is not an IPv6 address, a host name, a block (2001:db8::/120) or a range (2001:db8::1-2001:db8::ff)');
+});
+
+test('IPv6: the version a target is written in picks the sweep\'s', (t) => {
+  t.is(versionOfTarget('2001:db8::/120'), 6);
+  t.is(versionOfTarget('2001:db8::1-2001:db8::5'), 6);
+  t.is(versionOfTarget('198.51.100.0/24'), 4);
+  t.is(versionOfTarget('gateway.lab'), null);
+  t.is(configureSweep({ targets: ['gateway.lab', '2001:db8::1'] }).family.version, 6);
+  t.is(configureSweep({ targets: ['gateway.lab'] }).family.version, 4);
+  t.is(configureSweep({ targets: ['gateway.lab'], version: 6 }).family.version, 6);
+});
+
+test('IPv6: the feed hands out a range in order across a 16-bit group, names resolved for IPv6, lines of a file read as IPv6', async (t) => {
+  const dir = tempDir(t, 'targets6');
+  const file = join(dir, 'hosts6.txt');
+  writeFileSync(file, '# IPv6\n2001:db8::a\n2001:db8::10/126\n');
+  const feed = new TargetFeed({
+    args: [parseTarget('2001:db8::fffe-2001:db8::1:1', 6), parseTarget('six.lab', 6)],
+    files: [file],
+    version: 6,
+    resolve: async (name) => (name === 'six.lab' ? '2001:db8::66' : Promise.reject(new Error(`${name}: Name or service not known`))),
+  });
+  const slot: FeedTarget = { address: 0, name: null, high: null };
+  const out: string[] = [];
+  await feed.start();
+  for (;;) {
+    const state = feed.take(slot);
+    if (state === FEED.target) out.push(`${slot.name ?? ''}${slot.name === null ? '' : '='}${text6(slot.high, slot.address)}`);
+    else if (state === FEED.end) break;
+    else await new Promise((r) => setTimeout(r, 1));
+  }
+  t.is(feed.error, null);
+  t.deepEqual(out, [
+    '2001:db8::fffe',
+    '2001:db8::ffff',
+    '2001:db8::1:0',
+    '2001:db8::1:1',
+    'six.lab=2001:db8::66',
+    '2001:db8::a',
+    '2001:db8::10',
+    '2001:db8::11',
+    '2001:db8::12',
+    '2001:db8::13',
+  ]);
 });

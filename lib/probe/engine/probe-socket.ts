@@ -7,7 +7,7 @@
 //         and the BPF program as for IPv4), told each datagram's hop limit and traffic class
 //         (IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS): an IPv6 raw socket never hands the header over
 //   both  a raw TCP socket beside them when the probes are TCP SYNs (trace -T), for the answers
-//         that are TCP
+//         that are TCP, connected to the target so that only its segments come in
 //
 // The kernel stamps each probe and each answer (timestamps.ts). Receiving starts in batches, each slot long enough for a whole answer to the protocol's
 // largest probe. When a step fails, what was opened is closed again.
@@ -39,6 +39,12 @@ export interface ProbeSocketOptions {
   senderSetup?: (socket: RawSocket) => void;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
+  /**
+   * The target the raw TCP socket is connected to: a connected raw socket gets only what that
+   * address sent (raw(7)), so another host's segments never reach the filter. IPv6's program
+   * cannot check the source itself: the socket hands over no IPv6 header. null: any source.
+   */
+  tcpPeer?: string | null;
 }
 
 /** Closes `socket` and throws when `steps` fail; else returns it. */
@@ -115,7 +121,8 @@ export function withTcpListener(socket: SessionSocket & (RawSocket | SocketGroup
   try {
     const tcp = closingOnError(openSocket({ family, type: 'raw', protocol: 'tcp' }), (s) => {
       if (family === 'inet6') hearHopLimitAndClass(s);
-      listen(s, protocol, { ...options, setup: undefined, senderSetup: undefined }, filter);
+      const peer = options.tcpPeer ?? null;
+      listen(s, protocol, { ...options, setup: peer === null ? undefined : (tcp) => void tcp.connect(peer), senderSetup: undefined }, filter);
     });
     if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp]);
     return new SocketGroup(socket, [socket, tcp]);

@@ -82,6 +82,8 @@ export interface FamilySocketOptions {
   setup?: (socket: RawSocket) => void;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
+  /** The address that raw TCP socket hears from (the target), or null for any. */
+  tcpPeer?: string | null;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
   hardwareTimestampsFor?: string | null;
   /** Send and receive through this interface only (SO_BINDTODEVICE: traceroute -i), or null. */

@@ -12,7 +12,8 @@ import { u32 } from '../../wire/bytes.js';
 import { describeIcmpv6, traceMark6 } from '../../wire/icmpv6-names.js';
 import { ICMPV6_TYPE, isError, UNREACHABLE_CODE } from '../../wire/icmpv6-codes.js';
 import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH, PROTOCOL_NUMBER as ICMPV6_PROTOCOL } from '../../wire/icmpv6.js';
-import { address6Key, address6KeyOf } from '../../wire/ipv6-address.js';
+import { address6Key, address6KeyOf, formatIpv6, ipv6OrNull, parseIpv6 } from '../../wire/ipv6-address.js';
+import { routeSource } from '../../socket/route.js';
 import { newChainWalk, walkChain } from '../../wire/ipv6-chain.js';
 import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
 import { encodePacket6 } from '../../wire/packet6.js';
@@ -94,6 +95,39 @@ export function answerPacket6(b: Uint8Array, offset: number, length: number, bat
   return out;
 }
 
+/** Destinations' /64s remembered at most (then forgotten all at once): a sweep meets few. */
+const ROUTE_SOURCES_KEPT = 4096;
+
+/**
+ * The source address of the route to each destination, asked of the routing table once per /64
+ * (a connected UDP socket that sends nothing, lib/socket/route.ts); null when there is no route,
+ * so that the send fails and says so.
+ */
+function routeSources(): (destination: Uint8Array) => Uint8Array | null {
+  const known = new Map<string, Uint8Array | null>();
+  // The last /64 and its source: a sweep's targets come a block at a time, so most probes need
+  // neither a key nor a lookup.
+  const lastPrefix = Buffer.alloc(8);
+  let last: Uint8Array | null | undefined;
+  return (destination) => {
+    if (last !== undefined && lastPrefix.equals(destination.subarray(0, 8))) return last;
+    const key = Buffer.from(destination.buffer, destination.byteOffset, 8).toString('hex');
+    let source = known.get(key);
+    if (source === undefined) {
+      if (known.size >= ROUTE_SOURCES_KEPT) known.clear();
+      try {
+        source = parseIpv6(routeSource(formatIpv6(destination)));
+      } catch {
+        source = null;
+      }
+      known.set(key, source);
+    }
+    lastPrefix.set(destination.subarray(0, 8));
+    last = source;
+    return source;
+  };
+}
+
 /** The batch's source address text of the datagram m came in as, or ''. */
 function sourceOf(m: { batch: { addresses: readonly string[] | null } | null; index: number }): string {
   return m.batch?.addresses?.[m.index] ?? '';
@@ -111,7 +145,8 @@ export const FAMILY6: ProbeFamily = {
 
   template(h, upper) {
     const ip = { src: h.source, dst: '::', hopLimit: 64, trafficClass: 0, flowLabel: (h.flowLabel ?? 0) & 0xfffff };
-    return new Probe6Template(encodePacket6({ ip, ...upperLayerOf(upper, 'icmpv6') }));
+    const unspecified = ipv6OrNull(h.source)?.every((byte) => byte === 0) ?? false;
+    return new Probe6Template(encodePacket6({ ip, ...upperLayerOf(upper, 'icmpv6') }), unspecified ? routeSources() : null);
   },
 
   open(b, offset, length, wireLength, m) {

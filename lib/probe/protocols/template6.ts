@@ -2,7 +2,9 @@
 // IPV6_HDRINCL sends it as we wrote it, so the traffic class, flow label, hop limit and
 // destination are ours; there is no header checksum, but ICMPv6, UDP and TCP all cover the
 // pseudo-header (source, destination, upper-layer length, next header: RFC 8200 section 8.1),
-// which pseudoSum gives for the destination just written.
+// which pseudoSum gives for the destination just written. Unlike IPv4's IP_HDRINCL, Linux fills
+// in no source either: a template whose source is :: (sweep -6, many destinations) is given one
+// per destination by `sourceFor`, the address the route to it leaves from.
 import { put32 } from '../../wire/bytes.js';
 import { IPV6_ADDRESS_LENGTH, parseIpv6 } from '../../wire/ipv6-address.js';
 import { addressSum6, withLengthAndProtocol } from '../../wire/ipv6-checksum.js';
@@ -20,10 +22,18 @@ export class Probe6Template implements HeaderTemplate {
   /** The last destination written, as text and as bytes: a ping or a trace has one. */
   #lastAddress = '';
   #lastBytes: Buffer = Buffer.alloc(IPV6_ADDRESS_LENGTH);
+  readonly #sourceFor: ((destination: Uint8Array) => Uint8Array | null) | null;
+  /** The source for the last destination (sourceFor's answer, or the template's). */
+  #lastSource: Uint8Array;
 
-  /** `bytes`: the template datagram, its upper layer right after the 40-byte header. */
-  constructor(bytes: Buffer) {
+  /**
+   * `bytes`: the template datagram, its upper layer right after the 40-byte header; `sourceFor`:
+   * the source address for a destination, when the template's is :: (null: keep it).
+   */
+  constructor(bytes: Buffer, sourceFor: ((destination: Uint8Array) => Uint8Array | null) | null = null) {
     this.bytes = bytes;
+    this.#sourceFor = sourceFor;
+    this.#lastSource = bytes.subarray(IP6.SRC, IP6.SRC + IPV6_ADDRESS_LENGTH);
     this.#primed = new Primed(bytes);
     this.#flowLabel = bytes.readUInt32BE(0) & 0xfffff;
     this.#nextHeader = bytes[IP6.NEXT_HEADER]!;
@@ -42,8 +52,10 @@ export class Probe6Template implements HeaderTemplate {
     if (probe.address !== this.#lastAddress) {
       this.#lastBytes = parseIpv6(probe.address);
       this.#lastAddress = probe.address;
+      if (this.#sourceFor !== null) this.#lastSource = this.#sourceFor(this.#lastBytes) ?? this.bytes.subarray(IP6.SRC, IP6.SRC + IPV6_ADDRESS_LENGTH);
     }
     b.set(this.#lastBytes, IP6.DST);
+    if (this.#sourceFor !== null) b.set(this.#lastSource, IP6.SRC);
   }
 
   pseudoSum(b: Uint8Array): number {

@@ -9,8 +9,9 @@
 //
 // So memory holds a few specs and lookups, never the expanded list: a /8 or a ten-million-line
 // file costs what a /24 costs.
-import { parseIpv4 } from '../../wire/bytes.js';
-import { resolveTarget } from '../resolve.js';
+import { parseIpv4, u32 } from '../../wire/bytes.js';
+import { parseIpv6 } from '../../wire/ipv6-address.js';
+import { resolveTarget, type IpVersion } from '../resolve.js';
 import { readTargetFile, TARGET_KIND, targetCount, type TargetOrigin, type TargetSpec } from './targets.js';
 
 /**
@@ -25,10 +26,12 @@ export type FeedState = (typeof FEED)[keyof typeof FEED];
 
 /** The target take() hands out; one object, overwritten by every call. */
 export interface FeedTarget {
-  /** The address (u32). */
+  /** The address (u32); IPv6: its low 32 bits. */
   address: number;
   /** The name as the user wrote it, for a name; null for addresses, blocks and ranges. */
   name: string | null;
+  /** IPv6: the upper 12 bytes of the address (shared, read-only); absent or null for IPv4. */
+  high?: Uint8Array | null;
 }
 
 export interface TargetFeedOptions {
@@ -37,7 +40,9 @@ export interface TargetFeedOptions {
   /** Files, one target per line; `-` is `stdin`. */
   files?: readonly string[];
   stdin?: NodeJS.ReadableStream;
-  /** Name to address (default: resolveTarget, getaddrinfo IPv4). Rejects with a one-line reason. */
+  /** The IP version of the sweep (default 4): how file lines are read and names looked up. */
+  version?: IpVersion;
+  /** Name to address (default: resolveTarget, getaddrinfo for `version`). Rejects with a one-line reason. */
   resolve?: (name: string) => Promise<string>;
   /** A name that did not resolve: counted and reported, the sweep goes on (fping does). */
   onUnknown?: (name: string, reason: string, origin: TargetOrigin | null) => void;
@@ -54,10 +59,11 @@ interface Entry {
   first: number;
   last: number;
   name: string | null;
+  high: Uint8Array | null;
 }
 
-async function defaultResolve(name: string): Promise<string> {
-  return (await resolveTarget(name, null, true)).address;
+function resolverFor(version: IpVersion): (name: string) => Promise<string> {
+  return async (name) => (await resolveTarget(name, version, version === 4)).address;
 }
 
 export class TargetFeed {
@@ -70,6 +76,7 @@ export class TargetFeed {
 
   readonly #options: TargetFeedOptions;
   readonly #resolve: (name: string) => Promise<string>;
+  readonly #version: IpVersion;
   readonly #queue: (Entry | undefined)[] = [];
   #head = 0;
   #current: Entry | null = null;
@@ -83,7 +90,8 @@ export class TargetFeed {
 
   constructor(options: TargetFeedOptions) {
     this.#options = options;
-    this.#resolve = options.resolve ?? defaultResolve;
+    this.#version = options.version ?? 4;
+    this.#resolve = options.resolve ?? resolverFor(this.#version);
     const files = options.files ?? [];
     this.total = files.length > 0 ? null : options.args.reduce((n, spec) => n + targetCount(spec), 0);
   }
@@ -114,6 +122,7 @@ export class TargetFeed {
       if (cur !== null && this.#cursor <= cur.last) {
         out.address = this.#cursor;
         out.name = cur.name;
+        out.high = cur.high;
         this.#cursor++;
         this.taken++;
         return FEED.target;
@@ -151,7 +160,7 @@ export class TargetFeed {
         await drain(LOOKUPS - 1);
       } else {
         await drain(0); // names before this one come first
-        this.#push({ first: spec.first, last: spec.last, name: null });
+        this.#push({ first: spec.first, last: spec.last, name: null, high: spec.high ?? null });
       }
       await this.#waitForRoom();
     };
@@ -162,7 +171,7 @@ export class TargetFeed {
       await add(spec, { file: null, line: position });
     }
     for (const file of this.#options.files ?? []) {
-      for await (const { spec, origin } of readTargetFile(file, this.#options.stdin)) {
+      for await (const { spec, origin } of readTargetFile(file, this.#options.stdin, this.#version)) {
         if (this.#closed) return;
         await add(spec, origin);
       }
@@ -173,8 +182,13 @@ export class TargetFeed {
   async #lookup(name: string, origin: TargetOrigin | null): Promise<Entry | null> {
     try {
       const address = await this.#resolve(name);
-      const value = parseIpv4(address);
-      return { first: value, last: value, name };
+      if (this.#version === 4) {
+        const value = parseIpv4(address);
+        return { first: value, last: value, name, high: null };
+      }
+      const bytes = parseIpv6(address);
+      const low = u32(bytes, 12);
+      return { first: low, last: low, name, high: bytes.subarray(0, 12) };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       // resolveTarget words it "name: reason"; keep the reason only.

@@ -8,12 +8,12 @@
 // lane's current one; otherwise the target is finished, and the answer counts as late or
 // duplicate in the totals only (totals.ts). Delayed probes (retries after an ICMP error, count
 // mode's period) wait in a heap (heap.ts), with one timer for its earliest.
-import { formatIpv4 } from '../../wire/bytes.js';
 import { NS_PER_MS } from '../../socket/clock.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, firstLine } from '../errors.js';
 import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { PROBE_STATE } from '../engine/table.js';
+import { TargetAddress } from './address.js';
 import { newTypedColumns, type TypedColumns } from '../engine/columns.js';
 import type { SweepEvent, SweepHooks } from './events.js';
 import { FEED, type FeedTarget, type TargetFeed } from './feed.js';
@@ -39,7 +39,7 @@ const PROBE_COLUMNS = {
   serial: Float64Array,
   /** Its index among that target's probes. */
   index: Int32Array,
-  /** The address it went to (u32). */
+  /** The address it went to (u32, IPv6: its address6Key). */
   address: Float64Array,
   /** PROBE state. */
   state: Uint8Array,
@@ -80,6 +80,9 @@ export class SweepHandler implements ProbeHandler {
   readonly #ringSize: number;
   /** Per probe, by ring slot (n & mask): its target's serial, its index among them, its address, its PROBE state. */
   readonly #probes: ProbeColumns;
+  /** Per probe, by ring slot: its target's address text (shared with the lane: no string made per probe). */
+  readonly #probeText: string[];
+  readonly #address = new TargetAddress();
 
   readonly #heap = new DueHeap();
   /** The timer for the earliest delayed probe. */
@@ -89,7 +92,7 @@ export class SweepHandler implements ProbeHandler {
   #burstWake = false;
 
   #first: FeedTarget | null;
-  readonly #take: FeedTarget = { address: 0, name: null };
+  readonly #take: FeedTarget = { address: 0, name: null, high: null };
   #feedEnded = false;
   #closed = false;
 
@@ -105,12 +108,13 @@ export class SweepHandler implements ProbeHandler {
     this.#countMode = config.count !== null;
     this.#details = this.#countMode && hooks.resultsOnly !== true && this.#onEvent !== null;
     this.#tries = config.count ?? config.retries + 1;
-    this.#first = { address: first.address, name: first.name };
+    this.#first = { address: first.address, name: first.name, high: first.high ?? null };
     const size = engine.table.capacity;
     this.#ringSize = size;
     this.#mask = size - 1;
     this.#laneCap = size;
     this.#probes = newTypedColumns(PROBE_COLUMNS, size);
+    this.#probeText = new Array<string>(size).fill('');
     this.#alarm = new Alarm(clock, () => this.#engine.wake());
   }
 
@@ -144,7 +148,7 @@ export class SweepHandler implements ProbeHandler {
     }
     if (this.#active < this.#laneCap && !this.#feedEnded && !this.#closed) {
       const t = this.#nextTarget();
-      if (t !== null) return this.#probe(slot, this.#acquire(t.address, t.name));
+      if (t !== null) return this.#probe(slot, this.#acquire(t));
     }
     if (heap.size > 0) this.#alarm.setBy(heap.earliest);
     if (this.#active === 0 && (this.#feedEnded || this.#closed)) return NEXT.done;
@@ -209,7 +213,7 @@ export class SweepHandler implements ProbeHandler {
             type: 'reply',
             ...this.#who(lane, s),
             seq: this.#probes.index[s]!,
-            from: formatIpv4(m.from),
+            from: this.#config.family.fromText(m),
             bytes: m.bytes,
             ttl: m.ttl,
             rttNs: rtt,
@@ -329,9 +333,10 @@ export class SweepHandler implements ProbeHandler {
   }
 
   /** A lane for a new target: a free one pointed at it, or a new one. */
-  #acquire(address: number, name: string | null): number {
+  #acquire(t: FeedTarget): number {
     const engine = this.#engine;
-    const text = formatIpv4(address);
+    const { text, value: address } = this.#address.of(t);
+    const name = t.name;
     let lane: number;
     if (this.#free.length > 0) {
       lane = this.#free.pop()!;
@@ -372,6 +377,7 @@ export class SweepHandler implements ProbeHandler {
     this.#probes.serial[s] = L.serial[lane]!;
     this.#probes.index[s] = k;
     this.#probes.address[s] = L.address[lane]!;
+    this.#probeText[s] = this.#lanes.text[lane]!;
     this.#probes.state[s] = PROBE.open;
     if (this.#countMode && k + 1 < this.#tries) {
       // fping: the next probe to a target one period after this one was due, not sent
@@ -424,7 +430,7 @@ export class SweepHandler implements ProbeHandler {
 
   /** host and address of probe s's target (lane -1: a finished target, known by its address). */
   #who(lane: number, s: number): { host: string; address: string } {
-    const address = lane >= 0 ? this.#lanes.text[lane]! : formatIpv4(this.#probes.address[s]!);
+    const address = lane >= 0 ? this.#lanes.text[lane]! : this.#probeText[s]!;
     return { host: lane >= 0 ? (this.#lanes.name[lane] ?? address) : address, address };
   }
 
@@ -434,7 +440,7 @@ export class SweepHandler implements ProbeHandler {
       type: 'duplicate',
       ...this.#who(lane, s),
       seq: this.#probes.index[s]!,
-      from: formatIpv4(m.from),
+      from: this.#config.family.fromText(m),
       bytes: m.bytes,
       rttNs: Number.isNaN(rttNs) ? 0 : Math.max(0, rttNs),
     });
@@ -448,7 +454,7 @@ export class SweepHandler implements ProbeHandler {
       kind: outcome === OUTCOME.error ? 'error' : 'notice',
       ...this.#who(lane, s),
       seq: this.#probes.index[s]!,
-      from: formatIpv4(m.from),
+      from: this.#config.family.fromText(m),
       icmpType: m.type,
       icmpCode: m.code,
     });

@@ -6,12 +6,17 @@ import { statSync } from 'node:fs';
 import { smallestInterfaceMtu } from '../../socket/system.js';
 import { optionError } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
-import { ECHO_HEADER_BYTES, MAX_ECHO_DATA } from '../protocols/icmp-echo.js';
-import { checkTargetFile, fileError, parseTargetArguments, type TargetSpec } from './targets.js';
+import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js';
+import { familyOf, type ProbeFamily } from '../family/index.js';
+import { MAX_ECHO_DATA, MAX_ECHO_DATA6 } from '../protocols/icmp-echo.js';
+import type { IpVersion } from '../resolve.js';
+import { checkTargetFile, fileError, parseTargetArguments, versionOfTarget, type TargetSpec } from './targets.js';
 
 export interface SweepOptions {
   /** Targets: addresses, names, CIDR blocks (a.b.c.d/n), ranges (a.b.c.d-e.f.g.h or a.b.c.d-N). */
   targets?: readonly string[];
+  /** IP version (-4, -6); null: the first address given picks it, else 4. */
+  version?: IpVersion | null;
   /** Files of targets, one per line (`#` comments, blank lines); `-` reads `stdin`. */
   files?: readonly string[];
   /** What `-` reads (default process.stdin). */
@@ -30,11 +35,11 @@ export interface SweepOptions {
   periodMs?: number;
   /** Probes per second over all targets; null: as fast as the socket takes them. Default 1000. */
   rate?: number | null;
-  /** Data bytes after the ICMP header, 0-65507. Default 56. */
+  /** Data bytes after the ICMP header, 0-65507 (IPv6: 65527). Default 56. */
   size?: number;
-  /** IPv4 TTL, 1-255. Default 64. */
+  /** IPv4 TTL (IPv6 hop limit), 1-255. Default 64. */
   ttl?: number;
-  /** IPv4 TOS byte, 0-255. Default 0. */
+  /** IPv4 TOS byte (IPv6 traffic class), 0-255. Default 0. */
   tos?: number;
   /** Source address; default: the kernel picks per route (a zero source in our header). */
   source?: string | null;
@@ -46,6 +51,8 @@ export interface SweepOptions {
 
 /** The options with defaults filled in and checked. */
 export interface SweepConfig {
+  /** The IP version's table: its probes, sockets and words. */
+  family: ProbeFamily;
   args: TargetSpec[];
   files: string[];
   /** Probes per target; Infinity in loop mode; null in alive mode. */
@@ -104,15 +111,18 @@ export function configureSweep(options: SweepOptions): SweepConfig {
   if (!(Number.isFinite(backoff) && backoff >= 1 && backoff <= 5)) throw optionError('backoff', `backoff ${String(backoff)} is out of range 1.0-5.0`);
   const rate = options.rate === undefined ? SWEEP_DEFAULTS.rate : options.rate;
   if (rate !== null && !(Number.isFinite(rate) && rate >= 1 && rate <= 10_000_000)) throw optionError('rate', `rate ${String(rate)} is out of range 1-10000000 packets per second (or max)`);
+  const version = options.version ?? targets.map(versionOfTarget).find((v) => v !== null) ?? 4;
+  const family = familyOf(version);
   const size = options.size ?? SWEEP_DEFAULTS.size;
-  wholeIn('size', 'size', size, 0, MAX_ECHO_DATA);
+  wholeIn('size', 'size', size, 0, version === 6 ? MAX_ECHO_DATA6 : MAX_ECHO_DATA);
   const ttl = options.ttl ?? SWEEP_DEFAULTS.ttl;
   wholeIn('ttl', 'ttl', ttl, 1, 255);
   const tos = options.tos ?? SWEEP_DEFAULTS.tos;
   wholeIn('tos', 'tos', tos, 0, 255);
   if (options.identifier != null) wholeIn('identifier', 'identifier', options.identifier, 0, 0xffff);
   return {
-    args: parseTargetArguments(targets),
+    family,
+    args: parseTargetArguments(targets, version),
     files,
     count,
     retries,
@@ -125,7 +135,7 @@ export function configureSweep(options: SweepOptions): SweepConfig {
     tos,
     source: options.source ?? null,
     identifier: options.identifier ?? defaultSweepIdentifier(),
-    fragmentMtu: fragmentMtuFor(size + ECHO_HEADER_BYTES, smallestInterfaceMtu()),
+    fragmentMtu: fragmentMtuFor(size + family.ipHeaderBytes + ICMP_HEADER_LENGTH, smallestInterfaceMtu()),
   };
 }
 
@@ -140,7 +150,7 @@ function defaultSweepIdentifier(): number {
  * Reads every regular file once for its first bad line (before anything is sent), checks the
  * others exist. Stdin and pipes are checked as they are read.
  */
-export async function checkFiles(files: readonly string[]): Promise<void> {
+export async function checkFiles(files: readonly string[], version: IpVersion = 4): Promise<void> {
   for (const file of files) {
     if (file === '-') continue;
     let regular: boolean;
@@ -149,6 +159,6 @@ export async function checkFiles(files: readonly string[]): Promise<void> {
     } catch (e) {
       throw fileError(file, e);
     }
-    if (regular) await checkTargetFile(file);
+    if (regular) await checkTargetFile(file, version);
   }
 }

@@ -15,14 +15,14 @@
 //
 // The rules per target live in handler.ts, the options in options.ts, the events in events.ts;
 // this file holds the socket and the session (engine/session.ts does the opening and closing).
-import { formatIpv4 } from '../../wire/bytes.js';
 import { constants } from '../../socket/constants.js';
 import type { RawSocket } from '../../socket/socket.js';
+import type { SessionSocket } from '../engine/session.js';
 import { rawSocketDrops } from '../../socket/system.js';
 import { CommandSession, ProbeSession, type SessionParts } from '../engine/session.js';
-import { openProbeSocket } from '../engine/probe-socket.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { checkSourceAddress } from '../resolve.js';
+import { TargetAddress } from './address.js';
 import { unknownEvent, type SweepHooks, type SweepProgress, type SweepSummary } from './events.js';
 import { FEED, TargetFeed, type FeedTarget } from './feed.js';
 import { SweepHandler } from './handler.js';
@@ -42,7 +42,7 @@ export interface SweepParts extends Omit<SessionParts, 'capture'> {
 /** Checks options and target files, opens the socket (CAP_NET_RAW). Nothing is sent until run(). */
 export async function openSweep(options: SweepOptions, parts: SweepParts = {}): Promise<SweepSession> {
   const config = configureSweep(options);
-  await checkFiles(config.files);
+  await checkFiles(config.files, config.family.version);
   if (config.source !== null) checkSourceAddress(config.source);
   return new SweepSession(config, { ...parts, stdin: parts.stdin ?? options.stdin }, options.resolve);
 }
@@ -59,14 +59,16 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
     const protocol = new IcmpEchoProtocol({
       identifier: config.identifier,
       // Zero: with IP_HDRINCL Linux fills in the source of the route to each target (raw(7)),
-      // so a sweep across several interfaces leaves from the right address on each.
-      source: config.source ?? '0.0.0.0',
+      // so a sweep across several interfaces leaves from the right address on each. IPv6's
+      // IPV6_HDRINCL fills in nothing: the template asks the routing table (template6.ts).
+      source: config.source ?? (config.family.version === 6 ? '::' : '0.0.0.0'),
+      family: config.family,
       size: config.size,
       df: false,
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
     const { stdin, ...sessionParts } = parts;
-    const openSocket = (): RawSocket => openSweepSocket(protocol, config);
+    const openSocket = (): SessionSocket => openSweepSocket(protocol, config);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, sessionParts));
     this.#stdin = stdin;
     this.#resolve = resolve;
@@ -81,6 +83,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
     const feed = new TargetFeed({
       args: this.config.args,
       files: this.config.files,
+      version: this.config.family.version,
       ...(this.#stdin === undefined ? {} : { stdin: this.#stdin }),
       ...(this.#resolve === undefined ? {} : { resolve: this.#resolve }),
       onUnknown: (host, reason, origin) => {
@@ -94,7 +97,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
     this.#startedAt = startedAt;
     try {
       await feed.start();
-      const first: FeedTarget = { address: 0, name: null };
+      const first: FeedTarget = { address: 0, name: null, high: null };
       if (session.stopRequested || feed.take(first) !== FEED.target) {
         hooks.onFlush?.();
         return this.#summary(totals, startedAt, unknown, null);
@@ -122,7 +125,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
       {
         protocol: this.protocol,
         handler: (engine) => (this.#handler = new SweepHandler(engine, config, feed, first, totals, hooks, session.clock)),
-        targets: [formatIpv4(first.address)],
+        targets: [new TargetAddress().of(first).text],
         timeoutMs: config.timeoutMs,
         rate: config.rate ?? 0,
         // No window: it counts probes sent after the newest answered one, and in dead address
@@ -190,8 +193,8 @@ function receiveBufferFor(rate: number | null, size: number): number {
 }
 
 
-function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): RawSocket {
-  return openProbeSocket(protocol, {
+function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): SessionSocket {
+  return config.family.openSockets(protocol, {
     source: config.source,
     // Replies are taken a thousand a wake-up at most: each wake-up's batch is a new Buffer and
     // Float64Array, garbage the moment it is read, and bigger batches only made the peak memory

@@ -7,16 +7,24 @@
 //                               below /31 (fping -g); host bits given are masked off
 //   198.18.0.10-198.18.0.20     a range, both ends included
 //   198.18.0.10-20              the same, the end given as its last byte
+//   2001:db8::/120              IPv6 (-6, or the first address given is IPv6): every address
+//                               of the block (IPv6 has no broadcast; fping -6 -g takes them all),
+//                               at most a /104 (16,777,216 addresses), so a mistyped /64 is one
+//                               line, not a sweep of 2^64 probes
+//   2001:db8::1-2001:db8::ff    an IPv6 range, both ends included
 //
 // A spec holds a block or range as its two ends (u32): nothing is expanded here, so a /8 costs
-// what a single address costs. In a file, `#` starts a comment (whole line or after a target),
+// what a single address costs. An IPv6 spec keeps its upper 96 bits beside (`high`), its ends
+// being the low 32: a /104 fits, and a range that crosses a /96 boundary is refused. In a file, `#` starts a comment (whole line or after a target),
 // blank lines are skipped, and a line that is none of the above is an error naming the file and
 // the line number.
 import { createReadStream } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { createInterface } from 'node:readline';
-import { formatIpv4, parseIpv4 } from '../../wire/bytes.js';
+import { formatIpv4, parseIpv4, u32 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
+import { ipv6OrNull } from '../../wire/ipv6-address.js';
+import type { IpVersion } from '../resolve.js';
 
 export const TARGET_KIND = {
   address: 'address',
@@ -36,6 +44,8 @@ export interface TargetSpec {
   last: number;
   /** The host name to resolve (kind name), else null. */
   name: string | null;
+  /** IPv6: the upper 12 bytes of every address of the spec (first and last are the low 32 bits). Absent for IPv4 and names. */
+  high?: Uint8Array;
 }
 
 /** Where a target came from: a command-line argument, or a line of a file (stdin: `-`). */
@@ -65,6 +75,9 @@ export class TargetListError extends Error {
 
 /** Largest block or range: a /1. fping refuses /0 too (the whole Internet is never meant). */
 const MIN_PREFIX = 1;
+/** Largest IPv6 block: a /104, 2^24 addresses (more is a typing mistake, not a sweep). */
+export const MIN_PREFIX6 = 104;
+const MAX_ADDRESSES6 = 2 ** (128 - MIN_PREFIX6);
 
 /**
  * A host name as getaddrinfo takes it: letters, digits, `-`, `_` and dots, with at least one
@@ -80,22 +93,34 @@ function addressOrThrow(text: string, part: string): number {
   try {
     return parseIpv4(part);
   } catch (e) {
-    if (isIPv6(part)) throw ipv6Target(text);
+    if (isIPv6(part)) throw otherFamily(text);
     if (e instanceof ParseError) throw new TargetListError(text, e.message);
     throw e;
   }
 }
 
-/** An IPv6 address or block, said in one line (sweep probes IPv4). */
-function ipv6Target(text: string): TargetListError {
-  return new TargetListError(text, `${text} is an IPv6 address: this command probes IPv4 only`);
+/** An address of the other IP version, in getaddrinfo's words (as ping -4 and fping -6 say it). */
+function otherFamily(text: string): TargetListError {
+  return new TargetListError(text, `${text}: Address family for hostname not supported`);
 }
 
-/** Parses one target; throws TargetListError (without an origin) when it is none. */
-export function parseTarget(input: string): TargetSpec {
+/** The IP version a target is written in: 6 for IPv6 text (a block or range too), 4 for IPv4, null for a name. */
+export function versionOfTarget(input: string): IpVersion | null {
+  const text = input.trim();
+  const head = text.split(/[/-]/, 1)[0]!;
+  if (isIPv6(head.split('%', 1)[0]!)) return 6;
+  return /^[\d.]+$/.test(head) && head.includes('.') ? 4 : null;
+}
+
+/**
+ * Parses one target of a sweep of IP version `version`; throws TargetListError (without an
+ * origin) when it is none, or an address of the other version.
+ */
+export function parseTarget(input: string, version: IpVersion = 4): TargetSpec {
   const text = input.trim();
   if (text === '') throw new TargetListError(text, 'an empty target');
   if (/\s/.test(text)) throw new TargetListError(text, `"${text}": one target per line (an address, a name, a CIDR block or a range a.b.c.d-e.f.g.h)`);
+  if (version === 6) return parseTarget6(text);
 
   const slash = text.indexOf('/');
   if (slash >= 0) {
@@ -144,8 +169,63 @@ export function parseTarget(input: string): TargetSpec {
     return { kind: TARGET_KIND.address, text, first: value, last: value, name: null };
   }
   if (isHostName(text)) return { kind: TARGET_KIND.name, text, first: 0, last: -1, name: text };
-  if (isIPv6(text)) throw ipv6Target(text);
+  if (isIPv6(text.split('%', 1)[0]!)) throw otherFamily(text);
   throw new TargetListError(text, `"${text}" is not an IPv4 address, a host name, a CIDR block (a.b.c.d/n) or a range (a.b.c.d-e.f.g.h)`);
+}
+
+/** The 16 bytes of IPv6 text (a zone dropped), or a TargetListError naming the target. */
+function address6OrThrow(text: string, part: string): Buffer {
+  const bytes = ipv6OrNull(part);
+  if (bytes !== null) return bytes;
+  throw notTarget6(text, part);
+}
+
+/** Why `part` of `text` is no IPv6 target. */
+function notTarget6(text: string, part: string): TargetListError {
+  if (/^[\d.]+$/.test(part)) return otherFamily(text);
+  return new TargetListError(text, `"${text}" is not an IPv6 address, a host name, a block (2001:db8::/120) or a range (2001:db8::1-2001:db8::ff)`);
+}
+
+/** Too many addresses, said with the limit and why. */
+function tooMany6(text: string, count: string): TargetListError {
+  return new TargetListError(text, `"${text}" is ${count} addresses: sweep takes at most a /${MIN_PREFIX6} (${MAX_ADDRESSES6}) at once, so split it`);
+}
+
+/** The IPv6 forms: address, block (prefix /104 to /128, every address), range. */
+function parseTarget6(text: string): TargetSpec {
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    const base = address6OrThrow(text, text.slice(0, slash));
+    const bits = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(bits) || Number(bits) > 128) throw new TargetListError(text, `"${text}": the prefix length must be 0-128`);
+    const prefix = Number(bits);
+    if (prefix < MIN_PREFIX6) throw tooMany6(text, `2^${128 - prefix}`);
+    const size = 2 ** (128 - prefix);
+    const low = u32(base, 12);
+    const first = Math.floor(low / size) * size;
+    return { kind: TARGET_KIND.block, text, first, last: first + size - 1, name: null, high: base.subarray(0, 12) };
+  }
+  const dash = text.indexOf('-');
+  if (dash > 0 && ipv6OrNull(text.slice(0, dash)) !== null) {
+    const head = address6OrThrow(text, text.slice(0, dash));
+    const tail = address6OrThrow(text, text.slice(dash + 1));
+    const high = head.subarray(0, 12);
+    const first = u32(head, 12);
+    const last = u32(tail, 12);
+    const sameHigh = Buffer.compare(high, tail.subarray(0, 12));
+    if (sameHigh > 0 || (sameHigh === 0 && last < first)) throw new TargetListError(text, `"${text}": the range ends before it starts`);
+    if (sameHigh < 0) throw tooMany6(text, 'more than 2^32');
+    if (last - first + 1 > MAX_ADDRESSES6) throw tooMany6(text, String(last - first + 1));
+    return { kind: TARGET_KIND.range, text, first, last, name: null, high };
+  }
+  const bytes = ipv6OrNull(text);
+  // A zone (fe80::1%eth0) is checked by the lookup, which keeps it: a name to resolve.
+  if (bytes !== null && !text.includes('%')) {
+    const low = u32(bytes, 12);
+    return { kind: TARGET_KIND.address, text, first: low, last: low, name: null, high: bytes.subarray(0, 12) };
+  }
+  if (bytes !== null || isHostName(text)) return { kind: TARGET_KIND.name, text, first: 0, last: -1, name: text };
+  throw notTarget6(text, text.split('-', 1)[0]!);
 }
 
 /** Addresses a spec stands for (a name: 1, once resolved). */
@@ -154,12 +234,12 @@ export function targetCount(spec: TargetSpec): number {
 }
 
 /** The target on one line of a file, or null for a blank or comment line. */
-export function parseTargetLine(line: string, origin: TargetOrigin): TargetSpec | null {
+export function parseTargetLine(line: string, origin: TargetOrigin, version: IpVersion = 4): TargetSpec | null {
   const hash = line.indexOf('#');
   const text = (hash >= 0 ? line.slice(0, hash) : line).trim();
   if (text === '') return null;
   try {
-    return parseTarget(text);
+    return parseTarget(text, version);
   } catch (e) {
     if (e instanceof TargetListError) throw new TargetListError(e.text, e.reason, origin);
     throw e;
@@ -167,8 +247,8 @@ export function parseTargetLine(line: string, origin: TargetOrigin): TargetSpec 
 }
 
 /** Command-line targets, all checked before anything is sent. */
-export function parseTargetArguments(args: readonly string[]): TargetSpec[] {
-  return args.map((a) => parseTarget(a));
+export function parseTargetArguments(args: readonly string[], version: IpVersion = 4): TargetSpec[] {
+  return args.map((a) => parseTarget(a, version));
 }
 
 /** A line source: a file by path, `-` (the given stdin stream), or any readable stream. */
@@ -181,13 +261,14 @@ export function openLines(file: string, stdin: NodeJS.ReadableStream = process.s
 export async function* readTargetFile(
   file: string,
   stdin: NodeJS.ReadableStream = process.stdin,
+  version: IpVersion = 4,
 ): AsyncGenerator<{ spec: TargetSpec; origin: TargetOrigin }> {
   let line = 0;
   try {
     for await (const text of openLines(file, stdin)) {
       line++;
       const origin = { file, line };
-      const spec = parseTargetLine(text, origin);
+      const spec = parseTargetLine(text, origin, version);
       if (spec !== null) yield { spec, origin };
     }
   } catch (e) {
@@ -200,9 +281,9 @@ export async function* readTargetFile(
  * regular file this way before sending anything (stdin cannot be read twice, so it is checked
  * as it is read). Returns the number of targets (names counting 1).
  */
-export async function checkTargetFile(file: string): Promise<number> {
+export async function checkTargetFile(file: string, version: IpVersion = 4): Promise<number> {
   let count = 0;
-  for await (const { spec } of readTargetFile(file)) count += targetCount(spec);
+  for await (const { spec } of readTargetFile(file, process.stdin, version)) count += targetCount(spec);
   return count;
 }
 

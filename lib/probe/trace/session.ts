@@ -100,7 +100,7 @@ export function traceStartOf(config: TraceConfig, packetLength: number): TraceSt
 
 /** The probe session of a trace: its sockets (opened unless `parts` has a fake), probes cut for config.fragmentMtu. */
 export function traceProbeSession(config: TraceConfig, protocol: TraceProtocol, parts: SessionParts): ProbeSession {
-  const openSocket = (): SessionSocket => openTraceSocket(protocol, config.family, { source: config.sourceGiven ? config.source : null, device: config.device });
+  const openSocket = (): SessionSocket => openTraceSocket(protocol, config.family, { source: config.sourceGiven ? config.source : null, device: config.device, target: config.target.address });
   return new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, parts);
 }
 

@@ -7,8 +7,9 @@
 //                ICMPv6 socket receives. ICMP_FILTER keeps only the types the protocol wants,
 //                and its BPF program drops what cannot be ours before it wakes us
 //   tcp          plus a raw TCP socket, which receives a copy of every TCP segment the host
-//                gets: the destination's SYN-ACK or RST; its BPF program keeps only segments
-//                from the target port to our source ports
+//                gets: the destination's SYN-ACK or RST; connected to the target, it gets only
+//                the target's (the kernel checks the source address, IPv4 and IPv6 alike), and
+//                its BPF program keeps only segments from the target port to our source ports
 //
 // All receive into the same handler; the engine never knows there are several.
 import { constants } from '../../socket/constants.js';
@@ -28,6 +29,8 @@ export interface TraceSocketOptions {
   source: string | null;
   /** Only through this interface (-i: SO_BINDTODEVICE), or null. */
   device?: string | null;
+  /** The target: TCP answers are heard from it only. Default: from any address. */
+  target?: string | null;
 }
 
 /** Opens the sockets `protocol` needs (CAP_NET_RAW), filters attached, receiving started. */
@@ -42,5 +45,6 @@ export function openTraceSocket(protocol: TraceProtocol, family: ProbeFamily, op
     // (IPv6: not set; after a Packet Too Big, larger probes fail at home, marked !F.)
     ...(family.version === 4 ? { setup: (socket) => socket.setOption('IP_MTU_DISCOVER', constants.IP_PMTUDISC_PROBE) } : {}),
     tcpFilter: protocol.kind === 'tcp' ? (protocol as TcpSynProbe).tcpFilter() : null,
+    tcpPeer: options.target ?? null,
   });
 }

@@ -1,0 +1,28 @@
+// A sweep target as the engine takes it: its address as text (what the socket sends to) and as
+// a number (what answers are compared with: an IPv4 address's u32, an IPv6 address's
+// address6Key), made from what the feed hands out (the low 32 bits, and IPv6's upper 96).
+import { formatIpv4, put32 } from '../../wire/bytes.js';
+import { address6Key, formatIpv6, IPV6_ADDRESS_LENGTH } from '../../wire/ipv6-address.js';
+import type { FeedTarget } from './feed.js';
+
+export class TargetAddress {
+  text = '';
+  value = 0;
+  readonly #bytes = Buffer.alloc(IPV6_ADDRESS_LENGTH);
+
+  /** Sets text and value to t's address. */
+  of(t: FeedTarget): this {
+    const high = t.high ?? null;
+    if (high === null) {
+      this.text = formatIpv4(t.address);
+      this.value = t.address;
+      return this;
+    }
+    const b = this.#bytes;
+    b.set(high, 0);
+    put32(b, IPV6_ADDRESS_LENGTH - 4, t.address);
+    this.text = formatIpv6(b);
+    this.value = address6Key(b);
+    return this;
+  }
+}
