@@ -28,8 +28,8 @@ export class TargetList {
   /** Some IPv6 target has a zone (fe80::1%eth0), which words6 cannot carry: a batch names them as text. */
   zoned = false;
   /**
-   * IPv6 targets' addresses, WORDS6 words per index (lib/wire readIpv6Words; zeros for IPv4
-   * ones). Replaced when it grows: read it again after add().
+   * IPv6 targets' addresses, WORDS6 words per index (lib/wire readIpv6Words; meaningless for
+   * IPv4 ones). Replaced when it grows: read it again after add().
    */
   words6: Uint32Array;
 
@@ -79,7 +79,7 @@ export class TargetList {
     return s;
   }
 
-  /** words6 of index i: copied from `words`, else read from IPv6 text; an IPv4 address leaves zeros. */
+  /** words6 of index i: copied from `words`, else read from IPv6 text. */
   #setWords(i: number, address: string, words: ArrayLike<number> | null): void {
     const at = i * WORDS6;
     if (words !== null) {
@@ -89,8 +89,7 @@ export class TargetList {
       ipv6WordsOf(address, this.words6, at);
       this.ipv6 = true;
       if (address.includes('%')) this.zoned = true;
-    } else {
-      this.words6.fill(0, at, at + WORDS6);
     }
+    // An IPv4 address leaves its words as they were: nothing reads them.
   }
 }
