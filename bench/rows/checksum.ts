@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import { checkCapture } from '../../lib/check/index.js';
 import { ceiling } from '../ceilings.js';
 import { makeChecksumPcap } from '../make-checksum-pcap.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import type { BenchContext } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { expectExit, runProcess, type ProcResult } from '../proc.js';
 import { pendingUnless, rawprobeArgv } from '../rawprobe.js';
@@ -172,27 +172,22 @@ async function listingRows(ctx: BenchContext, pcap: ChecksumPcap, ipv6: boolean)
   ], metrics);
 }
 
-export const checksumGroup: BenchGroup = {
-  id: 'checksum',
-  number: '5',
-  title: 'checksum check of a pcap, IPv4 and IPv6: rawprobe checksum vs tshark, and the C ceiling',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const packets = ctx.quick ? 20_000 : 200_000;
-    const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-checksum-'));
-    try {
-      const pcap = await writeChecksumPcap(join(dir, 'checksum.pcap'), packets);
-      const rows = await listingRows(ctx, pcap, false);
-      // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
-      const c = await ceiling('pcap-checksum');
-      const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
-      const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
-      rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
-      rmSync(pcap.file, { force: true });
-      const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
-      rows.push(...(await listingRows(ctx, pcap6, true)));
-      return rows;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-};
+export const checksumGroup = benchGroup('checksum', '5', 'checksum check of a pcap, IPv4 and IPv6: rawprobe checksum vs tshark, and the C ceiling', async (ctx) => {
+  const packets = ctx.quick ? 20_000 : 200_000;
+  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-checksum-'));
+  try {
+    const pcap = await writeChecksumPcap(join(dir, 'checksum.pcap'), packets);
+    const rows = await listingRows(ctx, pcap, false);
+    // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
+    const c = await ceiling('pcap-checksum');
+    const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
+    const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
+    rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
+    rmSync(pcap.file, { force: true });
+    const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
+    rows.push(...(await listingRows(ctx, pcap6, true)));
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
