@@ -199,3 +199,17 @@ export function startProcess(argv: readonly string[]): Running {
     },
   };
 }
+
+/** States as /proc/net/tcp shows them (hex; include/net/tcp_states.h). */
+export const TCP_STATE = { TIME_WAIT: '06', LISTEN: '0A' } as const;
+
+/** TCP sockets bound to 127.0.0.1:port in `state`, from /proc/net/tcp (the bench and the socket tests watch the kernel's side). */
+export function loopbackTcpSockets(port: number, state: (typeof TCP_STATE)[keyof typeof TCP_STATE]): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .filter((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[1] === local && fields[3] === state;
+    }).length;
+}
