@@ -111,39 +111,43 @@ function lister(name: string, side: Contender['side'], argv: string[], unavailab
   };
 }
 
-/** The in-process side: checkCapture over the file, here, as packets per second. */
-function library(pcap: ChecksumPcap): Contender {
+/**
+ * A side measured in packets per second over the file: `measure` checks it and gives its own time
+ * (ns) and the bad packets it listed, which must be the planted ones.
+ */
+function rateContender(name: string, side: Contender['side'], command: string, unavailable: string | null, pcap: ChecksumPcap, measure: () => Promise<{ ns: number; listed: number[] }>): Contender {
   return {
-    name: 'checkCapture (in-process)',
-    side: SIDE.ours,
-    command: 'checkCapture(FILE) in the bench process',
-    unavailable: null,
+    name,
+    side,
+    command,
+    unavailable,
     async run(): Promise<RunOutcome> {
-      const t0 = process.hrtime.bigint();
-      const { tally } = await checkCapture(pcap.file);
-      const ns = Number(process.hrtime.bigint() - t0);
-      sameList('checkCapture', [...new Set(tally.summary().bad.map((b) => b.index))], pcap);
+      const { ns, listed } = await measure();
+      sameList(name, listed, pcap);
       return { values: { rate: pcap.packets / (ns / 1e9) } };
     },
   };
 }
 
+/** The in-process side: checkCapture over the file, here. */
+function library(pcap: ChecksumPcap): Contender {
+  return rateContender('checkCapture (in-process)', SIDE.ours, 'checkCapture(FILE) in the bench process', null, pcap, async () => {
+    const t0 = process.hrtime.bigint();
+    const { tally } = await checkCapture(pcap.file);
+    const ns = Number(process.hrtime.bigint() - t0);
+    return { ns, listed: [...new Set(tally.summary().bad.map((b) => b.index))] };
+  });
+}
+
 /** The ceiling: bench/c/pcap-checksum.c, its own time for the read and the checks. */
 function cChecker(path: string | null, problem: string | null, pcap: ChecksumPcap): Contender {
-  return {
-    name: 'C checker',
-    side: SIDE.theirs,
-    command: 'pcap-checksum FILE   (bench/c/pcap-checksum.c)',
-    unavailable: problem,
-    async run(): Promise<RunOutcome> {
-      const r = expectExit(await runProcess([path!, pcap.file], { timeoutMs: 120_000 }), 'C checker');
-      const listed = [...new Set(r.stdout.split('\n').filter((l) => /^\d+ [a-z0-9]+$/.test(l)).map((l) => Number(l.split(' ')[0])))];
-      sameList('C checker', listed, pcap);
-      const ns = /^ns (\d+)$/m.exec(r.stdout);
-      if (ns === null) throw new Error('C checker printed no "ns N"');
-      return { values: { rate: pcap.packets / (Number(ns[1]) / 1e9) } };
-    },
-  };
+  return rateContender('C checker', SIDE.theirs, 'pcap-checksum FILE   (bench/c/pcap-checksum.c)', problem, pcap, async () => {
+    const r = expectExit(await runProcess([path!, pcap.file], { timeoutMs: 120_000 }), 'C checker');
+    const listed = [...new Set(r.stdout.split('\n').filter((l) => /^\d+ [a-z0-9]+$/.test(l)).map((l) => Number(l.split(' ')[0])))];
+    const ns = /^ns (\d+)$/m.exec(r.stdout);
+    if (ns === null) throw new Error('C checker printed no "ns N"');
+    return { ns: Number(ns[1]), listed };
+  });
 }
 
 /** The whole-process rows on one file: the text and JSON reports against tshark listing the same bad packets. */
