@@ -134,8 +134,8 @@ blockLabTest('a block larger than a /104, an IPv4 address with -6, an IPv6 one w
   t.regex(counted.stdout, /counter packets 0 bytes 0/, 'not an echo request left h1');
 });
 
-rootOnly('binary targets: a list written every which way, a /120 and a range find the same hosts; the summary counts the ICMPv6 socket\'s drops', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('binary targets: a list written every which way, a /120 and a range find the same hosts; the summary counts the ICMPv6 socket\'s drops', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const dir = tempDir(t, 'sweep6-binary');
   const list = join(dir, 'mixed.txt');
   // Full form, upper case, leading zeros and trailing comments, CRLF: each line is its address.
