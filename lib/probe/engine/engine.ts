@@ -104,7 +104,7 @@ export class ProbeEngine {
     this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength);
     this.#timing = new AnswerTiming(this.#ledger, options.hardwareTimestamps === true);
     this.#alarm = new Alarm(this.#clock, this.#onTimer);
-    this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, address6: this.#ledger.targets.words6, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
+    this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, targets6: this.#ledger.targets, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
     this.#done = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -377,7 +377,6 @@ export class ProbeEngine {
       ledger.evict(n);
       slot.address = this.targets[target]!;
       slot.addressValue = this.targetValues[target]!;
-      slot.address6 = this.#ledger.targets.words6;
       this.#outbox.setLength(k, this.protocol.encode(slot, this.#outbox.buffer(k)));
       ledger.claim(n, slot.key, target, slot.ttl, slot.tos, slot.timeoutMs);
       k++;
@@ -396,7 +395,6 @@ export class ProbeEngine {
       slot.target = table.target[s] as number;
       slot.address = this.targets[slot.target]!;
       slot.addressValue = this.targetValues[slot.target]!;
-      slot.address6 = this.#ledger.targets.words6;
       slot.ttl = table.ttl[s] as number;
       slot.tos = table.tos[s] as number;
       slot.timeoutMs = table.timeout[s] as number;

@@ -113,10 +113,10 @@ export interface ProbeSlot {
   address: string;
   addressValue: number;
   /**
-   * IPv6: the engine's target addresses as words (TargetList.words6), this probe's destination
-   * at target * 4 .. target * 4 + 3 (lib/wire readIpv6Words): written without parsing its text.
+   * IPv6: the engine's targets (its TargetList), whose words6 hold this probe's destination at
+   * target * 4 .. target * 4 + 3 (lib/wire readIpv6Words): written without parsing its text.
    */
-  address6: Uint32Array;
+  readonly targets6: { readonly words6: Uint32Array };
   /** IPv4 TTL and TOS for this probe (the engine presets the defaults, the application may change them). */
   ttl: number;
   tos: number;

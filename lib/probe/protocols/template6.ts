@@ -50,8 +50,8 @@ export class Probe6Template implements HeaderTemplate {
     this.#primed.prime(b);
     put32(b, IP6.VERSION_CLASS_FLOW, ((6 << 28) | ((probe.tos & 0xff) << 20) | this.#flowLabel) >>> 0);
     b[IP6.HOP_LIMIT] = probe.ttl;
-    // The destination from the engine's words (ProbeSlot.address6): no text parsed per probe.
-    const words = probe.address6;
+    // The destination from the engine's words (ProbeSlot.targets6): no text parsed per probe.
+    const words = probe.targets6.words6;
     const at = probe.target * 4;
     const last = this.#lastWords;
     if (!this.#haveLast || words[at] !== last[0] || words[at + 1] !== last[1] || words[at + 2] !== last[2] || words[at + 3] !== last[3]) {

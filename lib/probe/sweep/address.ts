@@ -1,6 +1,6 @@
 // A sweep target as the engine takes it: its address as text (what a person reads), as a number
 // (what answers are compared with: an IPv4 address's u32, an IPv6 address's address6Key) and,
-// for IPv6, as four words (what probes are written and sent to: ProbeSlot.address6), made from
+// for IPv6, as four words (what probes are written and sent to: ProbeSlot.targets6), made from
 // what the feed hands out (the low 32 bits, and IPv6's upper 96) without parsing any text.
 import { formatIpv4, put32 } from '../../wire/bytes.js';
 import { address6Key, formatIpv6, IPV6_ADDRESS_LENGTH, readIpv6Words } from '../../wire/ipv6-address.js';

@@ -59,7 +59,7 @@ export class TraceAnswers {
     this.#config = config;
     this.#protocol = protocol;
     this.#scratch = Buffer.alloc(protocol.maxProbeLength);
-    this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, address6: wordsOf(config.target.address), ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
+    this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, targets6: { words6: wordsOf(config.target.address) }, ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
   }
 
   /**
@@ -157,7 +157,7 @@ export class TraceAnswers {
   }
 }
 
-/** The trace target's address as ProbeSlot.address6 (its only target, index 0); zeros for IPv4. */
+/** The trace target's address as ProbeSlot.targets6's words (its only target, index 0); zeros for IPv4. */
 function wordsOf(address: string): Uint32Array {
   const words = new Uint32Array(4);
   if (address.includes(':')) ipv6WordsOf(address, words, 0);
