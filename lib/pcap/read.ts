@@ -16,6 +16,9 @@ import type { OnInfo, OnRecord, PcapInfo, PcapTimestamp, RecordView } from './vi
 /** Default read size: large enough that a 37 MB file takes ten reads, small enough to stay cached. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 
+/** Room a file reader keeps before each chunk read ahead, for the tail of the one before: a classic record at its largest. */
+const RESERVE = 256 * 1024 + 64;
+
 export interface ReadOptions {
   /** Called once with the header, before the first record. */
   onInfo?: OnInfo;
@@ -250,24 +253,74 @@ abstract class Input {
   }
 }
 
+/**
+ * A file, read one chunk ahead: while the decoder works through buf, the next chunk is read into
+ * a spare buffer after RESERVE bytes, where the unconsumed tail of buf is then copied in front of
+ * it and the two buffers trade places. The read and the checks overlap, and each chunk is copied
+ * once, by the kernel. A tail longer than RESERVE (a record or block larger than that) takes the
+ * plain way: moved to the front of buf, the new bytes copied after it.
+ */
 class FileInput extends Input {
+  private spare: Buffer;
+  private readonly reserve: number;
+  /** The read under way into spare[reserve...], resolving to its byte count; null before the first fill and after the end. */
+  private ahead: Promise<number> | null = null;
+
   constructor(
     buf: Buffer,
     private readonly fh: FileHandle,
     private readonly signal: AbortSignal | undefined,
   ) {
     super(buf);
+    this.reserve = Math.min(RESERVE, buf.length >>> 1);
+    this.spare = Buffer.allocUnsafe(buf.length);
   }
 
   async fill(): Promise<boolean> {
     throwIfAborted(this.signal);
-    this.makeRoom();
-    const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, null);
-    this.end += bytesRead;
-    return bytesRead > 0;
+    if (this.ahead === null) {
+      this.makeRoom();
+      const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, null);
+      this.end += bytesRead;
+      if (bytesRead > 0) this.readAhead();
+      return bytesRead > 0;
+    }
+    const n = await this.ahead;
+    this.ahead = null;
+    if (n === 0) return false;
+    const tail = this.end - this.pos;
+    const next = this.base + this.end; // the file offset of spare[reserve]
+    if (tail <= this.reserve) {
+      this.buf.copy(this.spare, this.reserve - tail, this.pos, this.end);
+      [this.buf, this.spare] = [this.spare, this.buf];
+      this.base = next - this.reserve;
+      this.pos = this.reserve - tail;
+      this.end = this.reserve + n;
+    } else {
+      this.makeRoom();
+      if (this.buf.length < this.end + n) {
+        const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.end + n));
+        this.buf.copy(bigger, 0, 0, this.end);
+        this.buf = bigger;
+      }
+      this.spare.copy(this.buf, this.end, this.reserve, this.reserve + n);
+      this.end += n;
+    }
+    this.readAhead();
+    return true;
+  }
+
+  private readAhead(): void {
+    const reading = this.fh.read(this.spare, this.reserve, this.spare.length - this.reserve, null).then((r) => r.bytesRead);
+    // A failed read is thrown by the fill that awaits it, or dropped by close: never unhandled.
+    reading.catch(() => {});
+    this.ahead = reading;
   }
 
   async close(): Promise<void> {
+    const reading = this.ahead;
+    this.ahead = null;
+    if (reading !== null) await reading.catch(() => 0);
     await this.fh.close();
   }
 }
