@@ -11,7 +11,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PcapDecoder } from './decoder.js';
-import type { OnInfo, OnRecord, PcapInfo, PcapTimestamp, RecordView } from './view.js';
+import type { OnInfo, OnRecord, PcapInfo, PcapTimestamp, RecordBatch, RecordView } from './view.js';
 
 /** Default read size: large enough that a 37 MB file takes ten reads, small enough to stay cached. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -24,6 +24,8 @@ export interface ReadOptions {
   onInfo?: OnInfo;
   /** Prefix of error messages; defaults to the path, or "pcap" for buffers and streams. */
   name?: string;
+  /** Takes runs of classic pcap records itself; onRecord gets the others (view.ts RecordBatch). */
+  batch?: RecordBatch | null;
 }
 
 export interface StreamReadOptions extends ReadOptions {
@@ -63,7 +65,7 @@ export type PcapSource = string | Readable;
  */
 export function readPcapBuffer(buf: Uint8Array, onRecord: OnRecord, options: ReadOptions = {}): PcapSummary {
   const bytes = asBuffer(buf);
-  const decoder = new PcapDecoder(options.name ?? 'pcap', options.onInfo ?? null);
+  const decoder = new PcapDecoder(options.name ?? 'pcap', options.onInfo ?? null, options.batch ?? null);
   const pos = decoder.feed(bytes, 0, bytes.length, 0, onRecord);
   if (!decoder.stopped) decoder.finish(bytes, pos, bytes.length, 0);
   return { info: decoder.info!, records: decoder.records, stopped: decoder.stopped };
@@ -79,7 +81,7 @@ export async function readPcapFile(
   onRecord: OnRecord,
   options: StreamReadOptions = {},
 ): Promise<PcapSummary> {
-  const decoder = new PcapDecoder(options.name ?? sourceName(source), options.onInfo ?? null);
+  const decoder = new PcapDecoder(options.name ?? sourceName(source), options.onInfo ?? null, options.batch ?? null);
   const input = await openInput(source, options);
   try {
     while (await input.fill()) {
