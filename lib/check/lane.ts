@@ -34,6 +34,7 @@ export class ChecksumLane implements RecordBatch {
     private readonly checkRecords: CheckRecords,
     private readonly layout: NativeLaneLayout,
     private readonly tally: ChecksumTally,
+    private readonly backoff: boolean,
   ) {
     this.out = new Float64Array(layout.facts);
     this.cells = [
@@ -47,11 +48,15 @@ export class ChecksumLane implements RecordBatch {
     ];
   }
 
-  /** A lane counting into `tally`, or null when the addon is not built (or predates the lane). */
-  static open(tally: ChecksumTally): ChecksumLane | null {
+  /**
+   * A lane counting into `tally`, or null when the addon is not built (or predates the lane).
+   * backoff false: the addon is asked before every record, however short the runs (tests: so
+   * that every record meets its rules).
+   */
+  static open(tally: ChecksumTally, options: { backoff?: boolean } = {}): ChecksumLane | null {
     const native = addonIfBuilt();
     if (native?.checkRecords === undefined || native.laneLayout === undefined) return null;
-    return new ChecksumLane(native.checkRecords, native.laneLayout, tally);
+    return new ChecksumLane(native.checkRecords, native.laneLayout, tally, options.backoff !== false);
   }
 
   take(buf: Buffer, pos: number, end: number, littleEndian: boolean, linkType: number, fcsLength: number): number {
@@ -68,8 +73,10 @@ export class ChecksumLane implements RecordBatch {
     // A call costs about as much as checking a few records here: where runs are short (many bad
     // checksums, VLAN tags), the records after a short one go to onRecord without asking, more
     // of them each time, until a long run comes.
-    this.misses = records >= WORTH_A_CALL ? 0 : Math.min(this.misses * 2 + 1, MAX_SKIPPED);
-    this.skip = this.misses;
+    if (this.backoff) {
+      this.misses = records >= WORTH_A_CALL ? 0 : Math.min(this.misses * 2 + 1, MAX_SKIPPED);
+      this.skip = this.misses;
+    }
     if (records === 0) return 0;
     this.next = out[this.layout.next]!;
     const { counts } = this.tally;
