@@ -111,16 +111,19 @@ function lister(name: string, side: Contender['side'], argv: string[], unavailab
   };
 }
 
-/** The in-process side: checkCapture over the file, here, as packets per second. */
-function library(pcap: ChecksumPcap): Contender {
+/**
+ * The in-process side: checkCapture over the file, here, as packets per second; with the addon's
+ * checksum lane (lib/check/lane.ts) when it is built, or (native false) JavaScript alone.
+ */
+function library(pcap: ChecksumPcap, native: boolean): Contender {
   return {
-    name: 'checkCapture (in-process)',
+    name: native ? 'checkCapture (in-process)' : 'checkCapture, JavaScript alone',
     side: SIDE.ours,
-    command: 'checkCapture(FILE) in the bench process',
+    command: native ? 'checkCapture(FILE) in the bench process' : 'checkCapture(FILE, { native: false }) in the bench process',
     unavailable: null,
     async run(): Promise<RunOutcome> {
       const t0 = process.hrtime.bigint();
-      const { tally } = await checkCapture(pcap.file);
+      const { tally } = await checkCapture(pcap.file, { native });
       const ns = Number(process.hrtime.bigint() - t0);
       sameList('checkCapture', [...new Set(tally.summary().bad.map((b) => b.index))], pcap);
       return { values: { rate: pcap.packets / (ns / 1e9) } };
@@ -184,9 +187,12 @@ export const checksumGroup: BenchGroup = {
       const rows = await listingRows(ctx, pcap, false);
       // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
       const c = await ceiling('pcap-checksum');
-      const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
+      const inProcess = await runRounds([library(pcap, true), library(pcap, false), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
       const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
-      rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
+      rows.push(...rowsFor('checksum', '5', inProcess, [
+        { ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' },
+        { ours: 'checkCapture, JavaScript alone', theirs: 'C checker', id: 'library-js.ceiling' },
+      ], [rate]));
       rmSync(pcap.file, { force: true });
       const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
       rows.push(...(await listingRows(ctx, pcap6, true)));
