@@ -38,30 +38,23 @@ inline uint32_t Fold(uint64_t s) {
   return static_cast<uint32_t>(s);
 }
 
+// Adds the next sizeof(Word) bytes at p to s as they lie in memory, and steps past them.
+template <typename Word>
+inline void Add(const uint8_t*& p, size_t& n, uint64_t& s) {
+  Word w;
+  memcpy(&w, p, sizeof w);
+  s += w;
+  p += sizeof w;
+  n -= sizeof w;
+}
+
 // The one's complement sum of n bytes as big-endian 16-bit words (RFC 1071), an odd last byte
-// padded on the right, folded, plus `initial`. Eight bytes are added at a time as they lie in
+// padded on the right, folded, plus `initial`. Four bytes are added at a time as they lie in
 // memory: the sum of byte-swapped words is the byte-swapped sum (RFC 1071 section 2(B)).
 uint32_t Sum16(const uint8_t* p, size_t n, uint32_t initial) {
   uint64_t s = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    s += (w & 0xffffffffu) + (w >> 32);
-  }
-  if (n >= 4) {
-    uint32_t w;
-    memcpy(&w, p, 4);
-    s += w;
-    p += 4;
-    n -= 4;
-  }
-  if (n >= 2) {
-    uint16_t w;
-    memcpy(&w, p, 2);
-    s += w;
-    p += 2;
-    n -= 2;
-  }
+  while (n >= 4) Add<uint32_t>(p, n, s);
+  if (n >= 2) Add<uint16_t>(p, n, s);
   const bool little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
   if (n == 1) s += little ? p[0] : static_cast<uint32_t>(p[0]) << 8;
   uint32_t r = Fold(s);
