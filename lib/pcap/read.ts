@@ -260,10 +260,13 @@ abstract class Input {
  * a spare buffer after RESERVE bytes, where the unconsumed tail of buf is then copied in front of
  * it and the two buffers trade places. The read and the checks overlap, and each chunk is copied
  * once, by the kernel. A tail longer than RESERVE (a record or block larger than that) takes the
- * plain way: moved to the front of buf, the new bytes copied after it.
+ * plain way: moved to the front of buf, the new bytes copied after it. Only a regular file is
+ * read ahead: a read of a FIFO or a device may wait for bytes that never come, and closing
+ * waits for the read under way.
  */
 class FileInput extends Input {
-  private spare: Buffer;
+  /** Made at the first read ahead. */
+  private spare: Buffer | null = null;
   private readonly reserve: number;
   /** The read under way into spare[reserve...], resolving to its byte count; null before the first fill and after the end. */
   private ahead: Promise<number> | null = null;
@@ -272,10 +275,10 @@ class FileInput extends Input {
     buf: Buffer,
     private readonly fh: FileHandle,
     private readonly signal: AbortSignal | undefined,
+    private readonly regular: boolean,
   ) {
     super(buf);
     this.reserve = Math.min(RESERVE, buf.length >>> 1);
-    this.spare = Buffer.allocUnsafe(buf.length);
   }
 
   async fill(): Promise<boolean> {
@@ -284,17 +287,19 @@ class FileInput extends Input {
       this.makeRoom();
       const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, null);
       this.end += bytesRead;
-      if (bytesRead > 0) this.readAhead();
+      if (bytesRead > 0 && this.regular) this.readAhead();
       return bytesRead > 0;
     }
     const n = await this.ahead;
+    const spare = this.spare!;
     this.ahead = null;
     if (n === 0) return false;
     const tail = this.end - this.pos;
     const next = this.base + this.end; // the file offset of spare[reserve]
     if (tail <= this.reserve) {
-      this.buf.copy(this.spare, this.reserve - tail, this.pos, this.end);
-      [this.buf, this.spare] = [this.spare, this.buf];
+      this.buf.copy(spare, this.reserve - tail, this.pos, this.end);
+      this.spare = this.buf;
+      this.buf = spare;
       this.base = next - this.reserve;
       this.pos = this.reserve - tail;
       this.end = this.reserve + n;
@@ -305,7 +310,7 @@ class FileInput extends Input {
         this.buf.copy(bigger, 0, 0, this.end);
         this.buf = bigger;
       }
-      this.spare.copy(this.buf, this.end, this.reserve, this.reserve + n);
+      spare.copy(this.buf, this.end, this.reserve, this.reserve + n);
       this.end += n;
     }
     this.readAhead();
@@ -313,7 +318,8 @@ class FileInput extends Input {
   }
 
   private readAhead(): void {
-    const reading = this.fh.read(this.spare, this.reserve, this.spare.length - this.reserve, null).then((r) => r.bytesRead);
+    const spare = (this.spare ??= Buffer.allocUnsafe(this.buf.length));
+    const reading = this.fh.read(spare, this.reserve, spare.length - this.reserve, null).then((r) => r.bytesRead);
     // A failed read is thrown by the fill that awaits it, or dropped by close: never unhandled.
     reading.catch(() => {});
     this.ahead = reading;
@@ -404,6 +410,14 @@ async function openInput(source: PcapSource | Uint8Array, options: StreamReadOpt
   if (source instanceof Uint8Array) return new BufferInput(source);
   const size = Math.max(64, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
   const buf = Buffer.allocUnsafe(size);
-  if (typeof source === 'string') return new FileInput(buf, await open(source, 'r'), options.signal);
+  if (typeof source === 'string') {
+    const fh = await open(source, 'r');
+    try {
+      return new FileInput(buf, fh, options.signal, (await fh.stat()).isFile());
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+  }
   return new StreamInput(buf, source, options.signal);
 }
