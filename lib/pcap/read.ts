@@ -13,8 +13,11 @@ import type { Readable } from 'node:stream';
 import { PcapDecoder } from './decoder.js';
 import type { OnInfo, OnRecord, PcapInfo, PcapTimestamp, RecordBatch, RecordView } from './view.js';
 
-/** Default read size: large enough that a 37 MB file takes ten reads, small enough to stay cached. */
-export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Default read size: a 37 MB file takes twenty reads, each small enough to stay in the cache
+ * while it is checked; a file is read one chunk ahead, into a second buffer of this size.
+ */
+export const DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024;
 
 /** Room a file reader keeps before each chunk read ahead, for the tail of the one before: a classic record at its largest. */
 const RESERVE = 256 * 1024 + 64;
