@@ -67,11 +67,13 @@ export class FragmentingSocket implements ProbeSocket {
     /** Index in `pieces` of each probe's first piece. */
     const first: number[] = [];
     const perPiece: (number | string)[] = [];
+    // Numbers: one per probe (IPv4) or four (IPv6 words), repeated for each of its pieces.
+    const per = target instanceof Uint32Array ? target.length / buffers.length : 1;
     for (let i = 0; i < buffers.length; i++) {
       first.push(pieces.length);
       for (const piece of fragment(buffers[i]!, this.#mtu)) {
         pieces.push(piece);
-        if (typeof target !== 'string') perPiece.push(target[i]!);
+        if (typeof target !== 'string') for (let w = 0; w < per; w++) perPiece.push(target[i * per + w]!);
       }
     }
     const each = target instanceof Uint32Array ? Uint32Array.from(perPiece as number[]) : (perPiece as string[]);
