@@ -6,13 +6,12 @@
 import test from 'ava';
 import { Readable } from 'node:stream';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { configureSweep, SweepSession, type SweepEvent, type SweepOptions, type SweepResult, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import type { CheckedFiles } from '../../lib/probe/sweep/checked.js';
 import { checkFiles } from '../../lib/probe/sweep/options.js';
 import { decodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4, parseIpv4 } from '../../lib/wire/bytes.js';
-import { tempDir } from '../helpers/tmp.js';
+import { tempFiles } from '../helpers/tmp.js';
 import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, runOnFakeNetwork, type SentPacket } from './fakes.js';
 
 const ROUTER = '203.0.113.254';
@@ -261,11 +260,7 @@ test('a bad line read from stdin stops the list there; what came before is swept
 });
 
 test('a checked file is swept as the check read it, not read again; a file with a name is read again', async (t) => {
-  const dir = tempDir(t, 'sweep-checked');
-  const plain = join(dir, 'plain.txt');
-  writeFileSync(plain, '198.51.100.60\n198.51.100.64/31\n');
-  const named = join(dir, 'named.txt');
-  writeFileSync(named, '198.51.100.70\ngw.lab\n');
+  const { plain, named } = tempFiles(t, 'sweep-checked', { plain: '198.51.100.60\n198.51.100.64/31\n', named: '198.51.100.70\ngw.lab\n' });
   const checked = await checkFiles([plain, named]);
   t.deepEqual([...checked.keys()], [plain]);
   // Rewritten between the check and the sweep: the plain file's new text is never read.

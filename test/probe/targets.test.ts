@@ -23,7 +23,7 @@ import { TargetAddress } from '../../lib/probe/sweep/address.js';
 import { checkFiles, configureSweep } from '../../lib/probe/sweep/options.js';
 import { MAX_KEPT } from '../../lib/probe/sweep/checked.js';
 import { formatIpv6 } from '../../lib/wire/ipv6-address.js';
-import { tempDir } from '../helpers/tmp.js';
+import { tempDir, tempFiles } from '../helpers/tmp.js';
 
 function ends(spec: TargetSpec): [string, string] {
   return [formatIpv4(spec.first), formatIpv4(spec.last)];
@@ -127,15 +127,12 @@ test('a file: blank lines, comments, CRLF; the first bad line stops it with its 
 });
 
 test('the check keeps a plain file for the sweep (addresses, blocks, ranges; IPv6 high bits shared), not one with a name or too long', async (t) => {
-  const dir = tempDir(t, 'checked');
-  const plain = join(dir, 'plain.txt');
-  writeFileSync(plain, '# lab\n198.51.100.1\n\n198.51.100.8/30\n203.0.113.5-7 # range\n');
-  const six = join(dir, 'six.txt');
-  writeFileSync(six, '2001:db8::1\n2001:db8::2\n2001:db8:1::/126\n');
-  const named = join(dir, 'named.txt');
-  writeFileSync(named, '198.51.100.1\nlocalhost\n');
-  const long = join(dir, 'long.txt');
-  writeFileSync(long, '198.51.100.1\n'.repeat(MAX_KEPT + 1));
+  const { plain, six, named, long } = tempFiles(t, 'checked', {
+    plain: '# lab\n198.51.100.1\n\n198.51.100.8/30\n203.0.113.5-7 # range\n',
+    six: '2001:db8::1\n2001:db8::2\n2001:db8:1::/126\n',
+    named: '198.51.100.1\nlocalhost\n',
+    long: '198.51.100.1\n'.repeat(MAX_KEPT + 1),
+  });
   const checked = await checkFiles([plain, named, long, plain]);
   t.deepEqual([...checked.keys()], [plain], 'a name, or more than MAX_KEPT targets: read again');
   const list = checked.get(plain)!;

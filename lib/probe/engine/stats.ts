@@ -53,21 +53,10 @@ export function newTargetStats(): TargetStats {
  * less than Object.assign from a fresh copy (10 ms of a /16).
  */
 export function resetTargetStats(s: TargetStats): TargetStats {
-  s.transmitted = 0;
-  s.received = 0;
-  s.duplicates = 0;
-  s.corrupted = 0;
-  s.errors = 0;
-  s.late = 0;
-  s.timed = 0;
+  s.transmitted = s.received = s.duplicates = s.corrupted = s.errors = s.late = 0;
+  s.timed = s.maxUs = s.sumUs = s.sum2Us = s.ewma8Us = s.pipe = 0;
   s.minUs = Number.POSITIVE_INFINITY;
-  s.maxUs = 0;
-  s.sumUs = 0;
-  s.sum2Us = 0;
-  s.ewma8Us = 0;
-  s.pipe = 0;
-  s.firstSentAt = Number.NaN;
-  s.lastSentAt = Number.NaN;
+  s.firstSentAt = s.lastSentAt = Number.NaN;
   return s;
 }
 
