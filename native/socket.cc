@@ -56,6 +56,7 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::StartReceiving>("startReceiving"),
           InstanceMethod<&Socket::StopReceiving>("stopReceiving"),
           InstanceMethod<&Socket::SetTimestamping>("setTimestamping"),
+          InstanceMethod<&Socket::ReadStampsOf>("readStampsOf"),
           InstanceMethod<&Socket::PeerCredentials>("peerCredentials"),
           InstanceMethod<&Socket::Listen>("listen"),
           InstanceMethod<&Socket::Accept>("accept"),

@@ -48,6 +48,7 @@ export interface NativeSocket {
   stopReceiving(): void;
   /** SO_TIMESTAMPING = flags (SOF_TIMESTAMPING_*); with receive stamps asked for, SO_TIMESTAMPNS goes off. */
   setTimestamping(flags: number): void;
+  readStampsOf(sender: NativeSocket | null): void;
   /** SO_PEERCRED: who is at the other end of a unix socket. */
   peerCredentials(): PeerCredentials;
   // The classic calls (native/connection.cc, transfer.cc): one non-blocking syscall each.
@@ -125,7 +126,7 @@ export interface NativeErrQueueEntry {
 
 /**
  * Called once per wake-up. kind is one of NativeBatchLayout's event* numbers:
- * batch (data, meta, count, addresses, txStamps, txCount), error (error), errqueue (entries), end ().
+ * batch (data, meta, count, addresses: text, or for AF_INET6 sockets a Buffer of 16-byte sources, txStamps, txCount), error (error), errqueue (entries), end ().
  */
 export type NativeReceiveCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => void;
 

@@ -9,7 +9,10 @@
 //   count      number of datagrams
 //   addresses  null for AF_INET sockets (the source is meta[sourceV4]); otherwise one string
 //              per datagram: IPv6 text ("::1"), or a unix path ("" when the sender is
-//              unnamed, "\0name" in the abstract namespace)
+//              unnamed, "\0name" in the abstract namespace). On AF_INET6 sockets the text is
+//              made on first use from
+//   sources6   the sources' 16 bytes each, back to back (AF_INET6 sockets; zeros when the kernel
+//              gave none: meta[family] is then 0): what hot paths read
 //   protocol   the receiving socket's protocol number: on a raw IPv6 socket the kernel keeps the
 //              IPv6 header, so this is what says a datagram is ICMPv6, UDP or TCP
 //
@@ -42,6 +45,9 @@
 //
 // Hot paths read meta and data directly and allocate nothing per datagram. The layout is
 // defined in native/socket.h; addon() checks at load that this copy matches it.
+
+import { formatIpv6, IPV6_ADDRESS_LENGTH } from '../wire/ipv6-address.js';
+import { constants } from './constants.js';
 
 export const BATCH = {
   stride: 13,
@@ -76,6 +82,8 @@ export interface ReceiveBatch {
   readonly meta: Float64Array;
   readonly count: number;
   readonly addresses: readonly string[] | null;
+  /** AF_INET6 sockets: each datagram's source address, 16 bytes each (absent in batches made by hand). */
+  readonly sources6?: Buffer | null;
   /** The socket's protocol (IPPROTO_ICMPV6, _UDP, _TCP...); absent in batches made by hand (tests). */
   readonly protocol?: number;
 }
@@ -91,4 +99,35 @@ export function datagramAt(batch: ReceiveBatch, i: number): Buffer {
   const base = i * BATCH.stride;
   const offset = batch.meta[base + BATCH.offset] as number;
   return batch.data.subarray(offset, offset + (batch.meta[base + BATCH.length] as number));
+}
+
+/**
+ * A batch from an AF_INET6 socket: the sources come as bytes (sources6), and `addresses`, their
+ * text, is made only when something reads it (printing, a capture, the 'message' event), never
+ * per datagram on a flood's hot path.
+ */
+export class Inet6Batch implements ReceiveBatch {
+  readonly data: Buffer;
+  readonly meta: Float64Array;
+  readonly count: number;
+  readonly sources6: Buffer;
+  readonly protocol: number;
+  #addresses: string[] | null = null;
+
+  constructor(data: Buffer, meta: Float64Array, count: number, sources6: Buffer, protocol: number) {
+    this.data = data;
+    this.meta = meta;
+    this.count = count;
+    this.sources6 = sources6;
+    this.protocol = protocol;
+  }
+
+  get addresses(): readonly string[] {
+    if (this.#addresses === null) {
+      const text: string[] = [];
+      for (let i = 0; i < this.count; i++) text.push(this.meta[i * BATCH.stride + BATCH.family] === constants.AF_INET6 ? formatIpv6(this.sources6, i * IPV6_ADDRESS_LENGTH) : '');
+      this.#addresses = text;
+    }
+    return this.#addresses;
+  }
 }

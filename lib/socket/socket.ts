@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
-import { datagramAt, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
+import { datagramAt, Inet6Batch, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, rethrow, socketError, type SocketError } from './errors.js';
@@ -290,6 +290,17 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     return this;
   }
 
+  /**
+   * Reads `sender`'s send timestamps with every batch of this socket, as if they were its own
+   * ('txstamps' events here, before the batch's datagrams): for a socket that only sends and is
+   * never polled (IPv6 probes go out through an IPPROTO_RAW socket and their answers come in on
+   * a raw ICMPv6 one). The sender keeps its own keys (SendResult.key). null stops it.
+   */
+  readStampsOf(sender: RawSocket | null): this {
+    this.#check('read send timestamps').readStampsOf(sender === null ? null : sender.#check('give its send timestamps'));
+    return this;
+  }
+
   /** The SO_TIMESTAMPING flags set (0: none). */
   get timestamping(): number {
     return this.#timestamping;
@@ -387,13 +398,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
         this.emit('txstamps', stamps);
       }
       if ((c as number) === 0) return;
-      const batch: ReceiveBatch = {
-        data: a as Buffer,
-        meta: b as Float64Array,
-        count: c as number,
-        addresses: d as string[] | null,
-        protocol: this.protocol,
-      };
+      const batch: ReceiveBatch = Buffer.isBuffer(d)
+        ? new Inet6Batch(a as Buffer, b as Float64Array, c as number, d, this.protocol)
+        : { data: a as Buffer, meta: b as Float64Array, count: c as number, addresses: d as string[] | null, protocol: this.protocol };
       // A throwing listener must not cost the datagrams after it (with one callback per
       // datagram, as in node:dgram, it would not): deliver the whole batch, then rethrow.
       let failures: unknown[] | null = null;

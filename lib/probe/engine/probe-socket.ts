@@ -94,17 +94,27 @@ export function hearHopLimitAndClass(socket: RawSocket): RawSocket {
   return socket;
 }
 
-/** The IPv6 sockets: IPPROTO_RAW with IPV6_HDRINCL sends, raw ICMPv6 hears (CAP_NET_RAW). */
+/**
+ * The IPv6 sockets: IPPROTO_RAW with IPV6_HDRINCL sends, raw ICMPv6 hears (CAP_NET_RAW). The
+ * sender is never polled: its kernel send stamps are read with the ICMPv6 socket's batches
+ * (readStampsOf), so an answer's probe has its stamp when the answer arrives, as on IPv4's one
+ * socket.
+ */
 export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOptions): SocketGroup {
   const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => {
     s.setOption('IPV6_HDRINCL', true);
     if (options.device != null) bindToDevice(s, options.device);
     options.senderSetup?.(s);
+    if (options.userTimes === true) useUserTimes(s);
+    else useKernelTimestamps(s, options.hardwareTimestampsFor ?? null);
   });
   try {
     const icmp = rawIcmpSocket({ family: 'inet6', ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
-    closingOnError(icmp, (s) => listen(hearHopLimitAndClass(s), protocol, options, protocol.filter()));
-    return new SocketGroup(sender, [icmp]);
+    closingOnError(icmp, (s) => {
+      listen(hearHopLimitAndClass(s), protocol, options, protocol.filter());
+      if (sender.timestamping !== 0) s.readStampsOf(sender);
+    });
+    return new SocketGroup(sender, [icmp], sender.timestamping !== 0 ? icmp : null);
   } catch (e) {
     sender.close();
     throw e;
@@ -124,7 +134,7 @@ export function withTcpListener(socket: SessionSocket & (RawSocket | SocketGroup
       const peer = options.tcpPeer ?? null;
       listen(s, protocol, { ...options, setup: peer === null ? undefined : (tcp) => void tcp.connect(peer), senderSetup: undefined }, filter);
     });
-    if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp]);
+    if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp], socket.stampReader);
     return new SocketGroup(socket, [socket, tcp]);
   } catch (e) {
     socket.close();
