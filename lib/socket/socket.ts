@@ -12,7 +12,8 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
-import { datagramAt, Inet6Batch, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
+import { datagramAt, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
+import { Inet6Batch } from './batch6.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, rethrow, socketError, type SocketError } from './errors.js';
