@@ -120,6 +120,7 @@ function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): Session
     userTimes: config.userLatency,
     slotCount: PROBE_BATCH,
     maxPerWake: MAX_PER_WAKE,
+    senderSource: config.source,
     senderSetup: (socket) => {
       if (config.device !== null) bindToDevice(socket, config.device);
       if (config.anySource) socket.setOption('SO_BROADCAST', true);
