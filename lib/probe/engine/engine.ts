@@ -101,7 +101,7 @@ export class ProbeEngine {
       preload: options.preload ?? 1,
       maxBatch,
     });
-    this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength, options.sendThread === true);
+    this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength);
     this.#timing = new AnswerTiming(this.#ledger, options.hardwareTimestamps === true);
     this.#alarm = new Alarm(this.#clock, this.#onTimer);
     this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
@@ -148,8 +148,6 @@ export class ProbeEngine {
     this.#socket.off('error', this.#fail);
     let failure = error;
     try {
-      // What the send thread still holds goes (or is refused) before the books close.
-      this.#settleQueued(true);
       this.#handler.flush?.();
     } catch (e) {
       failure ??= e instanceof Error ? e : new Error(String(e));
@@ -412,7 +410,7 @@ export class ProbeEngine {
    */
   #transmit(first: number, k: number): boolean {
     const outbox = this.#outbox;
-    outbox.send(this.#socket, this.#clock, k, outbox.destinationsFor(this.table, this.#ledger.targets, first, k), first);
+    outbox.send(this.#socket, this.#clock, k, outbox.destinationsFor(this.table, this.#ledger.targets, first, k));
     const { sent, sentAt, error } = outbox;
     this.#timing.sent(first, sent, outbox.firstKey);
     for (let i = 0; i < sent; i++) {
@@ -440,25 +438,6 @@ export class ProbeEngine {
     return true;
   }
 
-  /**
-   * Probes the send thread could not send (outbox.ts): counted as sent, they become refusals, as a
-   * direct send's would, and sends go directly again until one goes wholly well. With `flush`,
-   * waits for everything queued first (the end of the run).
-   */
-  #settleQueued(flush: boolean): void {
-    const outbox = this.#outbox;
-    const socket = this.#socket;
-    if (!outbox.threaded) return;
-    if (flush) socket.flushQueued?.();
-    let failures = socket.takeSendFailures?.() ?? null;
-    if (failures === null) return;
-    outbox.stopThread(socket);
-    failures = failures.concat(socket.takeSendFailures?.() ?? []);
-    for (const f of failures) {
-      if (this.#ledger.refused(f.tag)) this.#handler.sent?.(f.tag, f.error);
-    }
-  }
-
   // ---- the loop ------------------------------------------------------------------------------
 
   /** After any event: expire, send what may go, stop when finished, flush, set the timer. */
@@ -473,7 +452,6 @@ export class ProbeEngine {
       this.#finish();
       return;
     }
-    this.#settleQueued(false);
     this.#ledger.expire(now, this.#isStopped);
     this.#pump();
     this.#ledger.advanceOldest();
@@ -492,8 +470,6 @@ export class ProbeEngine {
    */
   #finish(): void {
     this.#finishing = true;
-    // Whatever the send thread holds goes now, so that its answers are in that last read.
-    this.#socket.flushQueued?.();
     this.#alarm.set(this.#clock.now());
   }
 

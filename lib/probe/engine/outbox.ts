@@ -1,6 +1,6 @@
 // The engine's send side at the syscall: a few buffers the protocol encodes probes into, reused
 // for the whole run, and the one call that hands them to the kernel: sendto for one probe,
-// sendmmsg for a batch, or, in a flood, the socket's own send thread (queueMany) (to one address, or each to its own: from a Uint32Array of IPv4
+// sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
 // addresses, so a sweep makes no address object per probe, or by their text when they are
 // IPv6). Nothing here knows what a probe means; the engine keeps the books.
 //
@@ -33,13 +33,9 @@ export class Outbox {
   readonly #pool: Buffer[] = [];
   readonly #lengths: number[] = [];
   readonly #views: Buffer[] = [];
-  /** Whether to send through the socket's own thread when it has one (EngineOptions.sendThread). */
-  readonly #wantThread: boolean;
-  #threaded = false;
 
-  constructor(size: number, maxProbeLength: number, sendThread = false) {
+  constructor(size: number, maxProbeLength: number) {
     this.size = size;
-    this.#wantThread = sendThread;
     this.destinations = new Uint32Array(size);
     // One block for all of them: the addon reads every buffer of a batch, and views into one
     // ArrayBuffer cost it less than an ArrayBuffer each.
@@ -86,64 +82,32 @@ export class Outbox {
   }
 
   /**
-   * Whether sends go to the socket's thread now: from the first send that went wholly well (so a
-   * destination that refuses every probe is told of by the kernel at once, as without a thread)
-   * until stopThread(). Queued probes count as sent; what the thread could not send comes back
-   * through the socket's takeSendFailures().
-   */
-  get threaded(): boolean {
-    return this.#threaded;
-  }
-
-  /** Back to direct sends, once everything queued has gone (or been refused). */
-  stopThread(socket: ProbeSocket): void {
-    if (!this.#threaded) return;
-    socket.flushQueued?.();
-    this.#threaded = false;
-  }
-
-  /**
    * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
-   * (names[i] when `named`); `tag` (the first probe's number) names them in the send thread's
-   * failures. Never throws: a refusal is in `error`, with `sent` probes gone before it.
+   * (names[i] when `named`).
+   * Never throws: a refusal is in `error`, with `sent` probes gone before it.
    */
-  send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null, tag: number): void {
+  send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null): void {
     this.sent = 0;
     this.firstKey = -1;
     this.error = null;
     try {
-      if (this.#threaded) {
-        const r = socket.queueMany!(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k), tag);
-        this.sent = k;
+      if (k === 1 && to !== null) {
+        const r = socket.sendTo(this.#views[0]!, to);
         this.sentAt = r.sentAt;
-        this.firstKey = r.firstKey;
+        this.firstKey = r.key ?? -1;
+        this.sent = 1;
         return;
       }
-      this.#sendNow(socket, k, to);
-      if (this.#wantThread && this.sent === k && this.error === null && socket.queueMany !== undefined) this.#threaded = true;
+      const views = this.#views.length === k ? this.#views : this.#views.slice(0, k);
+      const each = this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
+      const r = socket.sendMany(views, to ?? each);
+      this.sent = r.sent;
+      this.sentAt = r.sentAt;
+      this.firstKey = r.firstKey ?? -1;
+      this.error = r.error;
     } catch (e) {
       this.error = e instanceof Error ? e : new Error(String(e));
       this.sentAt = clock.now();
     }
-  }
-
-  #each(k: number): Uint32Array | string[] {
-    return this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
-  }
-
-  /** sendTo for one probe to one address, else sendmmsg. */
-  #sendNow(socket: ProbeSocket, k: number, to: string | null): void {
-    if (k === 1 && to !== null) {
-      const r = socket.sendTo(this.#views[0]!, to);
-      this.sentAt = r.sentAt;
-      this.firstKey = r.key ?? -1;
-      this.sent = 1;
-      return;
-    }
-    const r = socket.sendMany(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k));
-    this.sent = r.sent;
-    this.sentAt = r.sentAt;
-    this.firstKey = r.firstKey ?? -1;
-    this.error = r.error;
   }
 }

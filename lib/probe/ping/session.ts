@@ -91,8 +91,6 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
         maxBatch: PROBE_BATCH,
-        // A flood's sends (and a lab's forwarding inside them) on the socket's own thread.
-        sendThread: config.flood && config.intervalMs === 0 && process.env.RPNOTHREAD === undefined,
         hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
       (handler) => {
