@@ -77,6 +77,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     const targetCount = config.targets.length;
     const counted = config.count !== null && config.deadlineMs === null;
     const clock = this.session.clock;
+    // A reply's data says something only in a reply event (iputils compares it only when printed).
+    this.protocol.compareData = hooks.onEvent !== undefined;
     return this.session.run(
       {
         protocol: this.protocol,
