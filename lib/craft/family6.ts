@@ -2,7 +2,7 @@
 // IPV6_HDRINCL (Linux 4.5 and later): every byte of the IPv6 header is ours, and the kernel
 // changes none of them (hdrincl.ts). Answers come in on raw ICMPv6, UDP and TCP sockets, which
 // never hand over the IPv6 header: a datagram starts at its ICMPv6 (UDP, TCP) header, its
-// source is the batch's address text, its protocol the socket's, its hop limit and traffic
+// source is the batch's (sources6: its 16 bytes), its protocol the socket's, its hop limit and traffic
 // class the IPV6_HOPLIMIT / IPV6_TCLASS control messages (IPV6_RECVHOPLIMIT and
 // IPV6_RECVTCLASS on). The extension chain of what we send, and of the packet an ICMPv6 error
 // quotes, is walked by the headers' lengths (lib/wire's walkChain) to the upper layer.

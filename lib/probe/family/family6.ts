@@ -2,7 +2,7 @@
 // with IPV6_HDRINCL (Linux 4.5 and later: every byte of the IPv6 header is ours and the kernel
 // changes none); answers come in on a raw ICMPv6 socket (and a raw TCP one for trace -T), which
 // never hands over the IPv6 header: a datagram starts at its ICMPv6 (TCP) header, its source is
-// the batch's address text, its protocol the socket's, its hop limit and traffic class the
+// the batch's (sources6: its 16 bytes), its protocol the socket's, its hop limit and traffic class the
 // IPV6_HOPLIMIT / IPV6_TCLASS control messages. The kernel checks an ICMPv6 message's checksum
 // before a raw socket sees it (and drops a bad one), so no answer here is ever "corrupted".
 // The packet an ICMPv6 error quotes (RFC 4443 section 2.4: as much as fits 1280 bytes) is
