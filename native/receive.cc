@@ -33,6 +33,12 @@
 
 namespace rawprobe {
 
+namespace {
+// How long a wake-up waits at most for the send thread's chunk (send-queue.h): far longer than
+// a chunk takes, short enough that nothing else on the loop notices.
+constexpr int kAwaitChunkUs = 2000;
+}  // namespace
+
 RecvScratch::RecvScratch(size_t slot_count, size_t slot_size)
     : slotCount(slot_count),
       slotSize(slot_size),
@@ -284,8 +290,15 @@ void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses, int family) {
 // datagrams behind (a flood's replies arrive while JavaScript sends the next probes), which
 // saves a trip through epoll per batch at the cost of one empty recvmmsg.
 size_t Socket::DrainData() {
+  // A flood's send thread (ours, or the sender's whose stamps we read) is sending: its chunk's
+  // answers are coming in. Each pass waits for the rest of them, so that they are read in one
+  // go, not a few per wake-up, while the thread sends the chunk JavaScript queued after it.
+  SendQueue* sending = sendQueue_ ? sendQueue_.get()
+                       : stampSource_ != nullptr ? stampSource_->sendQueue_.get()
+                                                 : nullptr;
   size_t total = 0;
   while (Receiving() && total < maxPerWake_) {
+    if (sending != nullptr) sending->AwaitChunk(kAwaitChunkUs);
     bool ended = false;
     const size_t got = DrainBatch(maxPerWake_ - total, &ended);
     total += got;

@@ -25,6 +25,7 @@
 
 #include "errors.h"
 #include "polled-wrap.h"
+#include "send-queue.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -146,6 +147,10 @@ class Socket : public PolledWrap<Socket> {
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value SendMany(const Napi::CallbackInfo& info);
+  // sends on a thread of their own (send-queue.cc)
+  Napi::Value QueueMany(const Napi::CallbackInfo& info);
+  Napi::Value FlushQueued(const Napi::CallbackInfo& info);
+  Napi::Value TakeSendFailures(const Napi::CallbackInfo& info);
   // options and filters (sockopt.cc)
   Napi::Value SetOption(const Napi::CallbackInfo& info);
   Napi::Value GetOption(const Napi::CallbackInfo& info);
@@ -256,6 +261,8 @@ class Socket : public PolledWrap<Socket> {
   // readStampsOf(sender): a socket that only sends (IPv6's IPPROTO_RAW one, never polled) whose
   // send timestamps each drain of this one reads too, after the datagrams, as it reads its own.
   Socket* stampSource_ = nullptr;
+  // queueMany's thread, made with the first call; stopped before the descriptor closes.
+  std::unique_ptr<SendQueue> sendQueue_;
   Napi::ObjectReference stampSourceRef_;
 };
 

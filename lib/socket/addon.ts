@@ -35,6 +35,12 @@ export interface NativeSocket {
     target: Uint8Array | readonly Uint8Array[] | Uint32Array | null,
     flags?: number,
   ): number;
+  /** Copies the datagrams to the socket's send thread (native/send-queue.h); the time read before. */
+  queueMany(buffers: readonly Uint8Array[], target: Uint8Array | readonly Uint8Array[] | Uint32Array | null, tag: number): number;
+  /** Waits until every queued datagram was handed to the kernel. */
+  flushQueued(): void;
+  /** [tag, errno] per queued datagram the kernel refused since the last call, or null. */
+  takeSendFailures(): Float64Array | null;
   setOption(level: number, name: number, kind: OptionKind, value: unknown, label?: string): void;
   getOption(level: number, name: number, kind: OptionKind, size?: number, label?: string): unknown;
   attachFilter(program: Uint8Array): void;

@@ -35,6 +35,8 @@ import {
   type Destination,
   type MessagesOptions,
   type OpenOptions,
+  type QueuedSendFailure,
+  type QueueResult,
   type RawSocketEvents,
   type ReceiveOptions,
   type ReceivedMessage,
@@ -61,6 +63,8 @@ export type {
   MessagesOptions,
   OpenOptions,
   QueuedError,
+  QueuedSendFailure,
+  QueueResult,
   RawSocketEvents,
   ReceiveOptions,
   ReceivedMessage,
@@ -247,6 +251,46 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     const error = sent < buffers.length && stoppedBy !== 0 ? (addon().errnoError(stoppedBy, 'sendmmsg') as SocketError) : null;
     if (error !== null && !keepsKeys(stoppedBy)) this.#nextKey = -1;
     return { sent, sentAt: this.#sendInfo[0] as number, sentBy: this.#sendInfo[2] as number, error, firstKey: this.#lastKey };
+  }
+
+  /**
+   * Hands datagrams to the socket's own send thread (made with the first call; native/
+   * send-queue.h) and returns at once: a flood's sends run on another CPU while this one reads
+   * the answers. The thread sends in the order queued and retries what the kernel refuses for
+   * now (a full buffer) for up to 100 ms; any other refusal is told by takeSendFailures(), with
+   * the datagram's tag: `tag` + its index in `buffers`. Do not mix with sendTo()/sendMany()
+   * while anything is queued (flushQueued() first), or the send-stamp keys no longer follow.
+   */
+  queueMany(buffers: readonly Uint8Array[], target: Destination | readonly Destination[] | Uint32Array | null, tag: number): QueueResult {
+    const native = this.#check('send');
+    let nativeTarget: Buffer | Buffer[] | Uint32Array | null = null;
+    if (target instanceof Uint32Array) nativeTarget = target;
+    else if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
+    else if (target !== null) nativeTarget = this.#destination(target as Destination);
+    const firstKey = this.#nextKey;
+    const sentAt = native.queueMany(buffers, nativeTarget, tag);
+    if (firstKey >= 0) this.#nextKey = (firstKey + buffers.length) % KEY_SPACE;
+    return { sentAt, firstKey };
+  }
+
+  /** Waits until everything queueMany() queued was handed to the kernel (or refused). */
+  flushQueued(): void {
+    if (!this.#closed) this.#native.flushQueued();
+  }
+
+  /** The queued datagrams the kernel refused since the last call, or null when none. */
+  takeSendFailures(): QueuedSendFailure[] | null {
+    if (this.#closed) return null;
+    const raw = this.#native.takeSendFailures();
+    if (raw === null) return null;
+    const failures: QueuedSendFailure[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const errno = raw[i + 1] as number;
+      // A refusal that may have used a send-stamp key ends the keys, as for sendMany().
+      if (!keepsKeys(errno)) this.#nextKey = -1;
+      failures.push({ tag: raw[i] as number, error: addon().errnoError(errno, 'sendmmsg') as SocketError });
+    }
+    return failures;
   }
 
   /** The key of the first datagram of the last send (-1: none). */

@@ -1,6 +1,6 @@
 // The engine's send side at the syscall: a few buffers the protocol encodes probes into, reused
 // for the whole run, and the one call that hands them to the kernel: sendto for one probe,
-// sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
+// sendmmsg for a batch, or, in a flood, the socket's own send thread (queueMany) (to one address, or each to its own: from a Uint32Array of IPv4
 // addresses, so a sweep makes no address object per probe, or by their text when they are
 // IPv6). Nothing here knows what a probe means; the engine keeps the books.
 //
@@ -33,9 +33,19 @@ export class Outbox {
   readonly #pool: Buffer[] = [];
   readonly #lengths: number[] = [];
   readonly #views: Buffer[] = [];
+  /** Whether to send through the socket's own thread when it has one (EngineOptions.sendThread). */
+  readonly #wantThread: boolean;
+  /**
+   * Whether sends go to the socket's thread now: from the first send that went wholly well (so a
+   * destination that refuses every probe is told of by the kernel at once, as without a thread)
+   * until one is refused. Queued probes count as sent; what the thread could not send comes back
+   * through refusals().
+   */
+  #threaded = false;
 
-  constructor(size: number, maxProbeLength: number) {
+  constructor(size: number, maxProbeLength: number, sendThread = false) {
     this.size = size;
+    this.#wantThread = sendThread;
     this.destinations = new Uint32Array(size);
     // One block for all of them: the addon reads every buffer of a batch, and views into one
     // ArrayBuffer cost it less than an ArrayBuffer each.
@@ -82,32 +92,62 @@ export class Outbox {
   }
 
   /**
-   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
-   * (names[i] when `named`).
-   * Never throws: a refusal is in `error`, with `sent` probes gone before it.
+   * What the send thread could not send since the last call, by probe number (tag) and why; with
+   * `flush`, after waiting for everything queued (the end of a run). A refusal ends the thread's
+   * turn: sends go directly again, once everything queued has gone, until one goes wholly well.
    */
-  send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null): void {
+  refusals(socket: ProbeSocket, flush: boolean): readonly { tag: number; error: Error }[] {
+    if (!this.#threaded) return [];
+    if (flush) socket.flushQueued?.();
+    const failures = socket.takeSendFailures?.() ?? null;
+    if (failures === null) return [];
+    socket.flushQueued?.();
+    this.#threaded = false;
+    return failures.concat(socket.takeSendFailures?.() ?? []);
+  }
+
+  /**
+   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
+   * (names[i] when `named`); `tag` (the first probe's number) names them in the send thread's
+   * failures. Never throws: a refusal is in `error`, with `sent` probes gone before it.
+   */
+  send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null, tag: number): void {
     this.sent = 0;
     this.firstKey = -1;
     this.error = null;
     try {
-      if (k === 1 && to !== null) {
-        const r = socket.sendTo(this.#views[0]!, to);
+      if (this.#threaded) {
+        const r = socket.queueMany!(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k), tag);
+        this.sent = k;
         this.sentAt = r.sentAt;
-        this.firstKey = r.key ?? -1;
-        this.sent = 1;
+        this.firstKey = r.firstKey;
         return;
       }
-      const views = this.#views.length === k ? this.#views : this.#views.slice(0, k);
-      const each = this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
-      const r = socket.sendMany(views, to ?? each);
-      this.sent = r.sent;
-      this.sentAt = r.sentAt;
-      this.firstKey = r.firstKey ?? -1;
-      this.error = r.error;
+      this.#sendNow(socket, k, to);
+      if (this.#wantThread && this.sent === k && this.error === null && socket.queueMany !== undefined) this.#threaded = true;
     } catch (e) {
       this.error = e instanceof Error ? e : new Error(String(e));
       this.sentAt = clock.now();
     }
+  }
+
+  #each(k: number): Uint32Array | string[] {
+    return this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
+  }
+
+  /** sendTo for one probe to one address, else sendmmsg. */
+  #sendNow(socket: ProbeSocket, k: number, to: string | null): void {
+    if (k === 1 && to !== null) {
+      const r = socket.sendTo(this.#views[0]!, to);
+      this.sentAt = r.sentAt;
+      this.firstKey = r.key ?? -1;
+      this.sent = 1;
+      return;
+    }
+    const r = socket.sendMany(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k));
+    this.sent = r.sent;
+    this.sentAt = r.sentAt;
+    this.firstKey = r.firstKey ?? -1;
+    this.error = r.error;
   }
 }

@@ -35,6 +35,18 @@ export class SocketGroup implements SessionSocket {
     return this.sender.sendMany(buffers, target);
   }
 
+  queueMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[], tag: number): { sentAt: number; firstKey: number } {
+    return this.sender.queueMany(buffers, target, tag);
+  }
+
+  flushQueued(): void {
+    this.sender.flushQueued();
+  }
+
+  takeSendFailures(): { tag: number; error: Error }[] | null {
+    return this.sender.takeSendFailures();
+  }
+
   on<E extends keyof GroupEvents>(event: E, listener: GroupEvents[E]): this {
     return this.#listen('on', event, listener);
   }

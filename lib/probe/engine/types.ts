@@ -61,6 +61,10 @@ export interface ProbeSocket {
    * a << 24 | ...), or addresses as text (IPv6).
    */
   sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey?: number };
+  /** Optional: sends on a thread of the socket's own (RawSocket.queueMany; EngineOptions.sendThread). */
+  queueMany?(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[], tag: number): { sentAt: number; firstKey: number };
+  flushQueued?(): void;
+  takeSendFailures?(): { tag: number; error: Error }[] | null;
   on(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
   on(event: 'txstamps', listener: (stamps: SendStamps) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -118,6 +122,13 @@ export interface EngineOptions {
   memory?: number;
   /** Most probes per sendmmsg (default 64). */
   maxBatch?: number;
+  /**
+   * Send on the socket's own thread when it has one (queueMany: a flood's sends, and the
+   * forwarding a lab does inside them, run on another CPU while answers are read here). The
+   * first send and any send after a refusal go directly, so a destination that refuses every
+   * probe is told of at once, as without it. Default false.
+   */
+  sendThread?: boolean;
   /**
    * Time answers with the interface's clock at both ends when the socket gets hardware stamps
    * (--hw-timestamps); otherwise, and for any answer lacking one of the two, the kernel's

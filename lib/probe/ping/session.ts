@@ -93,6 +93,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
         maxBatch: PROBE_BATCH,
+        // A flood's sends (and a lab's forwarding inside them) on the socket's own thread.
+        sendThread: config.flood && config.intervalMs === 0,
         hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
       (handler) => {
