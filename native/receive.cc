@@ -37,6 +37,8 @@ namespace {
 // How long a wake-up waits at most for the send thread's chunk (send-queue.h): far longer than
 // a chunk takes, short enough that nothing else on the loop notices.
 constexpr int kAwaitChunkUs = 2000;
+// How long a wake-up of a flood with a send thread reads (and sends) before the loop's turn.
+constexpr double kThreadedWakeNs = 5e6;
 }  // namespace
 
 RecvScratch::RecvScratch(size_t slot_count, size_t slot_size)
@@ -290,21 +292,30 @@ void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses, int family) {
 // datagrams behind (a flood's replies arrive while JavaScript sends the next probes), which
 // saves a trip through epoll per batch at the cost of one empty recvmmsg.
 size_t Socket::DrainData() {
-  // A flood's send thread (ours, or the sender's whose stamps we read) is sending: its chunk's
-  // answers are coming in. Each pass waits for the rest of them, so that they are read in one
-  // go, not a few per wake-up, while the thread sends the chunk JavaScript queued after it.
-  SendQueue* sending = sendQueue_ ? sendQueue_.get()
-                       : stampSource_ != nullptr ? stampSource_->sendQueue_.get()
-                                                 : nullptr;
   size_t total = 0;
+  const double started = NowSinceBase();
   while (Receiving() && total < maxPerWake_) {
-    if (sending != nullptr) sending->AwaitChunk(kAwaitChunkUs);
+    // A flood's send thread (ours, or the sender's whose stamps we read) is sending: its
+    // chunk's answers are coming in. Each pass waits for the rest of them, so that they are read
+    // in one go, not a few per wake-up, while the thread sends the chunk queued after it; a
+    // wake-up that keeps finding answers so gives the loop back after kThreadedWakeNs.
+    SendQueue* sending = SendingQueue();
+    if (sending != nullptr) {
+      if (NowSinceBase() - started > kThreadedWakeNs) break;
+      sending->AwaitChunk(kAwaitChunkUs);
+    }
     bool ended = false;
     const size_t got = DrainBatch(maxPerWake_ - total, &ended);
     total += got;
     if (got == 0 || ended) break;
   }
   return total;
+}
+
+// The send thread whose answers come in here: ours, or that of the sender we read stamps of.
+SendQueue* Socket::SendingQueue() const {
+  if (sendQueue_) return sendQueue_.get();
+  return stampSource_ != nullptr ? stampSource_->sendQueue_.get() : nullptr;
 }
 
 // One recvmmsg pass (or several, while each fills every slot) of at most `budget`

@@ -218,6 +218,7 @@ class Socket : public PolledWrap<Socket> {
   void HandleWake(int status);
   // Drains up to the per-wake-up bound; returns how many datagrams it delivered.
   size_t DrainData();
+  SendQueue* SendingQueue() const;
   // One recvmmsg pass of at most `budget` datagrams, delivered as one batch.
   size_t DrainBatch(size_t budget, bool* ended);
   size_t DeliverBatch(bool wantAddresses);
