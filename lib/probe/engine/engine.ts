@@ -433,7 +433,7 @@ export class ProbeEngine {
 
   /** Probes the send thread could not send (outbox.ts), counted as sent, become refusals as a direct send's would. */
   #settleQueued(flush: boolean): void {
-    for (const f of this.#outbox.refusals(this.#socket, flush)) if (this.#ledger.refused(f.tag)) this.#handler.sent?.(f.tag, f.error);
+    for (const f of this.#outbox.refusals(this.#socket, flush)) if (this.#ledger.refused(f.tag)) this.#handler.sent?.(f.tag, f.error, true);
   }
 
   // ---- the loop ------------------------------------------------------------------------------

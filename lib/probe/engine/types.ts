@@ -32,8 +32,11 @@ export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 export interface ProbeHandler {
   /** Fill in probe.target (and probe.ttl / tos / timeoutMs to change the defaults). */
   next(probe: ProbeSlot): Next;
-  /** Probe n went out (error null), or the kernel refused it (counted as sent and as an error). */
-  sent?(n: number, error: Error | null): void;
+  /**
+   * Probe n went out (error null), or the kernel refused it (counted as sent and as an error).
+   * `later`: it was refused after a first call said it went (a send thread's refusal).
+   */
+  sent?(n: number, error: Error | null, later?: boolean): void;
   /** An answer to probe n; `m` is valid during the call only. receivedAt is the kernel's time. */
   answer?(n: number, outcome: Outcome, m: Match, receivedAt: number): void;
   /** Probe n's time ran out (or the ring reused its slot) without an answer. */
