@@ -1,8 +1,9 @@
 // The engine's send side at the syscall: a few buffers the protocol encodes probes into, reused
 // for the whole run, and the one call that hands them to the kernel: sendto for one probe,
-// sendmmsg for a batch, or, in a flood, the socket's own send thread (queueMany) (to one address, or each to its own: from a Uint32Array of IPv4
+// sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
 // addresses, so a sweep makes no address object per probe, or by their text when they are
-// IPv6). Nothing here knows what a probe means; the engine keeps the books.
+// IPv6), or, in a flood, the socket's own send thread (queueMany: native/send-queue.h). Nothing
+// here knows what a probe means; the engine keeps the books.
 //
 // The time a send gives is the clock read just before the call: every probe of a batch left
 // after it, so it bounds each one's round trip from above and is never later than an answer.
