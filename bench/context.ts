@@ -23,6 +23,11 @@ export interface BenchGroup {
   run(ctx: BenchContext): Promise<Row[]>;
 }
 
+/** A group as bench/groups.ts lists it: its --only names, its title, and what it measures. */
+export function benchGroup(id: string, number: string, title: string, run: (ctx: BenchContext) => Promise<Row[]>): BenchGroup {
+  return { id, number, title, run };
+}
+
 /** Progress for runRounds: "  flood: ping -f (iputils) run 2". */
 export function progress(ctx: BenchContext, group: string): (name: string, round: number, warmup: boolean) => void {
   return (name, round, warmup) => ctx.log(`  ${group}: ${name} ${warmup ? 'warm-up' : `run ${round + 1}`}`);

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killChild, run, type RunResult } from '../lib/lab/system.js';
+import { lineSplitter, LineWaits } from '../test/helpers/lines.js';
 
 export const GNU_TIME = '/usr/bin/time';
 
@@ -132,29 +133,14 @@ export function startProcess(argv: readonly string[]): Running {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   live.add(child);
   const lines: string[] = [];
-  let pending = '';
   let err = '';
-  const waiters = new Set<() => void>();
-  const wake = (): void => {
-    for (const w of [...waiters]) w();
-  };
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-      lines.push(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-    }
-    wake();
-  });
-  let pendingErr = '';
+  const waits = new LineWaits();
+  // stdout and stderr into one list of lines, each stream's unfinished line kept apart
+  child.stdout?.setEncoding('utf8').on('data', lineSplitter(lines, () => waits.wake()));
+  const stderrLines = lineSplitter(lines, () => waits.wake());
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
-    pendingErr += chunk;
-    for (let nl = pendingErr.indexOf('\n'); nl >= 0; nl = pendingErr.indexOf('\n')) {
-      lines.push(pendingErr.slice(0, nl));
-      pendingErr = pendingErr.slice(nl + 1);
-    }
-    wake();
+    stderrLines(chunk);
   });
   child.stdin?.on('error', () => undefined); // a program that exits before reading its stdin
   let done = false;
@@ -166,7 +152,7 @@ export function startProcess(argv: readonly string[]): Running {
       done = true;
       live.delete(child);
       resolve(code);
-      wake();
+      waits.end();
     });
   });
   let seen = 0;
@@ -178,24 +164,22 @@ export function startProcess(argv: readonly string[]): Running {
       if (!done) killChild(child, true);
     },
     nextLine(accept, limitMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`no matching line within ${limitMs} ms; stderr: ${lastLine(err)}`)), limitMs);
-        const finish = (error: Error | null, line?: string): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (error === null) resolve(line as string);
-          else reject(error);
-        };
-        const check = (): void => {
-          while (seen < lines.length) {
-            const line = lines[seen++] as string;
-            if (accept(line)) return finish(null, line);
-          }
-          if (done) finish(new Error(`exited before a matching line; stderr: ${lastLine(err) || 'none'}`));
-        };
-        waiters.add(check);
-        check();
-      });
+      const next = (): string | undefined => (seen < lines.length ? lines[seen++] : undefined);
+      return waits.line(next, accept, limitMs, () => `no matching line within ${limitMs} ms; stderr: ${lastLine(err)}`, () => `exited before a matching line; stderr: ${lastLine(err) || 'none'}`);
     },
   };
+}
+
+/** States as /proc/net/tcp shows them (hex; include/net/tcp_states.h). */
+export const TCP_STATE = { TIME_WAIT: '06', LISTEN: '0A' } as const;
+
+/** TCP sockets bound to 127.0.0.1:port in `state`, from /proc/net/tcp (the bench and the socket tests watch the kernel's side). */
+export function loopbackTcpSockets(port: number, state: (typeof TCP_STATE)[keyof typeof TCP_STATE]): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .filter((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[1] === local && fields[3] === state;
+    }).length;
 }

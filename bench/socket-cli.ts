@@ -12,11 +12,10 @@
 // to the receiver's exit; the receiver is up before the clock starts, found listening in
 // /proc/net/tcp (neither prints a line then: rawprobe is --quiet). Every byte is counted once per
 // contender, in its warm-up run, with the receiver's stdout piped through `wc -c` instead.
-import { readFileSync } from 'node:fs';
 
 import type { BenchContext } from './context.js';
 import { SIDE, type Contender, type RunOutcome } from './harness.js';
-import { expectExit, runProcess, startProcess } from './proc.js';
+import { expectExit, loopbackTcpSockets, runProcess, startProcess, TCP_STATE } from './proc.js';
 import { rawprobeArgv } from './rawprobe.js';
 import { toolPath, toolProblem } from './tools.js';
 
@@ -30,19 +29,8 @@ function shell(argv: readonly string[]): string {
   return argv.map(quote).join(' ');
 }
 
-/** True once a socket on 127.0.0.1:port is in LISTEN (state 0A) in /proc/net/tcp. */
-function listening(port: number): boolean {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .some((line) => {
-      const fields = line.trim().split(/\s+/);
-      return fields[1] === local && fields[3] === '0A';
-    });
-}
-
 async function waitListening(port: number, isExited: () => boolean): Promise<void> {
-  for (let waited = 0; !listening(port); waited += 5) {
+  for (let waited = 0; loopbackTcpSockets(port, TCP_STATE.LISTEN) === 0; waited += 5) {
     if (isExited()) throw new Error(`the receiver exited before listening on port ${port}`);
     if (waited > 30_000) throw new Error(`nothing listens on 127.0.0.1:${port} after 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 5));

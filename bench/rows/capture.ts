@@ -23,8 +23,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../lib/lab/index.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { linkCounters, timedCounters } from '../counters.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
@@ -110,39 +109,34 @@ async function captureRun(lab: Lab, name: string, argv: string[], flood: string[
   }
 }
 
-export const captureGroup: BenchGroup = {
-  id: 'capture',
-  number: '8',
-  title: 'capture a lab flood into /dev/null: rawprobe capture vs tcpdump',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const count = ctx.quick ? 200_000 : 1_000_000;
-    const lab = await ctx.labs.get(BENCH_LAB.sweep);
-    const flood = rawprobeArgv(['send', '--dst', lab.address('t'), '--proto', 'udp', '--dport', '9', '--payload-size', '18', '--rate', 'max', '--count', String(count)]);
-    const ours = ['capture', '-i', 'eth0', '-w', '/dev/null', 'udp'];
-    const theirs = ['-n', '-i', 'eth0', '-B', '8192', '-w', '/dev/null', 'udp'];
-    const contenders: Contender[] = [
-      {
-        name: 'rawprobe capture',
-        side: SIDE.ours,
-        command: `rawprobe ${ours.join(' ')}`,
-        unavailable: await pendingUnless('capture', ['-i', '-w']),
-        run: () => captureRun(lab, 'rawprobe capture', rawprobeArgv(ours), flood, count),
-      },
-      {
-        name: 'tcpdump',
-        side: SIDE.theirs,
-        command: `tcpdump ${theirs.join(' ')}`,
-        unavailable: toolProblem(ctx.tools, 'tcpdump'),
-        run: () => captureRun(lab, 'tcpdump', [toolPath(ctx.tools, 'tcpdump'), ...theirs], flood, count),
-      },
-    ];
-    const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'capture') });
-    const label = `${count / 1000}k UDP packets flooded at full rate through a lab link, captured into /dev/null`;
-    const metrics: Metric[] = [
-      { key: 'captured', what: `${label}: packets captured per second of flood`, units: 'packets/s', better: BETTER.higher },
-      { key: 'dropped', what: `${label}: dropped by the kernel (ring full)`, units: 'packets', better: BETTER.lower, words: { better: 'fewer', worse: 'more' } },
-      { key: 'cpu', what: `${label}: CPU time per captured packet`, units: 'ns', better: BETTER.lower, words: { better: 'less', worse: 'more' } },
-    ];
-    return rowsFor('capture', '8', results, [{ ours: 'rawprobe capture', theirs: 'tcpdump', id: 'tcpdump' }], metrics);
-  },
-};
+export const captureGroup = benchGroup('capture', '8', 'capture a lab flood into /dev/null: rawprobe capture vs tcpdump', async (ctx) => {
+  const count = ctx.quick ? 200_000 : 1_000_000;
+  const lab = await ctx.labs.get(BENCH_LAB.sweep);
+  const flood = rawprobeArgv(['send', '--dst', lab.address('t'), '--proto', 'udp', '--dport', '9', '--payload-size', '18', '--rate', 'max', '--count', String(count)]);
+  const ours = ['capture', '-i', 'eth0', '-w', '/dev/null', 'udp'];
+  const theirs = ['-n', '-i', 'eth0', '-B', '8192', '-w', '/dev/null', 'udp'];
+  const contenders: Contender[] = [
+    {
+      name: 'rawprobe capture',
+      side: SIDE.ours,
+      command: `rawprobe ${ours.join(' ')}`,
+      unavailable: await pendingUnless('capture', ['-i', '-w']),
+      run: () => captureRun(lab, 'rawprobe capture', rawprobeArgv(ours), flood, count),
+    },
+    {
+      name: 'tcpdump',
+      side: SIDE.theirs,
+      command: `tcpdump ${theirs.join(' ')}`,
+      unavailable: toolProblem(ctx.tools, 'tcpdump'),
+      run: () => captureRun(lab, 'tcpdump', [toolPath(ctx.tools, 'tcpdump'), ...theirs], flood, count),
+    },
+  ];
+  const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'capture') });
+  const label = `${count / 1000}k UDP packets flooded at full rate through a lab link, captured into /dev/null`;
+  const metrics: Metric[] = [
+    { key: 'captured', what: `${label}: packets captured per second of flood`, units: 'packets/s', better: BETTER.higher },
+    { key: 'dropped', what: `${label}: dropped by the kernel (ring full)`, units: 'packets', better: BETTER.lower, words: { better: 'fewer', worse: 'more' } },
+    { key: 'cpu', what: `${label}: CPU time per captured packet`, units: 'ns', better: BETTER.lower, words: { better: 'less', worse: 'more' } },
+  ];
+  return rowsFor('capture', '8', results, [{ ours: 'rawprobe capture', theirs: 'tcpdump', id: 'tcpdump' }], metrics);
+});

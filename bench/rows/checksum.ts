@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import { checkCapture } from '../../lib/check/index.js';
 import { ceiling } from '../ceilings.js';
 import { makeChecksumPcap } from '../make-checksum-pcap.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import type { BenchContext } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { expectExit, runProcess, type ProcResult } from '../proc.js';
 import { pendingUnless, rawprobeArgv } from '../rawprobe.js';
@@ -111,39 +111,43 @@ function lister(name: string, side: Contender['side'], argv: string[], unavailab
   };
 }
 
-/** The in-process side: checkCapture over the file, here, as packets per second. */
-function library(pcap: ChecksumPcap): Contender {
+/**
+ * A side measured in packets per second over the file: `measure` checks it and gives its own time
+ * (ns) and the bad packets it listed, which must be the planted ones.
+ */
+function rateContender(name: string, side: Contender['side'], command: string, unavailable: string | null, pcap: ChecksumPcap, measure: () => Promise<{ ns: number; listed: number[] }>): Contender {
   return {
-    name: 'checkCapture (in-process)',
-    side: SIDE.ours,
-    command: 'checkCapture(FILE) in the bench process',
-    unavailable: null,
+    name,
+    side,
+    command,
+    unavailable,
     async run(): Promise<RunOutcome> {
-      const t0 = process.hrtime.bigint();
-      const { tally } = await checkCapture(pcap.file);
-      const ns = Number(process.hrtime.bigint() - t0);
-      sameList('checkCapture', [...new Set(tally.summary().bad.map((b) => b.index))], pcap);
+      const { ns, listed } = await measure();
+      sameList(name, listed, pcap);
       return { values: { rate: pcap.packets / (ns / 1e9) } };
     },
   };
 }
 
+/** The in-process side: checkCapture over the file, here. */
+function library(pcap: ChecksumPcap): Contender {
+  return rateContender('checkCapture (in-process)', SIDE.ours, 'checkCapture(FILE) in the bench process', null, pcap, async () => {
+    const t0 = process.hrtime.bigint();
+    const { tally } = await checkCapture(pcap.file);
+    const ns = Number(process.hrtime.bigint() - t0);
+    return { ns, listed: [...new Set(tally.summary().bad.map((b) => b.index))] };
+  });
+}
+
 /** The ceiling: bench/c/pcap-checksum.c, its own time for the read and the checks. */
 function cChecker(path: string | null, problem: string | null, pcap: ChecksumPcap): Contender {
-  return {
-    name: 'C checker',
-    side: SIDE.theirs,
-    command: 'pcap-checksum FILE   (bench/c/pcap-checksum.c)',
-    unavailable: problem,
-    async run(): Promise<RunOutcome> {
-      const r = expectExit(await runProcess([path!, pcap.file], { timeoutMs: 120_000 }), 'C checker');
-      const listed = [...new Set(r.stdout.split('\n').filter((l) => /^\d+ [a-z0-9]+$/.test(l)).map((l) => Number(l.split(' ')[0])))];
-      sameList('C checker', listed, pcap);
-      const ns = /^ns (\d+)$/m.exec(r.stdout);
-      if (ns === null) throw new Error('C checker printed no "ns N"');
-      return { values: { rate: pcap.packets / (Number(ns[1]) / 1e9) } };
-    },
-  };
+  return rateContender('C checker', SIDE.theirs, 'pcap-checksum FILE   (bench/c/pcap-checksum.c)', problem, pcap, async () => {
+    const r = expectExit(await runProcess([path!, pcap.file], { timeoutMs: 120_000 }), 'C checker');
+    const listed = [...new Set(r.stdout.split('\n').filter((l) => /^\d+ [a-z0-9]+$/.test(l)).map((l) => Number(l.split(' ')[0])))];
+    const ns = /^ns (\d+)$/m.exec(r.stdout);
+    if (ns === null) throw new Error('C checker printed no "ns N"');
+    return { ns: Number(ns[1]), listed };
+  });
 }
 
 /** The whole-process rows on one file: the text and JSON reports against tshark listing the same bad packets. */
@@ -172,27 +176,22 @@ async function listingRows(ctx: BenchContext, pcap: ChecksumPcap, ipv6: boolean)
   ], metrics);
 }
 
-export const checksumGroup: BenchGroup = {
-  id: 'checksum',
-  number: '5',
-  title: 'checksum check of a pcap, IPv4 and IPv6: rawprobe checksum vs tshark, and the C ceiling',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const packets = ctx.quick ? 20_000 : 200_000;
-    const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-checksum-'));
-    try {
-      const pcap = await writeChecksumPcap(join(dir, 'checksum.pcap'), packets);
-      const rows = await listingRows(ctx, pcap, false);
-      // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
-      const c = await ceiling('pcap-checksum');
-      const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
-      const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
-      rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
-      rmSync(pcap.file, { force: true });
-      const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
-      rows.push(...(await listingRows(ctx, pcap6, true)));
-      return rows;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-};
+export const checksumGroup = benchGroup('checksum', '5', 'checksum check of a pcap, IPv4 and IPv6: rawprobe checksum vs tshark, and the C ceiling', async (ctx) => {
+  const packets = ctx.quick ? 20_000 : 200_000;
+  const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-checksum-'));
+  try {
+    const pcap = await writeChecksumPcap(join(dir, 'checksum.pcap'), packets);
+    const rows = await listingRows(ctx, pcap, false);
+    // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
+    const c = await ceiling('pcap-checksum');
+    const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
+    const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
+    rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
+    rmSync(pcap.file, { force: true });
+    const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
+    rows.push(...(await listingRows(ctx, pcap6, true)));
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

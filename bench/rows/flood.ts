@@ -22,8 +22,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../lib/lab/index.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { counterDelta, linkCounters, timedCounters, type LinkCounters } from '../counters.js';
 import { ceiling } from '../ceilings.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, skippedRow, type Contender, type ContenderResult, type Metric, type Row, type RunOutcome } from '../harness.js';
@@ -161,127 +160,122 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(2)}% off`;
 }
 
-export const floodGroup: BenchGroup = {
-  id: 'flood',
-  number: '2',
-  title: 'flood through the 3-router lab and on loopback',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const seconds = ctx.quick ? 1 : 5;
-    const cap = String(floodCap(seconds));
-    const D = String(seconds);
-    const lab = await ctx.labs.get(BENCH_LAB.chain3);
-    const rawSocket = await ensureRawSocket(ctx.log);
-    const sender = await ceiling('raw-sender');
-    const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
-    const hpingProblem = toolProblem(ctx.tools, 'hping3');
-    const timeout = ctx.tools.paths['timeout'] ?? 'timeout';
-    const oursPing = await pendingUnless('ping', ['-f', '-q', '-w', '-c']);
-    const oursSend = await pendingUnless('send', ['--dst', '--type', '--icmp-id', '--payload-hex', '--rate', '--count']);
-    const payloadHex = Buffer.from(Array.from({ length: 56 }, (_, k) => k)).toString('hex');
-    const targets: FloodTarget[] = [
-      { id: FLOOD_TARGET.lab, label: `through the 3-router lab, ${D} s`, address: lab.address('h2'), dev: 'eth0' },
-      { id: FLOOD_TARGET.loopback, label: `on loopback, ${D} s`, address: '127.0.0.1', dev: 'lo' },
+export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router lab and on loopback', async (ctx) => {
+  const seconds = ctx.quick ? 1 : 5;
+  const cap = String(floodCap(seconds));
+  const D = String(seconds);
+  const lab = await ctx.labs.get(BENCH_LAB.chain3);
+  const rawSocket = await ensureRawSocket(ctx.log);
+  const sender = await ceiling('raw-sender');
+  const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
+  const hpingProblem = toolProblem(ctx.tools, 'hping3');
+  const timeout = ctx.tools.paths['timeout'] ?? 'timeout';
+  const oursPing = await pendingUnless('ping', ['-f', '-q', '-w', '-c']);
+  const oursSend = await pendingUnless('send', ['--dst', '--type', '--icmp-id', '--payload-hex', '--rate', '--count']);
+  const payloadHex = Buffer.from(Array.from({ length: 56 }, (_, k) => k)).toString('hex');
+  const targets: FloodTarget[] = [
+    { id: FLOOD_TARGET.lab, label: `through the 3-router lab, ${D} s`, address: lab.address('h2'), dev: 'eth0' },
+    { id: FLOOD_TARGET.loopback, label: `on loopback, ${D} s`, address: '127.0.0.1', dev: 'lo' },
+  ];
+  const rows: Row[] = [];
+  for (const target of targets) {
+    const a = target.address;
+    const contenders: Contender[] = [
+      {
+        name: 'rawprobe ping -f',
+        side: SIDE.ours,
+        command: `rawprobe ping -f -q -w ${D} -c ${cap} ${a}`,
+        unavailable: oursPing,
+        run: () => floodRun(lab, target, rawprobeArgv(['ping', '-f', '-q', '-w', D, '-c', cap, a]), 'rawprobe ping -f', seconds, (r) => required('rawprobe ping -f', r), [0, 1]),
+      },
+      {
+        name: 'rawprobe send --rate max',
+        side: SIDE.ours,
+        command: `timeout -s INT ${D} rawprobe send --dst ${a} --type 8 --icmp-id 4660 --payload-hex <56 bytes> --rate max --count ${cap}`,
+        unavailable: oursSend,
+        run: () =>
+          floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, ...rawprobeArgv(['send', '--dst', a, '--type', '8', '--icmp-id', '4660', '--payload-hex', payloadHex, '--rate', 'max', '--count', cap])],
+            'rawprobe send', seconds, () => ({ sent: null, received: null }), [0, 124, 130]),
+      },
+      {
+        name: 'ping -f (iputils)',
+        side: SIDE.theirs,
+        command: `ping -f -q -s 56 -w ${D} -c ${cap} ${a}`,
+        unavailable: pingProblem,
+        run: () => floodRun(lab, target, [toolPath(ctx.tools, 'ping'), '-f', '-q', '-s', '56', '-w', D, '-c', cap, a], 'ping -f', seconds, (r) => required('ping -f', r), [0, 1]),
+      },
+      {
+        name: 'hping3 --flood --icmp',
+        side: SIDE.theirs,
+        command: `timeout -s INT ${D} hping3 --flood --icmp -d 56 ${a}`,
+        unavailable: hpingProblem,
+        run: () =>
+          floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, toolPath(ctx.tools, 'hping3'), '--flood', '--icmp', '-d', '56', a], 'hping3', seconds,
+            // hping3 --flood never reads replies (it always says 0 received): the counters tell.
+            (r) => ({ sent: required('hping3', r).sent, received: null }), [0, 124, 130]),
+      },
+      {
+        name: 'C sender (sendmmsg)',
+        side: SIDE.theirs,
+        command: `timeout -s INT ${D} raw-sender ${a} ${cap}   (bench/c/raw-sender.c)`,
+        unavailable: sender.problem,
+        run: () =>
+          floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, sender.path!, a, cap], 'C sender', seconds, (r) => {
+            const m = /^sent (\d+)$/m.exec(r.stdout);
+            if (m === null) throw new Error('C sender printed no "sent N"');
+            return { sent: Number(m[1]), received: null };
+          }, [0, 124, 130]),
+      },
+      {
+        name: `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`,
+        side: SIDE.theirs,
+        command: `node bench/raw-socket-flood.cjs ${a} ${D} ${cap}`,
+        unavailable: rawSocket.problem,
+        run: () =>
+          floodRun(lab, target, [process.execPath, RAW_SOCKET_SCRIPT, a, D, cap], 'raw-socket flood', seconds, (r) => {
+            const j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { sent?: number; received?: number };
+            if (typeof j.sent !== 'number' || typeof j.received !== 'number') throw new Error('raw-socket flood printed no counts');
+            return { sent: j.sent, received: j.received };
+          }, [0], rawSocket.env),
+      },
     ];
-    const rows: Row[] = [];
-    for (const target of targets) {
-      const a = target.address;
-      const contenders: Contender[] = [
-        {
-          name: 'rawprobe ping -f',
-          side: SIDE.ours,
-          command: `rawprobe ping -f -q -w ${D} -c ${cap} ${a}`,
-          unavailable: oursPing,
-          run: () => floodRun(lab, target, rawprobeArgv(['ping', '-f', '-q', '-w', D, '-c', cap, a]), 'rawprobe ping -f', seconds, (r) => required('rawprobe ping -f', r), [0, 1]),
-        },
-        {
-          name: 'rawprobe send --rate max',
-          side: SIDE.ours,
-          command: `timeout -s INT ${D} rawprobe send --dst ${a} --type 8 --icmp-id 4660 --payload-hex <56 bytes> --rate max --count ${cap}`,
-          unavailable: oursSend,
-          run: () =>
-            floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, ...rawprobeArgv(['send', '--dst', a, '--type', '8', '--icmp-id', '4660', '--payload-hex', payloadHex, '--rate', 'max', '--count', cap])],
-              'rawprobe send', seconds, () => ({ sent: null, received: null }), [0, 124, 130]),
-        },
-        {
-          name: 'ping -f (iputils)',
-          side: SIDE.theirs,
-          command: `ping -f -q -s 56 -w ${D} -c ${cap} ${a}`,
-          unavailable: pingProblem,
-          run: () => floodRun(lab, target, [toolPath(ctx.tools, 'ping'), '-f', '-q', '-s', '56', '-w', D, '-c', cap, a], 'ping -f', seconds, (r) => required('ping -f', r), [0, 1]),
-        },
-        {
-          name: 'hping3 --flood --icmp',
-          side: SIDE.theirs,
-          command: `timeout -s INT ${D} hping3 --flood --icmp -d 56 ${a}`,
-          unavailable: hpingProblem,
-          run: () =>
-            floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, toolPath(ctx.tools, 'hping3'), '--flood', '--icmp', '-d', '56', a], 'hping3', seconds,
-              // hping3 --flood never reads replies (it always says 0 received): the counters tell.
-              (r) => ({ sent: required('hping3', r).sent, received: null }), [0, 124, 130]),
-        },
-        {
-          name: 'C sender (sendmmsg)',
-          side: SIDE.theirs,
-          command: `timeout -s INT ${D} raw-sender ${a} ${cap}   (bench/c/raw-sender.c)`,
-          unavailable: sender.problem,
-          run: () =>
-            floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, sender.path!, a, cap], 'C sender', seconds, (r) => {
-              const m = /^sent (\d+)$/m.exec(r.stdout);
-              if (m === null) throw new Error('C sender printed no "sent N"');
-              return { sent: Number(m[1]), received: null };
-            }, [0, 124, 130]),
-        },
-        {
-          name: `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`,
-          side: SIDE.theirs,
-          command: `node bench/raw-socket-flood.cjs ${a} ${D} ${cap}`,
-          unavailable: rawSocket.problem,
-          run: () =>
-            floodRun(lab, target, [process.execPath, RAW_SOCKET_SCRIPT, a, D, cap], 'raw-socket flood', seconds, (r) => {
-              const j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { sent?: number; received?: number };
-              if (typeof j.sent !== 'number' || typeof j.received !== 'number') throw new Error('raw-socket flood printed no counts');
-              return { sent: j.sent, received: j.received };
-            }, [0], rawSocket.env),
-        },
-      ];
-      const rs = contenders[5]!.name;
-      const metrics: Metric[] = [
-        { key: 'sent', what: `flood ${target.label}: echo requests sent (steady rate)`, units: 'packets/s', better: BETTER.higher },
-        { key: 'replies', what: `flood ${target.label}: replies the tool read`, units: 'packets/s', better: BETTER.higher },
-      ];
-      const pairs = [
-        { ours: 'rawprobe ping -f', theirs: 'ping -f (iputils)', id: 'ping-f.iputils' },
-        { ours: 'rawprobe ping -f', theirs: 'hping3 --flood --icmp', id: 'ping-f.hping3', metrics: ['sent'] },
-        { ours: 'rawprobe ping -f', theirs: rs, id: 'ping-f.raw-socket' },
-        { ours: 'rawprobe send --rate max', theirs: 'ping -f (iputils)', id: 'send.iputils', metrics: ['sent'] },
-        { ours: 'rawprobe send --rate max', theirs: 'hping3 --flood --icmp', id: 'send.hping3', metrics: ['sent'] },
-        { ours: 'rawprobe send --rate max', theirs: 'C sender (sendmmsg)', id: 'send.ceiling', metrics: ['sent'] },
-        { ours: 'rawprobe send --rate max', theirs: rs, id: 'send.raw-socket', metrics: ['sent'] },
-      ];
-      if (ctx.quick && target.id === FLOOD_TARGET.loopback) {
-        for (const pair of pairs) {
-          for (const m of metrics) {
-            if (pair.metrics !== undefined && !pair.metrics.includes(m.key)) continue;
-            rows.push(skippedRow(`2.${target.id}.${pair.id}.${m.key}`, 'flood', m, pair.ours, pair.theirs, 'skipped in --quick: loopback floods run in full runs'));
-          }
-        }
-        continue;
-      }
-      const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 3), onRun: progress(ctx, `flood ${target.id}`) });
-      const groupRows = rowsFor('flood', `2.${target.id}`, results, pairs, metrics);
-      // Each tool's cross-check once, on the first row that shows the tool.
-      const noted = new Set<string>();
-      for (const row of groupRows) {
-        for (const tool of [row.oursTool, row.theirsTool]) {
-          if (noted.has(tool)) continue;
-          const c = crossCheck(results.get(tool), target);
-          if (c === null) continue;
-          noted.add(tool);
-          row.notes.push(tool.startsWith('hping3') ? `${c}; hping3 --flood ignores -c: bounded by time only` : c);
+    const rs = contenders[5]!.name;
+    const metrics: Metric[] = [
+      { key: 'sent', what: `flood ${target.label}: echo requests sent (steady rate)`, units: 'packets/s', better: BETTER.higher },
+      { key: 'replies', what: `flood ${target.label}: replies the tool read`, units: 'packets/s', better: BETTER.higher },
+    ];
+    const pairs = [
+      { ours: 'rawprobe ping -f', theirs: 'ping -f (iputils)', id: 'ping-f.iputils' },
+      { ours: 'rawprobe ping -f', theirs: 'hping3 --flood --icmp', id: 'ping-f.hping3', metrics: ['sent'] },
+      { ours: 'rawprobe ping -f', theirs: rs, id: 'ping-f.raw-socket' },
+      { ours: 'rawprobe send --rate max', theirs: 'ping -f (iputils)', id: 'send.iputils', metrics: ['sent'] },
+      { ours: 'rawprobe send --rate max', theirs: 'hping3 --flood --icmp', id: 'send.hping3', metrics: ['sent'] },
+      { ours: 'rawprobe send --rate max', theirs: 'C sender (sendmmsg)', id: 'send.ceiling', metrics: ['sent'] },
+      { ours: 'rawprobe send --rate max', theirs: rs, id: 'send.raw-socket', metrics: ['sent'] },
+    ];
+    if (ctx.quick && target.id === FLOOD_TARGET.loopback) {
+      for (const pair of pairs) {
+        for (const m of metrics) {
+          if (pair.metrics !== undefined && !pair.metrics.includes(m.key)) continue;
+          rows.push(skippedRow(`2.${target.id}.${pair.id}.${m.key}`, 'flood', m, pair.ours, pair.theirs, 'skipped in --quick: loopback floods run in full runs'));
         }
       }
-      rows.push(...groupRows);
+      continue;
     }
-    return rows;
-  },
-};
+    const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 3), onRun: progress(ctx, `flood ${target.id}`) });
+    const groupRows = rowsFor('flood', `2.${target.id}`, results, pairs, metrics);
+    // Each tool's cross-check once, on the first row that shows the tool.
+    const noted = new Set<string>();
+    for (const row of groupRows) {
+      for (const tool of [row.oursTool, row.theirsTool]) {
+        if (noted.has(tool)) continue;
+        const c = crossCheck(results.get(tool), target);
+        if (c === null) continue;
+        noted.add(tool);
+        row.notes.push(tool.startsWith('hping3') ? `${c}; hping3 --flood ignores -c: bounded by time only` : c);
+      }
+    }
+    rows.push(...groupRows);
+  }
+  return rows;
+});

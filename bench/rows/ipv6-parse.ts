@@ -5,8 +5,7 @@
 // formatting both addresses and verifying every checksum. CPU time of this process per packet,
 // the two versions alternating run by run; "cheaper" than the budget means within it. The IPv4
 // figure itself is in the notes.
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { buildPair, round, type Pair } from '../ipv6-parse.js';
 
@@ -31,34 +30,29 @@ function pass(pairs: Record<'icmp' | 'udp', Pair>, version: 4 | 6, n: number): R
   return out;
 }
 
-export const ipv6ParseGroup: BenchGroup = {
-  id: 'ipv6-parse',
-  number: '1',
-  title: 'IPv6 parse cost against IPv4\'s: lib/wire decodePacket6 vs 1.3 x decodePacket',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const n = ctx.quick ? 50_000 : 200_000;
-    const pairs = { icmp: buildPair('icmp', true, n), udp: buildPair('udp', true, n) };
-    const ours: Contender = {
-      name: 'decodePacket6',
-      side: SIDE.ours,
-      command: `decodePacket6 over ${n} IPv6 packets of each kind, in-process`,
-      unavailable: null,
-      run: async (): Promise<RunOutcome> => ({ values: pass(pairs, 6, n) }),
-    };
-    const budget: Contender = {
-      name: `${IPV6_PARSE_BUDGET} x decodePacket (IPv4)`,
-      side: SIDE.theirs,
-      command: `decodePacket over the ${n} IPv4 twins, in-process, times ${IPV6_PARSE_BUDGET}`,
-      unavailable: null,
-      async run(): Promise<RunOutcome> {
-        const v4 = pass(pairs, 4, n);
-        return {
-          values: { icmp: v4.icmp! * IPV6_PARSE_BUDGET, udp: v4.udp! * IPV6_PARSE_BUDGET },
-          note: `IPv4 itself: ${v4.icmp!.toFixed(0)} ns (ICMP), ${v4.udp!.toFixed(0)} ns (UDP) per packet`,
-        };
-      },
-    };
-    const results = await runRounds([ours, budget], { runs: runsFor(ctx.runs, ctx.quick, 7), warmup: 1, onRun: progress(ctx, 'ipv6-parse') });
-    return rowsFor('ipv6-parse', '1.ipv6-parse', results, [{ ours: ours.name, theirs: budget.name, id: 'budget' }], METRICS);
-  },
-};
+export const ipv6ParseGroup = benchGroup('ipv6-parse', '1', 'IPv6 parse cost against IPv4\'s: lib/wire decodePacket6 vs 1.3 x decodePacket', async (ctx) => {
+  const n = ctx.quick ? 50_000 : 200_000;
+  const pairs = { icmp: buildPair('icmp', true, n), udp: buildPair('udp', true, n) };
+  const ours: Contender = {
+    name: 'decodePacket6',
+    side: SIDE.ours,
+    command: `decodePacket6 over ${n} IPv6 packets of each kind, in-process`,
+    unavailable: null,
+    run: async (): Promise<RunOutcome> => ({ values: pass(pairs, 6, n) }),
+  };
+  const budget: Contender = {
+    name: `${IPV6_PARSE_BUDGET} x decodePacket (IPv4)`,
+    side: SIDE.theirs,
+    command: `decodePacket over the ${n} IPv4 twins, in-process, times ${IPV6_PARSE_BUDGET}`,
+    unavailable: null,
+    async run(): Promise<RunOutcome> {
+      const v4 = pass(pairs, 4, n);
+      return {
+        values: { icmp: v4.icmp! * IPV6_PARSE_BUDGET, udp: v4.udp! * IPV6_PARSE_BUDGET },
+        note: `IPv4 itself: ${v4.icmp!.toFixed(0)} ns (ICMP), ${v4.udp!.toFixed(0)} ns (UDP) per packet`,
+      };
+    },
+  };
+  const results = await runRounds([ours, budget], { runs: runsFor(ctx.runs, ctx.quick, 7), warmup: 1, onRun: progress(ctx, 'ipv6-parse') });
+  return rowsFor('ipv6-parse', '1.ipv6-parse', results, [{ ours: ours.name, theirs: budget.name, id: 'budget' }], METRICS);
+});

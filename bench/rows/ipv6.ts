@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/index.js';
 import { formatIpv6, parseIpv6 } from '../../lib/wire/ipv6-address.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import type { BenchContext } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB, SWEEP_BLOCK6 } from '../lab.js';
 import { expectExit, runProcess } from '../proc.js';
@@ -126,11 +126,6 @@ async function sweepRows(ctx: BenchContext): Promise<Row[]> {
   }
 }
 
-export const ipv6Group: BenchGroup = {
-  id: 'ipv6',
-  number: '9',
-  title: 'IPv6 probing beside its peers: ping -6 -f, trace -6, sweep -6',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    return [...(await floodRows(ctx)), ...(await traceRows(ctx)), ...(await sweepRows(ctx))];
-  },
-};
+export const ipv6Group = benchGroup('ipv6', '9', 'IPv6 probing beside its peers: ping -6 -f, trace -6, sweep -6', async (ctx) => {
+  return [...(await floodRows(ctx)), ...(await traceRows(ctx)), ...(await sweepRows(ctx))];
+});

@@ -14,8 +14,7 @@
 // loop, a late timestamp).
 
 import type { Lab } from '../../lib/lab/index.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
 import { expectExit, runProcess } from '../proc.js';
@@ -56,43 +55,38 @@ async function rttRun(lab: Lab, argv: string[], name: string, probes: number, ou
 
 const FLOOD_RTTS = join(REPO_ROOT, 'dist', 'bench', 'flood-rtts.js');
 
-export const rttGroup: BenchGroup = {
-  id: 'rtt',
-  number: '3',
-  title: 'round-trip time, probes 10 ms apart',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const probes = ctx.quick ? 30 : 200;
-    const lab = await ctx.labs.get(BENCH_LAB.chain3);
-    const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
-    const ours = await pendingUnless('ping', ['-n', '-c', '-i']);
-    const rows: Row[] = [];
-    for (const [id, label, address] of [
-      ['loopback', 'loopback', '127.0.0.1'],
-      ['lab', '3-router lab', lab.address('h2')],
-    ] as const) {
-      const args = ['-n', '-c', String(probes), '-i', '0.01', address];
-      const contenders: Contender[] = [
-        { name: 'rawprobe ping', side: SIDE.ours, command: `rawprobe ping ${args.join(' ')}`, unavailable: ours, run: () => rttRun(lab, rawprobeArgv(['ping', ...args]), 'rawprobe ping', probes, true) },
-        { name: 'ping (iputils)', side: SIDE.theirs, command: `ping ${args.join(' ')}`, unavailable: pingProblem, run: () => rttRun(lab, [toolPath(ctx.tools, 'ping'), ...args], 'ping', probes, false) },
-      ];
-      const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, `rtt ${id}`) });
-      const metrics: Metric[] = [
-        { key: 'median', what: `RTT ${label}, ${probes} probes 10 ms apart: median`, units: 'ms', better: BETTER.lower, words: { better: 'lower', worse: 'higher' } },
-        { key: 'p99', what: `RTT ${label}, ${probes} probes 10 ms apart: p99`, units: 'ms', better: BETTER.lower, words: { better: 'lower', worse: 'higher' } },
-      ];
-      rows.push(...rowsFor('rtt', `3.${id}`, results, [{ ours: 'rawprobe ping', theirs: 'ping (iputils)', id: 'iputils' }], metrics));
+export const rttGroup = benchGroup('rtt', '3', 'round-trip time, probes 10 ms apart', async (ctx) => {
+  const probes = ctx.quick ? 30 : 200;
+  const lab = await ctx.labs.get(BENCH_LAB.chain3);
+  const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
+  const ours = await pendingUnless('ping', ['-n', '-c', '-i']);
+  const rows: Row[] = [];
+  for (const [id, label, address] of [
+    ['loopback', 'loopback', '127.0.0.1'],
+    ['lab', '3-router lab', lab.address('h2')],
+  ] as const) {
+    const args = ['-n', '-c', String(probes), '-i', '0.01', address];
+    const contenders: Contender[] = [
+      { name: 'rawprobe ping', side: SIDE.ours, command: `rawprobe ping ${args.join(' ')}`, unavailable: ours, run: () => rttRun(lab, rawprobeArgv(['ping', ...args]), 'rawprobe ping', probes, true) },
+      { name: 'ping (iputils)', side: SIDE.theirs, command: `ping ${args.join(' ')}`, unavailable: pingProblem, run: () => rttRun(lab, [toolPath(ctx.tools, 'ping'), ...args], 'ping', probes, false) },
+    ];
+    const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, `rtt ${id}`) });
+    const metrics: Metric[] = [
+      { key: 'median', what: `RTT ${label}, ${probes} probes 10 ms apart: median`, units: 'ms', better: BETTER.lower, words: { better: 'lower', worse: 'higher' } },
+      { key: 'p99', what: `RTT ${label}, ${probes} probes 10 ms apart: p99`, units: 'ms', better: BETTER.lower, words: { better: 'lower', worse: 'higher' } },
+    ];
+    rows.push(...rowsFor('rtt', `3.${id}`, results, [{ ours: 'rawprobe ping', theirs: 'ping (iputils)', id: 'iputils' }], metrics));
 
-      // Under flood: 64 in flight.
-      const flood = ctx.quick ? 2000 : 20_000;
-      const floodArgs = ['-n', '-i', '0', '-l', '64', '-c', String(flood), address];
-      const floodContenders: Contender[] = [
-        { name: 'rawprobe ping -f', side: SIDE.ours, command: `node dist/bench/flood-rtts.js ${address} ${flood}   (rawprobe ping -f's session, every reply's time)`, unavailable: ours, run: () => rttRun(lab, [process.execPath, FLOOD_RTTS, address, String(flood)], 'rawprobe ping -f', flood, true, parseFloodRtts) },
-        { name: 'ping -i 0 -l 64 (iputils)', side: SIDE.theirs, command: `ping ${floodArgs.join(' ')}`, unavailable: pingProblem, run: () => rttRun(lab, [toolPath(ctx.tools, 'ping'), ...floodArgs], 'ping -i 0 -l 64', flood, false) },
-      ];
-      const floodResults = await runRounds(floodContenders, { runs: runsFor(ctx.runs, ctx.quick, 3), onRun: progress(ctx, `rtt ${id} flood`) });
-      const floodMetrics: Metric[] = metrics.map((m) => ({ ...m, what: `RTT ${label}, flood (64 in flight, ${flood} probes): ${m.key}` }));
-      rows.push(...rowsFor('rtt', `3.${id}.flood`, floodResults, [{ ours: 'rawprobe ping -f', theirs: 'ping -i 0 -l 64 (iputils)', id: 'iputils' }], floodMetrics));
-    }
-    return rows;
-  },
-};
+    // Under flood: 64 in flight.
+    const flood = ctx.quick ? 2000 : 20_000;
+    const floodArgs = ['-n', '-i', '0', '-l', '64', '-c', String(flood), address];
+    const floodContenders: Contender[] = [
+      { name: 'rawprobe ping -f', side: SIDE.ours, command: `node dist/bench/flood-rtts.js ${address} ${flood}   (rawprobe ping -f's session, every reply's time)`, unavailable: ours, run: () => rttRun(lab, [process.execPath, FLOOD_RTTS, address, String(flood)], 'rawprobe ping -f', flood, true, parseFloodRtts) },
+      { name: 'ping -i 0 -l 64 (iputils)', side: SIDE.theirs, command: `ping ${floodArgs.join(' ')}`, unavailable: pingProblem, run: () => rttRun(lab, [toolPath(ctx.tools, 'ping'), ...floodArgs], 'ping -i 0 -l 64', flood, false) },
+    ];
+    const floodResults = await runRounds(floodContenders, { runs: runsFor(ctx.runs, ctx.quick, 3), onRun: progress(ctx, `rtt ${id} flood`) });
+    const floodMetrics: Metric[] = metrics.map((m) => ({ ...m, what: `RTT ${label}, flood (64 in flight, ${flood} probes): ${m.key}` }));
+    rows.push(...rowsFor('rtt', `3.${id}.flood`, floodResults, [{ ours: 'rawprobe ping -f', theirs: 'ping -i 0 -l 64 (iputils)', id: 'iputils' }], floodMetrics));
+  }
+  return rows;
+});

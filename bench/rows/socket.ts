@@ -23,8 +23,8 @@
 import { join } from 'node:path';
 
 import { createSocket } from '../../lib/socket/index.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import type { BenchContext } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { REPO_ROOT } from '../lab.js';
 import { expectExit, runProcess, startProcess, type Running } from '../proc.js';
@@ -135,29 +135,24 @@ function acceptContender(name: string, side: Contender['side'], server: string[]
   };
 }
 
-export const socketGroup: BenchGroup = {
-  id: 'socket',
-  number: '8',
-  title: 'classic sockets on loopback: bulk TCP vs socat (library and `rawprobe socket`), accept loop vs Python',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const bytes = ctx.quick ? GIB / 4 : GIB;
-    const metrics = METRICS.map((m) => ((m.key === 'mbps' || m.key === 'cli') && ctx.quick ? { ...m, what: m.what.replace('1 GiB', '256 MiB') } : m));
-    const runs = runsFor(ctx.runs, ctx.quick, 7);
-    const bulk = await runRounds(bulkContenders(ctx, bytes), { runs, warmup: 1, onRun: progress(ctx, 'socket bulk') });
-    const cli = await runRounds(socketCliContenders(ctx, bytes, freePort), { runs, warmup: 1, onRun: progress(ctx, 'socket cli') });
-    const python = toolProblem(ctx.tools, 'python3');
-    const rounds = ctx.quick ? 3 : 6;
-    const accept = await runRounds(
-      [
-        acceptContender('rawprobe accept', SIDE.ours, [process.execPath, PEERS, 'accept', String(BACKLOG_FULL), String(rounds)], null, BACKLOG_FULL, rounds),
-        acceptContender('python accept loop', SIDE.theirs, [python === null ? toolPath(ctx.tools, 'python3') : 'python3', ACCEPT_LOOP, String(BACKLOG_FULL), String(rounds)], python, BACKLOG_FULL, rounds),
-      ],
-      { runs, warmup: 1, onRun: progress(ctx, 'socket accept') },
-    );
-    return [
-      ...rowsFor('socket', '8', bulk, [{ ours: 'rawprobe sendAll/recv', theirs: 'socat', id: 'bulk-socat', metrics: ['mbps'] }], metrics),
-      ...rowsFor('socket', '8', cli, [{ ours: 'rawprobe socket connect/listen', theirs: 'socat STDIN/STDOUT', id: 'cli-socat', metrics: ['cli'] }], metrics),
-      ...rowsFor('socket', '8', accept, [{ ours: 'rawprobe accept', theirs: 'python accept loop', id: 'accept-python', metrics: ['accepts'] }], metrics),
-    ];
-  },
-};
+export const socketGroup = benchGroup('socket', '8', 'classic sockets on loopback: bulk TCP vs socat (library and `rawprobe socket`), accept loop vs Python', async (ctx) => {
+  const bytes = ctx.quick ? GIB / 4 : GIB;
+  const metrics = METRICS.map((m) => ((m.key === 'mbps' || m.key === 'cli') && ctx.quick ? { ...m, what: m.what.replace('1 GiB', '256 MiB') } : m));
+  const runs = runsFor(ctx.runs, ctx.quick, 7);
+  const bulk = await runRounds(bulkContenders(ctx, bytes), { runs, warmup: 1, onRun: progress(ctx, 'socket bulk') });
+  const cli = await runRounds(socketCliContenders(ctx, bytes, freePort), { runs, warmup: 1, onRun: progress(ctx, 'socket cli') });
+  const python = toolProblem(ctx.tools, 'python3');
+  const rounds = ctx.quick ? 3 : 6;
+  const accept = await runRounds(
+    [
+      acceptContender('rawprobe accept', SIDE.ours, [process.execPath, PEERS, 'accept', String(BACKLOG_FULL), String(rounds)], null, BACKLOG_FULL, rounds),
+      acceptContender('python accept loop', SIDE.theirs, [python === null ? toolPath(ctx.tools, 'python3') : 'python3', ACCEPT_LOOP, String(BACKLOG_FULL), String(rounds)], python, BACKLOG_FULL, rounds),
+    ],
+    { runs, warmup: 1, onRun: progress(ctx, 'socket accept') },
+  );
+  return [
+    ...rowsFor('socket', '8', bulk, [{ ours: 'rawprobe sendAll/recv', theirs: 'socat', id: 'bulk-socat', metrics: ['mbps'] }], metrics),
+    ...rowsFor('socket', '8', cli, [{ ours: 'rawprobe socket connect/listen', theirs: 'socat STDIN/STDOUT', id: 'cli-socat', metrics: ['cli'] }], metrics),
+    ...rowsFor('socket', '8', accept, [{ ours: 'rawprobe accept', theirs: 'python accept loop', id: 'accept-python', metrics: ['accepts'] }], metrics),
+  ];
+});

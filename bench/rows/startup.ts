@@ -8,8 +8,7 @@
 //
 // Wall time from spawn to exit, and peak memory (GNU time %M). Each run is one process.
 
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { expectExit, runProcess, type ProcResult } from '../proc.js';
 import { pendingUnless, rawprobeArgv, rawprobeStartProblem } from '../rawprobe.js';
@@ -45,27 +44,22 @@ function oneReply(name: string): (r: ProcResult) => void {
   };
 }
 
-export const startupGroup: BenchGroup = {
-  id: 'startup',
-  number: '6',
-  title: 'whole-process start-up',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
-    const ping = pingProblem === null ? toolPath(ctx.tools, 'ping') : 'ping';
-    const starts = await rawprobeStartProblem();
-    const contenders: Contender[] = [
-      processContender('rawprobe --version', SIDE.ours, rawprobeArgv(['--version']), starts === null ? null : `failed: rawprobe does not start: ${starts}`),
-      processContender('node -e 0', SIDE.theirs, [process.execPath, '-e', '0'], null),
-      processContender('ping -V', SIDE.theirs, [ping, '-V'], pingProblem),
-      processContender('rawprobe ping -c 1 127.0.0.1', SIDE.ours, rawprobeArgv(['ping', '-c', '1', '127.0.0.1']), await pendingUnless('ping', ['-c']), oneReply('rawprobe ping')),
-      processContender('ping -c 1 127.0.0.1', SIDE.theirs, [ping, '-c', '1', '127.0.0.1'], pingProblem, oneReply('ping')),
-    ];
-    const results = await runRounds(contenders, { runs: ctx.runs ?? (ctx.quick ? 3 : 20), warmup: 1, onRun: progress(ctx, 'startup') });
-    return rowsFor('startup', '6', results, [
-      { ours: 'rawprobe --version', theirs: 'node -e 0', id: 'version-vs-node' },
-      { ours: 'rawprobe --version', theirs: 'ping -V', id: 'version-vs-ping' },
-      { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'node -e 0', id: 'one-probe-vs-node' },
-      { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'ping -c 1 127.0.0.1', id: 'one-probe' },
-    ], METRICS);
-  },
-};
+export const startupGroup = benchGroup('startup', '6', 'whole-process start-up', async (ctx) => {
+  const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
+  const ping = pingProblem === null ? toolPath(ctx.tools, 'ping') : 'ping';
+  const starts = await rawprobeStartProblem();
+  const contenders: Contender[] = [
+    processContender('rawprobe --version', SIDE.ours, rawprobeArgv(['--version']), starts === null ? null : `failed: rawprobe does not start: ${starts}`),
+    processContender('node -e 0', SIDE.theirs, [process.execPath, '-e', '0'], null),
+    processContender('ping -V', SIDE.theirs, [ping, '-V'], pingProblem),
+    processContender('rawprobe ping -c 1 127.0.0.1', SIDE.ours, rawprobeArgv(['ping', '-c', '1', '127.0.0.1']), await pendingUnless('ping', ['-c']), oneReply('rawprobe ping')),
+    processContender('ping -c 1 127.0.0.1', SIDE.theirs, [ping, '-c', '1', '127.0.0.1'], pingProblem, oneReply('ping')),
+  ];
+  const results = await runRounds(contenders, { runs: ctx.runs ?? (ctx.quick ? 3 : 20), warmup: 1, onRun: progress(ctx, 'startup') });
+  return rowsFor('startup', '6', results, [
+    { ours: 'rawprobe --version', theirs: 'node -e 0', id: 'version-vs-node' },
+    { ours: 'rawprobe --version', theirs: 'ping -V', id: 'version-vs-ping' },
+    { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'node -e 0', id: 'one-probe-vs-node' },
+    { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'ping -c 1 127.0.0.1', id: 'one-probe' },
+  ], METRICS);
+});

@@ -11,8 +11,7 @@
 // Each run must reach h2, or it measured a failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
 import type { Lab } from '../../lib/lab/index.js';
@@ -30,39 +29,34 @@ function baseline(): { launcher: string | null; problem: string | null } {
   return { launcher, problem: null };
 }
 
-export const traceMiddleboxGroup: BenchGroup = {
-  id: 'trace-middlebox',
-  number: '4',
-  title: 'trace: what middlebox detection costs, against a baseline build',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const lab = await ctx.labs.get(BENCH_LAB.chain3);
-    const h2 = lab.address('h2');
-    const ours = await pendingUnless('trace', ['-n']);
-    const detection = await pendingUnless('trace', ['--ecn', '--tcp-options']);
-    const base = baseline();
-    const contenders: Contender[] = [
-      { name: 'rawprobe trace', side: SIDE.ours, command: `rawprobe trace -n ${h2}`, unavailable: ours, run: () => traceRun(lab, rawprobeArgv(['trace', '-n', h2]), 'rawprobe trace') },
-      {
-        name: 'rawprobe trace (baseline build)',
-        side: SIDE.theirs,
-        command: `$RAWPROBE_BASELINE/rawprobe trace -n ${h2}`,
-        unavailable: base.problem,
-        run: () => traceRun(lab, [base.launcher!, 'trace', '-n', h2], 'baseline rawprobe trace'),
-      },
-      { name: 'rawprobe trace -T --ecn', side: SIDE.ours, command: `rawprobe trace -n -T --ecn ${h2}`, unavailable: detection, run: () => traceRun(lab, rawprobeArgv(['trace', '-n', '-T', '--ecn', h2]), 'rawprobe trace -T') },
-      {
-        name: 'rawprobe trace -T (baseline build)',
-        side: SIDE.theirs,
-        command: `$RAWPROBE_BASELINE/rawprobe trace -n -T ${h2}`,
-        unavailable: base.problem,
-        run: () => traceRun(lab, [base.launcher!, 'trace', '-n', '-T', h2], 'baseline rawprobe trace -T'),
-      },
-    ];
-    const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 7), onRun: progress(ctx, 'trace middlebox') });
-    const metric: Metric = { key: 'ms', what: 'trace 4 hops, every router answers: whole process', units: 'ms', better: BETTER.lower };
-    return rowsFor('trace-middlebox', '4.middlebox', results, [
-      { ours: 'rawprobe trace', theirs: 'rawprobe trace (baseline build)', id: 'baseline' },
-      { ours: 'rawprobe trace -T --ecn', theirs: 'rawprobe trace -T (baseline build)', id: 'tcp' },
-    ], [metric]);
-  },
-};
+export const traceMiddleboxGroup = benchGroup('trace-middlebox', '4', 'trace: what middlebox detection costs, against a baseline build', async (ctx) => {
+  const lab = await ctx.labs.get(BENCH_LAB.chain3);
+  const h2 = lab.address('h2');
+  const ours = await pendingUnless('trace', ['-n']);
+  const detection = await pendingUnless('trace', ['--ecn', '--tcp-options']);
+  const base = baseline();
+  const contenders: Contender[] = [
+    { name: 'rawprobe trace', side: SIDE.ours, command: `rawprobe trace -n ${h2}`, unavailable: ours, run: () => traceRun(lab, rawprobeArgv(['trace', '-n', h2]), 'rawprobe trace') },
+    {
+      name: 'rawprobe trace (baseline build)',
+      side: SIDE.theirs,
+      command: `$RAWPROBE_BASELINE/rawprobe trace -n ${h2}`,
+      unavailable: base.problem,
+      run: () => traceRun(lab, [base.launcher!, 'trace', '-n', h2], 'baseline rawprobe trace'),
+    },
+    { name: 'rawprobe trace -T --ecn', side: SIDE.ours, command: `rawprobe trace -n -T --ecn ${h2}`, unavailable: detection, run: () => traceRun(lab, rawprobeArgv(['trace', '-n', '-T', '--ecn', h2]), 'rawprobe trace -T') },
+    {
+      name: 'rawprobe trace -T (baseline build)',
+      side: SIDE.theirs,
+      command: `$RAWPROBE_BASELINE/rawprobe trace -n -T ${h2}`,
+      unavailable: base.problem,
+      run: () => traceRun(lab, [base.launcher!, 'trace', '-n', '-T', h2], 'baseline rawprobe trace -T'),
+    },
+  ];
+  const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 7), onRun: progress(ctx, 'trace middlebox') });
+  const metric: Metric = { key: 'ms', what: 'trace 4 hops, every router answers: whole process', units: 'ms', better: BETTER.lower };
+  return rowsFor('trace-middlebox', '4.middlebox', results, [
+    { ours: 'rawprobe trace', theirs: 'rawprobe trace (baseline build)', id: 'baseline' },
+    { ours: 'rawprobe trace -T --ecn', theirs: 'rawprobe trace -T (baseline build)', id: 'tcp' },
+  ], [metric]);
+});

@@ -13,8 +13,7 @@
 // --quick skips the report row (mtr takes 15 s a run).
 
 import type { Lab } from '../../lib/lab/index.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
 import { expectExit, runProcess } from '../proc.js';
@@ -52,35 +51,30 @@ async function mtuRun(lab: Lab, argv: string[], name: string): Promise<RunOutcom
   return { values: { ms: r.ms } };
 }
 
-export const traceReportGroup: BenchGroup = {
-  id: 'trace-report',
-  number: '4',
-  title: 'trace --report against mtr -r, trace --mtu against tracepath',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const rows: Row[] = [];
-    const chain3 = await ctx.labs.get(BENCH_LAB.chain3);
-    const h2 = chain3.address('h2');
-    const report = await pendingUnless('trace', ['--report', '-c']);
-    const mtrProblem = ctx.quick ? 'skipped in --quick: mtr -r -c 10 takes 15 s a run' : toolProblem(ctx.tools, 'mtr-tiny');
-    const reportContenders: Contender[] = [
-      { name: 'rawprobe trace --report', side: SIDE.ours, command: `rawprobe trace -n --report -c 10 ${h2}`, unavailable: mtrProblem ?? report, run: () => reportRun(chain3, rawprobeArgv(['trace', '-n', '--report', '-c', '10', h2]), 'rawprobe trace --report') },
-      { name: 'mtr -r -c 10', side: SIDE.theirs, command: `mtr -r -n -c 10 ${h2}`, unavailable: mtrProblem, run: () => reportRun(chain3, [toolPath(ctx.tools, 'mtr'), '-r', '-n', '-c', '10', h2], 'mtr -r') },
-    ];
-    const reportResults = await runRounds(reportContenders, { runs: runsFor(ctx.runs, ctx.quick, 3), onRun: progress(ctx, 'trace --report') });
-    const reportMetric: Metric = { key: 'ms', what: 'report, 10 rounds of the 4-hop lab (same Loss% per hop): whole process', units: 'ms', better: BETTER.lower };
-    rows.push(...rowsFor('trace-report', '4.report', reportResults, [{ ours: 'rawprobe trace --report', theirs: 'mtr -r -c 10', id: 'mtr' }], [reportMetric]));
+export const traceReportGroup = benchGroup('trace-report', '4', 'trace --report against mtr -r, trace --mtu against tracepath', async (ctx) => {
+  const rows: Row[] = [];
+  const chain3 = await ctx.labs.get(BENCH_LAB.chain3);
+  const h2 = chain3.address('h2');
+  const report = await pendingUnless('trace', ['--report', '-c']);
+  const mtrProblem = ctx.quick ? 'skipped in --quick: mtr -r -c 10 takes 15 s a run' : toolProblem(ctx.tools, 'mtr-tiny');
+  const reportContenders: Contender[] = [
+    { name: 'rawprobe trace --report', side: SIDE.ours, command: `rawprobe trace -n --report -c 10 ${h2}`, unavailable: mtrProblem ?? report, run: () => reportRun(chain3, rawprobeArgv(['trace', '-n', '--report', '-c', '10', h2]), 'rawprobe trace --report') },
+    { name: 'mtr -r -c 10', side: SIDE.theirs, command: `mtr -r -n -c 10 ${h2}`, unavailable: mtrProblem, run: () => reportRun(chain3, [toolPath(ctx.tools, 'mtr'), '-r', '-n', '-c', '10', h2], 'mtr -r') },
+  ];
+  const reportResults = await runRounds(reportContenders, { runs: runsFor(ctx.runs, ctx.quick, 3), onRun: progress(ctx, 'trace --report') });
+  const reportMetric: Metric = { key: 'ms', what: 'report, 10 rounds of the 4-hop lab (same Loss% per hop): whole process', units: 'ms', better: BETTER.lower };
+  rows.push(...rowsFor('trace-report', '4.report', reportResults, [{ ours: 'rawprobe trace --report', theirs: 'mtr -r -c 10', id: 'mtr' }], [reportMetric]));
 
-    const mtu = await ctx.labs.get(BENCH_LAB.mtu1400);
-    const target = mtu.address('h2');
-    const ours = await pendingUnless('trace', ['--mtu']);
-    const tracepathProblem = toolProblem(ctx.tools, 'iputils-tracepath');
-    const mtuContenders: Contender[] = [
-      { name: 'rawprobe trace --mtu', side: SIDE.ours, command: `rawprobe trace -n --mtu ${target}`, unavailable: ours, run: () => mtuRun(mtu, rawprobeArgv(['trace', '-n', '--mtu', target]), 'rawprobe trace --mtu') },
-      { name: 'tracepath', side: SIDE.theirs, command: `tracepath -n ${target}`, unavailable: tracepathProblem, run: () => mtuRun(mtu, [toolPath(ctx.tools, 'tracepath'), '-n', target], 'tracepath') },
-    ];
-    const mtuResults = await runRounds(mtuContenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'trace --mtu') });
-    const mtuMetric: Metric = { key: 'ms', what: 'path MTU of mtu1400 (1400 found): whole process', units: 'ms', better: BETTER.lower };
-    rows.push(...rowsFor('trace-report', '4.mtu', mtuResults, [{ ours: 'rawprobe trace --mtu', theirs: 'tracepath', id: 'tracepath' }], [mtuMetric]));
-    return rows;
-  },
-};
+  const mtu = await ctx.labs.get(BENCH_LAB.mtu1400);
+  const target = mtu.address('h2');
+  const ours = await pendingUnless('trace', ['--mtu']);
+  const tracepathProblem = toolProblem(ctx.tools, 'iputils-tracepath');
+  const mtuContenders: Contender[] = [
+    { name: 'rawprobe trace --mtu', side: SIDE.ours, command: `rawprobe trace -n --mtu ${target}`, unavailable: ours, run: () => mtuRun(mtu, rawprobeArgv(['trace', '-n', '--mtu', target]), 'rawprobe trace --mtu') },
+    { name: 'tracepath', side: SIDE.theirs, command: `tracepath -n ${target}`, unavailable: tracepathProblem, run: () => mtuRun(mtu, [toolPath(ctx.tools, 'tracepath'), '-n', target], 'tracepath') },
+  ];
+  const mtuResults = await runRounds(mtuContenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'trace --mtu') });
+  const mtuMetric: Metric = { key: 'ms', what: 'path MTU of mtu1400 (1400 found): whole process', units: 'ms', better: BETTER.lower };
+  rows.push(...rowsFor('trace-report', '4.mtu', mtuResults, [{ ours: 'rawprobe trace --mtu', theirs: 'tracepath', id: 'tracepath' }], [mtuMetric]));
+  return rows;
+});

@@ -7,8 +7,7 @@
 // of `mtr -r` waits too, so it is measured as is. --quick skips mtr (15 s per lab for 3 runs).
 
 import type { Lab } from '../../lib/lab/index.js';
-import type { BenchContext, BenchGroup } from '../context.js';
-import { progress } from '../context.js';
+import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB, type BenchLabKind } from '../lab.js';
 import { expectExit, runProcess } from '../proc.js';
@@ -54,35 +53,30 @@ export async function traceRun(lab: Lab, argv: string[], name: string, parse: (t
   return { values: { ms: r.ms } };
 }
 
-export const traceGroup: BenchGroup = {
-  id: 'trace',
-  number: '4',
-  title: 'trace time on the 4-hop lab',
-  async run(ctx: BenchContext): Promise<Row[]> {
-    const ours = await pendingUnless('trace', ['-n']);
-    const tracerouteProblem = toolProblem(ctx.tools, 'traceroute');
-    const mtrProblem = ctx.quick ? 'skipped in --quick: mtr -r waits its 5 s grace time every run' : toolProblem(ctx.tools, 'mtr-tiny');
-    const rows: Row[] = [];
-    const labs: [BenchLabKind, string, number | null][] = [
-      [BENCH_LAB.chain3, 'every router answers', null],
-      [BENCH_LAB.chain3Silent, 'hop 2 silent', 2],
+export const traceGroup = benchGroup('trace', '4', 'trace time on the 4-hop lab', async (ctx) => {
+  const ours = await pendingUnless('trace', ['-n']);
+  const tracerouteProblem = toolProblem(ctx.tools, 'traceroute');
+  const mtrProblem = ctx.quick ? 'skipped in --quick: mtr -r waits its 5 s grace time every run' : toolProblem(ctx.tools, 'mtr-tiny');
+  const rows: Row[] = [];
+  const labs: [BenchLabKind, string, number | null][] = [
+    [BENCH_LAB.chain3, 'every router answers', null],
+    [BENCH_LAB.chain3Silent, 'hop 2 silent', 2],
+  ];
+  for (const [kind, label, silent] of labs) {
+    const lab = await ctx.labs.get(kind);
+    const target = lab.address('h2');
+    const contenders: Contender[] = [
+      { name: 'rawprobe trace', side: SIDE.ours, command: `rawprobe trace -n ${target}`, unavailable: ours, run: () => traceRun(lab, rawprobeArgv(['trace', '-n', target]), 'rawprobe trace', traceHops, silent) },
+      { name: 'traceroute -I', side: SIDE.theirs, command: `traceroute -I -n ${target}`, unavailable: tracerouteProblem, run: () => traceRun(lab, [toolPath(ctx.tools, 'traceroute'), '-I', '-n', target], 'traceroute -I', traceHops, silent) },
+      { name: 'mtr -r -c 1', side: SIDE.theirs, command: `mtr -r -n -c 1 ${target}`, unavailable: mtrProblem, run: () => traceRun(lab, [toolPath(ctx.tools, 'mtr'), '-r', '-n', '-c', '1', target], 'mtr -r', mtrHops, silent) },
     ];
-    for (const [kind, label, silent] of labs) {
-      const lab = await ctx.labs.get(kind);
-      const target = lab.address('h2');
-      const contenders: Contender[] = [
-        { name: 'rawprobe trace', side: SIDE.ours, command: `rawprobe trace -n ${target}`, unavailable: ours, run: () => traceRun(lab, rawprobeArgv(['trace', '-n', target]), 'rawprobe trace', traceHops, silent) },
-        { name: 'traceroute -I', side: SIDE.theirs, command: `traceroute -I -n ${target}`, unavailable: tracerouteProblem, run: () => traceRun(lab, [toolPath(ctx.tools, 'traceroute'), '-I', '-n', target], 'traceroute -I', traceHops, silent) },
-        { name: 'mtr -r -c 1', side: SIDE.theirs, command: `mtr -r -n -c 1 ${target}`, unavailable: mtrProblem, run: () => traceRun(lab, [toolPath(ctx.tools, 'mtr'), '-r', '-n', '-c', '1', target], 'mtr -r', mtrHops, silent) },
-      ];
-      const id = silent === null ? 'answering' : 'silent-hop';
-      const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, `trace ${id}`) });
-      const metric: Metric = { key: 'ms', what: `trace 4 hops, ${label}: whole process`, units: 'ms', better: BETTER.lower };
-      rows.push(...rowsFor('trace', `4.${id}`, results, [
-        { ours: 'rawprobe trace', theirs: 'traceroute -I', id: 'traceroute' },
-        { ours: 'rawprobe trace', theirs: 'mtr -r -c 1', id: 'mtr' },
-      ], [metric]));
-    }
-    return rows;
-  },
-};
+    const id = silent === null ? 'answering' : 'silent-hop';
+    const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, `trace ${id}`) });
+    const metric: Metric = { key: 'ms', what: `trace 4 hops, ${label}: whole process`, units: 'ms', better: BETTER.lower };
+    rows.push(...rowsFor('trace', `4.${id}`, results, [
+      { ours: 'rawprobe trace', theirs: 'traceroute -I', id: 'traceroute' },
+      { ours: 'rawprobe trace', theirs: 'mtr -r -c 1', id: 'mtr' },
+    ], [metric]));
+  }
+  return rows;
+});

@@ -159,6 +159,18 @@ export function checkUint(v: unknown, max: number, field: string): number {
   return v;
 }
 
+/**
+ * A 16-bit length field (IPv4 total length, UDP length, IPv6 payload length): as the caller gave
+ * it, else 0 when lengths are not fixed, else `computed`, which must fit (`more`: what else the
+ * error has to say, after the maximum).
+ */
+export function lengthField(given: unknown, field: string, fixLengths: boolean, computed: number, more = ''): number {
+  if (given !== undefined) return checkUint(given, 0xffff, field);
+  if (!fixLengths) return 0;
+  if (computed > 0xffff) throw new EncodeError(field, computed, `${computed} bytes do not fit the 16-bit field (max 65535${more})`, '0-65535');
+  return computed;
+}
+
 export function checkBool(v: unknown, field: string): boolean {
   if (typeof v !== 'boolean') {
     throw new EncodeError(field, v, `${show(v)} is not a boolean (allowed true or false)`, 'true or false');

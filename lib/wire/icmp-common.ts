@@ -5,6 +5,7 @@
 // version's own.
 
 import { u16, view } from './bytes.js';
+import { checkBytes, checkUint } from './errors.js';
 import { at, layout } from './tables.js';
 
 /** Byte offsets both versions give the same meaning: the fixed part, and an echo's rest of header. */
@@ -62,3 +63,29 @@ export function decodeEcho<K extends string>(kind: K, b: Uint8Array, o: number, 
   };
 }
 
+// ---- encode -------------------------------------------------------------------------------------
+
+/** The kinds whose body is their data as given: an echo (RFC 792; RFC 4443 section 4), and a type we know no layout of. */
+export type DataBodyKind = 'echo-request' | 'echo-reply' | 'unknown';
+
+/** Whether the message's body is its data, written as given (DataBodyKind). */
+export function hasDataBody<I extends { kind: string }>(init: I): init is Extract<I, { kind: DataBodyKind }> {
+  return init.kind === 'echo-request' || init.kind === 'echo-reply' || init.kind === 'unknown';
+}
+
+/** The bytes a data body takes (undefined: no data given). */
+export function dataBodyLength(init: { data?: Uint8Array }): number | undefined {
+  return init.data === undefined ? undefined : checkBytes(init.data, 'data').length;
+}
+
+/** Writes a data body at b[o...] (nothing when no data was given). */
+export function writeDataBody(init: { data?: Uint8Array }, b: Uint8Array, o: number): void {
+  if (init.data !== undefined) b.set(init.data, o);
+}
+
+/** An echo's rest of header (a timestamp's too, in ICMPv4): identifier and sequence, 0 when not given. */
+export function echoRestOfHeader(init: { identifier?: number; sequence?: number }): number {
+  const id = init.identifier === undefined ? 0 : checkUint(init.identifier, 0xffff, 'identifier');
+  const seq = init.sequence === undefined ? 0 : checkUint(init.sequence, 0xffff, 'sequence');
+  return ((id << 16) | seq) >>> 0;
+}

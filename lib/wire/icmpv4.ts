@@ -21,9 +21,9 @@
 
 import { addressValue, bytesEqual, presentBytes, encodeTarget, put16, put32, readIpv4, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError, typeOfKind } from './errors.js';
+import { checkBytes, checkUint, DecodeError, EncodeError, encodeDefaults, typeOfKind } from './errors.js';
 import { FIELD, HEADER_LENGTH, ICMP_TYPE, isFragmentationNeeded, KIND_TYPE, kindOf, TIMESTAMP_LENGTH, UNREACHABLE_CODE } from './icmpv4-codes.js';
-import { decodeEcho, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
+import { dataBodyLength, decodeEcho, echoRestOfHeader, hasDataBody, writeDataBody, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
 import { errorBodyLength, errorExtensions, extensionLengthFor, quotedFieldLength, writeErrorBody, type ErrorExtensions } from './icmp-extensions.js';
 import { decodeQuoted, quotedLength, writeQuoted, type QuotedDatagram, type QuotedDatagramInit } from './quoted.js';
 
@@ -251,11 +251,8 @@ function checkKind(init: IcmpMessageInit): number {
 
 /** Bytes the init's own body takes (undefined = the init describes no body). */
 function initBodyLength(init: IcmpMessageInit): number | undefined {
+  if (hasDataBody(init)) return dataBodyLength(init);
   switch (init.kind) {
-    case 'echo-request':
-    case 'echo-reply':
-    case 'unknown':
-      return init.data === undefined ? undefined : checkBytes(init.data, 'data').length;
     case 'timestamp-request':
     case 'timestamp-reply':
       if (init.originate === undefined && init.receive === undefined && init.transmit === undefined && init.data === undefined) {
@@ -290,8 +287,7 @@ export function encodingLength(init: IcmpMessageInit, body?: Uint8Array): number
  */
 export function encode(init: IcmpMessageInit, buf?: Uint8Array, offset = 0, opts: IcmpEncodeOptions = {}): Buffer {
   const type = checkKind(init);
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
+  const { fixLengths, computeChecksums } = encodeDefaults(opts);
   const code = init.code === undefined ? 0 : checkUint(init.code, 255, 'code');
   const checksum = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
   const rest = restOfHeader(init, code, fixLengths);
@@ -351,11 +347,8 @@ function restOfHeader(init: IcmpMessageInit, code: number, fixLengths: boolean):
     case 'echo-request':
     case 'echo-reply':
     case 'timestamp-request':
-    case 'timestamp-reply': {
-      const id = init.identifier === undefined ? 0 : checkUint(init.identifier, 0xffff, 'identifier');
-      const seq = init.sequence === undefined ? 0 : checkUint(init.sequence, 0xffff, 'sequence');
-      return ((id << 16) | seq) >>> 0;
-    }
+    case 'timestamp-reply':
+      return echoRestOfHeader(init);
     case 'destination-unreachable': {
       const mask = namedMask(ICMP_TYPE.DESTINATION_UNREACHABLE, code);
       let mtu = 0;
@@ -392,12 +385,8 @@ function restOfHeader(init: IcmpMessageInit, code: number, fixLengths: boolean):
 
 /** Writes the body the init describes at b[o...]; initBodyLength(init) bytes. */
 function writeBody(init: IcmpMessageInit, b: Uint8Array, o: number, fixLengths: boolean, computeChecksums: boolean): void {
+  if (hasDataBody(init)) return writeDataBody(init, b, o);
   switch (init.kind) {
-    case 'echo-request':
-    case 'echo-reply':
-    case 'unknown':
-      if (init.data !== undefined) b.set(init.data, o);
-      return;
     case 'timestamp-request':
     case 'timestamp-reply': {
       const message = o - FIELD.BODY; // the fields' offsets count from the message's start

@@ -24,8 +24,8 @@
 
 import { bytesEqual, presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
 import { internetChecksum, sum16 } from './checksum.js';
-import { checkBytes, checkUint, DecodeError, EncodeError, typeOfKind } from './errors.js';
-import { decodeEcho, ICMP_HEADER_FIELD, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
+import { checkBytes, checkUint, DecodeError, EncodeError, encodeDefaults, typeOfKind } from './errors.js';
+import { dataBodyLength, decodeEcho, echoRestOfHeader, hasDataBody, ICMP_HEADER_FIELD, writeDataBody, type IcmpBaseInit, type Rfc4884Init } from './icmp-common.js';
 import { decodeExtensions, errorBodyLength, errorExtensions, hasExtensions, writeErrorBody, type IcmpExtensionStructure } from './icmp-extensions.js';
 import type { Icmpv6Base } from './icmpv6-base.js';
 import { decodeQuoted6, quoted6Length, writeQuoted6, type QuotedDatagram6, type QuotedDatagram6Init } from './icmpv6-quoted.js';
@@ -267,11 +267,8 @@ function quotedFieldLength(init: ErrorInit6, fixLengths: boolean): number {
 
 /** Bytes the init's own body takes (undefined = it describes none). */
 function initBodyLength(init: Icmpv6MessageInit, fixLengths: boolean): number | undefined {
+  if (hasDataBody(init)) return dataBodyLength(init);
   switch (init.kind) {
-    case 'echo-request':
-    case 'echo-reply':
-    case 'unknown':
-      return init.data === undefined ? undefined : checkBytes(init.data, 'data').length;
     case 'packet-too-big':
     case 'parameter-problem':
       return init.quoted === undefined ? undefined : quoted6Length(init.quoted, fixLengths);
@@ -303,8 +300,7 @@ export function encodingLength(init: Icmpv6MessageInit, body?: Uint8Array, opts:
  */
 export function encode(init: Icmpv6MessageInit, buf?: Uint8Array, offset = 0, opts: Icmpv6EncodeOptions = {}): Buffer {
   const type = checkKind(init);
-  const fixLengths = opts.fixLengths ?? true;
-  const computeChecksums = opts.computeChecksums ?? true;
+  const { fixLengths, computeChecksums } = encodeDefaults(opts);
   const code = init.code === undefined ? 0 : checkUint(init.code, 255, 'code');
   const checksum = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
   const sum = checksum === undefined && computeChecksums ? addressSumOf(opts) : undefined;
@@ -343,11 +339,8 @@ export function encode(init: Icmpv6MessageInit, buf?: Uint8Array, offset = 0, op
 function restOfHeader(init: Exclude<Icmpv6MessageInit, { kind: 'unknown' }>, fixLengths: boolean): number {
   switch (init.kind) {
     case 'echo-request':
-    case 'echo-reply': {
-      const id = init.identifier === undefined ? 0 : checkUint(init.identifier, 0xffff, 'identifier');
-      const seq = init.sequence === undefined ? 0 : checkUint(init.sequence, 0xffff, 'sequence');
-      return ((id << 16) | seq) >>> 0;
-    }
+    case 'echo-reply':
+      return echoRestOfHeader(init);
     case 'destination-unreachable':
     case 'time-exceeded': {
       const unused = init.unused === undefined ? 0 : checkUint(init.unused, 0xffffff, 'unused');
@@ -377,12 +370,8 @@ function restOfHeader(init: Exclude<Icmpv6MessageInit, { kind: 'unknown' }>, fix
 
 /** Writes the body the init describes at b[o...] (o = message offset + fixed part). */
 function writeBody(init: Icmpv6MessageInit, b: Uint8Array, o: number, fixLengths: boolean): void {
+  if (hasDataBody(init)) return writeDataBody(init, b, o);
   switch (init.kind) {
-    case 'echo-request':
-    case 'echo-reply':
-    case 'unknown':
-      if (init.data !== undefined) b.set(init.data, o);
-      return;
     case 'packet-too-big':
     case 'parameter-problem':
       if (init.quoted !== undefined) writeQuoted6(init.quoted, b, o, fixLengths);

@@ -15,7 +15,7 @@
 
 import { addressValue, presentBytes, encodeTarget, put16, put32, readIpv4, u16, view } from './bytes.js';
 import { sum16, internetChecksum } from './checksum.js';
-import { checkInitObject, encodeDefaults, checkBool, checkUint, DecodeError, decodePart, EncodeError, showValue } from './errors.js';
+import { checkInitObject, encodeDefaults, checkBool, checkUint, DecodeError, decodePart, EncodeError, lengthField, showValue } from './errors.js';
 import { dsFieldOf } from './dscp.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
@@ -240,15 +240,7 @@ export function encode(init: Ipv4HeaderInit, buf?: Uint8Array, offset = 0, opts:
   const version = init.version === undefined ? 4 : checkUint(init.version, 15, 'version');
   const ihl = init.ihl !== undefined ? checkUint(init.ihl, 15, 'ihl') : fixLengths ? headerLength >>> 2 : 0;
   const tos = tosOf(init);
-  let totalLength: number;
-  if (init.totalLength !== undefined) totalLength = checkUint(init.totalLength, 0xffff, 'totalLength');
-  else if (!fixLengths) totalLength = 0;
-  else {
-    totalLength = headerLength + payloadLength;
-    if (totalLength > 0xffff) {
-      throw new EncodeError('totalLength', totalLength, `${totalLength} bytes do not fit the 16-bit field (max 65535)`, '0-65535');
-    }
-  }
+  const totalLength = lengthField(init.totalLength, 'totalLength', fixLengths, headerLength + payloadLength);
   const id = init.id === undefined ? 0 : checkUint(init.id, 0xffff, 'id');
   const flags = init.flags ?? {};
   if (flags === null || typeof flags !== 'object') {

@@ -14,7 +14,7 @@
 // means). encode writes the 40 bytes only.
 
 import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
-import { checkInitObject, checkUint, DecodeError, EncodeError } from './errors.js';
+import { checkInitObject, checkUint, DecodeError, lengthField } from './errors.js';
 import { address6Value, formatIpv6 } from './ipv6-address.js';
 import { dsFieldOf } from './dscp.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
@@ -134,20 +134,7 @@ export function encode(init: Ipv6HeaderInit, buf?: Uint8Array, offset = 0, opts:
   const version = init.version === undefined ? 6 : checkUint(init.version, 15, 'version');
   const trafficClass = trafficClassOf(init);
   const flowLabel = init.flowLabel === undefined ? 0 : checkUint(init.flowLabel, FLOW_MASK, 'flowLabel');
-  let payloadLength: number;
-  if (init.payloadLength !== undefined) payloadLength = checkUint(init.payloadLength, 0xffff, 'payloadLength');
-  else if (!fixLengths) payloadLength = 0;
-  else {
-    payloadLength = opts.payloadLength ?? 0;
-    if (payloadLength > 0xffff) {
-      throw new EncodeError(
-        'payloadLength',
-        payloadLength,
-        `${payloadLength} bytes do not fit the 16-bit field (max 65535; a jumbogram needs payloadLength 0 and a Jumbo Payload option)`,
-        '0-65535',
-      );
-    }
-  }
+  const payloadLength = lengthField(init.payloadLength, 'payloadLength', fixLengths, opts.payloadLength ?? 0, '; a jumbogram needs payloadLength 0 and a Jumbo Payload option');
   const nextHeader = checkUint(init.nextHeader ?? opts.nextHeader, 255, 'nextHeader');
   const hopLimit = init.hopLimit === undefined ? 64 : checkUint(init.hopLimit, 255, 'hopLimit');
   const src = address6Value(init.src, 'src');

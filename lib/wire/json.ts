@@ -87,6 +87,24 @@ function uint(v: unknown, max: number, path: string): number | undefined {
   return checkUint(v, max, path);
 }
 
+/**
+ * The unsigned fields `maxima` names, read from o in its order, each up to its maximum (absent:
+ * undefined). A null maximum is a computed field being recomputed: left out.
+ */
+function uints<K extends string>(o: Obj, path: string, maxima: Record<K, number | null>): Record<K, number | undefined> {
+  const out = {} as Record<K, number | undefined>;
+  for (const key in maxima) {
+    const max = maxima[key];
+    out[key] = max === null ? undefined : uint(o[key], max, join(path, key));
+  }
+  return out;
+}
+
+/** A computed field's maximum, or null when recomputing (for uints). */
+function computedMax(recompute: boolean, max: number): number | null {
+  return recompute ? null : max;
+}
+
 function bool(v: unknown, path: string): boolean | undefined {
   if (v === undefined) return undefined;
   return checkBool(v, path);
@@ -165,19 +183,11 @@ function ipFromJson(v: unknown, path: string, recompute: boolean, protocolRequir
   const options = array(o.options, join(path, 'options'))?.map((x, i) =>
     optionFromJson(x, join(join(path, 'options'), i), recompute),
   );
+  const computed = (max: number): number | null => computedMax(recompute, max);
   return clean({
-    version: uint(o.version, 15, join(path, 'version')),
-    ihl: recompute ? undefined : uint(o.ihl, 15, join(path, 'ihl')),
-    tos: uint(o.tos, 255, join(path, 'tos')),
-    dscp: uint(o.dscp, 63, join(path, 'dscp')),
-    ecn: uint(o.ecn, 3, join(path, 'ecn')),
-    totalLength: recompute ? undefined : uint(o.totalLength, 0xffff, join(path, 'totalLength')),
-    id: uint(o.id, 0xffff, join(path, 'id')),
+    ...uints(o, path, { version: 15, ihl: computed(15), tos: 255, dscp: 63, ecn: 3, totalLength: computed(0xffff), id: 0xffff, fragmentOffset: 0x1fff, ttl: 255, checksum: computed(0xffff) }),
     flags,
-    fragmentOffset: uint(o.fragmentOffset, 0x1fff, join(path, 'fragmentOffset')),
-    ttl: uint(o.ttl, 255, join(path, 'ttl')),
     protocol: protocol as number,
-    checksum: recompute ? undefined : uint(o.checksum, 0xffff, join(path, 'checksum')),
     src: address(o.src, join(path, 'src'))!,
     dst: address(o.dst, join(path, 'dst'))!,
     options,
@@ -415,8 +425,7 @@ function udpFromJson(v: unknown, path: string, recompute: boolean): UdpHeaderIni
   return clean({
     srcPort,
     dstPort,
-    length: recompute ? undefined : uint(o.length, 0xffff, join(path, 'length')),
-    checksum: recompute ? undefined : uint(o.checksum, 0xffff, join(path, 'checksum')),
+    ...uints(o, path, { length: computedMax(recompute, 0xffff), checksum: computedMax(recompute, 0xffff) }),
   });
 }
 
@@ -441,17 +450,12 @@ function tcpFromJson(v: unknown, path: string, recompute: boolean): TcpHeaderIni
   if (options !== undefined && options.length > 40) {
     throw new EncodeError(join(path, 'options'), o.options, `${options.length} bytes of options do not fit the 40 a TCP header can hold`, '0-40 bytes');
   }
+  const computed = (max: number): number | null => computedMax(recompute, max);
   return clean({
     srcPort,
     dstPort,
-    sequence: uint(o.sequence, 0xffffffff, join(path, 'sequence')),
-    acknowledgment: uint(o.acknowledgment, 0xffffffff, join(path, 'acknowledgment')),
-    dataOffset: recompute ? undefined : uint(o.dataOffset, 15, join(path, 'dataOffset')),
-    reserved: uint(o.reserved, 7, join(path, 'reserved')),
+    ...uints(o, path, { sequence: 0xffffffff, acknowledgment: 0xffffffff, dataOffset: computed(15), reserved: 7, window: 0xffff, checksum: computed(0xffff), urgentPointer: 0xffff }),
     flags,
-    window: uint(o.window, 0xffff, join(path, 'window')),
-    checksum: recompute ? undefined : uint(o.checksum, 0xffff, join(path, 'checksum')),
-    urgentPointer: uint(o.urgentPointer, 0xffff, join(path, 'urgentPointer')),
     options,
   });
 }

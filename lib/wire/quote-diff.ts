@@ -93,8 +93,11 @@ export function compareQuoted(
 ): HeaderChange[] {
   const changes: HeaderChange[] = [];
   const expectedTtl = options.expectedTtl === undefined ? 1 : options.expectedTtl;
-  const header = sentLength > 0 && sent[s]! >>> 4 === 6 ? compareHeader6 : compareHeader4;
-  const where = header({ b: sent, at: s, end: s + sentLength }, { b: q, at: qOffset, end: qOffset + qLength }, expectedTtl, changes);
+  const v6 = sentLength > 0 && sent[s]! >>> 4 === 6;
+  // Both fixed headers whole, or nothing to compare.
+  const fixed = v6 ? IPV6_HEADER_LENGTH : MIN_HEADER_LENGTH;
+  if (sentLength < fixed || qLength < fixed) return changes;
+  const where = (v6 ? compareHeader6 : compareHeader4)({ b: sent, at: s, end: s + sentLength }, { b: q, at: qOffset, end: qOffset + qLength }, expectedTtl, changes);
   if (where !== null) compareTransport(where.protocol, where.sent, where.quoted, changes);
   return changes;
 }
@@ -116,13 +119,12 @@ function compareClass(field: 'tos' | 'tclass', sent: number, quoted: number, cha
   push(changes, 'ecn', ecnOf(sent), ecnOf(quoted));
 }
 
-/** The IPv4 header's fields; where the transport headers are, or null when they cannot be compared. */
+/** The IPv4 header's fields (both fixed headers there); where the transport headers are, or null when they cannot be compared. */
 function compareHeader4(a: Span, q: Span, expectedTtl: number | null, changes: HeaderChange[]): TransportAt | null {
   const s = a.at;
   const o = q.at;
   const sent = a.b;
   const qb = q.b;
-  if (a.end - s < MIN_HEADER_LENGTH || q.end - o < MIN_HEADER_LENGTH) return null;
   const sentHl = headerLengthOf(sent, s);
   const quotedHl = headerLengthOf(qb, o);
   const df = (b: Uint8Array, at: number): number => ((u16(b, at + IP.FLAGS_FRAGMENT) & FLAG.DF) === 0 ? 0 : 1);
@@ -145,13 +147,12 @@ function compareHeader4(a: Span, q: Span, expectedTtl: number | null, changes: H
   return { protocol, sent: { ...a, at: s + sentHl }, quoted: { ...q, at: o + quotedHl } };
 }
 
-/** The IPv6 header's fields (RFC 8200 section 3); the transport headers follow the fixed header when Next Header names them. */
+/** The IPv6 header's fields (RFC 8200 section 3; both fixed headers there); the transport headers follow the fixed header when Next Header names them. */
 function compareHeader6(a: Span, q: Span, expectedTtl: number | null, changes: HeaderChange[]): TransportAt | null {
   const s = a.at;
   const o = q.at;
   const sent = a.b;
   const qb = q.b;
-  if (a.end - s < IPV6_HEADER_LENGTH || q.end - o < IPV6_HEADER_LENGTH) return null;
   const tclass = (b: Uint8Array, at: number): number => ((b[at]! & 0x0f) << 4) | (b[at + 1]! >>> 4);
   compareClass('tclass', tclass(sent, s), tclass(qb, o), changes);
   push(changes, 'flow', u32(sent, s) & 0xfffff, u32(qb, o) & 0xfffff);

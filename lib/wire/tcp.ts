@@ -16,16 +16,16 @@
 // header and its options; the checksum (pseudo-header: src, dst, zero, 6, TCP length) also
 // covers the payloadLength bytes that must already follow the header in the buffer.
 
-import { presentBytes, encodeTarget, put16, put32, u16, u32, view } from './bytes.js';
+import { presentBytes, put16, put32, u16, u32, view } from './bytes.js';
 import { sum16 } from './checksum.js';
 import { checkInitObject, encodeDefaults, checkBool, checkBytes, checkUint, DecodeError, EncodeError, showValue } from './errors.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
-import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
+import { PORTS_ROW, transportTarget, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
 /** Byte offsets of the header fields, one row per word of the drawing above. */
 export const FIELD = layout(
-  [['SRC_PORT', 2], ['DST_PORT', 2]],
+  PORTS_ROW,
   [['SEQUENCE', 4]],
   [['ACKNOWLEDGMENT', 4]],
   [['DATA_OFFSET', 1], ['FLAGS', 1], ['WINDOW', 2]],
@@ -190,11 +190,8 @@ export function encode(init: TcpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
   const urgentPointer = init.urgentPointer === undefined ? 0 : checkUint(init.urgentPointer, 0xffff, 'urgentPointer');
   const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
   const compute = given === undefined && computeChecksums;
-  checkTransportEncode('TCP', compute, opts, buf, offset, headerLength, payloadLength);
-  const b = encodeTarget(buf, offset, headerLength);
+  const b = transportTarget('TCP', compute, opts, buf, offset, headerLength, payloadLength, srcPort, dstPort);
   const o = offset;
-  put16(b, o + FIELD.SRC_PORT, srcPort);
-  put16(b, o + FIELD.DST_PORT, dstPort);
   put32(b, o + FIELD.SEQUENCE, sequence);
   put32(b, o + FIELD.ACKNOWLEDGMENT, acknowledgment);
   put16(b, o + FIELD.DATA_OFFSET, (dataOffset << 12) | (reserved << 9) | flags);

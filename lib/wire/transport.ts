@@ -4,10 +4,15 @@
 // ipv6-checksum.ts), and both are computed over data the caller has already written right after
 // the header.
 
-import { addressValue } from './bytes.js';
+import { addressValue, encodeTarget, put16 } from './bytes.js';
 import { pseudoHeaderSum } from './checksum.js';
 import { EncodeError } from './errors.js';
 import { withLengthAndProtocol } from './ipv6-checksum.js';
+import { layout } from './tables.js';
+
+/** The word both headers start with: the source and destination ports (their field tables' first row). */
+export const PORTS_ROW = [['SRC_PORT', 2], ['DST_PORT', 2]] as const;
+const PORT = layout(PORTS_ROW);
 
 /** The pseudo-header addresses, as decode and encode options carry them. */
 export interface PseudoHeaderAddresses {
@@ -46,10 +51,11 @@ export function pseudoSum(opts: PseudoHeaderAddresses, protocol: number, length:
 }
 
 /**
- * Encode's checks before anything is written: a checksum to compute needs both addresses, and
- * the payloadLength bytes it covers must already be in the buffer after the header.
+ * Encode's checks before anything is written (a checksum to compute needs both addresses, and
+ * the payloadLength bytes it covers must already be in the buffer after the header), then the
+ * buffer to write into (encodeTarget's) with the two ports in place: both headers start with them.
  */
-export function checkTransportEncode(
+export function transportTarget(
   name: 'UDP' | 'TCP',
   compute: boolean,
   opts: PseudoHeaderAddresses,
@@ -57,7 +63,9 @@ export function checkTransportEncode(
   offset: number,
   headerLength: number,
   payloadLength: number,
-): void {
+  srcPort: number,
+  dstPort: number,
+): Uint8Array {
   if (compute && !hasPseudoHeader(opts)) {
     throw new EncodeError('checksum', undefined, `cannot compute a ${name} checksum without src and dst for the pseudo-header; pass them or give checksum`, 'a number');
   }
@@ -65,4 +73,8 @@ export function checkTransportEncode(
   if (payloadLength > Math.max(0, available)) {
     throw new EncodeError('payloadLength', payloadLength, `${payloadLength} payload bytes are not in the buffer after the header`, `0-${Math.max(0, available)}`);
   }
+  const b = encodeTarget(buf, offset, headerLength);
+  put16(b, offset + PORT.SRC_PORT, srcPort);
+  put16(b, offset + PORT.DST_PORT, dstPort);
+  return b;
 }

@@ -11,15 +11,15 @@
 // encode writes the 8-byte header only; the data must already sit right after it in the
 // buffer (payloadLength bytes) when a length or checksum is to be computed over it.
 
-import { presentBytes, encodeTarget, put16, u16, view } from './bytes.js';
+import { presentBytes, put16, u16, view } from './bytes.js';
 import { sum16 } from './checksum.js';
-import { checkInitObject, encodeDefaults, checkUint, EncodeError } from './errors.js';
+import { checkInitObject, encodeDefaults, checkUint, lengthField } from './errors.js';
 import { IP_PROTOCOL } from './ip-protocol.js';
 import { layout } from './tables.js';
-import { checkTransportEncode, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
+import { PORTS_ROW, transportTarget, hasPseudoHeader, pseudoSum, type TransportDecodeOptions, type TransportEncodeOptions } from './transport.js';
 
 /** Byte offsets of the header fields, one row per line of the drawing above. */
-export const FIELD = layout([['SRC_PORT', 2], ['DST_PORT', 2]], [['LENGTH', 2], ['CHECKSUM', 2]], [['PAYLOAD', 0]]);
+export const FIELD = layout(PORTS_ROW, [['LENGTH', 2], ['CHECKSUM', 2]], [['PAYLOAD', 0]]);
 
 export const HEADER_LENGTH = 8;
 export const PROTOCOL_NUMBER = IP_PROTOCOL.UDP;
@@ -96,22 +96,11 @@ export function encode(init: UdpHeaderInit, buf?: Uint8Array, offset = 0, opts: 
   const { fixLengths, computeChecksums, payloadLength } = encodeDefaults(opts);
   const srcPort = checkUint(init.srcPort, 0xffff, 'srcPort');
   const dstPort = checkUint(init.dstPort, 0xffff, 'dstPort');
-  let length: number;
-  if (init.length !== undefined) length = checkUint(init.length, 0xffff, 'length');
-  else if (!fixLengths) length = 0;
-  else {
-    length = HEADER_LENGTH + payloadLength;
-    if (length > 0xffff) {
-      throw new EncodeError('length', length, `${length} bytes do not fit the 16-bit field (max 65535)`, '0-65535');
-    }
-  }
+  const length = lengthField(init.length, 'length', fixLengths, HEADER_LENGTH + payloadLength);
   const given = init.checksum === undefined ? undefined : checkUint(init.checksum, 0xffff, 'checksum');
   const compute = given === undefined && computeChecksums;
-  checkTransportEncode('UDP', compute, opts, buf, offset, HEADER_LENGTH, payloadLength);
-  const b = encodeTarget(buf, offset, HEADER_LENGTH);
+  const b = transportTarget('UDP', compute, opts, buf, offset, HEADER_LENGTH, payloadLength, srcPort, dstPort);
   const o = offset;
-  put16(b, o + FIELD.SRC_PORT, srcPort);
-  put16(b, o + FIELD.DST_PORT, dstPort);
   put16(b, o + FIELD.LENGTH, length);
   put16(b, o + FIELD.CHECKSUM, 0);
   let checksum = given ?? 0;

@@ -3,11 +3,11 @@
 // connections wait in TIME_WAIT; stream bytes merging where seqpacket and dgram keep the same
 // sends apart; what shutdown(write) does to the peer's recv; SO_LINGER 0 turning close into a reset.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 
 import test from 'ava';
 
+import { loopbackTcpSockets, TCP_STATE } from '../../bench/proc.js';
 import { startRawprobe, type RunningCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { pythonPeer, pythonTest } from '../socket/classic/helpers.js';
@@ -25,17 +25,6 @@ async function nodeClient(port: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Connections on 127.0.0.1:port in TIME_WAIT (state 06 in /proc/net/tcp). */
-function timeWaits(port: number): number {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .filter((line) => {
-      const f = line.trim().split(/\s+/);
-      return f[1] === local && f[3] === '06';
-    }).length;
-}
-
 /** One connection to a listen that sends "bye" first: the server closes first, so its side waits in TIME_WAIT. */
 async function leaveTimeWait(t: import('ava').ExecutionContext, port: number, reuse: boolean): Promise<void> {
   const set = reuse ? ['--set', 'SO_REUSEADDR=on'] : [];
@@ -45,7 +34,7 @@ async function leaveTimeWait(t: import('ava').ExecutionContext, port: number, re
   const r = await first.done;
   t.is(r.code, 0, r.stderr);
   assertInOrder(t, callLines(r.stderr), ['accept({s}) = {c}  peer: 127.0.0.1:{p}', 'shutdown({c}, SHUT_WR) = 0   (FIN: once it has read the rest, the peer\'s recv returns 0)', 'recv({c}) = 0 bytes   (end of stream: the peer shut down writing, or closed)', 'close({c}) = 0']);
-  t.true(timeWaits(port) > 0, 'the server closed first: its side of the connection waits in TIME_WAIT');
+  t.true(loopbackTcpSockets(port, TCP_STATE.TIME_WAIT) > 0, 'the server closed first: its side of the connection waits in TIME_WAIT');
 }
 
 test('SO_REUSEADDR: a second bind while a connection waits in TIME_WAIT fails without it (EADDRINUSE, exit 2) and succeeds with it', async (t) => {

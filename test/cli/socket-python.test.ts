@@ -5,32 +5,8 @@
 import test from 'ava';
 
 import { startRawprobe } from '../helpers/cli.js';
-import {
-  CLIENT_MESSAGES,
-  SERVER_MESSAGES,
-  combinations,
-  familyOf,
-  hex,
-  joined,
-  kinds,
-  peerAddressArg,
-  pythonPeer,
-  pythonTest,
-  tempDir,
-  type Place,
-} from '../socket/classic/helpers.js';
-import {
-  FAMILY_CONSTANT,
-  TEXT_MESSAGES,
-  TYPE_CONSTANT,
-  assertInOrder,
-  callLines,
-  connectText,
-  listenText,
-  serving,
-  shownAddress,
-  textBytes,
-} from './socket-helpers.js';
+import { CLIENT_MESSAGES, SERVER_MESSAGES, combinations, familyOf, hex, joined, kinds, peerAddressArg, pythonPeer, pythonTest, tempDir, type Place } from '../socket/classic/helpers.js';
+import { FAMILY_CONSTANT, TEXT_MESSAGES, TYPE_CONSTANT, assertInOrder, callLines, connectText, listenText, serving, shownAddress, textBytes } from './socket-helpers.js';
 
 const ptest = pythonTest(test);
 

@@ -10,16 +10,14 @@ import { readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Lab } from '../../lib/lab/index.js';
-import { findTool } from '../../lib/lab/system.js';
-import { MAIN, rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
-import { must, withLab } from '../helpers/lab.js';
-import { rootTest } from '../helpers/privilege.js';
+import { MAIN, runCommand, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { findTool } from '../../lib/lab/system.js';
+import { must } from '../helpers/lab.js';
 import { toolTest } from '../helpers/tools.js';
+import { blockLab, blockLabTest, lines, sweepIn, type BlockPlan } from './sweep-common.js';
 import { ipv4Sent } from '../helpers/counters.js';
 
-/** Every test here builds the lab with nftables rules on t (blockLab). */
-const rootOnly = toolTest(['nft'], rootTest());
 void test;
 
 const BLOCK = '198.18.0.0/22';
@@ -27,26 +25,9 @@ const DROPPED = ['198.18.1.7', '198.18.2.200'];
 const ROUTER_UNREACHABLE = ['198.18.4.1', '198.18.4.2', '198.18.4.3'];
 
 /** The sweep lab with t answering BLOCK (but DROPPED), and r1 refusing 198.18.4.0/24. */
-async function blockLab(t: Parameters<typeof withLab>[0]): Promise<Lab> {
-  // IPv4 only: a test here counts every packet h1's interface sends (IPv6 would add its own multicast reports).
-  const lab = await withLab(t, 'sweep', { ipv6: false });
-  const ip = (await findTool('ip')) ?? 'ip';
-  const nft = (await findTool('nft')) ?? 'nft';
-  await must(lab.exec('t', [ip, 'route', 'add', 'local', BLOCK, 'dev', 'lo']), 'local route on t');
-  await must(lab.exec('r1', [ip, 'route', 'add', BLOCK, 'via', lab.address('t')]), 'route on r1');
-  await must(lab.exec('r1', [ip, 'route', 'add', 'unreachable', '198.18.4.0/24']), 'unreachable route on r1');
-  const rules = `table ip sweepdrop {\n  chain input {\n    type filter hook input priority 0;\n    ip daddr { ${DROPPED.join(', ')} } icmp type echo-request drop\n  }\n}\n`;
-  await must(lab.exec('t', [nft, '-f', '-'], { input: rules }), 'nft drop rules on t');
-  return lab;
-}
+const PLAN: BlockPlan = { family: 4, block: BLOCK, dropped: DROPPED, unreachable: '198.18.4.0/24' };
 
-function rawprobe(lab: Lab, args: string[], input?: string): Promise<CliResult> {
-  return cli(['sweep', ...args], { where: { lab, node: 'h1' }, ...(input === undefined ? {} : { input }) });
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '');
-}
+const rawprobe = (lab: Lab, args: string[], input?: string): Promise<CliResult> => sweepIn(lab, args, { input });
 
 /** Every host address of a.b.c.0/22 (network and broadcast excluded). */
 function blockHosts(): string[] {
@@ -76,8 +57,8 @@ function txPackets(pid: number, namespaceInode: number, iface = 'eth0'): number 
   return null;
 }
 
-toolTest(['fping'], rootOnly)('a /22 where two addresses are dropped and the router refuses three more: exact sets, as fping finds them', async (t) => {
-  const lab = await blockLab(t);
+toolTest(['fping'], blockLabTest)('a /22 where two addresses are dropped and the router refuses three more: exact sets, as fping finds them', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const targets = [BLOCK, '198.18.4.1-3'];
   // One after the other: Linux lets a router send a burst of about five unreachables to a host,
   // then one a second (ip_error()), and the first run is the one that checks them.
@@ -114,8 +95,8 @@ toolTest(['fping'], rootOnly)('a /22 where two addresses are dropped and the rou
   t.deepEqual(sorted(lines(theirs.stdout).filter((l) => l.endsWith(' is unreachable')).map((l) => l.split(' ')[0]!)), sorted(DROPPED));
 });
 
-rootOnly('--rate 1000 holds: packets per second on h1\'s interface within 10%', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('--rate 1000 holds: packets per second on h1\'s interface within 10%', async (t) => {
+  const lab = await blockLab(t, PLAN);
   // 2 probes to each of the 1022 hosts at 1000 per second: about two seconds of sending.
   const child = lab.spawn('h1', [process.execPath, MAIN, 'sweep', '--rate', '1000', '-c', '2', '-p', '1', '-t', '500', '-q', '-s', BLOCK], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -145,8 +126,8 @@ rootOnly('--rate 1000 holds: packets per second on h1\'s interface within 10%', 
   t.log(`measured ${rate.toFixed(0)} packets per second over ${(to.at - from.at).toFixed(0)} ms`);
 });
 
-rootOnly('a target file with blank lines, comments and a bad line: the line is named and nothing is sent', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('a target file with blank lines, comments and a bad line: the line is named and nothing is sent', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const dir = tempDir(t, 'sweep-lab');
   const good = join(dir, 'good.txt');
   const bad = join(dir, 'bad.txt');
@@ -177,8 +158,8 @@ rootOnly('a target file with blank lines, comments and a bad line: the line is n
   );
 });
 
-rootOnly('TTL, TOS and size reach the wire: Time Exceeded from the router, EF counted on t, 108-byte replies', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('TTL, TOS and size reach the wire: Time Exceeded from the router, EF counted on t, 108-byte replies', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const nft = (await findTool('nft')) ?? 'nft';
   const ttl1 = await rawprobe(lab, ['--ttl', '1', '-r', '0', '-t', '300', '198.18.0.1', '198.18.0.2']);
   t.is(ttl1.code, 1);
@@ -198,8 +179,8 @@ rootOnly('TTL, TOS and size reach the wire: Time Exceeded from the router, EF co
   t.regex(counter, /counter packets 4 bytes 512/, 'four 128-byte echo requests marked EF');
 });
 
-toolTest(['fping'], rootOnly)('-H 1 and -O, fping\'s TTL and TOS: the same lines as fping run the same way in the lab', async (t) => {
-  const lab = await blockLab(t);
+toolTest(['fping'], blockLabTest)('-H 1 and -O, fping\'s TTL and TOS: the same lines as fping run the same way in the lab', async (t) => {
+  const lab = await blockLab(t, PLAN);
   for (const args of [['-H', '1', '-r', '0', '-t', '300', '198.18.0.1', '198.18.0.2'], ['-O', '0xb8', '-c', '2', '-p', '50', '198.18.0.3']]) {
     const ours = await rawprobe(lab, args);
     const theirs = await runCommand(['fping', ...args], { where: { lab, node: 'h1' } });
@@ -210,8 +191,8 @@ toolTest(['fping'], rootOnly)('-H 1 and -O, fping\'s TTL and TOS: the same lines
   }
 });
 
-rootOnly('-b 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('-b 3000: each probe leaves h1 as three fragments and its reply comes back whole, as fping\'s do', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const tx = await ipv4Sent(lab, 'h1');
   const before = await tx();
   const r = await rawprobe(lab, ['-b', '3000', '-c', '1', '198.18.0.1', '198.18.0.2']);
@@ -222,8 +203,8 @@ rootOnly('-b 3000: each probe leaves h1 as three fragments and its reply comes b
   for (const [i, l] of replies.entries()) t.regex(l, new RegExp(`^198\\.18\\.0\\.${i + 1} : \\[0\\], 3008 bytes, `));
 });
 
-rootOnly('a name that does not resolve (no resolver in the lab): reported, the rest swept, exit 2', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('a name that does not resolve (no resolver in the lab): reported, the rest swept, exit 2', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const r = await rawprobe(lab, ['-s', '-r', '0', 'no-such-host.invalid', '198.18.0.5']);
   t.is(r.code, 2);
   t.deepEqual(lines(r.stdout).map((l) => l.replace(/ \([\d.]+ ms\)$/, '')), ['198.18.0.5 is alive']);

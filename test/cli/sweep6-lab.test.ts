@@ -9,14 +9,13 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/index.js';
-import { findTool } from '../../lib/lab/system.js';
-import { rawprobe as cli, runCommand, type CliResult } from '../helpers/cli.js';
-import { must, withLab } from '../helpers/lab.js';
-import { rootTest } from '../helpers/privilege.js';
+import { runCommand, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { findTool } from '../../lib/lab/system.js';
+import { must } from '../helpers/lab.js';
 import { toolTest } from '../helpers/tools.js';
+import { blockLab, blockLabTest, lines, sweepIn, type BlockPlan } from './sweep-common.js';
 
-const rootOnly = toolTest(['nft'], rootTest());
 void test;
 
 const BLOCK = '2001:db8:ff::/120';
@@ -24,28 +23,12 @@ const DROPPED = ['2001:db8:ff::7', '2001:db8:ff::c8'];
 const NO_ROUTE = ['2001:db8:fe::1', '2001:db8:fe::2', '2001:db8:fe::3'];
 
 /** The sweep lab with IPv6, t answering BLOCK (but DROPPED), r1 without a route to 2001:db8:fe::/120. */
-async function blockLab(t: Parameters<typeof withLab>[0]): Promise<Lab> {
-  const lab = await withLab(t, 'sweep', { ipv6: true });
-  const ip = (await findTool('ip')) ?? 'ip';
-  const nft = (await findTool('nft')) ?? 'nft';
-  await must(lab.exec('t', [ip, '-6', 'route', 'add', 'local', BLOCK, 'dev', 'lo']), 'local route on t');
-  await must(lab.exec('r1', [ip, '-6', 'route', 'add', BLOCK, 'via', lab.address('t', { family: 6 })]), 'route on r1');
-  await must(lab.exec('r1', [ip, '-6', 'route', 'add', 'unreachable', '2001:db8:fe::/120']), 'unreachable route on r1');
-  const rules = `table ip6 sweepdrop {\n  chain input {\n    type filter hook input priority 0;\n    ip6 daddr { ${DROPPED.join(', ')} } icmpv6 type echo-request drop\n  }\n}\n`;
-  await must(lab.exec('t', [nft, '-f', '-'], { input: rules }), 'nft drop rules on t');
-  return lab;
-}
+const PLAN: BlockPlan = { family: 6, block: BLOCK, dropped: DROPPED, unreachable: '2001:db8:fe::/120' };
 
-function rawprobe(lab: Lab, args: string[]): Promise<CliResult> {
-  return cli(['sweep', ...args], { where: { lab, node: 'h1' }, timeoutMs: 60_000 });
-}
+const rawprobe = (lab: Lab, args: string[]): Promise<CliResult> => sweepIn(lab, args, { timeoutMs: 60_000 });
 
 function fping(lab: Lab, args: string[]): Promise<CliResult> {
   return runCommand(['fping', '-6', ...args], { where: { lab, node: 'h1' }, timeoutMs: 60_000 });
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '');
 }
 
 /** Every address of 2001:db8:ff::/120, as inet_ntop writes them. */
@@ -56,8 +39,8 @@ function blockAddresses(): string[] {
 const sorted = (list: Iterable<string>): string[] => [...list].sort();
 const hostsWith = (text: string, suffix: RegExp): string[] => lines(text).filter((l) => suffix.test(l)).map((l) => l.split(' ')[0]!);
 
-toolTest(['fping'], rootOnly)('a /120 where two addresses are dropped and the router has no route for three more: exact sets, as fping -6 finds them', async (t) => {
-  const lab = await blockLab(t);
+toolTest(['fping'], blockLabTest)('a /120 where two addresses are dropped and the router has no route for three more: exact sets, as fping -6 finds them', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const dir = tempDir(t, 'sweep6-lab');
   const list = join(dir, 'block.txt');
   writeFileSync(list, `${blockAddresses().join('\n')}\n`);
@@ -91,8 +74,8 @@ toolTest(['fping'], rootOnly)('a /120 where two addresses are dropped and the ro
   t.deepEqual(sorted(hostsWith(theirs.stdout, / is unreachable$/)), sorted(DROPPED));
 });
 
-toolTest(['fping'], rootOnly)('count mode: the lines fping -6 -c prints, reply sizes and losses alike', async (t) => {
-  const lab = await blockLab(t);
+toolTest(['fping'], blockLabTest)('count mode: the lines fping -6 -c prints, reply sizes and losses alike', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const targets = ['2001:db8:ff::1', '2001:db8:ff::7', '2001:db8:ff::2'];
   const args = ['-c', '2', '-p', '100', '-t', '300', ...targets];
   const [ours, theirs] = await Promise.all([rawprobe(lab, ['-6', ...args]), fping(lab, args)]);
@@ -106,8 +89,8 @@ toolTest(['fping'], rootOnly)('count mode: the lines fping -6 -c prints, reply s
   t.deepEqual(summaries(ours.stderr), ['2001:db8:ff::1 : xmt/rcv/%loss = 2/2/0%', '2001:db8:ff::2 : xmt/rcv/%loss = 2/2/0%', '2001:db8:ff::7 : xmt/rcv/%loss = 2/0/100%']);
 });
 
-rootOnly('hop limit and traffic class reach the wire: Time Exceeded from the router, EF counted on t, 108-byte replies', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('hop limit and traffic class reach the wire: Time Exceeded from the router, EF counted on t, 108-byte replies', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const nft = (await findTool('nft')) ?? 'nft';
   const r1 = lab.path('h1', 't', 6).hops[0]!.address;
   const hop1 = await rawprobe(lab, ['-H', '1', '-r', '0', '-t', '300', '2001:db8:ff::1', '2001:db8:ff::2']);
@@ -128,8 +111,8 @@ rootOnly('hop limit and traffic class reach the wire: Time Exceeded from the rou
   t.regex(counted.stdout, /counter packets 4 bytes/);
 });
 
-rootOnly('a block larger than a /104, an IPv4 address with -6, an IPv6 one with -4: one line, exit 2, nothing sent', async (t) => {
-  const lab = await blockLab(t);
+blockLabTest('a block larger than a /104, an IPv4 address with -6, an IPv6 one with -4: one line, exit 2, nothing sent', async (t) => {
+  const lab = await blockLab(t, PLAN);
   const nft = (await findTool('nft')) ?? 'nft';
   // Echo requests counted as h1 sends them (the interface's own counter also sees the kernel's neighbour discovery).
   const count = `table ip6 sent {\n  chain output {\n    type filter hook output priority 0;\n    icmpv6 type echo-request counter\n  }\n}\n`;

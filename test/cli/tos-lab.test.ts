@@ -7,7 +7,7 @@ import type { Lab } from '../../lib/lab/index.js';
 import type { CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { tosIn, tosRows as rows, unlimited } from './tos-common.js';
+import { checkRewritePath, tosIn, tosRows as rows, unlimited } from './tos-common.js';
 
 const rootOnly = rootTest();
 void test;
@@ -16,25 +16,7 @@ const tos = (lab: Lab, args: string[]): Promise<CliResult> => tosIn(lab, args);
 
 rootOnly('dscp-rewrite --path: r1 is the last hop that kept each value, r2 the first that saw CS1; text and JSON agree', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite', { nodes: unlimited(['r1', 'r2', 'h2']) });
-  const h2 = lab.address('h2');
-  const [r1, r2] = lab.path('h1', 'h2').hops;
-  t.is(r1!.node, 'r1');
-  for (const kind of ['-U', '-I']) {
-    const r = await tos(lab, ['--values', '0xb8,0x20,0', '--path', kind, '--json', h2]);
-    t.is(r.code, 0, r.stderr);
-    const [ef, cs1, zero] = rows(r);
-    t.like(ef!, { tos: 0xb8, dscpName: 'EF', answered: 1, sent: 1 });
-    t.deepEqual(ef!.path, { rewritten: true, quoted: 0x20, lastKept: { ttl: 1, from: r1!.address }, firstSeen: { ttl: 2, from: r2!.address }, hops: 3, reached: true }, kind);
-    t.like(zero!.path!, { rewritten: true, quoted: 0x20, lastKept: { ttl: 1, from: r1!.address } });
-    t.like(cs1!.path!, { rewritten: false, quoted: null, firstSeen: null });
-    if (kind === '-U') t.deepEqual(rows(r).map((x) => x.arrivedTos), [0x20, 0x20, 0x20], 'the target\'s port unreachable quotes what arrived');
-    const text = await tos(lab, ['--values', '0xb8,0x20,0', '--path', kind, h2]);
-    const lines = text.stdout.split('\n');
-    t.is(lines[0], `tos ${h2} (${h2}): 3 values, 1 ${kind === '-U' ? 'udp' : 'icmp'} probe per hop (TTL sweep), 60 byte packets`);
-    const efLine = lines.find((l) => l.startsWith('│ 0xb8 '))!;
-    t.true(efLine.includes(`to 0x20 after hop 1 ${r1!.address} (seen at hop 2 ${r2!.address})`), efLine);
-    t.true(lines.find((l) => l.startsWith('│ 0x20 '))!.includes('no (kept to hop'), text.stdout);
-  }
+  await checkRewritePath(t, lab, { family: 4, tos, packetBytes: 60, arrived: true });
 });
 
 rootOnly('dscp-rewrite --path with r2 rate-limiting its ICMP errors: a value r2 did not quote is unknown, never "no (kept to hop 1)" (issue 18)', async (t) => {

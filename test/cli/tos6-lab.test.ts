@@ -9,7 +9,7 @@ import type { Lab } from '../../lib/lab/index.js';
 import type { CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
-import { tosIn, tosRows as rows, unlimited } from './tos-common.js';
+import { checkRewritePath, tosIn, tosRows as rows, unlimited } from './tos-common.js';
 
 const rootOnly = rootTest();
 void test;
@@ -18,24 +18,7 @@ const tos = (lab: Lab, args: string[]): Promise<CliResult> => tosIn(lab, args, [
 
 rootOnly('dscp-rewrite -6 --path: r1 is the last hop that kept each traffic class, r2 the first that saw CS1; text and JSON agree', async (t) => {
   const lab = await withLab(t, 'dscp-rewrite', { ipv6: true, nodes: unlimited(['r1', 'r2', 'h2']) });
-  const h2 = lab.address('h2', { family: 6 });
-  const [r1, r2] = lab.path('h1', 'h2', 6).hops;
-  t.is(r1!.node, 'r1');
-  for (const kind of ['-U', '-I']) {
-    const r = await tos(lab, ['--values', '0xb8,0x20,0', '--path', kind, '--json', h2]);
-    t.is(r.code, 0, r.stderr);
-    const [ef, cs1, zero] = rows(r);
-    t.like(ef!, { tos: 0xb8, dscpName: 'EF', answered: 1, sent: 1, replyTos: 0x20 });
-    t.deepEqual(ef!.path, { rewritten: true, quoted: 0x20, lastKept: { ttl: 1, from: r1!.address }, firstSeen: { ttl: 2, from: r2!.address }, hops: 3, reached: true }, kind);
-    t.like(zero!.path!, { rewritten: true, quoted: 0x20, lastKept: { ttl: 1, from: r1!.address } });
-    t.like(cs1!.path!, { rewritten: false, quoted: null, firstSeen: null });
-    const text = await tos(lab, ['--values', '0xb8,0x20,0', '--path', kind, h2]);
-    const lines = text.stdout.split('\n');
-    t.is(lines[0], `tos ${h2} (${h2}): 3 values, 1 ${kind === '-U' ? 'udp' : 'icmp'} probe per hop (TTL sweep), 80 byte packets`);
-    const efLine = lines.find((l) => l.startsWith('│ 0xb8 '))!;
-    t.true(efLine.includes(`to 0x20 after hop 1 ${r1!.address} (seen at hop 2 ${r2!.address})`), efLine);
-    t.true(lines.find((l) => l.startsWith('│ 0x20 '))!.includes('no (kept to hop'), text.stdout);
-  }
+  await checkRewritePath(t, lab, { family: 6, tos, packetBytes: 80, ef: { replyTos: 0x20 } });
 });
 
 rootOnly('dscp-rewrite -6 without --path: every value answered, the reply re-marked CS1; UDP shows what arrived; ECN passes', async (t) => {

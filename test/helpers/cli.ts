@@ -10,6 +10,7 @@ import type { ExecutionContext } from 'ava';
 import yargs, { type ArgumentsCamelCase, type CommandModule } from 'yargs';
 import type { Lab } from '../../lib/lab/index.js';
 import { findTool } from '../../lib/lab/system.js';
+import { lineSplitter, LineWaits } from './lines.js';
 
 /** The repository, from dist/test/helpers/ (compiled) or test/helpers/. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -169,17 +170,14 @@ export function startRawprobe(t: ExecutionContext, args: readonly string[], opti
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const lines = { stdout: [] as string[], stderr: [] as string[] };
-  const partial = { stdout: '', stderr: '' };
   let ended = false;
-  const waiters = new Set<() => void>();
-  const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    (stream === 'stdout' ? out : err).push(chunk);
-    partial[stream] += chunk.toString('latin1');
-    for (let nl = partial[stream].indexOf('\n'); nl >= 0; nl = partial[stream].indexOf('\n')) {
-      lines[stream].push(partial[stream].slice(0, nl));
-      partial[stream] = partial[stream].slice(nl + 1);
-    }
-    for (const w of [...waiters]) w();
+  const waits = new LineWaits();
+  const collect = (stream: 'stdout' | 'stderr') => {
+    const split = lineSplitter(lines[stream], () => waits.wake());
+    return (chunk: Buffer) => {
+      (stream === 'stdout' ? out : err).push(chunk);
+      split(chunk.toString('latin1'));
+    };
   };
   child.stdout.on('data', collect('stdout'));
   child.stderr.on('data', collect('stderr'));
@@ -188,7 +186,7 @@ export function startRawprobe(t: ExecutionContext, args: readonly string[], opti
     child.on('error', reject);
     child.on('close', (code, signal) => {
       ended = true;
-      for (const w of [...waiters]) w();
+      waits.end();
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
@@ -199,24 +197,15 @@ export function startRawprobe(t: ExecutionContext, args: readonly string[], opti
   const seen = { stdout: 0, stderr: 0 };
   return {
     line(stream, accept, limitMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`no ${stream} line matching ${String(accept)} within ${limitMs} ms; stderr: ${lines.stderr.join('\n')}`)), limitMs);
-        const finish = (error: Error | null, line?: string): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (error === null) resolve(line as string);
-          else reject(error);
-        };
-        const check = (): void => {
-          while (seen[stream] < lines[stream].length) {
-            const line = lines[stream][seen[stream]++] as string;
-            if (accept.test(line)) return finish(null, line);
-          }
-          if (ended) finish(new Error(`rawprobe ${args.join(' ')} ended before a ${stream} line matching ${String(accept)}; stderr: ${lines.stderr.join('\n')}`));
-        };
-        waiters.add(check);
-        check();
-      });
+      const next = (): string | undefined => (seen[stream] < lines[stream].length ? lines[stream][seen[stream]++] : undefined);
+      const stderr = (): string => lines.stderr.join('\n');
+      return waits.line(
+        next,
+        (line) => accept.test(line),
+        limitMs,
+        () => `no ${stream} line matching ${String(accept)} within ${limitMs} ms; stderr: ${stderr()}`,
+        () => `rawprobe ${args.join(' ')} ended before a ${stream} line matching ${String(accept)}; stderr: ${stderr()}`,
+      );
     },
     stdoutBytes: () => Buffer.concat(out),
     write: (data) => void child.stdin.write(data),

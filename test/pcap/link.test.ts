@@ -1,7 +1,7 @@
 // Locating the IPv4 packet (and any network packet) in a frame, per link type, from hand-written
 // frames; and the link headers we build for writers.
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import {
   LINKTYPE,
   NOT_IPV4,
@@ -82,20 +82,30 @@ const CASES: Case[] = [
   { name: 'Wi-Fi 105 is not decoded', linkType: 105, frame: IPHEX, reason: NOT_IPV4.UNSUPPORTED_LINK_TYPE, value: 105 },
 ];
 
-/** The frame at `at` in a larger 0xa5-filled buffer (`extra` bytes more), as in a reader's chunk. */
-function inChunk(hex: string, at: number, extra: number): { frame: Buffer; buf: Buffer } {
-  const frame = Buffer.from(hex, 'hex');
+/**
+ * Locates case c's frame put at `at` in a larger 0xa5-filled buffer (`extra` bytes more), as in a
+ * reader's chunk, into a fresh location object, which `locate` must fill and return.
+ */
+function locateInChunk<L>(
+  t: ExecutionContext,
+  c: { frame: string; linkType: number },
+  at: number,
+  extra: number,
+  fresh: () => L,
+  locate: (buf: Buffer, offset: number, length: number, linkType: number, out: L) => L,
+): { frame: Buffer; buf: Buffer; loc: L } {
+  const frame = Buffer.from(c.frame, 'hex');
   const buf = Buffer.alloc(frame.length + extra, 0xa5);
   frame.copy(buf, at);
-  return { frame, buf };
+  const out = fresh();
+  const loc = locate(buf, at, frame.length, c.linkType, out);
+  t.is(loc, out, 'fills the object given');
+  return { frame, buf, loc };
 }
 
 for (const c of CASES) {
   test(`locateIpv4: ${c.name}`, (t) => {
-    const { frame, buf } = inChunk(c.frame, 7, 11);
-    const out = newIpv4Location();
-    const loc = locateIpv4(buf, 7, frame.length, c.linkType, out);
-    t.is(loc, out, 'fills the object given');
+    const { frame, loc } = locateInChunk(t, c, 7, 11, newIpv4Location, locateIpv4);
     if (c.offset !== undefined) {
       t.deepEqual(loc, {
         reason: null,
@@ -261,10 +271,7 @@ const NETWORK_CASES: NetworkCase[] = [
 
 for (const c of NETWORK_CASES) {
   test(`locateNetwork: ${c.name}`, (t) => {
-    const { frame, buf } = inChunk(c.frame, 5, 9);
-    const out = newNetworkLocation();
-    const loc = locateNetwork(buf, 5, frame.length, c.linkType, out);
-    t.is(loc, out, 'fills the object given');
+    const { frame, buf, loc } = locateInChunk(t, c, 5, 9, newNetworkLocation, locateNetwork);
     t.is(loc.mplsLabels, c.labels ?? 0);
     if (c.network !== undefined) {
       t.is(loc.network, c.network);

@@ -95,18 +95,16 @@ function setup(options: {
 test('interval pacing: one probe per interval, sequences 1, 2, 3, each answered once', async (t) => {
   const { clock, socket, handler, engine, done, finished } = setup({ count: 3, intervalMs: 1000 });
   t.is(socket.sent.length, 1, 'the first probe goes at once');
-  clock.advance(1);
-  socket.deliver([echoReplyFor(socket.sent[0]!.bytes)]);
-  clock.advance(998);
-  t.is(socket.sent.length, 1);
-  clock.advance(1);
-  t.is(socket.sent.length, 2, 'the second after one interval');
-  clock.advance(2);
-  socket.deliver([echoReplyFor(socket.sent[1]!.bytes)]);
-  clock.advance(998);
-  t.is(socket.sent.length, 3);
-  clock.advance(3);
-  socket.deliver([echoReplyFor(socket.sent[2]!.bytes)]);
+  // Probe k goes out at (k - 1) s and is answered k ms later; the next one waits for its slot.
+  for (let k = 1; k <= 3; k++) {
+    clock.advance(k);
+    socket.deliver([echoReplyFor(socket.sent[k - 1]!.bytes)]);
+    if (k === 3) break;
+    clock.advance(999 - k);
+    t.is(socket.sent.length, k, `probe ${k + 1} not before its interval`);
+    clock.advance(1);
+    t.is(socket.sent.length, k + 1, `probe ${k + 1} after ${k} interval(s)`);
+  }
   t.false(finished());
   clock.advance(1000); // the next pacing slot: the handler says done, nothing is in flight
   await done;
@@ -390,24 +388,32 @@ test('the deadline stops the run; answers already waiting are still read', async
   t.is(clock.pending, 0, 'no timer left behind');
 });
 
-test('finishAt ends a run whose last probe is lost', async (t) => {
+/**
+ * An engine on fake parts whose handler sends two probes to A (waiting 10 s for answers), with
+ * the callbacks `more` adds (they reach the engine through `run`); `echo` and `pacing` as the test needs them.
+ */
+function twoProbes(echo: { size: number; df: boolean }, pacing: { intervalMs?: number; window?: number }, more: (run: { engine: ProbeEngine; clock: FakeClock }) => Partial<ProbeHandler>) {
   const clock = new FakeClock();
   const socket = new FakeSocket(clock);
-  const protocol = new IcmpEchoProtocol({ identifier: 7, source: SRC, size: 0, df: false });
+  const protocol = new IcmpEchoProtocol({ identifier: 7, source: SRC, ...echo });
   const engine: ProbeEngine = new ProbeEngine({
     socket,
     protocol,
     clock,
     targets: [A],
     timeoutMs: 10_000,
-    intervalMs: 100,
-    handler: {
-      next: (p) => (p.number < 2 ? NEXT.send : NEXT.done),
-      sent: (n) => {
-        if (n === 1) engine.finishAt(clock.now() + 50 * 1e6);
-      },
-    },
+    ...pacing,
+    handler: { next: (p) => (p.number < 2 ? NEXT.send : NEXT.done), ...more({ clock, get engine() { return engine; } }) },
   });
+  return { clock, socket, engine };
+}
+
+test('finishAt ends a run whose last probe is lost', async (t) => {
+  const { clock, socket, engine } = twoProbes({ size: 0, df: false }, { intervalMs: 100 }, (run) => ({
+    sent: (n) => {
+      if (n === 1) run.engine.finishAt(run.clock.now() + 50 * 1e6);
+    },
+  }));
   const done = engine.start();
   clock.advance(100);
   clock.advance(49);
@@ -420,25 +426,13 @@ test('finishAt ends a run whose last probe is lost', async (t) => {
 });
 
 test('stop() inside an answer callback ends the batch there', async (t) => {
-  const clock = new FakeClock();
-  const socket = new FakeSocket(clock);
-  const protocol = new IcmpEchoProtocol({ identifier: 7, source: SRC, size: 8, df: true });
   let answers = 0;
-  const engine: ProbeEngine = new ProbeEngine({
-    socket,
-    protocol,
-    clock,
-    targets: [A],
-    timeoutMs: 10_000,
-    window: 2,
-    handler: {
-      next: (p) => (p.number < 2 ? NEXT.send : NEXT.done),
-      answer: () => {
-        answers++;
-        engine.stop();
-      },
+  const { clock, socket, engine } = twoProbes({ size: 8, df: true }, { window: 2 }, (run) => ({
+    answer: () => {
+      answers++;
+      run.engine.stop();
     },
-  });
+  }));
   const done = engine.start();
   socket.deliver(socket.sent.map((p) => echoReplyFor(p.bytes)));
   await done;

@@ -35,6 +35,24 @@ export function plain(p: unknown): string {
 }
 
 /**
+ * decode(encode(init)) for every generated init: `kept` says whether the packet holds what the
+ * init gave (and what encode computed); then the packet, given back whole, must re-encode to the
+ * same bytes and decode the same.
+ */
+export function assertRoundTrip<P extends { bytes: number }, I>(codec: FuzzCodec<P>, inits: fc.Arbitrary<I>, kept: (init: I, p: P, bytes: Buffer) => boolean): void {
+  fc.assert(
+    fc.property(inits, (init) => {
+      const bytes = codec.encode(init);
+      const p = codec.decodeWhole(bytes);
+      if (!kept(init, p, bytes)) return false;
+      const again = codec.encode(initOf(p));
+      return again.equals(bytes) && plain(codec.decodeWhole(again)) === plain(p);
+    }),
+    { numRuns: RUNS },
+  );
+}
+
+/**
  * Decoding may only give a packet (that re-encodes exactly, from itself and through JSON) or
  * throw DecodeError with an offset inside the bytes. null when so, else what went wrong.
  */

@@ -100,20 +100,36 @@ export abstract class PortProbe implements TraceProtocol {
 
   abstract match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind;
 
-  /**
-   * A UDP probe's answer, its key set (p: family.open's): the error's kind, or a reply when it is
-   * port unreachable from the probe's destination itself (the probe arrived).
-   */
-  protected udpAnswer(b: Uint8Array, offset: number, p: number, length: number, wireLength: number, m: Match): MatchKind {
-    const kind = this.family.error(b, offset, p, length, wireLength, m);
-    const [unreachable, port] = this.family.portUnreachable;
-    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
-    m.kind = MATCH.reply;
-    return MATCH.reply;
-  }
-
   /** Passes ICMP messages that quote our protocol (the socket's ICMP_FILTER keeps errors only). */
   filter(): BpfInstruction[] {
     return this.family.quotedFilter(this.#protocol);
+  }
+}
+
+/**
+ * What trace's two UDP probes share (udp.ts: a destination port per probe; udp-fixed.ts: a source
+ * port per probe): every answer is an ICMP error quoting the probe. The subclass says which probe a
+ * quote is; port unreachable from the probe's destination itself is a reply (the probe arrived).
+ */
+export abstract class UdpPortProbe extends PortProbe {
+  /**
+   * The key of the probe whose quoted UDP header starts at q (p: the ICMP message, family.open's),
+   * or -1 when the quote is not one of ours.
+   */
+  protected abstract quotedKey(b: Uint8Array, p: number, q: number): number;
+
+  match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
+    m.kind = MATCH.none;
+    const family = this.family;
+    const p = family.open(b, offset, length, wireLength, m);
+    const q = this.quotedProbeAt(b, offset, length, p, m);
+    const key = q < 0 ? -1 : this.quotedKey(b, p, q);
+    if (key < 0) return MATCH.none;
+    m.key = key;
+    const kind = family.error(b, offset, p, length, wireLength, m);
+    const [unreachable, port] = family.portUnreachable;
+    if (kind !== MATCH.error || m.type !== unreachable || m.code !== port || m.from !== m.target) return kind;
+    m.kind = MATCH.reply;
+    return MATCH.reply;
   }
 }

@@ -22,9 +22,9 @@ import { fold, pseudoHeaderSum, sum16 } from '../../wire/checksum.js';
 import { FIELD as IP } from '../../wire/ipv4.js';
 import { FIELD as UDP, PROTOCOL_NUMBER as UDP_PROTOCOL } from '../../wire/udp.js';
 import { coveredBytes, FIELD as UDPLITE, PROTOCOL_NUMBER as UDPLITE_PROTOCOL } from '../../wire/udplite.js';
-import { MATCH, type Match, type MatchKind, type ProbeSlot } from '../engine/protocol.js';
+import type { ProbeSlot } from '../engine/protocol.js';
 import type { Flows } from './probe-plan.js';
-import { PortProbe } from './port-probe.js';
+import { UdpPortProbe } from './port-probe.js';
 import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
 
 /** traceroute's port for -U and -UL (DEF_UDP_PORT: DNS, which firewalls tend to let through). */
@@ -44,7 +44,7 @@ export interface FixedUdpOptions extends ProbeHeaderOptions {
 /** A computed checksum of 0 is sent as 0xffff: UDP's 0 means "no checksum", and UDP-Lite never sends 0. */
 const ZERO_CHECKSUM_STAND_IN = 0xffff;
 
-export class FixedPortUdpProbe extends PortProbe {
+export class FixedPortUdpProbe extends UdpPortProbe {
   readonly kind: 'udp' | 'udplite';
   readonly dstPort: number;
   readonly #ipIdBase: number;
@@ -104,23 +104,16 @@ export class FixedPortUdpProbe extends PortProbe {
     return this.portBase;
   }
 
-  match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
-    m.kind = MATCH.none;
-    const family = this.family;
-    const p = family.open(b, offset, length, wireLength, m);
-    const q = this.quotedProbeAt(b, offset, length, p, m);
-    if (q < 0 || u16(b, q + UDP.DST_PORT) !== this.dstPort) return MATCH.none;
+  protected quotedKey(b: Uint8Array, p: number, q: number): number {
+    if (u16(b, q + UDP.DST_PORT) !== this.dstPort) return -1;
     // IPv6 has no identification: -1, which no probe carries.
-    const quotedId = family.version === 6 ? -1 : family.quotedIpId(b, p);
-    let key = this.flows === null ? u16(b, q + UDP.SRC_PORT) : quotedId;
-    if (this.flows === null && key < this.portBase) {
-      if (quotedId < 0) return MATCH.none;
-      // A NAT moved the source port: the quoted IP identification still says which probe it was.
-      const n = (quotedId - this.#ipIdBase) & 0xffff;
-      if (n >= this.span) return MATCH.none;
-      key = this.portOf(n);
-    }
-    m.key = key;
-    return this.udpAnswer(b, offset, p, length, wireLength, m);
+    const quotedId = this.family.version === 6 ? -1 : this.family.quotedIpId(b, p);
+    if (this.flows !== null) return quotedId;
+    const port = u16(b, q + UDP.SRC_PORT);
+    if (port >= this.portBase) return port;
+    if (quotedId < 0) return -1;
+    // A NAT moved the source port: the quoted IP identification still says which probe it was.
+    const n = (quotedId - this.#ipIdBase) & 0xffff;
+    return n < this.span ? this.portOf(n) : -1;
   }
 }

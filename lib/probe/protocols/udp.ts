@@ -11,8 +11,7 @@
 // header comparison then reports the port change instead of losing the answer).
 import { u16 } from '../../wire/bytes.js';
 import { FIELD as UDP, PROTOCOL_NUMBER as PROTOCOL } from '../../wire/udp.js';
-import { PortProbe } from './port-probe.js';
-import { MATCH, type Match, type MatchKind } from '../engine/protocol.js';
+import { UdpPortProbe } from './port-probe.js';
 import { probeData, type ProbeHeaderOptions } from './trace-protocol.js';
 
 export interface UdpProbeOptions extends ProbeHeaderOptions {
@@ -28,7 +27,7 @@ export const UDP_BASE_PORT = 33434;
 /** A computed UDP checksum of 0 is sent as 0xffff: 0 means "no checksum" (RFC 768). */
 const NO_CHECKSUM_STAND_IN = 0xffff;
 
-export class UdpProbe extends PortProbe {
+export class UdpProbe extends UdpPortProbe {
   readonly kind = 'udp' as const;
   readonly srcPort: number;
 
@@ -44,18 +43,12 @@ export class UdpProbe extends PortProbe {
     return this.portBase;
   }
 
-  match(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
-    m.kind = MATCH.none;
-    const family = this.family;
-    const p = family.open(b, offset, length, wireLength, m);
-    const q = this.quotedProbeAt(b, offset, length, p, m);
-    if (q < 0) return MATCH.none;
+  protected quotedKey(b: Uint8Array, p: number, q: number): number {
     const dstPort = u16(b, q + UDP.DST_PORT);
-    if (dstPort < this.portBase) return MATCH.none;
+    if (dstPort < this.portBase) return -1;
     // Not our source port: a NAT moved it, and the quoted IP identification must then be the
     // one that probe carried (IPv4: IPv6 has no identification, so the port must be ours).
-    if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && (family.version === 6 || family.quotedIpId(b, p) !== this.t.ipIdOf(dstPort - this.portBase))) return MATCH.none;
-    m.key = dstPort;
-    return this.udpAnswer(b, offset, p, length, wireLength, m);
+    if (u16(b, q + UDP.SRC_PORT) !== this.srcPort && (this.family.version === 6 || this.family.quotedIpId(b, p) !== this.t.ipIdOf(dstPort - this.portBase))) return -1;
+    return dstPort;
   }
 }

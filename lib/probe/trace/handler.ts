@@ -25,10 +25,11 @@ import type { ProbeEngine } from '../engine/engine.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
-import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe } from './answer.js';
 import { ChangeTracker } from './changes.js';
 import { noAnswer, type TraceHooks, type TraceHop, type TraceLaneResult, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
+import { TraceHandlerBase } from './trace-handler.js';
 import { adaptiveWait, shortenWaits } from './waits.js';
 
 const CELL = { unsent: 0, open: 1, done: 2 } as const;
@@ -51,10 +52,7 @@ interface Lane {
  * ((ttl - first) * lanes + lane) * q + i, and goes out in that order (all lanes of a TTL, then
  * the next TTL), skipping cells beyond their lane's final hop.
  */
-export class TraceHandler implements ProbeHandler {
-  readonly #engine: ProbeEngine;
-  readonly #answers: TraceAnswers;
-  readonly #config: TraceConfig;
+export class TraceHandler extends TraceHandlerBase implements ProbeHandler {
   readonly #hooks: TraceHooks;
   readonly #lanes: Lane[];
   readonly #q: number;
@@ -72,14 +70,11 @@ export class TraceHandler implements ProbeHandler {
   readonly #clock: EngineClock;
   readonly #open = new Set<number>();
   #cursor = 0;
-  #stopped = false;
   /** At the end: report everything settled, hold nothing back. */
   #flushing = false;
 
   constructor(engine: ProbeEngine, config: TraceConfig, protocol: TraceProtocol, hooks: TraceHooks, clock: EngineClock) {
-    this.#engine = engine;
-    this.#answers = new TraceAnswers(engine, config, protocol);
-    this.#config = config;
+    super(engine, config, protocol);
     this.#clock = clock;
     this.#hooks = hooks;
     this.#q = config.probesPerHop;
@@ -98,7 +93,7 @@ export class TraceHandler implements ProbeHandler {
       complete: false,
       reported: false,
       reached: false,
-      tracker: new ChangeTracker((c) => this.#answers.fieldEnd(c)),
+      tracker: new ChangeTracker((c) => this.answers.fieldEnd(c)),
       hops: [],
     }));
   }
@@ -108,7 +103,7 @@ export class TraceHandler implements ProbeHandler {
   }
 
   #ttlOf(g: number): number {
-    return this.#config.firstTtl + Math.floor(g / (this.#q * this.#laneCount));
+    return this.config.firstTtl + Math.floor(g / (this.#q * this.#laneCount));
   }
 
   /** The cell of probe n, or -1. */
@@ -119,8 +114,8 @@ export class TraceHandler implements ProbeHandler {
   // ---- sending ----
 
   next(probe: ProbeSlot): Next {
-    if (this.#stopped) return NEXT.done;
-    if (this.#open.size >= this.#config.simultaneous) return NEXT.wait;
+    const held = this.held(this.#open.size);
+    if (held !== null) return held;
     while (this.#cursor < this.#total) {
       const g = this.#cursor;
       const lane = this.#lanes[this.#laneOf(g)]!;
@@ -131,10 +126,7 @@ export class TraceHandler implements ProbeHandler {
     const g = this.#cursor++;
     const lane = this.#laneOf(g);
     const ttl = this.#ttlOf(g);
-    probe.target = 0;
-    probe.ttl = ttl;
-    probe.tos = this.#lanes[lane]!.tos;
-    probe.timeoutMs = this.#waitFor(lane, ttl);
+    this.aim(probe, ttl, this.#lanes[lane]!.tos, this.#waitFor(lane, ttl));
     this.#cellOf[probe.number] = g;
     this.#state[g] = CELL.open;
     this.#open.add(probe.number);
@@ -144,10 +136,10 @@ export class TraceHandler implements ProbeHandler {
   /** traceroute's get_timeout(): the wait for a new probe, from the answers so far. */
   #waitFor(lane: number, ttl: number): number {
     const row = lane * this.#hopCount;
-    const h = ttl - this.#config.firstTtl;
+    const h = ttl - this.config.firstTtl;
     let farther = Number.NaN;
     for (let k = h + 1; k < this.#hopCount && Number.isNaN(farther); k++) farther = this.#firstRtt[row + k] as number;
-    return adaptiveWait(this.#config, this.#firstRtt[row + h] as number, farther);
+    return adaptiveWait(this.config, this.#firstRtt[row + h] as number, farther);
   }
 
   sent(n: number, error: Error | null): void {
@@ -158,7 +150,7 @@ export class TraceHandler implements ProbeHandler {
     // Linux never fragments for a header we wrote): traceroute stops there, with the mark.
     this.#settle(n, g, refusedProbe(error), true);
     // Room in the window again: the engine only asks for more after an answer or a timeout.
-    this.#engine.wake();
+    this.engine.wake();
   }
 
   // ---- answers ----
@@ -167,18 +159,18 @@ export class TraceHandler implements ProbeHandler {
     if (outcome !== OUTCOME.reply && outcome !== OUTCOME.error) return; // duplicates, late, corrupted, redirects
     const g = this.#cell(n);
     if (g < 0 || this.#state[g] !== CELL.open) return;
-    const rttNs = Math.max(0, receivedAt - this.#engine.sentAt(n));
-    const result = this.#answers.probe(n, outcome, m, receivedAt);
-    const final = result.reply || result.mark !== null || result.icmp?.type === this.#config.family.destinationUnreachable;
+    const rttNs = Math.max(0, receivedAt - this.engine.sentAt(n));
+    const result = this.answers.probe(n, outcome, m, receivedAt);
+    const final = result.reply || result.mark !== null || result.icmp?.type === this.config.family.destinationUnreachable;
     const lane = this.#laneOf(g);
-    const h = this.#ttlOf(g) - this.#config.firstTtl;
+    const h = this.#ttlOf(g) - this.config.firstTtl;
     if (result.reply) {
       this.#lanes[lane]!.reached = true;
       // A destination that limits its ICMP errors (UDP's port unreachable) may leave the probes
       // of its own hop unanswered and answer one sent with a larger TTL. Its quote tells how far
       // it really is: the probe arrived with quotedTtl left, so the destination is hop
       // ttl - quotedTtl + 1, and the hops between are not hops at all.
-      const real = destinationHop(this.#config, this.#ttlOf(g), result);
+      const real = destinationHop(this.config, this.#ttlOf(g), result);
       if (real < this.#ttlOf(g)) this.#finalAt(lane, real);
     }
     const row = lane * this.#hopCount;
@@ -197,9 +189,9 @@ export class TraceHandler implements ProbeHandler {
   #shortenWaits(lane: number, h: number, rttNs: number): void {
     const hopOf = (n: number): number => {
       const g = this.#cell(n);
-      return this.#laneOf(g) === lane ? this.#ttlOf(g) - this.#config.firstTtl : -1;
+      return this.#laneOf(g) === lane ? this.#ttlOf(g) - this.config.firstTtl : -1;
     };
-    shortenWaits(this.#engine, this.#config, this.#open, hopOf, h, rttNs);
+    shortenWaits(this.engine, this.config, this.#open, hopOf, h, rttNs);
   }
 
   #settle(n: number, g: number, result: TraceProbe, final: boolean): void {
@@ -210,9 +202,9 @@ export class TraceHandler implements ProbeHandler {
     const lane = this.#lanes[index]!;
     if (final) this.#finalAt(index, this.#ttlOf(g));
     this.#report(lane, index);
-    if (!this.#stopped && this.#lanes.every((l) => l.complete)) {
-      this.#stopped = true;
-      this.#engine.stop();
+    if (!this.stopped && this.#lanes.every((l) => l.complete)) {
+      this.stopped = true;
+      this.engine.stop();
     }
   }
 
@@ -236,7 +228,7 @@ export class TraceHandler implements ProbeHandler {
 
   /** Reports the lane's hops that are settled, in TTL order. */
   #report(lane: Lane, index: number): void {
-    const c = this.#config;
+    const c = this.config;
     while (!lane.complete) {
       const ttl = lane.nextHop;
       if (ttl > c.maxTtl || ttl > lane.final) {
@@ -268,22 +260,22 @@ export class TraceHandler implements ProbeHandler {
    */
   #hold(lane: Lane, index: number, ttl: number): boolean {
     if (this.#flushing || lane.final !== Number.POSITIVE_INFINITY) return false;
-    for (let t = ttl + 1; t <= this.#config.maxTtl; t++) {
+    for (let t = ttl + 1; t <= this.config.maxTtl; t++) {
       const base = this.#cellIndex(t, index);
       for (let i = 0; i < this.#q; i++) if (this.#results[base + i]?.from != null) return false;
     }
-    const key = index * this.#hopCount + (ttl - this.#config.firstTtl);
+    const key = index * this.#hopCount + (ttl - this.config.firstTtl);
     const now = this.#clock.now();
     const since = this.#silentSince[key] as number;
     if (Number.isNaN(since)) {
       this.#silentSince[key] = now;
       return true;
     }
-    return now - since < this.#config.waitMs * NS_PER_MS;
+    return now - since < this.config.waitMs * NS_PER_MS;
   }
 
   #cellIndex(ttl: number, lane: number): number {
-    return ((ttl - this.#config.firstTtl) * this.#laneCount + lane) * this.#q;
+    return ((ttl - this.config.firstTtl) * this.#laneCount + lane) * this.#q;
   }
 
   #emitHop(lane: Lane, index: number, ttl: number, base: number): void {
@@ -294,7 +286,7 @@ export class TraceHandler implements ProbeHandler {
     const final = ttl === lane.final;
     const changes = lane.tracker.hop(quoting.map((p) => p.changes), place);
     const hop: TraceHop = { type: 'hop', lane: index, tos: lane.tos, ttl, probes, changes, final };
-    if (place.quoteBytes !== null) hop.quote = { bytes: place.quoteBytes, unknown: this.#answers.unknownPart(place.quoteBytes) };
+    if (place.quoteBytes !== null) hop.quote = { bytes: place.quoteBytes, unknown: this.answers.unknownPart(place.quoteBytes) };
     if (final) lane.complete = true;
     lane.hops.push(hop);
     this.#hooks.onHop?.(hop);
@@ -313,7 +305,7 @@ export class TraceHandler implements ProbeHandler {
    * interrupted prints nothing more).
    */
   finish(interrupted: boolean): void {
-    this.#stopped = true;
+    this.stopped = true;
     this.#flushing = true;
     if (!interrupted) {
       // Defensive: after a natural end nothing is open; report whatever is settled.

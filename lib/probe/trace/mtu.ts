@@ -21,12 +21,13 @@ import type { ProbeEngine } from '../engine/engine.js';
 import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { ProbePlan } from '../protocols/probe-plan.js';
-import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe } from './answer.js';
 import { ChangeTracker } from './changes.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import type { MtuHooks, MtuHop } from './mtu-events.js';
 import type { TraceConfig } from './options.js';
 import type { SizedProtocol } from './sized-protocol.js';
+import { TraceHandlerBase } from './trace-handler.js';
 import { adaptiveWait, shortenWaits } from './waits.js';
 
 /** RFC 1191 section 7's plateaus: where to go when a router gives no (or a nonsense) next-hop MTU. */
@@ -65,10 +66,7 @@ interface Search {
   lost: number;
 }
 
-export class PathMtuHandler implements ProbeHandler {
-  readonly #engine: ProbeEngine;
-  readonly #answers: TraceAnswers;
-  readonly #config: TraceConfig;
+export class PathMtuHandler extends TraceHandlerBase implements ProbeHandler {
   readonly #plan: ProbePlan;
   readonly #hooks: MtuHooks;
   readonly #queue: Sent[] = [];
@@ -90,12 +88,9 @@ export class PathMtuHandler implements ProbeHandler {
   #drop: { pmtu: number; blackHole: boolean } | null = null;
   #search: Search | null = null;
   readonly #tracker = new ChangeTracker();
-  #stopped = false;
 
   constructor(engine: ProbeEngine, config: TraceConfig, protocol: SizedProtocol, plan: ProbePlan, hooks: MtuHooks) {
-    this.#engine = engine;
-    this.#answers = new TraceAnswers(engine, config, protocol);
-    this.#config = config;
+    super(engine, config, protocol);
     this.#plan = plan;
     this.#hooks = hooks;
     this.#size = protocol.packetLength;
@@ -115,15 +110,12 @@ export class PathMtuHandler implements ProbeHandler {
   // ---- sending ----
 
   next(probe: ProbeSlot): Next {
-    if (this.#stopped) return NEXT.done;
-    if (this.#open.size >= this.#config.simultaneous) return NEXT.wait;
+    const held = this.held(this.#open.size);
+    if (held !== null) return held;
     let sent = this.#queue.shift();
     while (sent !== undefined && sent.ttl > this.#final) sent = this.#queue.shift();
     if (sent === undefined) return NEXT.wait;
-    probe.target = 0;
-    probe.ttl = sent.ttl;
-    probe.tos = this.#config.tos[0] ?? 0;
-    probe.timeoutMs = this.#waitFor(sent.ttl);
+    this.aim(probe, sent.ttl, this.config.tos[0] ?? 0, this.#waitFor(sent.ttl));
     this.#plan.set(probe.number, 0, sent.size);
     this.#open.set(probe.number, sent);
     return NEXT.send;
@@ -131,8 +123,8 @@ export class PathMtuHandler implements ProbeHandler {
 
   #waitFor(ttl: number): number {
     let farther = Number.NaN;
-    for (let t = ttl + 1; t <= Math.min(this.#config.maxTtl, this.#final) && Number.isNaN(farther); t++) farther = this.#rtt.get(t) ?? Number.NaN;
-    return adaptiveWait(this.#config, this.#rtt.get(ttl) ?? Number.NaN, farther);
+    for (let t = ttl + 1; t <= Math.min(this.config.maxTtl, this.#final) && Number.isNaN(farther); t++) farther = this.#rtt.get(t) ?? Number.NaN;
+    return adaptiveWait(this.config, this.#rtt.get(ttl) ?? Number.NaN, farther);
   }
 
   sent(n: number, error: Error | null): void {
@@ -142,27 +134,27 @@ export class PathMtuHandler implements ProbeHandler {
     const refused = refusedProbe(error);
     // Longer than the interface allows: as if the first router had said so, one plateau down.
     this.#settle(n, refused, refused.sendError === 'EMSGSIZE' ? plateauBelow(p.size) : null);
-    this.#engine.wake();
+    this.engine.wake();
   }
 
   // ---- answers ----
 
   answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
     const p = this.#open.get(n);
-    const result = p === undefined ? null : this.#answers.answerOf(n, outcome, m, receivedAt);
+    const result = p === undefined ? null : this.answers.answerOf(n, outcome, m, receivedAt);
     if (p === undefined || result === null) return;
     const fragNeeded = outcome === OUTCOME.error && isFragmentationNeeded(m.type, m.code) ? m.info : null;
-    const rtt = Math.max(0, receivedAt - this.#engine.sentAt(n));
+    const rtt = Math.max(0, receivedAt - this.engine.sentAt(n));
     if (fragNeeded === null) {
       if (!this.#rtt.has(p.ttl)) this.#rtt.set(p.ttl, rtt);
       if (result.reply) {
         this.#reached = true;
         this.#back = backHops(m.ttl);
-        this.#finalAt(destinationHop(this.#config, p.ttl, result));
+        this.#finalAt(destinationHop(this.config, p.ttl, result));
       } else if (result.mark !== null) {
         this.#finalAt(p.ttl);
       }
-      shortenWaits(this.#engine, this.#config, this.#open.keys(), (k) => this.#open.get(k)?.ttl ?? -1, p.ttl, rtt);
+      shortenWaits(this.engine, this.config, this.#open.keys(), (k) => this.#open.get(k)?.ttl ?? -1, p.ttl, rtt);
     }
     this.#settle(n, p.ttl > this.#final ? null : result, fragNeeded);
   }
@@ -224,21 +216,21 @@ export class PathMtuHandler implements ProbeHandler {
   #nextBatch(): void {
     this.#queue.length = 0;
     if (this.#batch === 'path') {
-      this.#last = Number.isFinite(this.#final) ? this.#final : Math.max(this.#config.firstTtl, ...this.#answeredSmall);
+      this.#last = Number.isFinite(this.#final) ? this.#final : Math.max(this.config.firstTtl, ...this.#answeredSmall);
       this.#startSweep();
     } else if (this.#batch === 'sweep') {
       this.#afterSweep();
     } else {
       this.#afterSearchProbe();
     }
-    this.#engine.wake();
+    this.engine.wake();
   }
 
   #startSweep(): void {
     this.#batch = 'sweep';
     this.#sweep.clear();
     for (let t = this.#from; t <= this.#last; t++) {
-      for (let i = 0; i < this.#config.probesPerHop; i++) this.#queue.push({ ttl: t, size: this.#size });
+      for (let i = 0; i < this.config.probesPerHop; i++) this.#queue.push({ ttl: t, size: this.#size });
     }
   }
 
@@ -306,13 +298,13 @@ export class PathMtuHandler implements ProbeHandler {
   }
 
   #finish(): void {
-    this.#stopped = true;
-    this.#engine.stop();
+    this.stopped = true;
+    this.engine.stop();
   }
 
   /** The engine stopped: nothing more to send. */
   finish(): void {
-    this.#stopped = true;
+    this.stopped = true;
   }
 }
 

@@ -31,10 +31,11 @@ import type { Match, ProbeSlot } from '../engine/protocol.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeHandler } from '../engine/types.js';
 import type { ProbePlan } from '../protocols/probe-plan.js';
 import type { TraceProtocol } from '../protocols/trace-protocol.js';
-import { destinationHop, refusedProbe, TraceAnswers } from './answer.js';
+import { destinationHop, refusedProbe } from './answer.js';
 import { noAnswer, type TraceProbe } from './events.js';
 import type { TraceConfig } from './options.js';
 import type { RoundsReport } from './report.js';
+import { TraceHandlerBase } from './trace-handler.js';
 import { adaptiveWait, shortenWaits } from './waits.js';
 
 /** mtr's -U default: rounds after the first probe this many hops past the farthest that answered. */
@@ -79,10 +80,7 @@ interface OpenProbe {
   round: Round;
 }
 
-export class RoundsHandler implements ProbeHandler {
-  readonly #engine: ProbeEngine;
-  readonly #answers: TraceAnswers;
-  readonly #config: TraceConfig;
+export class RoundsHandler extends TraceHandlerBase implements ProbeHandler {
   readonly #plan: ProbePlan;
   readonly #report: RoundsReport;
   readonly #rounds: RoundsPlan;
@@ -103,12 +101,9 @@ export class RoundsHandler implements ProbeHandler {
   #reached = false;
   #paused = false;
   #timer: unknown = null;
-  #stopped = false;
 
   constructor(engine: ProbeEngine, config: TraceConfig, protocol: TraceProtocol, parts: { plan: ProbePlan; report: RoundsReport; rounds: RoundsPlan; hooks: RoundsHooks; clock: EngineClock }) {
-    this.#engine = engine;
-    this.#answers = new TraceAnswers(engine, config, protocol);
-    this.#config = config;
+    super(engine, config, protocol);
     this.#plan = parts.plan;
     this.#report = parts.report;
     this.#rounds = parts.rounds;
@@ -136,25 +131,22 @@ export class RoundsHandler implements ProbeHandler {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (!this.#stopped) this.#engine.wake();
+    if (!this.stopped) this.engine.wake();
   }
 
   // ---- sending ----
 
   next(probe: ProbeSlot): Next {
-    if (this.#stopped) return NEXT.done;
-    if (this.#open.size >= this.#config.simultaneous) return NEXT.wait;
+    const held = this.held(this.#open.size);
+    if (held !== null) return held;
     const round = this.#current !== null && !this.#current.sent ? this.#current : this.#startRound();
     if (round === null) return NEXT.wait;
     const ttl = this.#ttl;
-    probe.target = 0;
-    probe.ttl = ttl;
-    probe.tos = this.#config.tos[0] ?? 0;
-    probe.timeoutMs = this.#waitFor(ttl);
+    this.aim(probe, ttl, this.config.tos[0] ?? 0, this.#waitFor(ttl));
     this.#plan.set(probe.number, round.flow);
     this.#open.set(probe.number, { ttl, round });
     round.pending++;
-    if (++this.#index >= this.#config.probesPerHop) {
+    if (++this.#index >= this.config.probesPerHop) {
       this.#index = 0;
       this.#ttl++;
     }
@@ -175,7 +167,7 @@ export class RoundsHandler implements ProbeHandler {
         return null;
       }
     }
-    const c = this.#config;
+    const c = this.config;
     const index = this.#started++;
     const round: Round = {
       index,
@@ -197,7 +189,7 @@ export class RoundsHandler implements ProbeHandler {
     if (this.#timer !== null) return;
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = null;
-      if (!this.#stopped) this.#engine.wake();
+      if (!this.stopped) this.engine.wake();
     }, Math.max(0, delayNs / NS_PER_MS));
   }
 
@@ -213,11 +205,11 @@ export class RoundsHandler implements ProbeHandler {
       return s === null || s.received === 0 ? Number.NaN : s.worstUs * 1000;
     };
     let farther = Number.NaN;
-    for (let t = ttl + 1; t <= Math.min(this.#config.maxTtl, this.#final) && Number.isNaN(farther); t++) farther = worst(t);
+    for (let t = ttl + 1; t <= Math.min(this.config.maxTtl, this.#final) && Number.isNaN(farther); t++) farther = worst(t);
     if (Number.isNaN(farther) && this.#silentUpTo(ttl)) {
-      for (let t = ttl - 1; t >= this.#config.firstTtl && Number.isNaN(farther); t--) farther = worst(t);
+      for (let t = ttl - 1; t >= this.config.firstTtl && Number.isNaN(farther); t--) farther = worst(t);
     }
-    return adaptiveWait(this.#config, worst(ttl), farther);
+    return adaptiveWait(this.config, worst(ttl), farther);
   }
 
   /** Some hop past the farthest that answered, up to `ttl`, was probed and never answered. */
@@ -236,21 +228,21 @@ export class RoundsHandler implements ProbeHandler {
     // The kernel refused it (no route, too long for the interface with DF): traceroute stops there.
     this.#finalAt(p.ttl);
     this.#settle(n, refusedProbe(error));
-    this.#engine.wake();
+    this.engine.wake();
   }
 
   // ---- answers ----
 
   answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
     const p = this.#open.get(n);
-    const result = p === undefined ? null : this.#answers.answerOf(n, outcome, m, receivedAt);
+    const result = p === undefined ? null : this.answers.answerOf(n, outcome, m, receivedAt);
     if (p === undefined || result === null) return;
     const ttl = p.ttl;
     if (result.reply) {
       this.#reached = true;
       // A destination that limits its port unreachables answered a later probe: its quote says
       // how far it really is (handler.ts); this probe's hop is beyond it.
-      this.#finalAt(destinationHop(this.#config, ttl, result));
+      this.#finalAt(destinationHop(this.config, ttl, result));
     } else if (result.mark !== null || result.icmp?.type === ICMP_TYPE.DESTINATION_UNREACHABLE) {
       this.#finalAt(ttl);
     } else if (ttl === this.#final) {
@@ -262,7 +254,7 @@ export class RoundsHandler implements ProbeHandler {
       this.#settle(n, null);
       return;
     }
-    this.#shortenWaits(ttl, Math.max(0, receivedAt - this.#engine.sentAt(n)));
+    this.#shortenWaits(ttl, Math.max(0, receivedAt - this.engine.sentAt(n)));
     this.#settle(n, result);
   }
 
@@ -281,7 +273,7 @@ export class RoundsHandler implements ProbeHandler {
 
   /** An answer came back in rttNs at hop h: shorter waits for the probes of h and nearer (waits.ts). */
   #shortenWaits(h: number, rttNs: number): void {
-    shortenWaits(this.#engine, this.#config, this.#open.keys(), (n) => this.#open.get(n)?.ttl ?? -1, h, rttNs);
+    shortenWaits(this.engine, this.config, this.#open.keys(), (n) => this.#open.get(n)?.ttl ?? -1, h, rttNs);
   }
 
   /** Probe n is settled: recorded with `result`, or dropped (null: beyond the last hop). */
@@ -302,15 +294,15 @@ export class RoundsHandler implements ProbeHandler {
       this.#hooks.onRound?.({ completed: this.#completed, reached: this.#reached });
     }
     const { rounds } = this.#rounds;
-    if (!this.#stopped && rounds !== null && this.#completed >= rounds && this.#open.size === 0) {
-      this.#stopped = true;
-      this.#engine.stop();
+    if (!this.stopped && rounds !== null && this.#completed >= rounds && this.#open.size === 0) {
+      this.stopped = true;
+      this.engine.stop();
     }
   }
 
   /** The engine stopped (the end, or stop()): no more timers. */
   finish(): void {
-    this.#stopped = true;
+    this.stopped = true;
     if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
   }

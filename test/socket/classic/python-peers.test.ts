@@ -4,22 +4,7 @@
 import test from 'ava';
 
 import { createSocket, type Socket, type SocketType } from '../../../lib/socket/index.js';
-import {
-  CLIENT_MESSAGES,
-  SERVER_MESSAGES,
-  combinations,
-  familyOf,
-  hex,
-  joined,
-  kinds,
-  peerAddressArg,
-  pythonPeer,
-  pythonTest,
-  recvUntilEnd,
-  serverAddress,
-  tempDir,
-  type Place,
-} from './helpers.js';
+import { CLIENT_MESSAGES, SERVER_MESSAGES, combinations, familyOf, hex, joined, kinds, peerAddressArg, pythonPeer, pythonTest, recvUntilEnd, serverAddress, tempDir, type Place } from './helpers.js';
 
 const ptest = pythonTest(test);
 const TIMEOUT = { timeout: 20_000 };
