@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/capture.cc",
+        "native/checksum-lane.cc",
         "native/connection.cc",
         "native/constants.cc",
         "native/errors.cc",

@@ -41,7 +41,7 @@ export interface MakeChecksumPcapOptions {
 }
 
 /** Mulberry32: small, fast, seeded; the same file for the same seed on every machine. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -17,7 +17,7 @@
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { PcapError, LINKTYPE, MAGIC, readPcapFile, type PcapInfo, type RecordView } from '../lib/pcap/index.js';
+import { PcapError, LINKTYPE, MAGIC, readPcapFile, type PcapInfo, type RecordBatch, type RecordView } from '../lib/pcap/index.js';
 import { newRecordView } from '../lib/pcap/view.js';
 import { ParseError, parseHex } from '../lib/wire/index.js';
 import { CliError, EXIT_ERROR } from './errors.js';
@@ -53,6 +53,8 @@ export interface ReadInputOptions {
    * record cut short is dropped, and readInput rejects with an AbortError.
    */
   signal?: AbortSignal;
+  /** Classic pcap input: takes runs of records itself, the others reach onPacket (lib/pcap RecordBatch). */
+  batch?: RecordBatch | null;
 }
 
 /** Classic pcap magics in both byte orders, and pcapng's palindrome. */
@@ -118,6 +120,7 @@ async function readCapture(
   try {
     const summary = await readPcapFile(source, (view) => onPacket(view, info), {
       name,
+      batch: options.batch ?? null,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onInfo: (pcap) => {
         info.pcap = pcap;

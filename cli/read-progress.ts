@@ -12,7 +12,7 @@ export const READ_PROGRESS_BYTES = 16e6;
 const UNKNOWN_SIZE_AFTER_MS = 1000;
 
 export interface ReadProgress {
-  /** Each record read (its end is how far the reading has come). */
+  /** Each record delivered (its end is how far the reading has come, its index how many came). */
   record(view: RecordView): void;
   stop(): void;
 }
@@ -34,7 +34,7 @@ export async function readProgress(command: string, source: string | undefined, 
   });
   return {
     record: (view) => {
-      packets++;
+      packets = view.index + 1; // records a RecordBatch took came before it too
       read = view.fileOffset + view.capturedLength;
     },
     stop: () => line.stop(),

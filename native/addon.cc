@@ -12,6 +12,7 @@
 //   readiness       the bits of the readiness callback and of Socket.watch() (socket.h)
 //   Capture, captureLayout, captureInterface(), compileFilter()   packet capture (capture.h)
 //   timestampsLive(), interfaceTimestamping(), enableHardwareTimestamps()   (timestamping.h)
+//   checkRecords(), laneLayout   the checksum lane over pcap records (checksum-lane.h)
 #include <dlfcn.h>
 #include <napi.h>
 
@@ -19,6 +20,7 @@
 
 #include "clock.h"
 #include "capture.h"
+#include "checksum-lane.h"
 #include "constants.h"
 #include "objects.h"
 #include "socket.h"
@@ -114,6 +116,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("timestampsLive", Napi::Function::New<TimestampsLive>(env, "timestampsLive"));
   exports.Set("interfaceTimestamping", Napi::Function::New<InterfaceTimestamping>(env, "interfaceTimestamping"));
   exports.Set("enableHardwareTimestamps", Napi::Function::New<EnableHardwareTimestamps>(env, "enableHardwareTimestamps"));
+  exports.Set("checkRecords", CheckRecordsFunction(env));
+  exports.Set("laneLayout", LaneLayout(env));
   return exports;
 }
 

@@ -129,11 +129,16 @@ function rateContender(name: string, side: Contender['side'], command: string, u
   };
 }
 
-/** The in-process side: checkCapture over the file, here. */
-function library(pcap: ChecksumPcap): Contender {
-  return rateContender('checkCapture (in-process)', SIDE.ours, 'checkCapture(FILE) in the bench process', null, pcap, async () => {
+/**
+ * The in-process side: checkCapture over the file, here; with the addon's checksum lane
+ * (lib/check/lane.ts) when it is built, or (native false) JavaScript alone.
+ */
+function library(pcap: ChecksumPcap, native: boolean): Contender {
+  const name = native ? 'checkCapture (in-process)' : 'checkCapture, JavaScript alone';
+  const command = native ? 'checkCapture(FILE) in the bench process' : 'checkCapture(FILE, { native: false }) in the bench process';
+  return rateContender(name, SIDE.ours, command, null, pcap, async () => {
     const t0 = process.hrtime.bigint();
-    const { tally } = await checkCapture(pcap.file);
+    const { tally } = await checkCapture(pcap.file, { native });
     const ns = Number(process.hrtime.bigint() - t0);
     return { ns, listed: [...new Set(tally.summary().bad.map((b) => b.index))] };
   });
@@ -184,9 +189,12 @@ export const checksumGroup = benchGroup('checksum', '5', 'checksum check of a pc
     const rows = await listingRows(ctx, pcap, false);
     // The C checker reads IPv4 only: the ceiling is measured on the IPv4 file.
     const c = await ceiling('pcap-checksum');
-    const inProcess = await runRounds([library(pcap), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
+    const inProcess = await runRounds([library(pcap, true), library(pcap, false), cChecker(c.path, c.problem, pcap)], { runs: runsFor(ctx.runs, ctx.quick, 5), warmup: 1, onRun: progress(ctx, 'checksum in-process') });
     const rate: Metric = { key: 'rate', what: `checksum check of a ${packets / 1000}k-packet pcap in-process: packets checked`, units: 'packets/s', better: BETTER.higher };
-    rows.push(...rowsFor('checksum', '5', inProcess, [{ ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' }], [rate]));
+    rows.push(...rowsFor('checksum', '5', inProcess, [
+      { ours: 'checkCapture (in-process)', theirs: 'C checker', id: 'library.ceiling' },
+      { ours: 'checkCapture, JavaScript alone', theirs: 'C checker', id: 'library-js.ceiling' },
+    ], [rate]));
     rmSync(pcap.file, { force: true });
     const pcap6 = await writeChecksumPcap(join(dir, 'checksum6.pcap'), packets, true);
     rows.push(...(await listingRows(ctx, pcap6, true)));

@@ -2,7 +2,7 @@
 // lib/check's streaming checker (and fixer, with --fix), the report, the exit code; --compute for
 // one packet given as hex.
 import { resolve } from 'node:path';
-import { CaptureChecker, ChecksumFixer, ChecksumTally, STATUS, newPacketChecksums, verifyIp } from '../../lib/check/index.js';
+import { CaptureChecker, ChecksumFixer, ChecksumLane, ChecksumTally, STATUS, newPacketChecksums, verifyIp } from '../../lib/check/index.js';
 import { LINKTYPE, PcapWriter, MAX_CAPTURED_LENGTH, type RecordView } from '../../lib/pcap/index.js';
 import { ParseError, parseHex } from '../../lib/wire/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
@@ -61,7 +61,9 @@ export async function run(argv: ChecksumArgs): Promise<void> {
       return checker.onRecord(view);
     };
     try {
-      await readInput(argv.input, onRecord, { onInfo, signal: stop.signal });
+      // Without --fix (which copies every record), the addon takes the runs of good records.
+      const batch = argv.fix === undefined ? ChecksumLane.open(tally) : null;
+      await readInput(argv.input, onRecord, { onInfo, signal: stop.signal, batch });
       return null;
     } catch (e) {
       if (stop.signal.aborted && (e as Error | null)?.name === 'AbortError') return null;

@@ -24,6 +24,7 @@ import {
   type RecordView,
 } from '../pcap/index.js';
 import { ChecksumFixer } from './fix.js';
+import { ChecksumLane } from './lane.js';
 import { ChecksumTally } from './tally.js';
 import { newPacketChecksums, type PacketChecksums, type VerifyOptions } from './status.js';
 import { verifyIp } from './verify.js';
@@ -95,6 +96,12 @@ export interface CheckCaptureOptions {
   /** Called once with the file header. */
   onInfo?: (info: PcapInfo) => void;
   signal?: AbortSignal;
+  /**
+   * Let the addon take the runs of good records (lane.ts), when it is built: the default, with
+   * no fixPath and no onChecked (which see every record). false: JavaScript alone. The results
+   * are the same.
+   */
+  native?: boolean;
 }
 
 export interface CheckCaptureResult {
@@ -132,11 +139,13 @@ export async function checkCapture(source: PcapSource | Uint8Array, options: Che
     options.onInfo?.(info);
   };
   const onRecord = (v: RecordView): boolean => checker!.onRecord(v);
+  const wholeRecords = Boolean(options.fixPath) || Boolean(options.onChecked);
+  const batch = options.native !== false && !wholeRecords ? ChecksumLane.open(tally) : null;
   try {
     const summary =
       source instanceof Uint8Array
-        ? readPcapBuffer(source, onRecord, { onInfo })
-        : await readPcapFile(source, onRecord, { onInfo, ...(options.signal ? { signal: options.signal } : {}) });
+        ? readPcapBuffer(source, onRecord, { onInfo, batch })
+        : await readPcapFile(source, onRecord, { onInfo, batch, ...(options.signal ? { signal: options.signal } : {}) });
     return {
       info: summary.info,
       tally,

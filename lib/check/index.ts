@@ -23,6 +23,7 @@ export {
 export { verifyIp, verifyIpv4, verifyIpv6 } from './verify.js';
 export { ChecksumTally, type BadChecksum, type ChecksumSummary, type LayerCounts, type MalformedPacket, type TallyOptions } from './tally.js';
 export { ChecksumFixer, applyFixes, type FixRecord } from './fix.js';
+export { ChecksumLane } from './lane.js';
 export {
   CaptureChecker,
   checkCapture,

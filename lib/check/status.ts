@@ -108,21 +108,15 @@ export function resetChecksums(out: PacketChecksums): void {
   out.version = 0;
   out.malformed = null;
   out.malformedOffset = 0;
-  out.ipv4 = STATUS.NONE;
-  out.ipv4Found = 0;
-  out.ipv4Expected = -1;
-  out.ipv4Unverifiable = null;
-  out.lengthFromCapture = false;
-  out.transport = -1;
-  out.transportStatus = STATUS.NONE;
-  out.transportFound = 0;
-  out.transportExpected = -1;
-  out.unverifiable = null;
-  out.offloaded = false;
-  out.transportOffset = -1;
+  // The IPv4 header's facts and the upper layer's, side by side: they start out alike.
+  out.ipv4 = out.transportStatus = STATUS.NONE;
+  out.ipv4Found = out.transportFound = 0;
+  out.ipv4Expected = out.transportExpected = -1;
+  out.ipv4Unverifiable = out.unverifiable = null;
+  out.lengthFromCapture = out.offloaded = false;
+  out.transport = out.transportOffset = -1;
 }
 
-/** The packet cannot be read far enough: no layer of it counts. */
 /**
  * Where both versions' verify starts: `out` reset, and an empty packet or one of another IP
  * version malformed at byte 0 (`empty`, `wrong`: the words). True when the packet reads on.
@@ -135,6 +129,7 @@ export function startVerify(b: Uint8Array, o: number, length: number, out: Packe
   return out.malformed === null;
 }
 
+/** The packet cannot be read far enough: no layer of it counts. */
 export function markMalformed(out: PacketChecksums, reason: string, offset: number): PacketChecksums {
   out.malformed = reason;
   out.malformedOffset = offset;

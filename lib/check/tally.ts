@@ -60,6 +60,11 @@ export interface TallyOptions {
 
 const STATUSES = STATUS_NAME.length;
 
+/** Where ChecksumTally.counts holds a layer's count of a status (LAYER, STATUS values). */
+export function countIndex(layer: number, status: number): number {
+  return layer * STATUSES + status;
+}
+
 /** Accumulates PacketChecksums results. */
 export class ChecksumTally {
   packets = 0;

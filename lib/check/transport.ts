@@ -11,7 +11,7 @@
 // instead (received), such a checksum is one the kernel delivered as checked: unverifiable.
 
 import { u16 } from '../wire/bytes.js';
-import { sum16 } from '../wire/checksum.js';
+import { sum16Words } from '../wire/checksum.js';
 import { withLengthAndProtocol } from '../wire/ipv6-checksum.js';
 import { FIELD as TCP_FIELD } from '../wire/tcp.js';
 import { FIELD as UDP_FIELD } from '../wire/udp.js';
@@ -31,6 +31,8 @@ import {
 /** What the upper-layer checks need of the packet around them. */
 export interface UpperLayer {
   b: Uint8Array;
+  /** b's bytes as words (lib/wire wordsOf), for the sums. */
+  w: DataView;
   /** Where the IP header starts, and where the upper layer starts from there. */
   o: number;
   hl: number;
@@ -50,7 +52,7 @@ export interface UpperLayer {
 }
 
 /** One UpperLayer, reused: this runs for every packet of a capture and allocates nothing. */
-export const SCRATCH: UpperLayer = { b: new Uint8Array(0), o: 0, hl: 0, segment: 0, present: 0, complete: false, fragment: false, addressSum: 0, ipv6: false, received: false };
+export const SCRATCH: UpperLayer = { b: new Uint8Array(0), w: new DataView(new ArrayBuffer(0)), o: 0, hl: 0, segment: 0, present: 0, complete: false, fragment: false, addressSum: 0, ipv6: false, received: false };
 
 /** LAYER of an upper-layer protocol number, -1 for one we do not check. */
 export function layerOf(protocol: number, ipv6: boolean): number {
@@ -96,7 +98,7 @@ function verifyIcmp(t: UpperLayer, out: PacketChecksums, layer: number): PacketC
   if (!header(t, out, v6 ? 4 : 8, CHECKSUM_FIELD[layer]!, v6 ? SHORT.ICMPV6 : SHORT.ICMP)) return out;
   if (!t.complete) return unverifiable(out, t);
   const pseudo = v6 ? withLengthAndProtocol(t.addressSum, 58, t.segment) : 0;
-  if (sum16(t.b, p, t.segment, pseudo) === 0xffff) good(out);
+  if (sum16Words(t.w, p, t.segment, pseudo) === 0xffff) good(out);
   else bad(out, v6 ? icmpv6Checksum(t.b, p, t.segment, pseudo) : icmpChecksum(t.b, p, t.segment));
   return out;
 }
@@ -126,7 +128,7 @@ function verifyUdp(t: UpperLayer, out: PacketChecksums): PacketChecksums {
   }
   const pseudo = withLengthAndProtocol(t.addressSum, 17, udpLength);
   // Over IPv6 a zero is bad even where the sum would hold: a computed 0 is sent as 0xffff.
-  if (!zero && sum16(b, p, udpLength, pseudo) === 0xffff) good(out);
+  if (!zero && sum16Words(t.w, p, udpLength, pseudo) === 0xffff) good(out);
   else offloadedOrBad(t, out, udpChecksum(b, p, udpLength, pseudo), pseudo);
   return out;
 }
@@ -141,7 +143,7 @@ function verifyTcp(t: UpperLayer, out: PacketChecksums): PacketChecksums {
   }
   if (!t.complete) return unverifiable(out, t);
   const pseudo = withLengthAndProtocol(t.addressSum, 6, segment);
-  if (sum16(b, p, segment, pseudo) === 0xffff) {
+  if (sum16Words(t.w, p, segment, pseudo) === 0xffff) {
     if (out.transportFound === 0xffff) {
       // Valid in one's complement, but a computed TCP checksum is never 0xffff (it is 0x0000
       // here): RFC 1624 section 3. tshark reports it as bad; so do we, to count alike.

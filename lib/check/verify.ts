@@ -21,7 +21,7 @@
 // kernel delivers as checked (CHECKSUM_PARTIAL; transport.ts).
 
 import { u16 } from '../wire/bytes.js';
-import { sum16 } from '../wire/checksum.js';
+import { sum16Words, wordsOf } from '../wire/checksum.js';
 import { FIELD as IP_FIELD, FLAG, FRAGMENT_OFFSET_MASK } from '../wire/ipv4.js';
 import {
   ipv4HeaderChecksum,
@@ -82,7 +82,8 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   out.lengthFromCapture = totalLength === 0;
   if (out.lengthFromCapture) totalLength = Math.max(length, options.originalLength ?? 0);
   const received = options.received === true;
-  checkHeader(b, o, hl, out, received);
+  const w = wordsOf(b);
+  checkHeader(b, w, o, hl, out, received);
   if (totalLength < hl) return markMalformed(out, MALFORMED.TOTAL_LENGTH, IP_FIELD.TOTAL_LENGTH);
 
   const flagsFragment = u16(b, o + IP_FIELD.FLAGS_FRAGMENT);
@@ -93,6 +94,7 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   const segment = totalLength - hl; // transport bytes the IP header announces
   const present = Math.min(length, totalLength) - hl; // of which captured
   t.b = b;
+  t.w = w;
   t.o = o;
   t.hl = hl;
   t.segment = segment;
@@ -100,17 +102,17 @@ export function verifyIpv4(b: Uint8Array, offset: number, length: number, out: P
   t.fragment = (flagsFragment & FLAG.MF) !== 0;
   t.complete = present >= segment && !t.fragment;
   // Source and destination sit side by side in the header: one pass over its bytes 12-20.
-  t.addressSum = sum16(b, o + IP_FIELD.SRC, 8);
+  t.addressSum = sum16Words(w, o + IP_FIELD.SRC, 8);
   t.ipv6 = false;
   t.received = received;
   return verifyUpper(layer, t, out);
 }
 
 /** The IPv4 header checksum of b[o, o + hl), judged as the file header says. */
-function checkHeader(b: Uint8Array, o: number, hl: number, out: PacketChecksums, received: boolean): void {
+function checkHeader(b: Uint8Array, w: DataView, o: number, hl: number, out: PacketChecksums, received: boolean): void {
   const found = u16(b, o + IP_FIELD.CHECKSUM);
   out.ipv4Found = found;
-  const holds = sum16(b, o, hl) === 0xffff;
+  const holds = sum16Words(w, o, hl) === 0xffff;
   out.ipv4Expected = holds ? found : ipv4HeaderChecksum(b, o, hl);
   if (out.lengthFromCapture) out.ipv4Unverifiable = UNVERIFIABLE.TSO;
   else if (!holds && received) out.ipv4Unverifiable = UNVERIFIABLE.RECEIVED_OPTIONS;

@@ -11,7 +11,7 @@
 // not the first carries no upper-layer header at all.
 
 import { u16 } from '../wire/bytes.js';
-import { sum16 } from '../wire/checksum.js';
+import { sum16Words, wordsOf } from '../wire/checksum.js';
 import { newChainWalk, walkChain } from '../wire/ipv6-chain.js';
 import { addressSum6 } from '../wire/ipv6-checksum.js';
 import { jumboLength } from '../wire/ipv6-options.js';
@@ -57,25 +57,26 @@ export function verifyIpv6(b: Uint8Array, offset: number, length: number, out: P
   if (layer < 0) return out;
   const t = SCRATCH;
   t.b = b;
+  t.w = wordsOf(b);
   t.o = o;
   t.hl = w.end - o;
   t.segment = claimedEnd - w.end;
   t.present = end - w.end;
   t.fragment = w.mf;
   t.complete = t.present >= t.segment && !w.mf;
-  t.addressSum = pseudoAddressSum(b, o);
+  t.addressSum = pseudoAddressSum(b, t.w, o);
   t.ipv6 = true;
   t.received = options.received === true;
   return verifyUpper(layer, t, out);
 }
 
 /** Source and final destination, summed (RFC 8200 section 8.1). */
-function pseudoAddressSum(b: Uint8Array, o: number): number {
+function pseudoAddressSum(b: Uint8Array, w: DataView, o: number): number {
   const r = WALK.routingOffset;
   if (r >= 0) {
     const final = finalDestination(b, r, (b[r + 1]! + 1) * 8, b, o + FIELD.DST);
     if (final !== null) return addressSum6(b, o + FIELD.SRC, final, 0);
   }
   // Source and destination sit side by side in the header: one pass over its bytes 8-40.
-  return sum16(b, o + FIELD.SRC, 32);
+  return sum16Words(w, o + FIELD.SRC, 32);
 }

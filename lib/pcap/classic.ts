@@ -5,7 +5,7 @@ import { u16, u32 } from './bytes.js';
 import { PCAP_ERROR, PcapError, truncatedGlobalHeader } from './errors.js';
 import { GLOBAL_HEADER, MAX_CAPTURED_LENGTH, RECORD_HEADER } from './format.js';
 import { RecordParser } from './parser.js';
-import type { OnInfo, OnRecord } from './view.js';
+import type { OnInfo, OnRecord, RecordBatch } from './view.js';
 
 /** Link type field: bits 0-15 the type; bit 26 "FCS length present", bits 28-31 FCS in 16-bit words. */
 const FCS_PRESENT = 0x04000000;
@@ -16,6 +16,7 @@ export class ClassicParser extends RecordParser {
     private readonly littleEndian: boolean,
     private readonly nanosecond: boolean,
     onInfo: OnInfo | null,
+    private readonly batch: RecordBatch | null = null,
   ) {
     super(name, onInfo);
   }
@@ -30,7 +31,16 @@ export class ClassicParser extends RecordParser {
     const fractionToNsec = this.nanosecond ? 1 : 1000;
     const view = this.view;
     view.buffer = buf;
+    const batch = this.batch;
     while (end - pos >= RECORD_HEADER.LENGTH) {
+      if (batch !== null) {
+        const taken = batch.take(buf, pos, end, le, view.linkType, view.fcsLength);
+        if (taken > 0) {
+          this.index += taken;
+          pos = batch.next;
+          if (end - pos < RECORD_HEADER.LENGTH) break;
+        }
+      }
       const captured = u32(buf, pos + RECORD_HEADER.INCL_LEN, le);
       // Checked before waiting for the bytes: a corrupt length must fail now, not make a
       // streaming reader buffer gigabytes. A record longer than the header's snaplen (old

@@ -10,7 +10,7 @@ import { MAGIC } from './format.js';
 import { u32 as u32be } from '../wire/bytes.js';
 import { hex } from './bytes.js';
 import { PcapngParser } from './pcapng.js';
-import type { FormatParser, OnInfo, OnRecord, PcapInfo } from './view.js';
+import type { FormatParser, OnInfo, OnRecord, PcapInfo, RecordBatch } from './view.js';
 
 /** Picks the format from the magic number and forwards to its parser. */
 export class PcapDecoder {
@@ -19,10 +19,12 @@ export class PcapDecoder {
   /**
    * @param name prefix of error messages: the file name, or "pcap".
    * @param onInfo called once, when the header is known (before the first record).
+   * @param batch takes runs of classic pcap records itself (view.ts RecordBatch).
    */
   constructor(
     private readonly name: string = 'pcap',
     private readonly onInfo: OnInfo | null = null,
+    private readonly batch: RecordBatch | null = null,
   ) {}
 
   get info(): PcapInfo | null {
@@ -65,10 +67,10 @@ export class PcapDecoder {
       (((magic & 0xff) << 24) | ((magic & 0xff00) << 8) | ((magic >>> 8) & 0xff00) | (magic >>> 24)) >>> 0;
     if (magic === MAGIC.PCAPNG) return new PcapngParser(this.name, this.onInfo);
     if (magic === MAGIC.MICROSECOND || magic === MAGIC.NANOSECOND) {
-      return new ClassicParser(this.name, false, magic === MAGIC.NANOSECOND, this.onInfo);
+      return new ClassicParser(this.name, false, magic === MAGIC.NANOSECOND, this.onInfo, this.batch);
     }
     if (swapped === MAGIC.MICROSECOND || swapped === MAGIC.NANOSECOND) {
-      return new ClassicParser(this.name, true, swapped === MAGIC.NANOSECOND, this.onInfo);
+      return new ClassicParser(this.name, true, swapped === MAGIC.NANOSECOND, this.onInfo, this.batch);
     }
     if (magic === MAGIC.MODIFIED || swapped === MAGIC.MODIFIED) {
       throw new PcapError(

@@ -2,7 +2,7 @@
 
 export { PcapError, PCAP_ERROR, type PcapErrorReason } from './errors.js';
 export { LINKTYPE, MAGIC, MAX_CAPTURED_LENGTH, linkTypeName, type ByteOrder } from './format.js';
-export type { OnInfo, OnRecord, PcapInfo, PcapInterface, PcapTimestamp, RecordView } from './view.js';
+export type { OnInfo, OnRecord, PcapInfo, PcapInterface, PcapTimestamp, RecordBatch, RecordView } from './view.js';
 export { PcapDecoder } from './decoder.js';
 export {
   DEFAULT_CHUNK_SIZE,

@@ -11,16 +11,24 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PcapDecoder } from './decoder.js';
-import type { OnInfo, OnRecord, PcapInfo, PcapTimestamp, RecordView } from './view.js';
+import type { OnInfo, OnRecord, PcapInfo, PcapTimestamp, RecordBatch, RecordView } from './view.js';
 
-/** Default read size: large enough that a 37 MB file takes ten reads, small enough to stay cached. */
-export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/**
+ * Default read size: a 37 MB file takes twenty reads, each small enough to stay in the cache
+ * while it is checked; a file is read one chunk ahead, into a second buffer of this size.
+ */
+export const DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024;
+
+/** Room a file reader keeps before each chunk read ahead, for the tail of the one before: a classic record at its largest. */
+const RESERVE = 256 * 1024 + 64;
 
 export interface ReadOptions {
   /** Called once with the header, before the first record. */
   onInfo?: OnInfo;
   /** Prefix of error messages; defaults to the path, or "pcap" for buffers and streams. */
   name?: string;
+  /** Takes runs of classic pcap records itself; onRecord gets the others (view.ts RecordBatch). */
+  batch?: RecordBatch | null;
 }
 
 export interface StreamReadOptions extends ReadOptions {
@@ -60,7 +68,7 @@ export type PcapSource = string | Readable;
  */
 export function readPcapBuffer(buf: Uint8Array, onRecord: OnRecord, options: ReadOptions = {}): PcapSummary {
   const bytes = asBuffer(buf);
-  const decoder = new PcapDecoder(options.name ?? 'pcap', options.onInfo ?? null);
+  const decoder = new PcapDecoder(options.name ?? 'pcap', options.onInfo ?? null, options.batch ?? null);
   const pos = decoder.feed(bytes, 0, bytes.length, 0, onRecord);
   if (!decoder.stopped) decoder.finish(bytes, pos, bytes.length, 0);
   return { info: decoder.info!, records: decoder.records, stopped: decoder.stopped };
@@ -76,7 +84,7 @@ export async function readPcapFile(
   onRecord: OnRecord,
   options: StreamReadOptions = {},
 ): Promise<PcapSummary> {
-  const decoder = new PcapDecoder(options.name ?? sourceName(source), options.onInfo ?? null);
+  const decoder = new PcapDecoder(options.name ?? sourceName(source), options.onInfo ?? null, options.batch ?? null);
   const input = await openInput(source, options);
   try {
     while (await input.fill()) {
@@ -250,24 +258,80 @@ abstract class Input {
   }
 }
 
+/**
+ * A file, read one chunk ahead: while the decoder works through buf, the next chunk is read into
+ * a spare buffer after RESERVE bytes, where the unconsumed tail of buf is then copied in front of
+ * it and the two buffers trade places. The read and the checks overlap, and each chunk is copied
+ * once, by the kernel. A tail longer than RESERVE (a record or block larger than that) takes the
+ * plain way: moved to the front of buf, the new bytes copied after it. Only a regular file is
+ * read ahead: a read of a FIFO or a device may wait for bytes that never come, and closing
+ * waits for the read under way.
+ */
 class FileInput extends Input {
+  /** Made at the first read ahead. */
+  private spare: Buffer | null = null;
+  private readonly reserve: number;
+  /** The read under way into spare[reserve...], resolving to its byte count; null before the first fill and after the end. */
+  private ahead: Promise<number> | null = null;
+
   constructor(
     buf: Buffer,
     private readonly fh: FileHandle,
     private readonly signal: AbortSignal | undefined,
+    private readonly regular: boolean,
   ) {
     super(buf);
+    this.reserve = Math.min(RESERVE, buf.length >>> 1);
   }
 
   async fill(): Promise<boolean> {
     throwIfAborted(this.signal);
-    this.makeRoom();
-    const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, null);
-    this.end += bytesRead;
-    return bytesRead > 0;
+    if (this.ahead === null) {
+      this.makeRoom();
+      const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, null);
+      this.end += bytesRead;
+      if (bytesRead > 0 && this.regular) this.readAhead();
+      return bytesRead > 0;
+    }
+    const n = await this.ahead;
+    const spare = this.spare!;
+    this.ahead = null;
+    if (n === 0) return false;
+    const tail = this.end - this.pos;
+    const next = this.base + this.end; // the file offset of spare[reserve]
+    if (tail <= this.reserve) {
+      this.buf.copy(spare, this.reserve - tail, this.pos, this.end);
+      this.spare = this.buf;
+      this.buf = spare;
+      this.base = next - this.reserve;
+      this.pos = this.reserve - tail;
+      this.end = this.reserve + n;
+    } else {
+      this.makeRoom();
+      if (this.buf.length < this.end + n) {
+        const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.end + n));
+        this.buf.copy(bigger, 0, 0, this.end);
+        this.buf = bigger;
+      }
+      spare.copy(this.buf, this.end, this.reserve, this.reserve + n);
+      this.end += n;
+    }
+    this.readAhead();
+    return true;
+  }
+
+  private readAhead(): void {
+    const spare = (this.spare ??= Buffer.allocUnsafe(this.buf.length));
+    const reading = this.fh.read(spare, this.reserve, spare.length - this.reserve, null).then((r) => r.bytesRead);
+    // A failed read is thrown by the fill that awaits it, or dropped by close: never unhandled.
+    reading.catch(() => {});
+    this.ahead = reading;
   }
 
   async close(): Promise<void> {
+    const reading = this.ahead;
+    this.ahead = null;
+    if (reading !== null) await reading.catch(() => 0);
     await this.fh.close();
   }
 }
@@ -349,6 +413,14 @@ async function openInput(source: PcapSource | Uint8Array, options: StreamReadOpt
   if (source instanceof Uint8Array) return new BufferInput(source);
   const size = Math.max(64, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
   const buf = Buffer.allocUnsafe(size);
-  if (typeof source === 'string') return new FileInput(buf, await open(source, 'r'), options.signal);
+  if (typeof source === 'string') {
+    const fh = await open(source, 'r');
+    try {
+      return new FileInput(buf, fh, options.signal, (await fh.stat()).isFile());
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+  }
   return new StreamInput(buf, source, options.signal);
 }

@@ -61,6 +61,19 @@ export interface PcapInfo {
 
 /** Return `false` to stop reading after this record. */
 export type OnRecord = (view: RecordView) => void | boolean;
+
+/**
+ * Classic pcap: a consumer that accounts for whole runs of records by itself, faster than one
+ * callback each (lib/check's checksum lane). The parser offers it the records ahead before each
+ * one it delivers; take() reads from buf[pos, end), a record header at pos, and stops at the
+ * first record it leaves to onRecord, at one not wholly in buf[pos, end), and at one longer than
+ * MAX_CAPTURED_LENGTH. For a consumer whose onRecord never stops the reading.
+ */
+export interface RecordBatch {
+  /** Returns the records taken; `next` is then the position after them. */
+  take(buf: Buffer, pos: number, end: number, littleEndian: boolean, linkType: number, fcsLength: number): number;
+  readonly next: number;
+}
 export type OnInfo = (info: PcapInfo) => void;
 
 /** What a format parser offers the decoder. */

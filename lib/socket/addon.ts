@@ -182,6 +182,28 @@ export interface NativeAddon {
   interfaceTimestamping(name: string): { timestamping: number; phcIndex: number; txTypes: number; rxFilters: number };
   /** SIOCSHWTSTAMP: hardware stamps on for every datagram; what the driver agreed to. */
   enableHardwareTimestamps(name: string): { txType: number; rxFilter: number };
+  /**
+   * The checksum lane (native/checksum-lane.cc): takes the plainly good classic pcap records of
+   * buf[pos, end) and leaves what it did in `out` (laneLayout). flags: 1 little-endian record
+   * headers, 2 Ethernet frames (else raw IP). Absent from an addon built before it.
+   */
+  checkRecords?: (buf: Uint8Array, pos: number, end: number, flags: number, maxCaptured: number, out: Float64Array) => void;
+  laneLayout?: NativeLaneLayout;
+}
+
+/** Where checkRecords leaves its facts in `out`. */
+export interface NativeLaneLayout {
+  readonly facts: number;
+  readonly records: number;
+  readonly next: number;
+  readonly ipv4Good: number;
+  /** IPv6 packets (no IPv4 header checksum: counted as its "none"). */
+  readonly ipv6: number;
+  readonly icmpGood: number;
+  readonly udpGood: number;
+  readonly udpAbsent: number;
+  readonly tcpGood: number;
+  readonly icmpv6Good: number;
 }
 
 /** Where node-gyp leaves the addon, in the package root. */
@@ -190,6 +212,18 @@ function addonPath(): string {
 }
 
 let loaded: NativeAddon | null = null;
+let unavailable = false;
+
+/** The addon when it is built and loads, else null, quietly: for code with a JavaScript way too. */
+export function addonIfBuilt(): NativeAddon | null {
+  if (loaded !== null || unavailable) return loaded;
+  try {
+    return addon();
+  } catch {
+    unavailable = true;
+    return null;
+  }
+}
 
 /** The addon, loaded on first call. Throws ERR_ADDON_NOT_BUILT with what to do. */
 export function addon(): NativeAddon {

@@ -12,16 +12,18 @@
  * on the right (RFC 1071 section 4.1). The caller guarantees the range is inside `b`.
  */
 export function sum16(b: Uint8Array, offset: number, length: number, initial = 0): number {
-  if (length < WIDE_FROM && initial >= 0 && initial <= 0xffffff) return sum16Short(b, offset, length, initial);
-  if (LITTLE_ENDIAN && length <= WIDE_UP_TO) return sum16Wide(b, offset, length, initial);
-  return sum16Bytes(b, offset, length, initial);
+  // A header's few bytes are summed in place, unless `b` is the array whose words are already
+  // at hand (a capture's chunk: every sum of every packet in it).
+  if (length < WORDS_FROM && WORDS.of !== b) return sum16Short(b, offset, length, initial);
+  return sum16Words(wordsOf(b), offset, length, initial);
 }
 
 /**
- * sum16 of a header: under WIDE_FROM bytes and an initial sum below 2^24 the total stays far
+ * sum16 of a header: under WORDS_FROM bytes and an initial sum below 2^24 the total stays far
  * below 2^31, so it is added and folded in 32-bit integers, which V8 keeps in registers.
  */
 function sum16Short(b: Uint8Array, offset: number, length: number, initial: number): number {
+  if (initial < 0 || initial > 0xffffff) return fold(initial + sum16Short(b, offset, length, 0));
   let sum = initial | 0;
   const end = offset + length;
   let i = offset;
@@ -32,81 +34,60 @@ function sum16Short(b: Uint8Array, offset: number, length: number, initial: numb
   return sum;
 }
 
-/** sum16 two bytes at a time: machines that store words big-endian. */
-function sum16Bytes(b: Uint8Array, offset: number, length: number, initial: number): number {
-  let sum = initial;
-  let i = offset;
-  const end = offset + length;
-  const evenEnd = end - ((end - offset) & 1);
-  // Deferred carries (RFC 1071 section 2(C)): a double holds 2^53 exactly, so millions of
-  // 16-bit words add up without folding inside the loop.
-  for (; i + 8 <= evenEnd; i += 8) {
-    sum +=
-      ((b[i]! << 8) | b[i + 1]!) +
-      ((b[i + 2]! << 8) | b[i + 3]!) +
-      ((b[i + 4]! << 8) | b[i + 5]!) +
-      ((b[i + 6]! << 8) | b[i + 7]!);
-  }
-  for (; i < evenEnd; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
-  if (evenEnd !== end) sum += b[end - 1]! << 8;
-  return fold(sum);
-}
+/** From this many bytes, reading words through a DataView pays for making one. */
+const WORDS_FROM = 64;
+/** Bytes sum16Words adds up in 32-bit integers: 8192 words of at most 0x1fffe, below 2^30. */
+const WORDS_UP_TO = 32768;
 
-/** Below this many bytes the byte loop is as fast as setting up the word loop. */
-const WIDE_FROM = 64;
-/** The word loop's 32-bit sums hold 2 x 16383 words: any IPv4 datagram, with room to spare. */
-const WIDE_UP_TO = 65536;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** The last array seen, as 32-bit words: a capture's chunk is summed packet after packet. */
-let wordsFor: Uint8Array | null = null;
-let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+/** The last array summed and a DataView over its bytes: a capture's chunk is summed packet after packet. */
+const WORDS: { of: Uint8Array | null; view: DataView } = { of: null, view: new DataView(new ArrayBuffer(0)) };
 
 /**
- * sum16 four bytes at a time, for long ranges (a UDP or TCP payload). The words are read as the
- * machine stores them, little-endian: RFC 1071 section 2(B), the sum of byte-swapped words is the
- * byte-swapped sum. The aligned middle is summed as 32-bit words (their two halves fold into one
- * 16-bit sum), the bytes before and after it one by one, each on the side of its 16-bit word (the
- * high byte at an even distance from `offset`). A middle that starts at an even distance holds
- * whole 16-bit words, read swapped, so its sum is swapped back; at an odd distance each
- * little-endian half pairs the low byte of one word with the high byte of the next, which is
- * what it adds to the sum anyway.
+ * A DataView over exactly the bytes of `b` (offset 0 is b[0]), for sum16Words. The last one made
+ * is kept: a loop over the packets of one buffer makes it once.
  */
-function sum16Wide(b: Uint8Array, offset: number, length: number, initial: number): number {
-  if (wordsFor !== b) {
-    wordsFor = b;
-    words = new Uint32Array(b.buffer, 0, b.buffer.byteLength >>> 2);
+export function wordsOf(b: Uint8Array): DataView {
+  if (WORDS.of !== b) {
+    WORDS.of = b;
+    WORDS.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
-  const w32 = words;
-  const shift = b.byteOffset;
-  const start = shift + offset;
-  const end = start + length;
-  const first = (start + 3) >>> 2; // first whole word
-  const last = end >>> 2; // words [first, last) lie inside the range
-  // Each word's two halves are added as 32-bit integers (a word adds at most 0x1fffe, so up to
-  // 16383 words fit), into two sums that do not wait on each other.
+  return WORDS.view;
+}
+
+/**
+ * sum16 of `words`' bytes [offset, offset + length), four bytes at a time: hot loops that sum
+ * many ranges of one buffer pass its wordsOf() down, which V8 keeps at hand. A DataView reads a
+ * 32-bit big-endian word at any offset (one load and a byte swap), so no alignment is needed:
+ * each word's two halves are two 16-bit words of the sum, added as 32-bit integers into two sums
+ * that do not wait on each other.
+ */
+export function sum16Words(words: DataView, offset: number, length: number, initial = 0): number {
+  if (length > WORDS_UP_TO) return sum16Words(words, offset + WORDS_UP_TO, length - WORDS_UP_TO, sum16Words(words, offset, WORDS_UP_TO, initial));
+  const end = offset + length;
   let s0 = 0;
   let s1 = 0;
-  let w = first;
-  for (; w + 2 <= last; w += 2) {
-    const a = w32[w]!;
-    const c = w32[w + 1]!;
-    s0 = (s0 + (a & 0xffff) + (a >>> 16)) | 0;
-    s1 = (s1 + (c & 0xffff) + (c >>> 16)) | 0;
-  }
-  if (w < last) {
-    const a = w32[w]!;
-    s0 = (s0 + (a & 0xffff) + (a >>> 16)) | 0;
-  }
-  let middle = s0 + s1; // below 2^31
-  middle = (middle & 0xffff) + (middle >>> 16);
-  middle = (middle & 0xffff) + (middle >>> 16);
-  if ((((first << 2) - start) & 1) === 0) middle = ((middle & 0xff) << 8) | (middle >>> 8);
-  let edges = 0;
   let i = offset;
-  for (const stop = (first << 2) - shift; i < stop; i++) edges += (i - offset) & 1 ? b[i]! : b[i]! << 8;
-  for (i = (last << 2) - shift; i < offset + length; i++) edges += (i - offset) & 1 ? b[i]! : b[i]! << 8;
-  return fold(initial + edges + middle);
+  for (; i + 8 <= end; i += 8) {
+    const a = words.getUint32(i);
+    const c = words.getUint32(i + 4);
+    s0 = (s0 + (a >>> 16) + (a & 0xffff)) | 0;
+    s1 = (s1 + (c >>> 16) + (c & 0xffff)) | 0;
+  }
+  if (i + 4 <= end) {
+    const a = words.getUint32(i);
+    s0 = (s0 + (a >>> 16) + (a & 0xffff)) | 0;
+    i += 4;
+  }
+  if (i + 2 <= end) {
+    s1 = (s1 + words.getUint16(i)) | 0;
+    i += 2;
+  }
+  if (i < end) s1 = (s1 + (words.getUint8(i) << 8)) | 0;
+  // Below 2^30 + 0xffff; with an initial sum below 2^24, still below 2^31.
+  if (initial < 0 || initial > 0xffffff) return fold(initial + s0 + s1);
+  let sum = (initial + s0 + s1) | 0;
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return (sum & 0xffff) + (sum >>> 16);
 }
 
 /** Folds carries above bit 15 back into the low 16 bits until none are left. */
