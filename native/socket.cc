@@ -272,22 +272,37 @@ Napi::Value Socket::SendTo(const Napi::CallbackInfo& info) {
 
 namespace {
 
-// One IPv4 address per buffer as a number (a.b.c.d = a << 24 | ...), port 0: what a sweep
-// over thousands of raw-socket targets sends to, without a sockaddr object each.
-std::vector<Sockaddr> Ipv4Targets(Napi::Env env, Napi::Uint32Array list, size_t count) {
-  if (list.ElementLength() != count) {
-    throw InvalidArgValue(env, "addresses must have one entry per buffer (" +
-                                   std::to_string(list.ElementLength()) + " for " +
-                                   std::to_string(count) + " buffers)");
+// Addresses as numbers, one sockaddr each, port 0 and no scope: what a sweep over thousands of
+// raw-socket targets sends to, without a sockaddr object or text to parse per destination.
+// AF_INET: one number per buffer (a.b.c.d = a << 24 | ...); AF_INET6: four, the address's 16
+// bytes as big-endian 32-bit words (2001:db8::1 = 0x20010db8, 0, 0, 1).
+std::vector<Sockaddr> NumberedTargets(Napi::Env env, Napi::Uint32Array list, size_t count,
+                                      int family) {
+  const size_t words = family == AF_INET ? 1 : 4;
+  if (list.ElementLength() != words * count) {
+    throw InvalidArgValue(env, std::string("addresses must have ") +
+                                   (words == 1 ? "one entry" : "four entries") +
+                                   " per buffer (" + std::to_string(list.ElementLength()) +
+                                   " for " + std::to_string(count) + " buffers)");
   }
   std::vector<Sockaddr> addresses(count);
   for (size_t i = 0; i < count; i++) {
     Sockaddr& a = addresses[i];
-    memset(&a.storage, 0, sizeof(sockaddr_in));
-    sockaddr_in* sin = reinterpret_cast<sockaddr_in*>(&a.storage);
-    sin->sin_family = AF_INET;
-    sin->sin_addr.s_addr = htonl(list[i]);
-    a.length = sizeof(sockaddr_in);
+    memset(&a.storage, 0, sizeof(sockaddr_in6));
+    if (family == AF_INET) {
+      sockaddr_in* sin = reinterpret_cast<sockaddr_in*>(&a.storage);
+      sin->sin_family = AF_INET;
+      sin->sin_addr.s_addr = htonl(list[i]);
+      a.length = sizeof(sockaddr_in);
+      continue;
+    }
+    sockaddr_in6* sin6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
+    sin6->sin6_family = AF_INET6;
+    for (size_t w = 0; w < 4; w++) {
+      const uint32_t word = htonl(list[i * 4 + w]);
+      memcpy(&sin6->sin6_addr.s6_addr[w * 4], &word, sizeof(word));
+    }
+    a.length = sizeof(sockaddr_in6);
   }
   return addresses;
 }
@@ -310,13 +325,19 @@ std::vector<Sockaddr> ListedTargets(Napi::Env env, Napi::Array list, size_t coun
 }  // namespace
 
 // Where each datagram of a sendMany goes: one address per datagram (a Uint32Array of IPv4
-// numbers or an array of sockaddrs), one address for all, or none (connected: empty).
+// numbers, of IPv6 addresses as four words each, or an array of sockaddrs), one address for all, or none (connected: empty).
 std::vector<Sockaddr> Socket::SendTargets(Napi::Env env, Napi::Value target, size_t count) const {
   if (IsUint32Array(target)) {
-    if (family_ != AF_INET) {
-      throw InvalidArgValue(env, "a Uint32Array of IPv4 addresses needs an AF_INET socket");
+    Napi::Uint32Array list = target.As<Napi::Uint32Array>();
+    if (family_ == AF_INET6 && count > 0 && list.ElementLength() == count) {
+      // One number per datagram: IPv4 addresses, which this socket cannot send to.
+      throw InvalidArgValue(env, "a Uint32Array of IPv4 addresses needs an AF_INET socket (an "
+                                 "AF_INET6 socket takes four words per address)");
     }
-    return Ipv4Targets(env, target.As<Napi::Uint32Array>(), count);
+    if (family_ != AF_INET && family_ != AF_INET6) {
+      throw InvalidArgValue(env, "a Uint32Array of addresses needs an AF_INET or AF_INET6 socket");
+    }
+    return NumberedTargets(env, list, count, family_);
   }
   if (target.IsArray()) return ListedTargets(env, target.As<Napi::Array>(), count);
   if (target.IsUndefined() || target.IsNull()) return {};

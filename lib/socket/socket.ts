@@ -237,6 +237,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    * On an inet socket the per-datagram destinations may also be a Uint32Array of IPv4
    * addresses as numbers (a.b.c.d = a << 24 | b << 16 | c << 8 | d, port 0): a raw-socket sweep
    * sends to thousands of addresses once each, and this spares it an address object per probe.
+   * On an inet6 socket, the same with four numbers per datagram: the address's 16 bytes as four
+   * big-endian words (2001:db8::1 = 0x20010db8, 0, 0, 1; lib/wire readIpv6Words), port 0, no
+   * zone: no text to parse and no socket address made per destination.
    * The kernel may stop early (a full buffer, an unreachable destination): `sent` says how
    * many went out and `error` why the rest did not. If the very first is refused, it throws.
    */

@@ -49,13 +49,13 @@ export function interfaceIndex(name: string): number | null {
   }
 }
 
-/** /proc/self/net/raw's columns: the inode is the tenth, the drop count the last. */
+/** /proc/self/net/raw's (and raw6's) columns: the inode is the tenth, the drop count the last. */
 const RAW_INODE_COLUMN = 9;
 
 /**
- * Datagrams the kernel dropped on a raw IPv4 socket for want of buffer (the last column of
- * /proc/self/net/raw, the row found by the socket's inode), or null when it cannot tell (no
- * descriptor: a fake socket; no /proc).
+ * Datagrams the kernel dropped on a raw socket for want of buffer (the last column of
+ * /proc/self/net/raw, or raw6 for an IPv6 one, the row found by the socket's inode), or null when
+ * it cannot tell (no descriptor: a fake socket; no /proc).
  */
 export function rawSocketDrops(socket: unknown): number | null {
   const fd = (socket as { fd?: unknown } | null)?.fd;
@@ -63,7 +63,8 @@ export function rawSocketDrops(socket: unknown): number | null {
   try {
     const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
     if (inode === undefined) return null;
-    for (const line of readFileSync('/proc/self/net/raw', 'utf8').split('\n').slice(1)) {
+    const table = (socket as { family?: unknown }).family === 'inet6' ? '/proc/self/net/raw6' : '/proc/self/net/raw';
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       if (f[RAW_INODE_COLUMN] === inode) return Number(f[f.length - 1]);
     }

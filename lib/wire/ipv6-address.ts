@@ -93,12 +93,27 @@ function hexDigit(c: number): number {
 }
 
 /**
+ * The groups parseInto has read: the first eight kept, all counted (more than eight is an error
+ * found once the text is read, as before). One, reused: a parse allocates nothing.
+ */
+class Groups {
+  readonly values = new Uint16Array(8);
+  count = 0;
+  push(v: number): void {
+    if (this.count < 8) this.values[this.count] = v;
+    this.count++;
+  }
+}
+const GROUPS = new Groups();
+
+/**
  * Reads an address without its zone into out[0..16), or returns the 0-based position of the
  * first character that cannot be part of one (text.length when the text ends too early or has
  * too many or too few groups). Allocates nothing.
  */
 function parseInto(text: string, end: number, out: Uint8Array): number {
-  const groups: number[] = [];
+  const groups = GROUPS;
+  groups.count = 0;
   let gap = -1; // index in groups where "::" stands
   let i = 0;
   if (text.charCodeAt(0) === 58) {
@@ -121,8 +136,9 @@ function parseInto(text: string, end: number, out: Uint8Array): number {
     }
     if (i < end && text.charCodeAt(i) === 46) {
       const v4 = ipv4OrMinusOne(text.slice(start, end));
-      if (v4 < 0 || groups.length > 6) return start;
-      groups.push(Math.floor(v4 / 0x10000), v4 & 0xffff);
+      if (v4 < 0 || groups.count > 6) return start;
+      groups.push(Math.floor(v4 / 0x10000));
+      groups.push(v4 & 0xffff);
       i = end;
       break;
     }
@@ -133,26 +149,26 @@ function parseInto(text: string, end: number, out: Uint8Array): number {
     i++;
     if (text.charCodeAt(i) === 58) {
       if (gap >= 0) return i - 1; // a second "::"
-      gap = groups.length;
+      gap = groups.count;
       i++;
       if (i === end) break;
     } else if (i === end) {
       return i - 1; // a trailing single ":"
     }
   }
-  if (groups.length > 8) return end;
+  if (groups.count > 8) return end;
   return finish(groups, gap, out) ? -1 : end;
 }
 
 /** Places the groups (the "::" gap filled with zeros) into out; false when the count is wrong. */
-function finish(groups: number[], gap: number, out: Uint8Array): boolean {
-  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return false;
+function finish(groups: Groups, gap: number, out: Uint8Array): boolean {
+  if (gap < 0 ? groups.count !== 8 : groups.count > 7) return false;
   out.fill(0);
-  const zeros = 8 - groups.length;
-  for (let k = 0; k < groups.length; k++) {
+  const zeros = 8 - groups.count;
+  for (let k = 0; k < groups.count; k++) {
     const g = gap >= 0 && k >= gap ? k + zeros : k;
-    out[2 * g] = groups[k]! >>> 8;
-    out[2 * g + 1] = groups[k]! & 0xff;
+    out[2 * g] = groups.values[k]! >>> 8;
+    out[2 * g + 1] = groups.values[k]! & 0xff;
   }
   return true;
 }
@@ -193,11 +209,8 @@ export function parseIpv6(text: string): Buffer {
 /** parseIpv6 for a yes-or-no caller: the 16 bytes, or null. */
 export function ipv6OrNull(text: string): Buffer | null {
   if (typeof text !== 'string') return null;
-  const percent = text.indexOf('%');
-  const end = percent < 0 ? text.length : percent;
-  if (end === 0 || percent === text.length - 1) return null;
   const out = Buffer.alloc(IPV6_ADDRESS_LENGTH);
-  return parseInto(text, end, out) < 0 ? out : null;
+  return parseIpv6Into(text, out) ? out : null;
 }
 
 // An encoder building packet after packet meets the same few address texts again and again (a
@@ -248,7 +261,53 @@ export function address6Key(b: Uint8Array, o = 0): number {
   return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) >>> 11);
 }
 
+/** Where address6KeyOf and ipv6WordsOf read text into: they run once per answer or target, so nothing is allocated. */
+const SCRATCH = new Uint8Array(IPV6_ADDRESS_LENGTH);
+
+/** IPv6 text (a zone is dropped) into out[0..16); false (out undefined) when it is none. Allocates no bytes. */
+export function parseIpv6Into(text: string, out: Uint8Array): boolean {
+  const percent = text.indexOf('%');
+  const end = percent < 0 ? text.length : percent;
+  if (end === 0 || percent === text.length - 1) return false;
+  return parseInto(text, end, out) < 0;
+}
+
 /** address6Key of IPv6 text (a zone is dropped). Throws ParseError. */
 export function address6KeyOf(text: string): number {
-  return address6Key(parseIpv6(text));
+  return parseIpv6Into(text, SCRATCH) ? address6Key(SCRATCH) : address6Key(parseIpv6(text));
+}
+
+/**
+ * An IPv6 address as four 32-bit words, the first its first four bytes read big-endian
+ * (2001:db8::1 is 0x20010db8, 0, 0, 1): what the probe engine keeps per target and sendMany
+ * takes (RawSocket.sendMany), so that an address is neither text nor an object of its own.
+ */
+export function readIpv6Words(b: Uint8Array, o: number, out: Uint32Array, at: number): void {
+  for (let w = 0; w < 4; w++) {
+    const i = o + 4 * w;
+    out[at + w] = ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+  }
+}
+
+/** The words at words[at..at+4) back into 16 bytes at b[o]. */
+export function writeIpv6Words(words: ArrayLike<number>, at: number, b: Uint8Array, o: number): void {
+  for (let w = 0; w < 4; w++) {
+    const v = words[at + w]!;
+    const i = o + 4 * w;
+    b[i] = v >>> 24;
+    b[i + 1] = (v >>> 16) & 0xff;
+    b[i + 2] = (v >>> 8) & 0xff;
+    b[i + 3] = v & 0xff;
+  }
+}
+
+/** IPv6 text (a zone dropped) into words[at..at+4) (readIpv6Words). Throws ParseError. */
+export function ipv6WordsOf(text: string, out: Uint32Array, at: number): void {
+  readIpv6Words(parseIpv6Into(text, SCRATCH) ? SCRATCH : parseIpv6(text), 0, out, at);
+}
+
+/** The text of the address at words[at..at+4) (formatIpv6's). */
+export function formatIpv6Words(words: ArrayLike<number>, at: number): string {
+  writeIpv6Words(words, at, SCRATCH, 0);
+  return formatIpv6(SCRATCH);
 }

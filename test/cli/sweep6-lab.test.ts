@@ -133,3 +133,28 @@ blockLabTest('a block larger than a /104, an IPv4 address with -6, an IPv6 one w
   const counted = await must(lab.exec('h1', [nft, 'list', 'table', 'ip6', 'sent']), 'nft list on h1');
   t.regex(counted.stdout, /counter packets 0 bytes 0/, 'not an echo request left h1');
 });
+
+blockLabTest('binary targets: a list written every which way, a /120 and a range find the same hosts; the summary counts the ICMPv6 socket\'s drops', async (t) => {
+  const lab = await blockLab(t, PLAN);
+  const dir = tempDir(t, 'sweep6-binary');
+  const list = join(dir, 'mixed.txt');
+  // Full form, upper case, leading zeros and trailing comments, CRLF: each line is its address.
+  const written = blockAddresses().map((a, i) => (i % 3 === 0 ? a.toUpperCase() : i % 3 === 1 ? `${a.replace('2001:db8:ff::', '2001:0db8:00ff:0:0:0:0:')}${a.endsWith('::') ? '0' : ''}` : `${a} # ${i}`));
+  writeFileSync(list, `${written.join('\r\n')}\r\n`);
+  const expectedAlive = sorted(blockAddresses().filter((a) => !DROPPED.includes(a)));
+  const run = async (args: string[]): Promise<{ alive: string[]; summary: Record<string, unknown> }> => {
+    const r = await rawprobe(lab, ['-6', '--rate', 'max', '-r', '1', '-t', '300', '--json', ...args]);
+    t.is(r.code, 1, r.stderr);
+    const objects = lines(r.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const alive = objects.filter((o) => o['type'] === 'result' && o['alive'] === true).map((o) => String(o['address']));
+    return { alive: sorted(alive), summary: objects.at(-1)! };
+  };
+  const listed = await run(['-f', list]);
+  const block = await run([BLOCK]);
+  const range = await run(['2001:db8:ff::-2001:db8:ff::ff']);
+  for (const [what, got] of [['list', listed], ['block', block], ['range', range]] as const) {
+    t.deepEqual(got.alive, expectedAlive, what);
+    t.like(got.summary, { type: 'summary', targets: 256, alive: 254, unreachable: 2, stray: 0 }, what);
+    t.is(typeof got.summary['drops'], 'number', `${what}: the ICMPv6 socket's drop count, from /proc/net/raw6`);
+  }
+});

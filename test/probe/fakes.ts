@@ -7,6 +7,7 @@ import { BATCH, FLAG_HARDWARE_TIMESTAMP, FLAG_KERNEL_TIMESTAMP, TX, type Receive
 import { constants } from '../../lib/socket/constants.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4 } from '../../lib/wire/bytes.js';
+import { formatIpv6Words } from '../../lib/wire/ipv6-address.js';
 import type { EngineClock, PacketTap, ProbeSocket } from '../../lib/probe/engine/engine.js';
 import type { Capture } from '../../lib/probe/engine/capture.js';
 import type { PingConfig } from '../../lib/probe/ping/index.js';
@@ -129,7 +130,7 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
         if (this.keyed) this.#nextKey += sent;
         return { sent, sentAt: at, error, firstKey };
       }
-      const address = typeof target === 'string' ? target : target instanceof Uint32Array ? formatIpv4(target[i]!) : target[i]!;
+      const address = typeof target === 'string' ? target : target instanceof Uint32Array ? numberedAddress(target, buffers.length, i) : target[i]!;
       this.sent.push({ bytes: Buffer.from(b), address, at });
       sent++;
     }
@@ -383,4 +384,9 @@ export function pingConfig(overrides: Partial<PingConfig> = {}): PingConfig {
     hardwareTimestamps: false,
     ...overrides,
   };
+}
+
+/** Buffer i's destination in a Uint32Array: an IPv4 number, or an IPv6 address's four words (RawSocket.sendMany). */
+function numberedAddress(target: Uint32Array, buffers: number, i: number): string {
+  return target.length === buffers * 4 ? formatIpv6Words(target, i * 4) : formatIpv4(target[i]!);
 }

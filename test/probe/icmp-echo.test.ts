@@ -14,7 +14,7 @@ const SRC = '203.0.113.1';
 const DST = '198.51.100.9';
 
 function slot(n: number, fields: Partial<ProbeSlot> = {}): ProbeSlot {
-  return { number: n, target: 0, address: DST, addressValue: parseIpv4(DST), ttl: 64, tos: 0, timeoutMs: 1000, key: -1, ...fields };
+  return { number: n, target: 0, address: DST, addressValue: parseIpv4(DST), targets6: { words6: new Uint32Array(4) }, ttl: 64, tos: 0, timeoutMs: 1000, key: -1, ...fields };
 }
 
 function reference(n: number, o: { identifier: number; size: number; pattern?: Buffer; df: boolean; ttl: number; tos: number; ipIdBase: number }): Buffer {

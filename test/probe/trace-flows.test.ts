@@ -18,7 +18,7 @@ const ROUTER = '198.51.100.2';
 const header = { source: SRC, df: false, length: 60, ipIdBase: 0xfff0 };
 
 function slot(number: number, ttl: number): ProbeSlot {
-  return { number, target: 0, address: DST, addressValue: parseIpv4(DST), ttl, tos: 0, timeoutMs: 5000, key: -1 };
+  return { number, target: 0, address: DST, addressValue: parseIpv4(DST), targets6: { words6: new Uint32Array(4) }, ttl, tos: 0, timeoutMs: 5000, key: -1 };
 }
 
 /** Probe n (flow `flow` in `plan`), encoded into a 0xa5-filled buffer at offset `lead`. */

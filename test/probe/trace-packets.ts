@@ -12,7 +12,7 @@ export const ROUTER = '198.51.100.2';
 export const header = { source: SRC, df: true, length: 60, ipIdBase: 1000 };
 
 export function slot(number: number, ttl: number, tos = 0): ProbeSlot {
-  return { number, target: 0, address: DST, addressValue: parseIpv4(DST), ttl, tos, timeoutMs: 5000, key: -1 };
+  return { number, target: 0, address: DST, addressValue: parseIpv4(DST), targets6: { words6: new Uint32Array(4) }, ttl, tos, timeoutMs: 5000, key: -1 };
 }
 
 export function encode(p: TraceProtocol, s: ProbeSlot, lead = 0): Buffer {

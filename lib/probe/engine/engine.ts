@@ -104,7 +104,7 @@ export class ProbeEngine {
     this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength, options.sendThread === true);
     this.#timing = new AnswerTiming(this.#ledger, options.hardwareTimestamps === true);
     this.#alarm = new Alarm(this.#clock, this.#onTimer);
-    this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
+    this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, targets6: this.#ledger.targets, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
     this.#done = new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -170,21 +170,21 @@ export class ProbeEngine {
   /**
    * Adds a target and returns its index. A sweep keeps only the targets it is probing now: it
    * adds indices as it needs more at once, and points finished ones elsewhere (setTarget).
-   * `value` is the address as a u32 when the caller has it (a sweep does), so that the text is
-   * not parsed again.
+   * `value` is the address as a u32 (IPv6: its address6Key) and `words6` an IPv6 address's four
+   * words, when the caller has them (a sweep does), so that the text is not parsed again.
    */
-  addTarget(address: string, value: number = targetValue(address)): number {
-    return this.#ledger.targets.add(address, value);
+  addTarget(address: string, value: number = targetValue(address), words6: ArrayLike<number> | null = null): number {
+    return this.#ledger.targets.add(address, value, words6);
   }
 
   /**
    * Points target index i at another address, its statistics starting again. Call it only when
    * none of i's probes is in flight or pending. Answers to probes sent through i before then
    * disagree with its address, so they are never credited to the new one (the handler hears of
-   * them through stray()). `value` as in addTarget().
+   * them through stray()). `value` and `words6` as in addTarget().
    */
-  setTarget(i: number, address: string, value?: number): void {
-    this.#ledger.targets.set(i, address, value);
+  setTarget(i: number, address: string, value?: number, words6: ArrayLike<number> | null = null): void {
+    this.#ledger.targets.set(i, address, value, words6);
   }
 
   /**

@@ -44,8 +44,10 @@ export class FragmentingSocket implements ProbeSocket {
     // Each probe's pieces under its own tag, so that a refusal names the probe; the pieces'
     // send-stamp keys do not line up with the probes', so none is given.
     let sentAt = Number.NaN;
+    // Numbers: one per probe (IPv4) or four (IPv6 words).
+    const per = target instanceof Uint32Array ? target.length / buffers.length : 1;
     for (let i = 0; i < buffers.length; i++) {
-      const to = typeof target === 'string' ? target : target instanceof Uint32Array ? target.subarray(i, i + 1) : [target[i]!];
+      const to = typeof target === 'string' ? target : target instanceof Uint32Array ? target.subarray(i * per, (i + 1) * per) : [target[i]!];
       for (const piece of fragment(buffers[i]!, this.#mtu)) {
         const r = queue([piece], to, tag + i);
         if (Number.isNaN(sentAt)) sentAt = r.sentAt;
@@ -94,11 +96,13 @@ export class FragmentingSocket implements ProbeSocket {
     /** Index in `pieces` of each probe's first piece. */
     const first: number[] = [];
     const perPiece: (number | string)[] = [];
+    // Numbers: one per probe (IPv4) or four (IPv6 words), repeated for each of its pieces.
+    const per = target instanceof Uint32Array ? target.length / buffers.length : 1;
     for (let i = 0; i < buffers.length; i++) {
       first.push(pieces.length);
       for (const piece of fragment(buffers[i]!, this.#mtu)) {
         pieces.push(piece);
-        if (typeof target !== 'string') perPiece.push(target[i]!);
+        if (typeof target !== 'string') for (let w = 0; w < per; w++) perPiece.push(target[i * per + w]!);
       }
     }
     const each = target instanceof Uint32Array ? Uint32Array.from(perPiece as number[]) : (perPiece as string[]);

@@ -1,16 +1,17 @@
 // The engine's send side at the syscall: a few buffers the protocol encodes probes into, reused
 // for the whole run, and the one call that hands them to the kernel: sendto for one probe,
 // sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
-// addresses, so a sweep makes no address object per probe, or by their text when they are
-// IPv6), or, in a flood, the socket's own send thread (queueMany: native/send-queue.h). Nothing
-// here knows what a probe means; the engine keeps the books.
+// addresses, or of IPv6 addresses as four words each, so a sweep makes no address object and
+// parses no text per probe; by their text only for IPv6 addresses with a zone). Nothing here
+// knows what a probe means; the engine keeps the books. In a flood, sends may go to the
+// socket's own send thread instead (queueMany: native/send-queue.h).
 //
 // The time a send gives is the clock read just before the call: every probe of a batch left
 // after it, so it bounds each one's round trip from above and is never later than an answer.
 // The kernel's own send time of each probe comes afterwards (SO_TIMESTAMPING), keyed: firstKey
 // is the key of the batch's first datagram, the others follow it.
 import type { ProbeTable } from './table.js';
-import type { TargetList } from './targets.js';
+import { WORDS6, type TargetList } from './targets.js';
 import type { EngineClock, ProbeSocket } from './types.js';
 
 export class Outbox {
@@ -18,7 +19,10 @@ export class Outbox {
   readonly size: number;
   /** Where each batched probe goes, as a u32, when they do not all go to one address. */
   readonly destinations: Uint32Array;
-  /** The same as text, for IPv6 targets; `named` says which of the two destinationsFor filled. */
+  /** The same for IPv6 targets, WORDS6 words each; `destinationWords` says which destinationsFor filled (1 or WORDS6). */
+  readonly destinations6: Uint32Array;
+  destinationWords = 1;
+  /** The same as text, for IPv6 targets with a zone; `named` says destinationsFor filled these. */
   readonly names: string[] = [];
   named = false;
   /**
@@ -48,6 +52,7 @@ export class Outbox {
     this.size = size;
     this.#wantThread = sendThread;
     this.destinations = new Uint32Array(size);
+    this.destinations6 = new Uint32Array(size * WORDS6);
     // One block for all of them: the addon reads every buffer of a batch, and views into one
     // ArrayBuffer cost it less than an ArrayBuffer each.
     const block = Buffer.alloc(size * maxProbeLength);
@@ -78,16 +83,26 @@ export class Outbox {
 
   /**
    * The address all k probes from `first` go to, or null after filling each one's: u32s in
-   * `destinations` for IPv4 (no address object per probe), the text in `names` when a target is IPv6.
+   * `destinations` for IPv4 (no address object per probe), words in `destinations6` for IPv6,
+   * the text in `names` for IPv6 with a zone.
    */
   destinationsFor(table: ProbeTable, targets: TargetList, first: number, k: number): string | null {
     if (targets.addresses.length === 1) return targets.addresses[0]!;
-    if (k === 1) return targets.addresses[table.target[table.slot(first)] as number]!;
-    this.named = targets.ipv6;
+    if (k === 1 && !targets.ipv6) return targets.addresses[table.target[table.slot(first)] as number]!;
+    this.named = targets.zoned;
+    this.destinationWords = targets.ipv6 ? WORDS6 : 1;
+    const words6 = targets.words6;
     for (let i = 0; i < k; i++) {
       const target = table.target[table.slot(first + i)] as number;
-      if (this.named) this.names[i] = targets.addresses[target]!;
-      else this.destinations[i] = targets.values[target]!;
+      if (this.named) {
+        this.names[i] = targets.addresses[target]!;
+      } else if (this.destinationWords === WORDS6) {
+        const from = target * WORDS6;
+        const to = i * WORDS6;
+        for (let w = 0; w < WORDS6; w++) this.destinations6[to + w] = words6[from + w]!;
+      } else {
+        this.destinations[i] = targets.values[target]!;
+      }
     }
     return null;
   }
@@ -109,8 +124,9 @@ export class Outbox {
 
   /**
    * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
-   * (names[i] when `named`); `tag` (the first probe's number) names them in the send thread's
-   * failures. Never throws: a refusal is in `error`, with `sent` probes gone before it.
+   * (destinations6's words when destinationWords is WORDS6, names[i] when `named`); `tag` (the
+   * first probe's number) names them in the send thread's failures. Never throws: a refusal is
+   * in `error`, with `sent` probes gone before it.
    */
   send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null, tag: number): void {
     this.sent = 0;
@@ -133,7 +149,7 @@ export class Outbox {
   }
 
   #each(k: number): Uint32Array | string[] {
-    return this.named ? this.names.slice(0, k) : k === this.size ? this.destinations : this.destinations.subarray(0, k);
+    return this.named ? this.names.slice(0, k) : this.#numbers(k);
   }
 
   /** sendTo for one probe to one address, else sendmmsg. */
@@ -150,5 +166,12 @@ export class Outbox {
     this.sentAt = r.sentAt;
     this.firstKey = r.firstKey ?? -1;
     this.error = r.error;
+  }
+
+  /** The first k destinations as numbers: one per probe (IPv4) or WORDS6 (IPv6). */
+  #numbers(k: number): Uint32Array {
+    const list = this.destinationWords === WORDS6 ? this.destinations6 : this.destinations;
+    const length = k * this.destinationWords;
+    return length === list.length ? list : list.subarray(0, length);
   }
 }

@@ -112,6 +112,11 @@ export interface ProbeSlot {
   /** The target's address as text and as u32 (the engine fills them from `target`). */
   address: string;
   addressValue: number;
+  /**
+   * IPv6: the engine's targets (its TargetList), whose words6 hold this probe's destination at
+   * target * 4 .. target * 4 + 3 (lib/wire readIpv6Words): written without parsing its text.
+   */
+  readonly targets6: { readonly words6: Uint32Array };
   /** IPv4 TTL and TOS for this probe (the engine presets the defaults, the application may change them). */
   ttl: number;
   tos: number;

@@ -61,7 +61,8 @@ export interface ProbeSocket {
   sendTo(buffer: Uint8Array, address: string): { bytes: number; sentAt: number; key?: number };
   /**
    * `target`: one address for all, or each buffer's own: IPv4 addresses as numbers (a.b.c.d =
-   * a << 24 | ...), or addresses as text (IPv6).
+   * a << 24 | ...), IPv6 addresses as four numbers each (RawSocket.sendMany), or addresses as
+   * text (IPv6 with a zone).
    */
   sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey?: number };
   /** Optional: sends on a thread of the socket's own (RawSocket.queueMany; EngineOptions.sendThread). */

@@ -120,8 +120,13 @@ function routeSources(): (destination: Uint8Array) => Uint8Array | null {
   // neither a key nor a lookup.
   const lastPrefix = Buffer.alloc(8);
   let last: Uint8Array | null | undefined;
+  const samePrefix = (destination: Uint8Array): boolean => {
+    for (let i = 0; i < 8; i++) if (lastPrefix[i] !== destination[i]) return false;
+    return true;
+  };
   return (destination) => {
-    if (last !== undefined && lastPrefix.equals(destination.subarray(0, 8))) return last;
+    // Compared in place: this runs for every target of a sweep, and a view each would be garbage.
+    if (last !== undefined && samePrefix(destination)) return last;
     const key = Buffer.from(destination.buffer, destination.byteOffset, 8).toString('hex');
     let source = known.get(key);
     if (source === undefined) {

@@ -6,7 +6,7 @@
 // in no source either: a template whose source is :: (sweep -6, many destinations) is given one
 // per destination by `sourceFor`, the address the route to it leaves from.
 import { put32 } from '../../wire/bytes.js';
-import { IPV6_ADDRESS_LENGTH, parseIpv6 } from '../../wire/ipv6-address.js';
+import { IPV6_ADDRESS_LENGTH, writeIpv6Words } from '../../wire/ipv6-address.js';
 import { addressSum6, withLengthAndProtocol } from '../../wire/ipv6-checksum.js';
 import { FIELD as IP6, HEADER_LENGTH } from '../../wire/ipv6.js';
 import type { ProbeSlot } from '../engine/protocol.js';
@@ -19,9 +19,10 @@ export class Probe6Template implements HeaderTemplate {
   readonly #primed: Primed;
   readonly #flowLabel: number;
   readonly #nextHeader: number;
-  /** The last destination written, as text and as bytes: a ping or a trace has one. */
-  #lastAddress = '';
-  #lastBytes: Buffer = Buffer.alloc(IPV6_ADDRESS_LENGTH);
+  /** The last destination written (its four words, and its bytes): a ping or a trace has one, a sweep's change per target. */
+  readonly #lastWords = new Uint32Array(4);
+  #haveLast = false;
+  readonly #lastBytes: Buffer = Buffer.alloc(IPV6_ADDRESS_LENGTH);
   readonly #sourceFor: ((destination: Uint8Array) => Uint8Array | null) | null;
   /** The source for the last destination (sourceFor's answer, or the template's). */
   #lastSource: Uint8Array;
@@ -49,9 +50,14 @@ export class Probe6Template implements HeaderTemplate {
     this.#primed.prime(b);
     put32(b, IP6.VERSION_CLASS_FLOW, ((6 << 28) | ((probe.tos & 0xff) << 20) | this.#flowLabel) >>> 0);
     b[IP6.HOP_LIMIT] = probe.ttl;
-    if (probe.address !== this.#lastAddress) {
-      this.#lastBytes = parseIpv6(probe.address);
-      this.#lastAddress = probe.address;
+    // The destination from the engine's words (ProbeSlot.targets6): no text parsed per probe.
+    const words = probe.targets6.words6;
+    const at = probe.target * 4;
+    const last = this.#lastWords;
+    if (!this.#haveLast || words[at] !== last[0] || words[at + 1] !== last[1] || words[at + 2] !== last[2] || words[at + 3] !== last[3]) {
+      for (let w = 0; w < 4; w++) last[w] = words[at + w]!;
+      this.#haveLast = true;
+      writeIpv6Words(last, 0, this.#lastBytes, 0);
       if (this.#sourceFor !== null) this.#lastSource = this.#sourceFor(this.#lastBytes) ?? this.bytes.subarray(IP6.SRC, IP6.SRC + IPV6_ADDRESS_LENGTH);
     }
     b.set(this.#lastBytes, IP6.DST);

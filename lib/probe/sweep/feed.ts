@@ -12,7 +12,7 @@
 import { parseIpv4, u32 } from '../../wire/bytes.js';
 import { parseIpv6 } from '../../wire/ipv6-address.js';
 import { resolveTarget, type IpVersion } from '../resolve.js';
-import { readTargetFile, TARGET_KIND, targetCount, type TargetOrigin, type TargetSpec } from './targets.js';
+import { readTargetBatches, TARGET_KIND, targetCount, type TargetOrigin, type TargetSpec } from './targets.js';
 
 /**
  * What take() found:
@@ -154,9 +154,16 @@ export class TargetFeed {
         if (entry !== null) this.#push(entry);
       }
     };
-    const add = async (spec: TargetSpec, origin: TargetOrigin | null): Promise<void> => {
+    // A spec queued at once when it can be (no name before it still resolving, room in the
+    // queue): a file of addresses costs no promise per line. False: it must wait (add()).
+    const addNow = (spec: TargetSpec): boolean => {
+      if (spec.kind === TARGET_KIND.name || lookups.length > 0 || this.#full()) return false;
+      this.#push({ first: spec.first, last: spec.last, name: null, high: spec.high ?? null });
+      return true;
+    };
+    const add = async (spec: TargetSpec, origin: () => TargetOrigin): Promise<void> => {
       if (spec.kind === TARGET_KIND.name) {
-        lookups.push(this.#lookup(spec.text, origin));
+        lookups.push(this.#lookup(spec.text, origin()));
         await drain(LOOKUPS - 1);
       } else {
         await drain(0); // names before this one come first
@@ -168,12 +175,15 @@ export class TargetFeed {
     for (const spec of this.#options.args) {
       position++;
       if (this.#closed) return;
-      await add(spec, { file: null, line: position });
+      const line = position;
+      await add(spec, () => ({ file: null, line }));
     }
     for (const file of this.#options.files ?? []) {
-      for await (const { spec, origin } of readTargetFile(file, this.#options.stdin, this.#version)) {
-        if (this.#closed) return;
-        await add(spec, origin);
+      for await (const { specs, lines } of readTargetBatches(file, this.#options.stdin, this.#version)) {
+        for (let i = 0; i < specs.length; i++) {
+          if (this.#closed) return;
+          if (!addNow(specs[i]!)) await add(specs[i]!, () => ({ file, line: lines[i]! }));
+        }
       }
     }
     await drain(0);
@@ -217,8 +227,13 @@ export class TargetFeed {
     return entry;
   }
 
+  /** The queue holds HIGH_WATER entries: the producer waits. */
+  #full(): boolean {
+    return this.#queue.length - this.#head >= HIGH_WATER;
+  }
+
   #waitForRoom(): Promise<void> | void {
-    if (this.#closed || this.#queue.length - this.#head < HIGH_WATER) return;
+    if (this.#closed || !this.#full()) return;
     return new Promise<void>((resolve) => {
       this.#room = resolve;
     });
@@ -238,7 +253,7 @@ export class TargetFeed {
 
   /** Tells the consumer (and start()) that something changed. */
   #notify(): void {
-    for (const w of this.#readyWaiters.splice(0)) w();
+    if (this.#readyWaiters.length > 0) for (const w of this.#readyWaiters.splice(0)) w();
     if (this.#starved) {
       this.#starved = false;
       this.#options.onReady?.();

@@ -9,6 +9,8 @@
 // duplicate in the totals only (totals.ts). Delayed probes (retries after an ICMP error, count
 // mode's period) wait in a heap (heap.ts), with one timer for its earliest.
 import { NS_PER_MS } from '../../socket/clock.js';
+import { formatIpv4 } from '../../wire/bytes.js';
+import { formatIpv6Words } from '../../wire/ipv6-address.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, firstLine } from '../errors.js';
 import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
@@ -80,8 +82,13 @@ export class SweepHandler implements ProbeHandler {
   readonly #ringSize: number;
   /** Per probe, by ring slot (n & mask): its target's serial, its index among them, its address, its PROBE state. */
   readonly #probes: ProbeColumns;
-  /** Per probe, by ring slot: its target's address text (shared with the lane: no string made per probe). */
-  readonly #probeText: string[];
+  /**
+   * IPv6: per probe, by ring slot, its target's address as four words (4 per slot), so that an
+   * answer after its target finished is reported by address. IPv4 has it in #probes.address.
+   * Numbers, not the text: a string held per probe would live as long as the ring, into V8's
+   * old space.
+   */
+  readonly #probeWords: Uint32Array | null;
   readonly #address = new TargetAddress();
 
   readonly #heap = new DueHeap();
@@ -114,7 +121,7 @@ export class SweepHandler implements ProbeHandler {
     this.#mask = size - 1;
     this.#laneCap = size;
     this.#probes = newTypedColumns(PROBE_COLUMNS, size);
-    this.#probeText = new Array<string>(size).fill('');
+    this.#probeWords = config.family.version === 6 ? new Uint32Array(size * 4) : null;
     this.#alarm = new Alarm(clock, () => this.#engine.wake());
   }
 
@@ -335,24 +342,25 @@ export class SweepHandler implements ProbeHandler {
   /** A lane for a new target: a free one pointed at it, or a new one. */
   #acquire(t: FeedTarget): number {
     const engine = this.#engine;
-    const { text, value: address } = this.#address.of(t);
+    const { text, value: address, words } = this.#address.of(t);
     const name = t.name;
     let lane: number;
     if (this.#free.length > 0) {
       lane = this.#free.pop()!;
-      engine.setTarget(lane, text, address);
+      engine.setTarget(lane, text, address, words);
     } else if (this.#allocated === 0) {
       lane = 0; // the engine was made with the first target as its target 0
-      if (engine.targets[0] !== text) engine.setTarget(0, text, address);
+      if (engine.targets[0] !== text) engine.setTarget(0, text, address, words);
       this.#allocated = 1;
     } else {
-      lane = engine.addTarget(text, address);
+      lane = engine.addTarget(text, address, words);
       this.#allocated++;
     }
     const lanes = this.#lanes;
     lanes.reserve(lane);
     lanes.clear(lane);
     lanes.text[lane] = text;
+    if (words !== null) lanes.words.set(words, lane * 4);
     lanes.name[lane] = name;
     const L = lanes.cols;
     L.serial[lane] = this.#serials++;
@@ -377,7 +385,8 @@ export class SweepHandler implements ProbeHandler {
     this.#probes.serial[s] = L.serial[lane]!;
     this.#probes.index[s] = k;
     this.#probes.address[s] = L.address[lane]!;
-    this.#probeText[s] = this.#lanes.text[lane]!;
+    const words = this.#probeWords;
+    if (words !== null) for (let w = 0; w < 4; w++) words[s * 4 + w] = this.#lanes.words[lane * 4 + w]!;
     this.#probes.state[s] = PROBE.open;
     if (this.#countMode && k + 1 < this.#tries) {
       // fping: the next probe to a target one period after this one was due, not sent
@@ -430,8 +439,13 @@ export class SweepHandler implements ProbeHandler {
 
   /** host and address of probe s's target (lane -1: a finished target, known by its address). */
   #who(lane: number, s: number): { host: string; address: string } {
-    const address = lane >= 0 ? this.#lanes.text[lane]! : this.#probeText[s]!;
+    const address = lane >= 0 ? this.#lanes.text[lane]! : this.#probeAddress(s);
     return { host: lane >= 0 ? (this.#lanes.name[lane] ?? address) : address, address };
+  }
+
+  /** The address probe s went to, as text (its target is finished: made only for this line). */
+  #probeAddress(s: number): string {
+    return this.#probeWords !== null ? formatIpv6Words(this.#probeWords, s * 4) : formatIpv4(this.#probes.address[s]!);
   }
 
   #duplicateEvent(lane: number, s: number, m: Match, rttNs: number): void {

@@ -38,8 +38,10 @@ export class Lanes {
   size: number;
   /** The columns; grown (replaced) by reserve(), so read them again after it. */
   cols: LaneColumns;
-  /** The address as text (what the engine sends to), made once per target. */
+  /** The address as text (what a result line says), made once per target. */
   readonly text: string[] = [];
+  /** IPv6: each lane's address as four words (readIpv6Words), for the probes sent to it; grown with the columns. */
+  words: Uint32Array;
   /** The name the target was given as, or null. */
   readonly name: (string | null)[] = [];
   /** The same columns as a list, for clearing a lane (once per target: no key lookups there). */
@@ -50,6 +52,7 @@ export class Lanes {
     this.cols = newTypedColumns(LANE_COLUMNS, size);
     this.cols.serial.fill(-1);
     this.#all = COLUMN_KEYS.map((key) => this.cols[key]);
+    this.words = new Uint32Array(size * 4);
   }
 
   /** Makes room for lane index `i`. */
@@ -62,6 +65,9 @@ export class Lanes {
     grown.serial.fill(-1, this.size);
     this.cols = grown;
     this.#all = COLUMN_KEYS.map((key) => grown[key]);
+    const words = new Uint32Array(size * 4);
+    words.set(this.words);
+    this.words = words;
     this.size = size;
   }
 

@@ -20,6 +20,7 @@ import type { RawSocket } from '../../socket/socket.js';
 import type { SessionSocket } from '../engine/session.js';
 import { rawSocketDrops } from '../../socket/system.js';
 import { CommandSession, ProbeSession, type SessionParts } from '../engine/session.js';
+import { SocketGroup } from '../engine/socket-group.js';
 import { ECHO_HEADER_BYTES, IcmpEchoProtocol } from '../protocols/icmp-echo.js';
 import { checkSourceAddress } from '../resolve.js';
 import { TargetAddress } from './address.js';
@@ -136,7 +137,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
       },
       (handler, engine) => {
         handler.finishAll();
-        return end(engine.startedAt, rawSocketDrops(session.rawSocket));
+        return end(engine.startedAt, receiveDrops(session.rawSocket));
       },
     );
   }
@@ -174,6 +175,21 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
     const error = this.#feed?.error ?? null;
     return totals.summary(this.session.clock.now() - startedAt, unknown, drops, error === null ? null : error.message, this.session.stopRequested);
   }
+}
+
+/**
+ * What the kernel dropped on the sockets the replies come in on: the one IPv4 socket, or IPv6's
+ * ICMPv6 socket(s) beside the sender (SocketGroup); null when a socket cannot tell.
+ */
+function receiveDrops(socket: SessionSocket): number | null {
+  const receivers = socket instanceof SocketGroup ? socket.receivers : [socket];
+  let drops = 0;
+  for (const r of receivers) {
+    const n = rawSocketDrops(r);
+    if (n === null) return null;
+    drops += n;
+  }
+  return drops;
 }
 
 /**

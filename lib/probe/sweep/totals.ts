@@ -3,25 +3,27 @@
 // round trips of first replies. Counted as the handler goes; kept when targets are forgotten.
 import type { SweepSummary } from './events.js';
 
+/**
+ * The counters, named once: targets alive, unreachable and cut short (unfinished); probes timed
+ * out and sent (transmitted); replies, the duplicate and late ones among them; corrupted
+ * answers, other ICMP messages, refused sends, and strays (answers to probes forgotten).
+ */
+const COUNTERS = ['alive', 'unreachable', 'unfinished', 'timeouts', 'transmitted', 'replies', 'duplicates', 'late', 'corrupted', 'otherIcmp', 'sendErrors', 'strays'] as const;
+export type SweepCounter = (typeof COUNTERS)[number];
+
+// The class below gets one number field per counter (declaration merging: the names are written once, in COUNTERS).
+export interface SweepTotals extends Record<SweepCounter, number> {}
+
 export class SweepTotals {
   // round trips of first replies, ns
   #rttMin = Number.POSITIVE_INFINITY;
   #rttMax = 0;
   #rttCount = 0;
   #rttSum = 0;
-  // counts
-  alive = 0;
-  unreachable = 0;
-  unfinished = 0;
-  timeouts = 0;
-  transmitted = 0;
-  replies = 0;
-  duplicates = 0;
-  late = 0;
-  corrupted = 0;
-  otherIcmp = 0;
-  sendErrors = 0;
-  strays = 0;
+
+  constructor() {
+    for (const name of COUNTERS) this[name] = 0;
+  }
 
   /** A first reply's round trip, ns. */
   rtt(ns: number): void {

@@ -9,6 +9,7 @@ import { HEADER_LENGTH as ICMP_HEADER_LENGTH, ICMP_TYPE } from '../../wire/icmpv
 import { ICMPV6_TYPE } from '../../wire/icmpv6-codes.js';
 import { isFragment } from '../../wire/ipv4.js';
 import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
+import { ipv6WordsOf } from '../../wire/ipv6-address.js';
 import { quotedHeaderOffset } from '../../wire/peek.js';
 import { errnoName } from '../errors.js';
 import type { ProbeEngine } from '../engine/engine.js';
@@ -58,7 +59,7 @@ export class TraceAnswers {
     this.#config = config;
     this.#protocol = protocol;
     this.#scratch = Buffer.alloc(protocol.maxProbeLength);
-    this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
+    this.#slot = { number: 0, target: 0, address: config.target.address, addressValue: 0, targets6: { words6: wordsOf(config.target.address) }, ttl: 0, tos: 0, timeoutMs: 0, key: -1 };
   }
 
   /**
@@ -154,4 +155,11 @@ export class TraceAnswers {
     slot.tos = engine.tosOf(n);
     return this.#protocol.encode(slot, this.#scratch);
   }
+}
+
+/** The trace target's address as ProbeSlot.targets6's words (its only target, index 0); zeros for IPv4. */
+function wordsOf(address: string): Uint32Array {
+  const words = new Uint32Array(4);
+  if (address.includes(':')) ipv6WordsOf(address, words, 0);
+  return words;
 }

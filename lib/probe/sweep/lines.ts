@@ -1,0 +1,71 @@
+// The lines of a target list, a read at a time. readline hands out one line per event and an
+// async iterator over it one promise per line, which for a list of 65,534 addresses cost more
+// than sweeping them; here each chunk read becomes one array of its whole lines, split with
+// readline's line ends (\n, \r\n and a lone \r, crlfDelay: Infinity: a \r\n cut between two
+// reads is still one end), the last line of a file needing none.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+const LINE_END = /\r\n|\r|\n/;
+
+/** Text in, whole lines out: what one read completes, the rest kept for the next. */
+class LineSplitter {
+  readonly #decoder = new StringDecoder('utf8');
+  #rest = '';
+
+  /** The lines `chunk` completes (none when it ends none). */
+  push(chunk: string | Buffer): string[] | null {
+    const text = this.#rest + (typeof chunk === 'string' ? chunk : this.#decoder.write(chunk));
+    // A \r at the very end may be the first half of a \r\n: the next read decides.
+    const end = text.endsWith('\r') ? text.length - 1 : text.length;
+    const cut = Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1));
+    if (cut < 0) {
+      this.#rest = text;
+      return null;
+    }
+    const head = text[cut] === '\n' && text[cut - 1] === '\r' ? text.slice(0, cut - 1) : text.slice(0, cut);
+    this.#rest = text.slice(cut + 1);
+    return head.split(LINE_END);
+  }
+
+  /** The last line, which needs no end (null when the text ended with one). */
+  end(): string[] | null {
+    let rest = this.#rest + this.#decoder.end();
+    this.#rest = '';
+    if (rest.endsWith('\r')) rest = rest.slice(0, -1);
+    return rest === '' ? null : rest.split(LINE_END);
+  }
+}
+
+/** The whole lines of each chunk of `input` (strings or bytes, UTF-8), one array per chunk that ends one. */
+export async function* lineBatches(input: AsyncIterable<string | Buffer>): AsyncGenerator<string[]> {
+  const lines = new LineSplitter();
+  for await (const chunk of input) {
+    const got = lines.push(chunk);
+    if (got !== null) yield got;
+  }
+  const last = lines.end();
+  if (last !== null) yield last;
+}
+
+/**
+ * The same for a regular file read at once, without the event loop (reads of `size` bytes):
+ * for a check before anything is sent, when there is nothing else to do meanwhile.
+ */
+export function* fileLineBatchesSync(path: string, size = 1 << 16): Generator<string[]> {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(size);
+    const lines = new LineSplitter();
+    for (;;) {
+      const n = readSync(fd, buffer, 0, size, null);
+      if (n === 0) break;
+      const got = lines.push(buffer.subarray(0, n));
+      if (got !== null) yield got;
+    }
+    const last = lines.end();
+    if (last !== null) yield last;
+  } finally {
+    closeSync(fd);
+  }
+}
