@@ -13,6 +13,7 @@
         "native/poll.cc",
         "native/readiness.cc",
         "native/receive.cc",
+        "native/send-queue.cc",
         "native/sockaddr.cc",
         "native/socket.cc",
         "native/sockopt.cc",

@@ -33,6 +33,14 @@
 
 namespace rawprobe {
 
+namespace {
+// How long a wake-up waits at most for the send thread's chunk (send-queue.h): far longer than
+// a chunk takes, short enough that nothing else on the loop notices.
+constexpr int kAwaitChunkUs = 2000;
+// How long a wake-up of a flood with a send thread reads (and sends) before the loop's turn.
+constexpr double kThreadedWakeNs = 5e6;
+}  // namespace
+
 RecvScratch::RecvScratch(size_t slot_count, size_t slot_size)
     : slotCount(slot_count),
       slotSize(slot_size),
@@ -236,7 +244,7 @@ SourceFacts SourceOf(const sockaddr_storage& ss, bool named) {
 
 // Copies slot i's datagram (bytes, facts, and for non-IPv4 sockets its source as text) out
 // of the slots into what the wake-up delivers.
-void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses) {
+void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses, int family) {
   msghdr& m = s.headers[i].msg_hdr;
   const size_t wire = s.headers[i].msg_len;
   const size_t copied = std::min(wire, s.slotSize);
@@ -247,8 +255,14 @@ void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses) {
 
   const bool named = m.msg_namelen >= sizeof(sa_family_t);
   const SourceFacts f = SourceOf(s.names[i], named);
-  // AF_INET sources travel as numbers in meta; other families need their text.
-  if (wantAddresses) {
+  // AF_INET sources travel as numbers in meta, AF_INET6 ones as bytes; others need their text.
+  if (wantAddresses && family == AF_INET6) {
+    static const uint8_t kNone[16] = {};
+    const uint8_t* from = f.family == AF_INET6
+                              ? reinterpret_cast<const sockaddr_in6*>(&s.names[i])->sin6_addr.s6_addr
+                              : kNone;
+    s.sources6.insert(s.sources6.end(), from, from + 16);
+  } else if (wantAddresses) {
     const auto* source = reinterpret_cast<const sockaddr*>(&s.names[i]);
     s.addresses.push_back(named ? HostText(source, m.msg_namelen) : std::string());
   }
@@ -279,13 +293,29 @@ void CollectDatagram(RecvScratch& s, size_t i, bool wantAddresses) {
 // saves a trip through epoll per batch at the cost of one empty recvmmsg.
 size_t Socket::DrainData() {
   size_t total = 0;
+  const double started = NowSinceBase();
   while (Receiving() && total < maxPerWake_) {
+    // A flood's send thread (ours, or the sender's whose stamps we read) is sending: its
+    // chunk's answers are coming in. Each pass waits for the rest of them, so that they are read
+    // in one go, not a few per wake-up, while the thread sends the chunk queued after it; a
+    // wake-up that keeps finding answers so gives the loop back after kThreadedWakeNs.
+    SendQueue* sending = SendingQueue();
+    if (sending != nullptr) {
+      if (NowSinceBase() - started > kThreadedWakeNs) break;
+      sending->AwaitChunk(kAwaitChunkUs);
+    }
     bool ended = false;
     const size_t got = DrainBatch(maxPerWake_ - total, &ended);
     total += got;
     if (got == 0 || ended) break;
   }
   return total;
+}
+
+// The send thread whose answers come in here: ours, or that of the sender we read stamps of.
+SendQueue* Socket::SendingQueue() const {
+  if (sendQueue_) return sendQueue_.get();
+  return stampSource_ != nullptr ? stampSource_->sendQueue_.get() : nullptr;
 }
 
 // One recvmmsg pass (or several, while each fills every slot) of at most `budget`
@@ -295,6 +325,7 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
   s.out.clear();
   s.meta.clear();
   s.addresses.clear();
+  s.sources6.clear();
   const bool wantAddresses = family_ != AF_INET;
   const bool connectionOriented = type_ == SOCK_STREAM || type_ == SOCK_SEQPACKET;
   // MSG_TRUNC makes msg_len the datagram's real length; on TCP it would discard data.
@@ -318,7 +349,7 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
         ended = true;  // orderly shutdown by the peer
         break;
       }
-      CollectDatagram(s, i, wantAddresses);
+      CollectDatagram(s, i, wantAddresses, family_);
       total++;
     }
     // Fewer than asked means the kernel hit EAGAIN inside recvmmsg: the queue is empty.
@@ -328,7 +359,11 @@ size_t Socket::DrainBatch(size_t budget, bool* endedOut) {
   // After the datagrams: the send stamps of everything they answer are queued by now.
   Napi::Array entries;
   uint32_t entryCount = 0;
-  if (TxTimestamping()) drainedQueue_ += ReadErrorQueue(&entries, &entryCount);
+  if (TxTimestamping()) drainedQueue_ += ReadErrorQueue(fd_, &entries, &entryCount);
+  // A sender's too (readStampsOf): its stamps are queued before any answer they time can come.
+  if (stampSource_ != nullptr && stampSource_->fd_ >= 0 && stampSource_->TxTimestamping()) {
+    ReadErrorQueue(stampSource_->fd_, &entries, &entryCount);
+  }
   const size_t count = DeliverBatch(wantAddresses);
   if (entryCount > 0 && Receiving()) Emit({Napi::Number::New(Env(), batch::kEventErrQueue), entries});
   if (recvError != 0 && Receiving()) ReportRecvError(recvError);
@@ -357,7 +392,9 @@ size_t Socket::DeliverBatch(bool wantAddresses) {
     Napi::Float64Array m = Napi::Float64Array::New(env, s.meta.size());
     memcpy(m.Data(), s.meta.data(), s.meta.size() * sizeof(double));
     meta = m;
-    if (wantAddresses) {
+    if (wantAddresses && family_ == AF_INET6) {
+      addresses = Napi::Buffer<uint8_t>::Copy(env, s.sources6.data(), s.sources6.size());
+    } else if (wantAddresses) {
       Napi::Array list = Napi::Array::New(env, count);
       for (size_t i = 0; i < count; i++) {
         list.Set(static_cast<uint32_t>(i), Napi::String::New(env, s.addresses[i]));
@@ -374,6 +411,7 @@ size_t Socket::DeliverBatch(bool wantAddresses) {
   s.out.clear();
   s.meta.clear();
   s.addresses.clear();
+  s.sources6.clear();
   s.tx.clear();
   Emit({Napi::Number::New(env, batch::kEventBatch), data, meta,
         Napi::Number::New(env, static_cast<double>(count)), addresses, tx,
@@ -401,7 +439,7 @@ void Socket::ReportRecvError(int err) {
 size_t Socket::DrainErrorQueue() {
   Napi::Array entries;
   uint32_t count = 0;
-  drainedQueue_ += ReadErrorQueue(&entries, &count) - count;
+  drainedQueue_ += ReadErrorQueue(fd_, &entries, &count) - count;
   DeliverBatch(family_ != AF_INET);  // the send timestamps, if any
   if (count > 0 && Receiving()) Emit({Napi::Number::New(Env(), batch::kEventErrQueue), entries});
   return count;
@@ -452,9 +490,10 @@ Napi::Object ErrorEntry(Napi::Env env, msghdr& m, const sockaddr_storage& name, 
 
 }  // namespace
 
-// Reads the error queue until it is empty (or a bound): send timestamps go to scratch_->tx,
-// every other entry into `entries` (made with the first). Returns how many entries it read.
-size_t Socket::ReadErrorQueue(Napi::Array* entries, uint32_t* count) {
+// Reads fd's error queue (ours, or a sender's: readStampsOf) until it is empty (or a bound):
+// send timestamps go to scratch_->tx, every other entry into `entries` (made with the first).
+// Returns how many entries it read.
+size_t Socket::ReadErrorQueue(int fd, Napi::Array* entries, uint32_t* count) {
   Napi::Env env = Env();
   RecvScratch& s = *scratch_;
   size_t read = 0;
@@ -462,7 +501,7 @@ size_t Socket::ReadErrorQueue(Napi::Array* entries, uint32_t* count) {
   for (int round = 0; round < 256; round++) {
     const size_t want = s.slotCount;
     ArmSlots(s, want);
-    const int got = recvmmsg(fd_, s.headers.data(), static_cast<unsigned int>(want),
+    const int got = recvmmsg(fd, s.headers.data(), static_cast<unsigned int>(want),
                              MSG_ERRQUEUE | MSG_DONTWAIT | MSG_TRUNC, nullptr);
     if (got < 0) {
       if (errno == EINTR) continue;

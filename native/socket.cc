@@ -49,6 +49,9 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::Send>("send"),
           InstanceMethod<&Socket::SendTo>("sendTo"),
           InstanceMethod<&Socket::SendMany>("sendMany"),
+          InstanceMethod<&Socket::QueueMany>("queueMany"),
+          InstanceMethod<&Socket::FlushQueued>("flushQueued"),
+          InstanceMethod<&Socket::TakeSendFailures>("takeSendFailures"),
           InstanceMethod<&Socket::SetOption>("setOption"),
           InstanceMethod<&Socket::GetOption>("getOption"),
           InstanceMethod<&Socket::AttachFilter>("attachFilter"),
@@ -56,6 +59,7 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::StartReceiving>("startReceiving"),
           InstanceMethod<&Socket::StopReceiving>("stopReceiving"),
           InstanceMethod<&Socket::SetTimestamping>("setTimestamping"),
+          InstanceMethod<&Socket::ReadStampsOf>("readStampsOf"),
           InstanceMethod<&Socket::PeerCredentials>("peerCredentials"),
           InstanceMethod<&Socket::Listen>("listen"),
           InstanceMethod<&Socket::Accept>("accept"),
@@ -143,6 +147,7 @@ void Socket::StopReceivingNow() {
 
 void Socket::CloseNow() {
   StopReceivingNow();
+  sendQueue_.reset();  // the send thread stops (what it has not sent is dropped) before the fd goes
   if (fd_ >= 0) {
     ::close(fd_);  // never retried on EINTR: Linux has already released the descriptor
     fd_ = -1;

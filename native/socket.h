@@ -25,6 +25,7 @@
 
 #include "errors.h"
 #include "polled-wrap.h"
+#include "send-queue.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -117,6 +118,9 @@ struct RecvScratch {
   std::vector<uint8_t> out;
   std::vector<double> meta;
   std::vector<std::string> addresses;
+  // AF_INET6 sockets: each datagram's source as its 16 bytes (zeros when the kernel gave none),
+  // handed over as one Buffer instead of a string per datagram (text only when asked for).
+  std::vector<uint8_t> sources6;
   // Send timestamps read from the error queue (batch::kTxStride numbers each).
   std::vector<double> tx;
 };
@@ -143,6 +147,10 @@ class Socket : public PolledWrap<Socket> {
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value SendMany(const Napi::CallbackInfo& info);
+  // sends on a thread of their own (send-queue.cc)
+  Napi::Value QueueMany(const Napi::CallbackInfo& info);
+  Napi::Value FlushQueued(const Napi::CallbackInfo& info);
+  Napi::Value TakeSendFailures(const Napi::CallbackInfo& info);
   // options and filters (sockopt.cc)
   Napi::Value SetOption(const Napi::CallbackInfo& info);
   Napi::Value GetOption(const Napi::CallbackInfo& info);
@@ -154,6 +162,7 @@ class Socket : public PolledWrap<Socket> {
   Napi::Value StopReceiving(const Napi::CallbackInfo& info);
   // kernel timestamps (timestamping.cc)
   Napi::Value SetTimestamping(const Napi::CallbackInfo& info);
+  Napi::Value ReadStampsOf(const Napi::CallbackInfo& info);
   // connections (connection.cc)
   Napi::Value Listen(const Napi::CallbackInfo& info);
   Napi::Value Accept(const Napi::CallbackInfo& info);
@@ -209,6 +218,7 @@ class Socket : public PolledWrap<Socket> {
   void HandleWake(int status);
   // Drains up to the per-wake-up bound; returns how many datagrams it delivered.
   size_t DrainData();
+  SendQueue* SendingQueue() const;
   // One recvmmsg pass of at most `budget` datagrams, delivered as one batch.
   size_t DrainBatch(size_t budget, bool* ended);
   size_t DeliverBatch(bool wantAddresses);
@@ -216,7 +226,7 @@ class Socket : public PolledWrap<Socket> {
   size_t DrainErrorQueue();
   // Reads the whole error queue: send timestamps into scratch_->tx, other entries into
   // `entries` (made with the first one, counted in `count`); returns how many it read.
-  size_t ReadErrorQueue(Napi::Array* entries, uint32_t* count);
+  size_t ReadErrorQueue(int fd, Napi::Array* entries, uint32_t* count);
   // One error-queue entry: a send timestamp goes to scratch_->tx (returns true), anything
   // else is left for the caller to deliver as an 'errqueue' entry (returns false).
   bool CollectTxTimestamp(msghdr* m);
@@ -249,6 +259,12 @@ class Socket : public PolledWrap<Socket> {
   std::vector<iovec> sendIov_;
 
   AddonData* data_ = nullptr;
+  // readStampsOf(sender): a socket that only sends (IPv6's IPPROTO_RAW one, never polled) whose
+  // send timestamps each drain of this one reads too, after the datagrams, as it reads its own.
+  Socket* stampSource_ = nullptr;
+  // queueMany's thread, made with the first call; stopped before the descriptor closes.
+  std::unique_ptr<SendQueue> sendQueue_;
+  Napi::ObjectReference stampSourceRef_;
 };
 
 }  // namespace rawprobe

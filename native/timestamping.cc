@@ -102,6 +102,27 @@ Napi::Value Socket::SetTimestamping(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// readStampsOf(sender | null): each drain of this socket also reads `sender`'s send timestamps
+// (after the datagrams, as its own), for a socket that sends and is never polled: IPv6's
+// IPPROTO_RAW sender, whose probes' answers come in on a raw ICMPv6 socket. A closed sender is
+// skipped; null stops it.
+Napi::Value Socket::ReadStampsOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  CheckOpen(env, "read send timestamps");
+  if (info[0].IsNull() || info[0].IsUndefined()) {
+    stampSource_ = nullptr;
+    stampSourceRef_.Reset();
+    return env.Undefined();
+  }
+  if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(data_->socketClass.Value())) {
+    throw InvalidArgType(env, "the sender must be a Socket");
+  }
+  Napi::Object sender = info[0].As<Napi::Object>();
+  stampSource_ = Socket::Unwrap(sender);
+  stampSourceRef_ = Napi::Persistent(sender);  // the sender lives as long as we read it
+  return env.Undefined();
+}
+
 // SO_TIMESTAMPNS on unless SO_TIMESTAMPING gives the receive times itself.
 void Socket::ApplyReceiveTimestamps(Napi::Env env) {
   const int on = (timestamping_ & kRxTimestampFlags) == 0 ? 1 : 0;

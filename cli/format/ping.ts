@@ -184,9 +184,11 @@ export function statusLine(s: PingSummary): string {
 }
 
 /** Flood output for one flush: '.' per probe sent, a backspace per reply (ping_common.c), and -a's bell per reply. */
-export function floodText(p: { sent: number; replies: number; corrupted: number; errors: number; sendErrors: number }, audible = false): string {
+export function floodText(p: { sent: number; replies: number; corrupted: number; errors: number; sendErrors: number; refusedLater?: number }, audible = false): string {
   const reply = audible ? '\b \b\u0007' : '\b \b';
-  return '.'.repeat(p.sent) + reply.repeat(p.replies) + '\bC'.repeat(p.corrupted) + '\bE'.repeat(p.errors) + 'E'.repeat(p.sendErrors);
+  // A probe refused after its dot was printed (a send thread's refusal): its E over a dot, as
+  // iputils prints E instead of the dot.
+  return '.'.repeat(p.sent) + reply.repeat(p.replies) + '\bC'.repeat(p.corrupted) + '\bE'.repeat(p.errors + (p.refusedLater ?? 0)) + 'E'.repeat(p.sendErrors);
 }
 
 // ---- JSON -----------------------------------------------------------------------------------

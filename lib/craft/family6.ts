@@ -2,19 +2,19 @@
 // IPV6_HDRINCL (Linux 4.5 and later): every byte of the IPv6 header is ours, and the kernel
 // changes none of them (hdrincl.ts). Answers come in on raw ICMPv6, UDP and TCP sockets, which
 // never hand over the IPv6 header: a datagram starts at its ICMPv6 (UDP, TCP) header, its
-// source is the batch's address text, its protocol the socket's, its hop limit and traffic
+// source is the batch's (sources6: its 16 bytes), its protocol the socket's, its hop limit and traffic
 // class the IPV6_HOPLIMIT / IPV6_TCLASS control messages (IPV6_RECVHOPLIMIT and
 // IPV6_RECVTCLASS on). The extension chain of what we send, and of the packet an ICMPv6 error
 // quotes, is walked by the headers' lengths (lib/wire's walkChain) to the upper layer.
 import { u16, u32 } from '../wire/bytes.js';
 import { ICMPV6_TYPE, isError } from '../wire/icmpv6-codes.js';
 import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH } from '../wire/icmpv6.js';
-import { address6KeyOf, formatIpv6, parseIpv6 } from '../wire/ipv6-address.js';
+import { formatIpv6, parseIpv6 } from '../wire/ipv6-address.js';
 import { newChainWalk, walkChain } from '../wire/ipv6-chain.js';
 import { addressSum6, withLengthAndProtocol } from '../wire/ipv6-checksum.js';
 import { finalDestination } from '../wire/ipv6-routing.js';
 import { FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH } from '../wire/ipv6.js';
-import { answerPacket6, readAnswer6, readQuoted6 } from '../probe/family/family6.js';
+import { answerPacket6, answerSource6, readAnswer6, readQuoted6 } from '../probe/family/family6.js';
 import { FIELD as PORTS } from '../wire/udp.js';
 import { echoReplyFilterV6 } from '../socket/bpf.js';
 import { rawIcmpSocket } from '../socket/icmp-socket.js';
@@ -60,8 +60,9 @@ function packetKey(b: Uint8Array, o: number, end: number): number {
 function classifyAnswer(b: Uint8Array, offset: number, length: number, wireLength: number, m: Match): MatchKind {
   m.kind = MATCH.none;
   const batch = m.batch;
-  const source = batch?.addresses?.[m.index];
-  if (batch === null || source === undefined || source === '') return MATCH.none;
+  if (batch === null) return MATCH.none;
+  const from = answerSource6(batch, m.index);
+  if (from < 0) return MATCH.none;
   const protocol = batch.protocol;
   const end = offset + length;
   let key = -1;
@@ -74,7 +75,7 @@ function classifyAnswer(b: Uint8Array, offset: number, length: number, wireLengt
     const type = b[offset]!;
     if (type === ICMPV6_TYPE.ECHO_REPLY) {
       key = echoAnswerKey(u16(b, offset + ICMPV6.IDENTIFIER), u16(b, offset + ICMPV6.SEQUENCE));
-      m.target = address6KeyOf(source);
+      m.target = from;
     } else if (isError(type)) {
       const inner = offset + ICMPV6_HEADER_LENGTH;
       key = packetKey(b, inner, end);
@@ -86,10 +87,10 @@ function classifyAnswer(b: Uint8Array, offset: number, length: number, wireLengt
   } else if ((protocol === UDP || protocol === TCP) && length >= 4) {
     // Coming back, the ports are the other way round.
     key = portsKey(protocol, u16(b, offset + PORTS.DST_PORT), u16(b, offset + PORTS.SRC_PORT));
-    m.target = address6KeyOf(source);
+    m.target = from;
   }
   if (key < 0) return MATCH.none;
-  readAnswer6(m, batch, source, b, offset, length, wireLength);
+  readAnswer6(m, batch, from, b, offset, length, wireLength);
   m.type = protocol === ICMPV6_PROTOCOL ? b[offset]! : -1;
   m.code = protocol === ICMPV6_PROTOCOL ? b[offset + 1]! : -1;
   m.key = key;

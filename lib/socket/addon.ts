@@ -35,6 +35,12 @@ export interface NativeSocket {
     target: Uint8Array | readonly Uint8Array[] | Uint32Array | null,
     flags?: number,
   ): number;
+  /** Copies the datagrams to the socket's send thread (native/send-queue.h); the time read before. */
+  queueMany(buffers: readonly Uint8Array[], target: Uint8Array | readonly Uint8Array[] | Uint32Array | null, tag: number): number;
+  /** Waits until every queued datagram was handed to the kernel. */
+  flushQueued(): void;
+  /** [tag, errno] per queued datagram the kernel refused since the last call, or null. */
+  takeSendFailures(): Float64Array | null;
   setOption(level: number, name: number, kind: OptionKind, value: unknown, label?: string): void;
   getOption(level: number, name: number, kind: OptionKind, size?: number, label?: string): unknown;
   attachFilter(program: Uint8Array): void;
@@ -48,6 +54,7 @@ export interface NativeSocket {
   stopReceiving(): void;
   /** SO_TIMESTAMPING = flags (SOF_TIMESTAMPING_*); with receive stamps asked for, SO_TIMESTAMPNS goes off. */
   setTimestamping(flags: number): void;
+  readStampsOf(sender: NativeSocket | null): void;
   /** SO_PEERCRED: who is at the other end of a unix socket. */
   peerCredentials(): PeerCredentials;
   // The classic calls (native/connection.cc, transfer.cc): one non-blocking syscall each.
@@ -125,7 +132,7 @@ export interface NativeErrQueueEntry {
 
 /**
  * Called once per wake-up. kind is one of NativeBatchLayout's event* numbers:
- * batch (data, meta, count, addresses, txStamps, txCount), error (error), errqueue (entries), end ().
+ * batch (data, meta, count, addresses: text, or for AF_INET6 sockets a Buffer of 16-byte sources, txStamps, txCount), error (error), errqueue (entries), end ().
  */
 export type NativeReceiveCallback = (kind: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => void;
 

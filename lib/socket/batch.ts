@@ -9,7 +9,10 @@
 //   count      number of datagrams
 //   addresses  null for AF_INET sockets (the source is meta[sourceV4]); otherwise one string
 //              per datagram: IPv6 text ("::1"), or a unix path ("" when the sender is
-//              unnamed, "\0name" in the abstract namespace)
+//              unnamed, "\0name" in the abstract namespace). On AF_INET6 sockets the text is
+//              made on first use from
+//   sources6   the sources' 16 bytes each, back to back (AF_INET6 sockets; zeros when the kernel
+//              gave none: meta[family] is then 0): what hot paths read
 //   protocol   the receiving socket's protocol number: on a raw IPv6 socket the kernel keeps the
 //              IPv6 header, so this is what says a datagram is ICMPv6, UDP or TCP
 //
@@ -76,6 +79,8 @@ export interface ReceiveBatch {
   readonly meta: Float64Array;
   readonly count: number;
   readonly addresses: readonly string[] | null;
+  /** AF_INET6 sockets: each datagram's source address, 16 bytes each (absent in batches made by hand). */
+  readonly sources6?: Buffer | null;
   /** The socket's protocol (IPPROTO_ICMPV6, _UDP, _TCP...); absent in batches made by hand (tests). */
   readonly protocol?: number;
 }
@@ -92,3 +97,4 @@ export function datagramAt(batch: ReceiveBatch, i: number): Buffer {
   const offset = batch.meta[base + BATCH.offset] as number;
   return batch.data.subarray(offset, offset + (batch.meta[base + BATCH.length] as number));
 }
+

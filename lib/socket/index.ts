@@ -15,6 +15,8 @@ export {
   type ReceivedMessage,
   type SendResult,
   type SendManyResult,
+  type QueueResult,
+  type QueuedSendFailure,
   type Destination,
   type QueuedError,
   type ErrorOrigin,

@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 
 import { addon, type NativeErrQueueEntry, type NativeSocket } from './addon.js';
 import { datagramAt, RECEIVE_EVENT, type ReceiveBatch, type SendStamps } from './batch.js';
+import { Inet6Batch } from './batch6.js';
 import { encodeProgram, type BpfInstruction } from './bpf.js';
 import { constants } from './constants.js';
 import { ErrorCode, rethrow, socketError, type SocketError } from './errors.js';
@@ -34,6 +35,8 @@ import {
   type Destination,
   type MessagesOptions,
   type OpenOptions,
+  type QueuedSendFailure,
+  type QueueResult,
   type RawSocketEvents,
   type ReceiveOptions,
   type ReceivedMessage,
@@ -60,6 +63,8 @@ export type {
   MessagesOptions,
   OpenOptions,
   QueuedError,
+  QueuedSendFailure,
+  QueueResult,
   RawSocketEvents,
   ReceiveOptions,
   ReceivedMessage,
@@ -251,6 +256,46 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     return { sent, sentAt: this.#sendInfo[0] as number, sentBy: this.#sendInfo[2] as number, error, firstKey: this.#lastKey };
   }
 
+  /**
+   * Hands datagrams to the socket's own send thread (made with the first call; native/
+   * send-queue.h) and returns at once: a flood's sends run on another CPU while this one reads
+   * the answers. The thread sends in the order queued and retries what the kernel refuses for
+   * now (a full buffer) for up to 100 ms; any other refusal is told by takeSendFailures(), with
+   * the datagram's tag: `tag` + its index in `buffers`. Do not mix with sendTo()/sendMany()
+   * while anything is queued (flushQueued() first), or the send-stamp keys no longer follow.
+   */
+  queueMany(buffers: readonly Uint8Array[], target: Destination | readonly Destination[] | Uint32Array | null, tag: number): QueueResult {
+    const native = this.#check('send');
+    let nativeTarget: Buffer | Buffer[] | Uint32Array | null = null;
+    if (target instanceof Uint32Array) nativeTarget = target;
+    else if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
+    else if (target !== null) nativeTarget = this.#destination(target as Destination);
+    const firstKey = this.#nextKey;
+    const sentAt = native.queueMany(buffers, nativeTarget, tag);
+    if (firstKey >= 0) this.#nextKey = (firstKey + buffers.length) % KEY_SPACE;
+    return { sentAt, firstKey };
+  }
+
+  /** Waits until everything queueMany() queued was handed to the kernel (or refused). */
+  flushQueued(): void {
+    if (!this.#closed) this.#native.flushQueued();
+  }
+
+  /** The queued datagrams the kernel refused since the last call, or null when none. */
+  takeSendFailures(): QueuedSendFailure[] | null {
+    if (this.#closed) return null;
+    const raw = this.#native.takeSendFailures();
+    if (raw === null) return null;
+    const failures: QueuedSendFailure[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const errno = raw[i + 1] as number;
+      // A refusal that may have used a send-stamp key ends the keys, as for sendMany().
+      if (!keepsKeys(errno)) this.#nextKey = -1;
+      failures.push({ tag: raw[i] as number, error: addon().errnoError(errno, 'sendmmsg') as SocketError });
+    }
+    return failures;
+  }
+
   /** The key of the first datagram of the last send (-1: none). */
   #lastKey = -1;
 
@@ -290,6 +335,17 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     else if ((this.#timestamping & optId) === 0) this.#nextKey = 0;
     else if (!keyed(this.#timestamping)) this.#nextKey = -1;
     this.#timestamping = flags;
+    return this;
+  }
+
+  /**
+   * Reads `sender`'s send timestamps with every batch of this socket, as if they were its own
+   * ('txstamps' events here, before the batch's datagrams): for a socket that only sends and is
+   * never polled (IPv6 probes go out through an IPPROTO_RAW socket and their answers come in on
+   * a raw ICMPv6 one). The sender keeps its own keys (SendResult.key). null stops it.
+   */
+  readStampsOf(sender: RawSocket | null): this {
+    this.#check('read send timestamps').readStampsOf(sender === null ? null : sender.#check('give its send timestamps'));
     return this;
   }
 
@@ -390,13 +446,9 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
         this.emit('txstamps', stamps);
       }
       if ((c as number) === 0) return;
-      const batch: ReceiveBatch = {
-        data: a as Buffer,
-        meta: b as Float64Array,
-        count: c as number,
-        addresses: d as string[] | null,
-        protocol: this.protocol,
-      };
+      const batch: ReceiveBatch = Buffer.isBuffer(d)
+        ? new Inet6Batch(a as Buffer, b as Float64Array, c as number, d, this.protocol)
+        : { data: a as Buffer, meta: b as Float64Array, count: c as number, addresses: d as string[] | null, protocol: this.protocol };
       // A throwing listener must not cost the datagrams after it (with one callback per
       // datagram, as in node:dgram, it would not): deliver the whole batch, then rethrow.
       let failures: unknown[] | null = null;

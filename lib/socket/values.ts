@@ -77,6 +77,20 @@ export interface SendResult {
   key: number;
 }
 
+/** What queueMany() returns: every datagram is queued (refusals come later, takeSendFailures()). */
+export interface QueueResult {
+  /** Read right before the batch was queued: every datagram of it leaves after it. */
+  sentAt: number;
+  /** The first datagram's send-stamp key (the others' follow it), -1 as in SendResult. */
+  firstKey: number;
+}
+
+/** A queued datagram the kernel refused: its tag (its batch's tag + its place in the batch), why. */
+export interface QueuedSendFailure {
+  tag: number;
+  error: SocketError;
+}
+
 export interface SendManyResult {
   /** How many datagrams the kernel took (all of them unless `error` says why not). */
   sent: number;

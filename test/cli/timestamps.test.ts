@@ -20,29 +20,33 @@ function jsonLines(r: CliResult): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-rootOnly('ping -v says the times are kernel stamps at both ends, and how each reply was timed', async (t) => {
-  const r = await inNetns(['ping', '-v', '-c', '3', '-i', '0.01', '127.0.0.1']);
-  t.is(r.code, 0, r.stderr);
-  const lines = r.stdout.split('\n');
-  t.is(lines[1], 'times: kernel stamps at both ends (SO_TIMESTAMPING, software)');
-  t.is(lines.filter((l) => l.startsWith('timed: ')).join('\n'), 'timed: 3 with kernel stamps at both ends');
-  const plain = await inNetns(['ping', '-c', '1', '127.0.0.1']);
-  t.false(/^(times|timed): /m.test(plain.stdout), 'without -v, the output is iputils\'');
-});
+// IPv6 probes go out through an IPPROTO_RAW socket and their answers come in on a raw ICMPv6
+// one, which reads the sender's send stamps with its own batches: the same kernel times as IPv4's.
+for (const [version, address] of [['', '127.0.0.1'], [' -6', '::1']] as const) {
+  rootOnly(`ping${version} -v says the times are kernel stamps at both ends, and how each reply was timed`, async (t) => {
+    const r = await inNetns(['ping', '-v', '-c', '3', '-i', '0.01', address]);
+    t.is(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    t.is(lines[1], 'times: kernel stamps at both ends (SO_TIMESTAMPING, software)');
+    t.is(lines.filter((l) => l.startsWith('timed: ')).join('\n'), 'timed: 3 with kernel stamps at both ends');
+    const plain = await inNetns(['ping', '-c', '1', address]);
+    t.false(/^(times|timed): /m.test(plain.stdout), 'without -v, the output is iputils\'');
+  });
 
-rootOnly('ping -f on loopback: every reply timed by the kernel at both ends, the smallest above 0', async (t) => {
-  const r = await inNetns(['ping', '-f', '-c', '5000', '--json', '127.0.0.1']);
-  t.is(r.code, 0, r.stderr);
-  const objects = jsonLines(r);
-  const start = objects.find((o) => o.type === 'start')!;
-  t.like(start.timestamps as object, { send: 'kernel', receive: 'kernel', refused: null });
-  const summary = objects.find((o) => o.type === 'summary')!;
-  t.is(summary.received, 5000);
-  const timing = summary.timing as { kernel: number; userSend: number; userReceive: number };
-  t.is(timing.kernel, 5000, JSON.stringify(timing));
-  t.is(timing.userSend, 0);
-  t.true((summary.rtt as { min: number }).min > 0, JSON.stringify(summary.rtt));
-});
+  rootOnly(`ping${version} -f on loopback: every reply timed by the kernel at both ends, the smallest above 0`, async (t) => {
+    const r = await inNetns(['ping', '-f', '-c', '5000', '--json', address]);
+    t.is(r.code, 0, r.stderr);
+    const objects = jsonLines(r);
+    const start = objects.find((o) => o.type === 'start')!;
+    t.like(start.timestamps as object, { send: 'kernel', receive: 'kernel', refused: null });
+    const summary = objects.find((o) => o.type === 'summary')!;
+    t.is(summary.received, 5000);
+    const timing = summary.timing as { kernel: number; userSend: number; userReceive: number };
+    t.is(timing.kernel, 5000, JSON.stringify(timing));
+    t.is(timing.userSend, 0);
+    t.true((summary.rtt as { min: number }).min > 0, JSON.stringify(summary.rtt));
+  });
+}
 
 rootOnly('sweep --rate max -c 3 over 200 loopback addresses: 600 replies, no round trip of 0', async (t) => {
   const r = await inNetns(['sweep', '--rate', 'max', '-c', '3', '--json', '127.0.0.1-127.0.0.200']);

@@ -7,7 +7,7 @@ import { IcmpEchoProtocol } from '../../lib/probe/protocols/icmp-echo.js';
 import type { Match, ProbeSlot } from '../../lib/probe/engine/protocol.js';
 import { PROBE_STATE } from '../../lib/probe/engine/table.js';
 import { decodePacket } from '../../lib/wire/packet.js';
-import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor } from './fakes.js';
+import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, ThreadedFakeSocket } from './fakes.js';
 
 const A = '198.51.100.10';
 const B = '198.51.100.20';
@@ -63,9 +63,10 @@ function setup(options: {
   memory?: number;
   deadlineMs?: number;
   identifier?: number;
+  sendThread?: boolean;
 }) {
   const clock = new FakeClock();
-  const socket = new FakeSocket(clock);
+  const socket = options.sendThread === true ? new ThreadedFakeSocket(clock) : new FakeSocket(clock);
   const targets = options.targets ?? [A];
   const protocol = new IcmpEchoProtocol({ identifier: options.identifier ?? 0x1234, source: SRC, size: 56, df: true });
   const handler = new Recorder(options.count, targets.length);
@@ -82,6 +83,7 @@ function setup(options: {
     rate: options.rate,
     memory: options.memory,
     deadlineMs: options.deadlineMs ?? null,
+    sendThread: options.sendThread,
   });
   let finished = false;
   const done = engine.start().then(() => {
@@ -346,6 +348,31 @@ test('a hard send error counts the probe as sent and as an error, as iputils', (
   t.is(s.transmitted, 3);
   t.is(s.errors, 1);
   t.is(engine.stateOf(1), PROBE_STATE.failed);
+  engine.stop();
+});
+
+test('a send thread: queued probes count as sent; one it could not send becomes that probe\'s send error, and sends go directly again', (t) => {
+  const { socket, handler, engine } = setup({ count: 100, window: 8, stallMs: 10, timeoutMs: 60_000, sendThread: true });
+  const threaded = socket as ThreadedFakeSocket;
+  t.is(socket.sent.length, 8, 'the first batch goes directly');
+  t.is(socket.sendManyCalls, 1);
+  socket.deliver(socket.sent.slice(0, 3).map((p) => echoReplyFor(p.bytes)));
+  t.deepEqual(threaded.queuedTags, [8, 9, 10], 'then the thread takes them, tagged with their probe numbers');
+  t.is(engine.stats().transmitted, 11, 'queued probes count as sent');
+  t.deepEqual(handler.sends.map((s) => s.n), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  threaded.refuse.add(9);
+  threaded.run();
+  t.is(socket.sent.length, 10, 'the thread sent 8 and 10');
+  socket.deliver([echoReplyFor(socket.sent[8]!.bytes)]);
+  const s = engine.stats();
+  // Outstanding after the answer to 8: probes 9 and 10 (iputils' ntransmitted - nack), so 6 more.
+  t.is(s.transmitted, 11 + 6, 'a refusal is not sent again');
+  t.is(s.errors, 1);
+  t.is(engine.stateOf(9), PROBE_STATE.failed);
+  t.deepEqual(handler.sends.filter((x) => x.error !== null).map((x) => [x.n, (x.error as { code?: string }).code]), [[9, 'ENETUNREACH']]);
+  t.is(socket.sent.length, 10 + 6, 'after a refusal the next probes go directly');
+  t.is(socket.sendManyCalls, 2, 'in one sendmmsg');
+  t.is(threaded.queuedTags.length, 0);
   engine.stop();
 });
 

@@ -101,7 +101,7 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
   keyed = false;
   #nextKey = 0;
 
-  constructor(private readonly clock: FakeClock) {
+  constructor(protected readonly clock: FakeClock) {
     super();
   }
 
@@ -189,6 +189,49 @@ export class FakeSocket extends EventEmitter implements ProbeSocket {
 
   close(): void {
     this.closes++;
+  }
+}
+
+/**
+ * A FakeSocket with a send thread (RawSocket.queueMany): queued probes wait until run(), which
+ * sends them in order, refusing those whose tags are in `refuse` (ENETUNREACH); the refusals
+ * then come from takeSendFailures().
+ */
+export class ThreadedFakeSocket extends FakeSocket {
+  readonly refuse = new Set<number>();
+  #queued: { bytes: Buffer; address: string; tag: number }[] = [];
+  #failures: { tag: number; error: Error }[] = [];
+
+  get queuedTags(): number[] {
+    return this.#queued.map((q) => q.tag);
+  }
+
+  queueMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[], tag: number): { sentAt: number; firstKey: number } {
+    buffers.forEach((b, i) => {
+      const address = typeof target === 'string' ? target : target instanceof Uint32Array ? formatIpv4(target[i]!) : target[i]!;
+      this.#queued.push({ bytes: Buffer.from(b), address, tag: tag + i });
+    });
+    return { sentAt: this.clock.now(), firstKey: -1 };
+  }
+
+  /** The thread sends what is queued. */
+  run(): void {
+    for (const q of this.#queued) {
+      if (this.refuse.has(q.tag)) this.#failures.push({ tag: q.tag, error: Object.assign(new Error('sendmmsg ENETUNREACH'), { code: 'ENETUNREACH' }) });
+      else this.sent.push({ bytes: q.bytes, address: q.address, at: this.clock.now() });
+    }
+    this.#queued = [];
+  }
+
+  flushQueued(): void {
+    this.run();
+  }
+
+  takeSendFailures(): { tag: number; error: Error }[] | null {
+    if (this.#failures.length === 0) return null;
+    const out = this.#failures;
+    this.#failures = [];
+    return out;
   }
 }
 

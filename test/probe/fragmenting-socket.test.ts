@@ -81,3 +81,23 @@ test('routeMtu: loopback\'s MTU (as IP_MTU reports it, at most 65535), null wher
   t.is(routeMtu('127.0.0.1'), Math.min(lo, 65535));
   t.is(routeMtu('0.0.0.0', '198.51.100.77'), null, 'a source that is not ours: no answer, no throw');
 });
+
+test('with a send thread: probes that fit are queued as they are; one that does not, as its pieces under its own tag', (t) => {
+  const queued: { lengths: number[]; target: string | number[]; tag: number }[] = [];
+  const inner = Object.assign(new Recorder(), {
+    queueMany(pieces: readonly Uint8Array[], target: string | Uint32Array | readonly string[], tag: number): { sentAt: number; firstKey: number } {
+      queued.push({ lengths: pieces.map((p) => p.length), target: typeof target === 'string' ? target : [...(target as Uint32Array)], tag });
+      return { sentAt: 7 + queued.length, firstKey: 3 };
+    },
+  });
+  const s = new FragmentingSocket(inner, 1500);
+  t.deepEqual(s.queueMany!([probe(100, 1), probe(100, 2)], '203.0.113.6', 40), { sentAt: 8, firstKey: 3 }, 'they fit: queued in one call, keys as the socket gives them');
+  const r = s.queueMany!([probe(100, 3), probe(2000, 4)], Uint32Array.of(0xcb007106, 0xcb007107), 50);
+  t.deepEqual(queued.slice(1).map((q) => [q.lengths, q.target, q.tag]), [
+    [[128], [0xcb007106], 50],
+    [[1500], [0xcb007107], 51],
+    [[548], [0xcb007107], 51],
+  ]);
+  t.deepEqual(r, { sentAt: 9, firstKey: -1 }, 'the first queueing\'s time; no keys once pieces are in the batch');
+  t.is(new FragmentingSocket(new Recorder(), 1500).queueMany, undefined, 'none when the socket has no thread');
+});

@@ -101,7 +101,7 @@ export class ProbeEngine {
       preload: options.preload ?? 1,
       maxBatch,
     });
-    this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength);
+    this.#outbox = new Outbox(maxBatch, options.protocol.maxProbeLength, options.sendThread === true);
     this.#timing = new AnswerTiming(this.#ledger, options.hardwareTimestamps === true);
     this.#alarm = new Alarm(this.#clock, this.#onTimer);
     this.#slot = { number: 0, target: 0, address: this.targets[0]!, addressValue: this.targetValues[0]!, targets6: this.#ledger.targets, ttl: DEFAULT_TTL, tos: 0, timeoutMs: this.#timeoutMs, key: -1 };
@@ -148,6 +148,7 @@ export class ProbeEngine {
     this.#socket.off('error', this.#fail);
     let failure = error;
     try {
+      this.#settleQueued(true); // what the send thread holds goes (or is refused) before the books close
       this.#handler.flush?.();
     } catch (e) {
       failure ??= e instanceof Error ? e : new Error(String(e));
@@ -231,24 +232,16 @@ export class ProbeEngine {
   }
 
   /** Probe n's fields while it is remembered (NaN / -1 when forgotten). */
-  targetOf(n: number): number {
-    return this.table.has(n) ? (this.table.target[this.table.slot(n)] as number) : -1;
-  }
-  sentAt(n: number): number {
-    return this.table.has(n) ? (this.table.sentAt[this.table.slot(n)] as number) : Number.NaN;
-  }
-  ttlOf(n: number): number {
-    return this.table.has(n) ? (this.table.ttl[this.table.slot(n)] as number) : -1;
-  }
-  tosOf(n: number): number {
-    return this.table.has(n) ? (this.table.tos[this.table.slot(n)] as number) : -1;
-  }
-  keyOf(n: number): number {
-    return this.table.has(n) ? (this.table.key[this.table.slot(n)] as number) : -1;
-  }
+  targetOf = (n: number): number => this.#field(this.table.target, n, -1);
+  sentAt = (n: number): number => this.#field(this.table.sentAt, n, Number.NaN);
+  ttlOf = (n: number): number => this.#field(this.table.ttl, n, -1);
+  tosOf = (n: number): number => this.#field(this.table.tos, n, -1);
+  keyOf = (n: number): number => this.#field(this.table.key, n, -1);
   /** Position of probe n among the probes sent to its target, from 1 (iputils' icmp_seq for one target). */
-  ordinalOf(n: number): number {
-    return this.table.has(n) ? (this.table.ordinal[this.table.slot(n)] as number) : -1;
+  ordinalOf = (n: number): number => this.#field(this.table.ordinal, n, -1);
+
+  #field(column: ArrayLike<number>, n: number, none: number): number {
+    return this.table.has(n) ? (column[this.table.slot(n)] as number) : none;
   }
 
   /** Moves probe n's deadline (trace's adaptive waits). */
@@ -410,7 +403,7 @@ export class ProbeEngine {
    */
   #transmit(first: number, k: number): boolean {
     const outbox = this.#outbox;
-    outbox.send(this.#socket, this.#clock, k, outbox.destinationsFor(this.table, this.#ledger.targets, first, k));
+    outbox.send(this.#socket, this.#clock, k, outbox.destinationsFor(this.table, this.#ledger.targets, first, k), first);
     const { sent, sentAt, error } = outbox;
     this.#timing.sent(first, sent, outbox.firstKey);
     for (let i = 0; i < sent; i++) {
@@ -438,6 +431,11 @@ export class ProbeEngine {
     return true;
   }
 
+  /** Probes the send thread could not send (outbox.ts), counted as sent, become refusals as a direct send's would. */
+  #settleQueued(flush: boolean): void {
+    for (const f of this.#outbox.refusals(this.#socket, flush)) if (this.#ledger.refused(f.tag)) this.#handler.sent?.(f.tag, f.error, true);
+  }
+
   // ---- the loop ------------------------------------------------------------------------------
 
   /** After any event: expire, send what may go, stop when finished, flush, set the timer. */
@@ -452,6 +450,7 @@ export class ProbeEngine {
       this.#finish();
       return;
     }
+    this.#settleQueued(false);
     this.#ledger.expire(now, this.#isStopped);
     this.#pump();
     this.#ledger.advanceOldest();
@@ -470,6 +469,7 @@ export class ProbeEngine {
    */
   #finish(): void {
     this.#finishing = true;
+    this.#socket.flushQueued?.(); // what the send thread holds goes now: its answers are in the last read
     this.#alarm.set(this.#clock.now());
   }
 

@@ -28,11 +28,40 @@ type ClosableProbeSocket = ProbeSocket & { close(): void };
 export class FragmentingSocket implements ProbeSocket {
   readonly #inner: ClosableProbeSocket;
   #mtu: number;
+  /** The inner socket's send thread, when it has one (queueMany); pieces queue under their probe's tag. */
+  readonly queueMany?: ProbeSocket['queueMany'];
 
   /** `mtu`: the largest datagram `inner` may send whole. */
   constructor(inner: ClosableProbeSocket, mtu: number) {
     this.#inner = inner;
     this.#mtu = mtu;
+    const queue = inner.queueMany?.bind(inner);
+    if (queue !== undefined) this.queueMany = (buffers, target, tag) => this.#queue(queue, buffers, target, tag);
+  }
+
+  #queue(queue: NonNullable<ProbeSocket['queueMany']>, buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[], tag: number): { sentAt: number; firstKey: number } {
+    if (buffers.every((b) => b.byteLength <= this.#mtu)) return queue(buffers, target, tag);
+    // Each probe's pieces under its own tag, so that a refusal names the probe; the pieces'
+    // send-stamp keys do not line up with the probes', so none is given.
+    let sentAt = Number.NaN;
+    // Numbers: one per probe (IPv4) or four (IPv6 words).
+    const per = target instanceof Uint32Array ? target.length / buffers.length : 1;
+    for (let i = 0; i < buffers.length; i++) {
+      const to = typeof target === 'string' ? target : target instanceof Uint32Array ? target.subarray(i * per, (i + 1) * per) : [target[i]!];
+      for (const piece of fragment(buffers[i]!, this.#mtu)) {
+        const r = queue([piece], to, tag + i);
+        if (Number.isNaN(sentAt)) sentAt = r.sentAt;
+      }
+    }
+    return { sentAt, firstKey: -1 };
+  }
+
+  flushQueued(): void {
+    this.#inner.flushQueued?.();
+  }
+
+  takeSendFailures(): { tag: number; error: Error }[] | null {
+    return this.#inner.takeSendFailures?.() ?? null;
   }
 
   /** The largest datagram sent whole now. */

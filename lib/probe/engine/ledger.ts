@@ -97,6 +97,20 @@ export class Ledger {
     table.ordinal[s] = stats.transmitted;
   }
 
+  /**
+   * Probe n, counted as sent, was refused by the kernel afterwards (a send thread's failure): no
+   * longer in flight, and an error, as failed() counts a refusal. False when n is not in flight.
+   */
+  refused(n: number): boolean {
+    const table = this.table;
+    if (table.stateOf(n) !== PROBE_STATE.inFlight) return false;
+    const s = table.slot(n);
+    table.state[s] = PROBE_STATE.failed;
+    this.inFlight--;
+    this.targets.stats[table.target[s] as number]!.errors++;
+    return true;
+  }
+
   #countSend(target: number, at: number): TargetStats {
     const stats = this.targets.stats[target]!;
     stats.transmitted++;

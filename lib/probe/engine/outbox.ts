@@ -3,7 +3,8 @@
 // sendmmsg for a batch (to one address, or each to its own: from a Uint32Array of IPv4
 // addresses, or of IPv6 addresses as four words each, so a sweep makes no address object and
 // parses no text per probe; by their text only for IPv6 addresses with a zone). Nothing here
-// knows what a probe means; the engine keeps the books.
+// knows what a probe means; the engine keeps the books. In a flood, sends may go to the
+// socket's own send thread instead (queueMany: native/send-queue.h).
 //
 // The time a send gives is the clock read just before the call: every probe of a batch left
 // after it, so it bounds each one's round trip from above and is never later than an answer.
@@ -37,9 +38,19 @@ export class Outbox {
   readonly #pool: Buffer[] = [];
   readonly #lengths: number[] = [];
   readonly #views: Buffer[] = [];
+  /** Whether to send through the socket's own thread when it has one (EngineOptions.sendThread). */
+  readonly #wantThread: boolean;
+  /**
+   * Whether sends go to the socket's thread now: from the first send that went wholly well (so a
+   * destination that refuses every probe is told of by the kernel at once, as without a thread)
+   * until one is refused. Queued probes count as sent; what the thread could not send comes back
+   * through refusals().
+   */
+  #threaded = false;
 
-  constructor(size: number, maxProbeLength: number) {
+  constructor(size: number, maxProbeLength: number, sendThread = false) {
     this.size = size;
+    this.#wantThread = sendThread;
     this.destinations = new Uint32Array(size);
     this.destinations6 = new Uint32Array(size * WORDS6);
     // One block for all of them: the addon reads every buffer of a batch, and views into one
@@ -97,33 +108,64 @@ export class Outbox {
   }
 
   /**
-   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
-   * (destinations6's words when destinationWords is WORDS6, names[i] when `named`).
-   * Never throws: a refusal is in `error`, with `sent` probes gone before it.
+   * What the send thread could not send since the last call, by probe number (tag) and why; with
+   * `flush`, after waiting for everything queued (the end of a run). A refusal ends the thread's
+   * turn: sends go directly again, once everything queued has gone, until one goes wholly well.
    */
-  send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null): void {
+  refusals(socket: ProbeSocket, flush: boolean): readonly { tag: number; error: Error }[] {
+    if (!this.#threaded) return [];
+    if (flush) socket.flushQueued?.();
+    const failures = socket.takeSendFailures?.() ?? null;
+    if (failures === null) return [];
+    socket.flushQueued?.();
+    this.#threaded = false;
+    return failures.concat(socket.takeSendFailures?.() ?? []);
+  }
+
+  /**
+   * Sends the first k probes of the batch: all to `to`, or (to null) each to destinations[i]
+   * (destinations6's words when destinationWords is WORDS6, names[i] when `named`); `tag` (the
+   * first probe's number) names them in the send thread's failures. Never throws: a refusal is
+   * in `error`, with `sent` probes gone before it.
+   */
+  send(socket: ProbeSocket, clock: EngineClock, k: number, to: string | null, tag: number): void {
     this.sent = 0;
     this.firstKey = -1;
     this.error = null;
     try {
-      if (k === 1 && to !== null) {
-        const r = socket.sendTo(this.#views[0]!, to);
+      if (this.#threaded) {
+        const r = socket.queueMany!(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k), tag);
+        this.sent = k;
         this.sentAt = r.sentAt;
-        this.firstKey = r.key ?? -1;
-        this.sent = 1;
+        this.firstKey = r.firstKey;
         return;
       }
-      const views = this.#views.length === k ? this.#views : this.#views.slice(0, k);
-      const each = this.named ? this.names.slice(0, k) : this.#numbers(k);
-      const r = socket.sendMany(views, to ?? each);
-      this.sent = r.sent;
-      this.sentAt = r.sentAt;
-      this.firstKey = r.firstKey ?? -1;
-      this.error = r.error;
+      this.#sendNow(socket, k, to);
+      if (this.#wantThread && this.sent === k && this.error === null && socket.queueMany !== undefined) this.#threaded = true;
     } catch (e) {
       this.error = e instanceof Error ? e : new Error(String(e));
       this.sentAt = clock.now();
     }
+  }
+
+  #each(k: number): Uint32Array | string[] {
+    return this.named ? this.names.slice(0, k) : this.#numbers(k);
+  }
+
+  /** sendTo for one probe to one address, else sendmmsg. */
+  #sendNow(socket: ProbeSocket, k: number, to: string | null): void {
+    if (k === 1 && to !== null) {
+      const r = socket.sendTo(this.#views[0]!, to);
+      this.sentAt = r.sentAt;
+      this.firstKey = r.key ?? -1;
+      this.sent = 1;
+      return;
+    }
+    const r = socket.sendMany(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k));
+    this.sent = r.sent;
+    this.sentAt = r.sentAt;
+    this.firstKey = r.firstKey ?? -1;
+    this.error = r.error;
   }
 
   /** The first k destinations as numbers: one per probe (IPv4) or WORDS6 (IPv6). */

@@ -14,6 +14,7 @@
 import { rawIcmpSocket } from '../../socket/icmp-socket.js';
 import { openSocket, type RawSocket } from '../../socket/socket.js';
 import type { BpfInstruction } from '../../socket/bpf.js';
+import { ipv6OrNull } from '../../wire/ipv6-address.js';
 import { errnoName } from '../errors.js';
 import { noSuchDevice } from '../resolve.js';
 import type { ProbeProtocol } from './protocol.js';
@@ -37,6 +38,12 @@ export interface ProbeSocketOptions {
   userTimes?: boolean;
   /** Options for the socket that sends (IPv4: the same socket, before `setup`; IPv6: IPV6_HDRINCL's). */
   senderSetup?: (socket: RawSocket) => void;
+  /**
+   * IPv6: the source address every probe carries, or null when probes differ. The IPPROTO_RAW
+   * sender is bound to it: an unbound one makes the kernel choose a source address for the route
+   * lookup of every datagram (ipv6_dev_get_saddr), only for IPV6_HDRINCL to keep ours.
+   */
+  senderSource?: string | null;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */
   tcpFilter?: BpfInstruction[] | null;
   /**
@@ -94,17 +101,43 @@ export function hearHopLimitAndClass(socket: RawSocket): RawSocket {
   return socket;
 }
 
-/** The IPv6 sockets: IPPROTO_RAW with IPV6_HDRINCL sends, raw ICMPv6 hears (CAP_NET_RAW). */
+/**
+ * Binds IPv6's sender to the probes' source, when it can be: a link-local address needs its
+ * zone, and an address the kernel will not bind (not on the interface -I chose) leaves the
+ * socket as it was, which sends the same packets, a little more slowly.
+ */
+function bindSender6(socket: RawSocket, source: string): void {
+  const bytes = ipv6OrNull(source);
+  if (bytes === null || bytes.every((b) => b === 0) || (bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80)) return;
+  try {
+    socket.bind(source);
+  } catch {
+    // unbound: the kernel chooses a source per datagram, which IPV6_HDRINCL then ignores
+  }
+}
+
+/**
+ * The IPv6 sockets: IPPROTO_RAW with IPV6_HDRINCL sends, raw ICMPv6 hears (CAP_NET_RAW). The
+ * sender is never polled: its kernel send stamps are read with the ICMPv6 socket's batches
+ * (readStampsOf), so an answer's probe has its stamp when the answer arrives, as on IPv4's one
+ * socket.
+ */
 export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOptions): SocketGroup {
   const sender = closingOnError(openSocket({ family: 'inet6', type: 'raw', protocol: 'raw' }), (s) => {
     s.setOption('IPV6_HDRINCL', true);
     if (options.device != null) bindToDevice(s, options.device);
     options.senderSetup?.(s);
+    if (options.senderSource != null) bindSender6(s, options.senderSource);
+    if (options.userTimes === true) useUserTimes(s);
+    else useKernelTimestamps(s, options.hardwareTimestampsFor ?? null);
   });
   try {
     const icmp = rawIcmpSocket({ family: 'inet6', ...(protocol.icmpTypes === null ? {} : { passTypes: protocol.icmpTypes }) });
-    closingOnError(icmp, (s) => listen(hearHopLimitAndClass(s), protocol, options, protocol.filter()));
-    return new SocketGroup(sender, [icmp]);
+    closingOnError(icmp, (s) => {
+      listen(hearHopLimitAndClass(s), protocol, options, protocol.filter());
+      if (sender.timestamping !== 0) s.readStampsOf(sender);
+    });
+    return new SocketGroup(sender, [icmp], sender.timestamping !== 0 ? icmp : null);
   } catch (e) {
     sender.close();
     throw e;
@@ -124,7 +157,7 @@ export function withTcpListener(socket: SessionSocket & (RawSocket | SocketGroup
       const peer = options.tcpPeer ?? null;
       listen(s, protocol, { ...options, setup: peer === null ? undefined : (tcp) => void tcp.connect(peer), senderSetup: undefined }, filter);
     });
-    if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp]);
+    if (socket instanceof SocketGroup) return new SocketGroup(socket.sender, [...socket.receivers, tcp], socket.stampReader);
     return new SocketGroup(socket, [socket, tcp]);
   } catch (e) {
     socket.close();

@@ -16,6 +16,7 @@ import { networkInterfaces } from 'node:os';
 import { constants } from '../../socket/constants.js';
 import { NS_PER_MS, now } from '../../socket/clock.js';
 import type { RawSocket } from '../../socket/socket.js';
+import { SocketGroup } from './socket-group.js';
 import { enableHardwareStamps, interfaceStamps, receiveStampsLive } from '../../socket/timestamping.js';
 
 /** Where a session's times come from. */
@@ -30,9 +31,12 @@ export interface TimestampSource {
 
 const SOURCES = new WeakMap<object, TimestampSource>();
 
-/** The timestamps `socket` was given (useKernelTimestamps), or null when it was never asked (a test's fake). */
+/**
+ * The timestamps `socket` was given (useKernelTimestamps): a group's are its sender's, whose
+ * probes they time. null when it was never asked (a test's fake).
+ */
 export function timestampsOf(socket: object): TimestampSource | null {
-  return SOURCES.get(socket) ?? null;
+  return SOURCES.get(socket) ?? (socket instanceof SocketGroup ? SOURCES.get(socket.sender) : undefined) ?? null;
 }
 
 function softwareFlags(): number {

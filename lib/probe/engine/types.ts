@@ -32,8 +32,11 @@ export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 export interface ProbeHandler {
   /** Fill in probe.target (and probe.ttl / tos / timeoutMs to change the defaults). */
   next(probe: ProbeSlot): Next;
-  /** Probe n went out (error null), or the kernel refused it (counted as sent and as an error). */
-  sent?(n: number, error: Error | null): void;
+  /**
+   * Probe n went out (error null), or the kernel refused it (counted as sent and as an error).
+   * `later`: it was refused after a first call said it went (a send thread's refusal).
+   */
+  sent?(n: number, error: Error | null, later?: boolean): void;
   /** An answer to probe n; `m` is valid during the call only. receivedAt is the kernel's time. */
   answer?(n: number, outcome: Outcome, m: Match, receivedAt: number): void;
   /** Probe n's time ran out (or the ring reused its slot) without an answer. */
@@ -62,6 +65,10 @@ export interface ProbeSocket {
    * text (IPv6 with a zone).
    */
   sendMany(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[]): { sent: number; sentAt: number; error: Error | null; firstKey?: number };
+  /** Optional: sends on a thread of the socket's own (RawSocket.queueMany; EngineOptions.sendThread). */
+  queueMany?(buffers: readonly Uint8Array[], target: string | Uint32Array | readonly string[], tag: number): { sentAt: number; firstKey: number };
+  flushQueued?(): void;
+  takeSendFailures?(): { tag: number; error: Error }[] | null;
   on(event: 'batch', listener: (batch: ReceiveBatch) => void): unknown;
   on(event: 'txstamps', listener: (stamps: SendStamps) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -119,6 +126,13 @@ export interface EngineOptions {
   memory?: number;
   /** Most probes per sendmmsg (default 64). */
   maxBatch?: number;
+  /**
+   * Send on the socket's own thread when it has one (queueMany: a flood's sends, and the
+   * forwarding a lab does inside them, run on another CPU while answers are read here). The
+   * first send and any send after a refusal go directly, so a destination that refuses every
+   * probe is told of at once, as without it. Default false.
+   */
+  sendThread?: boolean;
   /**
    * Time answers with the interface's clock at both ends when the socket gets hardware stamps
    * (--hw-timestamps); otherwise, and for any answer lacking one of the two, the kernel's

@@ -92,6 +92,8 @@ export interface FamilySocketOptions {
   userTimes?: boolean;
   /** Options for the socket that sends (IPv4: the one socket; IPv6: IPV6_HDRINCL's). */
   senderSetup?: (socket: RawSocket) => void;
+  /** The source address every probe carries (IPv6's sender is bound to it), or null when they differ. */
+  senderSource?: string | null;
 }
 
 /** What an ICMP error carries beyond its type and code. */

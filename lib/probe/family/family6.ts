@@ -2,7 +2,7 @@
 // with IPV6_HDRINCL (Linux 4.5 and later: every byte of the IPv6 header is ours and the kernel
 // changes none); answers come in on a raw ICMPv6 socket (and a raw TCP one for trace -T), which
 // never hands over the IPv6 header: a datagram starts at its ICMPv6 (TCP) header, its source is
-// the batch's address text, its protocol the socket's, its hop limit and traffic class the
+// the batch's (sources6: its 16 bytes), its protocol the socket's, its hop limit and traffic class the
 // IPV6_HOPLIMIT / IPV6_TCLASS control messages. The kernel checks an ICMPv6 message's checksum
 // before a raw socket sees it (and drops a bad one), so no answer here is ever "corrupted".
 // The packet an ICMPv6 error quotes (RFC 4443 section 2.4: as much as fits 1280 bytes) is
@@ -12,7 +12,7 @@ import { u32 } from '../../wire/bytes.js';
 import { describeIcmpv6, traceMark6 } from '../../wire/icmpv6-names.js';
 import { ICMPV6_TYPE, isError, UNREACHABLE_CODE } from '../../wire/icmpv6-codes.js';
 import { FIELD as ICMPV6, HEADER_LENGTH as ICMPV6_HEADER_LENGTH, PROTOCOL_NUMBER as ICMPV6_PROTOCOL } from '../../wire/icmpv6.js';
-import { address6Key, address6KeyOf, formatIpv6, ipv6OrNull, parseIpv6 } from '../../wire/ipv6-address.js';
+import { address6Key, address6KeyOf, formatIpv6, IPV6_ADDRESS_LENGTH, ipv6OrNull, parseIpv6 } from '../../wire/ipv6-address.js';
 import { routeSource } from '../../socket/route.js';
 import { newChainWalk, walkChain } from '../../wire/ipv6-chain.js';
 import { encode as encodeIpv6, FIELD as IP6, HEADER_LENGTH as IPV6_HEADER_LENGTH, NEXT_HEADER } from '../../wire/ipv6.js';
@@ -30,17 +30,28 @@ const WALK = newChainWalk();
 const QUOTED_BYTES = 8;
 
 /**
+ * The address6Key of who sent datagram i of a batch from a raw IPv6 socket, -1 when the kernel
+ * did not say: from its 16 bytes (sources6, what the socket gives; no text per datagram), or from
+ * its text in a batch made by hand.
+ */
+export function answerSource6(batch: ReceiveBatch, i: number): number {
+  if (batch.sources6 != null) return batch.meta[i * BATCH.stride + BATCH.family] === constants.AF_INET6 ? address6Key(batch.sources6, i * IPV6_ADDRESS_LENGTH) : -1;
+  const text = batch.addresses?.[i] ?? '';
+  return text === '' ? -1 : address6KeyOf(text);
+}
+
+/**
  * What every match of a datagram read on a raw IPv6 socket records (the probing commands' and
- * send's, lib/craft/family6.ts): where its bytes are, who sent it (the batch's address text), its
+ * send's, lib/craft/family6.ts): where its bytes are, who sent it (`from`: answerSource6), its
  * hop limit and traffic class (the control messages), its length on the wire (the message
  * without its IPv6 header, as ping -6 counts "64 bytes") and whether the read cut it.
  */
-export function readAnswer6(m: Match, batch: ReceiveBatch, source: string, b: Uint8Array, offset: number, length: number, wireLength: number): void {
+export function readAnswer6(m: Match, batch: ReceiveBatch, from: number, b: Uint8Array, offset: number, length: number, wireLength: number): void {
   const base = m.index * BATCH.stride;
   m.data = b;
   m.offset = offset;
   m.length = length;
-  m.from = address6KeyOf(source);
+  m.from = from;
   m.ttl = batch.meta[base + BATCH.hopLimit]!;
   m.tos = batch.meta[base + BATCH.tos]!;
   m.bytes = wireLength;
@@ -80,7 +91,7 @@ export function answerPacket6(b: Uint8Array, offset: number, length: number, bat
   const base = index * BATCH.stride;
   encodeIpv6(
     {
-      src: batch.addresses![index]!,
+      src: batch.sources6 != null ? batch.sources6.subarray(index * IPV6_ADDRESS_LENGTH, (index + 1) * IPV6_ADDRESS_LENGTH) : batch.addresses![index]!,
       dst,
       hopLimit: Math.max(0, batch.meta[base + BATCH.hopLimit]!),
       trafficClass: Math.max(0, batch.meta[base + BATCH.tos]!),
@@ -133,8 +144,8 @@ function routeSources(): (destination: Uint8Array) => Uint8Array | null {
   };
 }
 
-/** The batch's source address text of the datagram m came in as, or ''. */
-function sourceOf(m: { batch: { addresses: readonly string[] | null } | null; index: number }): string {
+/** The batch's source address text of the datagram m came in as, or '' (made only when printed). */
+function sourceOf(m: Match): string {
   return m.batch?.addresses?.[m.index] ?? '';
 }
 
@@ -156,9 +167,10 @@ export const FAMILY6: ProbeFamily = {
 
   open(b, offset, length, wireLength, m) {
     const batch = m.batch;
-    const source = sourceOf(m);
-    if (batch === null || source === '' || length < ICMPV6_HEADER_LENGTH) return -1;
-    readAnswer6(m, batch, source, b, offset, length, wireLength);
+    if (batch === null || length < ICMPV6_HEADER_LENGTH) return -1;
+    const from = answerSource6(batch, m.index);
+    if (from < 0) return -1;
+    readAnswer6(m, batch, from, b, offset, length, wireLength);
     m.type = b[offset]!;
     m.code = b[offset + 1]!;
     m.info = -1;

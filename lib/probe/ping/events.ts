@@ -140,6 +140,8 @@ export interface PingProgress {
   corrupted: number;
   errors: number;
   sendErrors: number;
+  /** Probes a send thread could not send after they were counted (and dotted) as sent. */
+  refusedLater?: number;
 }
 
 export interface PingHooks {

@@ -27,7 +27,7 @@ export class PingHandler implements ProbeHandler {
   readonly #protocol: IcmpEchoProtocol;
   readonly #config: PingConfig;
   readonly #hooks: PingHooks;
-  readonly #progress: PingProgress = { sent: 0, replies: 0, corrupted: 0, errors: 0, sendErrors: 0 };
+  readonly #progress: Required<PingProgress> = { sent: 0, replies: 0, corrupted: 0, errors: 0, sendErrors: 0, refusedLater: 0 };
   readonly #lastProbe: number[];
   readonly #limit: number;
   readonly #onMtu: (mtu: number) => void;
@@ -96,13 +96,14 @@ export class PingHandler implements ProbeHandler {
     return NEXT.send;
   }
 
-  sent(n: number, error: Error | null): void {
+  sent(n: number, error: Error | null, later = false): void {
     const engine = this.#engine;
-    this.#pace?.went();
+    if (!later) this.#pace?.went();
     if (error === null) {
       this.#progress.sent++;
     } else {
-      this.#progress.sendErrors++;
+      if (later) this.#progress.refusedLater++;
+      else this.#progress.sendErrors++;
       if (this.#hooks.onEvent !== undefined) {
         const t = this.#config.targets[engine.targetOf(n)]!;
         this.#hooks.onEvent({
@@ -116,6 +117,7 @@ export class PingHandler implements ProbeHandler {
       }
       this.#checkStop();
     }
+    if (later) return;
     // After the last probe, linger as iputils does: twice the largest RTT (at least one
     // interval) when replies came, else the -W timeout.
     if (this.#sends >= this.#limit && this.#config.deadlineMs === null && n === engine.count - 1) {
@@ -154,7 +156,7 @@ export class PingHandler implements ProbeHandler {
 
   flush(): void {
     const p = this.#progress;
-    if (this.#hooks.onProgress !== undefined && (p.sent | p.replies | p.corrupted | p.errors | p.sendErrors) !== 0) {
+    if (this.#hooks.onProgress !== undefined && (p.sent | p.replies | p.corrupted | p.errors | p.sendErrors | p.refusedLater) !== 0) {
       this.#hooks.onProgress(p);
     }
     p.sent = 0;
@@ -162,6 +164,7 @@ export class PingHandler implements ProbeHandler {
     p.corrupted = 0;
     p.errors = 0;
     p.sendErrors = 0;
+    p.refusedLater = 0;
   }
 
   /** iputils: stop when received + errors reach the count (for every target); with -w, at the first error. */

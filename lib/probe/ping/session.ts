@@ -77,6 +77,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
     const targetCount = config.targets.length;
     const counted = config.count !== null && config.deadlineMs === null;
     const clock = this.session.clock;
+    // A reply's data says something only in a reply event (iputils compares it only when printed).
+    this.protocol.compareData = hooks.onEvent !== undefined;
     return this.session.run(
       {
         protocol: this.protocol,
@@ -91,6 +93,8 @@ export class PingSession extends CommandSession<PingConfig, IcmpEchoProtocol> {
         deadlineMs: config.deadlineMs,
         memory: counted ? Math.min(MAX_MEMORY, Math.max(MIN_MEMORY, config.count! * targetCount * 2)) : MAX_MEMORY,
         maxBatch: PROBE_BATCH,
+        // A flood's sends (and a lab's forwarding inside them) on the socket's own thread.
+        sendThread: config.flood && config.intervalMs === 0,
         hardwareTimestamps: this.start.timestamps?.hardware?.on === true,
       },
       (handler) => {
@@ -120,6 +124,7 @@ function openPingSocket(protocol: IcmpEchoProtocol, config: PingConfig): Session
     userTimes: config.userLatency,
     slotCount: PROBE_BATCH,
     maxPerWake: MAX_PER_WAKE,
+    senderSource: config.source,
     senderSetup: (socket) => {
       if (config.device !== null) bindToDevice(socket, config.device);
       if (config.anySource) socket.setOption('SO_BROADCAST', true);

@@ -84,6 +84,11 @@ export class IcmpEchoProtocol implements ProbeProtocol {
   readonly #replyTarget: number;
   /** Leading data bytes that differ from probe to probe (Paris's checksum compensation), not compared in replies. */
   protected varyingDataBytes = 0;
+  /**
+   * Whether a reply's data is compared with ours (MATCH_FLAG.wrongData). Only a reply printed
+   * says so: ping turns it off when no reply is printed (-q, -f), as iputils compares only then.
+   */
+  compareData = true;
 
   constructor(options: IcmpEchoOptions) {
     const family = options.family ?? FAMILY4;
@@ -133,7 +138,7 @@ export class IcmpEchoProtocol implements ProbeProtocol {
       let flags = m.flags;
       if (icmpLength < ICMP.BODY + this.#size) flags |= MATCH_FLAG.truncated;
       if (!cut && family.version === 4 && sum16(b, p, icmpLength) !== 0xffff) flags |= MATCH_FLAG.badChecksum;
-      if (!this.#sameData(b, p + ICMP.BODY, Math.min(icmpLength, end - p) - ICMP.BODY)) flags |= MATCH_FLAG.wrongData;
+      if (this.compareData && !this.#sameData(b, p + ICMP.BODY, Math.min(icmpLength, end - p) - ICMP.BODY)) flags |= MATCH_FLAG.wrongData;
       m.flags = flags;
       m.kind = MATCH.reply;
       return MATCH.reply;

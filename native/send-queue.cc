@@ -1,0 +1,227 @@
+// The send thread of a flood (send-queue.h says why), and the Socket methods that use it:
+//
+//   queueMany(buffers[], sockaddr | sockaddr[] | Uint32Array | null, tag) -> the time read just
+//            before the batch was queued: every datagram of it leaves after that time. Datagram
+//            i is tagged tag + i (the engine's probe numbers).
+//   flushQueued()       waits until everything queued was handed to the kernel
+//   takeSendFailures()  Float64Array of [tag, errno] per refused datagram, or null
+#include "send-queue.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "args.h"
+#include "clock.h"
+#include "socket.h"
+
+namespace rawprobe {
+
+namespace {
+
+constexpr size_t kMaxPerCall = 1024;  // UIO_MAXIOV: the most one sendmmsg call takes
+
+bool Transient(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENOMEM; }
+
+}  // namespace
+
+SendQueue::SendQueue(int fd) : fd_(fd), thread_([this] { Run(); }) {}
+
+SendQueue::~SendQueue() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_.store(true);
+  }
+  wake_.notify_all();
+  room_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SendQueue::Push(QueuedBatch&& batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Datagrams to a connected socket's peer (no address) and addressed ones never share a batch.
+  const bool addressed = !batch.addresses.empty();
+  room_.wait(lock, [&] {
+    return stop_.load() || (queue_.lengths.size() < kMaxQueued &&
+                            (queue_.lengths.empty() || queue_.addresses.empty() == !addressed));
+  });
+  if (stop_.load()) return;
+  if (queue_.lengths.empty()) {
+    queue_ = std::move(batch);
+  } else {
+    queue_.bytes.insert(queue_.bytes.end(), batch.bytes.begin(), batch.bytes.end());
+    queue_.lengths.insert(queue_.lengths.end(), batch.lengths.begin(), batch.lengths.end());
+    queue_.addresses.insert(queue_.addresses.end(), batch.addresses.begin(), batch.addresses.end());
+    queue_.tags.insert(queue_.tags.end(), batch.tags.begin(), batch.tags.end());
+  }
+  const bool idle = !busy_;
+  lock.unlock();
+  if (idle) wake_.notify_one();
+}
+
+void SendQueue::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  room_.wait(lock, [this] { return stop_.load() || (queue_.lengths.empty() && !busy_); });
+}
+
+std::vector<double> SendQueue::TakeFailures() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<double> out;
+  out.swap(failures_);
+  failed_.store(false, std::memory_order_release);
+  return out;
+}
+
+void SendQueue::Fail(double tag, int err) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failures_.insert(failures_.end(), {tag, static_cast<double>(err)});
+  failed_.store(true, std::memory_order_release);
+}
+
+void SendQueue::Run() {
+  for (;;) {
+    QueuedBatch batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [this] { return stop_.load() || !queue_.lengths.empty(); });
+      if (stop_.load()) return;
+      TakeChunk(&batch);
+      busy_ = true;
+    }
+    room_.notify_all();
+    Send(batch);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      busy_ = false;
+      chunks_++;
+    }
+    room_.notify_all();
+  }
+}
+
+// The first kChunk datagrams waiting (all of them when that is all there is) into `out`.
+void SendQueue::TakeChunk(QueuedBatch* out) {
+  const size_t n = queue_.lengths.size();
+  if (n <= kChunk) {
+    *out = std::move(queue_);
+    queue_ = QueuedBatch();
+    return;
+  }
+  size_t bytes = 0;
+  for (size_t i = 0; i < kChunk; i++) bytes += queue_.lengths[i];
+  out->bytes.assign(queue_.bytes.begin(), queue_.bytes.begin() + bytes);
+  queue_.bytes.erase(queue_.bytes.begin(), queue_.bytes.begin() + bytes);
+  auto move = [](auto& from, auto& to, size_t k) {
+    to.assign(from.begin(), from.begin() + k);
+    from.erase(from.begin(), from.begin() + k);
+  };
+  move(queue_.lengths, out->lengths, kChunk);
+  move(queue_.tags, out->tags, kChunk);
+  if (!queue_.addresses.empty()) move(queue_.addresses, out->addresses, kChunk);
+}
+
+void SendQueue::AwaitChunk(int maxUs) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!busy_) return;
+  const uint64_t now = chunks_;
+  room_.wait_for(lock, std::chrono::microseconds(maxUs), [&] { return stop_.load() || chunks_ != now; });
+}
+
+// sendmmsg until every datagram went or failed: a transient refusal waits (for room in the
+// send buffer, or a millisecond) and tries again, until kTransientGiveUpMs; any other skips it.
+void SendQueue::Send(const QueuedBatch& batch) {
+  const size_t count = batch.lengths.size();
+  headers_.resize(count);
+  iov_.resize(count);
+  size_t at = 0;
+  for (size_t i = 0; i < count; i++) {
+    iov_[i].iov_base = const_cast<uint8_t*>(batch.bytes.data() + at);
+    iov_[i].iov_len = batch.lengths[i];
+    at += batch.lengths[i];
+    msghdr& m = headers_[i].msg_hdr;
+    memset(&m, 0, sizeof(m));
+    m.msg_iov = &iov_[i];
+    m.msg_iovlen = 1;
+    if (!batch.addresses.empty()) {
+      const Sockaddr& a = batch.addresses[i];
+      m.msg_name = const_cast<sockaddr*>(a.get());
+      m.msg_namelen = a.length;
+    }
+  }
+  size_t sent = 0;
+  auto waitingSince = std::chrono::steady_clock::time_point::min();
+  while (sent < count && !stop_.load()) {
+    const unsigned int chunk = static_cast<unsigned int>(std::min(count - sent, kMaxPerCall));
+    const int rc = sendmmsg(fd_, &headers_[sent], chunk, MSG_NOSIGNAL);
+    if (rc > 0) {
+      sent += static_cast<size_t>(rc);
+      waitingSince = std::chrono::steady_clock::time_point::min();
+      continue;
+    }
+    const int err = rc < 0 ? errno : EIO;
+    if (err == EINTR) continue;
+    if (Transient(err)) {
+      const auto now = std::chrono::steady_clock::now();
+      if (waitingSince == std::chrono::steady_clock::time_point::min()) waitingSince = now;
+      if (now - waitingSince < std::chrono::milliseconds(kTransientGiveUpMs)) {
+        pollfd p{fd_, POLLOUT, 0};
+        if (err == EAGAIN || err == EWOULDBLOCK) {
+          poll(&p, 1, 1);
+        } else {
+          timespec pause{0, 1000000};
+          nanosleep(&pause, nullptr);
+        }
+        continue;
+      }
+    }
+    Fail(batch.tags[sent], err);
+    sent++;
+    waitingSince = std::chrono::steady_clock::time_point::min();
+  }
+}
+
+// queueMany(buffers[], target, tag) -> the time before queueing (clock.h units).
+Napi::Value Socket::QueueMany(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throw InvalidArgType(env, "buffers must be an array of Buffers");
+  Napi::Array buffers = info[0].As<Napi::Array>();
+  const size_t count = buffers.Length();
+  QueuedBatch batch;
+  const double tag = static_cast<double>(IntegerArg(env, info[2], "tag", 0, (int64_t{1} << 53) - 1));
+  batch.addresses = SendTargets(env, info[1], count);
+  // One each, so that batches queued one after another go out as one.
+  if (batch.addresses.size() == 1 && count > 1) batch.addresses.resize(count, batch.addresses[0]);
+  batch.lengths.resize(count);
+  batch.tags.resize(count);
+  for (size_t i = 0; i < count; i++) {
+    batch.tags[i] = tag + static_cast<double>(i);
+    Bytes bytes = BytesArg(env, buffers.Get(static_cast<uint32_t>(i)), "buffers[i]");
+    batch.bytes.insert(batch.bytes.end(), bytes.data, bytes.data + bytes.length);
+    batch.lengths[i] = bytes.length;
+  }
+  CheckOpen(env, "send");
+  if (!sendQueue_) sendQueue_ = std::make_unique<SendQueue>(fd_);
+  const double at = NowSinceBase();
+  sendQueue_->Push(std::move(batch));
+  return Napi::Number::New(env, at);
+}
+
+Napi::Value Socket::FlushQueued(const Napi::CallbackInfo& info) {
+  if (sendQueue_) sendQueue_->Flush();
+  return info.Env().Undefined();
+}
+
+Napi::Value Socket::TakeSendFailures(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!sendQueue_ || !sendQueue_->HasFailures()) return env.Null();
+  const std::vector<double> failures = sendQueue_->TakeFailures();
+  Napi::Float64Array out = Napi::Float64Array::New(env, failures.size());
+  std::copy(failures.begin(), failures.end(), out.Data());
+  return out;
+}
+
+}  // namespace rawprobe

@@ -1,0 +1,86 @@
+// Sends on a thread of their own, for a flood: the datagrams JavaScript queues are copied and
+// handed to the kernel (sendmmsg) by one thread per socket, while the JavaScript thread reads
+// the answers and encodes the next probes.
+//
+// Why a thread: on Linux the whole path of a packet a namespace lab forwards (every veth hop,
+// every router, the answer coming back and queued on our socket) runs inside the sendmmsg call
+// that sent it, on the caller's CPU. A flood through a lab therefore spends most of its time in
+// the send call; with the sends on a second CPU, reading and bookkeeping no longer wait for them.
+//
+// The queue keeps the kernel's order (one thread sends, in the order queued), so send-stamp keys
+// (SOF_TIMESTAMPING_OPT_ID) follow the datagrams as they do for a direct send. A transient
+// refusal (a full send buffer, EAGAIN; a full device queue, ENOBUFS) is retried on the thread
+// after a millisecond, as the engine backs off, for up to kTransientGiveUpMs; any other refusal,
+// or one that lasts longer, is a failure of that datagram, taken later with TakeFailures(), and
+// the datagrams after it are still sent. Mechanism only: what a failure means is lib/probe's.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sockaddr.h"
+
+namespace rawprobe {
+
+// Queued datagrams: their bytes back to back, where each goes, the caller's number for each.
+struct QueuedBatch {
+  std::vector<uint8_t> bytes;       // the datagrams, back to back
+  std::vector<size_t> lengths;      // each one's length
+  std::vector<Sockaddr> addresses;  // one each, or none (a connected socket)
+  std::vector<double> tags;         // each one's number (the engine's probe number)
+};
+
+class SendQueue {
+ public:
+  explicit SendQueue(int fd);
+  ~SendQueue();
+  SendQueue(const SendQueue&) = delete;
+  SendQueue& operator=(const SendQueue&) = delete;
+
+  // Queues datagrams after those waiting (one batch for the thread's next sendmmsg calls);
+  // waits while kMaxQueued datagrams are already waiting.
+  void Push(QueuedBatch&& batch);
+  // Waits until every queued datagram was handed to the kernel (or failed).
+  void Flush();
+  // While the thread is sending, waits (at most `maxUs`) until the datagrams it took last are
+  // all sent: their answers are then all queued on the socket, to be read in one go.
+  void AwaitChunk(int maxUs);
+  // Failures since the last call, two numbers each: the datagram's tag, errno.
+  std::vector<double> TakeFailures();
+  bool HasFailures() const { return failed_.load(std::memory_order_acquire); }
+
+  // Datagrams waiting at most: plenty to keep the thread busy while JavaScript reads.
+  static constexpr size_t kMaxQueued = 4096;
+  // Datagrams the thread takes at a time: JavaScript reads the answers of one chunk while the
+  // thread sends the next.
+  static constexpr size_t kChunk = 32;
+  // How long a datagram is retried while the kernel says "not now".
+  static constexpr int kTransientGiveUpMs = 100;
+
+ private:
+  void Run();
+  void TakeChunk(QueuedBatch* out);
+  void Send(const QueuedBatch& batch);
+  void Fail(double tag, int err);
+
+  const int fd_;
+  std::mutex mu_;
+  std::condition_variable wake_;  // the thread: a batch came, or stop
+  std::condition_variable room_;  // JavaScript: room in the queue, or everything sent
+  QueuedBatch queue_;  // what waits, sent in one go when the thread is next free
+  bool busy_ = false;
+  uint64_t chunks_ = 0;  // chunks sent so far
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> failed_{false};
+  std::vector<double> failures_;
+  std::vector<mmsghdr> headers_;
+  std::vector<iovec> iov_;
+  std::thread thread_;  // last: started once everything above exists
+};
+
+}  // namespace rawprobe

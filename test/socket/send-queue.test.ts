@@ -1,0 +1,69 @@
+// queueMany: datagrams handed to the socket's own send thread (native/send-queue.h), the way a
+// flood sends. Over UDP on 127.0.0.1, without privileges: everything queued arrives, in the order
+// queued, once flushQueued() returns; a datagram the kernel refuses comes back from
+// takeSendFailures() under its tag, and the ones after it still go; close() while the thread
+// holds datagrams ends it without a hang.
+import test from 'ava';
+
+import { now, openSocket, type RawSocket } from '../../lib/socket/index.js';
+import { delay } from './helpers.js';
+
+/** Waits (at most 10 s: a guard against a hang, not a timing) until `ready()`. */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready() && waited < 10_000; waited += 5) await delay(5);
+}
+
+function pair(t: { teardown(fn: () => void): void }): { rx: RawSocket; tx: RawSocket; port: number; got: string[] } {
+  const rx = openSocket({ family: 'inet', type: 'dgram' }).bind('127.0.0.1', 0);
+  const tx = openSocket({ family: 'inet', type: 'dgram' });
+  t.teardown(() => (rx.close(), tx.close()));
+  const got: string[] = [];
+  rx.on('message', (m) => got.push(m.toString()));
+  return { rx, tx, port: rx.address().port ?? 0, got };
+}
+
+test('queueMany: 120 datagrams in three calls arrive in the order queued; flushQueued waits for them; no failures', async (t) => {
+  const { tx, port, got } = pair(t);
+  const to = { address: '127.0.0.1', port };
+  const sent: string[] = [];
+  for (let call = 0; call < 3; call++) {
+    // Few enough that the receive buffer (rmem_default) holds them all while nobody reads.
+    const buffers = Array.from({ length: 40 }, (_, i) => Buffer.from(`q${call * 40 + i}`));
+    sent.push(...buffers.map((b) => b.toString()));
+    const before = now();
+    const r = tx.queueMany(buffers, to, call * 40);
+    t.true(r.sentAt >= before && r.sentAt <= now(), 'sentAt is read as the batch is queued');
+    t.is(r.firstKey, -1, 'no send stamps asked for');
+  }
+  tx.flushQueued();
+  await until(() => got.length >= 120);
+  t.deepEqual(got, sent);
+  t.is(tx.takeSendFailures(), null);
+});
+
+test('queueMany: a refused datagram comes back under its tag, and those after it still go', async (t) => {
+  const { tx, port, got } = pair(t);
+  const ok = { address: '127.0.0.1', port };
+  // Without SO_BROADCAST the kernel refuses the limited broadcast address (EACCES; ENETUNREACH
+  // where no interface could carry it).
+  tx.queueMany([Buffer.from('a'), Buffer.from('refused'), Buffer.from('c')], [ok, { address: '255.255.255.255', port }, ok], 40);
+  tx.flushQueued();
+  const failures = tx.takeSendFailures();
+  t.is(failures?.length, 1, JSON.stringify(failures));
+  t.is(failures![0]!.tag, 41);
+  t.true(['EACCES', 'ENETUNREACH'].includes(failures![0]!.error.code), failures![0]!.error.code);
+  t.is(tx.takeSendFailures(), null, 'taken once');
+  await until(() => got.length >= 2);
+  t.deepEqual(got, ['a', 'c']);
+});
+
+test('close() while the send thread holds datagrams ends it; calls after close throw or do nothing', (t) => {
+  const tx = openSocket({ family: 'inet', type: 'dgram' });
+  const buffers = Array.from({ length: 1000 }, () => Buffer.alloc(1000));
+  tx.queueMany(buffers, { address: '127.0.0.1', port: 9 }, 0);
+  tx.close();
+  t.is(tx.takeSendFailures(), null);
+  t.notThrows(() => tx.flushQueued());
+  const error = t.throws(() => tx.queueMany([Buffer.from('x')], { address: '127.0.0.1', port: 9 }, 0));
+  t.is((error as { code?: string }).code, 'ERR_SOCKET_CLOSED');
+});
