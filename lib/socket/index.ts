@@ -5,24 +5,23 @@
 // kernel timestamps) and Socket (the classic API: createSocket, bind, listen, accept,
 // connect, recv, sendAll, ..., in classic/).
 export { rawIcmpSocket, type RawIcmpOptions } from './icmp-socket.js';
-export {
-  RawSocket,
-  openSocket,
-  type OpenOptions,
-  type ReceiveOptions,
-  type SocketAddress,
-  type MessageInfo,
-  type ReceivedMessage,
-  type SendResult,
-  type SendManyResult,
-  type QueueResult,
-  type QueuedSendFailure,
-  type Destination,
-  type QueuedError,
-  type ErrorOrigin,
-  type RawSocketEvents,
-  type MessagesOptions,
-} from './socket.js';
+export { RawSocket, openSocket } from './socket.js';
+export type {
+  OpenOptions,
+  ReceiveOptions,
+  SocketAddress,
+  MessageInfo,
+  ReceivedMessage,
+  SendResult,
+  SendManyResult,
+  QueueResult,
+  QueuedSendFailure,
+  Destination,
+  QueuedError,
+  ErrorOrigin,
+  RawSocketEvents,
+  MessagesOptions,
+} from './values.js';
 export {
   OPTIONS,
   OPTION_NAMES,

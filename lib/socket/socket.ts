@@ -26,6 +26,7 @@ import {
   type SocketType,
 } from './kinds.js';
 import { getOptionOn, setOptionOn } from './option-calls.js';
+import { SockaddrCache } from './sockaddr-cache.js';
 import { KEY_SPACE, keepsKeys, sendStampFlags } from './send-stamps.js';
 import { MessageIterator, type MessageSource } from './raw-messages.js';
 import {
@@ -54,37 +55,12 @@ import {
   type Timeval,
 } from './options.js';
 
-// The types RawSocket's users import from this module, as before they moved to values.ts.
-export { toAddress };
-export type {
-  Destination,
-  ErrorOrigin,
-  MessageInfo,
-  MessagesOptions,
-  OpenOptions,
-  QueuedError,
-  QueuedSendFailure,
-  QueueResult,
-  RawSocketEvents,
-  ReceiveOptions,
-  ReceivedMessage,
-  SendManyResult,
-  SendResult,
-  SocketAddress,
-} from './values.js';
 
 const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 };
 
 function invalid(message: string): SocketError {
   return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
 }
-
-// Bounded cache of parsed destinations for sendMany: a few peers sent to again and again (trace,
-// tos, several ping targets) parse once. Kept small on purpose: a sweep sends to tens of thousands
-// of addresses once or twice each, and a large cache only lets those entries live long enough to
-// reach V8's old space (measured: +28 MB of peak memory on a /16). Cleared when full; a miss only
-// costs one parse.
-const SOCKADDR_CACHE_LIMIT = 256;
 
 export class RawSocket extends EventEmitter<RawSocketEvents> {
   readonly family: Family;
@@ -107,7 +83,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   #lastAddress: string | null = null;
   #lastPort = -1;
   #lastSockaddr: Buffer | null = null;
-  #sockaddrCache = new Map<string, Buffer>();
+  readonly #sockaddrs = new SockaddrCache((address, port) => this.#sockaddr(address, port));
 
   /** Opens a socket; see openSocket(). */
   static open(options: OpenOptions): RawSocket {
@@ -158,21 +134,12 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     return addon().sockaddr(this.#familyNumber, address, port);
   }
 
-  #cachedSockaddr(address: string, port: number): Buffer {
-    const key = `${port}|${address}`;
-    let sockaddr = this.#sockaddrCache.get(key);
-    if (sockaddr === undefined) {
-      sockaddr = this.#sockaddr(address, port);
-      if (this.#sockaddrCache.size >= SOCKADDR_CACHE_LIMIT) this.#sockaddrCache.clear();
-      this.#sockaddrCache.set(key, sockaddr);
-    }
-    return sockaddr;
-  }
-
-  #destination(target: Destination): Buffer {
-    if (typeof target === 'string') return this.#cachedSockaddr(target, 0);
-    if (typeof target === 'object' && target !== null) return this.#cachedSockaddr(target.address, target.port ?? 0);
-    throw socketError(ErrorCode.invalidArgType, 'a destination must be an address string or {address, port}', 'TypeError');
+  /** sendMany()'s and queueMany()'s destinations as the addon takes them. */
+  #destinations(target: Destination | readonly Destination[] | Uint32Array | null | undefined): Buffer | Buffer[] | Uint32Array | null {
+    if (target instanceof Uint32Array) return target;
+    if (Array.isArray(target)) return target.map((t: Destination) => this.#sockaddrs.destination(t));
+    if (target !== undefined && target !== null) return this.#sockaddrs.destination(target as Destination);
+    return null;
   }
 
   /** Binds to a local address ("0.0.0.0", "127.0.0.1", "::1", "fe80::1%eth0", a unix path, "\0name"). */
@@ -245,10 +212,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    */
   sendMany(buffers: readonly Uint8Array[], target?: Destination | readonly Destination[] | Uint32Array | null, flags = 0): SendManyResult {
     const native = this.#check('send');
-    let nativeTarget: Buffer | Buffer[] | Uint32Array | null = null;
-    if (target instanceof Uint32Array) nativeTarget = target;
-    else if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
-    else if (target !== undefined && target !== null) nativeTarget = this.#destination(target as Destination);
+    const nativeTarget = this.#destinations(target);
     const sent = this.#keyed(() => native.sendMany(buffers, nativeTarget, flags), (n) => n);
     const stoppedBy = this.#sendInfo[1] as number;
     const error = sent < buffers.length && stoppedBy !== 0 ? (addon().errnoError(stoppedBy, 'sendmmsg') as SocketError) : null;
@@ -266,10 +230,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    */
   queueMany(buffers: readonly Uint8Array[], target: Destination | readonly Destination[] | Uint32Array | null, tag: number): QueueResult {
     const native = this.#check('send');
-    let nativeTarget: Buffer | Buffer[] | Uint32Array | null = null;
-    if (target instanceof Uint32Array) nativeTarget = target;
-    else if (Array.isArray(target)) nativeTarget = target.map((t: Destination) => this.#destination(t));
-    else if (target !== null) nativeTarget = this.#destination(target as Destination);
+    const nativeTarget = this.#destinations(target);
     const firstKey = this.#nextKey;
     const sentAt = native.queueMany(buffers, nativeTarget, tag);
     if (firstKey >= 0) this.#nextKey = (firstKey + buffers.length) % KEY_SPACE;
@@ -433,7 +394,7 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     this.#closed = true;
     this.#native.close();
     this.#lastSockaddr = null;
-    this.#sockaddrCache.clear();
+    this.#sockaddrs.clear();
     process.nextTick(() => this.emit('close'));
   }
 

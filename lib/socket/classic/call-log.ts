@@ -18,7 +18,7 @@
 // socket is writable, a second record for the same call whose result is the connection's
 // outcome (read with getsockopt(SO_ERROR): `syscall` says so).
 import type { SocketError } from '../errors.js';
-import type { SocketAddress } from '../socket.js';
+import type { SocketAddress } from '../values.js';
 import { now } from '../clock.js';
 
 /** A buffer in an argument list, shown by its size ("5 bytes"). */

@@ -11,7 +11,7 @@ import { addon } from '../addon.js';
 import { constants } from '../constants.js';
 import { ErrorCode, callError, socketError } from '../errors.js';
 import { familyNumber, type Family } from '../kinds.js';
-import type { SocketAddress } from '../socket.js';
+import type { SocketAddress } from '../values.js';
 
 /** An address alone (a unix path, or an IP address with the port given apart), or both. */
 export type Endpoint = string | { readonly address: string; readonly port?: number | null };

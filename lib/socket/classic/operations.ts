@@ -6,7 +6,7 @@ import { addon, type NativeSocket } from '../addon.js';
 import { constants } from '../constants.js';
 import type { SocketError } from '../errors.js';
 import { familyNumber, typeNumber, type Family, type SocketType } from '../kinds.js';
-import { toAddress, type SocketAddress } from '../socket.js';
+import { toAddress, type SocketAddress } from '../values.js';
 import type { CallArg, CallInit, CallName } from './call-log.js';
 import { describeAddress, type ResolvedEndpoint } from './endpoint.js';
 import type { Operation } from './pending.js';

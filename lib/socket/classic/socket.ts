@@ -27,7 +27,7 @@ import { ErrorCode, callError, socketError, type SocketError } from '../errors.j
 import type { Family, SocketType } from '../kinds.js';
 import { getOptionOn, setOptionOn, type OptionRef, type RawOptionValue } from '../option-calls.js';
 import type { OptionInput, OptionKind, OptionName, OptionValue } from '../options.js';
-import { toAddress, type SocketAddress } from '../socket.js';
+import { toAddress, type SocketAddress } from '../values.js';
 import { DEFAULT_RECV_SIZE, SHUT, WAITING_FOR, bytesOf, checkBuffer, checkSize, checkTimeout, optionArgs, type ShutdownHow } from './arguments.js';
 import { report, type CallArg, type CallHook, type CallInit } from './call-log.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
