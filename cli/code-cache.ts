@@ -28,10 +28,21 @@ interface Compiled {
 
 const compiled: Compiled[] = [];
 
-function cacheFileFor(filename: string, cacheDir: string): string | null {
+/**
+ * Node's own options of this run (the launcher gives sweep --max-semi-space-size), in the name:
+ * V8 refuses a cache made under other flags, so each set of flags keeps its own, rather than
+ * runs with and without them throwing away each other's.
+ */
+function flagsTag(execArgv: readonly string[]): string {
+  if (execArgv.length === 0) return '';
+  return `-${execArgv.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_').slice(0, 64)}`;
+}
+
+/** Where the cache of `filename` is kept (null: the file is not there to stat). */
+export function cacheFileFor(filename: string, cacheDir: string, execArgv: readonly string[] = process.execArgv): string | null {
   try {
     const st = statSync(filename);
-    return join(cacheDir, `${basename(filename, '.js')}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}.bin`);
+    return join(cacheDir, `${basename(filename, '.js')}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}${flagsTag(execArgv)}.bin`);
   } catch {
     return null;
   }

@@ -7,9 +7,11 @@
 // ./rawprobe runs (cli/bundle.ts: CommonJS files, named from require's cache as the child exits),
 // where each command's work is a file of its own, dist/app/run/<name>.js. No privilege, nothing sent.
 import test, { type ExecutionContext } from 'ava';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheFileFor } from '../../cli/code-cache.js';
 import { MAIN, ROOT, UNBUNDLED_MAIN, rawprobe } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -122,4 +124,24 @@ test('the bundle keeps the laziness: --version loads no command file and no yarg
   const socket = await loadedModules(t, ['socket', 'connect', 'tcp://127.0.0.1:1', '--quiet'], MAIN);
   t.is(socket.code, 1);
   t.deepEqual(socket.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['socket']);
+});
+
+test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB; the code cache keeps one file per set of Node options', async (t) => {
+  const dir = tempDir(t, 'launcher');
+  const probe = join(dir, 'exec-argv.cjs');
+  writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, `EXECARGV ${JSON.stringify(process.execArgv)}\\n`));\n");
+  const execArgv = (args: string[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      execFile(join(ROOT, 'rawprobe'), args, { env: { ...process.env, NODE_OPTIONS: `--require ${probe}` } }, (err, _stdout, stderr) => {
+        const line = /^EXECARGV (.*)$/m.exec(stderr);
+        if (err !== null || line === null) reject(err ?? new Error(`no EXECARGV line in ${JSON.stringify(stderr)}`));
+        else resolve(JSON.parse(line[1]!));
+      });
+    });
+  t.deepEqual(await execArgv(['sweep', '--help']), ['--max-semi-space-size=1']);
+  t.deepEqual(await execArgv(['ping', '--help']), []);
+  const plain = cacheFileFor(MAIN, dir, [])!;
+  const sweep = cacheFileFor(MAIN, dir, ['--max-semi-space-size=1'])!;
+  t.regex(plain, new RegExp(`/main-\\d+-\\d+-${process.version}-${process.arch}\\.bin$`));
+  t.is(sweep, plain.replace(/\.bin$/, '-max-semi-space-size=1.bin'));
 });

@@ -3,7 +3,7 @@
 // (built in test.before), when its last test has run (test.after.always). So a root `npm test`
 // leaves no /tmp/rawprobe-* folder behind.
 import test, { type ExecutionContext } from 'ava';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,4 +27,15 @@ export function sharedTempDir(tag: string): string {
   const dir = make(tag);
   test.after.always(() => remove(dir));
   return dir;
+}
+
+/** Files of the given texts in a new directory removed when this test ends: their paths, by the same keys. */
+export function tempFiles<K extends string>(t: ExecutionContext, tag: string, texts: Record<K, string>): Record<K, string> {
+  const dir = tempDir(t, tag);
+  const paths = {} as Record<K, string>;
+  for (const name of Object.keys(texts) as K[]) {
+    paths[name] = join(dir, `${name}.txt`);
+    writeFileSync(paths[name], texts[name]);
+  }
+  return paths;
 }

@@ -5,9 +5,13 @@
 // refused sends, names resolved while the sweep runs, a bad line on stdin, stop(). No kernel.
 import test from 'ava';
 import { Readable } from 'node:stream';
+import { writeFileSync } from 'node:fs';
 import { configureSweep, SweepSession, type SweepEvent, type SweepOptions, type SweepResult, type SweepSummary } from '../../lib/probe/sweep/index.js';
+import type { CheckedFiles } from '../../lib/probe/sweep/checked.js';
+import { checkFiles } from '../../lib/probe/sweep/options.js';
 import { decodePacket } from '../../lib/wire/packet.js';
 import { formatIpv4, parseIpv4 } from '../../lib/wire/bytes.js';
+import { tempFiles } from '../helpers/tmp.js';
 import { echoReplyFor, FakeClock, FakeSocket, icmpErrorFor, runOnFakeNetwork, type SentPacket } from './fakes.js';
 
 const ROUTER = '203.0.113.254';
@@ -31,6 +35,7 @@ async function sweep(
   network: Network,
   extra: {
     stdin?: NodeJS.ReadableStream;
+    checked?: CheckedFiles;
     resultsOnly?: boolean;
     setup?: (socket: FakeSocket) => void;
     during?: (r: { clock: FakeClock; session: SweepSession; events: SweepEvent[] }) => void;
@@ -39,7 +44,7 @@ async function sweep(
   const clock = new FakeClock();
   const socket = new FakeSocket(clock);
   extra.setup?.(socket);
-  const session = new SweepSession(configureSweep(options), { socket, clock, ...(extra.stdin ? { stdin: extra.stdin } : {}) }, options.resolve);
+  const session = new SweepSession(configureSweep(options), { socket, clock, ...(extra.stdin ? { stdin: extra.stdin } : {}), ...(extra.checked ? { checked: extra.checked } : {}) }, options.resolve);
   const events: SweepEvent[] = [];
   const done = session.run({ onEvent: (e) => events.push(e), resultsOnly: extra.resultsOnly ?? false });
   try {
@@ -252,6 +257,19 @@ test('a bad line read from stdin stops the list there; what came before is swept
   const r = await sweep({ files: ['-'], retries: 0, timeoutMs: 20, rate: null }, (p) => [{ afterMs: 1, bytes: echoReplyFor(p.bytes) }], { stdin });
   t.deepEqual(aliveSet(r), ['198.51.100.50', '198.51.100.51']);
   t.regex(r.summary.inputError ?? '', /^stdin:4: "198\.51\.100\.999" is not an IPv4 address/);
+});
+
+test('a checked file is swept as the check read it, not read again; a file with a name is read again', async (t) => {
+  const { plain, named } = tempFiles(t, 'sweep-checked', { plain: '198.51.100.60\n198.51.100.64/31\n', named: '198.51.100.70\ngw.lab\n' });
+  const checked = await checkFiles([plain, named]);
+  t.deepEqual([...checked.keys()], [plain]);
+  // Rewritten between the check and the sweep: the plain file's new text is never read.
+  writeFileSync(plain, '198.51.100.99\n');
+  writeFileSync(named, '198.51.100.71\ngw.lab\n');
+  const resolve = async (name: string): Promise<string> => (name === 'gw.lab' ? '198.51.100.80' : Promise.reject(new Error('Name or service not known')));
+  const r = await sweep({ files: [plain, named], retries: 0, timeoutMs: 20, rate: null, resolve }, (p) => [{ afterMs: 1, bytes: echoReplyFor(p.bytes) }], { checked });
+  t.deepEqual(r.socket.sent.map(destination), ['198.51.100.60', '198.51.100.64', '198.51.100.65', '198.51.100.71', '198.51.100.80']);
+  t.deepEqual(aliveSet(r), ['198.51.100.60', '198.51.100.64', '198.51.100.65', '198.51.100.71', 'gw.lab']);
 });
 
 test('stop(): the targets being probed are reported as they stand, the summary says interrupted', async (t) => {

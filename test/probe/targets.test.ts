@@ -20,8 +20,10 @@ import {
 } from '../../lib/probe/sweep/targets.js';
 import { FEED, TargetFeed, type FeedTarget } from '../../lib/probe/sweep/feed.js';
 import { TargetAddress } from '../../lib/probe/sweep/address.js';
-import { configureSweep } from '../../lib/probe/sweep/options.js';
-import { tempDir } from '../helpers/tmp.js';
+import { checkFiles, configureSweep } from '../../lib/probe/sweep/options.js';
+import { MAX_KEPT } from '../../lib/probe/sweep/checked.js';
+import { formatIpv6 } from '../../lib/wire/ipv6-address.js';
+import { tempDir, tempFiles } from '../helpers/tmp.js';
 
 function ends(spec: TargetSpec): [string, string] {
   return [formatIpv4(spec.first), formatIpv4(spec.last)];
@@ -122,6 +124,33 @@ test('a file: blank lines, comments, CRLF; the first bad line stops it with its 
 
   const missing = await t.throwsAsync(checkTargetFile(join(dir, 'absent.txt')), { instanceOf: TargetListError });
   t.regex(missing!.message, /absent\.txt: no such file$/);
+});
+
+test('the check keeps a plain file for the sweep (addresses, blocks, ranges; IPv6 high bits shared), not one with a name or too long', async (t) => {
+  const { plain, six, named, long } = tempFiles(t, 'checked', {
+    plain: '# lab\n198.51.100.1\n\n198.51.100.8/30\n203.0.113.5-7 # range\n',
+    six: '2001:db8::1\n2001:db8::2\n2001:db8:1::/126\n',
+    named: '198.51.100.1\nlocalhost\n',
+    long: '198.51.100.1\n'.repeat(MAX_KEPT + 1),
+  });
+  const checked = await checkFiles([plain, named, long, plain]);
+  t.deepEqual([...checked.keys()], [plain], 'a name, or more than MAX_KEPT targets: read again');
+  const list = checked.get(plain)!;
+  const rows = Array.from({ length: list.length }, (_, i) => [formatIpv4(list.first(i)), formatIpv4(list.last(i)), list.high(i)]);
+  t.deepEqual(rows, [
+    ['198.51.100.1', '198.51.100.1', null],
+    ['198.51.100.9', '198.51.100.10', null],
+    ['203.0.113.5', '203.0.113.7', null],
+  ]);
+  const list6 = (await checkFiles([six], 6)).get(six)!;
+  t.is(list6.length, 3);
+  t.is(list6.high(0), list6.high(1), 'consecutive addresses share one array for their upper bits');
+  const address6 = (i: number, low: number): string => formatIpv6(Buffer.concat([list6.high(i)!, Buffer.from([low >>> 24, (low >>> 16) & 255, (low >>> 8) & 255, low & 255])]));
+  t.deepEqual([0, 1, 2].map((i) => [address6(i, list6.first(i)), address6(i, list6.last(i))]), [
+    ['2001:db8::1', '2001:db8::1'],
+    ['2001:db8::2', '2001:db8::2'],
+    ['2001:db8:1::', '2001:db8:1::3'],
+  ]);
 });
 
 /** Takes everything a feed gives (pumping the event loop while it is starved). */

@@ -6,15 +6,12 @@
 // list follows what is in flight, not the length of the sweep.
 import { parseIpv4 } from '../../wire/bytes.js';
 import { address6KeyOf, ipv6WordsOf } from '../../wire/ipv6-address.js';
-import { newTargetStats, type TargetStats } from './stats.js';
+import { newTargetStats, resetTargetStats, type TargetStats } from './stats.js';
 
 /** An address as the engine compares it: IPv4 as its u32, IPv6 (it has a colon) as its address6Key. */
 export function targetValue(address: string): number {
   return address.includes(':') ? address6KeyOf(address) : parseIpv4(address);
 }
-
-/** What set() resets a target's statistics to. */
-const FRESH_STATS: Readonly<TargetStats> = Object.freeze(newTargetStats());
 
 /** Words per target in TargetList.words6. */
 export const WORDS6 = 4;
@@ -70,7 +67,7 @@ export class TargetList {
     this.values[i] = value ?? targetValue(address);
     this.addresses[i] = address;
     this.#setWords(i, address, words);
-    Object.assign(this.stats[i]!, FRESH_STATS);
+    resetTargetStats(this.stats[i]!);
   }
 
   statsOf(i: number): TargetStats {

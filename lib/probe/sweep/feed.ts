@@ -11,6 +11,7 @@
 // file costs what a /24 costs.
 import { parseIpv4, u32 } from '../../wire/bytes.js';
 import { parseIpv6 } from '../../wire/ipv6-address.js';
+import type { CheckedFiles, CheckedList } from './checked.js';
 import { resolveTarget, type IpVersion } from '../resolve.js';
 import { readTargetBatches, TARGET_KIND, targetCount, type TargetOrigin, type TargetSpec } from './targets.js';
 
@@ -40,6 +41,8 @@ export interface TargetFeedOptions {
   /** Files, one target per line; `-` is `stdin`. */
   files?: readonly string[];
   stdin?: NodeJS.ReadableStream;
+  /** Files the check kept (checked.ts): their targets are taken from there, the file not read again. */
+  checked?: CheckedFiles;
   /** The IP version of the sweep (default 4): how file lines are read and names looked up. */
   version?: IpVersion;
   /** Name to address (default: resolveTarget, getaddrinfo for `version`). Rejects with a one-line reason. */
@@ -179,6 +182,12 @@ export class TargetFeed {
       await add(spec, () => ({ file: null, line }));
     }
     for (const file of this.#options.files ?? []) {
+      const kept = this.#options.checked?.get(file);
+      if (kept !== undefined) {
+        await drain(0);
+        if (!(await this.#pushKept(kept))) return;
+        continue;
+      }
       for await (const { specs, lines } of readTargetBatches(file, this.#options.stdin, this.#version)) {
         for (let i = 0; i < specs.length; i++) {
           if (this.#closed) return;
@@ -187,6 +196,16 @@ export class TargetFeed {
       }
     }
     await drain(0);
+  }
+
+  /** Queues a checked file's targets as the queue has room; false when closed meanwhile. */
+  async #pushKept(list: CheckedList): Promise<boolean> {
+    for (let i = 0; i < list.length; i++) {
+      if (this.#closed) return false;
+      this.#push({ first: list.first(i), last: list.last(i), name: null, high: list.high(i) });
+      if (this.#full()) await this.#waitForRoom(); // no promise per line while there is room
+    }
+    return true;
   }
 
   async #lookup(name: string, origin: TargetOrigin | null): Promise<Entry | null> {

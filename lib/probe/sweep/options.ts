@@ -10,6 +10,7 @@ import { HEADER_LENGTH as ICMP_HEADER_LENGTH } from '../../wire/icmpv4-codes.js'
 import { familyOf, type ProbeFamily } from '../family/index.js';
 import { MAX_ECHO_DATA, MAX_ECHO_DATA6 } from '../protocols/icmp-echo.js';
 import type { IpVersion } from '../resolve.js';
+import { CheckedList, type CheckedFiles } from './checked.js';
 import { checkTargetFile, fileError, parseTargetArguments, versionOfTarget, type TargetSpec } from './targets.js';
 
 export interface SweepOptions {
@@ -148,17 +149,23 @@ function defaultSweepIdentifier(): number {
 
 /**
  * Reads every regular file once for its first bad line (before anything is sent), checks the
- * others exist. Stdin and pipes are checked as they are read.
+ * others exist. Stdin and pipes are checked as they are read. Returns what was kept of each
+ * regular file (checked.ts) for the sweep to probe without reading it again.
  */
-export async function checkFiles(files: readonly string[], version: IpVersion = 4): Promise<void> {
+export async function checkFiles(files: readonly string[], version: IpVersion = 4): Promise<CheckedFiles> {
+  const checked = new Map<string, CheckedList>();
   for (const file of files) {
-    if (file === '-') continue;
+    if (file === '-' || checked.has(file)) continue;
     let regular: boolean;
     try {
       regular = statSync(file).isFile();
     } catch (e) {
       throw fileError(file, e);
     }
-    if (regular) await checkTargetFile(file, version);
+    if (!regular) continue;
+    const list = new CheckedList();
+    await checkTargetFile(file, version, list);
+    if (list.kept) checked.set(file, list);
   }
+  return checked;
 }

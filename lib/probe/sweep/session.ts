@@ -27,6 +27,7 @@ import { TargetAddress } from './address.js';
 import { unknownEvent, type SweepHooks, type SweepProgress, type SweepSummary } from './events.js';
 import { FEED, TargetFeed, type FeedTarget } from './feed.js';
 import { SweepHandler } from './handler.js';
+import type { CheckedFiles } from './checked.js';
 import { checkFiles, configureSweep, type SweepConfig, type SweepOptions } from './options.js';
 import { SweepTotals } from './totals.js';
 
@@ -38,18 +39,21 @@ export const SWEEP_MEMORY = 65536;
 
 export interface SweepParts extends Omit<SessionParts, 'capture'> {
   stdin?: NodeJS.ReadableStream;
+  /** What checkFiles kept of the target files: probed from there, not read again. */
+  checked?: CheckedFiles;
 }
 
 /** Checks options and target files, opens the socket (CAP_NET_RAW). Nothing is sent until run(). */
 export async function openSweep(options: SweepOptions, parts: SweepParts = {}): Promise<SweepSession> {
   const config = configureSweep(options);
-  await checkFiles(config.files, config.family.version);
+  const checked = await checkFiles(config.files, config.family.version);
   if (config.source !== null) checkSourceAddress(config.source);
-  return new SweepSession(config, { ...parts, stdin: parts.stdin ?? options.stdin }, options.resolve);
+  return new SweepSession(config, { ...parts, stdin: parts.stdin ?? options.stdin, checked }, options.resolve);
 }
 
 export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> {
   readonly #stdin: NodeJS.ReadableStream | undefined;
+  readonly #checked: CheckedFiles | undefined;
   readonly #resolve: ((name: string) => Promise<string>) | undefined;
   #feed: TargetFeed | null = null;
   #handler: SweepHandler | null = null;
@@ -68,10 +72,11 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
       df: false,
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
-    const { stdin, ...sessionParts } = parts;
+    const { stdin, checked, ...sessionParts } = parts;
     const openSocket = (): SessionSocket => openSweepSocket(protocol, config);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, sessionParts));
     this.#stdin = stdin;
+    this.#checked = checked;
     this.#resolve = resolve;
   }
 
@@ -86,6 +91,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
       files: this.config.files,
       version: this.config.family.version,
       ...(this.#stdin === undefined ? {} : { stdin: this.#stdin }),
+      ...(this.#checked === undefined ? {} : { checked: this.#checked }),
       ...(this.#resolve === undefined ? {} : { resolve: this.#resolve }),
       onUnknown: (host, reason, origin) => {
         unknown++;

@@ -24,6 +24,7 @@ import { formatIpv4, parseIpv4, u32 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
 import { ipv6OrNull, parseIpv6Into } from '../../wire/ipv6-address.js';
 import type { IpVersion } from '../resolve.js';
+import type { CheckedList } from './checked.js';
 import { fileLineBatchesSync, lineBatches } from './lines.js';
 
 export const TARGET_KIND = {
@@ -328,21 +329,24 @@ export async function* readTargetFile(
 }
 
 /**
- * Reads a whole file once to find its first bad line, without keeping it: a sweep checks a
- * regular file this way before sending anything (stdin cannot be read twice, so it is checked
- * as it is read). Returns the number of targets (names counting 1). The reads are synchronous:
- * nothing else runs before the check is done, and a trip through the event loop per read only
- * made it slower.
+ * Reads a whole file once to find its first bad line: a sweep checks a regular file this way
+ * before sending anything (stdin cannot be read twice, so it is checked as it is read). Returns
+ * the number of targets (names counting 1). With `keep`, the targets go into it too (checked.ts:
+ * the sweep then probes them without reading the file again, when the list was small and plain).
+ * The reads are synchronous: nothing else runs before the check is done, and a trip through the
+ * event loop per read only made it slower.
  */
-export async function checkTargetFile(file: string, version: IpVersion = 4): Promise<number> {
-  // Each spec counted and dropped at once: nothing of the file is kept.
+export async function checkTargetFile(file: string, version: IpVersion = 4, keep: CheckedList | null = null): Promise<number> {
+  // Each spec counted, kept in `keep`'s arrays or dropped at once: no spec object outlives its line.
   let count = 0;
   let line = 0;
   try {
     for (const texts of fileLineBatchesSync(file)) {
       for (const text of texts) {
         const spec = targetOnLine(text, file, ++line, version);
-        if (spec !== null) count += targetCount(spec);
+        if (spec === null) continue;
+        count += targetCount(spec);
+        keep?.add(spec);
       }
     }
   } catch (e) {
