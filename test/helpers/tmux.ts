@@ -59,17 +59,24 @@ export function onTerminal(t: ExecutionContext, argv: readonly string[], size: {
   // The command starts only once every byte it writes is being kept (the go file, after pipe-pane).
   const start = `while [ ! -e ${quote(goFile)} ]; do sleep 0.02; done; ${script}`;
   tmux(['new-session', '-d', '-s', name, '-x', String(size.width ?? 100), '-y', String(size.height ?? 40), 'sh', '-c', start]);
+  // Set when the test ends: the polls still running (`done`, when a test failed before awaiting
+  // it) stop instead of failing on the session gone, which ava would report as unhandled.
+  let ended = false;
   t.teardown(() => {
+    ended = true;
     spawnSync('tmux', ['kill-session', '-t', name]);
   });
   tmux(['pipe-pane', '-t', name, '-o', `cat >> ${quote(bytesFile)}`]);
   writeFileSync(goFile, '');
-  const screen = (): string => tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', name]);
+  // -J joins wrapped lines and so keeps trailing blanks, and tmux counts cells a longer earlier
+  // frame wrote and ESC[K then cleared as blanks of the line: they are not what the screen says.
+  const screen = (): string => tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', name]).replace(/[ \t]+$/gm, '');
   const bytes = (): string => (existsSync(bytesFile) ? readFileSync(bytesFile, 'utf8') : '');
   const until = (test: (screen: string, bytes: string) => boolean, what: string, limitMs = 60_000): Promise<void> =>
     new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = (): void => {
+        if (ended) return;
         let now = '';
         try {
           now = screen();
