@@ -134,7 +134,7 @@ export class Outbox {
     this.error = null;
     try {
       if (this.#threaded) {
-        const r = socket.queueMany!(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k), tag);
+        const r = socket.queueMany!(this.#first(k), to ?? this.#each(k), tag);
         this.sent = k;
         this.sentAt = r.sentAt;
         this.firstKey = r.firstKey;
@@ -146,6 +146,11 @@ export class Outbox {
       this.error = e instanceof Error ? e : new Error(String(e));
       this.sentAt = clock.now();
     }
+  }
+
+  /** The first k probes' buffers (the whole list when the batch is full: no copy). */
+  #first(k: number): Buffer[] {
+    return this.#views.length === k ? this.#views : this.#views.slice(0, k);
   }
 
   #each(k: number): Uint32Array | string[] {
@@ -161,7 +166,7 @@ export class Outbox {
       this.sent = 1;
       return;
     }
-    const r = socket.sendMany(this.#views.length === k ? this.#views : this.#views.slice(0, k), to ?? this.#each(k));
+    const r = socket.sendMany(this.#first(k), to ?? this.#each(k));
     this.sent = r.sent;
     this.sentAt = r.sentAt;
     this.firstKey = r.firstKey ?? -1;
