@@ -13,7 +13,6 @@
 // reassembleIpv6 puts fragments back together (RFC 8200 section 4.5, reassembly), for tests and
 // for reading captures.
 
-import { randomBytes } from 'node:crypto';
 import { put16, put32, u16 } from './bytes.js';
 import { DecodeError, EncodeError } from './errors.js';
 import { decodeChain } from './ipv6-chain.js';
@@ -76,8 +75,10 @@ export function fragmentIpv6(packet: Uint8Array, mtu: number, options: Fragment6
   }
   const { total, unfragmentable, nextHeaderAt } = layoutOf(packet);
   if (total <= mtu) return [packet];
+  // Web Crypto's global, which loads node:crypto (OpenSSL, about 2 MB of a process) only when a
+  // packet is really cut, not whenever this module is.
   const identification =
-    options.identification === undefined ? randomBytes(4).readUInt32BE(0) : options.identification;
+    options.identification === undefined ? globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! : options.identification;
   if (!Number.isInteger(identification) || identification < 0 || identification > 0xffffffff) {
     throw new EncodeError('identification', identification, `${String(identification)} is out of range 0-4294967295`, '0-4294967295');
   }

@@ -272,6 +272,14 @@ export function parseIpv6Into(text: string, out: Uint8Array): boolean {
   return parseInto(text, end, out) < 0;
 }
 
+/**
+ * net.isIPv6's answer (a zone allowed), without loading node:net: that module brings streams and
+ * TCP and pipe bindings (about 1.6 MB of a process) that a probe command has no use for.
+ */
+export function isIpv6Text(text: string): boolean {
+  return typeof text === 'string' && parseIpv6Into(text, SCRATCH);
+}
+
 /** address6Key of IPv6 text (a zone is dropped). Throws ParseError. */
 export function address6KeyOf(text: string): number {
   return parseIpv6Into(text, SCRATCH) ? address6Key(SCRATCH) : address6Key(parseIpv6(text));

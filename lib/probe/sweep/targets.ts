@@ -19,10 +19,9 @@
 // blank lines are skipped, and a line that is none of the above is an error naming the file and
 // the line number.
 import { createReadStream } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import { formatIpv4, parseIpv4, u32 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
-import { ipv6OrNull, parseIpv6Into } from '../../wire/ipv6-address.js';
+import { ipv6OrNull, isIpv6Text, parseIpv6Into } from '../../wire/ipv6-address.js';
 import type { IpVersion } from '../resolve.js';
 import type { CheckedList } from './checked.js';
 import { fileLineBatchesSync, lineBatches } from './lines.js';
@@ -94,7 +93,7 @@ function addressOrThrow(text: string, part: string): number {
   try {
     return parseIpv4(part);
   } catch (e) {
-    if (isIPv6(part)) throw otherFamily(text);
+    if (isIpv6Text(part)) throw otherFamily(text);
     if (e instanceof ParseError) throw new TargetListError(text, e.message);
     throw e;
   }
@@ -109,7 +108,7 @@ function otherFamily(text: string): TargetListError {
 export function versionOfTarget(input: string): IpVersion | null {
   const text = input.trim();
   const head = text.split(/[/-]/, 1)[0]!;
-  if (isIPv6(head.split('%', 1)[0]!)) return 6;
+  if (isIpv6Text(head.split('%', 1)[0]!)) return 6;
   return /^[\d.]+$/.test(head) && head.includes('.') ? 4 : null;
 }
 
@@ -170,7 +169,7 @@ export function parseTarget(input: string, version: IpVersion = 4): TargetSpec {
     return { kind: TARGET_KIND.address, text, first: value, last: value, name: null };
   }
   if (isHostName(text)) return { kind: TARGET_KIND.name, text, first: 0, last: -1, name: text };
-  if (isIPv6(text.split('%', 1)[0]!)) throw otherFamily(text);
+  if (isIpv6Text(text.split('%', 1)[0]!)) throw otherFamily(text);
   throw new TargetListError(text, `"${text}" is not an IPv4 address, a host name, a CIDR block (a.b.c.d/n) or a range (a.b.c.d-e.f.g.h)`);
 }
 
