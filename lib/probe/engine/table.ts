@@ -112,8 +112,8 @@ export class ProbeTable {
 
   /**
    * Doubles the ring (false when it is at maxCapacity): every remembered probe keeps its fields
-   * in its new slot, and the index is made again, oldest first, so that a key still finds the
-   * newest probe that has it. `next` is the next probe's number: the ring holds probes from
+   * in its new slot, and every key the index holds points at its probe's new slot, so lookup()
+   * answers as before. `next` is the next probe's number: the ring holds probes from
    * next - capacity on.
    */
   grow(next: number): boolean {
@@ -123,23 +123,25 @@ export class ProbeTable {
     const from = COLUMN_KEYS.map((k) => this[k]);
     const numbers = this.number;
     const hardware = this.hardwareSentAt;
+    const index = this.#index;
     Object.assign(this, newTypedColumns(PROBE_COLUMNS, size));
     this.number.fill(-1);
     if (hardware !== null) this.hardwareSentAt = new Float64Array(size).fill(Number.NaN);
     this.capacity = size;
     this.#mask = size - 1;
-    this.#newIndex(size);
     for (let n = Math.max(0, next - old); n < next; n++) {
       const s = n & (old - 1);
       if (numbers[s] !== n) continue;
       const t = n & this.#mask;
       for (let c = 0; c < COLUMN_KEYS.length; c++) this[COLUMN_KEYS[c]!][t] = from[c]![s] as number;
       if (hardware !== null) this.hardwareSentAt![t] = hardware[s]!;
-      const key = this.key[t] as number;
-      if (key < 0) continue;
-      const e = this.#find(key);
-      if (this.#index[e] === -1) this.#indexed++;
-      this.#index[e] = t;
+    }
+    this.#newIndex(size);
+    for (const s of index) {
+      if (s < 0) continue;
+      const t = (numbers[s] as number) & this.#mask;
+      this.#index[this.#find(this.key[t] as number)] = t;
+      this.#indexed++;
     }
     return true;
   }
