@@ -66,6 +66,14 @@ function layoutOf(packet: Uint8Array): Layout {
 }
 
 /**
+ * An unpredictable Fragment identification (RFC 7739), from the Web Crypto global: it loads
+ * node:crypto on first use, so a program that never fragments does not load it at start.
+ */
+function randomIdentification(): number {
+  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/**
  * The packet cut into fragments of at most `mtu` bytes, or the packet itself (one element, not
  * copied) when it fits.
  */
@@ -75,10 +83,8 @@ export function fragmentIpv6(packet: Uint8Array, mtu: number, options: Fragment6
   }
   const { total, unfragmentable, nextHeaderAt } = layoutOf(packet);
   if (total <= mtu) return [packet];
-  // Web Crypto's global, which loads node:crypto (OpenSSL, about 2 MB of a process) only when a
-  // packet is really cut, not whenever this module is.
   const identification =
-    options.identification === undefined ? globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! : options.identification;
+    options.identification === undefined ? randomIdentification() : options.identification;
   if (!Number.isInteger(identification) || identification < 0 || identification > 0xffffffff) {
     throw new EncodeError('identification', identification, `${String(identification)} is out of range 0-4294967295`, '0-4294967295');
   }
