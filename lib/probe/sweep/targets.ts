@@ -370,16 +370,14 @@ const PLAIN: { address: number; high: Uint8Array | null } = { address: 0, high: 
 
 /**
  * True when text[from..end) is one address of `version` written plainly (IPv4: four decimal
- * bytes without leading zeros; IPv6: hex digits and colons), read into PLAIN; false for anything
- * else, which parseTarget then reads (and judges) as it reads every target.
+ * bytes without leading zeros; IPv6: nothing but the address), read into PLAIN; false for
+ * anything else, which parseTarget then reads (and judges) as it reads every target.
  */
 function plainAddressAt(text: string, from: number, end: number, version: IpVersion): boolean {
-  if (end - from < 2 || end - from > 39) return false;
+  if (end - from < 2 || end - from > 45) return false;
   if (version === 6) {
-    for (let i = from; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (!((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-    }
+    // Anything but an address stops the parse at its first odd character (a space, "#", "/",
+    // "-", a zone's "%"); an address with a dotted quad at its end is read as parseTarget reads it.
     if (!parseIpv6At(text, from, end, LINE)) return false;
     PLAIN.address = u32(LINE, 12);
     PLAIN.high = sharedHigh(LINE);
