@@ -336,7 +336,7 @@ test('a table that starts small grows for probes in flight instead of timing the
   });
   clock.advance(49);
   t.is(socket.sent.length, 50);
-  t.is(engine.table.capacity, 64, '16 -> 32 -> 64 as probes stayed in flight');
+  t.is(engine.table.capacity, 64, '16 -> 64 when probes stayed in flight');
   t.deepEqual(handler.timeouts, [], 'none given up while the table could grow');
   t.is(engine.inFlight, 50);
   socket.deliver([echoReplyFor(socket.sent[3]!.bytes)]);

@@ -6,8 +6,9 @@
 // does for sequence numbers. When the ring wraps, the oldest probe is forgotten: an answer to
 // it is then nobody's (iputils forgets the same way when its sequence numbers wrap). Memory is
 // fixed at creation, whatever the number of targets or the length of the run, or (a sweep) starts
-// small and doubles when the slot a new probe needs still holds one in flight (grow()), up to a
-// limit: it then follows what is in flight, not what is remembered.
+// small and grows to its limit when the slot a new probe needs still holds one in flight (grow()):
+// small while answers keep up, whole when probes wait for their timeouts (dead address space).
+// One step, not doublings: each smaller table would be garbage still resident at the peak.
 //
 // The index is a hash table in an Int32Array twice the ring's size (open addressing, linear
 // probing, deletion by backward shift): one entry per key, the ring slot of the newest probe
@@ -111,15 +112,15 @@ export class ProbeTable {
   }
 
   /**
-   * Doubles the ring (false when it is at maxCapacity): every remembered probe keeps its fields
-   * in its new slot, and every key the index holds points at its probe's new slot, so lookup()
-   * answers as before. `next` is the next probe's number: the ring holds probes from
+   * Grows the ring to maxCapacity (false when it is there already): every remembered probe keeps
+   * its fields in its new slot, and every key the index holds points at its probe's new slot, so
+   * lookup() answers as before. `next` is the next probe's number: the ring holds probes from
    * next - capacity on.
    */
   grow(next: number): boolean {
     if (this.capacity >= this.maxCapacity) return false;
     const old = this.capacity;
-    const size = old * 2;
+    const size = this.maxCapacity;
     const from = COLUMN_KEYS.map((k) => this[k]);
     const numbers = this.number;
     const hardware = this.hardwareSentAt;

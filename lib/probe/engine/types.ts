@@ -131,9 +131,9 @@ export interface EngineOptions {
   /** Probes remembered for duplicates and late answers (rounded up to a power of two; default 65536). */
   memory?: number;
   /**
-   * Probes remembered at first (default: `memory`): the table doubles when a new probe's slot
-   * still holds one in flight, up to `memory`, so it follows what is in flight (a sweep, whose
-   * own memory of settled probes answers for the rest: ProbeHandler.forgotten).
+   * Probes remembered at first (default: `memory`): the table grows to `memory` when a new
+   * probe's slot still holds one in flight, so it stays small while answers keep up (a sweep,
+   * whose own memory of settled probes answers for the rest: ProbeHandler.forgotten).
    */
   memoryStart?: number;
   /** Most probes per sendmmsg (default 64). */

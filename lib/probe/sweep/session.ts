@@ -40,8 +40,9 @@ const TIMESTAMP_SETTLE_MS = 10;
 /** Most target indices (and so targets) probed at once, and most probes in flight: the sweep's records. */
 export const SWEEP_MEMORY = PROBE_MEMORY;
 /**
- * Probes the engine's table holds at first. It doubles whenever the slot a new probe needs still
- * holds one in flight: in the sweep lab, at full rate, it stays at 2,048 to 4,096.
+ * Probes the engine's table holds at first. It grows to SWEEP_MEMORY when the slot a new probe
+ * needs still holds one in flight: in the sweep lab, at full rate, answers keep at most a burst
+ * (512) in flight and it never grows; in dead address space it does, once.
  */
 const ENGINE_MEMORY_START = 1024;
 
