@@ -9,10 +9,10 @@
 // (cli/code-cache.ts).
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { restoreExtraCaCerts } from './ca-certs.js';
 import { useCodeCache } from './code-cache.js';
 import { onStdoutError } from './stopping.js';
 import { version } from './version.js';
-
 
 /** `rawprobe --version`: one write, without the stream machinery process.stdout loads. */
 function printVersion(): void {
@@ -26,6 +26,7 @@ function printVersion(): void {
 /** Runs the command line `args` (what follows `rawprobe`); never rejects. */
 export async function start(args: readonly string[]): Promise<void> {
   if (args.length === 1 && args[0] === '--version') return printVersion();
+  restoreExtraCaCerts();
   // `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a
   // run in progress has completed its files (cli/stopping.ts).
   process.stdout.on('error', onStdoutError);

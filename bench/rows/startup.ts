@@ -6,6 +6,11 @@
 //   rawprobe ping -c 1 127.0.0.1   against node -e 0 (what a one-probe ping adds to Node's own
 //                             start) and iputils ping -c 1 127.0.0.1: start, one probe, exit
 //
+// When NODE_EXTRA_CA_CERTS is set (it is on our bench machine), every Node process parses those
+// certificates before it runs any code, and rawprobe's launcher starts node without them (it
+// opens no TLS connection): so node -e 0 is measured twice, as the environment has it and without
+// the variable, Node's own floor.
+//
 // Wall time from spawn to exit, and peak memory (GNU time %M). Each run is one process.
 
 import { benchGroup, progress } from '../context.js';
@@ -23,18 +28,29 @@ function figures(r: ProcResult): Record<string, number | null> {
   return { ms: r.ms, rssMb: r.maxRssKb === null ? null : r.maxRssKb / 1024 };
 }
 
-function processContender(name: string, side: Contender['side'], argv: string[], unavailable: string | null, check?: (r: ProcResult) => void): Contender {
+function processContender(name: string, side: Contender['side'], argv: string[], unavailable: string | null, check?: (r: ProcResult) => void, env?: NodeJS.ProcessEnv): Contender {
   return {
     name,
     side,
     command: argv.join(' '),
     unavailable,
     async run(): Promise<RunOutcome> {
-      const r = expectExit(await runProcess(argv, { memory: true, timeoutMs: 20_000 }), name);
+      const r = expectExit(await runProcess(argv, { memory: true, timeoutMs: 20_000, env }), name);
       check?.(r);
       return { values: figures(r) };
     },
   };
+}
+
+/** The name of node -e 0 run without NODE_EXTRA_CA_CERTS, when the environment sets it. */
+const NODE_FLOOR = 'node -e 0, no NODE_EXTRA_CA_CERTS';
+
+/** node -e 0 without NODE_EXTRA_CA_CERTS, when the bench's environment sets it (null otherwise). */
+function nodeFloor(): Contender | null {
+  if (process.env['NODE_EXTRA_CA_CERTS'] === undefined) return null;
+  const env = { ...process.env };
+  delete env['NODE_EXTRA_CA_CERTS'];
+  return processContender(NODE_FLOOR, SIDE.theirs, [process.execPath, '-e', '0'], null, undefined, env);
 }
 
 /** A one-probe ping must have got its reply, or it measured something else. */
@@ -55,11 +71,19 @@ export const startupGroup = benchGroup('startup', '6', 'whole-process start-up',
     processContender('rawprobe ping -c 1 127.0.0.1', SIDE.ours, rawprobeArgv(['ping', '-c', '1', '127.0.0.1']), await pendingUnless('ping', ['-c']), oneReply('rawprobe ping')),
     processContender('ping -c 1 127.0.0.1', SIDE.theirs, [ping, '-c', '1', '127.0.0.1'], pingProblem, oneReply('ping')),
   ];
+  const floor = nodeFloor();
+  if (floor !== null) contenders.push(floor);
   const results = await runRounds(contenders, { runs: ctx.runs ?? (ctx.quick ? 3 : 20), warmup: 1, onRun: progress(ctx, 'startup') });
   return rowsFor('startup', '6', results, [
     { ours: 'rawprobe --version', theirs: 'node -e 0', id: 'version-vs-node' },
     { ours: 'rawprobe --version', theirs: 'ping -V', id: 'version-vs-ping' },
     { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'node -e 0', id: 'one-probe-vs-node' },
     { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: 'ping -c 1 127.0.0.1', id: 'one-probe' },
+    ...(floor === null
+      ? []
+      : [
+          { ours: 'rawprobe --version', theirs: NODE_FLOOR, id: 'version-vs-node-floor' },
+          { ours: 'rawprobe ping -c 1 127.0.0.1', theirs: NODE_FLOOR, id: 'one-probe-vs-node-floor' },
+        ]),
   ], METRICS);
 });

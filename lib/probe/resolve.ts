@@ -10,8 +10,8 @@
 //   - reverse names come from getnameinfo (dns.lookupService): /etc/hosts first, like every
 //     other program on the machine. Never dns.reverse, which always asks a DNS server.
 // Every failure is a ProbeError in the words iputils prints. node:dns loads only when a name is
-// looked up: a probe of an address (most of them) never pays for it.
-import { isIPv6 } from 'node:net';
+// looked up, and addresses are read by lib/wire, not node:net: a probe of an address (most of
+// them) loads neither.
 import { parseIpv4 } from '../wire/bytes.js';
 import { ipv6OrNull } from '../wire/ipv6-address.js';
 import { interfaceIndex } from '../socket/system.js';
@@ -45,7 +45,7 @@ export function isIpv4Address(text: string): boolean {
 /** The ProbeError for an IPv6 address where an IPv4 one is needed, or null for anything else. */
 export function ipv6Refusal(text: string, field: string): ProbeError | null {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (!isIPv6(bare)) return null;
+  if (ipv6OrNull(bare) === null) return null;
   return new ProbeError(PROBE_ERROR.resolve, `${text} is an IPv6 address: this command probes IPv4 only`, field);
 }
 

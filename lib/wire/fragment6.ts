@@ -13,7 +13,6 @@
 // reassembleIpv6 puts fragments back together (RFC 8200 section 4.5, reassembly), for tests and
 // for reading captures.
 
-import { randomBytes } from 'node:crypto';
 import { put16, put32, u16 } from './bytes.js';
 import { DecodeError, EncodeError } from './errors.js';
 import { decodeChain } from './ipv6-chain.js';
@@ -67,6 +66,14 @@ function layoutOf(packet: Uint8Array): Layout {
 }
 
 /**
+ * An unpredictable Fragment identification (RFC 7739), from the Web Crypto global: it loads
+ * node:crypto on first use, so a program that never fragments does not load it at start.
+ */
+function randomIdentification(): number {
+  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!;
+}
+
+/**
  * The packet cut into fragments of at most `mtu` bytes, or the packet itself (one element, not
  * copied) when it fits.
  */
@@ -77,7 +84,7 @@ export function fragmentIpv6(packet: Uint8Array, mtu: number, options: Fragment6
   const { total, unfragmentable, nextHeaderAt } = layoutOf(packet);
   if (total <= mtu) return [packet];
   const identification =
-    options.identification === undefined ? randomBytes(4).readUInt32BE(0) : options.identification;
+    options.identification === undefined ? randomIdentification() : options.identification;
   if (!Number.isInteger(identification) || identification < 0 || identification > 0xffffffff) {
     throw new EncodeError('identification', identification, `${String(identification)} is out of range 0-4294967295`, '0-4294967295');
   }

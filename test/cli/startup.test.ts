@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheFileFor } from '../../cli/code-cache.js';
 import { MAIN, ROOT, UNBUNDLED_MAIN, rawprobe } from '../helpers/cli.js';
+import { rootTest } from '../helpers/privilege.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** The modules `rawprobe ...args` loads, as paths from the repository root (packages as node_modules/NAME). */
@@ -144,4 +145,26 @@ test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB; the code
   const sweep = cacheFileFor(MAIN, dir, ['--max-semi-space-size=1'])!;
   t.regex(plain, new RegExp(`/main-\\d+-\\d+-${process.version}-${process.arch}\\.bin$`));
   t.is(sweep, plain.replace(/\.bin$/, '-max-semi-space-size=1.bin'));
+});
+
+/** The Node built-in modules `rawprobe ...args` loads beyond what Node loads for any script (process.moduleLoadList). */
+async function loadedBuiltins(t: ExecutionContext, args: string[]): Promise<{ code: number | null; builtins: string[] }> {
+  const dir = tempDir(t, 'builtins');
+  const probe = join(dir, 'builtins.cjs');
+  writeFileSync(probe, "const before = new Set(process.moduleLoadList);\nprocess.on('exit', () => { for (const m of process.moduleLoadList) if (!before.has(m) && m.startsWith('NativeModule ')) require('node:fs').writeSync(2, `BUILTIN ${m.slice(13)}\\n`); });\n");
+  const r = await rawprobe(args, { nodeArgs: ['--require', probe] });
+  const builtins = r.stderr.split('\n').filter((line) => line.startsWith('BUILTIN ')).map((line) => line.slice('BUILTIN '.length));
+  return { code: r.code, builtins };
+}
+
+// node:crypto alone costs about 7 ms of a start (it was loaded for IPv6 fragment identifications);
+// names need node:dns, addresses do not. (node:net comes with process.stdout on a pipe or a
+// terminal, so it is not asked about.)
+rootTest()('a ping and a trace of 127.0.0.1 load neither node:crypto nor node:dns', async (t) => {
+  for (const args of [['ping', '-c', '1', '127.0.0.1'], ['trace', '-n', '-q', '1', '127.0.0.1']]) {
+    const { code, builtins } = await loadedBuiltins(t, args);
+    t.is(code, 0, args.join(' '));
+    t.true(builtins.includes('vm'), 'the probe saw the code cache load node:vm');
+    t.deepEqual(builtins.filter((m) => m === 'crypto' || m === 'dns'), [], args.join(' '));
+  }
 });

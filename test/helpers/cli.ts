@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import yargs, { type ArgumentsCamelCase, type CommandModule } from 'yargs';
+import { KEPT_CA_CERTS } from '../../cli/ca-certs.js';
 import type { Lab } from '../../lib/lab/index.js';
 import { findTool } from '../../lib/lab/system.js';
 import { lineSplitter, LineWaits } from './lines.js';
@@ -58,10 +59,19 @@ export async function inOwnNetns(argv: readonly string[]): Promise<string[]> {
   return ['unshare', '--net', '--', 'sh', '-c', `${ip} link set lo up && exec "$@"`, 'sh', ...argv];
 }
 
+/**
+ * What ./rawprobe does to the environment before it starts node: NODE_EXTRA_CA_CERTS moved aside
+ * (cli/ca-certs.ts), so that each test's node does not parse certificates either.
+ */
+export function launcherEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const certs = env['NODE_EXTRA_CA_CERTS'];
+  return certs === undefined ? {} : { NODE_EXTRA_CA_CERTS: undefined, [KEPT_CA_CERTS]: certs };
+}
+
 /** Runs `rawprobe ...args` and resolves with its exit code and output (never rejects on a failure exit). */
 export async function rawprobe(args: readonly string[], options: RawprobeOptions = {}): Promise<CliResult> {
   const argv = [...(options.via ?? []), process.execPath, ...(options.nodeArgs ?? []), options.main ?? MAIN, ...args];
-  return runCommand(argv, options);
+  return runCommand(argv, { ...options, env: { ...launcherEnv(), ...options.env } });
 }
 
 /** Runs any command the way rawprobe() runs the CLI: where, input, time bound; resolves with its output. */
@@ -166,7 +176,7 @@ export interface RunningCli {
  * `input`), and kills it when the test ends if it is still running.
  */
 export function startRawprobe(t: ExecutionContext, args: readonly string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): RunningCli {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...launcherEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const lines = { stdout: [] as string[], stderr: [] as string[] };
