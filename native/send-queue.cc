@@ -46,12 +46,14 @@ void SendQueue::Push(QueuedBatch&& batch) {
   // Datagrams to a connected socket's peer (no address) and addressed ones never share a batch.
   const bool addressed = !batch.addresses.empty();
   room_.wait(lock, [&] {
-    return stop_.load() || (queue_.lengths.size() < kMaxQueued &&
-                            (queue_.lengths.empty() || queue_.addresses.empty() == !addressed));
+    return stop_.load() || (Waiting() < kMaxQueued &&
+                            (Waiting() == 0 || queue_.addresses.empty() == !addressed));
   });
   if (stop_.load()) return;
-  if (queue_.lengths.empty()) {
+  if (Waiting() == 0) {
     queue_ = std::move(batch);
+    head_ = 0;
+    headByte_ = 0;
   } else {
     queue_.bytes.insert(queue_.bytes.end(), batch.bytes.begin(), batch.bytes.end());
     queue_.lengths.insert(queue_.lengths.end(), batch.lengths.begin(), batch.lengths.end());
@@ -65,7 +67,7 @@ void SendQueue::Push(QueuedBatch&& batch) {
 
 void SendQueue::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
-  room_.wait(lock, [this] { return stop_.load() || (queue_.lengths.empty() && !busy_); });
+  room_.wait(lock, [this] { return stop_.load() || (Waiting() == 0 && !busy_); });
 }
 
 std::vector<double> SendQueue::TakeFailures() {
@@ -87,7 +89,7 @@ void SendQueue::Run() {
     QueuedBatch batch;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return stop_.load() || !queue_.lengths.empty(); });
+      wake_.wait(lock, [this] { return stop_.load() || Waiting() > 0; });
       if (stop_.load()) return;
       TakeChunk(&batch);
       busy_ = true;
@@ -103,25 +105,42 @@ void SendQueue::Run() {
   }
 }
 
-// The first kChunk datagrams waiting (all of them when that is all there is) into `out`.
+// The first kChunk datagrams waiting (all of them when that is all there is) into `out`. What
+// was taken is passed over (head_), not erased: a long queue (send --rate max keeps it full) would
+// otherwise move every byte behind the chunk, for every chunk. It is dropped once all of it was
+// taken, or once it is most of the queue.
 void SendQueue::TakeChunk(QueuedBatch* out) {
-  const size_t n = queue_.lengths.size();
-  if (n <= kChunk) {
+  const size_t n = Waiting();
+  if (head_ == 0 && n <= kChunk) {
     *out = std::move(queue_);
     queue_ = QueuedBatch();
     return;
   }
+  const size_t k = std::min(n, kChunk);
   size_t bytes = 0;
-  for (size_t i = 0; i < kChunk; i++) bytes += queue_.lengths[i];
-  out->bytes.assign(queue_.bytes.begin(), queue_.bytes.begin() + bytes);
-  queue_.bytes.erase(queue_.bytes.begin(), queue_.bytes.begin() + bytes);
-  auto move = [](auto& from, auto& to, size_t k) {
-    to.assign(from.begin(), from.begin() + k);
-    from.erase(from.begin(), from.begin() + k);
+  for (size_t i = head_; i < head_ + k; i++) bytes += queue_.lengths[i];
+  auto copy = [](const auto& from, auto& to, size_t at, size_t count) {
+    to.assign(from.begin() + static_cast<std::ptrdiff_t>(at), from.begin() + static_cast<std::ptrdiff_t>(at + count));
   };
-  move(queue_.lengths, out->lengths, kChunk);
-  move(queue_.tags, out->tags, kChunk);
-  if (!queue_.addresses.empty()) move(queue_.addresses, out->addresses, kChunk);
+  copy(queue_.bytes, out->bytes, headByte_, bytes);
+  copy(queue_.lengths, out->lengths, head_, k);
+  copy(queue_.tags, out->tags, head_, k);
+  if (!queue_.addresses.empty()) copy(queue_.addresses, out->addresses, head_, k);
+  head_ += k;
+  headByte_ += bytes;
+  if (head_ == queue_.lengths.size()) {
+    queue_ = QueuedBatch();
+    head_ = 0;
+    headByte_ = 0;
+  } else if (head_ >= Waiting()) {
+    auto drop = [](auto& v, size_t count) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(count)); };
+    drop(queue_.bytes, headByte_);
+    drop(queue_.lengths, head_);
+    drop(queue_.tags, head_);
+    if (!queue_.addresses.empty()) drop(queue_.addresses, head_);
+    head_ = 0;
+    headByte_ = 0;
+  }
 }
 
 void SendQueue::AwaitChunk(int maxUs) {

@@ -63,6 +63,7 @@ class SendQueue {
   static constexpr int kTransientGiveUpMs = 100;
 
  private:
+  size_t Waiting() const { return queue_.lengths.size() - head_; }
   void Run();
   void TakeChunk(QueuedBatch* out);
   void Send(const QueuedBatch& batch);
@@ -72,7 +73,9 @@ class SendQueue {
   std::mutex mu_;
   std::condition_variable wake_;  // the thread: a batch came, or stop
   std::condition_variable room_;  // JavaScript: room in the queue, or everything sent
-  QueuedBatch queue_;  // what waits, sent in one go when the thread is next free
+  QueuedBatch queue_;  // what waits from head_ on (what comes before was taken), in chunks
+  size_t head_ = 0;      // the first datagram of queue_ not taken yet
+  size_t headByte_ = 0;  // where its bytes start
   bool busy_ = false;
   uint64_t chunks_ = 0;  // chunks sent so far
   std::atomic<bool> stop_{false};

@@ -21,6 +21,12 @@ export interface SendPlan {
   targetOf: readonly number[];
   /** Each crafted packet's length. */
   lengths: readonly number[];
+  /**
+   * How long a packet nothing will answer stays in flight after it is sent, ms: 0, or with the
+   * socket's send thread (rate max) long enough for a refusal to come back from the thread, which
+   * sends it after the engine counted it sent.
+   */
+  queuedMs: number;
   /** Each crafted packet's wait after the one before, ms (a capture's timing), or null: the engine paces. */
   gapsMs: readonly number[] | null;
   /** The engine's clock, for the gaps. */
@@ -56,8 +62,8 @@ export class SendHandler implements ProbeHandler {
     if (plan.gapsMs !== null && !this.#gapPassed(n, plan.gapsMs)) return NEXT.wait;
     slot.target = plan.targetOf[n % plan.targetOf.length]!;
     // Listening, a packet that can be answered stays in flight until it is (or the run ends);
-    // otherwise it is done with as soon as it leaves.
-    slot.timeoutMs = plan.waitMs > 0 && this.#protocol.answerable(n) ? Number.POSITIVE_INFINITY : 0;
+    // otherwise it is done with as soon as it leaves (the send thread has it: queuedMs).
+    slot.timeoutMs = plan.waitMs > 0 && this.#protocol.answerable(n) ? Number.POSITIVE_INFINITY : plan.queuedMs;
     return NEXT.send;
   }
 
@@ -77,9 +83,17 @@ export class SendHandler implements ProbeHandler {
     return false;
   }
 
-  sent(n: number, error: Error | null): void {
+  /** Packet n went (or was refused); `later`: the send thread refused it after it was counted sent (its onSent was told). */
+  sent(n: number, error: Error | null, later = false): void {
     const stats = this.#stats;
     const at = this.#engine.sentAt(n);
+    if (later) {
+      stats.sent--;
+      stats.bytes -= this.#plan.lengths[n % this.#plan.lengths.length]!;
+      stats.errors++;
+      stats.firstError ??= error as SocketError;
+      return;
+    }
     if (error === null) {
       stats.sent++;
       stats.bytes += this.#plan.lengths[n % this.#plan.lengths.length]!;

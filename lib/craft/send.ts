@@ -98,6 +98,13 @@ const LISTEN_SETTLE_MS = 3;
 const MAX_MEMORY = 65536;
 /** Without listening nothing is matched: the ring only has to hold what is being sent. */
 const UNHEARD_MEMORY = 4 * BATCH;
+/**
+ * At rate max the socket's thread sends what the engine queued (native/send-queue.h: up to 4096
+ * waiting, a chunk being sent): each packet is remembered until long after the thread had it,
+ * so a refusal it reports finds its packet.
+ */
+const QUEUED_MEMORY = 8192;
+const QUEUED_MS = 1000;
 
 /**
  * The sockets for `packets` opened (CAP_NET_RAW: the socket error, EPERM with advice, is thrown
@@ -188,6 +195,7 @@ export class PacketSender {
             new SendHandler(engine, this.#protocol, {
               count: this.#count,
               waitMs,
+              queuedMs: rate === 'max' ? QUEUED_MS : 0,
               targetOf: this.#destinations.map((d) => targets.indexOf(d)),
               lengths: this.#lengths,
               gapsMs: options.gapsMs ?? null,
@@ -201,8 +209,10 @@ export class PacketSender {
           rate: typeof rate === 'number' ? rate : 0,
           window: Number.POSITIVE_INFINITY,
           // Listening, every packet is remembered for its answer; otherwise a few batches' worth will do.
-          memory: waitMs > 0 ? Math.min(MAX_MEMORY, Math.max(1, this.#count)) : UNHEARD_MEMORY,
+          memory: waitMs > 0 ? Math.min(MAX_MEMORY, Math.max(1, this.#count)) : rate === 'max' ? QUEUED_MEMORY : UNHEARD_MEMORY,
           maxBatch: rate === null ? 1 : BATCH,
+          // As fast as they go: the sending (and a lab's forwarding inside it) on the socket's own thread.
+          sendThread: rate === 'max',
         },
         (handler) => handler.result(),
       );

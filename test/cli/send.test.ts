@@ -280,6 +280,17 @@ asRoot('--rate: batched sends at a rate, every packet on the wire with its own s
   t.regex(max.stdout, /--- sent 200 packets \(5600 bytes\)/);
 });
 
+asRoot('--rate max past one batch: the send thread sends the rest, every packet on the wire in order, each its own sequence and a right checksum', async (t) => {
+  const id = unique();
+  // 3000 is many batches of 256: the first goes with sendmmsg here, the rest through the thread.
+  const r = await sendAndCapture(t, `icmp and icmp[0] == 8 and icmp[4:2] == ${id}`, 3000, ['--dst', '127.0.0.1', '--icmp-id', String(id), '--count', '3000', '--rate', 'max']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /--- sent 3000 packets \(84000 bytes\)/);
+  t.is(r.packets.length, 3000);
+  t.deepEqual(r.packets.map((p) => decodePacket(p).icmp!).map((m) => ('sequence' in m ? m.sequence : -1)), Array.from({ length: 3000 }, (_, i) => i + 1));
+  t.true(r.packets.every((p) => decodePacket(p).icmp!.checksumValid === true));
+});
+
 asRoot('--from-json replays at the times decode --json gives; hex lines (no times) go one after the other; --rate max overrides', async (t) => {
   const id = unique();
   const packet = (sequence: number) => encodePacket({ ip: { src: '127.0.0.1', dst: '127.0.0.1' }, icmp: { kind: 'echo-request', identifier: id, sequence } });

@@ -7,7 +7,7 @@
 import test from 'ava';
 import { sendPackets, type Reply, type SendOptions, type SendStats, type SentEvent } from '../../lib/craft/send.js';
 import { decodePacket, encodePacket } from '../../lib/wire/packet.js';
-import { echoReplyFor, FakeClock, FakeSocket, runOnFakeNetwork, type Responder } from '../probe/fakes.js';
+import { echoReplyFor, FakeClock, FakeSocket, runOnFakeNetwork, ThreadedFakeSocket, type Responder } from '../probe/fakes.js';
 
 const SRC = '127.0.0.1';
 const DST = '127.0.0.9';
@@ -77,6 +77,23 @@ test('--rate max: batches of 256 (sendmmsg), all at once, bounded by the count',
   t.is(r.stats.sent, 600);
   t.is(r.socket.sendManyCalls, 3);
   t.true(r.times.every((at) => at === 0));
+});
+
+test('--rate max with a send thread: the first batch directly, the rest through the thread; a packet it refuses is an error, not sent', async (t) => {
+  const clock = new FakeClock();
+  const socket = new ThreadedFakeSocket(clock);
+  socket.refuse.add(300); // the thread's tags are the packets' numbers
+  // More than one turn of the engine's loop (4096 a turn): the refusal comes (when the fake thread
+  // runs, at the end) long after the packet was counted sent.
+  const count = 6000;
+  const running = sendPackets([echo()], { count, rate: 'max' }, { socket, clock });
+  await runOnFakeNetwork(clock, socket, () => [], running);
+  const stats = await running;
+  t.like(stats, { sent: count - 1, errors: 1, bytes: (count - 1) * echo().length });
+  t.is(stats.firstError?.code, 'ENETUNREACH');
+  t.is(socket.sendManyCalls, 1, 'one sendmmsg of our own, then the thread');
+  t.is(socket.sent.length, count - 1);
+  t.false(socket.sent.some((p) => (decodePacket(p.bytes).icmp as { sequence: number }).sequence === 301), 'the refused packet never went');
 });
 
 test('a full socket buffer (EAGAIN) is waited out and retried, at any pacing, never counted as refused', async (t) => {

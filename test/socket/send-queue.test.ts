@@ -67,3 +67,24 @@ test('close() while the send thread holds datagrams ends it; calls after close t
   const error = t.throws(() => tx.queueMany([Buffer.from('x')], { address: '127.0.0.1', port: 9 }, 0));
   t.is((error as { code?: string }).code, 'ERR_SOCKET_CLOSED');
 });
+
+test('queueMany: a long queue (6000 datagrams, past the 4096 that make queueMany wait) keeps each datagram with its tag and its address', (t) => {
+  const tx = openSocket({ family: 'inet', type: 'dgram' });
+  t.teardown(() => tx.close());
+  // Nobody listens on the discard port: what goes is dropped there. Every 97th goes to the
+  // limited broadcast address, which the kernel refuses (no SO_BROADCAST): the refusals' tags say
+  // whether tags and addresses stayed together through every chunk the thread took.
+  const sink = { address: '127.0.0.1', port: 9 };
+  const refused = { address: '255.255.255.255', port: 9 };
+  const expected: number[] = [];
+  for (let first = 0; first < 6000; first += 150) {
+    const buffers = Array.from({ length: 150 }, (_, i) => Buffer.alloc(1 + ((first + i) % 64)));
+    const targets = buffers.map((_, i) => ((first + i) % 97 === 5 ? refused : sink));
+    for (let i = 0; i < 150; i++) if ((first + i) % 97 === 5) expected.push(1000 + first + i);
+    tx.queueMany(buffers, targets, 1000 + first);
+  }
+  tx.flushQueued();
+  const failures = tx.takeSendFailures() ?? [];
+  t.deepEqual(failures.map((f) => f.tag), expected);
+  t.true(failures.every((f) => ['EACCES', 'ENETUNREACH'].includes(f.error.code)), JSON.stringify(failures.slice(0, 3)));
+});
