@@ -107,19 +107,19 @@ class Groups {
 const GROUPS = new Groups();
 
 /**
- * Reads an address without its zone into out[0..16), or returns the 0-based position of the
- * first character that cannot be part of one (text.length when the text ends too early or has
- * too many or too few groups). Allocates nothing.
+ * Reads the address text[from..end) without its zone into out[0..16), or returns the 0-based
+ * position of the first character that cannot be part of one (end when the text ends too early
+ * or has too many or too few groups). Allocates nothing.
  */
-function parseInto(text: string, end: number, out: Uint8Array): number {
+function parseInto(text: string, end: number, out: Uint8Array, from = 0): number {
   const groups = GROUPS;
   groups.count = 0;
   let gap = -1; // index in groups where "::" stands
-  let i = 0;
-  if (text.charCodeAt(0) === 58) {
-    if (text.charCodeAt(1) !== 58) return 0; // a single leading ":"
+  let i = from;
+  if (text.charCodeAt(from) === 58) {
+    if (from + 1 >= end || text.charCodeAt(from + 1) !== 58) return from; // a single leading ":"
     gap = 0;
-    i = 2;
+    i = from + 2;
     if (i === end) return finish(groups, gap, out) ? -1 : end;
   }
   while (i < end) {
@@ -147,7 +147,7 @@ function parseInto(text: string, end: number, out: Uint8Array): number {
     if (i === end) break;
     if (text.charCodeAt(i) !== 58) return i;
     i++;
-    if (text.charCodeAt(i) === 58) {
+    if (i < end && text.charCodeAt(i) === 58) {
       if (gap >= 0) return i - 1; // a second "::"
       gap = groups.count;
       i++;
@@ -270,6 +270,22 @@ export function parseIpv6Into(text: string, out: Uint8Array): boolean {
   const end = percent < 0 ? text.length : percent;
   if (end === 0 || percent === text.length - 1) return false;
   return parseInto(text, end, out) < 0;
+}
+
+/**
+ * The IPv6 address text[from..end) (no zone) into out; false when it is none. For a reader that
+ * holds many addresses in one string (a target list read a chunk at a time): no string per address.
+ */
+export function parseIpv6At(text: string, from: number, end: number, out: Uint8Array): boolean {
+  return end > from && parseInto(text, end, out, from) < 0;
+}
+
+/**
+ * net.isIPv6's answer (a zone allowed), without loading node:net: that module brings streams and
+ * TCP and pipe bindings (about 1.6 MB of a process) that a probe command has no use for.
+ */
+export function isIpv6Text(text: string): boolean {
+  return typeof text === 'string' && parseIpv6Into(text, SCRATCH);
 }
 
 /** address6Key of IPv6 text (a zone is dropped). Throws ParseError. */

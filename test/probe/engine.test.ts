@@ -61,15 +61,18 @@ function setup(options: {
   stallMs?: number;
   rate?: number;
   memory?: number;
+  memoryStart?: number;
   deadlineMs?: number;
   identifier?: number;
   sendThread?: boolean;
+  forgotten?: (m: Match) => boolean;
 }) {
   const clock = new FakeClock();
   const socket = options.sendThread === true ? new ThreadedFakeSocket(clock) : new FakeSocket(clock);
   const targets = options.targets ?? [A];
   const protocol = new IcmpEchoProtocol({ identifier: options.identifier ?? 0x1234, source: SRC, size: 56, df: true });
   const handler = new Recorder(options.count, targets.length);
+  if (options.forgotten !== undefined) Object.assign(handler, { forgotten: options.forgotten });
   const engine = new ProbeEngine({
     socket,
     protocol,
@@ -82,6 +85,7 @@ function setup(options: {
     stallMs: options.stallMs,
     rate: options.rate,
     memory: options.memory,
+    memoryStart: options.memoryStart,
     deadlineMs: options.deadlineMs ?? null,
     sendThread: options.sendThread,
   });
@@ -317,6 +321,34 @@ test('memory is bounded: the ring forgets old probes, and a wrapped slot is a ti
   t.deepEqual(handler.answers, []);
   socket.deliver([echoReplyFor(socket.sent[99]!.bytes)]);
   t.is(handler.answers.length, 1);
+  engine.stop();
+});
+
+test('a table that starts small grows for probes in flight instead of timing them out, up to memory; an answer it forgot goes to forgotten()', (t) => {
+  const forgotten: number[] = [];
+  const { clock, socket, handler, engine } = setup({
+    count: 100,
+    memory: 64,
+    memoryStart: 16,
+    intervalMs: 1,
+    timeoutMs: 60_000,
+    forgotten: (m) => (forgotten.push(m.key & 0xffff), (m.key & 0xffff) === 1),
+  });
+  clock.advance(49);
+  t.is(socket.sent.length, 50);
+  t.is(engine.table.capacity, 64, '16 -> 64 when probes stayed in flight');
+  t.deepEqual(handler.timeouts, [], 'none given up while the table could grow');
+  t.is(engine.inFlight, 50);
+  socket.deliver([echoReplyFor(socket.sent[3]!.bytes)]);
+  t.deepEqual(handler.answers.map((a) => a.n), [3], 'found after the table grew');
+  clock.advance(50);
+  t.is(engine.table.capacity, 64);
+  t.deepEqual(handler.timeouts, Array.from({ length: 35 }, (_, i) => (i < 3 ? i : i + 1)), 'at its largest, the oldest in flight give way');
+  // Probes 0 and 1 (sequences 1 and 2) are forgotten: the handler is asked, and says it knew the first.
+  const ignored = engine.ignored;
+  socket.deliver([echoReplyFor(socket.sent[0]!.bytes), echoReplyFor(socket.sent[1]!.bytes)]);
+  t.deepEqual(forgotten, [1, 2]);
+  t.is(engine.ignored, ignored + 1, 'the one it did not know is ignored');
   engine.stop();
 });
 

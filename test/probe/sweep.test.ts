@@ -169,6 +169,46 @@ test('duplicates are counted, never received twice; a late reply after its targe
   t.is(r.session.lanes, 1, 'one engine index served all eight targets');
 });
 
+test('late and duplicate replies thousands of probes later, when the engine\'s table has forgotten the probe: still counted for their own target', async (t) => {
+  // Two probes a fake millisecond, each answered 1 ms later: a few are in flight at once, so the
+  // engine's table stays small and forgets each probe long before 3,000 probes have gone. The
+  // sweep's own records still know them: .0's first probe is answered again after 1,200 ms (a
+  // duplicate), .1's first probe after 1,300 ms (late: its timeout is 100 ms). Both targets are
+  // still being probed then (their second probe is due at 2,000 ms), so both are credited.
+  const n = 3000;
+  const first = parseIpv4('10.60.0.0');
+  const network = perTarget((to, k, p) => {
+    const a = parseIpv4(to) - first;
+    if (a === 0 && k === 0) return [1, 1200].map((ms) => ({ afterMs: ms, bytes: echoReplyFor(p.bytes) }));
+    if (a === 1 && k === 0) return [{ afterMs: 1300, bytes: echoReplyFor(p.bytes) }];
+    return [{ afterMs: 1, bytes: echoReplyFor(p.bytes) }];
+  });
+  const r = await sweep({ targets: [`10.60.0.0-${formatIpv4(first + n - 1)}`], count: 2, periodMs: 2000, timeoutMs: 100, rate: 2000 }, network);
+  const dupAt = r.socket.sent.findIndex((p) => p.at - r.socket.sent[0]!.at >= 1200 * NS_PER_MS);
+  t.true(dupAt > 2000, `${dupAt} probes went before the duplicate came`);
+  t.like(r.results.get('10.60.0.0')!, { received: 2, duplicates: 1, late: 0 });
+  t.like(r.results.get('10.60.0.1')!, { received: 1, duplicates: 0, late: 1, loss: 50 });
+  const dup = r.events.find((e) => e.type === 'duplicate');
+  t.like(dup, { host: '10.60.0.0', seq: 0 });
+  t.is(dup?.type === 'duplicate' ? dup.rttNs : -1, 1200 * NS_PER_MS, 'timed from its own send');
+  t.like(r.summary, { targets: n, alive: n, sent: 2 * n, duplicates: 1, late: 1, stray: 0 });
+});
+
+test('after its target is done, a copy of a reply the engine\'s table forgot is a duplicate in the totals, credited to nobody', async (t) => {
+  // Alive mode: .0 is done at its first reply; a second copy comes 1,200 ms later, some 2,400
+  // probes on, and a reply from an address no probe went to comes too.
+  const n = 3000;
+  const first = parseIpv4('10.61.0.0');
+  const r = await sweep({ targets: [`10.61.0.0-${formatIpv4(first + n - 1)}`], retries: 0, timeoutMs: 100, rate: 2000 }, (p) => {
+    const replies = [{ afterMs: 1, bytes: echoReplyFor(p.bytes) }];
+    if (destination(p) === '10.61.0.0') replies.push({ afterMs: 1200, bytes: echoReplyFor(p.bytes) }, { afterMs: 1201, bytes: echoReplyFor(p.bytes, { from: '10.62.0.9' }) });
+    return replies;
+  });
+  t.like(r.results.get('10.61.0.0')!, { alive: true, received: 1, duplicates: 0 });
+  t.like(r.summary, { targets: n, alive: n, duplicates: 1, late: 0, replies: n + 1 });
+  t.like(r.events.find((e) => e.type === 'duplicate'), { host: '10.61.0.0', address: '10.61.0.0', seq: 0 });
+});
+
 test('answers from the wrong address credit nobody', async (t) => {
   const r = await sweep({ targets: ['198.51.100.20', '198.51.100.21'], retries: 0, timeoutMs: 30, rate: null }, (p) => {
     // Each probe is answered from the other target's address (a reply with the right key from

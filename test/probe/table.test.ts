@@ -1,6 +1,6 @@
 // The engine's probe memory (lib/probe/table.ts): its key index (a hash table in a typed array)
 // answers exactly as a Map from key to the newest remembered probe would, through ring wraps,
-// forgotten slots, keys shared by several probes, and keys above 2^32.
+// forgotten slots, keys shared by several probes, keys above 2^32, and the ring doubling.
 import test from 'ava';
 import fc from 'fast-check';
 import { ProbeTable } from '../../lib/probe/engine/table.js';
@@ -8,11 +8,23 @@ import { ProbeTable } from '../../lib/probe/engine/table.js';
 /** The reference: a Map, kept as the table's comments describe. */
 class Model {
   readonly byKey = new Map<number, number>();
-  readonly number: number[];
-  readonly key: number[];
-  constructor(readonly capacity: number) {
+  number: number[];
+  key: number[];
+  constructor(public capacity: number) {
     this.number = new Array<number>(capacity).fill(-1);
     this.key = new Array<number>(capacity).fill(0);
+  }
+  /** More slots: each remembered probe moves to n % capacity, nothing is forgotten. */
+  grow(to: number): void {
+    const { number, key } = this;
+    this.capacity = to;
+    this.number = new Array<number>(this.capacity).fill(-1);
+    this.key = new Array<number>(this.capacity).fill(0);
+    number.forEach((n, s) => {
+      if (n < 0) return;
+      this.number[n % this.capacity] = n;
+      this.key[n % this.capacity] = key[s]!;
+    });
   }
   add(n: number, key: number): void {
     const s = n % this.capacity;
@@ -79,4 +91,58 @@ test('consecutive keys (sequences, ports) of a full ring are all found, and a ke
   t.is(table.lookup(key(99)), 65536 + 99, 'the same sequence 65536 probes later');
   t.is(table.lookup(key(100)), 100);
   t.is(table.lookup(key(0) + 0x10000), -1, 'another identifier');
+});
+
+test('a ring that grows keeps every remembered probe and answers lookup() as before, at its new size', (t) => {
+  const growOp = fc.oneof(op, op, fc.record({ kind: fc.constant('grow' as const) }));
+  fc.assert(
+    fc.property(fc.array(growOp, { maxLength: 600 }), (ops) => {
+      const table = new ProbeTable(16, 128);
+      const model = new Model(16);
+      let n = 0;
+      const keys = new Set<number>();
+      for (const o of ops) {
+        if (o.kind === 'grow') {
+          const grew = table.grow(n);
+          if (grew !== model.capacity < 128) return false;
+          if (grew) model.grow(128);
+        } else if (o.kind === 'add') {
+          table.add(n, o.key, 0, 64, 0, 1000);
+          model.add(n, o.key);
+          keys.add(o.key);
+          n++;
+        } else if (o.kind === 'forget') {
+          table.forget(o.slot % table.capacity);
+          model.forget(o.slot % model.capacity);
+        } else if (table.lookup(o.key) !== model.lookup(o.key)) {
+          return false;
+        }
+        if (table.capacity !== model.capacity || table.indexed !== model.byKey.size) return false;
+      }
+      for (const key of keys) if (table.lookup(key) !== model.lookup(key)) return false;
+      for (let m = Math.max(0, n - table.capacity); m < n; m++) if (table.has(m) !== (model.number[m % model.capacity] === m)) return false;
+      return true;
+    }),
+    { numRuns: 500 },
+  );
+  t.pass();
+});
+
+test('grow() moves every field of a probe with it', (t) => {
+  const table = new ProbeTable(16, 64);
+  for (let n = 0; n < 20; n++) {
+    table.add(n, 1000 + n, n % 7, 60 + n, n, 500 + n);
+    table.sentAt[table.slot(n)] = 1e9 + n;
+  }
+  t.true(table.grow(20));
+  t.is(table.capacity, 64, 'straight to its largest');
+  for (let n = 0; n < 4; n++) t.false(table.has(n), `probe ${n} was forgotten before the ring grew`);
+  for (let n = 4; n < 20; n++) {
+    const s = table.slot(n);
+    t.is(s, n, 'slot n & 63');
+    t.is(table.lookup(1000 + n), n);
+    t.deepEqual([table.target[s], table.ttl[s], table.tos[s], table.timeout[s], table.sentAt[s]], [n % 7, 60 + n, n, 500 + n, 1e9 + n]);
+  }
+  t.false(table.grow(20), 'not past maxCapacity');
+  t.is(table.capacity, 64);
 });

@@ -80,7 +80,7 @@ export class ProbeEngine {
   readonly #done: Promise<void>;
 
   constructor(options: EngineOptions) {
-    this.#ledger = new Ledger(options.targets, options.memory ?? 65536, this.#onTimeout);
+    this.#ledger = new Ledger(options.targets, options.memory ?? 65536, this.#onTimeout, options.memoryStart);
     this.targets = this.#ledger.targets.addresses;
     this.targetValues = this.#ledger.targets.values;
     this.table = this.#ledger.table;
@@ -96,7 +96,7 @@ export class ProbeEngine {
       intervalMs: options.intervalMs ?? 0,
       rate: options.rate ?? 0,
       // Unpaced, the ring is the window: a probe is never sent before the one it would evict is settled.
-      window: options.window ?? (paced ? Number.POSITIVE_INFINITY : this.table.capacity),
+      window: options.window ?? (paced ? Number.POSITIVE_INFINITY : this.table.maxCapacity),
       stallMs: options.stallMs ?? 0,
       preload: options.preload ?? 1,
       maxBatch,
@@ -298,7 +298,7 @@ export class ProbeEngine {
   #dispatch(m: Match, kernelReceivedAt: number, kernelReceive: boolean, hardwareAt: number): void {
     const n = this.table.lookup(m.key);
     if (n < 0) {
-      this.ignored++;
+      if (this.#handler.forgotten?.(m, kernelReceivedAt) !== true) this.ignored++;
       return;
     }
     // Never credit an answer to a probe that went somewhere else: a late reply from one host

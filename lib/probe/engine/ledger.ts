@@ -32,10 +32,13 @@ export class Ledger {
   #lastDeadline = Number.NEGATIVE_INFINITY;
   readonly #onTimeout: (n: number) => void;
 
-  /** `onTimeout(n)`: probe n's time ran out (or the ring or a newer probe with its key displaced it). */
-  constructor(targets: readonly string[], memory: number, onTimeout: (n: number) => void) {
+  /**
+   * `onTimeout(n)`: probe n's time ran out (or the ring or a newer probe with its key displaced it).
+   * The table remembers `memory` probes, or starts at `memoryStart` and grows to `memory` (evict).
+   */
+  constructor(targets: readonly string[], memory: number, onTimeout: (n: number) => void, memoryStart = memory) {
     this.targets = new TargetList(targets);
-    this.table = new ProbeTable(memory);
+    this.table = new ProbeTable(Math.min(memoryStart, memory), memory);
     this.#onTimeout = onTimeout;
   }
 
@@ -46,12 +49,15 @@ export class Ledger {
 
   /**
    * Probe n is about to be made. The ring is about to forget the probe in n's slot: if it is
-   * still waiting, it has waited longer than the memory allows, which is a timeout.
+   * still waiting, the ring grows, or at its largest, that probe has waited longer than the
+   * memory allows, which is a timeout.
    */
   evict(n: number): void {
-    const occupant = this.table.occupant(n);
-    if (occupant >= 0 && this.table.stateOf(occupant) === PROBE_STATE.inFlight) {
-      this.#timeOut(occupant, this.table.slot(occupant));
+    const table = this.table;
+    let occupant = table.occupant(n);
+    while (occupant >= 0 && table.stateOf(occupant) === PROBE_STATE.inFlight && table.grow(this.next)) occupant = table.occupant(n);
+    if (occupant >= 0 && table.stateOf(occupant) === PROBE_STATE.inFlight) {
+      this.#timeOut(occupant, table.slot(occupant));
       this.advanceOldest();
     }
   }

@@ -36,6 +36,8 @@ export interface ProbeSocketOptions {
   device?: string | null;
   /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
   userTimes?: boolean;
+  /** false: kernel receive stamps only, each send timed by the clock before its call (a sweep, as fping). */
+  sendStamps?: boolean;
   /** Options for the socket that sends (IPv4: the same socket, before `setup`; IPv6: IPV6_HDRINCL's). */
   senderSetup?: (socket: RawSocket) => void;
   /**
@@ -81,7 +83,7 @@ function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocket
   if (options.source !== null) socket.bind(options.source);
   options.setup?.(socket);
   if (options.userTimes === true) useUserTimes(socket);
-  else useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null);
+  else useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null, options.sendStamps !== false);
   socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
 }
 
@@ -128,7 +130,7 @@ export function openProbeSocket6(protocol: ProbeProtocol, options: ProbeSocketOp
     if (options.device != null) bindToDevice(s, options.device);
     options.senderSetup?.(s);
     if (options.senderSource != null) bindSender6(s, options.senderSource);
-    if (options.userTimes === true) useUserTimes(s);
+    if (options.userTimes === true || options.sendStamps === false) useUserTimes(s);
     else useKernelTimestamps(s, options.hardwareTimestampsFor ?? null);
   });
   try {

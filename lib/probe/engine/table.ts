@@ -5,7 +5,10 @@
 // duplicate and an answer after the timeout as late, as iputils' 64 Ki-bit "received" table
 // does for sequence numbers. When the ring wraps, the oldest probe is forgotten: an answer to
 // it is then nobody's (iputils forgets the same way when its sequence numbers wrap). Memory is
-// fixed at creation, whatever the number of targets or the length of the run.
+// fixed at creation, whatever the number of targets or the length of the run, or (a sweep) starts
+// small and grows to its limit when the slot a new probe needs still holds one in flight (grow()):
+// small while answers keep up, whole when probes wait for their timeouts (dead address space).
+// One step, not doublings: each smaller table would be garbage still resident at the peak.
 //
 // The index is a hash table in an Int32Array twice the ring's size (open addressing, linear
 // probing, deletion by backward shift): one entry per key, the ring slot of the newest probe
@@ -52,9 +55,17 @@ const PROBE_COLUMNS = {
   requestedAt: Float64Array, kernelSentAt: Float64Array, ordinal: Float64Array,
 } as const;
 
+const COLUMN_KEYS = Object.keys(PROBE_COLUMNS) as (keyof typeof PROBE_COLUMNS)[];
+
+/**
+ * The columns are replaced when the table grows: read them through the table (table.sentAt[s]),
+ * never keep one across a call that may make a probe (Ledger.evict).
+ */
 export class ProbeTable {
-  readonly capacity: number;
-  readonly #mask: number;
+  capacity: number;
+  /** The most it grows to. */
+  readonly maxCapacity: number;
+  #mask: number;
   /** Which probe number a slot holds (-1: none). */
   declare readonly number: Float64Array;
   declare readonly state: Uint8Array;
@@ -76,22 +87,64 @@ export class ProbeTable {
   /** 1-based position of the probe among those sent to its target (iputils' sequence). */
   declare readonly ordinal: Float64Array;
   /** Ring slot of the newest probe with the key that hashes here (or after, probing), -1: none. */
-  readonly #index: Int32Array;
-  readonly #indexShift: number;
-  readonly #indexMask: number;
+  #index!: Int32Array;
+  #indexShift = 0;
+  #indexMask = 0;
   #indexed = 0;
 
-  /** capacity is rounded up to a power of two (at least 16). */
-  constructor(capacity: number) {
+  /** capacity, and maxCapacity (default: capacity, fixed), are rounded up to powers of two (at least 16). */
+  constructor(capacity: number, maxCapacity = capacity) {
     const size = ringSize(capacity, 16);
     this.capacity = size;
+    this.maxCapacity = Math.max(size, ringSize(maxCapacity, 16));
     this.#mask = size - 1;
     Object.assign(this, newTypedColumns(PROBE_COLUMNS, size));
     this.number.fill(-1);
+    this.#newIndex(size);
+  }
+
+  #newIndex(size: number): void {
     const bits = Math.log2(size) + 1;
     this.#index = new Int32Array(1 << bits).fill(-1);
     this.#indexShift = 32 - bits;
     this.#indexMask = (1 << bits) - 1;
+    this.#indexed = 0;
+  }
+
+  /**
+   * Grows the ring to maxCapacity (false when it is there already): every remembered probe keeps
+   * its fields in its new slot, and every key the index holds points at its probe's new slot, so
+   * lookup() answers as before. `next` is the next probe's number: the ring holds probes from
+   * next - capacity on.
+   */
+  grow(next: number): boolean {
+    if (this.capacity >= this.maxCapacity) return false;
+    const old = this.capacity;
+    const size = this.maxCapacity;
+    const from = COLUMN_KEYS.map((k) => this[k]);
+    const numbers = this.number;
+    const hardware = this.hardwareSentAt;
+    const index = this.#index;
+    Object.assign(this, newTypedColumns(PROBE_COLUMNS, size));
+    this.number.fill(-1);
+    if (hardware !== null) this.hardwareSentAt = new Float64Array(size).fill(Number.NaN);
+    this.capacity = size;
+    this.#mask = size - 1;
+    for (let n = Math.max(0, next - old); n < next; n++) {
+      const s = n & (old - 1);
+      if (numbers[s] !== n) continue;
+      const t = n & this.#mask;
+      for (let c = 0; c < COLUMN_KEYS.length; c++) this[COLUMN_KEYS[c]!][t] = from[c]![s] as number;
+      if (hardware !== null) this.hardwareSentAt![t] = hardware[s]!;
+    }
+    this.#newIndex(size);
+    for (const s of index) {
+      if (s < 0) continue;
+      const t = (numbers[s] as number) & this.#mask;
+      this.#index[this.#find(this.key[t] as number)] = t;
+      this.#indexed++;
+    }
+    return true;
   }
 
   slot(n: number): number {

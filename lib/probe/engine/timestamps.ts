@@ -39,15 +39,11 @@ export function timestampsOf(socket: object): TimestampSource | null {
   return SOURCES.get(socket) ?? (socket instanceof SocketGroup ? SOURCES.get(socket.sender) : undefined) ?? null;
 }
 
-function softwareFlags(): number {
+/** Receive stamps, and with `send`, keyed send stamps. */
+function softwareFlags(send: boolean): number {
   const c = constants;
-  return (
-    c.SOF_TIMESTAMPING_TX_SOFTWARE |
-    c.SOF_TIMESTAMPING_RX_SOFTWARE |
-    c.SOF_TIMESTAMPING_SOFTWARE |
-    c.SOF_TIMESTAMPING_OPT_ID |
-    c.SOF_TIMESTAMPING_OPT_TSONLY
-  );
+  const receive = c.SOF_TIMESTAMPING_RX_SOFTWARE | c.SOF_TIMESTAMPING_SOFTWARE;
+  return send ? receive | c.SOF_TIMESTAMPING_TX_SOFTWARE | c.SOF_TIMESTAMPING_OPT_ID | c.SOF_TIMESTAMPING_OPT_TSONLY : receive;
 }
 
 function hardwareFlags(): number {
@@ -82,14 +78,14 @@ function hardwareOn(name: string | null): NonNullable<TimestampSource['hardware'
 /**
  * Asks the kernel to stamp `socket`'s probes and answers (software, and the interface's with
  * `hardwareFor`: the source address whose interface should stamp), and records what it gave
- * (timestampsOf). Never throws: without them, the socket keeps SO_TIMESTAMPNS and the send-call
- * clock.
+ * (timestampsOf). `send` false: answers only, sends timed by the send-call clock (a sweep).
+ * Never throws: without them, the socket keeps SO_TIMESTAMPNS and the send-call clock.
  */
-export function useKernelTimestamps(socket: RawSocket, hardwareFor: string | null = null): TimestampSource {
+export function useKernelTimestamps(socket: RawSocket, hardwareFor: string | null = null, send = true): TimestampSource {
   const hardware = hardwareFor === null ? null : hardwareOn(interfaceOf(hardwareFor));
-  let source: TimestampSource = { send: 'kernel', refused: null, hardware };
+  let source: TimestampSource = { send: send ? 'kernel' : 'user', refused: null, hardware };
   try {
-    socket.setTimestamping(softwareFlags() | (hardware?.on === true ? hardwareFlags() : 0));
+    socket.setTimestamping(softwareFlags(send) | (hardware?.on === true ? hardwareFlags() : 0));
   } catch (e) {
     source = { send: 'user', refused: codeOf(e), hardware: hardware === null ? null : { ...hardware, on: false } };
   }

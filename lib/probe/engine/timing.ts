@@ -34,31 +34,34 @@ export class AnswerTiming {
   stamped = 0;
   readonly #table: ProbeTable;
   readonly #ledger: Ledger;
-  readonly #keys: SendKeys;
+  /** Made with the first probe that will get a stamp: a run without send stamps never needs it. */
+  #keys: SendKeys | null = null;
   readonly #hardware: boolean;
 
   constructor(ledger: Ledger, hardware: boolean) {
     this.#ledger = ledger;
     this.#table = ledger.table;
-    // As many keys as probes remembered: a probe's stamp comes long before it is forgotten.
-    this.#keys = new SendKeys(ledger.table.capacity);
     this.#hardware = hardware;
   }
 
   /** Probes first .. first+k-1 went out as the datagrams keyed firstKey, firstKey + 1, ... (-1: no stamps will come). */
   sent(first: number, k: number, firstKey: number): void {
     if (firstKey < 0) return;
-    for (let i = 0; i < k; i++) this.#keys.record((firstKey + i) % 2 ** 32, first + i);
+    // As many keys as probes remembered at most: a probe's stamp comes long before it is forgotten.
+    const keys = (this.#keys ??= new SendKeys(this.#table.maxCapacity));
+    for (let i = 0; i < k; i++) keys.record((firstKey + i) % 2 ** 32, first + i);
   }
 
   /** The kernel's send stamps ('txstamps'): each is its probe's send time from now on. */
   readonly onStamps = (s: SendStamps): void => {
     const { stamps, count } = s;
+    const keys = this.#keys;
+    if (keys === null) return;
     const sent = constants.SCM_TSTAMP_SND;
     for (let i = 0; i < count; i++) {
       const base = i * TX.stride;
       if (stamps[base + TX.type] !== sent) continue;
-      const n = this.#keys.probeOf(stamps[base + TX.key] as number);
+      const n = keys.probeOf(stamps[base + TX.key] as number);
       if (n >= 0 && this.#ledger.stamp(n, stamps[base + TX.timestamp] as number, stamps[base + TX.hwTimestamp] as number)) this.stamped++;
     }
   };

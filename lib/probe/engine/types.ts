@@ -49,6 +49,12 @@ export interface ProbeHandler {
    * sent through that index to its earlier address. Counted as ignored, never credited.
    */
   stray?(n: number, m: Match, receivedAt: number): void;
+  /**
+   * A datagram the protocol matched whose key is no remembered probe's (its table forgot it, or
+   * it was never ours). True when the handler knew it from memory of its own; false (or absent)
+   * and the engine counts it as ignored.
+   */
+  forgotten?(m: Match, receivedAt: number): boolean;
 }
 
 /**
@@ -124,6 +130,12 @@ export interface EngineOptions {
   deadlineMs?: number | null;
   /** Probes remembered for duplicates and late answers (rounded up to a power of two; default 65536). */
   memory?: number;
+  /**
+   * Probes remembered at first (default: `memory`): the table grows to `memory` when a new
+   * probe's slot still holds one in flight, so it stays small while answers keep up (a sweep,
+   * whose own memory of settled probes answers for the rest: ProbeHandler.forgotten).
+   */
+  memoryStart?: number;
   /** Most probes per sendmmsg (default 64). */
   maxBatch?: number;
   /**

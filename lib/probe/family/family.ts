@@ -90,6 +90,8 @@ export interface FamilySocketOptions {
   device?: string | null;
   /** No kernel stamps (ping -U): the clock at each send call and when each answer is read. */
   userTimes?: boolean;
+  /** false: kernel receive stamps only, each send timed by the clock before its call (sweep). */
+  sendStamps?: boolean;
   /** Options for the socket that sends (IPv4: the one socket; IPv6: IPV6_HDRINCL's). */
   senderSetup?: (socket: RawSocket) => void;
   /** The source address every probe carries (IPv6's sender is bound to it), or null when they differ. */

@@ -32,13 +32,19 @@ export class CheckedList {
 
   /** Adds the next spec of the file, or drops the whole list when it cannot be kept. */
   add(spec: TargetSpec): void {
+    if (spec.name !== null) return this.#drop();
+    this.addRange(spec.first, spec.last, spec.high ?? null);
+  }
+
+  /** Adds addresses first..last (u32), IPv6's with their upper bits `high` (shared: read only). */
+  addRange(first: number, last: number, high: Uint8Array | null): void {
     if (this.#dropped) return;
-    if (spec.name !== null || this.#count === MAX_KEPT) return this.#drop();
+    if (this.#count === MAX_KEPT) return this.#drop();
     const i = this.#count++;
     if (i === this.#first.length) this.#grow();
-    this.#first[i] = spec.first;
-    this.#last[i] = spec.last;
-    this.#high[i] = spec.high === undefined ? -1 : this.#highIndex(spec.high);
+    this.#first[i] = first;
+    this.#last[i] = last;
+    this.#high[i] = high === null ? -1 : this.#highIndex(high);
   }
 
   /** Target i's first and last address (u32) and upper 96 bits (IPv6, shared: read only; IPv4 null). */

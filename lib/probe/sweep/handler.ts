@@ -2,51 +2,30 @@
 // means for that target (fping's rules; session.ts describes the two modes).
 //
 // State per target lives in lanes (lanes.ts): engine target indices reused as targets finish,
-// one column per field. State per probe lives in a ring as large as the engine's (probe n at n & mask): the target it
-// went to (a serial number, as lanes are reused), its index among that target's probes, its
-// address, and whether it is settled. An answer is credited only when its probe's serial is the
-// lane's current one; otherwise the target is finished, and the answer counts as late or
-// duplicate in the totals only (totals.ts). Delayed probes (retries after an ICMP error, count
-// mode's period) wait in a heap (heap.ts), with one timer for its earliest.
+// one column per field. State per probe lives in records of 65,536 probes (probes.ts): the target
+// it went to (a serial number, as lanes are reused), its index among that target's probes, its
+// address, when it went, and whether it is settled or replied; the engine's own table keeps only
+// what is in flight, and answers to probes it forgot come back here (forgotten()). An answer is
+// credited only when its probe's serial is the lane's current one; otherwise the target is
+// finished, and the answer counts as late or duplicate in the totals only (totals.ts). Delayed
+// probes (retries after an ICMP error, count mode's period) wait in a heap (heap.ts), with one
+// timer for its earliest.
 import { NS_PER_MS } from '../../socket/clock.js';
 import { formatIpv4 } from '../../wire/bytes.js';
 import { formatIpv6Words } from '../../wire/ipv6-address.js';
 import { NEXT, OUTCOME, type EngineClock, type Next, type Outcome, type ProbeEngine, type ProbeHandler } from '../engine/engine.js';
 import { errnoName, firstLine } from '../errors.js';
-import { MATCH, type Match, type ProbeSlot } from '../engine/protocol.js';
+import { MATCH, MATCH_FLAG, type Match, type ProbeSlot } from '../engine/protocol.js';
 import { PROBE_STATE } from '../engine/table.js';
 import { TargetAddress } from './address.js';
-import { newTypedColumns, type TypedColumns } from '../engine/columns.js';
 import type { SweepEvent, SweepHooks } from './events.js';
 import { FEED, type FeedTarget, type TargetFeed } from './feed.js';
 import { DueHeap } from './heap.js';
 import { Lanes, lossOf } from './lanes.js';
 import { Alarm } from '../engine/alarm.js';
 import type { SweepConfig } from './options.js';
+import { PROBE, PROBE_MEMORY, SweepProbes } from './probes.js';
 import type { SweepTotals } from './totals.js';
-
-/** A probe's standing in the ring. */
-const PROBE = {
-  /** Sent, not settled: a reply, a timeout or an ICMP error will settle it. */
-  open: 0,
-  /** Settled (replied, timed out, errored, or its send failed). */
-  settled: 1,
-  /** A reply came after it was settled without one: another copy is a duplicate. */
-  late: 2,
-} as const;
-
-/** Per probe, by ring slot: declared once, made once (the ring never grows). */
-const PROBE_COLUMNS = {
-  /** Serial number of the target it went to. */
-  serial: Float64Array,
-  /** Its index among that target's probes. */
-  index: Int32Array,
-  /** The address it went to (u32, IPv6: its address6Key). */
-  address: Float64Array,
-  /** PROBE state. */
-  state: Uint8Array,
-} as const;
-type ProbeColumns = TypedColumns<typeof PROBE_COLUMNS>;
 
 /**
  * Most probes handed out per turn of the event loop. Unpaced, the engine would send 4096 at a
@@ -78,17 +57,10 @@ export class SweepHandler implements ProbeHandler {
   #laneCap = 1;
   #serials = 0;
 
-  readonly #mask: number;
-  readonly #ringSize: number;
-  /** Per probe, by ring slot (n & mask): its target's serial, its index among them, its address, its PROBE state. */
-  readonly #probes: ProbeColumns;
-  /**
-   * IPv6: per probe, by ring slot, its target's address as four words (4 per slot), so that an
-   * answer after its target finished is reported by address. IPv4 has it in #probes.address.
-   * Numbers, not the text: a string held per probe would live as long as the ring, into V8's
-   * old space.
-   */
-  readonly #probeWords: Uint32Array | null;
+  /** Per probe (probes.ts). */
+  readonly #records: SweepProbes;
+  /** Its columns. */
+  readonly #probes: SweepProbes['cols'];
   readonly #address = new TargetAddress();
 
   readonly #heap = new DueHeap();
@@ -116,12 +88,10 @@ export class SweepHandler implements ProbeHandler {
     this.#details = this.#countMode && hooks.resultsOnly !== true && this.#onEvent !== null;
     this.#tries = config.count ?? config.retries + 1;
     this.#first = { address: first.address, name: first.name, high: first.high ?? null };
-    const size = engine.table.capacity;
-    this.#ringSize = size;
-    this.#mask = size - 1;
-    this.#laneCap = size;
-    this.#probes = newTypedColumns(PROBE_COLUMNS, size);
-    this.#probeWords = config.family.version === 6 ? new Uint32Array(size * 4) : null;
+    this.#laneCap = PROBE_MEMORY;
+    this.#records = new SweepProbes(config.family.version === 6);
+    this.#records.startedAt = clock.now();
+    this.#probes = this.#records.cols;
     this.#alarm = new Alarm(clock, () => this.#engine.wake());
   }
 
@@ -140,9 +110,9 @@ export class SweepHandler implements ProbeHandler {
   next(slot: ProbeSlot): Next {
     const engine = this.#engine;
     const n = slot.number;
-    // The ring is about to reuse the slot of probe n - size: never while that probe still waits
-    // (the engine would count it as timed out early).
-    if (n >= this.#ringSize && engine.stateOf(n - this.#ringSize) === PROBE_STATE.inFlight) return NEXT.wait;
+    // The records are about to reuse the slot of probe n - PROBE_MEMORY: never while that probe
+    // still waits (its answer would find another probe's record).
+    if (n >= PROBE_MEMORY && engine.stateOf(n - PROBE_MEMORY) === PROBE_STATE.inFlight) return NEXT.wait;
     if (this.#burst >= BURST) return this.#pause();
     this.#burst++;
     const heap = this.#heap;
@@ -164,10 +134,13 @@ export class SweepHandler implements ProbeHandler {
 
   sent(n: number, error: Error | null): void {
     this.#totals.transmitted++;
-    if (error === null) return;
-    this.#totals.sendErrors++;
     const engine = this.#engine;
-    const s = n & this.#mask;
+    const s = this.#records.slot(n);
+    if (error === null) {
+      this.#records.sent(s, engine.sentAt(n));
+      return;
+    }
+    this.#totals.sendErrors++;
     const lane = engine.targetOf(n);
     if (!this.#live(lane, s)) return;
     const L = this.#lanes.cols;
@@ -189,7 +162,7 @@ export class SweepHandler implements ProbeHandler {
 
   answer(n: number, outcome: Outcome, m: Match, receivedAt: number): void {
     const engine = this.#engine;
-    const s = n & this.#mask;
+    const s = this.#records.slot(n);
     const lane = engine.targetOf(n);
     const live = this.#live(lane, s);
     const L = this.#lanes.cols;
@@ -210,6 +183,7 @@ export class SweepHandler implements ProbeHandler {
         L.lastNs[lane] = rtt;
         this.#totals.rtt(rtt);
         if (this.#probes.state[s] === PROBE.open) this.#settle(lane, s);
+        this.#probes.state[s] = PROBE.replied;
         if (!this.#countMode) {
           this.#finish(lane);
           return;
@@ -262,7 +236,7 @@ export class SweepHandler implements ProbeHandler {
 
   timeout(n: number): void {
     this.#totals.timeouts++;
-    const s = n & this.#mask;
+    const s = this.#records.slot(n);
     const lane = this.#engine.targetOf(n);
     if (!this.#live(lane, s) || this.#probes.state[s] !== PROBE.open) return;
     this.#settle(lane, s);
@@ -286,25 +260,50 @@ export class SweepHandler implements ProbeHandler {
     this.#maybeFinish(lane);
   }
 
-  stray(n: number, m: Match): void {
-    const s = n & this.#mask;
+  stray(n: number, m: Match, receivedAt: number): void {
+    const s = this.#records.slot(n);
     if (this.#probes.address[s] !== m.target) {
-      // The key came round again: an answer to a probe the ring has forgotten.
+      // The key came round again: an answer to a probe the records have forgotten.
       this.#totals.strays++;
       return;
     }
     // Probe n went to this address through a lane that now probes another target.
-    if (m.kind === MATCH.reply) {
-      this.#totals.replies++;
-      if (this.#engine.stateOf(n) === PROBE_STATE.replied || this.#probes.state[s] === PROBE.late) {
-        this.#totals.duplicates++;
-        this.#duplicateEvent(-1, s, m, Number.NaN);
-      } else {
-        this.#totals.late++;
-        this.#probes.state[s] = PROBE.late;
-      }
+    this.#afterSettled(-1, s, m, receivedAt);
+  }
+
+  /** An answer to a probe the engine's table forgot: known here while its record lasts. */
+  forgotten(m: Match, receivedAt: number): boolean {
+    const s = this.#records.slotOfKey(m.key);
+    if (this.#probes.address[s] !== m.target) return false;
+    const lane = this.#probes.lane[s]!;
+    this.#afterSettled(this.#live(lane, s) ? lane : -1, s, m, receivedAt);
+    return true;
+  }
+
+  /**
+   * An answer to probe s, settled or replied before (its target's lane, or -1 when the target is
+   * finished): a duplicate, a late reply, or an ICMP message, counted as answer() counts them.
+   */
+  #afterSettled(lane: number, s: number, m: Match, receivedAt: number): void {
+    if (m.kind !== MATCH.reply) {
+      this.#icmp(lane, s, m, m.kind === MATCH.error ? OUTCOME.error : OUTCOME.notice);
+      return;
+    }
+    if ((m.flags & MATCH_FLAG.badChecksum) !== 0) {
+      this.#totals.corrupted++;
+      return;
+    }
+    this.#totals.replies++;
+    const L = this.#lanes.cols;
+    const state = this.#probes.state[s];
+    if (state === PROBE.replied || state === PROBE.late) {
+      this.#totals.duplicates++;
+      if (lane >= 0) L.duplicates[lane]!++;
+      this.#duplicateEvent(lane, s, m, this.#records.since(s, receivedAt));
     } else {
-      this.#icmp(-1, s, m, m.kind === MATCH.error ? OUTCOME.error : OUTCOME.notice);
+      this.#totals.late++;
+      if (lane >= 0) L.late[lane]!++;
+      this.#probes.state[s] = PROBE.late;
     }
   }
 
@@ -381,13 +380,7 @@ export class SweepHandler implements ProbeHandler {
     slot.ttl = this.#config.ttl;
     slot.tos = this.#config.tos;
     slot.timeoutMs = L.timeoutMs[lane]!;
-    const s = slot.number & this.#mask;
-    this.#probes.serial[s] = L.serial[lane]!;
-    this.#probes.index[s] = k;
-    this.#probes.address[s] = L.address[lane]!;
-    const words = this.#probeWords;
-    if (words !== null) for (let w = 0; w < 4; w++) words[s * 4 + w] = this.#lanes.words[lane * 4 + w]!;
-    this.#probes.state[s] = PROBE.open;
+    this.#records.open(this.#records.slot(slot.number), lane, L.serial[lane]!, k, L.address[lane]!, this.#lanes.words, lane * 4);
     if (this.#countMode && k + 1 < this.#tries) {
       // fping: the next probe to a target one period after this one was due, not sent
       const at = L.due[lane]! + this.#config.periodMs * NS_PER_MS;
@@ -445,7 +438,8 @@ export class SweepHandler implements ProbeHandler {
 
   /** The address probe s went to, as text (its target is finished: made only for this line). */
   #probeAddress(s: number): string {
-    return this.#probeWords !== null ? formatIpv6Words(this.#probeWords, s * 4) : formatIpv4(this.#probes.address[s]!);
+    const words = this.#records.words;
+    return words !== null ? formatIpv6Words(words, s * 4) : formatIpv4(this.#probes.address[s]!);
   }
 
   #duplicateEvent(lane: number, s: number, m: Match, rttNs: number): void {

@@ -69,3 +69,74 @@ export function* fileLineBatchesSync(path: string, size = 1 << 16): Generator<st
     closeSync(fd);
   }
 }
+
+/**
+ * One read of a file as whole lines: the bytes, the same bytes as one latin1 string (one string
+ * for the whole read, not one per line), and where each line starts and ends in both. Reused
+ * from read to read: valid until the next one.
+ */
+export interface LineChunk {
+  bytes: Buffer;
+  text: string;
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * The lines of a regular file as fileLineBatchesSync splits them (\n, \r\n, a lone \r; the
+ * last line needing no end), a read of `size` bytes at a time, as ranges: a target list of
+ * 65,534 addresses costs 65,534 strings and their garbage the other way. A line longer than a
+ * read is carried over, the buffer doubling for it.
+ */
+export function* fileLineChunksSync(path: string, size = 1 << 16): Generator<LineChunk> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk: LineChunk = { bytes: Buffer.allocUnsafe(size), text: '', starts: [], ends: [] };
+    let held = 0; // bytes of an unfinished line carried from the read before
+    for (;;) {
+      if (held === chunk.bytes.length) {
+        const bigger = Buffer.allocUnsafe(chunk.bytes.length * 2);
+        chunk.bytes.copy(bigger, 0, 0, held);
+        chunk.bytes = bigger;
+      }
+      const b = chunk.bytes;
+      const n = readSync(fd, b, held, b.length - held, null);
+      const total = held + n;
+      const eof = n === 0;
+      const next = splitLines(b, total, eof, chunk);
+      if (chunk.starts.length > 0) {
+        chunk.text = b.toString('latin1', 0, total);
+        yield chunk;
+      }
+      if (eof) break;
+      b.copy(b, 0, next, total);
+      held = total - next;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The whole lines of b[0..total) into chunk's starts and ends; returns where the unfinished rest begins. */
+function splitLines(b: Buffer, total: number, eof: boolean, chunk: LineChunk): number {
+  const { starts, ends } = chunk;
+  starts.length = 0;
+  ends.length = 0;
+  let from = 0;
+  for (let i = 0; i < total; i++) {
+    const c = b[i];
+    if (c !== 0x0a && c !== 0x0d) continue;
+    // A \r that ends the read may be the first half of a \r\n: the next read decides.
+    if (c === 0x0d && i + 1 === total && !eof) break;
+    starts.push(from);
+    ends.push(i);
+    if (c === 0x0d && b[i + 1] === 0x0a && i + 1 < total) i++;
+    from = i + 1;
+  }
+  if (eof && from < total) {
+    starts.push(from);
+    ends.push(total);
+    from = total;
+  }
+  return from;
+}

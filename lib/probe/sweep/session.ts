@@ -10,8 +10,10 @@
 // Targets come lazily from a TargetFeed (feed.ts) and are probed through a small set
 // of engine target indices ("lanes"), reused as targets finish, so memory follows what is in
 // flight, not the length of the list. A finished target leaves only counters in the summary.
-// Sending is paced by --rate (packets per second, in sendmmsg batches) or unpaced (`max`, the
-// engine's window being its ring of 65536 probes); replies are drained in receive batches.
+// Sending is paced by --rate (packets per second, in sendmmsg batches) or unpaced (`max`, at
+// most 65,536 probes in flight); replies are drained in receive batches. The engine's table
+// starts small and grows only with what is in flight; what the sweep must remember of settled
+// probes (late and duplicate replies) is in its own compact records (probes.ts).
 //
 // The rules per target live in handler.ts, the options in options.ts, the events in events.ts;
 // this file holds the socket and the session (engine/session.ts does the opening and closing).
@@ -27,6 +29,7 @@ import { TargetAddress } from './address.js';
 import { unknownEvent, type SweepHooks, type SweepProgress, type SweepSummary } from './events.js';
 import { FEED, TargetFeed, type FeedTarget } from './feed.js';
 import { SweepHandler } from './handler.js';
+import { PROBE_MEMORY } from './probes.js';
 import type { CheckedFiles } from './checked.js';
 import { checkFiles, configureSweep, type SweepConfig, type SweepOptions } from './options.js';
 import { SweepTotals } from './totals.js';
@@ -34,8 +37,14 @@ import { SweepTotals } from './totals.js';
 /** How long after opening its socket the first probe waits (see settleTimestamps, engine/session.ts). */
 const TIMESTAMP_SETTLE_MS = 10;
 
-/** Most target indices (and so targets) probed at once: the engine's ring of probes. */
-export const SWEEP_MEMORY = 65536;
+/** Most target indices (and so targets) probed at once, and most probes in flight: the sweep's records. */
+export const SWEEP_MEMORY = PROBE_MEMORY;
+/**
+ * Probes the engine's table holds at first. It grows to SWEEP_MEMORY when the slot a new probe
+ * needs still holds one in flight: in the sweep lab, at full rate, answers keep at most a burst
+ * (512) in flight and it never grows; in dead address space it does, once.
+ */
+const ENGINE_MEMORY_START = 1024;
 
 export interface SweepParts extends Omit<SessionParts, 'capture'> {
   stdin?: NodeJS.ReadableStream;
@@ -139,6 +148,7 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
         // space nothing is ever answered. The handler keeps in flight at most what the ring holds.
         window: Number.POSITIVE_INFINITY,
         memory: SWEEP_MEMORY,
+        memoryStart: ENGINE_MEMORY_START,
         maxBatch: batchFor(config.rate),
       },
       (handler, engine) => {
@@ -223,6 +233,11 @@ function openSweepSocket(protocol: IcmpEchoProtocol, config: SweepConfig): Sessi
     // bigger (a /16: 71 MB at 8192, 65 MB at 1024) and the sweep no faster.
     slotCount: 64,
     maxPerWake: 1024,
+    // As fping: each probe's send time is the clock read before its send call (the sendmmsg of
+    // its batch), not the kernel's stamp read back from the error queue for every probe, which
+    // cost the kernel an extra buffer and a queue per probe and us an extra read per wake-up.
+    // Answers keep their kernel receive stamps.
+    sendStamps: false,
     setup: (socket) => {
       const bytes = receiveBufferFor(config.rate, config.size);
       try {

@@ -19,13 +19,12 @@
 // blank lines are skipped, and a line that is none of the above is an error naming the file and
 // the line number.
 import { createReadStream } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import { formatIpv4, parseIpv4, u32 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
-import { ipv6OrNull, parseIpv6Into } from '../../wire/ipv6-address.js';
+import { ipv6OrNull, isIpv6Text, parseIpv6At, parseIpv6Into } from '../../wire/ipv6-address.js';
 import type { IpVersion } from '../resolve.js';
 import type { CheckedList } from './checked.js';
-import { fileLineBatchesSync, lineBatches } from './lines.js';
+import { fileLineChunksSync, lineBatches } from './lines.js';
 
 export const TARGET_KIND = {
   address: 'address',
@@ -94,7 +93,7 @@ function addressOrThrow(text: string, part: string): number {
   try {
     return parseIpv4(part);
   } catch (e) {
-    if (isIPv6(part)) throw otherFamily(text);
+    if (isIpv6Text(part)) throw otherFamily(text);
     if (e instanceof ParseError) throw new TargetListError(text, e.message);
     throw e;
   }
@@ -109,7 +108,7 @@ function otherFamily(text: string): TargetListError {
 export function versionOfTarget(input: string): IpVersion | null {
   const text = input.trim();
   const head = text.split(/[/-]/, 1)[0]!;
-  if (isIPv6(head.split('%', 1)[0]!)) return 6;
+  if (isIpv6Text(head.split('%', 1)[0]!)) return 6;
   return /^[\d.]+$/.test(head) && head.includes('.') ? 4 : null;
 }
 
@@ -170,7 +169,7 @@ export function parseTarget(input: string, version: IpVersion = 4): TargetSpec {
     return { kind: TARGET_KIND.address, text, first: value, last: value, name: null };
   }
   if (isHostName(text)) return { kind: TARGET_KIND.name, text, first: 0, last: -1, name: text };
-  if (isIPv6(text.split('%', 1)[0]!)) throw otherFamily(text);
+  if (isIpv6Text(text.split('%', 1)[0]!)) throw otherFamily(text);
   throw new TargetListError(text, `"${text}" is not an IPv4 address, a host name, a CIDR block (a.b.c.d/n) or a range (a.b.c.d-e.f.g.h)`);
 }
 
@@ -337,13 +336,24 @@ export async function* readTargetFile(
  * event loop per read only made it slower.
  */
 export async function checkTargetFile(file: string, version: IpVersion = 4, keep: CheckedList | null = null): Promise<number> {
-  // Each spec counted, kept in `keep`'s arrays or dropped at once: no spec object outlives its line.
+  // Each spec counted, kept in `keep`'s arrays or dropped at once: no spec object outlives its
+  // line. A line that is a plain address is read where it lies in the read's one string, with no
+  // string or spec of its own; any other line (a name, a block, a comment, spaces, an error)
+  // becomes its own text and goes the way of every target.
   let count = 0;
   let line = 0;
   try {
-    for (const texts of fileLineBatchesSync(file)) {
-      for (const text of texts) {
-        const spec = targetOnLine(text, file, ++line, version);
+    for (const { bytes, text, starts, ends } of fileLineChunksSync(file)) {
+      for (let k = 0; k < starts.length; k++) {
+        line++;
+        const from = starts[k]!;
+        const end = ends[k]!;
+        if (plainAddressAt(text, from, end, version)) {
+          count++;
+          keep?.addRange(PLAIN.address, PLAIN.address, PLAIN.high);
+          continue;
+        }
+        const spec = targetOnLine(bytes.toString('utf8', from, end), file, line, version);
         if (spec === null) continue;
         count += targetCount(spec);
         keep?.add(spec);
@@ -353,6 +363,47 @@ export async function checkTargetFile(file: string, version: IpVersion = 4, keep
     throw fileError(file, e);
   }
   return count;
+}
+
+/** What plainAddressAt read: the address (IPv6: its low 32 bits) and IPv6's upper bits (shared, sharedHigh), null for IPv4. */
+const PLAIN: { address: number; high: Uint8Array | null } = { address: 0, high: null };
+
+/**
+ * True when text[from..end) is one address of `version` written plainly (IPv4: four decimal
+ * bytes without leading zeros; IPv6: nothing but the address), read into PLAIN; false for
+ * anything else, which parseTarget then reads (and judges) as it reads every target.
+ */
+function plainAddressAt(text: string, from: number, end: number, version: IpVersion): boolean {
+  if (end - from < 2 || end - from > 45) return false;
+  if (version === 6) {
+    // Anything but an address stops the parse at its first odd character (a space, "#", "/",
+    // "-", a zone's "%"); an address with a dotted quad at its end is read as parseTarget reads it.
+    if (!parseIpv6At(text, from, end, LINE)) return false;
+    PLAIN.address = u32(LINE, 12);
+    PLAIN.high = sharedHigh(LINE);
+    return true;
+  }
+  let value = 0;
+  let part = -1; // the byte being read, -1 before its first digit
+  let dots = 0;
+  for (let i = from; i <= end; i++) {
+    const c = i === end ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      if (part < 0 || (i < end && ++dots > 3)) return false;
+      value = value * 256 + part;
+      part = -1;
+    } else if (c >= 48 && c <= 57) {
+      if (part === 0) return false; // a leading zero: parseTarget says what it means
+      part = part < 0 ? c - 48 : part * 10 + c - 48;
+      if (part > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  if (dots !== 3) return false;
+  PLAIN.address = value;
+  PLAIN.high = null;
+  return true;
 }
 
 /** A file that cannot be read, as one TargetListError. */

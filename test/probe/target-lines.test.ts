@@ -1,0 +1,85 @@
+// The check of a target file reads it as line ranges in one string per read (lines.ts
+// fileLineChunksSync) and plain addresses where they lie (targets.ts): the same lines as the
+// string splitter finds, whatever the line ends and wherever a read cuts, and the same targets,
+// counts and errors as parsing every line on its own. No privilege, no network.
+import test from 'ava';
+import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileLineBatchesSync, fileLineChunksSync } from '../../lib/probe/sweep/lines.js';
+import { checkTargetFile, parseTargetLine, targetCount, TargetListError, type TargetSpec } from '../../lib/probe/sweep/targets.js';
+import { CheckedList } from '../../lib/probe/sweep/checked.js';
+import type { IpVersion } from '../../lib/probe/resolve.js';
+import { tempDir } from '../helpers/tmp.js';
+
+function rangesOf(path: string, size: number): string[] {
+  const lines: string[] = [];
+  for (const chunk of fileLineChunksSync(path, size)) {
+    for (let k = 0; k < chunk.starts.length; k++) lines.push(chunk.bytes.toString('utf8', chunk.starts[k], chunk.ends[k]));
+  }
+  return lines;
+}
+
+test('line ranges: the lines the string splitter finds, at the same numbers, for every line end and read size', (t) => {
+  const dir = tempDir(t, 'lines');
+  const piece = fc.constantFrom('198.51.100.1', '2001:db8::1', '', ' ', '# é comment', '\n', '\r\n', '\r', 'x'.repeat(40));
+  let runs = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 64 }), (pieces, size) => {
+      const path = join(dir, `l${runs++}.txt`);
+      writeFileSync(path, pieces.join(''));
+      // Numbered, blank lines left out: the splitter counts no empty line after a last lone \r.
+      const numbered = (lines: string[]): string => lines.map((line, i) => (line === '' ? '' : `${i + 1}:${line}`)).filter((l) => l !== '').join('|');
+      return numbered(rangesOf(path, size)) === numbered([...fileLineBatchesSync(path)].flat());
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
+});
+
+/** What checking a file finds, line by line through parseTargetLine (the way every target goes). */
+function byLine(text: string, version: IpVersion): { count: number; rows: string[] } | { line: number } {
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  let count = 0;
+  const rows: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let spec: TargetSpec | null;
+    try {
+      spec = parseTargetLine(lines[i]!, { file: 'f', line: i + 1 }, version);
+    } catch {
+      return { line: i + 1 };
+    }
+    if (spec === null) continue;
+    count += targetCount(spec);
+    rows.push(`${spec.first}-${spec.last}-${spec.high === undefined ? '' : Buffer.from(spec.high).toString('hex')}`);
+  }
+  return { count, rows };
+}
+
+test('the check reads plain addresses in place: the same targets, counts and bad lines as parsing each line', async (t) => {
+  const dir = tempDir(t, 'check');
+  const four = ['198.51.100.1', '10.0.0.255', '0.0.0.0', '255.255.255.255', '010.1.2.3', '1.2.3', '1.2.3.4.5', '256.1.1.1', '198.51.100.8/30', '203.0.113.5-7', ' 198.51.100.9 ', 'localhost', '198.51.100.1 # c', '2001:db8::1', ''];
+  const six = ['2001:db8::1', '2001:DB8:0:0:0:0:0:FF', '::', '::1', 'fe80::1%lo', '::ffff:1.2.3.4', '2001:db8::/126', '2001:db8::1-2001:db8::3', 'cafe', 'dead:beef', '1:2:3:4:5:6:7:8:9', ':1', '1::2::3', '198.51.100.1', ''];
+  let runs = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom<IpVersion>(4, 6), fc.array(fc.nat(14), { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), async (version, picks, end) => {
+      const text = picks.map((i) => (version === 4 ? four : six)[i]!).join(end) + end;
+      const path = join(dir, `c${runs++}.txt`);
+      writeFileSync(path, text);
+      const expected = byLine(text, version);
+      const keep = new CheckedList();
+      try {
+        const count = await checkTargetFile(path, version, keep);
+        if (!('count' in expected) || count !== expected.count) return false;
+        if (!keep.kept) return true; // a name: nothing kept, as before
+        const rows = Array.from({ length: keep.length }, (_, i) => `${keep.first(i)}-${keep.last(i)}-${keep.high(i) === null ? '' : Buffer.from(keep.high(i)!).toString('hex')}`);
+        return rows.length === expected.rows.length && rows.every((r, i) => r === expected.rows[i]);
+      } catch (e) {
+        return e instanceof TargetListError && 'line' in expected && e.line === expected.line;
+      }
+    }),
+    { numRuns: 300 },
+  );
+  t.pass();
+});
