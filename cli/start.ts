@@ -11,7 +11,7 @@ import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { restoreExtraCaCerts } from './ca-certs.js';
 import { useCodeCache } from './code-cache.js';
-import { onStdoutError } from './stopping.js';
+import { watchStdout } from './stopping.js';
 import { version } from './version.js';
 
 /** `rawprobe --version`: one write, without the stream machinery process.stdout loads. */
@@ -28,8 +28,8 @@ export async function start(args: readonly string[]): Promise<void> {
   if (args.length === 1 && args[0] === '--version') return printVersion();
   restoreExtraCaCerts();
   // `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a
-  // run in progress has completed its files (cli/stopping.ts).
-  process.stdout.on('error', onStdoutError);
+  // run in progress has completed its files (cli/stopping.ts); watched from its first use.
+  watchStdout();
   useCodeCache(fileURLToPath(import.meta.url));
   try {
     // Loaded now, not at start: --version never reads the command definitions.

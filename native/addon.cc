@@ -14,6 +14,7 @@
 //   timestampsLive(), interfaceTimestamping(), enableHardwareTimestamps()   (timestamping.h)
 //   checkRecords(), laneLayout   the checksum lane over pcap records (checksum-lane.h)
 #include <dlfcn.h>
+#include <unistd.h>
 #include <napi.h>
 
 #include <mutex>
@@ -66,6 +67,13 @@ Napi::Value Now(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), NowSinceBase());
 }
 
+// isatty(fd): whether a descriptor is a terminal, without the stream process.stderr is (making
+// it loads node:net and the stream modules, which a sweep writing with writeSync never needs).
+Napi::Value IsTerminal(const Napi::CallbackInfo& info) {
+  const int fd = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : -1;
+  return Napi::Boolean::New(info.Env(), fd >= 0 && isatty(fd) == 1);
+}
+
 // A closed poll handle is freed by a callback that libuv runs on a later loop turn. When a
 // worker thread exits, Node unloads the addon after the environment's cleanup but BEFORE its
 // loop runs those callbacks, so they would jump into unmapped code. Pinning the library
@@ -104,6 +112,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchLayout", BatchLayout(env));
   exports.Set("clock", clock);
   exports.Set("now", Napi::Function::New<Now>(env, "now"));
+  exports.Set("isTerminal", Napi::Function::New<IsTerminal>(env, "isTerminal"));
   exports.Set("sendInfo", sendInfo);
   exports.Set("sockaddr", Napi::Function::New<MakeSockaddr>(env, "sockaddr"));
   exports.Set("errnoError", Napi::Function::New<MakeErrnoError>(env, "errnoError"));

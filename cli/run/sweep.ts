@@ -3,6 +3,7 @@
 // Output is buffered and written once per receive batch: a /16 prints 65,534 lines. SIGINT ends
 // the run: the targets still being probed are reported, then the summary, as fping does.
 // Loaded only when sweep runs.
+import { isTerminal } from '../../lib/socket/system.js';
 import { openSweep, type SweepEvent, type SweepOptions, type SweepSession, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import {
@@ -23,6 +24,7 @@ import type { SweepArgs } from '../options/sweep.js';
 import { ipVersionOf, tosByte } from './args.js';
 import { painter, sweepProgressLine } from '../format/progress.js';
 import { colourWanted, progressWanted, ProgressLine } from '../progress.js';
+import { writeStdout } from '../stdout.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 import { IntervalSplits, RoundTrips } from './sweep-rounds.js';
@@ -118,7 +120,7 @@ class Output {
     if (this.#outUsed + 3 * line.length + 1 > this.#out.length) this.#flushOut();
     if (3 * line.length + 1 > this.#out.length) {
       this.#beforeWrite();
-      process.stdout.write(`${line}\n`);
+      writeStdout(`${line}\n`);
       return;
     }
     this.#outUsed += this.#out.write(line, this.#outUsed, 'utf8');
@@ -133,8 +135,7 @@ class Output {
   #flushOut(): void {
     if (this.#outUsed === 0) return;
     this.#beforeWrite();
-    // A copy: the stream may keep the bytes after write() returns (a pipe that is full).
-    process.stdout.write(Buffer.from(this.#out.subarray(0, this.#outUsed)));
+    writeStdout(this.#out.subarray(0, this.#outUsed));
     this.#outUsed = 0;
   }
 
@@ -205,12 +206,19 @@ function jsonPrinter(argv: SweepArgs, output: Output): (e: SweepEvent) => void {
 
 // ---- the command -----------------------------------------------------------------------------
 
+/** Where a progress line that is never drawn would go. */
+const NOWHERE = { write: (): boolean => true };
+
 /** Targets from which a sweep shows its progress line (on a terminal): a few thousand. */
 const PROGRESS_FROM = 4096;
 
 /** The progress line of a long sweep on stderr, when it is a terminal (not with -q or --json). */
 function sweepProgress(argv: SweepArgs, session: SweepSession): ProgressLine {
-  const line = new ProgressLine(progressWanted(process.stderr, argv.quiet || argv.json));
+  // The descriptor is asked first: into a pipe or a file, process.stderr is never made (on a pipe
+  // a socket, whose making loads node:net and the stream modules: about 1.7 MB of a /16's peak).
+  const wanted = !argv.quiet && !argv.json && isTerminal(2) !== false && progressWanted(process.stderr);
+  if (!wanted) return new ProgressLine(false, NOWHERE);
+  const line = new ProgressLine(true);
   const paint = painter(colourWanted(process.stderr));
   line.start(() => {
     const p = session.progress();
@@ -267,7 +275,7 @@ export async function run(argv: SweepArgs): Promise<void> {
     });
     return sweepRun(argv, session, intervalMs);
   });
-  if (argv.json) process.stdout.write(`${JSON.stringify(summaryJson(summary))}\n`);
+  if (argv.json) writeStdout(`${JSON.stringify(summaryJson(summary))}\n`);
   // The statistics with -s (fping's). Nothing probed (every name unknown, an empty list): the
   // lines above said why; no summary block. Nor when the reader of stdout went away (`| head`): that ends quietly.
   else if (argv.stats && (summary.targets > 0 || summary.interrupted) && !readerGone) process.stderr.write(summaryText(summary));

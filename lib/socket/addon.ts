@@ -170,6 +170,8 @@ export interface NativeAddon {
   batchLayout: NativeBatchLayout;
   clock: { readonly baseEpochNs: bigint; readonly baseEpochMs: number };
   now(): number;
+  /** isatty(fd). */
+  isTerminal(fd: number): boolean;
   sendInfo: Float64Array;
   sockaddr(family: number, address?: string, port?: number, scopeId?: number): Buffer;
   /** context picks the words the addon would use had the call itself failed. */

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIN_IPV4_MTU } from '../wire/fragment.js';
+import { addonIfBuilt } from './addon.js';
 import { constants } from './constants.js';
 
 /** Each interface's flags file holds its IFF_* bits in hex ("0x1003"), its mtu file the MTU. */
@@ -33,6 +34,15 @@ export function smallestInterfaceMtu(): number | null {
     }
   }
   return smallest === null ? null : Math.min(smallest, MAX_MTU);
+}
+
+/**
+ * Whether descriptor `fd` is a terminal (isatty), asked without making process.stdout or
+ * process.stderr: on a pipe those are sockets, whose making loads node:net and the stream
+ * modules. Null when the addon is not built (ask the stream then).
+ */
+export function isTerminal(fd: number): boolean | null {
+  return addonIfBuilt()?.isTerminal(fd) ?? null;
 }
 
 /**

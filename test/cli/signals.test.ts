@@ -99,6 +99,19 @@ asRoot('ping --pcap-out f | head -1: the run ends quietly and f holds every pack
   t.true(replies >= 1 && requests - replies >= 0 && requests - replies <= 1, `${requests} requests, ${replies} replies`);
 });
 
+asRoot('sweep -l | head -1: the loop ends quietly when its reader goes (sweep writes without the stdout stream)', async (t) => {
+  // A loop over lo, a line a reply: the second finds the pipe closed. Without the stop the loop
+  // would go on until the test's limit.
+  const script = `ip link set lo up && "$@" | head -1; exit \${PIPESTATUS[0]}`;
+  const p = live(['--net', '--', 'bash', '-c', script, 'bash', process.execPath, MAIN, 'sweep', '-l', '-p', '20', '127.0.0.1'], { command: 'unshare' });
+  t.teardown(() => p.kill());
+  const end = await p.exited;
+  t.is(end.code, 0, p.stderr());
+  t.regex(p.stdout(), /^127\.0\.0\.1 : \[0\], 64 bytes, [\d.]+ ms \([\d.]+ avg, 0% loss\)\n$/);
+  // fping's per-target counts on stderr, and nothing else: no error, no stack.
+  t.regex(p.stderr(), /^127\.0\.0\.1 : xmt\/rcv\/%loss = \d+\/\d+\/\d+%, min\/avg\/max = [\d./]+\n$/);
+});
+
 asRoot('trace: SIGTERM prints the hops so far, exit 143', async (t) => {
   const p = inDeadEnd(t, ['trace', '-n', '-w', '30', '-N', '1', DEAD_END]);
   const end = await signalWhen(p, (out) => out.startsWith('traceroute to '), 'the header', 'SIGTERM');

@@ -127,7 +127,7 @@ test('the bundle keeps the laziness: --version loads no command file and no yarg
   t.deepEqual(socket.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['socket']);
 });
 
-test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB; the code cache keeps one file per set of Node options', async (t) => {
+test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V8 worker thread; the code cache keeps one file per set of Node options', async (t) => {
   const dir = tempDir(t, 'launcher');
   const probe = join(dir, 'exec-argv.cjs');
   writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, `EXECARGV ${JSON.stringify(process.execArgv)}\\n`));\n");
@@ -139,7 +139,7 @@ test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB; the code
         else resolve(JSON.parse(line[1]!));
       });
     });
-  t.deepEqual(await execArgv(['sweep', '--help']), ['--max-semi-space-size=1']);
+  t.deepEqual(await execArgv(['sweep', '--help']), ['--max-semi-space-size=1', '--v8-pool-size=1']);
   t.deepEqual(await execArgv(['ping', '--help']), []);
   const plain = cacheFileFor(MAIN, dir, [])!;
   const sweep = cacheFileFor(MAIN, dir, ['--max-semi-space-size=1'])!;
@@ -167,4 +167,14 @@ rootTest()('a ping and a trace of 127.0.0.1 load neither node:crypto nor node:dn
     t.true(builtins.includes('vm'), 'the probe saw the code cache load node:vm');
     t.deepEqual(builtins.filter((m) => m === 'crypto' || m === 'dns'), [], args.join(' '));
   }
+});
+
+// process.stdout on a pipe is a net.Socket: a sweep writes its lines with writeSync
+// (cli/stdout.ts) and never makes it; ping, which writes through the stream, does.
+rootTest()('a sweep into a pipe does not make the stdout stream (no node:net); a ping does', async (t) => {
+  const sweep = await loadedBuiltins(t, ['sweep', '-e', '127.0.0.1']);
+  t.is(sweep.code, 0);
+  t.false(sweep.builtins.includes('net'), sweep.builtins.join(' '));
+  const ping = await loadedBuiltins(t, ['ping', '-c', '1', '127.0.0.1']);
+  t.true(ping.builtins.includes('net'), 'the control: the stream on a pipe loads node:net');
 });
