@@ -13,7 +13,7 @@
 // looked up, and addresses are read by lib/wire, not node:net: a probe of an address (most of
 // them) loads neither.
 import { parseIpv4 } from '../wire/bytes.js';
-import { ipv6OrNull } from '../wire/ipv6-address.js';
+import { isIpv6Text } from '../wire/ipv6-address.js';
 import { interfaceIndex } from '../socket/system.js';
 import { checkLocalAddress, routeSource, type RouteHow } from '../socket/route.js';
 import { errnoName, optionError, PROBE_ERROR, ProbeError } from './errors.js';
@@ -45,7 +45,7 @@ export function isIpv4Address(text: string): boolean {
 /** The ProbeError for an IPv6 address where an IPv4 one is needed, or null for anything else. */
 export function ipv6Refusal(text: string, field: string): ProbeError | null {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  if (ipv6OrNull(bare) === null) return null;
+  if (!isIpv6Text(bare)) return null;
   return new ProbeError(PROBE_ERROR.resolve, `${text} is an IPv6 address: this command probes IPv4 only`, field);
 }
 
@@ -61,7 +61,7 @@ const GAI_WORDS: Record<string, string> = {
 
 /** The IPv6 address text `host` is (zone checked: it must name an interface), or null when it is none. */
 function ipv6Literal(host: string): string | null {
-  if (ipv6OrNull(host) === null) return null;
+  if (!isIpv6Text(host)) return null;
   const percent = host.indexOf('%');
   if (percent >= 0) {
     const zone = host.slice(percent + 1);
@@ -102,7 +102,7 @@ export async function resolveTarget(host: string, version: IpVersion | null = nu
     throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS[code] ?? (e as Error).message}`, 'host');
   }
   // getaddrinfo hands an address literal back as it is, whatever family was asked for.
-  if (wanted === 4 ? !isIpv4Address(address) : ipv6OrNull(address) === null) {
+  if (wanted === 4 ? !isIpv4Address(address) : !isIpv6Text(address)) {
     throw new ProbeError(PROBE_ERROR.resolve, `${host}: ${GAI_WORDS.EAI_ADDRFAMILY}`, 'host');
   }
   return { host, address, version: wanted, numeric: false };
@@ -153,7 +153,7 @@ export function checkSourceAddress(address: string, field = 'source'): void {
  */
 export function checkSourceOption(source: string | null | undefined, ipv4Only = true): void {
   if (source == null || isIpv4Address(source)) return;
-  if (!ipv4Only && ipv6OrNull(source) !== null) return;
+  if (!ipv4Only && isIpv6Text(source)) return;
   throw (ipv4Only ? ipv6Refusal(source, 'source') : null) ?? optionError('source', `source "${source}" is not an IPv4 address (a.b.c.d)${ipv4Only ? '' : ' or an IPv6 address'}`);
 }
 

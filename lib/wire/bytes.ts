@@ -71,11 +71,16 @@ export function parseIpv4(text: string): number {
  * strict dotted quad. Allocates nothing.
  */
 export function ipv4OrMinusOne(text: string): number {
+  return ipv4At(text, 0, text.length);
+}
+
+/** ipv4OrMinusOne of text[from..end): for a reader holding many addresses in one string, no string per address. */
+export function ipv4At(text: string, from: number, end: number): number {
   let value = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (digits > 0 && part === 0) return -1; // leading zero

@@ -14,7 +14,7 @@
 // formatIpv6 is on the decode hot path (two addresses per packet): table lookups, one pass to
 // find the zero run, no intermediate arrays.
 
-import { ipv4OrMinusOne } from './bytes.js';
+import { ipv4At } from './bytes.js';
 import { EncodeError, ParseError, parseField, showValue } from './errors.js';
 
 /** Bytes in an IPv6 address. */
@@ -135,7 +135,7 @@ function parseInto(text: string, end: number, out: Uint8Array, from = 0): number
       i++;
     }
     if (i < end && text.charCodeAt(i) === 46) {
-      const v4 = ipv4OrMinusOne(text.slice(start, end));
+      const v4 = ipv4At(text, start, end);
       if (v4 < 0 || groups.count > 6) return start;
       groups.push(Math.floor(v4 / 0x10000));
       groups.push(v4 & 0xffff);

@@ -4,10 +4,9 @@
 // as the user set it. A file that does not exist makes both halves visible: node's warning, and
 // the value a program run by `lab exec` sees.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { KEPT_CA_CERTS, restoreExtraCaCerts } from '../../cli/ca-certs.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 
@@ -15,20 +14,8 @@ const LAUNCHER = join(ROOT, 'rawprobe');
 const MISSING = '/nonexistent/rawprobe-test-ca.pem';
 
 /** Runs argv with NODE_EXTRA_CA_CERTS=MISSING; resolves with its exit code and output. */
-function runWithCaCerts(argv: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...process.env, NODE_EXTRA_CA_CERTS: MISSING }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const limit = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runWithCaCerts(argv: readonly string[]): Promise<CliResult> {
+  return runCommand(argv, { env: { NODE_EXTRA_CA_CERTS: MISSING } });
 }
 
 test('node itself reads NODE_EXTRA_CA_CERTS as it starts; rawprobe started by its launcher does not', async (t) => {

@@ -49,28 +49,6 @@ export async function* lineBatches(input: AsyncIterable<string | Buffer>): Async
 }
 
 /**
- * The same for a regular file read at once, without the event loop (reads of `size` bytes):
- * for a check before anything is sent, when there is nothing else to do meanwhile.
- */
-export function* fileLineBatchesSync(path: string, size = 1 << 16): Generator<string[]> {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(size);
-    const lines = new LineSplitter();
-    for (;;) {
-      const n = readSync(fd, buffer, 0, size, null);
-      if (n === 0) break;
-      const got = lines.push(buffer.subarray(0, n));
-      if (got !== null) yield got;
-    }
-    const last = lines.end();
-    if (last !== null) yield last;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
  * One read of a file as whole lines: the bytes, the same bytes as one latin1 string (one string
  * for the whole read, not one per line), and where each line starts and ends in both. Reused
  * from read to read: valid until the next one.
@@ -83,7 +61,7 @@ export interface LineChunk {
 }
 
 /**
- * The lines of a regular file as fileLineBatchesSync splits them (\n, \r\n, a lone \r; the
+ * The lines of a regular file as lineBatches splits them (\n, \r\n, a lone \r; the
  * last line needing no end), a read of `size` bytes at a time, as ranges: a target list of
  * 65,534 addresses costs 65,534 strings and their garbage the other way. A line longer than a
  * read is carried over, the buffer doubling for it.

@@ -19,7 +19,7 @@
 // blank lines are skipped, and a line that is none of the above is an error naming the file and
 // the line number.
 import { createReadStream } from 'node:fs';
-import { formatIpv4, parseIpv4, u32 } from '../../wire/bytes.js';
+import { formatIpv4, ipv4At, parseIpv4, u32 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
 import { ipv6OrNull, isIpv6Text, parseIpv6At, parseIpv6Into } from '../../wire/ipv6-address.js';
 import type { IpVersion } from '../resolve.js';
@@ -383,24 +383,9 @@ function plainAddressAt(text: string, from: number, end: number, version: IpVers
     PLAIN.high = sharedHigh(LINE);
     return true;
   }
-  let value = 0;
-  let part = -1; // the byte being read, -1 before its first digit
-  let dots = 0;
-  for (let i = from; i <= end; i++) {
-    const c = i === end ? 46 : text.charCodeAt(i);
-    if (c === 46) {
-      if (part < 0 || (i < end && ++dots > 3)) return false;
-      value = value * 256 + part;
-      part = -1;
-    } else if (c >= 48 && c <= 57) {
-      if (part === 0) return false; // a leading zero: parseTarget says what it means
-      part = part < 0 ? c - 48 : part * 10 + c - 48;
-      if (part > 255) return false;
-    } else {
-      return false;
-    }
-  }
-  if (dots !== 3) return false;
+  // Strict dotted quads only (no leading zeros): anything else parseTarget reads and judges.
+  const value = ipv4At(text, from, end);
+  if (value < 0) return false;
   PLAIN.address = value;
   PLAIN.high = null;
   return true;
