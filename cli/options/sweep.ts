@@ -50,7 +50,7 @@ export const options = {
     vcount: value('C', 'as -c N, then each target\'s round trips on one line, - for a lost probe (fping\'s verbose count)'),
     elapsed: flag('e', 'alive mode: the round trip after each live target, "(0.031 ms)"'),
     interval: value('i', 'ms between two probes over all targets (default 1: --rate 1000)'),
-    quiet: flag('q', 'with -c, -C, -l: no line per reply, only each target\'s summary'),
+    quiet: flag('q', 'no line per target or reply (with -c, -C, -l: only each target\'s summary), no ICMP error or warning lines'),
     squiet: value('Q', 'as -q, and every SECS seconds each target\'s xmt/rcv/%loss over that interval (with -c, -C, -l)'),
     stats: flag('s', 'print the statistics at the end (stderr)'),
     unreachable: flag('u', 'print only the targets that did not, one per line'),

@@ -156,17 +156,22 @@ interface Extras {
   splits: IntervalSplits | null;
 }
 
-/** What to do with each event, as fping's options decide. */
+/**
+ * What to do with each event, as fping's options decide. -q (and -Q) is fping's quiet: no line
+ * per target or reply (a plain sweep prints nothing but what -a, -u or -s ask for), and none of
+ * the warnings fping's print_warning() holds back (ICMP errors, send errors, unknown names).
+ */
 function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras: Extras): (e: SweepEvent) => void {
   const filtered = argv.alive || argv.unreachable;
   const quiet = argv.quiet || argv.squiet !== undefined;
+  const warn = quiet ? (): void => {} : (line: string): void => output.err(line);
   const { rounds, splits } = extras;
   return (e) => {
     switch (e.type) {
       case 'result':
         if (filtered) {
           if ((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable)) output.out(e.host);
-        } else if (!countMode) {
+        } else if (!countMode && !quiet) {
           output.out(resultLine(e, argv.elapsed));
         }
         splits?.done(e);
@@ -184,13 +189,13 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
         if (!(countMode && quiet)) output.err(duplicateLine(e));
         break;
       case 'icmp':
-        output.err(icmpLine(e));
+        warn(icmpLine(e));
         break;
       case 'unknown':
-        output.err(unknownLine(e));
+        warn(unknownLine(e));
         break;
       case 'send-error':
-        output.err(sendErrorLine(e));
+        warn(sendErrorLine(e));
         break;
     }
   };

@@ -1,6 +1,6 @@
 // sweep's fping letters (issue 20) against fping itself, run the same way in a network namespace
 // of its own with lo up (127.0.0.0/8 answers for every address): -g (a block, or a first and a
-// last address), -e, -s, -C N (with and without -q), -l (stopped by SIGINT), -Q SECS, -i, -b, and
+// last address), -q, -e, -s, -C N (with and without -q), -l (stopped by SIGINT), -Q SECS, -i, -b, and
 // the old letters' new meaning. Times differ from run to run, so lines are compared with their
 // numbers masked; the counts, the addresses and the layout must be the same.
 import test from 'ava';
@@ -37,6 +37,10 @@ withFping('-g: a block and a first and last address, the same lines as fping -g;
   }
   const { ours } = await both(['-g', '127.0.0.0/29']);
   t.deepEqual(lines(ours.stdout).sort(), ['1', '2', '3', '4', '5', '6'].map((n) => `127.0.0.${n} is alive`).sort());
+  // -q without -a, -u or -s: fping prints nothing at all, and so do we.
+  const quiet = await both(['-q', '-g', '127.0.0.0/30']);
+  t.deepEqual([quiet.ours.code, quiet.ours.stdout, quiet.ours.stderr], [quiet.theirs.code, quiet.theirs.stdout, quiet.theirs.stderr]);
+  t.is(quiet.ours.stdout, '');
   const elapsed = await rawprobe(['sweep', '-e', '127.0.0.1'], { where: 'netns' });
   t.regex(elapsed.stdout, /^127\.0\.0\.1 is alive \(\d+\.\d+ ms\)\n$/);
 });

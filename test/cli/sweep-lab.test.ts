@@ -168,6 +168,15 @@ blockLabTest('TTL, TOS and size reach the wire: Time Exceeded from the router, E
     'ICMP Time Exceeded from 203.0.113.2 for ICMP Echo sent to 198.18.0.1',
     'ICMP Time Exceeded from 203.0.113.2 for ICMP Echo sent to 198.18.0.2',
   ]);
+  // fping's -q: no line per target and no ICMP error lines, though the errors came and count.
+  const quiet = await rawprobe(lab, ['-q', '-s', '--ttl', '1', '-r', '0', '-t', '300', '198.18.0.1', '198.18.0.2']);
+  t.is(quiet.code, 1);
+  t.is(quiet.stdout, '');
+  t.false(quiet.stderr.includes('Time Exceeded'), quiet.stderr);
+  t.regex(quiet.stderr, /\n +2 unreachable\n[\s\S]*\n +2 other ICMP received\n/);
+  const quietDead = await rawprobe(lab, ['-q', '-u', '--ttl', '1', '-r', '0', '-t', '300', '198.18.0.1']);
+  t.is(quietDead.stdout, '198.18.0.1\n', '-u still lists the unreachable');
+  t.is(quietDead.stderr, '');
 
   const count = `table ip sweeptos {\n  chain input {\n    type filter hook input priority -10;\n    icmp type echo-request ip dscp ef counter\n  }\n}\n`;
   await must(lab.exec('t', [nft, '-f', '-'], { input: count }), 'nft counter on t');
@@ -210,4 +219,10 @@ blockLabTest('a name that does not resolve (no resolver in the lab): reported, t
   t.deepEqual(lines(r.stdout).map((l) => l.replace(/ \([\d.]+ ms\)$/, '')), ['198.18.0.5 is alive']);
   t.regex(r.stderr, /^no-such-host\.invalid: [^\n]+\n/);
   t.regex(r.stderr, /\n +1 targets\n +1 alive\n +0 unreachable\n +1 unknown addresses\n/);
+  // -q, as fping's: neither the name's warning nor the alive line; the count and exit code stay.
+  const quiet = await rawprobe(lab, ['-q', '-s', '-r', '0', 'no-such-host.invalid', '198.18.0.5']);
+  t.is(quiet.code, 2);
+  t.is(quiet.stdout, '');
+  t.false(quiet.stderr.includes('no-such-host'), quiet.stderr);
+  t.regex(quiet.stderr, /\n +1 targets\n +1 alive\n +0 unreachable\n +1 unknown addresses\n/);
 });
