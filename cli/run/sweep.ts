@@ -159,12 +159,14 @@ interface Extras {
 /**
  * What to do with each event, as fping's options decide. -q (and -Q) is fping's quiet: no line
  * per target or reply (a plain sweep prints nothing but what -a, -u or -s ask for), and none of
- * the warnings fping's print_warning() holds back (ICMP errors, send errors, unknown names).
+ * the warnings fping's print_warning() holds back (ICMP errors, unknown names). A refused send
+ * is told only in the plain output, as fping's (its verbose mode: not -a, -u, -q, -c, -C or -l).
  */
 function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras: Extras): (e: SweepEvent) => void {
   const filtered = argv.alive || argv.unreachable;
   const quiet = argv.quiet || argv.squiet !== undefined;
   const warn = quiet ? (): void => {} : (line: string): void => output.err(line);
+  const plain = !filtered && !quiet && !countMode;
   const { rounds, splits } = extras;
   return (e) => {
     switch (e.type) {
@@ -195,7 +197,7 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
         warn(unknownLine(e));
         break;
       case 'send-error':
-        warn(sendErrorLine(e));
+        if (plain) output.err(sendErrorLine(e));
         break;
     }
   };

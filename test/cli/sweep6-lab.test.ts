@@ -158,3 +158,29 @@ blockLabTest('binary targets: a list written every which way, a /120 and a range
     t.is(typeof got.summary['drops'], 'number', `${what}: the ICMPv6 socket's drop count, from /proc/net/raw6`);
   }
 });
+
+blockLabTest('a send the kernel refuses (no route on h1) ends its target, first, last or all of them: the sweep never waits on it; lines as fping\'s', async (t) => {
+  const lab = await blockLab(t, PLAN);
+  await must(lab.exec('h1', ['ip', '-6', 'route', 'add', 'unreachable', '2001:db8:fd::/64']), 'an unreachable route on h1');
+  const refused = /^2001:db8:fd::[12]: error while sending ping: \S+ E\w+ /;
+  // The last target refused, the first, every one: it used to hang when no answer was left to
+  // wake the engine after the refusal. A hang fails here at the time limit.
+  for (const targets of [['2001:db8:ff::1', '2001:db8:fd::1'], ['2001:db8:fd::1', '2001:db8:ff::1'], ['2001:db8:fd::1', '2001:db8:fd::2']]) {
+    const r = await sweepIn(lab, ['-6', '-t', '300', '-r', '1', ...targets], { timeoutMs: 20_000 });
+    const what = targets.join(' ');
+    t.is(r.code, 1, what);
+    t.deepEqual(sorted(hostsWith(r.stdout, / is alive$/)), targets.filter((a) => a.startsWith('2001:db8:ff::')), what);
+    t.deepEqual(sorted(hostsWith(r.stdout, / is unreachable$/)), sorted(targets.filter((a) => a.startsWith('2001:db8:fd::'))), what);
+    const told = lines(r.stderr);
+    t.is(told.length, targets.filter((a) => a.startsWith('2001:db8:fd::')).length, `${what}: one line per refused target (no retry after a refusal)`);
+    for (const l of told) t.regex(l, refused, what);
+  }
+  // As fping's: the refusal is told only in the plain output, not with -u or in count mode.
+  const u = await sweepIn(lab, ['-6', '-u', '-r', '0', '2001:db8:ff::1', '2001:db8:fd::1'], { timeoutMs: 20_000 });
+  t.deepEqual([u.code, u.stdout, u.stderr], [1, '2001:db8:fd::1\n', '']);
+  const c = await sweepIn(lab, ['-6', '-c', '2', '-p', '20', '2001:db8:ff::1', '2001:db8:fd::1'], { timeoutMs: 20_000 });
+  t.is(c.code, 1);
+  t.false(c.stderr.includes('error while sending'), c.stderr);
+  t.regex(c.stderr, /^2001:db8:fd::1 : xmt\/rcv\/%loss = 2\/0\/100%$/m);
+  t.regex(c.stderr, /^2001:db8:ff::1 : xmt\/rcv\/%loss = 2\/2\/0%, /m);
+});
