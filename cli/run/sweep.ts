@@ -150,6 +150,33 @@ class Output {
   }
 }
 
+/** What prints a run's events, and what it prints once the run is over. */
+interface Printer {
+  onEvent: (e: SweepEvent) => void;
+  end: () => void;
+}
+
+/**
+ * Count mode's line per target (-c's xmt/rcv/%loss, -C's round trips), printed as fping prints
+ * them: together at the end of the run, in the order of the list, not as each target finishes.
+ * So each is kept as text until then: a line per target (fping keeps its whole table of hosts).
+ */
+class TargetSummaries {
+  readonly #lines: { order: number; line: string }[] = [];
+
+  add(order: number, line: string): void {
+    this.#lines.push({ order, line });
+  }
+
+  print(output: Output, blankFirst: boolean): void {
+    if (this.#lines.length === 0) return;
+    if (blankFirst) output.err('');
+    this.#lines.sort((a, b) => a.order - b.order);
+    for (const { line } of this.#lines) output.err(line);
+    this.#lines.length = 0;
+  }
+}
+
 /** -C's round trips and -Q's interval counts, when asked for. */
 interface Extras {
   rounds: RoundTrips | null;
@@ -162,13 +189,14 @@ interface Extras {
  * the warnings fping's print_warning() holds back (ICMP errors, unknown names). A refused send
  * is told only in the plain output, as fping's (its verbose mode: not -a, -u, -q, -c, -C or -l).
  */
-function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras: Extras): (e: SweepEvent) => void {
+function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras: Extras): Printer {
   const filtered = argv.alive || argv.unreachable;
   const quiet = argv.quiet || argv.squiet !== undefined;
   const warn = quiet ? (): void => {} : (line: string): void => output.err(line);
   const plain = !filtered && !quiet && !countMode;
   const { rounds, splits } = extras;
-  return (e) => {
+  const summaries = new TargetSummaries();
+  const onEvent = (e: SweepEvent): void => {
     switch (e.type) {
       case 'result':
         if (filtered) {
@@ -178,8 +206,8 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
         }
         splits?.done(e);
         // fping -C prints the round trips instead of the count line.
-        if (rounds !== null) output.err(rounds.done(e));
-        else if (countMode) output.err(countSummaryLine(e));
+        if (rounds !== null) summaries.add(e.order, rounds.done(e));
+        else if (countMode) summaries.add(e.order, countSummaryLine(e));
         break;
       case 'reply':
       case 'timeout':
@@ -201,14 +229,17 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
         break;
     }
   };
+  // fping's blank line before them comes with its per-reply lines, so not with -q or -Q.
+  return { onEvent, end: () => summaries.print(output, !quiet) };
 }
 
-function jsonPrinter(argv: SweepArgs, output: Output): (e: SweepEvent) => void {
+function jsonPrinter(argv: SweepArgs, output: Output): Printer {
   const filtered = argv.alive || argv.unreachable;
-  return (e) => {
+  const onEvent = (e: SweepEvent): void => {
     if (e.type === 'result' && filtered && !((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable))) return;
     output.out(JSON.stringify(eventJson(e)));
   };
+  return { onEvent, end: () => {} };
 }
 
 // ---- the command -----------------------------------------------------------------------------
@@ -252,11 +283,11 @@ async function sweepRun(argv: SweepArgs, session: SweepSession, intervalMs: numb
   };
   const progress = sweepProgress(argv, session);
   const output = new Output({ before: () => progress.clear(), after: () => progress.draw() });
-  const onEvent = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output, extras);
+  const printer = argv.json ? jsonPrinter(argv, output) : textPrinter(argv, countMode, output, extras);
   const stopSplits = startSplits(extras.splits, intervalMs, output);
   try {
     return await session.run({
-      onEvent,
+      onEvent: printer.onEvent,
       // -C and -Q are made from the replies and timeouts, even when they are not printed.
       resultsOnly: (argv.quiet || argv.alive || argv.unreachable || argv.squiet !== undefined) && extras.rounds === null && extras.splits === null,
       onFlush: () => output.flush(),
@@ -264,6 +295,7 @@ async function sweepRun(argv: SweepArgs, session: SweepSession, intervalMs: numb
   } finally {
     stopSplits();
     progress.stop();
+    printer.end();
     output.flush();
   }
 }

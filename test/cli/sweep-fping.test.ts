@@ -1,6 +1,6 @@
 // sweep's fping letters (issue 20) against fping itself, run the same way in a network namespace
 // of its own with lo up (127.0.0.0/8 answers for every address): -g (a block, or a first and a
-// last address), -q, -e, -s, -C N (with and without -q), -l (stopped by SIGINT), -Q SECS, -i, -b, and
+// last address), -q, -e, -s, where count mode's per-target lines come, -C N (with and without -q), -l (stopped by SIGINT), -Q SECS, -i, -b, and
 // the old letters' new meaning. Times differ from run to run, so lines are compared with their
 // numbers masked; the counts, the addresses and the layout must be the same.
 import test from 'ava';
@@ -63,6 +63,20 @@ withFping('-C 3: a line per reply as -c, then each target\'s three round trips o
     t.deepEqual(lines(ours.stdout).map(shape).sort(), lines(theirs.stdout).map(shape).sort(), `stdout ${quiet.join('')}`);
     t.deepEqual(lines(ours.stderr).map(shape).sort(), lines(theirs.stderr).map(shape).sort(), `stderr ${quiet.join('')}`);
     t.deepEqual(lines(ours.stderr).map(shape).sort(), ['127.0.0.1 : T T T', '127.0.0.2 : T T T']);
+  }
+});
+
+withFping('-c and -C: the per-target lines come together at the end, in the list\'s order, after a blank line (none with -q), stderr exactly as fping\'s', async (t) => {
+  const targets = ['127.0.0.3', '127.0.0.1', '127.0.0.2'];
+  for (const args of [['-c', '2'], ['-C', '2'], ['-q', '-c', '2'], ['-q', '-C', '2']]) {
+    const { ours, theirs } = await both([...args, '-p', '30', ...targets]);
+    t.is(ours.code, 0, ours.stderr);
+    t.is(theirs.code, 0, theirs.stderr);
+    const what = args.join(' ');
+    t.deepEqual(ours.stderr.split('\n').map(shape), theirs.stderr.split('\n').map(shape), what);
+    const err = ours.stderr.split('\n');
+    t.deepEqual(err.filter((l) => l !== '').map((l) => l.split(' ')[0]), targets, `${what}: the list's order`);
+    t.is(err[0] === '', !args.includes('-q'), `${what}: the blank line first, unless quiet`);
   }
 });
 

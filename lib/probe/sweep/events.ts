@@ -12,6 +12,8 @@ interface Target {
 /** A target is done: alive or unreachable (or unknown, when the sweep was stopped first), with its counts. */
 export interface SweepResult extends Target {
   type: 'result';
+  /** The target's place in the list, from 0: results come as targets finish, not in this order. */
+  order: number;
   alive: boolean;
   /**
    * The sweep was stopped (Ctrl-C) while this target, unanswered, still had probes in flight or

@@ -87,6 +87,7 @@ export class Lanes {
       type: 'result',
       host: this.name[i] ?? address,
       address,
+      order: c.serial[i]!,
       alive: timed,
       unfinished: unfinished && !timed,
       sent: c.sent[i]!,
