@@ -216,7 +216,9 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
         if (!filtered && !quiet) output.out(e.type === 'reply' ? replyLine(e) : timeoutLine(e));
         break;
       case 'duplicate':
-        if (!(countMode && quiet)) output.err(duplicateLine(e));
+        // Always: fping 5.1 tells duplicates in the plain output and with -q, and none with
+        // -c (it hands them to no line) or -l (it counts each as a reply); we tell them there too.
+        output.err(duplicateLine(e));
         break;
       case 'icmp':
         warn(icmpLine(e));

@@ -5,6 +5,7 @@
 // Impairments are nftables rules, because this class of kernel often lacks tc netem and pedit:
 //   loss        postrouting: oifname "ethN" numgen random mod 10000 < P drop
 //   duplication postrouting: oifname "ethN" numgen random mod 10000 < P dup to <peer> device "ethN"
+//               (at 100%, no draw: every packet)
 //               (the copy goes to the same next hop: on a point-to-point link that is the peer)
 //   silent hop  output: icmp type time-exceeded drop
 //   TOS rewrite forward: ip dscp set N / ip ecn set N
@@ -114,6 +115,14 @@ export function nodeRuleset(plan: LabPlan, node: PlanNode): string | null {
   return tables.length === 0 ? null : tables.join('');
 }
 
+/**
+ * The match that picks `percent` of the packets: a draw from 0 to 9999. nftables refuses a bound
+ * past the draw's range (`< 10000`), so 100% is every packet, with no draw at all.
+ */
+function chance(percent: number): string {
+  return percent >= 100 ? '' : `numgen random mod 10000 < ${Math.round(percent * 100)} `;
+}
+
 function familyTable(plan: LabPlan, node: PlanNode, family: Family): string | null {
   const ip = family === 4 ? 'ip' : 'ip6';
   const icmp = family === 4 ? 'icmp' : 'icmpv6';
@@ -125,12 +134,8 @@ function familyTable(plan: LabPlan, node: PlanNode, family: Family): string | nu
     const link = plan.links[iface.link]!;
     const peer = peerAddress(plan, link, node.name, family);
     if (peer === null) continue;
-    if (link.lossPercent > 0) {
-      postrouting.push(`oifname "${iface.name}" numgen random mod 10000 < ${Math.round(link.lossPercent * 100)} drop`);
-    }
-    if (link.duplicatePercent > 0) {
-      postrouting.push(`oifname "${iface.name}" numgen random mod 10000 < ${Math.round(link.duplicatePercent * 100)} dup to ${peer} device "${iface.name}"`);
-    }
+    if (link.lossPercent > 0) postrouting.push(`oifname "${iface.name}" ${chance(link.lossPercent)}drop`);
+    if (link.duplicatePercent > 0) postrouting.push(`oifname "${iface.name}" ${chance(link.duplicatePercent)}dup to ${peer} device "${iface.name}"`);
   }
   if (postrouting.length > 0 && family === 6) {
     postrouting.unshift('icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept');

@@ -210,6 +210,17 @@ test('impairments become nftables rules on the right node and interface', async 
   t.notRegex(rw, /ecn/);
 });
 
+test('100% loss or duplication is every packet, with no draw: nftables refuses `mod 10000 < 10000`', (t) => {
+  const file = twoHosts();
+  file.links![1] = { between: ['r1', 'h2'], loss: 100 };
+  file.links![0] = { between: ['h1', 'r1'], duplicate: 100 };
+  const plan = planLab(parseLabSpec(file));
+  const rules = nodeRuleset(plan, node(plan, 'r1'))!;
+  t.regex(rules, /^ *oifname "eth1" drop$/m);
+  t.regex(rules, /^ *oifname "eth0" dup to \S+ device "eth0"$/m);
+  t.notRegex(rules, /numgen/);
+});
+
 test('IPv6 labs get ip6 tables with neighbour discovery exempt from loss', (t) => {
   const file = twoHosts();
   file.ipv6 = true;
