@@ -29,6 +29,7 @@ export const positionals = {
 
 // fping's two groups, in its order (its help), then rawprobe's own. fping's letters mean what they
 // mean in fping: -b is the size, -H the TTL, -O the TOS, -s the statistics, -Q interval summaries.
+// Its long names too (--retry, --src, --unreach beside ours).
 export const options = {
   ...inGroup(SWEEP_GROUP.probing, {
     ...IP_VERSION,
@@ -41,8 +42,8 @@ export const options = {
     loop: flag('l', 'loop mode: count mode without an end, until Ctrl-C'),
     tos: value('O', TOS_DESCRIBE),
     period: value('p', 'with -c, -C, -l: ms between two probes to one target (default 1000)'),
-    retries: value('r', 'alive mode: tries after the first (default 3)'),
-    source: value('S', 'source address (default: the one each route gives)'),
+    retries: value(['r', 'retry'], 'alive mode: tries after the first (default 3)'),
+    source: value(['S', 'src'], 'source address (default: the one each route gives)'),
     timeout: value('t', 'ms to wait for a reply to each probe (default 500; with -c, -C, -l: the period, at most 2000)'),
   }),
   ...inGroup(SWEEP_GROUP.output, {
@@ -53,7 +54,7 @@ export const options = {
     quiet: flag('q', 'no line per target or reply (with -c, -C, -l: only each target\'s summary), no ICMP error or warning lines'),
     squiet: value('Q', 'as -q, and every SECS seconds each target\'s xmt/rcv/%loss over that interval (with -c, -C, -l)'),
     stats: flag('s', 'print the statistics at the end (stderr)'),
-    unreachable: flag('u', 'print only the targets that did not, one per line'),
+    unreachable: flag(['u', 'unreach'], 'print only the targets that did not, one per line'),
   }),
   ...inGroup(GROUP.rawprobe, {
     rate: value(null, 'probes per second over all targets, or max: as fast as the socket takes them (default 1000; -i sets it too)'),

@@ -78,6 +78,7 @@ export function sweepOptions(argv: SweepArgs): SweepOptions {
   const version = ipVersionOf(argv);
   if (version !== undefined) options.version = version;
   if (argv.squiet !== undefined && options.count === undefined && options.loop !== true) throw new CliError('-Q: interval summaries need count or loop mode (-c, -C or -l)');
+  if (argv.alive && argv.unreachable) throw new CliError('-a and -u: give one of them (the live targets, or the others)');
   return options;
 }
 

@@ -37,6 +37,17 @@ withFping('-g: a block and a first and last address, the same lines as fping -g;
   }
   const { ours } = await both(['-g', '127.0.0.0/29']);
   t.deepEqual(lines(ours.stdout).sort(), ['1', '2', '3', '4', '5', '6'].map((n) => `127.0.0.${n} is alive`).sort());
+  // fping's long names, which are not all ours: --retry, --src, --unreach.
+  for (const args of [['--alive', '--retry=1', '--src=127.0.0.1'], ['--unreach', '--retry=0']]) {
+    const long = await both([...args, '127.0.0.1', '127.0.0.2']);
+    t.deepEqual([long.ours.code, lines(long.ours.stdout).sort(), long.ours.stderr], [long.theirs.code, lines(long.theirs.stdout).sort(), long.theirs.stderr], args.join(' '));
+    t.deepEqual(lines(long.ours.stdout).sort(), args[0] === '--alive' ? ['127.0.0.1', '127.0.0.2'] : [], args.join(' '));
+  }
+  // -a with -u: fping refuses it ("specify only one of a, u", exit 1); so do we, with our usage code.
+  const both2 = await both(['-a', '-u', '127.0.0.1']);
+  t.is(both2.theirs.code, 1, both2.theirs.stderr);
+  t.deepEqual([both2.ours.code, both2.ours.stdout], [2, '']);
+  t.regex(both2.ours.stderr, /^rawprobe: -a and -u: give one of them[^\n]*\n$/);
   // -q without -a, -u or -s: fping prints nothing at all, and so do we.
   const quiet = await both(['-q', '-g', '127.0.0.0/30']);
   t.deepEqual([quiet.ours.code, quiet.ours.stdout, quiet.ours.stderr], [quiet.theirs.code, quiet.theirs.stdout, quiet.theirs.stderr]);
