@@ -108,8 +108,8 @@ asRoot('sweep -l | head -1: the loop ends quietly when its reader goes (sweep wr
   const end = await p.exited;
   t.is(end.code, 0, p.stderr());
   t.regex(p.stdout(), /^127\.0\.0\.1 : \[0\], 64 bytes, [\d.]+ ms \([\d.]+ avg, 0% loss\)\n$/);
-  // fping's per-target counts on stderr, and nothing else: no error, no stack.
-  t.regex(p.stderr(), /^127\.0\.0\.1 : xmt\/rcv\/%loss = \d+\/\d+\/\d+%, min\/avg\/max = [\d./]+\n$/);
+  // fping's per-target counts on stderr after its blank line, and nothing else: no error, no stack.
+  t.regex(p.stderr(), /^\n127\.0\.0\.1 : xmt\/rcv\/%loss = \d+\/\d+\/\d+%, min\/avg\/max = [\d./]+\n$/);
 });
 
 asRoot('trace: SIGTERM prints the hops so far, exit 143', async (t) => {
