@@ -5,8 +5,8 @@
 // Impairments are nftables rules, because this class of kernel often lacks tc netem and pedit:
 //   loss        postrouting: oifname "ethN" numgen random mod 10000 < P drop
 //   duplication postrouting: oifname "ethN" numgen random mod 10000 < P dup to <peer> device "ethN"
-//               (at 100%, no draw: every packet)
 //               (the copy goes to the same next hop: on a point-to-point link that is the peer)
+//               (loss or duplication of 100%: no draw, every packet)
 //   silent hop  output: icmp type time-exceeded drop
 //   TOS rewrite forward: ip dscp set N / ip ecn set N
 // Loss and duplication sit on the egress of both ends, so both directions see them. ARP is not IP
