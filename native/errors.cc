@@ -283,9 +283,12 @@ std::string TransferAdvice(int err, const ErrorContext& ctx, const std::string& 
       return "the kernel rejected the arguments (does the address family match the "
              "socket? is the buffer empty where it must not be?)";
     case EACCES:
+      // The kernel says EACCES for both: a broadcast address without SO_BROADCAST, and a
+      // route of type prohibit (RTN_PROHIBIT), where nothing about the socket would help.
       if (IsInet(ctx)) {
-        return "sending to a broadcast address needs SO_BROADCAST: "
-               "setOption('SO_BROADCAST', true)";
+        return "not allowed: sending to a broadcast address needs SO_BROADCAST "
+               "(setOption('SO_BROADCAST', true)); otherwise a prohibit route refuses "
+               "this address (see `ip route get`)";
       }
       return "no permission to write to that socket path";
     case EPERM:

@@ -18,12 +18,13 @@ interface Outcome {
   message?: string;
 }
 
-rootTest()('ENETUNREACH, EHOSTUNREACH and EMSGSIZE from sendto, each with what to do', async (t) => {
+rootTest()('ENETUNREACH, EHOSTUNREACH, EACCES (a prohibit route) and EMSGSIZE from sendto, each with what to do', async (t) => {
   const ns = `rpsock-${process.pid}-${random16().toString(16)}`;
   execFileSync('ip', ['netns', 'add', ns]);
   t.teardown(() => execFileSync('ip', ['netns', 'del', ns]));
   execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   execFileSync('ip', ['-n', ns, 'route', 'add', 'unreachable', '203.0.113.0/24']);
+  execFileSync('ip', ['-n', ns, 'route', 'add', 'prohibit', '198.18.6.0/24']);
 
   const child = runChild('ip', ['netns', 'exec', ns, process.execPath, childScript('unreachable')]);
   const { code } = await child.exited();
@@ -39,6 +40,11 @@ rootTest()('ENETUNREACH, EHOSTUNREACH and EMSGSIZE from sendto, each with what t
   const unreachable = results.get('unreachable route');
   t.is(unreachable?.code, 'EHOSTUNREACH');
   t.regex(unreachable?.message ?? '', /^sendto EHOSTUNREACH 203\.0\.113\.1:9: the host is unreachable/);
+
+  // A prohibit route says EACCES, as a broadcast without SO_BROADCAST does: the advice names both.
+  const prohibited = results.get('prohibit route');
+  t.is(prohibited?.code, 'EACCES');
+  t.regex(prohibited?.message ?? '', /^sendto EACCES 198\.18\.6\.1:9: .*needs SO_BROADCAST.*a prohibit route refuses this address/);
 
   const tooBig = results.get('too big');
   t.is(tooBig?.code, 'EMSGSIZE');
