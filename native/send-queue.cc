@@ -51,9 +51,7 @@ void SendQueue::Push(QueuedBatch&& batch) {
   });
   if (stop_.load()) return;
   if (Waiting() == 0) {
-    queue_ = std::move(batch);
-    head_ = 0;
-    headByte_ = 0;
+    Restart(std::move(batch));
   } else {
     queue_.bytes.insert(queue_.bytes.end(), batch.bytes.begin(), batch.bytes.end());
     queue_.lengths.insert(queue_.lengths.end(), batch.lengths.begin(), batch.lengths.end());
@@ -113,7 +111,7 @@ void SendQueue::TakeChunk(QueuedBatch* out) {
   const size_t n = Waiting();
   if (head_ == 0 && n <= kChunk) {
     *out = std::move(queue_);
-    queue_ = QueuedBatch();
+    Restart(QueuedBatch());
     return;
   }
   const size_t k = std::min(n, kChunk);
@@ -129,9 +127,7 @@ void SendQueue::TakeChunk(QueuedBatch* out) {
   head_ += k;
   headByte_ += bytes;
   if (head_ == queue_.lengths.size()) {
-    queue_ = QueuedBatch();
-    head_ = 0;
-    headByte_ = 0;
+    Restart(QueuedBatch());
   } else if (head_ >= Waiting()) {
     auto drop = [](auto& v, size_t count) { v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(count)); };
     drop(queue_.bytes, headByte_);
@@ -141,6 +137,13 @@ void SendQueue::TakeChunk(QueuedBatch* out) {
     head_ = 0;
     headByte_ = 0;
   }
+}
+
+// The queue is `batch` from now on, nothing of it taken yet.
+void SendQueue::Restart(QueuedBatch&& batch) {
+  queue_ = std::move(batch);
+  head_ = 0;
+  headByte_ = 0;
 }
 
 void SendQueue::AwaitChunk(int maxUs) {

@@ -66,6 +66,7 @@ class SendQueue {
   size_t Waiting() const { return queue_.lengths.size() - head_; }
   void Run();
   void TakeChunk(QueuedBatch* out);
+  void Restart(QueuedBatch&& batch);
   void Send(const QueuedBatch& batch);
   void Fail(double tag, int err);
 

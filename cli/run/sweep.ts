@@ -163,18 +163,21 @@ interface Printer {
  * So each is kept as text until then: a line per target (fping keeps its whole table of hosts).
  */
 class TargetSummaries {
-  readonly #lines: { order: number; line: string }[] = [];
+  /** By the target's place in the list (results come nearly in that order; a stopped run leaves holes). */
+  readonly #lines: (string | undefined)[] = [];
+  #count = 0;
 
   add(order: number, line: string): void {
-    this.#lines.push({ order, line });
+    this.#lines[order] = line;
+    this.#count++;
   }
 
   print(output: Output, blankFirst: boolean): void {
-    if (this.#lines.length === 0) return;
+    if (this.#count === 0) return;
     if (blankFirst) output.err('');
-    this.#lines.sort((a, b) => a.order - b.order);
-    for (const { line } of this.#lines) output.err(line);
+    for (const line of this.#lines) if (line !== undefined) output.err(line);
     this.#lines.length = 0;
+    this.#count = 0;
   }
 }
 
@@ -193,7 +196,6 @@ interface Extras {
 function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras: Extras): Printer {
   const filtered = argv.alive || argv.unreachable;
   const quiet = argv.quiet || argv.squiet !== undefined;
-  const warn = quiet ? (): void => {} : (line: string): void => output.err(line);
   const plain = !filtered && !quiet && !countMode;
   const { rounds, splits } = extras;
   const summaries = new TargetSummaries();
@@ -202,7 +204,7 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
       case 'result':
         if (filtered) {
           if ((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable)) output.out(e.host);
-        } else if (!countMode && !quiet) {
+        } else if (plain) {
           output.out(resultLine(e, argv.elapsed));
         }
         splits?.done(e);
@@ -222,10 +224,10 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
         output.err(duplicateLine(e));
         break;
       case 'icmp':
-        warn(icmpLine(e));
+        if (!quiet) output.err(icmpLine(e));
         break;
       case 'unknown':
-        warn(unknownLine(e));
+        if (!quiet) output.err(unknownLine(e));
         break;
       case 'send-error':
         if (plain) output.err(sendErrorLine(e));

@@ -46,3 +46,8 @@ export function sweepIn(lab: Lab, args: string[], options: { input?: string; tim
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l !== '');
 }
+
+/** An fping line with its times masked (dotted quads kept): "127.0.0.1 : [0], 64 bytes, T ms (T avg, 0% loss)". */
+export function maskTimes(line: string): string {
+  return line.replace(/(?<![\d.])(\d+\.\d+|NaN)(?![\d.])/g, 'T');
+}

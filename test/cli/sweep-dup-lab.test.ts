@@ -9,7 +9,7 @@ import { runCommand, type CliResult } from '../helpers/cli.js';
 import { withLab } from '../helpers/lab.js';
 import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
-import { lines, sweepIn } from './sweep-common.js';
+import { lines, maskTimes, sweepIn } from './sweep-common.js';
 
 void test;
 
@@ -21,8 +21,7 @@ const DUPLICATING = {
   links: [{ between: ['h1', 't'] as [string, string], duplicate: 100 }],
 };
 
-/** A line with its times masked. */
-const shape = (line: string): string => line.replace(/(?<![\d.])(\d+\.\d+|NaN)(?![\d.])/g, 'T');
+const shape = maskTimes;
 
 async function both(lab: Lab, args: string[]): Promise<{ ours: CliResult; theirs: CliResult }> {
   const ours = await sweepIn(lab, args, { timeoutMs: 20_000 });

@@ -7,6 +7,7 @@ import test from 'ava';
 import { MAIN, rawprobe, runCommand, type CliResult } from '../helpers/cli.js';
 import { rootTest } from '../helpers/privilege.js';
 import { toolTest } from '../helpers/tools.js';
+import { maskTimes } from './sweep-common.js';
 
 const withFping = toolTest(['fping', 'timeout'], rootTest());
 
@@ -16,7 +17,7 @@ function lines(text: string): string[] {
 
 /** A line with its times masked: "127.0.0.1 : [0], 64 bytes, T ms (T avg, 0% loss)". */
 function shape(line: string): string {
-  return line.replace(/(?<![\d.])(\d+\.\d+|NaN)(?![\d.])/g, 'T').replace(/^\[\d\d:\d\d:\d\d\]$/, '[hh:mm:ss]');
+  return maskTimes(line).replace(/^\[\d\d:\d\d:\d\d\]$/, '[hh:mm:ss]');
 }
 
 /** Ours and fping's, each with the same arguments, one after the other (not to race each other on two cores). */
