@@ -75,7 +75,10 @@ function lineOf(d: Declaration): fc.Arbitrary<string[]> {
 function agreesWithYargs<A>(command: LazyCommand<A>): void {
   const name = String(command.command).split(' ')[0]!;
   const d = command.quick?.declaration;
-  test(`${name}: every line the quick parse reads, it reads as yargs does`, async (t) => {
+  // Serial: each of these takes seconds of yargs parsing (tens of ms a line, 300 lines). Run
+  // concurrently they all end together, after minutes under load, and ava's timeout (no test
+  // ended for 120 s) can fall before any of them ends; one after the other, each ends in turn.
+  test.serial(`${name}: every line the quick parse reads, it reads as yargs does`, async (t) => {
     if (d === undefined) return t.fail(`${name} has no declaration for the quick parse`);
     let read = 0;
     await fc.assert(
