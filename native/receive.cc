@@ -5,7 +5,8 @@
 //   more (or the per-wake-up bound is hit, so one busy socket cannot starve the loop) ->
 //   copy each datagram's bytes into one fresh Buffer and its facts into one Float64Array ->
 //   ONE MakeCallback into JavaScript. A datagram's bytes are never overwritten later: the
-//   Buffer is new for every batch.
+//   Buffer is new for every batch (unless startReceiving's `reuse` asked for one Buffer and one
+//   Float64Array, overwritten batch after batch, for a receiver that keeps nothing).
 //
 // POLLERR (a pending socket error, or entries in the error queue: IP_RECVERR's ICMP errors,
 // SO_TIMESTAMPING's send times) reaches us from libuv as status UV_EBADF with the handle
@@ -39,6 +40,31 @@ namespace {
 constexpr int kAwaitChunkUs = 2000;
 // How long a wake-up of a flood with a send thread reads (and sends) before the loop's turn.
 constexpr double kThreadedWakeNs = 5e6;
+
+// The kept Buffer with `from` copied to its start: made, or remade twice as large, when it is
+// too small.
+Napi::Buffer<uint8_t> ReusedBytes(Napi::Env env, Napi::Reference<Napi::Buffer<uint8_t>>& kept,
+                                  const std::vector<uint8_t>& from) {
+  const size_t had = kept.IsEmpty() ? 0 : kept.Value().Length();
+  if (had < from.size()) {
+    kept = Napi::Persistent(Napi::Buffer<uint8_t>::New(env, std::max(from.size(), 2 * had)));
+  }
+  Napi::Buffer<uint8_t> bytes = kept.Value();
+  memcpy(bytes.Data(), from.data(), from.size());
+  return bytes;
+}
+
+// The same for the kept Float64Array.
+Napi::Float64Array ReusedNumbers(Napi::Env env, Napi::Reference<Napi::Float64Array>& kept,
+                                 const std::vector<double>& from) {
+  const size_t had = kept.IsEmpty() ? 0 : kept.Value().ElementLength();
+  if (had < from.size()) {
+    kept = Napi::Persistent(Napi::Float64Array::New(env, std::max(from.size(), 2 * had)));
+  }
+  Napi::Float64Array numbers = kept.Value();
+  memcpy(numbers.Data(), from.data(), from.size() * sizeof(double));
+  return numbers;
+}
 }  // namespace
 
 RecvScratch::RecvScratch(size_t slot_count, size_t slot_size)
@@ -50,7 +76,7 @@ RecvScratch::RecvScratch(size_t slot_count, size_t slot_size)
       names(slot_count),
       control(slot_count) {}
 
-// startReceiving(callback, slotCount, slotSize, maxPerWake)
+// startReceiving(callback, slotCount, slotSize, maxPerWake, reuse)
 Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsFunction()) throw InvalidArgType(env, "callback must be a function");
@@ -59,6 +85,10 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
       static_cast<size_t>(IntegerArg(env, info[2], "slotSize", 1, 16 * 1024 * 1024));
   const size_t maxPerWake =
       static_cast<size_t>(IntegerArg(env, info[3], "maxPerWake", 1, 1 << 20));
+  if (!info[4].IsUndefined() && !info[4].IsBoolean()) {
+    throw InvalidArgType(env, "reuse must be a boolean");
+  }
+  const bool reuse = info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
   CheckOpen(env, "receive");
   if (mode_ == PollMode::kBatches) {
     throw CodedError(env, "ERR_SOCKET_RECEIVING", "the socket is already receiving");
@@ -75,6 +105,7 @@ Napi::Value Socket::StartReceiving(const Napi::CallbackInfo& info) {
   // Everything that can throw is made before polling starts, so a failure leaves nothing
   // half-started: these are freed on the way out.
   auto scratch = std::make_unique<RecvScratch>(slots, slotSize);
+  scratch->reuse = reuse;
   auto async = std::make_unique<Napi::AsyncContext>(env, "rawprobe:socket", Value());
   Napi::FunctionReference callback = Napi::Persistent(info[0].As<Napi::Function>());
 
@@ -388,10 +419,15 @@ size_t Socket::DeliverBatch(bool wantAddresses) {
   Napi::Value addresses = env.Null();
   Napi::Value tx = env.Null();
   if (count > 0) {
-    data = Napi::Buffer<uint8_t>::Copy(env, s.out.data(), s.out.size());
-    Napi::Float64Array m = Napi::Float64Array::New(env, s.meta.size());
-    memcpy(m.Data(), s.meta.data(), s.meta.size() * sizeof(double));
-    meta = m;
+    if (s.reuse) {
+      data = ReusedBytes(env, s.reusedData, s.out);
+      meta = ReusedNumbers(env, s.reusedMeta, s.meta);
+    } else {
+      data = Napi::Buffer<uint8_t>::Copy(env, s.out.data(), s.out.size());
+      Napi::Float64Array m = Napi::Float64Array::New(env, s.meta.size());
+      memcpy(m.Data(), s.meta.data(), s.meta.size() * sizeof(double));
+      meta = m;
+    }
     if (wantAddresses && family_ == AF_INET6) {
       addresses = Napi::Buffer<uint8_t>::Copy(env, s.sources6.data(), s.sources6.size());
     } else if (wantAddresses) {

@@ -50,6 +50,7 @@ export interface NativeSocket {
     slotCount: number,
     slotSize: number,
     maxPerWake: number,
+    reuse: boolean,
   ): void;
   stopReceiving(): void;
   /** SO_TIMESTAMPING = flags (SOF_TIMESTAMPING_*); with receive stamps asked for, SO_TIMESTAMPNS goes off. */

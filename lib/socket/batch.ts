@@ -4,7 +4,9 @@
 // to maxPerWake) and calls JavaScript once with:
 //
 //   data       Buffer   all the datagrams' bytes, back to back (new for every batch: a kept
-//                       datagram is never overwritten by a later one)
+//                       datagram is never overwritten by a later one; with the receive option
+//                       reuseBatches, data and meta are the same objects every batch, each
+//                       batch written over the last, and may be longer than the batch)
 //   meta       Float64Array, BATCH.stride numbers per datagram, at the indices below
 //   count      number of datagrams
 //   addresses  null for AF_INET sockets (the source is meta[sourceV4]); otherwise one string

@@ -56,7 +56,7 @@ import {
 } from './options.js';
 
 
-const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024 };
+const DEFAULT_RECEIVE: Required<ReceiveOptions> = { slotCount: 64, slotSize: 65536, maxPerWake: 1024, reuseBatches: false };
 
 function invalid(message: string): SocketError {
   return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
@@ -359,8 +359,8 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     this.#receiveOptions = { ...DEFAULT_RECEIVE, ...this.#receiveOptions, ...options };
     this.#paused = false;
     if (native.receiving) return this;
-    const { slotCount, slotSize, maxPerWake } = this.#receiveOptions;
-    native.startReceiving(this.#onNative, slotCount, slotSize, maxPerWake);
+    const { slotCount, slotSize, maxPerWake, reuseBatches } = this.#receiveOptions;
+    native.startReceiving(this.#onNative, slotCount, slotSize, maxPerWake, reuseBatches);
     return this;
   }
 

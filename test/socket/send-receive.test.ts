@@ -237,6 +237,46 @@ test('drain with a small per-wake-up bound: many batches, and earlier datagrams 
   t.is(first.meta[BATCH.family], constants.AF_INET);
 });
 
+test('reuseBatches: every batch in the same data Buffer and meta array, read in the listener; made again only to grow', async (t) => {
+  const { rx, tx, n } = drainPair(t, 300);
+  rx.startReceiving({ slotCount: 16, maxPerWake: 32, reuseBatches: true });
+  const seen: { data: Buffer; meta: Float64Array; count: number }[] = [];
+  const read: Buffer[] = [];
+  rx.on('batch', (b) => {
+    seen.push({ data: b.data, meta: b.meta, count: b.count });
+    for (let i = 0; i < b.count; i++) read.push(Buffer.from(datagramAt(b, i)));
+  });
+  const port = rx.address().port ?? 0;
+  const small = Array.from({ length: n }, (_, i) => Buffer.from(`#${i}`));
+  t.is(tx.sendMany(small, { address: '127.0.0.1', port }).sent, n);
+  await waitUntil(() => read.length === n);
+  const smallBatches = seen.length;
+  // Then bigger datagrams than any batch so far held: the Buffer must grow to take them.
+  const big = Array.from({ length: 64 }, (_, i) => Buffer.alloc(1000, i));
+  t.is(tx.sendMany(big, { address: '127.0.0.1', port }).sent, big.length);
+  await waitUntil(() => read.length === n + big.length);
+  t.deepEqual(read, [...small, ...big], 'each batch read whole in its listener');
+  t.true(smallBatches >= Math.ceil(n / 32), `${smallBatches} batches`);
+  for (let i = 1; i < seen.length; i++) {
+    const [was, is] = [seen[i - 1]!, seen[i]!];
+    t.true(is.data === was.data || is.data.length > was.data.length, `batch ${i}: the same Buffer, or a bigger one`);
+    t.true(is.meta === was.meta || is.meta.length > was.meta.length, `batch ${i}: the same array, or a bigger one`);
+  }
+  t.false(seen.slice(0, smallBatches).some((b) => b.data === seen[seen.length - 1]!.data), 'the big datagrams needed a bigger Buffer');
+});
+
+test('without reuseBatches each batch has its own Buffer and array', async (t) => {
+  const { rx, tx, n } = drainPair(t, 100);
+  rx.startReceiving({ slotCount: 16, maxPerWake: 16 });
+  const seen: ReceiveBatch[] = [];
+  rx.on('batch', (b) => seen.push(b));
+  t.is(tx.sendMany(Array.from({ length: n }, (_, i) => Buffer.from(`#${i}`)), { address: '127.0.0.1', port: rx.address().port ?? 0 }).sent, n);
+  await waitUntil(() => seen.reduce((sum, b) => sum + b.count, 0) === n);
+  t.true(seen.length >= 2);
+  t.is(new Set(seen.map((b) => b.data)).size, seen.length);
+  t.is(new Set(seen.map((b) => b.meta)).size, seen.length);
+});
+
 test('a datagram longer than the receive slot is truncated and says so', async (t) => {
   const rx = openSocket({ family: 'inet', type: 'dgram' }).bind('127.0.0.1', 0);
   const tx = openSocket({ family: 'inet', type: 'dgram' });

@@ -2,7 +2,7 @@
 // of the set follows from the declaration, and making, growing and clearing the columns go over
 // the same list, so a field is added in one place.
 
-type ColumnType = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor;
+type ColumnType = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
 
 /** The columns of a declaration: each field an instance of its array type. */
 export type TypedColumns<D extends Record<string, ColumnType>> = { -readonly [K in keyof D]: InstanceType<D[K]> };

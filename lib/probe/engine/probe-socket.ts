@@ -28,6 +28,11 @@ export interface ProbeSocketOptions {
   /** Datagrams per recvmmsg call, and most taken per wake-up. */
   slotCount: number;
   maxPerWake: number;
+  /**
+   * Every receive batch in the same Buffer and array (ReceiveOptions.reuseBatches): for a session
+   * whose handler keeps no bytes of an answer past its dispatch (no capture tap).
+   */
+  reuseBatches?: boolean;
   /** Socket options to set before receiving starts (buffer size, path MTU discovery). */
   setup?: (socket: RawSocket) => void;
   /** --hw-timestamps: the source address whose interface should stamp in hardware. */
@@ -84,7 +89,12 @@ function listen(socket: RawSocket, protocol: ProbeProtocol, options: ProbeSocket
   options.setup?.(socket);
   if (options.userTimes === true) useUserTimes(socket);
   else useKernelTimestamps(socket, options.hardwareTimestampsFor ?? null, options.sendStamps !== false);
-  socket.startReceiving({ slotCount: options.slotCount, slotSize: answerSlotSize(protocol.maxProbeLength), maxPerWake: options.maxPerWake });
+  socket.startReceiving({
+    slotCount: options.slotCount,
+    slotSize: answerSlotSize(protocol.maxProbeLength),
+    maxPerWake: options.maxPerWake,
+    reuseBatches: options.reuseBatches === true,
+  });
 }
 
 /** The IPv4 socket: sends and hears (CAP_NET_RAW). */

@@ -78,6 +78,8 @@ export interface FamilySocketOptions {
   source: string | null;
   slotCount: number;
   maxPerWake: number;
+  /** Every receive batch in the same Buffer and array (ReceiveOptions.reuseBatches): a session that keeps no answer's bytes. */
+  reuseBatches?: boolean;
   /** Options for the socket that hears ICMP answers, before it starts receiving. */
   setup?: (socket: RawSocket) => void;
   /** The BPF program of a raw TCP socket to open beside (trace -T), or null. */

@@ -262,7 +262,7 @@ export class SweepHandler implements ProbeHandler {
 
   stray(n: number, m: Match, receivedAt: number): void {
     const s = this.#records.slot(n);
-    if (this.#probes.address[s] !== m.target) {
+    if (this.#records.address[s] !== m.target) {
       // The key came round again: an answer to a probe the records have forgotten.
       this.#totals.strays++;
       return;
@@ -274,7 +274,7 @@ export class SweepHandler implements ProbeHandler {
   /** An answer to a probe the engine's table forgot: known here while its record lasts. */
   forgotten(m: Match, receivedAt: number): boolean {
     const s = this.#records.slotOfKey(m.key);
-    if (this.#probes.address[s] !== m.target) return false;
+    if (this.#records.address[s] !== m.target) return false;
     const lane = this.#probes.lane[s]!;
     this.#afterSettled(this.#live(lane, s) ? lane : -1, s, m, receivedAt);
     return true;
@@ -439,7 +439,7 @@ export class SweepHandler implements ProbeHandler {
   /** The address probe s went to, as text (its target is finished: made only for this line). */
   #probeAddress(s: number): string {
     const words = this.#records.words;
-    return words !== null ? formatIpv6Words(words, s * 4) : formatIpv4(this.#probes.address[s]!);
+    return words !== null ? formatIpv6Words(words, s * 4) : formatIpv4(this.#records.address[s]!);
   }
 
   #duplicateEvent(lane: number, s: number, m: Match, rttNs: number): void {
