@@ -5,9 +5,10 @@
 // an answer to a probe it has forgotten comes here (SweepHandler.forgotten), and is told from
 // these records: late, duplicate, or an ICMP message about a probe already settled.
 //
-// 19 bytes a probe (IPv6: 39, with its address in words), no object: the target it went to (its serial number and lane, since lanes
-// are reused), its index among that target's probes, its address, when it was sent (µs since
-// the run began, on 32 bits: the round trip of a duplicate within 71 minutes), and its state.
+// 19 bytes a probe (IPv6: 39, its address also in words), no object: the target it went to (its
+// serial number and lane, since lanes are reused), its index among that target's probes, its
+// address, when it was sent (µs since the run began, on 32 bits: the round trip of a duplicate
+// within 71 minutes), and its state.
 import { NS_PER_MS } from '../../socket/clock.js';
 import { newTypedColumns, type TypedColumns } from '../engine/columns.js';
 
