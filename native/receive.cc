@@ -429,7 +429,8 @@ size_t Socket::DeliverBatch(bool wantAddresses) {
       meta = m;
     }
     if (wantAddresses && family_ == AF_INET6) {
-      addresses = Napi::Buffer<uint8_t>::Copy(env, s.sources6.data(), s.sources6.size());
+      addresses = s.reuse ? ReusedBytes(env, s.reusedSources6, s.sources6)
+                          : Napi::Buffer<uint8_t>::Copy(env, s.sources6.data(), s.sources6.size());
     } else if (wantAddresses) {
       Napi::Array list = Napi::Array::New(env, count);
       for (size_t i = 0; i < count; i++) {

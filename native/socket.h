@@ -124,13 +124,15 @@ struct RecvScratch {
   // Send timestamps read from the error queue (batch::kTxStride numbers each).
   std::vector<double> tx;
 
-  // startReceiving's `reuse`: every batch hands over the same data Buffer and meta array,
-  // overwritten by the next one (grown when a batch does not fit). A receiver that reads each
-  // batch in its listener and keeps nothing leaves no garbage per wake-up (the sweep: a fresh
-  // pair per wake-up was about 0.7 MB of a /16's peak memory, waiting for V8 to collect it).
+  // startReceiving's `reuse`: every batch hands over the same data Buffer and meta array (and
+  // AF_INET6 sources Buffer), overwritten by the next one (grown when a batch does not fit). A
+  // receiver that reads each batch in its listener and keeps nothing leaves no garbage per
+  // wake-up (the sweep: a fresh pair per wake-up was about 0.7 MB of a /16's peak memory,
+  // waiting for V8 to collect it).
   bool reuse = false;
   Napi::Reference<Napi::Buffer<uint8_t>> reusedData;
   Napi::Reference<Napi::Float64Array> reusedMeta;
+  Napi::Reference<Napi::Buffer<uint8_t>> reusedSources6;
 };
 
 class Socket : public PolledWrap<Socket> {

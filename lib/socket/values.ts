@@ -26,10 +26,10 @@ export interface ReceiveOptions {
   /** Most datagrams taken per wake-up before the loop gets a turn (default 1024). */
   maxPerWake?: number;
   /**
-   * Every batch in the same `data` Buffer and `meta` array, overwritten by the next batch
-   * (default false: new ones for every batch). For a 'batch' listener that reads what it needs
-   * and keeps nothing (no datagram, no subarray): no garbage per wake-up. 'message' listeners
-   * get subarrays of that Buffer too, valid only while they run.
+   * Every batch in the same `data` Buffer and `meta` array (IPv6: and `sources6` Buffer),
+   * overwritten by the next batch (default false: new ones for every batch). For a 'batch'
+   * listener that reads what it needs and keeps nothing (no datagram, no subarray): no garbage
+   * per wake-up. 'message' listeners get subarrays of that Buffer too, valid only while they run.
    */
   reuseBatches?: boolean;
 }

@@ -265,6 +265,26 @@ test('reuseBatches: every batch in the same data Buffer and meta array, read in 
   t.false(seen.slice(0, smallBatches).some((b) => b.data === seen[seen.length - 1]!.data), 'the big datagrams needed a bigger Buffer');
 });
 
+test('reuseBatches on IPv6: the sources Buffer is reused too, and each batch names its senders right', async (t) => {
+  const rx = openSocket({ family: 'inet6', type: 'dgram' }).bind('::1', 0);
+  const tx = openSocket({ family: 'inet6', type: 'dgram' }).bind('::1', 0);
+  t.teardown(() => (rx.close(), tx.close()));
+  rx.startReceiving({ slotCount: 8, maxPerWake: 8, reuseBatches: true });
+  const sources: Buffer[] = [];
+  const read: string[] = [];
+  rx.on('batch', (b) => {
+    const batch = b as ReceiveBatch & { sources6: Buffer };
+    sources.push(batch.sources6);
+    for (let i = 0; i < b.count; i++) read.push(`${b.addresses![i]} ${datagramAt(b, i).toString()}`);
+  });
+  const n = 100;
+  t.is(tx.sendMany(Array.from({ length: n }, (_, i) => Buffer.from(`#${i}`)), { address: '::1', port: rx.address().port ?? 0 }).sent, n);
+  await waitUntil(() => read.length === n);
+  t.deepEqual(read, Array.from({ length: n }, (_, i) => `::1 #${i}`));
+  t.true(sources.length >= n / 8);
+  for (let i = 1; i < sources.length; i++) t.true(sources[i] === sources[i - 1] || sources[i]!.length > sources[i - 1]!.length, `batch ${i}`);
+});
+
 test('without reuseBatches each batch has its own Buffer and array', async (t) => {
   const { rx, tx, n } = drainPair(t, 100);
   rx.startReceiving({ slotCount: 16, maxPerWake: 16 });
