@@ -41,29 +41,15 @@ constexpr int kAwaitChunkUs = 2000;
 // How long a wake-up of a flood with a send thread reads (and sends) before the loop's turn.
 constexpr double kThreadedWakeNs = 5e6;
 
-// The kept Buffer with `from` copied to its start: made, or remade twice as large, when it is
-// too small.
-Napi::Buffer<uint8_t> ReusedBytes(Napi::Env env, Napi::Reference<Napi::Buffer<uint8_t>>& kept,
-                                  const std::vector<uint8_t>& from) {
-  const size_t had = kept.IsEmpty() ? 0 : kept.Value().Length();
-  if (had < from.size()) {
-    kept = Napi::Persistent(Napi::Buffer<uint8_t>::New(env, std::max(from.size(), 2 * had)));
-  }
-  Napi::Buffer<uint8_t> bytes = kept.Value();
-  memcpy(bytes.Data(), from.data(), from.size());
-  return bytes;
-}
-
-// The same for the kept Float64Array.
-Napi::Float64Array ReusedNumbers(Napi::Env env, Napi::Reference<Napi::Float64Array>& kept,
-                                 const std::vector<double>& from) {
+// The kept array (a Buffer or a Float64Array) with `from` copied to its start: made, or remade
+// twice as large, when it is too small.
+template <typename Array, typename Element>
+Array Reused(Napi::Env env, Napi::Reference<Array>& kept, const std::vector<Element>& from) {
   const size_t had = kept.IsEmpty() ? 0 : kept.Value().ElementLength();
-  if (had < from.size()) {
-    kept = Napi::Persistent(Napi::Float64Array::New(env, std::max(from.size(), 2 * had)));
-  }
-  Napi::Float64Array numbers = kept.Value();
-  memcpy(numbers.Data(), from.data(), from.size() * sizeof(double));
-  return numbers;
+  if (had < from.size()) kept = Napi::Persistent(Array::New(env, std::max(from.size(), 2 * had)));
+  Array array = kept.Value();
+  memcpy(array.Data(), from.data(), from.size() * sizeof(Element));
+  return array;
 }
 }  // namespace
 
@@ -420,8 +406,8 @@ size_t Socket::DeliverBatch(bool wantAddresses) {
   Napi::Value tx = env.Null();
   if (count > 0) {
     if (s.reuse) {
-      data = ReusedBytes(env, s.reusedData, s.out);
-      meta = ReusedNumbers(env, s.reusedMeta, s.meta);
+      data = Reused(env, s.reusedData, s.out);
+      meta = Reused(env, s.reusedMeta, s.meta);
     } else {
       data = Napi::Buffer<uint8_t>::Copy(env, s.out.data(), s.out.size());
       Napi::Float64Array m = Napi::Float64Array::New(env, s.meta.size());
@@ -429,7 +415,7 @@ size_t Socket::DeliverBatch(bool wantAddresses) {
       meta = m;
     }
     if (wantAddresses && family_ == AF_INET6) {
-      addresses = s.reuse ? ReusedBytes(env, s.reusedSources6, s.sources6)
+      addresses = s.reuse ? Reused(env, s.reusedSources6, s.sources6)
                           : Napi::Buffer<uint8_t>::Copy(env, s.sources6.data(), s.sources6.size());
     } else if (wantAddresses) {
       Napi::Array list = Napi::Array::New(env, count);

@@ -4,7 +4,7 @@
 // the run: the targets still being probed are reported, then the summary, as fping does.
 // Loaded only when sweep runs.
 import { isTerminal } from '../../lib/socket/system.js';
-import { openSweep, type SweepEvent, type SweepOptions, type SweepSession, type SweepSummary } from '../../lib/probe/sweep/index.js';
+import { openSweep, type SweepEvent, type SweepOptions, type SweepResult, type SweepSession, type SweepSummary } from '../../lib/probe/sweep/index.js';
 import { CliError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import {
   countSummaryLine,
@@ -151,6 +151,11 @@ class Output {
   }
 }
 
+/** -a or -u: whether the result is one of the targets asked for (a stopped run's unfinished ones are neither). */
+function listed(e: SweepResult, argv: SweepArgs): boolean {
+  return (e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable);
+}
+
 /** What prints a run's events, and what it prints once the run is over. */
 interface Printer {
   onEvent: (e: SweepEvent) => void;
@@ -165,19 +170,16 @@ interface Printer {
 class TargetSummaries {
   /** By the target's place in the list (results come nearly in that order; a stopped run leaves holes). */
   readonly #lines: (string | undefined)[] = [];
-  #count = 0;
 
   add(order: number, line: string): void {
     this.#lines[order] = line;
-    this.#count++;
   }
 
   print(output: Output, blankFirst: boolean): void {
-    if (this.#count === 0) return;
+    if (this.#lines.length === 0) return;
     if (blankFirst) output.err('');
     for (const line of this.#lines) if (line !== undefined) output.err(line);
     this.#lines.length = 0;
-    this.#count = 0;
   }
 }
 
@@ -203,7 +205,7 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
     switch (e.type) {
       case 'result':
         if (filtered) {
-          if ((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable)) output.out(e.host);
+          if (listed(e, argv)) output.out(e.host);
         } else if (plain) {
           output.out(resultLine(e, argv.elapsed));
         }
@@ -241,7 +243,7 @@ function textPrinter(argv: SweepArgs, countMode: boolean, output: Output, extras
 function jsonPrinter(argv: SweepArgs, output: Output): Printer {
   const filtered = argv.alive || argv.unreachable;
   const onEvent = (e: SweepEvent): void => {
-    if (e.type === 'result' && filtered && !((e.alive && argv.alive) || (!e.alive && !e.unfinished && argv.unreachable))) return;
+    if (e.type === 'result' && filtered && !listed(e, argv)) return;
     output.out(JSON.stringify(eventJson(e)));
   };
   return { onEvent, end: () => {} };

@@ -427,20 +427,23 @@ export class ProbeEngine {
     this.#ledger.failed(failed, sentAt);
     this.#pacer.spend(sentAt);
     this.#pendingFrom = failed + 1 < this.#ledger.next ? failed + 1 : -1;
-    // The refusal may end a target the handler was waiting on (a sweep's last one): ask it again,
-    // as after an answer or a timeout, or a run whose last probes were refused never ends.
-    this.#appWaiting = false;
-    this.#handler.sent?.(failed, error);
+    this.#refused(failed, error, false);
     return true;
   }
 
   /** Probes the send thread could not send (outbox.ts), counted as sent, become refusals as a direct send's would. */
   #settleQueued(flush: boolean): void {
-    for (const f of this.#outbox.refusals(this.#socket, flush)) {
-      if (!this.#ledger.refused(f.tag)) continue;
-      this.#appWaiting = false; // as for a direct send's refusal (#transmit)
-      this.#handler.sent?.(f.tag, f.error, true);
-    }
+    for (const f of this.#outbox.refusals(this.#socket, flush)) if (this.#ledger.refused(f.tag)) this.#refused(f.tag, f.error, true);
+  }
+
+  /**
+   * Tells the handler probe n was refused. The refusal may end a target it was waiting on (a
+   * sweep's last one): it is asked again, as after an answer or a timeout, or a run whose last
+   * probes were refused would never end.
+   */
+  #refused(n: number, error: Error, later: boolean): void {
+    this.#appWaiting = false;
+    this.#handler.sent?.(n, error, later);
   }
 
   // ---- the loop ------------------------------------------------------------------------------
