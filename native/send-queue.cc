@@ -1,10 +1,12 @@
-// The send thread of a flood (send-queue.h says why), and the Socket methods that use it:
+// The send threads of a flood (send-queue.h says why), and the Socket methods that use them:
 //
 //   queueMany(buffers[], sockaddr | sockaddr[] | Uint32Array | null, tag) -> the time read just
 //            before the batch was queued: every datagram of it leaves after that time. Datagram
 //            i is tagged tag + i (the engine's probe numbers).
 //   flushQueued()       waits until everything queued was handed to the kernel
 //   takeSendFailures()  Float64Array of [tag, errno] per refused datagram, or null
+//   setSendThreads(n)   threads for the queue queueMany makes -> how many it will have (1 for a
+//                       socket that stamps its sends: the keys follow the order sent)
 #include "send-queue.h"
 
 #include <errno.h>
@@ -29,7 +31,9 @@ bool Transient(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == E
 
 }  // namespace
 
-SendQueue::SendQueue(int fd) : fd_(fd), thread_([this] { Run(); }) {}
+SendQueue::SendQueue(int fd, int threads) : fd_(fd) {
+  for (int i = 0; i < threads; i++) threads_.emplace_back([this] { Run(); });
+}
 
 SendQueue::~SendQueue() {
   {
@@ -38,7 +42,7 @@ SendQueue::~SendQueue() {
   }
   wake_.notify_all();
   room_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_) if (t.joinable()) t.join();
 }
 
 void SendQueue::Push(QueuedBatch&& batch) {
@@ -58,14 +62,14 @@ void SendQueue::Push(QueuedBatch&& batch) {
     queue_.addresses.insert(queue_.addresses.end(), batch.addresses.begin(), batch.addresses.end());
     queue_.tags.insert(queue_.tags.end(), batch.tags.begin(), batch.tags.end());
   }
-  const bool idle = !busy_;
+  const bool idle = busy_ < static_cast<int>(threads_.size());
   lock.unlock();
   if (idle) wake_.notify_one();
 }
 
 void SendQueue::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
-  room_.wait(lock, [this] { return stop_.load() || (Waiting() == 0 && !busy_); });
+  room_.wait(lock, [this] { return stop_.load() || (Waiting() == 0 && busy_ == 0); });
 }
 
 std::vector<double> SendQueue::TakeFailures() {
@@ -83,20 +87,25 @@ void SendQueue::Fail(double tag, int err) {
 }
 
 void SendQueue::Run() {
+  Scratch scratch;
   for (;;) {
     QueuedBatch batch;
+    bool more;
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [this] { return stop_.load() || Waiting() > 0; });
       if (stop_.load()) return;
       TakeChunk(&batch);
-      busy_ = true;
+      busy_++;
+      more = Waiting() > 0 && busy_ < static_cast<int>(threads_.size());
     }
+    // The next chunk to an idle thread, so that every thread sends while the queue is long.
+    if (more) wake_.notify_one();
     room_.notify_all();
-    Send(batch);
+    Send(batch, scratch);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      busy_ = false;
+      busy_--;
       chunks_++;
     }
     room_.notify_all();
@@ -148,25 +157,27 @@ void SendQueue::Restart(QueuedBatch&& batch) {
 
 void SendQueue::AwaitChunk(int maxUs) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!busy_) return;
+  if (busy_ == 0) return;
   const uint64_t now = chunks_;
   room_.wait_for(lock, std::chrono::microseconds(maxUs), [&] { return stop_.load() || chunks_ != now; });
 }
 
 // sendmmsg until every datagram went or failed: a transient refusal waits (for room in the
 // send buffer, or a millisecond) and tries again, until kTransientGiveUpMs; any other skips it.
-void SendQueue::Send(const QueuedBatch& batch) {
+void SendQueue::Send(const QueuedBatch& batch, Scratch& scratch) {
   const size_t count = batch.lengths.size();
-  headers_.resize(count);
-  iov_.resize(count);
+  std::vector<mmsghdr>& headers = scratch.headers;
+  std::vector<iovec>& iov = scratch.iov;
+  headers.resize(count);
+  iov.resize(count);
   size_t at = 0;
   for (size_t i = 0; i < count; i++) {
-    iov_[i].iov_base = const_cast<uint8_t*>(batch.bytes.data() + at);
-    iov_[i].iov_len = batch.lengths[i];
+    iov[i].iov_base = const_cast<uint8_t*>(batch.bytes.data() + at);
+    iov[i].iov_len = batch.lengths[i];
     at += batch.lengths[i];
-    msghdr& m = headers_[i].msg_hdr;
+    msghdr& m = headers[i].msg_hdr;
     memset(&m, 0, sizeof(m));
-    m.msg_iov = &iov_[i];
+    m.msg_iov = &iov[i];
     m.msg_iovlen = 1;
     if (!batch.addresses.empty()) {
       const Sockaddr& a = batch.addresses[i];
@@ -178,7 +189,7 @@ void SendQueue::Send(const QueuedBatch& batch) {
   auto waitingSince = std::chrono::steady_clock::time_point::min();
   while (sent < count && !stop_.load()) {
     const unsigned int chunk = static_cast<unsigned int>(std::min(count - sent, kMaxPerCall));
-    const int rc = sendmmsg(fd_, &headers_[sent], chunk, MSG_NOSIGNAL);
+    const int rc = sendmmsg(fd_, &headers[sent], chunk, MSG_NOSIGNAL);
     if (rc > 0) {
       sent += static_cast<size_t>(rc);
       waitingSince = std::chrono::steady_clock::time_point::min();
@@ -226,11 +237,22 @@ Napi::Value Socket::QueueMany(const Napi::CallbackInfo& info) {
     batch.lengths[i] = bytes.length;
   }
   CheckOpen(env, "send");
-  if (!sendQueue_) sendQueue_ = std::make_unique<SendQueue>(fd_);
+  if (!sendQueue_) sendQueue_ = std::make_unique<SendQueue>(fd_, SendThreads());
   const double at = NowSinceBase();
   sendQueue_->Push(std::move(batch));
   return Napi::Number::New(env, at);
 }
+
+// setSendThreads(n) -> the threads queueMany's queue will have (made with the first call).
+Napi::Value Socket::SetSendThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  sendThreads_ = static_cast<int>(IntegerArg(env, info[0], "threads", 1, SendQueue::kMaxThreads));
+  return Napi::Number::New(env, SendThreads());
+}
+
+// A socket that stamps its sends keeps one thread: its stamps' keys count datagrams in the order
+// the kernel took them, which only one thread keeps the same as the order queued.
+int Socket::SendThreads() const { return TxTimestamping() ? 1 : sendThreads_; }
 
 Napi::Value Socket::FlushQueued(const Napi::CallbackInfo& info) {
   if (sendQueue_) sendQueue_->Flush();

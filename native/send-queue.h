@@ -1,18 +1,23 @@
-// Sends on a thread of their own, for a flood: the datagrams JavaScript queues are copied and
-// handed to the kernel (sendmmsg) by one thread per socket, while the JavaScript thread reads
+// Sends on threads of their own, for a flood: the datagrams JavaScript queues are copied and
+// handed to the kernel (sendmmsg) by the socket's send threads, while the JavaScript thread reads
 // the answers and encodes the next probes.
 //
 // Why a thread: on Linux the whole path of a packet a namespace lab forwards (every veth hop,
 // every router, the answer coming back and queued on our socket) runs inside the sendmmsg call
 // that sent it, on the caller's CPU. A flood through a lab therefore spends most of its time in
 // the send call; with the sends on a second CPU, reading and bookkeeping no longer wait for them.
+// Why more than one: that kernel work then runs on every CPU a thread is on (send --rate max on
+// two CPUs sends about twice what one thread does, in a lab and on loopback alike).
 //
-// The queue keeps the kernel's order (one thread sends, in the order queued), so send-stamp keys
-// (SOF_TIMESTAMPING_OPT_ID) follow the datagrams as they do for a direct send. A transient
-// refusal (a full send buffer, EAGAIN; a full device queue, ENOBUFS) is retried on the thread
-// after a millisecond, as the engine backs off, for up to kTransientGiveUpMs; any other refusal,
-// or one that lasts longer, is a failure of that datagram, taken later with TakeFailures(), and
-// the datagrams after it are still sent. Mechanism only: what a failure means is lib/probe's.
+// With one thread the queue keeps the kernel's order (one thread sends, in the order queued), so
+// send-stamp keys (SOF_TIMESTAMPING_OPT_ID) follow the datagrams as they do for a direct send.
+// With several, each takes the next chunk in turn and chunks may leave in another order; the
+// socket gives a sender that stamps its sends one thread only (Socket::SetSendThreads). A
+// transient refusal (a full send buffer, EAGAIN; a full device queue, ENOBUFS) is retried on the
+// thread after a millisecond, as the engine backs off, for up to kTransientGiveUpMs; any other
+// refusal, or one that lasts longer, is a failure of that datagram, taken later with
+// TakeFailures(), and the datagrams after it are still sent. Mechanism only: what a failure means
+// is lib/probe's.
 #pragma once
 
 #include <sys/socket.h>
@@ -37,7 +42,8 @@ struct QueuedBatch {
 
 class SendQueue {
  public:
-  explicit SendQueue(int fd);
+  // `threads` threads send from `fd` (1 keeps the order queued).
+  SendQueue(int fd, int threads);
   ~SendQueue();
   SendQueue(const SendQueue&) = delete;
   SendQueue& operator=(const SendQueue&) = delete;
@@ -47,8 +53,8 @@ class SendQueue {
   void Push(QueuedBatch&& batch);
   // Waits until every queued datagram was handed to the kernel (or failed).
   void Flush();
-  // While the thread is sending, waits (at most `maxUs`) until the datagrams it took last are
-  // all sent: their answers are then all queued on the socket, to be read in one go.
+  // While a thread is sending, waits (at most `maxUs`) until a chunk it took is all sent: its
+  // answers are then all queued on the socket, to be read in one go.
   void AwaitChunk(int maxUs);
   // Failures since the last call, two numbers each: the datagram's tag, errno.
   std::vector<double> TakeFailures();
@@ -61,13 +67,20 @@ class SendQueue {
   static constexpr size_t kChunk = 32;
   // How long a datagram is retried while the kernel says "not now".
   static constexpr int kTransientGiveUpMs = 100;
+  // The most send threads a socket may have.
+  static constexpr int kMaxThreads = 16;
 
  private:
   size_t Waiting() const { return queue_.lengths.size() - head_; }
   void Run();
   void TakeChunk(QueuedBatch* out);
   void Restart(QueuedBatch&& batch);
-  void Send(const QueuedBatch& batch);
+  // One thread's sendmmsg headers, reused chunk after chunk.
+  struct Scratch {
+    std::vector<mmsghdr> headers;
+    std::vector<iovec> iov;
+  };
+  void Send(const QueuedBatch& batch, Scratch& scratch);
   void Fail(double tag, int err);
 
   const int fd_;
@@ -77,14 +90,12 @@ class SendQueue {
   QueuedBatch queue_;  // what waits from head_ on (what comes before was taken), in chunks
   size_t head_ = 0;      // the first datagram of queue_ not taken yet
   size_t headByte_ = 0;  // where its bytes start
-  bool busy_ = false;
+  int busy_ = 0;  // threads sending a chunk now
   uint64_t chunks_ = 0;  // chunks sent so far
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
   std::vector<double> failures_;
-  std::vector<mmsghdr> headers_;
-  std::vector<iovec> iov_;
-  std::thread thread_;  // last: started once everything above exists
+  std::vector<std::thread> threads_;  // last: started once everything above exists
 };
 
 }  // namespace rawprobe

@@ -51,6 +51,7 @@ Napi::Function Socket::Define(Napi::Env env) {
           InstanceMethod<&Socket::SendMany>("sendMany"),
           InstanceMethod<&Socket::QueueMany>("queueMany"),
           InstanceMethod<&Socket::FlushQueued>("flushQueued"),
+          InstanceMethod<&Socket::SetSendThreads>("setSendThreads"),
           InstanceMethod<&Socket::TakeSendFailures>("takeSendFailures"),
           InstanceMethod<&Socket::SetOption>("setOption"),
           InstanceMethod<&Socket::GetOption>("getOption"),

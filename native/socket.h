@@ -160,6 +160,7 @@ class Socket : public PolledWrap<Socket> {
   // sends on a thread of their own (send-queue.cc)
   Napi::Value QueueMany(const Napi::CallbackInfo& info);
   Napi::Value FlushQueued(const Napi::CallbackInfo& info);
+  Napi::Value SetSendThreads(const Napi::CallbackInfo& info);
   Napi::Value TakeSendFailures(const Napi::CallbackInfo& info);
   // options and filters (sockopt.cc)
   Napi::Value SetOption(const Napi::CallbackInfo& info);
@@ -245,6 +246,7 @@ class Socket : public PolledWrap<Socket> {
   // asks for receive times itself (timestamping.cc).
   void ApplyReceiveTimestamps(Napi::Env env);
   bool TxTimestamping() const { return (timestamping_ & kTxTimestampFlags) != 0; }
+  int SendThreads() const;
   static const int kTxTimestampFlags;
   static const int kRxTimestampFlags;
   void Emit(const std::vector<napi_value>& args);
@@ -272,8 +274,9 @@ class Socket : public PolledWrap<Socket> {
   // readStampsOf(sender): a socket that only sends (IPv6's IPPROTO_RAW one, never polled) whose
   // send timestamps each drain of this one reads too, after the datagrams, as it reads its own.
   Socket* stampSource_ = nullptr;
-  // queueMany's thread, made with the first call; stopped before the descriptor closes.
+  // queueMany's threads, made with the first call; stopped before the descriptor closes.
   std::unique_ptr<SendQueue> sendQueue_;
+  int sendThreads_ = 1;  // setSendThreads: how many that queue should have
   Napi::ObjectReference stampSourceRef_;
 };
 

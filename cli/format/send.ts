@@ -78,10 +78,12 @@ export interface Pacing {
   intervalMs: number;
   gapsMs: number[] | null;
   waitMs: number;
+  /** Threads that send at rate max (--send-threads). */
+  threads: number;
 }
 
 function paceText(p: Pacing): string {
-  if (p.rate === 'max') return ', as fast as the socket takes them';
+  if (p.rate === 'max') return `, as fast as the socket takes them${p.threads > 1 ? ` (${p.threads} send threads)` : ''}`;
   if (p.rate !== null) return `, ${p.rate} per second`;
   if (p.gapsMs !== null) return `, at the times they were captured (${(p.gapsMs.reduce((a, b) => a + b, 0) / 1000).toFixed(3)} s for the list)`;
   return p.intervalMs === 0 ? ', one after the other without pause' : `, one every ${p.intervalMs} ms`;

@@ -46,6 +46,7 @@ export const options = {
   count: text('packets to send (default 1, or every packet of --from-*)', { alias: 'c', group: SENDING }),
   interval: text('milliseconds between packets (default 1000; --from-*: the times they were captured, or 0 without times)', { alias: 'i', group: SENDING }),
   rate: text('packets per second, sent in sendmmsg batches; "max" = as fast as the socket takes them', { group: SENDING }),
+  'send-threads': text('with --rate max: threads that hand the packets to the kernel, 1-16 (default: one per CPU, at most 4). The kernel does its work for a packet (a lab\'s forwarding too) on the CPU of the thread that sends it. With more than one, packets leave in about the order given, not exactly: 1 keeps it', { group: SENDING }),
   interface: text('send (and listen) through this interface only (SO_BINDTODEVICE, hping3 -I)', { alias: 'I', group: SENDING }),
   wait: text('after the last packet, wait up to MS for replies and print them (echo replies, ICMP errors quoting our packets, TCP/UDP answers)', { alias: 'w', group: SENDING }),
   'dry-run': flag(null, 'build and print the packets (with hex), send nothing (no root needed)', SENDING),

@@ -2,6 +2,7 @@
 // (send-craft.ts for IPv4, send-ipv6.ts for IPv6), from JSON or from hex (send-files.ts), the
 // kernel warning, the sending paced as asked (lib/craft), and what was sent and answered
 // (cli/format/send.ts).
+import { availableParallelism } from 'node:os';
 import { familyOf, kernelChanges, openSender, type PacketSender, type SendStats } from '../../lib/craft/index.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
@@ -77,7 +78,19 @@ export function pacingOf(a: SendArgs, built: readonly Built[], defaultCount = bu
     if (rate === null || (rate !== 'max' && !(rate > 0 && rate <= 10_000_000))) throw new CliError(`--rate ${a.rate}: give packets per second (e.g. 1000) or max`, EXIT_ERROR);
   }
   const waitMs = a.wait === undefined ? 0 : wholeIn('--wait', 'wait', a.wait, 0, 3_600_000);
-  return { count, rate, intervalMs, gapsMs, waitMs };
+  return { count, rate, intervalMs, gapsMs, waitMs, threads: sendThreadsOf(a, rate) };
+}
+
+/** Most send threads by default: past that, one socket's shared counters cost more than a CPU gives. */
+const DEFAULT_MAX_SEND_THREADS = 4;
+
+/** --send-threads, or one per CPU up to DEFAULT_MAX_SEND_THREADS at --rate max; other rates send from one. */
+function sendThreadsOf(a: SendArgs, rate: number | 'max' | null): number {
+  const given = a['send-threads'];
+  if (given === undefined) return rate === 'max' ? Math.min(availableParallelism(), DEFAULT_MAX_SEND_THREADS) : 1;
+  const threads = wholeIn('--send-threads', 'send threads', given, 1, 16);
+  if (rate !== 'max') throw new CliError('--send-threads goes with --rate max: other pacing sends from one thread', EXIT_ERROR);
+  return threads;
 }
 
 /** Each packet's time after the one before as captured (the first 0; never negative), or null when one has no time. */
@@ -110,6 +123,7 @@ function openOrFail(a: SendArgs, built: readonly Built[], pacing: Pacing, fragme
         gapsMs: pacing.gapsMs,
         rate: pacing.rate,
         waitMs: pacing.waitMs,
+        sendThreads: pacing.threads,
         fragmentMtu,
         sequencePerPacket: varied,
         device: a.interface ?? null,
@@ -165,7 +179,7 @@ export async function run(a: SendArgs): Promise<void> {
       process.exitCode = EXIT_OK;
       return;
     }
-    if (!a.json) process.stdout.write(sendingLine(destinations, pacing));
+    if (!a.json) process.stdout.write(sendingLine(destinations, { ...pacing, threads: sender.sendThreads }));
     let stats: SendStats;
     try {
       stats = await sender.run();

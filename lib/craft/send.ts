@@ -5,7 +5,8 @@
 //   interval   one packet every intervalMs (the first at once), like ping -i
 //   rate N     N packets per second, in sendmmsg batches (the pacer's bucket: a stall is made up
 //              for by up to a tenth of a second of packets)
-//   rate max   as fast as the socket takes them, in batches of 256, bounded by count
+//   rate max   as fast as the socket takes them, in batches of 256, bounded by count, on the
+//              socket's send threads (one, or sendThreads: the kernel's work on as many CPUs)
 //   gaps       each packet of the list its own time after the one before (a capture's timing,
 //              as tcpreplay replays it), one sendto each
 //
@@ -51,6 +52,12 @@ export interface SendOptions {
   gapsMs?: readonly number[] | null;
   /** Packets per second (batched), 'max', or null for interval pacing. */
   rate?: number | 'max' | null;
+  /**
+   * At rate max, the threads that hand packets to the kernel (RawSocket.setSendThreads): the
+   * kernel's work for each packet runs on the CPU of the thread that sent it. With more than one,
+   * packets leave in about the order given, not exactly. Default 1.
+   */
+  sendThreads?: number;
   /** After the last send, listen this long for replies; 0 (default) opens no listening socket. */
   waitMs?: number;
   /** Count ICMP echo/timestamp sequence numbers up by one per round (default true). */
@@ -122,17 +129,23 @@ export async function sendPackets(packets: readonly Buffer[], options: SendOptio
   return openSender(packets, options, parts).run();
 }
 
-/** Every socket of `group` bound to `device` (when given); closed again when one refuses. */
-function onDevice(group: SocketGroup, device: string | null): SocketGroup {
-  if (device === null) return group;
-  const sockets = [group.sender, ...group.receivers];
+/** `group` after `steps`; every socket of it closed again when they throw. */
+function configured(group: SocketGroup, steps: (group: SocketGroup) => void): SocketGroup {
   try {
-    for (const s of sockets) bindToDevice(s, device);
+    steps(group);
   } catch (e) {
-    for (const s of sockets) s.close();
+    for (const s of [group.sender, ...group.receivers]) s.close();
     throw e;
   }
   return group;
+}
+
+/** Every socket of `group` bound to `device` (when given). */
+function onDevice(group: SocketGroup, device: string | null): SocketGroup {
+  if (device === null) return group;
+  return configured(group, (g) => {
+    for (const s of [g.sender, ...g.receivers]) bindToDevice(s, device);
+  });
 }
 
 export class PacketSender {
@@ -143,6 +156,7 @@ export class PacketSender {
   readonly #session: ProbeSession;
   readonly #count: number;
   #stopped = false;
+  #sendThreads = 1;
 
   constructor(packets: readonly Buffer[], options: SendOptions, parts: Omit<SessionParts, 'capture'>) {
     if (packets.length === 0) throw new RangeError('nothing to send: no packets');
@@ -163,12 +177,23 @@ export class PacketSender {
     const mtu = options.fragmentMtu ?? null;
     this.#session = new ProbeSession(
       {
-        openSocket: () => onDevice(family.openSockets(packets, waitMs), device),
+        openSocket: () => this.#threaded(onDevice(family.openSockets(packets, waitMs), device), rate === 'max' ? (options.sendThreads ?? 1) : 1),
         fragmentMtu: mtu !== null && this.#protocol.maxProbeLength > mtu ? mtu : null,
         settleMs: waitMs > 0 ? LISTEN_SETTLE_MS : 0,
       },
       parts,
     );
+  }
+
+  /** The threads that send (more than one only at rate max, as options.sendThreads asked). */
+  get sendThreads(): number {
+    return this.#sendThreads;
+  }
+
+  /** `group` with its sender's send threads asked for. */
+  #threaded(group: SocketGroup, threads: number): SocketGroup {
+    if (threads === 1) return group;
+    return configured(group, (g) => void (this.#sendThreads = g.sender.setSendThreads(threads)));
   }
 
   /** Ends the run now (Ctrl-C): run() resolves with what was sent, aborted set. */

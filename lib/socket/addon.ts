@@ -39,6 +39,8 @@ export interface NativeSocket {
   queueMany(buffers: readonly Uint8Array[], target: Uint8Array | readonly Uint8Array[] | Uint32Array | null, tag: number): number;
   /** Waits until every queued datagram was handed to the kernel. */
   flushQueued(): void;
+  /** Threads for the send queue queueMany makes; returns how many it will have. */
+  setSendThreads(threads: number): number;
   /** [tag, errno] per queued datagram the kernel refused since the last call, or null. */
   takeSendFailures(): Float64Array | null;
   setOption(level: number, name: number, kind: OptionKind, value: unknown, label?: string): void;

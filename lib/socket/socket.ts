@@ -223,7 +223,8 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   /**
    * Hands datagrams to the socket's own send thread (made with the first call; native/
    * send-queue.h) and returns at once: a flood's sends run on another CPU while this one reads
-   * the answers. The thread sends in the order queued and retries what the kernel refuses for
+   * the answers. The thread sends in the order queued (with setSendThreads() above 1, chunk by
+   * chunk on each thread in turn: about that order) and retries what the kernel refuses for
    * now (a full buffer) for up to 100 ms; any other refusal is told by takeSendFailures(), with
    * the datagram's tag: `tag` + its index in `buffers`. Do not mix with sendTo()/sendMany()
    * while anything is queued (flushQueued() first), or the send-stamp keys no longer follow.
@@ -235,6 +236,17 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
     const sentAt = native.queueMany(buffers, nativeTarget, tag);
     if (firstKey >= 0) this.#nextKey = (firstKey + buffers.length) % KEY_SPACE;
     return { sentAt, firstKey };
+  }
+
+  /**
+   * How many threads queueMany()'s queue sends on (1 to 16; before the first queueMany(), which
+   * makes it): the kernel's own work for each datagram (a lab's forwarding, loopback's delivery)
+   * runs on the thread that sends it, so more threads use more CPUs, and datagrams leave in about
+   * the order queued, not exactly. Returns how many it will have: a socket that stamps its sends
+   * (SO_TIMESTAMPING's keys count in the order sent) keeps one.
+   */
+  setSendThreads(threads: number): number {
+    return this.#check('send').setSendThreads(threads);
   }
 
   /** Waits until everything queueMany() queued was handed to the kernel (or refused). */

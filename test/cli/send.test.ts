@@ -141,6 +141,8 @@ test('usage errors are one line, exit 2', async (t) => {
     [['send', '--dst', '127.0.0.1', '--proto', 'tcp', '--dport', '1', '--flags', 'SZ', '--dry-run'], /"Z" is not a TCP flag letter/],
     [['send', '--dst', '127.0.0.1', '--rate', '10', '--interval', '5', '--dry-run'], /^rawprobe: Arguments rate and interval are mutually exclusive/],
     [['send', '--dst', '127.0.0.1', '--rate', 'fast', '--dry-run'], /--rate fast: give packets per second/],
+    [['send', '--dst', '127.0.0.1', '--rate', '100', '--send-threads', '2', '--dry-run'], /--send-threads goes with --rate max/],
+    [['send', '--dst', '127.0.0.1', '--rate', 'max', '--send-threads', '0', '--dry-run'], /--send-threads 0: out of range 1-16/],
     [['send', '--from-hex', '4500', '--dry-run'], /packet index 0, byte offset 0: 2 bytes is shorter than an IPv4 header/],
     [['send', '--from-hex', 'zz', '--dry-run'], /hex argument: packet index 0, byte offset 0: bad hex at position 0/],
   ];
@@ -280,14 +282,28 @@ asRoot('--rate: batched sends at a rate, every packet on the wire with its own s
   t.regex(max.stdout, /--- sent 200 packets \(5600 bytes\)/);
 });
 
-asRoot('--rate max past one batch: the send thread sends the rest, every packet on the wire in order, each its own sequence and a right checksum', async (t) => {
+asRoot('--rate max --send-threads 1 past one batch: the send thread sends the rest, every packet on the wire in order, each its own sequence and a right checksum', async (t) => {
   const id = unique();
   // 3000 is many batches of 256: the first goes with sendmmsg here, the rest through the thread.
-  const r = await sendAndCapture(t, `icmp and icmp[0] == 8 and icmp[4:2] == ${id}`, 3000, ['--dst', '127.0.0.1', '--icmp-id', String(id), '--count', '3000', '--rate', 'max']);
+  const r = await sendAndCapture(t, `icmp and icmp[0] == 8 and icmp[4:2] == ${id}`, 3000, ['--dst', '127.0.0.1', '--icmp-id', String(id), '--count', '3000', '--rate', 'max', '--send-threads', '1']);
   t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /as fast as the socket takes them\n/);
   t.regex(r.stdout, /--- sent 3000 packets \(84000 bytes\)/);
   t.is(r.packets.length, 3000);
   t.deepEqual(r.packets.map((p) => decodePacket(p).icmp!).map((m) => ('sequence' in m ? m.sequence : -1)), Array.from({ length: 3000 }, (_, i) => i + 1));
+  t.true(r.packets.every((p) => decodePacket(p).icmp!.checksumValid === true));
+});
+
+asRoot('--rate max --send-threads 3: the line says so; every packet on the wire once, each its own sequence and a right checksum', async (t) => {
+  const id = unique();
+  const r = await sendAndCapture(t, `icmp and icmp[0] == 8 and icmp[4:2] == ${id}`, 3000, ['--dst', '127.0.0.1', '--icmp-id', String(id), '--count', '3000', '--rate', 'max', '--send-threads', '3']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /sending 3000 packets to 127\.0\.0\.1, as fast as the socket takes them \(3 send threads\)\n/);
+  t.regex(r.stdout, /--- sent 3000 packets \(84000 bytes\)/);
+  t.is(r.packets.length, 3000);
+  // Chunks leave on whichever thread took them: each sequence once, in about the order given.
+  const sequences = r.packets.map((p) => decodePacket(p).icmp!).map((m) => ('sequence' in m ? m.sequence : -1));
+  t.deepEqual([...sequences].sort((a, b) => a - b), Array.from({ length: 3000 }, (_, i) => i + 1));
   t.true(r.packets.every((p) => decodePacket(p).icmp!.checksumValid === true));
 });
 
@@ -307,7 +323,7 @@ asRoot('--from-json replays at the times decode --json gives; hex lines (no time
   t.is(untimed.code, 0, untimed.stderr);
   t.regex(untimed.stdout, /\nsending 2 packets to 127\.0\.0\.1, one after the other without pause\n/);
   const max = await rawprobe(['send', '--from-json', json, '--rate', 'max'], { where: 'netns' });
-  t.regex(max.stdout, /\nsending 3 packets to 127\.0\.0\.1, as fast as the socket takes them\n/);
+  t.regex(max.stdout, /\nsending 3 packets to 127\.0\.0\.1, as fast as the socket takes them( \(\d+ send threads\))?\n/);
 });
 
 asRoot('--from-hex of a capture: the packets leave as they were captured (the kernel fixing only what raw(7) says)', async (t) => {

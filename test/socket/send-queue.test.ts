@@ -2,10 +2,13 @@
 // flood sends. Over UDP on 127.0.0.1, without privileges: everything queued arrives, in the order
 // queued, once flushQueued() returns; a datagram the kernel refuses comes back from
 // takeSendFailures() under its tag, and the ones after it still go; close() while the thread
-// holds datagrams ends it without a hang.
+// holds datagrams ends it without a hang. setSendThreads(n): n threads, the same datagrams each
+// once and the same tags, in about the order queued; a socket that stamps its sends keeps one.
+import { readdirSync } from 'node:fs';
+
 import test from 'ava';
 
-import { now, openSocket, type RawSocket } from '../../lib/socket/index.js';
+import { constants, now, openSocket, type RawSocket } from '../../lib/socket/index.js';
 import { delay } from './helpers.js';
 
 /** Waits (at most 10 s: a guard against a hang, not a timing) until `ready()`. */
@@ -87,4 +90,61 @@ test('queueMany: a long queue (6000 datagrams, past the 4096 that make queueMany
   const failures = tx.takeSendFailures() ?? [];
   t.deepEqual(failures.map((f) => f.tag), expected);
   t.true(failures.every((f) => ['EACCES', 'ENETUNREACH'].includes(f.error.code)), JSON.stringify(failures.slice(0, 3)));
+});
+
+/** The threads of this process now (/proc/self/task). */
+function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
+test('setSendThreads(3): queueMany makes three send threads; 200 datagrams in five calls each arrive once; no failures', async (t) => {
+  const { rx, tx, port, got } = pair(t);
+  rx.setOption('SO_RCVBUF', 1 << 20); // all of them held while the test thread waits in flushQueued
+  t.is(tx.setSendThreads(3), 3);
+  const to = { address: '127.0.0.1', port };
+  const sent: string[] = [];
+  const before = threadCount();
+  for (let call = 0; call < 5; call++) {
+    const buffers = Array.from({ length: 40 }, (_, i) => Buffer.from(`m${call * 40 + i}`));
+    sent.push(...buffers.map((b) => b.toString()));
+    tx.queueMany(buffers, to, call * 40);
+    if (call === 0) t.true(threadCount() >= before + 3, `threads ${before} -> ${threadCount()}`);
+  }
+  tx.flushQueued();
+  await until(() => got.length >= 200);
+  // Chunks go out on whichever thread took them: the same datagrams, each once, in about that order.
+  t.deepEqual([...got].sort(), [...sent].sort());
+  t.is(tx.takeSendFailures(), null);
+});
+
+test('setSendThreads(4): 6000 queued datagrams keep their tags and addresses on every thread', (t) => {
+  const tx = openSocket({ family: 'inet', type: 'dgram' });
+  t.teardown(() => tx.close());
+  t.is(tx.setSendThreads(4), 4);
+  const sink = { address: '127.0.0.1', port: 9 };
+  const refused = { address: '255.255.255.255', port: 9 };
+  const expected: number[] = [];
+  for (let first = 0; first < 6000; first += 150) {
+    const buffers = Array.from({ length: 150 }, (_, i) => Buffer.alloc(1 + ((first + i) % 64)));
+    const targets = buffers.map((_, i) => ((first + i) % 89 === 7 ? refused : sink));
+    for (let i = 0; i < 150; i++) if ((first + i) % 89 === 7) expected.push(2000 + first + i);
+    tx.queueMany(buffers, targets, 2000 + first);
+  }
+  tx.flushQueued();
+  const failures = tx.takeSendFailures() ?? [];
+  t.deepEqual(failures.map((f) => f.tag).sort((a, b) => a - b), expected);
+});
+
+test('a socket that stamps its sends keeps one send thread (the stamps keys follow the order sent); 0 or 17 threads is refused', (t) => {
+  const tx = openSocket({ family: 'inet', type: 'dgram' });
+  t.teardown(() => tx.close());
+  t.is(tx.setSendThreads(2), 2);
+  const c = constants;
+  tx.setTimestamping(c.SOF_TIMESTAMPING_TX_SOFTWARE | c.SOF_TIMESTAMPING_SOFTWARE | c.SOF_TIMESTAMPING_OPT_ID | c.SOF_TIMESTAMPING_OPT_TSONLY);
+  t.is(tx.setSendThreads(2), 1);
+  const before = threadCount();
+  tx.queueMany([Buffer.from('x')], { address: '127.0.0.1', port: 9 }, 0);
+  tx.flushQueued();
+  t.is(threadCount(), before + 1);
+  for (const n of [0, 17, 1.5]) t.throws(() => tx.setSendThreads(n), undefined, String(n));
 });
