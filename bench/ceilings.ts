@@ -3,7 +3,8 @@
 // binary is ever committed), so that rawprobe's figures are read as a fraction of what the
 // machine can do, measured in the same run:
 //
-//   raw-sender      sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and over (send --rate max)
+//   raw-sender      sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and over, on one
+//                   thread or several (send --rate max)
 //   pcap-checksum   the checksum checks over a pcap in memory (rawprobe checksum, checkCapture)
 //
 // When cc is missing or a program does not compile, the rows that use it say why.
@@ -28,7 +29,7 @@ export interface CeilingBuild {
 const OUT_DIR = join(tmpdir(), 'rawprobe-bench-ceilings');
 const builds = new Map<Ceiling, Promise<CeilingBuild>>();
 
-/** Compiles bench/c/<name>.c once per run with `cc -O2`. */
+/** Compiles bench/c/<name>.c once per run with `cc -O2 -pthread`. */
 export function ceiling(name: Ceiling): Promise<CeilingBuild> {
   let p = builds.get(name);
   if (p === undefined) {
@@ -38,7 +39,7 @@ export function ceiling(name: Ceiling): Promise<CeilingBuild> {
       const version = await runProcess([cc, '--version'], { timeoutMs: 20_000 });
       mkdirSync(OUT_DIR, { recursive: true });
       const out = join(OUT_DIR, name);
-      const r = await runProcess([cc, '-O2', '-Wall', '-o', out, join(REPO_ROOT, 'bench', 'c', `${name}.c`)], { timeoutMs: 120_000 });
+      const r = await runProcess([cc, '-O2', '-Wall', '-pthread', '-o', out, join(REPO_ROOT, 'bench', 'c', `${name}.c`)], { timeoutMs: 120_000 });
       const compiler = version.stdout.split('\n')[0]?.trim() ?? null;
       if (r.code !== 0) return { path: null, problem: `failed: cc could not build bench/c/${name}.c: ${lastLine(r.stderr)}`, compiler };
       return { path: out, problem: null, compiler };

@@ -7,7 +7,8 @@
 //           the npm raw-socket package (bench/raw-socket-flood.cjs, a window of 64 in flight)
 //   ceiling bench/c/raw-sender.c: sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and
 //           over (bench/ceilings.ts compiles it): what the kernel takes from one sender here, the
-//           figure `send --rate max` is read against
+//           figure `send --rate max` is read against; and the same on as many threads as our
+//           send uses (one per CPU, at most 4), what the kernel takes from this machine's CPUs
 //
 // Every tool sends 56 bytes of ICMP data and floods for D seconds (5; 1 with --quick, which
 // also leaves loopback to full runs). "Sent" is the steady rate from h1's interface counters,
@@ -20,6 +21,7 @@
 // Network safety: every flood runs inside this run's own lab namespaces, to h2 or to h1's own
 // loopback, bounded by time (D s) and, where the tool allows, by count.
 
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../lib/lab/index.js';
 import { benchGroup, progress } from '../context.js';
@@ -171,7 +173,9 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
   const hpingProblem = toolProblem(ctx.tools, 'hping3');
   const timeout = ctx.tools.paths['timeout'] ?? 'timeout';
   const oursPing = await pendingUnless('ping', ['-f', '-q', '-w', '-c']);
-  const oursSend = await pendingUnless('send', ['--dst', '--type', '--icmp-id', '--payload-hex', '--rate', '--count']);
+  const oursSend = await pendingUnless('send', ['--dst', '--type', '--icmp-id', '--payload-hex', '--rate', '--count', '--send-threads']);
+  // As many as send --rate max uses by default (cli/run/send.ts), said on both command lines.
+  const threads = String(Math.min(availableParallelism(), 4));
   const payloadHex = Buffer.from(Array.from({ length: 56 }, (_, k) => k)).toString('hex');
   const targets: FloodTarget[] = [
     { id: FLOOD_TARGET.lab, label: `through the 3-router lab, ${D} s`, address: lab.address('h2'), dev: 'eth0' },
@@ -191,10 +195,10 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
       {
         name: 'rawprobe send --rate max',
         side: SIDE.ours,
-        command: `timeout -s INT ${D} rawprobe send --dst ${a} --type 8 --icmp-id 4660 --payload-hex <56 bytes> --rate max --count ${cap}`,
+        command: `timeout -s INT ${D} rawprobe send --dst ${a} --type 8 --icmp-id 4660 --payload-hex <56 bytes> --rate max --send-threads ${threads} --count ${cap}`,
         unavailable: oursSend,
         run: () =>
-          floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, ...rawprobeArgv(['send', '--dst', a, '--type', '8', '--icmp-id', '4660', '--payload-hex', payloadHex, '--rate', 'max', '--count', cap])],
+          floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, ...rawprobeArgv(['send', '--dst', a, '--type', '8', '--icmp-id', '4660', '--payload-hex', payloadHex, '--rate', 'max', '--send-threads', threads, '--count', cap])],
             'rawprobe send', seconds, () => ({ sent: null, received: null }), [0, 124, 130]),
       },
       {
@@ -227,6 +231,18 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
           }, [0, 124, 130]),
       },
       {
+        name: `C sender, ${threads} threads (sendmmsg)`,
+        side: SIDE.theirs,
+        command: `timeout -s INT ${D} raw-sender ${a} ${cap} ${threads}   (bench/c/raw-sender.c)`,
+        unavailable: sender.problem,
+        run: () =>
+          floodRun(lab, target, [timeout, '-s', 'INT', '-k', '2', D, sender.path!, a, cap, threads], 'C sender', seconds, (r) => {
+            const m = /^sent (\d+)$/m.exec(r.stdout);
+            if (m === null) throw new Error('C sender printed no "sent N"');
+            return { sent: Number(m[1]), received: null };
+          }, [0, 124, 130]),
+      },
+      {
         name: `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`,
         side: SIDE.theirs,
         command: `node bench/raw-socket-flood.cjs ${a} ${D} ${cap}`,
@@ -239,7 +255,8 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
           }, [0], rawSocket.env),
       },
     ];
-    const rs = contenders[5]!.name;
+    const rs = contenders[6]!.name;
+    const ceilingThreads = contenders[5]!.name;
     const metrics: Metric[] = [
       { key: 'sent', what: `flood ${target.label}: echo requests sent (steady rate)`, units: 'packets/s', better: BETTER.higher },
       { key: 'replies', what: `flood ${target.label}: replies the tool read`, units: 'packets/s', better: BETTER.higher },
@@ -251,6 +268,7 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
       { ours: 'rawprobe send --rate max', theirs: 'ping -f (iputils)', id: 'send.iputils', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: 'hping3 --flood --icmp', id: 'send.hping3', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: 'C sender (sendmmsg)', id: 'send.ceiling', metrics: ['sent'] },
+      { ours: 'rawprobe send --rate max', theirs: ceilingThreads, id: 'send.ceiling-threads', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: rs, id: 'send.raw-socket', metrics: ['sent'] },
     ];
     if (ctx.quick && target.id === FLOOD_TARGET.loopback) {
