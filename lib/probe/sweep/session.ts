@@ -150,7 +150,6 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
         memory: SWEEP_MEMORY,
         memoryStart: ENGINE_MEMORY_START,
         maxBatch: batchFor(config.rate),
-        sendThread: process.env.RAWPROBE_SWEEP_THREAD === '1',
       },
       (handler, engine) => {
         handler.finishAll();
