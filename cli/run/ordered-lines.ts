@@ -2,6 +2,7 @@
 // trace without -n, as iputils' pr_addr() and traceroute's print_addr() show "name (address)"):
 // a line that needs names waits for them, and every line after it waits for that line. Without
 // names, lines go out at once.
+import { writeStdout } from '../stdout.js';
 import { AddressNames } from './names.js';
 
 /** What a line shows for an answering address: "name (address)", or the address itself. */
@@ -19,14 +20,14 @@ export class OrderedLines {
   line(addresses: readonly string[], make: (who: Who) => string): void {
     const names = this.#names;
     if (names === null) {
-      process.stdout.write(`${make((a) => a)}\n`);
+      writeStdout(`${make((a) => a)}\n`);
       return;
     }
     for (const a of addresses) void names.of(a); // every lookup of the line starts now
     this.#chain = this.#chain.then(async () => {
       const shown = new Map<string, string>();
       for (const a of addresses) shown.set(a, await names.of(a));
-      process.stdout.write(`${make((a) => shown.get(a) ?? a)}\n`);
+      writeStdout(`${make((a) => shown.get(a) ?? a)}\n`);
     });
   }
 

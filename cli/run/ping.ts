@@ -32,6 +32,7 @@ import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail, withSignals } from './session.js';
+import { writeStdout } from '../stdout.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 
@@ -218,7 +219,7 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   if (argv.watch && !json && !flood && process.stdout.isTTY === true) {
     const { watchPing } = await import('../watch/ping.js');
     const summary = (await watchPing(session))[0]!;
-    process.stdout.write(`${headerLine(start)}\n${summaryText(summary)}`);
+    writeStdout(`${headerLine(start)}\n${summaryText(summary)}`);
     process.exitCode = pingExitCode(summary, options);
     return;
   }
@@ -226,9 +227,9 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   if (json) printJsonLine(startJson(start));
   else {
     const pattern = patternLine(start);
-    if (pattern !== null && !quiet) process.stdout.write(`${pattern}\n`);
-    process.stdout.write(`${headerLine(start)}\n`);
-    if (argv.verbose) process.stdout.write(`${timestampsLine(start.timestamps)}\n`);
+    if (pattern !== null && !quiet) writeStdout(`${pattern}\n`);
+    writeStdout(`${headerLine(start)}\n`);
+    if (argv.verbose) writeStdout(`${timestampsLine(start.timestamps)}\n`);
   }
 
   // iputils looks names up for a host given by name; -H for a numeric one too; -n never.
@@ -237,7 +238,7 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   const text = new TextOutput(names, argv.timestamp, session.config.routeMtu, look);
   const hooks: Parameters<PingSession['run']>[0] = {};
   if (!quiet && !flood) hooks.onEvent = json ? (e) => printJsonLine(eventJson(e)) : (e) => text.event(e);
-  if (!quiet && flood && !json) hooks.onProgress = (p) => process.stdout.write(floodText(p, argv.audible));
+  if (!quiet && flood && !json) hooks.onProgress = (p) => writeStdout(floodText(p, argv.audible));
 
   const summaries = await withSignals(
     {
@@ -250,8 +251,8 @@ async function pingRun(argv: PingArgs, options: PingOptions, session: PingSessio
   await text.drained();
   const summary = summaries[0]!;
   if (json) printJsonLine(summaryJson(summary));
-  else process.stdout.write(summaryText(summary));
+  else writeStdout(summaryText(summary));
   const timed = !json && argv.verbose && summary.timing !== null ? timingLine(summary.timing) : null;
-  if (timed !== null) process.stdout.write(`${timed}\n`);
+  if (timed !== null) writeStdout(`${timed}\n`);
   process.exitCode = pingExitCode(summary, options);
 }

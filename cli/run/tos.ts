@@ -13,6 +13,7 @@ import { ipVersionOf, pcapOut, tosByte } from './args.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
+import { writeStdout } from '../stdout.js';
 
 /** What runs without --values, --dscp or --ecn: best effort, the low-priority class, the AF classes, EF, network control. */
 export const DEFAULT_DSCP = ['CS0', 'CS1', 'AF11', 'AF21', 'AF31', 'AF41', 'EF', 'CS6'] as const;
@@ -81,10 +82,10 @@ export async function run(argv: TosArgs): Promise<void> {
   await stoppable(async (stopping) => {
     const session = await openOrFail(() => openTos(options));
     stopping.onStop(() => session.stop());
-    if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
+    if (!argv.json) writeStdout(`${headerLine(session.start)}\n`);
     const rows = await session.run();
     if (argv.json) for (const r of rows) printJsonLine(rowJson(r));
-    else process.stdout.write(tosTable(rows, argv.path));
+    else writeStdout(tosTable(rows, argv.path));
     process.exitCode = rows.every((r) => r.answered > 0) ? EXIT_OK : EXIT_NEGATIVE;
   });
 }

@@ -13,12 +13,13 @@ import type { TraceArgs } from '../options/trace.js';
 import { OrderedLines } from './ordered-lines.js';
 import type { Stopping } from '../stopping.js';
 import { openOrFail } from './session.js';
+import { writeStdout } from '../stdout.js';
 
 export async function runMtu(argv: TraceArgs, options: TraceOptions, stopping: Stopping): Promise<void> {
   const { length, ...rest } = options;
   const session = await openOrFail(() => openPathMtu({ ...rest, startLength: length ?? null }));
   stopping.onStop(() => session.stop());
-  if (!argv.json) process.stdout.write(`${headerLine(session.start)}\n`);
+  if (!argv.json) writeStdout(`${headerLine(session.start)}\n`);
   const text = new OrderedLines(!argv.json && !argv.numeric);
   const onHop = argv.json
     ? (hop: MtuHop): void => printJsonLine(mtuHopJson(hop))
@@ -26,6 +27,6 @@ export async function runMtu(argv: TraceArgs, options: TraceOptions, stopping: S
   const done = await session.run({ onHop });
   await text.drained();
   if (argv.json) printJsonLine(mtuDoneJson(done));
-  else process.stdout.write(`${resumeLine(done)}\n`);
+  else writeStdout(`${resumeLine(done)}\n`);
   process.exitCode = done.reached ? EXIT_OK : EXIT_NEGATIVE;
 }

@@ -15,6 +15,7 @@ import type { TraceArgs } from '../options/trace.js';
 import { AddressNames } from './names.js';
 import type { Stopping } from '../stopping.js';
 import { openOrFail } from './session.js';
+import { writeStdout } from '../stdout.js';
 
 /** What the live view waits between rounds unless --interval says otherwise (mtr's default), s. */
 const WATCH_INTERVAL_S = 1;
@@ -41,11 +42,11 @@ async function namesFor(hops: readonly ReportHop[], numeric: boolean): Promise<(
 async function printText(argv: TraceArgs, start: RoundsStart & { startedAt: number }, hops: readonly ReportHop[]): Promise<void> {
   const options: ReportTextOptions = { who: await namesFor(hops, argv.numeric), extensions: argv.extensions, flows: argv.multipath !== undefined };
   if (argv.report || argv.watch) {
-    process.stdout.write(`${reportLines(start, hops, options).join('\n')}\n`);
+    writeStdout(`${reportLines(start, hops, options).join('\n')}\n`);
     return;
   }
-  process.stdout.write(`${multipathHeaderLine(start)}\n`);
-  for (const hop of hops) process.stdout.write(`${multipathHopLine(hop, options)}\n`);
+  writeStdout(`${multipathHeaderLine(start)}\n`);
+  for (const hop of hops) writeStdout(`${multipathHopLine(hop, options)}\n`);
 }
 
 async function printResult(argv: TraceArgs, start: RoundsStart & { startedAt: number }, result: RoundsResult): Promise<void> {
@@ -63,7 +64,7 @@ async function runPlain(argv: TraceArgs, session: TraceRoundsSession): Promise<R
           const hops = session.report.snapshot();
           printing = printing.then(async () => {
             await printText(argv, start, hops);
-            process.stdout.write('\n');
+            writeStdout('\n');
           });
         },
       }

@@ -20,6 +20,7 @@ import { openOrFail } from './session.js';
 import { parseWait, traceMethod } from './trace-args.js';
 import { multipathFlows } from './trace-flows.js';
 import { DEFAULT_MULTIPATH_FLOWS } from '../../lib/probe/trace/flows.js';
+import { writeStdout } from '../stdout.js';
 
 /** --ip-option, each as lib/craft reads it (its ParseError is the user's: one line). */
 function ipOptionsOf(texts: readonly string[]): Ipv4OptionInit[] {
@@ -120,7 +121,7 @@ export async function run(argv: TraceArgs): Promise<void> {
 
 async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
   const json = argv.json;
-  if (!json) process.stdout.write(`${headerLine(session.start)}\n`);
+  if (!json) writeStdout(`${headerLine(session.start)}\n`);
   const text = new OrderedLines(!json && !argv.numeric);
   let reached = false;
   let hops = 0;
@@ -142,7 +143,7 @@ async function traceRun(argv: TraceArgs, session: TraceSession): Promise<void> {
   // One line per middlebox after the hops, as traceroute has nothing there: parsers stop at the last hop.
   for (const m of middleboxes) {
     if (json) printJsonLine(middleboxJson(m));
-    else process.stdout.write(`${middleboxLine(m)}\n`);
+    else writeStdout(`${middleboxLine(m)}\n`);
   }
   if (json) printJsonLine(doneJson(reached, hops));
   for (const code of refused) process.stderr.write(`rawprobe: ${sendErrorLine(code, session.start.packetLength, session.config.df)}\n`);
