@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 
 #include "args.h"
 #include "clock.h"
@@ -32,10 +33,17 @@ bool Transient(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == E
 }  // namespace
 
 SendQueue::SendQueue(int fd, int threads) : fd_(fd) {
-  for (int i = 0; i < threads; i++) threads_.emplace_back([this] { Run(); });
+  try {
+    for (int i = 0; i < threads; i++) threads_.emplace_back([this] { Run(); });
+  } catch (...) {
+    // No thread to spare (EAGAIN): those already running end before the error goes on, since a
+    // std::thread still joinable when destroyed ends the process.
+    Stop();
+    throw;
+  }
 }
 
-SendQueue::~SendQueue() {
+void SendQueue::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_.store(true);
@@ -44,6 +52,8 @@ SendQueue::~SendQueue() {
   room_.notify_all();
   for (auto& t : threads_) if (t.joinable()) t.join();
 }
+
+SendQueue::~SendQueue() { Stop(); }
 
 void SendQueue::Push(QueuedBatch&& batch) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -237,7 +247,13 @@ Napi::Value Socket::QueueMany(const Napi::CallbackInfo& info) {
     batch.lengths[i] = bytes.length;
   }
   CheckOpen(env, "send");
-  if (!sendQueue_) sendQueue_ = std::make_unique<SendQueue>(fd_, SendThreads());
+  if (!sendQueue_) {
+    try {
+      sendQueue_ = std::make_unique<SendQueue>(fd_, SendThreads());
+    } catch (const std::system_error& e) {
+      throw ErrnoError(env, e.code().value(), Context("pthread_create"));
+    }
+  }
   const double at = NowSinceBase();
   sendQueue_->Push(std::move(batch));
   return Napi::Number::New(env, at);

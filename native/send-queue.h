@@ -72,6 +72,8 @@ class SendQueue {
 
  private:
   size_t Waiting() const { return queue_.lengths.size() - head_; }
+  // Every thread told to end, and joined.
+  void Stop();
   void Run();
   void TakeChunk(QueuedBatch* out);
   void Restart(QueuedBatch&& batch);
