@@ -31,12 +31,26 @@ const compiled: Compiled[] = [];
 /**
  * Node's own options of this run (the launcher gives sweep --max-semi-space-size), in the name:
  * V8 refuses a cache made under other flags, so each set of flags keeps its own, rather than
- * runs with and without them throwing away each other's.
+ * runs with and without them throwing away each other's. Options that only load a file first
+ * (--require, --import, a loader) or write a profile change nothing V8 compiles, and their
+ * values are often temporary paths (a test's probe): in the name, each would leave a cache behind
+ * per run, so they are left out.
  */
 function flagsTag(execArgv: readonly string[]): string {
-  if (execArgv.length === 0) return '';
-  return `-${execArgv.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_').slice(0, 64)}`;
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    if (WITH_VALUE.has(a)) i++; // the option and its value, as two arguments
+    else if (!NOT_FOR_V8.test(a)) kept.push(a);
+  }
+  if (kept.length === 0) return '';
+  return `-${kept.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_').slice(0, 64)}`;
 }
+
+/** Node options that take their value as the next argument and do not touch what V8 compiles. */
+const WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--cpu-prof-dir', '--heap-prof-dir']);
+/** The same options written with `=`, and the profilers' switches. */
+const NOT_FOR_V8 = /^(--require|--import|--loader|--experimental-loader|--cpu-prof[a-z-]*|--heap-prof[a-z-]*)(=|$)/;
 
 /** Where the cache of `filename` is kept (null: the file is not there to stat). */
 export function cacheFileFor(filename: string, cacheDir: string, execArgv: readonly string[] = process.execArgv): string | null {

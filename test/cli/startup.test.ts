@@ -145,6 +145,9 @@ test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V
   const sweep = cacheFileFor(MAIN, dir, ['--max-semi-space-size=1'])!;
   t.regex(plain, new RegExp(`/main-\\d+-\\d+-${process.version}-${process.arch}\\.bin$`));
   t.is(sweep, plain.replace(/\.bin$/, '-max-semi-space-size=1.bin'));
+  // A preloaded file or a profiler changes nothing V8 compiles: the same cache, not one per path.
+  t.is(cacheFileFor(MAIN, dir, ['--require', '/tmp/probe-1.cjs', '--import=file:///tmp/x/register.mjs', '--cpu-prof', '--cpu-prof-dir=/tmp/p']), plain);
+  t.is(cacheFileFor(MAIN, dir, ['-r', '/tmp/probe-2.cjs', '--max-semi-space-size=1']), sweep);
 });
 
 /** The Node built-in modules `rawprobe ...args` loads beyond what Node loads for any script (process.moduleLoadList). */
