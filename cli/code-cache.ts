@@ -40,17 +40,18 @@ function flagsTag(execArgv: readonly string[]): string {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const a = execArgv[i]!;
-    if (WITH_VALUE.has(a)) i++; // the option and its value, as two arguments
-    else if (!NOT_FOR_V8.test(a)) kept.push(a);
+    const name = a.split('=', 1)[0]!;
+    if (!NOT_FOR_V8.test(name)) kept.push(a);
+    else if (name === a && TAKES_VALUE.test(name)) i++; // its value is the next argument
   }
   if (kept.length === 0) return '';
   return `-${kept.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_').slice(0, 64)}`;
 }
 
-/** Node options that take their value as the next argument and do not touch what V8 compiles. */
-const WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--cpu-prof-dir', '--heap-prof-dir']);
-/** The same options written with `=`, and the profilers' switches. */
-const NOT_FOR_V8 = /^(--require|--import|--loader|--experimental-loader|--cpu-prof[a-z-]*|--heap-prof[a-z-]*)(=|$)/;
+/** Node options that preload a file or run a profiler: nothing V8 compiles changes with them. */
+const NOT_FOR_V8 = /^(-r|--require|--import|--loader|--experimental-loader|--cpu-prof[a-z-]*|--heap-prof[a-z-]*)$/;
+/** Those of them that take a value (the profilers' own switches do not). */
+const TAKES_VALUE = /^(-r|--require|--import|--loader|--experimental-loader|--(cpu|heap)-prof-(dir|name|interval))$/;
 
 /** Where the cache of `filename` is kept (null: the file is not there to stat). */
 export function cacheFileFor(filename: string, cacheDir: string, execArgv: readonly string[] = process.execArgv): string | null {

@@ -72,7 +72,7 @@ void SendQueue::Push(QueuedBatch&& batch) {
     queue_.addresses.insert(queue_.addresses.end(), batch.addresses.begin(), batch.addresses.end());
     queue_.tags.insert(queue_.tags.end(), batch.tags.begin(), batch.tags.end());
   }
-  const bool idle = busy_ < static_cast<int>(threads_.size());
+  const bool idle = AnyIdle();
   lock.unlock();
   if (idle) wake_.notify_one();
 }
@@ -97,7 +97,7 @@ void SendQueue::Fail(double tag, int err) {
 }
 
 void SendQueue::Run() {
-  Scratch scratch;
+  SendVector vector;
   for (;;) {
     QueuedBatch batch;
     bool more;
@@ -107,12 +107,12 @@ void SendQueue::Run() {
       if (stop_.load()) return;
       TakeChunk(&batch);
       busy_++;
-      more = Waiting() > 0 && busy_ < static_cast<int>(threads_.size());
+      more = Waiting() > 0 && AnyIdle();
     }
     // The next chunk to an idle thread, so that every thread sends while the queue is long.
     if (more) wake_.notify_one();
     room_.notify_all();
-    Send(batch, scratch);
+    Send(batch, vector);
     {
       std::lock_guard<std::mutex> lock(mu_);
       busy_--;
@@ -174,32 +174,19 @@ void SendQueue::AwaitChunk(int maxUs) {
 
 // sendmmsg until every datagram went or failed: a transient refusal waits (for room in the
 // send buffer, or a millisecond) and tries again, until kTransientGiveUpMs; any other skips it.
-void SendQueue::Send(const QueuedBatch& batch, Scratch& scratch) {
+void SendQueue::Send(const QueuedBatch& batch, SendVector& vector) {
   const size_t count = batch.lengths.size();
-  std::vector<mmsghdr>& headers = scratch.headers;
-  std::vector<iovec>& iov = scratch.iov;
-  headers.resize(count);
-  iov.resize(count);
+  vector.Resize(count);
   size_t at = 0;
   for (size_t i = 0; i < count; i++) {
-    iov[i].iov_base = const_cast<uint8_t*>(batch.bytes.data() + at);
-    iov[i].iov_len = batch.lengths[i];
+    vector.Set(i, batch.bytes.data() + at, batch.lengths[i], batch.addresses.empty() ? nullptr : &batch.addresses[i]);
     at += batch.lengths[i];
-    msghdr& m = headers[i].msg_hdr;
-    memset(&m, 0, sizeof(m));
-    m.msg_iov = &iov[i];
-    m.msg_iovlen = 1;
-    if (!batch.addresses.empty()) {
-      const Sockaddr& a = batch.addresses[i];
-      m.msg_name = const_cast<sockaddr*>(a.get());
-      m.msg_namelen = a.length;
-    }
   }
   size_t sent = 0;
   auto waitingSince = std::chrono::steady_clock::time_point::min();
   while (sent < count && !stop_.load()) {
     const unsigned int chunk = static_cast<unsigned int>(std::min(count - sent, kMaxPerCall));
-    const int rc = sendmmsg(fd_, &headers[sent], chunk, MSG_NOSIGNAL);
+    const int rc = sendmmsg(fd_, &vector.headers[sent], chunk, MSG_NOSIGNAL);
     if (rc > 0) {
       sent += static_cast<size_t>(rc);
       waitingSince = std::chrono::steady_clock::time_point::min();

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "send-vector.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -72,17 +73,15 @@ class SendQueue {
 
  private:
   size_t Waiting() const { return queue_.lengths.size() - head_; }
+  // Whether a thread waits for work (under mu_).
+  bool AnyIdle() const { return busy_ < static_cast<int>(threads_.size()); }
   // Every thread told to end, and joined.
   void Stop();
   void Run();
   void TakeChunk(QueuedBatch* out);
   void Restart(QueuedBatch&& batch);
-  // One thread's sendmmsg headers, reused chunk after chunk.
-  struct Scratch {
-    std::vector<mmsghdr> headers;
-    std::vector<iovec> iov;
-  };
-  void Send(const QueuedBatch& batch, Scratch& scratch);
+  // Sends `batch` with `vector`, the calling thread's own (reused chunk after chunk).
+  void Send(const QueuedBatch& batch, SendVector& vector);
   void Fail(double tag, int err);
 
   const int fd_;

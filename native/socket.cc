@@ -345,28 +345,16 @@ std::vector<Sockaddr> Socket::SendTargets(Napi::Env env, Napi::Value target, siz
   return {SockaddrArg(env, target, "address")};
 }
 
-// Fills sendHeaders_/sendIov_ for `buffers`; `addresses` holds one entry per datagram, one
-// for all, or none.
+// Fills send_ for `buffers`; `addresses` holds one entry per datagram, one for all, or none.
 void Socket::FillSendHeaders(Napi::Env env, Napi::Array buffers,
                              const std::vector<Sockaddr>& addresses) {
   const size_t count = buffers.Length();
-  sendHeaders_.resize(count);
-  sendIov_.resize(count);
+  send_.Resize(count);
   for (size_t i = 0; i < count; i++) {
     Bytes bytes = BytesArg(env, buffers.Get(static_cast<uint32_t>(i)), "buffers[i]");
-    sendIov_[i].iov_base = const_cast<uint8_t*>(bytes.data);
-    sendIov_[i].iov_len = bytes.length;
-    msghdr& m = sendHeaders_[i].msg_hdr;
-    memset(&m, 0, sizeof(m));
-    m.msg_iov = &sendIov_[i];
-    m.msg_iovlen = 1;
-    if (!addresses.empty()) {
-      // One entry for all datagrams, or one each (SendTargets checked the count).
-      const Sockaddr& a = addresses[addresses.size() == 1 ? 0 : i];
-      m.msg_name = const_cast<sockaddr*>(a.get());
-      m.msg_namelen = a.length;
-    }
-    sendHeaders_[i].msg_len = 0;
+    // One entry for all datagrams, or one each (SendTargets checked the count).
+    const Sockaddr* to = addresses.empty() ? nullptr : &addresses[addresses.size() == 1 ? 0 : i];
+    send_.Set(i, bytes.data, bytes.length, to);
   }
 }
 
@@ -376,12 +364,12 @@ size_t Socket::SendFilled(Napi::Env env, size_t count, int flags) {
   size_t sent = 0;
   while (sent < count) {
     const unsigned int chunk = static_cast<unsigned int>(std::min(count - sent, kMaxSendBatch));
-    const int rc = sendmmsg(fd_, &sendHeaders_[sent], chunk, flags | MSG_NOSIGNAL);
+    const int rc = sendmmsg(fd_, &send_.headers[sent], chunk, flags | MSG_NOSIGNAL);
     if (rc < 0) {
       const int err = errno;
       if (err == EINTR) continue;
       if (sent == 0) {
-        const msghdr& m = sendHeaders_[0].msg_hdr;
+        const msghdr& m = send_.headers[0].msg_hdr;
         throw SendError(env, err, "sendmmsg", static_cast<const sockaddr*>(m.msg_name),
                         m.msg_namelen);
       }

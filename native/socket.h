@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "polled-wrap.h"
 #include "send-queue.h"
+#include "send-vector.h"
 #include "sockaddr.h"
 
 namespace rawprobe {
@@ -157,7 +158,7 @@ class Socket : public PolledWrap<Socket> {
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value SendMany(const Napi::CallbackInfo& info);
-  // sends on a thread of their own (send-queue.cc)
+  // sends on threads of their own (send-queue.cc)
   Napi::Value QueueMany(const Napi::CallbackInfo& info);
   Napi::Value FlushQueued(const Napi::CallbackInfo& info);
   Napi::Value SetSendThreads(const Napi::CallbackInfo& info);
@@ -266,9 +267,8 @@ class Socket : public PolledWrap<Socket> {
   std::unique_ptr<Napi::AsyncContext> async_;
   std::unique_ptr<RecvScratch> scratch_;
 
-  // Send scratch, kept to avoid allocating per sendMany.
-  std::vector<mmsghdr> sendHeaders_;
-  std::vector<iovec> sendIov_;
+  // sendMany's headers, kept to avoid allocating per call.
+  SendVector send_;
 
   AddonData* data_ = nullptr;
   // readStampsOf(sender): a socket that only sends (IPv6's IPPROTO_RAW one, never polled) whose

@@ -21,11 +21,11 @@
 // Network safety: every flood runs inside this run's own lab namespaces, to h2 or to h1's own
 // loopback, bounded by time (D s) and, where the tool allows, by count.
 
-import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../../lib/lab/index.js';
 import { benchGroup, progress } from '../context.js';
 import { counterDelta, linkCounters, timedCounters, type LinkCounters } from '../counters.js';
+import { defaultSendThreads } from '../../cli/run/send.js';
 import { ceiling } from '../ceilings.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, skippedRow, type Contender, type ContenderResult, type Metric, type Row, type RunOutcome } from '../harness.js';
 import { BENCH_LAB } from '../lab.js';
@@ -174,8 +174,8 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
   const timeout = ctx.tools.paths['timeout'] ?? 'timeout';
   const oursPing = await pendingUnless('ping', ['-f', '-q', '-w', '-c']);
   const oursSend = await pendingUnless('send', ['--dst', '--type', '--icmp-id', '--payload-hex', '--rate', '--count', '--send-threads']);
-  // As many as send --rate max uses by default (cli/run/send.ts), said on both command lines.
-  const threads = String(Math.min(availableParallelism(), 4));
+  // As many as send --rate max uses by default, said on both command lines.
+  const threads = String(defaultSendThreads());
   const payloadHex = Buffer.from(Array.from({ length: 56 }, (_, k) => k)).toString('hex');
   const targets: FloodTarget[] = [
     { id: FLOOD_TARGET.lab, label: `through the 3-router lab, ${D} s`, address: lab.address('h2'), dev: 'eth0' },

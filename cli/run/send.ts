@@ -84,10 +84,15 @@ export function pacingOf(a: SendArgs, built: readonly Built[], defaultCount = bu
 /** Most send threads by default: past that, one socket's shared counters cost more than a CPU gives. */
 const DEFAULT_MAX_SEND_THREADS = 4;
 
-/** --send-threads, or one per CPU up to DEFAULT_MAX_SEND_THREADS at --rate max; other rates send from one. */
+/** The send threads of --rate max without --send-threads: one per CPU, up to DEFAULT_MAX_SEND_THREADS. */
+export function defaultSendThreads(): number {
+  return Math.min(availableParallelism(), DEFAULT_MAX_SEND_THREADS);
+}
+
+/** --send-threads, or defaultSendThreads() at --rate max; other rates send from one. */
 function sendThreadsOf(a: SendArgs, rate: number | 'max' | null): number {
   const given = a['send-threads'];
-  if (given === undefined) return rate === 'max' ? Math.min(availableParallelism(), DEFAULT_MAX_SEND_THREADS) : 1;
+  if (given === undefined) return rate === 'max' ? defaultSendThreads() : 1;
   const threads = wholeIn('--send-threads', 'send threads', given, 1, 16);
   if (rate !== 'max') throw new CliError('--send-threads goes with --rate max: other pacing sends from one thread', EXIT_ERROR);
   return threads;
