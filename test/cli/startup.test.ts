@@ -127,7 +127,7 @@ test('the bundle keeps the laziness: --version loads no command file and no yarg
   t.deepEqual(socket.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['socket']);
 });
 
-test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V8 worker thread; the code cache keeps one file per set of Node options', async (t) => {
+test('the launcher starts every command without rehashing V8\'s snapshot, and gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V8 worker thread; the code cache keeps one file per set of Node options', async (t) => {
   const dir = tempDir(t, 'launcher');
   const probe = join(dir, 'exec-argv.cjs');
   writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, `EXECARGV ${JSON.stringify(process.execArgv)}\\n`));\n");
@@ -139,8 +139,9 @@ test('the launcher gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V
         else resolve(JSON.parse(line[1]!));
       });
     });
-  t.deepEqual(await execArgv(['sweep', '--help']), ['--max-semi-space-size=1', '--v8-pool-size=1']);
-  t.deepEqual(await execArgv(['ping', '--help']), []);
+  t.deepEqual(await execArgv(['sweep', '--help']), ['--no-rehash-snapshot', '--max-semi-space-size=1', '--v8-pool-size=1']);
+  t.deepEqual(await execArgv(['ping', '--help']), ['--no-rehash-snapshot']);
+  t.deepEqual(await execArgv(['--version']), ['--no-rehash-snapshot']);
   const plain = cacheFileFor(MAIN, dir, [])!;
   const sweep = cacheFileFor(MAIN, dir, ['--max-semi-space-size=1'])!;
   t.regex(plain, new RegExp(`/main-\\d+-\\d+-${process.version}-${process.arch}\\.bin$`));
