@@ -75,6 +75,8 @@ const common: BuildOptions = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+  // cli/start.ts reads CommonJS's `module` on purpose (its Module class, for cli/code-cache.ts).
+  logOverride: { 'commonjs-variable-in-esm': 'silent' },
 };
 
 rmSync(outdir, { recursive: true, force: true });

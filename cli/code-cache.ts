@@ -12,7 +12,7 @@
 // a usable cache writes one, with every function that run compiled, if the folder is writable;
 // nothing is said when it is not. Nothing here can fail a run.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
+import type Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
@@ -87,11 +87,18 @@ function writeCaches(cacheDir: string): void {
   }
 }
 
+/** CommonJS's Module class: what `require('node:module')` exports. */
+export type ModuleClass = typeof Module;
+
 /**
  * Compiles the bundle's own CommonJS files (those in the folder of `bundleFile`) with V8's code
- * cache. Call once, first thing; a no-op outside the bundle (tsc's ES modules never pass here).
+ * cache. Call once, first thing. `Module` is CommonJS's Module class as the caller's own module
+ * object has it (`module.constructor`): requiring node:module for it would load Node's ES module
+ * loader and source-map code, about 1 ms of every start. Undefined (tsc's ES modules, which
+ * never pass through CommonJS): nothing to do.
  */
-export function useCodeCache(bundleFile: string): void {
+export function useCodeCache(bundleFile: string, Module: ModuleClass | undefined): void {
+  if (Module === undefined) return;
   const appDir = dirname(bundleFile);
   const cacheDir = join(appDir, 'cache');
   // Node types do not declare _compile (internal, but how every code-cache loader hooks in).

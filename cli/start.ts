@@ -10,7 +10,7 @@
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { restoreExtraCaCerts } from './ca-certs.js';
-import { useCodeCache } from './code-cache.js';
+import { useCodeCache, type ModuleClass } from './code-cache.js';
 import { watchStdout } from './stopping.js';
 import { version } from './version.js';
 
@@ -30,7 +30,9 @@ export async function start(args: readonly string[]): Promise<void> {
   // `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a
   // run in progress has completed its files (cli/stopping.ts); watched from its first use.
   watchStdout();
-  useCodeCache(fileURLToPath(import.meta.url));
+  // `module` is there when this file runs as the CommonJS bundle (dist/app/main.js), not as tsc's
+  // ES module.
+  useCodeCache(fileURLToPath(import.meta.url), typeof module === 'object' ? (module.constructor as ModuleClass) : undefined);
   try {
     // Loaded now, not at start: --version never reads the command definitions.
     const { quickLine, respelled } = await import('./quick-parse.js');

@@ -5,7 +5,6 @@
 // The addon is loaded on first use, not at import, so that code which never opens a socket
 // (checksum, decode) works even where the addon has not been built.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { packageRoot } from '../package-root.js';
@@ -219,6 +218,13 @@ function addonPath(): string {
 let loaded: NativeAddon | null = null;
 let unavailable = false;
 
+/**
+ * The addon as this process loaded it, on `process`: each bundle of dist/app has its own copy of
+ * this module (and of `loaded`), and one process loads the addon once, as require() would.
+ */
+const PROCESS_ADDON = Symbol.for('rawprobe.addon');
+const processSlot = process as NodeJS.Process & { [PROCESS_ADDON]?: NativeAddon };
+
 /** The addon when it is built and loads, else null, quietly: for code with a JavaScript way too. */
 export function addonIfBuilt(): NativeAddon | null {
   if (loaded !== null || unavailable) return loaded;
@@ -233,6 +239,8 @@ export function addonIfBuilt(): NativeAddon | null {
 /** The addon, loaded on first call. Throws ERR_ADDON_NOT_BUILT with what to do. */
 export function addon(): NativeAddon {
   if (loaded !== null) return loaded;
+  const shared = processSlot[PROCESS_ADDON];
+  if (shared !== undefined) return (loaded = shared);
   const path = addonPath();
   if (!existsSync(path)) {
     throw socketError(
@@ -240,11 +248,15 @@ export function addon(): NativeAddon {
       `the rawprobe addon is not built: run npm ci or npm run build (looked for ${path})`,
     );
   }
-  const require = createRequire(import.meta.url);
   try {
-    const candidate = require(path) as NativeAddon;
+    // process.dlopen is what require() does for a .node file, without node:module (and the ES
+    // module loader it brings: about 1 ms of a one-probe ping's start).
+    const holder = { exports: {} };
+    process.dlopen(holder, path);
+    const candidate = holder.exports as NativeAddon;
     checkLayout(candidate.batchLayout, path);
     loaded = candidate;
+    processSlot[PROCESS_ADDON] = candidate;
   } catch (cause) {
     if (cause instanceof Error && (cause as { code?: unknown }).code === ErrorCode.addonLoad) throw cause;
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);

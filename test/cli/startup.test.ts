@@ -164,12 +164,36 @@ async function loadedBuiltins(t: ExecutionContext, args: string[]): Promise<{ co
 // node:crypto alone costs about 7 ms of a start (it was loaded for IPv6 fragment identifications);
 // names need node:dns, addresses do not. (node:net comes with process.stdout on a pipe or a
 // terminal: the test below asks about it.)
-rootTest()('a ping and a trace of 127.0.0.1 load neither node:crypto nor node:dns', async (t) => {
+// node:module brings Node's ES module loader and source-map code (about 1 ms): the code cache
+// takes CommonJS's Module class from main.js's own module object, the addon loads through
+// process.dlopen.
+rootTest()('a ping and a trace of 127.0.0.1 load neither node:crypto, node:dns nor node:module', async (t) => {
   for (const args of [['ping', '-c', '1', '127.0.0.1'], ['trace', '-n', '-q', '1', '127.0.0.1']]) {
     const { code, builtins } = await loadedBuiltins(t, args);
     t.is(code, 0, args.join(' '));
     t.true(builtins.includes('vm'), 'the probe saw the code cache load node:vm');
-    t.deepEqual(builtins.filter((m) => m === 'crypto' || m === 'dns'), [], args.join(' '));
+    t.deepEqual(builtins.filter((m) => m === 'crypto' || m === 'dns' || m === 'module'), [], args.join(' '));
+  }
+});
+
+rootTest()('a ping compiles quick.js and its own bundle from the code cache a run before it left', async (t) => {
+  const dir = tempDir(t, 'scripts');
+  const probe = join(dir, 'scripts.cjs');
+  // Every vm.Script the run makes, with whether it was handed a cache and whether V8 took it.
+  writeFileSync(
+    probe,
+    "const vm = require('node:vm');\nconst Original = vm.Script;\nconst seen = [];\n" +
+      'vm.Script = class extends Original { constructor(source, options) { super(source, options); ' +
+      'seen.push(`${options && options.filename} ${options && options.cachedData !== undefined} ${this.cachedDataRejected === true}`); } };\n' +
+      "process.on('exit', () => { for (const s of seen) require('node:fs').writeSync(2, `SCRIPT ${s}\\n`); });\n",
+  );
+  const args = ['ping', '-c', '1', '127.0.0.1'];
+  t.is((await rawprobe(args)).code, 0); // leaves the cache if none was there
+  const r = await rawprobe(args, { nodeArgs: ['--require', probe] });
+  t.is(r.code, 0);
+  const scripts = r.stderr.split('\n').filter((line) => line.startsWith('SCRIPT ')).map((line) => line.slice('SCRIPT '.length));
+  for (const file of ['dist/app/quick.js', 'dist/app/run/ping.js']) {
+    t.true(scripts.includes(`${join(ROOT, file)} true false`), `${file} from its cache: ${scripts.join('; ')}`);
   }
 });
 
