@@ -48,8 +48,11 @@ function flagsTag(execArgv: readonly string[]): string {
   return `-${kept.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_').slice(0, 64)}`;
 }
 
-/** Node options that preload a file or run a profiler: nothing V8 compiles changes with them. */
-const NOT_FOR_V8 = /^(-r|--require|--import|--loader|--experimental-loader|--cpu-prof[a-z-]*|--heap-prof[a-z-]*)$/;
+/**
+ * Node options that preload a file, run a profiler or choose how paths resolve (the launcher's
+ * --preserve-symlinks): nothing V8 compiles changes with them.
+ */
+const NOT_FOR_V8 = /^(-r|--require|--import|--loader|--experimental-loader|--cpu-prof[a-z-]*|--heap-prof[a-z-]*|--preserve-symlinks(-main)?)$/;
 /** Those of them that take a value (the profilers' own switches do not). */
 const TAKES_VALUE = /^(-r|--require|--import|--loader|--experimental-loader|--(cpu|heap)-prof-(dir|name|interval))$/;
 

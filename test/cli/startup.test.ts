@@ -127,7 +127,7 @@ test('the bundle keeps the laziness: --version loads no command file and no yarg
   t.deepEqual(socket.modules.filter((m) => RUN_FILE.test(m)).map((m) => RUN_FILE.exec(m)![1]), ['socket']);
 });
 
-test('the launcher starts every command without rehashing V8\'s snapshot, and gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V8 worker thread; the code cache keeps one file per set of Node options', async (t) => {
+test('the launcher starts every command without rehashing V8\'s snapshot or looking up real paths, and gives sweep, and only sweep, V8 semi-spaces of 1 MB and one V8 worker thread; the code cache keeps one file per set of Node options', async (t) => {
   const dir = tempDir(t, 'launcher');
   const probe = join(dir, 'exec-argv.cjs');
   writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, `EXECARGV ${JSON.stringify(process.execArgv)}\\n`));\n");
@@ -139,9 +139,10 @@ test('the launcher starts every command without rehashing V8\'s snapshot, and gi
         else resolve(JSON.parse(line[1]!));
       });
     });
-  t.deepEqual(await execArgv(['sweep', '--help']), ['--no-rehash-snapshot', '--max-semi-space-size=1', '--v8-pool-size=1']);
-  t.deepEqual(await execArgv(['ping', '--help']), ['--no-rehash-snapshot']);
-  t.deepEqual(await execArgv(['--version']), ['--no-rehash-snapshot']);
+  const always = ['--no-rehash-snapshot', '--preserve-symlinks', '--preserve-symlinks-main'];
+  t.deepEqual(await execArgv(['sweep', '--help']), [...always, '--max-semi-space-size=1', '--v8-pool-size=1']);
+  t.deepEqual(await execArgv(['ping', '--help']), always);
+  t.deepEqual(await execArgv(['--version']), always);
   const plain = cacheFileFor(MAIN, dir, [])!;
   const sweep = cacheFileFor(MAIN, dir, ['--max-semi-space-size=1'])!;
   t.regex(plain, new RegExp(`/main-\\d+-\\d+-${process.version}-${process.arch}\\.bin$`));
@@ -149,6 +150,8 @@ test('the launcher starts every command without rehashing V8\'s snapshot, and gi
   // A preloaded file or a profiler changes nothing V8 compiles: the same cache, not one per path.
   t.is(cacheFileFor(MAIN, dir, ['--require', '/tmp/probe-1.cjs', '--import=file:///tmp/x/register.mjs', '--cpu-prof', '--cpu-prof-dir=/tmp/p']), plain);
   t.is(cacheFileFor(MAIN, dir, ['-r', '/tmp/probe-2.cjs', '--max-semi-space-size=1']), sweep);
+  // Nor does where paths resolve: the launcher's --preserve-symlinks share the plain cache.
+  t.is(cacheFileFor(MAIN, dir, ['--preserve-symlinks', '--preserve-symlinks-main', '--max-semi-space-size=1']), sweep);
 });
 
 /** The Node built-in modules `rawprobe ...args` loads beyond what Node loads for any script (process.moduleLoadList). */
