@@ -9,6 +9,7 @@
         "native/connection.cc",
         "native/constants.cc",
         "native/errors.cc",
+        "native/interfaces.cc",
         "native/pcap-filter.cc",
         "native/poll.cc",
         "native/readiness.cc",

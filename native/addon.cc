@@ -13,6 +13,7 @@
 //   Capture, captureLayout, captureInterface(), compileFilter()   packet capture (capture.h)
 //   timestampsLive(), interfaceTimestamping(), enableHardwareTimestamps()   (timestamping.h)
 //   checkRecords(), laneLayout   the checksum lane over pcap records (checksum-lane.h)
+//   interfaceAddresses()   [name, address, ...] of every IPv4 and IPv6 address (interfaces.h)
 #include <dlfcn.h>
 #include <unistd.h>
 #include <napi.h>
@@ -23,6 +24,7 @@
 #include "capture.h"
 #include "checksum-lane.h"
 #include "constants.h"
+#include "interfaces.h"
 #include "objects.h"
 #include "socket.h"
 #include "timestamping.h"
@@ -127,6 +129,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("enableHardwareTimestamps", Napi::Function::New<EnableHardwareTimestamps>(env, "enableHardwareTimestamps"));
   exports.Set("checkRecords", CheckRecordsFunction(env));
   exports.Set("laneLayout", LaneLayout(env));
+  exports.Set("interfaceAddresses", Napi::Function::New<InterfaceAddresses>(env, "interfaceAddresses"));
   return exports;
 }
 

@@ -10,12 +10,12 @@
 //    (libpcap then filters in user space; we refuse with a message);
 //  - the compile error names no position, so the position is found by asking libpcap again:
 //    the longest start of the expression that some ending would make valid ends where the error is.
-import { endianness } from 'node:os';
 import { encodeProgram, type BpfInstruction } from '../socket/bpf.js';
 import { constants } from '../socket/constants.js';
 import { CaptureError, CAPTURE_ERROR, errnoCode } from './errors.js';
 import { SLL2_HEADER_LENGTH } from './interfaces.js';
 import { captureAddon } from './native.js';
+import { HOST_LITTLE_ENDIAN } from '../wire/bytes.js';
 
 export interface CompileOptions {
   /** The capture's link type (LINKTYPE_*): Ethernet for eth0 and lo, LINUX_SLL2 for any. */
@@ -110,7 +110,7 @@ export function cookedProgram(filter: CompiledFilter): BpfInstruction[] {
 /** struct sock_filter[] (host byte order) as instructions. */
 export function decodeProgram(bytes: Uint8Array): BpfInstruction[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const little = endianness() === 'LE';
+  const little = HOST_LITTLE_ENDIAN;
   const out: BpfInstruction[] = [];
   for (let o = 0; o + 8 <= bytes.byteLength; o += 8) {
     out.push({ code: view.getUint16(o, little), jt: view.getUint8(o + 2), jf: view.getUint8(o + 3), k: view.getUint32(o + 4, little) });

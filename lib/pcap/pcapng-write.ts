@@ -4,12 +4,12 @@
 // flush and close (buffered-writer.ts).
 
 import type { Writable } from 'node:stream';
-import { endianness } from 'node:os';
 import { writeU16, writeU32 } from './bytes.js';
 import { BLOCK_TYPE, IDB_OPTION, LINKTYPE, MAX_CAPTURED_LENGTH, PCAPNG_BYTE_ORDER_MAGIC, SHB_OPTION, type ByteOrder } from './format.js';
 import { BLOCK, EPB, IDB, SHB } from './pcapng.js';
 import { BufferedWriter } from './buffered-writer.js';
 import type { FrameSource, TimestampInput } from './write.js';
+import { HOST_LITTLE_ENDIAN } from '../wire/bytes.js';
 
 export interface PcapngWriterOptions {
   /** The interface's link type (default RAW, 101). */
@@ -53,7 +53,7 @@ export class PcapngWriter extends BufferedWriter {
     super('PcapngWriter', target, Math.max(4096, Math.floor(options.bufferSize ?? DEFAULT_BUFFER_SIZE)), options.end);
     this.linkType = linkType;
     this.snaplen = snaplen;
-    this.byteOrder = options.byteOrder ?? (endianness() === 'LE' ? 'little' : 'big');
+    this.byteOrder = options.byteOrder ?? (HOST_LITTLE_ENDIAN ? 'little' : 'big');
     this.le = this.byteOrder === 'little';
     this.used = this.encodeSectionHeader(0);
     this.used = this.encodeInterface(this.used, options.interfaceName ?? null);

@@ -5,12 +5,12 @@
 // 262144), with LINKTYPE_RAW (101) because `ping --pcap-out` records bare IPv4 packets: tshark
 // 4.0, tcpdump 4.99 and scapy all decode 101; LINKTYPE_IPV4 (228) is newer and rarer.
 
-import { endianness } from 'node:os';
 import type { Writable } from 'node:stream';
 import { writeU16, writeU32 } from './bytes.js';
 import { GLOBAL_HEADER, LINKTYPE, MAGIC, MAX_CAPTURED_LENGTH, RECORD_HEADER, type ByteOrder } from './format.js';
 import { BufferedWriter } from './buffered-writer.js';
 import type { PcapTimestamp } from './view.js';
+import { HOST_LITTLE_ENDIAN } from '../wire/bytes.js';
 
 export interface PcapWriteOptions {
   /** Link-layer type in the global header (default RAW, 101). */
@@ -73,7 +73,7 @@ function settings(o: PcapWriteOptions): Settings {
   if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > MAX_CAPTURED_LENGTH) {
     throw new RangeError(`pcap snaplen ${snaplen} is not an integer in 1-${MAX_CAPTURED_LENGTH}`);
   }
-  const byteOrder = o.byteOrder ?? (endianness() === 'LE' ? 'little' : 'big');
+  const byteOrder = o.byteOrder ?? (HOST_LITTLE_ENDIAN ? 'little' : 'big');
   return {
     linkType,
     nanosecond: o.nanosecond ?? false,

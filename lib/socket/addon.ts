@@ -193,6 +193,8 @@ export interface NativeAddon {
    */
   checkRecords?: (buf: Uint8Array, pos: number, end: number, flags: number, maxCaptured: number, out: Float64Array) => void;
   laneLayout?: NativeLaneLayout;
+  /** getifaddrs: [name, address, name, address, ...], every IPv4 and IPv6 address. */
+  interfaceAddresses(): string[];
 }
 
 /** Where checkRecords leaves its facts in `out`. */

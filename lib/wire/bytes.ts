@@ -7,6 +7,12 @@
 
 import { DecodeError, EncodeError, ParseError, parseField } from './errors.js';
 
+/**
+ * Whether this machine keeps numbers little end first: the byte order of the pcap files it
+ * writes and of the filter programs its kernel runs (os.endianness() without node:os).
+ */
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function u8(b: Uint8Array, o: number): number {
   return b[o]!;
 }

@@ -12,11 +12,11 @@
 //   fallback   a kernel that refuses SO_TIMESTAMPING leaves the socket as it was: receive times
 //              from SO_TIMESTAMPNS, send times from the clock read just before each send call.
 //              timestampsOf() says which, and why (`-v`).
-import { networkInterfaces } from 'node:os';
 import { constants } from '../../socket/constants.js';
 import { NS_PER_MS, now } from '../../socket/clock.js';
 import type { RawSocket } from '../../socket/socket.js';
 import { SocketGroup } from './socket-group.js';
+import { interfaceHolding } from '../../socket/interfaces.js';
 import { enableHardwareStamps, interfaceStamps, receiveStampsLive } from '../../socket/timestamping.js';
 
 /** Where a session's times come from. */
@@ -57,10 +57,7 @@ function codeOf(e: unknown): string {
 
 /** The interface that holds `address` (the session's source address), or null. */
 export function interfaceOf(address: string): string | null {
-  for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    if (addresses?.some((a) => a.address === address)) return name;
-  }
-  return null;
+  return interfaceHolding(address);
 }
 
 /** The interface's hardware stamps switched on, or why not. */

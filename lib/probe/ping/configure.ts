@@ -10,10 +10,10 @@
 //     otherwise, never fragments (iputils sets IP_PMTUDISC_DO then);
 //   - -R and -T: the option every probe carries, with our own slot filled (ip-options.ts);
 //   - the route MTU, and the MTU probes are cut for when they do not fit.
-import { networkInterfaces } from 'node:os';
 import { parseIpv4 } from '../../wire/bytes.js';
 import { optionsLength } from '../../wire/ipv4-options.js';
 import { checkLocalAddress, routeMtu, routeSource, type RouteHow } from '../../socket/route.js';
+import { interfaceHolds } from '../../socket/interfaces.js';
 import { errnoName, PROBE_ERROR, ProbeError } from '../errors.js';
 import { fragmentMtuFor } from '../engine/fragmenting-socket.js';
 import { familyOf } from '../family/index.js';
@@ -151,5 +151,5 @@ function smallestRouteMtu(targets: readonly ResolvedTarget[], source: string | n
  * (iputils warns when it is not: "source address might be selected on device other than").
  */
 export function sourceIsOnDevice(source: string, device: string): boolean {
-  return (networkInterfaces()[device] ?? []).some((a) => a.address === source);
+  return interfaceHolds(device, source);
 }
