@@ -1,10 +1,9 @@
 // The exact fix for a missing CAP_NET_RAW when `rawprobe setup-privileges` has been run here: the
 // private node (lib/package-root.ts privateNodePath) exists, so the question is only whether this
 // user is in its group. The addon's advice (native/errors.cc) cannot know that; describeError
-// (cli/errors.ts) swaps it for this. Synchronous and light (node:fs only), since it sits on the
-// error path every command shares and loads at start-up.
+// (cli/errors.ts) swaps it for this. Synchronous and light (node:fs only, not node:os), since it
+// sits on the error path every command shares and loads at start-up.
 import { readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { privateNodePath } from '../lib/package-root.js';
 
 /** The advice that follows "needs CAP_NET_RAW: ", or null to keep the addon's. */
@@ -24,21 +23,24 @@ export function privilegeHint(): string | null {
 
 /** The group's name from /etc/group, else its number. */
 function groupName(gid: number): string {
-  try {
-    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
-      const [name, , id] = line.split(':');
-      if (name !== undefined && id === String(gid)) return name;
-    }
-  } catch {
-    // no /etc/group: the number will do
-  }
-  return String(gid);
+  return nameIn('/etc/group', gid) ?? String(gid);
 }
 
+/** This user's name from /etc/passwd (a user from a directory service: $USER). */
 function userName(): string {
+  const uid = process.geteuid?.();
+  return (uid === undefined ? null : nameIn('/etc/passwd', uid)) ?? process.env['USER'] ?? 'USER';
+}
+
+/** The name of number `id` in a file of name:x:id:... lines (/etc/group, /etc/passwd), or null. */
+function nameIn(file: string, id: number): string | null {
   try {
-    return userInfo().username;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const [name, , number] = line.split(':');
+      if (name !== undefined && number === String(id)) return name;
+    }
   } catch {
-    return process.env['USER'] ?? 'USER';
+    // no such file: the caller's fallback will do
   }
+  return null;
 }
