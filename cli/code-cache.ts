@@ -56,11 +56,19 @@ const NOT_FOR_V8 = /^(-r|--require|--import|--loader|--experimental-loader|--cpu
 /** Those of them that take a value (the profilers' own switches do not). */
 const TAKES_VALUE = /^(-r|--require|--import|--loader|--experimental-loader|--(cpu|heap)-prof-(dir|name|interval))$/;
 
+/** flagsTag of this process's own options, worked out once: every file a run loads asks. */
+let ownTag: string | null = null;
+
+function tagOf(execArgv: readonly string[]): string {
+  if (execArgv !== process.execArgv) return flagsTag(execArgv);
+  return (ownTag ??= flagsTag(execArgv));
+}
+
 /** Where the cache of `filename` is kept (null: the file is not there to stat). */
 export function cacheFileFor(filename: string, cacheDir: string, execArgv: readonly string[] = process.execArgv): string | null {
   try {
     const st = statSync(filename);
-    return join(cacheDir, `${basename(filename, '.js')}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}${flagsTag(execArgv)}.bin`);
+    return join(cacheDir, `${basename(filename, '.js')}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}${tagOf(execArgv)}.bin`);
   } catch {
     return null;
   }
