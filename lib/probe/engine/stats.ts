@@ -2,16 +2,16 @@
 // gather_statistics() and finish(), iputils 20221126), so our summary line matches theirs
 // digit for digit when given the same round-trip times.
 //
-// iputils keeps round-trip times as whole microseconds ("triptime") and so do we: sums are
-// exact integers, and the mean deviation uses its integer formula
+// iputils keeps each round-trip time as whole microseconds ("triptime") and so do we, but its
+// sums (tsum, tsum2) are C doubles, and so are ours, added in the same order:
 //
 //   total = received + duplicates           (duplicates' times are counted too)
-//   avg   = tsum / total                                        (integer division)
-//   var   = (tsum2 - tsum * tsum / total) / total               when tsum < INT_MAX
-//         = tsum2 / total - avg * avg                           otherwise
-//   mdev  = llsqrt(var)                                         (integer square root)
+//   avg   = (long) (tsum / total)
+//   var   = (long long) ((tsum2 - tsum * tsum / total) / total)    when tsum < INT_MAX
+//         = (long long) (tsum2 / total - avg * avg)                otherwise
+//   mdev  = llsqrt(var)                                            (its integer square root)
 //
-// computed here with BigInt, because tsum * tsum passes 2^53 long before tsum passes INT_MAX.
+// Floating point up to the truncation matters: tsum * tsum / total keeps its fraction.
 
 /** Everything counted for one target. Plain numbers: cheap to update on every reply. */
 export interface TargetStats {
@@ -87,7 +87,7 @@ export interface RttSummary {
   mdevUs: number;
 }
 
-const INT_MAX = 2147483647n;
+const INT_MAX = 2147483647;
 
 /**
  * iputils' llsqrt(), step for step: Newton's method from above, returning the first iterate
@@ -105,19 +105,29 @@ export function llsqrt(a: bigint): bigint {
   return x;
 }
 
-/** min/avg/max/mdev as finish() computes them, or null when no time was recorded. */
+/**
+ * min/avg/max/mdev as finish() computes them, or null when no time was recorded. iputils keeps
+ * tsum and tsum2 as C doubles (ping.h), so the variance is worked out in floating point and only
+ * then truncated to a long long: (tsum2 - tsum * tsum / total) / total, not its integer-division
+ * twin. The two differ when tsum * tsum / total has a fraction: 20 loopback replies whose squares
+ * sum to 5908 and times to 342 give 2.99, truncated to 2 (mdev 0.001 ms), where integer division
+ * gives 3 (0.002). JavaScript numbers are the same doubles, added in the same order.
+ */
 export function rttSummary(s: TargetStats): RttSummary | null {
   if (s.timed === 0) return null;
-  const total = BigInt(s.timed);
-  const tsum = BigInt(s.sumUs);
-  const tsum2 = BigInt(Math.round(s.sum2Us));
-  const avg = tsum / total;
-  const variance = tsum < INT_MAX ? (tsum2 - (tsum * tsum) / total) / total : tsum2 / total - avg * avg;
+  const total = s.timed;
+  const tsum = s.sumUs;
+  const tsum2 = s.sum2Us;
+  const avg = Math.trunc(tsum / total); // long tmavg = tsum / total
+  const variance =
+    tsum < INT_MAX
+      ? Math.trunc((tsum2 - (tsum * tsum) / total) / total)
+      : Math.trunc(tsum2 / total - Number(BigInt(avg) * BigInt(avg))); // long * long, then double
   return {
     minUs: s.minUs,
-    avgUs: Number(avg),
+    avgUs: avg,
     maxUs: s.maxUs,
-    mdevUs: Number(llsqrt(variance)),
+    mdevUs: Number(llsqrt(BigInt(variance))),
   };
 }
 
