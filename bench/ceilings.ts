@@ -6,6 +6,7 @@
 //   raw-sender      sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and over, on one
 //                   thread or several (send --rate max)
 //   pcap-checksum   the checksum checks over a pcap in memory (rawprobe checksum, checkCapture)
+//   flood-ceiling   an echo flood with kernel stamps at both ends, one thread (ping -f)
 //
 // When cc is missing or a program does not compile, the rows that use it say why.
 import { mkdirSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { findTool } from '../lib/lab/index.js';
 import { REPO_ROOT } from './lab.js';
 import { lastLine, runProcess } from './proc.js';
 
-export const CEILINGS = ['raw-sender', 'pcap-checksum'] as const;
+export const CEILINGS = ['raw-sender', 'pcap-checksum', 'flood-ceiling'] as const;
 export type Ceiling = (typeof CEILINGS)[number];
 
 export interface CeilingBuild {

@@ -9,6 +9,9 @@
 //           over (bench/ceilings.ts compiles it): what the kernel takes from one sender here, the
 //           figure `send --rate max` is read against; and the same on as many threads as our
 //           send uses (one per CPU, at most 4), what the kernel takes from this machine's CPUs
+//           bench/c/flood-ceiling.c: ping -f in C with every probe stamped by the kernel at both
+//           ends, as ours is, on one thread that sends and reads (the figure `ping -f` is read
+//           against: what a flood timed as ours is can do here)
 //
 // Every tool sends 56 bytes of ICMP data and floods for D seconds (5; 1 with --quick, which
 // also leaves loopback to full runs). "Sent" is the steady rate from h1's interface counters,
@@ -169,6 +172,7 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
   const lab = await ctx.labs.get(BENCH_LAB.chain3);
   const rawSocket = await ensureRawSocket(ctx.log);
   const sender = await ceiling('raw-sender');
+  const stampedFlood = await ceiling('flood-ceiling');
   const pingProblem = toolProblem(ctx.tools, 'iputils-ping');
   const hpingProblem = toolProblem(ctx.tools, 'hping3');
   const timeout = ctx.tools.paths['timeout'] ?? 'timeout';
@@ -243,6 +247,13 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
           }, [0, 124, 130]),
       },
       {
+        name: 'C ping -f, kernel stamps',
+        side: SIDE.theirs,
+        command: `flood-ceiling ${a} ${D} ${cap}   (bench/c/flood-ceiling.c)`,
+        unavailable: stampedFlood.problem,
+        run: () => floodRun(lab, target, [stampedFlood.path!, a, D, cap], 'C ping -f', seconds, (r) => required('C ping -f', r), [0]),
+      },
+      {
         name: `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`,
         side: SIDE.theirs,
         command: `node bench/raw-socket-flood.cjs ${a} ${D} ${cap}`,
@@ -255,7 +266,7 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
           }, [0], rawSocket.env),
       },
     ];
-    const rs = contenders[6]!.name;
+    const rs = contenders[7]!.name;
     const ceilingThreads = contenders[5]!.name;
     const metrics: Metric[] = [
       { key: 'sent', what: `flood ${target.label}: echo requests sent (steady rate)`, units: 'packets/s', better: BETTER.higher },
@@ -265,6 +276,7 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
       { ours: 'rawprobe ping -f', theirs: 'ping -f (iputils)', id: 'ping-f.iputils' },
       { ours: 'rawprobe ping -f', theirs: 'hping3 --flood --icmp', id: 'ping-f.hping3', metrics: ['sent'] },
       { ours: 'rawprobe ping -f', theirs: rs, id: 'ping-f.raw-socket' },
+      { ours: 'rawprobe ping -f', theirs: 'C ping -f, kernel stamps', id: 'ping-f.ceiling' },
       { ours: 'rawprobe send --rate max', theirs: 'ping -f (iputils)', id: 'send.iputils', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: 'hping3 --flood --icmp', id: 'send.hping3', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: 'C sender (sendmmsg)', id: 'send.ceiling', metrics: ['sent'] },
