@@ -17,11 +17,16 @@
 // And --json: mtr --json's shape ({"report": {..., "hubs": [...]}}) and field names where the
 // figure is the same (count, host, Loss%, Snt, Rcv, Last, Avg, Best, Wrst, StDev, Javg, Jmax),
 // with ours beside them; the README documents every field.
-import { hostname } from 'node:os';
+import { hostName } from '../../lib/socket/system.js';
 import type { ReportHop, ReportHost } from '../../lib/probe/trace/report.js';
 import type { RoundsResult, RoundsStart } from '../../lib/probe/trace/rounds-session.js';
 import { extensionsJson, extensionsSuffix } from './extensions.js';
 import { changesJson, changesSuffix } from './trace.js';
+
+/** The HOST column's name, as mtr's: this machine's (gethostname). */
+function localName(): string {
+  return hostName() ?? process.env['HOSTNAME'] ?? 'localhost';
+}
 
 /** mtr's: " %2d.|-- " then the host padded to 25, so the figures start at column 33. */
 const HOST_WIDTH = 25;
@@ -75,7 +80,7 @@ function figures(hop: ReportHop): string {
 export function reportLines(start: RoundsStart & { startedAt: number }, hops: readonly ReportHop[], options: ReportTextOptions = {}): string[] {
   const width = Math.max(HOST_WIDTH, ...hops.flatMap((h) => [mainText(h, options).length, ...h.hosts.map((x) => hostText(x, options).length)]));
   const titles = COLUMNS.map((c) => (c === ' ' ? ' ' : c.padStart(6))).join('');
-  const lines = [`Start: ${isoTime(start.startedAt)}`, `HOST: ${hostname().padEnd(width + 2)}${titles}`];
+  const lines = [`Start: ${isoTime(start.startedAt)}`, `HOST: ${localName().padEnd(width + 2)}${titles}`];
   for (const hop of hops) {
     lines.push(`${String(hop.ttl).padStart(3)}.|-- ${mainText(hop, options).padEnd(width)}${figures(hop)}${changesSuffix(hop.changes)}`);
     for (const h of hop.hosts) {
@@ -121,7 +126,7 @@ export function reportJson(start: RoundsStart & { startedAt: number }, result: R
   return {
     report: {
       rawprobe: {
-        src: hostname(),
+        src: localName(),
         source: start.source,
         dst: start.host,
         address: start.address,

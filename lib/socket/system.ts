@@ -7,6 +7,19 @@ import { MIN_IPV4_MTU } from '../wire/fragment.js';
 import { addonIfBuilt } from './addon.js';
 import { constants } from './constants.js';
 
+/**
+ * This machine's name, as gethostname() gives it (the UTS namespace's, from
+ * /proc/sys/kernel/hostname): os.hostname() without loading node:os on a trace's way. null when
+ * /proc cannot tell.
+ */
+export function hostName(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /** Each interface's flags file holds its IFF_* bits in hex ("0x1003"), its mtu file the MTU. */
 const SYS_NET = '/sys/class/net';
 const MAX_MTU = 65535;

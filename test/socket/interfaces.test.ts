@@ -1,10 +1,12 @@
-// The addon's interface addresses (getifaddrs) against Node's own os.networkInterfaces(), which
-// lib/socket/interfaces.ts stands in for; and the host byte order against os.endianness().
-import { endianness, networkInterfaces } from 'node:os';
+// What stands in for node:os on a probe's way, each against Node's own answer: the addon's
+// interface addresses (getifaddrs) against os.networkInterfaces(), the host byte order against
+// os.endianness(), the machine's name against os.hostname().
+import { endianness, hostname, networkInterfaces } from 'node:os';
 
 import test from 'ava';
 
 import { interfaceHolding, interfaceHolds } from '../../lib/socket/interfaces.js';
+import { hostName } from '../../lib/socket/system.js';
 import { HOST_LITTLE_ENDIAN } from '../../lib/wire/bytes.js';
 
 test('every address os.networkInterfaces() lists is held by the interface(s) it names, and no other', (t) => {
@@ -28,4 +30,8 @@ test('every address os.networkInterfaces() lists is held by the interface(s) it 
 
 test('the host byte order is os.endianness()', (t) => {
   t.is(HOST_LITTLE_ENDIAN, endianness() === 'LE');
+});
+
+test('the machine\'s name is os.hostname()', (t) => {
+  t.is(hostName(), hostname());
 });
