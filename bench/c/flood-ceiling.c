@@ -172,7 +172,9 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   unsigned long lost = 0; /* probes given up on after IDLE_MS of silence: room for more */
   while (!stop && received < count && seconds_since(&t0) < limit) {
-    const unsigned long out_now = sent - received - lost;
+    /* A probe given up on may still be answered late: never count below nothing outstanding. */
+    const unsigned long settled = received + lost;
+    const unsigned long out_now = sent > settled ? sent - settled : 0;
     const unsigned long room = out_now >= WINDOW ? 0 : WINDOW - out_now;
     const unsigned long left = count > sent ? count - sent : 0;
     unsigned int n = (unsigned int)(room < left ? room : left);
