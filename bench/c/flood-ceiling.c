@@ -4,8 +4,8 @@
  * sends and reads: the probes go out with sendmmsg, up to 32 at a time, while fewer than WINDOW
  * are unanswered (64, as ping -f's window); after each send the answers and the send stamps are
  * read with recvmmsg until none is left. When nothing moves for 10 ms one more probe may go, as
- * iputils' ping -f does, so a lost answer never stalls it. The headers are built here
- * (IP_HDRINCL), as rawprobe's are.
+ * iputils' ping -f does, so a lost answer never stalls it. The probes are echo.h's, with IPv4
+ * headers of our own (IP_HDRINCL), as rawprobe's are.
  *
  * One thread on purpose: the kernel's work for a probe (the lab's forwarding, the answer's way
  * back into the socket) runs in the sending call on the sender's CPU, and reading the answers on
@@ -31,11 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "echo.h"
+
 #define WINDOW 64
 #define BATCH 32
 #define READ_BATCH 64
-#define DATA 56
-#define LENGTH (20 + 8 + DATA)
 #define IDLE_MS 10
 
 static volatile sig_atomic_t stop;
@@ -46,7 +46,7 @@ static struct sockaddr_in target;
 static unsigned short ident;
 static unsigned long sent, received, stamps;
 
-static unsigned char out[BATCH][LENGTH];
+static uint8_t out[BATCH][ECHO_LENGTH];
 static struct mmsghdr out_msgs[BATCH];
 static struct iovec out_iov[BATCH];
 
@@ -55,40 +55,8 @@ static unsigned char in_control[READ_BATCH][256];
 static struct mmsghdr in_msgs[READ_BATCH];
 static struct iovec in_iov[READ_BATCH];
 
-static unsigned short checksum(const unsigned char *p, int n) {
-  unsigned long sum = 0;
-  for (int i = 0; i + 1 < n; i += 2) sum += (unsigned long)(p[i] << 8 | p[i + 1]);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return (unsigned short)~sum;
-}
-
-/* Probe k of the batch, with sequence number seq: the IPv4 header (the kernel fills in the
- * checksum, and the source when it is 0) and the echo request with its checksum. */
-static void build(int k, unsigned short seq) {
-  unsigned char *p = out[k];
-  memset(p, 0, 20);
-  p[0] = 0x45;
-  p[2] = LENGTH >> 8;
-  p[3] = LENGTH & 0xff;
-  p[8] = 64;
-  p[9] = IPPROTO_ICMP;
-  memcpy(p + 16, &target.sin_addr, 4);
-  unsigned char *icmp = p + 20;
-  icmp[0] = 8;
-  icmp[1] = 0;
-  icmp[2] = icmp[3] = 0;
-  icmp[4] = ident >> 8;
-  icmp[5] = ident & 0xff;
-  icmp[6] = seq >> 8;
-  icmp[7] = seq & 0xff;
-  for (int i = 0; i < DATA; i++) icmp[8 + i] = (unsigned char)i;
-  const unsigned short sum = checksum(icmp, 8 + DATA);
-  icmp[2] = sum >> 8;
-  icmp[3] = sum & 0xff;
-}
-
 static void send_some(unsigned int n) {
-  for (unsigned int k = 0; k < n; k++) build((int)k, (unsigned short)(sent + k));
+  for (unsigned int k = 0; k < n; k++) echo_request(out[k], target.sin_addr, ident, (uint16_t)(sent + k));
   int done = sendmmsg(fd, out_msgs, n, MSG_DONTWAIT);
   if (done > 0) sent += (unsigned long)done;
 }
@@ -152,7 +120,7 @@ int main(int argc, char **argv) {
   }
   for (int k = 0; k < BATCH; k++) {
     out_iov[k].iov_base = out[k];
-    out_iov[k].iov_len = LENGTH;
+    out_iov[k].iov_len = ECHO_LENGTH;
     out_msgs[k].msg_hdr.msg_name = &target;
     out_msgs[k].msg_hdr.msg_namelen = sizeof target;
     out_msgs[k].msg_hdr.msg_iov = &out_iov[k];

@@ -23,9 +23,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "echo.h"
+
 #define BATCH 64
-#define DATA 56
-#define LENGTH (20 + 8 + DATA)
 #define MAX_THREADS 16
 
 static volatile sig_atomic_t stop;
@@ -63,15 +63,6 @@ static void *send_loop(void *unused) {
   return NULL;
 }
 
-static uint16_t checksum(const void *p, size_t n) {
-  const uint8_t *b = p;
-  uint32_t sum = 0;
-  for (size_t i = 0; i + 1 < n; i += 2) sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-  if (n & 1) sum += (uint32_t)b[n - 1] << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return htons((uint16_t)~sum);
-}
-
 int main(int argc, char **argv) {
   if (argc != 3 && argc != 4) {
     fprintf(stderr, "usage: raw-sender TARGET COUNT [THREADS]\n");
@@ -97,25 +88,12 @@ int main(int argc, char **argv) {
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
 
-  static uint8_t packets[BATCH][LENGTH];
+  static uint8_t packets[BATCH][ECHO_LENGTH];
   static struct iovec iov[BATCH];
   for (int i = 0; i < BATCH; i++) {
-    struct iphdr *ip = (struct iphdr *)packets[i];
-    ip->version = 4;
-    ip->ihl = 5;
-    ip->tot_len = htons(LENGTH);
-    ip->id = htons((uint16_t)(i + 1));
-    ip->ttl = 64;
-    ip->protocol = IPPROTO_ICMP;
-    ip->daddr = to.sin_addr.s_addr; /* source 0.0.0.0: the kernel fills it in */
-    struct icmphdr *icmp = (struct icmphdr *)(packets[i] + 20);
-    icmp->type = ICMP_ECHO;
-    icmp->un.echo.id = htons(0x4321);
-    icmp->un.echo.sequence = htons((uint16_t)(i + 1));
-    for (int k = 0; k < DATA; k++) packets[i][28 + k] = (uint8_t)k;
-    icmp->checksum = checksum(icmp, 8 + DATA);
+    echo_request(packets[i], to.sin_addr, 0x4321, (uint16_t)(i + 1));
     iov[i].iov_base = packets[i];
-    iov[i].iov_len = LENGTH;
+    iov[i].iov_len = ECHO_LENGTH;
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
     msgs[i].msg_hdr.msg_name = &to;

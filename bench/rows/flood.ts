@@ -181,6 +181,8 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
   // As many as send --rate max uses by default, said on both command lines.
   const threads = String(defaultSendThreads());
   const payloadHex = Buffer.from(Array.from({ length: 56 }, (_, k) => k)).toString('hex');
+  const ceilingThreads = `C sender, ${threads} threads (sendmmsg)`;
+  const rawSocketName = `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`;
   const targets: FloodTarget[] = [
     { id: FLOOD_TARGET.lab, label: `through the 3-router lab, ${D} s`, address: lab.address('h2'), dev: 'eth0' },
     { id: FLOOD_TARGET.loopback, label: `on loopback, ${D} s`, address: '127.0.0.1', dev: 'lo' },
@@ -235,7 +237,7 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
           }, [0, 124, 130]),
       },
       {
-        name: `C sender, ${threads} threads (sendmmsg)`,
+        name: ceilingThreads,
         side: SIDE.theirs,
         command: `timeout -s INT ${D} raw-sender ${a} ${cap} ${threads}   (bench/c/raw-sender.c)`,
         unavailable: sender.problem,
@@ -254,7 +256,7 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
         run: () => floodRun(lab, target, [stampedFlood.path!, a, D, cap], 'C ping -f', seconds, (r) => required('C ping -f', r), [0]),
       },
       {
-        name: `npm raw-socket${rawSocket.version === null ? '' : ` ${rawSocket.version}`}`,
+        name: rawSocketName,
         side: SIDE.theirs,
         command: `node bench/raw-socket-flood.cjs ${a} ${D} ${cap}`,
         unavailable: rawSocket.problem,
@@ -266,8 +268,6 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
           }, [0], rawSocket.env),
       },
     ];
-    const rs = contenders[7]!.name;
-    const ceilingThreads = contenders[5]!.name;
     const metrics: Metric[] = [
       { key: 'sent', what: `flood ${target.label}: echo requests sent (steady rate)`, units: 'packets/s', better: BETTER.higher },
       { key: 'replies', what: `flood ${target.label}: replies the tool read`, units: 'packets/s', better: BETTER.higher },
@@ -275,13 +275,13 @@ export const floodGroup = benchGroup('flood', '2', 'flood through the 3-router l
     const pairs = [
       { ours: 'rawprobe ping -f', theirs: 'ping -f (iputils)', id: 'ping-f.iputils' },
       { ours: 'rawprobe ping -f', theirs: 'hping3 --flood --icmp', id: 'ping-f.hping3', metrics: ['sent'] },
-      { ours: 'rawprobe ping -f', theirs: rs, id: 'ping-f.raw-socket' },
+      { ours: 'rawprobe ping -f', theirs: rawSocketName, id: 'ping-f.raw-socket' },
       { ours: 'rawprobe ping -f', theirs: 'C ping -f, kernel stamps', id: 'ping-f.ceiling' },
       { ours: 'rawprobe send --rate max', theirs: 'ping -f (iputils)', id: 'send.iputils', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: 'hping3 --flood --icmp', id: 'send.hping3', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: 'C sender (sendmmsg)', id: 'send.ceiling', metrics: ['sent'] },
       { ours: 'rawprobe send --rate max', theirs: ceilingThreads, id: 'send.ceiling-threads', metrics: ['sent'] },
-      { ours: 'rawprobe send --rate max', theirs: rs, id: 'send.raw-socket', metrics: ['sent'] },
+      { ours: 'rawprobe send --rate max', theirs: rawSocketName, id: 'send.raw-socket', metrics: ['sent'] },
     ];
     if (ctx.quick && target.id === FLOOD_TARGET.loopback) {
       for (const pair of pairs) {

@@ -4,6 +4,7 @@
 // (cli/format/send.ts).
 import { availableParallelism } from 'node:os';
 import { familyOf, kernelChanges, openSender, type PacketSender, type SendStats } from '../../lib/craft/index.js';
+import { MAX_SEND_THREADS } from '../../lib/socket/socket.js';
 import { CliError, describeError, EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from '../errors.js';
 import { printJsonLine } from '../format/json.js';
 import { changeText, kernelWarningLine, morePacketsLine, packetJson, packetText, replyJson, replyText, sendingLine, sentLine, totalsJson, totalsLine, type Pacing } from '../format/send.js';
@@ -93,7 +94,7 @@ export function defaultSendThreads(): number {
 function sendThreadsOf(a: SendArgs, rate: number | 'max' | null): number {
   const given = a['send-threads'];
   if (given === undefined) return rate === 'max' ? defaultSendThreads() : 1;
-  const threads = wholeIn('--send-threads', 'send threads', given, 1, 16);
+  const threads = wholeIn('--send-threads', 'send threads', given, 1, MAX_SEND_THREADS);
   if (rate !== 'max') throw new CliError('--send-threads goes with --rate max: other pacing sends from one thread', EXIT_ERROR);
   return threads;
 }

@@ -5,7 +5,7 @@
 // kernel timestamps) and Socket (the classic API: createSocket, bind, listen, accept,
 // connect, recv, sendAll, ..., in classic/).
 export { rawIcmpSocket, type RawIcmpOptions } from './icmp-socket.js';
-export { RawSocket, openSocket } from './socket.js';
+export { RawSocket, openSocket, MAX_SEND_THREADS } from './socket.js';
 export type {
   OpenOptions,
   ReceiveOptions,

@@ -62,6 +62,9 @@ function invalid(message: string): SocketError {
   return socketError(ErrorCode.invalidArgValue, message, 'RangeError');
 }
 
+/** The most send threads a socket takes (RawSocket.setSendThreads; native/send-queue.h's kMaxThreads). */
+export const MAX_SEND_THREADS = 16;
+
 export class RawSocket extends EventEmitter<RawSocketEvents> {
   readonly family: Family;
   readonly type: SocketType;
@@ -239,10 +242,10 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
   }
 
   /**
-   * How many threads queueMany()'s queue sends on (1 to 16; before the first queueMany(), which
-   * makes it): the kernel's own work for each datagram (a lab's forwarding, loopback's delivery)
-   * runs on the thread that sends it, so more threads use more CPUs, and datagrams leave in about
-   * the order queued, not exactly. Returns how many it will have: a socket that stamps its sends
+   * How many threads queueMany()'s queue sends on (1 to MAX_SEND_THREADS; before the first
+   * queueMany(), which makes it): the kernel's own work for each datagram (a lab's forwarding,
+   * loopback's delivery) runs on the thread that sends it, so more threads use more CPUs, and
+   * datagrams leave in about the order queued, not exactly. Returns how many it will have: a socket that stamps its sends
    * (SO_TIMESTAMPING's keys count in the order sent) keeps one.
    */
   setSendThreads(threads: number): number {

@@ -55,11 +55,6 @@ function codeOf(e: unknown): string {
   return String((e as { code?: unknown }).code ?? (e as Error).message ?? e);
 }
 
-/** The interface that holds `address` (the session's source address), or null. */
-export function interfaceOf(address: string): string | null {
-  return interfaceHolding(address);
-}
-
 /** The interface's hardware stamps switched on, or why not. */
 function hardwareOn(name: string | null): NonNullable<TimestampSource['hardware']> {
   if (name === null) return { interface: null, on: false, why: 'no interface holds the source address' };
@@ -79,7 +74,7 @@ function hardwareOn(name: string | null): NonNullable<TimestampSource['hardware'
  * Never throws: without them, the socket keeps SO_TIMESTAMPNS and the send-call clock.
  */
 export function useKernelTimestamps(socket: RawSocket, hardwareFor: string | null = null, send = true): TimestampSource {
-  const hardware = hardwareFor === null ? null : hardwareOn(interfaceOf(hardwareFor));
+  const hardware = hardwareFor === null ? null : hardwareOn(interfaceHolding(hardwareFor));
   let source: TimestampSource = { send: send ? 'kernel' : 'user', refused: null, hardware };
   try {
     socket.setTimestamping(softwareFlags(send) | (hardware?.on === true ? hardwareFlags() : 0));
