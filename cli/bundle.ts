@@ -3,11 +3,11 @@
 // (about 10 ms and 2 MB on its own: README, Performance).
 //
 //   dist/app/main.js         cli/start.ts: --version, then the quick parse or yargs
-//   dist/app/quick.js        cli/quick-parse.ts and the command definitions it reads
 //   dist/app/cli.js          cli/main.ts and yargs, for every line the quick parse leaves to yargs
 //   dist/app/errors.js       cli/errors.ts and cli/stopping.ts, one copy each for all files: CliError
 //   dist/app/stopping.js     is checked with instanceof, and stopping.ts knows the run in progress
-//   dist/app/run/<name>.js   cli/run/<name>.ts with the lib/ code it uses, loaded when <name> runs
+//   dist/app/run/<name>.js   cli/run/<name>.ts with the lib/ code it uses, loaded when <name> runs,
+//                            and the declarations the quick parse reads its lines from
 //   dist/app/package.json    says these .js files are CommonJS (the package is "type": "module")
 //
 // Each command's work stays a file of its own, loaded only when that command runs, as in the
@@ -44,7 +44,6 @@ const SHARED = ['errors', 'stopping'];
 function separateFiles(up: string): Plugin {
   const own = new Map<string, string>([
     [join(cliDir, 'main.js'), 'cli.js'],
-    [join(cliDir, 'quick-parse.js'), 'quick.js'],
     ...SHARED.map((name) => [join(cliDir, `${name}.js`), `${name}.js`] as [string, string]),
   ]);
   for (const name of RUN) own.set(join(cliDir, 'run', `${name}.js`), `run/${name}.js`);
@@ -87,7 +86,6 @@ await Promise.all([
     ...common,
     entryPoints: {
       main: join(cliDir, 'start.js'),
-      quick: join(cliDir, 'quick-parse.js'),
       cli: join(cliDir, 'main.js'),
       ...Object.fromEntries(SHARED.map((name) => [name, join(cliDir, `${name}.js`)])),
     },

@@ -12,8 +12,6 @@
 // listed below) it answers null and yargs decides. test/cli/quick-parse.test.ts checks, over
 // random command lines, that every answer it gives is yargs' own.
 import type { Options, PositionalOptions } from 'yargs';
-import { quickCommand } from './commands/index.js';
-import type { QuickCommand } from './commands/lazy.js';
 import { everyValue, lastValue, type CommandHelp } from './options/define.js';
 
 /** What a command declares, as its builder hands it to yargs. */
@@ -31,8 +29,7 @@ export interface Declaration {
  * The command line `args` (the command first) with the command's own spellings rewritten
  * (`trace -UL` is `trace --udplite`), up to a `--`: what both parsers then read.
  */
-export function respelled(args: readonly string[]): readonly string[] {
-  const spellings = args.length > 0 ? quickCommand(args[0]!)?.declaration.spellings : undefined;
+export function respelled(args: readonly string[], spellings: Declaration['spellings']): readonly string[] {
   if (spellings === undefined) return args;
   const end = args.indexOf('--');
   return args.map((word, i) => (end >= 0 && i > end ? word : (spellings[word] ?? word)));
@@ -197,9 +194,17 @@ function putOptions(out: QuickArgs, d: Declaration, given: ReadonlyMap<string, s
   }
 }
 
-/** The command of `args` (all of rawprobe's arguments) and its values, or null when yargs must read the line. */
-export function quickLine(args: readonly string[]): { command: QuickCommand; argv: QuickArgs } | null {
-  const command = args.length > 0 ? quickCommand(args[0]!) : null;
-  const argv = command === null ? null : quickParse(args[0]!, command.declaration, args.slice(1));
-  return argv === null ? null : { command: command!, argv };
+/** A command line as the quick parse read it: respelled, and the values for run() (null: yargs must read it). */
+export interface QuickLine {
+  line: readonly string[];
+  argv: QuickArgs | null;
+}
+
+/**
+ * `args` (all of rawprobe's arguments, the command's name first) as the command declared in `d`
+ * spells them, and the values run() gets from that line, or null for them when yargs must read it.
+ */
+export function quickLine(d: Declaration, args: readonly string[]): QuickLine {
+  const line = respelled(args, d.spellings);
+  return { line, argv: quickParse(line[0]!, d, line.slice(1)) };
 }

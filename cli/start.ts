@@ -3,14 +3,15 @@
 // people type never need yargs, whose loading and set-up cost more than Node's own start: so
 // `--version` is answered here, and a command line the quick parse reads (cli/quick-parse.ts: the
 // plain forms of ping, trace, tos, sweep, checksum, decode, capture and send) goes straight to
-// that command's work (cli/run/<name>.ts, loaded on use). Everything else (--help, completions,
-// usage errors, lab, sockopt, any line the quick parse leaves alone) goes to yargs (cli/main.ts),
-// loaded only then. Both come out of V8's code cache when a run before this one left it
-// (cli/code-cache.ts).
+// that command's work (cli/run/<name>.ts, loaded on use, with the command's declarations:
+// cli/quick-commands.ts). Everything else (--help, completions, usage errors, lab, sockopt, any
+// line the quick parse leaves alone) goes to yargs (cli/main.ts), loaded only then. Both come out
+// of V8's code cache when a run before this one left it (cli/code-cache.ts).
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { restoreExtraCaCerts } from './ca-certs.js';
 import { useCodeCache, type ModuleClass } from './code-cache.js';
+import { quickWork } from './quick-commands.js';
 import { watchStdout } from './stopping.js';
 import { version } from './version.js';
 
@@ -34,16 +35,17 @@ export async function start(args: readonly string[]): Promise<void> {
   // ES module.
   useCodeCache(fileURLToPath(import.meta.url), typeof module === 'object' ? (module.constructor as ModuleClass) : undefined);
   try {
-    // Loaded now, not at start: --version never reads the command definitions.
-    const { quickLine, respelled } = await import('./quick-parse.js');
-    const line = respelled(args);
-    const quick = quickLine(line);
-    if (quick === null) {
-      const { main } = await import('./main.js');
-      await main([...line]);
-    } else {
-      await quick.command.run(quick.argv);
+    let line = args;
+    const work = quickWork(args);
+    if (work !== null) {
+      // The command's work, and its declarations with it (cli/quick-commands.ts).
+      const { quick } = (await work()).command;
+      const parsed = quick!.parse(args);
+      if (parsed.argv !== null) return await quick!.run(parsed.argv);
+      line = parsed.line;
     }
+    const { main } = await import('./main.js');
+    await main([...line]);
   } catch (err) {
     const { describeError, exitCodeOf, fail } = await import('./errors.js');
     fail(describeError(err), exitCodeOf(err));

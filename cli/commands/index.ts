@@ -8,7 +8,6 @@
 // builder needing data from lib/ (choices, a table in the help) is async and imports it; value
 // imports of lib/ go in cli/run/.
 import type { Argv } from 'yargs';
-import type { QuickCommand } from './lazy.js';
 import { capture } from './capture.js';
 import { checksum } from './checksum.js';
 import { completion, completionRequest } from './completion.js';
@@ -28,10 +27,3 @@ export function withCommands(y: Argv): Argv {
   return y.command(ping).command(trace).command(tos).command(sweep).command(checksum).command(decode).command(capture).command(send).command(sockopt).command(socket).command(lab).command(setupPrivileges).command(completion).command(completionRequest);
 }
 
-/** The commands whose lines cli/start.ts may parse without yargs (cli/quick-parse.ts), by name. */
-export function quickCommand(name: string): QuickCommand | null {
-  for (const c of [ping, trace, tos, sweep, checksum, decode, capture, send]) {
-    if (c.quick !== null && c.quick.declaration.help.command.split(' ')[0] === name) return c.quick;
-  }
-  return null;
-}

@@ -5,13 +5,19 @@
 // as another type, does not compile.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CommandHelp } from '../options/define.js';
-import type { Declaration, QuickArgs } from '../quick-parse.js';
+import { quickLine, type Declaration, type QuickArgs, type QuickLine } from '../quick-parse.js';
 
 type Builder<A> = ((y: Argv) => Argv<A>) | ((y: Argv) => PromiseLike<Argv<A>>);
 
-/** A command cli/start.ts may run without yargs: its declarations, and its work. */
+/** A command cli/start.ts may run without yargs: its declarations, their parse, and its work. */
 export interface QuickCommand {
   declaration: Declaration;
+  /**
+   * The quick parse of `args` (all of rawprobe's arguments, this command's name first). Here, with
+   * the declarations, because it knows their kinds by their coerce functions (cli/options/define.ts):
+   * the very functions of this bundle's file, which another file's copy would not be.
+   */
+  parse(args: readonly string[]): QuickLine;
   run(argv: QuickArgs): Promise<void>;
 }
 
@@ -42,8 +48,12 @@ export function lazyCommand<A>(
     builder,
     handler: run,
     // The quick parse gives what yargs gives for these declarations (test/cli/quick-parse.test.ts).
-    quick: declaration === null ? null : { declaration: { help, ...declaration }, run: (argv) => run(argv as ArgumentsCamelCase<A>) },
+    quick: declaration === null ? null : quickCommand({ help, ...declaration }, (argv) => run(argv as ArgumentsCamelCase<A>)),
   };
+}
+
+function quickCommand(declaration: Declaration, run: (argv: QuickArgs) => Promise<void>): QuickCommand {
+  return { declaration, parse: (args) => quickLine(declaration, args), run };
 }
 
 /** `y` with the help's examples and closing words. */

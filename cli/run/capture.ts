@@ -11,6 +11,8 @@ import { CliError, EXIT_ERROR } from '../errors.js';
 import { listeningLine, packetText, programText, statsLines, type FieldTable, type PacketStyle } from '../format/capture.js';
 import { decimal, whole } from '../numbers.js';
 import { stoppable } from '../stopping.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { capture as command } from '../commands/capture.js';
 
 interface Settings {
   interface: string;

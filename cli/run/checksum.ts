@@ -14,6 +14,8 @@ import type { ChecksumArgs } from '../options/checksum.js';
 import { progressWanted } from '../progress.js';
 import { stoppable } from '../stopping.js';
 import { readProgress } from '../read-progress.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { checksum as command } from '../commands/checksum.js';
 
 /** What `rawprobe checksum` does once yargs has parsed its options (cli/options/checksum.ts). */
 export async function run(argv: ChecksumArgs): Promise<void> {

@@ -17,6 +17,8 @@ import type { DecodeArgs } from '../options/decode.js';
 import { progressWanted } from '../progress.js';
 import { stoppable } from '../stopping.js';
 import { readProgress } from '../read-progress.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { decode as command } from '../commands/decode.js';
 
 /** --count: packets to show, null for all. */
 export function decodeCount(argv: DecodeArgs): number | null {

@@ -33,6 +33,8 @@ import { OrderedLines } from './ordered-lines.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail, withSignals } from './session.js';
 import { writeStdout } from '../stdout.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { ping as command } from '../commands/ping.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ import { fragmentMtuOf, fragOf, fromFlags6 } from './send-ipv6.js';
 import { fromHex, fromJson, oneVersion, sourceName } from './send-files.js';
 import { resolveDestination } from './send-target.js';
 import { craftedList, type CraftedList } from './send-walk.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { send as command } from '../commands/send.js';
 
 /** Packets of a walk's list that the text output shows before it says how many more. */
 const SHOWN_PACKETS = 16;

@@ -28,6 +28,8 @@ import { writeStdout } from '../stdout.js';
 import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 import { IntervalSplits, RoundTrips } from './sweep-rounds.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { sweep as command } from '../commands/sweep.js';
 
 // ---- arguments -------------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ import { stoppable } from '../stopping.js';
 import { openOrFail } from './session.js';
 import { parseWait, probeKind } from './trace-args.js';
 import { writeStdout } from '../stdout.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { tos as command } from '../commands/tos.js';
 
 /** What runs without --values, --dscp or --ecn: best effort, the low-priority class, the AF classes, EF, network control. */
 export const DEFAULT_DSCP = ['CS0', 'CS1', 'AF11', 'AF21', 'AF31', 'AF41', 'EF', 'CS6'] as const;

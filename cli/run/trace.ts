@@ -21,6 +21,8 @@ import { parseWait, traceMethod } from './trace-args.js';
 import { multipathFlows } from './trace-flows.js';
 import { DEFAULT_MULTIPATH_FLOWS } from '../../lib/probe/trace/flows.js';
 import { writeStdout } from '../stdout.js';
+/** The command's declarations, loaded with its work: cli/start.ts parses its lines from them (cli/quick-commands.ts). */
+export { trace as command } from '../commands/trace.js';
 
 /** --ip-option, each as lib/craft reads it (its ParseError is the user's: one line). */
 function ipOptionsOf(texts: readonly string[]): Ipv4OptionInit[] {

@@ -10,13 +10,13 @@ import type { Options } from 'yargs';
 import { capture } from '../../cli/commands/capture.js';
 import { checksum } from '../../cli/commands/checksum.js';
 import { decode } from '../../cli/commands/decode.js';
-import { quickCommand } from '../../cli/commands/index.js';
 import type { LazyCommand } from '../../cli/commands/lazy.js';
 import { ping } from '../../cli/commands/ping.js';
 import { send } from '../../cli/commands/send.js';
 import { sweep } from '../../cli/commands/sweep.js';
 import { tos } from '../../cli/commands/tos.js';
 import { trace } from '../../cli/commands/trace.js';
+import { QUICK_COMMANDS, quickWork } from '../../cli/quick-commands.js';
 import { quickParse, respelled, type Declaration } from '../../cli/quick-parse.js';
 import { parseArgs } from '../helpers/cli.js';
 
@@ -124,19 +124,36 @@ test('the lines people type most take the quick way', (t) => {
   ];
   for (const line of lines) {
     const [name, ...args] = line.split(' ');
-    const command = quickCommand(name!);
-    t.not(command, null, name);
+    const command = QUICK.get(name!);
+    t.not(command, undefined, name);
     t.not(quickParse(name!, command!.declaration, args), null, line);
   }
-  for (const name of ['lab', 'sockopt', 'setup-privileges', 'nope']) t.is(quickCommand(name), null, name);
+});
+
+/** The commands with declarations the quick parse reads, by name. */
+const QUICK = new Map([ping, trace, tos, sweep, checksum, decode, capture, send].map((c) => [c.quick!.declaration.help.command.split(' ')[0]!, c.quick!]));
+
+test('a quick command\'s line loads its work, which hands over that command\'s declarations; help, other commands and nothing go to yargs', async (t) => {
+  t.deepEqual([...QUICK_COMMANDS].sort(), [...QUICK.keys()].sort());
+  for (const [name, quick] of QUICK) {
+    const work = quickWork([name, '127.0.0.1']);
+    t.not(work, null, name);
+    t.is((await work!()).command.quick?.declaration, quick.declaration, `${name}'s work hands over ${name}'s declarations`);
+  }
+  for (const args of [['lab', 'up', 'x.json'], ['sockopt'], ['setup-privileges'], ['nope'], [], ['ping', '--help'], ['trace', '-h', '203.0.113.6']]) {
+    t.is(quickWork(args), null, args.join(' '));
+  }
 });
 
 test('traceroute\'s -UL is one option to trace (getopt would read -U -L): rewritten before either parser reads the line', async (t) => {
-  t.deepEqual(respelled(['trace', '-n', '-UL', '203.0.113.6']), ['trace', '-n', '--udplite', '203.0.113.6']);
-  t.deepEqual(respelled(['trace', '-n', '--', '-UL']), ['trace', '-n', '--', '-UL'], 'after --: a positional');
-  t.deepEqual(respelled(['ping', '-UL', '127.0.0.1']), ['ping', '-UL', '127.0.0.1'], 'another command keeps its words');
-  t.deepEqual(respelled([]), []);
-  const argv = await parseArgs(trace, respelled(['trace', '-UL', '203.0.113.6']).slice(1));
+  const spellings = trace.quick!.declaration.spellings;
+  t.deepEqual(respelled(['trace', '-n', '-UL', '203.0.113.6'], spellings), ['trace', '-n', '--udplite', '203.0.113.6']);
+  t.deepEqual(respelled(['trace', '-n', '--', '-UL'], spellings), ['trace', '-n', '--', '-UL'], 'after --: a positional');
+  t.deepEqual(ping.quick!.parse(['ping', '-UL', '127.0.0.1']).line, ['ping', '-UL', '127.0.0.1'], 'another command keeps its words');
+  const quick = trace.quick!.parse(['trace', '-UL', '203.0.113.6']);
+  t.deepEqual(quick.line, ['trace', '--udplite', '203.0.113.6']);
+  t.true(quick.argv?.udplite, 'the quick parse reads the respelled line');
+  const argv = await parseArgs(trace, quick.line.slice(1));
   t.true(argv.udplite);
   t.false(argv.udp);
 });
