@@ -1,12 +1,10 @@
-// One place that turns any failure into the one-line message and exit code the CLI promises.
-// Exit codes (documented in README): 0 success, 1 "the network said no" (no reply, bad checksum
-// found, target unreachable), 2 bad usage, bad input or a system error.
+// One place that turns any failure into the one-line message and exit code the CLI promises
+// (cli/exit-codes.ts).
 
+import { EXIT_ERROR } from './exit-codes.js';
 import { privilegeHint } from './privilege-hint.js';
 
-export const EXIT_OK = 0;
-export const EXIT_NEGATIVE = 1;
-export const EXIT_ERROR = 2;
+export { EXIT_ERROR, EXIT_NEGATIVE, EXIT_OK } from './exit-codes.js';
 
 /** Says `message` on stderr as the one line `rawprobe: ...` and sets the exit code. */
 export function fail(message: string, exitCode: number): void {

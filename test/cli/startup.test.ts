@@ -7,8 +7,8 @@
 // ./rawprobe runs (cli/bundle.ts: CommonJS files, named from require's cache as the child exits),
 // where each command's work is a file of its own, dist/app/run/<name>.js. No privilege, nothing sent.
 import test, { type ExecutionContext } from 'ava';
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheFileFor } from '../../cli/code-cache.js';
@@ -203,6 +203,26 @@ rootTest()('a ping compiles its own bundle from the code cache a run before it l
   // stopping.js is loaded before the cache is in use, by main.js, which Node compiles itself.
   const files = scripts.map((s) => relative(ROOT, s.split(' ')[0]!)).sort();
   t.deepEqual(files, ['dist/app/errors.js', 'dist/app/run/ping.js'], 'no declarations of other commands, no yargs');
+});
+
+test('only a run that did its work (exit 0 or 1) leaves a code cache: a failed one compiled too little of its command', (t) => {
+  for (const [code, kept] of [[0, 1], [1, 1], [2, 0]] as const) {
+    const dir = tempDir(t, `cache-${code}`);
+    writeFileSync(join(dir, 'main.js'), '');
+    writeFileSync(join(dir, 'work.js'), 'module.exports = (a) => a + 1;\n');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { useCodeCache } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/cli/code-cache.js')).href)};
+      const require = createRequire(import.meta.url);
+      useCodeCache(${JSON.stringify(join(dir, 'main.js'))}, require('node:module'));
+      require(${JSON.stringify(join(dir, 'work.js'))})(1);
+      process.exitCode = ${code};
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    t.is(r.status, code, r.stderr);
+    const cache = join(dir, 'cache');
+    t.is(existsSync(cache) ? readdirSync(cache).filter((f) => f.startsWith('work-')).length : 0, kept, `exit ${code}`);
+  }
 });
 
 // process.stdout on a pipe is a net.Socket, and making it costs a one-probe ping about 5 ms: a
