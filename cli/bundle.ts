@@ -4,8 +4,9 @@
 //
 //   dist/app/main.js         cli/start.ts: --version, then the quick parse or yargs
 //   dist/app/cli.js          cli/main.ts and yargs, for every line the quick parse leaves to yargs
-//   dist/app/errors.js       cli/errors.ts and cli/stopping.ts, one copy each for all files: CliError
-//   dist/app/stopping.js     is checked with instanceof, and stopping.ts knows the run in progress
+//   dist/app/shared.js       cli/errors.ts and cli/stopping.ts (cli/shared.ts), one copy for all
+//                            files: CliError is checked with instanceof, and stopping.ts knows the
+//                            run in progress
 //   dist/app/run/<name>.js   cli/run/<name>.ts with the lib/ code it uses, loaded when <name> runs,
 //                            and the declarations the quick parse reads its lines from
 //   dist/app/package.json    says these .js files are CommonJS (the package is "type": "module")
@@ -33,8 +34,9 @@ const RUN = [
   ),
 ].sort();
 
-/** Modules every file shares one copy of (state, or a class checked with instanceof). */
+/** Modules every file shares one copy of (state, or a class checked with instanceof): dist/app/shared.js, made from cli/shared.ts. */
 const SHARED = ['errors', 'stopping'];
+const SHARED_ENTRY = join(cliDir, 'shared.js');
 
 /**
  * Keeps the files apart: an import of cli/run/<name>, cli/main or cli/errors from another file
@@ -44,13 +46,14 @@ const SHARED = ['errors', 'stopping'];
 function separateFiles(up: string): Plugin {
   const own = new Map<string, string>([
     [join(cliDir, 'main.js'), 'cli.js'],
-    ...SHARED.map((name) => [join(cliDir, `${name}.js`), `${name}.js`] as [string, string]),
+    ...SHARED.map((name) => [join(cliDir, `${name}.js`), 'shared.js'] as [string, string]),
   ]);
   for (const name of RUN) own.set(join(cliDir, 'run', `${name}.js`), `run/${name}.js`);
   return {
     name: 'separate-files',
     setup(b) {
       b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.importer === SHARED_ENTRY) return undefined; // what shared.js is made of
         const file = own.get(join(args.resolveDir, args.path));
         return file === undefined ? undefined : { path: `${up}${file}`, external: true };
       });
@@ -87,7 +90,7 @@ await Promise.all([
     entryPoints: {
       main: join(cliDir, 'start.js'),
       cli: join(cliDir, 'main.js'),
-      ...Object.fromEntries(SHARED.map((name) => [name, join(cliDir, `${name}.js`)])),
+      shared: SHARED_ENTRY,
     },
     outdir,
     plugins: [separateFiles('./')],
