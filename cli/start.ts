@@ -8,7 +8,6 @@
 // line the quick parse leaves alone) goes to yargs (cli/main.ts), loaded only then. Both come out
 // of V8's code cache when a run before this one left it (cli/code-cache.ts).
 import { writeSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { restoreExtraCaCerts } from './ca-certs.js';
 import { useCodeCache, type ModuleClass } from './code-cache.js';
 import { quickWork } from './quick-commands.js';
@@ -31,9 +30,9 @@ export async function start(args: readonly string[]): Promise<void> {
   // `rawprobe ... | head` closes our stdout early: stop quietly, as other Unix tools do, once a
   // run in progress has completed its files (cli/stopping.ts); watched from its first use.
   watchStdout();
-  // `module` is there when this file runs as the CommonJS bundle (dist/app/main.js), not as tsc's
-  // ES module.
-  useCodeCache(fileURLToPath(import.meta.url), typeof module === 'object' ? (module.constructor as ModuleClass) : undefined);
+  // `module` is there when this file runs as the CommonJS bundle (dist/app/main.js), with
+  // CommonJS's Module class and this file's name; tsc's ES module has neither, and no cache.
+  if (typeof module === 'object') useCodeCache(module.filename, module.constructor as ModuleClass);
   try {
     let line = args;
     const work = quickWork(args);
