@@ -34,14 +34,17 @@ const RUN = [
   ),
 ].sort();
 
-/** Modules every file shares one copy of (state, or a class checked with instanceof): dist/app/shared.js, made from cli/shared.ts. */
+/**
+ * Modules every file shares one copy of (state, or a class checked with instanceof), together in
+ * dist/app/shared.js, made from cli/shared.ts.
+ */
 const SHARED = ['errors', 'stopping'];
 const SHARED_ENTRY = join(cliDir, 'shared.js');
 
 /**
- * Keeps the files apart: an import of cli/run/<name>, cli/main or cli/errors from another file
- * becomes a require() of that file's own bundle, `up` being the way from the importing bundle's
- * folder to dist/app/.
+ * Keeps the files apart: an import of cli/run/<name>, cli/main, cli/errors or cli/stopping from
+ * another file becomes a require() of that file's own bundle (shared.js for the last two), `up`
+ * being the way from the importing bundle's folder to dist/app/.
  */
 function separateFiles(up: string): Plugin {
   const own = new Map<string, string>([
