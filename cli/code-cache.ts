@@ -135,11 +135,10 @@ export type ModuleClass = typeof Module;
  * Compiles the bundle's own CommonJS files (those in the folder of `bundleFile`) with V8's code
  * cache. Call once, first thing. `Module` is CommonJS's Module class as the caller's own module
  * object has it (`module.constructor`): requiring node:module for it would load Node's ES module
- * loader and source-map code, about 1 ms of every start. Undefined (tsc's ES modules, which
- * never pass through CommonJS): nothing to do.
+ * loader and source-map code, about 1 ms of every start. (tsc's ES modules never pass through
+ * CommonJS, and cli/start.ts calls this only from the bundle.)
  */
-export function useCodeCache(bundleFile: string, Module: ModuleClass | undefined): void {
-  if (Module === undefined) return;
+export function useCodeCache(bundleFile: string, Module: ModuleClass): void {
   const appDir = dirname(bundleFile);
   const cacheDir = join(appDir, 'cache');
   // Node types do not declare _compile (internal, but how every code-cache loader hooks in).

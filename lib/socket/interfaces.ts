@@ -3,16 +3,20 @@
 // every start for the rare line that asks (-I, hardware timestamps).
 import { addon } from './addon.js';
 
-/** The interface that holds `address` (as inet_ntop writes it, no zone), or null. */
-export function interfaceHolding(address: string): string | null {
+/** The interfaces that hold `address` (as inet_ntop writes it, no zone), in getifaddrs' order. */
+function interfacesHolding(address: string): string[] {
   const pairs = addon().interfaceAddresses();
-  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i + 1] === address) return pairs[i]!;
-  return null;
+  const names: string[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i + 1] === address) names.push(pairs[i]!);
+  return names;
+}
+
+/** The interface that holds `address`, or null (the first, when several do). */
+export function interfaceHolding(address: string): string | null {
+  return interfacesHolding(address)[0] ?? null;
 }
 
 /** Whether interface `name` holds `address`. */
 export function interfaceHolds(name: string, address: string): boolean {
-  const pairs = addon().interfaceAddresses();
-  for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name && pairs[i + 1] === address) return true;
-  return false;
+  return interfacesHolding(address).includes(name);
 }

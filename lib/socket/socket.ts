@@ -245,8 +245,8 @@ export class RawSocket extends EventEmitter<RawSocketEvents> {
    * How many threads queueMany()'s queue sends on (1 to MAX_SEND_THREADS; before the first
    * queueMany(), which makes it): the kernel's own work for each datagram (a lab's forwarding,
    * loopback's delivery) runs on the thread that sends it, so more threads use more CPUs, and
-   * datagrams leave in about the order queued, not exactly. Returns how many it will have: a socket that stamps its sends
-   * (SO_TIMESTAMPING's keys count in the order sent) keeps one.
+   * datagrams leave in about the order queued, not exactly. Returns how many it will have: a
+   * socket that stamps its sends (SO_TIMESTAMPING's keys count in the order sent) keeps one.
    */
   setSendThreads(threads: number): number {
     return this.#check('send').setSendThreads(threads);
