@@ -7,6 +7,8 @@
 //                   thread or several (send --rate max)
 //   pcap-checksum   the checksum checks over a pcap in memory (rawprobe checksum, checkCapture)
 //   flood-ceiling   an echo flood with kernel stamps at both ends, one thread (ping -f)
+//   sweep6-ceiling  sweep -6 of a list: IPV6_HDRINCL echo requests by sendmmsg, answers read after
+//                   each call, one line per live target (sweep -6 --rate max)
 //
 // When cc is missing or a program does not compile, the rows that use it say why.
 import { mkdirSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { findTool } from '../lib/lab/index.js';
 import { REPO_ROOT } from './lab.js';
 import { lastLine, runProcess } from './proc.js';
 
-export const CEILINGS = ['raw-sender', 'pcap-checksum', 'flood-ceiling'] as const;
+export const CEILINGS = ['raw-sender', 'pcap-checksum', 'flood-ceiling', 'sweep6-ceiling'] as const;
 export type Ceiling = (typeof CEILINGS)[number];
 
 export interface CeilingBuild {

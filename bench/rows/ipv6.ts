@@ -9,7 +9,8 @@
 //   sweep   rawprobe sweep -6 --rate max -f LIST  vs  fping -6 -i 0 -r 0 -f LIST, LIST being
 //           65,534 addresses of 2001:db8:ff::/112 (fping takes no 65,536th), all answered by the
 //           sweep lab's t: whole process; both must report every one alive (fping 5.1 cannot
-//           generate IPv6 lists, so both read the same file)
+//           generate IPv6 lists, so both read the same file); and vs the machine's ceiling,
+//           bench/c/sweep6-ceiling.c: the same sweep in C with our means (IPV6_HDRINCL, sendmmsg)
 //
 // Network safety: everything runs inside this run's own lab namespaces, floods bounded by time
 // and count.
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '../../lib/lab/index.js';
 import { formatIpv6, parseIpv6 } from '../../lib/wire/ipv6-address.js';
+import { ceiling } from '../ceilings.js';
 import type { BenchContext } from '../context.js';
 import { benchGroup, progress } from '../context.js';
 import { BETTER, rowsFor, runRounds, runsFor, SIDE, type Contender, type Row, type RunOutcome } from '../harness.js';
@@ -111,13 +113,19 @@ async function sweepRows(ctx: BenchContext): Promise<Row[]> {
       if (alive !== count) throw new Error(`${name}: ${alive} of ${count} addresses alive (all answer in this lab)`);
       return { values: { seconds: r.ms / 1000, rssMb: r.maxRssKb === null ? null : r.maxRssKb / 1024 } };
     };
+    const c = await ceiling('sweep6-ceiling');
+    const source = lab.address('h1', { family: 6 });
     const contenders: Contender[] = [
       { name: 'rawprobe sweep -6', side: SIDE.ours, command: `rawprobe sweep -6 --rate max -f LIST`, unavailable: await pendingUnless('sweep', ['-6', '--rate']), run: () => run(rawprobeArgv(['sweep', '-6', '--rate', 'max', '-f', list]), 'rawprobe sweep -6') },
       { name: 'fping -6', side: SIDE.theirs, command: `fping -6 -i 0 -r 0 -f LIST`, unavailable: toolProblem(ctx.tools, 'fping'), run: () => run([toolPath(ctx.tools, 'fping'), '-6', '-i', '0', '-r', '0', '-f', list], 'fping -6') },
+      { name: 'C sweep -6', side: SIDE.theirs, command: `sweep6-ceiling LIST ${source}   (bench/c/sweep6-ceiling.c)`, unavailable: c.problem, run: () => run([c.path!, list, source], 'C sweep -6') },
     ];
     const results = await runRounds(contenders, { runs: runsFor(ctx.runs, ctx.quick, 5), onRun: progress(ctx, 'ipv6 sweep') });
     const what = `sweep -6 of ${count} addresses (listed, of ${SWEEP_BLOCK6}; all alive)`;
-    return rowsFor('ipv6', '9.sweep', results, [{ ours: 'rawprobe sweep -6', theirs: 'fping -6', id: 'fping' }], [
+    return rowsFor('ipv6', '9.sweep', results, [
+      { ours: 'rawprobe sweep -6', theirs: 'fping -6', id: 'fping' },
+      { ours: 'rawprobe sweep -6', theirs: 'C sweep -6', id: 'ceiling' },
+    ], [
       { key: 'seconds', what: `${what}: whole process`, units: 's', better: BETTER.lower },
       { key: 'rssMb', what: `${what}: peak memory`, units: 'MB', better: BETTER.lower, words: { better: 'smaller', worse: 'larger' } },
     ]);
