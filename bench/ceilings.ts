@@ -1,7 +1,7 @@
 // The machine's ceilings: small C programs (bench/c/) that do a row's job as directly as C on
-// this kernel allows, compiled with cc at bench time into a folder of the system's temp dir (no
-// binary is ever committed), so that rawprobe's figures are read as a fraction of what the
-// machine can do, measured in the same run:
+// this kernel allows, compiled with cc at bench time into a folder of the system's temp dir that
+// is removed at exit (no binary is ever committed), so that rawprobe's figures are read as a
+// fraction of what the machine can do, measured in the same run:
 //
 //   raw-sender      sendmmsg of 64 prebuilt IP_HDRINCL echo requests, over and over, on one
 //                   thread or several (send --rate max)
@@ -11,7 +11,7 @@
 //                   each call, one line per live target (sweep -6 --rate max)
 //
 // When cc is missing or a program does not compile, the rows that use it say why.
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTool } from '../lib/lab/index.js';
@@ -29,8 +29,22 @@ export interface CeilingBuild {
   compiler: string | null;
 }
 
-const OUT_DIR = join(tmpdir(), 'rawprobe-bench-ceilings');
 const builds = new Map<Ceiling, Promise<CeilingBuild>>();
+let outDir: string | null = null;
+
+/**
+ * This process's own folder for the programs: made on first use, removed at exit. Not one fixed
+ * name: a folder another user made first (root's bench run, then the tests unprivileged) could
+ * not be written to.
+ */
+function buildDir(): string {
+  if (outDir === null) {
+    const dir = mkdtempSync(join(tmpdir(), 'rawprobe-bench-ceilings-'));
+    outDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return outDir;
+}
 
 /** Compiles bench/c/<name>.c once per run with `cc -O2 -pthread`. */
 export function ceiling(name: Ceiling): Promise<CeilingBuild> {
@@ -40,8 +54,7 @@ export function ceiling(name: Ceiling): Promise<CeilingBuild> {
       const cc = await findTool('cc');
       if (cc === null) return { path: null, problem: 'skipped: no C compiler (cc): apt-get install gcc', compiler: null };
       const version = await runProcess([cc, '--version'], { timeoutMs: 20_000 });
-      mkdirSync(OUT_DIR, { recursive: true });
-      const out = join(OUT_DIR, name);
+      const out = join(buildDir(), name);
       const r = await runProcess([cc, '-O2', '-Wall', '-pthread', '-o', out, join(REPO_ROOT, 'bench', 'c', `${name}.c`)], { timeoutMs: 120_000 });
       const compiler = version.stdout.split('\n')[0]?.trim() ?? null;
       if (r.code !== 0) return { path: null, problem: `failed: cc could not build bench/c/${name}.c: ${lastLine(r.stderr)}`, compiler };
