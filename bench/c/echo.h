@@ -1,6 +1,7 @@
 /* The echo request the bench's C ceilings send (raw-sender.c, flood-ceiling.c), as the flood rows'
  * tools send theirs: an IPv4 header of our own (IP_HDRINCL; the kernel fills in its checksum, and
- * the source while it is 0.0.0.0) and an ICMP echo request with 56 data bytes 0, 1, 2, ... */
+ * the source while it is 0.0.0.0) and an ICMP echo request with 56 data bytes 0, 1, 2, ...
+ * sweep6-ceiling.c sends the same data over IPv6, with these checksum sums. */
 #ifndef RAWPROBE_BENCH_ECHO_H
 #define RAWPROBE_BENCH_ECHO_H
 
@@ -15,15 +16,23 @@
 #define ECHO_DATA 56
 #define ECHO_LENGTH (20 + 8 + ECHO_DATA)
 
-/* The Internet checksum of n bytes, in network byte order (RFC 1071). */
-static inline uint16_t internet_checksum(const void *p, size_t n) {
+/* `sum` plus the 16-bit big-endian words of n bytes, unfolded: a pseudo-header's sum goes in as
+ * `sum` for the part after it (ICMPv6, sweep6-ceiling.c). */
+static inline uint32_t sum16(const void *p, size_t n, uint32_t sum) {
   const uint8_t *b = p;
-  uint32_t sum = 0;
   for (size_t i = 0; i + 1 < n; i += 2) sum += (uint32_t)(b[i] << 8 | b[i + 1]);
   if (n & 1) sum += (uint32_t)b[n - 1] << 8;
+  return sum;
+}
+
+/* The checksum field for an unfolded sum, in network byte order (RFC 1071). */
+static inline uint16_t checksum_of(uint32_t sum) {
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return htons((uint16_t)~sum);
 }
+
+/* The Internet checksum of n bytes, in network byte order. */
+static inline uint16_t internet_checksum(const void *p, size_t n) { return checksum_of(sum16(p, n, 0)); }
 
 /* ECHO_LENGTH bytes at `packet`: an echo request to `to`, identifier `id`, sequence `seq` (also the
  * IPv4 identification). */

@@ -1,5 +1,5 @@
 /* The ceiling for `rawprobe sweep -6 --rate max -f LIST`: the same sweep in C, on one thread, with
- * rawprobe's means: IPv6 headers of our own (IPV6_HDRINCL), echo requests with 56 data bytes sent
+ * rawprobe's means: IPv6 headers of our own (IPV6_HDRINCL), echo requests with echo.h's data sent
  * with sendmmsg, up to 64 at a time, and after each call the answers read with recvmmsg until none
  * is left (the kernel's work for a probe, the lab's answer included, runs inside the send, so they
  * are there). Each target that answers is printed once, as fping prints it ("ADDR is alive");
@@ -23,12 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "echo.h"
+
 #ifndef IPV6_HDRINCL
 #define IPV6_HDRINCL 36 /* linux/in6.h, Linux 4.5 */
 #endif
 
-#define DATA 56
-#define LENGTH (40 + 8 + DATA)
+#define LENGTH (40 + 8 + ECHO_DATA)
 #define BATCH 64
 #define READ_BATCH 64
 #define WAIT_MS 500
@@ -40,11 +41,6 @@ static size_t answered;
 static uint16_t ident;
 static int rx;
 
-static uint32_t sum16(const uint8_t *b, size_t n, uint32_t sum) {
-  for (size_t i = 0; i + 1 < n; i += 2) sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-  return sum;
-}
-
 static double now_ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -52,10 +48,10 @@ static double now_ms(void) {
 }
 
 /* The echo request to target k (sequence k + 1) from `source`, at p. */
-static void echo_request(uint8_t *p, const struct in6_addr *source, size_t k) {
+static void echo_request6(uint8_t *p, const struct in6_addr *source, size_t k) {
   memset(p, 0, LENGTH);
   p[0] = 0x60;
-  p[4] = (8 + DATA) >> 8, p[5] = (8 + DATA) & 0xff;
+  p[4] = (8 + ECHO_DATA) >> 8, p[5] = (8 + ECHO_DATA) & 0xff;
   p[6] = IPPROTO_ICMPV6, p[7] = 64;
   memcpy(p + 8, source, 16);
   memcpy(p + 24, &targets[k], 16);
@@ -63,12 +59,10 @@ static void echo_request(uint8_t *p, const struct in6_addr *source, size_t k) {
   const uint16_t seq = (uint16_t)(k + 1);
   icmp[0] = ICMP6_ECHO_REQUEST;
   icmp[4] = ident >> 8, icmp[5] = ident & 0xff, icmp[6] = seq >> 8, icmp[7] = seq & 0xff;
-  for (int i = 0; i < DATA; i++) icmp[8 + i] = (uint8_t)i;
-  uint32_t sum = sum16(p + 8, 32, 8 + DATA + IPPROTO_ICMPV6); /* the pseudo-header */
-  sum = sum16(icmp, 8 + DATA, sum);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  sum = ~sum & 0xffff;
-  icmp[2] = sum >> 8, icmp[3] = sum & 0xff;
+  for (int i = 0; i < ECHO_DATA; i++) icmp[8 + i] = (uint8_t)i;
+  const uint32_t pseudo = sum16(p + 8, 32, 8 + ECHO_DATA + IPPROTO_ICMPV6); /* addresses, length, next header */
+  const uint16_t checksum = checksum_of(sum16(icmp, 8 + ECHO_DATA, pseudo));
+  memcpy(icmp + 2, &checksum, 2);
 }
 
 /* Reads every answer waiting, and prints each target's first. */
@@ -149,7 +143,7 @@ int main(int argc, char **argv) {
   for (size_t next = 0; next < target_count;) {
     int count = 0;
     for (; count < BATCH && next < target_count; count++, next++) {
-      echo_request(packets[count], &source, next);
+      echo_request6(packets[count], &source, next);
       to[count] = (struct sockaddr_in6){.sin6_family = AF_INET6, .sin6_addr = targets[next]};
       iov[count] = (struct iovec){packets[count], LENGTH};
       msgs[count].msg_hdr = (struct msghdr){.msg_name = &to[count], .msg_namelen = sizeof to[count], .msg_iov = &iov[count], .msg_iovlen = 1};
