@@ -4,6 +4,7 @@
       "target_name": "rawprobe",
       "sources": [
         "native/addon.cc",
+        "native/address-lane.cc",
         "native/capture.cc",
         "native/checksum-lane.cc",
         "native/connection.cc",

@@ -26,8 +26,12 @@ export const IPV6_ADDRESS_LENGTH = 16;
 let groupTexts: string[] | null = null;
 
 function groupText(b: Uint8Array, i: number): string {
+  return groupValueText((b[i]! << 8) | b[i + 1]!);
+}
+
+/** A 16-bit group's text (lowercase hex, no leading zeros), from the table. */
+export function groupValueText(v: number): string {
   const table = groupTexts ?? (groupTexts = new Array<string>(0x10000).fill(''));
-  const v = (b[i]! << 8) | b[i + 1]!;
   const t = table[v]!;
   return t !== '' ? t : (table[v] = v.toString(16));
 }

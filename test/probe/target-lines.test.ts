@@ -8,6 +8,7 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLineChunksSync, lineBatches } from '../../lib/probe/sweep/lines.js';
 import { checkTargetFile, parseTargetLine, targetCount, TargetListError, type TargetSpec } from '../../lib/probe/sweep/targets.js';
+import { AddressLane } from '../../lib/probe/sweep/address-lane.js';
 import { CheckedList } from '../../lib/probe/sweep/checked.js';
 import type { IpVersion } from '../../lib/probe/resolve.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -15,7 +16,7 @@ import { tempDir } from '../helpers/tmp.js';
 function rangesOf(path: string, size: number): string[] {
   const lines: string[] = [];
   for (const chunk of fileLineChunksSync(path, size)) {
-    for (let k = 0; k < chunk.starts.length; k++) lines.push(chunk.bytes.toString('utf8', chunk.starts[k], chunk.ends[k]));
+    for (let k = 0; k < chunk.count; k++) lines.push(chunk.bytes.toString('utf8', chunk.starts[k], chunk.ends[k]));
   }
   return lines;
 }
@@ -64,29 +65,37 @@ function byLine(text: string, version: IpVersion): { count: number; rows: string
   return { count, rows };
 }
 
-test('the check reads plain addresses in place: the same targets, counts and bad lines as parsing each line', async (t) => {
-  const dir = tempDir(t, 'check');
-  const four = ['198.51.100.1', '10.0.0.255', '0.0.0.0', '255.255.255.255', '010.1.2.3', '1.2.3', '1.2.3.4.5', '256.1.1.1', '198.51.100.8/30', '203.0.113.5-7', ' 198.51.100.9 ', 'localhost', '198.51.100.1 # c', '2001:db8::1', ''];
-  const six = ['2001:db8::1', '2001:DB8:0:0:0:0:0:FF', '::', '::1', 'fe80::1%lo', '::ffff:1.2.3.4', '2001:db8::/126', '2001:db8::1-2001:db8::3', 'cafe', 'dead:beef', '1:2:3:4:5:6:7:8:9', ':1', '1::2::3', '198.51.100.1', ''];
-  let runs = 0;
-  await fc.assert(
-    fc.asyncProperty(fc.constantFrom<IpVersion>(4, 6), fc.array(fc.nat(14), { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), async (version, picks, end) => {
-      const text = picks.map((i) => (version === 4 ? four : six)[i]!).join(end) + end;
-      const path = join(dir, `c${runs++}.txt`);
-      writeFileSync(path, text);
-      const expected = byLine(text, version);
-      const keep = new CheckedList();
-      try {
-        const count = await checkTargetFile(path, version, keep);
-        if (!('count' in expected) || count !== expected.count) return false;
-        if (!keep.kept) return true; // a name: nothing kept, as before
-        const rows = Array.from({ length: keep.length }, (_, i) => `${keep.first(i)}-${keep.last(i)}-${keep.high(i) === null ? '' : Buffer.from(keep.high(i)!).toString('hex')}`);
-        return rows.length === expected.rows.length && rows.every((r, i) => r === expected.rows[i]);
-      } catch (e) {
-        return e instanceof TargetListError && 'line' in expected && e.line === expected.line;
-      }
-    }),
-    { numRuns: 300 },
-  );
-  t.pass();
-});
+const FOUR = ['198.51.100.1', '10.0.0.255', '0.0.0.0', '255.255.255.255', '010.1.2.3', '1.2.3', '1.2.3.4.5', '256.1.1.1', '198.51.100.8/30', '203.0.113.5-7', ' 198.51.100.9 ', 'localhost', '198.51.100.1 # c', '2001:db8::1', '', '1.2.3.04', '1..2.3'];
+const SIX = ['2001:db8::1', '2001:DB8:0:0:0:0:0:FF', '::', '::1', 'fe80::1%lo', '::ffff:1.2.3.4', '2001:db8::/126', '2001:db8::1-2001:db8::3', 'cafe', 'dead:beef', '1:2:3:4:5:6:7:8:9', ':1', '1::2::3', '198.51.100.1', '', '1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:8', '0001:0dB8::00fF:1', '00001::1', ':::', '1::', '1:', '2001:db8:ff::fffe', '2001:db8:ff::fffe '];
+
+// With the addon's address lane (address-lane.ts: runs of plain lines read natively) and without it
+// (every line read here): the same as parsing each line on its own, either way.
+for (const lane of [true, false]) {
+  test(`the check reads plain addresses in place${lane ? ' through the address lane' : ''}: the same targets, counts and bad lines as parsing each line`, async (t) => {
+    const dir = tempDir(t, 'check');
+    const addressLane = lane ? AddressLane.open() : null;
+    if (lane && addressLane === null) return t.fail('the addon has no address lane: npm run build');
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<IpVersion>(4, 6), fc.array(fc.nat(40), { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), async (version, picks, end) => {
+        const list = version === 4 ? FOUR : SIX;
+        const text = picks.map((i) => list[i % list.length]!).join(end) + end;
+        const path = join(dir, `c${runs++}.txt`);
+        writeFileSync(path, text);
+        const expected = byLine(text, version);
+        const keep = new CheckedList();
+        try {
+          const count = await checkTargetFile(path, version, keep, addressLane);
+          if (!('count' in expected) || count !== expected.count) return false;
+          if (!keep.kept) return true; // a name: nothing kept, as before
+          const rows = Array.from({ length: keep.length }, (_, i) => `${keep.first(i)}-${keep.last(i)}-${keep.high(i) === null ? '' : Buffer.from(keep.high(i)!).toString('hex')}`);
+          return rows.length === expected.rows.length && rows.every((r, i) => r === expected.rows[i]);
+        } catch (e) {
+          return e instanceof TargetListError && 'line' in expected && e.line === expected.line;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    t.pass();
+  });
+}

@@ -3,7 +3,7 @@
 // for IPv6, as four words (what probes are written and sent to: ProbeSlot.targets6), made from
 // what the feed hands out (the low 32 bits, and IPv6's upper 96) without parsing any text.
 import { formatIpv4, put32 } from '../../wire/bytes.js';
-import { address6Key, formatIpv6, IPV6_ADDRESS_LENGTH, readIpv6Words } from '../../wire/ipv6-address.js';
+import { address6Key, formatIpv6, groupValueText, IPV6_ADDRESS_LENGTH, readIpv6Words } from '../../wire/ipv6-address.js';
 import type { FeedTarget } from './feed.js';
 
 export class TargetAddress {
@@ -26,10 +26,42 @@ export class TargetAddress {
     const b = this.#bytes;
     b.set(high, 0);
     put32(b, IPV6_ADDRESS_LENGTH - 4, t.address);
-    this.text = formatIpv6(b);
+    this.text = this.#text6(high, t.address);
     this.value = address6Key(b);
     readIpv6Words(b, 0, this.#words, 0);
     this.words = this.#words;
     return this;
+  }
+
+  /** Where the text cached by #text6 ends before its last group, for which upper bits. */
+  #prefix = '';
+  #prefixHigh: Uint8Array | null = null;
+  #prefixGroup = -1;
+
+  /**
+   * The text of the address in #bytes: `high`, then `low`. A sweep walks addresses that differ in
+   * their last group: when that group is not zero, the text is the text of everything before it
+   * (fixed by the first 112 bits, whatever the last group holds but zero) and the group in hex,
+   * so the part before is formatted once for a run of such targets, not once per target. Not for
+   * addresses whose first 80 bits are zero: their last 32 bits may be written as a dotted quad.
+   */
+  #text6(high: Uint8Array, low: number): string {
+    const last = low & 0xffff;
+    const upper = low >>> 16;
+    if (last === 0 || (high[0]! | high[1]! | high[2]! | high[3]! | high[4]! | high[5]! | high[6]! | high[7]! | high[8]! | high[9]!) === 0) {
+      return formatIpv6(this.#bytes);
+    }
+    if (high !== this.#prefixHigh || upper !== this.#prefixGroup) {
+      // The text with a last group of 1, whose text is the "1" that #prefix leaves off.
+      const b = this.#bytes;
+      b[14] = 0;
+      b[15] = 1;
+      this.#prefix = formatIpv6(b).slice(0, -1);
+      b[14] = last >>> 8;
+      b[15] = last & 0xff;
+      this.#prefixHigh = high;
+      this.#prefixGroup = upper;
+    }
+    return this.#prefix + groupValueText(last);
   }
 }

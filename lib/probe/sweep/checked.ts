@@ -47,6 +47,23 @@ export class CheckedList {
     this.#high[i] = high === null ? -1 : this.#highIndex(high);
   }
 
+  /**
+   * Adds `count` addresses, low[i] each (IPv4 whole, IPv6 its last 32 bits), IPv6's with their
+   * first 12 bytes at high[12 * i] (the address lane's run: address-lane.ts).
+   */
+  addPlain(low: Uint32Array, high: Uint8Array | null, count: number): void {
+    for (let i = 0; i < count; i++) {
+      if (high === null) {
+        this.addRange(low[i]!, low[i]!, null);
+        continue;
+      }
+      // Consecutive lines mostly share their first 12 bytes: one array for them, as targets.ts gives.
+      let last = this.#highs.length > 0 ? this.#highs[this.#highs.length - 1]! : null;
+      for (let b = 11; last !== null && b >= 0; b--) if (last[b] !== high[12 * i + b]) last = null;
+      this.addRange(low[i]!, low[i]!, last ?? high.slice(12 * i, 12 * i + 12));
+    }
+  }
+
   /** Target i's first and last address (u32) and upper 96 bits (IPv6, shared: read only; IPv4 null). */
   first(i: number): number {
     return this.#first[i]!;

@@ -49,15 +49,47 @@ export async function* lineBatches(input: AsyncIterable<string | Buffer>): Async
 }
 
 /**
- * One read of a file as whole lines: the bytes, the same bytes as one latin1 string (one string
- * for the whole read, not one per line), and where each line starts and ends in both. Reused
- * from read to read: valid until the next one.
+ * One read of a file as whole lines: the bytes, and where each of its `count` lines starts and
+ * ends in them (typed arrays, so that the addon's address lane can read them: address-lane.ts).
+ * Reused from read to read: valid until the next one.
  */
-export interface LineChunk {
+export class LineChunk {
   bytes: Buffer;
-  text: string;
-  starts: number[];
-  ends: number[];
+  count = 0;
+  starts = new Int32Array(1024);
+  ends = new Int32Array(1024);
+  #text: string | null = null;
+
+  constructor(size: number) {
+    this.bytes = Buffer.allocUnsafe(size);
+  }
+
+  /** The read's bytes as one latin1 string (one string for the whole read, not one per line), made when first asked for. */
+  get text(): string {
+    return (this.#text ??= this.bytes.toString('latin1', 0, this.count === 0 ? 0 : this.ends[this.count - 1]));
+  }
+
+  /** Forgets the lines of the read before. */
+  reset(): void {
+    this.count = 0;
+    this.#text = null;
+  }
+
+  /** Adds the line bytes[start, end). */
+  push(start: number, end: number): void {
+    const k = this.count++;
+    if (k === this.starts.length) {
+      const grown = (a: Int32Array): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grown(this.starts);
+      this.ends = grown(this.ends);
+    }
+    this.starts[k] = start;
+    this.ends[k] = end;
+  }
 }
 
 /**
@@ -69,7 +101,7 @@ export interface LineChunk {
 export function* fileLineChunksSync(path: string, size = 1 << 16): Generator<LineChunk> {
   const fd = openSync(path, 'r');
   try {
-    const chunk: LineChunk = { bytes: Buffer.allocUnsafe(size), text: '', starts: [], ends: [] };
+    const chunk = new LineChunk(size);
     let held = 0; // bytes of an unfinished line carried from the read before
     for (;;) {
       if (held === chunk.bytes.length) {
@@ -82,10 +114,7 @@ export function* fileLineChunksSync(path: string, size = 1 << 16): Generator<Lin
       const total = held + n;
       const eof = n === 0;
       const next = splitLines(b, total, eof, chunk);
-      if (chunk.starts.length > 0) {
-        chunk.text = b.toString('latin1', 0, total);
-        yield chunk;
-      }
+      if (chunk.count > 0) yield chunk;
       if (eof) break;
       b.copy(b, 0, next, total);
       held = total - next;
@@ -97,23 +126,19 @@ export function* fileLineChunksSync(path: string, size = 1 << 16): Generator<Lin
 
 /** The whole lines of b[0..total) into chunk's starts and ends; returns where the unfinished rest begins. */
 function splitLines(b: Buffer, total: number, eof: boolean, chunk: LineChunk): number {
-  const { starts, ends } = chunk;
-  starts.length = 0;
-  ends.length = 0;
+  chunk.reset();
   let from = 0;
   for (let i = 0; i < total; i++) {
     const c = b[i];
     if (c !== 0x0a && c !== 0x0d) continue;
     // A \r that ends the read may be the first half of a \r\n: the next read decides.
     if (c === 0x0d && i + 1 === total && !eof) break;
-    starts.push(from);
-    ends.push(i);
+    chunk.push(from, i);
     if (c === 0x0d && b[i + 1] === 0x0a && i + 1 < total) i++;
     from = i + 1;
   }
   if (eof && from < total) {
-    starts.push(from);
-    ends.push(total);
+    chunk.push(from, total);
     from = total;
   }
   return from;

@@ -23,6 +23,7 @@ import { formatIpv4, ipv4At, parseIpv4, u32 } from '../../wire/bytes.js';
 import { ParseError } from '../../wire/errors.js';
 import { ipv6OrNull, isIpv6Text, parseIpv6At, parseIpv6Into } from '../../wire/ipv6-address.js';
 import type { IpVersion } from '../resolve.js';
+import { AddressLane } from './address-lane.js';
 import type { CheckedList } from './checked.js';
 import { fileLineChunksSync, lineBatches } from './lines.js';
 
@@ -335,20 +336,35 @@ export async function* readTargetFile(
  * The reads are synchronous: nothing else runs before the check is done, and a trip through the
  * event loop per read only made it slower.
  */
-export async function checkTargetFile(file: string, version: IpVersion = 4, keep: CheckedList | null = null): Promise<number> {
+export async function checkTargetFile(
+  file: string,
+  version: IpVersion = 4,
+  keep: CheckedList | null = null,
+  lane: AddressLane | null = AddressLane.open(),
+): Promise<number> {
   // Each spec counted, kept in `keep`'s arrays or dropped at once: no spec object outlives its
-  // line. A line that is a plain address is read where it lies in the read's one string, with no
-  // string or spec of its own; any other line (a name, a block, a comment, spaces, an error)
-  // becomes its own text and goes the way of every target.
+  // line. Runs of plain addresses are read by the addon's lane (address-lane.ts), or without it
+  // where they lie in the read's one string; either way with no string or spec of their own. Any
+  // other line (a name, a block, a comment, spaces, an error) becomes its own text and goes the
+  // way of every target.
   let count = 0;
   let line = 0;
   try {
-    for (const { bytes, text, starts, ends } of fileLineChunksSync(file)) {
-      for (let k = 0; k < starts.length; k++) {
+    for (const chunk of fileLineChunksSync(file)) {
+      const { bytes, starts, ends } = chunk;
+      for (let k = 0; k < chunk.count; k++) {
+        const run = lane === null ? 0 : lane.take(chunk, k, version);
+        if (run > 0) {
+          keep?.addPlain(lane!.low, version === 6 ? lane!.high : null, run);
+          count += run;
+          line += run;
+          k += run - 1;
+          continue;
+        }
         line++;
         const from = starts[k]!;
         const end = ends[k]!;
-        if (plainAddressAt(text, from, end, version)) {
+        if (plainAddressAt(chunk.text, from, end, version)) {
           count++;
           keep?.addRange(PLAIN.address, PLAIN.address, PLAIN.high);
           continue;
