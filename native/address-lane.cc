@@ -6,12 +6,13 @@
 //
 // starts and ends (Int32Arrays) are where lines from..to-1 begin and end in bytes: the lines the
 // JavaScript splitter found (lines.ts), so there is one idea of a line. Each line that is nothing
-// but an address of `version` goes into low (its last 32 bits, as a number) and, for IPv6, high
-// (its first 12 bytes, at 12 * its index in the run). The run stops at the first line that is
-// anything else: a name, a block, a range, a comment, a blank, spaces, a zone, an IPv4 tail on an
-// IPv6 address, an error. lib/probe/sweep/targets.ts reads that line as it reads every target,
-// then calls again after it; so the rules here only need to know the plain case, and every
-// verdict with words in it stays there. It also stops when low (or high) is full.
+// but an address of `version` goes into low (IPv4 whole, IPv6 its last 32 bits, as a number);
+// IPv6 addresses of a run share their first 12 bytes, which go into high (the run stops before a
+// line whose first 12 bytes differ: the next call starts a run there). The run also stops at the
+// first line that is anything else: a name, a block, a range, a comment, a blank, spaces, a zone,
+// an IPv4 tail on an IPv6 address, an error. lib/probe/sweep/targets.ts reads that line as it
+// reads every target, then calls again after it; so the rules here only need to know the plain
+// case, and every verdict with words in it stays there. It also stops when low is full.
 #include "address-lane.h"
 
 #include <arpa/inet.h>
@@ -75,17 +76,21 @@ Napi::Value PlainAddresses(const Napi::CallbackInfo& info) {
   if (version != 4 && version != 6) throw InvalidArgValue(env, "version must be 4 or 6");
   uint32_t* low = TypedArg<uint32_t>(env, info[6], napi_uint32_array, "low must be a Uint32Array", lowCount);
   uint8_t* high = TypedArg<uint8_t>(env, info[7], napi_uint8_array, "high must be a Uint8Array", highLength);
-  const int64_t room = static_cast<int64_t>(version == 6 && highLength / 12 < lowCount ? highLength / 12 : lowCount);
+  if (version == 6 && highLength < 12) throw InvalidArgType(env, "high must hold 12 bytes");
+  const int64_t room = static_cast<int64_t>(lowCount);
   int64_t taken = 0;
   uint8_t address[16];
   for (int64_t k = from; k < to && taken < room; k++) {
     const int64_t start = starts[k], end = ends[k];
     if (start < 0 || end < start || static_cast<size_t>(end) > bytes.length) break;
     if (!PlainAddress(bytes.data + start, static_cast<size_t>(end - start), version, address)) break;
+    if (version == 6) {
+      if (taken == 0) memcpy(high, address, 12);
+      else if (memcmp(high, address, 12) != 0) break;
+    }
     const uint8_t* last = address + (version == 4 ? 0 : 12);
     low[taken] = static_cast<uint32_t>(last[0]) << 24 | static_cast<uint32_t>(last[1]) << 16 |
                  static_cast<uint32_t>(last[2]) << 8 | last[3];
-    if (version == 6) memcpy(high + 12 * taken, address, 12);
     taken++;
   }
   return Napi::Number::New(env, static_cast<double>(taken));

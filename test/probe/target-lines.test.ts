@@ -99,3 +99,20 @@ for (const lane of [true, false]) {
     t.pass();
   });
 }
+
+test('the address lane: a list longer than one run, its first 12 bytes changing within reads, kept as parsing each line keeps it', async (t) => {
+  const lane = AddressLane.open();
+  if (lane === null) return t.fail('the addon has no address lane: npm run build');
+  const lines: string[] = [];
+  for (let i = 0; i < 10_000; i++) lines.push(`2001:db8:${(i / 3000) | 0}::${(i % 0xffff).toString(16)}`);
+  lines.splice(5000, 0, '# a comment in the middle', '2001:db8::5-2001:db8::9', '2001:db8:ff::/126');
+  const text = `${lines.join('\n')}\n`;
+  const path = join(tempDir(t, 'long'), 'long.txt');
+  writeFileSync(path, text);
+  const expected = byLine(text, 6);
+  if (!('count' in expected)) return t.fail(`line ${expected.line} did not parse`);
+  const keep = new CheckedList();
+  t.is(await checkTargetFile(path, 6, keep, lane), expected.count);
+  const rows = Array.from({ length: keep.length }, (_, i) => `${keep.first(i)}-${keep.last(i)}-${Buffer.from(keep.high(i)!).toString('hex')}`);
+  t.deepEqual(rows, expected.rows);
+});

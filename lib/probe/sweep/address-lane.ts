@@ -28,8 +28,8 @@ const MAX_SKIPPED = 255;
 export class AddressLane {
   /** The run's addresses: IPv4 whole, IPv6 its last 32 bits. */
   readonly low = new Uint32Array(RUN);
-  /** IPv6: each address's first 12 bytes, at 12 times its index in the run. */
-  readonly high = new Uint8Array(RUN * 12);
+  /** IPv6: the first 12 bytes the run's addresses share. */
+  readonly high = new Uint8Array(12);
   #skip = 0;
   #misses = 0;
 
@@ -41,7 +41,10 @@ export class AddressLane {
     return native?.plainAddresses === undefined ? null : new AddressLane(native.plainAddresses);
   }
 
-  /** Reads the plain addresses that begin at line k of the chunk into low and high; returns how many (0: read line k yourself). */
+  /**
+   * Reads the plain addresses that begin at line k of the chunk into low (and, IPv6, the first 12
+   * bytes they all share into high); returns how many (0: read line k yourself).
+   */
   take(chunk: LineChunk, k: number, version: IpVersion): number {
     if (this.#skip > 0) {
       this.#skip--;

@@ -48,20 +48,26 @@ export class CheckedList {
   }
 
   /**
-   * Adds `count` addresses, low[i] each (IPv4 whole, IPv6 its last 32 bits), IPv6's with their
-   * first 12 bytes at high[12 * i] (the address lane's run: address-lane.ts).
+   * Adds `count` addresses, low[i] each (IPv4 whole, IPv6 its last 32 bits), IPv6's all with the
+   * first 12 bytes `high` (the address lane's run: address-lane.ts). Copied a run at a time.
    */
   addPlain(low: Uint32Array, high: Uint8Array | null, count: number): void {
-    for (let i = 0; i < count; i++) {
-      if (high === null) {
-        this.addRange(low[i]!, low[i]!, null);
-        continue;
-      }
-      // Consecutive lines mostly share their first 12 bytes: one array for them, as targets.ts gives.
-      let last = this.#highs.length > 0 ? this.#highs[this.#highs.length - 1]! : null;
-      for (let b = 11; last !== null && b >= 0; b--) if (last[b] !== high[12 * i + b]) last = null;
-      this.addRange(low[i]!, low[i]!, last ?? high.slice(12 * i, 12 * i + 12));
+    if (this.#dropped || count === 0) return;
+    if (this.#count + count > MAX_KEPT) return this.#drop();
+    while (this.#count + count > this.#first.length) this.#grow();
+    let index = -1;
+    if (high !== null) {
+      // Consecutive runs mostly share their first 12 bytes too: one array for them.
+      const last = this.#highs.length > 0 ? this.#highs[this.#highs.length - 1]! : null;
+      let same = last !== null;
+      for (let b = 0; b < 12 && same; b++) same = last![b] === high[b];
+      index = this.#highIndex(same ? last! : high.slice(0, 12));
     }
+    const run = low.subarray(0, count);
+    this.#first.set(run, this.#count);
+    this.#last.set(run, this.#count);
+    this.#high.fill(index, this.#count, this.#count + count);
+    this.#count += count;
   }
 
   /** Target i's first and last address (u32) and upper 96 bits (IPv6, shared: read only; IPv4 null). */

@@ -81,6 +81,8 @@ export class SweepSession extends CommandSession<SweepConfig, IcmpEchoProtocol> 
       df: false,
       ipIdBase: Math.floor(Math.random() * 0x10000),
     });
+    // No sweep line tells of the echoed data (fping does not look at it): not compared.
+    protocol.compareData = false;
     const { stdin, checked, ...sessionParts } = parts;
     const openSocket = (): SessionSocket => openSweepSocket(protocol, config);
     super(config, protocol, new ProbeSession({ openSocket, fragmentMtu: config.fragmentMtu, settleMs: TIMESTAMP_SETTLE_MS }, sessionParts));
