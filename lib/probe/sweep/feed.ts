@@ -63,6 +63,8 @@ interface Entry {
   last: number;
   name: string | null;
   high: Uint8Array | null;
+  /** A whole file the check kept (checked.ts): its targets are walked where they lie, no entry each. */
+  list?: CheckedList;
 }
 
 function resolverFor(version: IpVersion): (name: string) => Promise<string> {
@@ -82,8 +84,14 @@ export class TargetFeed {
   readonly #version: IpVersion;
   readonly #queue: (Entry | undefined)[] = [];
   #head = 0;
-  #current: Entry | null = null;
+  /** The range being handed out: #cursor..#last, with its name and upper bits. */
   #cursor = 0;
+  #last = -1;
+  #name: string | null = null;
+  #high: Uint8Array | null = null;
+  /** A kept file being walked, and its next target's index. */
+  #list: CheckedList | null = null;
+  #listAt = 0;
   #produced = false; // the producer has queued everything it will
   #starved = false;
   #closed = false;
@@ -121,25 +129,41 @@ export class TargetFeed {
   take(out: FeedTarget): FeedState {
     if (this.#closed) return FEED.end;
     for (;;) {
-      const cur = this.#current;
-      if (cur !== null && this.#cursor <= cur.last) {
+      if (this.#cursor <= this.#last) {
         out.address = this.#cursor;
-        out.name = cur.name;
-        out.high = cur.high;
+        out.name = this.#name;
+        out.high = this.#high;
         this.#cursor++;
         this.taken++;
         return FEED.target;
       }
+      const list = this.#list;
+      if (list !== null && this.#listAt < list.length) {
+        const i = this.#listAt++;
+        this.#range(list.first(i), list.last(i), null, list.high(i));
+        continue;
+      }
+      this.#list = null;
       const next = this.#shift();
       if (next === undefined) {
-        this.#current = null;
         if (this.#produced) return FEED.end;
         this.#starved = true;
         return FEED.starved;
       }
-      this.#current = next;
-      this.#cursor = next.first;
+      if (next.list !== undefined) {
+        this.#list = next.list;
+        this.#listAt = 0;
+      } else {
+        this.#range(next.first, next.last, next.name, next.high);
+      }
     }
+  }
+
+  #range(first: number, last: number, name: string | null, high: Uint8Array | null): void {
+    this.#cursor = first;
+    this.#last = last;
+    this.#name = name;
+    this.#high = high;
   }
 
   /** True when nothing more will come (take() would say end once the current entry is used). */
@@ -185,7 +209,9 @@ export class TargetFeed {
       const kept = this.#options.checked?.get(file);
       if (kept !== undefined) {
         await drain(0);
-        if (!(await this.#pushKept(kept))) return;
+        if (this.#closed) return;
+        this.#push({ first: 0, last: -1, name: null, high: null, list: kept });
+        await this.#waitForRoom();
         continue;
       }
       for await (const { specs, lines } of readTargetBatches(file, this.#options.stdin, this.#version)) {
@@ -196,16 +222,6 @@ export class TargetFeed {
       }
     }
     await drain(0);
-  }
-
-  /** Queues a checked file's targets as the queue has room; false when closed meanwhile. */
-  async #pushKept(list: CheckedList): Promise<boolean> {
-    for (let i = 0; i < list.length; i++) {
-      if (this.#closed) return false;
-      this.#push({ first: list.first(i), last: list.last(i), name: null, high: list.high(i) });
-      if (this.#full()) await this.#waitForRoom(); // no promise per line while there is room
-    }
-    return true;
   }
 
   async #lookup(name: string, origin: TargetOrigin | null): Promise<Entry | null> {
