@@ -365,7 +365,8 @@ export class SweepHandler implements ProbeHandler {
     L.serial[lane] = this.#serials++;
     L.address[lane] = address;
     L.timeoutMs[lane] = this.#config.timeoutMs;
-    L.due[lane] = this.#clock.now();
+    // Count mode's period counts from here; alive mode never reads it (a read of the clock per target saved).
+    if (this.#countMode) L.due[lane] = this.#clock.now();
     this.#active++;
     return lane;
   }
