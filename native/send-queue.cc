@@ -30,6 +30,21 @@ constexpr size_t kMaxPerCall = 1024;  // UIO_MAXIOV: the most one sendmmsg call 
 
 bool Transient(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == ENOMEM; }
 
+// Until done() or kSpinUs have passed: the CPU told we are spinning, the clock read now and then.
+template <typename Done>
+bool SpinUntil(Done done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(SendQueue::kSpinUs);
+  for (unsigned i = 1;; i++) {
+    if (done()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return done();
+  }
+}
+
 }  // namespace
 
 SendQueue::SendQueue(int fd, int threads) : fd_(fd) {
@@ -72,6 +87,7 @@ void SendQueue::Push(QueuedBatch&& batch) {
     queue_.addresses.insert(queue_.addresses.end(), batch.addresses.begin(), batch.addresses.end());
     queue_.tags.insert(queue_.tags.end(), batch.tags.begin(), batch.tags.end());
   }
+  Publish();
   const bool idle = AnyIdle();
   lock.unlock();
   if (idle) wake_.notify_one();
@@ -103,9 +119,16 @@ void SendQueue::Run() {
     bool more;
     {
       std::unique_lock<std::mutex> lock(mu_);
+      if (Waiting() == 0 && !stop_.load()) {
+        // Out of work: look again for a while before sleeping (kSpinUs says why).
+        lock.unlock();
+        SpinUntil([this] { return stop_.load() || waiting_.load(std::memory_order_acquire) > 0; });
+        lock.lock();
+      }
       wake_.wait(lock, [this] { return stop_.load() || Waiting() > 0; });
       if (stop_.load()) return;
       TakeChunk(&batch);
+      Publish();
       busy_++;
       more = Waiting() > 0 && AnyIdle();
     }
@@ -168,8 +191,12 @@ void SendQueue::Restart(QueuedBatch&& batch) {
 void SendQueue::AwaitChunk(int maxUs) {
   std::unique_lock<std::mutex> lock(mu_);
   if (busy_ == 0) return;
-  const uint64_t now = chunks_;
-  room_.wait_for(lock, std::chrono::microseconds(maxUs), [&] { return stop_.load() || chunks_ != now; });
+  const uint64_t now = chunks_.load();
+  // The chunk's end is looked for a while before sleeping (kSpinUs says why).
+  lock.unlock();
+  if (SpinUntil([&] { return stop_.load() || chunks_.load(std::memory_order_acquire) != now; })) return;
+  lock.lock();
+  room_.wait_for(lock, std::chrono::microseconds(maxUs), [&] { return stop_.load() || chunks_.load() != now; });
 }
 
 // sendmmsg until every datagram went or failed: a transient refusal waits (for room in the

@@ -70,6 +70,11 @@ class SendQueue {
   static constexpr int kTransientGiveUpMs = 100;
   // The most send threads a socket may have.
   static constexpr int kMaxThreads = 16;
+  // How long a thread that ran out of work, and JavaScript waiting for a chunk, look again and
+  // again before they sleep. A flood's next chunk (and a chunk's end) comes within this; a sleeper
+  // must be woken, a futex call and, in a VM, an interrupt to its CPU, which cost the send thread
+  // (the flood's bottleneck: the lab's forwarding runs in its sendmmsg) about what a packet does.
+  static constexpr int kSpinUs = 100;
 
  private:
   size_t Waiting() const { return queue_.lengths.size() - head_; }
@@ -80,6 +85,8 @@ class SendQueue {
   void Run();
   void TakeChunk(QueuedBatch* out);
   void Restart(QueuedBatch&& batch);
+  // Waiting() published for threads that spin (under mu_).
+  void Publish() { waiting_.store(Waiting(), std::memory_order_release); }
   // Sends `batch` with `vector`, the calling thread's own (reused chunk after chunk).
   void Send(const QueuedBatch& batch, SendVector& vector);
   void Fail(double tag, int err);
@@ -92,7 +99,8 @@ class SendQueue {
   size_t head_ = 0;      // the first datagram of queue_ not taken yet
   size_t headByte_ = 0;  // where its bytes start
   int busy_ = 0;  // threads sending a chunk now
-  uint64_t chunks_ = 0;  // chunks sent so far
+  std::atomic<uint64_t> chunks_{0};  // chunks sent so far (changed under mu_, read while spinning)
+  std::atomic<size_t> waiting_{0};   // Waiting(), for a thread that spins (set under mu_)
   std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
   std::vector<double> failures_;
