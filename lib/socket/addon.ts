@@ -193,6 +193,13 @@ export interface NativeAddon {
    */
   checkRecords?: (buf: Uint8Array, pos: number, end: number, flags: number, maxCaptured: number, out: Float64Array) => void;
   laneLayout?: NativeLaneLayout;
+  /**
+   * The address lane (native/address-lane.cc): reads lines from..to-1 of a target list (where
+   * each begins and ends in bytes) while each is a plain address of `version`, into low (and,
+   * IPv6, the first 12 bytes they all share into high); returns how many. Absent from an addon
+   * built before it.
+   */
+  plainAddresses?: (bytes: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, version: number, low: Uint32Array, high: Uint8Array) => number;
   /** getifaddrs: [name, address, name, address, ...], every IPv4 and IPv6 address. */
   interfaceAddresses(): string[];
 }

@@ -6,6 +6,7 @@
 // splits lines as readline did (CRLF, a lone CR, a CRLF cut between two reads, no last newline),
 // and keeps the lines before a bad one. No privilege, no network.
 import test from 'ava';
+import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -108,4 +109,34 @@ test('a bad line in a read keeps the lines before it, then names its place', asy
   }, { instanceOf: TargetListError });
   t.deepEqual(seen, ['1:2001:db8::1', '2:2001:db8::2']);
   t.regex(error!.message, /^stdin:3: /);
+});
+
+test("a target's text is formatIpv6's, through the prefix kept for a run of targets or not: zero groups, runs of them, dotted-quad tails", (t) => {
+  const address = new TargetAddress();
+  // Upper 96 bits made of zero and non-zero groups (mapped and compatible prefixes among them),
+  // each walked by a few last-32-bit values, as a range or a list would hand them out.
+  const group = fc.constantFrom(0, 0, 0, 1, 0xdb8, 0xffff);
+  const highOf = (groups: number[]): Uint8Array => {
+    const b = new Uint8Array(12);
+    groups.forEach((g, i) => ((b[2 * i] = g >> 8), (b[2 * i + 1] = g & 0xff)));
+    return b;
+  };
+  const low = fc.oneof(fc.constantFrom(0, 1, 0xffff, 0x10000, 0x10001, 0xffff0000, 0xffffffff), fc.nat(0xffffffff));
+  fc.assert(
+    fc.property(fc.array(group, { minLength: 6, maxLength: 6 }), fc.array(low, { minLength: 1, maxLength: 12 }), (groups, lows) => {
+      const high = highOf(groups);
+      for (const value of lows) {
+        const bytes = new Uint8Array(16);
+        bytes.set(high);
+        bytes[12] = value >>> 24;
+        bytes[13] = (value >>> 16) & 0xff;
+        bytes[14] = (value >>> 8) & 0xff;
+        bytes[15] = value & 0xff;
+        if (address.of({ address: value >>> 0, name: null, high }).text !== formatIpv6(bytes)) return false;
+      }
+      return true;
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass();
 });

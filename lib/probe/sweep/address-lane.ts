@@ -4,20 +4,11 @@
 // addresses that starts there, and every other line (a name, a block, a range, a comment, an
 // error) is read by targets.ts as ever, with its verdict and its words. So a check comes out the
 // same with or without the lane, and where the addon is not built the JavaScript path does it all.
-import { addonIfBuilt } from '../../socket/addon.js';
+import { addonIfBuilt, type NativeAddon } from '../../socket/addon.js';
 import type { IpVersion } from '../resolve.js';
 import type { LineChunk } from './lines.js';
 
-type PlainAddresses = (
-  bytes: Uint8Array,
-  starts: Int32Array,
-  ends: Int32Array,
-  from: number,
-  to: number,
-  version: number,
-  low: Uint32Array,
-  high: Uint8Array,
-) => number;
+type PlainAddresses = NonNullable<NativeAddon['plainAddresses']>;
 
 /** Addresses taken per call at most. */
 const RUN = 4096;
@@ -37,7 +28,7 @@ export class AddressLane {
 
   /** The lane, or null when the addon is not built (or predates it). */
   static open(): AddressLane | null {
-    const native = addonIfBuilt() as { plainAddresses?: PlainAddresses } | null;
+    const native = addonIfBuilt();
     return native?.plainAddresses === undefined ? null : new AddressLane(native.plainAddresses);
   }
 

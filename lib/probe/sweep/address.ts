@@ -13,6 +13,10 @@ export class TargetAddress {
   words: Uint32Array | null = null;
   readonly #words = new Uint32Array(4);
   readonly #bytes = Buffer.alloc(IPV6_ADDRESS_LENGTH);
+  /** The text #text6 keeps of an address up to its last group, and the upper bits it is for. */
+  #prefix = '';
+  #prefixHigh: Uint8Array | null = null;
+  #prefixGroup = -1;
 
   /** Sets text, value and words to t's address. */
   of(t: FeedTarget): this {
@@ -32,11 +36,6 @@ export class TargetAddress {
     this.words = this.#words;
     return this;
   }
-
-  /** Where the text cached by #text6 ends before its last group, for which upper bits. */
-  #prefix = '';
-  #prefixHigh: Uint8Array | null = null;
-  #prefixGroup = -1;
 
   /**
    * The text of the address in #bytes: `high`, then `low`. A sweep walks addresses that differ in
