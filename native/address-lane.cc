@@ -29,26 +29,68 @@ namespace {
 constexpr size_t kLongest4 = 15;
 constexpr size_t kLongest6 = 45;
 
-inline bool Hex(uint8_t c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+// A hex digit's value, or -1.
+inline int HexValue(uint8_t c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Whether p[0, n) is an IPv6 address of hex groups only, read into `bytes` (network order): one
+// to four hex digits a group, colons between, at most one "::" standing for at least one zero
+// group (RFC 4291 section 2.2; what inet_pton(3) reads, without the IPv4 tail, which targets.ts
+// reads). Read here rather than by inet_pton: a list of 65,534 took 4.6 ms through it, copied
+// and NUL-terminated line by line.
+bool PlainIpv6(const uint8_t* p, size_t n, uint8_t* bytes) {
+  uint16_t groups[8];
+  int count = 0;
+  int gap = -1;  // where "::" stands among the groups
+  size_t i = 0;
+  if (p[0] == ':') {
+    if (p[1] != ':') return false;  // a single leading colon
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    uint32_t value = 0;
+    size_t digits = 0;
+    for (int d; i < n && digits < 5 && (d = HexValue(p[i])) >= 0; i++, digits++) value = value * 16 + static_cast<uint32_t>(d);
+    if (digits == 0 || digits > 4 || count == 8) return false;
+    groups[count++] = static_cast<uint16_t>(value);
+    if (i == n) break;
+    if (p[i++] != ':') return false;
+    if (i < n && p[i] == ':') {
+      if (gap >= 0) return false;  // a second "::"
+      gap = count;
+      i++;
+    } else if (i == n) {
+      return false;  // a single trailing colon
+    }
+  }
+  if (gap < 0 ? count != 8 : count > 7) return false;
+  memset(bytes, 0, 16);
+  for (int k = 0; k < count; k++) {
+    const int at = gap >= 0 && k >= gap ? k + 8 - count : k;
+    bytes[2 * at] = static_cast<uint8_t>(groups[k] >> 8);
+    bytes[2 * at + 1] = static_cast<uint8_t>(groups[k]);
+  }
+  return true;
 }
 
 // Whether p[0, n) is an address of `version` and nothing else, read into `bytes` (network order).
-// Only digits and dots (IPv4) or hex digits and colons (IPv6) get as far as inet_pton(3), which
-// is strict: four decimal bytes without leading zeros, or groups of one to four hex digits with
-// at most one "::" standing for at least one group. An IPv6 address with an IPv4 tail has a dot:
-// targets.ts reads it.
+// IPv4: only digits and dots get as far as inet_pton(3), which is strict: four decimal bytes
+// without leading zeros.
 bool PlainAddress(const uint8_t* p, size_t n, int version, uint8_t* bytes) {
   if (n < 2 || n > (version == 4 ? kLongest4 : kLongest6)) return false;
-  char text[kLongest6 + 1];
+  if (version == 6) return PlainIpv6(p, n, bytes);
+  char text[kLongest4 + 1];
   for (size_t i = 0; i < n; i++) {
-    const uint8_t c = p[i];
-    const bool ok = version == 4 ? (c >= '0' && c <= '9') || c == '.' : Hex(c) || c == ':';
-    if (!ok) return false;
-    text[i] = static_cast<char>(c);
+    if (!((p[i] >= '0' && p[i] <= '9') || p[i] == '.')) return false;
+    text[i] = static_cast<char>(p[i]);
   }
   text[n] = '\0';
-  return inet_pton(version == 4 ? AF_INET : AF_INET6, text, bytes) == 1;
+  return inet_pton(AF_INET, text, bytes) == 1;
 }
 
 // A typed array argument of `type`: its elements and how many.
