@@ -13,7 +13,7 @@
 //   Capture, captureLayout, captureInterface(), compileFilter()   packet capture (capture.h)
 //   timestampsLive(), interfaceTimestamping(), enableHardwareTimestamps()   (timestamping.h)
 //   checkRecords(), laneLayout   the checksum lane over pcap records (checksum-lane.h)
-//   plainAddresses()   the address lane over a target list's lines (address-lane.h)
+//   splitLines(), plainAddresses()   the address lane over a target list's lines (address-lane.h)
 //   interfaceAddresses()   [name, address, ...] of every IPv4 and IPv6 address (interfaces.h)
 #include <dlfcn.h>
 #include <unistd.h>
@@ -131,6 +131,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("enableHardwareTimestamps", Napi::Function::New<EnableHardwareTimestamps>(env, "enableHardwareTimestamps"));
   exports.Set("checkRecords", CheckRecordsFunction(env));
   exports.Set("laneLayout", LaneLayout(env));
+  exports.Set("splitLines", SplitLinesFunction(env));
   exports.Set("plainAddresses", PlainAddressesFunction(env));
   exports.Set("interfaceAddresses", Napi::Function::New<InterfaceAddresses>(env, "interfaceAddresses"));
   return exports;

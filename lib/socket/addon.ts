@@ -199,6 +199,12 @@ export interface NativeAddon {
    * IPv6, the first 12 bytes they all share into high); returns how many. Absent from an addon
    * built before it.
    */
+  /**
+   * lines.ts's line splitter over bytes[0, total), in the addon (native/address-lane.cc): the
+   * lines into starts and ends; out[0] how many, out[1] where the unfinished rest begins, out[2]
+   * 1 when starts or ends were too short (grow them, call again). Absent from an older addon.
+   */
+  splitLines?: (bytes: Uint8Array, total: number, eof: boolean, starts: Int32Array, ends: Int32Array, out: Float64Array) => void;
   plainAddresses?: (bytes: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, version: number, low: Uint32Array, high: Uint8Array) => number;
   /** getifaddrs: [name, address, name, address, ...], every IPv4 and IPv6 address. */
   interfaceAddresses(): string[];

@@ -13,9 +13,9 @@ import { CheckedList } from '../../lib/probe/sweep/checked.js';
 import type { IpVersion } from '../../lib/probe/resolve.js';
 import { tempDir } from '../helpers/tmp.js';
 
-function rangesOf(path: string, size: number): string[] {
+function rangesOf(path: string, size: number, addonSplit: boolean): string[] {
   const lines: string[] = [];
-  for (const chunk of fileLineChunksSync(path, size)) {
+  for (const chunk of fileLineChunksSync(path, size, addonSplit)) {
     for (let k = 0; k < chunk.count; k++) lines.push(chunk.bytes.toString('utf8', chunk.starts[k], chunk.ends[k]));
   }
   return lines;
@@ -28,7 +28,8 @@ async function splitterLines(path: string): Promise<string[]> {
   return lines;
 }
 
-test('line ranges: the lines the string splitter finds, at the same numbers, for every line end and read size', async (t) => {
+// Split in the addon (native/address-lane.cc) and here: the same lines either way.
+for (const addonSplit of [true, false]) test(`line ranges${addonSplit ? ', split in the addon' : ''}: the lines the string splitter finds, at the same numbers, for every line end and read size`, async (t) => {
   const dir = tempDir(t, 'lines');
   const piece = fc.constantFrom('198.51.100.1', '2001:db8::1', '', ' ', '# é comment', '\n', '\r\n', '\r', 'x'.repeat(40));
   let runs = 0;
@@ -38,11 +39,21 @@ test('line ranges: the lines the string splitter finds, at the same numbers, for
       writeFileSync(path, pieces.join(''));
       // Numbered, blank lines left out: the splitter counts no empty line after a last lone \r.
       const numbered = (lines: string[]): string => lines.map((line, i) => (line === '' ? '' : `${i + 1}:${line}`)).filter((l) => l !== '').join('|');
-      return numbered(rangesOf(path, size)) === numbered(await splitterLines(path));
+      return numbered(rangesOf(path, size, addonSplit)) === numbered(await splitterLines(path));
     }),
     { numRuns: 300 },
   );
   t.pass();
+});
+
+test('line ranges: a read of thousands of lines (the ranges grown in the middle of one) splits the same in the addon and here', (t) => {
+  const ends = ['\n', '\r\n', '\r'];
+  const text = Array.from({ length: 6000 }, (_, i) => `l${i}${ends[i % 3]}`).join('') + 'last';
+  const path = join(tempDir(t, 'many'), 'many.txt');
+  writeFileSync(path, text);
+  const addon = rangesOf(path, 1 << 16, true);
+  t.is(addon.length, 6001);
+  t.deepEqual(addon, rangesOf(path, 1 << 16, false));
 });
 
 /** What checking a file finds, line by line through parseTargetLine (the way every target goes). */
