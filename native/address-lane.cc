@@ -8,8 +8,8 @@
 //            were too short for them all (nothing is then to be trusted: grow them, call again)
 //   plainAddresses(bytes, starts, ends, from, to, version, low, high)   -> lines taken
 //
-// starts and ends (Int32Arrays) are where lines from..to-1 begin and end in bytes: the lines the
-// JavaScript splitter found (lines.ts), so there is one idea of a line. Each line that is nothing
+// starts and ends (Int32Arrays) are where lines from..to-1 begin and end in bytes, as splitLines
+// (or lines.ts's JavaScript splitter, by the same rules) found them. Each line that is nothing
 // but an address of `version` goes into low (IPv4 whole, IPv6 its last 32 bits, as a number);
 // IPv6 addresses of a run share their first 12 bytes, which go into high (the run stops before a
 // line whose first 12 bytes differ: the next call starts a run there). The run also stops at the
