@@ -30,9 +30,9 @@
 namespace rawprobe {
 namespace {
 
-// Longest text of an address of each version (INET_ADDRSTRLEN and INET6_ADDRSTRLEN less the NUL).
-constexpr size_t kLongest4 = 15;
-constexpr size_t kLongest6 = 45;
+// Longest text of an address of each version (the headers' lengths count the NUL).
+constexpr size_t kLongest4 = INET_ADDRSTRLEN - 1;
+constexpr size_t kLongest6 = INET6_ADDRSTRLEN - 1;
 
 // A hex digit's value, or -1.
 inline int HexValue(uint8_t c) {
@@ -98,32 +98,20 @@ bool PlainAddress(const uint8_t* p, size_t n, int version, uint8_t* bytes) {
   return inet_pton(AF_INET, text, bytes) == 1;
 }
 
-// A typed array argument of `type`: its elements and how many.
-template <typename T>
-T* TypedArg(Napi::Env env, Napi::Value value, napi_typedarray_type want, const char* what, size_t& count) {
-  napi_typedarray_type type;
-  void* data = nullptr;
-  if (value.IsEmpty() || napi_get_typedarray_info(env, value, &type, &count, &data, nullptr, nullptr) != napi_ok ||
-      type != want) {
-    throw InvalidArgType(env, what);
-  }
-  return static_cast<T*>(data);
-}
-
 Napi::Value PlainAddresses(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Bytes bytes = BytesArg(env, info[0], "bytes");
-  size_t startCount = 0, endCount = 0, lowCount = 0, highLength = 0;
-  const int32_t* starts = TypedArg<int32_t>(env, info[1], napi_int32_array, "starts must be an Int32Array", startCount);
-  const int32_t* ends = TypedArg<int32_t>(env, info[2], napi_int32_array, "ends must be an Int32Array", endCount);
+  size_t startCount = 0, endCount = 0, lowCount = 0;
+  const int32_t* starts = TypedArrayArg<int32_t>(env, info[1], napi_int32_array, 0, "starts must be an Int32Array", &startCount);
+  const int32_t* ends = TypedArrayArg<int32_t>(env, info[2], napi_int32_array, 0, "ends must be an Int32Array", &endCount);
   const int64_t lines = static_cast<int64_t>(startCount < endCount ? startCount : endCount);
   const int64_t from = IntegerArg(env, info[3], "from", 0, lines);
   const int64_t to = IntegerArg(env, info[4], "to", from, lines);
   const int version = static_cast<int>(IntegerArg(env, info[5], "version", 4, 6));
   if (version != 4 && version != 6) throw InvalidArgValue(env, "version must be 4 or 6");
-  uint32_t* low = TypedArg<uint32_t>(env, info[6], napi_uint32_array, "low must be a Uint32Array", lowCount);
-  uint8_t* high = TypedArg<uint8_t>(env, info[7], napi_uint8_array, "high must be a Uint8Array", highLength);
-  if (version == 6 && highLength < 12) throw InvalidArgType(env, "high must hold 12 bytes");
+  uint32_t* low = TypedArrayArg<uint32_t>(env, info[6], napi_uint32_array, 0, "low must be a Uint32Array", &lowCount);
+  uint8_t* high = TypedArrayArg<uint8_t>(env, info[7], napi_uint8_array, version == 6 ? 12 : 0,
+                                         "high must be a Uint8Array (of 12 bytes for IPv6)");
   const int64_t room = static_cast<int64_t>(lowCount);
   int64_t taken = 0;
   uint8_t address[16];
@@ -148,11 +136,10 @@ Napi::Value SplitLines(const Napi::CallbackInfo& info) {
   const Bytes bytes = BytesArg(env, info[0], "bytes");
   const size_t total = static_cast<size_t>(IntegerArg(env, info[1], "total", 0, static_cast<int64_t>(bytes.length)));
   const bool eof = info[2].ToBoolean().Value();
-  size_t startRoom = 0, endRoom = 0, outCount = 0;
-  int32_t* starts = TypedArg<int32_t>(env, info[3], napi_int32_array, "starts must be an Int32Array", startRoom);
-  int32_t* ends = TypedArg<int32_t>(env, info[4], napi_int32_array, "ends must be an Int32Array", endRoom);
-  double* out = TypedArg<double>(env, info[5], napi_float64_array, "out must be a Float64Array of 3", outCount);
-  if (outCount < 3) throw InvalidArgType(env, "out must be a Float64Array of 3");
+  size_t startRoom = 0, endRoom = 0;
+  int32_t* starts = TypedArrayArg<int32_t>(env, info[3], napi_int32_array, 0, "starts must be an Int32Array", &startRoom);
+  int32_t* ends = TypedArrayArg<int32_t>(env, info[4], napi_int32_array, 0, "ends must be an Int32Array", &endRoom);
+  double* out = TypedArrayArg<double>(env, info[5], napi_float64_array, 3, "out must be a Float64Array of 3");
   if (total > INT32_MAX) throw InvalidArgValue(env, "total must fit a line position");
   const size_t room = std::min(startRoom, endRoom);
   const uint8_t* b = bytes.data;

@@ -59,4 +59,20 @@ inline Bytes BytesArg(Napi::Env env, Napi::Value value, const char* name) {
   return Bytes{static_cast<const uint8_t*>(data), length};
 }
 
+// The elements of a typed array argument of `type` holding at least `least` of them (how many it
+// holds into *count when asked); `message` says what was wanted.
+template <typename T>
+T* TypedArrayArg(Napi::Env env, Napi::Value value, napi_typedarray_type type, size_t least,
+                 const std::string& message, size_t* count = nullptr) {
+  napi_typedarray_type got;
+  size_t length = 0;
+  void* data = nullptr;
+  if (value.IsEmpty() || napi_get_typedarray_info(env, value, &got, &length, &data, nullptr, nullptr) != napi_ok ||
+      got != type || length < least) {
+    throw InvalidArgType(env, message);
+  }
+  if (count != nullptr) *count = length;
+  return static_cast<T*>(data);
+}
+
 }  // namespace rawprobe

@@ -170,14 +170,8 @@ Napi::Value CheckRecords(const Napi::CallbackInfo& info) {
   const int64_t end = Whole(env, info, 2, "end", start, limit);
   const int64_t flags = Whole(env, info, 3, "flags", 0, 3);
   const int64_t maxCaptured = Whole(env, info, 4, "maxCaptured", 0, UINT32_MAX);
-  napi_typedarray_type type;
-  size_t facts = 0;
-  void* data = nullptr;
-  if (napi_get_typedarray_info(env, info[5], &type, &facts, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array || facts < kLaneFacts) {
-    throw InvalidArgType(env, "out must be a Float64Array of " + std::to_string(kLaneFacts));
-  }
-  double* out = static_cast<double*>(data);
+  double* out = TypedArrayArg<double>(env, info[5], napi_float64_array, kLaneFacts,
+                                      "out must be a Float64Array of " + std::to_string(kLaneFacts));
   const bool littleEndian = (flags & 1) != 0;
   const bool ethernet = (flags & 2) != 0;
   uint32_t cells[kCells] = {};

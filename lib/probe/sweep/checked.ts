@@ -55,14 +55,7 @@ export class CheckedList {
     if (this.#dropped || count === 0) return;
     if (this.#count + count > MAX_KEPT) return this.#drop();
     while (this.#count + count > this.#first.length) this.#grow();
-    let index = -1;
-    if (high !== null) {
-      // Consecutive runs mostly share their first 12 bytes too: one array for them.
-      const last = this.#highs.length > 0 ? this.#highs[this.#highs.length - 1]! : null;
-      let same = last !== null;
-      for (let b = 0; b < 12 && same; b++) same = last![b] === high[b];
-      index = this.#highIndex(same ? last! : high.slice(0, 12));
-    }
+    const index = high === null ? -1 : this.#highIndex(high);
     const run = low.subarray(0, count);
     this.#first.set(run, this.#count);
     this.#last.set(run, this.#count);
@@ -84,11 +77,18 @@ export class CheckedList {
     return h < 0 ? null : this.#highs[h]!;
   }
 
-  /** Consecutive lines mostly share their upper bits (targets.ts hands out one array for them). */
+  /**
+   * Where `high` is in #highs: consecutive lines and runs mostly share their upper bits, so they
+   * share the last one kept when its bytes are the same; else a copy of it (the address lane
+   * reuses its array) is kept.
+   */
   #highIndex(high: Uint8Array): number {
     const n = this.#highs.length;
-    if (n > 0 && this.#highs[n - 1] === high) return n - 1;
-    this.#highs.push(high);
+    const last = n > 0 ? this.#highs[n - 1]! : null;
+    let same = last !== null;
+    for (let b = 0; b < 12 && same && last !== high; b++) same = last![b] === high[b];
+    if (same) return n - 1;
+    this.#highs.push(high.slice(0, 12));
     return n;
   }
 
